@@ -1,0 +1,66 @@
+//! Models: turn one pre-tokenized word into vocabulary ids.
+
+pub mod bpe;
+pub mod wordpiece;
+
+pub use bpe::Bpe;
+pub use wordpiece::WordPiece;
+
+use crate::error::Result;
+use crate::loading::json::{as_obj, opt_str, unsupported};
+use crate::pre_tokenizers::Token;
+use serde_json::Value;
+
+#[derive(Debug, Clone)]
+pub enum Model {
+    WordPiece(WordPiece),
+    Bpe(Bpe),
+}
+
+impl Model {
+    /// Parse the `model` object of a tokenizer.json; `field` is its path, for errors.
+    pub fn from_json(v: &Value, field: &str) -> Result<Self> {
+        let o = as_obj(v, field)?;
+        // Old tokenizer.json files omit the tag; guess from the fields like Hugging Face does.
+        let t = match opt_str(o, "type", field)? {
+            Some(t) => t,
+            None if o.contains_key("merges") => "BPE",
+            None => "WordPiece",
+        };
+        Ok(match t {
+            "WordPiece" => Model::WordPiece(WordPiece::from_json(o, field)?),
+            "BPE" => Model::Bpe(Bpe::from_json(o, field)?),
+            other => return Err(unsupported("model", field, other)),
+        })
+    }
+
+    /// Append the tokens of `word` to `out`; offsets are byte offsets into `word`.
+    pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
+        match self {
+            Model::WordPiece(m) => m.tokenize(word, out),
+            Model::Bpe(m) => m.tokenize(word, out),
+        }
+    }
+
+    pub fn token_to_id(&self, token: &str) -> Option<u32> {
+        match self {
+            Model::WordPiece(m) => m.token_to_id(token),
+            Model::Bpe(m) => m.token_to_id(token),
+        }
+    }
+
+    pub fn id_to_token(&self, id: u32) -> Option<&str> {
+        match self {
+            Model::WordPiece(m) => m.id_to_token(id),
+            Model::Bpe(m) => m.id_to_token(id),
+        }
+    }
+
+    /// Number of entries of the vocabulary (not counting added tokens).
+    pub fn vocab_size(&self) -> usize {
+        match self {
+            Model::WordPiece(m) => m.vocab_size(),
+            Model::Bpe(m) => m.vocab_size(),
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Normalization: the first stage. Every normalizer edits a `NormalizedString` in place, keeping the
+//! alignment of each normalized byte to the original text.
+
+pub mod bert;
+pub mod normalized_string;
+pub mod replace;
+pub mod simple;
+pub mod unicode;
+
+pub use bert::BertNormalizer;
+pub use normalized_string::NormalizedString;
+pub use replace::Replace;
+pub use simple::{Prepend, Strip};
+pub use unicode::UnicodeForm;
+
+use crate::error::Result;
+use crate::loading::json::{as_array, as_obj, index, type_tag, unsupported};
+use serde_json::Value;
+
+#[derive(Debug, Clone)]
+pub enum Normalizer {
+    Bert(BertNormalizer),
+    Unicode(UnicodeForm),
+    Lowercase,
+    Strip(Strip),
+    StripAccents,
+    Replace(Replace),
+    Prepend(Prepend),
+    Sequence(Vec<Normalizer>),
+}
+
+impl Normalizer {
+    /// Parse a `normalizer` object of a tokenizer.json; `field` is its path, for errors.
+    pub fn from_json(v: &Value, field: &str) -> Result<Self> {
+        let o = as_obj(v, field)?;
+        let t = type_tag(o, field)?;
+        Ok(match t {
+            "BertNormalizer" => Normalizer::Bert(BertNormalizer::from_json(o, field)?),
+            "NFC" => Normalizer::Unicode(UnicodeForm::Nfc),
+            "NFD" => Normalizer::Unicode(UnicodeForm::Nfd),
+            "NFKC" => Normalizer::Unicode(UnicodeForm::Nfkc),
+            "NFKD" => Normalizer::Unicode(UnicodeForm::Nfkd),
+            "Lowercase" => Normalizer::Lowercase,
+            "Strip" => Normalizer::Strip(Strip::from_json(o, field)?),
+            "StripAccents" => Normalizer::StripAccents,
+            "Replace" => Normalizer::Replace(Replace::from_json(o, field)?),
+            "Prepend" => Normalizer::Prepend(Prepend::from_json(o, field)?),
+            "Sequence" => {
+                let f = format!("{field}.normalizers");
+                let items = as_array(
+                    o.get("normalizers").unwrap_or(&Value::Null),
+                    &f,
+                )?;
+                Normalizer::Sequence(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| Normalizer::from_json(n, &index(&f, i)))
+                        .collect::<Result<_>>()?,
+                )
+            }
+            other => return Err(unsupported("normalizer", field, other)),
+        })
+    }
+
+    pub fn normalize(&self, n: &mut NormalizedString) -> Result<()> {
+        match self {
+            Normalizer::Bert(b) => b.normalize(n),
+            Normalizer::Unicode(u) => u.normalize(n),
+            Normalizer::Lowercase => {
+                n.lowercase();
+                Ok(())
+            }
+            Normalizer::Strip(s) => s.normalize(n),
+            Normalizer::StripAccents => {
+                simple::strip_accents(n);
+                Ok(())
+            }
+            Normalizer::Replace(r) => r.normalize(n),
+            Normalizer::Prepend(p) => p.normalize(n),
+            Normalizer::Sequence(seq) => {
+                for s in seq {
+                    s.normalize(n)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Normalize a standalone string (used to normalize added tokens whose `normalized` flag is set).
+    pub fn normalize_str(&self, s: &str) -> Result<String> {
+        let mut n = NormalizedString::from_original(s, 0);
+        self.normalize(&mut n)?;
+        Ok(n.as_str().to_string())
+    }
+}

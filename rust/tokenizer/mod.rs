@@ -1,0 +1,5 @@
+//! placeholder
+#[derive(Debug, Clone, Default)]
+pub struct Encoding;
+#[derive(Debug, Clone, Default)]
+pub struct Tokenizer;
