@@ -1,0 +1,85 @@
+"""Type stubs for the compiled extension `ferrotok._core` (Rust, PyO3).
+
+This module only converts types; every behaviour lives in the Rust core.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+
+class FerrotokError(ValueError):
+    """Base class of the errors raised for bad configuration files or arguments."""
+
+class InternalError(RuntimeError):
+    """A bug inside ferrotok (a Rust panic caught at the boundary); please report it."""
+
+# (max_length, stride, strategy, direction); strategy in "longest_first" | "only_first" | "only_second";
+# direction in "right" | "left".
+TruncationArgs = tuple[int, int, str, str]
+# (length or None for the longest in the batch, pad_to_multiple_of or None, direction, pad_id, pad_type_id)
+PaddingArgs = tuple[int | None, int | None, str, int, int]
+
+class Encodings:
+    """The per-row encodings of one batch call (after overflow rows are flattened)."""
+
+    def __len__(self) -> int: ...
+    def ids(self, i: int) -> list[int]: ...
+    def tokens(self, i: int) -> list[str]: ...
+    def word_ids(self, i: int) -> list[int | None]: ...
+    def sequence_ids(self, i: int) -> list[int | None]: ...
+    def offsets(self, i: int) -> list[tuple[int, int]]: ...
+    def type_ids(self, i: int) -> list[int]: ...
+    def attention_mask(self, i: int) -> list[int]: ...
+    def special_tokens_mask(self, i: int) -> list[int]: ...
+
+class Tokenizer:
+    @staticmethod
+    def from_file(path: str) -> Tokenizer:
+        """Load a tokenizer.json file."""
+    @staticmethod
+    def from_str(json: str) -> Tokenizer:
+        """Load a tokenizer.json document given as a string."""
+    @staticmethod
+    def from_pretrained(directory: str) -> Tokenizer:
+        """Load a folder: tokenizer.json when present, else the legacy files (vocab.txt, or vocab.json +
+        merges.txt, with tokenizer_config.json / special_tokens_map.json)."""
+    def to_str(self, pretty: bool = False) -> str:
+        """Serialize to a tokenizer.json document (Hugging Face's schema)."""
+    def encode_batch(
+        self,
+        first: Sequence[str] | Sequence[Sequence[str]],
+        second: Sequence[str] | Sequence[Sequence[str]] | None,
+        is_pretokenized: bool,
+        add_special_tokens: bool,
+        truncation: TruncationArgs | None,
+        padding: PaddingArgs | None,
+        as_arrays: bool,
+        return_overflowing: bool,
+        fields: Sequence[str],
+    ) -> tuple[dict[str, npt.NDArray[np.int64] | list[Any]], Encodings]:
+        """Encode a batch. `fields` picks among "token_type_ids", "attention_mask",
+        "special_tokens_mask", "offset_mapping", "length"; "input_ids" is always returned, and
+        "overflow_to_sample_mapping" when `return_overflowing`. With `as_arrays`, every field is one
+        C-contiguous int64 array (offsets: shape (rows, length, 2)) written by Rust and handed over without
+        a copy; ragged rows raise ValueError. Otherwise fields are lists of lists."""
+    def decode(
+        self, ids: Sequence[int], skip_special_tokens: bool = False
+    ) -> str: ...
+    def decode_batch(
+        self, batch: Sequence[Sequence[int]], skip_special_tokens: bool = False
+    ) -> list[str]: ...
+    def token_to_id(self, token: str) -> int | None: ...
+    def id_to_token(self, id: int) -> str | None: ...
+    def get_vocab(self, with_added_tokens: bool = True) -> dict[str, int]: ...
+    def vocab_size(self, with_added_tokens: bool = True) -> int: ...
+    def add_tokens(self, tokens: Sequence[dict[str, Any]]) -> int:
+        """Add tokens given as dicts with "content" and optional "special", "single_word", "lstrip",
+        "rstrip", "normalized"; returns how many were new."""
+    def added_tokens(self) -> list[dict[str, Any]]:
+        """The added tokens, each a dict with "id", "content", "special", "single_word", "lstrip",
+        "rstrip", "normalized", sorted by id."""
+    def num_special_tokens_to_add(self, is_pair: bool) -> int: ...
