@@ -11,6 +11,37 @@ use crate::loading::json::{as_obj, opt_str, unsupported};
 use crate::pre_tokenizers::Token;
 use serde_json::Value;
 
+/// The tokens of one sequence before truncation and post-processing: ids with their byte offsets in the
+/// original text (absolute) and the index of the word each came from. Fused fast paths write here directly.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenBuffer {
+    pub ids: Vec<u32>,
+    pub offsets: Vec<(usize, usize)>,
+    pub words: Vec<Option<u32>>,
+}
+
+impl TokenBuffer {
+    pub fn push(&mut self, id: u32, offsets: (usize, usize), word: Option<u32>) {
+        self.ids.push(id);
+        self.offsets.push(offsets);
+        self.words.push(word);
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.ids.clear();
+        self.offsets.clear();
+        self.words.clear();
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Model {
     WordPiece(WordPiece),
