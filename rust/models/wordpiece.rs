@@ -14,7 +14,9 @@ pub struct WordPiece {
 impl WordPiece {
     pub fn from_json(o: &Obj, field: &str) -> Result<Self> {
         let _ = (o, field);
-        Err(crate::error::Error::Internal("WordPiece: not implemented yet".into()))
+        Err(crate::error::Error::Internal(
+            "WordPiece: not implemented yet".into(),
+        ))
     }
 
     pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
@@ -30,6 +32,10 @@ impl WordPiece {
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
         let _ = id;
         None
+    }
+
+    pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
+        std::iter::empty()
     }
 
     pub fn vocab_size(&self) -> usize {
