@@ -1,0 +1,380 @@
+"""Turn compare.py's raw results into markdown tables, goal checks and PNG plots."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+IMPL_ORDER = ["ferrotok", "transformers", "tokenizers", "tiktoken", "bert-legacy", "gpt2-slow"]
+IMPL_LABEL = {
+    "ferrotok": "ferrotok",
+    "transformers": "transformers fast",
+    "tokenizers": "tokenizers (raw)",
+    "tiktoken": "tiktoken",
+    "bert-legacy": "BertTokenizerLegacy (py)",
+    "gpt2-slow": "GPT2Tokenizer 4.x (py)",
+}
+TEXT_LABEL = {
+    "short": "short lines",
+    "para": "paragraphs",
+    "doc100k": "100 KB docs",
+    "prose1m": "1 MB prose",
+    "nows1m": "1 MB, no whitespace",
+    "punct1m": '1 MB of "!"',
+    "a1m": '1 MB of "a"',
+}
+MARK_START = "<!-- results:start (written by benches/compare.py --write-md) -->"
+MARK_END = "<!-- results:end -->"
+
+
+class Index:
+    """Case results by (case id, threads, impl), plus the case descriptions from the plan."""
+
+    def __init__(self, data: dict) -> None:
+        self.meta: dict[str, dict] = {}
+        for job in data["plan"]:
+            for c in job.get("cases", []):
+                self.meta[c["id"]] = c
+        self.res: dict[tuple[str, int, str], dict] = {}
+        self.workers: dict[tuple[str, str, int], dict] = {}
+        for r in data["results"]:
+            self.workers[(r["impl"], r["model"], r["threads"])] = r
+            for c in r.get("cases", []):
+                self.res[(c["id"], r["threads"], r["impl"])] = c
+
+    def get(self, cid: str, threads: int, impl: str) -> dict | None:
+        r = self.res.get((cid, threads, impl))
+        return r if r and "error" not in r else None
+
+    def ids(self, group: str, model: str | None = None) -> list[str]:
+        out = [i for i, c in self.meta.items() if c["group"] == group and (model is None or c["model"] == model)]
+        order = {"short": 0, "para": 1, "doc100k": 2, "prose1m": 3, "nows1m": 4, "punct1m": 5, "a1m": 6}
+        return sorted(out, key=lambda i: (order[self.meta[i]["text"]], self.meta[i]["batch"], self.meta[i]["output"]))
+
+    def thread_values(self) -> list[int]:
+        return sorted({t for (_, t, _) in self.res})
+
+    def impls(self) -> list[str]:
+        present = {i for (_, _, i) in self.res}
+        return [i for i in IMPL_ORDER if i in present]
+
+
+def fmt(x: float | None, digits: int = 2) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.{digits}f}"
+
+
+def ratio(a: dict | None, b: dict | None, key: str = "mbps_median") -> float | None:
+    if not a or not b or not b.get(key):
+        return None
+    return a[key] / b[key]
+
+
+def header(data: dict, idx: Index) -> list[str]:
+    m = data["machine"]
+    versions = []
+    for impl in idx.impls() or IMPL_ORDER:
+        vs = {r.get("version") for r in data["results"] if r["impl"] == impl and r.get("version")}
+        if vs:
+            versions.append(f"{IMPL_LABEL[impl]} {', '.join(sorted(vs))}")
+    standin = data.get("standin")
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores available, 1-min load average {m['load_1min_at_start']:.1f} "
+        f"at start · Python {m['python']} · {m['date']} · mode `{data['mode']}` · run took {data['total_s']:.0f} s",
+        "",
+        f"Versions: {'; '.join(versions)}",
+        "",
+        f"Corpus: `{Path(data['corpus']).name}` — "
+        + ", ".join(
+            f"{TEXT_LABEL.get(k, k)}: {int(v['count'])} × {fmt(v['mean_bytes'] / 1000, 1)} KB"
+            for k, v in data["text_stats"].items()
+            if k in ("short", "para", "doc100k")
+        ),
+        "",
+    ]
+    if standin:
+        lines += [f"**Instrument test: the `ferrotok` column is {standin} standing in for ferrotok.**", ""]
+    chk = data.get("checks", {}).get("tiktoken_vs_hf")
+    if chk:
+        lines += [
+            f"tiktoken (built from GPT-2's vocab.json) vs Hugging Face GPT-2 ids: {chk['texts']} texts, "
+            f"{chk['mismatches']} mismatches.",
+            "",
+        ]
+    fails = [r for r in data["results"] if "error" in r]
+    for r in fails:
+        lines.append(f"- worker {r['impl']}/{r['model']}/threads={r['threads']} failed: `{r['error']}`")
+    if fails:
+        lines.append("")
+    return lines
+
+
+def throughput_table(idx: Index, model: str, groups: tuple[str, ...]) -> list[str]:
+    lines = [
+        "| text | batch | threads | output | implementation | MB/s median (best) | Mtokens/s | ms/call "
+        "| ferrotok is × faster | ids |",
+        "|---|---:|---:|---|---|---:|---:|---:|---:|---|",
+    ]
+    ref_impl = ("transformers", "tokenizers")
+    for group in groups:
+        for cid in idx.ids(group, model):
+            c = idx.meta[cid]
+            out = c["output"] + (f", trunc {c['max_length']}" if c["max_length"] else "")
+            for t in idx.thread_values():
+                ft = idx.get(cid, t, "ferrotok")
+                ref = next((idx.get(cid, t, i) for i in ref_impl if idx.get(cid, t, i)), None)
+                for impl in idx.impls():
+                    r = idx.res.get((cid, t, impl))
+                    if r is None:
+                        continue
+                    if "error" in r:
+                        lines.append(
+                            f"| {TEXT_LABEL[c['text']]} | {c['batch']} | {t} | {out} | {IMPL_LABEL[impl]} "
+                            f"| n/a | | | | `{r['error'][:60]}` |"
+                        )
+                        continue
+                    same = "—" if ref is None else ("=" if r["fingerprint"] == ref["fingerprint"] else "**≠**")
+                    x = "" if impl == "ferrotok" else fmt(ratio(ft, r)) + "×" if ft else "—"
+                    lines.append(
+                        f"| {TEXT_LABEL[c['text']]} | {c['batch']} | {t} | {out} | {IMPL_LABEL[impl]} "
+                        f"| {fmt(r['mbps_median'])} ({fmt(r['mbps_best'])}) | {fmt(r['tokps_median'] / 1e6, 3)} "
+                        f"| {fmt(r['ms_per_call_median'], 3)} | {x} | {same} |"
+                    )
+    return lines
+
+
+def worst_table(idx: Index) -> list[str]:
+    lines = [
+        "| model | implementation | 1 MB prose (s) | no whitespace (s) | ÷ prose | \"!\"×1e6 (s) | ÷ prose "
+        "| \"a\"×1e6 (s) | ÷ prose |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    models = sorted({c["model"] for c in idx.meta.values() if c["group"] == "worst"})
+    for model in models:
+        ids = {idx.meta[i]["text"]: i for i in idx.ids("worst", model)}
+        for impl in idx.impls():
+            row = {k: idx.get(ids[k], 1, impl) for k in ids}
+            if not any(row.values()):
+                continue
+            prose = row.get("prose1m")
+            cells = [fmt(prose["ms_per_call_median"] / 1e3, 3) if prose else "—"]
+            for k in ("nows1m", "punct1m", "a1m"):
+                r = row.get(k)
+                cells.append(fmt(r["ms_per_call_median"] / 1e3, 3) if r else "—")
+                cells.append(fmt(ratio(prose, r, "mbps_median")) if r and prose else "—")
+            lines.append(f"| {model} | {IMPL_LABEL[impl]} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def threads_table(idx: Index) -> tuple[list[str], dict]:
+    ts = idx.thread_values()
+    if len(ts) < 2:
+        return [], {}
+    n = ts[-1]
+    lines = [
+        f"| model | text | batch | implementation | 1 thread MB/s | {n} threads MB/s | speed-up |",
+        "|---|---|---:|---|---:|---:|---:|",
+    ]
+    ferro = {}
+    for cid in idx.ids("main"):
+        c = idx.meta[cid]
+        for impl in idx.impls():
+            a, b = idx.get(cid, 1, impl), idx.get(cid, n, impl)
+            if not a or not b:
+                continue
+            s = ratio(b, a)
+            if impl == "ferrotok":
+                ferro[cid] = s
+            lines.append(
+                f"| {c['model']} | {TEXT_LABEL[c['text']]} | {c['batch']} | {IMPL_LABEL[impl]} "
+                f"| {fmt(a['mbps_median'])} | {fmt(b['mbps_median'])} | {fmt(s)}× |"
+            )
+    return lines, ferro
+
+
+def load_table(data: dict) -> list[str]:
+    lines = [
+        "| model | implementation | import (s) | first load (s) | load, median of 3 (s) | RSS after import (MB) "
+        "| + tokenizer (MB) | peak after 1000 paragraphs (MB) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in sorted(data["results"], key=lambda r: (r["model"], IMPL_ORDER.index(r["impl"]))):
+        if r.get("threads") != 1 or "load_first_s" not in r or "e2e" in r:
+            continue
+        lines.append(
+            f"| {r['model']} | {IMPL_LABEL[r['impl']]} | {fmt(r.get('import_s'), 3)} | {fmt(r['load_first_s'], 3)} "
+            f"| {fmt(r.get('load_median_s'), 3)} | {fmt(r['rss_before_load_mb'], 0)} "
+            f"| {fmt(r['rss_after_load_mb'] - r['rss_before_load_mb'], 1)} | {fmt(r.get('rss_peak_mb'), 0)} |"
+        )
+    return lines
+
+
+def e2e_table(data: dict) -> list[str]:
+    rows = [r for r in data["results"] if "e2e" in r]
+    if not rows:
+        return []
+    lines = [
+        "| threads | implementation | tokenize (ms) | MiniLM forward (ms) | tokenization share |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    for r in sorted(rows, key=lambda r: (r["threads"], IMPL_ORDER.index(r["impl"]))):
+        e = r["e2e"]
+        lines.append(
+            f"| {r['threads']} | {IMPL_LABEL[r['impl']]} | {fmt(e['tokenize_ms'], 3)} | {fmt(e['forward_ms'], 3)} "
+            f"| {100 * e['share']:.1f} % |"
+        )
+    return lines
+
+
+def goal_ratio(idx: Index, model: str, other: str) -> tuple[float, float, str] | None:
+    """Min and max of ferrotok ÷ `other` over the main 1-thread cases of `model`; also the weakest case."""
+    vals = []
+    for cid in idx.ids("main", model):
+        r = ratio(idx.get(cid, 1, "ferrotok"), idx.get(cid, 1, other))
+        if r is not None:
+            c = idx.meta[cid]
+            vals.append((r, f"{TEXT_LABEL[c['text']]}, batch {c['batch']}"))
+    if not vals:
+        return None
+    lo = min(vals)
+    return lo[0], max(vals)[0], lo[1]
+
+
+def goals_table(idx: Index, ferro_threads: dict) -> list[str]:
+    lines = ["| goal | target | measured | met |", "|---|---:|---|---|"]
+
+    def add(goal: str, target: float, got: tuple[float, float, str] | None) -> None:
+        if got is None:
+            lines.append(f"| {goal} | ≥ {target}× | not measured | — |")
+            return
+        lo, hi, where = got
+        lines.append(f"| {goal} | ≥ {target}× | {fmt(lo)}× – {fmt(hi)}× (lowest: {where}) | {'yes' if lo >= target else 'no'} |")
+
+    add("WordPiece, padded int64 numpy, 1 thread vs transformers fast", 20, goal_ratio(idx, "bert", "transformers"))
+    add("WordPiece, padded int64 numpy, 1 thread vs raw tokenizers", 8, goal_ratio(idx, "bert", "tokenizers"))
+    add("GPT-2 BPE (lists), 1 thread vs tiktoken", 2.5, goal_ratio(idx, "gpt2", "tiktoken"))
+    add("GPT-2 BPE (lists), 1 thread vs transformers fast", 20, goal_ratio(idx, "gpt2", "transformers"))
+    big = [(s, cid) for cid, s in ferro_threads.items() if idx.meta[cid]["batch"] >= 1000 and s is not None]
+    ts = idx.thread_values()
+    if big:
+        lo = min(big)
+        got = (lo[0], max(big)[0], f"{idx.meta[lo[1]]['model']} {TEXT_LABEL[idx.meta[lo[1]]['text']]}")
+        add(f"{ts[-1]} threads vs 1 thread, batches of 1000", 1.8, got)
+    else:
+        add("2 threads vs 1 thread, batches of 1000", 1.8, None)
+    for model in sorted({c["model"] for c in idx.meta.values() if c["group"] == "worst"}):
+        ids = {idx.meta[i]["text"]: i for i in idx.ids("worst", model)}
+        p, w = (idx.get(ids.get(k, ""), 1, "ferrotok") for k in ("prose1m", "nows1m"))
+        if p and w:
+            q = w["ms_per_call_median"] / p["ms_per_call_median"]
+            lines.append(f"| {model}: 1 MB without whitespace ÷ 1 MB prose (time) | ≤ 3× | {fmt(q)}× | {'yes' if q <= 3 else 'no'} |")
+    return lines
+
+
+def render(data: dict) -> str:
+    idx = Index(data)
+    out = [f"### Results ({data['mode']} run)", ""] + header(data, idx)
+    thr_lines, ferro_threads = threads_table(idx)
+    out += ["#### Goals (ratios of medians; not asserted by any test)", ""] + goals_table(idx, ferro_threads) + [""]
+    for model, label in data["models"].items():
+        out += [f"#### {label}", ""] + throughput_table(idx, model, ("main", "output")) + [""]
+    if thr_lines:
+        out += ["#### Thread scaling", ""] + thr_lines + [""]
+    if idx.ids("worst"):
+        out += ["#### Worst cases (one 1 MB document, 1 thread, lists)", ""] + worst_table(idx) + [""]
+    out += ["#### Load time and memory", ""] + load_table(data) + [""]
+    e2e = e2e_table(data)
+    if e2e:
+        out += ["#### End to end: tokenizer + all-MiniLM-L6-v2 forward pass (torch CPU, 32 short lines, max_length 128)", ""]
+        out += e2e + [""]
+    return "\n".join(out)
+
+
+def write_benchmarks_md(path: Path, md: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.is_file() else f"# Benchmarks\n\n{MARK_START}\n{MARK_END}\n"
+    if MARK_START not in text or MARK_END not in text:
+        text = text.rstrip() + f"\n\n{MARK_START}\n{MARK_END}\n"
+    pat = re.compile(re.escape(MARK_START) + r".*?" + re.escape(MARK_END), re.S)
+    path.write_text(pat.sub(lambda _: f"{MARK_START}\n\n{md}\n{MARK_END}", text), encoding="utf-8")
+
+
+def plots(data: dict, out_dir: Path) -> list[Path]:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    idx = Index(data)
+    paths = []
+    suffix = " (stand-in)" if data.get("standin") else ""
+    for model, label in data["models"].items():
+        ids = idx.ids("main", model)
+        impls = [i for i in idx.impls() if any(idx.get(c, 1, i) for c in ids)]
+        if not ids or not impls:
+            continue
+        fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(ids)), 4))
+        w = 0.8 / len(impls)
+        for k, impl in enumerate(impls):
+            ys = [(idx.get(c, 1, impl) or {}).get("mbps_median", 0) for c in ids]
+            ax.bar([x + k * w for x in range(len(ids))], ys, w, label=IMPL_LABEL[impl])
+        ax.set_xticks([x + w * (len(impls) - 1) / 2 for x in range(len(ids))])
+        ax.set_xticklabels([f"{TEXT_LABEL[idx.meta[c]['text']]}\nbatch {idx.meta[c]['batch']}" for c in ids], fontsize=8)
+        ax.set_yscale("log")
+        ax.set_ylabel("MB/s (median), 1 thread")
+        ax.set_title(label + suffix, fontsize=10)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        p = out_dir / f"throughput_{model}.png"
+        fig.savefig(p, dpi=110)
+        plt.close(fig)
+        paths.append(p)
+    ts = idx.thread_values()
+    if len(ts) > 1:
+        big = [c for c in idx.ids("main") if idx.meta[c]["batch"] >= 1000]
+        impls = [i for i in idx.impls() if any(idx.get(c, ts[-1], i) for c in big)]
+        if big and impls:
+            fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(big)), 4))
+            w = 0.8 / len(impls)
+            for k, impl in enumerate(impls):
+                ys = [ratio(idx.get(c, ts[-1], impl), idx.get(c, 1, impl)) or 0 for c in big]
+                ax.bar([x + k * w for x in range(len(big))], ys, w, label=IMPL_LABEL[impl])
+            ax.axhline(1.0, color="grey", lw=0.8)
+            ax.set_xticks([x + w * (len(impls) - 1) / 2 for x in range(len(big))])
+            ax.set_xticklabels([f"{idx.meta[c]['model']}\n{TEXT_LABEL[idx.meta[c]['text']]}" for c in big], fontsize=8)
+            ax.set_ylabel(f"{ts[-1]} threads ÷ 1 thread")
+            ax.set_title("Thread scaling, batches of 1000" + suffix, fontsize=10)
+            ax.legend(fontsize=7)
+            fig.tight_layout()
+            p = out_dir / "threads.png"
+            fig.savefig(p, dpi=110)
+            plt.close(fig)
+            paths.append(p)
+    worst = idx.ids("worst")
+    if worst:
+        impls = [i for i in idx.impls() if any(idx.get(c, 1, i) for c in worst)]
+        fig, ax = plt.subplots(figsize=(max(6, 0.9 * len(worst)), 4))
+        w = 0.8 / max(1, len(impls))
+        for k, impl in enumerate(impls):
+            ys = [(idx.get(c, 1, impl) or {}).get("ms_per_call_median", 0) / 1e3 for c in worst]
+            ax.bar([x + k * w for x in range(len(worst))], ys, w, label=IMPL_LABEL[impl])
+        ax.set_xticks([x + w * (len(impls) - 1) / 2 for x in range(len(worst))])
+        ax.set_xticklabels([f"{idx.meta[c]['model']}\n{TEXT_LABEL[idx.meta[c]['text']]}" for c in worst], fontsize=6)
+        ax.set_yscale("log")
+        ax.set_ylabel("seconds per 1 MB document")
+        ax.set_title("Worst cases, 1 thread" + suffix, fontsize=10)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        p = out_dir / "worst_cases.png"
+        fig.savefig(p, dpi=110)
+        plt.close(fig)
+        paths.append(p)
+    return paths
+
