@@ -2,7 +2,6 @@
 
 pub mod bpe;
 pub mod wordpiece;
-pub mod wordpiece_trie;
 
 pub use bpe::Bpe;
 pub use wordpiece::WordPiece;
