@@ -3,3 +3,4 @@
 pub struct Encoding;
 #[derive(Debug, Clone, Default)]
 pub struct Tokenizer;
+pub mod fast_bert;
