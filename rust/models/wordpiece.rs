@@ -23,6 +23,97 @@ pub struct WordPiece {
     /// All token strings back to back; `entries` holds `(id, start, end)` into it, sorted by id.
     arena: String,
     entries: Vec<(u32, u32, u32)>,
+    /// Whole tokens, and continuation tokens without their prefix: most words (and word tails) are one
+    /// token, found with one hash probe instead of a trie walk (it is the longest match by definition).
+    whole: WordTable,
+    cont: WordTable,
+}
+
+/// Open-addressing hash set of arena slices (`slot = entry index + 1`, 0 = empty), load factor <= 1/2.
+#[derive(Debug, Clone, Default)]
+struct WordTable {
+    slots: Vec<u32>,
+    /// Bytes skipped at the start of every stored token (the continuation prefix).
+    skip: usize,
+    shift: u32,
+}
+
+#[inline]
+fn hash_bytes(b: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(a)).wrapping_mul(K).rotate_left(26);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut a = [0u8; 8];
+        a[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(a)).wrapping_mul(K).rotate_left(26);
+    }
+    (h ^ (h >> 29)).wrapping_mul(K)
+}
+
+impl WordTable {
+    /// Index the entries whose token starts with `prefix`, keyed by the rest of the token.
+    fn build(arena: &str, entries: &[(u32, u32, u32)], prefix: &str) -> Self {
+        let keys: Vec<usize> = (0..entries.len())
+            .filter(|&k| {
+                entries
+                    .get(k)
+                    .and_then(|e| arena.get(e.1 as usize..e.2 as usize))
+                    .is_some_and(|t| t.len() > prefix.len() && t.starts_with(prefix))
+            })
+            .collect();
+        let bits = (keys.len().max(1) * 2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(1);
+        let mut t = WordTable {
+            slots: vec![0; 1 << bits],
+            skip: prefix.len(),
+            shift: 64 - bits,
+        };
+        let mask = t.slots.len() - 1;
+        for k in keys {
+            let Some(key) = t.key(arena, entries, k as u32 + 1) else {
+                continue;
+            };
+            let mut i = (hash_bytes(key) >> t.shift) as usize;
+            while t.slots.get(i).is_some_and(|&v| v != 0) {
+                i = (i + 1) & mask;
+            }
+            if let Some(slot) = t.slots.get_mut(i) {
+                *slot = k as u32 + 1;
+            }
+        }
+        t
+    }
+
+    #[inline]
+    fn key<'a>(&self, arena: &'a str, entries: &[(u32, u32, u32)], slot: u32) -> Option<&'a [u8]> {
+        let e = entries.get(slot.checked_sub(1)? as usize)?;
+        arena.as_bytes().get(e.1 as usize + self.skip..e.2 as usize)
+    }
+
+    #[inline]
+    fn get(&self, arena: &str, entries: &[(u32, u32, u32)], w: &[u8]) -> Option<u32> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = (hash_bytes(w) >> self.shift) as usize;
+        loop {
+            let slot = *self.slots.get(i)?;
+            if slot == 0 {
+                return None;
+            }
+            if self.key(arena, entries, slot) == Some(w) {
+                return entries.get(slot as usize - 1).map(|e| e.0);
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 impl WordPiece {
@@ -125,6 +216,8 @@ impl WordPiece {
                 )
             })?;
         let cont_root = trie.walk(trie.root(), prefix.as_bytes());
+        let whole = WordTable::build(&arena, &entries, "");
+        let cont = WordTable::build(&arena, &entries, prefix);
         Ok(WordPiece {
             unk_token: unk_token.to_string(),
             continuing_subword_prefix: prefix.to_string(),
@@ -134,6 +227,8 @@ impl WordPiece {
             cont_root,
             arena,
             entries,
+            whole,
+            cont,
         })
     }
 
@@ -155,11 +250,19 @@ impl WordPiece {
     pub fn pieces(&self, word: &[u8], mut push: impl FnMut(u32, usize, usize)) -> bool {
         let mut start = 0;
         while start < word.len() {
-            let (node, rest) = if start == 0 {
-                (Some(self.trie.root()), word)
+            let (node, table, rest) = if start == 0 {
+                (Some(self.trie.root()), &self.whole, word)
             } else {
-                (self.cont_root, word.get(start..).unwrap_or_default())
+                (
+                    self.cont_root,
+                    &self.cont,
+                    word.get(start..).unwrap_or_default(),
+                )
             };
+            if let Some(id) = table.get(&self.arena, &self.entries, rest) {
+                push(id, start, word.len());
+                return true;
+            }
             match node.and_then(|n| self.trie.longest_prefix(n, rest)) {
                 Some((len, id)) => {
                     push(id, start, start + len);
@@ -235,7 +338,7 @@ mod trie {
     #[derive(Debug, Clone, Copy)]
     struct Node {
         edge_start: u32,
-        edge_len: u32,
+        edge_len: u16,
         /// Index into `dense`, or `NONE`.
         dense: u32,
         /// Token id ending here, valid when `has_value`.
@@ -265,8 +368,11 @@ mod trie {
                 has_value: false,
             });
             // (node, keys range sharing the node's prefix, depth); keys are sorted so a group is contiguous.
-            let mut stack: Vec<(usize, usize, usize, usize)> = vec![(0, 0, keys.len(), 0)];
-            while let Some((node, mut lo, hi, depth)) = stack.pop() {
+            // Breadth-first, so the top levels that every lookup visits sit together in memory.
+            let mut queue: Vec<(usize, usize, usize, usize)> = vec![(0, 0, keys.len(), 0)];
+            let mut head = 0;
+            while let Some(&(node, mut lo, hi, depth)) = queue.get(head) {
+                head += 1;
                 if let Some(&(k, id)) = keys.get(lo) {
                     if k.len() == depth {
                         if let Some(n) = t.nodes.get_mut(node) {
@@ -299,7 +405,7 @@ mod trie {
                     });
                     t.edge_bytes.push(b);
                     t.edge_targets.push(child as u32);
-                    stack.push((child, i, j, depth + 1));
+                    queue.push((child, i, j, depth + 1));
                     i = j;
                 }
                 let len = t.edge_bytes.len() - edge_start;
@@ -314,7 +420,7 @@ mod trie {
                 }
                 if let Some(n) = t.nodes.get_mut(node) {
                     n.edge_start = edge_start as u32;
-                    n.edge_len = len as u32;
+                    n.edge_len = len as u16;
                     n.dense = dense;
                 }
             }
