@@ -2,6 +2,7 @@
 //! alignment of each normalized byte to the original text.
 
 pub mod bert;
+pub mod bert_chars;
 pub mod normalized_string;
 pub mod replace;
 pub mod simple;

@@ -308,3 +308,6 @@ impl Tokenizer {
 
 pub mod fast_bert;
 pub mod fast_byte_level;
+
+#[cfg(test)]
+mod tests;
