@@ -86,7 +86,7 @@ def header(data: dict, idx: Index) -> list[str]:
     standin = data.get("standin")
     lines = [
         f"Machine: {m['cpu']}, {m['cores']} cores available, 1-min load average {m['load_1min_at_start']:.1f} "
-        f"at start · Python {m['python']} · {m['date']} · mode `{data['mode']}` · run took {data['total_s']:.0f} s",
+        f"at start, {data.get('load_1min_at_end', float('nan')):.1f} at end · Python {m['python']} · {m['date']} · mode `{data['mode']}` · run took {data['total_s']:.0f} s",
         "",
         f"Versions: {'; '.join(versions)}",
         "",
@@ -277,11 +277,31 @@ def goals_table(idx: Index, ferro_threads: dict) -> list[str]:
     return lines
 
 
+def summary_table(idx: Index) -> list[str]:
+    """One line per model and text at batch 1000, 1 thread: ferrotok's speed and its ratio to each other."""
+    others = [i for i in idx.impls() if i != "ferrotok"]
+    lines = [
+        "| model | text (batch 1000, 1 thread) | ferrotok MB/s | " + " | ".join(f"vs {IMPL_LABEL[i]}" for i in others) + " |",
+        "|---|---|---:|" + "---:|" * len(others),
+    ]
+    for cid in idx.ids("main"):
+        c = idx.meta[cid]
+        ft = idx.get(cid, 1, "ferrotok")
+        if c["batch"] != 1000 or not ft:
+            continue
+        cells = [f"{fmt(ratio(ft, idx.get(cid, 1, i)))}×" if idx.get(cid, 1, i) else "—" for i in others]
+        lines.append(f"| {c['model']} | {TEXT_LABEL[c['text']]} | {fmt(ft['mbps_median'])} | " + " | ".join(cells) + " |")
+    return lines if len(lines) > 2 else []
+
+
 def render(data: dict) -> str:
     idx = Index(data)
     out = [f"### Results ({data['mode']} run)", ""] + header(data, idx)
     thr_lines, ferro_threads = threads_table(idx)
     out += ["#### Goals (ratios of medians; not asserted by any test)", ""] + goals_table(idx, ferro_threads) + [""]
+    summary = summary_table(idx)
+    if summary:
+        out += ["#### Summary", ""] + summary + [""]
     for model, label in data["models"].items():
         out += [f"#### {label}", ""] + throughput_table(idx, model, ("main", "output")) + [""]
     if thr_lines:

@@ -172,7 +172,10 @@ def make_tiktoken(model: dict, threads: int, spec: dict) -> tuple[Call, Rows]:
     def call(batch: list[str], output: str, max_length: int | None) -> Any:
         if output != "list" or max_length is not None:
             raise ValueError("tiktoken returns untruncated lists only")
-        # Like Hugging Face, treat "<|endoftext|>" in the text as the special token.
+        # Like Hugging Face, treat "<|endoftext|>" in the text as the special token. encode_batch starts a
+        # thread pool on every call, so one thread is served by the plain loop a user would write.
+        if threads == 1:
+            return [enc.encode(t, allowed_special="all") for t in batch]
         return enc.encode_batch(batch, num_threads=threads, allowed_special="all")
 
     return call, lambda res, output: res
@@ -203,7 +206,16 @@ IMPLS: dict[str, Callable[[dict, int, dict], tuple[Call, Rows]]] = {
 
 
 def maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+    """Peak resident memory of this process image. Linux's ru_maxrss carries the parent's peak over fork +
+    exec, so the kernel's high-water mark of this address space (VmHWM) is read instead where it exists."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # KiB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB; macOS: bytes
 
 
 def fingerprint(rows_list: list[list[list[int]]]) -> str:
@@ -318,7 +330,7 @@ def run_e2e(spec: dict, call: Call, threads: int) -> dict:
 def impl_version(spec: dict) -> str:
     impl = spec["impl"]
     if impl == "ferrotok" and spec.get("standin"):
-        impl = spec["standin"]
+        return f"stand-in {spec['standin']} {impl_version(dict(spec, impl=spec['standin']))}"
     module = {"bert-legacy": "transformers", "gpt2-slow": "transformers"}.get(impl, impl)
     try:
         return str(getattr(__import__(module), "__version__", "?"))

@@ -270,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         "plan": [{k: v for k, v in j.items() if k != "model"} | {"model": j["model"]["name"]} for j in jobs],
         "results": results,
         "total_s": time.perf_counter() - t_start,
+        "load_1min_at_end": os.getloadavg()[0],
     }
     assets.RESULTS.mkdir(exist_ok=True)
     (assets.RESULTS / "results.json").write_text(json.dumps(data, indent=1))
