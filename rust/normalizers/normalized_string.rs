@@ -194,15 +194,15 @@ impl NormalizedString {
         self.map_expand(|c, out| out.extend(c.to_lowercase()));
     }
 
-    /// Insert `s` before the first char (it takes the empty range at the start).
+    /// Insert `s` before the first char. Hugging Face semantics: every inserted char takes the original
+    /// range of the current first char; an empty string stays empty.
     pub fn prepend(&mut self, s: &str) {
+        let Some(&a) = self.align.first() else {
+            return;
+        };
         if s.is_empty() {
             return;
         }
-        let a = match self.align.first() {
-            Some(a) => (a.0, a.0),
-            None => (self.base, self.base),
-        };
         let mut normalized = String::with_capacity(s.len() + self.normalized.len());
         normalized.push_str(s);
         normalized.push_str(&self.normalized);
@@ -213,11 +213,11 @@ impl NormalizedString {
         self.align = align;
     }
 
-    /// Append `s` after the last char (it takes the empty range at the end).
+    /// Append `s` after the last char. Hugging Face semantics: every appended char takes the original
+    /// range of the current last char; an empty string stays empty.
     pub fn append(&mut self, s: &str) {
-        let a = match self.align.last() {
-            Some(a) => (a.1, a.1),
-            None => (self.base, self.base),
+        let Some(&a) = self.align.last() else {
+            return;
         };
         self.normalized.push_str(s);
         self.align.extend(std::iter::repeat_n(a, s.len()));
@@ -317,11 +317,20 @@ mod tests {
         assert_eq!(s.original_range(0..2), (7, 9));
     }
 
+    // Expected values from Hugging Face tokenizers 0.23.3 (Prepend normalizer, NormalizedString.append).
     #[test]
-    fn prepend_takes_empty_start() {
-        let mut n = NormalizedString::from_original("ab", 3);
+    fn prepend_append_take_neighbour_range() {
+        let mut n = NormalizedString::from_original("éb", 3);
         n.prepend("▁");
-        assert_eq!(n.original_range(0..3), (3, 3));
-        assert_eq!(n.original_range(0..4), (3, 4));
+        assert_eq!(n.as_str(), "▁éb");
+        assert_eq!(n.original_range(0..3), (3, 5));
+        assert_eq!(n.original_range(3..5), (3, 5));
+        n.append("XY");
+        assert_eq!(n.as_str(), "▁ébXY");
+        assert_eq!(n.original_range(6..8), (5, 6));
+        let mut e = NormalizedString::from_original("", 4);
+        e.prepend("▁");
+        e.append("x");
+        assert_eq!(e.as_str(), "");
     }
 }
