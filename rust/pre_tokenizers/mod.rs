@@ -4,6 +4,7 @@ pub mod bert;
 pub mod byte_level;
 pub mod digits;
 pub mod metaspace;
+pub mod pattern;
 pub mod pretokenized;
 pub mod punctuation;
 pub mod split;
