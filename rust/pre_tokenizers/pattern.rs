@@ -97,11 +97,13 @@ impl Pattern {
     }
 }
 
-/// Rewrite the constructs whose meaning differs between Oniguruma and the Rust engines. Only `\w`/`\W`
-/// outside and inside classes need it: Oniguruma's `\w` lacks the joiners U+200C/U+200D that Rust's
-/// has, and adds the Latin-1 superscripts and fractions (measured over all code points).
+/// Rewrite the constructs whose meaning differs between Oniguruma and the Rust engines: only `\w` and
+/// `\W`. Oniguruma's `\w` lacks the joiners U+200C/U+200D that Rust's has; outside a class it also
+/// takes the Latin-1 superscripts and fractions (²³¹¼½¾), inside a class it does not. Measured against
+/// Hugging Face over all code points.
 fn onig_compat(pattern: &str) -> String {
-    const WORD: &str = r"\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\xB2\xB3\xB9\xBC-\xBE";
+    const WORD_IN_CLASS: &str = r"\p{Alphabetic}\p{M}\p{Nd}\p{Pc}";
+    const LATIN1_EXTRA: &str = r"\xB2\xB3\xB9\xBC-\xBE";
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut chars = pattern.chars();
     // Depth of `[...]` classes we are in (nested classes are allowed by both syntaxes).
@@ -109,15 +111,12 @@ fn onig_compat(pattern: &str) -> String {
     while let Some(c) = chars.next() {
         match c {
             '\\' => match chars.next() {
-                Some('w') if class_depth > 0 => out.push_str(WORD),
-                Some('w') => {
-                    out.push('[');
-                    out.push_str(WORD);
-                    out.push(']');
-                }
-                Some('W') => {
-                    out.push_str("[^");
-                    out.push_str(WORD);
+                Some(w @ ('w' | 'W')) => {
+                    out.push_str(if w == 'w' { "[" } else { "[^" });
+                    out.push_str(WORD_IN_CLASS);
+                    if class_depth == 0 {
+                        out.push_str(LATIN1_EXTRA);
+                    }
                     out.push(']');
                 }
                 Some(other) => {
@@ -172,6 +171,8 @@ mod tests {
         assert_eq!(m(r"[\w]+", "aⅠb\u{200c}"), ["aⅠb"]);
         assert_eq!(m(r"\W+", "aⅠb\u{200c}¼"), ["\u{200c}"]);
         assert_eq!(m(r"\w+(?=!)", "ab\u{200c}! c²!"), ["c²"]);
+        // ... but inside a class the superscripts are not word chars.
+        assert_eq!(m(r"[^\w\s]+", "a-²\u{200b} ¼b"), ["-²\u{200b}", "¼"]);
         assert_eq!(m("(?i:'s|'t)", "'S 'ſ 'T"), ["'S", "'ſ", "'T"]);
     }
 }
