@@ -119,12 +119,10 @@ impl NormalizedString {
         };
         for (c, change) in dest {
             let a = if change > 0 {
-                if pos == 0 {
-                    // Inserted before anything: take the (empty) start of the first char.
-                    let f = fallback(0);
-                    (f.0, f.0)
-                } else {
-                    old_align[pos - 1]
+                // Inserted: takes the range of the char before it, or the empty start of the string.
+                match pos.checked_sub(1).and_then(|p| old_align.get(p)) {
+                    Some(&a) => a,
+                    None => (self.base, self.base),
                 }
             } else {
                 let a = fallback(pos);
@@ -188,7 +186,11 @@ impl NormalizedString {
     }
 
     pub fn lowercase(&mut self) {
-        if self.normalized.bytes().all(|b| !b.is_ascii_uppercase() && b.is_ascii()) {
+        if self
+            .normalized
+            .bytes()
+            .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
+        {
             return;
         }
         self.map_expand(|c, out| out.extend(c.to_lowercase()));
@@ -246,8 +248,10 @@ impl NormalizedString {
         self.align = self.align[start..end].to_vec();
     }
 
-    /// Replace each of the given non-overlapping byte ranges (sorted) by `content`. Hugging Face semantics:
-    /// the first char of the replacement takes the range of the whole matched text, the others are inserted.
+    /// Replace each of the given non-overlapping byte ranges (sorted, on char boundaries, possibly
+    /// empty) by `content`. Hugging Face semantics: the matched chars are removed and the content is
+    /// inserted, so every content char takes the range of the last char before the match end (the
+    /// empty start of the string when there is none).
     pub fn replace_ranges(&mut self, ranges: &[Range<usize>], content: &str) {
         if ranges.is_empty() {
             return;
@@ -256,19 +260,31 @@ impl NormalizedString {
         let mut align = Vec::with_capacity(self.align.len());
         let mut last = 0usize;
         for r in ranges {
-            normalized.push_str(&self.normalized[last..r.start]);
-            align.extend_from_slice(&self.align[last..r.start]);
-            let orig = self.original_range(r.clone());
-            let orig = (orig.0 as u32, orig.1 as u32);
-            // Every char of the replacement takes the range of the whole match.
-            for c in content.chars() {
-                normalized.push(c);
-                align.extend(std::iter::repeat_n(orig, c.len_utf8()));
-            }
+            let (Some(keep), Some(keep_align)) = (
+                self.normalized.get(last..r.start),
+                self.align.get(last..r.start),
+            ) else {
+                continue;
+            };
+            normalized.push_str(keep);
+            align.extend_from_slice(keep_align);
+            let a = match r.end.checked_sub(1).and_then(|e| self.align.get(e)) {
+                Some(&a) => a,
+                None => (self.base, self.base),
+            };
+            normalized.push_str(content);
+            align.extend(std::iter::repeat_n(a, content.len()));
             last = r.end;
         }
-        normalized.push_str(&self.normalized[last..]);
-        align.extend_from_slice(&self.align[last..]);
+        if let (Some(rest), Some(rest_align)) =
+            (self.normalized.get(last..), self.align.get(last..))
+        {
+            normalized.push_str(rest);
+            align.extend_from_slice(rest_align);
+        }
+        if normalized.is_empty() {
+            self.base = self.original_range(0..0).0 as u32;
+        }
         self.normalized = normalized;
         self.align = align;
     }
@@ -306,6 +322,29 @@ mod tests {
         n.filter(|c| c != '\u{0}');
         assert_eq!(n.as_str(), "b");
         assert_eq!(n.original_range(0..1), (2, 3));
+    }
+
+    // Expected values from Hugging Face tokenizers 0.23.3 (Replace normalizer).
+    #[test]
+    fn replace_takes_last_matched_char_range() {
+        let mut n = NormalizedString::from_original("abc", 0);
+        n.replace_ranges(&[0..2], "x");
+        assert_eq!(n.as_str(), "xc");
+        assert_eq!(n.original_range(0..1), (1, 2));
+        let mut n = NormalizedString::from_original("bab", 0);
+        n.replace_ranges(&[1..2], "xy");
+        assert_eq!(n.as_str(), "bxyb");
+        assert_eq!(n.original_range(1..2), (1, 2));
+        assert_eq!(n.original_range(2..3), (1, 2));
+        // Empty matches at the start and end: the empty start, then the last char's range.
+        let mut n = NormalizedString::from_original("ab", 0);
+        n.replace_ranges(&[0..0, 2..2], "X");
+        assert_eq!(n.as_str(), "XabX");
+        assert_eq!(n.original_range(0..1), (0, 0));
+        assert_eq!(n.original_range(3..4), (1, 2));
+        let mut n = NormalizedString::from_original("aa", 5);
+        n.replace_ranges(&[0..2], "");
+        assert_eq!(n.as_str(), "");
     }
 
     #[test]

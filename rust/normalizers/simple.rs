@@ -74,47 +74,81 @@ mod tests {
     // PreTokenizedString, original byte offsets per char).
     #[test]
     fn strip_accents_removes_all_marks() {
-        assert_eq!(apply(strip_accents, "e\u{301}x"), [('e', (0, 1)), ('x', (3, 4))]);
+        assert_eq!(
+            apply(strip_accents, "e\u{301}x"),
+            [('e', (0, 1)), ('x', (3, 4))]
+        );
         // Precomposed chars are kept (no decomposition).
         assert_eq!(apply(strip_accents, "é"), [('é', (0, 2))]);
         assert_eq!(apply(strip_accents, "\u{301}\u{301}a"), [('a', (4, 5))]);
         assert_eq!(apply(strip_accents, "\u{301}"), []);
         // Mc (Devanagari visarga), Me (enclosing circle) and Thai Mn are all removed.
-        assert_eq!(apply(strip_accents, "क\u{903}x"), [('क', (0, 3)), ('x', (6, 7))]);
+        assert_eq!(
+            apply(strip_accents, "क\u{903}x"),
+            [('क', (0, 3)), ('x', (6, 7))]
+        );
         assert_eq!(apply(strip_accents, "a\u{20dd}"), [('a', (0, 1))]);
         assert_eq!(apply(strip_accents, "\u{e31}x"), [('x', (3, 4))]);
-        assert_eq!(apply(strip_accents, "a\u{200b}"), [('a', (0, 1)), ('\u{200b}', (1, 4))]);
+        assert_eq!(
+            apply(strip_accents, "a\u{200b}"),
+            [('a', (0, 1)), ('\u{200b}', (1, 4))]
+        );
     }
 
     #[test]
     fn strip_uses_unicode_whitespace() {
-        let both = Strip { left: true, right: true };
-        let right = Strip { left: false, right: true };
+        let both = Strip {
+            left: true,
+            right: true,
+        };
+        let right = Strip {
+            left: false,
+            right: true,
+        };
         let f = |st: &Strip| {
             let st = st.clone();
             move |n: &mut NormalizedString| st.normalize(n).unwrap()
         };
-        assert_eq!(apply(f(&both), " a\u{200b} "), [('a', (1, 2)), ('\u{200b}', (2, 5))]);
+        assert_eq!(
+            apply(f(&both), " a\u{200b} "),
+            [('a', (1, 2)), ('\u{200b}', (2, 5))]
+        );
         assert_eq!(
             apply(f(&right), " a\u{200b} "),
             [(' ', (0, 1)), ('a', (1, 2)), ('\u{200b}', (2, 5))]
         );
         assert_eq!(apply(f(&both), "\u{3000}a\u{a0}"), [('a', (3, 4))]);
-        assert_eq!(apply(f(&right), "\u{3000}a\u{a0}"), [('\u{3000}', (0, 3)), ('a', (3, 4))]);
+        assert_eq!(
+            apply(f(&right), "\u{3000}a\u{a0}"),
+            [('\u{3000}', (0, 3)), ('a', (3, 4))]
+        );
         assert_eq!(apply(f(&both), "  "), []);
     }
 
     #[test]
     fn prepend_only_non_empty() {
-        let p = Prepend { prepend: "▁".into() };
+        let p = Prepend {
+            prepend: "▁".into(),
+        };
         let f = |n: &mut NormalizedString| p.normalize(n).unwrap();
-        assert_eq!(apply(f, "ab"), [('▁', (0, 1)), ('a', (0, 1)), ('b', (1, 2))]);
+        assert_eq!(
+            apply(f, "ab"),
+            [('▁', (0, 1)), ('a', (0, 1)), ('b', (1, 2))]
+        );
         assert_eq!(apply(f, "é"), [('▁', (0, 2)), ('é', (0, 2))]);
-        assert_eq!(apply(f, "  "), [('▁', (0, 1)), (' ', (0, 1)), (' ', (1, 2))]);
+        assert_eq!(
+            apply(f, "  "),
+            [('▁', (0, 1)), (' ', (0, 1)), (' ', (1, 2))]
+        );
         assert_eq!(apply(f, ""), []);
         // Strip then Prepend on whitespace only: still empty.
         let mut n = NormalizedString::from_original("  ", 0);
-        Strip { left: true, right: true }.normalize(&mut n).unwrap();
+        Strip {
+            left: true,
+            right: true,
+        }
+        .normalize(&mut n)
+        .unwrap();
         p.normalize(&mut n).unwrap();
         assert_eq!(n.as_str(), "");
     }

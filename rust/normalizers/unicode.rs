@@ -11,7 +11,9 @@ use crate::normalizers::NormalizedString;
 use unicode_normalization::char::{
     canonical_combining_class, compose, decompose_canonical, decompose_compatible,
 };
-use unicode_normalization::{is_nfc_quick, is_nfd_quick, is_nfkc_quick, is_nfkd_quick, IsNormalized};
+use unicode_normalization::{
+    is_nfc_quick, is_nfd_quick, is_nfkc_quick, is_nfkd_quick, IsNormalized,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnicodeForm {
@@ -160,30 +162,72 @@ mod tests {
     #[test]
     fn nfc_composes_to_first_char_range() {
         assert_eq!(run(Nfc, "e\u{301}"), exp(&[("é", (0, 1))]));
-        assert_eq!(run(Nfc, "a\u{1100}\u{1161}b"), exp(&[("a", (0, 1)), ("가", (1, 4)), ("b", (7, 8))]));
+        assert_eq!(
+            run(Nfc, "a\u{1100}\u{1161}b"),
+            exp(&[("a", (0, 1)), ("가", (1, 4)), ("b", (7, 8))])
+        );
         assert_eq!(run(Nfc, "Å\u{301}"), exp(&[("Ǻ", (0, 2))]));
-        assert_eq!(run(Nfc, "a\u{323}\u{302}x"), exp(&[("ậ", (0, 1)), ("x", (5, 6))]));
-        assert_eq!(run(Nfc, "é\u{323}"), exp(&[("ẹ", (0, 2)), ("\u{301}", (2, 4))]));
-        assert_eq!(run(Nfc, "\u{301}a"), exp(&[("\u{301}", (0, 2)), ("a", (2, 3))]));
-        assert_eq!(run(Nfc, "\u{344}"), exp(&[("\u{308}", (0, 2)), ("\u{301}", (0, 2))]));
-        assert_eq!(run(Nfc, "\u{f73}x"), exp(&[("\u{f71}", (0, 3)), ("\u{f72}", (0, 3)), ("x", (3, 4))]));
+        assert_eq!(
+            run(Nfc, "a\u{323}\u{302}x"),
+            exp(&[("ậ", (0, 1)), ("x", (5, 6))])
+        );
+        assert_eq!(
+            run(Nfc, "é\u{323}"),
+            exp(&[("ẹ", (0, 2)), ("\u{301}", (2, 4))])
+        );
+        assert_eq!(
+            run(Nfc, "\u{301}a"),
+            exp(&[("\u{301}", (0, 2)), ("a", (2, 3))])
+        );
+        assert_eq!(
+            run(Nfc, "\u{344}"),
+            exp(&[("\u{308}", (0, 2)), ("\u{301}", (0, 2))])
+        );
+        assert_eq!(
+            run(Nfc, "\u{f73}x"),
+            exp(&[("\u{f71}", (0, 3)), ("\u{f72}", (0, 3)), ("x", (3, 4))])
+        );
         assert_eq!(run(Nfc, ""), exp(&[]));
     }
 
     #[test]
     fn nfd_decomposes_and_reorders_positionally() {
-        assert_eq!(run(Nfd, "e\u{301}"), exp(&[("e", (0, 1)), ("\u{301}", (1, 3))]));
+        assert_eq!(
+            run(Nfd, "e\u{301}"),
+            exp(&[("e", (0, 1)), ("\u{301}", (1, 3))])
+        );
         assert_eq!(
             run(Nfd, "한국"),
-            exp(&[("ᄒ", (0, 3)), ("ᅡ", (0, 3)), ("ᆫ", (0, 3)), ("ᄀ", (3, 6)), ("ᅮ", (3, 6)), ("ᆨ", (3, 6))])
+            exp(&[
+                ("ᄒ", (0, 3)),
+                ("ᅡ", (0, 3)),
+                ("ᆫ", (0, 3)),
+                ("ᄀ", (3, 6)),
+                ("ᅮ", (3, 6)),
+                ("ᆨ", (3, 6))
+            ])
         );
-        assert_eq!(run(Nfd, "Å\u{301}"), exp(&[("A", (0, 2)), ("\u{30a}", (0, 2)), ("\u{301}", (2, 4))]));
+        assert_eq!(
+            run(Nfd, "Å\u{301}"),
+            exp(&[("A", (0, 2)), ("\u{30a}", (0, 2)), ("\u{301}", (2, 4))])
+        );
         assert_eq!(
             run(Nfd, "x\u{301}\u{327}y"),
-            exp(&[("x", (0, 1)), ("\u{327}", (1, 3)), ("\u{301}", (3, 5)), ("y", (5, 6))])
+            exp(&[
+                ("x", (0, 1)),
+                ("\u{327}", (1, 3)),
+                ("\u{301}", (3, 5)),
+                ("y", (5, 6))
+            ])
         );
-        assert_eq!(run(Nfd, "é\u{323}"), exp(&[("e", (0, 2)), ("\u{323}", (2, 4)), ("\u{301}", (2, 4))]));
-        assert_eq!(run(Nfd, "\u{1e09}"), exp(&[("c", (0, 3)), ("\u{327}", (0, 3)), ("\u{301}", (0, 3))]));
+        assert_eq!(
+            run(Nfd, "é\u{323}"),
+            exp(&[("e", (0, 2)), ("\u{323}", (2, 4)), ("\u{301}", (2, 4))])
+        );
+        assert_eq!(
+            run(Nfd, "\u{1e09}"),
+            exp(&[("c", (0, 3)), ("\u{327}", (0, 3)), ("\u{301}", (0, 3))])
+        );
         assert_eq!(run(Nfd, "ﬁ"), exp(&[("ﬁ", (0, 3))]));
     }
 
@@ -193,13 +237,24 @@ mod tests {
         assert_eq!(run(Nfkc, "①"), exp(&[("1", (0, 3))]));
         assert_eq!(
             run(Nfkc, "㍿"),
-            exp(&[("株", (0, 3)), ("式", (0, 3)), ("会", (0, 3)), ("社", (0, 3))])
+            exp(&[
+                ("株", (0, 3)),
+                ("式", (0, 3)),
+                ("会", (0, 3)),
+                ("社", (0, 3))
+            ])
         );
         assert_eq!(run(Nfkc, "ｶﾞ"), exp(&[("ガ", (0, 3))]));
-        assert_eq!(run(Nfkc, "Ａ①\u{2075}"), exp(&[("A", (0, 3)), ("1", (3, 6)), ("5", (6, 9))]));
+        assert_eq!(
+            run(Nfkc, "Ａ①\u{2075}"),
+            exp(&[("A", (0, 3)), ("1", (3, 6)), ("5", (6, 9))])
+        );
         assert_eq!(run(Nfkc, "e\u{301}"), exp(&[("é", (0, 1))]));
         assert_eq!(run(Nfkd, "ﬁ"), exp(&[("f", (0, 3)), ("i", (0, 3))]));
-        assert_eq!(run(Nfkd, "a\u{1100}\u{1161}b"), exp(&[("a", (0, 1)), ("ᄀ", (1, 4)), ("ᅡ", (4, 7)), ("b", (7, 8))]));
+        assert_eq!(
+            run(Nfkd, "a\u{1100}\u{1161}b"),
+            exp(&[("a", (0, 1)), ("ᄀ", (1, 4)), ("ᅡ", (4, 7)), ("b", (7, 8))])
+        );
         assert_eq!(run(Nfkc, "한국"), exp(&[("한", (0, 3)), ("국", (3, 6))]));
     }
 }

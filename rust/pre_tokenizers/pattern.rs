@@ -153,8 +153,14 @@ mod tests {
 
     #[test]
     fn falls_back_for_lookaround_and_names_bad_patterns() {
-        assert!(matches!(Pattern::regex(r"\s+(?!\S)").unwrap().engine, Engine::Fancy(_)));
-        assert!(matches!(Pattern::regex(r"\p{L}+").unwrap().engine, Engine::Fast(_)));
+        assert!(matches!(
+            Pattern::regex(r"\s+(?!\S)").unwrap().engine,
+            Engine::Fancy(_)
+        ));
+        assert!(matches!(
+            Pattern::regex(r"\p{L}+").unwrap().engine,
+            Engine::Fast(_)
+        ));
         let err = Pattern::regex("(ab").unwrap_err().to_string();
         assert!(err.contains("(ab"), "{err}");
     }
@@ -167,7 +173,10 @@ mod tests {
         assert_eq!(m("a$", "a\na"), ["a", "a"]);
         assert_eq!(m(r"\Aa", "a\na"), ["a"]);
         // Oniguruma's \w: Roman numerals and circled letters in, joiners out, Latin-1 superscripts in.
-        assert_eq!(m(r"\w+", "aⅠbⒶc\u{200d}d\u{301}_²"), ["aⅠbⒶc", "d\u{301}_²"]);
+        assert_eq!(
+            m(r"\w+", "aⅠbⒶc\u{200d}d\u{301}_²"),
+            ["aⅠbⒶc", "d\u{301}_²"]
+        );
         assert_eq!(m(r"[\w]+", "aⅠb\u{200c}"), ["aⅠb"]);
         assert_eq!(m(r"\W+", "aⅠb\u{200c}¼"), ["\u{200c}"]);
         assert_eq!(m(r"\w+(?=!)", "ab\u{200c}! c²!"), ["c²"]);

@@ -107,7 +107,8 @@ pub(crate) mod tests {
     }
 
     fn split(pattern: serde_json::Value, behavior: &str, invert: bool) -> Split {
-        let v = json!({"type": "Split", "pattern": pattern, "behavior": behavior, "invert": invert});
+        let v =
+            json!({"type": "Split", "pattern": pattern, "behavior": behavior, "invert": invert});
         Split::from_json(v.as_object().unwrap(), "pre_tokenizer").unwrap()
     }
 
@@ -122,10 +123,22 @@ pub(crate) mod tests {
             run(|pts| sp.pre_tokenize(pts), s)
         };
         assert_eq!(r("a*", "MergedWithNext", "aab"), exp(&[("aab", (0, 3))]));
-        assert_eq!(r("a*", "MergedWithPrevious", "bab"), exp(&[("ba", (0, 2)), ("b", (2, 3))]));
-        assert_eq!(r("x*", "MergedWithNext", "ab"), exp(&[("a", (0, 1)), ("b", (1, 2))]));
-        assert_eq!(r("(?=b)", "Contiguous", "abab"), exp(&[("a", (0, 1)), ("ba", (1, 3)), ("b", (3, 4))]));
-        assert_eq!(r(r"\bx", "MergedWithNext", "x x"), exp(&[("x ", (0, 2)), ("x", (2, 3))]));
+        assert_eq!(
+            r("a*", "MergedWithPrevious", "bab"),
+            exp(&[("ba", (0, 2)), ("b", (2, 3))])
+        );
+        assert_eq!(
+            r("x*", "MergedWithNext", "ab"),
+            exp(&[("a", (0, 1)), ("b", (1, 2))])
+        );
+        assert_eq!(
+            r("(?=b)", "Contiguous", "abab"),
+            exp(&[("a", (0, 1)), ("ba", (1, 3)), ("b", (3, 4))])
+        );
+        assert_eq!(
+            r(r"\bx", "MergedWithNext", "x x"),
+            exp(&[("x ", (0, 2)), ("x", (2, 3))])
+        );
         assert_eq!(r("^a", "Removed", "a\na"), exp(&[("\n", (1, 2))]));
     }
 
@@ -133,12 +146,62 @@ pub(crate) mod tests {
     fn llama3_pattern_multilingual() {
         let sp = split(json!({ "Regex": LLAMA3 }), "Isolated", false);
         let l3 = |s: &str| run(|pts| sp.pre_tokenize(pts), s);
-        assert_eq!(l3("Hello world, it'S 12345 ☃\u{fe0f} 🎉!!\n\n  x"), exp(&[("Hello", (0, 5)), (" world", (5, 11)), (",", (11, 12)), (" it", (12, 15)), ("'S", (15, 17)), (" ", (17, 18)), ("123", (18, 21)), ("45", (21, 23)), (" ☃\u{fe0f}", (23, 30)), (" 🎉!!\n\n", (30, 39)), (" ", (39, 40)), (" x", (40, 42))]));
-        assert_eq!(l3("Привет мир! こんにちは世界。مرحبا بالعالم"), exp(&[("Привет", (0, 12)), (" мир", (12, 19)), ("!", (19, 20)), (" こんにちは世界", (20, 42)), ("。مرحبا", (42, 55)), (" بالعالم", (55, 70))]));
-        assert_eq!(l3("e\u{301}té  \t\n  a\u{200b}b  "), exp(&[("e", (0, 1)), ("\u{301}té", (1, 6)), ("  \t\n", (6, 10)), (" ", (10, 11)), (" a", (11, 13)), ("\u{200b}b", (13, 17)), ("  ", (17, 19))]));
+        assert_eq!(
+            l3("Hello world, it'S 12345 ☃\u{fe0f} 🎉!!\n\n  x"),
+            exp(&[
+                ("Hello", (0, 5)),
+                (" world", (5, 11)),
+                (",", (11, 12)),
+                (" it", (12, 15)),
+                ("'S", (15, 17)),
+                (" ", (17, 18)),
+                ("123", (18, 21)),
+                ("45", (21, 23)),
+                (" ☃\u{fe0f}", (23, 30)),
+                (" 🎉!!\n\n", (30, 39)),
+                (" ", (39, 40)),
+                (" x", (40, 42))
+            ])
+        );
+        assert_eq!(
+            l3("Привет мир! こんにちは世界。مرحبا بالعالم"),
+            exp(&[
+                ("Привет", (0, 12)),
+                (" мир", (12, 19)),
+                ("!", (19, 20)),
+                (" こんにちは世界", (20, 42)),
+                ("。مرحبا", (42, 55)),
+                (" بالعالم", (55, 70))
+            ])
+        );
+        assert_eq!(
+            l3("e\u{301}té  \t\n  a\u{200b}b  "),
+            exp(&[
+                ("e", (0, 1)),
+                ("\u{301}té", (1, 6)),
+                ("  \t\n", (6, 10)),
+                (" ", (10, 11)),
+                (" a", (11, 13)),
+                ("\u{200b}b", (13, 17)),
+                ("  ", (17, 19))
+            ])
+        );
         assert_eq!(l3(""), exp(&[]));
         assert_eq!(l3("   "), exp(&[("   ", (0, 3))]));
-        assert_eq!(l3("I'LL 1234567 x\r\n\r\ny"), exp(&[("I", (0, 1)), ("'LL", (1, 4)), (" ", (4, 5)), ("123", (5, 8)), ("456", (8, 11)), ("7", (11, 12)), (" x", (12, 14)), ("\r\n\r\n", (14, 18)), ("y", (18, 19))]));
+        assert_eq!(
+            l3("I'LL 1234567 x\r\n\r\ny"),
+            exp(&[
+                ("I", (0, 1)),
+                ("'LL", (1, 4)),
+                (" ", (4, 5)),
+                ("123", (5, 8)),
+                ("456", (8, 11)),
+                ("7", (11, 12)),
+                (" x", (12, 14)),
+                ("\r\n\r\n", (14, 18)),
+                ("y", (18, 19))
+            ])
+        );
     }
 
     #[test]
@@ -146,11 +209,23 @@ pub(crate) mod tests {
         let a = split(json!({ "Regex": r"\d" }), "MergedWithNext", true);
         let b = split(json!({ "Regex": r"\d" }), "Contiguous", true);
         let c = split(json!({ "String": "b" }), "Removed", true);
-        let inv = |s: &str| {
-            [&a, &b, &c].map(|sp| run(|pts| sp.pre_tokenize(pts), s))
-        };
-        assert_eq!(inv("ab12cd"), [exp(&[("ab1", (0, 3)), ("2", (3, 4)), ("cd", (4, 6))]), exp(&[("ab", (0, 2)), ("12", (2, 4)), ("cd", (4, 6))]), exp(&[("b", (1, 2))])]);
-        assert_eq!(inv("1a"), [exp(&[("1", (0, 1)), ("a", (1, 2))]), exp(&[("1", (0, 1)), ("a", (1, 2))]), exp(&[])]);
+        let inv = |s: &str| [&a, &b, &c].map(|sp| run(|pts| sp.pre_tokenize(pts), s));
+        assert_eq!(
+            inv("ab12cd"),
+            [
+                exp(&[("ab1", (0, 3)), ("2", (3, 4)), ("cd", (4, 6))]),
+                exp(&[("ab", (0, 2)), ("12", (2, 4)), ("cd", (4, 6))]),
+                exp(&[("b", (1, 2))])
+            ]
+        );
+        assert_eq!(
+            inv("1a"),
+            [
+                exp(&[("1", (0, 1)), ("a", (1, 2))]),
+                exp(&[("1", (0, 1)), ("a", (1, 2))]),
+                exp(&[])
+            ]
+        );
         assert_eq!(inv(""), [exp(&[]), exp(&[]), exp(&[])]);
     }
 
