@@ -8,6 +8,8 @@ pub mod pattern;
 pub mod pretokenized;
 pub mod punctuation;
 pub mod split;
+#[cfg(test)]
+pub mod test_util;
 pub mod whitespace;
 
 pub use bert::BertPreTokenizer;

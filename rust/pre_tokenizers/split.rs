@@ -76,35 +76,10 @@ fn cover(matches: &[Range<usize>], len: usize, invert: bool) -> Vec<(Range<usize
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::normalizers::NormalizedString;
+    use crate::pre_tokenizers::test_util::{exp, run};
     use serde_json::json;
-
-    /// Render the untokenized splits as (piece, original byte offsets).
-    pub(crate) fn pieces(pts: &PreTokenizedString) -> Vec<(String, (usize, usize))> {
-        pts.splits
-            .iter()
-            .map(|s| {
-                let n = &s.normalized;
-                (n.as_str().to_string(), n.original_range(0..n.len()))
-            })
-            .collect()
-    }
-
-    /// Pre-tokenize `s` with `f` and render the result.
-    pub(crate) fn run(
-        f: impl Fn(&mut PreTokenizedString) -> Result<()>,
-        s: &str,
-    ) -> Vec<(String, (usize, usize))> {
-        let mut pts = PreTokenizedString::from_normalized(NormalizedString::from_original(s, 0));
-        f(&mut pts).unwrap();
-        pieces(&pts)
-    }
-
-    pub(crate) fn exp(v: &[(&str, (usize, usize))]) -> Vec<(String, (usize, usize))> {
-        v.iter().map(|(s, r)| (s.to_string(), *r)).collect()
-    }
 
     fn split(pattern: serde_json::Value, behavior: &str, invert: bool) -> Split {
         let v =
