@@ -75,9 +75,13 @@ impl Pattern {
     }
 
     /// Append the byte ranges of all non-overlapping matches in `text` to `out` (cleared first). As in
-    /// Oniguruma's iteration, an empty match right after the previous match is not reported.
+    /// Oniguruma's iteration, an empty match right after the previous match is not reported; as in
+    /// Hugging Face, an empty text has no match at all (not even an empty one).
     pub fn find_into(&self, text: &str, out: &mut Vec<Range<usize>>) -> Result<()> {
         out.clear();
+        if text.is_empty() {
+            return Ok(());
+        }
         match &self.engine {
             Engine::Fast(re) => out.extend(re.find_iter(text).map(|m| m.range())),
             Engine::Fancy(re) => {
