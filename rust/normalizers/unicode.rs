@@ -76,20 +76,14 @@ fn decompose_with_changes(s: &str, compat: bool) -> Vec<(char, isize)> {
     out
 }
 
-/// Stable sort of a run of non-starters by combining class (runs are short: insertion sort).
+/// Stable sort of a run of non-starters by combining class (O(n log n) even for adversarial runs).
 fn sort_run(run: &mut [(char, isize)], classes: &[u8]) {
-    if run.len() < 2 {
+    if run.len() < 2 || classes.windows(2).all(|w| w[0] <= w[1]) {
         return;
     }
     let mut keyed: Vec<(u8, (char, isize))> =
         classes.iter().copied().zip(run.iter().copied()).collect();
-    for i in 1..keyed.len() {
-        let mut j = i;
-        while j > 0 && keyed[j - 1].0 > keyed[j].0 {
-            keyed.swap(j - 1, j);
-            j -= 1;
-        }
-    }
+    keyed.sort_by_key(|k| k.0);
     for (dst, (_, p)) in run.iter_mut().zip(keyed) {
         *dst = p;
     }
