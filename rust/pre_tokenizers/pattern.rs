@@ -101,8 +101,8 @@ impl Pattern {
     }
 }
 
-/// Rewrite the constructs whose meaning differs between Oniguruma and the Rust engines: only `\w` and
-/// `\W`. Oniguruma's `\w` lacks the joiners U+200C/U+200D that Rust's has; outside a class it also
+/// Rewrite the constructs whose meaning differs between Oniguruma and the Rust engines: `\w`, `\W` and
+/// the word boundaries `\b`, `\B`. Oniguruma's `\w` lacks the joiners U+200C/U+200D that Rust's has; outside a class it also
 /// takes the Latin-1 superscripts and fractions (²³¹¼½¾), inside a class it does not. Measured against
 /// Hugging Face over all code points.
 fn onig_compat(pattern: &str) -> String {
@@ -122,6 +122,16 @@ fn onig_compat(pattern: &str) -> String {
                         out.push_str(LATIN1_EXTRA);
                     }
                     out.push(']');
+                }
+                // Word boundaries follow the same word definition; spelled with lookarounds, which
+                // sends the pattern to fancy-regex.
+                Some(b @ ('b' | 'B')) if class_depth == 0 => {
+                    let w = format!("[{WORD_IN_CLASS}{LATIN1_EXTRA}]");
+                    if b == 'b' {
+                        out.push_str(&format!("(?:(?<={w})(?!{w})|(?<!{w})(?={w}))"));
+                    } else {
+                        out.push_str(&format!("(?:(?<={w})(?={w})|(?<!{w})(?!{w}))"));
+                    }
                 }
                 Some(other) => {
                     out.push('\\');
@@ -184,6 +194,10 @@ mod tests {
         assert_eq!(m(r"[\w]+", "aⅠb\u{200c}"), ["aⅠb"]);
         assert_eq!(m(r"\W+", "aⅠb\u{200c}¼"), ["\u{200c}"]);
         assert_eq!(m(r"\w+(?=!)", "ab\u{200c}! c²!"), ["c²"]);
+        // Word boundaries use Oniguruma's word chars too.
+        let at = |p: &str, s: &str| Pattern::regex(p).unwrap().find_all(s).unwrap();
+        assert_eq!(at(r"\bx", "²x \u{200d}x Ⅻx ax x"), [7..8, 17..18]);
+        assert_eq!(at(r"\Bx", "²x \u{200d}x ax"), [2..3, 9..10]);
         // ... but inside a class the superscripts are not word chars.
         assert_eq!(m(r"[^\w\s]+", "a-²\u{200b} ¼b"), ["-²\u{200b}", "¼"]);
         assert_eq!(m("(?i:'s|'t)", "'S 'ſ 'T"), ["'S", "'ſ", "'T"]);
