@@ -101,8 +101,8 @@ impl Pattern {
     }
 }
 
-/// Rewrite the constructs whose meaning differs between Oniguruma and the Rust engines: `\w`, `\W` and
-/// the word boundaries `\b`, `\B`. Oniguruma's `\w` lacks the joiners U+200C/U+200D that Rust's has; outside a class it also
+/// Rewrite the constructs whose meaning differs between Oniguruma and the Rust engines: `\w`, `\W`,
+/// the word boundaries `\b`, `\B`, and the Oniguruma-only `\Z`, `\uHHHH`, `\p{^X}`. Oniguruma's `\w` lacks the joiners U+200C/U+200D that Rust's has; outside a class it also
 /// takes the Latin-1 superscripts and fractions (²³¹¼½¾), inside a class it does not. Measured against
 /// Hugging Face over all code points.
 fn onig_compat(pattern: &str) -> String {
@@ -132,6 +132,25 @@ fn onig_compat(pattern: &str) -> String {
                     } else {
                         out.push_str(&format!("(?:(?<={w})(?={w})|(?<!{w})(?!{w}))"));
                     }
+                }
+                // End of text or before a final newline (Rust has no `\Z`).
+                Some('Z') if class_depth == 0 => out.push_str(r"(?=\n?\z)"),
+                // `\uHHHH` is Ruby syntax for `\x{HHHH}`.
+                Some('u') => {
+                    let hex: String = chars.clone().take(4).collect();
+                    if hex.len() == 4 && hex.chars().all(|h| h.is_ascii_hexdigit()) {
+                        out.push_str(&format!("\\x{{{hex}}}"));
+                        chars.nth(3);
+                    } else {
+                        out.push_str("\\u");
+                    }
+                }
+                // `\p{^X}` is Oniguruma's spelling of `\P{X}`.
+                Some(p @ ('p' | 'P')) if chars.as_str().starts_with("{^") => {
+                    out.push('\\');
+                    out.push(if p == 'p' { 'P' } else { 'p' });
+                    out.push('{');
+                    chars.nth(1);
                 }
                 Some(other) => {
                     out.push('\\');
@@ -198,6 +217,15 @@ mod tests {
         let at = |p: &str, s: &str| Pattern::regex(p).unwrap().find_all(s).unwrap();
         assert_eq!(at(r"\bx", "²x \u{200d}x Ⅻx ax x"), [7..8, 17..18]);
         assert_eq!(at(r"\Bx", "²x \u{200d}x ax"), [2..3, 10..11]);
+        // Oniguruma-only syntax.
+        assert_eq!(at(r"a\Z", "a\na"), [2..3]);
+        assert_eq!(at(r"a\Z", "aa\n"), [1..2]);
+        assert!(at(r"a\Z", "a\n\n").is_empty());
+        assert_eq!(m(r"\p{^L}+", "ab12cd!"), ["12", "!"]);
+        assert_eq!(m(r"[\p{^L}]+", "ab12cd!"), ["12", "!"]);
+        assert_eq!(m(r"\u00e9+", "aéé"), ["éé"]);
+        assert_eq!(m(r"[\u00e9x]+", "aééx"), ["ééx"]);
+        assert_eq!(m(r"\h+", "xfF09g"), ["fF09"]);
         // ... but inside a class the superscripts are not word chars.
         assert_eq!(m(r"[^\w\s]+", "a-²\u{200b} ¼b"), ["-²\u{200b}", "¼"]);
         assert_eq!(m("(?i:'s|'t)", "'S 'ſ 'T"), ["'S", "'ſ", "'T"]);
