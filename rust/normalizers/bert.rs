@@ -25,8 +25,6 @@ impl BertNormalizer {
 
     pub fn normalize(&self, n: &mut NormalizedString) -> Result<()> {
         let _ = n;
-        Err(crate::error::Error::Internal(
-            "BertNormalizer: not implemented yet".into(),
-        ))
+        Err(crate::error::Error::Internal("BertNormalizer: not implemented yet".into()))
     }
 }

@@ -47,7 +47,10 @@ impl Normalizer {
             "Prepend" => Normalizer::Prepend(Prepend::from_json(o, field)?),
             "Sequence" => {
                 let f = format!("{field}.normalizers");
-                let items = as_array(o.get("normalizers").unwrap_or(&Value::Null), &f)?;
+                let items = as_array(
+                    o.get("normalizers").unwrap_or(&Value::Null),
+                    &f,
+                )?;
                 Normalizer::Sequence(
                     items
                         .iter()

@@ -15,8 +15,6 @@ impl BertPreTokenizer {
 
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
         let _ = pts;
-        Err(crate::error::Error::Internal(
-            "BertPreTokenizer: not implemented yet".into(),
-        ))
+        Err(crate::error::Error::Internal("BertPreTokenizer: not implemented yet".into()))
     }
 }

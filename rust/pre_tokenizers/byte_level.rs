@@ -15,8 +15,6 @@ impl ByteLevel {
 
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
         let _ = pts;
-        Err(crate::error::Error::Internal(
-            "ByteLevel: not implemented yet".into(),
-        ))
+        Err(crate::error::Error::Internal("ByteLevel: not implemented yet".into()))
     }
 }
