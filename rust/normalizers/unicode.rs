@@ -58,7 +58,10 @@ fn decompose_with_changes(s: &str, compat: bool) -> Vec<(char, isize)> {
         let mut emit = |d: char| {
             let ccc = canonical_combining_class(d);
             if ccc == 0 {
-                sort_run(&mut out[run_start..], &classes[run_start..]);
+                if let (Some(run), Some(ccs)) = (out.get_mut(run_start..), classes.get(run_start..))
+                {
+                    sort_run(run, ccs);
+                }
                 run_start = out.len() + 1;
             }
             out.push((d, if first { 0 } else { 1 }));
@@ -71,8 +74,9 @@ fn decompose_with_changes(s: &str, compat: bool) -> Vec<(char, isize)> {
             decompose_canonical(c, &mut emit);
         }
     }
-    let end = out.len().min(run_start);
-    sort_run(&mut out[end..], &classes[end..]);
+    if let (Some(run), Some(ccs)) = (out.get_mut(run_start..), classes.get(run_start..)) {
+        sort_run(run, ccs);
+    }
     out
 }
 
