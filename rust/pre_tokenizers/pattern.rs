@@ -1,7 +1,8 @@
 //! A compiled pattern that behaves like the Oniguruma regexes Hugging Face uses (`SysRegex`).
 //!
 //! The `regex` crate is used whenever the pattern compiles there (linear time); patterns it rejects
-//! (lookaround, backreferences, `\h`...) fall back to `fancy-regex`. Both are compiled in multi-line
+//! (lookaround, backreferences, `\h`...) fall back to `fancy-regex`, except the common GPT-style tail
+//! `|\s+(?!\S)|\s+`, whose lookahead is emulated on top of the `regex` crate. Both are compiled in multi-line
 //! mode because Oniguruma's Ruby syntax makes `^`/`$` line anchors. Their `\s`, `\d`, `\p{..}` and
 //! case folding agree with Oniguruma; `\w` is narrowed to Oniguruma's definition (see `onig_compat`).
 
@@ -12,8 +13,14 @@ use std::ops::Range;
 #[derive(Debug, Clone)]
 enum Engine {
     Fast(regex::Regex),
+    /// `PREFIX|\s+(?!\S)|\s+` (GPT-2, Llama-3, Qwen2...) run as `(?:PREFIX)|(?P<ws>\s+)` on the
+    /// `regex` crate, the lookahead applied afterwards (see `find_ws_lookahead`).
+    WsLookahead(regex::Regex),
     Fancy(Box<fancy_regex::Regex>),
 }
+
+/// The trailing alternatives that make most GPT-style split patterns need a lookahead.
+const WS_LOOKAHEAD_TAIL: &str = r"|\s+(?!\S)|\s+";
 
 #[derive(Debug, Clone)]
 pub struct Pattern {
@@ -24,6 +31,23 @@ pub struct Pattern {
 impl Pattern {
     /// Compile a regex written for Oniguruma; the error names the pattern.
     pub fn regex(pattern: &str) -> Result<Self> {
+        if let Some(prefix) = pattern.strip_suffix(WS_LOOKAHEAD_TAIL) {
+            // The prefix must stand alone (so the tail is a top-level alternative) and need no
+            // lookaround itself.
+            let combined = format!("(?:{})|(?P<ws>\\s+)", onig_compat(prefix));
+            let prefix_ok = regex::RegexBuilder::new(&onig_compat(prefix))
+                .multi_line(true)
+                .build()
+                .is_ok();
+            if prefix_ok {
+                if let Ok(re) = regex::RegexBuilder::new(&combined).multi_line(true).build() {
+                    return Ok(Pattern {
+                        source: pattern.to_string(),
+                        engine: Engine::WsLookahead(re),
+                    });
+                }
+            }
+        }
         let translated = onig_compat(pattern);
         let engine = match regex::RegexBuilder::new(&translated)
             .multi_line(true)
@@ -84,6 +108,7 @@ impl Pattern {
         }
         match &self.engine {
             Engine::Fast(re) => out.extend(re.find_iter(text).map(|m| m.range())),
+            Engine::WsLookahead(re) => find_ws_lookahead(re, text, out),
             Engine::Fancy(re) => {
                 for m in re.find_iter(text) {
                     let m = m.map_err(|e| Error::regex(&self.source, e))?;
@@ -98,6 +123,54 @@ impl Pattern {
         let mut out = Vec::new();
         self.find_into(text, &mut out)?;
         Ok(out)
+    }
+}
+
+/// Matches of `(?:PREFIX)|(?P<ws>\s+)` turned into those of `PREFIX|\s+(?!\S)|\s+`. When the
+/// whitespace group matched, it took the whole whitespace run (the prefix failed here). If a
+/// non-whitespace char follows a run of two or more chars, Oniguruma's `\s+(?!\S)` gives the run
+/// minus its last char (left for the next match, e.g. " word"); otherwise `\s+(?!\S)` or `\s+` gives
+/// the whole run. Empty matches follow the usual rule: none right after the previous match.
+fn find_ws_lookahead(re: &regex::Regex, text: &str, out: &mut Vec<Range<usize>>) {
+    let mut pos = 0;
+    let mut last_end: Option<usize> = None;
+    let mut locs = re.capture_locations();
+    let ws = re
+        .capture_names()
+        .position(|n| n == Some("ws"))
+        .unwrap_or(usize::MAX);
+    while pos <= text.len() {
+        let Some((start, mut end)) = re.find_at(text, pos).map(|m| (m.start(), m.end())) else {
+            break;
+        };
+        if start == end {
+            if last_end != Some(end) {
+                out.push(start..end);
+                last_end = Some(end);
+            }
+            pos = end
+                + text
+                    .get(end..)
+                    .and_then(|t| t.chars().next())
+                    .map_or(1, char::len_utf8);
+            continue;
+        }
+        let run = text.get(start..end).unwrap_or_default();
+        // Index of the run's last char; > 0 means the run has two chars or more.
+        let last = run.char_indices().next_back().map_or(0, |(i, _)| i);
+        // Only a whitespace run of 2+ chars followed by more text can need the lookahead; the
+        // (slower) capture search then tells whether the whitespace alternative matched.
+        if last > 0
+            && end < text.len()
+            && run.chars().all(char::is_whitespace)
+            && re.captures_read_at(&mut locs, text, pos).is_some()
+            && locs.get(ws).is_some()
+        {
+            end = start + last;
+        }
+        out.push(start..end);
+        last_end = Some(end);
+        pos = end;
     }
 }
 

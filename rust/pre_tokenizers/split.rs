@@ -216,4 +216,68 @@ mod tests {
         let e = Split::from_json(v.as_object().unwrap(), "pre_tokenizer").unwrap_err();
         assert!(e.to_string().contains("pre_tokenizer.pattern"), "{e}");
     }
+
+    #[test]
+    fn whitespace_lookahead_tail() {
+        let gpt2 = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
+        let sp = split(json!({ "Regex": gpt2 }), "Isolated", false);
+        let g = |s: &str| run(|pts| sp.pre_tokenize(pts), s);
+        assert_eq!(
+            g("a  b\t\t\nc   "),
+            exp(&[
+                ("a", (0, 1)),
+                (" ", (1, 2)),
+                (" b", (2, 4)),
+                ("\t\t", (4, 6)),
+                ("\n", (6, 7)),
+                ("c", (7, 8)),
+                ("   ", (8, 11))
+            ])
+        );
+        assert_eq!(
+            g("x \u{3000}y"),
+            exp(&[
+                ("x", (0, 1)),
+                (" ", (1, 2)),
+                ("\u{3000}", (2, 5)),
+                ("y", (5, 6))
+            ])
+        );
+        assert_eq!(
+            g("   !!  12"),
+            exp(&[
+                ("  ", (0, 2)),
+                (" !!", (2, 5)),
+                (" ", (5, 6)),
+                (" 12", (6, 9))
+            ])
+        );
+        assert_eq!(g(" "), exp(&[(" ", (0, 1))]));
+        assert_eq!(g("\n\n x"), exp(&[("\n\n", (0, 2)), (" x", (2, 4))]));
+        // A prefix that matches empty strings still wins before the whitespace alternatives.
+        let sp = split(json!({ "Regex": r"x*|\s+(?!\S)|\s+" }), "Isolated", false);
+        let e = |s: &str| run(|pts| sp.pre_tokenize(pts), s);
+        assert_eq!(
+            e("ab  x  "),
+            exp(&[
+                ("a", (0, 1)),
+                ("b", (1, 2)),
+                (" ", (2, 3)),
+                (" ", (3, 4)),
+                ("x", (4, 5)),
+                (" ", (5, 6)),
+                (" ", (6, 7))
+            ])
+        );
+        assert_eq!(
+            e("a \u{a0}\u{a0}b"),
+            exp(&[
+                ("a", (0, 1)),
+                (" ", (1, 2)),
+                ("\u{a0}", (2, 4)),
+                ("\u{a0}", (4, 6)),
+                ("b", (6, 7))
+            ])
+        );
+    }
 }
