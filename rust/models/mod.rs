@@ -18,6 +18,9 @@ pub struct TokenBuffer {
     pub ids: Vec<u32>,
     pub offsets: Vec<(usize, usize)>,
     pub words: Vec<Option<u32>>,
+    /// (position, text) for added tokens whose matched text differs from their content (a normalized
+    /// match, or whitespace taken by lstrip/rstrip): Hugging Face reports the matched text as the token.
+    pub texts: Vec<(usize, String)>,
 }
 
 impl TokenBuffer {
@@ -39,6 +42,7 @@ impl TokenBuffer {
         self.ids.clear();
         self.offsets.clear();
         self.words.clear();
+        self.texts.clear();
     }
 }
 
