@@ -147,7 +147,7 @@ def plan(args: argparse.Namespace, models: dict, texts: dict) -> list[dict]:
 
 def worker_cfg(quick: bool) -> dict:
     if quick:
-        return {"max_bytes": 256_000, "max_batches": 16, "repeats": 3, "min_time": 0.05, "slow_pass_s": 1.0}
+        return {"max_bytes": 128_000, "max_batches": 16, "repeats": 3, "min_time": 0.05, "slow_pass_s": 1.0}
     return {"max_bytes": 2_000_000, "max_batches": 64, "repeats": 7, "min_time": 0.25, "slow_pass_s": 4.0}
 
 
