@@ -20,7 +20,8 @@ GPT2_DIR = REPO / "tests" / "fixtures" / "gpt2"
 
 # Qwen2's pre-tokenization regex (Llama-3's, with single digits).
 QWEN_PATTERN = (
-    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}"""
+    r"""| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
 )
 
 MB = 1_000_000
@@ -94,7 +95,8 @@ def text_stats(paths: dict[str, Path]) -> dict[str, dict[str, float]]:
 
 
 def gpt2_tokenizer_json() -> Path:
-    """GPT-2's tokenizer.json for raw `tokenizers`, converted once by transformers from vocab.json + merges.txt."""
+    """GPT-2's tokenizer.json for raw `tokenizers`, converted once by transformers from vocab.json and
+    merges.txt."""
     out = RESULTS / "assets" / "gpt2" / "tokenizer.json"
     if not out.is_file():
         from transformers import AutoTokenizer
@@ -114,7 +116,16 @@ def qwen_dir(corpus: Path, quick: bool) -> Path:
     out = RESULTS / "assets" / f"qwen-{tag}"
     if (out / "tokenizer.json").is_file():
         return out
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from tokenizers import (
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+        trainers,
+    )
 
     tk = Tokenizer(models.BPE())
     tk.normalizer = normalizers.NFC()
@@ -180,8 +191,8 @@ def models(corpus: Path, quick: bool) -> dict[str, dict]:
 
 
 def verify_tiktoken(paths: dict[str, Path], n: int = 2000) -> dict:
-    """tiktoken built from GPT-2's vocab.json must give the ids of Hugging Face's GPT-2 on a sample before it is
-    timed; returns the counts so the report can state it."""
+    """tiktoken built from GPT-2's vocab.json must give the ids of Hugging Face's GPT-2 on a sample before it
+    is timed; returns the counts so the report can state it."""
     import sys
 
     from tokenizers import Tokenizer
@@ -198,7 +209,7 @@ def verify_tiktoken(paths: dict[str, Path], n: int = 2000) -> dict:
     sample += ["héllo wörld 🤗  \t\n 12345 don't <|endoftext|> x", "   ", ""]
     ours = enc.encode_batch(sample, allowed_special="all")
     ref = [e.ids for e in hf.encode_batch(sample, add_special_tokens=False)]
-    bad = [i for i, (a, b) in enumerate(zip(ours, ref)) if a != b]
+    bad = [i for i, (a, b) in enumerate(zip(ours, ref, strict=False)) if a != b]
     return {"texts": len(sample), "mismatches": len(bad), "first_bad": sample[bad[0]][:80] if bad else None}
 
 
@@ -217,7 +228,9 @@ def setup_slow_venv() -> None:
         subprocess.run([base, "-m", "venv", str(venv)], check=True)
     req = REPO / "benches" / "requirements-slow.txt"
     subprocess.run([str(slow_python()), "-m", "pip", "install", "-q", "-r", str(req)], check=True)
-    subprocess.run([str(slow_python()), "-c", "import transformers; print('transformers', transformers.__version__)"])
+    subprocess.run(
+        [str(slow_python()), "-c", "import transformers; print('transformers', transformers.__version__)"]
+    )
 
 
 if __name__ == "__main__":

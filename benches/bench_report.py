@@ -48,9 +48,13 @@ class Index:
         return r if r and "error" not in r else None
 
     def ids(self, group: str, model: str | None = None) -> list[str]:
-        out = [i for i, c in self.meta.items() if c["group"] == group and (model is None or c["model"] == model)]
+        out = [
+            i for i, c in self.meta.items() if c["group"] == group and (model is None or c["model"] == model)
+        ]
         order = {"short": 0, "para": 1, "doc100k": 2, "prose1m": 3, "nows1m": 4, "punct1m": 5, "a1m": 6}
-        return sorted(out, key=lambda i: (order[self.meta[i]["text"]], self.meta[i]["batch"], self.meta[i]["output"]))
+        return sorted(
+            out, key=lambda i: (order[self.meta[i]["text"]], self.meta[i]["batch"], self.meta[i]["output"])
+        )
 
     def thread_values(self) -> list[int]:
         return sorted({t for (_, t, _) in self.res})
@@ -85,8 +89,9 @@ def header(data: dict, idx: Index) -> list[str]:
             versions.append(f"{IMPL_LABEL[impl]} {', '.join(sorted(vs))}")
     standin = data.get("standin")
     lines = [
-        f"Machine: {m['cpu']}, {m['cores']} cores available, 1-min load average {m['load_1min_at_start']:.1f} "
-        f"at start, {data.get('load_1min_at_end', float('nan')):.1f} at end · Python {m['python']} · {m['date']} · mode `{data['mode']}` · run took {data['total_s']:.0f} s",
+        f"Machine: {m['cpu']}, {m['cores']} cores available, 1-min load average "
+        f"{m['load_1min_at_start']:.1f} at start, {data.get('load_1min_at_end', float('nan')):.1f} at end · "
+        f"Python {m['python']} · {m['date']} · mode `{data['mode']}` · run took {data['total_s']:.0f} s",
         "",
         f"Versions: {'; '.join(versions)}",
         "",
@@ -139,20 +144,23 @@ def throughput_table(idx: Index, model: str, groups: tuple[str, ...]) -> list[st
                             f"| n/a | | | | `{r['error'][:60]}` |"
                         )
                         continue
-                    same = "—" if ref is None else ("=" if r["fingerprint"] == ref["fingerprint"] else "**≠**")
+                    same = (
+                        "—" if ref is None else ("=" if r["fingerprint"] == ref["fingerprint"] else "**≠**")
+                    )
                     x = "" if impl == "ferrotok" else fmt(ratio(ft, r)) + "×" if ft else "—"
                     lines.append(
                         f"| {TEXT_LABEL[c['text']]} | {c['batch']} | {t} | {out} | {IMPL_LABEL[impl]} "
-                        f"| {fmt(r['mbps_median'])} ({fmt(r['mbps_best'])}) | {fmt(r['tokps_median'] / 1e6, 3)} "
-                        f"| {fmt(r['ms_per_call_median'], 3)} | {x} | {same} |"
+                        f"| {fmt(r['mbps_median'])} ({fmt(r['mbps_best'])}) "
+                        f"| {fmt(r['tokps_median'] / 1e6, 3)} | {fmt(r['ms_per_call_median'], 3)} "
+                        f"| {x} | {same} |"
                     )
     return lines
 
 
 def worst_table(idx: Index) -> list[str]:
     lines = [
-        "| model | implementation | 1 MB prose (s) | no whitespace (s) | ÷ prose | \"!\"×1e6 (s) | ÷ prose "
-        "| \"a\"×1e6 (s) | ÷ prose |",
+        '| model | implementation | 1 MB prose (s) | no whitespace (s) | ÷ prose | "!"×1e6 (s) | ÷ prose '
+        '| "a"×1e6 (s) | ÷ prose |',
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     models = sorted({c["model"] for c in idx.meta.values() if c["group"] == "worst"})
@@ -200,16 +208,17 @@ def threads_table(idx: Index) -> tuple[list[str], dict]:
 
 def load_table(data: dict) -> list[str]:
     lines = [
-        "| model | implementation | import (s) | first load (s) | load, median of 3 (s) | RSS after import (MB) "
-        "| + tokenizer (MB) | peak after 1000 paragraphs (MB) |",
+        "| model | implementation | import (s) | first load (s) | load, median of 3 (s) "
+        "| RSS after import (MB) | + tokenizer (MB) | peak after 1000 paragraphs (MB) |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in sorted(data["results"], key=lambda r: (r["model"], IMPL_ORDER.index(r["impl"]))):
         if r.get("threads") != 1 or "load_first_s" not in r or "e2e" in r:
             continue
         lines.append(
-            f"| {r['model']} | {IMPL_LABEL[r['impl']]} | {fmt(r.get('import_s'), 3)} | {fmt(r['load_first_s'], 3)} "
-            f"| {fmt(r.get('load_median_s'), 3)} | {fmt(r['rss_before_load_mb'], 0)} "
+            f"| {r['model']} | {IMPL_LABEL[r['impl']]} | {fmt(r.get('import_s'), 3)} "
+            f"| {fmt(r['load_first_s'], 3)} | {fmt(r.get('load_median_s'), 3)} "
+            f"| {fmt(r['rss_before_load_mb'], 0)} "
             f"| {fmt(r['rss_after_load_mb'] - r['rss_before_load_mb'], 1)} | {fmt(r.get('rss_peak_mb'), 0)} |"
         )
     return lines
@@ -226,8 +235,8 @@ def e2e_table(data: dict) -> list[str]:
     for r in sorted(rows, key=lambda r: (r["threads"], IMPL_ORDER.index(r["impl"]))):
         e = r["e2e"]
         lines.append(
-            f"| {r['threads']} | {IMPL_LABEL[r['impl']]} | {fmt(e['tokenize_ms'], 3)} | {fmt(e['forward_ms'], 3)} "
-            f"| {100 * e['share']:.1f} % |"
+            f"| {r['threads']} | {IMPL_LABEL[r['impl']]} | {fmt(e['tokenize_ms'], 3)} "
+            f"| {fmt(e['forward_ms'], 3)} | {100 * e['share']:.1f} % |"
         )
     return lines
 
@@ -254,9 +263,16 @@ def goals_table(idx: Index, ferro_threads: dict) -> list[str]:
             lines.append(f"| {goal} | ≥ {target}× | not measured | — |")
             return
         lo, hi, where = got
-        lines.append(f"| {goal} | ≥ {target}× | {fmt(lo)}× – {fmt(hi)}× (lowest: {where}) | {'yes' if lo >= target else 'no'} |")
+        lines.append(
+            f"| {goal} | ≥ {target}× | {fmt(lo)}× – {fmt(hi)}× (lowest: {where}) "
+            f"| {'yes' if lo >= target else 'no'} |"
+        )
 
-    add("WordPiece, padded int64 numpy, 1 thread vs transformers fast", 20, goal_ratio(idx, "bert", "transformers"))
+    add(
+        "WordPiece, padded int64 numpy, 1 thread vs transformers fast",
+        20,
+        goal_ratio(idx, "bert", "transformers"),
+    )
     add("WordPiece, padded int64 numpy, 1 thread vs raw tokenizers", 8, goal_ratio(idx, "bert", "tokenizers"))
     add("GPT-2 BPE (lists), 1 thread vs tiktoken", 2.5, goal_ratio(idx, "gpt2", "tiktoken"))
     add("GPT-2 BPE (lists), 1 thread vs transformers fast", 20, goal_ratio(idx, "gpt2", "transformers"))
@@ -273,7 +289,10 @@ def goals_table(idx: Index, ferro_threads: dict) -> list[str]:
         p, w = (idx.get(ids.get(k, ""), 1, "ferrotok") for k in ("prose1m", "nows1m"))
         if p and w:
             q = w["ms_per_call_median"] / p["ms_per_call_median"]
-            lines.append(f"| {model}: 1 MB without whitespace ÷ 1 MB prose (time) | ≤ 3× | {fmt(q)}× | {'yes' if q <= 3 else 'no'} |")
+            lines.append(
+                f"| {model}: 1 MB without whitespace ÷ 1 MB prose (time) | ≤ 3× | {fmt(q)}× "
+                f"| {'yes' if q <= 3 else 'no'} |"
+            )
     return lines
 
 
@@ -281,7 +300,9 @@ def summary_table(idx: Index) -> list[str]:
     """One line per model and text at batch 1000, 1 thread: ferrotok's speed and its ratio to each other."""
     others = [i for i in idx.impls() if i != "ferrotok"]
     lines = [
-        "| model | text (batch 1000, 1 thread) | ferrotok MB/s | " + " | ".join(f"vs {IMPL_LABEL[i]}" for i in others) + " |",
+        "| model | text (batch 1000, 1 thread) | ferrotok MB/s | "
+        + " | ".join(f"vs {IMPL_LABEL[i]}" for i in others)
+        + " |",
         "|---|---|---:|" + "---:|" * len(others),
     ]
     for cid in idx.ids("main"):
@@ -290,34 +311,49 @@ def summary_table(idx: Index) -> list[str]:
         if c["batch"] != 1000 or not ft:
             continue
         cells = [f"{fmt(ratio(ft, idx.get(cid, 1, i)))}×" if idx.get(cid, 1, i) else "—" for i in others]
-        lines.append(f"| {c['model']} | {TEXT_LABEL[c['text']]} | {fmt(ft['mbps_median'])} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| {c['model']} | {TEXT_LABEL[c['text']]} | {fmt(ft['mbps_median'])} | "
+            + " | ".join(cells)
+            + " |"
+        )
     return lines if len(lines) > 2 else []
 
 
 def render(data: dict) -> str:
     idx = Index(data)
-    out = [f"### Results ({data['mode']} run)", ""] + header(data, idx)
+    out = [f"### Results ({data['mode']} run)", "", *header(data, idx)]
     thr_lines, ferro_threads = threads_table(idx)
-    out += ["#### Goals (ratios of medians; not asserted by any test)", ""] + goals_table(idx, ferro_threads) + [""]
+    out += [
+        "#### Goals (ratios of medians; not asserted by any test)",
+        "",
+        *goals_table(idx, ferro_threads),
+        "",
+    ]
     summary = summary_table(idx)
     if summary:
-        out += ["#### Summary", ""] + summary + [""]
+        out += ["#### Summary", "", *summary, ""]
     for model, label in data["models"].items():
-        out += [f"#### {label}", ""] + throughput_table(idx, model, ("main", "output")) + [""]
+        out += [f"#### {label}", "", *throughput_table(idx, model, ("main", "output")), ""]
     if thr_lines:
-        out += ["#### Thread scaling", ""] + thr_lines + [""]
+        out += ["#### Thread scaling", "", *thr_lines, ""]
     if idx.ids("worst"):
-        out += ["#### Worst cases (one 1 MB document, 1 thread, lists)", ""] + worst_table(idx) + [""]
-    out += ["#### Load time and memory", ""] + load_table(data) + [""]
+        out += ["#### Worst cases (one 1 MB document, 1 thread, lists)", "", *worst_table(idx), ""]
+    out += ["#### Load time and memory", "", *load_table(data), ""]
     e2e = e2e_table(data)
     if e2e:
-        out += ["#### End to end: tokenizer + all-MiniLM-L6-v2 forward pass (torch CPU, 32 short lines, max_length 128)", ""]
-        out += e2e + [""]
+        out += [
+            "#### End to end: tokenizer + all-MiniLM-L6-v2 forward pass "
+            "(torch CPU, 32 short lines, max_length 128)",
+            "",
+        ]
+        out += [*e2e, ""]
     return "\n".join(out)
 
 
 def write_benchmarks_md(path: Path, md: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.is_file() else f"# Benchmarks\n\n{MARK_START}\n{MARK_END}\n"
+    text = (
+        path.read_text(encoding="utf-8") if path.is_file() else f"# Benchmarks\n\n{MARK_START}\n{MARK_END}\n"
+    )
     if MARK_START not in text or MARK_END not in text:
         text = text.rstrip() + f"\n\n{MARK_START}\n{MARK_END}\n"
     pat = re.compile(re.escape(MARK_START) + r".*?" + re.escape(MARK_END), re.S)
@@ -346,7 +382,9 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
             ys = [(idx.get(c, 1, impl) or {}).get("mbps_median", 0) for c in ids]
             ax.bar([x + k * w for x in range(len(ids))], ys, w, label=IMPL_LABEL[impl])
         ax.set_xticks([x + w * (len(impls) - 1) / 2 for x in range(len(ids))])
-        ax.set_xticklabels([f"{TEXT_LABEL[idx.meta[c]['text']]}\nbatch {idx.meta[c]['batch']}" for c in ids], fontsize=8)
+        ax.set_xticklabels(
+            [f"{TEXT_LABEL[idx.meta[c]['text']]}\nbatch {idx.meta[c]['batch']}" for c in ids], fontsize=8
+        )
         ax.set_yscale("log")
         ax.set_ylabel("MB/s (median), 1 thread")
         ax.set_title(label + suffix, fontsize=10)
@@ -368,7 +406,9 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
                 ax.bar([x + k * w for x in range(len(big))], ys, w, label=IMPL_LABEL[impl])
             ax.axhline(1.0, color="grey", lw=0.8)
             ax.set_xticks([x + w * (len(impls) - 1) / 2 for x in range(len(big))])
-            ax.set_xticklabels([f"{idx.meta[c]['model']}\n{TEXT_LABEL[idx.meta[c]['text']]}" for c in big], fontsize=8)
+            ax.set_xticklabels(
+                [f"{idx.meta[c]['model']}\n{TEXT_LABEL[idx.meta[c]['text']]}" for c in big], fontsize=8
+            )
             ax.set_ylabel(f"{ts[-1]} threads ÷ 1 thread")
             ax.set_title("Thread scaling, batches of 1000" + suffix, fontsize=10)
             ax.legend(fontsize=7)
@@ -386,7 +426,9 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
             ys = [(idx.get(c, 1, impl) or {}).get("ms_per_call_median", 0) / 1e3 for c in worst]
             ax.bar([x + k * w for x in range(len(worst))], ys, w, label=IMPL_LABEL[impl])
         ax.set_xticks([x + w * (len(impls) - 1) / 2 for x in range(len(worst))])
-        ax.set_xticklabels([f"{idx.meta[c]['model']}\n{TEXT_LABEL[idx.meta[c]['text']]}" for c in worst], fontsize=6)
+        ax.set_xticklabels(
+            [f"{idx.meta[c]['model']}\n{TEXT_LABEL[idx.meta[c]['text']]}" for c in worst], fontsize=6
+        )
         ax.set_yscale("log")
         ax.set_ylabel("seconds per 1 MB document")
         ax.set_title("Worst cases, 1 thread" + suffix, fontsize=10)
@@ -397,4 +439,3 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
         plt.close(fig)
         paths.append(p)
     return paths
-

@@ -32,7 +32,8 @@ Rows = Callable[[Any, str], list[list[int]]]
 
 
 def _mask_rows(ids: Any, mask: Any) -> list[list[int]]:
-    return [[int(t) for t, m in zip(r, mr) if m] for r, mr in zip(ids.tolist(), mask.tolist())]
+    pairs = zip(ids.tolist(), mask.tolist(), strict=True)
+    return [[int(t) for t, m in zip(r, mr, strict=True) if m] for r, mr in pairs]
 
 
 def _transformers_like(tok: Any) -> tuple[Call, Rows]:
@@ -105,7 +106,10 @@ def make_tokenizers(model: dict, threads: int, spec: dict) -> tuple[Call, Rows]:
         if output == "np":
             import numpy as np
 
-            return {"input_ids": np.array(ids, dtype=np.int64), "attention_mask": np.array(mask, dtype=np.int64)}
+            return {
+                "input_ids": np.array(ids, dtype=np.int64),
+                "attention_mask": np.array(mask, dtype=np.int64),
+            }
         import torch
 
         return {"input_ids": torch.tensor(ids, dtype=torch.int64), "attention_mask": torch.tensor(mask)}
@@ -153,8 +157,8 @@ def byte_level_alphabet() -> dict[str, int]:
 
 
 def tiktoken_encoding(vocab_json: str) -> Any:
-    """A tiktoken Encoding with GPT-2's vocabulary: every byte-level token string decoded back to bytes. GPT-2's
-    ids are ordered by merge priority, so they serve directly as tiktoken ranks."""
+    """A tiktoken Encoding with GPT-2's vocabulary: every byte-level token string decoded back to bytes.
+    GPT-2's ids are ordered by merge priority, so they serve directly as tiktoken ranks."""
     import tiktoken
 
     with open(vocab_json, encoding="utf-8") as f:

@@ -5,8 +5,8 @@
     python benches/compare.py              # the full grid
     python benches/compare.py --write-md   # also replace the results section of BENCHMARKS.md
 
-Every (implementation, model, thread setting) runs in its own fresh subprocess (benches/bench_worker.py) so that
-the thread environment variables take effect and peak RSS belongs to one implementation. Results go to
+Every (implementation, model, thread setting) runs in its own fresh subprocess (benches/bench_worker.py) so
+that the thread environment variables take effect and peak RSS belongs to one implementation. Results go to
 bench-results/ (results.json, results.md, PNG plots); the markdown table is printed.
 """
 
@@ -30,8 +30,8 @@ import bench_report as report  # noqa: E402
 
 FAST = ["ferrotok", "transformers", "tokenizers"]
 SUPPORTED = {
-    "bert": FAST + ["bert-legacy"],
-    "gpt2": FAST + ["tiktoken", "gpt2-slow"],
+    "bert": [*FAST, "bert-legacy"],
+    "gpt2": [*FAST, "tiktoken", "gpt2-slow"],
     "qwen": FAST,
 }
 SLOW = {"bert-legacy", "gpt2-slow"}  # pure Python: one thread, no worst cases
@@ -62,7 +62,9 @@ def thread_env(n: int) -> dict[str, str]:
     return env
 
 
-def case(model: str, text: str, batch: int, output: str, max_length: int | None, texts: dict, group: str) -> dict:
+def case(
+    model: str, text: str, batch: int, output: str, max_length: int | None, texts: dict, group: str
+) -> dict:
     return {
         "id": f"{model}|{text}|b{batch}|{output}|L{max_length or '-'}",
         "group": group,
@@ -84,7 +86,9 @@ def plan(args: argparse.Namespace, models: dict, texts: dict) -> list[dict]:
         grid = [("short", 1), ("short", 1000), ("para", 1000), ("doc100k", 1)]
         multi = {("short", 1000), ("para", 1000)}
     else:
-        grid = [(t, b) for t in ("short", "para", "doc100k") for b in (1, 32, 1000) if (t, b) != ("doc100k", 1000)]
+        grid = [
+            (t, b) for t in ("short", "para", "doc100k") for b in (1, 32, 1000) if (t, b) != ("doc100k", 1000)
+        ]
         multi = set(grid)
     sweep_models = ["bert"] if quick else ["bert", "gpt2"]
     jobs = []
@@ -116,7 +120,9 @@ def plan(args: argparse.Namespace, models: dict, texts: dict) -> list[dict]:
                     "threads": threads,
                     "cases": cases,
                     "reloads": 3 if threads == 1 else 0,
-                    "rss_case": case(m, "para", 1000, rss_out, max_len, texts, "rss") if threads == 1 else None,
+                    "rss_case": case(m, "para", 1000, rss_out, max_len, texts, "rss")
+                    if threads == 1
+                    else None,
                     # torch is imported by the first "pt" case, after the RSS measurement.
                     "preload": ["numpy"],
                 }
@@ -156,7 +162,12 @@ def run_job(job: dict, args: argparse.Namespace) -> dict:
     python = str(assets.slow_python()) if job["impl"] == "gpt2-slow" else sys.executable
     label = f"{job['impl']}/{job['model']['name']}/threads={job['threads']}"
     if job["impl"] == "gpt2-slow" and not assets.slow_python().is_file():
-        return {"impl": job["impl"], "model": job["model"]["name"], "threads": job["threads"], "error": "no .venv-bench4 (run --setup)"}
+        return {
+            "impl": job["impl"],
+            "model": job["model"]["name"],
+            "threads": job["threads"],
+            "error": "no .venv-bench4 (run --setup)",
+        }
     t0 = time.perf_counter()
     try:
         p = subprocess.run(
@@ -169,13 +180,23 @@ def run_job(job: dict, args: argparse.Namespace) -> dict:
         )
     except subprocess.TimeoutExpired:
         print(f"  {label}: timeout after {args.timeout}s", file=sys.stderr)
-        return {"impl": job["impl"], "model": job["model"]["name"], "threads": job["threads"], "error": "timeout"}
+        return {
+            "impl": job["impl"],
+            "model": job["model"]["name"],
+            "threads": job["threads"],
+            "error": "timeout",
+        }
     took = time.perf_counter() - t0
     lines = p.stdout.strip().splitlines()
     if p.returncode != 0 or not lines:
         err = (p.stderr.strip().splitlines() or ["?"])[-1]
         print(f"  {label}: FAILED ({err})", file=sys.stderr)
-        return {"impl": job["impl"], "model": job["model"]["name"], "threads": job["threads"], "error": err[:300]}
+        return {
+            "impl": job["impl"],
+            "model": job["model"]["name"],
+            "threads": job["threads"],
+            "error": err[:300],
+        }
     print(f"  {label}: {took:.1f}s", file=sys.stderr)
     res = json.loads(lines[-1])
     res["wall_s"] = took
@@ -208,10 +229,12 @@ def machine() -> dict:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small grid, short samples (< 2 minutes)")
-    ap.add_argument("--setup", action="store_true", help="create .venv-bench4 for the transformers 4.x tokenizer")
+    ap.add_argument(
+        "--setup", action="store_true", help="create .venv-bench4 for the transformers 4.x tokenizer"
+    )
     ap.add_argument("--corpus", type=Path, default=assets.default_corpus(), help="UTF-8 text file")
     ap.add_argument("--models", default="bert,gpt2,qwen", help="comma list of bert,gpt2,qwen")
-    ap.add_argument("--impls", default=",".join(FAST + ["tiktoken", "bert-legacy", "gpt2-slow"]))
+    ap.add_argument("--impls", default=",".join([*FAST, "tiktoken", "bert-legacy", "gpt2-slow"]))
     ap.add_argument("--one-thread", action="store_true", help="skip the all-cores runs")
     ap.add_argument("--no-e2e", action="store_true", help="skip the MiniLM end-to-end share")
     ap.add_argument("--no-plots", action="store_true")
@@ -242,9 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.setup:
         assets.setup_slow_venv()
         return 0
-    if args.ferrotok_path is None and (assets.REPO / "python" / "ferrotok" / "__init__.py").is_file():
-        if any((assets.REPO / "python" / "ferrotok").glob("_core*.so")):
-            args.ferrotok_path = str(assets.REPO / "python")
+    local = assets.REPO / "python" / "ferrotok"
+    if args.ferrotok_path is None and any(local.glob("_core*.so")):
+        # A build in this checkout (maturin develop, or the cdylib copied there) wins over an installed one.
+        args.ferrotok_path = str(local.parent)
     t_start = time.perf_counter()
     info = machine()
     print(f"corpus: {args.corpus}", file=sys.stderr)
@@ -254,7 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     if "gpt2" in args.models and "tiktoken" in args.impls:
         checks["tiktoken_vs_hf"] = assets.verify_tiktoken(texts)
         if checks["tiktoken_vs_hf"]["mismatches"]:
-            print(f"tiktoken differs from Hugging Face: {checks['tiktoken_vs_hf']}; not timed", file=sys.stderr)
+            print(
+                f"tiktoken differs from Hugging Face: {checks['tiktoken_vs_hf']}; not timed", file=sys.stderr
+            )
             args.impls = [i for i in args.impls if i != "tiktoken"]
     jobs = plan(args, models, texts)
     print(f"{len(jobs)} worker processes", file=sys.stderr)

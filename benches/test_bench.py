@@ -13,7 +13,11 @@ import os
 import sys
 from pathlib import Path
 
-for _var, _val in (("RAYON_NUM_THREADS", "1"), ("RAYON_RS_NUM_THREADS", "1"), ("TOKENIZERS_PARALLELISM", "false")):
+for _var, _val in (
+    ("RAYON_NUM_THREADS", "1"),
+    ("RAYON_RS_NUM_THREADS", "1"),
+    ("TOKENIZERS_PARALLELISM", "false"),
+):
     os.environ.setdefault(_var, _val)
 
 import pytest  # noqa: E402
