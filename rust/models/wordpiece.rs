@@ -29,87 +29,81 @@ pub struct WordPiece {
     cont: WordTable,
 }
 
-/// Open-addressing hash set of arena slices (`slot = entry index + 1`, 0 = empty), load factor <= 1/2.
+/// Open-addressing hash map from short tokens (at most `INLINE_MAX` bytes, stored inline so a probe is
+/// one cache line and two integer compares) to ids; load factor <= 1/2. Longer tokens are left to the
+/// trie, which finds them too, only slower.
 #[derive(Debug, Clone, Default)]
 struct WordTable {
-    slots: Vec<u32>,
-    /// Bytes skipped at the start of every stored token (the continuation prefix).
-    skip: usize,
+    /// `(bytes 0..8, bytes 8..11 | len << 24, id)`; a zero second word marks an empty slot.
+    slots: Vec<(u64, u32, u32)>,
     shift: u32,
 }
 
+const INLINE_MAX: usize = 11;
+
+/// The inline key of `w`, or `None` when it is empty or too long to be inline.
 #[inline]
-fn hash_bytes(b: &[u8]) -> u64 {
+fn inline_key(w: &[u8]) -> Option<(u64, u32)> {
+    if w.is_empty() || w.len() > INLINE_MAX {
+        return None;
+    }
+    let mut a = [0u8; 12];
+    a.get_mut(..w.len())?.copy_from_slice(w);
+    a[11] = w.len() as u8;
+    let (lo, hi) = a.split_at(8);
+    Some((
+        u64::from_le_bytes(lo.try_into().ok()?),
+        u32::from_le_bytes(hi.try_into().ok()?),
+    ))
+}
+
+#[inline]
+fn hash_key(k: (u64, u32)) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = (b.len() as u64).wrapping_mul(K);
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(a)).wrapping_mul(K).rotate_left(26);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut a = [0u8; 8];
-        a[..rest.len()].copy_from_slice(rest);
-        h = (h ^ u64::from_le_bytes(a)).wrapping_mul(K).rotate_left(26);
-    }
-    (h ^ (h >> 29)).wrapping_mul(K)
+    let h = (k.0 ^ (u64::from(k.1) << 21)).wrapping_mul(K);
+    (h ^ (h >> 32)).wrapping_mul(K)
 }
 
 impl WordTable {
-    /// Index the entries whose token starts with `prefix`, keyed by the rest of the token.
-    fn build(arena: &str, entries: &[(u32, u32, u32)], prefix: &str) -> Self {
-        let keys: Vec<usize> = (0..entries.len())
-            .filter(|&k| {
-                entries
-                    .get(k)
-                    .and_then(|e| arena.get(e.1 as usize..e.2 as usize))
-                    .is_some_and(|t| t.len() > prefix.len() && t.starts_with(prefix))
+    /// Index the tokens that start with `prefix`, keyed by the rest of the token.
+    fn build(pairs: &[(&str, u32)], prefix: &str) -> Self {
+        let keys: Vec<((u64, u32), u32)> = pairs
+            .iter()
+            .filter_map(|&(t, id)| {
+                let rest = t.strip_prefix(prefix)?;
+                Some((inline_key(rest.as_bytes())?, id))
             })
             .collect();
-        let bits = (keys.len().max(1) * 2)
-            .next_power_of_two()
-            .trailing_zeros()
-            .max(1);
+        let bits = (keys.len().max(1) * 2).next_power_of_two().trailing_zeros();
         let mut t = WordTable {
-            slots: vec![0; 1 << bits],
-            skip: prefix.len(),
+            slots: vec![(0, 0, 0); 1 << bits],
             shift: 64 - bits,
         };
         let mask = t.slots.len() - 1;
-        for k in keys {
-            let Some(key) = t.key(arena, entries, k as u32 + 1) else {
-                continue;
-            };
-            let mut i = (hash_bytes(key) >> t.shift) as usize;
-            while t.slots.get(i).is_some_and(|&v| v != 0) {
+        for (k, id) in keys {
+            let mut i = (hash_key(k) >> t.shift) as usize & mask;
+            while t.slots.get(i).is_some_and(|s| s.1 != 0) {
                 i = (i + 1) & mask;
             }
             if let Some(slot) = t.slots.get_mut(i) {
-                *slot = k as u32 + 1;
+                *slot = (k.0, k.1, id);
             }
         }
         t
     }
 
     #[inline]
-    fn key<'a>(&self, arena: &'a str, entries: &[(u32, u32, u32)], slot: u32) -> Option<&'a [u8]> {
-        let e = entries.get(slot.checked_sub(1)? as usize)?;
-        arena.as_bytes().get(e.1 as usize + self.skip..e.2 as usize)
-    }
-
-    #[inline]
-    fn get(&self, arena: &str, entries: &[(u32, u32, u32)], w: &[u8]) -> Option<u32> {
+    fn get(&self, w: &[u8]) -> Option<u32> {
+        let k = inline_key(w)?;
         let mask = self.slots.len().wrapping_sub(1);
-        let mut i = (hash_bytes(w) >> self.shift) as usize;
+        let mut i = (hash_key(k) >> self.shift) as usize & mask;
         loop {
-            let slot = *self.slots.get(i)?;
-            if slot == 0 {
-                return None;
+            let s = self.slots.get(i)?;
+            if s.0 == k.0 && s.1 == k.1 {
+                return Some(s.2);
             }
-            if self.key(arena, entries, slot) == Some(w) {
-                return entries.get(slot as usize - 1).map(|e| e.0);
+            if s.1 == 0 {
+                return None;
             }
             i = (i + 1) & mask;
         }
@@ -216,8 +210,8 @@ impl WordPiece {
                 )
             })?;
         let cont_root = trie.walk(trie.root(), prefix.as_bytes());
-        let whole = WordTable::build(&arena, &entries, "");
-        let cont = WordTable::build(&arena, &entries, prefix);
+        let whole = WordTable::build(&pairs, "");
+        let cont = WordTable::build(&pairs, prefix);
         Ok(WordPiece {
             unk_token: unk_token.to_string(),
             continuing_subword_prefix: prefix.to_string(),
@@ -259,7 +253,7 @@ impl WordPiece {
                     word.get(start..).unwrap_or_default(),
                 )
             };
-            if let Some(id) = table.get(&self.arena, &self.entries, rest) {
+            if let Some(id) = table.get(rest) {
                 push(id, start, word.len());
                 return true;
             }
