@@ -320,122 +320,148 @@ impl WordPiece {
     }
 }
 
-// A compact byte trie over the WordPiece vocabulary, built once from the sorted keys.
-//
-// Children of a node are contiguous and sorted; nodes with many children (the root, the `##` node, the
-// lead bytes of UTF-8 sequences) get a dense 256-entry table so the hot first steps are one load.
+// A byte trie over the WordPiece vocabulary, packed into one `u32` array so that each step of a walk
+// touches one place in memory: a node is `[header, value, edge bytes (4 per word)..., child offsets...]`,
+// or `[header, value, 256 child offsets]` when it has many children (the root, `##`, UTF-8 lead bytes).
+// A node is named by its offset in the array; children are laid out breadth-first.
 mod trie {
-    const NONE: u32 = u32::MAX;
+    /// Header bits: has a value, has a dense table; the edge count is `header >> 2`.
+    const HAS_VALUE: u32 = 1;
+    const DENSE: u32 = 2;
     /// Nodes with more children than this get a dense table.
     const DENSE_MIN: usize = 12;
 
-    #[derive(Debug, Clone, Copy)]
-    struct Node {
-        edge_start: u32,
-        edge_len: u16,
-        /// Index into `dense`, or `NONE`.
-        dense: u32,
-        /// Token id ending here, valid when `has_value`.
-        value: u32,
-        has_value: bool,
-    }
-
     #[derive(Debug, Clone, Default)]
     pub struct ByteTrie {
-        nodes: Vec<Node>,
-        edge_bytes: Vec<u8>,
-        edge_targets: Vec<u32>,
-        /// Child node per byte; 0 means none (the root is never a child).
-        dense: Vec<[u32; 256]>,
+        data: Vec<u32>,
+    }
+
+    /// A node while building: its value and its children (byte, index in build order).
+    struct Proto {
+        value: Option<u32>,
+        edges: Vec<(u8, usize)>,
     }
 
     impl ByteTrie {
         /// Build from `(key, id)` pairs with distinct keys.
         pub fn build(mut keys: Vec<(&[u8], u32)>) -> Self {
             keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            let mut t = ByteTrie::default();
-            t.nodes.push(Node {
-                edge_start: 0,
-                edge_len: 0,
-                dense: NONE,
-                value: 0,
-                has_value: false,
-            });
-            // (node, keys range sharing the node's prefix, depth); keys are sorted so a group is contiguous.
-            // Breadth-first, so the top levels that every lookup visits sit together in memory.
+            let mut protos = vec![Proto {
+                value: None,
+                edges: Vec::new(),
+            }];
+            // Breadth-first over (node, keys range sharing the node's prefix, depth); keys are sorted
+            // so a group is contiguous.
             let mut queue: Vec<(usize, usize, usize, usize)> = vec![(0, 0, keys.len(), 0)];
             let mut head = 0;
             while let Some(&(node, mut lo, hi, depth)) = queue.get(head) {
                 head += 1;
                 if let Some(&(k, id)) = keys.get(lo) {
                     if k.len() == depth {
-                        if let Some(n) = t.nodes.get_mut(node) {
-                            n.value = id;
-                            n.has_value = true;
+                        if let Some(p) = protos.get_mut(node) {
+                            p.value = Some(id);
                         }
                         lo += 1;
                     }
                 }
-                let edge_start = t.edge_bytes.len();
                 let mut i = lo;
                 while i < hi {
-                    // Keys in a group are distinct and longer than `depth` (the one equal to the prefix
-                    // sorts first and was taken above), so `get` only guards against a logic slip.
-                    let Some(&b) = keys[i].0.get(depth) else {
+                    // Keys in a group are distinct and longer than `depth` (the one equal to the
+                    // prefix sorts first and was taken above); `get` only guards a logic slip.
+                    let Some(&b) = keys.get(i).and_then(|k| k.0.get(depth)) else {
                         i += 1;
                         continue;
                     };
                     let mut j = i + 1;
-                    while j < hi && keys[j].0.get(depth) == Some(&b) {
+                    while j < hi && keys.get(j).and_then(|k| k.0.get(depth)) == Some(&b) {
                         j += 1;
                     }
-                    let child = t.nodes.len();
-                    t.nodes.push(Node {
-                        edge_start: 0,
-                        edge_len: 0,
-                        dense: NONE,
-                        value: 0,
-                        has_value: false,
+                    let child = protos.len();
+                    protos.push(Proto {
+                        value: None,
+                        edges: Vec::new(),
                     });
-                    t.edge_bytes.push(b);
-                    t.edge_targets.push(child as u32);
+                    if let Some(p) = protos.get_mut(node) {
+                        p.edges.push((b, child));
+                    }
                     queue.push((child, i, j, depth + 1));
                     i = j;
                 }
-                let len = t.edge_bytes.len() - edge_start;
-                let mut dense = NONE;
-                if len > DENSE_MIN {
-                    let mut table = [0u32; 256];
-                    for k in edge_start..t.edge_bytes.len() {
-                        table[t.edge_bytes[k] as usize] = t.edge_targets[k];
-                    }
-                    dense = t.dense.len() as u32;
-                    t.dense.push(table);
+            }
+            // Offsets in build (breadth-first) order, then the packed records.
+            let size = |p: &Proto| {
+                2 + if p.edges.len() > DENSE_MIN {
+                    256
+                } else {
+                    p.edges.len().div_ceil(4) + p.edges.len()
                 }
-                if let Some(n) = t.nodes.get_mut(node) {
-                    n.edge_start = edge_start as u32;
-                    n.edge_len = len as u16;
-                    n.dense = dense;
+            };
+            let mut offsets = Vec::with_capacity(protos.len());
+            let mut total = 0usize;
+            for p in &protos {
+                offsets.push(total as u32);
+                total += size(p);
+            }
+            let mut data = Vec::with_capacity(total);
+            for p in &protos {
+                let dense = p.edges.len() > DENSE_MIN;
+                let mut header = (p.edges.len() as u32) << 2;
+                header |= if p.value.is_some() { HAS_VALUE } else { 0 };
+                header |= if dense { DENSE } else { 0 };
+                data.push(header);
+                data.push(p.value.unwrap_or(0));
+                let target = |c: usize| offsets.get(c).copied().unwrap_or(0);
+                if dense {
+                    let at = data.len();
+                    data.resize(at + 256, 0);
+                    for &(b, c) in &p.edges {
+                        if let Some(slot) = data.get_mut(at + b as usize) {
+                            *slot = target(c);
+                        }
+                    }
+                } else {
+                    for chunk in p.edges.chunks(4) {
+                        let mut w = [0u8; 4];
+                        for (k, &(b, _)) in chunk.iter().enumerate() {
+                            if let Some(x) = w.get_mut(k) {
+                                *x = b;
+                            }
+                        }
+                        data.push(u32::from_le_bytes(w));
+                    }
+                    data.extend(p.edges.iter().map(|&(_, c)| target(c)));
                 }
             }
-            t
+            ByteTrie { data }
         }
 
         pub fn root(&self) -> u32 {
             0
         }
 
+        /// The child of `node` by byte `b` (offset 0, the root, is never a child).
         #[inline]
         pub fn child(&self, node: u32, b: u8) -> Option<u32> {
-            let n = self.nodes.get(node as usize)?;
-            if n.dense != NONE {
-                let c = *self.dense.get(n.dense as usize)?.get(b as usize)?;
-                return (c != 0).then_some(c);
-            }
-            let s = n.edge_start as usize;
-            let bytes = self.edge_bytes.get(s..s + n.edge_len as usize)?;
-            let k = bytes.iter().position(|&x| x == b)?;
-            self.edge_targets.get(s + k).copied()
+            let o = node as usize;
+            let header = *self.data.get(o)?;
+            let c = if header & DENSE != 0 {
+                *self.data.get(o + 2 + b as usize)?
+            } else {
+                let len = (header >> 2) as usize;
+                let words = len.div_ceil(4);
+                let bytes = self.data.get(o + 2..o + 2 + words)?;
+                let mut found = None;
+                'scan: for (w, &x) in bytes.iter().enumerate() {
+                    for (k, &e) in x.to_le_bytes().iter().enumerate() {
+                        if e == b && w * 4 + k < len {
+                            found = Some(w * 4 + k);
+                            break 'scan;
+                        }
+                    }
+                }
+                *self.data.get(o + 2 + words + found?)?
+            };
+            (c != 0).then_some(c)
         }
 
         /// The node reached by walking `key` from `node`.
@@ -446,10 +472,15 @@ mod trie {
             Some(node)
         }
 
+        #[inline]
         pub fn value(&self, node: u32) -> Option<u32> {
-            self.nodes
-                .get(node as usize)
-                .and_then(|n| n.has_value.then_some(n.value))
+            let o = node as usize;
+            let header = *self.data.get(o)?;
+            if header & HAS_VALUE != 0 {
+                self.data.get(o + 1).copied()
+            } else {
+                None
+            }
         }
 
         /// Longest key of at least one byte starting at `node` that prefixes `s`: `(length, id)`.
@@ -462,10 +493,8 @@ mod trie {
                     Some(c) => node = c,
                     None => break,
                 }
-                if let Some(n) = self.nodes.get(node as usize) {
-                    if n.has_value {
-                        best = Some((k + 1, n.value));
-                    }
+                if let Some(v) = self.value(node) {
+                    best = Some((k + 1, v));
                 }
             }
             best
