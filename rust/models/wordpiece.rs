@@ -20,13 +20,19 @@ pub struct WordPiece {
     trie: ByteTrie,
     /// Trie node of `continuing_subword_prefix`; `None` when no token starts with it.
     cont_root: Option<u32>,
-    /// All token strings back to back; `entries` holds `(id, start, end)` into it, sorted by id.
-    arena: String,
-    entries: Vec<(u32, u32, u32)>,
+    /// Id → token, kept out of line: only decoding and `vocab` read it.
+    strings: Box<Strings>,
     /// Whole tokens, and continuation tokens without their prefix: most words (and word tails) are one
     /// token, found with one hash probe instead of a trie walk (it is the longest match by definition).
     whole: WordTable,
     cont: WordTable,
+}
+
+/// All token strings back to back; `entries` holds `(id, start, end)` into `arena`, sorted by id.
+#[derive(Debug, Clone, Default)]
+struct Strings {
+    arena: String,
+    entries: Vec<(u32, u32, u32)>,
 }
 
 /// Open-addressing hash map from short tokens (at most `INLINE_MAX` bytes, stored inline so a probe is
@@ -219,8 +225,7 @@ impl WordPiece {
             unk_id,
             trie,
             cont_root,
-            arena,
-            entries,
+            strings: Box::new(Strings { arena, entries }),
             whole,
             cont,
         })
@@ -299,24 +304,26 @@ impl WordPiece {
 
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
         // Ids are usually 0..n, so the entry at index `id` is checked first.
-        let e = match self.entries.get(id as usize) {
+        let entries = &self.strings.entries;
+        let e = match entries.get(id as usize) {
             Some(e) if e.0 == id => *e,
-            _ => *self
-                .entries
-                .get(self.entries.binary_search_by_key(&id, |e| e.0).ok()?)?,
+            _ => *entries.get(entries.binary_search_by_key(&id, |e| e.0).ok()?)?,
         };
-        self.arena.get(e.1 as usize..e.2 as usize)
+        self.strings.arena.get(e.1 as usize..e.2 as usize)
     }
 
     pub fn vocab_size(&self) -> usize {
-        self.entries.len()
+        self.strings.entries.len()
     }
 
     /// Every `(token, id)` of the vocabulary, by increasing id.
     pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.entries
-            .iter()
-            .filter_map(|&(id, s, e)| self.arena.get(s as usize..e as usize).map(|t| (t, id)))
+        self.strings.entries.iter().filter_map(|&(id, s, e)| {
+            self.strings
+                .arena
+                .get(s as usize..e as usize)
+                .map(|t| (t, id))
+        })
     }
 }
 
