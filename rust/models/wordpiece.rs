@@ -43,6 +43,8 @@ struct WordTable {
     /// `(bytes 0..8, bytes 8..11 | len << 24, id)`; a zero second word marks an empty slot.
     slots: Vec<(u64, u32, u32)>,
     shift: u32,
+    /// Direct ids of one-byte ASCII keys (punctuation is a large share of all tokens); `u32::MAX` = none.
+    ascii: Vec<u32>,
 }
 
 const INLINE_MAX: usize = 11;
@@ -84,8 +86,17 @@ impl WordTable {
         let mut t = WordTable {
             slots: vec![(0, 0, 0); 1 << bits],
             shift: 64 - bits,
+            ascii: Vec::new(),
         };
         let mask = t.slots.len() - 1;
+        t.ascii = vec![u32::MAX; 128];
+        for &(t_str, id) in pairs {
+            if let Some(&[b]) = t_str.strip_prefix(prefix).map(str::as_bytes) {
+                if let Some(slot) = t.ascii.get_mut(b as usize) {
+                    *slot = id;
+                }
+            }
+        }
         for (k, id) in keys {
             let mut i = (hash_key(k) >> t.shift) as usize & mask;
             while t.slots.get(i).is_some_and(|s| s.1 != 0) {
@@ -100,6 +111,11 @@ impl WordTable {
 
     #[inline]
     fn get(&self, w: &[u8]) -> Option<u32> {
+        if let &[b] = w {
+            if let Some(&id) = self.ascii.get(b as usize) {
+                return (id != u32::MAX).then_some(id);
+            }
+        }
         let k = inline_key(w)?;
         let mask = self.slots.len().wrapping_sub(1);
         let mut i = (hash_key(k) >> self.shift) as usize & mask;
