@@ -3,7 +3,9 @@
 //! Matching walks a byte trie of the vocabulary: from each start position the walk stops at the first
 //! byte with no child, so one step costs at most the length of the longest vocabulary token L and a word
 //! of n bytes costs O(n·L) (L is a constant of the vocabulary, ~20 for BERT): linear in the input.
-//! Continuation pieces start the walk at the node of the prefix, found once at load time.
+//! Continuation pieces start the walk at the node of the prefix, found once at load time. Before any
+//! walk, the rest of the word is looked up whole in a hash table (one probe; when it hits it is the
+//! longest match by definition), which settles most words with a single token.
 
 use crate::error::{Error, Result};
 use crate::loading::json::{as_obj, as_u32, field, opt_str, opt_usize, req, Obj};
