@@ -40,13 +40,13 @@ struct Strings {
 /// Open-addressing hash map from short tokens (at most `INLINE_MAX` bytes, stored inline so a probe is
 /// one cache line and two integer compares) to ids; load factor <= 1/2. Longer tokens are left to the
 /// trie, which finds them too, only slower.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct WordTable {
     /// `(bytes 0..8, bytes 8..11 | len << 24, id)`; a zero second word marks an empty slot.
     slots: Vec<(u64, u32, u32)>,
     shift: u32,
     /// Direct ids of one-byte ASCII keys (punctuation is a large share of all tokens); `u32::MAX` = none.
-    ascii: Vec<u32>,
+    ascii: Box<[u32; 128]>,
 }
 
 const INLINE_MAX: usize = 11;
@@ -88,10 +88,9 @@ impl WordTable {
         let mut t = WordTable {
             slots: vec![(0, 0, 0); 1 << bits],
             shift: 64 - bits,
-            ascii: Vec::new(),
+            ascii: Box::new([u32::MAX; 128]),
         };
         let mask = t.slots.len() - 1;
-        t.ascii = vec![u32::MAX; 128];
         for &(t_str, id) in pairs {
             if let Some(&[b]) = t_str.strip_prefix(prefix).map(str::as_bytes) {
                 if let Some(slot) = t.ascii.get_mut(b as usize) {
