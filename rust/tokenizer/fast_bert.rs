@@ -300,7 +300,7 @@ impl Fused<'_> {
         self.make_mapped(text);
         self.buf.extend_from_slice(rb);
         self.align
-            .extend(std::iter::repeat((os as u32, oe as u32)).take(rb.len()));
+            .extend(std::iter::repeat_n((os as u32, oe as u32), rb.len()));
     }
 
     /// Tokenize the current word, if any; the new current word is empty.
