@@ -1,4 +1,6 @@
 //! placeholder
+pub mod fast_byte_level;
+
 #[derive(Debug, Clone, Default)]
 pub struct Encoding;
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,167 @@
+//! The BPE merge loop over one word: a linked list of symbols and a binary heap of candidate merges,
+//! O(n log n) per word. It follows Hugging Face's order exactly: lowest rank first, leftmost on ties,
+//! and a popped candidate is applied when the pair at its position still merges into the same id.
+
+use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Multiply-shift hasher for the `(left, right)` id pairs of the merge table (SipHash is too slow here).
+#[derive(Default, Clone, Copy)]
+pub struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(32) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+/// `(left id, right id)` packed in one u64 → `(rank, merged id)`.
+pub type MergeMap = HashMap<u64, (u32, u32), BuildHasherDefault<PairHasher>>;
+
+#[inline]
+pub fn pair_key(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct Symbol {
+    id: u32,
+    prev: u32,
+    next: u32,
+    /// Byte length in the word; 0 once merged into its left neighbour.
+    len: u32,
+}
+
+/// Reusable buffers for one word, so that merging allocates nothing once warm.
+#[derive(Debug, Default)]
+pub struct Word {
+    symbols: Vec<Symbol>,
+    /// Min-heap on (rank << 32 | position), with the merged id to detect stale entries.
+    heap: BinaryHeap<Reverse<(u64, u32)>>,
+}
+
+impl Word {
+    pub fn clear(&mut self) {
+        self.symbols.clear();
+        self.heap.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.symbols.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.symbols.is_empty()
+    }
+
+    /// Append a symbol of `len` bytes.
+    #[inline]
+    pub fn push(&mut self, id: u32, len: u32) {
+        let i = self.symbols.len() as u32;
+        if let Some(last) = self.symbols.last_mut() {
+            last.next = i;
+        }
+        self.symbols.push(Symbol {
+            id,
+            prev: if i == 0 { NONE } else { i - 1 },
+            next: NONE,
+            len,
+        });
+    }
+
+    #[inline]
+    fn candidate(&mut self, merges: &MergeMap, pos: u32, a: u32, b: u32) {
+        if let Some(&(rank, new_id)) = merges.get(&pair_key(a, b)) {
+            self.heap
+                .push(Reverse(((u64::from(rank) << 32) | u64::from(pos), new_id)));
+        }
+    }
+
+    /// Apply all merges.
+    pub fn merge_all(&mut self, merges: &MergeMap) {
+        let n = self.symbols.len();
+        if n < 2 {
+            return;
+        }
+        self.heap.clear();
+        for i in 0..n - 1 {
+            let (a, b) = (self.symbols[i].id, self.symbols[i + 1].id);
+            self.candidate(merges, i as u32, a, b);
+        }
+        while let Some(Reverse((key, new_id))) = self.heap.pop() {
+            let pos = (key & 0xFFFF_FFFF) as usize;
+            let Some(&cur) = self.symbols.get(pos) else {
+                continue;
+            };
+            if cur.len == 0 || cur.next == NONE {
+                continue;
+            }
+            let next_pos = cur.next as usize;
+            let Some(&right) = self.symbols.get(next_pos) else {
+                continue;
+            };
+            // Stale entry: the pair at `pos` changed and no longer merges into `new_id`.
+            match merges.get(&pair_key(cur.id, right.id)) {
+                Some(&(_, id)) if id == new_id => {}
+                _ => continue,
+            }
+            let merged = Symbol {
+                id: new_id,
+                prev: cur.prev,
+                next: right.next,
+                len: cur.len + right.len,
+            };
+            self.symbols[pos] = merged;
+            self.symbols[next_pos].len = 0;
+            if let Some(after) = self.symbols.get_mut(right.next as usize) {
+                after.prev = pos as u32;
+            }
+            if let Some(&prev) = self.symbols.get(merged.prev as usize) {
+                self.candidate(merges, merged.prev, prev.id, new_id);
+            }
+            if let Some(&after) = self.symbols.get(merged.next as usize) {
+                self.candidate(merges, pos as u32, new_id, after.id);
+            }
+        }
+    }
+
+    /// The surviving symbols in order, as `(id, start, end)` byte ranges from 0.
+    pub fn tokens(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        let mut start = 0u32;
+        self.symbols.iter().filter(|s| s.len != 0).map(move |s| {
+            let t = (s.id, start, start + s.len);
+            start += s.len;
+            t
+        })
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Word> = RefCell::new(Word::default());
+}
+
+/// Run `f` with this thread's reusable `Word` (a fresh one if it is already in use).
+pub fn with_word<R>(f: impl FnOnce(&mut Word) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut w) => {
+            w.clear();
+            f(&mut w)
+        }
+        Err(_) => f(&mut Word::default()),
+    })
+}
