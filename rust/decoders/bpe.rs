@@ -43,12 +43,15 @@ mod tests {
         let d = BpeDecoder::default();
         let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
-            d.decode_chain(t(&["hel", "lo</w>", "wor", "ld</w>"])).unwrap(),
+            d.decode_chain(t(&["hel", "lo</w>", "wor", "ld</w>"]))
+                .unwrap(),
             ["hel", "lo ", "wor", "ld"]
         );
         assert_eq!(d.decode_chain(t(&["a</w>b</w>"])).unwrap(), ["ab"]);
         // An empty suffix matches between every char, as in Hugging Face: decode gives " a b".
-        let e = BpeDecoder { suffix: String::new() };
+        let e = BpeDecoder {
+            suffix: String::new(),
+        };
         assert_eq!(e.decode_chain(t(&["a", "b"])).unwrap().concat(), " a b");
     }
 }

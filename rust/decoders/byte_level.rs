@@ -43,7 +43,10 @@ mod tests {
         // Expected from tokenizers 0.23.3 decoders.ByteLevel().decode([...]).
         let d = ByteLevelDecoder;
         let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(d.decode_chain(t(&["Hello", "Ġw", "Ã¶rld"])).unwrap(), ["Hello wörld"]);
+        assert_eq!(
+            d.decode_chain(t(&["Hello", "Ġw", "Ã¶rld"])).unwrap(),
+            ["Hello wörld"]
+        );
         assert_eq!(d.decode_chain(t(&["Ã", "日Ġ"])).unwrap(), ["\u{fffd}日Ġ"]);
         assert_eq!(d.decode_chain(t(&[])).unwrap(), [""]);
     }

@@ -3,9 +3,7 @@
 
 use super::bpe_merge::{pair_key, MergeMap, Word};
 use crate::error::{Error, Result};
-use crate::loading::json::{
-    as_array, as_u32, field, index, opt_bool, opt_str, req, Obj,
-};
+use crate::loading::json::{as_array, as_u32, field, index, opt_bool, opt_str, req, Obj};
 use crate::pre_tokenizers::byte_level::BYTE_TO_CHAR;
 use crate::pre_tokenizers::Token;
 use serde_json::Value;
@@ -53,19 +51,36 @@ impl Bpe {
         opts: BpeOptions,
         merge_field: &dyn Fn(usize) -> String,
     ) -> Result<Self> {
-        let prefix_len = opts.continuing_subword_prefix.as_ref().map_or(0, |p| p.len());
+        let prefix_len = opts
+            .continuing_subword_prefix
+            .as_ref()
+            .map_or(0, |p| p.len());
         let mut map = MergeMap::default();
         map.reserve(merges.len());
         for (rank, (a, b)) in merges.iter().enumerate() {
-            let unknown = |t: &str| Error::config("", merge_field(rank), format!("token `{t}` of the merge is not in the vocabulary"));
+            let unknown = |t: &str| {
+                Error::config(
+                    "",
+                    merge_field(rank),
+                    format!("token `{t}` of the merge is not in the vocabulary"),
+                )
+            };
             let a_id = *vocab.get(a).ok_or_else(|| unknown(a))?;
             let b_id = *vocab.get(b).ok_or_else(|| unknown(b))?;
             let tail = b.get(prefix_len..).ok_or_else(|| {
-                Error::config("", merge_field(rank), format!("`{b}` is shorter than the continuing subword prefix"))
+                Error::config(
+                    "",
+                    merge_field(rank),
+                    format!("`{b}` is shorter than the continuing subword prefix"),
+                )
             })?;
             let merged = format!("{a}{tail}");
             let new_id = *vocab.get(&merged).ok_or_else(|| {
-                Error::config("", merge_field(rank), format!("merge result `{merged}` is not in the vocabulary"))
+                Error::config(
+                    "",
+                    merge_field(rank),
+                    format!("merge result `{merged}` is not in the vocabulary"),
+                )
             })?;
             map.insert(pair_key(a_id, b_id), (rank as u32, new_id));
         }
@@ -196,14 +211,22 @@ impl Bpe {
     pub fn from_files(vocab_path: &str, merges_path: &str, opts: BpeOptions) -> Result<Self> {
         let read = |p: &str| {
             std::fs::read_to_string(p).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::NotFound { path: p.to_string() },
+                std::io::ErrorKind::NotFound => Error::NotFound {
+                    path: p.to_string(),
+                },
                 _ => Error::Io {
                     path: p.to_string(),
                     source: e,
                 },
             })
         };
-        Bpe::from_strs(&read(vocab_path)?, &read(merges_path)?, opts, vocab_path, merges_path)
+        Bpe::from_strs(
+            &read(vocab_path)?,
+            &read(merges_path)?,
+            opts,
+            vocab_path,
+            merges_path,
+        )
     }
 
     pub fn set_byte_level(&mut self, on: bool) {
@@ -234,7 +257,11 @@ impl Bpe {
 
     fn unk_id(&self, unk: &str) -> Result<u32> {
         self.vocab.get(unk).copied().ok_or_else(|| {
-            Error::config("", "model.unk_token", format!("unk token `{unk}` is not in the vocabulary"))
+            Error::config(
+                "",
+                "model.unk_token",
+                format!("unk token `{unk}` is not in the vocabulary"),
+            )
         })
     }
 
@@ -309,7 +336,10 @@ impl Bpe {
         with_word(|w| {
             self.build_word(word, w)?;
             w.merge_all(&self.merges);
-            out.extend(w.tokens().map(|(id, s, e)| Token { id, offsets: (s, e) }));
+            out.extend(w.tokens().map(|(id, s, e)| Token {
+                id,
+                offsets: (s, e),
+            }));
             Ok(())
         })
     }

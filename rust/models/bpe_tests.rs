@@ -31,12 +31,24 @@ fn merges_and_unk() {
     assert_eq!(run(&b, "abc"), [(6, (0, 3))]);
     assert_eq!(
         run(&b, "xxabyc"),
-        [(0, (0, 1)), (0, (1, 2)), (4, (2, 4)), (0, (4, 5)), (3, (5, 6))]
+        [
+            (0, (0, 1)),
+            (0, (1, 2)),
+            (4, (2, 4)),
+            (0, (4, 5)),
+            (3, (5, 6))
+        ]
     );
     let f = abc(json!({"fuse_unk": true}));
-    assert_eq!(run(&f, "xxabyyc"), [(0, (0, 2)), (4, (2, 4)), (0, (4, 6)), (3, (6, 7))]);
+    assert_eq!(
+        run(&f, "xxabyyc"),
+        [(0, (0, 2)), (4, (2, 4)), (0, (4, 6)), (3, (6, 7))]
+    );
     assert_eq!(run(&f, "xé"), [(0, (0, 3))]);
-    assert_eq!(b.merges(), [("a".into(), "b".into()), ("ab".into(), "c".into())]);
+    assert_eq!(
+        b.merges(),
+        [("a".into(), "b".into()), ("ab".into(), "c".into())]
+    );
     assert_eq!(b.vocab_size(), 7);
     assert_eq!(b.id_to_token(4), Some("ab"));
     assert_eq!(b.token_to_id("bc"), Some(5));
@@ -49,10 +61,16 @@ fn byte_fallback_keeps_hf_order() {
         "merges": ["a b"], "unk_token": "<unk>", "byte_fallback": true
     }))
     .unwrap();
-    assert_eq!(run(&b, "xabé"), [(5, (0, 1)), (4, (1, 3)), (6, (3, 4)), (7, (4, 5))]);
+    assert_eq!(
+        run(&b, "xabé"),
+        [(5, (0, 1)), (4, (1, 3)), (6, (3, 4)), (7, (4, 5))]
+    );
     // The pending unk comes after the fallback bytes, as in HF.
     assert_eq!(run(&b, "zxa"), [(5, (0, 1)), (0, (1, 2)), (1, (2, 3))]);
-    assert_eq!(run(&b, "zzé"), [(0, (0, 1)), (6, (1, 2)), (7, (2, 3)), (0, (3, 4))]);
+    assert_eq!(
+        run(&b, "zzé"),
+        [(0, (0, 1)), (6, (1, 2)), (7, (2, 3)), (0, (3, 4))]
+    );
 }
 
 #[test]
@@ -114,18 +132,31 @@ fn legacy_files() {
     )
     .unwrap();
     assert_eq!(run(&b, "ab"), [(2, (0, 2))]);
-    let e = Bpe::from_strs(r#"{"a":0}"#, "#version\na\n", BpeOptions::default(), "v", "m.txt")
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+    let e = Bpe::from_strs(
+        r#"{"a":0}"#,
+        "#version\na\n",
+        BpeOptions::default(),
+        "v",
+        "m.txt",
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
     assert!(e.contains("m.txt") && e.contains("line 2"), "{e}");
     let e = Bpe::from_strs(r#"{"a":0}"#, "a a\n", BpeOptions::default(), "v", "m.txt")
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-    assert!(e.contains("m.txt") && e.contains("line 1") && e.contains("`aa`"), "{e}");
+    assert!(
+        e.contains("m.txt") && e.contains("line 1") && e.contains("`aa`"),
+        "{e}"
+    );
     assert!(matches!(
-        Bpe::from_files("/nonexistent/v.json", "/nonexistent/m.txt", BpeOptions::default()),
+        Bpe::from_files(
+            "/nonexistent/v.json",
+            "/nonexistent/m.txt",
+            BpeOptions::default()
+        ),
         Err(Error::NotFound { .. })
     ));
 }

@@ -131,16 +131,29 @@ mod tests {
     fn pre_tokenize_like_hf() {
         // Expected from tokenizers 0.23.3: ByteLevel(add_prefix_space=True).pre_tokenize_str("héllo  wörld!")
         // (Python reports char offsets (0,5) (5,6) (6,12) (12,13); these are the same in bytes.)
-        let mut pts = PreTokenizedString::from_normalized(NormalizedString::from_original("héllo  wörld!", 0));
+        let mut pts = PreTokenizedString::from_normalized(NormalizedString::from_original(
+            "héllo  wörld!",
+            0,
+        ));
         ByteLevel::default().pre_tokenize(&mut pts).unwrap();
         let got: Vec<(&str, (usize, usize))> = pts
             .splits
             .iter()
-            .map(|s| (s.normalized.as_str(), s.normalized.original_range(0..s.normalized.len())))
+            .map(|s| {
+                (
+                    s.normalized.as_str(),
+                    s.normalized.original_range(0..s.normalized.len()),
+                )
+            })
             .collect();
         assert_eq!(
             got,
-            [("ĠhÃ©llo", (0, 6)), ("Ġ", (6, 7)), ("ĠwÃ¶rld", (7, 14)), ("!", (14, 15))]
+            [
+                ("ĠhÃ©llo", (0, 6)),
+                ("Ġ", (6, 7)),
+                ("ĠwÃ¶rld", (7, 14)),
+                ("!", (14, 15))
+            ]
         );
         // Both mapped chars of 'é' ('Ã' at 3..5, '©' at 5..7) carry its original range.
         let first = &pts.splits[0].normalized;

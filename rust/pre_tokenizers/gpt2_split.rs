@@ -172,16 +172,20 @@ mod tests {
         let got: Vec<&str> = ours(s).iter().map(|&(a, b)| &s[a..b]).collect();
         assert_eq!(
             got,
-            ["Hello", " world", "'s", " ", " 2024", " !!", "\n\n ", " x", "\t", "'", "LL", " '", "ll"]
+            [
+                "Hello", " world", "'s", " ", " 2024", " !!", "\n\n ", " x", "\t", "'", "LL", " '",
+                "ll"
+            ]
         );
     }
 
     /// Differential test against fancy-regex on random strings over an adversarial alphabet.
     #[test]
     fn differential_random() {
-        let alphabet: Vec<char> = " \t\n\r\u{a0}\u{3000}'sStrevlmdx1٣Ⅻ²é日!?-_\u{301}\u{200b}😀\u{85}\u{2028}"
-            .chars()
-            .collect();
+        let alphabet: Vec<char> =
+            " \t\n\r\u{a0}\u{3000}'sStrevlmdx1٣Ⅻ²é日!?-_\u{301}\u{200b}😀\u{85}\u{2028}"
+                .chars()
+                .collect();
         let re = fancy_regex::Regex::new(PATTERN).unwrap();
         let mut state = 0x1234_5678_9abc_def0u64;
         let mut rnd = || {
@@ -204,10 +208,15 @@ mod tests {
         // One char between two letters exercises its class in all alternatives.
         let re = fancy_regex::Regex::new(PATTERN).unwrap();
         for cp in (0u32..0x3_0000).step_by(7).chain(0..0x3000) {
-            let Some(c) = char::from_u32(cp) else { continue };
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
             let s = format!("a{c}b {c}{c}");
-            let r: Vec<(usize, usize)> =
-                re.find_iter(&s).map(|m| m.unwrap()).map(|m| (m.start(), m.end())).collect();
+            let r: Vec<(usize, usize)> = re
+                .find_iter(&s)
+                .map(|m| m.unwrap())
+                .map(|m| (m.start(), m.end()))
+                .collect();
             assert_eq!(ours(&s), r, "U+{cp:04X}");
         }
     }

@@ -114,8 +114,16 @@ pub fn encode_segment(
                 let wi = *word;
                 merge_piece(bpe, piece, w, key, |id, s, e| {
                     let (vs, ve) = (a + s, a + e);
-                    let start = if vs < shift { 0 } else { char_start(t, vs - shift) };
-                    let end = if ve <= shift { 0 } else { char_end(t, ve - shift) };
+                    let start = if vs < shift {
+                        0
+                    } else {
+                        char_start(t, vs - shift)
+                    };
+                    let end = if ve <= shift {
+                        0
+                    } else {
+                        char_end(t, ve - shift)
+                    };
                     out.push(id, (base + start, base + end), Some(wi));
                 });
                 *word += 1;

@@ -49,19 +49,64 @@ fn gpt2_matches_hf() {
         (
             "Hello world! It's 2024, isn't it?",
             &[15496, 995, 0, 632, 338, 48609, 11, 2125, 470, 340, 30],
-            &[(0, 5), (5, 11), (11, 12), (12, 15), (15, 17), (17, 22), (22, 23), (23, 27), (27, 29), (29, 32), (32, 33)],
+            &[
+                (0, 5),
+                (5, 11),
+                (11, 12),
+                (12, 15),
+                (15, 17),
+                (17, 22),
+                (22, 23),
+                (23, 27),
+                (27, 29),
+                (29, 32),
+                (32, 33),
+            ],
             &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
         ),
         (
             "héllo wörld 日本語 😀 naïve",
-            &[71, 2634, 18798, 266, 30570, 335, 10545, 245, 98, 17312, 105, 45739, 252, 30325, 222, 41492],
-            &[(0, 1), (1, 3), (3, 6), (6, 8), (8, 11), (11, 13), (13, 17), (14, 17), (14, 17), (17, 20), (17, 20), (20, 23), (20, 23), (23, 28), (24, 28), (28, 35)],
+            &[
+                71, 2634, 18798, 266, 30570, 335, 10545, 245, 98, 17312, 105, 45739, 252, 30325,
+                222, 41492,
+            ],
+            &[
+                (0, 1),
+                (1, 3),
+                (3, 6),
+                (6, 8),
+                (8, 11),
+                (11, 13),
+                (13, 17),
+                (14, 17),
+                (14, 17),
+                (17, 20),
+                (17, 20),
+                (20, 23),
+                (20, 23),
+                (23, 28),
+                (24, 28),
+                (28, 35),
+            ],
             &[0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 4],
         ),
         (
             "  leading\n\n\ttabs   and spaces  ",
             &[220, 3756, 628, 197, 8658, 82, 220, 220, 290, 9029, 220, 220],
-            &[(0, 1), (1, 9), (9, 11), (11, 12), (12, 15), (15, 16), (16, 17), (17, 18), (18, 22), (22, 29), (29, 30), (30, 31)],
+            &[
+                (0, 1),
+                (1, 9),
+                (9, 11),
+                (11, 12),
+                (12, 15),
+                (15, 16),
+                (16, 17),
+                (17, 18),
+                (18, 22),
+                (22, 29),
+                (29, 30),
+                (30, 31),
+            ],
             &[0, 1, 2, 3, 4, 4, 5, 5, 6, 7, 8, 8],
         ),
         (
@@ -83,7 +128,10 @@ fn gpt2_matches_hf() {
     // add_prefix_space=True: the added space has the empty range at the start.
     let out = fast(&pre(true), &b, "héllo\n world", 10);
     assert_eq!(out.ids, [289, 2634, 18798, 198, 995]);
-    assert_eq!(out.offsets, [(10, 11), (11, 13), (13, 16), (16, 17), (17, 23)]);
+    assert_eq!(
+        out.offsets,
+        [(10, 11), (11, 13), (13, 16), (16, 17), (17, 23)]
+    );
     assert_eq!(out.words, words(&[0, 0, 0, 1, 2]));
 }
 
@@ -91,7 +139,9 @@ fn gpt2_matches_hf() {
 #[test]
 fn fast_equals_generic_random() {
     let b = gpt2();
-    let alphabet: Vec<char> = " \t\n'sSrevltx1٣²é日!?-\u{301}\u{a0}😀\u{3000}ab".chars().collect();
+    let alphabet: Vec<char> = " \t\n'sSrevltx1٣²é日!?-\u{301}\u{a0}😀\u{3000}ab"
+        .chars()
+        .collect();
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     let mut rnd = || {
         state ^= state << 13;
@@ -132,7 +182,10 @@ fn pieces_entry_point() {
 fn bench() {
     let b = gpt2();
     let p = pre(false);
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/english-python-docs.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpora/english-python-docs.txt"
+    );
     let text = std::fs::read_to_string(path)
         .or_else(|_| std::fs::read_to_string("/work/shared/corpora/english-python-docs.txt"))
         .unwrap_or_default();
@@ -153,7 +206,9 @@ fn bench() {
     let mut state = 1u64;
     let letters: String = (0..1_000_000)
         .map(|_| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (b'a' + ((state >> 33) % 26) as u8) as char
         })
         .collect();
