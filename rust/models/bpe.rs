@@ -1,7 +1,7 @@
 //! BPE: byte-level or classic merges, with unk/byte fallback, suffixes and prefixes.
 //! Semantics follow Hugging Face tokenizers' `BPE` model (without dropout).
 
-use super::bpe_merge::{pair_key, MergeMap, Word};
+use super::bpe_merge::{pair_key, Merges, Word};
 use crate::error::{Error, Result};
 use crate::loading::json::{as_array, as_u32, field, index, opt_bool, opt_str, req, Obj};
 use crate::pre_tokenizers::byte_level::BYTE_TO_CHAR;
@@ -26,7 +26,7 @@ pub struct BpeOptions {
 pub struct Bpe {
     vocab: HashMap<String, u32>,
     vocab_r: HashMap<u32, String>,
-    merges: MergeMap,
+    merges: Merges,
     pub unk_token: Option<String>,
     pub continuing_subword_prefix: Option<String>,
     pub end_of_word_suffix: Option<String>,
@@ -39,7 +39,11 @@ pub struct Bpe {
     byte_ids: Box<[u32; 256]>,
     /// Id of `<0xAB>` for each byte (`u32::MAX` if absent).
     fallback_ids: Box<[u32; 256]>,
+    /// Identity of this vocabulary for per-thread caches (clones share it: same results).
+    cache_id: u64,
 }
+
+static NEXT_CACHE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 const NO_ID: u32 = u32::MAX;
 
@@ -55,8 +59,9 @@ impl Bpe {
             .continuing_subword_prefix
             .as_ref()
             .map_or(0, |p| p.len());
-        let mut map = MergeMap::default();
-        map.reserve(merges.len());
+        let mut map = Merges::default();
+        map.map.reserve(merges.len());
+        map.new_ids.reserve(merges.len());
         for (rank, (a, b)) in merges.iter().enumerate() {
             let unknown = |t: &str| {
                 Error::config(
@@ -82,7 +87,8 @@ impl Bpe {
                     format!("merge result `{merged}` is not in the vocabulary"),
                 )
             })?;
-            map.insert(pair_key(a_id, b_id), (rank as u32, new_id));
+            map.map.insert(pair_key(a_id, b_id), (rank as u32, new_id));
+            map.new_ids.push(new_id);
         }
         let vocab_r = vocab.iter().map(|(k, &v)| (v, k.clone())).collect();
         let mut bpe = Bpe {
@@ -98,6 +104,7 @@ impl Bpe {
             byte_level: false,
             byte_ids: Box::new([NO_ID; 256]),
             fallback_ids: Box::new([NO_ID; 256]),
+            cache_id: NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         let mut buf = [0u8; 4];
         for b in 0..=255u8 {
@@ -246,7 +253,12 @@ impl Bpe {
         self.byte_ids[b as usize]
     }
 
-    pub fn merge_map(&self) -> &MergeMap {
+    /// Unique per vocabulary (shared by clones), for caches keyed by word.
+    pub fn cache_id(&self) -> u64 {
+        self.cache_id
+    }
+
+    pub fn merge_table(&self) -> &Merges {
         &self.merges
     }
 
@@ -362,7 +374,7 @@ impl Bpe {
 
     /// The merges in rank order, for serialization.
     pub fn merges(&self) -> Vec<(String, String)> {
-        let mut m: Vec<(u32, u64)> = self.merges.iter().map(|(&k, &(r, _))| (r, k)).collect();
+        let mut m: Vec<(u32, u64)> = self.merges.map.iter().map(|(&k, &(r, _))| (r, k)).collect();
         m.sort_unstable();
         m.into_iter()
             .filter_map(|(_, k)| {

@@ -3,8 +3,7 @@
 //! and a popped candidate is applied when the pair at its position still merges into the same id.
 
 use std::cell::RefCell;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Multiply-shift hasher for the `(left, right)` id pairs of the merge table (SipHash is too slow here).
@@ -31,6 +30,13 @@ impl Hasher for PairHasher {
 /// `(left id, right id)` packed in one u64 → `(rank, merged id)`.
 pub type MergeMap = HashMap<u64, (u32, u32), BuildHasherDefault<PairHasher>>;
 
+/// The merge table: pair → (rank, merged id), and rank → merged id (heap entries only keep the rank).
+#[derive(Debug, Clone, Default)]
+pub struct Merges {
+    pub map: MergeMap,
+    pub new_ids: Vec<u32>,
+}
+
 #[inline]
 pub fn pair_key(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
@@ -47,12 +53,90 @@ struct Symbol {
     len: u32,
 }
 
+/// An 8-ary min-heap of `rank << 32 | position`: shallow, and each node's children share a cache line
+/// or two, which keeps words of a million symbols fast.
+#[derive(Debug, Default)]
+struct Heap {
+    v: Vec<u64>,
+}
+
+const ARITY: usize = 8;
+
+impl Heap {
+    fn clear(&mut self) {
+        self.v.clear();
+    }
+
+    #[inline]
+    fn push(&mut self, x: u64) {
+        let mut i = self.v.len();
+        self.v.push(x);
+        while i > 0 {
+            let p = (i - 1) / ARITY;
+            let pv = self.v[p];
+            if pv <= x {
+                break;
+            }
+            self.v[i] = pv;
+            i = p;
+        }
+        self.v[i] = x;
+    }
+
+    /// Move `x` down from slot `i` to its place.
+    #[inline]
+    fn sift_down(&mut self, mut i: usize, x: u64) {
+        let n = self.v.len();
+        loop {
+            let c = ARITY * i + 1;
+            if c >= n {
+                break;
+            }
+            let kids = &self.v[c..(c + ARITY).min(n)];
+            let mut m = 0;
+            for (k, &kv) in kids.iter().enumerate().skip(1) {
+                if kv < kids[m] {
+                    m = k;
+                }
+            }
+            let mv = kids[m];
+            if mv >= x {
+                break;
+            }
+            self.v[i] = mv;
+            i = c + m;
+        }
+        self.v[i] = x;
+    }
+
+    /// Restore the heap order over the whole vector (Floyd), O(n).
+    fn heapify(&mut self) {
+        let n = self.v.len();
+        if n < 2 {
+            return;
+        }
+        for i in (0..=(n - 2) / ARITY).rev() {
+            let x = self.v[i];
+            self.sift_down(i, x);
+        }
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<u64> {
+        let last = self.v.pop()?;
+        let Some(&top) = self.v.first() else {
+            return Some(last);
+        };
+        self.sift_down(0, last);
+        Some(top)
+    }
+}
+
 /// Reusable buffers for one word, so that merging allocates nothing once warm.
 #[derive(Debug, Default)]
 pub struct Word {
     symbols: Vec<Symbol>,
-    /// Min-heap on (rank << 32 | position), with the merged id to detect stale entries.
-    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    heap: Heap,
 }
 
 impl Word {
@@ -85,26 +169,32 @@ impl Word {
     }
 
     #[inline]
-    fn candidate(&mut self, merges: &MergeMap, pos: u32, a: u32, b: u32) {
-        if let Some(&(rank, new_id)) = merges.get(&pair_key(a, b)) {
-            self.heap
-                .push(Reverse(((u64::from(rank) << 32) | u64::from(pos), new_id)));
-        }
+    fn key(merges: &MergeMap, pos: u32, a: u32, b: u32) -> Option<u64> {
+        merges
+            .get(&pair_key(a, b))
+            .map(|&(rank, _)| (u64::from(rank) << 32) | u64::from(pos))
     }
 
-    /// Apply all merges.
-    pub fn merge_all(&mut self, merges: &MergeMap) {
+    /// Apply all merges: lowest rank first, leftmost on ties; a popped entry is applied only when the
+    /// pair at its position still merges into the id its rank gives (Hugging Face's staleness rule).
+    pub fn merge_all(&mut self, merges: &Merges) {
         let n = self.symbols.len();
         if n < 2 {
             return;
         }
+        let map = &merges.map;
         self.heap.clear();
-        for i in 0..n - 1 {
-            let (a, b) = (self.symbols[i].id, self.symbols[i + 1].id);
-            self.candidate(merges, i as u32, a, b);
+        for (i, w) in self.symbols.windows(2).enumerate() {
+            if let Some(k) = Self::key(map, i as u32, w[0].id, w[1].id) {
+                self.heap.v.push(k);
+            }
         }
-        while let Some(Reverse((key, new_id))) = self.heap.pop() {
+        self.heap.heapify();
+        while let Some(key) = self.heap.pop() {
             let pos = (key & 0xFFFF_FFFF) as usize;
+            let Some(&new_id) = merges.new_ids.get((key >> 32) as usize) else {
+                continue;
+            };
             let Some(&cur) = self.symbols.get(pos) else {
                 continue;
             };
@@ -115,8 +205,7 @@ impl Word {
             let Some(&right) = self.symbols.get(next_pos) else {
                 continue;
             };
-            // Stale entry: the pair at `pos` changed and no longer merges into `new_id`.
-            match merges.get(&pair_key(cur.id, right.id)) {
+            match map.get(&pair_key(cur.id, right.id)) {
                 Some(&(_, id)) if id == new_id => {}
                 _ => continue,
             }
@@ -132,10 +221,14 @@ impl Word {
                 after.prev = pos as u32;
             }
             if let Some(&prev) = self.symbols.get(merged.prev as usize) {
-                self.candidate(merges, merged.prev, prev.id, new_id);
+                if let Some(k) = Self::key(map, merged.prev, prev.id, new_id) {
+                    self.heap.push(k);
+                }
             }
             if let Some(&after) = self.symbols.get(merged.next as usize) {
-                self.candidate(merges, pos as u32, new_id, after.id);
+                if let Some(k) = Self::key(map, pos as u32, new_id, after.id) {
+                    self.heap.push(k);
+                }
             }
         }
     }
@@ -164,4 +257,33 @@ pub fn with_word<R>(f: impl FnOnce(&mut Word) -> R) -> R {
         }
         Err(_) => f(&mut Word::default()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heap_pops_in_order() {
+        let mut h = Heap::default();
+        let mut x = 12345u64;
+        let mut all = Vec::new();
+        for i in 0..1000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let k = x >> 40;
+            all.push(k);
+            if i < 500 {
+                h.v.push(k);
+            }
+        }
+        h.heapify();
+        for &k in &all[500..] {
+            h.push(k);
+        }
+        all.sort_unstable();
+        let popped: Vec<u64> = std::iter::from_fn(|| h.pop()).collect();
+        assert_eq!(popped, all);
+    }
 }

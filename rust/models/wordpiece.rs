@@ -14,7 +14,9 @@ pub struct WordPiece {
 impl WordPiece {
     pub fn from_json(o: &Obj, field: &str) -> Result<Self> {
         let _ = (o, field);
-        Err(crate::error::Error::Internal("WordPiece: not implemented yet".into()))
+        Err(crate::error::Error::Internal(
+            "WordPiece: not implemented yet".into(),
+        ))
     }
 
     pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {

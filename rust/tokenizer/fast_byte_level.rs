@@ -12,6 +12,53 @@ use crate::pre_tokenizers::gpt2_split;
 use crate::pre_tokenizers::{ByteLevel, PreTokenizedString};
 use std::cell::RefCell;
 
+/// Direct-mapped per-thread cache of short pieces → tokens; fixed size, so it never grows.
+const SLOTS_BITS: u32 = 13;
+const KEY_MAX: usize = 16;
+const TOK_MAX: usize = 4;
+
+#[derive(Clone, Copy, Default)]
+struct Entry {
+    key: [u64; 2],
+    /// Piece length; 0 marks an empty slot.
+    klen: u8,
+    n: u8,
+    ends: [u8; TOK_MAX],
+    ids: [u32; TOK_MAX],
+}
+
+struct Cache {
+    owner: u64,
+    slots: Vec<Entry>,
+}
+
+impl Cache {
+    fn for_bpe(&mut self, bpe: &Bpe) {
+        if self.owner != bpe.cache_id() || self.slots.is_empty() {
+            self.owner = bpe.cache_id();
+            self.slots.clear();
+            self.slots.resize(1 << SLOTS_BITS, Entry::default());
+        }
+    }
+}
+
+/// Piece bytes as two zero-padded words, and the slot they hash to.
+#[inline]
+fn cache_key(piece: &[u8]) -> ([u64; 2], usize) {
+    let mut buf = [0u8; KEY_MAX];
+    let n = piece.len().min(KEY_MAX);
+    buf[..n].copy_from_slice(&piece[..n]);
+    let (lo, hi) = buf.split_at(8);
+    let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
+    let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
+    let h = (lo ^ hi.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ([lo, hi], (h >> (64 - SLOTS_BITS)) as usize)
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = const { RefCell::new(Cache { owner: 0, slots: Vec::new() }) };
+}
+
 thread_local! {
     /// Reused buffer for the prefixed text and for `ignore_merges` lookups.
     static TEXT: RefCell<(String, String)> = const { RefCell::new((String::new(), String::new())) };
@@ -40,19 +87,65 @@ fn char_end(t: &[u8], mut end: usize) -> usize {
     end
 }
 
-/// Merge one piece given as raw bytes; calls `emit(id, start, end)` with byte ranges in the piece.
+/// Merge one piece given as raw bytes, through the cache for short pieces.
 #[inline]
 fn merge_piece(
     bpe: &Bpe,
     piece: &[u8],
     w: &mut Word,
     key: &mut String,
+    cache: Option<&mut Cache>,
     mut emit: impl FnMut(u32, usize, usize),
 ) {
     if let [b] = piece {
         emit(bpe.byte_id(*b), 0, 1);
         return;
     }
+    let Some(cache) = cache.filter(|_| piece.len() <= KEY_MAX) else {
+        return merge_uncached(bpe, piece, w, key, emit);
+    };
+    let (k, slot) = cache_key(piece);
+    if let Some(e) = cache.slots.get(slot) {
+        if e.klen as usize == piece.len() && e.key == k {
+            let mut start = 0;
+            for (&id, &end) in e.ids.iter().zip(&e.ends).take(e.n as usize) {
+                emit(id, start, end as usize);
+                start = end as usize;
+            }
+            return;
+        }
+    }
+    let mut e = Entry {
+        key: k,
+        klen: piece.len() as u8,
+        ..Entry::default()
+    };
+    let mut fits = true;
+    merge_uncached(bpe, piece, w, key, |id, s, end| {
+        match (e.ids.get_mut(e.n as usize), e.ends.get_mut(e.n as usize)) {
+            (Some(i), Some(x)) => {
+                *i = id;
+                *x = end as u8;
+                e.n += 1;
+            }
+            _ => fits = false,
+        }
+        emit(id, s, end);
+    });
+    if let (true, Some(slot)) = (fits, cache.slots.get_mut(slot)) {
+        *slot = e;
+    }
+}
+
+/// Merge one piece given as raw bytes; calls `emit(id, start, end)` with byte ranges in the piece.
+#[inline]
+fn merge_uncached(
+    bpe: &Bpe,
+    piece: &[u8],
+    w: &mut Word,
+    key: &mut String,
+    mut emit: impl FnMut(u32, usize, usize),
+) {
     if bpe.ignore_merges {
         key.clear();
         key.extend(piece.iter().map(|&b| BYTE_TO_CHAR[b as usize]));
@@ -65,7 +158,7 @@ fn merge_piece(
     for &b in piece {
         w.push(bpe.byte_id(b), 1);
     }
-    w.merge_all(bpe.merge_map());
+    w.merge_all(bpe.merge_table());
     for (id, s, e) in w.tokens() {
         emit(id, s as usize, e as usize);
     }
@@ -108,33 +201,39 @@ pub fn encode_segment(
         };
         let shift = usize::from(prefixed);
         let t = text.as_bytes();
-        with_word(|w| {
-            let mut emit_piece = |a: usize, b: usize| {
-                let piece = v.as_bytes().get(a..b).unwrap_or_default();
-                let wi = *word;
-                merge_piece(bpe, piece, w, key, |id, s, e| {
-                    let (vs, ve) = (a + s, a + e);
-                    let start = if vs < shift {
-                        0
-                    } else {
-                        char_start(t, vs - shift)
-                    };
-                    let end = if ve <= shift {
-                        0
-                    } else {
-                        char_end(t, ve - shift)
-                    };
-                    out.push(id, (base + start, base + end), Some(wi));
-                });
-                *word += 1;
-            };
-            if pre.use_regex {
-                for (a, b) in gpt2_split::pieces(v) {
-                    emit_piece(a, b);
+        CACHE.with(|cache_cell| {
+            with_word(|w| {
+                let mut cache = cache_cell.try_borrow_mut().ok();
+                if let Some(c) = cache.as_deref_mut() {
+                    c.for_bpe(bpe);
                 }
-            } else {
-                emit_piece(0, v.len());
-            }
+                let mut emit_piece = |a: usize, b: usize| {
+                    let piece = v.as_bytes().get(a..b).unwrap_or_default();
+                    let wi = *word;
+                    merge_piece(bpe, piece, w, key, cache.as_deref_mut(), |id, s, e| {
+                        let (vs, ve) = (a + s, a + e);
+                        let start = if vs < shift {
+                            0
+                        } else {
+                            char_start(t, vs - shift)
+                        };
+                        let end = if ve <= shift {
+                            0
+                        } else {
+                            char_end(t, ve - shift)
+                        };
+                        out.push(id, (base + start, base + end), Some(wi));
+                    });
+                    *word += 1;
+                };
+                if pre.use_regex {
+                    for (a, b) in gpt2_split::pieces(v) {
+                        emit_piece(a, b);
+                    }
+                } else {
+                    emit_piece(0, v.len());
+                }
+            })
         });
         Ok(())
     })
