@@ -90,6 +90,7 @@ impl Bpe {
             map.map.insert(pair_key(a_id, b_id), (rank as u32, new_id));
             map.new_ids.push(new_id);
         }
+        map.finish();
         let vocab_r = vocab.iter().map(|(k, &v)| (v, k.clone())).collect();
         let mut bpe = Bpe {
             vocab,
@@ -256,6 +257,11 @@ impl Bpe {
     /// Unique per vocabulary (shared by clones), for caches keyed by word.
     pub fn cache_id(&self) -> u64 {
         self.cache_id
+    }
+
+    /// Whether long words can use the radix heap (see `Merges::monotone`).
+    pub fn merges_monotone(&self) -> bool {
+        self.merges.monotone
     }
 
     pub fn merge_table(&self) -> &Merges {

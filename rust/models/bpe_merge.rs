@@ -2,6 +2,7 @@
 //! O(n log n) per word. It follows Hugging Face's order exactly: lowest rank first, leftmost on ties,
 //! and a popped candidate is applied when the pair at its position still merges into the same id.
 
+use super::bpe_queue::{Heap, Queue, RadixHeap};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -35,6 +36,26 @@ pub type MergeMap = HashMap<u64, (u32, u32), BuildHasherDefault<PairHasher>>;
 pub struct Merges {
     pub map: MergeMap,
     pub new_ids: Vec<u32>,
+    /// Every token is made by at most one merge, and merges only use tokens made by earlier merges:
+    /// then merge candidates are popped in non-decreasing key order (see `bpe_queue`).
+    pub monotone: bool,
+}
+
+impl Merges {
+    /// Decide `monotone` once all merges are in.
+    pub fn finish(&mut self) {
+        let mut creator: HashMap<u32, u32> = HashMap::with_capacity(self.map.len());
+        let mut unique = true;
+        for &(rank, new_id) in self.map.values() {
+            unique &= creator.insert(new_id, rank).is_none();
+        }
+        let before = |t: u32, r: u32| creator.get(&t).is_none_or(|&c| c < r);
+        self.monotone = unique
+            && self
+                .map
+                .iter()
+                .all(|(&k, &(r, _))| before((k >> 32) as u32, r) && before(k as u32, r));
+    }
 }
 
 #[inline]
@@ -53,96 +74,17 @@ struct Symbol {
     len: u32,
 }
 
-/// An 8-ary min-heap of `rank << 32 | position`: shallow, and each node's children share a cache line
-/// or two, which keeps words of a million symbols fast.
-#[derive(Debug, Default)]
-struct Heap {
-    v: Vec<u64>,
-}
-
-const ARITY: usize = 8;
-
-impl Heap {
-    fn clear(&mut self) {
-        self.v.clear();
-    }
-
-    #[inline]
-    fn push(&mut self, x: u64) {
-        let mut i = self.v.len();
-        self.v.push(x);
-        while i > 0 {
-            let p = (i - 1) / ARITY;
-            let pv = self.v[p];
-            if pv <= x {
-                break;
-            }
-            self.v[i] = pv;
-            i = p;
-        }
-        self.v[i] = x;
-    }
-
-    /// Move `x` down from slot `i` to its place.
-    #[inline]
-    fn sift_down(&mut self, mut i: usize, x: u64) {
-        let n = self.v.len();
-        loop {
-            let c = ARITY * i + 1;
-            if c >= n {
-                break;
-            }
-            let kids = &self.v[c..(c + ARITY).min(n)];
-            let mut m = 0;
-            for (k, &kv) in kids.iter().enumerate().skip(1) {
-                if kv < kids[m] {
-                    m = k;
-                }
-            }
-            let mv = kids[m];
-            if mv >= x {
-                break;
-            }
-            self.v[i] = mv;
-            i = c + m;
-        }
-        self.v[i] = x;
-    }
-
-    /// Restore the heap order over the whole vector (Floyd), O(n).
-    fn heapify(&mut self) {
-        let n = self.v.len();
-        if n < 2 {
-            return;
-        }
-        for i in (0..=(n - 2) / ARITY).rev() {
-            let x = self.v[i];
-            self.sift_down(i, x);
-        }
-    }
-
-    #[inline]
-    fn pop(&mut self) -> Option<u64> {
-        let last = self.v.pop()?;
-        let Some(&top) = self.v.first() else {
-            return Some(last);
-        };
-        self.sift_down(0, last);
-        Some(top)
-    }
-}
-
 /// Reusable buffers for one word, so that merging allocates nothing once warm.
 #[derive(Debug, Default)]
 pub struct Word {
     symbols: Vec<Symbol>,
     heap: Heap,
+    radix: RadixHeap,
 }
 
 impl Word {
     pub fn clear(&mut self) {
         self.symbols.clear();
-        self.heap.clear();
     }
 
     pub fn len(&self) -> usize {
@@ -178,19 +120,38 @@ impl Word {
     /// Apply all merges: lowest rank first, leftmost on ties; a popped entry is applied only when the
     /// pair at its position still merges into the id its rank gives (Hugging Face's staleness rule).
     pub fn merge_all(&mut self, merges: &Merges) {
-        let n = self.symbols.len();
-        if n < 2 {
+        if self.symbols.len() < 2 {
             return;
         }
-        let map = &merges.map;
-        self.heap.clear();
-        for (i, w) in self.symbols.windows(2).enumerate() {
-            if let Some(k) = Self::key(map, i as u32, w[0].id, w[1].id) {
-                self.heap.v.push(k);
-            }
+        // Long words on monotone tables use the radix heap; both give the same pop order there.
+        if merges.monotone && self.symbols.len() > 256 {
+            let mut q = std::mem::take(&mut self.radix);
+            self.merge_with(merges, &mut q);
+            self.radix = q;
+        } else {
+            let mut q = std::mem::take(&mut self.heap);
+            self.merge_with(merges, &mut q);
+            self.heap = q;
         }
-        self.heap.heapify();
-        while let Some(key) = self.heap.pop() {
+    }
+
+    /// `merge_all` forced onto the general heap (tests compare it with the radix heap).
+    #[cfg(test)]
+    pub fn merge_all_heap_only(&mut self, merges: &Merges) {
+        let mut q = std::mem::take(&mut self.heap);
+        self.merge_with(merges, &mut q);
+        self.heap = q;
+    }
+
+    fn merge_with<Q: Queue>(&mut self, merges: &Merges, q: &mut Q) {
+        let map = &merges.map;
+        q.fill(
+            self.symbols
+                .windows(2)
+                .enumerate()
+                .filter_map(|(i, w)| Self::key(map, i as u32, w[0].id, w[1].id)),
+        );
+        while let Some(key) = q.pop() {
             let pos = (key & 0xFFFF_FFFF) as usize;
             let Some(&new_id) = merges.new_ids.get((key >> 32) as usize) else {
                 continue;
@@ -222,12 +183,12 @@ impl Word {
             }
             if let Some(&prev) = self.symbols.get(merged.prev as usize) {
                 if let Some(k) = Self::key(map, merged.prev, prev.id, new_id) {
-                    self.heap.push(k);
+                    q.push(k);
                 }
             }
             if let Some(&after) = self.symbols.get(merged.next as usize) {
                 if let Some(k) = Self::key(map, pos as u32, new_id, after.id) {
-                    self.heap.push(k);
+                    q.push(k);
                 }
             }
         }
@@ -257,33 +218,4 @@ pub fn with_word<R>(f: impl FnOnce(&mut Word) -> R) -> R {
         }
         Err(_) => f(&mut Word::default()),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn heap_pops_in_order() {
-        let mut h = Heap::default();
-        let mut x = 12345u64;
-        let mut all = Vec::new();
-        for i in 0..1000 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let k = x >> 40;
-            all.push(k);
-            if i < 500 {
-                h.v.push(k);
-            }
-        }
-        h.heapify();
-        for &k in &all[500..] {
-            h.push(k);
-        }
-        all.sort_unstable();
-        let popped: Vec<u64> = std::iter::from_fn(|| h.pop()).collect();
-        assert_eq!(popped, all);
-    }
 }

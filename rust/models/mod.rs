@@ -2,6 +2,7 @@
 
 pub mod bpe;
 pub mod bpe_merge;
+pub mod bpe_queue;
 pub mod wordpiece;
 
 pub use bpe::Bpe;
