@@ -26,7 +26,7 @@ pub struct BpeOptions {
 pub struct Bpe {
     vocab: HashMap<String, u32>,
     vocab_r: HashMap<u32, String>,
-    merges: Merges,
+    merges: Box<Merges>,
     pub unk_token: Option<String>,
     pub continuing_subword_prefix: Option<String>,
     pub end_of_word_suffix: Option<String>,
@@ -95,7 +95,7 @@ impl Bpe {
         let mut bpe = Bpe {
             vocab,
             vocab_r,
-            merges: map,
+            merges: Box::new(map),
             unk_token: opts.unk_token,
             continuing_subword_prefix: opts.continuing_subword_prefix,
             end_of_word_suffix: opts.end_of_word_suffix,

@@ -49,7 +49,7 @@ impl Merges {
         for &(rank, new_id) in self.map.values() {
             unique &= creator.insert(new_id, rank).is_none();
         }
-        let before = |t: u32, r: u32| creator.get(&t).is_none_or(|&c| c < r);
+        let before = |t: u32, r: u32| creator.get(&t).map_or(true, |&c| c < r);
         self.monotone = unique
             && self
                 .map

@@ -139,7 +139,7 @@ impl Queue for RadixHeap {
         if self.len == 0 {
             return None;
         }
-        if self.buckets.first().is_none_or(|b| b.is_empty()) {
+        if self.buckets.first().map_or(true, |b| b.is_empty()) {
             let i = self.buckets.iter().position(|b| !b.is_empty())?;
             let mut moved = std::mem::take(&mut self.buckets[i]);
             let min = moved.iter().copied().min()?;

@@ -13,11 +13,14 @@ enum Class {
     Other,
 }
 
-#[inline]
-fn classify(c: char) -> Class {
-    if c.is_ascii() {
-        let b = c as u8;
-        return if b.is_ascii_alphabetic() {
+/// Classes of the ASCII bytes, looked up on the hot path.
+const ASCII: [Class; 128] = ascii_table();
+
+const fn ascii_table() -> [Class; 128] {
+    let mut t = [Class::Other; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        t[b as usize] = if b.is_ascii_alphabetic() {
             Class::Letter
         } else if b.is_ascii_digit() {
             Class::Number
@@ -26,6 +29,15 @@ fn classify(c: char) -> Class {
         } else {
             Class::Other
         };
+        b += 1;
+    }
+    t
+}
+
+#[inline]
+fn classify(c: char) -> Class {
+    if let Some(&k) = ASCII.get(c as usize) {
+        return k;
     }
     if c.is_whitespace() {
         return Class::Space;
@@ -45,8 +57,8 @@ fn classify(c: char) -> Class {
 #[inline]
 fn at(s: &str, i: usize) -> Option<(Class, usize)> {
     let b = *s.as_bytes().get(i)?;
-    if b < 0x80 {
-        return Some((classify(b as char), 1));
+    if let Some(&c) = ASCII.get(b as usize) {
+        return Some((c, 1));
     }
     let c = s.get(i..)?.chars().next()?;
     Some((classify(c), c.len_utf8()))
@@ -57,8 +69,8 @@ fn at(s: &str, i: usize) -> Option<(Class, usize)> {
 fn run(s: &str, mut i: usize, k: Class) -> usize {
     let bytes = s.as_bytes();
     while let Some(&b) = bytes.get(i) {
-        if b < 0x80 {
-            if classify(b as char) != k {
+        if let Some(&c) = ASCII.get(b as usize) {
+            if c != k {
                 break;
             }
             i += 1;

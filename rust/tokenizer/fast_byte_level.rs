@@ -13,7 +13,7 @@ use crate::pre_tokenizers::{ByteLevel, PreTokenizedString};
 use std::cell::RefCell;
 
 /// Direct-mapped per-thread cache of short pieces → tokens; fixed size, so it never grows.
-const SLOTS_BITS: u32 = 13;
+const SLOTS_BITS: u32 = 14;
 const KEY_MAX: usize = 16;
 const TOK_MAX: usize = 4;
 
@@ -181,6 +181,11 @@ pub fn encode_segment(
         return encode_generic(pre, bpe, text, base, word, out);
     }
     let prefixed = pre.add_prefix_space && !text.starts_with(' ');
+    // About one token per 3-4 bytes of text: reserve once instead of growing three vectors.
+    let want = text.len() / 3 + 1;
+    out.ids.reserve(want);
+    out.offsets.reserve(want);
+    out.words.reserve(want);
     TEXT.with(|cell| {
         let mut guard = cell.try_borrow_mut();
         let mut local = (String::new(), String::new());
