@@ -2,7 +2,7 @@
 //! O(n log n) per word. It follows Hugging Face's order exactly: lowest rank first, leftmost on ties,
 //! and a popped candidate is applied when the pair at its position still merges into the same id.
 
-use super::bpe_queue::{Heap, Queue, RadixHeap};
+use super::bpe_queue::{Heap, Queue, RankBatches};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -79,7 +79,8 @@ struct Symbol {
 pub struct Word {
     symbols: Vec<Symbol>,
     heap: Heap,
-    radix: RadixHeap,
+    batches: RankBatches,
+    batch: Vec<u64>,
 }
 
 impl Word {
@@ -125,9 +126,7 @@ impl Word {
         }
         // Long words on monotone tables use the radix heap; both give the same pop order there.
         if merges.monotone && self.symbols.len() > 256 {
-            let mut q = std::mem::take(&mut self.radix);
-            self.merge_with(merges, &mut q);
-            self.radix = q;
+            self.merge_batched(merges);
         } else {
             let mut q = std::mem::take(&mut self.heap);
             self.merge_with(merges, &mut q);
@@ -152,44 +151,91 @@ impl Word {
                 .filter_map(|(i, w)| Self::key(map, i as u32, w[0].id, w[1].id)),
         );
         while let Some(key) = q.pop() {
-            let pos = (key & 0xFFFF_FFFF) as usize;
-            let Some(&new_id) = merges.new_ids.get((key >> 32) as usize) else {
-                continue;
-            };
-            let Some(&cur) = self.symbols.get(pos) else {
-                continue;
-            };
-            if cur.len == 0 || cur.next == NONE {
-                continue;
+            self.apply(merges, key, |k| q.push(k));
+        }
+    }
+
+    /// Long words on monotone tables: all candidates of one rank are applied in position order (as the
+    /// heap would pop them; none of that rank can appear meanwhile), with the symbols prefetched ahead.
+    fn merge_batched(&mut self, merges: &Merges) {
+        let map = &merges.map;
+        let mut q = std::mem::take(&mut self.batches);
+        let mut batch = std::mem::take(&mut self.batch);
+        q.clear();
+        for (i, w) in self.symbols.windows(2).enumerate() {
+            if let Some(k) = Self::key(map, i as u32, w[0].id, w[1].id) {
+                q.push(k);
             }
-            let next_pos = cur.next as usize;
-            let Some(&right) = self.symbols.get(next_pos) else {
-                continue;
-            };
-            match map.get(&pair_key(cur.id, right.id)) {
-                Some(&(_, id)) if id == new_id => {}
-                _ => continue,
-            }
-            let merged = Symbol {
-                id: new_id,
-                prev: cur.prev,
-                next: right.next,
-                len: cur.len + right.len,
-            };
-            self.symbols[pos] = merged;
-            self.symbols[next_pos].len = 0;
-            if let Some(after) = self.symbols.get_mut(right.next as usize) {
-                after.prev = pos as u32;
-            }
-            if let Some(&prev) = self.symbols.get(merged.prev as usize) {
-                if let Some(k) = Self::key(map, merged.prev, prev.id, new_id) {
-                    q.push(k);
+        }
+        const AHEAD: usize = 16;
+        while q.pop_batch(&mut batch) {
+            for (j, &key) in batch.iter().enumerate() {
+                if let Some(&ahead) = batch.get(j + AHEAD) {
+                    self.prefetch((ahead & 0xFFFF_FFFF) as usize);
                 }
+                self.apply(merges, key, |k| q.push(k));
             }
-            if let Some(&after) = self.symbols.get(merged.next as usize) {
-                if let Some(k) = Self::key(map, pos as u32, new_id, after.id) {
-                    q.push(k);
-                }
+        }
+        self.batches = q;
+        self.batch = batch;
+    }
+
+    #[inline]
+    fn prefetch(&self, pos: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(s) = self.symbols.get(pos) {
+            // SAFETY: a prefetch hint on a valid reference; it reads nothing and cannot fault.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                    (s as *const Symbol).cast::<i8>(),
+                )
+            };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = pos;
+    }
+
+    /// Pop handling of one candidate: apply it unless stale, then queue the two new neighbour pairs.
+    #[inline]
+    fn apply(&mut self, merges: &Merges, key: u64, mut push: impl FnMut(u64)) {
+        let map = &merges.map;
+        let pos = (key & 0xFFFF_FFFF) as usize;
+        let Some(&new_id) = merges.new_ids.get((key >> 32) as usize) else {
+            return;
+        };
+        let Some(&cur) = self.symbols.get(pos) else {
+            return;
+        };
+        if cur.len == 0 || cur.next == NONE {
+            return;
+        }
+        let next_pos = cur.next as usize;
+        let Some(&right) = self.symbols.get(next_pos) else {
+            return;
+        };
+        match map.get(&pair_key(cur.id, right.id)) {
+            Some(&(_, id)) if id == new_id => {}
+            _ => return,
+        }
+        let merged = Symbol {
+            id: new_id,
+            prev: cur.prev,
+            next: right.next,
+            len: cur.len + right.len,
+        };
+        self.symbols[pos] = merged;
+        self.symbols[next_pos].len = 0;
+        if let Some(after) = self.symbols.get_mut(right.next as usize) {
+            after.prev = pos as u32;
+        }
+        if let Some(&prev) = self.symbols.get(merged.prev as usize) {
+            if let Some(k) = Self::key(map, merged.prev, prev.id, new_id) {
+                push(k);
+            }
+        }
+        if let Some(&after) = self.symbols.get(merged.next as usize) {
+            if let Some(k) = Self::key(map, pos as u32, new_id, after.id) {
+                push(k);
             }
         }
     }

@@ -93,32 +93,33 @@ impl Queue for Heap {
     }
 }
 
-/// A radix heap over u64 keys: bucket `b` holds keys whose highest bit differing from the last popped
-/// key is bit `b - 1`. Keys pushed must not be smaller than the last popped key.
+/// A radix heap on the rank (high 32 bits of a key) that hands out all keys of the smallest rank at
+/// once, sorted by position. Bucket `b` holds ranks whose highest bit differing from the last popped
+/// rank is bit `b - 1`. Ranks pushed must be greater than the last popped one.
 #[derive(Debug)]
-pub struct RadixHeap {
-    last: u64,
+pub struct RankBatches {
+    last: u32,
     len: usize,
     buckets: Vec<Vec<u64>>,
 }
 
-impl Default for RadixHeap {
+impl Default for RankBatches {
     fn default() -> Self {
-        RadixHeap {
+        RankBatches {
             last: 0,
             len: 0,
-            buckets: (0..65).map(|_| Vec::new()).collect(),
+            buckets: (0..33).map(|_| Vec::new()).collect(),
         }
     }
 }
 
 #[inline]
-fn bucket(x: u64) -> usize {
-    (64 - x.leading_zeros()) as usize
+fn bucket(x: u32) -> usize {
+    (32 - x.leading_zeros()) as usize
 }
 
-impl Queue for RadixHeap {
-    fn clear(&mut self) {
+impl RankBatches {
+    pub fn clear(&mut self) {
         for b in &mut self.buckets {
             b.clear();
         }
@@ -127,41 +128,42 @@ impl Queue for RadixHeap {
     }
 
     #[inline]
-    fn push(&mut self, key: u64) {
-        debug_assert!(key >= self.last, "radix heap keys must be monotone");
-        if let Some(b) = self.buckets.get_mut(bucket(key ^ self.last)) {
+    pub fn push(&mut self, key: u64) {
+        if let Some(b) = self.buckets.get_mut(bucket((key >> 32) as u32 ^ self.last)) {
             b.push(key);
             self.len += 1;
         }
     }
 
-    fn pop(&mut self) -> Option<u64> {
+    /// Replace `out` by the keys of the smallest rank, sorted; false when empty.
+    pub fn pop_batch(&mut self, out: &mut Vec<u64>) -> bool {
+        out.clear();
         if self.len == 0 {
-            return None;
+            return false;
         }
         if self.buckets.first().map_or(true, |b| b.is_empty()) {
-            let i = self.buckets.iter().position(|b| !b.is_empty())?;
+            let Some(i) = self.buckets.iter().position(|b| !b.is_empty()) else {
+                return false;
+            };
             let mut moved = std::mem::take(&mut self.buckets[i]);
-            let min = moved.iter().copied().min()?;
+            let Some(min) = moved.iter().map(|&k| (k >> 32) as u32).min() else {
+                return false;
+            };
             self.last = min;
             // Every key of bucket `i` lands in a lower bucket relative to the new minimum.
             for k in moved.drain(..) {
-                if let Some(b) = self.buckets.get_mut(bucket(k ^ min)) {
+                if let Some(b) = self.buckets.get_mut(bucket((k >> 32) as u32 ^ min)) {
                     b.push(k);
                 }
             }
             self.buckets[i] = moved;
         }
-        let k = self.buckets.first_mut()?.pop()?;
-        self.len -= 1;
-        Some(k)
-    }
-
-    fn fill(&mut self, keys: impl Iterator<Item = u64>) {
-        self.clear();
-        for k in keys {
-            self.push(k);
+        if let Some(b0) = self.buckets.first_mut() {
+            std::mem::swap(b0, out);
         }
+        self.len -= out.len();
+        out.sort_unstable();
+        true
     }
 }
 
@@ -202,7 +204,36 @@ mod tests {
     }
 
     #[test]
-    fn radix_heap_pops_in_order() {
-        check::<RadixHeap>();
+    fn rank_batches_pop_in_order() {
+        let mut q = RankBatches::default();
+        let mut x = 99u64;
+        let mut rnd = move |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let mut all: Vec<u64> = (0..2000).map(|_| (rnd(300) << 32) | rnd(5000)).collect();
+        all.sort_unstable();
+        all.dedup();
+        for &k in all.iter().rev() {
+            q.push(k);
+        }
+        let (mut popped, mut batch) = (Vec::new(), Vec::new());
+        while q.pop_batch(&mut batch) {
+            let r = batch.first().map_or(0, |k| k >> 32);
+            assert!(batch.iter().all(|k| k >> 32 == r));
+            popped.extend_from_slice(&batch);
+            // Later ranks may arrive while a batch is processed.
+            if r < 250 && rnd(4) == 0 {
+                let k = ((r + 1 + rnd(40)) << 32) | (1 << 20) | rnd(1000);
+                if !all.contains(&k) {
+                    all.push(k);
+                    q.push(k);
+                }
+            }
+        }
+        all.sort_unstable();
+        assert_eq!(popped, all);
     }
 }
