@@ -34,8 +34,10 @@ struct Cache {
 
 impl Cache {
     fn for_bpe(&mut self, bpe: &Bpe) {
-        if self.owner != bpe.cache_id() || self.slots.is_empty() {
-            self.owner = bpe.cache_id();
+        // `ignore_merges` is a public field a clone may change: it is part of the identity.
+        let owner = bpe.cache_id() * 2 + u64::from(bpe.ignore_merges);
+        if self.owner != owner || self.slots.is_empty() {
+            self.owner = owner;
             self.slots.clear();
             self.slots.resize(1 << SLOTS_BITS, Entry::default());
         }

@@ -139,6 +139,8 @@ fn gpt2_matches_hf() {
 #[test]
 fn fast_equals_generic_random() {
     let b = gpt2();
+    let mut im = b.clone();
+    im.ignore_merges = true;
     let alphabet: Vec<char> = " \t\n'sSrevltx1٣²é日!?-\u{301}\u{a0}😀\u{3000}ab"
         .chars()
         .collect();
@@ -161,7 +163,10 @@ fn fast_equals_generic_random() {
             ..p
         };
         assert_eq!(fast(&nr, &b, &s, 0), generic(&nr, &b, &s, 0), "{s:?}");
+        assert_eq!(fast(&p, &im, &s, 0), generic(&p, &im, &s, 0), "{s:?}");
     }
+    // With ignore_merges a piece that is a vocab entry is one token; "ĠHello" is id 18435 in GPT-2.
+    assert_eq!(fast(&pre(true), &im, "Hello", 0).ids, [18435]);
 }
 
 /// Long words take the radix heap on GPT-2 (a monotone table); it must pop like the general heap.
