@@ -13,7 +13,7 @@ use crate::pre_tokenizers::{ByteLevel, PreTokenizedString};
 use std::cell::RefCell;
 
 /// Direct-mapped per-thread cache of short pieces → tokens; fixed size, so it never grows.
-const SLOTS_BITS: u32 = 14;
+const SLOTS_BITS: u32 = 15;
 const KEY_MAX: usize = 16;
 const TOK_MAX: usize = 4;
 
