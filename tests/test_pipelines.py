@@ -16,7 +16,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from ferrotok.pipelines import default_model_dir, pipeline  # noqa: E402
+from ferrotok.pipelines import default_model_dir, pipeline
 
 TEXTS = [
     "I've been waiting for a HuggingFace course my whole life.",
