@@ -341,7 +341,7 @@ def cmd_encode(args: argparse.Namespace) -> int:
 
 
 def _lengths_path(out: Path) -> Path:
-    stem = out.name[: -len(".npy")] if out.name.endswith(".npy") else out.name
+    stem = out.name.removesuffix(".npy")
     return out.with_name(stem + ".lengths.npy")
 
 
