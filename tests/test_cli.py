@@ -15,9 +15,10 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from test_pipelines import load_test_tokenizer, make_classifier
+
 from ferrotok.cli import main
 from ferrotok.pipelines import default_model_dir, pipeline
-from test_pipelines import load_test_tokenizer, make_classifier
 
 MODEL = str(default_model_dir())
 LINES = [

@@ -12,12 +12,12 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
+import torch
+import transformers
+from test_pipelines import load_test_tokenizer
 
 from ferrotok.collate import DataCollatorWithPadding
 from ferrotok.pipelines import default_model_dir
-from test_pipelines import load_test_tokenizer
 
 TEXTS = [
     "Dynamic padding pads each batch to its own longest row.",
