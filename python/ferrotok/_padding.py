@@ -1,0 +1,142 @@
+"""`pad` for already-encoded features (what `DataCollatorWithPadding` calls), in plain Python.
+
+The inputs here are small lists of ids built earlier, so padding them in Python is cheap; the fast path for
+raw text is `__call__`, where the Rust core pads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._arguments import DO_NOT_PAD, LONGEST, MAX_LENGTH, check_optional_int, check_side, resolve_strategies
+from .batch_encoding import BatchEncoding
+
+
+def _to_list(value: Any) -> Any:
+    """numpy arrays / torch tensors (and lists of them) → Python lists."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (list, tuple)) and value and hasattr(value[0], "tolist"):
+        return [v.tolist() for v in value]
+    return value
+
+
+def _detect_tensor_type(first: Any) -> str | None:
+    if isinstance(first, np.ndarray) or isinstance(first, np.generic):
+        return "np"
+    if type(first).__module__.startswith("torch"):
+        return "pt"
+    return None
+
+
+def pad_features(
+    tokenizer: Any,
+    encoded_inputs: Any,
+    padding: object = True,
+    max_length: int | None = None,
+    pad_to_multiple_of: int | None = None,
+    padding_side: str | None = None,
+    return_attention_mask: bool | None = None,
+    return_tensors: str | None = None,
+    verbose: bool = True,
+) -> BatchEncoding:
+    """Pad one encoded example or a batch (dict of lists, or list of dicts) to a common length."""
+    if isinstance(encoded_inputs, (list, tuple)) and encoded_inputs and isinstance(encoded_inputs[0], Mapping):
+        keys = list(encoded_inputs[0].keys())
+        encoded_inputs = {key: [example[key] for example in encoded_inputs] for key in keys}
+    if not isinstance(encoded_inputs, Mapping):
+        raise TypeError(
+            f"encoded_inputs: expected a dict, a BatchEncoding or a list of dicts, got {type(encoded_inputs).__name__}"
+        )
+    main = tokenizer.model_input_names[0]
+    if main not in encoded_inputs:
+        raise ValueError(
+            "You should supply an encoding or a list of encodings to this method "
+            f"that includes {main}, but you provided {list(encoded_inputs.keys())}"
+        )
+    features = {key: encoded_inputs[key] for key in encoded_inputs}
+    required = features[main]
+    if required is None or (hasattr(required, "__len__") and len(required) == 0):
+        if return_attention_mask:
+            features["attention_mask"] = []
+        return BatchEncoding(features)
+
+    first = required[0]
+    if isinstance(first, (list, tuple)):
+        first = next((row[0] for row in required if len(row)), first)
+    if not isinstance(first, (int, list, tuple)):
+        detected = _detect_tensor_type(first) or _detect_tensor_type(required)
+        if detected is None:
+            raise ValueError(
+                f"type of {first} unknown: {type(first)}. Should be one of a python, numpy, or pytorch object."
+            )
+        return_tensors = detected if return_tensors is None else return_tensors
+        features = {key: _to_list(value) for key, value in features.items()}
+    elif _detect_tensor_type(required) is not None:
+        return_tensors = _detect_tensor_type(required) if return_tensors is None else return_tensors
+        features = {key: _to_list(value) for key, value in features.items()}
+
+    strategy, _, max_length = resolve_strategies(
+        padding,
+        None,
+        max_length,
+        None,
+        tokenizer.model_max_length,
+        tokenizer.pad_token is not None,
+        verbose,
+    )
+    multiple = check_optional_int("pad_to_multiple_of", pad_to_multiple_of, 1)
+    side = check_side("padding_side", padding_side) or tokenizer.padding_side
+    if return_attention_mask is None:
+        return_attention_mask = "attention_mask" in tokenizer.model_input_names
+    required = features[main]
+    settings = (tokenizer, main, multiple, side, return_attention_mask)
+
+    if required and not isinstance(required[0], (list, tuple)):
+        padded = _pad_one(features, strategy, max_length, settings)
+        return BatchEncoding(padded, tensor_type=return_tensors)
+
+    batch_size = len(required)
+    for key, value in features.items():
+        if len(value) != batch_size:
+            raise ValueError(f"{key}: has {len(value)} rows but {main} has {batch_size}")
+    if strategy == LONGEST:
+        max_length = max(len(row) for row in required)
+        strategy = MAX_LENGTH
+    rows = [_pad_one({k: v[i] for k, v in features.items()}, strategy, max_length, settings) for i in range(batch_size)]
+    out: dict[str, list[Any]] = {}
+    for row in rows:
+        for key, value in row.items():
+            out.setdefault(key, []).append(value)
+    return BatchEncoding(out, tensor_type=return_tensors)
+
+
+def _pad_one(
+    features: dict[str, Any], strategy: str, max_length: int | None, settings: tuple[Any, ...]
+) -> dict[str, Any]:
+    tokenizer, main, multiple, side, return_attention_mask = settings
+    ids: Sequence[int] = features[main]
+    if strategy == LONGEST:
+        max_length = len(ids)
+    if max_length is not None and multiple is not None and max_length % multiple != 0:
+        max_length = (max_length // multiple + 1) * multiple
+    if return_attention_mask and "attention_mask" not in features:
+        features["attention_mask"] = [1] * len(ids)
+    if strategy == DO_NOT_PAD or max_length is None or len(ids) >= max_length:
+        return features
+    gap = max_length - len(ids)
+    fills = {
+        main: tokenizer.pad_token_id,
+        "attention_mask": 0,
+        "token_type_ids": tokenizer.pad_token_type_id,
+        "special_tokens_mask": 1,
+    }
+    for key, fill in fills.items():
+        if key not in features or (key == "attention_mask" and not return_attention_mask):
+            continue
+        value = list(features[key])
+        features[key] = value + [fill] * gap if side == "right" else [fill] * gap + value
+    return features

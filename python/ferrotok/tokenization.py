@@ -1,0 +1,517 @@
+"""`FerroTokenizer`: a drop-in for transformers' fast `AutoTokenizer` objects, backed by the Rust core.
+
+Python only checks arguments, resolves transformers' defaults and shapes the result; encoding, truncation,
+padding and the numpy arrays are all done by `_core.Tokenizer.encode_batch` with the GIL released.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from . import _core
+from ._arguments import (
+    DO_NOT_PAD,
+    DO_NOT_TRUNCATE,
+    MAX_LENGTH,
+    VERY_LARGE_INTEGER,
+    check_optional_int,
+    check_side,
+    normalize_inputs,
+    replace_lone_surrogates,
+    resolve_strategies,
+)
+from ._config import (
+    DEFAULT_MODEL_INPUT_NAMES,
+    SPECIAL_TOKENS_ATTRIBUTES,
+    TOKENIZER_FILE,
+    read_settings,
+    write_settings,
+)
+from ._padding import pad_features
+from ._special_tokens import SpecialTokensMixin
+from .batch_encoding import RAGGED_TENSOR_MESSAGE, BatchEncoding, check_tensor_type
+
+logger = logging.getLogger("ferrotok")
+
+# Output keys in transformers' order; `fields` names what the core is asked for.
+_FIELD_ORDER = (
+    "input_ids",
+    "token_type_ids",
+    "attention_mask",
+    "special_tokens_mask",
+    "offset_mapping",
+    "length",
+    "overflow_to_sample_mapping",
+)
+_CLEANUPS = (
+    (" .", "."),
+    (" ?", "?"),
+    (" !", "!"),
+    (" ,", ","),
+    (" ' ", "'"),
+    (" n't", "n't"),
+    (" 'm", "'m"),
+    (" 's", "'s"),
+    (" 've", "'ve"),
+    (" 're", "'re"),
+)
+
+
+def _ids_list(ids: Any) -> Any:
+    """numpy arrays / torch tensors → lists; ints stay ints."""
+    return ids.tolist() if hasattr(ids, "tolist") else ids
+
+
+class FerroTokenizer(SpecialTokensMixin):
+    """A tokenizer with transformers' `PreTrainedTokenizerFast` interface and Hugging Face-exact outputs."""
+
+    def __init__(
+        self,
+        tokenizer: _core.Tokenizer,
+        *,
+        name_or_path: str = "",
+        model_max_length: int | None = None,
+        padding_side: str = "right",
+        truncation_side: str = "right",
+        model_input_names: Sequence[str] | None = None,
+        clean_up_tokenization_spaces: bool = False,
+        extra_special_tokens: Sequence[object] | None = None,
+        init_config: dict[str, Any] | None = None,
+        **special_tokens: object,
+    ) -> None:
+        if not isinstance(tokenizer, _core.Tokenizer):
+            raise TypeError(f"tokenizer: expected ferrotok._core.Tokenizer, got {type(tokenizer).__name__}")
+        unknown = set(special_tokens) - set(SPECIAL_TOKENS_ATTRIBUTES)
+        if unknown:
+            raise TypeError(f"unexpected keyword arguments: {sorted(unknown)}")
+        self._tokenizer = tokenizer
+        self.name_or_path = str(name_or_path)
+        self.model_max_length = int(model_max_length) if model_max_length is not None else VERY_LARGE_INTEGER
+        self.padding_side = padding_side
+        self.truncation_side = truncation_side
+        self.model_input_names = list(model_input_names or DEFAULT_MODEL_INPUT_NAMES)
+        self.clean_up_tokenization_spaces = bool(clean_up_tokenization_spaces)
+        self.pad_token_type_id = 0
+        self._init_config = dict(init_config or {})
+        self._special = dict.fromkeys(SPECIAL_TOKENS_ATTRIBUTES)
+        self._extra_special = []
+        for name, value in special_tokens.items():
+            self._set_special(name, value)
+        self.extra_special_tokens = extra_special_tokens
+        self._model_type: str | None = None
+        self._warned_too_long = False
+        self._register_special_tokens()
+
+    # --- loading / saving -----------------------------------------------------------------------------
+    @classmethod
+    def from_pretrained(cls, directory: str | os.PathLike[str], **kwargs: Any) -> FerroTokenizer:
+        """Load a local model folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt) and its configs."""
+        directory = os.fspath(directory)
+        settings = read_settings(directory)
+        settings.update(kwargs)
+        return cls(_core.Tokenizer.from_pretrained(directory), **settings)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str], **kwargs: Any) -> FerroTokenizer:
+        """Load a single tokenizer.json (no config files: settings come from `kwargs`)."""
+        path = os.fspath(path)
+        kwargs.setdefault("name_or_path", path)
+        return cls(_core.Tokenizer.from_file(path), **kwargs)
+
+    def _settings(self) -> dict[str, Any]:
+        return {
+            "name_or_path": self.name_or_path,
+            "model_max_length": self.model_max_length,
+            "padding_side": self.padding_side,
+            "truncation_side": self.truncation_side,
+            "model_input_names": list(self.model_input_names),
+            "clean_up_tokenization_spaces": self.clean_up_tokenization_spaces,
+            "extra_special_tokens": list(self._extra_special),
+            "init_config": dict(self._init_config),
+            **{k: v for k, v in self._special.items() if v is not None},
+        }
+
+    def save_pretrained(self, save_directory: str | os.PathLike[str], **_: Any) -> tuple[str, ...]:
+        """Write tokenizer.json, tokenizer_config.json and special_tokens_map.json into `save_directory`."""
+        directory = os.fspath(save_directory)
+        if os.path.isfile(directory):
+            raise OSError(f"save_directory ({directory}) should be a directory, not a file")
+        os.makedirs(directory, exist_ok=True)
+        tokenizer_path = os.path.join(directory, TOKENIZER_FILE)
+        with open(tokenizer_path, "w", encoding="utf-8") as f:
+            f.write(self._tokenizer.to_str(True))
+        special_map: dict[str, Any] = dict(self.special_tokens_map)
+        if self._extra_special:
+            special_map["extra_special_tokens"] = list(self._extra_special)
+        config = {k: v for k, v in self._init_config.items() if k not in ("name_or_path", "added_tokens_decoder")}
+        for key in (*SPECIAL_TOKENS_ATTRIBUTES, "additional_special_tokens", "extra_special_tokens"):
+            config.pop(key, None)
+        config.update(special_map)
+        config.setdefault("tokenizer_class", "TokenizersBackend")
+        config.update(
+            model_max_length=self.model_max_length,
+            padding_side=self.padding_side,
+            truncation_side=self.truncation_side,
+            model_input_names=list(self.model_input_names),
+            clean_up_tokenization_spaces=self.clean_up_tokenization_spaces,
+        )
+        return (*write_settings(directory, config, special_map), tokenizer_path)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"tokenizer_json": self._tokenizer.to_str(False), "settings": self._settings()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(_core.Tokenizer.from_str(state["tokenizer_json"]), **state["settings"])  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        added = "".join(
+            f"\n\t{t['id']}: AddedToken({t['content']!r}, rstrip={t['rstrip']}, lstrip={t['lstrip']},"
+            f" single_word={t['single_word']}, normalized={t['normalized']}, special={t['special']}),"
+            for t in self._tokenizer.added_tokens()
+        )
+        return (
+            f"{type(self).__name__}(name_or_path='{self.name_or_path}', vocab_size={self.vocab_size},"
+            f" model_max_length={self.model_max_length}, padding_side='{self.padding_side}',"
+            f" truncation_side='{self.truncation_side}', special_tokens={self.special_tokens_map},"
+            f" added_tokens_decoder={{{added}{chr(10) if added else ''}}})"
+        )
+
+    # --- settings -------------------------------------------------------------------------------------
+    @property
+    def padding_side(self) -> str:
+        return self._padding_side
+
+    @padding_side.setter
+    def padding_side(self, value: str) -> None:
+        self._padding_side = check_side("padding_side", value) or "right"
+
+    @property
+    def truncation_side(self) -> str:
+        return self._truncation_side
+
+    @truncation_side.setter
+    def truncation_side(self, value: str) -> None:
+        self._truncation_side = check_side("truncation_side", value) or "right"
+
+    @property
+    def backend_tokenizer(self) -> _core.Tokenizer:
+        return self._tokenizer
+
+    @property
+    def is_fast(self) -> bool:
+        return True
+
+    @property
+    def vocab_size(self) -> int:
+        return self._tokenizer.vocab_size(False)
+
+    def __len__(self) -> int:
+        return self._tokenizer.vocab_size(True)
+
+    def get_vocab(self) -> dict[str, int]:
+        return self._tokenizer.get_vocab(True)
+
+    @property
+    def added_tokens_encoder(self) -> dict[str, int]:
+        return {t["content"]: t["id"] for t in self._tokenizer.added_tokens()}
+
+    def get_added_vocab(self) -> dict[str, int]:
+        return self.added_tokens_encoder
+
+    def num_special_tokens_to_add(self, pair: bool = False) -> int:
+        return self._tokenizer.num_special_tokens_to_add(bool(pair))
+
+    @property
+    def max_len_single_sentence(self) -> int:
+        return self.model_max_length - self.num_special_tokens_to_add(False)
+
+    @property
+    def max_len_sentences_pair(self) -> int:
+        return self.model_max_length - self.num_special_tokens_to_add(True)
+
+    # --- ids <-> tokens -------------------------------------------------------------------------------
+    def convert_tokens_to_ids(self, tokens: str | Sequence[str] | None) -> Any:
+        if tokens is None:
+            return None
+        if isinstance(tokens, str):
+            found = self._tokenizer.token_to_id(tokens)
+            return self.unk_token_id if found is None else found
+        return [self.convert_tokens_to_ids(t) for t in tokens]
+
+    def convert_ids_to_tokens(self, ids: int | Sequence[int], skip_special_tokens: bool = False) -> Any:
+        ids = _ids_list(ids)
+        if isinstance(ids, int):
+            return self._tokenizer.id_to_token(ids)
+        skip = set(self.all_special_ids) if skip_special_tokens else set()
+        return [self._tokenizer.id_to_token(int(i)) for i in ids if int(i) not in skip]
+
+    def get_special_tokens_mask(
+        self,
+        token_ids_0: Sequence[int],
+        token_ids_1: Sequence[int] | None = None,
+        already_has_special_tokens: bool = False,
+    ) -> list[int]:
+        if not already_has_special_tokens:
+            raise NotImplementedError("get_special_tokens_mask needs already_has_special_tokens=True")
+        if token_ids_1 is not None:
+            raise ValueError(
+                "You should not supply a second sequence if the provided sequence of ids is already formatted "
+                "with special tokens for the model."
+            )
+        special = set(self.all_special_ids)
+        return [1 if int(i) in special else 0 for i in token_ids_0]
+
+    # --- encoding -------------------------------------------------------------------------------------
+    def __call__(
+        self,
+        text: str | Sequence[str] | Sequence[Sequence[str]] | None = None,
+        text_pair: str | Sequence[str] | Sequence[Sequence[str]] | None = None,
+        add_special_tokens: bool = True,
+        padding: bool | str = False,
+        truncation: bool | str | None = None,
+        max_length: int | None = None,
+        stride: int = 0,
+        is_split_into_words: bool = False,
+        pad_to_multiple_of: int | None = None,
+        padding_side: str | None = None,
+        return_tensors: str | None = None,
+        return_token_type_ids: bool | None = None,
+        return_attention_mask: bool | None = None,
+        return_overflowing_tokens: bool = False,
+        return_special_tokens_mask: bool = False,
+        return_offsets_mapping: bool = False,
+        return_length: bool = False,
+        verbose: bool = True,
+        **kwargs: Any,
+    ) -> BatchEncoding:
+        """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
+        if kwargs.get("text_target") is not None or kwargs.get("split_special_tokens"):
+            raise NotImplementedError("text_target and split_special_tokens are not supported by ferrotok")
+        first, second, is_batched = normalize_inputs(text, text_pair, bool(is_split_into_words))
+        pad, trunc, max_length = resolve_strategies(
+            padding,
+            truncation,
+            max_length,
+            pad_to_multiple_of,
+            self.model_max_length,
+            self.pad_token is not None and (self.pad_token_id or 0) >= 0,
+            verbose,
+        )
+        stride = check_optional_int("stride", stride, 0) or 0
+        multiple = check_optional_int("pad_to_multiple_of", pad_to_multiple_of, 1)
+        side = check_side("padding_side", padding_side) or self.padding_side
+        tensor_type = check_tensor_type(return_tensors)
+
+        truncation_args = None
+        if trunc != DO_NOT_TRUNCATE and max_length is not None:
+            added = self.num_special_tokens_to_add(second is not None) if add_special_tokens else 0
+            if stride >= max_length - added:
+                raise ValueError(
+                    f"tokenizer stride set to {stride}, which is greater than or equal to its effective max length "
+                    f"of {max_length - added} (= {max_length} original max length - {added} added special tokens), "
+                )
+            truncation_args = (max_length, stride, trunc, self.truncation_side)
+        padding_args = None
+        if pad != DO_NOT_PAD:
+            length = max_length if pad == MAX_LENGTH else None
+            pad_id = self.pad_token_id
+            padding_args = (length, multiple, side, int(pad_id or 0), self.pad_token_type_id)
+
+        if return_token_type_ids is None:
+            return_token_type_ids = "token_type_ids" in self.model_input_names
+        if return_attention_mask is None:
+            return_attention_mask = "attention_mask" in self.model_input_names
+        wanted = (
+            ("token_type_ids", return_token_type_ids),
+            ("attention_mask", return_attention_mask),
+            ("special_tokens_mask", return_special_tokens_mask),
+            ("offset_mapping", return_offsets_mapping),
+            ("length", return_length),
+        )
+        fields = [name for name, on in wanted if on]
+        overflow = bool(return_overflowing_tokens)
+        if not first:
+            return self._empty_batch(fields, overflow, tensor_type)
+
+        call = (bool(is_split_into_words), bool(add_special_tokens), truncation_args, padding_args)
+        data, encodings = self._encode(first, second, call, tensor_type, overflow, fields)
+        if max_length is None and verbose:
+            self._warn_if_too_long(data["input_ids"])
+        ordered = {key: data[key] for key in _FIELD_ORDER if key in data}
+        n_sequences = 2 if second is not None else 1
+        if not is_batched and tensor_type is None and not overflow:
+            ordered = {k: (v[0] if v and isinstance(v[0], list) else v) for k, v in ordered.items()}
+        return BatchEncoding(ordered, encodings, n_sequences=n_sequences)
+
+    def _encode(
+        self,
+        first: list[Any],
+        second: list[Any] | None,
+        call: tuple[Any, ...],
+        tensor_type: str | None,
+        overflow: bool,
+        fields: list[str],
+    ) -> tuple[dict[str, Any], _core.Encodings]:
+        pretokenized, add_special, truncation_args, padding_args = call
+
+        def run(a: list[Any], b: list[Any] | None, arrays: bool) -> tuple[dict[str, Any], _core.Encodings]:
+            args = (a, b, pretokenized, add_special, truncation_args, padding_args, arrays, overflow, fields)
+            try:
+                return self._tokenizer.encode_batch(*args)
+            except UnicodeEncodeError:
+                # Lone surrogates cannot cross into Rust as UTF-8: encode them as U+FFFD (one for one).
+                return self._tokenizer.encode_batch(
+                    replace_lone_surrogates(a), replace_lone_surrogates(b), *args[2:]
+                )
+
+        arrays = tensor_type is not None
+        try:
+            data, encodings = run(first, second, arrays)
+        except ValueError:
+            if not arrays or padding_args is not None:
+                raise
+            # Rows of different lengths: transformers makes object arrays for "np" and refuses "pt".
+            data, encodings = run(first, second, False)
+            return BatchEncoding(data, tensor_type=tensor_type).data, encodings
+        if tensor_type == "pt":
+            import torch
+
+            data = {k: torch.from_numpy(v) if hasattr(v, "dtype") else v for k, v in data.items()}
+        return data, encodings
+
+    def _empty_batch(self, fields: list[str], overflow: bool, tensor_type: str | None) -> BatchEncoding:
+        keys = ["input_ids", *fields] + (["overflow_to_sample_mapping"] if overflow else [])
+        data: dict[str, Any] = {key: [] for key in _FIELD_ORDER if key in keys}
+        return BatchEncoding(data, tensor_type=tensor_type, n_sequences=1)
+
+    def _warn_if_too_long(self, input_ids: Any) -> None:
+        if self._warned_too_long:
+            return
+        longest = input_ids.shape[-1] if hasattr(input_ids, "shape") else max(map(len, input_ids), default=0)
+        if longest > self.model_max_length:
+            logger.warning(
+                "Token indices sequence length is longer than the specified maximum sequence length for this "
+                f"model ({longest} > {self.model_max_length}). Running this sequence through the model will "
+                "result in indexing errors"
+            )
+            self._warned_too_long = True
+
+    def encode(
+        self,
+        text: str | Sequence[str],
+        text_pair: str | Sequence[str] | None = None,
+        add_special_tokens: bool = True,
+        padding: bool | str = False,
+        truncation: bool | str | None = None,
+        max_length: int | None = None,
+        stride: int = 0,
+        padding_side: str | None = None,
+        return_tensors: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """The input ids of one text (or pair)."""
+        return self(
+            text,
+            text_pair,
+            add_special_tokens=add_special_tokens,
+            padding=padding,
+            truncation=truncation,
+            max_length=max_length,
+            stride=stride,
+            padding_side=padding_side,
+            return_tensors=return_tensors,
+            **kwargs,
+        )["input_ids"]
+
+    def tokenize(self, text: str, pair: str | None = None, add_special_tokens: bool = False, **kwargs: Any) -> list[str]:
+        """The token strings of one text (no special tokens unless asked)."""
+        return self(text, pair, add_special_tokens=add_special_tokens, **kwargs).tokens()
+
+    def pad(
+        self,
+        encoded_inputs: Any,
+        padding: bool | str = True,
+        max_length: int | None = None,
+        pad_to_multiple_of: int | None = None,
+        padding_side: str | None = None,
+        return_attention_mask: bool | None = None,
+        return_tensors: str | None = None,
+        verbose: bool = True,
+    ) -> BatchEncoding:
+        """Pad encoded features (a dict of lists or a list of dicts), as `DataCollatorWithPadding` calls it."""
+        return pad_features(
+            self,
+            encoded_inputs,
+            padding=padding,
+            max_length=max_length,
+            pad_to_multiple_of=pad_to_multiple_of,
+            padding_side=padding_side,
+            return_attention_mask=return_attention_mask,
+            return_tensors=return_tensors,
+            verbose=verbose,
+        )
+
+    # --- decoding -------------------------------------------------------------------------------------
+    def decode(
+        self,
+        token_ids: Any,
+        skip_special_tokens: bool = False,
+        clean_up_tokenization_spaces: bool | None = None,
+        **_: Any,
+    ) -> Any:
+        """Ids → text; a batch (list of lists, 2-D array) gives a list of texts."""
+        ids = _ids_list(token_ids)
+        if isinstance(ids, dict):
+            ids = ids["input_ids"]
+        if isinstance(ids, int):
+            ids = [ids]
+        if not isinstance(ids, (list, tuple)):
+            raise TypeError(f"token_ids: expected int, list of ints or an array, got {type(token_ids).__name__}")
+        if ids and isinstance(ids[0], (list, tuple)):
+            return self.batch_decode(ids, skip_special_tokens, clean_up_tokenization_spaces)
+        text = self._tokenizer.decode(ids, bool(skip_special_tokens))
+        return self._clean_up(text, clean_up_tokenization_spaces)
+
+    def batch_decode(
+        self,
+        sequences: Any,
+        skip_special_tokens: bool = False,
+        clean_up_tokenization_spaces: bool | None = None,
+        **_: Any,
+    ) -> list[str]:
+        batch = _ids_list(sequences)
+        if not isinstance(batch, (list, tuple)):
+            raise TypeError(f"sequences: expected a list of id lists or an array, got {type(sequences).__name__}")
+        if not batch:
+            return []
+        if not isinstance(batch[0], (list, tuple)):
+            batch = [batch]
+        texts = self._tokenizer.decode_batch([_ids_list(s) for s in batch], bool(skip_special_tokens))
+        return [self._clean_up(t, clean_up_tokenization_spaces) for t in texts]
+
+    def convert_tokens_to_string(self, tokens: Sequence[str]) -> str:
+        return self.decode(self.convert_tokens_to_ids(list(tokens)))
+
+    def _clean_up(self, text: str, clean_up: bool | None) -> str:
+        if clean_up is None:
+            clean_up = self.clean_up_tokenization_spaces
+        # transformers skips this clean-up for BPE models: it would eat real spaces before punctuation.
+        if not clean_up or self._model_kind() == "BPE":
+            return text
+        return self.clean_up_tokenization(text)
+
+    @staticmethod
+    def clean_up_tokenization(text: str) -> str:
+        for before, after in _CLEANUPS:
+            text = text.replace(before, after)
+        return text
+
+    def _model_kind(self) -> str:
+        if self._model_type is None:
+            model = json.loads(self._tokenizer.to_str(False)).get("model") or {}
+            self._model_type = str(model.get("type", ""))
+        return self._model_type

@@ -1,0 +1,55 @@
+"""Field-by-field comparison of a ferrotok result with Hugging Face's for the same call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def plain(value: Any) -> Any:
+    """Arrays / tensors / tuples → nested lists, so both sides compare as Python data."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray):
+        if value.dtype == object:
+            return [plain(v) for v in value]
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def assert_same_encoding(ours: Any, theirs: Any, context: object = "") -> None:
+    """Same keys in the same order, same values, same kinds of container, same alignment per row."""
+    assert list(ours.keys()) == list(theirs.keys()), context
+    for key in theirs:
+        a, b = ours[key], theirs[key]
+        assert type(a).__name__ == type(b).__name__, (context, key, type(a), type(b))
+        if hasattr(b, "dtype"):
+            assert a.dtype == b.dtype and tuple(a.shape) == tuple(b.shape), (context, key, a.dtype, b.dtype)
+        assert plain(a) == plain(b), (context, key)
+    encodings = theirs.encodings or []
+    for row in range(len(encodings)):
+        assert ours.tokens(row) == theirs.tokens(row), (context, "tokens", row)
+        assert ours.word_ids(row) == theirs.word_ids(row), (context, "word_ids", row)
+        assert ours.sequence_ids(row) == theirs.sequence_ids(row), (context, "sequence_ids", row)
+        assert plain(ours[row].offsets) == plain(theirs[row].offsets), (context, "offsets", row)
+        assert ours[row].special_tokens_mask == theirs[row].special_tokens_mask, (context, "stm", row)
+        assert ours[row].type_ids == theirs[row].type_ids, (context, "type_ids", row)
+
+
+def compare_call(ours_tok: Any, theirs_tok: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run the same call on both tokenizers; both raise the same exception type or agree field by field."""
+    try:
+        expected = theirs_tok(*args, **kwargs)
+    except Exception as exc:  # the reference refuses: so must we, with the same kind of error
+        try:
+            ours_tok(*args, **kwargs)
+        except Exception as ours_exc:
+            assert isinstance(ours_exc, (type(exc), ValueError, TypeError)), (exc, ours_exc)
+            return None
+        raise AssertionError(f"HF raised {exc!r} but ferrotok did not for {args} {kwargs}") from exc
+    got = ours_tok(*args, **kwargs)
+    assert_same_encoding(got, expected, (args, kwargs))
+    return got
