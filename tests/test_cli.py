@@ -15,10 +15,10 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from test_pipelines import load_test_tokenizer, make_classifier
-
+import transformers
 from ferrotok.cli import main
-from ferrotok.pipelines import default_model_dir, pipeline
+from ferrotok.pipelines import default_model_dir, load_tokenizer, pipeline
+from test_pipelines import make_classifier
 
 MODEL = str(default_model_dir())
 LINES = [
@@ -33,7 +33,12 @@ LINES = [
 
 @pytest.fixture(scope="module")
 def tok():
-    return load_test_tokenizer(MODEL)
+    """The reference for expected ids: transformers' tokenizer (the command itself runs ferrotok's)."""
+    return transformers.AutoTokenizer.from_pretrained(MODEL, local_files_only=True)
+
+
+def test_commands_load_ferrotok_tokenizers():
+    assert type(load_tokenizer(MODEL)).__module__.startswith("ferrotok.")
 
 
 @pytest.fixture

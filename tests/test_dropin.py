@@ -75,7 +75,8 @@ def test_text_classification_pipeline(tokenizers, classifier):
     _same(ours(TEXTS, top_k=None, batch_size=2), reference(TEXTS, top_k=None, batch_size=2))
     pair = {"text": TEXTS[0], "text_pair": TEXTS[1]}
     _same(ours(pair), reference(pair))
-    _same(ours([[TEXTS[2], TEXTS[3]]]), reference([[TEXTS[2], TEXTS[3]]]))
+    pairs = [pair, {"text": TEXTS[2], "text_pair": TEXTS[3]}]
+    _same(ours(pairs, batch_size=2), reference(pairs, batch_size=2))
 
 
 def _same(ours, reference):
