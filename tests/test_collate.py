@@ -14,10 +14,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import torch
 import transformers
-from test_pipelines import load_test_tokenizer
-
 from ferrotok.collate import DataCollatorWithPadding
 from ferrotok.pipelines import default_model_dir
+from test_pipelines import load_test_tokenizer
 
 TEXTS = [
     "Dynamic padding pads each batch to its own longest row.",

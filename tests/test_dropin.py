@@ -13,9 +13,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import torch
 import transformers
-from test_pipelines import load_test_tokenizer, make_classifier
-
 from ferrotok.pipelines import default_model_dir
+from test_pipelines import load_test_tokenizer, make_classifier
 
 MODEL = str(default_model_dir())
 TEXTS = [
@@ -90,7 +89,7 @@ def _same(ours, reference):
 
 
 def test_pipeline_save_pretrained_round_trip(tokenizers, classifier, tmp_path):
-    """Pipeline.save_pretrained calls the tokenizer's save_pretrained; transformers must load what it wrote."""
+    """Pipeline.save_pretrained calls the tokenizer's save_pretrained; transformers must load the result."""
     ferro = load_test_tokenizer(classifier)
     hf_pipeline("text-classification", classifier, ferro).save_pretrained(str(tmp_path))
     reloaded = transformers.pipeline("text-classification", model=str(tmp_path), device="cpu")

@@ -15,7 +15,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import torch
 import transformers
-
 from ferrotok.pipelines import default_model_dir, pipeline
 
 TEXTS = [

@@ -45,9 +45,10 @@ SENTIMENT_INPUTS = [*RAW_INPUTS, "What a fantastic surprise!", "The service was 
 
 # Standard-library modules whose docstrings give a real, always-available English batch for the timing.
 _DOC_MODULES = (
-    "argparse", "asyncio", "collections", "concurrent.futures", "csv", "dataclasses", "datetime", "decimal",
-    "email", "functools", "http.client", "inspect", "itertools", "json", "logging", "pathlib", "pickle",
-    "re", "shutil", "socket", "sqlite3", "subprocess", "tarfile", "threading", "typing", "unittest", "zipfile",
+    "argparse", "asyncio", "collections", "concurrent.futures", "csv", "dataclasses", "datetime",
+    "decimal", "email", "functools", "http.client", "inspect", "itertools", "json", "logging", "pathlib",
+    "pickle", "re", "shutil", "socket", "sqlite3", "subprocess", "tarfile", "threading", "typing",
+    "unittest", "zipfile",
 )  # fmt: skip
 
 
@@ -110,9 +111,8 @@ def _speed(model_dir: Path, ferro: Any | None, hf: Any) -> None:
         return
     ferro_ids = np.asarray(ferro(batch, **kwargs)["input_ids"])
     ferro_time = _best_of(lambda: ferro(batch, **kwargs))
-    print(
-        f"ferrotok     ({type(ferro).__name__}): {ferro_time * 1e3:8.1f} ms  ({len(batch) / ferro_time:,.0f} texts/s)"
-    )
+    rate = len(batch) / ferro_time
+    print(f"ferrotok     ({type(ferro).__name__}): {ferro_time * 1e3:8.1f} ms  ({rate:,.0f} texts/s)")
     same = ferro_ids.shape == hf_ids.shape and bool((ferro_ids == hf_ids).all())
     print(f"identical input_ids: {same};  speed-up: {hf_time / ferro_time:.1f}x (best of 3, this machine)")
 
@@ -143,9 +143,8 @@ def run_demo(model_dir: str | os.PathLike[str] | None = None, device: Any = None
 
     _section("3. Decode: ids back to text")
     for ids in encoded:
-        print(
-            f"{tokenizer.decode(ids)!r}   (skip_special_tokens: {tokenizer.decode(ids, skip_special_tokens=True)!r})"
-        )
+        plain = tokenizer.decode(ids, skip_special_tokens=True)
+        print(f"{tokenizer.decode(ids)!r}   (skip_special_tokens: {plain!r})")
 
     _section("4. A padded batch, as the model receives it")
     batch = tokenizer(RAW_INPUTS, padding=True, truncation=True, return_tensors="pt")
@@ -160,13 +159,10 @@ def run_demo(model_dir: str | os.PathLike[str] | None = None, device: Any = None
     with torch.inference_mode():
         inputs = {k: v.to(pipe.device) for k, v in dict(batch).items()}
         outputs = pipe.model(**inputs)
-    print(
-        f"last_hidden_state.shape: {tuple(outputs.last_hidden_state.shape)}  (batch, sequence length, hidden size)"
-    )
+    shape = tuple(outputs.last_hidden_state.shape)
+    print(f"last_hidden_state.shape: {shape}  (batch, sequence length, hidden size)")
 
-    _section(
-        f"6. Sentence embeddings ({pipe.pooling} pooling over real tokens, L2-normalized) and cosine similarity"
-    )
+    _section(f"6. Sentence embeddings ({pipe.pooling} pooling, L2-normalized) and cosine similarity")
     vectors = pipe(SIMILARITY_INPUTS)
     head = ", ".join(f"{v:+.4f}" for v in vectors[0, :6])
     print(f"embeddings.shape: {vectors.shape}; the first vector starts [{head}, ...]")
@@ -184,8 +180,7 @@ def run_demo(model_dir: str | os.PathLike[str] | None = None, device: Any = None
     scores = pipe(SENTIMENT_INPUTS) @ label_vectors.T
     for text, row in zip(SENTIMENT_INPUTS, scores, strict=True):
         best = int(row.argmax())
-        print(
-            f"  zero-shot {labels[best]:<8} (cosine {row[best]:.3f}, margin {abs(row[0] - row[1]):.3f})  {text}"
-        )
+        margin = abs(row[0] - row[1])
+        print(f"  zero-shot {labels[best]:<8} (cosine {row[best]:.3f}, margin {margin:.3f})  {text}")
 
     _speed(directory, ferro, hf)

@@ -1,9 +1,9 @@
 """Inference pipelines: pooled sentence embeddings and sequence classification.
 
-`pipeline(task, model=DIR, tokenizer=None, ...)` loads a local checkpoint with transformers (never the network)
-and runs it under `torch.inference_mode()`. Inputs are tokenized once, sorted by length, cut into batches and
-padded per batch ("length bucketing"), then results are put back in input order. `pipe.last_stats` reports how
-much padding the bucketing saved compared with batching in input order.
+`pipeline(task, model=DIR, tokenizer=None, ...)` loads a local checkpoint with transformers (never the
+network) and runs it under `torch.inference_mode()`. Inputs are tokenized once, sorted by length, cut into
+batches and padded per batch ("length bucketing"), then results are put back in input order.
+`pipe.last_stats` reports how much padding the bucketing saved compared with batching in input order.
 
 The tokenizer may be a ferrotok tokenizer or a transformers fast tokenizer: only the shared API is used
 (`__call__` without padding, `pad_token_id`, `padding_side`, `model_max_length`).
@@ -220,9 +220,10 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 class FeatureExtractionPipeline(_BucketedPipeline):
     """Sentence embeddings: the encoder's last hidden state pooled over real tokens ("mean") or taken at the
-    first token ("cls"), optionally L2-normalized. Mirrors sentence-transformers' Transformer+Pooling+Normalize
-    modules, so all-MiniLM-L6-v2 gives the same vectors. Defaults come from the sentence-transformers files
-    in the folder (`sentence_bert_config.json` max_seq_length, `1_Pooling/config.json`) when present."""
+    first token ("cls"), optionally L2-normalized. Mirrors sentence-transformers' Transformer, Pooling and
+    Normalize modules, so all-MiniLM-L6-v2 gives the same vectors. Defaults come from the
+    sentence-transformers files in the folder (`sentence_bert_config.json` max_seq_length,
+    `1_Pooling/config.json`) when present."""
 
     def __init__(
         self,
