@@ -126,23 +126,26 @@ def test_cls_pooling_without_normalization(minilm_tokenizer):
     assert not np.allclose(np.linalg.norm(ours, axis=1), 1.0)
 
 
-def test_bucketing_restores_order_and_matches_unbucketed(minilm_tokenizer):
-    # Lengths chosen so that input order pads badly: short and long texts alternate.
+def test_bucketing_restores_order_and_matches_unbucketed(embedder):
+    # Short and long texts alternate, so input order pads badly and sorting by length pays.
     texts = [("word " * (40 if i % 2 else 2)).strip() + f" {i}" for i in range(12)]
-    bucketed = pipeline("feature-extraction", tokenizer=minilm_tokenizer, device="cpu", batch_size=3)
-    plain = pipeline(
-        "feature-extraction", tokenizer=minilm_tokenizer, device="cpu", batch_size=3, bucket=False
-    )
-    one_by_one = np.stack([plain(t) for t in texts])
-    a, b = bucketed(texts), plain(texts)
-    np.testing.assert_allclose(a, b, atol=1e-5)
-    np.testing.assert_allclose(a, one_by_one, atol=1e-5)
-    stats = bucketed.last_stats
+    assert embedder.batch_size == 3 and embedder.bucket
+    bucketed = embedder(texts)
+    stats = embedder.last_stats
+    embedder.bucket = False
+    try:
+        plain = embedder(texts)
+        plain_stats = embedder.last_stats
+    finally:
+        embedder.bucket = True
+    np.testing.assert_allclose(bucketed, plain, atol=1e-5)
+    one_by_one = np.stack([embedder(texts[i]) for i in (0, 1, 10, 11)])
+    np.testing.assert_allclose(bucketed[[0, 1, 10, 11]], one_by_one, atol=1e-5)
     assert (stats.texts, stats.batches) == (12, 4)
-    assert stats.padded_slots_unbucketed == plain.last_stats.padded_slots
-    assert stats.pad_tokens_saved > 0
+    assert stats.padded_slots_unbucketed == plain_stats.padded_slots
     assert stats.padded_slots == stats.tokens  # six short then six long: every batch is uniform
-    assert plain.last_stats.pad_tokens_saved == 0
+    assert stats.pad_tokens_saved == plain_stats.pad_tokens > 0
+    assert plain_stats.pad_tokens_saved == 0
 
 
 def test_empty_input_list(embedder):

@@ -34,9 +34,6 @@ from typing import IO, Any
 
 import numpy as np
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
 __all__ = ["main"]
 
 _ROWS_PER_COPY = 65536  # rows moved per step when the padded array is assembled
@@ -439,6 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything is loaded from local folders; make sure transformers / huggingface_hub never try the network.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     args = build_parser().parse_args(argv)
     if getattr(args, "offsets", False) and args.format != "ragged":
         print("ferrotok: error: --offsets needs --format ragged", file=sys.stderr)

@@ -21,9 +21,6 @@ from typing import Any
 
 import numpy as np
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
 __all__ = ["run_demo"]
 
 RAW_INPUTS = [
@@ -118,6 +115,8 @@ def _speed(model_dir: Path, ferro: Any | None, hf: Any) -> None:
 
 
 def run_demo(model_dir: str | os.PathLike[str] | None = None, device: Any = None) -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before transformers is first imported
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
     import transformers
 

@@ -1,9 +1,10 @@
 """Inference pipelines: pooled sentence embeddings and sequence classification.
 
-`pipeline(task, model=DIR, tokenizer=None, ...)` loads a local checkpoint with transformers (never the
-network) and runs it under `torch.inference_mode()`. Inputs are tokenized once, sorted by length, cut into
-batches and padded per batch ("length bucketing"), then results are put back in input order.
-`pipe.last_stats` reports how much padding the bucketing saved compared with batching in input order.
+`pipeline(task, model=DIR, tokenizer=None, ...)` loads a local checkpoint with transformers
+(`local_files_only=True`: never the network) and runs it under `torch.inference_mode()`. Inputs are
+tokenized once, sorted by length, cut into batches and padded per batch ("length bucketing"), then results
+are put back in input order. `pipe.last_stats` reports how much padding the bucketing saved compared with
+batching in input order.
 
 The tokenizer may be a ferrotok tokenizer or a transformers fast tokenizer: only the shared API is used
 (`__call__` without padding, `pad_token_id`, `padding_side`, `model_max_length`).
@@ -21,10 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-# Nothing here may reach the network: set before transformers / huggingface_hub read them.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 __all__ = [
     "BucketStats",
