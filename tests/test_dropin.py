@@ -120,3 +120,37 @@ def test_transformers_collator_in_dataloader(tokenizers):
         assert sorted(a) == sorted(b)
         for key in b:
             assert a[key].dtype == b[key].dtype and torch.equal(a[key], b[key]), key
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AttributeError,
+    reason="transformers reads tokenizer._tokenizer.model.continuing_subword_prefix to find subwords; "
+    "ferrotok's _tokenizer (the Rust core) has no `model` attribute",
+)
+def test_token_classification_pipeline(tmp_path):
+    torch.manual_seed(0)
+    config = transformers.BertConfig(
+        vocab_size=30522,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=3,
+        initializer_range=0.5,
+    )
+    transformers.BertForTokenClassification(config).save_pretrained(tmp_path)
+    for name in ("tokenizer.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json"):
+        (tmp_path / name).write_bytes((default_model_dir() / name).read_bytes())
+    hf = transformers.AutoTokenizer.from_pretrained(str(tmp_path), local_files_only=True)
+    ferro = load_test_tokenizer(tmp_path)
+    text = "Hugging Face is in New York City"
+    for strategy in ("none", "first"):
+        ours = hf_pipeline("token-classification", str(tmp_path), ferro, aggregation_strategy=strategy)(text)
+        reference = hf_pipeline("token-classification", str(tmp_path), hf, aggregation_strategy=strategy)(
+            text
+        )
+        assert [(d.get("word"), d["start"], d["end"]) for d in ours] == [
+            (d.get("word"), d["start"], d["end"]) for d in reference
+        ]
+        assert [float(d["score"]) for d in ours] == pytest.approx([float(d["score"]) for d in reference])

@@ -358,8 +358,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from ferrotok.pipelines import pipeline
 
     texts = _input_texts(args)
-    pipe = pipeline("text-classification", model=_model_folder(args.model), device=args.device)
-    pipe.batch_size = args.batch_size
+    pipe = pipeline(
+        "text-classification", model=_model_folder(args.model), device=args.device, batch_size=args.batch_size
+    )
     top_k = None if args.top_k == 0 else args.top_k
     for text, result in zip(texts, pipe(texts, top_k=top_k), strict=True):
         print(json.dumps({"text": text, "labels": result}, ensure_ascii=False))
