@@ -292,3 +292,28 @@ def test_python_m_ferrotok_demo_runs_offline():
         "speed",
     ):
         assert marker in out, marker
+
+
+def test_empty_file_and_missing_final_newline(tmp_path, tok):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert encode(str(empty), "-o", str(tmp_path / "e.npy")) == 0
+    assert np.load(tmp_path / "e.npy").shape == (0, 0)
+    assert encode(str(empty), "-o", str(tmp_path / "e.npz"), "--format", "ragged") == 0
+    with np.load(tmp_path / "e.npz") as data:
+        assert data["ids"].shape == (0,) and data["row_offsets"].tolist() == [0]
+    tail = tmp_path / "tail.txt"
+    tail.write_bytes(b"one\ntwo")
+    assert encode(str(tail), "-o", str(tmp_path / "t.npy")) == 0
+    np.testing.assert_array_equal(
+        np.load(tmp_path / "t.npy"), tok(["one", "two"], return_tensors="np")["input_ids"]
+    )
+
+
+def test_bad_utf8_far_into_the_file_names_its_line(tmp_path, capsys):
+    path = tmp_path / "big.txt"
+    with path.open("wb") as f:
+        for i in range(150_000):
+            f.write(b"\xc3\x28 bad\n" if i == 123_456 else f"line {i}\n".encode())
+    assert encode(str(path), "-o", str(tmp_path / "o.npy")) == 2
+    assert "big.txt:123457: not valid UTF-8" in capsys.readouterr().err

@@ -88,46 +88,69 @@ def _open_input(path: Path) -> IO[bytes]:
         raise CliError(f"cannot read input file {str(path)!r}: {e.strerror or e}") from None
 
 
-def _texts(handle: IO[bytes], path: Path, field: str | None, counter: list[int]) -> Iterator[str]:
-    """Texts of a line file or JSONL file; counter[0] tracks the bytes consumed (for progress)."""
-    lineno = 0
+_READ_BYTES = 1 << 20  # lines are read and decoded about a megabyte at a time
+
+
+def _line_blocks(handle: IO[bytes], path: Path, counter: list[int]) -> Iterator[tuple[int, list[str]]]:
+    """(number of the block's first line, its lines without line ends); counter[0] tracks bytes read."""
+    lineno = 1
     try:
-        for raw in handle:
-            lineno += 1
-            counter[0] += len(raw)
+        while block := handle.readlines(_READ_BYTES):
+            counter[0] += sum(map(len, block))
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as e:
-                raise CliError(f"{path}:{lineno}: not valid UTF-8 ({e.reason} at byte {e.start})") from None
-            line = line.rstrip("\n").removesuffix("\r")
-            if field is None:
-                yield line
-                continue
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise CliError(f"{path}:{lineno}: not valid JSON ({e.msg})") from None
-            if not isinstance(record, dict) or field not in record:
-                raise CliError(f"{path}:{lineno}: no field {field!r} in this JSON line")
-            value = record[field]
-            if not isinstance(value, str):
-                raise CliError(f"{path}:{lineno}: field {field!r} is {type(value).__name__}, not a string")
-            yield value
+                text = b"".join(block).decode("utf-8")
+            except UnicodeDecodeError:
+                for k, raw in enumerate(block):  # find the line to report
+                    try:
+                        raw.decode("utf-8")
+                    except UnicodeDecodeError as e:
+                        where = f"{path}:{lineno + k}"
+                        raise CliError(f"{where}: not valid UTF-8 ({e.reason} at byte {e.start})") from None
+                raise
+            # b"\n" never occurs inside a multi-byte UTF-8 sequence, so this split matches the byte lines.
+            lines = text.split("\n")
+            if block[-1].endswith(b"\n"):
+                lines.pop()
+            if "\r" in text:
+                lines = [line.removesuffix("\r") for line in lines]
+            yield lineno, lines
+            lineno += len(block)
     except OSError as e:
         raise CliError(f"cannot read input file {str(path)!r}: {e.strerror or e}") from None
 
 
-def _chunks(texts: Iterator[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for text in texts:
-        chunk.append(text)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _jsonl_field(lines: list[str], first: int, path: Path, field: str) -> list[str]:
+    """The field of each JSON line; blank lines are skipped."""
+    texts = []
+    for k, line in enumerate(lines):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise CliError(f"{path}:{first + k}: not valid JSON ({e.msg})") from None
+        if not isinstance(record, dict) or field not in record:
+            raise CliError(f"{path}:{first + k}: no field {field!r} in this JSON line")
+        value = record[field]
+        if not isinstance(value, str):
+            kind = type(value).__name__
+            raise CliError(f"{path}:{first + k}: field {field!r} is {kind}, not a string")
+        texts.append(value)
+    return texts
+
+
+def _chunks(
+    handle: IO[bytes], path: Path, field: str | None, size: int, counter: list[int]
+) -> Iterator[list[str]]:
+    """The texts of a line or JSONL file, in lists of `size` (the last may be shorter)."""
+    pending: list[str] = []
+    for first, lines in _line_blocks(handle, path, counter):
+        pending.extend(lines if field is None else _jsonl_field(lines, first, path, field))
+        while len(pending) >= size:
+            yield pending[:size]
+            del pending[:size]
+    if pending:
+        yield pending
 
 
 def _load_tokenizer(directory: str) -> Any:
@@ -206,7 +229,7 @@ def _encode_pass(
         open(offsets_path, "wb") if offsets_path else contextlib.nullcontext() as offsets_out,
     ):
         np.zeros(1, dtype=np.int64).tofile(rows_out)
-        for chunk in _chunks(_texts(handle, path, args.jsonl_field, counter), args.chunk_size):
+        for chunk in _chunks(handle, path, args.jsonl_field, args.chunk_size, counter):
             enc = tokenizer(chunk, **kwargs)
             ids = enc["input_ids"]
             lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
@@ -310,7 +333,7 @@ def _lengths_path(out: Path) -> Path:
 
 def _read_lines(path: str) -> list[str]:
     with _open_input(Path(path)) as handle:
-        return list(_texts(handle, Path(path), None, [0]))
+        return [line for _, lines in _line_blocks(handle, Path(path), [0]) for line in lines]
 
 
 def _input_texts(args: argparse.Namespace) -> list[str]:
