@@ -27,7 +27,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
@@ -351,10 +351,34 @@ def _model_folder(model: str | None) -> str | None:
     return model
 
 
+def _embed_source(args: argparse.Namespace) -> tuple[int, Callable[[int], Iterator[list[str]]]]:
+    """How many texts there are, and a way to stream them in lists: a file is counted in a first pass
+    and then read again, so it is never held whole."""
+    if args.file and args.texts:
+        raise CliError("give texts as arguments or --file, not both")
+    if not args.file:
+        texts = list(args.texts)
+        return len(texts), lambda step: (texts[i : i + step] for i in range(0, len(texts), step))
+    path = Path(args.file)
+    with _open_input(path) as handle:
+        rows = sum(len(lines) for _, lines in _line_blocks(handle, path, [0]))
+
+    def stream(step: int) -> Iterator[list[str]]:
+        with _open_input(path) as handle:
+            yield from _chunks(handle, path, None, step, [0])
+
+    return rows, stream
+
+
 def cmd_embed(args: argparse.Namespace) -> int:
     from ferrotok.pipelines import pipeline
 
-    texts = _input_texts(args)
+    rows, stream = _embed_source(args)
+    if rows == 0:
+        raise CliError("no input texts (give them as arguments or with --file)")
+    out = Path(args.output)
+    if not out.parent.is_dir():
+        raise CliError(f"output folder {str(out.parent)!r} does not exist")
     pipe = pipeline(
         "feature-extraction",
         model=_model_folder(args.model),
@@ -364,16 +388,27 @@ def cmd_embed(args: argparse.Namespace) -> int:
         normalize=not args.no_normalize,
     )
     dim = pipe.model.config.hidden_size
-    out = np.lib.format.open_memmap(args.output, mode="w+", dtype=np.float32, shape=(len(texts), dim))
-    step = max(args.batch_size * 32, 1)  # big enough for bucketing to pay, small enough to bound memory
-    progress = Progress("embed", len(texts), enabled=not args.quiet)
-    for start in range(0, len(texts), step):
-        out[start : start + step] = pipe(texts[start : start + step])
-        progress.update(min(start + step, len(texts)), min(start + step, len(texts)))
-    progress.update(len(texts), len(texts), final=True)
-    out.flush()
+    scratch = _Scratch(out.parent)
+    try:
+        partial = scratch.new(".npy")
+        vectors = np.lib.format.open_memmap(partial, mode="w+", dtype=np.float32, shape=(rows, dim))
+        step = max(args.batch_size * 32, 1)  # big enough for bucketing to pay, small enough to bound memory
+        progress = Progress("embed", rows, enabled=not args.quiet)
+        done = 0
+        for chunk in stream(step):
+            vectors[done : done + len(chunk)] = pipe(chunk)
+            done += len(chunk)
+            progress.update(done, done)
+        progress.update(done, done, final=True)
+        if done != rows:
+            raise CliError(f"{args.file} changed while it was read ({rows} lines, then {done})")
+        vectors.flush()
+        del vectors
+        os.replace(partial, out)
+    finally:
+        scratch.cleanup()
     if not args.quiet:
-        print(f"wrote {len(texts):,} x {dim} embeddings to {args.output}", file=sys.stderr)
+        print(f"wrote {rows:,} x {dim} embeddings to {out}", file=sys.stderr)
     return 0
 
 
