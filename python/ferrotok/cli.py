@@ -36,7 +36,8 @@ import numpy as np
 
 __all__ = ["main"]
 
-_ROWS_PER_COPY = 65536  # rows moved per step when the padded array is assembled
+_ROWS_PER_COPY = 65536  # rows moved per step when the padded array is assembled...
+_CELLS_PER_COPY = 1 << 24  # ...and at most this many ids (64 MiB of int32)
 
 
 class CliError(Exception):
@@ -284,8 +285,10 @@ def _write_padded(
     left = getattr(tok, "padding_side", "right") == "left"
     padded = np.lib.format.open_memmap(out, mode="w+", dtype=np.int32, shape=(rows, width))
     columns = np.arange(width)
-    for start in range(0, rows, _ROWS_PER_COPY):
-        stop = min(start + _ROWS_PER_COPY, rows)
+    # Bound the block by cells, not rows: one very long line makes every row wide.
+    step = max(1, min(_ROWS_PER_COPY, _CELLS_PER_COPY // max(width, 1)))
+    for start in range(0, rows, step):
+        stop = min(start + step, rows)
         lengths = np.asarray(lengths_all[start:stop])
         # Row-major order of the mask's True cells is exactly the flat order of the tokens.
         mask = columns >= (width - lengths)[:, None] if left else columns < lengths[:, None]
