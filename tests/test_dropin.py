@@ -122,12 +122,6 @@ def test_transformers_collator_in_dataloader(tokenizers):
             assert a[key].dtype == b[key].dtype and torch.equal(a[key], b[key]), key
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="transformers reads tokenizer._tokenizer.model.continuing_subword_prefix to find subwords; "
-    "ferrotok's _tokenizer (the Rust core) has no `model` attribute",
-)
 def test_token_classification_pipeline(tmp_path):
     torch.manual_seed(0)
     config = transformers.BertConfig(
