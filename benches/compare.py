@@ -251,6 +251,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="directory put first on sys.path of the workers (e.g. python/ with a built _core extension)",
     )
+    ap.add_argument(
+        "--render",
+        nargs="+",
+        type=Path,
+        metavar="JSON",
+        help="no timing: render saved results.json files together (e.g. runs of different models)",
+    )
     args = ap.parse_args(argv)
     args.models = [m for m in args.models.split(",") if m]
     args.impls = [i for i in args.impls.split(",") if i]
@@ -265,6 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.setup:
         assets.setup_slow_venv()
         return 0
+    if args.render:
+        data = combine([json.loads(p.read_text()) for p in args.render])
+        return publish(data, args)
     local = assets.REPO / "python" / "ferrotok"
     if args.ferrotok_path is None and any(local.glob("_core*.so")):
         # A build in this checkout (maturin develop, or the cdylib copied there) wins over an installed one.
@@ -300,6 +310,27 @@ def main(argv: list[str] | None = None) -> int:
     }
     assets.RESULTS.mkdir(exist_ok=True)
     (assets.RESULTS / "results.json").write_text(json.dumps(data, indent=1))
+    return publish(data, args)
+
+
+def combine(runs: list[dict]) -> dict:
+    """Several saved runs as one (the machine and mode of the first; later runs win for the same worker)."""
+    data = dict(runs[0])
+    seen: dict[tuple, dict] = {}
+    plan: dict[tuple, dict] = {}
+    for run in runs:
+        for r in run["results"]:
+            seen[(r["impl"], r["model"], r["threads"], "e2e" in r)] = r
+        for j in run["plan"]:
+            plan[(j["impl"], j["model"], j["threads"], "e2e" in j)] = j
+        data["models"] = {**data["models"], **run["models"]}
+        data["checks"] = {**data.get("checks", {}), **run.get("checks", {})}
+    data["results"], data["plan"] = list(seen.values()), list(plan.values())
+    data["total_s"] = sum(r["total_s"] for r in runs)
+    return data
+
+
+def publish(data: dict, args: argparse.Namespace) -> int:
     md = report.render(data)
     (assets.RESULTS / "results.md").write_text(md)
     print(md)
