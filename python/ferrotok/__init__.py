@@ -1,8 +1,8 @@
 """ferrotok: a fast Rust tokenizer engine, bit-exact with Hugging Face tokenizers.
 
-    >>> from ferrotok import AutoTokenizer
-    >>> tok = AutoTokenizer.from_pretrained("path/to/model")
-    >>> tok(["Hello world!"], padding=True, return_tensors="np")
+>>> from ferrotok import AutoTokenizer
+>>> tok = AutoTokenizer.from_pretrained("path/to/model")
+>>> tok(["Hello world!"], padding=True, return_tensors="np")
 """
 
 from ._core import Encodings, Tokenizer

@@ -63,12 +63,16 @@ def _as_numpy(value: Any) -> np.ndarray:
     """Lists → int64 array; ragged lists → object array of arrays, as transformers does for "np"."""
     if isinstance(value, np.ndarray):
         return value
-    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple, np.ndarray)):
-        if len({len(v) for v in value}) > 1:
-            out = np.empty(len(value), dtype=object)
-            for i, v in enumerate(value):
-                out[i] = np.asarray(v)
-            return out
+    if (
+        isinstance(value, (list, tuple))
+        and value
+        and isinstance(value[0], (list, tuple, np.ndarray))
+        and len({len(v) for v in value}) > 1
+    ):
+        out = np.empty(len(value), dtype=object)
+        for i, v in enumerate(value):
+            out[i] = np.asarray(v)
+        return out
     if isinstance(value, (list, tuple)) and len(value) == 0:
         return np.asarray(value, dtype=np.int64)
     return np.asarray(value)
