@@ -1,1 +1,334 @@
-//! placeholder
+//! Added tokens (`[MASK]`, `<|endoftext|>`, user tokens): matched in the text before the model runs,
+//! with Hugging Face's flags. Tokens with `normalized: false` are found in the raw text, the others in
+//! the normalized text. Matching uses Aho-Corasick, leftmost-longest.
+
+use crate::error::{Error, Result};
+use crate::loading::json::{as_obj, as_u32, field, opt_bool, req, req_str};
+use crate::models::Model;
+use crate::normalizers::{NormalizedString, Normalizer};
+use crate::pre_tokenizers::{PreSplit, PreTokenizedString, Token};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde_json::Value;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AddedToken {
+    pub content: String,
+    pub single_word: bool,
+    pub lstrip: bool,
+    pub rstrip: bool,
+    pub normalized: bool,
+    pub special: bool,
+}
+
+impl AddedToken {
+    /// A token with Hugging Face's defaults: special tokens are not normalized, others are.
+    pub fn new(content: &str, special: bool) -> Self {
+        AddedToken {
+            content: content.to_string(),
+            single_word: false,
+            lstrip: false,
+            rstrip: false,
+            normalized: !special,
+            special,
+        }
+    }
+
+    /// One entry of tokenizer.json's `added_tokens`, with its id.
+    pub fn from_json(v: &Value, f: &str) -> Result<(u32, AddedToken)> {
+        let o = as_obj(v, f)?;
+        let id = as_u32(req(o, "id", f)?, &field(f, "id"))?;
+        let special = opt_bool(o, "special", f, false)?;
+        Ok((
+            id,
+            AddedToken {
+                content: req_str(o, "content", f)?.to_string(),
+                single_word: opt_bool(o, "single_word", f, false)?,
+                lstrip: opt_bool(o, "lstrip", f, false)?,
+                rstrip: opt_bool(o, "rstrip", f, false)?,
+                normalized: opt_bool(o, "normalized", f, !special)?,
+                special,
+            },
+        ))
+    }
+
+    pub fn to_json(&self, id: u32) -> Value {
+        serde_json::json!({
+            "id": id,
+            "content": self.content,
+            "single_word": self.single_word,
+            "lstrip": self.lstrip,
+            "rstrip": self.rstrip,
+            "normalized": self.normalized,
+            "special": self.special,
+        })
+    }
+}
+
+/// A compiled matcher over a set of added tokens.
+#[derive(Debug, Clone, Default)]
+struct Matcher {
+    ac: Option<AhoCorasick>,
+    /// Pattern index → token id.
+    ids: Vec<u32>,
+}
+
+impl Matcher {
+    fn build(patterns: Vec<(String, u32)>) -> Result<Self> {
+        if patterns.is_empty() {
+            return Ok(Matcher::default());
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(patterns.iter().map(|(p, _)| p.as_str()))
+            .map_err(|e| Error::Internal(format!("added-token matcher: {e}")))?;
+        Ok(Matcher {
+            ac: Some(ac),
+            ids: patterns.into_iter().map(|(_, id)| id).collect(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AddedVocabulary {
+    /// In insertion order.
+    tokens: Vec<(u32, AddedToken)>,
+    by_content: HashMap<String, u32>,
+    by_id: HashMap<u32, usize>,
+    raw: Matcher,
+    normalized: Matcher,
+    /// When true, special tokens in the text are not matched (Hugging Face's `encode_special_tokens`).
+    pub encode_special_tokens: bool,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl AddedVocabulary {
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    pub fn tokens(&self) -> impl Iterator<Item = (u32, &AddedToken)> {
+        self.tokens.iter().map(|(id, t)| (*id, t))
+    }
+
+    pub fn token_to_id(&self, content: &str) -> Option<u32> {
+        self.by_content.get(content).copied()
+    }
+
+    pub fn id_to_token(&self, id: u32) -> Option<&str> {
+        self.get(id).map(|t| t.content.as_str())
+    }
+
+    pub fn get(&self, id: u32) -> Option<&AddedToken> {
+        self.by_id
+            .get(&id)
+            .and_then(|&i| self.tokens.get(i))
+            .map(|(_, t)| t)
+    }
+
+    pub fn is_special(&self, id: u32) -> bool {
+        self.get(id).is_some_and(|t| t.special)
+    }
+
+    /// True when some added token must be looked for in normalized text (the fused fast paths only
+    /// handle raw-text matching).
+    pub fn has_normalized_tokens(&self) -> bool {
+        self.normalized.ac.is_some()
+    }
+
+    /// Add tokens, giving new ones the next free id after the model's vocabulary, like Hugging Face.
+    /// Returns how many were new. Existing contents get their flags updated.
+    pub fn add(
+        &mut self,
+        tokens: &[AddedToken],
+        model: &Model,
+        normalizer: Option<&Normalizer>,
+    ) -> Result<usize> {
+        let mut added = 0;
+        for t in tokens {
+            if t.content.is_empty() {
+                continue;
+            }
+            if let Some(&id) = self.by_content.get(&t.content) {
+                if let Some(&i) = self.by_id.get(&id) {
+                    if let Some(slot) = self.tokens.get_mut(i) {
+                        slot.1 = t.clone();
+                    }
+                }
+                continue;
+            }
+            let id = match model.token_to_id(&t.content) {
+                Some(id) => id,
+                None => {
+                    let vs = model.vocab_size() as u32;
+                    match self.tokens.iter().map(|(id, _)| *id).max() {
+                        Some(m) if m >= vs || vs == 0 => m + 1,
+                        _ => vs,
+                    }
+                }
+            };
+            self.insert(id, t.clone());
+            added += 1;
+        }
+        self.refresh(normalizer)?;
+        Ok(added)
+    }
+
+    /// Add a token with a known id (tokenizer.json's `added_tokens`). Call `refresh` afterwards.
+    pub fn insert(&mut self, id: u32, t: AddedToken) {
+        if let Some(old) = self.by_content.get(&t.content).copied() {
+            self.by_id.remove(&old);
+            self.tokens.retain(|(i, _)| *i != old);
+            self.reindex();
+        }
+        self.by_content.insert(t.content.clone(), id);
+        self.by_id.insert(id, self.tokens.len());
+        self.tokens.push((id, t));
+    }
+
+    fn reindex(&mut self) {
+        self.by_id = self
+            .tokens
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (*id, i))
+            .collect();
+    }
+
+    /// Rebuild the matchers; normalized tokens are matched in their normalized form.
+    pub fn refresh(&mut self, normalizer: Option<&Normalizer>) -> Result<()> {
+        let mut raw = Vec::new();
+        let mut norm = Vec::new();
+        for (id, t) in &self.tokens {
+            if t.normalized {
+                let content = match normalizer {
+                    Some(n) => n.normalize_str(&t.content)?,
+                    None => t.content.clone(),
+                };
+                if !content.is_empty() {
+                    norm.push((content, *id));
+                }
+            } else {
+                raw.push((t.content.clone(), *id));
+            }
+        }
+        self.raw = Matcher::build(raw)?;
+        self.normalized = Matcher::build(norm)?;
+        Ok(())
+    }
+
+    /// Cut `s` at the added tokens `m` finds: returns (range, Some(id)) for tokens and (range, None)
+    /// for the text between them, honouring single_word / lstrip / rstrip.
+    fn find_matches(&self, s: &str, m: &Matcher) -> Vec<(std::ops::Range<usize>, Option<u32>)> {
+        let Some(ac) = &m.ac else {
+            return vec![(0..s.len(), None)];
+        };
+        let mut out = Vec::new();
+        let mut start_offset = 0;
+        for mat in ac.find_iter(s) {
+            let (mut start, mut stop) = (mat.start(), mat.end());
+            let Some(&id) = m.ids.get(mat.pattern().as_usize()) else {
+                continue;
+            };
+            let Some(tok) = self.get(id) else { continue };
+            if self.encode_special_tokens && tok.special {
+                continue;
+            }
+            if tok.single_word {
+                let before_ok = s[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !is_word_char(c));
+                let after_ok = s[stop..].chars().next().is_none_or(|c| !is_word_char(c));
+                if !before_ok || !after_ok {
+                    continue;
+                }
+            }
+            if tok.lstrip {
+                let trimmed = s[..start].trim_end_matches(char::is_whitespace).len();
+                start = trimmed.max(start_offset);
+            }
+            if tok.rstrip {
+                stop += s[stop..].len() - s[stop..].trim_start_matches(char::is_whitespace).len();
+            }
+            if start < start_offset {
+                // An earlier rstrip already consumed this region.
+                continue;
+            }
+            if start_offset < start {
+                out.push((start_offset..start, None));
+            }
+            out.push((start..stop, Some(id)));
+            start_offset = stop;
+        }
+        if start_offset < s.len() || out.is_empty() {
+            out.push((start_offset..s.len(), None));
+        }
+        out
+    }
+
+    fn split_pieces(&self, ns: NormalizedString, m: &Matcher) -> Vec<PreSplit> {
+        if m.ac.is_none() {
+            return vec![PreSplit {
+                normalized: ns,
+                tokens: None,
+            }];
+        }
+        self.find_matches(ns.as_str(), m)
+            .into_iter()
+            .map(|(r, id)| {
+                let piece = ns.slice(r);
+                let tokens = id.map(|id| {
+                    vec![Token {
+                        id,
+                        offsets: (0, piece.len() as u32),
+                    }]
+                });
+                PreSplit {
+                    normalized: piece,
+                    tokens,
+                }
+            })
+            .filter(|s| !s.normalized.is_empty())
+            .collect()
+    }
+
+    /// Raw-text split only (for the fused fast paths): (range, Some(id)) or (range, None).
+    pub fn split_raw(&self, text: &str) -> Vec<(std::ops::Range<usize>, Option<u32>)> {
+        self.find_matches(text, &self.raw)
+    }
+
+    /// Hugging Face's `extract_and_normalize`: split out raw-matched tokens, normalize the rest, then
+    /// split out normalized-matched tokens. `base` is the offset of `text` in the original input.
+    pub fn extract_and_normalize(
+        &self,
+        normalizer: Option<&Normalizer>,
+        text: &str,
+        base: usize,
+    ) -> Result<PreTokenizedString> {
+        let ns = NormalizedString::from_original(text, base);
+        let mut pts = PreTokenizedString {
+            splits: self.split_pieces(ns, &self.raw),
+        };
+        let old = std::mem::take(&mut pts.splits);
+        for split in old {
+            if split.tokens.is_some() {
+                pts.splits.push(split);
+                continue;
+            }
+            let mut ns = split.normalized;
+            if let Some(n) = normalizer {
+                n.normalize(&mut ns)?;
+            }
+            pts.splits.extend(self.split_pieces(ns, &self.normalized));
+        }
+        Ok(pts)
+    }
+}

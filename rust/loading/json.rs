@@ -44,7 +44,11 @@ pub fn req<'a>(o: &'a Obj, key: &str, parent: &str) -> Result<&'a Value> {
 pub fn req_str<'a>(o: &'a Obj, key: &str, parent: &str) -> Result<&'a str> {
     let v = req(o, key, parent)?;
     v.as_str().ok_or_else(|| {
-        Error::config("", path(parent, key), format!("expected a string, found {}", kind(v)))
+        Error::config(
+            "",
+            path(parent, key),
+            format!("expected a string, found {}", kind(v)),
+        )
     })
 }
 

@@ -12,7 +12,9 @@ pub struct Bpe {
 impl Bpe {
     pub fn from_json(o: &Obj, field: &str) -> Result<Self> {
         let _ = (o, field);
-        Err(crate::error::Error::Internal("Bpe: not implemented yet".into()))
+        Err(crate::error::Error::Internal(
+            "Bpe: not implemented yet".into(),
+        ))
     }
 
     pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
@@ -28,6 +30,10 @@ impl Bpe {
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
         let _ = id;
         None
+    }
+
+    pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
+        std::iter::empty()
     }
 
     pub fn vocab_size(&self) -> usize {

@@ -87,6 +87,14 @@ impl Model {
         }
     }
 
+    /// Every (token, id) of the vocabulary.
+    pub fn vocab(&self) -> Vec<(&str, u32)> {
+        match self {
+            Model::WordPiece(m) => m.vocab().collect(),
+            Model::Bpe(m) => m.vocab().collect(),
+        }
+    }
+
     /// Number of entries of the vocabulary (not counting added tokens).
     pub fn vocab_size(&self) -> usize {
         match self {

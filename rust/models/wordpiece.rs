@@ -1,38 +1,585 @@
 //! WordPiece: greedy longest-match-first subwords with a continuation prefix (`##`).
+//!
+//! Matching walks a byte trie of the vocabulary: from each start position the walk stops at the first
+//! byte with no child, so one step costs at most the length of the longest vocabulary token L and a word
+//! of n bytes costs O(n·L) (L is a constant of the vocabulary, ~20 for BERT): linear in the input.
+//! Continuation pieces start the walk at the node of the prefix, found once at load time.
 
-use crate::error::Result;
-use crate::loading::json::Obj;
+use crate::error::{Error, Result};
+use crate::loading::json::{as_obj, as_u32, field, opt_str, opt_usize, req, Obj};
 use crate::pre_tokenizers::Token;
+use std::collections::HashMap;
+use trie::ByteTrie;
 
 #[derive(Debug, Clone)]
 pub struct WordPiece {
     pub unk_token: String,
     pub continuing_subword_prefix: String,
     pub max_input_chars_per_word: usize,
+    unk_id: u32,
+    trie: ByteTrie,
+    /// Trie node of `continuing_subword_prefix`; `None` when no token starts with it.
+    cont_root: Option<u32>,
+    /// All token strings back to back; `entries` holds `(id, start, end)` into it, sorted by id.
+    arena: String,
+    entries: Vec<(u32, u32, u32)>,
+    /// Whole tokens, and continuation tokens without their prefix: most words (and word tails) are one
+    /// token, found with one hash probe instead of a trie walk (it is the longest match by definition).
+    whole: WordTable,
+    cont: WordTable,
+}
+
+/// Open-addressing hash set of arena slices (`slot = entry index + 1`, 0 = empty), load factor <= 1/2.
+#[derive(Debug, Clone, Default)]
+struct WordTable {
+    slots: Vec<u32>,
+    /// Bytes skipped at the start of every stored token (the continuation prefix).
+    skip: usize,
+    shift: u32,
+}
+
+#[inline]
+fn hash_bytes(b: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(a)).wrapping_mul(K).rotate_left(26);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut a = [0u8; 8];
+        a[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(a)).wrapping_mul(K).rotate_left(26);
+    }
+    (h ^ (h >> 29)).wrapping_mul(K)
+}
+
+impl WordTable {
+    /// Index the entries whose token starts with `prefix`, keyed by the rest of the token.
+    fn build(arena: &str, entries: &[(u32, u32, u32)], prefix: &str) -> Self {
+        let keys: Vec<usize> = (0..entries.len())
+            .filter(|&k| {
+                entries
+                    .get(k)
+                    .and_then(|e| arena.get(e.1 as usize..e.2 as usize))
+                    .is_some_and(|t| t.len() > prefix.len() && t.starts_with(prefix))
+            })
+            .collect();
+        let bits = (keys.len().max(1) * 2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(1);
+        let mut t = WordTable {
+            slots: vec![0; 1 << bits],
+            skip: prefix.len(),
+            shift: 64 - bits,
+        };
+        let mask = t.slots.len() - 1;
+        for k in keys {
+            let Some(key) = t.key(arena, entries, k as u32 + 1) else {
+                continue;
+            };
+            let mut i = (hash_bytes(key) >> t.shift) as usize;
+            while t.slots.get(i).is_some_and(|&v| v != 0) {
+                i = (i + 1) & mask;
+            }
+            if let Some(slot) = t.slots.get_mut(i) {
+                *slot = k as u32 + 1;
+            }
+        }
+        t
+    }
+
+    #[inline]
+    fn key<'a>(&self, arena: &'a str, entries: &[(u32, u32, u32)], slot: u32) -> Option<&'a [u8]> {
+        let e = entries.get(slot.checked_sub(1)? as usize)?;
+        arena.as_bytes().get(e.1 as usize + self.skip..e.2 as usize)
+    }
+
+    #[inline]
+    fn get(&self, arena: &str, entries: &[(u32, u32, u32)], w: &[u8]) -> Option<u32> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = (hash_bytes(w) >> self.shift) as usize;
+        loop {
+            let slot = *self.slots.get(i)?;
+            if slot == 0 {
+                return None;
+            }
+            if self.key(arena, entries, slot) == Some(w) {
+                return entries.get(slot as usize - 1).map(|e| e.0);
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 impl WordPiece {
-    pub fn from_json(o: &Obj, field: &str) -> Result<Self> {
-        let _ = (o, field);
-        Err(crate::error::Error::Internal("WordPiece: not implemented yet".into()))
+    pub fn from_json(o: &Obj, parent: &str) -> Result<Self> {
+        let vocab_field = field(parent, "vocab");
+        let vocab = as_obj(req(o, "vocab", parent)?, &vocab_field)?;
+        let mut pairs = Vec::with_capacity(vocab.len());
+        for (tok, v) in vocab {
+            pairs.push((tok.as_str(), as_u32(v, &format!("{vocab_field}[{tok:?}]"))?));
+        }
+        let unk = opt_str(o, "unk_token", parent)?.unwrap_or("[UNK]");
+        let prefix = opt_str(o, "continuing_subword_prefix", parent)?.unwrap_or("##");
+        let max = opt_usize(o, "max_input_chars_per_word", parent)?.unwrap_or(100);
+        Self::build(
+            pairs,
+            unk,
+            prefix,
+            max,
+            "",
+            &vocab_field,
+            &field(parent, "unk_token"),
+        )
+    }
+
+    /// Read a BERT `vocab.txt`: one token per line (trailing whitespace trimmed, like HF), id = line
+    /// number. A repeated token keeps its last line, as in HF.
+    pub fn from_vocab_txt(
+        path: &str,
+        unk_token: &str,
+        prefix: &str,
+        max_chars: usize,
+    ) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound { path: path.into() },
+            _ => Error::Io {
+                path: path.into(),
+                source: e,
+            },
+        })?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let line = bytes
+                .get(..e.valid_up_to())
+                .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+            Error::config(path, format!("line {}", line + 1), "invalid UTF-8")
+        })?;
+        let mut ids: HashMap<&str, u32> = HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            let id = u32::try_from(i)
+                .map_err(|_| Error::config(path, format!("line {}", i + 1), "too many lines"))?;
+            ids.insert(line.trim_end(), id);
+        }
+        Self::build(
+            ids.into_iter().collect(),
+            unk_token,
+            prefix,
+            max_chars,
+            path,
+            "vocab",
+            "unk_token",
+        )
+    }
+
+    fn build(
+        mut pairs: Vec<(&str, u32)>,
+        unk_token: &str,
+        prefix: &str,
+        max_chars: usize,
+        file: &str,
+        vocab_field: &str,
+        unk_field: &str,
+    ) -> Result<Self> {
+        pairs.sort_unstable_by_key(|&(t, id)| (id, t));
+        for w in pairs.windows(2) {
+            if let [(a, x), (b, y)] = w {
+                if x == y {
+                    return Err(Error::config(
+                        file,
+                        vocab_field,
+                        format!("id {x} is given to both {a:?} and {b:?}"),
+                    ));
+                }
+            }
+        }
+        let mut arena = String::with_capacity(pairs.iter().map(|p| p.0.len()).sum());
+        let mut entries = Vec::with_capacity(pairs.len());
+        for &(t, id) in &pairs {
+            let start = arena.len() as u32;
+            arena.push_str(t);
+            entries.push((id, start, arena.len() as u32));
+        }
+        let trie = ByteTrie::build(pairs.iter().map(|&(t, id)| (t.as_bytes(), id)).collect());
+        let unk_id = trie
+            .walk(trie.root(), unk_token.as_bytes())
+            .and_then(|n| trie.value(n))
+            .ok_or_else(|| {
+                Error::config(
+                    file,
+                    unk_field,
+                    format!("unk token {unk_token:?} is not in the vocabulary"),
+                )
+            })?;
+        let cont_root = trie.walk(trie.root(), prefix.as_bytes());
+        let whole = WordTable::build(&arena, &entries, "");
+        let cont = WordTable::build(&arena, &entries, prefix);
+        Ok(WordPiece {
+            unk_token: unk_token.to_string(),
+            continuing_subword_prefix: prefix.to_string(),
+            max_input_chars_per_word: max_chars,
+            unk_id,
+            trie,
+            cont_root,
+            arena,
+            entries,
+            whole,
+            cont,
+        })
+    }
+
+    pub fn unk_id(&self) -> u32 {
+        self.unk_id
+    }
+
+    /// Whether `word` is over `max_input_chars_per_word` chars (HF then gives one unk token).
+    #[inline]
+    pub fn too_long(&self, word: &[u8]) -> bool {
+        word.len() > self.max_input_chars_per_word
+            && word.iter().filter(|&&b| (b as i8) >= -0x40).count() > self.max_input_chars_per_word
+    }
+
+    /// Greedy longest-match-first pieces of `word` (UTF-8 bytes), given to `push(id, start, end)`.
+    /// Returns false as soon as a position matches nothing; the caller then drops what was pushed and
+    /// emits the unk token over the whole word (HF semantics). Length limits are the caller's job.
+    #[inline]
+    pub fn pieces(&self, word: &[u8], mut push: impl FnMut(u32, usize, usize)) -> bool {
+        let mut start = 0;
+        while start < word.len() {
+            let (node, table, rest) = if start == 0 {
+                (Some(self.trie.root()), &self.whole, word)
+            } else {
+                (
+                    self.cont_root,
+                    &self.cont,
+                    word.get(start..).unwrap_or_default(),
+                )
+            };
+            if let Some(id) = table.get(&self.arena, &self.entries, rest) {
+                push(id, start, word.len());
+                return true;
+            }
+            match node.and_then(|n| self.trie.longest_prefix(n, rest)) {
+                Some((len, id)) => {
+                    push(id, start, start + len);
+                    start += len;
+                }
+                None => return false,
+            }
+        }
+        true
     }
 
     pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
-        let _ = (word, out);
+        let unk = Token {
+            id: self.unk_id,
+            offsets: (0, word.len() as u32),
+        };
+        if self.too_long(word.as_bytes()) {
+            out.push(unk);
+            return Ok(());
+        }
+        let before = out.len();
+        let ok = self.pieces(word.as_bytes(), |id, s, e| {
+            out.push(Token {
+                id,
+                offsets: (s as u32, e as u32),
+            })
+        });
+        if !ok {
+            out.truncate(before);
+            out.push(unk);
+        }
         Ok(())
     }
 
     pub fn token_to_id(&self, token: &str) -> Option<u32> {
-        let _ = token;
-        None
+        self.trie
+            .walk(self.trie.root(), token.as_bytes())
+            .and_then(|n| self.trie.value(n))
     }
 
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
-        let _ = id;
-        None
+        // Ids are usually 0..n, so the entry at index `id` is checked first.
+        let e = match self.entries.get(id as usize) {
+            Some(e) if e.0 == id => *e,
+            _ => *self
+                .entries
+                .get(self.entries.binary_search_by_key(&id, |e| e.0).ok()?)?,
+        };
+        self.arena.get(e.1 as usize..e.2 as usize)
     }
 
     pub fn vocab_size(&self) -> usize {
-        0
+        self.entries.len()
+    }
+
+    /// Every `(token, id)` of the vocabulary, by increasing id.
+    pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.entries
+            .iter()
+            .filter_map(|&(id, s, e)| self.arena.get(s as usize..e as usize).map(|t| (t, id)))
+    }
+}
+
+// A compact byte trie over the WordPiece vocabulary, built once from the sorted keys.
+//
+// Children of a node are contiguous and sorted; nodes with many children (the root, the `##` node, the
+// lead bytes of UTF-8 sequences) get a dense 256-entry table so the hot first steps are one load.
+mod trie {
+    const NONE: u32 = u32::MAX;
+    /// Nodes with more children than this get a dense table.
+    const DENSE_MIN: usize = 12;
+
+    #[derive(Debug, Clone, Copy)]
+    struct Node {
+        edge_start: u32,
+        edge_len: u16,
+        /// Index into `dense`, or `NONE`.
+        dense: u32,
+        /// Token id ending here, valid when `has_value`.
+        value: u32,
+        has_value: bool,
+    }
+
+    #[derive(Debug, Clone, Default)]
+    pub struct ByteTrie {
+        nodes: Vec<Node>,
+        edge_bytes: Vec<u8>,
+        edge_targets: Vec<u32>,
+        /// Child node per byte; 0 means none (the root is never a child).
+        dense: Vec<[u32; 256]>,
+    }
+
+    impl ByteTrie {
+        /// Build from `(key, id)` pairs with distinct keys.
+        pub fn build(mut keys: Vec<(&[u8], u32)>) -> Self {
+            keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let mut t = ByteTrie::default();
+            t.nodes.push(Node {
+                edge_start: 0,
+                edge_len: 0,
+                dense: NONE,
+                value: 0,
+                has_value: false,
+            });
+            // (node, keys range sharing the node's prefix, depth); keys are sorted so a group is contiguous.
+            // Breadth-first, so the top levels that every lookup visits sit together in memory.
+            let mut queue: Vec<(usize, usize, usize, usize)> = vec![(0, 0, keys.len(), 0)];
+            let mut head = 0;
+            while let Some(&(node, mut lo, hi, depth)) = queue.get(head) {
+                head += 1;
+                if let Some(&(k, id)) = keys.get(lo) {
+                    if k.len() == depth {
+                        if let Some(n) = t.nodes.get_mut(node) {
+                            n.value = id;
+                            n.has_value = true;
+                        }
+                        lo += 1;
+                    }
+                }
+                let edge_start = t.edge_bytes.len();
+                let mut i = lo;
+                while i < hi {
+                    // Keys in a group are distinct and longer than `depth` (the one equal to the prefix
+                    // sorts first and was taken above), so `get` only guards against a logic slip.
+                    let Some(&b) = keys[i].0.get(depth) else {
+                        i += 1;
+                        continue;
+                    };
+                    let mut j = i + 1;
+                    while j < hi && keys[j].0.get(depth) == Some(&b) {
+                        j += 1;
+                    }
+                    let child = t.nodes.len();
+                    t.nodes.push(Node {
+                        edge_start: 0,
+                        edge_len: 0,
+                        dense: NONE,
+                        value: 0,
+                        has_value: false,
+                    });
+                    t.edge_bytes.push(b);
+                    t.edge_targets.push(child as u32);
+                    queue.push((child, i, j, depth + 1));
+                    i = j;
+                }
+                let len = t.edge_bytes.len() - edge_start;
+                let mut dense = NONE;
+                if len > DENSE_MIN {
+                    let mut table = [0u32; 256];
+                    for k in edge_start..t.edge_bytes.len() {
+                        table[t.edge_bytes[k] as usize] = t.edge_targets[k];
+                    }
+                    dense = t.dense.len() as u32;
+                    t.dense.push(table);
+                }
+                if let Some(n) = t.nodes.get_mut(node) {
+                    n.edge_start = edge_start as u32;
+                    n.edge_len = len as u16;
+                    n.dense = dense;
+                }
+            }
+            t
+        }
+
+        pub fn root(&self) -> u32 {
+            0
+        }
+
+        #[inline]
+        pub fn child(&self, node: u32, b: u8) -> Option<u32> {
+            let n = self.nodes.get(node as usize)?;
+            if n.dense != NONE {
+                let c = *self.dense.get(n.dense as usize)?.get(b as usize)?;
+                return (c != 0).then_some(c);
+            }
+            let s = n.edge_start as usize;
+            let bytes = self.edge_bytes.get(s..s + n.edge_len as usize)?;
+            let k = bytes.iter().position(|&x| x == b)?;
+            self.edge_targets.get(s + k).copied()
+        }
+
+        /// The node reached by walking `key` from `node`.
+        pub fn walk(&self, mut node: u32, key: &[u8]) -> Option<u32> {
+            for &b in key {
+                node = self.child(node, b)?;
+            }
+            Some(node)
+        }
+
+        pub fn value(&self, node: u32) -> Option<u32> {
+            self.nodes
+                .get(node as usize)
+                .and_then(|n| n.has_value.then_some(n.value))
+        }
+
+        /// Longest key of at least one byte starting at `node` that prefixes `s`: `(length, id)`.
+        /// Cost is bounded by the longest key, whatever the length of `s`.
+        #[inline]
+        pub fn longest_prefix(&self, mut node: u32, s: &[u8]) -> Option<(usize, u32)> {
+            let mut best = None;
+            for (k, &b) in s.iter().enumerate() {
+                match self.child(node, b) {
+                    Some(c) => node = c,
+                    None => break,
+                }
+                if let Some(n) = self.nodes.get(node as usize) {
+                    if n.has_value {
+                        best = Some((k + 1, n.value));
+                    }
+                }
+            }
+            best
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn longest_prefix_and_walk() {
+            let keys: Vec<(&[u8], u32)> =
+                vec![(b"a", 1), (b"ab", 2), (b"abcd", 3), (b"##b", 4), (b"", 9)];
+            let t = ByteTrie::build(keys);
+            assert_eq!(t.longest_prefix(t.root(), b"abcx"), Some((2, 2)));
+            assert_eq!(t.longest_prefix(t.root(), b"abcde"), Some((4, 3)));
+            assert_eq!(t.longest_prefix(t.root(), b"x"), None);
+            let cont = t.walk(t.root(), b"##");
+            assert!(cont.is_some());
+            assert_eq!(cont.and_then(|c| t.longest_prefix(c, b"bb")), Some((1, 4)));
+            assert_eq!(t.value(t.root()), Some(9));
+            // A wide node gets a dense table and still answers the same.
+            let many: Vec<String> = (0u8..40)
+                .map(|i| format!("{}z", (b'A' + i) as char))
+                .collect();
+            let t = ByteTrie::build(
+                many.iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.as_bytes(), i as u32))
+                    .collect(),
+            );
+            assert_eq!(t.longest_prefix(t.root(), b"Cz!"), Some((2, 2)));
+            assert_eq!(t.longest_prefix(t.root(), b"C!"), None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn model(vocab: serde_json::Value) -> Result<WordPiece> {
+        let v = json!({"type": "WordPiece", "vocab": vocab, "unk_token": "[UNK]", "max_input_chars_per_word": 8});
+        WordPiece::from_json(v.as_object().unwrap_or(&Obj::new()), "model")
+    }
+
+    fn toks(m: &WordPiece, w: &str) -> Vec<(u32, (u32, u32))> {
+        let mut out = Vec::new();
+        m.tokenize(w, &mut out).unwrap_or_else(|e| panic!("{e}"));
+        out.iter().map(|t| (t.id, t.offsets)).collect()
+    }
+
+    // Expected from `tokenizers.models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=8)`
+    // through `Tokenizer.encode` with a WhitespaceSplit pre-tokenizer (0.23.3).
+    #[test]
+    fn greedy_longest_match() {
+        let m = model(json!({"[UNK]": 0, "un": 1, "una": 2, "##aff": 3, "##able": 4, "##a": 5, "é": 6, "##é": 7}))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(toks(&m, "unaffable"), [(0, (0, 9))]);
+        assert_eq!(toks(&m, "unaable"), [(2, (0, 3)), (4, (3, 7))]);
+        assert_eq!(toks(&m, "unaff"), [(0, (0, 5))]);
+        assert_eq!(toks(&m, "unx"), [(0, (0, 3))]);
+        assert_eq!(toks(&m, "éé"), [(6, (0, 2)), (7, (2, 4))]);
+        assert_eq!(toks(&m, "ééééééééé"), [(0, (0, 18))]);
+        let eight: Vec<_> = std::iter::once((6, (0, 2)))
+            .chain((1..8).map(|i| (7, (2 * i, 2 * i + 2))))
+            .collect();
+        assert_eq!(toks(&m, "éééééééé"), eight);
+        assert_eq!(m.token_to_id("##aff"), Some(3));
+        assert_eq!(m.token_to_id("##af"), None);
+        assert_eq!(m.id_to_token(4), Some("##able"));
+        assert_eq!(m.id_to_token(8), None);
+        assert_eq!(m.vocab_size(), 8);
+        assert_eq!(
+            m.vocab().map(|(_, id)| id).collect::<Vec<_>>(),
+            (0..8).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn config_errors_name_the_field() {
+        let e = model(json!({"a": 0}))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("model.unk_token"), "{e}");
+        let e = model(json!({"[UNK]": 0, "a": 0}))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("model.vocab") && e.contains("id 0"), "{e}");
+        let e = model(json!({"[UNK]": 0, "a": 5_000_000_000u64}))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("model.vocab[\"a\"]"), "{e}");
+        let e = WordPiece::from_vocab_txt("/nonexistent/vocab.txt", "[UNK]", "##", 100).err();
+        assert!(matches!(e, Some(Error::NotFound { .. })));
+    }
+
+    #[test]
+    fn sparse_ids() {
+        let m = model(json!({"[UNK]": 7, "b": 3, "a": 100})).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.id_to_token(100), Some("a"));
+        assert_eq!(m.id_to_token(7), Some("[UNK]"));
+        assert_eq!(m.id_to_token(0), None);
+        assert_eq!(toks(&m, "ab"), [(7, (0, 2))]);
     }
 }

@@ -2,6 +2,7 @@
 //! alignment of each normalized byte to the original text.
 
 pub mod bert;
+pub mod bert_chars;
 pub mod normalized_string;
 pub mod replace;
 pub mod simple;
@@ -47,10 +48,7 @@ impl Normalizer {
             "Prepend" => Normalizer::Prepend(Prepend::from_json(o, field)?),
             "Sequence" => {
                 let f = format!("{field}.normalizers");
-                let items = as_array(
-                    o.get("normalizers").unwrap_or(&Value::Null),
-                    &f,
-                )?;
+                let items = as_array(o.get("normalizers").unwrap_or(&Value::Null), &f)?;
                 Normalizer::Sequence(
                     items
                         .iter()

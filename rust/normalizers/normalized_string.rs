@@ -188,7 +188,11 @@ impl NormalizedString {
     }
 
     pub fn lowercase(&mut self) {
-        if self.normalized.bytes().all(|b| !b.is_ascii_uppercase() && b.is_ascii()) {
+        if self
+            .normalized
+            .bytes()
+            .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
+        {
             return;
         }
         self.map_expand(|c, out| out.extend(c.to_lowercase()));

@@ -14,6 +14,8 @@ pub enum UnicodeForm {
 impl UnicodeForm {
     pub fn normalize(&self, n: &mut NormalizedString) -> Result<()> {
         let _ = n;
-        Err(crate::error::Error::Internal("unicode normalizer: not implemented yet".into()))
+        Err(crate::error::Error::Internal(
+            "unicode normalizer: not implemented yet".into(),
+        ))
     }
 }

@@ -15,6 +15,8 @@ impl Digits {
 
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
         let _ = pts;
-        Err(crate::error::Error::Internal("Digits: not implemented yet".into()))
+        Err(crate::error::Error::Internal(
+            "Digits: not implemented yet".into(),
+        ))
     }
 }

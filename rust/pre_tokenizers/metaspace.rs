@@ -15,6 +15,8 @@ impl Metaspace {
 
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
         let _ = pts;
-        Err(crate::error::Error::Internal("Metaspace: not implemented yet".into()))
+        Err(crate::error::Error::Internal(
+            "Metaspace: not implemented yet".into(),
+        ))
     }
 }

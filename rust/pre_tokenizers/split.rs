@@ -15,6 +15,8 @@ impl Split {
 
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
         let _ = pts;
-        Err(crate::error::Error::Internal("Split: not implemented yet".into()))
+        Err(crate::error::Error::Internal(
+            "Split: not implemented yet".into(),
+        ))
     }
 }

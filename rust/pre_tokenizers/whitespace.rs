@@ -10,7 +10,9 @@ pub struct Whitespace;
 impl Whitespace {
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
         let _ = pts;
-        Err(crate::error::Error::Internal("Whitespace: not implemented yet".into()))
+        Err(crate::error::Error::Internal(
+            "Whitespace: not implemented yet".into(),
+        ))
     }
 }
 
@@ -20,7 +22,9 @@ pub struct WhitespaceSplit;
 impl WhitespaceSplit {
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
         let _ = pts;
-        Err(crate::error::Error::Internal("WhitespaceSplit: not implemented yet".into()))
+        Err(crate::error::Error::Internal(
+            "WhitespaceSplit: not implemented yet".into(),
+        ))
     }
 }
 
@@ -37,6 +41,8 @@ impl CharDelimiterSplit {
 
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
         let _ = pts;
-        Err(crate::error::Error::Internal("CharDelimiterSplit: not implemented yet".into()))
+        Err(crate::error::Error::Internal(
+            "CharDelimiterSplit: not implemented yet".into(),
+        ))
     }
 }

@@ -1,1 +1,95 @@
-//! placeholder
+//! Post-processors: add special tokens around one sequence or a pair, set type ids, and (byte-level)
+//! trim offsets. They run after truncation and before padding.
+
+pub mod byte_level;
+pub mod template;
+
+pub use byte_level::ByteLevelProcessor;
+pub use template::Template;
+
+use crate::error::Result;
+use crate::loading::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::tokenizer::encoding::Encoding;
+use serde_json::Value;
+
+/// Id → token string lookup (model vocabulary plus added tokens), for offset trimming.
+pub trait TokenLookup {
+    fn token(&self, id: u32) -> Option<&str>;
+}
+
+#[derive(Debug, Clone)]
+pub enum PostProcessor {
+    /// TemplateProcessing, and BertProcessing / RobertaProcessing expressed as templates.
+    Template(Template),
+    ByteLevel(ByteLevelProcessor),
+    Sequence(Vec<PostProcessor>),
+}
+
+impl PostProcessor {
+    /// Parse a `post_processor` object of a tokenizer.json; `field` is its path, for errors.
+    pub fn from_json(v: &Value, field: &str) -> Result<Self> {
+        let o = as_obj(v, field)?;
+        let t = type_tag(o, field)?;
+        Ok(match t {
+            "TemplateProcessing" => PostProcessor::Template(Template::from_json(o, field)?),
+            "BertProcessing" => PostProcessor::Template(Template::bert_from_json(o, field)?),
+            "RobertaProcessing" => PostProcessor::Template(Template::roberta_from_json(o, field)?),
+            "ByteLevel" => PostProcessor::ByteLevel(ByteLevelProcessor::from_json(o, field)?),
+            "Sequence" => {
+                let f = format!("{field}.processors");
+                let items = as_array(o.get("processors").unwrap_or(&Value::Null), &f)?;
+                PostProcessor::Sequence(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| PostProcessor::from_json(p, &index(&f, i)))
+                        .collect::<Result<_>>()?,
+                )
+            }
+            other => return Err(unsupported("post_processor", field, other)),
+        })
+    }
+
+    /// How many special tokens `process` adds for one sequence or a pair.
+    pub fn added_tokens(&self, is_pair: bool) -> usize {
+        match self {
+            PostProcessor::Template(t) => t.added_tokens(is_pair),
+            PostProcessor::ByteLevel(_) => 0,
+            PostProcessor::Sequence(s) => s.iter().map(|p| p.added_tokens(is_pair)).sum(),
+        }
+    }
+
+    /// Turn the (truncated) sequence encodings into the final encoding.
+    pub fn process(
+        &self,
+        encodings: Vec<Encoding>,
+        add_special_tokens: bool,
+        vocab: &dyn TokenLookup,
+    ) -> Result<Vec<Encoding>> {
+        match self {
+            PostProcessor::Template(t) => Ok(t.apply(encodings, add_special_tokens, vocab)),
+            PostProcessor::ByteLevel(b) => {
+                let mut encodings = encodings;
+                for e in &mut encodings {
+                    b.trim_offsets(e, vocab);
+                }
+                Ok(encodings)
+            }
+            PostProcessor::Sequence(seq) => {
+                let mut e = encodings;
+                for p in seq {
+                    e = p.process(e, add_special_tokens, vocab)?;
+                }
+                Ok(e)
+            }
+        }
+    }
+}
+
+/// What runs when there is no post-processor, or after one: mark the sequences and concatenate.
+pub fn merge_sequences(mut encodings: Vec<Encoding>) -> Encoding {
+    if encodings.len() == 1 {
+        return encodings.pop().unwrap_or_default();
+    }
+    Encoding::merge(encodings, false)
+}

@@ -1,5 +1,313 @@
-//! placeholder
+//! The tokenizer: wires the stages together and runs them for single inputs and batches.
+
+pub mod batch;
+pub mod encoding;
+pub mod parallel;
+
+pub use encoding::{Direction, Encoding};
+
+use crate::added_tokens::{AddedToken, AddedVocabulary};
+use crate::decoders::Decoder;
+use crate::error::{Error, Result};
+use crate::models::{Model, TokenBuffer};
+use crate::normalizers::Normalizer;
+use crate::postprocess::{truncation::truncate_encodings, PaddingParams, TruncationParams};
+use crate::pre_tokenizers::{PreTokenizer, Token};
+use crate::processors::{merge_sequences, PostProcessor, TokenLookup};
+
+/// One input sequence: raw text, or text already split into words (`is_split_into_words`).
+#[derive(Debug, Clone, Copy)]
+pub enum InputSequence<'a> {
+    Raw(&'a str),
+    Words(&'a [&'a str]),
+}
+
+/// Per-call options (the Python layer maps transformers' `__call__` arguments onto these).
 #[derive(Debug, Clone, Default)]
-pub struct Encoding;
-#[derive(Debug, Clone, Default)]
-pub struct Tokenizer;
+pub struct EncodeOptions {
+    pub add_special_tokens: bool,
+    pub truncation: Option<TruncationParams>,
+    pub padding: Option<PaddingParams>,
+    /// Offsets in chars (Python's view of a str) instead of bytes.
+    pub char_offsets: bool,
+}
+
+/// Which fused implementation can replace the generic normalize → pre-tokenize → model chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FastPath {
+    Generic,
+    Bert,
+    ByteLevel,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tokenizer {
+    pub normalizer: Option<Normalizer>,
+    pub pre_tokenizer: Option<PreTokenizer>,
+    pub model: Model,
+    pub post_processor: Option<PostProcessor>,
+    pub decoder: Option<Decoder>,
+    pub added: AddedVocabulary,
+    /// Defaults read from tokenizer.json (`truncation` / `padding` blocks).
+    pub truncation: Option<TruncationParams>,
+    pub padding: Option<PaddingParams>,
+    /// The tokenizer.json document this was built from (serialization rewrites the parts that change).
+    pub(crate) source: serde_json::Value,
+    fast: FastPath,
+}
+
+impl TokenLookup for Tokenizer {
+    fn token(&self, id: u32) -> Option<&str> {
+        self.id_to_token(id)
+    }
+}
+
+impl Tokenizer {
+    pub fn new(model: Model) -> Self {
+        Tokenizer {
+            normalizer: None,
+            pre_tokenizer: None,
+            model,
+            post_processor: None,
+            decoder: None,
+            added: AddedVocabulary::default(),
+            truncation: None,
+            padding: None,
+            source: serde_json::Value::Null,
+            fast: FastPath::Generic,
+        }
+    }
+
+    /// Pick the fused path for this configuration; call after changing components.
+    pub fn refresh(&mut self) {
+        self.fast = match (&self.normalizer, &self.pre_tokenizer, &self.model) {
+            (Some(Normalizer::Bert(_)), Some(PreTokenizer::Bert(_)), Model::WordPiece(_)) => {
+                FastPath::Bert
+            }
+            (None, Some(PreTokenizer::ByteLevel(b)), Model::Bpe(_)) if b.use_regex => {
+                FastPath::ByteLevel
+            }
+            _ => FastPath::Generic,
+        };
+        if std::env::var_os("FERROTOK_NO_FAST_PATH").is_some() {
+            self.fast = FastPath::Generic;
+        }
+    }
+
+    pub fn id_to_token(&self, id: u32) -> Option<&str> {
+        self.added
+            .id_to_token(id)
+            .or_else(|| self.model.id_to_token(id))
+    }
+
+    pub fn token_to_id(&self, token: &str) -> Option<u32> {
+        self.added
+            .token_to_id(token)
+            .or_else(|| self.model.token_to_id(token))
+    }
+
+    pub fn vocab_size(&self, with_added: bool) -> usize {
+        if !with_added {
+            return self.model.vocab_size();
+        }
+        let extra = self
+            .added
+            .tokens()
+            .filter(|(id, t)| self.model.token_to_id(&t.content) != Some(*id))
+            .count();
+        self.model.vocab_size() + extra
+    }
+
+    pub fn add_tokens(&mut self, tokens: &[AddedToken]) -> Result<usize> {
+        self.added
+            .add(tokens, &self.model, self.normalizer.as_ref())
+    }
+
+    /// Number of special tokens the post-processor adds.
+    pub fn num_special_tokens_to_add(&self, is_pair: bool) -> usize {
+        self.post_processor
+            .as_ref()
+            .map_or(0, |p| p.added_tokens(is_pair))
+    }
+
+    /// Tokens of one text (no special tokens), appended to `out`. Byte offsets are relative to `text`.
+    /// `word_override` gives every token that word index (pre-tokenized input).
+    fn tokenize_text(
+        &self,
+        text: &str,
+        word_override: Option<u32>,
+        out: &mut TokenBuffer,
+    ) -> Result<()> {
+        let start = out.len();
+        if self.fast != FastPath::Generic && !self.added.has_normalized_tokens() {
+            self.tokenize_fast(text, out)?;
+        } else {
+            self.tokenize_generic(text, out)?;
+        }
+        if let Some(w) = word_override {
+            for word in out.words.iter_mut().skip(start) {
+                *word = Some(w);
+            }
+        }
+        Ok(())
+    }
+
+    fn tokenize_fast(&self, text: &str, out: &mut TokenBuffer) -> Result<()> {
+        let mut word = 0u32;
+        for (range, id) in self.added.split_raw(text) {
+            if let Some(id) = id {
+                out.push(id, (range.start, range.end), Some(word));
+                word += 1;
+                continue;
+            }
+            let Some(segment) = text.get(range.clone()) else {
+                return Err(Error::Internal(
+                    "added-token split off a char boundary".into(),
+                ));
+            };
+            match (
+                self.fast,
+                &self.normalizer,
+                &self.pre_tokenizer,
+                &self.model,
+            ) {
+                (FastPath::Bert, Some(Normalizer::Bert(n)), _, Model::WordPiece(wp)) => {
+                    fast_bert::encode_segment(n, wp, segment, range.start, &mut word, out)?
+                }
+                (FastPath::ByteLevel, _, Some(PreTokenizer::ByteLevel(b)), Model::Bpe(bpe)) => {
+                    fast_byte_level::encode_segment(b, bpe, segment, range.start, &mut word, out)?
+                }
+                _ => {
+                    return Err(Error::Internal(
+                        "fast path chosen for another configuration".into(),
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn tokenize_generic(&self, text: &str, out: &mut TokenBuffer) -> Result<()> {
+        let mut pts = self
+            .added
+            .extract_and_normalize(self.normalizer.as_ref(), text, 0)?;
+        if let Some(p) = &self.pre_tokenizer {
+            p.pre_tokenize(&mut pts)?;
+        }
+        let mut toks: Vec<Token> = Vec::new();
+        for (idx, split) in pts.splits.iter().enumerate() {
+            let word = Some(idx as u32);
+            let ns = &split.normalized;
+            let tokens: &[Token] = match &split.tokens {
+                Some(t) => t,
+                None => {
+                    toks.clear();
+                    self.model.tokenize(ns.as_str(), &mut toks)?;
+                    &toks
+                }
+            };
+            for t in tokens {
+                let r = ns.original_range(t.offsets.0 as usize..t.offsets.1 as usize);
+                out.push(t.id, r, word);
+            }
+        }
+        Ok(())
+    }
+
+    /// The model tokens of one input sequence (`seq` is 0 or 1), offsets converted if asked.
+    fn encode_sequence(
+        &self,
+        input: InputSequence<'_>,
+        seq: u32,
+        char_offsets: bool,
+    ) -> Result<Encoding> {
+        match input {
+            InputSequence::Raw(text) => {
+                let mut buf = TokenBuffer::default();
+                self.tokenize_text(text, None, &mut buf)?;
+                let mut e = Encoding::from_tokens(buf, seq);
+                if char_offsets {
+                    e.bytes_to_chars(text, None);
+                }
+                Ok(e)
+            }
+            InputSequence::Words(words) => {
+                // Each word is tokenized alone; offsets stay relative to the word, like Hugging Face.
+                let mut parts = Vec::with_capacity(words.len());
+                for (i, w) in words.iter().enumerate() {
+                    let mut buf = TokenBuffer::default();
+                    self.tokenize_text(w, Some(i as u32), &mut buf)?;
+                    let mut e = Encoding::from_tokens(buf, seq);
+                    if char_offsets {
+                        e.bytes_to_chars(w, None);
+                    }
+                    parts.push(e);
+                }
+                Ok(Encoding::merge(parts, false))
+            }
+        }
+    }
+
+    /// Encode one sequence or a pair: tokenize, truncate, add special tokens; padding is left to the
+    /// batch (`encode_batch`) unless `opts.padding` is set.
+    pub fn encode(
+        &self,
+        first: InputSequence<'_>,
+        second: Option<InputSequence<'_>>,
+        opts: &EncodeOptions,
+    ) -> Result<Encoding> {
+        let mut a = self.encode_sequence(first, 0, opts.char_offsets)?;
+        let mut b = match second {
+            Some(s) => Some(self.encode_sequence(s, 1, opts.char_offsets)?),
+            None => None,
+        };
+        if let Some(t) = &opts.truncation {
+            let n_added = if opts.add_special_tokens {
+                self.num_special_tokens_to_add(b.is_some())
+            } else {
+                0
+            };
+            t.validate(n_added)?;
+            let params = TruncationParams {
+                max_length: t.max_length - n_added,
+                ..*t
+            };
+            truncate_encodings(&mut a, b.as_mut(), &params)?;
+        }
+        let mut encodings = vec![a];
+        encodings.extend(b);
+        let encodings = match &self.post_processor {
+            Some(p) => p.process(encodings, opts.add_special_tokens, self)?,
+            None => encodings,
+        };
+        let mut e = merge_sequences(encodings);
+        if let Some(p) = &opts.padding {
+            p.validate()?;
+            let target = p.target_length(e.len());
+            e.pad(target, p.pad_id, p.pad_type_id, p.direction);
+        }
+        Ok(e)
+    }
+
+    /// Token strings for ids (added tokens first), skipping unknown ids like Hugging Face.
+    pub fn ids_to_tokens(&self, ids: &[u32], skip_special_tokens: bool) -> Vec<String> {
+        ids.iter()
+            .filter(|&&id| !(skip_special_tokens && self.added.is_special(id)))
+            .filter_map(|&id| self.id_to_token(id).map(str::to_string))
+            .collect()
+    }
+
+    pub fn decode(&self, ids: &[u32], skip_special_tokens: bool) -> Result<String> {
+        let tokens = self.ids_to_tokens(ids, skip_special_tokens);
+        match &self.decoder {
+            Some(d) => d.decode(tokens),
+            None => Ok(tokens.join(" ")),
+        }
+    }
+}
+
+pub mod fast_bert;
+pub mod fast_byte_level;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,115 @@
+//! `Encodings`: the per-row view of one batch call (BatchEncoding's `word_ids(i)`, `tokens(i)`, ...).
+
+use crate::tokenizer::{Direction, Encoding, Tokenizer};
+use pyo3::exceptions::PyIndexError;
+use pyo3::prelude::*;
+use std::sync::Arc;
+
+/// Padding applied only in the arrays (the stored encodings are unpadded); the accessors pad on the fly.
+#[derive(Clone, Copy)]
+pub struct LazyPad {
+    pub cols: usize,
+    pub direction: Direction,
+    pub pad_id: u32,
+    pub pad_type_id: u32,
+}
+
+#[pyclass(module = "ferrotok._core", name = "Encodings", frozen)]
+pub struct PyEncodings {
+    pub tokenizer: Arc<Tokenizer>,
+    pub encodings: Vec<Encoding>,
+    /// Row → (input index, overflow window index or None for the main row).
+    pub rows: Vec<(usize, Option<usize>)>,
+    pub pad: Option<LazyPad>,
+}
+
+impl PyEncodings {
+    fn row(&self, i: isize) -> PyResult<&Encoding> {
+        let n = self.rows.len() as isize;
+        let idx = if i < 0 { i + n } else { i };
+        let (s, o) = usize::try_from(idx)
+            .ok()
+            .and_then(|k| self.rows.get(k))
+            .copied()
+            .ok_or_else(|| PyIndexError::new_err(format!("row {i} out of range ({n} rows)")))?;
+        let e = self
+            .encodings
+            .get(s)
+            .ok_or_else(|| PyIndexError::new_err("row out of range"))?;
+        match o {
+            None => Ok(e),
+            Some(k) => e
+                .overflowing
+                .get(k)
+                .ok_or_else(|| PyIndexError::new_err("overflow row out of range")),
+        }
+    }
+
+    /// `v` padded like the arrays were.
+    fn padded<T: Clone>(&self, v: &[T], pad: T) -> Vec<T> {
+        let Some(p) = self.pad else { return v.to_vec() };
+        let n = p.cols.saturating_sub(v.len());
+        let mut out = Vec::with_capacity(v.len() + n);
+        if p.direction == Direction::Left {
+            out.extend(std::iter::repeat_n(pad.clone(), n));
+        }
+        out.extend_from_slice(v);
+        if p.direction == Direction::Right {
+            out.extend(std::iter::repeat_n(pad, n));
+        }
+        out
+    }
+
+    fn pad_id(&self) -> u32 {
+        self.pad.map_or(0, |p| p.pad_id)
+    }
+}
+
+#[pymethods]
+impl PyEncodings {
+    fn __len__(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn ids(&self, i: isize) -> PyResult<Vec<u32>> {
+        Ok(self.padded(&self.row(i)?.ids, self.pad_id()))
+    }
+
+    fn tokens(&self, i: isize) -> PyResult<Vec<String>> {
+        let ids = self.ids(i)?;
+        Ok(ids
+            .iter()
+            .map(|&id| {
+                self.tokenizer
+                    .id_to_token(id)
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect())
+    }
+
+    fn word_ids(&self, i: isize) -> PyResult<Vec<Option<u32>>> {
+        Ok(self.padded(&self.row(i)?.word_ids, None))
+    }
+
+    fn sequence_ids(&self, i: isize) -> PyResult<Vec<Option<u32>>> {
+        Ok(self.padded(&self.row(i)?.sequence_ids, None))
+    }
+
+    fn offsets(&self, i: isize) -> PyResult<Vec<(usize, usize)>> {
+        Ok(self.padded(&self.row(i)?.offsets, (0, 0)))
+    }
+
+    fn type_ids(&self, i: isize) -> PyResult<Vec<u32>> {
+        let t = self.pad.map_or(0, |p| p.pad_type_id);
+        Ok(self.padded(&self.row(i)?.type_ids, t))
+    }
+
+    fn attention_mask(&self, i: isize) -> PyResult<Vec<u32>> {
+        Ok(self.padded(&self.row(i)?.attention_mask, 0))
+    }
+
+    fn special_tokens_mask(&self, i: isize) -> PyResult<Vec<u32>> {
+        Ok(self.padded(&self.row(i)?.special_tokens_mask, 1))
+    }
+}

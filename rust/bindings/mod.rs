@@ -1,0 +1,73 @@
+//! The PyO3 module `ferrotok._core`. This layer only converts types: Python objects in, core calls
+//! with the GIL released, numpy arrays / Python objects out. Every entry point runs under `guard`, so
+//! a Rust panic becomes `InternalError` (a RuntimeError), never a `PanicException`.
+
+mod convert;
+mod encodings;
+mod tokenizer;
+
+use crate::error::Error;
+use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+
+pyo3::create_exception!(
+    _core,
+    FerrotokError,
+    PyValueError,
+    "A bad configuration file or argument."
+);
+pyo3::create_exception!(
+    _core,
+    InternalError,
+    PyRuntimeError,
+    "A bug inside ferrotok (a Rust panic caught at the boundary)."
+);
+
+/// The one conversion from core errors to Python exceptions.
+pub(crate) fn to_py(e: Error) -> PyErr {
+    let msg = e.to_string();
+    match e {
+        Error::NotFound { .. } => PyFileNotFoundError::new_err(msg),
+        Error::Io { .. } => PyOSError::new_err(msg),
+        Error::Internal(_) => InternalError::new_err(msg),
+        Error::Config { .. }
+        | Error::Unsupported { .. }
+        | Error::Argument { .. }
+        | Error::Regex { .. }
+        | Error::UnknownId(_) => FerrotokError::new_err(msg),
+    }
+}
+
+/// Run `f`, turning a panic into `InternalError`.
+pub(crate) fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(InternalError::new_err(format!(
+                "internal error (please report): {what}"
+            )))
+        }
+    }
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("FerrotokError", m.py().get_type::<FerrotokError>())?;
+    m.add("InternalError", m.py().get_type::<InternalError>())?;
+    m.add_class::<tokenizer::PyTokenizer>()?;
+    m.add_class::<encodings::PyEncodings>()?;
+    m.add_function(wrap_pyfunction!(num_threads, m)?)?;
+    Ok(())
+}
+
+/// Threads a large batch may use (RAYON_NUM_THREADS, else all cores).
+#[pyfunction]
+fn num_threads() -> usize {
+    crate::tokenizer::parallel::current_threads()
+}

@@ -1,0 +1,336 @@
+//! Legacy tokenizer folders (no tokenizer.json): BERT's vocab.txt, and GPT-2 / RoBERTa / CLIP's
+//! vocab.json + merges.txt, with tokenizer_config.json and special_tokens_map.json. Each is converted to
+//! the tokenizer.json document transformers would build for it, then loaded by the common path.
+
+use crate::error::{Error, Result};
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+pub(crate) fn read_to_string(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        let p = path.display().to_string();
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::NotFound { path: p }
+        } else {
+            Error::Io { path: p, source: e }
+        }
+    })
+}
+
+pub(crate) fn read_json(path: &Path) -> Result<Value> {
+    let s = read_to_string(path)?;
+    serde_json::from_str(&s).map_err(|e| {
+        Error::config(
+            path.display().to_string(),
+            format!("line {} column {}", e.line(), e.column()),
+            format!("not valid JSON: {e}"),
+        )
+    })
+}
+
+/// tokenizer_config.json merged over special_tokens_map.json (either may be absent).
+pub struct LegacyConfig {
+    pub config: Map<String, Value>,
+}
+
+impl LegacyConfig {
+    pub fn load(dir: &Path) -> Result<Self> {
+        let mut config = Map::new();
+        for name in ["special_tokens_map.json", "tokenizer_config.json"] {
+            let p = dir.join(name);
+            if p.is_file() {
+                match read_json(&p)? {
+                    Value::Object(o) => config.extend(o),
+                    _ => {
+                        return Err(Error::config(
+                            p.display().to_string(),
+                            "(document)",
+                            "expected a JSON object",
+                        ))
+                    }
+                }
+            }
+        }
+        Ok(LegacyConfig { config })
+    }
+
+    fn bool_or(&self, key: &str, default: bool) -> bool {
+        self.config
+            .get(key)
+            .and_then(Value::as_bool)
+            .unwrap_or(default)
+    }
+
+    /// A special token given as a string or as an AddedToken dict (`{"content": ...}`).
+    fn token(&self, key: &str, default: Option<&str>) -> Option<(String, Value)> {
+        match self.config.get(key) {
+            Some(Value::String(s)) => Some((s.clone(), Value::Null)),
+            Some(Value::Object(o)) => o
+                .get("content")
+                .and_then(Value::as_str)
+                .map(|s| (s.to_string(), Value::Object(o.clone()))),
+            Some(Value::Null) => None,
+            _ => default.map(|d| (d.to_string(), Value::Null)),
+        }
+    }
+
+    fn class(&self) -> &str {
+        self.config
+            .get("tokenizer_class")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+}
+
+/// The special tokens of a legacy folder as tokenizer.json `added_tokens` entries (ids filled by the
+/// loader), plus any `added_tokens_decoder` entries of tokenizer_config.json.
+fn added_tokens(
+    cfg: &LegacyConfig,
+    specials: &[(&str, Option<&str>)],
+    lstrip_mask: bool,
+) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    if let Some(Value::Object(dec)) = cfg.config.get("added_tokens_decoder") {
+        let mut entries: Vec<(u64, &Value)> = dec
+            .iter()
+            .filter_map(|(k, v)| k.parse::<u64>().ok().map(|id| (id, v)))
+            .collect();
+        entries.sort_by_key(|(id, _)| *id);
+        for (id, v) in entries {
+            if let Some(o) = v.as_object() {
+                let mut o = o.clone();
+                o.insert("id".into(), json!(id));
+                o.remove("__type");
+                if let Some(c) = o.get("content").and_then(Value::as_str) {
+                    seen.insert(c.to_string());
+                }
+                out.push(Value::Object(o));
+            }
+        }
+    }
+    for (key, default) in specials {
+        let Some((content, extra)) = cfg.token(key, *default) else {
+            continue;
+        };
+        if !seen.insert(content.clone()) {
+            continue;
+        }
+        let flag = |name: &str, d: bool| extra.get(name).and_then(Value::as_bool).unwrap_or(d);
+        out.push(json!({
+            "id": 0,
+            "content": content,
+            "single_word": flag("single_word", false),
+            "lstrip": flag("lstrip", lstrip_mask && *key == "mask_token"),
+            "rstrip": flag("rstrip", false),
+            "normalized": flag("normalized", false),
+            "special": true,
+        }));
+    }
+    out
+}
+
+/// BERT: vocab.txt (one token per line, id = line number).
+pub fn bert(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
+    let path = dir.join("vocab.txt");
+    let text = read_to_string(&path)?;
+    let mut vocab = Map::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let tok = line.strip_suffix('\r').unwrap_or(line);
+        if tok.is_empty() && i + 1 == text.split('\n').count() {
+            continue;
+        }
+        vocab.insert(tok.to_string(), json!(i));
+    }
+    let lower = cfg.bool_or("do_lower_case", true);
+    let strip_accents = cfg
+        .config
+        .get("strip_accents")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let cls = cfg
+        .token("cls_token", Some("[CLS]"))
+        .map(|t| t.0)
+        .unwrap_or_default();
+    let sep = cfg
+        .token("sep_token", Some("[SEP]"))
+        .map(|t| t.0)
+        .unwrap_or_default();
+    let unk = cfg
+        .token("unk_token", Some("[UNK]"))
+        .map(|t| t.0)
+        .unwrap_or_default();
+    let id_of = |t: &str, d: u64| vocab.get(t).and_then(Value::as_u64).unwrap_or(d);
+    let (cls_id, sep_id) = (id_of(&cls, 2), id_of(&sep, 3));
+    let specials = [
+        ("pad_token", Some("[PAD]")),
+        ("unk_token", Some("[UNK]")),
+        ("cls_token", Some("[CLS]")),
+        ("sep_token", Some("[SEP]")),
+        ("mask_token", Some("[MASK]")),
+    ];
+    Ok(json!({
+        "version": "1.0",
+        "added_tokens": added_tokens(cfg, &specials, false),
+        "normalizer": {
+            "type": "BertNormalizer",
+            "clean_text": true,
+            "handle_chinese_chars": cfg.bool_or("tokenize_chinese_chars", true),
+            "strip_accents": strip_accents,
+            "lowercase": lower,
+        },
+        "pre_tokenizer": {"type": "BertPreTokenizer"},
+        "post_processor": {
+            "type": "TemplateProcessing",
+            "single": [
+                {"SpecialToken": {"id": cls, "type_id": 0}},
+                {"Sequence": {"id": "A", "type_id": 0}},
+                {"SpecialToken": {"id": sep, "type_id": 0}},
+            ],
+            "pair": [
+                {"SpecialToken": {"id": cls, "type_id": 0}},
+                {"Sequence": {"id": "A", "type_id": 0}},
+                {"SpecialToken": {"id": sep, "type_id": 0}},
+                {"Sequence": {"id": "B", "type_id": 1}},
+                {"SpecialToken": {"id": sep, "type_id": 1}},
+            ],
+            "special_tokens": {
+                cls.clone(): {"id": cls, "ids": [cls_id], "tokens": [cls]},
+                sep.clone(): {"id": sep, "ids": [sep_id], "tokens": [sep]},
+            },
+        },
+        "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": true},
+        "model": {
+            "type": "WordPiece",
+            "unk_token": unk,
+            "continuing_subword_prefix": "##",
+            "max_input_chars_per_word": 100,
+            "vocab": vocab,
+        },
+    }))
+}
+
+/// merges.txt: one "a b" merge per line after an optional `#version` header.
+fn read_merges(path: &Path) -> Result<Vec<Value>> {
+    let text = read_to_string(path)?;
+    Ok(text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| !(l.trim().is_empty() || *i == 0 && l.starts_with("#version")))
+        .map(|(_, l)| Value::String(l.to_string()))
+        .collect())
+}
+
+/// GPT-2, RoBERTa and CLIP: vocab.json + merges.txt, chosen by `tokenizer_class`.
+pub fn bpe(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
+    let vocab_path = dir.join("vocab.json");
+    let vocab = read_json(&vocab_path)?;
+    if !vocab.is_object() {
+        return Err(Error::config(
+            vocab_path.display().to_string(),
+            "(document)",
+            "expected an object {token: id}",
+        ));
+    }
+    let merges = read_merges(&dir.join("merges.txt"))?;
+    let class = cfg.class().trim_end_matches("Fast").to_string();
+    let add_prefix_space = cfg.bool_or("add_prefix_space", false);
+    let id_of = |t: &str| vocab.get(t).and_then(Value::as_u64);
+    let mut model = json!({
+        "type": "BPE",
+        "dropout": null,
+        "unk_token": null,
+        "continuing_subword_prefix": "",
+        "end_of_word_suffix": "",
+        "fuse_unk": false,
+        "byte_fallback": false,
+        "ignore_merges": false,
+        "vocab": vocab.clone(),
+        "merges": merges,
+    });
+    let byte_level = json!({"type": "ByteLevel", "add_prefix_space": add_prefix_space, "trim_offsets": true, "use_regex": true});
+    let mut doc = json!({
+        "version": "1.0",
+        "normalizer": null,
+        "pre_tokenizer": byte_level,
+        "post_processor": null,
+        "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},
+    });
+    let specials: Vec<(&str, Option<&str>)>;
+    match class.as_str() {
+        "RobertaTokenizer" => {
+            specials = vec![
+                ("bos_token", Some("<s>")),
+                ("eos_token", Some("</s>")),
+                ("sep_token", Some("</s>")),
+                ("cls_token", Some("<s>")),
+                ("unk_token", Some("<unk>")),
+                ("pad_token", Some("<pad>")),
+                ("mask_token", Some("<mask>")),
+            ];
+            let sep = cfg
+                .token("sep_token", Some("</s>"))
+                .map(|t| t.0)
+                .unwrap_or_default();
+            let cls = cfg
+                .token("cls_token", Some("<s>"))
+                .map(|t| t.0)
+                .unwrap_or_default();
+            doc["post_processor"] = json!({
+                "type": "RobertaProcessing",
+                "sep": [sep, id_of(&sep).unwrap_or(2)],
+                "cls": [cls, id_of(&cls).unwrap_or(0)],
+                "trim_offsets": cfg.bool_or("trim_offsets", true),
+                "add_prefix_space": add_prefix_space,
+            });
+        }
+        "CLIPTokenizer" => {
+            specials = vec![
+                ("unk_token", Some("<|endoftext|>")),
+                ("bos_token", Some("<|startoftext|>")),
+                ("eos_token", Some("<|endoftext|>")),
+                ("pad_token", Some("<|endoftext|>")),
+            ];
+            let unk = cfg.token("unk_token", Some("<|endoftext|>")).map(|t| t.0);
+            model["unk_token"] = json!(unk);
+            model["end_of_word_suffix"] = json!("</w>");
+            doc["normalizer"] = json!({"type": "Sequence", "normalizers": [
+                {"type": "NFC"},
+                {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "},
+                {"type": "Lowercase"},
+            ]});
+            doc["pre_tokenizer"] = json!({"type": "Sequence", "pretokenizers": [
+                {"type": "Split", "pattern": {"Regex": "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+"},
+                 "behavior": "Removed", "invert": true},
+                {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false},
+            ]});
+            let eos = cfg
+                .token("eos_token", Some("<|endoftext|>"))
+                .map(|t| t.0)
+                .unwrap_or_default();
+            let bos = cfg
+                .token("bos_token", Some("<|startoftext|>"))
+                .map(|t| t.0)
+                .unwrap_or_default();
+            doc["post_processor"] = json!({
+                "type": "RobertaProcessing",
+                "sep": [eos, id_of(&eos).unwrap_or(1)],
+                "cls": [bos, id_of(&bos).unwrap_or(0)],
+                "trim_offsets": false,
+                "add_prefix_space": false,
+            });
+        }
+        _ => {
+            // GPT-2 and other byte-level BPE folders: no post-processor (transformers 5 sets none).
+            specials = vec![
+                ("unk_token", Some("<|endoftext|>")),
+                ("bos_token", Some("<|endoftext|>")),
+                ("eos_token", Some("<|endoftext|>")),
+                ("pad_token", None),
+            ];
+        }
+    }
+    doc["added_tokens"] = Value::Array(added_tokens(cfg, &specials, true));
+    doc["model"] = model;
+    Ok(doc)
+}

@@ -1,0 +1,183 @@
+//! tokenizer.json (Hugging Face's schema) → `Tokenizer`, and back.
+
+use super::json::{as_array, as_obj, field, index, opt_str, opt_usize, req, Obj};
+use crate::added_tokens::AddedToken;
+use crate::decoders::Decoder;
+use crate::error::{Error, Result};
+use crate::models::Model;
+use crate::normalizers::Normalizer;
+use crate::postprocess::{PaddingParams, PaddingStrategy, TruncationParams, TruncationStrategy};
+use crate::pre_tokenizers::PreTokenizer;
+use crate::processors::PostProcessor;
+use crate::tokenizer::{Direction, Tokenizer};
+use serde_json::Value;
+
+fn optional<'a>(o: &'a Obj, key: &str) -> Option<&'a Value> {
+    o.get(key).filter(|v| !v.is_null())
+}
+
+fn direction(o: &Obj, f: &str) -> Result<Direction> {
+    match opt_str(o, "direction", f)? {
+        None | Some("Right") | Some("right") => Ok(Direction::Right),
+        Some("Left") | Some("left") => Ok(Direction::Left),
+        Some(other) => Err(Error::config(
+            "",
+            field(f, "direction"),
+            format!("expected Left or Right, found `{other}`"),
+        )),
+    }
+}
+
+fn truncation(v: &Value) -> Result<TruncationParams> {
+    let f = "truncation";
+    let o = as_obj(v, f)?;
+    let strategy = match opt_str(o, "strategy", f)? {
+        None => TruncationStrategy::LongestFirst,
+        Some(s) => TruncationStrategy::parse(s).map_err(|_| {
+            Error::config("", field(f, "strategy"), format!("unknown strategy `{s}`"))
+        })?,
+    };
+    Ok(TruncationParams {
+        max_length: opt_usize(o, "max_length", f)?.unwrap_or(512),
+        stride: opt_usize(o, "stride", f)?.unwrap_or(0),
+        strategy,
+        direction: direction(o, f)?,
+    })
+}
+
+fn padding(v: &Value) -> Result<PaddingParams> {
+    let f = "padding";
+    let o = as_obj(v, f)?;
+    let strategy = match o.get("strategy") {
+        None | Some(Value::Null) => PaddingStrategy::BatchLongest,
+        Some(Value::String(s)) if s == "BatchLongest" => PaddingStrategy::BatchLongest,
+        Some(Value::Object(m)) if m.contains_key("Fixed") => {
+            let n = m
+                .get("Fixed")
+                .and_then(Value::as_u64)
+                .ok_or_else(|| Error::config("", "padding.strategy.Fixed", "expected a length"))?;
+            PaddingStrategy::Fixed(n as usize)
+        }
+        Some(other) => {
+            return Err(Error::config(
+                "",
+                "padding.strategy",
+                format!("expected BatchLongest or {{\"Fixed\": n}}, found {other}"),
+            ))
+        }
+    };
+    Ok(PaddingParams {
+        strategy,
+        pad_to_multiple_of: opt_usize(o, "pad_to_multiple_of", f)?,
+        direction: direction(o, f)?,
+        pad_id: super::json::opt_u32(o, "pad_id", f)?.unwrap_or(0),
+        pad_type_id: super::json::opt_u32(o, "pad_type_id", f)?.unwrap_or(0),
+        pad_token: opt_str(o, "pad_token", f)?.unwrap_or("[PAD]").to_string(),
+    })
+}
+
+/// Build a tokenizer from a parsed tokenizer.json document. Errors name `file` and the field.
+pub fn from_value(v: Value, file: &str) -> Result<Tokenizer> {
+    build(&v)
+        .map(|mut t| {
+            t.source = v.clone();
+            t
+        })
+        .map_err(|e| e.in_file(file))
+}
+
+fn build(v: &Value) -> Result<Tokenizer> {
+    let o = as_obj(v, "(document)")?;
+    let model = Model::from_json(req(o, "model", "")?, "model")?;
+    let mut t = Tokenizer::new(model);
+    if let Some(n) = optional(o, "normalizer") {
+        t.normalizer = Some(Normalizer::from_json(n, "normalizer")?);
+    }
+    if let Some(p) = optional(o, "pre_tokenizer") {
+        t.pre_tokenizer = Some(PreTokenizer::from_json(p, "pre_tokenizer")?);
+    }
+    if let Some(p) = optional(o, "post_processor") {
+        t.post_processor = Some(PostProcessor::from_json(p, "post_processor")?);
+    }
+    if let Some(d) = optional(o, "decoder") {
+        t.decoder = Some(Decoder::from_json(d, "decoder")?);
+    }
+    if let Some(tr) = optional(o, "truncation") {
+        t.truncation = Some(truncation(tr)?);
+    }
+    if let Some(p) = optional(o, "padding") {
+        t.padding = Some(padding(p)?);
+    }
+    if let Some(a) = optional(o, "added_tokens") {
+        let items = as_array(a, "added_tokens")?;
+        let mut tokens = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let (_, tok) = AddedToken::from_json(item, &index("added_tokens", i))?;
+            tokens.push(tok);
+        }
+        // Ids are recomputed like Hugging Face does on load (they agree with the file in valid files).
+        t.add_tokens(&tokens)?;
+    }
+    t.refresh();
+    Ok(t)
+}
+
+/// Parse tokenizer.json text.
+pub fn from_str(s: &str, file: &str) -> Result<Tokenizer> {
+    let v: Value = serde_json::from_str(s).map_err(|e| {
+        Error::config(
+            file,
+            format!("line {} column {}", e.line(), e.column()),
+            format!("not valid JSON: {e}"),
+        )
+    })?;
+    from_value(v, file)
+}
+
+/// Serialize to tokenizer.json: the source document with the parts that can change rewritten.
+pub fn to_value(t: &Tokenizer) -> Value {
+    let mut v = match &t.source {
+        Value::Object(_) => t.source.clone(),
+        _ => serde_json::json!({"version": "1.0"}),
+    };
+    if let Value::Object(o) = &mut v {
+        let mut added: Vec<(u32, Value)> = t
+            .added
+            .tokens()
+            .map(|(id, tok)| (id, tok.to_json(id)))
+            .collect();
+        added.sort_by_key(|(id, _)| *id);
+        o.insert(
+            "added_tokens".into(),
+            Value::Array(added.into_iter().map(|(_, v)| v).collect()),
+        );
+        o.insert(
+            "truncation".into(),
+            t.truncation.as_ref().map_or(Value::Null, |p| {
+                serde_json::json!({
+                    "direction": if p.direction == Direction::Left { "Left" } else { "Right" },
+                    "max_length": p.max_length,
+                    "strategy": p.strategy.name(),
+                    "stride": p.stride,
+                })
+            }),
+        );
+        o.insert(
+            "padding".into(),
+            t.padding.as_ref().map_or(Value::Null, |p| {
+                serde_json::json!({
+                    "strategy": match p.strategy {
+                        PaddingStrategy::BatchLongest => serde_json::json!("BatchLongest"),
+                        PaddingStrategy::Fixed(n) => serde_json::json!({"Fixed": n}),
+                    },
+                    "direction": if p.direction == Direction::Left { "Left" } else { "Right" },
+                    "pad_to_multiple_of": p.pad_to_multiple_of,
+                    "pad_id": p.pad_id,
+                    "pad_type_id": p.pad_type_id,
+                    "pad_token": p.pad_token,
+                })
+            }),
+        );
+    }
+    v
+}

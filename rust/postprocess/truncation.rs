@@ -1,0 +1,155 @@
+//! Truncation of one sequence or a pair, with Hugging Face's strategies and stride/overflow windows.
+
+use crate::error::{Error, Result};
+use crate::tokenizer::encoding::{Direction, Encoding};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TruncationStrategy {
+    LongestFirst,
+    OnlyFirst,
+    OnlySecond,
+}
+
+impl TruncationStrategy {
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "longest_first" | "LongestFirst" => Ok(TruncationStrategy::LongestFirst),
+            "only_first" | "OnlyFirst" => Ok(TruncationStrategy::OnlyFirst),
+            "only_second" | "OnlySecond" => Ok(TruncationStrategy::OnlySecond),
+            other => Err(Error::argument(
+                "truncation",
+                format!("unknown strategy `{other}` (expected longest_first, only_first or only_second)"),
+            )),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            TruncationStrategy::LongestFirst => "LongestFirst",
+            TruncationStrategy::OnlyFirst => "OnlyFirst",
+            TruncationStrategy::OnlySecond => "OnlySecond",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TruncationParams {
+    pub max_length: usize,
+    pub stride: usize,
+    pub strategy: TruncationStrategy,
+    pub direction: Direction,
+}
+
+impl TruncationParams {
+    /// Check the parameters once per call, so truncation itself cannot fail half-way.
+    pub fn validate(&self, n_special: usize) -> Result<()> {
+        if self.max_length < n_special {
+            return Err(Error::argument(
+                "max_length",
+                format!(
+                    "max_length={} is smaller than the {} special tokens the template adds",
+                    self.max_length, n_special
+                ),
+            ));
+        }
+        let effective = self.max_length - n_special;
+        if effective > 0 && self.stride >= effective {
+            return Err(Error::argument(
+                "stride",
+                format!(
+                    "stride={} must be smaller than max_length minus the special tokens ({effective})",
+                    self.stride
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Truncate one encoding to `n` tokens; a stride that leaves no room for progress is an error (Hugging
+/// Face panics there).
+fn checked_truncate(e: &mut Encoding, n: usize, p: &TruncationParams) -> Result<()> {
+    if n > 0 && n < e.len() && p.stride >= n {
+        return Err(Error::argument(
+            "stride",
+            format!(
+                "stride={} must be smaller than the {n} tokens left for this sequence after truncation",
+                p.stride
+            ),
+        ));
+    }
+    e.truncate(n, p.stride, p.direction);
+    Ok(())
+}
+
+/// Truncate `a` (and `b`) so that together they fit `p.max_length` (already reduced by the number of
+/// special tokens), following Hugging Face's `truncate_encodings`.
+pub fn truncate_encodings(
+    a: &mut Encoding,
+    b: Option<&mut Encoding>,
+    p: &TruncationParams,
+) -> Result<()> {
+    if p.max_length == 0 {
+        a.truncate(0, p.stride, p.direction);
+        if let Some(b) = b {
+            b.truncate(0, p.stride, p.direction);
+        }
+        return Ok(());
+    }
+    let total = a.len() + b.as_ref().map_or(0, |b| b.len());
+    if total <= p.max_length {
+        return Ok(());
+    }
+    let to_remove = total - p.max_length;
+    match p.strategy {
+        TruncationStrategy::LongestFirst => match b {
+            Some(b) => {
+                let (mut n1, mut n2) = (a.len(), b.len());
+                let swap = n1 > n2;
+                if swap {
+                    std::mem::swap(&mut n1, &mut n2);
+                }
+                n2 = if n1 > p.max_length {
+                    n1
+                } else {
+                    n1.max(p.max_length - n1)
+                };
+                if n1 + n2 > p.max_length {
+                    n1 = p.max_length / 2;
+                    n2 = n1 + p.max_length % 2;
+                }
+                if swap {
+                    std::mem::swap(&mut n1, &mut n2);
+                }
+                checked_truncate(a, n1, p)?;
+                checked_truncate(b, n2, p)?;
+            }
+            None => checked_truncate(a, total - to_remove, p)?,
+        },
+        TruncationStrategy::OnlyFirst | TruncationStrategy::OnlySecond => {
+            let target = if p.strategy == TruncationStrategy::OnlyFirst {
+                a
+            } else {
+                b.ok_or_else(|| {
+                    Error::argument(
+                        "truncation",
+                        "only_second truncation needs a second sequence (text_pair)",
+                    )
+                })?
+            };
+            let len = target.len();
+            if len > to_remove {
+                checked_truncate(target, len - to_remove, p)?;
+            } else {
+                return Err(Error::argument(
+                    "max_length",
+                    format!(
+                        "the sequence to truncate has {len} tokens but {to_remove} must be removed; \
+                         use longest_first or a larger max_length"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

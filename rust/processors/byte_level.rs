@@ -1,0 +1,56 @@
+//! The ByteLevel post-processor: trims the offsets of byte-level tokens so they exclude the spaces the
+//! tokens start or end with (`Ġ`), as Hugging Face's `trim_offsets` does.
+
+use super::TokenLookup;
+use crate::error::Result;
+use crate::loading::json::{opt_bool, Obj};
+use crate::tokenizer::encoding::Encoding;
+
+/// GPT-2's printable stand-in for the space byte.
+const SPACE_CHAR: char = '\u{120}';
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByteLevelProcessor {
+    pub add_prefix_space: bool,
+    pub trim_offsets: bool,
+}
+
+impl ByteLevelProcessor {
+    pub fn from_json(o: &Obj, f: &str) -> Result<Self> {
+        Ok(ByteLevelProcessor {
+            add_prefix_space: opt_bool(o, "add_prefix_space", f, true)?,
+            trim_offsets: opt_bool(o, "trim_offsets", f, true)?,
+        })
+    }
+
+    pub fn trim_offsets(&self, e: &mut Encoding, vocab: &dyn TokenLookup) {
+        if !self.trim_offsets {
+            return;
+        }
+        let is_space = |c: char| c == SPACE_CHAR || c.is_whitespace();
+        for (i, (id, off)) in e.ids.iter().zip(e.offsets.iter_mut()).enumerate() {
+            let Some(tok) = vocab.token(*id) else {
+                continue;
+            };
+            let mut leading = tok.chars().take_while(|&c| is_space(c)).count();
+            let trailing = tok.chars().rev().take_while(|&c| is_space(c)).count();
+            if leading == 0 && trailing == 0 {
+                continue;
+            }
+            if leading > 0 {
+                // A prefix space the pre-tokenizer added maps to no original char: keep the start.
+                let is_first = i == 0 || off.0 == 0;
+                if is_first && self.add_prefix_space && leading == 1 {
+                    leading = 0;
+                }
+                off.0 = (off.0 + leading).min(off.1);
+            }
+            if trailing > 0 && off.1 >= trailing {
+                off.1 = (off.1 - trailing).max(off.0);
+            }
+        }
+        for o in &mut e.overflowing {
+            self.trim_offsets(o, vocab);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Batches: parallel encoding, padding, and the flat int64 buffers handed to numpy without copying.
+
+use super::parallel;
+use super::{EncodeOptions, Encoding, InputSequence, Tokenizer};
+use crate::error::{Error, Result};
+use crate::postprocess::PaddingParams;
+use crate::tokenizer::encoding::Direction;
+use rayon::prelude::*;
+
+/// One batch item: a sequence and an optional pair.
+pub type BatchInput<'a> = (InputSequence<'a>, Option<InputSequence<'a>>);
+
+/// Below this many bytes of text a batch runs on the calling thread: handing work to the pool would
+/// cost more than it saves.
+const PARALLEL_MIN_BYTES: usize = 16 * 1024;
+
+fn input_bytes(i: &InputSequence<'_>) -> usize {
+    match i {
+        InputSequence::Raw(s) => s.len(),
+        InputSequence::Words(w) => w.iter().map(|s| s.len()).sum(),
+    }
+}
+
+impl Tokenizer {
+    /// Encode a batch (in parallel when it is large enough); padding, when asked, goes to the longest row
+    /// or the fixed length for every row.
+    pub fn encode_batch(
+        &self,
+        inputs: &[BatchInput<'_>],
+        opts: &EncodeOptions,
+    ) -> Result<Vec<Encoding>> {
+        let single = EncodeOptions {
+            padding: None,
+            ..opts.clone()
+        };
+        let bytes: usize = inputs
+            .iter()
+            .map(|(a, b)| input_bytes(a) + b.as_ref().map_or(0, input_bytes))
+            .sum();
+        let run = |(a, b): &BatchInput<'_>| self.encode(*a, *b, &single);
+        let mut encodings: Vec<Encoding> = match parallel::pool() {
+            Some(pool) if inputs.len() > 1 && bytes >= PARALLEL_MIN_BYTES => {
+                pool.install(|| inputs.par_iter().map(run).collect::<Result<Vec<_>>>())?
+            }
+            _ => inputs.iter().map(run).collect::<Result<Vec<_>>>()?,
+        };
+        if let Some(p) = &opts.padding {
+            pad_encodings(&mut encodings, p)?;
+        }
+        Ok(encodings)
+    }
+}
+
+/// Pad every encoding (and its overflowing windows) to the batch's target length.
+pub fn pad_encodings(encodings: &mut [Encoding], p: &PaddingParams) -> Result<()> {
+    p.validate()?;
+    let longest = encodings.iter().map(|e| e.len()).max().unwrap_or(0);
+    let target = p.target_length(longest);
+    for e in encodings {
+        e.pad(target, p.pad_id, p.pad_type_id, p.direction);
+    }
+    Ok(())
+}
+
+/// Which arrays to fill.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ArrayFields {
+    pub type_ids: bool,
+    pub attention_mask: bool,
+    pub special_tokens_mask: bool,
+    pub offsets: bool,
+    pub length: bool,
+}
+
+/// A padded batch as flat, C-ordered int64 buffers of `rows × cols` (offsets: `rows × cols × 2`).
+#[derive(Debug, Default)]
+pub struct BatchArrays {
+    pub rows: usize,
+    pub cols: usize,
+    pub input_ids: Vec<i64>,
+    pub type_ids: Option<Vec<i64>>,
+    pub attention_mask: Option<Vec<i64>>,
+    pub special_tokens_mask: Option<Vec<i64>>,
+    pub offsets: Option<Vec<i64>>,
+    pub length: Option<Vec<i64>>,
+    /// Row → index of the input it came from (rows include overflowing windows).
+    pub overflow_to_sample: Vec<i64>,
+}
+
+/// The rows of a batch: each encoding, followed by its overflowing windows when `overflow` is set.
+pub fn rows(encodings: &[Encoding], overflow: bool) -> Vec<(&Encoding, usize)> {
+    let mut out = Vec::with_capacity(encodings.len());
+    for (i, e) in encodings.iter().enumerate() {
+        out.push((e, i));
+        if overflow {
+            out.extend(e.overflowing.iter().map(|o| (o, i)));
+        }
+    }
+    out
+}
+
+/// Write unpadded encodings into padded flat buffers. Padding follows `padding` (pad id, side, length);
+/// without padding every row must already have the same length (else a ValueError, like transformers).
+pub fn to_arrays(
+    encodings: &[Encoding],
+    overflow: bool,
+    padding: Option<&PaddingParams>,
+    fields: ArrayFields,
+) -> Result<BatchArrays> {
+    let rows = rows(encodings, overflow);
+    let longest = rows.iter().map(|(e, _)| e.len()).max().unwrap_or(0);
+    let (cols, pad_id, pad_type, dir) = match padding {
+        Some(p) => {
+            p.validate()?;
+            (
+                p.target_length(longest),
+                p.pad_id as i64,
+                p.pad_type_id as i64,
+                p.direction,
+            )
+        }
+        None => (longest, 0, 0, Direction::Right),
+    };
+    if let Some((e, _)) = rows.iter().find(|(e, _)| e.len() != cols) {
+        let why = if padding.is_some() {
+            "a row is longer than the padding length"
+        } else {
+            "rows have different lengths"
+        };
+        return Err(Error::argument(
+            "return_tensors",
+            format!(
+                "Unable to create tensor: {why} ({} vs {cols} tokens); use padding=True or \
+                 truncation=True to have batched tensors with the same length",
+                e.len()
+            ),
+        ));
+    }
+    let n = rows.len();
+    let mut out = BatchArrays {
+        rows: n,
+        cols,
+        input_ids: vec![pad_id; n * cols],
+        type_ids: fields.type_ids.then(|| vec![pad_type; n * cols]),
+        attention_mask: fields.attention_mask.then(|| vec![0; n * cols]),
+        special_tokens_mask: fields.special_tokens_mask.then(|| vec![1; n * cols]),
+        offsets: fields.offsets.then(|| vec![0; n * cols * 2]),
+        length: fields.length.then(|| Vec::with_capacity(n)),
+        overflow_to_sample: rows.iter().map(|(_, i)| *i as i64).collect(),
+    };
+    if cols == 0 {
+        if let Some(l) = out.length.as_mut() {
+            l.extend(std::iter::repeat_n(0, n));
+        }
+        return Ok(out);
+    }
+    // Plain sequential copies: memory-bound and cheap next to tokenization, and they keep this code off
+    // any thread pool (fork safety).
+    let write_u32 = |buf: &mut Vec<i64>, get: &dyn Fn(&Encoding) -> &[u32]| {
+        for (chunk, (e, _)) in buf.chunks_mut(cols).zip(&rows) {
+            let start = if dir == Direction::Left {
+                cols - e.len()
+            } else {
+                0
+            };
+            for (d, &s) in chunk[start..start + e.len()].iter_mut().zip(get(e)) {
+                *d = s as i64;
+            }
+        }
+    };
+    write_u32(&mut out.input_ids, &|e| &e.ids);
+    if let Some(b) = out.type_ids.as_mut() {
+        write_u32(b, &|e| &e.type_ids);
+    }
+    if let Some(b) = out.attention_mask.as_mut() {
+        write_u32(b, &|e| &e.attention_mask);
+    }
+    if let Some(b) = out.special_tokens_mask.as_mut() {
+        write_u32(b, &|e| &e.special_tokens_mask);
+    }
+    if let Some(b) = out.offsets.as_mut() {
+        for (chunk, (e, _)) in b.chunks_mut(cols * 2).zip(&rows) {
+            let start = if dir == Direction::Left {
+                cols - e.len()
+            } else {
+                0
+            };
+            for (d, &(s, t)) in chunk[start * 2..(start + e.len()) * 2]
+                .chunks_mut(2)
+                .zip(&e.offsets)
+            {
+                d[0] = s as i64;
+                d[1] = t as i64;
+            }
+        }
+    }
+    if let Some(l) = out.length.as_mut() {
+        // transformers reports the padded length of each row.
+        l.extend(rows.iter().map(|_| cols as i64));
+    }
+    Ok(out)
+}

@@ -1,0 +1,341 @@
+//! `Encoding`: the per-token output of the pipeline for one input (one sequence or a pair), with
+//! Hugging Face's merge, truncation (stride/overflow) and padding semantics.
+
+use crate::models::TokenBuffer;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Encoding {
+    pub ids: Vec<u32>,
+    pub type_ids: Vec<u32>,
+    /// Offsets in the original text of the token's own sequence (bytes inside the engine; the tokenizer
+    /// converts them to chars on request).
+    pub offsets: Vec<(usize, usize)>,
+    pub special_tokens_mask: Vec<u32>,
+    pub attention_mask: Vec<u32>,
+    pub word_ids: Vec<Option<u32>>,
+    /// Which input sequence (0 or 1) a token comes from; `None` for special and pad tokens.
+    pub sequence_ids: Vec<Option<u32>>,
+    pub overflowing: Vec<Encoding>,
+}
+
+impl Encoding {
+    pub fn with_capacity(n: usize) -> Self {
+        Encoding {
+            ids: Vec::with_capacity(n),
+            type_ids: Vec::with_capacity(n),
+            offsets: Vec::with_capacity(n),
+            special_tokens_mask: Vec::with_capacity(n),
+            attention_mask: Vec::with_capacity(n),
+            word_ids: Vec::with_capacity(n),
+            sequence_ids: Vec::with_capacity(n),
+            overflowing: Vec::new(),
+        }
+    }
+
+    /// The model tokens of sequence `seq` (0 or 1, also its type id), no special tokens.
+    pub fn from_tokens(buf: TokenBuffer, seq: u32) -> Self {
+        let n = buf.ids.len();
+        Encoding {
+            ids: buf.ids,
+            type_ids: vec![seq; n],
+            offsets: buf.offsets,
+            special_tokens_mask: vec![0; n],
+            attention_mask: vec![1; n],
+            word_ids: buf.words,
+            sequence_ids: vec![Some(seq); n],
+            overflowing: Vec::new(),
+        }
+    }
+
+    /// `n` special tokens (`ids`) with the given type id: offsets (0, 0), no word, no sequence.
+    pub fn special(ids: &[u32], type_id: u32) -> Self {
+        let n = ids.len();
+        Encoding {
+            ids: ids.to_vec(),
+            type_ids: vec![type_id; n],
+            offsets: vec![(0, 0); n],
+            special_tokens_mask: vec![1; n],
+            attention_mask: vec![1; n],
+            word_ids: vec![None; n],
+            sequence_ids: vec![None; n],
+            overflowing: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Mark every token (overflowing parts too) as coming from sequence `seq` with type id `type_id`.
+    pub fn set_sequence(&mut self, seq: u32, type_id: u32) {
+        self.type_ids.iter_mut().for_each(|t| *t = type_id);
+        self.sequence_ids.iter_mut().for_each(|s| *s = Some(seq));
+        for o in &mut self.overflowing {
+            o.set_sequence(seq, type_id);
+        }
+    }
+
+    fn slice(&self, r: std::ops::Range<usize>) -> Encoding {
+        Encoding {
+            ids: self.ids[r.clone()].to_vec(),
+            type_ids: self.type_ids[r.clone()].to_vec(),
+            offsets: self.offsets[r.clone()].to_vec(),
+            special_tokens_mask: self.special_tokens_mask[r.clone()].to_vec(),
+            attention_mask: self.attention_mask[r.clone()].to_vec(),
+            word_ids: self.word_ids[r.clone()].to_vec(),
+            sequence_ids: self.sequence_ids[r].to_vec(),
+            overflowing: Vec::new(),
+        }
+    }
+
+    fn extend(&mut self, other: &Encoding, offset_shift: usize) {
+        self.ids.extend_from_slice(&other.ids);
+        self.type_ids.extend_from_slice(&other.type_ids);
+        self.offsets.extend(
+            other
+                .offsets
+                .iter()
+                .map(|&(s, e)| (s + offset_shift, e + offset_shift)),
+        );
+        self.special_tokens_mask
+            .extend_from_slice(&other.special_tokens_mask);
+        self.attention_mask.extend_from_slice(&other.attention_mask);
+        self.word_ids.extend_from_slice(&other.word_ids);
+        self.sequence_ids.extend_from_slice(&other.sequence_ids);
+    }
+
+    /// Append `pair` after `self`. Overflowing parts are combined like Hugging Face does: each of ours with
+    /// the pair and with each of the pair's overflows, then ourself with each of the pair's overflows.
+    pub fn merge_with(&mut self, pair: Encoding, growing_offsets: bool) {
+        let mut overflowings = Vec::new();
+        for o in &self.overflowing {
+            let mut n = o.clone();
+            n.merge_with(pair.clone(), growing_offsets);
+            overflowings.push(n);
+            for po in &pair.overflowing {
+                let mut n = o.clone();
+                n.merge_with(po.clone(), growing_offsets);
+                overflowings.push(n);
+            }
+        }
+        for po in &pair.overflowing {
+            let mut n = self.clone();
+            n.overflowing.clear();
+            n.merge_with(po.clone(), growing_offsets);
+            overflowings.push(n);
+        }
+        let shift = if growing_offsets {
+            self.offsets.last().map_or(0, |o| o.1)
+        } else {
+            0
+        };
+        self.extend(&pair, shift);
+        self.overflowing = overflowings;
+    }
+
+    /// Concatenate encodings (used for pre-tokenized input, one encoding per word).
+    pub fn merge(encodings: Vec<Encoding>, growing_offsets: bool) -> Encoding {
+        let mut out = Encoding::default();
+        for e in encodings {
+            out.merge_with(e, growing_offsets);
+        }
+        out
+    }
+
+    /// Keep at most `max_len` tokens; the rest goes to `overflowing` in windows that repeat `stride`
+    /// tokens of the previous window. `stride < max_len` must hold (checked by the caller).
+    pub fn truncate(&mut self, max_len: usize, stride: usize, direction: Direction) {
+        let len = self.ids.len();
+        if max_len >= len {
+            return;
+        }
+        if max_len == 0 {
+            let whole = std::mem::take(self);
+            self.overflowing.push(whole);
+            return;
+        }
+        let step = max_len.saturating_sub(stride).max(1);
+        let mut ranges = Vec::new();
+        match direction {
+            Direction::Right => {
+                let mut start = 0;
+                while start < len {
+                    let stop = (start + max_len).min(len);
+                    ranges.push(start..stop);
+                    if stop == len {
+                        break;
+                    }
+                    start += step;
+                }
+            }
+            Direction::Left => {
+                let mut stop = len;
+                loop {
+                    let start = stop.saturating_sub(max_len);
+                    ranges.push(start..stop);
+                    if start == 0 || stop <= step {
+                        break;
+                    }
+                    stop -= step;
+                }
+            }
+        }
+        let mut parts = ranges.into_iter().map(|r| self.slice(r));
+        let Some(mut first) = parts.next() else {
+            return;
+        };
+        first.overflowing = parts.collect();
+        *self = first;
+    }
+
+    /// Pad to `target` tokens (overflowing parts too), like Hugging Face: pad tokens have attention 0 and
+    /// special-token mask 1.
+    pub fn pad(&mut self, target: usize, pad_id: u32, pad_type_id: u32, direction: Direction) {
+        for o in &mut self.overflowing {
+            o.pad(target, pad_id, pad_type_id, direction);
+        }
+        let len = self.ids.len();
+        if len >= target {
+            return;
+        }
+        let n = target - len;
+        match direction {
+            Direction::Right => {
+                self.ids.extend(std::iter::repeat_n(pad_id, n));
+                self.type_ids.extend(std::iter::repeat_n(pad_type_id, n));
+                self.offsets.extend(std::iter::repeat_n((0, 0), n));
+                self.special_tokens_mask.extend(std::iter::repeat_n(1, n));
+                self.attention_mask.extend(std::iter::repeat_n(0, n));
+                self.word_ids.extend(std::iter::repeat_n(None, n));
+                self.sequence_ids.extend(std::iter::repeat_n(None, n));
+            }
+            Direction::Left => {
+                fn prepend<T: Clone>(v: &mut Vec<T>, x: T, n: usize) {
+                    v.splice(0..0, std::iter::repeat_n(x, n));
+                }
+                prepend(&mut self.ids, pad_id, n);
+                prepend(&mut self.type_ids, pad_type_id, n);
+                prepend(&mut self.offsets, (0, 0), n);
+                prepend(&mut self.special_tokens_mask, 1, n);
+                prepend(&mut self.attention_mask, 0, n);
+                prepend(&mut self.word_ids, None, n);
+                prepend(&mut self.sequence_ids, None, n);
+            }
+        }
+    }
+
+    /// Rewrite byte offsets as char offsets of `text` (the sequence's own original text).
+    pub fn bytes_to_chars(&mut self, text: &str, seq: Option<u32>) {
+        if text.is_ascii() {
+            return;
+        }
+        let conv = CharOffsets::new(text);
+        for (o, s) in self.offsets.iter_mut().zip(&self.sequence_ids) {
+            if seq.is_none() || *s == seq {
+                *o = conv.convert(*o);
+            }
+        }
+        for o in &mut self.overflowing {
+            o.bytes_to_chars(text, seq);
+        }
+    }
+}
+
+/// Byte offset → char offset table for one text.
+pub struct CharOffsets {
+    /// `chars_before[i]` = index of the char holding byte `i`; the last entry is the char count.
+    chars_before: Vec<u32>,
+}
+
+impl CharOffsets {
+    pub fn new(text: &str) -> Self {
+        let mut chars_before = Vec::with_capacity(text.len() + 1);
+        let mut n = 0u32;
+        for (i, b) in text.bytes().enumerate() {
+            // Continuation bytes belong to the char that started before them.
+            if (b & 0xC0) != 0x80 && i > 0 {
+                n += 1;
+            }
+            chars_before.push(n);
+        }
+        chars_before.push(if text.is_empty() { 0 } else { n + 1 });
+        CharOffsets { chars_before }
+    }
+
+    /// (start, end) bytes → chars: the start's char index, and one past the char holding byte `end - 1`.
+    pub fn convert(&self, (s, e): (usize, usize)) -> (usize, usize) {
+        let idx = |b: usize| -> usize {
+            self.chars_before
+                .get(b)
+                .or(self.chars_before.last())
+                .copied()
+                .unwrap_or(0) as usize
+        };
+        if e <= s {
+            let c = idx(s);
+            return (c, c);
+        }
+        (idx(s), idx(e - 1) + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(n: u32) -> Encoding {
+        let mut b = TokenBuffer::default();
+        for i in 0..n {
+            b.push(i, (i as usize, i as usize + 1), Some(i));
+        }
+        Encoding::from_tokens(b, 0)
+    }
+
+    #[test]
+    fn truncate_right_with_stride() {
+        let mut e = enc(10);
+        e.truncate(4, 1, Direction::Right);
+        assert_eq!(e.ids, [0, 1, 2, 3]);
+        let o: Vec<Vec<u32>> = e.overflowing.iter().map(|o| o.ids.clone()).collect();
+        assert_eq!(o, vec![vec![3, 4, 5, 6], vec![6, 7, 8, 9]]);
+    }
+
+    #[test]
+    fn truncate_left_with_stride() {
+        let mut e = enc(10);
+        e.truncate(4, 1, Direction::Left);
+        assert_eq!(e.ids, [6, 7, 8, 9]);
+        let o: Vec<Vec<u32>> = e.overflowing.iter().map(|o| o.ids.clone()).collect();
+        assert_eq!(o, vec![vec![3, 4, 5, 6], vec![0, 1, 2, 3]]);
+    }
+
+    #[test]
+    fn char_offsets() {
+        let c = CharOffsets::new("aé中b");
+        assert_eq!(c.convert((0, 1)), (0, 1));
+        assert_eq!(c.convert((1, 3)), (1, 2));
+        assert_eq!(c.convert((3, 6)), (2, 3));
+        assert_eq!(c.convert((6, 7)), (3, 4));
+        assert_eq!(c.convert((2, 3)), (1, 2));
+        assert_eq!(c.convert((7, 7)), (4, 4));
+    }
+
+    #[test]
+    fn pad_left_and_right() {
+        let mut e = enc(2);
+        e.pad(4, 9, 0, Direction::Left);
+        assert_eq!(e.ids, [9, 9, 0, 1]);
+        assert_eq!(e.attention_mask, [0, 0, 1, 1]);
+        assert_eq!(e.special_tokens_mask, [1, 1, 0, 0]);
+    }
+}

@@ -1,0 +1,67 @@
+//! The thread pool for batches.
+//!
+//! Decision: a rayon pool owned by ferrotok (not rayon's global pool), created lazily with
+//! `RAYON_NUM_THREADS` threads (default: all cores) and tagged with the id of the process that made it.
+//! After `fork` the child inherits the pool's memory but none of its threads, so using it would hang; the
+//! child sees a different process id, leaks the dead pool (dropping it would wait on threads that do not
+//! exist) and builds its own. No warning, no disabled parallelism, no deadlock in DataLoader workers.
+
+use rayon::ThreadPool;
+use std::sync::{Arc, Mutex};
+
+struct Owned {
+    pid: u32,
+    pool: Arc<ThreadPool>,
+}
+
+static POOL: Mutex<Option<Owned>> = Mutex::new(None);
+
+fn wanted_threads() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+}
+
+/// The pool of this process, or `None` when only one thread is wanted (callers then run inline).
+pub fn pool() -> Option<Arc<ThreadPool>> {
+    let threads = wanted_threads();
+    if threads <= 1 {
+        return None;
+    }
+    let pid = std::process::id();
+    // A poisoned lock only means another thread panicked while cloning an Arc: the data is intact.
+    let mut guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(owned) = guard.as_ref() {
+        if owned.pid == pid && owned.pool.current_num_threads() == threads {
+            return Some(owned.pool.clone());
+        }
+    }
+    if let Some(stale) = guard.take() {
+        if stale.pid != pid {
+            // Inherited across fork: its threads are gone, never drop it.
+            std::mem::forget(stale);
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("ferrotok-{i}"))
+        .build()
+        .ok()
+        .map(Arc::new)?;
+    *guard = Some(Owned {
+        pid,
+        pool: pool.clone(),
+    });
+    Some(pool)
+}
+
+/// Number of threads a batch may use.
+pub fn current_threads() -> usize {
+    wanted_threads()
+}

@@ -1,0 +1,240 @@
+//! End-to-end tests of the pipeline on the real BERT-uncased tokenizer.json (tests/fixtures), with
+//! expected values produced by Hugging Face `tokenizers` 0.23.3 on the same file.
+
+use super::*;
+use crate::postprocess::{PaddingStrategy, TruncationStrategy};
+
+fn bert() -> Tokenizer {
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/bert-uncased/tokenizer.json"
+    );
+    match Tokenizer::from_file(p) {
+        Ok(t) => t,
+        Err(e) => panic!("fixture should load: {e}"),
+    }
+}
+
+fn opts() -> EncodeOptions {
+    EncodeOptions {
+        add_special_tokens: true,
+        truncation: None,
+        padding: None,
+        char_offsets: true,
+    }
+}
+
+#[test]
+fn single_text_with_added_token_and_cjk() {
+    let t = bert();
+    let e = t
+        .encode(
+            InputSequence::Raw("Hello, world! [MASK] héllo 中文 ok"),
+            None,
+            &opts(),
+        )
+        .unwrap_or_default();
+    assert_eq!(
+        e.ids,
+        [101, 7592, 1010, 2088, 999, 103, 7592, 1746, 1861, 7929, 102]
+    );
+    assert_eq!(
+        e.offsets,
+        [
+            (0, 0),
+            (0, 5),
+            (5, 6),
+            (7, 12),
+            (12, 13),
+            (14, 20),
+            (21, 26),
+            (27, 28),
+            (28, 29),
+            (30, 32),
+            (0, 0)
+        ]
+    );
+    let w: Vec<Option<u32>> = [
+        None,
+        Some(0),
+        Some(1),
+        Some(2),
+        Some(3),
+        Some(4),
+        Some(5),
+        Some(6),
+        Some(7),
+        Some(8),
+        None,
+    ]
+    .into();
+    assert_eq!(e.word_ids, w);
+    assert_eq!(e.special_tokens_mask, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+}
+
+#[test]
+fn pair_truncation_with_stride_overflows_like_hf() {
+    let t = bert();
+    let o = EncodeOptions {
+        truncation: Some(TruncationParams {
+            max_length: 12,
+            stride: 2,
+            strategy: TruncationStrategy::LongestFirst,
+            direction: Direction::Right,
+        }),
+        ..opts()
+    };
+    let e = t
+        .encode(
+            InputSequence::Raw("the quick brown fox jumps over the lazy dog again and again"),
+            Some(InputSequence::Raw("a second sentence here that is long")),
+            &o,
+        )
+        .unwrap_or_default();
+    assert_eq!(
+        e.ids,
+        [101, 1996, 4248, 2829, 4419, 14523, 102, 1037, 2117, 6251, 2182, 102]
+    );
+    let over: Vec<Vec<u32>> = e.overflowing.iter().map(|o| o.ids.clone()).collect();
+    let expected: Vec<Vec<u32>> = vec![
+        vec![
+            101, 4419, 14523, 2058, 1996, 13971, 102, 1037, 2117, 6251, 2182, 102,
+        ],
+        vec![
+            101, 4419, 14523, 2058, 1996, 13971, 102, 6251, 2182, 2008, 2003, 102,
+        ],
+        vec![
+            101, 4419, 14523, 2058, 1996, 13971, 102, 2008, 2003, 2146, 102,
+        ],
+        vec![
+            101, 1996, 13971, 3899, 2153, 1998, 102, 1037, 2117, 6251, 2182, 102,
+        ],
+        vec![
+            101, 1996, 13971, 3899, 2153, 1998, 102, 6251, 2182, 2008, 2003, 102,
+        ],
+        vec![
+            101, 1996, 13971, 3899, 2153, 1998, 102, 2008, 2003, 2146, 102,
+        ],
+        vec![101, 2153, 1998, 2153, 102, 1037, 2117, 6251, 2182, 102],
+        vec![101, 2153, 1998, 2153, 102, 6251, 2182, 2008, 2003, 102],
+        vec![101, 2153, 1998, 2153, 102, 2008, 2003, 2146, 102],
+        vec![
+            101, 1996, 4248, 2829, 4419, 14523, 102, 6251, 2182, 2008, 2003, 102,
+        ],
+        vec![
+            101, 1996, 4248, 2829, 4419, 14523, 102, 2008, 2003, 2146, 102,
+        ],
+    ];
+    assert_eq!(over, expected);
+    assert_eq!(e.overflowing[6].type_ids, [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+}
+
+#[test]
+fn pretokenized_words_padded_left() {
+    let t = bert();
+    let o = EncodeOptions {
+        padding: Some(PaddingParams {
+            strategy: PaddingStrategy::Fixed(10),
+            pad_to_multiple_of: None,
+            direction: Direction::Left,
+            pad_id: 0,
+            pad_type_id: 0,
+            pad_token: "[PAD]".into(),
+        }),
+        ..opts()
+    };
+    let words = ["Hello", "wörld", "!x"];
+    let e = t
+        .encode(InputSequence::Words(&words), None, &o)
+        .unwrap_or_default();
+    assert_eq!(e.ids, [0, 0, 0, 0, 101, 7592, 2088, 999, 1060, 102]);
+    assert_eq!(
+        e.offsets,
+        [
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            (0, 5),
+            (0, 5),
+            (0, 1),
+            (1, 2),
+            (0, 0)
+        ]
+    );
+    let w: Vec<Option<u32>> = [
+        None,
+        None,
+        None,
+        None,
+        None,
+        Some(0),
+        Some(1),
+        Some(2),
+        Some(2),
+        None,
+    ]
+    .into();
+    assert_eq!(e.word_ids, w);
+    assert_eq!(e.attention_mask, [0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+}
+
+#[test]
+fn decode_skips_special_tokens() {
+    let t = bert();
+    let ids = [101, 7592, 1010, 2088, 999, 102];
+    assert_eq!(t.decode(&ids, true).unwrap_or_default(), "hello, world!");
+    assert_eq!(
+        t.decode(&ids, false).unwrap_or_default(),
+        "[CLS] hello, world! [SEP]"
+    );
+}
+
+#[test]
+fn legacy_vocab_txt_matches_tokenizer_json() {
+    let dir = tempdir_with_vocab();
+    let legacy = Tokenizer::from_pretrained(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let t = bert();
+    let text = "Héllo [MASK] wörld, this is ferrotok! 中文";
+    let a = legacy
+        .encode(
+            InputSequence::Raw(text),
+            Some(InputSequence::Raw("pair")),
+            &opts(),
+        )
+        .unwrap_or_default();
+    let b = t
+        .encode(
+            InputSequence::Raw(text),
+            Some(InputSequence::Raw("pair")),
+            &opts(),
+        )
+        .unwrap_or_default();
+    assert_eq!(a, b);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn tempdir_with_vocab() -> std::path::PathBuf {
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bert-uncased");
+    let dir = std::env::temp_dir().join(format!("ferrotok-legacy-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    for f in [
+        "vocab.txt",
+        "tokenizer_config.json",
+        "special_tokens_map.json",
+    ] {
+        let _ = std::fs::copy(format!("{src}/{f}"), dir.join(f));
+    }
+    dir
+}
+
+#[test]
+fn unknown_component_and_bad_json_are_config_errors() {
+    let e = Tokenizer::from_json_str("{\"model\": {\"type\": \"Unigram\"}}").err();
+    assert!(matches!(e, Some(Error::Unsupported { .. })), "{e:?}");
+    let e = Tokenizer::from_json_str("{not json").err();
+    assert!(matches!(e, Some(Error::Config { .. })), "{e:?}");
+    let e = Tokenizer::from_pretrained("/nonexistent/ferrotok").err();
+    assert!(matches!(e, Some(Error::NotFound { .. })), "{e:?}");
+}
