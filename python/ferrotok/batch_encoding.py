@@ -167,7 +167,8 @@ class BatchEncoding(UserDict):  # type: ignore[type-arg]
         tensor_type: str | None = None,
         n_sequences: int | None = None,
     ) -> None:
-        super().__init__(data)
+        # UserDict.__init__ copies item by item through `update`; a plain dict copy is enough here.
+        self.data = dict(data) if data else {}
         self._encodings = encodings
         self._n_sequences = n_sequences
         if tensor_type is not None:

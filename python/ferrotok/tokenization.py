@@ -300,7 +300,7 @@ class FerroTokenizer(SpecialTokensMixin):
             max_length,
             pad_to_multiple_of,
             self.model_max_length,
-            self.pad_token is not None and (self.pad_token_id or 0) >= 0,
+            self._special["pad_token"] is not None,
             verbose,
         )
         stride = check_optional_int("stride", stride, 0) or 0
