@@ -22,7 +22,7 @@ impl NormalizedString {
         let mut align = Vec::with_capacity(text.len());
         for (i, c) in text.char_indices() {
             let r = ((base + i) as u32, (base + i + c.len_utf8()) as u32);
-            align.extend(std::iter::repeat_n(r, c.len_utf8()));
+            align.extend(std::iter::repeat(r).take(c.len_utf8()));
         }
         NormalizedString {
             normalized: text.to_string(),
@@ -119,12 +119,10 @@ impl NormalizedString {
         };
         for (c, change) in dest {
             let a = if change > 0 {
-                if pos == 0 {
-                    // Inserted before anything: take the (empty) start of the first char.
-                    let f = fallback(0);
-                    (f.0, f.0)
-                } else {
-                    old_align[pos - 1]
+                // Inserted: takes the range of the char before it, or the empty start of the string.
+                match pos.checked_sub(1).and_then(|p| old_align.get(p)) {
+                    Some(&a) => a,
+                    None => (self.base, self.base),
                 }
             } else {
                 let a = fallback(pos);
@@ -141,7 +139,7 @@ impl NormalizedString {
                 a
             };
             normalized.push(c);
-            align.extend(std::iter::repeat_n(a, c.len_utf8()));
+            align.extend(std::iter::repeat(a).take(c.len_utf8()));
         }
         self.normalized = normalized;
         self.align = align;
@@ -160,7 +158,7 @@ impl NormalizedString {
             let a = self.align[i];
             for &o in &buf {
                 normalized.push(o);
-                align.extend(std::iter::repeat_n(a, o.len_utf8()));
+                align.extend(std::iter::repeat(a).take(o.len_utf8()));
             }
         }
         if normalized.is_empty() {
@@ -198,33 +196,33 @@ impl NormalizedString {
         self.map_expand(|c, out| out.extend(c.to_lowercase()));
     }
 
-    /// Insert `s` before the first char (it takes the empty range at the start).
+    /// Insert `s` before the first char. Hugging Face semantics: every inserted char takes the original
+    /// range of the current first char; an empty string stays empty.
     pub fn prepend(&mut self, s: &str) {
+        let Some(&a) = self.align.first() else {
+            return;
+        };
         if s.is_empty() {
             return;
         }
-        let a = match self.align.first() {
-            Some(a) => (a.0, a.0),
-            None => (self.base, self.base),
-        };
         let mut normalized = String::with_capacity(s.len() + self.normalized.len());
         normalized.push_str(s);
         normalized.push_str(&self.normalized);
         let mut align = Vec::with_capacity(normalized.len());
-        align.extend(std::iter::repeat_n(a, s.len()));
+        align.extend(std::iter::repeat(a).take(s.len()));
         align.extend_from_slice(&self.align);
         self.normalized = normalized;
         self.align = align;
     }
 
-    /// Append `s` after the last char (it takes the empty range at the end).
+    /// Append `s` after the last char. Hugging Face semantics: every appended char takes the original
+    /// range of the current last char; an empty string stays empty.
     pub fn append(&mut self, s: &str) {
-        let a = match self.align.last() {
-            Some(a) => (a.1, a.1),
-            None => (self.base, self.base),
+        let Some(&a) = self.align.last() else {
+            return;
         };
         self.normalized.push_str(s);
-        self.align.extend(std::iter::repeat_n(a, s.len()));
+        self.align.extend(std::iter::repeat(a).take(s.len()));
     }
 
     /// Remove leading and/or trailing whitespace.
@@ -250,8 +248,10 @@ impl NormalizedString {
         self.align = self.align[start..end].to_vec();
     }
 
-    /// Replace each of the given non-overlapping byte ranges (sorted) by `content`. Hugging Face semantics:
-    /// the first char of the replacement takes the range of the whole matched text, the others are inserted.
+    /// Replace each of the given non-overlapping byte ranges (sorted, on char boundaries, possibly
+    /// empty) by `content`. Hugging Face semantics: the matched chars are removed and the content is
+    /// inserted, so every content char takes the range of the last char before the match end (the
+    /// empty start of the string when there is none).
     pub fn replace_ranges(&mut self, ranges: &[Range<usize>], content: &str) {
         if ranges.is_empty() {
             return;
@@ -260,19 +260,31 @@ impl NormalizedString {
         let mut align = Vec::with_capacity(self.align.len());
         let mut last = 0usize;
         for r in ranges {
-            normalized.push_str(&self.normalized[last..r.start]);
-            align.extend_from_slice(&self.align[last..r.start]);
-            let orig = self.original_range(r.clone());
-            let orig = (orig.0 as u32, orig.1 as u32);
-            // Every char of the replacement takes the range of the whole match.
-            for c in content.chars() {
-                normalized.push(c);
-                align.extend(std::iter::repeat_n(orig, c.len_utf8()));
-            }
+            let (Some(keep), Some(keep_align)) = (
+                self.normalized.get(last..r.start),
+                self.align.get(last..r.start),
+            ) else {
+                continue;
+            };
+            normalized.push_str(keep);
+            align.extend_from_slice(keep_align);
+            let a = match r.end.checked_sub(1).and_then(|e| self.align.get(e)) {
+                Some(&a) => a,
+                None => (self.base, self.base),
+            };
+            normalized.push_str(content);
+            align.extend(std::iter::repeat(a).take(content.len()));
             last = r.end;
         }
-        normalized.push_str(&self.normalized[last..]);
-        align.extend_from_slice(&self.align[last..]);
+        if let (Some(rest), Some(rest_align)) =
+            (self.normalized.get(last..), self.align.get(last..))
+        {
+            normalized.push_str(rest);
+            align.extend_from_slice(rest_align);
+        }
+        if normalized.is_empty() {
+            self.base = self.original_range(0..0).0 as u32;
+        }
         self.normalized = normalized;
         self.align = align;
     }
@@ -312,6 +324,29 @@ mod tests {
         assert_eq!(n.original_range(0..1), (2, 3));
     }
 
+    // Expected values from Hugging Face tokenizers 0.23.3 (Replace normalizer).
+    #[test]
+    fn replace_takes_last_matched_char_range() {
+        let mut n = NormalizedString::from_original("abc", 0);
+        n.replace_ranges(std::slice::from_ref(&(0..2)), "x");
+        assert_eq!(n.as_str(), "xc");
+        assert_eq!(n.original_range(0..1), (1, 2));
+        let mut n = NormalizedString::from_original("bab", 0);
+        n.replace_ranges(std::slice::from_ref(&(1..2)), "xy");
+        assert_eq!(n.as_str(), "bxyb");
+        assert_eq!(n.original_range(1..2), (1, 2));
+        assert_eq!(n.original_range(2..3), (1, 2));
+        // Empty matches at the start and end: the empty start, then the last char's range.
+        let mut n = NormalizedString::from_original("ab", 0);
+        n.replace_ranges(&[0..0, 2..2], "X");
+        assert_eq!(n.as_str(), "XabX");
+        assert_eq!(n.original_range(0..1), (0, 0));
+        assert_eq!(n.original_range(3..4), (1, 2));
+        let mut n = NormalizedString::from_original("aa", 5);
+        n.replace_ranges(std::slice::from_ref(&(0..2)), "");
+        assert_eq!(n.as_str(), "");
+    }
+
     #[test]
     fn slice_and_strip() {
         let n = NormalizedString::from_original("  ab  ", 5);
@@ -321,11 +356,20 @@ mod tests {
         assert_eq!(s.original_range(0..2), (7, 9));
     }
 
+    // Expected values from Hugging Face tokenizers 0.23.3 (Prepend normalizer, NormalizedString.append).
     #[test]
-    fn prepend_takes_empty_start() {
-        let mut n = NormalizedString::from_original("ab", 3);
+    fn prepend_append_take_neighbour_range() {
+        let mut n = NormalizedString::from_original("éb", 3);
         n.prepend("▁");
-        assert_eq!(n.original_range(0..3), (3, 3));
-        assert_eq!(n.original_range(0..4), (3, 4));
+        assert_eq!(n.as_str(), "▁éb");
+        assert_eq!(n.original_range(0..3), (3, 5));
+        assert_eq!(n.original_range(3..5), (3, 5));
+        n.append("XY");
+        assert_eq!(n.as_str(), "▁ébXY");
+        assert_eq!(n.original_range(6..8), (5, 6));
+        let mut e = NormalizedString::from_original("", 4);
+        e.prepend("▁");
+        e.append("x");
+        assert_eq!(e.as_str(), "");
     }
 }

@@ -1,22 +1,406 @@
 //! Metaspace: spaces become a replacement char (U+2581), optionally prepended, split before it.
 
-use crate::error::Result;
-use crate::loading::json::Obj;
-use crate::pre_tokenizers::PreTokenizedString;
+use crate::error::{Error, Result};
+use crate::loading::json::{field as sub, opt_bool, opt_bool_or_null, opt_str, req_str, Obj};
+use crate::pre_tokenizers::pretokenized::{char_matches, split_with_behavior};
+use crate::pre_tokenizers::{PreTokenizedString, SplitBehavior};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrependScheme {
+    Always,
+    /// Only the split that starts at offset 0 of the original text.
+    First,
+    Never,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Metaspace;
+pub struct Metaspace {
+    pub replacement: char,
+    pub prepend_scheme: PrependScheme,
+    pub split: bool,
+}
+
+/// Parse the fields shared by the Metaspace pre-tokenizer and decoder, with Hugging Face's rules:
+/// `replacement` is a required single char, `prepend_scheme` defaults to "always", and the legacy
+/// `add_prefix_space: false` is rejected unless the scheme is "never" (HF 0.23 does the same).
+pub fn parse_metaspace(o: &Obj, field: &str) -> Result<Metaspace> {
+    let r = req_str(o, "replacement", field)?;
+    let mut chars = r.chars();
+    let replacement = match (chars.next(), chars.next()) {
+        (Some(c), None) => c,
+        _ => {
+            return Err(Error::config(
+                "",
+                sub(field, "replacement"),
+                format!("expected a single char, found {r:?}"),
+            ))
+        }
+    };
+    let prepend_scheme = match opt_str(o, "prepend_scheme", field)? {
+        None | Some("always") => PrependScheme::Always,
+        Some("first") => PrependScheme::First,
+        Some("never") => PrependScheme::Never,
+        Some(other) => {
+            return Err(Error::config(
+                "",
+                sub(field, "prepend_scheme"),
+                format!("unknown prepend scheme `{other}` (expected first, never or always)"),
+            ))
+        }
+    };
+    if opt_bool_or_null(o, "add_prefix_space", field)? == Some(false)
+        && prepend_scheme != PrependScheme::Never
+    {
+        return Err(Error::config(
+            "",
+            sub(field, "add_prefix_space"),
+            "add_prefix_space does not match declared prepend_scheme",
+        ));
+    }
+    Ok(Metaspace {
+        replacement,
+        prepend_scheme,
+        split: opt_bool(o, "split", field, true)?,
+    })
+}
 
 impl Metaspace {
     pub fn from_json(o: &Obj, field: &str) -> Result<Self> {
-        let _ = (o, field);
-        Ok(Metaspace)
+        parse_metaspace(o, field)
     }
 
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
-        let _ = pts;
-        Err(crate::error::Error::Internal(
-            "Metaspace: not implemented yet".into(),
-        ))
+        let mut rep_buf = [0u8; 4];
+        let rep: &str = self.replacement.encode_utf8(&mut rep_buf);
+        pts.split(|_, mut ns| {
+            let spaces = char_matches(ns.as_str(), |c| c == ' ');
+            ns.replace_ranges(&spaces, rep);
+            // "first" follows Hugging Face's test on the split's original start: in a full tokenizer
+            // that is the original offset of its first normalized char, so a split after an added
+            // token, or whose leading chars a normalizer removed, gets no prefix.
+            let prepend = match self.prepend_scheme {
+                PrependScheme::Always => true,
+                PrependScheme::First => !ns.is_empty() && ns.original_range(0..0).0 == 0,
+                PrependScheme::Never => false,
+            };
+            if prepend && !ns.as_str().starts_with(self.replacement) {
+                ns.prepend(rep);
+            }
+            if !self.split {
+                return Ok(vec![ns]);
+            }
+            let marks = char_matches(ns.as_str(), |c| c == self.replacement);
+            Ok(split_with_behavior(
+                &ns,
+                &marks,
+                SplitBehavior::MergedWithNext,
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalizers::NormalizedString;
+    use crate::pre_tokenizers::test_util::{exp, pieces, run};
+    use crate::pre_tokenizers::{PreSplit, Token};
+    use serde_json::json;
+
+    fn parse(v: serde_json::Value) -> Result<Metaspace> {
+        Metaspace::from_json(v.as_object().unwrap(), "pre_tokenizer")
+    }
+
+    // Expected values from Hugging Face tokenizers 0.23.3 (Tokenizer.from_str / pre_tokenize on a
+    // PreTokenizedString, original byte offsets).
+    #[test]
+    fn config_rules() {
+        let p = parse(json!({"type": "Metaspace", "replacement": "▁", "add_prefix_space": true}))
+            .unwrap();
+        assert_eq!((p.prepend_scheme, p.split), (PrependScheme::Always, true));
+        let p = parse(json!({"type": "Metaspace", "replacement": "_", "prepend_scheme": "first", "split": false, "str_rep": "x"})).unwrap();
+        assert_eq!(
+            (p.replacement, p.prepend_scheme, p.split),
+            ('_', PrependScheme::First, false)
+        );
+        let p = parse(json!({"type": "Metaspace", "replacement": "▁", "add_prefix_space": false, "prepend_scheme": "never"})).unwrap();
+        assert_eq!(p.prepend_scheme, PrependScheme::Never);
+        for bad in [
+            json!({"type": "Metaspace", "replacement": "▁", "add_prefix_space": false}),
+            json!({"type": "Metaspace", "replacement": "▁", "add_prefix_space": false, "prepend_scheme": "first"}),
+            json!({"type": "Metaspace"}),
+            json!({"type": "Metaspace", "replacement": "ab"}),
+            json!({"type": "Metaspace", "replacement": "▁", "prepend_scheme": "bogus"}),
+        ] {
+            let e = parse(bad).unwrap_err().to_string();
+            assert!(e.contains("pre_tokenizer."), "{e}");
+        }
+    }
+
+    /// Splits as the added-token stage leaves them: `<s>` already tokenized.
+    fn with_added(text: &str) -> PreTokenizedString {
+        let full = NormalizedString::from_original(text, 0);
+        let mut splits = Vec::new();
+        let mut last = 0;
+        for (i, _) in text.match_indices("<s>") {
+            if i > last {
+                splits.push(PreSplit {
+                    normalized: full.slice(last..i),
+                    tokens: None,
+                });
+            }
+            splits.push(PreSplit {
+                normalized: full.slice(i..i + 3),
+                tokens: Some(vec![Token {
+                    id: 1,
+                    offsets: (0, 3),
+                }]),
+            });
+            last = i + 3;
+        }
+        if last < text.len() {
+            splits.push(PreSplit {
+                normalized: full.slice(last..text.len()),
+                tokens: None,
+            });
+        }
+        PreTokenizedString { splits }
+    }
+
+    // Observed with a full HF Tokenizer (special token `<s>`, vocab holding the pieces).
+    #[test]
+    fn first_scheme_only_at_text_start() {
+        let p = Metaspace {
+            replacement: '▁',
+            prepend_scheme: PrependScheme::First,
+            split: true,
+        };
+        let r = |s: &str| {
+            let mut pts = with_added(s);
+            p.pre_tokenize(&mut pts).unwrap();
+            pieces(&pts)
+        };
+        assert_eq!(
+            r("<s>hello world"),
+            exp(&[("<s>", (0, 3)), ("hello", (3, 8)), ("▁world", (8, 14))])
+        );
+        assert_eq!(
+            r("hi<s>there"),
+            exp(&[("▁hi", (0, 2)), ("<s>", (2, 5)), ("there", (5, 10))])
+        );
+        assert_eq!(
+            r(" <s>hello"),
+            exp(&[("▁", (0, 1)), ("<s>", (1, 4)), ("hello", (4, 9))])
+        );
+        // A normalizer that removed the leading chars: no prefix either (HF: Strip, then Metaspace).
+        let mut n = NormalizedString::from_original("  hello world", 0);
+        n.strip(true, true);
+        let mut pts = PreTokenizedString::from_normalized(n);
+        p.pre_tokenize(&mut pts).unwrap();
+        assert_eq!(pieces(&pts), exp(&[("hello", (2, 7)), ("▁world", (7, 13))]));
+    }
+
+    #[test]
+    fn always_split_true() {
+        let p = Metaspace {
+            replacement: '▁',
+            prepend_scheme: PrependScheme::Always,
+            split: true,
+        };
+        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
+        assert_eq!(
+            r("Hello world"),
+            exp(&[("▁Hello", (0, 5)), ("▁world", (5, 11))])
+        );
+        assert_eq!(
+            r(" Hello  world "),
+            exp(&[
+                ("▁Hello", (0, 6)),
+                ("▁", (6, 7)),
+                ("▁world", (7, 13)),
+                ("▁", (13, 14))
+            ])
+        );
+        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
+        assert_eq!(r(""), exp(&[]));
+        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
+        assert_eq!(
+            r("   "),
+            exp(&[("▁", (0, 1)), ("▁", (1, 2)), ("▁", (2, 3))])
+        );
+        assert_eq!(r("a\u{3000}b"), exp(&[("▁a\u{3000}b", (0, 5))]));
+        assert_eq!(
+            r("東京 タワー"),
+            exp(&[("▁東京", (0, 6)), ("▁タワー", (6, 16))])
+        );
+        assert_eq!(
+            r("e\u{301} \u{200b}x"),
+            exp(&[("▁e\u{301}", (0, 3)), ("▁\u{200b}x", (3, 8))])
+        );
+        assert_eq!(
+            r("مرحبا بالعالم"),
+            exp(&[("▁مرحبا", (0, 10)), ("▁بالعالم", (10, 25))])
+        );
+        assert_eq!(r("🎉 🎉"), exp(&[("▁🎉", (0, 4)), ("▁🎉", (4, 9))]));
+    }
+
+    #[test]
+    fn always_split_false() {
+        let p = Metaspace {
+            replacement: '▁',
+            prepend_scheme: PrependScheme::Always,
+            split: false,
+        };
+        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
+        assert_eq!(r("Hello world"), exp(&[("▁Hello▁world", (0, 11))]));
+        assert_eq!(r(" Hello  world "), exp(&[("▁Hello▁▁world▁", (0, 14))]));
+        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
+        assert_eq!(r(""), exp(&[]));
+        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
+        assert_eq!(r("   "), exp(&[("▁▁▁", (0, 3))]));
+        assert_eq!(r("a\u{3000}b"), exp(&[("▁a\u{3000}b", (0, 5))]));
+        assert_eq!(r("東京 タワー"), exp(&[("▁東京▁タワー", (0, 16))]));
+        assert_eq!(
+            r("e\u{301} \u{200b}x"),
+            exp(&[("▁e\u{301}▁\u{200b}x", (0, 8))])
+        );
+        assert_eq!(r("مرحبا بالعالم"), exp(&[("▁مرحبا▁بالعالم", (0, 25))]));
+        assert_eq!(r("🎉 🎉"), exp(&[("▁🎉▁🎉", (0, 9))]));
+    }
+
+    #[test]
+    fn first_split_true() {
+        let p = Metaspace {
+            replacement: '▁',
+            prepend_scheme: PrependScheme::First,
+            split: true,
+        };
+        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
+        assert_eq!(
+            r("Hello world"),
+            exp(&[("▁Hello", (0, 5)), ("▁world", (5, 11))])
+        );
+        assert_eq!(
+            r(" Hello  world "),
+            exp(&[
+                ("▁Hello", (0, 6)),
+                ("▁", (6, 7)),
+                ("▁world", (7, 13)),
+                ("▁", (13, 14))
+            ])
+        );
+        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
+        assert_eq!(r(""), exp(&[]));
+        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
+        assert_eq!(
+            r("   "),
+            exp(&[("▁", (0, 1)), ("▁", (1, 2)), ("▁", (2, 3))])
+        );
+        assert_eq!(r("a\u{3000}b"), exp(&[("▁a\u{3000}b", (0, 5))]));
+        assert_eq!(
+            r("東京 タワー"),
+            exp(&[("▁東京", (0, 6)), ("▁タワー", (6, 16))])
+        );
+        assert_eq!(
+            r("e\u{301} \u{200b}x"),
+            exp(&[("▁e\u{301}", (0, 3)), ("▁\u{200b}x", (3, 8))])
+        );
+        assert_eq!(
+            r("مرحبا بالعالم"),
+            exp(&[("▁مرحبا", (0, 10)), ("▁بالعالم", (10, 25))])
+        );
+        assert_eq!(r("🎉 🎉"), exp(&[("▁🎉", (0, 4)), ("▁🎉", (4, 9))]));
+    }
+
+    #[test]
+    fn first_split_false() {
+        let p = Metaspace {
+            replacement: '▁',
+            prepend_scheme: PrependScheme::First,
+            split: false,
+        };
+        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
+        assert_eq!(r("Hello world"), exp(&[("▁Hello▁world", (0, 11))]));
+        assert_eq!(r(" Hello  world "), exp(&[("▁Hello▁▁world▁", (0, 14))]));
+        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
+        assert_eq!(r(""), exp(&[]));
+        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
+        assert_eq!(r("   "), exp(&[("▁▁▁", (0, 3))]));
+        assert_eq!(r("a\u{3000}b"), exp(&[("▁a\u{3000}b", (0, 5))]));
+        assert_eq!(r("東京 タワー"), exp(&[("▁東京▁タワー", (0, 16))]));
+        assert_eq!(
+            r("e\u{301} \u{200b}x"),
+            exp(&[("▁e\u{301}▁\u{200b}x", (0, 8))])
+        );
+        assert_eq!(r("مرحبا بالعالم"), exp(&[("▁مرحبا▁بالعالم", (0, 25))]));
+        assert_eq!(r("🎉 🎉"), exp(&[("▁🎉▁🎉", (0, 9))]));
+    }
+
+    #[test]
+    fn never_split_true() {
+        let p = Metaspace {
+            replacement: '▁',
+            prepend_scheme: PrependScheme::Never,
+            split: true,
+        };
+        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
+        assert_eq!(
+            r("Hello world"),
+            exp(&[("Hello", (0, 5)), ("▁world", (5, 11))])
+        );
+        assert_eq!(
+            r(" Hello  world "),
+            exp(&[
+                ("▁Hello", (0, 6)),
+                ("▁", (6, 7)),
+                ("▁world", (7, 13)),
+                ("▁", (13, 14))
+            ])
+        );
+        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
+        assert_eq!(r(""), exp(&[]));
+        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
+        assert_eq!(
+            r("   "),
+            exp(&[("▁", (0, 1)), ("▁", (1, 2)), ("▁", (2, 3))])
+        );
+        assert_eq!(r("a\u{3000}b"), exp(&[("a\u{3000}b", (0, 5))]));
+        assert_eq!(
+            r("東京 タワー"),
+            exp(&[("東京", (0, 6)), ("▁タワー", (6, 16))])
+        );
+        assert_eq!(
+            r("e\u{301} \u{200b}x"),
+            exp(&[("e\u{301}", (0, 3)), ("▁\u{200b}x", (3, 8))])
+        );
+        assert_eq!(
+            r("مرحبا بالعالم"),
+            exp(&[("مرحبا", (0, 10)), ("▁بالعالم", (10, 25))])
+        );
+        assert_eq!(r("🎉 🎉"), exp(&[("🎉", (0, 4)), ("▁🎉", (4, 9))]));
+    }
+
+    #[test]
+    fn never_split_false() {
+        let p = Metaspace {
+            replacement: '▁',
+            prepend_scheme: PrependScheme::Never,
+            split: false,
+        };
+        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
+        assert_eq!(r("Hello world"), exp(&[("Hello▁world", (0, 11))]));
+        assert_eq!(r(" Hello  world "), exp(&[("▁Hello▁▁world▁", (0, 14))]));
+        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
+        assert_eq!(r(""), exp(&[]));
+        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
+        assert_eq!(r("   "), exp(&[("▁▁▁", (0, 3))]));
+        assert_eq!(r("a\u{3000}b"), exp(&[("a\u{3000}b", (0, 5))]));
+        assert_eq!(r("東京 タワー"), exp(&[("東京▁タワー", (0, 16))]));
+        assert_eq!(
+            r("e\u{301} \u{200b}x"),
+            exp(&[("e\u{301}▁\u{200b}x", (0, 8))])
+        );
+        assert_eq!(r("مرحبا بالعالم"), exp(&[("مرحبا▁بالعالم", (0, 25))]));
+        assert_eq!(r("🎉 🎉"), exp(&[("🎉▁🎉", (0, 9))]));
     }
 }

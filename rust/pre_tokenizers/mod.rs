@@ -4,9 +4,12 @@ pub mod bert;
 pub mod byte_level;
 pub mod digits;
 pub mod metaspace;
+pub mod pattern;
 pub mod pretokenized;
 pub mod punctuation;
 pub mod split;
+#[cfg(test)]
+pub mod test_util;
 pub mod whitespace;
 
 pub use bert::BertPreTokenizer;

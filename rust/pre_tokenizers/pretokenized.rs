@@ -41,10 +41,8 @@ pub fn split_with_behavior(
     // Full cover of the string: (range, is_match).
     let mut parts: Vec<(Range<usize>, bool)> = Vec::with_capacity(matches.len() * 2 + 1);
     let mut last = 0;
+    // Empty matches are kept: like Hugging Face, they still cut the text (e.g. a lookahead).
     for m in matches {
-        if m.start == m.end {
-            continue;
-        }
         if m.start > last {
             parts.push((last..m.start, false));
         }
@@ -54,6 +52,17 @@ pub fn split_with_behavior(
     if last < len {
         parts.push((last..len, false));
     }
+    split_parts(ns, parts, behavior)
+}
+
+/// Cut `ns` into pieces given a full cover of it by `(range, is_match)` parts (empty parts allowed: they
+/// still separate their neighbours), treating the matched parts according to `behavior` as Hugging Face
+/// does. Empty pieces are dropped.
+pub fn split_parts(
+    ns: &NormalizedString,
+    parts: Vec<(Range<usize>, bool)>,
+    behavior: SplitBehavior,
+) -> Vec<NormalizedString> {
     let pieces: Vec<Range<usize>> = match behavior {
         SplitBehavior::Isolated => parts.into_iter().map(|(r, _)| r).collect(),
         SplitBehavior::Removed => parts
@@ -91,7 +100,7 @@ pub fn split_with_behavior(
             let mut previous_match = false;
             for (r, is_match) in parts {
                 match out.last_mut() {
-                    Some(prev) if is_match && previous_match => prev.end = r.end,
+                    Some(prev) if is_match == previous_match => prev.end = r.end,
                     _ => out.push(r),
                 }
                 previous_match = is_match;

@@ -121,7 +121,15 @@ pub fn to_arrays(
         }
         None => (longest, 0, 0, Direction::Right),
     };
-    if let Some((e, _)) = rows.iter().find(|(e, _)| e.len() != cols) {
+    // Without padding every row must already be `cols` long; with it, no row may exceed `cols`.
+    let bad = |e: &&Encoding| {
+        if padding.is_some() {
+            e.len() > cols
+        } else {
+            e.len() != cols
+        }
+    };
+    if let Some((e, _)) = rows.iter().find(|(e, _)| bad(&e)) {
         let why = if padding.is_some() {
             "a row is longer than the padding length"
         } else {

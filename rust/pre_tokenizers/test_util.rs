@@ -1,0 +1,30 @@
+//! Test helpers: render pre-tokenized splits compactly as (piece, original byte offsets).
+
+use crate::error::Result;
+use crate::normalizers::NormalizedString;
+use crate::pre_tokenizers::PreTokenizedString;
+
+pub type Pieces = Vec<(String, (usize, usize))>;
+
+/// Every split as (normalized text, original byte range).
+pub fn pieces(pts: &PreTokenizedString) -> Pieces {
+    pts.splits
+        .iter()
+        .map(|s| {
+            let n = &s.normalized;
+            (n.as_str().to_string(), n.original_range(0..n.len()))
+        })
+        .collect()
+}
+
+/// Pre-tokenize the untouched text `s` with `f` and render the result.
+pub fn run(f: impl Fn(&mut PreTokenizedString) -> Result<()>, s: &str) -> Pieces {
+    let mut pts = PreTokenizedString::from_normalized(NormalizedString::from_original(s, 0));
+    f(&mut pts).expect("pre-tokenization failed");
+    pieces(&pts)
+}
+
+/// Owned form of an expected value written as string literals.
+pub fn exp(v: &[(&str, (usize, usize))]) -> Pieces {
+    v.iter().map(|(s, r)| (s.to_string(), *r)).collect()
+}
