@@ -6,14 +6,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 export PATH := $(VIRTUAL_ENV)/bin:$(PATH)
-# maturin build profile for the extension; `make test BUILD_FLAGS=` builds in debug (faster to compile).
-BUILD_FLAGS ?= --release
+# Cargo profile of the extension: `dev-release` (optimised, no LTO: quick to build on 2 cores) for tests and
+# the demo; `make bench` rebuilds with `release` (fat LTO). One stamp per profile, the other one is dropped
+# when the .so is rebuilt.
+PROFILE ?= dev-release
 
 REQ_STAMP := $(VENV)/.stamp-requirements
-BUILD_STAMP := $(VENV)/.stamp-build
+BUILD_STAMP = $(VENV)/.stamp-build-$(PROFILE)
 RUST_SOURCES := $(shell find rust -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock pyproject.toml
 
 .PHONY: test demo bench lint fuzz build venv clean pytest cargo-test
+.PRECIOUS: $(VENV)/.stamp-build-%
 
 venv: $(REQ_STAMP)
 
@@ -25,8 +28,9 @@ $(REQ_STAMP): requirements-test.txt | $(PY)
 	touch $@
 
 # Builds the Rust extension into the venv (editable: python/ is used in place, _core*.so lands in it).
-$(BUILD_STAMP): $(REQ_STAMP) $(RUST_SOURCES)
-	maturin develop $(BUILD_FLAGS) --quiet
+$(VENV)/.stamp-build-%: $(REQ_STAMP) $(RUST_SOURCES)
+	rm -f $(VENV)/.stamp-build-*
+	maturin develop --profile $* --quiet
 	touch $@
 
 build: $(BUILD_STAMP)
@@ -42,7 +46,8 @@ test: cargo-test pytest
 demo: $(BUILD_STAMP)
 	@if [ -f python/ferrotok/__main__.py ]; then $(PY) -m ferrotok demo; else $(PY) scripts/walkthrough.py; fi
 
-bench: $(BUILD_STAMP)
+bench:
+	$(MAKE) build PROFILE=release
 	@if [ -x bench/run.sh ]; then bench/run.sh; \
 	elif [ -d bench ]; then $(PY) -m pytest bench -q --benchmark-only; \
 	else echo "no benchmarks yet (bench/ is written by the benchmark work)"; fi
