@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import select
+import signal
 import time
 
 import numpy as np
@@ -252,3 +255,27 @@ def test_decode_accepts_arrays_and_batches(ft):
 
 def test_get_special_tokens_mask(ft):
     assert ft.get_special_tokens_mask([CLS, 7592, SEP, PAD], already_has_special_tokens=True) == [1, 0, 1, 1]
+
+
+def test_encoding_in_a_forked_child(ft):
+    """DataLoader workers fork after the parent has used the thread pool: the child must not hang."""
+    batch = ["some text to encode in parallel"] * 4000
+    expected = int(ft(batch, padding=True, return_tensors="np")["input_ids"].sum())
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: encode, report, exit without running pytest's teardown
+        try:
+            total = int(ft(batch, padding=True, return_tensors="np")["input_ids"].sum())
+            os.write(write_end, str(total).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], 60)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail("encoding in a forked child hung for 60 s")
+        assert int(os.read(read_end, 64).decode() or -1) == expected
+    finally:
+        os.close(read_end)
+        os.waitpid(pid, 0)
