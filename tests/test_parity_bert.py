@@ -10,7 +10,6 @@ import pickle
 
 import numpy as np
 import pytest
-
 from adversarial import fixed_cases, random_cases
 from conftest import multilingual_lines
 from parity import assert_same_encoding, compare_call, plain

@@ -8,13 +8,11 @@ import select
 import signal
 import time
 
+import ferrotok
 import numpy as np
 import pytest
-
-import ferrotok
-from ferrotok import FerroTokenizer, FerrotokError
-
 from adversarial import huge_word, lone_surrogates
+from ferrotok import FerroTokenizer, FerrotokError
 
 CLS, SEP, UNK, PAD = 101, 102, 100, 0
 

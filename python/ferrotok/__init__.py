@@ -9,18 +9,18 @@ from ._core import Encodings, Tokenizer
 from ._core import __version__ as __version__
 from .auto import AutoTokenizer
 from .batch_encoding import BatchEncoding, Encoding
-from .errors import FerrotokError, InternalError
-from .tokenization import FerroTokenizer
 
-# --- pipeline helper exports (owned by the pipeline helper) -------------------------------------------
-# `pipeline` and the CLI (`python -m ferrotok`) come from ferrotok/pipelines.py and ferrotok/__main__.py.
-# Uncomment once ferrotok/pipelines.py is merged:
-# from .pipelines import pipeline
-# --------------------------------------------------------------------------------------------------------
+# torch and transformers are imported lazily by collate and pipelines, so importing ferrotok stays cheap.
+from .collate import DataCollatorWithPadding
+from .errors import FerrotokError, InternalError
+from .pipelines import BucketStats, pipeline
+from .tokenization import FerroTokenizer
 
 __all__ = [
     "AutoTokenizer",
     "BatchEncoding",
+    "BucketStats",
+    "DataCollatorWithPadding",
     "Encoding",
     "Encodings",
     "FerroTokenizer",
@@ -28,4 +28,5 @@ __all__ = [
     "InternalError",
     "Tokenizer",
     "__version__",
+    "pipeline",
 ]

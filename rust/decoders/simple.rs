@@ -145,7 +145,7 @@ impl ByteFallback {
                 Ok(s) => out.push(s),
                 Err(e) => {
                     let n = e.as_bytes().len();
-                    out.extend(std::iter::repeat("\u{FFFD}".to_string()).take(n));
+                    out.extend(std::iter::repeat_n("\u{FFFD}".to_string(), n));
                 }
             }
         }

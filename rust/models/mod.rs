@@ -1,6 +1,8 @@
 //! Models: turn one pre-tokenized word into vocabulary ids.
 
 pub mod bpe;
+pub mod bpe_merge;
+pub mod bpe_queue;
 pub mod wordpiece;
 
 pub use bpe::Bpe;
@@ -18,6 +20,9 @@ pub struct TokenBuffer {
     pub ids: Vec<u32>,
     pub offsets: Vec<(usize, usize)>,
     pub words: Vec<Option<u32>>,
+    /// (position, text) for added tokens whose matched text differs from their content (a normalized
+    /// match, or whitespace taken by lstrip/rstrip): Hugging Face reports the matched text as the token.
+    pub texts: Vec<(usize, String)>,
 }
 
 impl TokenBuffer {
@@ -39,6 +44,7 @@ impl TokenBuffer {
         self.ids.clear();
         self.offsets.clear();
         self.words.clear();
+        self.texts.clear();
     }
 }
 

@@ -22,7 +22,7 @@ impl NormalizedString {
         let mut align = Vec::with_capacity(text.len());
         for (i, c) in text.char_indices() {
             let r = ((base + i) as u32, (base + i + c.len_utf8()) as u32);
-            align.extend(std::iter::repeat(r).take(c.len_utf8()));
+            align.extend(std::iter::repeat_n(r, c.len_utf8()));
         }
         NormalizedString {
             normalized: text.to_string(),
@@ -139,7 +139,7 @@ impl NormalizedString {
                 a
             };
             normalized.push(c);
-            align.extend(std::iter::repeat(a).take(c.len_utf8()));
+            align.extend(std::iter::repeat_n(a, c.len_utf8()));
         }
         self.normalized = normalized;
         self.align = align;
@@ -158,7 +158,7 @@ impl NormalizedString {
             let a = self.align[i];
             for &o in &buf {
                 normalized.push(o);
-                align.extend(std::iter::repeat(a).take(o.len_utf8()));
+                align.extend(std::iter::repeat_n(a, o.len_utf8()));
             }
         }
         if normalized.is_empty() {
@@ -209,7 +209,7 @@ impl NormalizedString {
         normalized.push_str(s);
         normalized.push_str(&self.normalized);
         let mut align = Vec::with_capacity(normalized.len());
-        align.extend(std::iter::repeat(a).take(s.len()));
+        align.extend(std::iter::repeat_n(a, s.len()));
         align.extend_from_slice(&self.align);
         self.normalized = normalized;
         self.align = align;
@@ -222,7 +222,7 @@ impl NormalizedString {
             return;
         };
         self.normalized.push_str(s);
-        self.align.extend(std::iter::repeat(a).take(s.len()));
+        self.align.extend(std::iter::repeat_n(a, s.len()));
     }
 
     /// Remove leading and/or trailing whitespace.
@@ -273,7 +273,7 @@ impl NormalizedString {
                 None => (self.base, self.base),
             };
             normalized.push_str(content);
-            align.extend(std::iter::repeat(a).take(content.len()));
+            align.extend(std::iter::repeat_n(a, content.len()));
             last = r.end;
         }
         if let (Some(rest), Some(rest_align)) =

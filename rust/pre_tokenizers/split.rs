@@ -17,7 +17,7 @@ pub struct Split {
 
 /// Parse a Hugging Face `behavior` name (shared with Punctuation).
 pub fn parse_behavior(o: &Obj, key: &str, parent: &str) -> Result<Option<SplitBehavior>> {
-    if o.get(key).map_or(true, |v| v.is_null()) {
+    if o.get(key).is_none_or(|v| v.is_null()) {
         return Ok(None);
     }
     Ok(Some(match req_str(o, key, parent)? {

@@ -129,7 +129,7 @@ pub fn to_arrays(
             e.len() != cols
         }
     };
-    if let Some((e, _)) = rows.iter().find(|(e, _)| bad(&e)) {
+    if let Some((e, _)) = rows.iter().find(|(e, _)| bad(e)) {
         let why = if padding.is_some() {
             "a row is longer than the padding length"
         } else {

@@ -21,6 +21,8 @@ pub struct Encoding {
     pub word_ids: Vec<Option<u32>>,
     /// Which input sequence (0 or 1) a token comes from; `None` for special and pad tokens.
     pub sequence_ids: Vec<Option<u32>>,
+    /// Sparse token-text overrides (see `TokenBuffer::texts`), by position.
+    pub texts: Vec<(usize, String)>,
     pub overflowing: Vec<Encoding>,
 }
 
@@ -34,6 +36,7 @@ impl Encoding {
             attention_mask: Vec::with_capacity(n),
             word_ids: Vec::with_capacity(n),
             sequence_ids: Vec::with_capacity(n),
+            texts: Vec::new(),
             overflowing: Vec::new(),
         }
     }
@@ -49,6 +52,7 @@ impl Encoding {
             attention_mask: vec![1; n],
             word_ids: buf.words,
             sequence_ids: vec![Some(seq); n],
+            texts: buf.texts,
             overflowing: Vec::new(),
         }
     }
@@ -64,12 +68,24 @@ impl Encoding {
             attention_mask: vec![1; n],
             word_ids: vec![None; n],
             sequence_ids: vec![None; n],
+            texts: Vec::new(),
             overflowing: Vec::new(),
         }
     }
 
     pub fn len(&self) -> usize {
         self.ids.len()
+    }
+
+    /// The token string at `i`: the matched text for overridden added tokens, else `vocab`'s string.
+    pub fn token<'a>(&'a self, i: usize, vocab: &'a dyn crate::processors::TokenLookup) -> &'a str {
+        if let Some((_, t)) = self.texts.iter().find(|(p, _)| *p == i) {
+            return t;
+        }
+        self.ids
+            .get(i)
+            .and_then(|&id| vocab.token(id))
+            .unwrap_or_default()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -93,12 +109,21 @@ impl Encoding {
             special_tokens_mask: self.special_tokens_mask[r.clone()].to_vec(),
             attention_mask: self.attention_mask[r.clone()].to_vec(),
             word_ids: self.word_ids[r.clone()].to_vec(),
-            sequence_ids: self.sequence_ids[r].to_vec(),
+            sequence_ids: self.sequence_ids[r.clone()].to_vec(),
+            texts: self
+                .texts
+                .iter()
+                .filter(|(i, _)| r.contains(i))
+                .map(|(i, t)| (i - r.start, t.clone()))
+                .collect(),
             overflowing: Vec::new(),
         }
     }
 
     fn extend(&mut self, other: &Encoding, offset_shift: usize) {
+        let base = self.ids.len();
+        self.texts
+            .extend(other.texts.iter().map(|(i, t)| (i + base, t.clone())));
         self.ids.extend_from_slice(&other.ids);
         self.type_ids.extend_from_slice(&other.type_ids);
         self.offsets.extend(
@@ -230,6 +255,7 @@ impl Encoding {
                 prepend(&mut self.attention_mask, 0, n);
                 prepend(&mut self.word_ids, None, n);
                 prepend(&mut self.sequence_ids, None, n);
+                self.texts.iter_mut().for_each(|(i, _)| *i += n);
             }
         }
     }

@@ -156,6 +156,10 @@ impl Tokenizer {
         let mut word = 0u32;
         for (range, id) in self.added.split_raw(text) {
             if let Some(id) = id {
+                let matched = text.get(range.clone()).unwrap_or_default();
+                if self.added.id_to_token(id) != Some(matched) {
+                    out.texts.push((out.len(), matched.to_string()));
+                }
                 out.push(id, (range.start, range.end), Some(word));
                 word += 1;
                 continue;
@@ -199,7 +203,15 @@ impl Tokenizer {
             let word = Some(idx as u32);
             let ns = &split.normalized;
             let tokens: &[Token] = match &split.tokens {
-                Some(t) => t,
+                Some(t) => {
+                    // An added token: report the text it matched when that differs from its content.
+                    if let [tok] = t.as_slice() {
+                        if self.added.id_to_token(tok.id) != Some(ns.as_str()) {
+                            out.texts.push((out.len(), ns.as_str().to_string()));
+                        }
+                    }
+                    t
+                }
                 None => {
                     toks.clear();
                     self.model.tokenize(ns.as_str(), &mut toks)?;

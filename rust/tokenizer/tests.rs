@@ -238,3 +238,27 @@ fn unknown_component_and_bad_json_are_config_errors() {
     let e = Tokenizer::from_pretrained("/nonexistent/ferrotok").err();
     assert!(matches!(e, Some(Error::NotFound { .. })), "{e:?}");
 }
+
+#[test]
+fn normalized_added_token_reports_matched_text() {
+    let mut t = bert();
+    let toks = [AddedToken::new("Another-One", false)];
+    assert_eq!(t.add_tokens(&toks).unwrap_or_default(), 1);
+    let e = t
+        .encode(InputSequence::Raw("another-one x"), None, &opts())
+        .unwrap_or_default();
+    assert_eq!(e.ids, [101, 30522, 1060, 102]);
+    assert_eq!(e.token(1, &t), "another-one");
+    assert_eq!(e.token(2, &t), "x");
+}
+
+#[test]
+fn batch_reports_matched_text() {
+    let t0 = bert();
+    let mut t = t0.clone();
+    let toks = [AddedToken::new("Another-One", false)];
+    assert_eq!(t.add_tokens(&toks).unwrap_or_default(), 1);
+    let inputs = [(InputSequence::Raw("another-one x"), None)];
+    let e = t.encode_batch(&inputs, &opts()).unwrap_or_default();
+    assert_eq!(e[0].token(1, &t), "another-one");
+}
