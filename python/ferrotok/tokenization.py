@@ -6,7 +6,6 @@ padding and the numpy arrays are all done by `_core.Tokenizer.encode_batch` with
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Sequence
@@ -521,6 +520,5 @@ class FerroTokenizer(SpecialTokensMixin):
 
     def _model_kind(self) -> str:
         if self._model_type is None:
-            model = json.loads(self._tokenizer.to_str(False)).get("model") or {}
-            self._model_type = str(model.get("type", ""))
+            self._model_type = str(self._tokenizer.model.type)
         return self._model_type
