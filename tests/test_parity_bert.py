@@ -220,11 +220,6 @@ def test_add_tokens_and_special_tokens(fresh_pair):
     assert ours.batch_decode(batch) == theirs.batch_decode(batch)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: the token string of a normalized added token is its content, HF gives the matched "
-    "normalized text (ids and offsets already agree)",
-)
 def test_normalized_added_token_strings(fresh_pair):
     ours, theirs = fresh_pair
     ours.add_tokens(["Another-One"])
