@@ -41,10 +41,10 @@ cargo-test:
 pytest: $(BUILD_STAMP)
 	$(PY) -m pytest -q
 
-test: cargo-test pytest
+test: lint cargo-test pytest
 
 demo: $(BUILD_STAMP)
-	@if [ -f python/ferrotok/__main__.py ]; then $(PY) -m ferrotok demo; else $(PY) scripts/walkthrough.py; fi
+	$(PY) -m ferrotok demo
 
 bench:
 	$(MAKE) build PROFILE=release

@@ -262,3 +262,76 @@ fn batch_reports_matched_text() {
     let e = t.encode_batch(&inputs, &opts()).unwrap_or_default();
     assert_eq!(e[0].token(1, &t), "another-one");
 }
+
+/// Timing breakdown of the single-thread path; run with
+/// `cargo test --profile dev-release --lib tokenizer::tests::bench_pipeline -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_pipeline() {
+    let Ok(text) = std::fs::read_to_string("../shared/corpora/english-python-docs.txt") else {
+        return;
+    };
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20000)
+        .collect();
+    let bytes: usize = lines.iter().map(|l| l.len()).sum();
+    let t = bert();
+    let (Some(Normalizer::Bert(n)), Model::WordPiece(wp)) = (&t.normalizer, &t.model) else {
+        return;
+    };
+    // Thread CPU time: wall time means little on a shared, loaded machine.
+    let cpu = || {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime writes into the timespec we own.
+        unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+    };
+    let time = |label: &str, f: &mut dyn FnMut()| {
+        f();
+        let s = cpu();
+        for _ in 0..5 {
+            f();
+        }
+        let dt = (cpu() - s) / 5.0;
+        println!(
+            "{label:32} {:8.1} ms {:7.1} MB/s",
+            dt * 1e3,
+            bytes as f64 / dt / 1e6
+        );
+    };
+    time("fused segment only", &mut || {
+        let mut buf = TokenBuffer::default();
+        for l in &lines {
+            let mut w = 0;
+            buf.clear();
+            let _ = fast_bert::encode_segment(n, wp, l, 0, &mut w, &mut buf);
+        }
+    });
+    let mut o = opts();
+    o.add_special_tokens = false;
+    time("encode, no specials", &mut || {
+        for l in &lines {
+            let _ = t.encode(InputSequence::Raw(l), None, &o);
+        }
+    });
+    let o = opts();
+    time("encode, specials", &mut || {
+        for l in &lines {
+            let _ = t.encode(InputSequence::Raw(l), None, &o);
+        }
+    });
+    let inputs: Vec<_> = lines
+        .iter()
+        .map(|l| (InputSequence::Raw(l), None))
+        .collect();
+    time("encode_batch + arrays", &mut || {
+        if let Ok(e) = t.encode_batch(&inputs, &o) {
+            let _ = batch::to_arrays(&e, false, None, batch::ArrayFields::default());
+        }
+    });
+}
