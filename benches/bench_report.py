@@ -296,7 +296,7 @@ def goals_table(idx: Index, ferro_threads: dict) -> list[str]:
     return lines
 
 
-def summary_table(idx: Index) -> list[str]:
+def summary_table(idx: Index, models: list[str]) -> list[str]:
     """One line per model and text at batch 1000, 1 thread: ferrotok's speed and its ratio to each other."""
     others = [i for i in idx.impls() if i != "ferrotok"]
     lines = [
@@ -305,7 +305,7 @@ def summary_table(idx: Index) -> list[str]:
         + " |",
         "|---|---|---:|" + "---:|" * len(others),
     ]
-    for cid in idx.ids("main"):
+    for cid in [i for m in models for i in idx.ids("main", m)]:
         c = idx.meta[cid]
         ft = idx.get(cid, 1, "ferrotok")
         if c["batch"] != 1000 or not ft:
@@ -329,7 +329,7 @@ def render(data: dict) -> str:
         *goals_table(idx, ferro_threads),
         "",
     ]
-    summary = summary_table(idx)
+    summary = summary_table(idx, list(data["models"]))
     if summary:
         out += ["#### Summary", "", *summary, ""]
     for model, label in data["models"].items():
