@@ -15,7 +15,7 @@ REQ_STAMP := $(VENV)/.stamp-requirements
 BUILD_STAMP = $(VENV)/.stamp-build-$(PROFILE)
 RUST_SOURCES := $(shell find rust -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock pyproject.toml
 
-.PHONY: test demo bench lint fuzz build venv clean pytest cargo-test
+.PHONY: test demo bench bench-full lint fuzz build venv clean pytest cargo-test
 .PRECIOUS: $(VENV)/.stamp-build-%
 
 venv: $(REQ_STAMP)
@@ -48,9 +48,15 @@ demo: $(BUILD_STAMP)
 
 bench:
 	$(MAKE) build PROFILE=release
-	@if [ -x bench/run.sh ]; then bench/run.sh; \
-	elif [ -d bench ]; then $(PY) -m pytest bench -q --benchmark-only; \
-	else echo "no benchmarks yet (bench/ is written by the benchmark work)"; fi
+	$(PY) -m pytest benches/test_bench.py -q --benchmark-only --benchmark-group-by=group -p no:cacheprovider
+	$(PY) benches/compare.py --quick
+
+# The whole grid (with transformers 4.x's pure-Python GPT-2 in .venv-bench4), rewriting BENCHMARKS.md.
+bench-full:
+	$(MAKE) build PROFILE=release
+	test -x .venv-bench4/bin/python || $(PY) benches/compare.py --setup
+	$(PY) benches/compare.py --write-md
+	cargo bench --bench stages
 
 lint: $(REQ_STAMP)
 	cargo fmt --check
