@@ -28,8 +28,13 @@ impl ByteLevelProcessor {
             return;
         }
         let is_space = |c: char| c == SPACE_CHAR || c.is_whitespace();
+        // Like HF, trim by the token's own text: an lstrip/rstrip added token's text includes the
+        // spaces it absorbed. `texts` is sparse and sorted by position, so walk it with a cursor.
+        let mut overrides = e.texts.iter().peekable();
         for (i, (id, off)) in e.ids.iter().zip(e.offsets.iter_mut()).enumerate() {
-            let Some(tok) = vocab.token(*id) else {
+            while overrides.next_if(|(p, _)| *p < i).is_some() {}
+            let text = overrides.next_if(|(p, _)| *p == i).map(|(_, t)| t.as_str());
+            let Some(tok) = text.or_else(|| vocab.token(*id)) else {
                 continue;
             };
             let mut leading = tok.chars().take_while(|&c| is_space(c)).count();
