@@ -59,3 +59,33 @@ impl ByteLevelProcessor {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Vocab;
+    impl TokenLookup for Vocab {
+        fn token(&self, id: u32) -> Option<&str> {
+            ["<mask>", "\u{120}a", "\u{120}x"].get(id as usize).copied()
+        }
+    }
+
+    #[test]
+    fn lstrip_added_token_is_trimmed_by_its_matched_text() {
+        // Expected offsets from HF tokenizers 0.23: "x  <mask> a", RobertaProcessing(trim_offsets=True,
+        // add_prefix_space=True), `<mask>` lstrip=True → tokens ["Ġx", "  <mask>", "Ġa"].
+        let mut e = Encoding {
+            ids: vec![2, 0, 1],
+            offsets: vec![(0, 1), (1, 9), (9, 11)],
+            texts: vec![(1, "  <mask>".to_string())],
+            ..Encoding::default()
+        };
+        let p = ByteLevelProcessor {
+            add_prefix_space: true,
+            trim_offsets: true,
+        };
+        p.trim_offsets(&mut e, &Vocab);
+        assert_eq!(e.offsets, vec![(0, 1), (3, 9), (10, 11)]);
+    }
+}
