@@ -28,6 +28,7 @@ from ._config import (
     DEFAULT_MODEL_INPUT_NAMES,
     SPECIAL_TOKENS_ATTRIBUTES,
     TOKENIZER_FILE,
+    default_model_input_names,
     prefix_space_document,
     read_settings,
     write_settings,
@@ -131,6 +132,7 @@ class FerroTokenizer(SpecialTokensMixin):
         path = os.fspath(path)
         kwargs.setdefault("name_or_path", path)
         kwargs.pop("add_prefix_space", None)  # recorded only, as by transformers' generic class
+        kwargs.setdefault("model_input_names", default_model_input_names("TokenizersBackend"))
         return cls(_core.Tokenizer.from_file(path), **kwargs)
 
     def _settings(self) -> dict[str, Any]:
