@@ -40,6 +40,24 @@ def gpt2_legacy(folder: Path, **config_overrides: object) -> Path:
     return folder
 
 
+def roberta_legacy(folder: Path) -> Path:
+    """RobertaTokenizer legacy files on GPT-2's vocabulary: its specials are not in vocab.json."""
+    gpt2_legacy(
+        folder,
+        tokenizer_class="RobertaTokenizer",
+        bos_token="<s>",
+        eos_token="</s>",
+        sep_token="</s>",
+        cls_token="<s>",
+        unk_token="<unk>",
+        pad_token="<pad>",
+        mask_token="<mask>",
+        model_max_length=512,
+    )
+    (folder / "special_tokens_map.json").unlink()
+    return folder
+
+
 def gpt2_saved_by_transformers(folder: Path) -> Path:
     """GPT-2 as transformers writes it: tokenizer.json + configs, from the legacy files."""
     import transformers

@@ -99,6 +99,7 @@ def folders(tmp_path_factory):
         "roberta_notrim": builders.roberta_json(
             root / "roberta_notrim", trim_offsets=False, add_prefix_space=False
         ),
+        "roberta_legacy": builders.roberta_legacy(root / "roberta_legacy"),
         "clip": clip,
         "clip_json": builders.clip_saved_by_transformers(clip, root / "clip_json"),
         "qwen": builders.qwen_json(root / "qwen", train),
@@ -223,12 +224,12 @@ def test_gpt2_decode_cleanup_flag(pairs):
 # --- 2. RoBERTa-style tokenizer.json ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["roberta_trim", "roberta_notrim"])
+@pytest.mark.parametrize("name", ["roberta_trim", "roberta_notrim", "roberta_legacy"])
 def test_roberta_general(pairs, name):
     check_general(*pairs[name])
 
 
-@pytest.mark.parametrize("name", ["roberta_trim", "roberta_notrim"])
+@pytest.mark.parametrize("name", ["roberta_trim", "roberta_notrim", "roberta_legacy"])
 def test_roberta_pairs_and_mask(pairs, name):
     ours, theirs = pairs[name]
     masked = ["The <mask> sat.", "x<mask>y", "  <mask>  spaced", "<mask>", "two <mask> <mask> masks"]
@@ -288,6 +289,28 @@ def test_llama2_byte_fallback_decode(pairs):
     check_decode(ours, theirs, theirs(texts)["input_ids"])
     partial = [theirs.convert_tokens_to_ids("<0xE2>"), theirs.convert_tokens_to_ids("<0x98>")]
     assert ours.decode(partial) == theirs.decode(partial)  # an incomplete UTF-8 sequence → U+FFFD
+
+
+def test_qwen_through_tokenizer_file(folders):
+    """A bare tokenizer.json, as `PreTrainedTokenizerFast(tokenizer_file=...)` loads it."""
+    path = folders["qwen"] / "tokenizer.json"
+    ours = AutoTokenizer.from_pretrained(path)
+    theirs = transformers.PreTrainedTokenizerFast(tokenizer_file=str(path))
+    compare_call(ours, theirs, texts_for_parity(), **ALL_FIELDS)
+    check_decode(ours, theirs, theirs(texts_for_parity())["input_ids"])
+
+
+@pytest.mark.parametrize("name", ["qwen", "roberta_legacy", "clip"])
+def test_save_pretrained_round_trip(pairs, tmp_path, name):
+    ours, theirs = pairs[name]
+    ours.save_pretrained(tmp_path)
+    reloaded = AutoTokenizer.from_pretrained(tmp_path)
+    hf_reloaded = transformers.AutoTokenizer.from_pretrained(str(tmp_path))
+    texts = texts_for_parity()[:20]
+    compare_call(reloaded, theirs, texts, **ALL_FIELDS)
+    compare_call(hf_reloaded, theirs, texts, **ALL_FIELDS)
+    ids = theirs(texts)["input_ids"]
+    assert reloaded.batch_decode(ids) == theirs.batch_decode(ids)
 
 
 # --- 5. Properties ------------------------------------------------------------------------------------------
