@@ -422,6 +422,8 @@ def test_malformed_legacy_merges_are_refused(tmp_path):
     folder = builders.gpt2_legacy(tmp_path / "g")
     with (folder / "merges.txt").open("a", encoding="utf-8") as f:
         f.write("zzq qqz\n")
+    with pytest.raises(Exception, match="zzq"):  # HF: "Token `zzq` out of vocabulary"
+        transformers.AutoTokenizer.from_pretrained(str(folder))
     with pytest.raises(ValueError, match="zzq"):
         AutoTokenizer.from_pretrained(folder)
     vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
