@@ -49,6 +49,8 @@ _NO_TYPE_IDS_CLASSES = (
     "mbart",
     "marian",
     "pegasus",
+    "clip",
+    "pretrained",  # PreTrainedTokenizerFast: transformers' base default has no token_type_ids
 )
 DEFAULT_MODEL_INPUT_NAMES = ["input_ids", "token_type_ids", "attention_mask"]
 
@@ -84,7 +86,10 @@ def _read_json(path: str) -> dict[str, Any]:
 
 
 def default_model_input_names(tokenizer_class: object) -> list[str]:
-    name = str(tokenizer_class or "").lower().replace("tokenizerfast", "").replace("tokenizer", "")
+    raw = str(tokenizer_class or "").lower()
+    if raw == "tokenizersbackend":  # transformers' generic class: its default has no token_type_ids
+        return ["input_ids", "attention_mask"]
+    name = raw.replace("tokenizerfast", "").replace("tokenizer", "")
     if any(name.startswith(prefix) for prefix in _NO_TYPE_IDS_CLASSES):
         return ["input_ids", "attention_mask"]
     return list(DEFAULT_MODEL_INPUT_NAMES)
@@ -124,3 +129,28 @@ def write_settings(directory: str, config: dict[str, Any], special_map: dict[str
             f.write("\n")
         paths.append(path)
     return paths
+
+
+_GENERIC_CLASSES = ("", "tokenizersbackend", "pretrainedtokenizerfast")
+
+
+def prefix_space_document(document: str, tokenizer_class: object, add_prefix_space: bool) -> str | None:
+    """The tokenizer.json `document` with its ByteLevel stages set to `add_prefix_space`, or None to keep it.
+
+    Like transformers: model classes (GPT2Tokenizer, RobertaTokenizer...) rebuild their pipeline with the
+    `add_prefix_space` argument, while the generic TokenizersBackend only records it.
+    """
+    if str(tokenizer_class or "").lower() in _GENERIC_CLASSES:
+        return None
+    doc = json.loads(document)
+    changed = False
+    for key in ("pre_tokenizer", "post_processor"):
+        stage = doc.get(key)
+        if not isinstance(stage, dict):
+            continue
+        stages = stage.get("pretokenizers") or stage.get("processors") or [stage]
+        for item in stages:
+            if isinstance(item, dict) and item.get("type") in ("ByteLevel", "RobertaProcessing"):
+                item["add_prefix_space"] = add_prefix_space
+                changed = True
+    return json.dumps(doc) if changed else None

@@ -27,6 +27,8 @@ from ._config import (
     DEFAULT_MODEL_INPUT_NAMES,
     SPECIAL_TOKENS_ATTRIBUTES,
     TOKENIZER_FILE,
+    default_model_input_names,
+    prefix_space_document,
     read_settings,
     write_settings,
 )
@@ -111,14 +113,25 @@ class FerroTokenizer(SpecialTokensMixin):
         """Load a local model folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt) and its configs."""
         directory = os.fspath(directory)
         settings = read_settings(directory)
+        prefix_space = kwargs.pop("add_prefix_space", None)
         settings.update(kwargs)
-        return cls(_core.Tokenizer.from_pretrained(directory), **settings)
+        core = _core.Tokenizer.from_pretrained(directory)
+        if prefix_space is not None:
+            settings["init_config"]["add_prefix_space"] = bool(prefix_space)
+            document = prefix_space_document(
+                core.to_str(False), settings["init_config"].get("tokenizer_class"), bool(prefix_space)
+            )
+            if document is not None:
+                core = _core.Tokenizer.from_str(document)
+        return cls(core, **settings)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], **kwargs: Any) -> FerroTokenizer:
         """Load a single tokenizer.json (no config files: settings come from `kwargs`)."""
         path = os.fspath(path)
         kwargs.setdefault("name_or_path", path)
+        kwargs.pop("add_prefix_space", None)  # recorded only, as by transformers' generic class
+        kwargs.setdefault("model_input_names", default_model_input_names("TokenizersBackend"))
         return cls(_core.Tokenizer.from_file(path), **kwargs)
 
     def _settings(self) -> dict[str, Any]:
@@ -479,7 +492,7 @@ class FerroTokenizer(SpecialTokensMixin):
             )
         if ids and isinstance(ids[0], (list, tuple)):
             return self.batch_decode(ids, skip_special_tokens, clean_up_tokenization_spaces)
-        text = self._tokenizer.decode(ids, bool(skip_special_tokens))
+        text = self._clip_decode(self._tokenizer.decode(ids, bool(skip_special_tokens)))
         return self._clean_up(text, clean_up_tokenization_spaces)
 
     def batch_decode(
@@ -499,10 +512,20 @@ class FerroTokenizer(SpecialTokensMixin):
         if not isinstance(batch[0], (list, tuple)):
             batch = [batch]
         texts = self._tokenizer.decode_batch([_ids_list(s) for s in batch], bool(skip_special_tokens))
-        return [self._clean_up(t, clean_up_tokenization_spaces) for t in texts]
+        return [self._clean_up(self._clip_decode(t), clean_up_tokenization_spaces) for t in texts]
 
     def convert_tokens_to_string(self, tokens: Sequence[str]) -> str:
         return self.decode(self.convert_tokens_to_ids(list(tokens)))
+
+    def _clip_decode(self, text: str) -> str:
+        """transformers' CLIPTokenizer turns each end-of-word suffix (`</w>`) into a space, then strips."""
+        suffix = getattr(self, "_clip_suffix", None)
+        if suffix is None:
+            cls = str(self._init_config.get("tokenizer_class") or "")
+            is_clip = cls in ("CLIPTokenizer", "CLIPTokenizerFast")
+            suffix = (self._tokenizer.model.end_of_word_suffix or "") if is_clip else ""
+            self._clip_suffix = suffix
+        return text.replace(suffix, " ").strip() if suffix else text
 
     def _clean_up(self, text: str, clean_up: bool | None) -> str:
         if clean_up is None:

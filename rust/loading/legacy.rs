@@ -84,11 +84,7 @@ impl LegacyConfig {
 
 /// The special tokens of a legacy folder as tokenizer.json `added_tokens` entries (ids filled by the
 /// loader), plus any `added_tokens_decoder` entries of tokenizer_config.json.
-fn added_tokens(
-    cfg: &LegacyConfig,
-    specials: &[(&str, Option<&str>)],
-    lstrip_mask: bool,
-) -> Vec<Value> {
+fn added_tokens(cfg: &LegacyConfig, specials: &[(&str, Option<&str>)]) -> Vec<Value> {
     let mut out: Vec<Value> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     if let Some(Value::Object(dec)) = cfg.config.get("added_tokens_decoder") {
@@ -121,7 +117,8 @@ fn added_tokens(
             "id": 0,
             "content": content,
             "single_word": flag("single_word", false),
-            "lstrip": flag("lstrip", lstrip_mask && *key == "mask_token"),
+            // transformers 5 gives a plain-string mask token no lstrip (RobertaTokenizer included).
+            "lstrip": flag("lstrip", false),
             "rstrip": flag("rstrip", false),
             "normalized": flag("normalized", false),
             "special": true,
@@ -171,7 +168,7 @@ pub fn bert(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
     ];
     Ok(json!({
         "version": "1.0",
-        "added_tokens": added_tokens(cfg, &specials, false),
+        "added_tokens": added_tokens(cfg, &specials),
         "normalizer": {
             "type": "BertNormalizer",
             "clean_text": true,
@@ -330,7 +327,70 @@ pub fn bpe(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
             ];
         }
     }
-    doc["added_tokens"] = Value::Array(added_tokens(cfg, &specials, true));
+    let added = added_tokens(cfg, &specials);
+    // Specials missing from vocab.json get ids after it: point the post-processor at those ids.
+    let ids = special_ids(&vocab, &added);
+    if let Some(pp) = doc.get_mut("post_processor").and_then(Value::as_object_mut) {
+        for key in ["sep", "cls"] {
+            if let Some(Value::Array(pair)) = pp.get_mut(key) {
+                let id = pair
+                    .first()
+                    .and_then(Value::as_str)
+                    .and_then(|t| ids.get(t));
+                if let (Some(&id), Some(slot)) = (id, pair.get_mut(1)) {
+                    *slot = json!(id);
+                }
+            }
+        }
+    }
+    doc["added_tokens"] = Value::Array(added);
     doc["model"] = model;
     Ok(doc)
+}
+
+/// The ids the loader will give `added` (see `AddedVocabulary::add`): a token's vocab id, else the next id
+/// after the vocabulary and the added tokens so far.
+fn special_ids(vocab: &Value, added: &[Value]) -> std::collections::HashMap<String, u64> {
+    let vocab_size = vocab.as_object().map_or(0, |m| m.len() as u64);
+    let mut out = std::collections::HashMap::new();
+    let mut max_id: Option<u64> = None;
+    for token in added {
+        let Some(content) = token.get("content").and_then(Value::as_str) else {
+            continue;
+        };
+        if content.is_empty() || out.contains_key(content) {
+            continue;
+        }
+        let id = match vocab.get(content).and_then(Value::as_u64) {
+            Some(id) => id,
+            None => match max_id {
+                Some(m) if m >= vocab_size || vocab_size == 0 => m + 1,
+                _ => vocab_size,
+            },
+        };
+        max_id = Some(max_id.map_or(id, |m| m.max(id)));
+        out.insert(content.to_string(), id);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specials_missing_from_vocab_get_ids_after_it() {
+        // HF transformers 5 RobertaTokenizer on GPT-2's vocab.json (50257 entries) gives <s>=50257,
+        // </s>=50258, <unk>=50259; here the same rule on a 3-token vocabulary, "b" being in it.
+        let vocab = json!({"a": 0, "b": 1, "c": 2});
+        let added: Vec<Value> = ["<s>", "</s>", "b", "<s>", "<unk>"]
+            .iter()
+            .map(|c| json!({"content": c}))
+            .collect();
+        let ids = special_ids(&vocab, &added);
+        assert_eq!(ids.get("<s>"), Some(&3));
+        assert_eq!(ids.get("</s>"), Some(&4));
+        assert_eq!(ids.get("b"), Some(&1));
+        assert_eq!(ids.get("<unk>"), Some(&5));
+    }
 }

@@ -84,7 +84,15 @@ impl Pattern {
         let p = as_obj(v, &f)?;
         match (p.get("String"), p.get("Regex")) {
             (Some(serde_json::Value::String(s)), None) => Pattern::literal(s),
-            (None, Some(serde_json::Value::String(r))) => Pattern::regex(r),
+            // Name the field, not just the pattern: a file can hold several regexes.
+            (None, Some(serde_json::Value::String(r))) => Pattern::regex(r).map_err(|e| match e {
+                Error::Regex { pattern, message } => Error::config(
+                    "",
+                    sub(&f, "Regex"),
+                    format!("invalid regex `{pattern}`: {message}"),
+                ),
+                other => other,
+            }),
             _ => Err(Error::config(
                 "",
                 f,

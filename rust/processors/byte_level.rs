@@ -28,8 +28,13 @@ impl ByteLevelProcessor {
             return;
         }
         let is_space = |c: char| c == SPACE_CHAR || c.is_whitespace();
+        // Like HF, trim by the token's own text: an lstrip/rstrip added token's text includes the
+        // spaces it absorbed. `texts` is sparse and sorted by position, so walk it with a cursor.
+        let mut overrides = e.texts.iter().peekable();
         for (i, (id, off)) in e.ids.iter().zip(e.offsets.iter_mut()).enumerate() {
-            let Some(tok) = vocab.token(*id) else {
+            while overrides.next_if(|(p, _)| *p < i).is_some() {}
+            let text = overrides.next_if(|(p, _)| *p == i).map(|(_, t)| t.as_str());
+            let Some(tok) = text.or_else(|| vocab.token(*id)) else {
                 continue;
             };
             let mut leading = tok.chars().take_while(|&c| is_space(c)).count();
@@ -52,5 +57,35 @@ impl ByteLevelProcessor {
         for o in &mut e.overflowing {
             self.trim_offsets(o, vocab);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Vocab;
+    impl TokenLookup for Vocab {
+        fn token(&self, id: u32) -> Option<&str> {
+            ["<mask>", "\u{120}a", "\u{120}x"].get(id as usize).copied()
+        }
+    }
+
+    #[test]
+    fn lstrip_added_token_is_trimmed_by_its_matched_text() {
+        // Expected offsets from HF tokenizers 0.23: "x  <mask> a", RobertaProcessing(trim_offsets=True,
+        // add_prefix_space=True), `<mask>` lstrip=True → tokens ["Ġx", "  <mask>", "Ġa"].
+        let mut e = Encoding {
+            ids: vec![2, 0, 1],
+            offsets: vec![(0, 1), (1, 9), (9, 11)],
+            texts: vec![(1, "  <mask>".to_string())],
+            ..Encoding::default()
+        };
+        let p = ByteLevelProcessor {
+            add_prefix_space: true,
+            trim_offsets: true,
+        };
+        p.trim_offsets(&mut e, &Vocab);
+        assert_eq!(e.offsets, vec![(0, 1), (3, 9), (10, 11)]);
     }
 }
