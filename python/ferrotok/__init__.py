@@ -12,15 +12,15 @@ from .batch_encoding import BatchEncoding, Encoding
 from .errors import FerrotokError, InternalError
 from .tokenization import FerroTokenizer
 
-# --- pipeline helper exports (owned by the pipeline helper) -------------------------------------------
-# `pipeline` and the CLI (`python -m ferrotok`) come from ferrotok/pipelines.py and ferrotok/__main__.py.
-# Uncomment once ferrotok/pipelines.py is merged:
-# from .pipelines import pipeline
-# --------------------------------------------------------------------------------------------------------
+# torch and transformers are imported lazily by these modules, so importing ferrotok stays cheap.
+from .collate import DataCollatorWithPadding
+from .pipelines import BucketStats, pipeline
 
 __all__ = [
     "AutoTokenizer",
     "BatchEncoding",
+    "BucketStats",
+    "DataCollatorWithPadding",
     "Encoding",
     "Encodings",
     "FerroTokenizer",
@@ -28,4 +28,5 @@ __all__ = [
     "InternalError",
     "Tokenizer",
     "__version__",
+    "pipeline",
 ]

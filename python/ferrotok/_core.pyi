@@ -36,7 +36,17 @@ class Encodings:
     def attention_mask(self, i: int) -> list[int]: ...
     def special_tokens_mask(self, i: int) -> list[int]: ...
 
+class ModelInfo:
+    """Read-only facts about the model (what transformers' pipelines inspect)."""
+
+    type: str
+    continuing_subword_prefix: str | None
+    end_of_word_suffix: str | None
+    unk_token: str | None
+
 class Tokenizer:
+    @property
+    def model(self) -> ModelInfo: ...
     @staticmethod
     def from_file(path: str) -> Tokenizer:
         """Load a tokenizer.json file."""

@@ -97,6 +97,9 @@ pub struct AddedVocabulary {
     by_id: HashMap<u32, usize>,
     raw: Matcher,
     normalized: Matcher,
+    /// Normalized forms of `normalized` tokens that differ from their content: Hugging Face's
+    /// id → token lookup answers with this form (e.g. "another-one" for "Another-One" under BERT).
+    normalized_forms: HashMap<u32, String>,
     /// When true, special tokens in the text are not matched (Hugging Face's `encode_special_tokens`).
     pub encode_special_tokens: bool,
 }
@@ -123,6 +126,9 @@ impl AddedVocabulary {
     }
 
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
+        if let Some(f) = self.normalized_forms.get(&id) {
+            return Some(f);
+        }
         self.get(id).map(|t| t.content.as_str())
     }
 
@@ -206,12 +212,16 @@ impl AddedVocabulary {
     pub fn refresh(&mut self, normalizer: Option<&Normalizer>) -> Result<()> {
         let mut raw = Vec::new();
         let mut norm = Vec::new();
+        self.normalized_forms.clear();
         for (id, t) in &self.tokens {
             if t.normalized {
                 let content = match normalizer {
                     Some(n) => n.normalize_str(&t.content)?,
                     None => t.content.clone(),
                 };
+                if content != t.content && !content.is_empty() {
+                    self.normalized_forms.insert(*id, content.clone());
+                }
                 if !content.is_empty() {
                     norm.push((content, *id));
                 }

@@ -76,16 +76,15 @@ impl PyEncodings {
     }
 
     fn tokens(&self, i: isize) -> PyResult<Vec<String>> {
-        let ids = self.ids(i)?;
-        Ok(ids
-            .iter()
-            .map(|&id| {
-                self.tokenizer
-                    .id_to_token(id)
-                    .unwrap_or_default()
-                    .to_string()
-            })
-            .collect())
+        let e = self.row(i)?;
+        let tok = self.tokenizer.as_ref();
+        let strs: Vec<String> = (0..e.len()).map(|k| e.token(k, tok).to_string()).collect();
+        let pad = self
+            .pad
+            .and_then(|p| tok.id_to_token(p.pad_id))
+            .unwrap_or_default()
+            .to_string();
+        Ok(self.padded(&strs, pad))
     }
 
     fn word_ids(&self, i: isize) -> PyResult<Vec<Option<u32>>> {

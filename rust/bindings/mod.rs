@@ -62,6 +62,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InternalError", m.py().get_type::<InternalError>())?;
     m.add_class::<tokenizer::PyTokenizer>()?;
     m.add_class::<encodings::PyEncodings>()?;
+    m.add_class::<tokenizer::PyModelInfo>()?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     Ok(())
 }

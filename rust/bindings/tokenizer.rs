@@ -147,8 +147,37 @@ fn array2<'py>(
     Ok(PyArray1::from_vec(py, v).reshape([rows, cols])?.into_any())
 }
 
+/// Read-only facts about the model, for code that inspects `tokenizer._tokenizer.model` (transformers'
+/// token-classification pipeline reads `continuing_subword_prefix`).
+#[pyclass(module = "ferrotok._core", name = "ModelInfo", frozen, get_all)]
+pub struct PyModelInfo {
+    #[pyo3(name = "type")]
+    kind: &'static str,
+    continuing_subword_prefix: Option<String>,
+    end_of_word_suffix: Option<String>,
+    unk_token: Option<String>,
+}
+
 #[pymethods]
 impl PyTokenizer {
+    #[getter]
+    fn model(&self) -> PyModelInfo {
+        match &self.get().model {
+            crate::models::Model::WordPiece(m) => PyModelInfo {
+                kind: "WordPiece",
+                continuing_subword_prefix: Some(m.continuing_subword_prefix.clone()),
+                end_of_word_suffix: None,
+                unk_token: Some(m.unk_token.clone()),
+            },
+            crate::models::Model::Bpe(m) => PyModelInfo {
+                kind: "BPE",
+                continuing_subword_prefix: m.continuing_subword_prefix.clone(),
+                end_of_word_suffix: m.end_of_word_suffix.clone(),
+                unk_token: m.unk_token.clone(),
+            },
+        }
+    }
+
     #[staticmethod]
     fn from_file(py: Python<'_>, path: &str) -> PyResult<Self> {
         guard(|| {

@@ -2,6 +2,7 @@
 
 use crate::error::Result;
 use crate::loading::json::Obj;
+use crate::pre_tokenizers::byte_level::char_to_byte;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ByteLevelDecoder;
@@ -12,7 +13,41 @@ impl ByteLevelDecoder {
         Ok(ByteLevelDecoder)
     }
 
+    /// All tokens become one string. A token with a char outside GPT-2's table keeps its UTF-8 bytes
+    /// unchanged (Hugging Face does the same).
     pub fn decode_chain(&self, tokens: Vec<String>) -> Result<Vec<String>> {
-        Ok(tokens)
+        let mut bytes = Vec::with_capacity(tokens.iter().map(String::len).sum());
+        for t in &tokens {
+            let start = bytes.len();
+            for c in t.chars() {
+                match char_to_byte(c) {
+                    Some(b) => bytes.push(b),
+                    None => {
+                        bytes.truncate(start);
+                        bytes.extend_from_slice(t.as_bytes());
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(vec![String::from_utf8_lossy(&bytes).into_owned()])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_like_hf() {
+        // Expected from tokenizers 0.23.3 decoders.ByteLevel().decode([...]).
+        let d = ByteLevelDecoder;
+        let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            d.decode_chain(t(&["Hello", "Ġw", "Ã¶rld"])).unwrap(),
+            ["Hello wörld"]
+        );
+        assert_eq!(d.decode_chain(t(&["Ã", "日Ġ"])).unwrap(), ["\u{fffd}日Ġ"]);
+        assert_eq!(d.decode_chain(t(&[])).unwrap(), [""]);
     }
 }

@@ -1,42 +1,397 @@
 //! BPE: byte-level or classic merges, with unk/byte fallback, suffixes and prefixes.
+//! Semantics follow Hugging Face tokenizers' `BPE` model (without dropout).
 
-use crate::error::Result;
-use crate::loading::json::Obj;
+use super::bpe_merge::{pair_key, Merges, Word};
+use crate::error::{Error, Result};
+use crate::loading::json::{as_array, as_u32, field, index, opt_bool, opt_str, req, Obj};
+use crate::pre_tokenizers::byte_level::BYTE_TO_CHAR;
 use crate::pre_tokenizers::Token;
+use serde_json::Value;
+use std::collections::HashMap;
+
+pub use super::bpe_merge::with_word;
+
+/// Options of a BPE model built from legacy files (tokenizer.json carries them in the model object).
+#[derive(Debug, Clone, Default)]
+pub struct BpeOptions {
+    pub unk_token: Option<String>,
+    pub continuing_subword_prefix: Option<String>,
+    pub end_of_word_suffix: Option<String>,
+    pub fuse_unk: bool,
+    pub byte_fallback: bool,
+    pub ignore_merges: bool,
+}
 
 #[derive(Debug, Clone)]
 pub struct Bpe {
+    vocab: HashMap<String, u32>,
+    vocab_r: HashMap<u32, String>,
+    merges: Box<Merges>,
+    pub unk_token: Option<String>,
+    pub continuing_subword_prefix: Option<String>,
+    pub end_of_word_suffix: Option<String>,
+    pub fuse_unk: bool,
+    pub byte_fallback: bool,
+    pub ignore_merges: bool,
+    /// Set by the loader when the pre-tokenizer is ByteLevel: enables the byte tables below.
     pub byte_level: bool,
+    /// Id of GPT-2's printable char for each byte (`u32::MAX` if the vocab lacks it).
+    byte_ids: Box<[u32; 256]>,
+    /// Id of `<0xAB>` for each byte (`u32::MAX` if absent).
+    fallback_ids: Box<[u32; 256]>,
+    /// Identity of this vocabulary for per-thread caches (clones share it: same results).
+    cache_id: u64,
 }
 
+static NEXT_CACHE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+const NO_ID: u32 = u32::MAX;
+
 impl Bpe {
-    pub fn from_json(o: &Obj, field: &str) -> Result<Self> {
-        let _ = (o, field);
-        Err(crate::error::Error::Internal(
-            "Bpe: not implemented yet".into(),
-        ))
+    /// Build from a vocab and merges (in rank order). `field` prefixes error paths; `file` names the file.
+    pub fn new(
+        vocab: HashMap<String, u32>,
+        merges: &[(String, String)],
+        opts: BpeOptions,
+        merge_field: &dyn Fn(usize) -> String,
+    ) -> Result<Self> {
+        let prefix_len = opts
+            .continuing_subword_prefix
+            .as_ref()
+            .map_or(0, |p| p.len());
+        let mut map = Merges::default();
+        map.map.reserve(merges.len());
+        map.new_ids.reserve(merges.len());
+        for (rank, (a, b)) in merges.iter().enumerate() {
+            let unknown = |t: &str| {
+                Error::config(
+                    "",
+                    merge_field(rank),
+                    format!("token `{t}` of the merge is not in the vocabulary"),
+                )
+            };
+            let a_id = *vocab.get(a).ok_or_else(|| unknown(a))?;
+            let b_id = *vocab.get(b).ok_or_else(|| unknown(b))?;
+            let tail = b.get(prefix_len..).ok_or_else(|| {
+                Error::config(
+                    "",
+                    merge_field(rank),
+                    format!("`{b}` is shorter than the continuing subword prefix"),
+                )
+            })?;
+            let merged = format!("{a}{tail}");
+            let new_id = *vocab.get(&merged).ok_or_else(|| {
+                Error::config(
+                    "",
+                    merge_field(rank),
+                    format!("merge result `{merged}` is not in the vocabulary"),
+                )
+            })?;
+            map.map.insert(pair_key(a_id, b_id), (rank as u32, new_id));
+            map.new_ids.push(new_id);
+        }
+        map.finish();
+        let vocab_r = vocab.iter().map(|(k, &v)| (v, k.clone())).collect();
+        let mut bpe = Bpe {
+            vocab,
+            vocab_r,
+            merges: Box::new(map),
+            unk_token: opts.unk_token,
+            continuing_subword_prefix: opts.continuing_subword_prefix,
+            end_of_word_suffix: opts.end_of_word_suffix,
+            fuse_unk: opts.fuse_unk,
+            byte_fallback: opts.byte_fallback,
+            ignore_merges: opts.ignore_merges,
+            byte_level: false,
+            byte_ids: Box::new([NO_ID; 256]),
+            fallback_ids: Box::new([NO_ID; 256]),
+            cache_id: NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        };
+        let mut buf = [0u8; 4];
+        for b in 0..=255u8 {
+            let c = BYTE_TO_CHAR[b as usize].encode_utf8(&mut buf);
+            bpe.byte_ids[b as usize] = bpe.vocab.get(&*c).copied().unwrap_or(NO_ID);
+            let code = format!("<0x{b:02X}>");
+            bpe.fallback_ids[b as usize] = bpe.vocab.get(&code).copied().unwrap_or(NO_ID);
+        }
+        Ok(bpe)
     }
 
-    pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
-        let _ = (word, out);
+    pub fn from_json(o: &Obj, fld: &str) -> Result<Self> {
+        let vf = field(fld, "vocab");
+        let vocab_obj = req(o, "vocab", fld)?
+            .as_object()
+            .ok_or_else(|| Error::config("", &vf, "expected an object of token → id"))?;
+        let mut vocab = HashMap::with_capacity(vocab_obj.len());
+        for (k, v) in vocab_obj {
+            vocab.insert(k.clone(), as_u32(v, &format!("{vf}.{k}"))?);
+        }
+        let mf = field(fld, "merges");
+        let mut merges = Vec::new();
+        if let Some(list) = o.get("merges").filter(|v| !v.is_null()) {
+            let list = as_array(list, &mf)?;
+            merges.reserve(list.len());
+            for (i, m) in list.iter().enumerate() {
+                let bad = || Error::config("", index(&mf, i), "expected \"a b\" or [\"a\", \"b\"]");
+                let pair = match m {
+                    Value::String(s) => {
+                        let mut parts = s.split(' ');
+                        match (parts.next(), parts.next(), parts.next()) {
+                            (Some(a), Some(b), None) => (a.to_string(), b.to_string()),
+                            _ => return Err(bad()),
+                        }
+                    }
+                    Value::Array(v) => match v.as_slice() {
+                        [Value::String(a), Value::String(b)] => (a.clone(), b.clone()),
+                        _ => return Err(bad()),
+                    },
+                    _ => return Err(bad()),
+                };
+                merges.push(pair);
+            }
+        }
+        match o.get("dropout") {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) if n.as_f64() == Some(0.0) => {}
+            Some(v) => {
+                return Err(Error::config(
+                    "",
+                    field(fld, "dropout"),
+                    format!("BPE dropout is not supported (found {v}); use null"),
+                ))
+            }
+        }
+        let opts = BpeOptions {
+            unk_token: opt_str(o, "unk_token", fld)?.map(str::to_string),
+            continuing_subword_prefix: opt_str(o, "continuing_subword_prefix", fld)?
+                .map(str::to_string),
+            end_of_word_suffix: opt_str(o, "end_of_word_suffix", fld)?.map(str::to_string),
+            fuse_unk: opt_bool(o, "fuse_unk", fld, false)?,
+            byte_fallback: opt_bool(o, "byte_fallback", fld, false)?,
+            ignore_merges: opt_bool(o, "ignore_merges", fld, false)?,
+        };
+        Bpe::new(vocab, &merges, opts, &|i| index(&mf, i))
+    }
+
+    /// Build from the contents of a legacy `vocab.json` and `merges.txt`; errors name the file given.
+    pub fn from_strs(
+        vocab_json: &str,
+        merges_txt: &str,
+        opts: BpeOptions,
+        vocab_name: &str,
+        merges_name: &str,
+    ) -> Result<Self> {
+        let v: Value = serde_json::from_str(vocab_json)
+            .map_err(|e| Error::config(vocab_name, "", format!("invalid JSON: {e}")))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| Error::config(vocab_name, "", "expected an object of token → id"))?;
+        let mut vocab = HashMap::with_capacity(obj.len());
+        for (k, id) in obj {
+            vocab.insert(k.clone(), as_u32(id, k).map_err(|e| e.in_file(vocab_name))?);
+        }
+        let mut merges = Vec::new();
+        let mut lines = Vec::new();
+        for (n, line) in merges_txt.lines().enumerate() {
+            if line.starts_with("#version") {
+                continue;
+            }
+            let mut parts = line.split(' ');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(a), Some(b), None) => {
+                    merges.push((a.to_string(), b.to_string()));
+                    lines.push(n + 1);
+                }
+                _ => {
+                    return Err(Error::config(
+                        merges_name,
+                        format!("line {}", n + 1),
+                        "expected two tokens separated by one space",
+                    ))
+                }
+            }
+        }
+        let line_of = |i: usize| format!("line {}", lines.get(i).copied().unwrap_or(0));
+        Bpe::new(vocab, &merges, opts, &line_of).map_err(|e| e.in_file(merges_name))
+    }
+
+    /// Read a legacy `vocab.json` + `merges.txt` pair from disk.
+    pub fn from_files(vocab_path: &str, merges_path: &str, opts: BpeOptions) -> Result<Self> {
+        let read = |p: &str| {
+            std::fs::read_to_string(p).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::NotFound {
+                    path: p.to_string(),
+                },
+                _ => Error::Io {
+                    path: p.to_string(),
+                    source: e,
+                },
+            })
+        };
+        Bpe::from_strs(
+            &read(vocab_path)?,
+            &read(merges_path)?,
+            opts,
+            vocab_path,
+            merges_path,
+        )
+    }
+
+    pub fn set_byte_level(&mut self, on: bool) {
+        self.byte_level = on;
+    }
+
+    /// Byte-level symbols can be built straight from bytes: every byte's char is in the vocab and no
+    /// prefix/suffix decorates the symbols.
+    pub fn byte_ids_complete(&self) -> bool {
+        self.continuing_subword_prefix.is_none()
+            && self.end_of_word_suffix.is_none()
+            && self.byte_ids.iter().all(|&i| i != NO_ID)
+    }
+
+    #[inline]
+    pub fn byte_id(&self, b: u8) -> u32 {
+        self.byte_ids[b as usize]
+    }
+
+    /// Unique per vocabulary (shared by clones), for caches keyed by word.
+    pub fn cache_id(&self) -> u64 {
+        self.cache_id
+    }
+
+    /// Whether long words can use the radix heap (see `Merges::monotone`).
+    pub fn merges_monotone(&self) -> bool {
+        self.merges.monotone
+    }
+
+    pub fn merge_table(&self) -> &Merges {
+        &self.merges
+    }
+
+    /// Id of a whole word, for `ignore_merges`.
+    pub fn word_id(&self, w: &str) -> Option<u32> {
+        self.vocab.get(w).copied()
+    }
+
+    fn unk_id(&self, unk: &str) -> Result<u32> {
+        self.vocab.get(unk).copied().ok_or_else(|| {
+            Error::config(
+                "",
+                "model.unk_token",
+                format!("unk token `{unk}` is not in the vocabulary"),
+            )
+        })
+    }
+
+    /// Fill `w` with the initial symbols of `word` (one per char, with Hugging Face's unk/fallback rules).
+    fn build_word(&self, word: &str, w: &mut Word) -> Result<()> {
+        let mut unk: Option<(u32, u32)> = None;
+        let mut buf = String::new();
+        let mut chars = word.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let end = chars.peek().map_or(word.len(), |&(j, _)| j);
+            let byte_len = (end - i) as u32;
+            let mut s = &word[i..end];
+            let decorate = (i > 0 && self.continuing_subword_prefix.is_some())
+                || (end == word.len() && self.end_of_word_suffix.is_some());
+            if decorate {
+                buf.clear();
+                if let (true, Some(p)) = (i > 0, &self.continuing_subword_prefix) {
+                    buf.push_str(p);
+                }
+                buf.push(c);
+                if let (true, Some(sfx)) = (end == word.len(), &self.end_of_word_suffix) {
+                    buf.push_str(sfx);
+                }
+                s = &buf;
+            }
+            if let Some(&id) = self.vocab.get(s) {
+                if let Some((uid, ulen)) = unk.take() {
+                    w.push(uid, ulen);
+                }
+                w.push(id, byte_len);
+                continue;
+            }
+            // Byte fallback covers every byte of the decorated symbol, one byte long each (as HF does);
+            // a pending unk is emitted later, also as HF does.
+            if self.byte_fallback && s.bytes().all(|b| self.fallback_ids[b as usize] != NO_ID) {
+                for b in s.bytes() {
+                    w.push(self.fallback_ids[b as usize], 1);
+                }
+                continue;
+            }
+            if let Some(u) = &self.unk_token {
+                unk = match unk {
+                    Some((uid, ulen)) if self.fuse_unk => Some((uid, ulen + byte_len)),
+                    Some((uid, ulen)) => {
+                        w.push(uid, ulen);
+                        Some((self.unk_id(u)?, byte_len))
+                    }
+                    None => Some((self.unk_id(u)?, byte_len)),
+                };
+            }
+        }
+        if let Some((uid, ulen)) = unk {
+            w.push(uid, ulen);
+        }
         Ok(())
     }
 
+    /// Append the tokens of `word`; offsets are byte offsets into `word`.
+    pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
+        if word.is_empty() {
+            return Ok(());
+        }
+        if self.ignore_merges {
+            if let Some(&id) = self.vocab.get(word) {
+                out.push(Token {
+                    id,
+                    offsets: (0, word.len() as u32),
+                });
+                return Ok(());
+            }
+        }
+        with_word(|w| {
+            self.build_word(word, w)?;
+            w.merge_all(&self.merges);
+            out.extend(w.tokens().map(|(id, s, e)| Token {
+                id,
+                offsets: (s, e),
+            }));
+            Ok(())
+        })
+    }
+
     pub fn token_to_id(&self, token: &str) -> Option<u32> {
-        let _ = token;
-        None
+        self.vocab.get(token).copied()
     }
 
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
-        let _ = id;
-        None
-    }
-
-    pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
-        std::iter::empty()
+        self.vocab_r.get(&id).map(String::as_str)
     }
 
     pub fn vocab_size(&self) -> usize {
-        0
+        self.vocab.len()
+    }
+
+    pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.vocab.iter().map(|(k, &v)| (k.as_str(), v))
+    }
+
+    /// The merges in rank order, for serialization.
+    pub fn merges(&self) -> Vec<(String, String)> {
+        let mut m: Vec<(u32, u64)> = self.merges.map.iter().map(|(&k, &(r, _))| (r, k)).collect();
+        m.sort_unstable();
+        m.into_iter()
+            .filter_map(|(_, k)| {
+                let a = self.id_to_token((k >> 32) as u32)?;
+                let b = self.id_to_token((k & 0xFFFF_FFFF) as u32)?;
+                Some((a.to_string(), b.to_string()))
+            })
+            .collect()
     }
 }
+
+#[cfg(test)]
+#[path = "bpe_tests.rs"]
+mod tests;

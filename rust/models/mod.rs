@@ -1,6 +1,8 @@
 //! Models: turn one pre-tokenized word into vocabulary ids.
 
 pub mod bpe;
+pub mod bpe_merge;
+pub mod bpe_queue;
 pub mod wordpiece;
 
 pub use bpe::Bpe;

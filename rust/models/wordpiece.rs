@@ -3,7 +3,9 @@
 //! Matching walks a byte trie of the vocabulary: from each start position the walk stops at the first
 //! byte with no child, so one step costs at most the length of the longest vocabulary token L and a word
 //! of n bytes costs O(n·L) (L is a constant of the vocabulary, ~20 for BERT): linear in the input.
-//! Continuation pieces start the walk at the node of the prefix, found once at load time.
+//! Continuation pieces start the walk at the node of the prefix, found once at load time. Before any
+//! walk, the rest of the word is looked up whole in a hash table (one probe; when it hits it is the
+//! longest match by definition), which settles most words with a single token.
 
 use crate::error::{Error, Result};
 use crate::loading::json::{as_obj, as_u32, field, opt_str, opt_usize, req, Obj};
@@ -20,96 +22,111 @@ pub struct WordPiece {
     trie: ByteTrie,
     /// Trie node of `continuing_subword_prefix`; `None` when no token starts with it.
     cont_root: Option<u32>,
-    /// All token strings back to back; `entries` holds `(id, start, end)` into it, sorted by id.
-    arena: String,
-    entries: Vec<(u32, u32, u32)>,
+    /// Id → token, kept out of line: only decoding and `vocab` read it.
+    strings: Box<Strings>,
     /// Whole tokens, and continuation tokens without their prefix: most words (and word tails) are one
     /// token, found with one hash probe instead of a trie walk (it is the longest match by definition).
     whole: WordTable,
     cont: WordTable,
 }
 
-/// Open-addressing hash set of arena slices (`slot = entry index + 1`, 0 = empty), load factor <= 1/2.
+/// All token strings back to back; `entries` holds `(id, start, end)` into `arena`, sorted by id.
 #[derive(Debug, Clone, Default)]
+struct Strings {
+    arena: String,
+    entries: Vec<(u32, u32, u32)>,
+}
+
+/// Open-addressing hash map from short tokens (at most `INLINE_MAX` bytes, stored inline so a probe is
+/// one cache line and two integer compares) to ids; load factor <= 1/2. Longer tokens are left to the
+/// trie, which finds them too, only slower.
+#[derive(Debug, Clone)]
 struct WordTable {
-    slots: Vec<u32>,
-    /// Bytes skipped at the start of every stored token (the continuation prefix).
-    skip: usize,
+    /// `(bytes 0..8, bytes 8..11 | len << 24, id)`; a zero second word marks an empty slot.
+    slots: Vec<(u64, u32, u32)>,
     shift: u32,
+    /// Direct ids of one-byte ASCII keys (punctuation is a large share of all tokens); `u32::MAX` = none.
+    ascii: Box<[u32; 128]>,
+}
+
+const INLINE_MAX: usize = 11;
+
+/// The inline key of `w`, or `None` when it is empty or too long to be inline.
+#[inline]
+fn inline_key(w: &[u8]) -> Option<(u64, u32)> {
+    if w.is_empty() || w.len() > INLINE_MAX {
+        return None;
+    }
+    let mut a = [0u8; 12];
+    a.get_mut(..w.len())?.copy_from_slice(w);
+    a[11] = w.len() as u8;
+    let (lo, hi) = a.split_at(8);
+    Some((
+        u64::from_le_bytes(lo.try_into().ok()?),
+        u32::from_le_bytes(hi.try_into().ok()?),
+    ))
 }
 
 #[inline]
-fn hash_bytes(b: &[u8]) -> u64 {
+fn hash_key(k: (u64, u32)) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = (b.len() as u64).wrapping_mul(K);
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(a)).wrapping_mul(K).rotate_left(26);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut a = [0u8; 8];
-        a[..rest.len()].copy_from_slice(rest);
-        h = (h ^ u64::from_le_bytes(a)).wrapping_mul(K).rotate_left(26);
-    }
-    (h ^ (h >> 29)).wrapping_mul(K)
+    let h = (k.0 ^ (u64::from(k.1) << 21)).wrapping_mul(K);
+    (h ^ (h >> 32)).wrapping_mul(K)
 }
 
 impl WordTable {
-    /// Index the entries whose token starts with `prefix`, keyed by the rest of the token.
-    fn build(arena: &str, entries: &[(u32, u32, u32)], prefix: &str) -> Self {
-        let keys: Vec<usize> = (0..entries.len())
-            .filter(|&k| {
-                entries
-                    .get(k)
-                    .and_then(|e| arena.get(e.1 as usize..e.2 as usize))
-                    .is_some_and(|t| t.len() > prefix.len() && t.starts_with(prefix))
+    /// Index the tokens that start with `prefix`, keyed by the rest of the token.
+    fn build(pairs: &[(&str, u32)], prefix: &str) -> Self {
+        let keys: Vec<((u64, u32), u32)> = pairs
+            .iter()
+            .filter_map(|&(t, id)| {
+                let rest = t.strip_prefix(prefix)?;
+                Some((inline_key(rest.as_bytes())?, id))
             })
             .collect();
-        let bits = (keys.len().max(1) * 2)
-            .next_power_of_two()
-            .trailing_zeros()
-            .max(1);
+        let bits = (keys.len().max(1) * 2).next_power_of_two().trailing_zeros();
         let mut t = WordTable {
-            slots: vec![0; 1 << bits],
-            skip: prefix.len(),
+            slots: vec![(0, 0, 0); 1 << bits],
             shift: 64 - bits,
+            ascii: Box::new([u32::MAX; 128]),
         };
         let mask = t.slots.len() - 1;
-        for k in keys {
-            let Some(key) = t.key(arena, entries, k as u32 + 1) else {
-                continue;
-            };
-            let mut i = (hash_bytes(key) >> t.shift) as usize;
-            while t.slots.get(i).is_some_and(|&v| v != 0) {
+        for &(t_str, id) in pairs {
+            if let Some(&[b]) = t_str.strip_prefix(prefix).map(str::as_bytes) {
+                if let Some(slot) = t.ascii.get_mut(b as usize) {
+                    *slot = id;
+                }
+            }
+        }
+        for (k, id) in keys {
+            let mut i = (hash_key(k) >> t.shift) as usize & mask;
+            while t.slots.get(i).is_some_and(|s| s.1 != 0) {
                 i = (i + 1) & mask;
             }
             if let Some(slot) = t.slots.get_mut(i) {
-                *slot = k as u32 + 1;
+                *slot = (k.0, k.1, id);
             }
         }
         t
     }
 
     #[inline]
-    fn key<'a>(&self, arena: &'a str, entries: &[(u32, u32, u32)], slot: u32) -> Option<&'a [u8]> {
-        let e = entries.get(slot.checked_sub(1)? as usize)?;
-        arena.as_bytes().get(e.1 as usize + self.skip..e.2 as usize)
-    }
-
-    #[inline]
-    fn get(&self, arena: &str, entries: &[(u32, u32, u32)], w: &[u8]) -> Option<u32> {
-        let mask = self.slots.len().wrapping_sub(1);
-        let mut i = (hash_bytes(w) >> self.shift) as usize;
-        loop {
-            let slot = *self.slots.get(i)?;
-            if slot == 0 {
-                return None;
+    fn get(&self, w: &[u8]) -> Option<u32> {
+        if let &[b] = w {
+            if let Some(&id) = self.ascii.get(b as usize) {
+                return (id != u32::MAX).then_some(id);
             }
-            if self.key(arena, entries, slot) == Some(w) {
-                return entries.get(slot as usize - 1).map(|e| e.0);
+        }
+        let k = inline_key(w)?;
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = (hash_key(k) >> self.shift) as usize & mask;
+        loop {
+            let s = self.slots.get(i)?;
+            if s.0 == k.0 && s.1 == k.1 {
+                return Some(s.2);
+            }
+            if s.1 == 0 {
+                return None;
             }
             i = (i + 1) & mask;
         }
@@ -216,8 +233,8 @@ impl WordPiece {
                 )
             })?;
         let cont_root = trie.walk(trie.root(), prefix.as_bytes());
-        let whole = WordTable::build(&arena, &entries, "");
-        let cont = WordTable::build(&arena, &entries, prefix);
+        let whole = WordTable::build(&pairs, "");
+        let cont = WordTable::build(&pairs, prefix);
         Ok(WordPiece {
             unk_token: unk_token.to_string(),
             continuing_subword_prefix: prefix.to_string(),
@@ -225,8 +242,7 @@ impl WordPiece {
             unk_id,
             trie,
             cont_root,
-            arena,
-            entries,
+            strings: Box::new(Strings { arena, entries }),
             whole,
             cont,
         })
@@ -259,7 +275,7 @@ impl WordPiece {
                     word.get(start..).unwrap_or_default(),
                 )
             };
-            if let Some(id) = table.get(&self.arena, &self.entries, rest) {
+            if let Some(id) = table.get(rest) {
                 push(id, start, word.len());
                 return true;
             }
@@ -305,143 +321,171 @@ impl WordPiece {
 
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
         // Ids are usually 0..n, so the entry at index `id` is checked first.
-        let e = match self.entries.get(id as usize) {
+        let entries = &self.strings.entries;
+        let e = match entries.get(id as usize) {
             Some(e) if e.0 == id => *e,
-            _ => *self
-                .entries
-                .get(self.entries.binary_search_by_key(&id, |e| e.0).ok()?)?,
+            _ => *entries.get(entries.binary_search_by_key(&id, |e| e.0).ok()?)?,
         };
-        self.arena.get(e.1 as usize..e.2 as usize)
+        self.strings.arena.get(e.1 as usize..e.2 as usize)
     }
 
     pub fn vocab_size(&self) -> usize {
-        self.entries.len()
+        self.strings.entries.len()
     }
 
     /// Every `(token, id)` of the vocabulary, by increasing id.
     pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.entries
-            .iter()
-            .filter_map(|&(id, s, e)| self.arena.get(s as usize..e as usize).map(|t| (t, id)))
+        self.strings.entries.iter().filter_map(|&(id, s, e)| {
+            self.strings
+                .arena
+                .get(s as usize..e as usize)
+                .map(|t| (t, id))
+        })
     }
 }
 
-// A compact byte trie over the WordPiece vocabulary, built once from the sorted keys.
-//
-// Children of a node are contiguous and sorted; nodes with many children (the root, the `##` node, the
-// lead bytes of UTF-8 sequences) get a dense 256-entry table so the hot first steps are one load.
+// A byte trie over the WordPiece vocabulary, packed into one `u32` array so that each step of a walk
+// touches one place in memory: a node is `[header, value, edge bytes (4 per word)..., child offsets...]`,
+// or `[header, value, 256 child offsets]` when it has many children (the root, `##`, UTF-8 lead bytes).
+// A node is named by its offset in the array; children are laid out breadth-first.
 mod trie {
-    const NONE: u32 = u32::MAX;
+    /// Header bits: has a value, has a dense table; the edge count is `header >> 2`.
+    const HAS_VALUE: u32 = 1;
+    const DENSE: u32 = 2;
     /// Nodes with more children than this get a dense table.
     const DENSE_MIN: usize = 12;
 
-    #[derive(Debug, Clone, Copy)]
-    struct Node {
-        edge_start: u32,
-        edge_len: u16,
-        /// Index into `dense`, or `NONE`.
-        dense: u32,
-        /// Token id ending here, valid when `has_value`.
-        value: u32,
-        has_value: bool,
-    }
-
     #[derive(Debug, Clone, Default)]
     pub struct ByteTrie {
-        nodes: Vec<Node>,
-        edge_bytes: Vec<u8>,
-        edge_targets: Vec<u32>,
-        /// Child node per byte; 0 means none (the root is never a child).
-        dense: Vec<[u32; 256]>,
+        data: Vec<u32>,
+    }
+
+    /// A node while building: its value and its children (byte, index in build order).
+    struct Proto {
+        value: Option<u32>,
+        edges: Vec<(u8, usize)>,
     }
 
     impl ByteTrie {
         /// Build from `(key, id)` pairs with distinct keys.
         pub fn build(mut keys: Vec<(&[u8], u32)>) -> Self {
             keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            let mut t = ByteTrie::default();
-            t.nodes.push(Node {
-                edge_start: 0,
-                edge_len: 0,
-                dense: NONE,
-                value: 0,
-                has_value: false,
-            });
-            // (node, keys range sharing the node's prefix, depth); keys are sorted so a group is contiguous.
-            // Breadth-first, so the top levels that every lookup visits sit together in memory.
+            let mut protos = vec![Proto {
+                value: None,
+                edges: Vec::new(),
+            }];
+            // Breadth-first over (node, keys range sharing the node's prefix, depth); keys are sorted
+            // so a group is contiguous.
             let mut queue: Vec<(usize, usize, usize, usize)> = vec![(0, 0, keys.len(), 0)];
             let mut head = 0;
             while let Some(&(node, mut lo, hi, depth)) = queue.get(head) {
                 head += 1;
                 if let Some(&(k, id)) = keys.get(lo) {
                     if k.len() == depth {
-                        if let Some(n) = t.nodes.get_mut(node) {
-                            n.value = id;
-                            n.has_value = true;
+                        if let Some(p) = protos.get_mut(node) {
+                            p.value = Some(id);
                         }
                         lo += 1;
                     }
                 }
-                let edge_start = t.edge_bytes.len();
                 let mut i = lo;
                 while i < hi {
-                    // Keys in a group are distinct and longer than `depth` (the one equal to the prefix
-                    // sorts first and was taken above), so `get` only guards against a logic slip.
-                    let Some(&b) = keys[i].0.get(depth) else {
+                    // Keys in a group are distinct and longer than `depth` (the one equal to the
+                    // prefix sorts first and was taken above); `get` only guards a logic slip.
+                    let Some(&b) = keys.get(i).and_then(|k| k.0.get(depth)) else {
                         i += 1;
                         continue;
                     };
                     let mut j = i + 1;
-                    while j < hi && keys[j].0.get(depth) == Some(&b) {
+                    while j < hi && keys.get(j).and_then(|k| k.0.get(depth)) == Some(&b) {
                         j += 1;
                     }
-                    let child = t.nodes.len();
-                    t.nodes.push(Node {
-                        edge_start: 0,
-                        edge_len: 0,
-                        dense: NONE,
-                        value: 0,
-                        has_value: false,
+                    let child = protos.len();
+                    protos.push(Proto {
+                        value: None,
+                        edges: Vec::new(),
                     });
-                    t.edge_bytes.push(b);
-                    t.edge_targets.push(child as u32);
+                    if let Some(p) = protos.get_mut(node) {
+                        p.edges.push((b, child));
+                    }
                     queue.push((child, i, j, depth + 1));
                     i = j;
                 }
-                let len = t.edge_bytes.len() - edge_start;
-                let mut dense = NONE;
-                if len > DENSE_MIN {
-                    let mut table = [0u32; 256];
-                    for k in edge_start..t.edge_bytes.len() {
-                        table[t.edge_bytes[k] as usize] = t.edge_targets[k];
-                    }
-                    dense = t.dense.len() as u32;
-                    t.dense.push(table);
+            }
+            // Offsets in build (breadth-first) order, then the packed records.
+            let size = |p: &Proto| {
+                2 + if p.edges.len() > DENSE_MIN {
+                    256
+                } else {
+                    p.edges.len().div_ceil(4) + p.edges.len()
                 }
-                if let Some(n) = t.nodes.get_mut(node) {
-                    n.edge_start = edge_start as u32;
-                    n.edge_len = len as u16;
-                    n.dense = dense;
+            };
+            let mut offsets = Vec::with_capacity(protos.len());
+            let mut total = 0usize;
+            for p in &protos {
+                offsets.push(total as u32);
+                total += size(p);
+            }
+            let mut data = Vec::with_capacity(total);
+            for p in &protos {
+                let dense = p.edges.len() > DENSE_MIN;
+                let mut header = (p.edges.len() as u32) << 2;
+                header |= if p.value.is_some() { HAS_VALUE } else { 0 };
+                header |= if dense { DENSE } else { 0 };
+                data.push(header);
+                data.push(p.value.unwrap_or(0));
+                let target = |c: usize| offsets.get(c).copied().unwrap_or(0);
+                if dense {
+                    let at = data.len();
+                    data.resize(at + 256, 0);
+                    for &(b, c) in &p.edges {
+                        if let Some(slot) = data.get_mut(at + b as usize) {
+                            *slot = target(c);
+                        }
+                    }
+                } else {
+                    for chunk in p.edges.chunks(4) {
+                        let mut w = [0u8; 4];
+                        for (k, &(b, _)) in chunk.iter().enumerate() {
+                            if let Some(x) = w.get_mut(k) {
+                                *x = b;
+                            }
+                        }
+                        data.push(u32::from_le_bytes(w));
+                    }
+                    data.extend(p.edges.iter().map(|&(_, c)| target(c)));
                 }
             }
-            t
+            ByteTrie { data }
         }
 
         pub fn root(&self) -> u32 {
             0
         }
 
+        /// The child of `node` by byte `b` (offset 0, the root, is never a child).
         #[inline]
         pub fn child(&self, node: u32, b: u8) -> Option<u32> {
-            let n = self.nodes.get(node as usize)?;
-            if n.dense != NONE {
-                let c = *self.dense.get(n.dense as usize)?.get(b as usize)?;
-                return (c != 0).then_some(c);
-            }
-            let s = n.edge_start as usize;
-            let bytes = self.edge_bytes.get(s..s + n.edge_len as usize)?;
-            let k = bytes.iter().position(|&x| x == b)?;
-            self.edge_targets.get(s + k).copied()
+            let o = node as usize;
+            let header = *self.data.get(o)?;
+            let c = if header & DENSE != 0 {
+                *self.data.get(o + 2 + b as usize)?
+            } else {
+                let len = (header >> 2) as usize;
+                let words = len.div_ceil(4);
+                let bytes = self.data.get(o + 2..o + 2 + words)?;
+                let mut found = None;
+                'scan: for (w, &x) in bytes.iter().enumerate() {
+                    for (k, &e) in x.to_le_bytes().iter().enumerate() {
+                        if e == b && w * 4 + k < len {
+                            found = Some(w * 4 + k);
+                            break 'scan;
+                        }
+                    }
+                }
+                *self.data.get(o + 2 + words + found?)?
+            };
+            (c != 0).then_some(c)
         }
 
         /// The node reached by walking `key` from `node`.
@@ -452,10 +496,15 @@ mod trie {
             Some(node)
         }
 
+        #[inline]
         pub fn value(&self, node: u32) -> Option<u32> {
-            self.nodes
-                .get(node as usize)
-                .and_then(|n| n.has_value.then_some(n.value))
+            let o = node as usize;
+            let header = *self.data.get(o)?;
+            if header & HAS_VALUE != 0 {
+                self.data.get(o + 1).copied()
+            } else {
+                None
+            }
         }
 
         /// Longest key of at least one byte starting at `node` that prefixes `s`: `(length, id)`.
@@ -468,10 +517,8 @@ mod trie {
                     Some(c) => node = c,
                     None => break,
                 }
-                if let Some(n) = self.nodes.get(node as usize) {
-                    if n.has_value {
-                        best = Some((k + 1, n.value));
-                    }
+                if let Some(v) = self.value(node) {
+                    best = Some((k + 1, v));
                 }
             }
             best

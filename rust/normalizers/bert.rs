@@ -136,6 +136,8 @@ mod tests {
         assert_eq!(run(&d, "\u{f900}").0, " \u{8c48} ");
     }
 
+    // Per-char offsets from HF: BertNormalizer + Split(Regex("."), "isolated") + WordLevel gives
+    // [(0,1),(0,1),(0,1),(1,2),(3,4)] in chars, i.e. the byte ranges below.
     #[test]
     fn alignments_follow_source_chars() {
         let d = bert(true, true, None, true);

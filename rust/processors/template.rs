@@ -260,6 +260,9 @@ impl Template {
         } else {
             &self.single
         };
+        if encodings.iter().all(|e| e.overflowing.is_empty()) {
+            return vec![self.apply_flat(pieces, &encodings, add_special_tokens)];
+        }
         let mut slots: Vec<Option<Encoding>> = encodings.into_iter().map(Some).collect();
         let mut out = Vec::with_capacity(pieces.len());
         for p in pieces {
@@ -274,6 +277,36 @@ impl Template {
                     if add_special_tokens {
                         if let Some(ids) = self.ids(name) {
                             out.push(Encoding::special(ids, *type_id));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The common case (no overflowing windows): write the final encoding in one pass instead of
+    /// building one encoding per piece and merging them.
+    fn apply_flat(
+        &self,
+        pieces: &[Piece],
+        encodings: &[Encoding],
+        add_special_tokens: bool,
+    ) -> Encoding {
+        let total = encodings.iter().map(Encoding::len).sum::<usize>()
+            + self.added_tokens(encodings.len() >= 2);
+        let mut out = Encoding::with_capacity(total);
+        for p in pieces {
+            match p {
+                Piece::Sequence { seq, type_id } => {
+                    if let Some(e) = encodings.get(*seq as usize) {
+                        out.append_sequence(e, *seq, *type_id);
+                    }
+                }
+                Piece::Special { name, type_id } => {
+                    if add_special_tokens {
+                        if let Some(ids) = self.ids(name) {
+                            out.append_special(ids, *type_id);
                         }
                     }
                 }

@@ -92,6 +92,34 @@ impl Encoding {
         self.ids.is_empty()
     }
 
+    /// Append the tokens of `e` as sequence `seq` with type id `type_id` (overflowing windows ignored).
+    pub fn append_sequence(&mut self, e: &Encoding, seq: u32, type_id: u32) {
+        let n = e.len();
+        let base = self.ids.len();
+        self.ids.extend_from_slice(&e.ids);
+        self.type_ids.extend(std::iter::repeat_n(type_id, n));
+        self.offsets.extend_from_slice(&e.offsets);
+        self.special_tokens_mask
+            .extend_from_slice(&e.special_tokens_mask);
+        self.attention_mask.extend_from_slice(&e.attention_mask);
+        self.word_ids.extend_from_slice(&e.word_ids);
+        self.sequence_ids.extend(std::iter::repeat_n(Some(seq), n));
+        self.texts
+            .extend(e.texts.iter().map(|(i, t)| (i + base, t.clone())));
+    }
+
+    /// Append special tokens: offsets (0, 0), no word, no sequence.
+    pub fn append_special(&mut self, ids: &[u32], type_id: u32) {
+        let n = ids.len();
+        self.ids.extend_from_slice(ids);
+        self.type_ids.extend(std::iter::repeat_n(type_id, n));
+        self.offsets.extend(std::iter::repeat_n((0, 0), n));
+        self.special_tokens_mask.extend(std::iter::repeat_n(1, n));
+        self.attention_mask.extend(std::iter::repeat_n(1, n));
+        self.word_ids.extend(std::iter::repeat_n(None, n));
+        self.sequence_ids.extend(std::iter::repeat_n(None, n));
+    }
+
     /// Mark every token (overflowing parts too) as coming from sequence `seq` with type id `type_id`.
     pub fn set_sequence(&mut self, seq: u32, type_id: u32) {
         self.type_ids.iter_mut().for_each(|t| *t = type_id);

@@ -153,6 +153,11 @@ impl Tokenizer {
     }
 
     fn tokenize_fast(&self, text: &str, out: &mut TokenBuffer) -> Result<()> {
+        // About one token per 4 bytes of prose: one allocation per vector instead of repeated growth.
+        let want = text.len() / 4 + 4;
+        out.ids.reserve(want);
+        out.offsets.reserve(want);
+        out.words.reserve(want);
         let mut word = 0u32;
         for (range, id) in self.added.split_raw(text) {
             if let Some(id) = id {

@@ -238,3 +238,100 @@ fn unknown_component_and_bad_json_are_config_errors() {
     let e = Tokenizer::from_pretrained("/nonexistent/ferrotok").err();
     assert!(matches!(e, Some(Error::NotFound { .. })), "{e:?}");
 }
+
+#[test]
+fn normalized_added_token_reports_matched_text() {
+    let mut t = bert();
+    let toks = [AddedToken::new("Another-One", false)];
+    assert_eq!(t.add_tokens(&toks).unwrap_or_default(), 1);
+    let e = t
+        .encode(InputSequence::Raw("another-one x"), None, &opts())
+        .unwrap_or_default();
+    assert_eq!(e.ids, [101, 30522, 1060, 102]);
+    assert_eq!(e.token(1, &t), "another-one");
+    assert_eq!(e.token(2, &t), "x");
+}
+
+#[test]
+fn batch_reports_matched_text() {
+    let t0 = bert();
+    let mut t = t0.clone();
+    let toks = [AddedToken::new("Another-One", false)];
+    assert_eq!(t.add_tokens(&toks).unwrap_or_default(), 1);
+    let inputs = [(InputSequence::Raw("another-one x"), None)];
+    let e = t.encode_batch(&inputs, &opts()).unwrap_or_default();
+    assert_eq!(e[0].token(1, &t), "another-one");
+}
+
+/// Timing breakdown of the single-thread path; run with
+/// `cargo test --profile dev-release --lib tokenizer::tests::bench_pipeline -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_pipeline() {
+    let Ok(text) = std::fs::read_to_string("../shared/corpora/english-python-docs.txt") else {
+        return;
+    };
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20000)
+        .collect();
+    let bytes: usize = lines.iter().map(|l| l.len()).sum();
+    let t = bert();
+    let (Some(Normalizer::Bert(n)), Model::WordPiece(wp)) = (&t.normalizer, &t.model) else {
+        return;
+    };
+    // Thread CPU time: wall time means little on a shared, loaded machine.
+    let cpu = || {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime writes into the timespec we own.
+        unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+    };
+    let time = |label: &str, f: &mut dyn FnMut()| {
+        f();
+        let s = cpu();
+        for _ in 0..5 {
+            f();
+        }
+        let dt = (cpu() - s) / 5.0;
+        println!(
+            "{label:32} {:8.1} ms {:7.1} MB/s",
+            dt * 1e3,
+            bytes as f64 / dt / 1e6
+        );
+    };
+    time("fused segment only", &mut || {
+        let mut buf = TokenBuffer::default();
+        for l in &lines {
+            let mut w = 0;
+            buf.clear();
+            let _ = fast_bert::encode_segment(n, wp, l, 0, &mut w, &mut buf);
+        }
+    });
+    let mut o = opts();
+    o.add_special_tokens = false;
+    time("encode, no specials", &mut || {
+        for l in &lines {
+            let _ = t.encode(InputSequence::Raw(l), None, &o);
+        }
+    });
+    let o = opts();
+    time("encode, specials", &mut || {
+        for l in &lines {
+            let _ = t.encode(InputSequence::Raw(l), None, &o);
+        }
+    });
+    let inputs: Vec<_> = lines
+        .iter()
+        .map(|l| (InputSequence::Raw(l), None))
+        .collect();
+    time("encode_batch + arrays", &mut || {
+        if let Ok(e) = t.encode_batch(&inputs, &o) {
+            let _ = batch::to_arrays(&e, false, None, batch::ArrayFields::default());
+        }
+    });
+}

@@ -1,0 +1,267 @@
+//! The BPE merge loop over one word: a linked list of symbols and a binary heap of candidate merges,
+//! O(n log n) per word. It follows Hugging Face's order exactly: lowest rank first, leftmost on ties,
+//! and a popped candidate is applied when the pair at its position still merges into the same id.
+
+use super::bpe_queue::{Heap, Queue, RankBatches};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Multiply-shift hasher for the `(left, right)` id pairs of the merge table (SipHash is too slow here).
+#[derive(Default, Clone, Copy)]
+pub struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(32) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+/// `(left id, right id)` packed in one u64 → `(rank, merged id)`.
+pub type MergeMap = HashMap<u64, (u32, u32), BuildHasherDefault<PairHasher>>;
+
+/// The merge table: pair → (rank, merged id), and rank → merged id (heap entries only keep the rank).
+#[derive(Debug, Clone, Default)]
+pub struct Merges {
+    pub map: MergeMap,
+    pub new_ids: Vec<u32>,
+    /// Every token is made by at most one merge, and merges only use tokens made by earlier merges:
+    /// then merge candidates are popped in non-decreasing key order (see `bpe_queue`).
+    pub monotone: bool,
+}
+
+impl Merges {
+    /// Decide `monotone` once all merges are in.
+    pub fn finish(&mut self) {
+        let mut creator: HashMap<u32, u32> = HashMap::with_capacity(self.map.len());
+        let mut unique = true;
+        for &(rank, new_id) in self.map.values() {
+            unique &= creator.insert(new_id, rank).is_none();
+        }
+        let before = |t: u32, r: u32| creator.get(&t).is_none_or(|&c| c < r);
+        self.monotone = unique
+            && self
+                .map
+                .iter()
+                .all(|(&k, &(r, _))| before((k >> 32) as u32, r) && before(k as u32, r));
+    }
+}
+
+#[inline]
+pub fn pair_key(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct Symbol {
+    id: u32,
+    prev: u32,
+    next: u32,
+    /// Byte length in the word; 0 once merged into its left neighbour.
+    len: u32,
+}
+
+/// Reusable buffers for one word, so that merging allocates nothing once warm.
+#[derive(Debug, Default)]
+pub struct Word {
+    symbols: Vec<Symbol>,
+    heap: Heap,
+    batches: RankBatches,
+    batch: Vec<u64>,
+}
+
+impl Word {
+    pub fn clear(&mut self) {
+        self.symbols.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.symbols.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.symbols.is_empty()
+    }
+
+    /// Append a symbol of `len` bytes.
+    #[inline]
+    pub fn push(&mut self, id: u32, len: u32) {
+        let i = self.symbols.len() as u32;
+        if let Some(last) = self.symbols.last_mut() {
+            last.next = i;
+        }
+        self.symbols.push(Symbol {
+            id,
+            prev: if i == 0 { NONE } else { i - 1 },
+            next: NONE,
+            len,
+        });
+    }
+
+    #[inline]
+    fn key(merges: &MergeMap, pos: u32, a: u32, b: u32) -> Option<u64> {
+        merges
+            .get(&pair_key(a, b))
+            .map(|&(rank, _)| (u64::from(rank) << 32) | u64::from(pos))
+    }
+
+    /// Apply all merges: lowest rank first, leftmost on ties; a popped entry is applied only when the
+    /// pair at its position still merges into the id its rank gives (Hugging Face's staleness rule).
+    pub fn merge_all(&mut self, merges: &Merges) {
+        if self.symbols.len() < 2 {
+            return;
+        }
+        // Long words on monotone tables use the radix heap; both give the same pop order there.
+        if merges.monotone && self.symbols.len() > 256 {
+            self.merge_batched(merges);
+        } else {
+            let mut q = std::mem::take(&mut self.heap);
+            self.merge_with(merges, &mut q);
+            self.heap = q;
+        }
+    }
+
+    /// `merge_all` forced onto the general heap (tests compare it with the radix heap).
+    #[cfg(test)]
+    pub fn merge_all_heap_only(&mut self, merges: &Merges) {
+        let mut q = std::mem::take(&mut self.heap);
+        self.merge_with(merges, &mut q);
+        self.heap = q;
+    }
+
+    fn merge_with<Q: Queue>(&mut self, merges: &Merges, q: &mut Q) {
+        let map = &merges.map;
+        q.fill(
+            self.symbols
+                .windows(2)
+                .enumerate()
+                .filter_map(|(i, w)| Self::key(map, i as u32, w[0].id, w[1].id)),
+        );
+        while let Some(key) = q.pop() {
+            self.apply(merges, key, |k| q.push(k));
+        }
+    }
+
+    /// Long words on monotone tables: all candidates of one rank are applied in position order (as the
+    /// heap would pop them; none of that rank can appear meanwhile), with the symbols prefetched ahead.
+    fn merge_batched(&mut self, merges: &Merges) {
+        let map = &merges.map;
+        let mut q = std::mem::take(&mut self.batches);
+        let mut batch = std::mem::take(&mut self.batch);
+        q.clear();
+        for (i, w) in self.symbols.windows(2).enumerate() {
+            if let Some(k) = Self::key(map, i as u32, w[0].id, w[1].id) {
+                q.push(k);
+            }
+        }
+        const AHEAD: usize = 16;
+        while q.pop_batch(&mut batch) {
+            for (j, &key) in batch.iter().enumerate() {
+                if let Some(&ahead) = batch.get(j + AHEAD) {
+                    self.prefetch((ahead & 0xFFFF_FFFF) as usize);
+                }
+                self.apply(merges, key, |k| q.push(k));
+            }
+        }
+        self.batches = q;
+        self.batch = batch;
+    }
+
+    #[inline]
+    fn prefetch(&self, pos: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(s) = self.symbols.get(pos) {
+            // SAFETY: a prefetch hint on a valid reference; it reads nothing and cannot fault.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                    (s as *const Symbol).cast::<i8>(),
+                )
+            };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = pos;
+    }
+
+    /// Pop handling of one candidate: apply it unless stale, then queue the two new neighbour pairs.
+    #[inline]
+    fn apply(&mut self, merges: &Merges, key: u64, mut push: impl FnMut(u64)) {
+        let map = &merges.map;
+        let pos = (key & 0xFFFF_FFFF) as usize;
+        let Some(&new_id) = merges.new_ids.get((key >> 32) as usize) else {
+            return;
+        };
+        let Some(&cur) = self.symbols.get(pos) else {
+            return;
+        };
+        if cur.len == 0 || cur.next == NONE {
+            return;
+        }
+        let next_pos = cur.next as usize;
+        let Some(&right) = self.symbols.get(next_pos) else {
+            return;
+        };
+        match map.get(&pair_key(cur.id, right.id)) {
+            Some(&(_, id)) if id == new_id => {}
+            _ => return,
+        }
+        let merged = Symbol {
+            id: new_id,
+            prev: cur.prev,
+            next: right.next,
+            len: cur.len + right.len,
+        };
+        self.symbols[pos] = merged;
+        self.symbols[next_pos].len = 0;
+        if let Some(after) = self.symbols.get_mut(right.next as usize) {
+            after.prev = pos as u32;
+        }
+        if let Some(&prev) = self.symbols.get(merged.prev as usize) {
+            if let Some(k) = Self::key(map, merged.prev, prev.id, new_id) {
+                push(k);
+            }
+        }
+        if let Some(&after) = self.symbols.get(merged.next as usize) {
+            if let Some(k) = Self::key(map, pos as u32, new_id, after.id) {
+                push(k);
+            }
+        }
+    }
+
+    /// The surviving symbols in order, as `(id, start, end)` byte ranges from 0.
+    pub fn tokens(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        let mut start = 0u32;
+        self.symbols.iter().filter(|s| s.len != 0).map(move |s| {
+            let t = (s.id, start, start + s.len);
+            start += s.len;
+            t
+        })
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Word> = RefCell::new(Word::default());
+}
+
+/// Run `f` with this thread's reusable `Word` (a fresh one if it is already in use).
+pub fn with_word<R>(f: impl FnOnce(&mut Word) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut w) => {
+            w.clear();
+            f(&mut w)
+        }
+        Err(_) => f(&mut Word::default()),
+    })
+}
