@@ -18,7 +18,7 @@ mkdir -p corpus
 # Seeds: the fixture tokenizer.json for the loader, real multilingual text for the encoders.
 mkdir -p corpus/load_json corpus/encode_bert corpus/encode_gpt2 corpus/truncate_pad
 cp -n ../tests/fixtures/bert-uncased/tokenizer.json corpus/load_json/seed-bert.json 2>/dev/null || true
-split -l 40 -d ../tests/fixtures/multilingual/sample.txt corpus/encode_bert/seed- 2>/dev/null || true
+split -l 1 -d -a 4 ../tests/fixtures/multilingual/sample.txt corpus/encode_bert/seed- 2>/dev/null || true
 cp -n corpus/encode_bert/seed-* corpus/encode_gpt2/ 2>/dev/null || true
 for t in "${TARGETS[@]}"; do
     echo "=== $t (${SECONDS_PER_TARGET}s)"

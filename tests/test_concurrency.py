@@ -341,6 +341,8 @@ def rss():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * page
 tok = AutoTokenizer.from_pretrained({path!r})
+if tok.pad_token is None:
+    tok.pad_token = tok.eos_token  # GPT-2 has none
 lines = open({sample!r}, encoding="utf-8").read().splitlines()
 rng = random.Random(0)
 def unique_word(n):

@@ -75,10 +75,18 @@ fuzz_target!(|data: &[u8]| {
                 assert!(enc.ids.len() <= t.max_length.max(added), "{} > {}", enc.ids.len(), t.max_length);
             }
         }
+        // Rows longer than a fixed padding length stay longer (as in Hugging Face), so the shape and
+        // the multiple only hold for "pad to the longest".
         if let Some(p) = &padding {
-            assert_eq!(Some(enc.ids.len()), width, "padded rows differ in length");
-            if let Some(m) = p.pad_to_multiple_of.filter(|&m| m > 0) {
-                assert_eq!(enc.ids.len() % m, 0);
+            let target = p.target_length(0);
+            match p.strategy {
+                PaddingStrategy::BatchLongest => {
+                    assert_eq!(Some(enc.ids.len()), width, "padded rows differ in length");
+                    if let Some(m) = p.pad_to_multiple_of.filter(|&m| m > 0) {
+                        assert_eq!(enc.ids.len() % m, 0);
+                    }
+                }
+                PaddingStrategy::Fixed(_) => assert!(enc.ids.len() >= target),
             }
         }
     }
