@@ -13,7 +13,11 @@ fuzz_target!(|data: &[u8]| {
         .map(|c| {
             let v = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
             // Mostly ids near the vocabularies, sometimes anything.
-            if flags & 2 == 0 { v % 60_000 } else { v }
+            if flags & 2 == 0 {
+                v % 60_000
+            } else {
+                v
+            }
         })
         .collect();
     for tok in [Some(bert()), gpt2()].into_iter().flatten() {

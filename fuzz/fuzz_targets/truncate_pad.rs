@@ -10,8 +10,18 @@ fuzz_target!(|data: &[u8]| {
     let [a, b, c, d, e, f, rest @ ..] = data else {
         return;
     };
-    let tok = if a & 1 == 0 { bert() } else { gpt2().unwrap_or(bert()) };
-    let dir = |bit: u8| if bit & 1 == 0 { Direction::Right } else { Direction::Left };
+    let tok = if a & 1 == 0 {
+        bert()
+    } else {
+        gpt2().unwrap_or(bert())
+    };
+    let dir = |bit: u8| {
+        if bit & 1 == 0 {
+            Direction::Right
+        } else {
+            Direction::Left
+        }
+    };
     let strategy = match (a >> 1) % 3 {
         0 => TruncationStrategy::LongestFirst,
         1 => TruncationStrategy::OnlyFirst,
@@ -42,12 +52,18 @@ fuzz_target!(|data: &[u8]| {
         texts
             .chunks(2)
             .filter_map(|p| match p {
-                [x, y] => Some((InputSequence::Raw(x.as_str()), Some(InputSequence::Raw(y.as_str())))),
+                [x, y] => Some((
+                    InputSequence::Raw(x.as_str()),
+                    Some(InputSequence::Raw(y.as_str())),
+                )),
                 _ => None,
             })
             .collect()
     } else {
-        texts.iter().map(|t| (InputSequence::Raw(t.as_str()), None)).collect()
+        texts
+            .iter()
+            .map(|t| (InputSequence::Raw(t.as_str()), None))
+            .collect()
     };
     let opts = EncodeOptions {
         add_special_tokens: special,
@@ -61,7 +77,9 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(out.len(), inputs.len());
     let width = out.first().map(|x| x.ids.len());
     for (enc, (x, y)) in out.iter().zip(&inputs) {
-        let (InputSequence::Raw(x), y) = (x, y) else { continue };
+        let (InputSequence::Raw(x), y) = (x, y) else {
+            continue;
+        };
         let y = match y {
             Some(InputSequence::Raw(y)) => Some(*y),
             _ => None,
@@ -70,9 +88,18 @@ fuzz_target!(|data: &[u8]| {
             check(tok, enc, x, y, special);
         }
         if let (Some(t), None) = (&truncation, &padding) {
-            let added = if special { tok.num_special_tokens_to_add(y.is_some()) } else { 0 };
+            let added = if special {
+                tok.num_special_tokens_to_add(y.is_some())
+            } else {
+                0
+            };
             if t.max_length >= added && t.max_length > 0 {
-                assert!(enc.ids.len() <= t.max_length.max(added), "{} > {}", enc.ids.len(), t.max_length);
+                assert!(
+                    enc.ids.len() <= t.max_length.max(added),
+                    "{} > {}",
+                    enc.ids.len(),
+                    t.max_length
+                );
             }
         }
         // Rows longer than a fixed padding length stay longer (as in Hugging Face), so the shape and

@@ -64,7 +64,11 @@ pub fn check(tok: &Tokenizer, e: &Encoding, first: &str, second: Option<&str>, s
         assert!(s <= t, "offsets {s}..{t}");
         match e.sequence_ids[k] {
             Some(seq) => {
-                let text = if seq == 0 { first } else { second.expect("pair") };
+                let text = if seq == 0 {
+                    first
+                } else {
+                    second.expect("pair")
+                };
                 assert!(t <= text.len(), "offset {t} beyond {}", text.len());
                 assert!(text.is_char_boundary(s) && text.is_char_boundary(t));
                 assert_eq!(e.special_tokens_mask[k], 0);
@@ -75,7 +79,11 @@ pub fn check(tok: &Tokenizer, e: &Encoding, first: &str, second: Option<&str>, s
                 }
             }
         }
-        assert!(tok.id_to_token(e.ids[k]).is_some(), "id {} has no token", e.ids[k]);
+        assert!(
+            tok.id_to_token(e.ids[k]).is_some(),
+            "id {} has no token",
+            e.ids[k]
+        );
     }
     let specials: u32 = e.special_tokens_mask.iter().sum();
     let expected = if special {
@@ -87,7 +95,12 @@ pub fn check(tok: &Tokenizer, e: &Encoding, first: &str, second: Option<&str>, s
 }
 
 /// Encode `first`/`second` with byte offsets and check the invariants; returns the encoding.
-pub fn encode_checked(tok: &Tokenizer, first: &str, second: Option<&str>, special: bool) -> Encoding {
+pub fn encode_checked(
+    tok: &Tokenizer,
+    first: &str,
+    second: Option<&str>,
+    special: bool,
+) -> Encoding {
     let opts = EncodeOptions {
         add_special_tokens: special,
         truncation: None,
@@ -95,7 +108,11 @@ pub fn encode_checked(tok: &Tokenizer, first: &str, second: Option<&str>, specia
         char_offsets: false,
     };
     let e = tok
-        .encode(InputSequence::Raw(first), second.map(InputSequence::Raw), &opts)
+        .encode(
+            InputSequence::Raw(first),
+            second.map(InputSequence::Raw),
+            &opts,
+        )
         .expect("encoding valid text never fails");
     check(tok, &e, first, second, special);
     e

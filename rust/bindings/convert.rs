@@ -194,10 +194,19 @@ mod tests {
         let mut v = Vec::new();
         for &u in units {
             if (0xD800..0xE000).contains(&u) {
-                v.extend_from_slice(&[0xED, 0x80 | ((u >> 6) & 0x3F) as u8, 0x80 | (u & 0x3F) as u8]);
+                v.extend_from_slice(&[
+                    0xED,
+                    0x80 | ((u >> 6) & 0x3F) as u8,
+                    0x80 | (u & 0x3F) as u8,
+                ]);
             } else {
                 let mut b = [0u8; 4];
-                v.extend_from_slice(char::from_u32(u).unwrap_or('?').encode_utf8(&mut b).as_bytes());
+                v.extend_from_slice(
+                    char::from_u32(u)
+                        .unwrap_or('?')
+                        .encode_utf8(&mut b)
+                        .as_bytes(),
+                );
             }
         }
         v

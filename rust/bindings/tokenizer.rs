@@ -107,7 +107,13 @@ fn widen_offsets(e: &mut Encoding, first: &Text<'_>, second: Option<&Text<'_>>) 
         let pairs: &[usize] = match text {
             Text::Raw(s) => &s.1,
             Text::Words(ws) => {
-                match e.word_ids.get(k).copied().flatten().and_then(|w| ws.get(w as usize)) {
+                match e
+                    .word_ids
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .and_then(|w| ws.get(w as usize))
+                {
                     Some(w) => &w.1,
                     None => continue,
                 }
