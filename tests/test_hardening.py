@@ -511,6 +511,17 @@ def test_bad_call_argument_types_raise_type_error(bert, kwargs):
         bert("text", **kwargs)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "special"),
+    [({"max_length": 2}, True), ({"max_length": 3}, True), ({"max_length": 0}, False), ({"max_length": 1}, False)],
+)
+def test_max_length_equal_to_special_tokens_keeps_only_them_like_hf(bert, hf_bert, kwargs, special):
+    texts = ["a b c", "hello there"]
+    a = bert(texts, truncation=True, add_special_tokens=special, **kwargs)
+    b = hf_bert(texts, truncation=True, add_special_tokens=special, **kwargs)
+    assert _plain(a) == _plain(b)
+
+
 def test_max_length_below_special_tokens_on_pairs(bert):
     with pytest.raises(ValueError):
         bert(["a b c"], ["d e f"], max_length=2, truncation=True)
