@@ -15,7 +15,21 @@ WHITESPACE = " \t\n\r\u00a0\u1680\u2000\u2003\u2009\u202f\u205f\u3000\u2028\u202
 COMBINING = "\u0301\u0308\u0327\u0338\u20dd\u0489"
 EMOJI = ["👍", "👍🏽", "👨‍👩‍👧‍👦", "🏳️‍🌈", "🇫🇷", "1️⃣", "🧑🏿‍🚀"]
 CJK = "漢字仮名交じり文中文字符한국어テスト"
-WORDS = ["hello", "World", "naïve", "Straße", "ÉCOLE", "İstanbul", "ǅ", "ﬁ", "Ⅻ", "x²", "١٢٣", "don't", "e-mail"]
+WORDS = [
+    "hello",
+    "World",
+    "naïve",
+    "Straße",
+    "ÉCOLE",
+    "İstanbul",
+    "ǅ",
+    "ﬁ",
+    "Ⅻ",
+    "x²",
+    "١٢٣",
+    "don't",
+    "e-mail",
+]
 
 
 def fixed_cases() -> list[str]:

@@ -68,4 +68,6 @@ def fresh_pair(model_dir: Path):
     transformers = pytest.importorskip("transformers")
     from ferrotok import AutoTokenizer
 
-    return AutoTokenizer.from_pretrained(str(model_dir)), transformers.AutoTokenizer.from_pretrained(str(model_dir))
+    return AutoTokenizer.from_pretrained(str(model_dir)), transformers.AutoTokenizer.from_pretrained(
+        str(model_dir)
+    )

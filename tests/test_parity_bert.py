@@ -77,7 +77,13 @@ def test_padded_truncated_tensors(pair, tensors, side):
         {"padding": True, "pad_to_multiple_of": 16},
     ):
         compare_call(
-            ours, theirs, batch, return_tensors=tensors, padding_side=side, return_attention_mask=True, **kwargs
+            ours,
+            theirs,
+            batch,
+            return_tensors=tensors,
+            padding_side=side,
+            return_attention_mask=True,
+            **kwargs,
         )
 
 
@@ -112,9 +118,18 @@ def test_pairs_truncation_strategies(fresh_pair, strategy, side):
     seconds = [t[: 20 + 13 * i] for i, t in enumerate(TEXTS[100:106])]
     for max_length in (24, 64):
         compare_call(
-            ours, theirs, firsts, seconds, truncation=strategy, max_length=max_length, padding=True, **ALL_FIELDS
+            ours,
+            theirs,
+            firsts,
+            seconds,
+            truncation=strategy,
+            max_length=max_length,
+            padding=True,
+            **ALL_FIELDS,
         )
-        compare_call(ours, theirs, firsts[0], seconds[0], truncation=strategy, max_length=max_length, **ALL_FIELDS)
+        compare_call(
+            ours, theirs, firsts[0], seconds[0], truncation=strategy, max_length=max_length, **ALL_FIELDS
+        )
 
 
 def test_truncation_side_left(fresh_pair):
@@ -130,7 +145,8 @@ def test_overflow_with_stride(pair, stride):
     compare_call(ours, theirs, ENGLISH[0], **kwargs, **ALL_FIELDS)
     compare_call(ours, theirs, ENGLISH[:4], **kwargs, **ALL_FIELDS)
     compare_call(ours, theirs, ENGLISH[:4], padding=True, return_tensors="np", **kwargs)
-    compare_call(ours, theirs, ENGLISH[:3], TEXTS[200:203], **kwargs, **ALL_FIELDS)
+    # Pair overflow rows multiply (first chunks x second chunks): keep the pair texts short.
+    compare_call(ours, theirs, [t[:120] for t in ENGLISH[:3]], [t[:60] for t in TEXTS[200:203]], **kwargs)
 
 
 def test_is_split_into_words(pair):
@@ -138,7 +154,9 @@ def test_is_split_into_words(pair):
     words = [line.split() for line in TEXTS[::25]]
     compare_call(ours, theirs, words[0], is_split_into_words=True, **ALL_FIELDS)
     compare_call(ours, theirs, words, is_split_into_words=True, padding=True, **ALL_FIELDS)
-    compare_call(ours, theirs, words[:3], words[3:6], is_split_into_words=True, truncation=True, max_length=30)
+    compare_call(
+        ours, theirs, words[:3], words[3:6], is_split_into_words=True, truncation=True, max_length=30
+    )
     compare_call(ours, theirs, words, is_split_into_words=True, padding=True, return_tensors="np")
 
 
@@ -187,17 +205,29 @@ def test_token_conversions(ft, hf):
 def test_add_tokens_and_special_tokens(fresh_pair):
     ours, theirs = fresh_pair
     assert ours.add_tokens(["newword", "Another-One"]) == theirs.add_tokens(["newword", "Another-One"])
-    assert ours.add_special_tokens({"extra_special_tokens": ["<ent>", "</ent>"]}) == theirs.add_special_tokens(
+    assert ours.add_special_tokens(
         {"extra_special_tokens": ["<ent>", "</ent>"]}
-    )
+    ) == theirs.add_special_tokens({"extra_special_tokens": ["<ent>", "</ent>"]})
     assert len(ours) == len(theirs)
     assert ours.all_special_tokens == theirs.all_special_tokens
     assert ours.all_special_ids == theirs.all_special_ids
-    texts = ["a newword b", "<ent>Paris</ent> is NEWWORD", "another-one Another-One", "x<ent>y"]
+    texts = ["a newword b", "<ent>Paris</ent> is NEWWORD", "x<ent>y", "another-one Another-One"]
     compare_call(ours, theirs, texts, **ALL_FIELDS)
     batch = theirs(texts)["input_ids"]
-    assert ours.batch_decode(batch, skip_special_tokens=True) == theirs.batch_decode(batch, skip_special_tokens=True)
+    assert ours.batch_decode(batch, skip_special_tokens=True) == theirs.batch_decode(
+        batch, skip_special_tokens=True
+    )
     assert ours.batch_decode(batch) == theirs.batch_decode(batch)
+
+
+def test_normalized_added_token_strings(fresh_pair):
+    """A normalized added token reports the matched (normalized) text as its token string, as HF does."""
+    ours, theirs = fresh_pair
+    ours.add_tokens(["Another-One"])
+    theirs.add_tokens(["Another-One"])
+    got, want = ours("another-one Another-One"), theirs("another-one Another-One")
+    assert got["input_ids"] == want["input_ids"]
+    assert got.tokens() == want.tokens()
 
 
 def test_pad_token_can_be_reassigned(fresh_pair):
@@ -290,7 +320,14 @@ def test_hypothesis_differential(ft, hf):
         if padding == "max_length" and max_length is None:
             max_length = 64
         compare_call(
-            ft, hf, batch, second, max_length=max_length, padding=padding, truncation=max_length is not None, **ALL_FIELDS
+            ft,
+            hf,
+            batch,
+            second,
+            max_length=max_length,
+            padding=padding,
+            truncation=max_length is not None,
+            **ALL_FIELDS,
         )
 
     check()

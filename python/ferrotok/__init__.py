@@ -1,20 +1,20 @@
 """ferrotok: a fast Rust tokenizer engine, bit-exact with Hugging Face tokenizers.
 
-    >>> from ferrotok import AutoTokenizer
-    >>> tok = AutoTokenizer.from_pretrained("path/to/model")
-    >>> tok(["Hello world!"], padding=True, return_tensors="np")
+>>> from ferrotok import AutoTokenizer
+>>> tok = AutoTokenizer.from_pretrained("path/to/model")
+>>> tok(["Hello world!"], padding=True, return_tensors="np")
 """
 
 from ._core import Encodings, Tokenizer
 from ._core import __version__ as __version__
 from .auto import AutoTokenizer
 from .batch_encoding import BatchEncoding, Encoding
-from .errors import FerrotokError, InternalError
-from .tokenization import FerroTokenizer
 
-# torch and transformers are imported lazily by these modules, so importing ferrotok stays cheap.
+# torch and transformers are imported lazily by collate and pipelines, so importing ferrotok stays cheap.
 from .collate import DataCollatorWithPadding
+from .errors import FerrotokError, InternalError
 from .pipelines import BucketStats, pipeline
+from .tokenization import FerroTokenizer
 
 __all__ = [
     "AutoTokenizer",

@@ -151,7 +151,9 @@ def _bad_element(name: str, index: int, item: object, expected: str) -> TypeErro
 def _check_words(name: str, words: object) -> list[str]:
     """A pre-tokenized sequence: a list/tuple of str."""
     if not isinstance(words, (list, tuple)):
-        raise TypeError(f"{name}: expected a list of str (is_split_into_words=True), got {type(words).__name__}")
+        raise TypeError(
+            f"{name}: expected a list of str (is_split_into_words=True), got {type(words).__name__}"
+        )
     if set(map(type, words)) - {str}:
         for i, w in enumerate(words):
             if not isinstance(w, str):
@@ -211,7 +213,9 @@ def normalize_inputs(
 
     # Pre-tokenized: a single example is a list of words, a batch a list of such lists.
     if not isinstance(text, (list, tuple)):
-        raise TypeError(f"text: expected list[str] or list[list[str]] with is_split_into_words, got {_type_name(text)}")
+        raise TypeError(
+            f"text: expected list[str] or list[list[str]] with is_split_into_words, got {_type_name(text)}"
+        )
     batched = len(text) > 0 and isinstance(text[0], (list, tuple))
     if not batched:
         first = _check_words("text", text)

@@ -76,9 +76,7 @@ class Tokenizer:
         "overflow_to_sample_mapping" when `return_overflowing`. With `as_arrays`, every field is one
         C-contiguous int64 array (offsets: shape (rows, length, 2)) written by Rust and handed over without
         a copy; ragged rows raise ValueError. Otherwise fields are lists of lists."""
-    def decode(
-        self, ids: Sequence[int], skip_special_tokens: bool = False
-    ) -> str: ...
+    def decode(self, ids: Sequence[int], skip_special_tokens: bool = False) -> str: ...
     def decode_batch(
         self, batch: Sequence[Sequence[int]], skip_special_tokens: bool = False
     ) -> list[str]: ...

@@ -25,7 +25,7 @@ def _to_list(value: Any) -> Any:
 
 
 def _detect_tensor_type(first: Any) -> str | None:
-    if isinstance(first, np.ndarray) or isinstance(first, np.generic):
+    if isinstance(first, (np.ndarray, np.generic)):
         return "np"
     if type(first).__module__.startswith("torch"):
         return "pt"
@@ -44,7 +44,11 @@ def pad_features(
     verbose: bool = True,
 ) -> BatchEncoding:
     """Pad one encoded example or a batch (dict of lists, or list of dicts) to a common length."""
-    if isinstance(encoded_inputs, (list, tuple)) and encoded_inputs and isinstance(encoded_inputs[0], Mapping):
+    if (
+        isinstance(encoded_inputs, (list, tuple))
+        and encoded_inputs
+        and isinstance(encoded_inputs[0], Mapping)
+    ):
         keys = list(encoded_inputs[0].keys())
         encoded_inputs = {key: [example[key] for example in encoded_inputs] for key in keys}
     if not isinstance(encoded_inputs, Mapping):
@@ -106,7 +110,10 @@ def pad_features(
     if strategy == LONGEST:
         max_length = max(len(row) for row in required)
         strategy = MAX_LENGTH
-    rows = [_pad_one({k: v[i] for k, v in features.items()}, strategy, max_length, settings) for i in range(batch_size)]
+    rows = [
+        _pad_one({k: v[i] for k, v in features.items()}, strategy, max_length, settings)
+        for i in range(batch_size)
+    ]
     out: dict[str, list[Any]] = {}
     for row in rows:
         for key, value in row.items():

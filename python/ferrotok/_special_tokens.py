@@ -127,8 +127,14 @@ class SpecialTokensMixin:
                 raise ValueError(f"Key {key} is not a valid special token. Valid keys are: {allowed}")
             if key == "extra_special_tokens":
                 if not isinstance(value, (list, tuple)):
-                    raise ValueError(f"Tokens {value} for key {key} should all be str or AddedToken instances")
-                fresh = [t for t in value if replace_extra_special_tokens or token_content(t) not in self._extra_special]
+                    raise ValueError(
+                        f"Tokens {value} for key {key} should all be str or AddedToken instances"
+                    )
+                fresh = [
+                    t
+                    for t in value
+                    if replace_extra_special_tokens or token_content(t) not in self._extra_special
+                ]
                 names = [token_content(t) or "" for t in fresh]
                 if replace_extra_special_tokens and fresh:
                     self._extra_special = names

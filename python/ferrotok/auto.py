@@ -12,7 +12,9 @@ class AutoTokenizer:
     """Loads a `FerroTokenizer` from a local model folder; not instantiable."""
 
     def __init__(self) -> None:
-        raise OSError("AutoTokenizer is designed to be instantiated with `AutoTokenizer.from_pretrained(path)`.")
+        raise OSError(
+            "AutoTokenizer is designed to be instantiated with `AutoTokenizer.from_pretrained(path)`."
+        )
 
     @classmethod
     def from_pretrained(
@@ -28,7 +30,9 @@ class AutoTokenizer:
             raise TypeError("AutoTokenizer.from_pretrained takes the folder and keyword arguments only")
         path = os.fspath(pretrained_model_name_or_path)
         if not isinstance(path, str):
-            raise TypeError(f"pretrained_model_name_or_path: expected str or PathLike, got {type(path).__name__}")
+            raise TypeError(
+                f"pretrained_model_name_or_path: expected str or PathLike, got {type(path).__name__}"
+            )
         for ignored in (
             "use_fast",
             "revision",

@@ -63,12 +63,16 @@ def _as_numpy(value: Any) -> np.ndarray:
     """Lists → int64 array; ragged lists → object array of arrays, as transformers does for "np"."""
     if isinstance(value, np.ndarray):
         return value
-    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple, np.ndarray)):
-        if len({len(v) for v in value}) > 1:
-            out = np.empty(len(value), dtype=object)
-            for i, v in enumerate(value):
-                out[i] = np.asarray(v)
-            return out
+    if (
+        isinstance(value, (list, tuple))
+        and value
+        and isinstance(value[0], (list, tuple, np.ndarray))
+        and len({len(v) for v in value}) > 1
+    ):
+        out = np.empty(len(value), dtype=object)
+        for i, v in enumerate(value):
+            out[i] = np.asarray(v)
+        return out
     if isinstance(value, (list, tuple)) and len(value) == 0:
         return np.asarray(value, dtype=np.int64)
     return np.asarray(value)
@@ -163,7 +167,8 @@ class BatchEncoding(UserDict):  # type: ignore[type-arg]
         tensor_type: str | None = None,
         n_sequences: int | None = None,
     ) -> None:
-        super().__init__(data)
+        # UserDict.__init__ copies item by item through `update`; a plain dict copy is enough here.
+        self.data = dict(data) if data else {}
         self._encodings = encodings
         self._n_sequences = n_sequences
         if tensor_type is not None:

@@ -6,7 +6,6 @@ padding and the numpy arrays are all done by `_core.Tokenizer.encode_batch` with
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Sequence
@@ -33,7 +32,7 @@ from ._config import (
 )
 from ._padding import pad_features
 from ._special_tokens import SpecialTokensMixin
-from .batch_encoding import RAGGED_TENSOR_MESSAGE, BatchEncoding, check_tensor_type
+from .batch_encoding import BatchEncoding, check_tensor_type
 
 logger = logging.getLogger("ferrotok")
 
@@ -147,7 +146,9 @@ class FerroTokenizer(SpecialTokensMixin):
         special_map: dict[str, Any] = dict(self.special_tokens_map)
         if self._extra_special:
             special_map["extra_special_tokens"] = list(self._extra_special)
-        config = {k: v for k, v in self._init_config.items() if k not in ("name_or_path", "added_tokens_decoder")}
+        config = {
+            k: v for k, v in self._init_config.items() if k not in ("name_or_path", "added_tokens_decoder")
+        }
         for key in (*SPECIAL_TOKENS_ATTRIBUTES, "additional_special_tokens", "extra_special_tokens"):
             config.pop(key, None)
         config.update(special_map)
@@ -298,7 +299,7 @@ class FerroTokenizer(SpecialTokensMixin):
             max_length,
             pad_to_multiple_of,
             self.model_max_length,
-            self.pad_token is not None and (self.pad_token_id or 0) >= 0,
+            self._special["pad_token"] is not None,
             verbose,
         )
         stride = check_optional_int("stride", stride, 0) or 0
@@ -363,11 +364,12 @@ class FerroTokenizer(SpecialTokensMixin):
             args = (a, b, pretokenized, add_special, truncation_args, padding_args, arrays, overflow, fields)
             try:
                 return self._tokenizer.encode_batch(*args)
-            except UnicodeEncodeError:
+            except (UnicodeEncodeError, TypeError):
                 # Lone surrogates cannot cross into Rust as UTF-8: encode them as U+FFFD (one for one).
-                return self._tokenizer.encode_batch(
-                    replace_lone_surrogates(a), replace_lone_surrogates(b), *args[2:]
-                )
+                fixed_a, fixed_b = replace_lone_surrogates(a), replace_lone_surrogates(b)
+                if fixed_a == a and fixed_b == b:
+                    raise
+                return self._tokenizer.encode_batch(fixed_a, fixed_b, *args[2:])
 
         arrays = tensor_type is not None
         try:
@@ -428,7 +430,9 @@ class FerroTokenizer(SpecialTokensMixin):
             **kwargs,
         )["input_ids"]
 
-    def tokenize(self, text: str, pair: str | None = None, add_special_tokens: bool = False, **kwargs: Any) -> list[str]:
+    def tokenize(
+        self, text: str, pair: str | None = None, add_special_tokens: bool = False, **kwargs: Any
+    ) -> list[str]:
         """The token strings of one text (no special tokens unless asked)."""
         return self(text, pair, add_special_tokens=add_special_tokens, **kwargs).tokens()
 
@@ -471,7 +475,9 @@ class FerroTokenizer(SpecialTokensMixin):
         if isinstance(ids, int):
             ids = [ids]
         if not isinstance(ids, (list, tuple)):
-            raise TypeError(f"token_ids: expected int, list of ints or an array, got {type(token_ids).__name__}")
+            raise TypeError(
+                f"token_ids: expected int, list of ints or an array, got {type(token_ids).__name__}"
+            )
         if ids and isinstance(ids[0], (list, tuple)):
             return self.batch_decode(ids, skip_special_tokens, clean_up_tokenization_spaces)
         text = self._tokenizer.decode(ids, bool(skip_special_tokens))
@@ -486,7 +492,9 @@ class FerroTokenizer(SpecialTokensMixin):
     ) -> list[str]:
         batch = _ids_list(sequences)
         if not isinstance(batch, (list, tuple)):
-            raise TypeError(f"sequences: expected a list of id lists or an array, got {type(sequences).__name__}")
+            raise TypeError(
+                f"sequences: expected a list of id lists or an array, got {type(sequences).__name__}"
+            )
         if not batch:
             return []
         if not isinstance(batch[0], (list, tuple)):
@@ -513,6 +521,5 @@ class FerroTokenizer(SpecialTokensMixin):
 
     def _model_kind(self) -> str:
         if self._model_type is None:
-            model = json.loads(self._tokenizer.to_str(False)).get("model") or {}
-            self._model_type = str(model.get("type", ""))
+            self._model_type = str(self._tokenizer.model.type)
         return self._model_type

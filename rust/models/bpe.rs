@@ -163,9 +163,14 @@ impl Bpe {
         }
         let opts = BpeOptions {
             unk_token: opt_str(o, "unk_token", fld)?.map(str::to_string),
+            // An empty prefix/suffix behaves exactly like none (transformers writes ""), and "none"
+            // keeps the fused byte-level path available.
             continuing_subword_prefix: opt_str(o, "continuing_subword_prefix", fld)?
+                .filter(|s| !s.is_empty())
                 .map(str::to_string),
-            end_of_word_suffix: opt_str(o, "end_of_word_suffix", fld)?.map(str::to_string),
+            end_of_word_suffix: opt_str(o, "end_of_word_suffix", fld)?
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
             fuse_unk: opt_bool(o, "fuse_unk", fld, false)?,
             byte_fallback: opt_bool(o, "byte_fallback", fld, false)?,
             ignore_merges: opt_bool(o, "ignore_merges", fld, false)?,

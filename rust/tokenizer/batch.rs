@@ -38,11 +38,17 @@ impl Tokenizer {
             .map(|(a, b)| input_bytes(a) + b.as_ref().map_or(0, input_bytes))
             .sum();
         let run = |(a, b): &BatchInput<'_>| self.encode(*a, *b, &single);
-        let mut encodings: Vec<Encoding> = match parallel::pool() {
-            Some(pool) if inputs.len() > 1 && bytes >= PARALLEL_MIN_BYTES => {
+        // Only large batches go to the pool: for a few short texts the hand-off costs more than it saves.
+        let pool = if inputs.len() > 1 && bytes >= PARALLEL_MIN_BYTES {
+            parallel::pool()
+        } else {
+            None
+        };
+        let mut encodings: Vec<Encoding> = match pool {
+            Some(pool) => {
                 pool.install(|| inputs.par_iter().map(run).collect::<Result<Vec<_>>>())?
             }
-            _ => inputs.iter().map(run).collect::<Result<Vec<_>>>()?,
+            None => inputs.iter().map(run).collect::<Result<Vec<_>>>()?,
         };
         if let Some(p) = &opts.padding {
             pad_encodings(&mut encodings, p)?;

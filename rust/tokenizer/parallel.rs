@@ -16,7 +16,13 @@ struct Owned {
 
 static POOL: Mutex<Option<Owned>> = Mutex::new(None);
 
+/// Read once per process: `available_parallelism` reads cgroup files, far too slow for every call.
 fn wanted_threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(read_wanted_threads)
+}
+
+fn read_wanted_threads() -> usize {
     std::env::var("RAYON_NUM_THREADS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())

@@ -1,0 +1,68 @@
+# ferrotok developer entry points. Everything runs in ./.venv, created on first use from the pinned
+# requirements-test.txt; stamp files keep repeated runs quick (no reinstall, no rebuild when nothing changed).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export VIRTUAL_ENV := $(abspath $(VENV))
+export PATH := $(VIRTUAL_ENV)/bin:$(PATH)
+# Cargo profile of the extension: `dev-release` (optimised, no LTO: quick to build on 2 cores) for tests and
+# the demo; `make bench` rebuilds with `release` (fat LTO). One stamp per profile, the other one is dropped
+# when the .so is rebuilt.
+PROFILE ?= dev-release
+
+REQ_STAMP := $(VENV)/.stamp-requirements
+BUILD_STAMP = $(VENV)/.stamp-build-$(PROFILE)
+RUST_SOURCES := $(shell find rust -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock pyproject.toml
+
+.PHONY: test demo bench lint fuzz build venv clean pytest cargo-test
+.PRECIOUS: $(VENV)/.stamp-build-%
+
+venv: $(REQ_STAMP)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(REQ_STAMP): requirements-test.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+# Builds the Rust extension into the venv (editable: python/ is used in place, _core*.so lands in it).
+$(VENV)/.stamp-build-%: $(REQ_STAMP) $(RUST_SOURCES)
+	rm -f $(VENV)/.stamp-build-*
+	maturin develop --profile $* --quiet
+	touch $@
+
+build: $(BUILD_STAMP)
+
+cargo-test:
+	cargo test --quiet
+
+pytest: $(BUILD_STAMP)
+	$(PY) -m pytest -q
+
+test: lint cargo-test pytest
+
+demo: $(BUILD_STAMP)
+	$(PY) -m ferrotok demo
+
+bench:
+	$(MAKE) build PROFILE=release
+	@if [ -x bench/run.sh ]; then bench/run.sh; \
+	elif [ -d bench ]; then $(PY) -m pytest bench -q --benchmark-only; \
+	else echo "no benchmarks yet (bench/ is written by the benchmark work)"; fi
+
+lint: $(REQ_STAMP)
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	PYO3_PYTHON=$(abspath $(PY)) cargo clippy --all-targets --features python -- -D warnings
+	ruff check .
+	ruff format --check .
+
+fuzz:
+	@if [ -x fuzz/run.sh ]; then fuzz/run.sh; \
+	elif [ -f fuzz/run.sh ]; then bash fuzz/run.sh; \
+	else echo "no fuzz targets yet (fuzz/run.sh is written by the fuzzing work)"; fi
+
+clean:
+	rm -rf $(VENV) target python/ferrotok/_core*.so
