@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from ferrotok import AutoTokenizer
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -40,7 +39,9 @@ def bert():
     return AutoTokenizer.from_pretrained(str(BERT_DIR))
 
 
-def _run(script: str, env: dict[str, str] | None = None, timeout: float = 60.0) -> subprocess.CompletedProcess:
+def _run(
+    script: str, env: dict[str, str] | None = None, timeout: float = 60.0
+) -> subprocess.CompletedProcess:
     full_env = dict(os.environ)
     full_env.pop("TOKENIZERS_PARALLELISM", None)
     full_env.update(env or {})
@@ -61,7 +62,13 @@ CALLS = [
     {"padding": True, "padding_side": "right"},
     {"padding": True, "padding_side": "left"},
     {"truncation": True, "max_length": 16, "padding": "max_length", "padding_side": "right"},
-    {"truncation": True, "max_length": 24, "stride": 4, "return_overflowing_tokens": True, "padding_side": "left"},
+    {
+        "truncation": True,
+        "max_length": 24,
+        "stride": 4,
+        "return_overflowing_tokens": True,
+        "padding_side": "left",
+    },
     {"return_offsets_mapping": True, "padding_side": "right"},
     {"padding": "longest", "return_tensors": "np", "padding_side": "left"},
 ]
@@ -70,14 +77,20 @@ CALLS = [
 def _canon(enc) -> dict:
     out = {}
     for k, v in enc.items():
-        out[k] = v.tolist() if hasattr(v, "tolist") else [list(map(tuple, x)) if k == "offset_mapping" else x for x in v]
+        out[k] = (
+            v.tolist()
+            if hasattr(v, "tolist")
+            else [list(map(tuple, x)) if k == "offset_mapping" else x for x in v]
+        )
     return out
 
 
 @pytest.mark.slow
 def test_threads_share_one_tokenizer_while_settings_change(bert):
     batches = [LINES[i : i + 7] for i in range(0, min(len(LINES), 70), 7)]
-    expected = {(c, b): _canon(bert(batches[b], **CALLS[c])) for c in range(len(CALLS)) for b in range(len(batches))}
+    expected = {
+        (c, b): _canon(bert(batches[b], **CALLS[c])) for c in range(len(CALLS)) for b in range(len(batches))
+    }
     errors: list[BaseException] = []
     counts = [0] * 10
     stop = time.monotonic() + 3.0
@@ -101,13 +114,17 @@ def test_threads_share_one_tokenizer_while_settings_change(bert):
             while time.monotonic() < stop:
                 bert.padding_side = "left" if counts[k] % 2 else "right"
                 bert.model_max_length = 8 if counts[k] % 3 else 512
-                got = _canon(bert(batches[0], padding=True, padding_side="right", truncation=True, max_length=32))
+                got = _canon(
+                    bert(batches[0], padding=True, padding_side="right", truncation=True, max_length=32)
+                )
                 assert got == expected_mut
                 counts[k] += 1
         except BaseException as e:
             errors.append(e)
 
-    expected_mut = _canon(bert(batches[0], padding=True, padding_side="right", truncation=True, max_length=32))
+    expected_mut = _canon(
+        bert(batches[0], padding=True, padding_side="right", truncation=True, max_length=32)
+    )
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
     threads += [threading.Thread(target=mutator, args=(k,)) for k in (8, 9)]
     for t in threads:

@@ -12,9 +12,8 @@ import shutil
 import time
 from pathlib import Path
 
-import pytest
-
 import ferrotok
+import pytest
 from ferrotok import AutoTokenizer
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -383,7 +382,11 @@ MALFORMED = {
     "truncation_wrong_type": (_mutated(_set("truncation", {"max_length": "x"})), "truncation.max_length"),
     "padding_bad_strategy": (_mutated(_set("padding", {"strategy": 12})), "padding.strategy"),
     "bad_regex": (
-        _mutated(_set("pre_tokenizer", {"type": "Split", "pattern": {"Regex": "(unclosed"}, "behavior": "Isolated"})),
+        _mutated(
+            _set(
+                "pre_tokenizer", {"type": "Split", "pattern": {"Regex": "(unclosed"}, "behavior": "Isolated"}
+            )
+        ),
         "regex",
     ),
     "normalizer_bool_as_string": (_mutated(_set("normalizer.lowercase", "yes")), "normalizer.lowercase"),
@@ -505,7 +508,9 @@ def test_bad_call_arguments_raise_value_error(bert, kwargs):
         bert(["some text", "more"], **kwargs)
 
 
-@pytest.mark.parametrize("kwargs", [{"padding": 1.5}, {"truncation": 3.0}, {"max_length": "8"}, {"stride": "1"}])
+@pytest.mark.parametrize(
+    "kwargs", [{"padding": 1.5}, {"truncation": 3.0}, {"max_length": "8"}, {"stride": "1"}]
+)
 def test_bad_call_argument_types_raise_type_error(bert, kwargs):
     with pytest.raises(TypeError):
         bert("text", **kwargs)
@@ -513,7 +518,12 @@ def test_bad_call_argument_types_raise_type_error(bert, kwargs):
 
 @pytest.mark.parametrize(
     ("kwargs", "special"),
-    [({"max_length": 2}, True), ({"max_length": 3}, True), ({"max_length": 0}, False), ({"max_length": 1}, False)],
+    [
+        ({"max_length": 2}, True),
+        ({"max_length": 3}, True),
+        ({"max_length": 0}, False),
+        ({"max_length": 1}, False),
+    ],
 )
 def test_max_length_equal_to_special_tokens_keeps_only_them_like_hf(bert, hf_bert, kwargs, special):
     texts = ["a b c", "hello there"]
