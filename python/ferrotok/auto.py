@@ -50,7 +50,8 @@ class AutoTokenizer:
                 if os.path.basename(path).endswith(".json"):
                     return FerroTokenizer.from_file(path, **kwargs)
                 raise OSError(f"{path}: expected a model folder or a tokenizer.json file")
-            raise OSError(
+            # FileNotFoundError is an OSError, which transformers raises here.
+            raise FileNotFoundError(
                 f"{path!r} is not a local folder. ferrotok has no network or Hugging Face Hub access: download "
                 "the model elsewhere (e.g. `huggingface-cli download`) and pass the folder that holds "
                 "tokenizer.json (or vocab.txt / vocab.json + merges.txt)."

@@ -323,7 +323,8 @@ class FerroTokenizer(SpecialTokensMixin):
         truncation_args = None
         if trunc != DO_NOT_TRUNCATE and max_length is not None:
             added = self.num_special_tokens_to_add(second is not None) if add_special_tokens else 0
-            if stride >= max_length - added:
+            # A limit of exactly the special tokens (stride 0) keeps only them, as Hugging Face does.
+            if stride >= max_length - added and (stride > 0 or max_length < added):
                 raise ValueError(
                     f"tokenizer stride set to {stride}, which is greater than or equal to its effective max length "
                     f"of {max_length - added} (= {max_length} original max length - {added} added special tokens), "

@@ -16,15 +16,42 @@ use std::sync::{Arc, RwLock};
 
 /// Inputs per GIL-free chunk: between chunks the GIL is taken back briefly so Ctrl-C is seen.
 const CHUNK: usize = 4096;
+/// Text bytes per chunk, so a chunk of long documents also ends within a fraction of a second.
+const CHUNK_BYTES: usize = 1 << 20;
+
+fn input_bytes(s: &InputSequence<'_>) -> usize {
+    match s {
+        InputSequence::Raw(t) => t.len(),
+        InputSequence::Words(ws) => ws.iter().map(|w| w.len()).sum(),
+    }
+}
+
+/// End of the chunk starting at `start`: at most `CHUNK` inputs and about `CHUNK_BYTES` of text
+/// (at least one input).
+fn chunk_end(inputs: &[BatchInput<'_>], start: usize) -> usize {
+    let mut bytes = 0;
+    let mut end = start;
+    for (a, b) in inputs.iter().skip(start).take(CHUNK) {
+        bytes += input_bytes(a) + b.as_ref().map_or(0, input_bytes);
+        end += 1;
+        if bytes >= CHUNK_BYTES {
+            break;
+        }
+    }
+    end
+}
 
 #[pyclass(module = "ferrotok._core", name = "Tokenizer", frozen)]
 pub struct PyTokenizer {
     inner: RwLock<Arc<Tokenizer>>,
 }
 
+/// An input as UTF-8, with the positions of surrogate pairs joined on the way (`convert::text`).
+type Str<'a> = (Cow<'a, str>, Vec<usize>);
+
 enum Text<'a> {
-    Raw(Cow<'a, str>),
-    Words(Vec<Cow<'a, str>>),
+    Raw(Str<'a>),
+    Words(Vec<Str<'a>>),
 }
 
 fn texts<'a>(items: &'a [Item<'_>]) -> PyResult<Vec<Text<'a>>> {
@@ -46,15 +73,58 @@ fn word_refs<'a>(ts: &'a [Text<'_>]) -> Vec<Vec<&'a str>> {
     ts.iter()
         .map(|t| match t {
             Text::Raw(_) => Vec::new(),
-            Text::Words(ws) => ws.iter().map(|w| w.as_ref()).collect(),
+            Text::Words(ws) => ws.iter().map(|w| w.0.as_ref()).collect(),
         })
         .collect()
 }
 
 fn sequence<'a>(t: &'a Text<'_>, words: &'a [&'a str]) -> InputSequence<'a> {
     match t {
-        Text::Raw(s) => InputSequence::Raw(s.as_ref()),
+        Text::Raw(s) => InputSequence::Raw(s.0.as_ref()),
         Text::Words(_) => InputSequence::Words(words),
+    }
+}
+
+fn has_pairs(t: &Text<'_>) -> bool {
+    match t {
+        Text::Raw(s) => !s.1.is_empty(),
+        Text::Words(ws) => ws.iter().any(|w| !w.1.is_empty()),
+    }
+}
+
+/// Offsets of `e` (and its overflow windows) back onto the Python strings when surrogate pairs were
+/// joined into one char: each joined pair before an offset adds one code unit.
+fn widen_offsets(e: &mut Encoding, first: &Text<'_>, second: Option<&Text<'_>>) {
+    for k in 0..e.offsets.len() {
+        let text = match e.sequence_ids.get(k).copied().flatten() {
+            Some(0) => first,
+            Some(1) => match second {
+                Some(t) => t,
+                None => continue,
+            },
+            _ => continue,
+        };
+        let pairs: &[usize] = match text {
+            Text::Raw(s) => &s.1,
+            Text::Words(ws) => {
+                match e
+                    .word_ids
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .and_then(|w| ws.get(w as usize))
+                {
+                    Some(w) => &w.1,
+                    None => continue,
+                }
+            }
+        };
+        if let Some(o) = e.offsets.get_mut(k) {
+            *o = (convert::widen(o.0, pairs), convert::widen(o.1, pairs));
+        }
+    }
+    for o in &mut e.overflowing {
+        widen_offsets(o, first, second);
     }
 }
 
@@ -208,12 +278,24 @@ impl PyTokenizer {
             };
             let padding = convert::padding(padding, pad_token)?;
             let mut encodings: Vec<Encoding> = Vec::with_capacity(inputs.len());
-            for chunk in inputs.chunks(CHUNK) {
+            let mut start = 0;
+            while start < inputs.len() {
+                let end = chunk_end(&inputs, start);
+                let chunk = inputs.get(start..end).unwrap_or_default();
                 let part = py
                     .detach(|| tok.encode_batch(chunk, &opts))
                     .map_err(to_py)?;
                 encodings.extend(part);
+                start = end;
                 py.check_signals()?;
+            }
+            for (i, e) in encodings.iter_mut().enumerate() {
+                let (Some(a), b) = (ta.get(i), tb.as_ref().and_then(|t| t.get(i))) else {
+                    continue;
+                };
+                if has_pairs(a) || b.is_some_and(has_pairs) {
+                    widen_offsets(e, a, b);
+                }
             }
             let want = |f: &str| fields.iter().any(|x| x == f);
             let af = ArrayFields {

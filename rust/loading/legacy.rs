@@ -11,6 +11,9 @@ pub(crate) fn read_to_string(path: &Path) -> Result<String> {
         let p = path.display().to_string();
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::NotFound { path: p }
+        } else if e.kind() == std::io::ErrorKind::InvalidData {
+            // A file that exists but is not UTF-8 text is malformed, not an I/O failure.
+            Error::config(p, "(encoding)", "not valid UTF-8")
         } else {
             Error::Io { path: p, source: e }
         }

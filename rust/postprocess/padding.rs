@@ -39,8 +39,9 @@ impl PaddingParams {
             PaddingStrategy::Fixed(n) => n,
         };
         if let Some(m) = self.pad_to_multiple_of {
-            if m > 0 && n % m != 0 {
-                n += m - n % m;
+            if m > 0 {
+                // Saturating: an absurd length is refused by the batch size check, not wrapped.
+                n = n.checked_next_multiple_of(m).unwrap_or(usize::MAX);
             }
         }
         n

@@ -57,11 +57,27 @@ impl Tokenizer {
     }
 }
 
+/// Most token cells a padded batch may hold (rows × length): far beyond any real batch (32 GiB per
+/// int64 array), it turns an absurd `max_length` into an error instead of an allocation abort.
+const MAX_PADDED_CELLS: usize = 1 << 32;
+
+fn check_padded_size(rows: usize, cols: usize) -> Result<()> {
+    match rows.max(1).checked_mul(cols) {
+        Some(cells) if cells <= MAX_PADDED_CELLS => Ok(()),
+        _ => Err(Error::argument(
+            "max_length",
+            format!("padding {rows} rows to {cols} tokens is too large a batch"),
+        )),
+    }
+}
+
 /// Pad every encoding (and its overflowing windows) to the batch's target length.
 pub fn pad_encodings(encodings: &mut [Encoding], p: &PaddingParams) -> Result<()> {
     p.validate()?;
     let longest = encodings.iter().map(|e| e.len()).max().unwrap_or(0);
     let target = p.target_length(longest);
+    let rows = encodings.iter().map(|e| 1 + e.overflowing.len()).sum();
+    check_padded_size(rows, target)?;
     for e in encodings {
         e.pad(target, p.pad_id, p.pad_type_id, p.direction);
     }
@@ -151,6 +167,7 @@ pub fn to_arrays(
         ));
     }
     let n = rows.len();
+    check_padded_size(n, cols)?;
     let mut out = BatchArrays {
         rows: n,
         cols,
