@@ -10,7 +10,7 @@ use crate::added_tokens::{AddedToken, AddedVocabulary};
 use crate::decoders::Decoder;
 use crate::error::{Error, Result};
 use crate::models::{Model, TokenBuffer};
-use crate::normalizers::Normalizer;
+use crate::normalizers::{Normalizer, UnicodeForm};
 use crate::postprocess::{truncation::truncate_encodings, PaddingParams, TruncationParams};
 use crate::pre_tokenizers::{PreTokenizer, Token};
 use crate::processors::{merge_sequences, PostProcessor, TokenLookup};
@@ -38,6 +38,8 @@ enum FastPath {
     Generic,
     Bert,
     ByteLevel,
+    /// Llama-3 / Qwen style: [NFC] + Split(regex, Isolated) + ByteLevel(no regex, no prefix) + BPE.
+    SplitByteLevel,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +56,21 @@ pub struct Tokenizer {
     /// The tokenizer.json document this was built from (serialization rewrites the parts that change).
     pub(crate) source: serde_json::Value,
     fast: FastPath,
+}
+
+/// The Split of a `[Split(regex, Isolated), ByteLevel(use_regex=false, add_prefix_space=false)]` sequence.
+fn split_then_byte_level(seq: &[PreTokenizer]) -> Option<&crate::pre_tokenizers::Split> {
+    match seq {
+        [PreTokenizer::Split(s), PreTokenizer::ByteLevel(b)]
+            if !s.invert
+                && s.behavior == crate::pre_tokenizers::SplitBehavior::Isolated
+                && !b.use_regex
+                && !b.add_prefix_space =>
+        {
+            Some(s)
+        }
+        _ => None,
+    }
 }
 
 impl TokenLookup for Tokenizer {
@@ -87,6 +104,11 @@ impl Tokenizer {
             (None, Some(PreTokenizer::ByteLevel(b)), Model::Bpe(_)) if b.use_regex => {
                 FastPath::ByteLevel
             }
+            (
+                None | Some(Normalizer::Unicode(UnicodeForm::Nfc)),
+                Some(PreTokenizer::Sequence(seq)),
+                Model::Bpe(_),
+            ) if split_then_byte_level(seq).is_some() => FastPath::SplitByteLevel,
             _ => FastPath::Generic,
         };
         if std::env::var_os("FERROTOK_NO_FAST_PATH").is_some() {
@@ -139,7 +161,15 @@ impl Tokenizer {
         out: &mut TokenBuffer,
     ) -> Result<()> {
         let start = out.len();
-        if self.fast != FastPath::Generic && !self.added.has_normalized_tokens() {
+        // Text that NFC would change must go through the normalizer (and its alignments).
+        let nfc_ok = || match &self.normalizer {
+            Some(Normalizer::Unicode(UnicodeForm::Nfc)) => {
+                unicode_normalization::is_nfc_quick(text.chars())
+                    == unicode_normalization::IsNormalized::Yes
+            }
+            _ => true,
+        };
+        if self.fast != FastPath::Generic && !self.added.has_normalized_tokens() && nfc_ok() {
             self.tokenize_fast(text, out)?;
         } else {
             self.tokenize_generic(text, out)?;
@@ -185,6 +215,39 @@ impl Tokenizer {
                 }
                 (FastPath::ByteLevel, _, Some(PreTokenizer::ByteLevel(b)), Model::Bpe(bpe)) => {
                     fast_byte_level::encode_segment(b, bpe, segment, range.start, &mut word, out)?
+                }
+                (
+                    FastPath::SplitByteLevel,
+                    _,
+                    Some(PreTokenizer::Sequence(seq)),
+                    Model::Bpe(bpe),
+                ) => {
+                    let Some(split) = split_then_byte_level(seq) else {
+                        return Err(Error::Internal(
+                            "split fast path without its pre-tokenizers".into(),
+                        ));
+                    };
+                    let mut matches = Vec::new();
+                    split.pattern.find_into(segment, &mut matches)?;
+                    // Isolated: every match and every gap is a word; empty ones are dropped (an empty
+                    // match still cuts the gap it falls in, as in Hugging Face).
+                    let mut pieces = Vec::with_capacity(matches.len() * 2 + 1);
+                    let mut last = 0;
+                    for m in &matches {
+                        pieces.push((last, m.start));
+                        pieces.push((m.start, m.end));
+                        last = m.end;
+                    }
+                    pieces.push((last, segment.len()));
+                    pieces.retain(|(a, b)| a < b);
+                    fast_byte_level::encode_pieces(
+                        bpe,
+                        segment,
+                        pieces,
+                        range.start,
+                        &mut word,
+                        out,
+                    )?
                 }
                 _ => {
                     return Err(Error::Internal(
