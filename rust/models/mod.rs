@@ -4,6 +4,7 @@ pub mod bpe;
 pub mod bpe_merge;
 pub mod bpe_queue;
 pub mod wordpiece;
+pub mod wordpiece_trie;
 
 pub use bpe::Bpe;
 pub use wordpiece::WordPiece;

@@ -335,3 +335,36 @@ fn bench_pipeline() {
         }
     });
 }
+
+/// Wall time of `encode_batch` on 1000-line batches; compare `RAYON_NUM_THREADS=1` and `=2`:
+/// `cargo test --profile dev-release --lib tokenizer::tests::bench_batch_threads -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_batch_threads() {
+    let Ok(text) = std::fs::read_to_string("../shared/corpora/english-python-docs.txt") else {
+        return;
+    };
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20000)
+        .collect();
+    let t = bert();
+    let inputs: Vec<_> = lines
+        .iter()
+        .map(|l| (InputSequence::Raw(l), None))
+        .collect();
+    let mut best = f64::MAX;
+    for _ in 0..7 {
+        let s = std::time::Instant::now();
+        for chunk in inputs.chunks(1000) {
+            let _ = t.encode_batch(chunk, &opts());
+        }
+        best = best.min(s.elapsed().as_secs_f64());
+    }
+    println!(
+        "threads={} best {:.1} ms",
+        parallel::current_threads(),
+        best * 1e3
+    );
+}
