@@ -261,6 +261,11 @@ impl Template {
             &self.single
         };
         if encodings.iter().all(|e| e.overflowing.is_empty()) {
+            if let [_] = encodings.as_slice() {
+                if let Some(e) = encodings.pop() {
+                    return vec![self.apply_single(pieces, e, add_special_tokens)];
+                }
+            }
             return vec![self.apply_flat(pieces, &encodings, add_special_tokens)];
         }
         let mut slots: Vec<Option<Encoding>> = encodings.into_iter().map(Some).collect();
@@ -283,6 +288,53 @@ impl Template {
             }
         }
         out
+    }
+
+    /// One sequence (the most common call): add the special tokens around its own vectors instead of
+    /// copying everything into new ones.
+    fn apply_single(
+        &self,
+        pieces: &[Piece],
+        mut e: Encoding,
+        add_special_tokens: bool,
+    ) -> Encoding {
+        let at = pieces
+            .iter()
+            .position(|p| matches!(p, Piece::Sequence { seq: 0, .. }));
+        let (Some(at), true) = (
+            at,
+            pieces
+                .iter()
+                .filter(|p| matches!(p, Piece::Sequence { .. }))
+                .count()
+                == 1,
+        ) else {
+            return self.apply_flat(pieces, std::slice::from_ref(&e), add_special_tokens);
+        };
+        if let Some(Piece::Sequence { seq, type_id }) = pieces.get(at) {
+            e.type_ids.iter_mut().for_each(|t| *t = *type_id);
+            e.sequence_ids.iter_mut().for_each(|s| *s = Some(*seq));
+        }
+        if !add_special_tokens {
+            return e;
+        }
+        let mut front = Encoding::default();
+        for p in &pieces[..at] {
+            if let Piece::Special { name, type_id } = p {
+                if let Some(ids) = self.ids(name) {
+                    front.append_special(ids, *type_id);
+                }
+            }
+        }
+        e.prepend(front);
+        for p in &pieces[at + 1..] {
+            if let Piece::Special { name, type_id } = p {
+                if let Some(ids) = self.ids(name) {
+                    e.append_special(ids, *type_id);
+                }
+            }
+        }
+        e
     }
 
     /// The common case (no overflowing windows): write the final encoding in one pass instead of

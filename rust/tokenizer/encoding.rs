@@ -3,6 +3,9 @@
 
 use crate::models::TokenBuffer;
 
+/// Spare capacity left in fresh token vectors for the special tokens added around them.
+pub const SPECIAL_SLACK: usize = 4;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     Left,
@@ -44,14 +47,20 @@ impl Encoding {
     /// The model tokens of sequence `seq` (0 or 1, also its type id), no special tokens.
     pub fn from_tokens(buf: TokenBuffer, seq: u32) -> Self {
         let n = buf.ids.len();
+        // Room for the special tokens a template adds, so it can work in place.
+        fn filled<T: Clone>(x: T, n: usize) -> Vec<T> {
+            let mut v = Vec::with_capacity(n + SPECIAL_SLACK);
+            v.resize(n, x);
+            v
+        }
         Encoding {
             ids: buf.ids,
-            type_ids: vec![seq; n],
+            type_ids: filled(seq, n),
             offsets: buf.offsets,
-            special_tokens_mask: vec![0; n],
-            attention_mask: vec![1; n],
+            special_tokens_mask: filled(0, n),
+            attention_mask: filled(1, n),
             word_ids: buf.words,
-            sequence_ids: vec![Some(seq); n],
+            sequence_ids: filled(Some(seq), n),
             texts: buf.texts,
             overflowing: Vec::new(),
         }
@@ -106,6 +115,24 @@ impl Encoding {
         self.sequence_ids.extend(std::iter::repeat_n(Some(seq), n));
         self.texts
             .extend(e.texts.iter().map(|(i, t)| (i + base, t.clone())));
+    }
+
+    /// Put the tokens of `front` (no overflowing windows) before ours.
+    pub fn prepend(&mut self, front: Encoding) {
+        let n = front.len();
+        if n == 0 {
+            return;
+        }
+        self.ids.splice(0..0, front.ids);
+        self.type_ids.splice(0..0, front.type_ids);
+        self.offsets.splice(0..0, front.offsets);
+        self.special_tokens_mask
+            .splice(0..0, front.special_tokens_mask);
+        self.attention_mask.splice(0..0, front.attention_mask);
+        self.word_ids.splice(0..0, front.word_ids);
+        self.sequence_ids.splice(0..0, front.sequence_ids);
+        self.texts.iter_mut().for_each(|(i, _)| *i += n);
+        self.texts.splice(0..0, front.texts);
     }
 
     /// Append special tokens: offsets (0, 0), no word, no sequence.

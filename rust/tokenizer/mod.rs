@@ -184,7 +184,7 @@ impl Tokenizer {
 
     fn tokenize_fast(&self, text: &str, out: &mut TokenBuffer) -> Result<()> {
         // About one token per 4 bytes of prose: one allocation per vector instead of repeated growth.
-        let want = text.len() / 4 + 4;
+        let want = text.len() / 4 + 4 + encoding::SPECIAL_SLACK;
         out.ids.reserve(want);
         out.offsets.reserve(want);
         out.words.reserve(want);
