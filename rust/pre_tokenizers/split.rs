@@ -59,7 +59,11 @@ impl Split {
 
 /// The full cover of a text of `len` bytes by the matches and the gaps between them, flagged as
 /// matched (flipped when `invert`, as Hugging Face's inverted pattern does, empty matches included).
-fn cover(matches: &[Range<usize>], len: usize, invert: bool) -> Vec<(Range<usize>, bool)> {
+pub(crate) fn cover(
+    matches: &[Range<usize>],
+    len: usize,
+    invert: bool,
+) -> Vec<(Range<usize>, bool)> {
     let mut parts = Vec::with_capacity(matches.len() * 2 + 1);
     let mut last = 0;
     for m in matches {

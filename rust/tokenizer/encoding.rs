@@ -68,18 +68,9 @@ impl Encoding {
 
     /// `n` special tokens (`ids`) with the given type id: offsets (0, 0), no word, no sequence.
     pub fn special(ids: &[u32], type_id: u32) -> Self {
-        let n = ids.len();
-        Encoding {
-            ids: ids.to_vec(),
-            type_ids: vec![type_id; n],
-            offsets: vec![(0, 0); n],
-            special_tokens_mask: vec![1; n],
-            attention_mask: vec![1; n],
-            word_ids: vec![None; n],
-            sequence_ids: vec![None; n],
-            texts: Vec::new(),
-            overflowing: Vec::new(),
-        }
+        let mut e = Encoding::with_capacity(ids.len());
+        e.append_special(ids, type_id);
+        e
     }
 
     pub fn len(&self) -> usize {

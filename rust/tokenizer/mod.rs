@@ -231,15 +231,11 @@ impl Tokenizer {
                     split.pattern.find_into(segment, &mut matches)?;
                     // Isolated: every match and every gap is a word; empty ones are dropped (an empty
                     // match still cuts the gap it falls in, as in Hugging Face).
-                    let mut pieces = Vec::with_capacity(matches.len() * 2 + 1);
-                    let mut last = 0;
-                    for m in &matches {
-                        pieces.push((last, m.start));
-                        pieces.push((m.start, m.end));
-                        last = m.end;
-                    }
-                    pieces.push((last, segment.len()));
-                    pieces.retain(|(a, b)| a < b);
+                    let pieces =
+                        crate::pre_tokenizers::split::cover(&matches, segment.len(), false)
+                            .into_iter()
+                            .filter(|(r, _)| r.start < r.end)
+                            .map(|(r, _)| (r.start, r.end));
                     fast_byte_level::encode_pieces(
                         bpe,
                         segment,
