@@ -70,6 +70,7 @@ fuzz_target!(|data: &[u8]| {
         truncation,
         padding: padding.clone(),
         char_offsets: false,
+        drop_overflow: false,
     };
     let Ok(out) = tok.encode_batch(&inputs, &opts) else {
         return;

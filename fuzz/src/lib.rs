@@ -106,6 +106,7 @@ pub fn encode_checked(
         truncation: None,
         padding: None,
         char_offsets: false,
+        drop_overflow: false,
     };
     let e = tok
         .encode(

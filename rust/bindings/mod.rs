@@ -4,6 +4,7 @@
 
 mod convert;
 mod encodings;
+mod int_lists;
 mod tokenizer;
 
 use crate::error::Error;

@@ -3,6 +3,7 @@
 
 use super::convert::{self, Item};
 use super::encodings::{LazyPad, PyEncodings};
+use super::int_lists::IntTable;
 use super::{guard, to_py};
 use crate::added_tokens::AddedToken;
 use crate::tokenizer::batch::{pad_encodings, rows, to_arrays, ArrayFields, BatchInput};
@@ -44,6 +45,7 @@ fn chunk_end(inputs: &[BatchInput<'_>], start: usize) -> usize {
 #[pyclass(module = "ferrotok._core", name = "Tokenizer", frozen)]
 pub struct PyTokenizer {
     inner: RwLock<Arc<Tokenizer>>,
+    ints: IntTable,
 }
 
 /// An input as UTF-8, with the positions of surrogate pairs joined on the way (`convert::text`).
@@ -131,6 +133,7 @@ fn widen_offsets(e: &mut Encoding, first: &Text<'_>, second: Option<&Text<'_>>) 
 fn new_obj(t: Tokenizer) -> PyTokenizer {
     PyTokenizer {
         inner: RwLock::new(Arc::new(t)),
+        ints: IntTable::default(),
     }
 }
 
@@ -275,6 +278,7 @@ impl PyTokenizer {
                 truncation: convert::truncation(truncation)?,
                 padding: None,
                 char_offsets: true,
+                drop_overflow: !return_overflowing,
             };
             let padding = convert::padding(padding, pad_token)?;
             let mut encodings: Vec<Encoding> = Vec::with_capacity(inputs.len());
@@ -355,8 +359,9 @@ impl PyTokenizer {
                     pad_encodings(&mut encodings, p).map_err(to_py)?;
                 }
                 let rs = rows(&encodings, return_overflowing);
+                let size = tok.vocab_size(true);
                 let list = |get: &dyn Fn(&Encoding) -> &[u32]| -> PyResult<Bound<'py, PyList>> {
-                    PyList::new(py, rs.iter().map(|(e, _)| get(e).to_vec()))
+                    self.ints.rows(py, size, rs.iter().map(|(e, _)| get(e)))
                 };
                 dict.set_item("input_ids", list(&|e| &e.ids)?)?;
                 if af.type_ids {

@@ -2,12 +2,15 @@
 //! Semantics follow Hugging Face tokenizers' `BPE` model (without dropout).
 
 use super::bpe_merge::{pair_key, Merges, Word};
+use super::bpe_pieces::PieceTable;
 use crate::error::{Error, Result};
 use crate::loading::json::{as_array, as_u32, field, index, opt_bool, opt_str, req, Obj};
+use crate::pre_tokenizers::byte_level::char_to_byte;
 use crate::pre_tokenizers::byte_level::BYTE_TO_CHAR;
 use crate::pre_tokenizers::Token;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 pub use super::bpe_merge::with_word;
 
@@ -41,6 +44,8 @@ pub struct Bpe {
     fallback_ids: Box<[u32; 256]>,
     /// Identity of this vocabulary for per-thread caches (clones share it: same results).
     cache_id: u64,
+    /// Byte-level pieces → whole-token ids, built on first use and shared by clones.
+    pieces: Arc<OnceLock<PieceTable>>,
 }
 
 static NEXT_CACHE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -106,6 +111,7 @@ impl Bpe {
             byte_ids: Box::new([NO_ID; 256]),
             fallback_ids: Box::new([NO_ID; 256]),
             cache_id: NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            pieces: Arc::default(),
         };
         let mut buf = [0u8; 4];
         for b in 0..=255u8 {
@@ -257,6 +263,16 @@ impl Bpe {
     #[inline]
     pub fn byte_id(&self, b: u8) -> u32 {
         self.byte_ids[b as usize]
+    }
+
+    /// Vocabulary tokens by their raw bytes (byte-level vocabularies), built on first use.
+    pub fn piece_table(&self) -> &PieceTable {
+        self.pieces.get_or_init(|| {
+            PieceTable::build(self.vocab.iter().filter_map(|(tok, &id)| {
+                let bytes: Option<Vec<u8>> = tok.chars().map(char_to_byte).collect();
+                bytes.map(|b| (b, id))
+            }))
+        })
     }
 
     /// Unique per vocabulary (shared by clones), for caches keyed by word.

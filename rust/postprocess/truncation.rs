@@ -66,9 +66,14 @@ impl TruncationParams {
     }
 }
 
-/// Truncate one encoding to `n` tokens; a stride that leaves no room for progress is an error (Hugging
-/// Face panics there).
-fn checked_truncate(e: &mut Encoding, n: usize, p: &TruncationParams) -> Result<()> {
+/// Truncate one encoding to `n` tokens, with overflow windows when `overflow`; a stride that leaves no
+/// room for progress is an error (Hugging Face panics there).
+fn checked_truncate(
+    e: &mut Encoding,
+    n: usize,
+    p: &TruncationParams,
+    overflow: bool,
+) -> Result<()> {
     if n > 0 && n < e.len() && p.stride >= n {
         return Err(Error::argument(
             "stride",
@@ -78,21 +83,27 @@ fn checked_truncate(e: &mut Encoding, n: usize, p: &TruncationParams) -> Result<
             ),
         ));
     }
-    e.truncate(n, p.stride, p.direction);
+    if overflow {
+        e.truncate(n, p.stride, p.direction);
+    } else {
+        e.cut(n, p.direction);
+    }
     Ok(())
 }
 
 /// Truncate `a` (and `b`) so that together they fit `p.max_length` (already reduced by the number of
-/// special tokens), following Hugging Face's `truncate_encodings`.
+/// special tokens), following Hugging Face's `truncate_encodings`. Without `overflow` the cut tokens are
+/// dropped instead of kept as overflow windows.
 pub fn truncate_encodings(
     a: &mut Encoding,
     b: Option<&mut Encoding>,
     p: &TruncationParams,
+    overflow: bool,
 ) -> Result<()> {
     if p.max_length == 0 {
-        a.truncate(0, p.stride, p.direction);
+        checked_truncate(a, 0, p, overflow)?;
         if let Some(b) = b {
-            b.truncate(0, p.stride, p.direction);
+            checked_truncate(b, 0, p, overflow)?;
         }
         return Ok(());
     }
@@ -121,10 +132,10 @@ pub fn truncate_encodings(
                 if swap {
                     std::mem::swap(&mut n1, &mut n2);
                 }
-                checked_truncate(a, n1, p)?;
-                checked_truncate(b, n2, p)?;
+                checked_truncate(a, n1, p, overflow)?;
+                checked_truncate(b, n2, p, overflow)?;
             }
-            None => checked_truncate(a, total - to_remove, p)?,
+            None => checked_truncate(a, total - to_remove, p, overflow)?,
         },
         TruncationStrategy::OnlyFirst | TruncationStrategy::OnlySecond => {
             let target = if p.strategy == TruncationStrategy::OnlyFirst {
@@ -139,7 +150,7 @@ pub fn truncate_encodings(
             };
             let len = target.len();
             if len > to_remove {
-                checked_truncate(target, len - to_remove, p)?;
+                checked_truncate(target, len - to_remove, p, overflow)?;
             } else {
                 return Err(Error::argument(
                     "max_length",

@@ -147,6 +147,33 @@ impl Encoding {
         }
     }
 
+    /// Keep `max_len` tokens (the first ones for `Right`) and drop the rest without building overflow
+    /// windows: for callers that do not return them.
+    pub fn cut(&mut self, max_len: usize, direction: Direction) {
+        let len = self.ids.len();
+        if max_len >= len {
+            return;
+        }
+        fn keep<T>(v: &mut Vec<T>, r: std::ops::Range<usize>) {
+            v.truncate(r.end);
+            v.drain(..r.start.min(v.len()));
+        }
+        let r = match direction {
+            Direction::Right => 0..max_len,
+            Direction::Left => len - max_len..len,
+        };
+        keep(&mut self.ids, r.clone());
+        keep(&mut self.type_ids, r.clone());
+        keep(&mut self.offsets, r.clone());
+        keep(&mut self.special_tokens_mask, r.clone());
+        keep(&mut self.attention_mask, r.clone());
+        keep(&mut self.word_ids, r.clone());
+        keep(&mut self.sequence_ids, r.clone());
+        self.texts.retain(|(i, _)| r.contains(i));
+        self.texts.iter_mut().for_each(|(i, _)| *i -= r.start);
+        self.overflowing.clear();
+    }
+
     fn slice(&self, r: std::ops::Range<usize>) -> Encoding {
         Encoding {
             ids: self.ids[r.clone()].to_vec(),
@@ -308,10 +335,18 @@ impl Encoding {
 
     /// Rewrite byte offsets as char offsets of `text` (the sequence's own original text).
     pub fn bytes_to_chars(&mut self, text: &str, seq: Option<u32>) {
-        if text.is_ascii() {
+        // Only the text up to the last offset matters (a truncated encoding may stop early).
+        let reach = self.offsets.iter().map(|o| o.1).max().unwrap_or(0);
+        let overflow_reach = self
+            .overflowing
+            .iter()
+            .flat_map(|o| &o.offsets)
+            .map(|o| o.1);
+        let reach = overflow_reach.fold(reach, usize::max).min(text.len());
+        if text.as_bytes().get(..reach).is_none_or(|b| b.is_ascii()) {
             return;
         }
-        let conv = CharOffsets::new(text);
+        let mut conv = CharOffsets::new(text);
         for (o, s) in self.offsets.iter_mut().zip(&self.sequence_ids) {
             if seq.is_none() || *s == seq {
                 *o = conv.convert(*o);
@@ -323,41 +358,47 @@ impl Encoding {
     }
 }
 
-/// Byte offset → char offset table for one text.
-pub struct CharOffsets {
-    /// `chars_before[i]` = index of the char holding byte `i`; the last entry is the char count.
-    chars_before: Vec<u32>,
+/// Byte offset → char offset for one text, by a cursor that walks to each offset asked for: offsets
+/// of one sequence mostly ascend, so converting all of them costs about one pass over the text they
+/// cover, and nothing is allocated.
+pub struct CharOffsets<'a> {
+    text: &'a [u8],
+    /// Byte the cursor is on, and the index of the char holding it.
+    byte: usize,
+    char: usize,
 }
 
-impl CharOffsets {
-    pub fn new(text: &str) -> Self {
-        let mut chars_before = Vec::with_capacity(text.len() + 1);
-        let mut n = 0u32;
-        for (i, b) in text.bytes().enumerate() {
-            // Continuation bytes belong to the char that started before them.
-            if (b & 0xC0) != 0x80 && i > 0 {
-                n += 1;
-            }
-            chars_before.push(n);
+impl<'a> CharOffsets<'a> {
+    pub fn new(text: &'a str) -> Self {
+        CharOffsets {
+            text: text.as_bytes(),
+            byte: 0,
+            char: 0,
         }
-        chars_before.push(if text.is_empty() { 0 } else { n + 1 });
-        CharOffsets { chars_before }
+    }
+
+    /// Index of the char holding byte `b`; the char count for `b` at or past the end.
+    fn index(&mut self, b: usize) -> usize {
+        let starts = |r: &[u8]| r.iter().filter(|&&x| (x & 0xC0) != 0x80).count();
+        if b >= self.text.len() {
+            return starts(self.text);
+        }
+        if b >= self.byte {
+            self.char += starts(self.text.get(self.byte + 1..=b).unwrap_or_default());
+        } else {
+            self.char -= starts(self.text.get(b + 1..=self.byte).unwrap_or_default());
+        }
+        self.byte = b;
+        self.char
     }
 
     /// (start, end) bytes → chars: the start's char index, and one past the char holding byte `end - 1`.
-    pub fn convert(&self, (s, e): (usize, usize)) -> (usize, usize) {
-        let idx = |b: usize| -> usize {
-            self.chars_before
-                .get(b)
-                .or(self.chars_before.last())
-                .copied()
-                .unwrap_or(0) as usize
-        };
+    pub fn convert(&mut self, (s, e): (usize, usize)) -> (usize, usize) {
+        let start = self.index(s);
         if e <= s {
-            let c = idx(s);
-            return (c, c);
+            return (start, start);
         }
-        (idx(s), idx(e - 1) + 1)
+        (start, self.index(e - 1) + 1)
     }
 }
 
@@ -393,13 +434,15 @@ mod tests {
 
     #[test]
     fn char_offsets() {
-        let c = CharOffsets::new("aé中b");
+        let mut c = CharOffsets::new("aé中b");
         assert_eq!(c.convert((0, 1)), (0, 1));
         assert_eq!(c.convert((1, 3)), (1, 2));
         assert_eq!(c.convert((3, 6)), (2, 3));
         assert_eq!(c.convert((6, 7)), (3, 4));
         assert_eq!(c.convert((2, 3)), (1, 2));
         assert_eq!(c.convert((7, 7)), (4, 4));
+        assert_eq!(c.convert((0, 0)), (0, 0));
+        assert_eq!(c.convert((9, 12)), (4, 5));
     }
 
     #[test]

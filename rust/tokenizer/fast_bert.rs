@@ -140,6 +140,10 @@ impl Fused<'_> {
         let bytes = text.as_bytes();
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
+            if self.out.full() {
+                // The caller keeps only the tokens already in (see `TokenBuffer::limit`).
+                return true;
+            }
             if b < 0x80 {
                 let cls = ASCII_CLASS[b as usize];
                 if cls & !A_UPPER == 0 {

@@ -5,6 +5,7 @@
 use crate::error::Result;
 use crate::models::bpe::with_word;
 use crate::models::bpe_merge::Word;
+use crate::models::bpe_pieces::{PieceKey, Reach};
 use crate::models::{Bpe, TokenBuffer};
 use crate::normalizers::NormalizedString;
 use crate::pre_tokenizers::byte_level::BYTE_TO_CHAR;
@@ -12,10 +13,13 @@ use crate::pre_tokenizers::gpt2_split;
 use crate::pre_tokenizers::{ByteLevel, PreTokenizedString};
 use std::cell::RefCell;
 
-/// Direct-mapped per-thread cache of short pieces → tokens; fixed size, so it never grows.
-const SLOTS_BITS: u32 = 15;
-const KEY_MAX: usize = 16;
-const TOK_MAX: usize = 4;
+/// Pieces split (and prefetched) ahead of the one being merged.
+const AHEAD: usize = 16;
+
+/// Per-thread cache of the short pieces that merge into several tokens (single-token pieces are served
+/// by the vocabulary's `PieceTable`): two-way sets, most recent first, fixed size so it never grows.
+const SET_BITS: u32 = 13;
+const TOK_MAX: usize = 8;
 
 #[derive(Clone, Copy, Default)]
 struct Entry {
@@ -27,9 +31,24 @@ struct Entry {
     ids: [u32; TOK_MAX],
 }
 
+impl Entry {
+    #[inline]
+    fn matches(&self, k: &PieceKey) -> bool {
+        self.klen == k.len && self.key == k.words
+    }
+}
+
+/// Pieces the fixed entries cannot hold (longer than `KEY_MAX` bytes or more than `TOK_MAX` tokens),
+/// up to `LONG_KEY_MAX` bytes: their merges are the costly ones. Cleared when full.
+const LONG_KEY_MAX: usize = 256;
+const LONG_ENTRIES: usize = 4096;
+
+type LongCache = rustc_hash::FxHashMap<Box<[u8]>, Box<[(u32, u32)]>>;
+
 struct Cache {
     owner: u64,
     slots: Vec<Entry>,
+    long: LongCache,
 }
 
 impl Cache {
@@ -39,26 +58,48 @@ impl Cache {
         if self.owner != owner || self.slots.is_empty() {
             self.owner = owner;
             self.slots.clear();
-            self.slots.resize(1 << SLOTS_BITS, Entry::default());
+            self.slots.resize(2 << SET_BITS, Entry::default());
+            self.long.clear();
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, k: &PieceKey) -> Option<&mut [Entry]> {
+        let i = (k.hash >> (64 - SET_BITS)) as usize * 2;
+        self.slots.get_mut(i..i + 2)
+    }
+
+    /// The entry for `k`, moved to the front of its set.
+    #[inline]
+    fn get(&mut self, k: &PieceKey) -> Option<Entry> {
+        let set = self.set(k)?;
+        if set.first()?.matches(k) {
+            return set.first().copied();
+        }
+        if set.get(1)?.matches(k) {
+            set.swap(0, 1);
+            return set.first().copied();
+        }
+        None
+    }
+
+    #[inline]
+    fn insert(&mut self, e: Entry, k: &PieceKey) {
+        if let Some(set) = self.set(k) {
+            set.swap(0, 1);
+            if let Some(first) = set.first_mut() {
+                *first = e;
+            }
         }
     }
 }
 
-/// Piece bytes as two zero-padded words, and the slot they hash to.
-#[inline]
-fn cache_key(piece: &[u8]) -> ([u64; 2], usize) {
-    let mut buf = [0u8; KEY_MAX];
-    let n = piece.len().min(KEY_MAX);
-    buf[..n].copy_from_slice(&piece[..n]);
-    let (lo, hi) = buf.split_at(8);
-    let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
-    let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
-    let h = (lo ^ hi.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    ([lo, hi], (h >> (64 - SLOTS_BITS)) as usize)
-}
-
 thread_local! {
-    static CACHE: RefCell<Cache> = const { RefCell::new(Cache { owner: 0, slots: Vec::new() }) };
+    static CACHE: RefCell<Cache> = RefCell::new(Cache {
+        owner: 0,
+        slots: Vec::new(),
+        long: LongCache::default(),
+    });
 }
 
 thread_local! {
@@ -89,7 +130,7 @@ fn char_end(t: &[u8], mut end: usize) -> usize {
     end
 }
 
-/// Merge one piece given as raw bytes, through the cache for short pieces.
+/// Merge one piece given as raw bytes: one byte, a whole vocabulary token, a cached piece, or merged.
 #[inline]
 fn merge_piece(
     bpe: &Bpe,
@@ -103,27 +144,62 @@ fn merge_piece(
         emit(bpe.byte_id(*b), 0, 1);
         return;
     }
-    let Some(cache) = cache.filter(|_| piece.len() <= KEY_MAX) else {
-        return merge_uncached(bpe, piece, w, key, emit);
-    };
-    let (k, slot) = cache_key(piece);
-    if let Some(e) = cache.slots.get(slot) {
-        if e.klen as usize == piece.len() && e.key == k {
-            let mut start = 0;
-            for (&id, &end) in e.ids.iter().zip(&e.ends).take(e.n as usize) {
-                emit(id, start, end as usize);
-                start = end as usize;
+    let Some(k) = PieceKey::new(piece) else {
+        return match cache {
+            Some(c) if piece.len() <= LONG_KEY_MAX => {
+                merge_long(bpe, piece, w, key, &mut c.long, emit)
             }
-            return;
+            _ => merge_uncached(bpe, piece, w, key, emit),
+        };
+    };
+    let table = bpe.piece_table();
+    if bpe.ignore_merges {
+        if let Some(id) = table.id(&k) {
+            return emit(id, 0, piece.len());
+        }
+    } else {
+        match table.find(&k) {
+            Reach::Single(id) => return emit(id, 0, piece.len()),
+            Reach::Unknown(id, slot) => {
+                let mut single = true;
+                let mut n = 0;
+                merge_uncached(bpe, piece, w, key, |t, s, e| {
+                    single &= n == 0 && t == id;
+                    n += 1;
+                    emit(t, s, e);
+                });
+                slot.settle(single);
+                return;
+            }
+            Reach::Other => {}
         }
     }
+    let Some(cache) = cache else {
+        return merge_uncached(bpe, piece, w, key, emit);
+    };
+    if let Some(e) = cache.get(&k) {
+        let mut start = 0;
+        for (&id, &end) in e.ids.iter().zip(&e.ends).take(e.n as usize) {
+            emit(id, start, end as usize);
+            start = end as usize;
+        }
+        return;
+    }
     let mut e = Entry {
-        key: k,
-        klen: piece.len() as u8,
+        key: k.words,
+        klen: k.len,
         ..Entry::default()
     };
+    if let Some(toks) = cache.long.get(piece) {
+        let mut start = 0;
+        for &(id, end) in toks.iter() {
+            emit(id, start, end as usize);
+            start = end as usize;
+        }
+        return;
+    }
     let mut fits = true;
-    merge_uncached(bpe, piece, w, key, |id, s, end| {
+    merge_uncached(bpe, piece, w, key, |id, _, end| {
         match (e.ids.get_mut(e.n as usize), e.ends.get_mut(e.n as usize)) {
             (Some(i), Some(x)) => {
                 *i = id;
@@ -132,11 +208,45 @@ fn merge_piece(
             }
             _ => fits = false,
         }
-        emit(id, s, end);
     });
-    if let (true, Some(slot)) = (fits, cache.slots.get_mut(slot)) {
-        *slot = e;
+    if fits {
+        cache.insert(e, &k);
+        let mut start = 0;
+        for (&id, &end) in e.ids.iter().zip(&e.ends).take(e.n as usize) {
+            emit(id, start, end as usize);
+            start = end as usize;
+        }
+    } else {
+        merge_long(bpe, piece, w, key, &mut cache.long, emit);
     }
+}
+
+/// A piece through the map of long pieces.
+fn merge_long(
+    bpe: &Bpe,
+    piece: &[u8],
+    w: &mut Word,
+    key: &mut String,
+    long: &mut LongCache,
+    mut emit: impl FnMut(u32, usize, usize),
+) {
+    if let Some(toks) = long.get(piece) {
+        let mut start = 0;
+        for &(id, end) in toks.iter() {
+            emit(id, start, end as usize);
+            start = end as usize;
+        }
+        return;
+    }
+    let mut toks = Vec::new();
+    merge_uncached(bpe, piece, w, key, |id, s, e| {
+        toks.push((id, e as u32));
+        emit(id, s, e);
+    });
+    if long.len() >= LONG_ENTRIES {
+        long.clear();
+    }
+    long.insert(piece.into(), toks.into_boxed_slice());
 }
 
 /// Merge one piece given as raw bytes; calls `emit(id, start, end)` with byte ranges in the piece.
@@ -233,10 +343,32 @@ pub fn encode_segment(
                         out.push(id, (base + start, base + end), Some(wi));
                     });
                     *word += 1;
+                    out.full()
                 };
                 if pre.use_regex {
-                    for (a, b) in gpt2_split::pieces(v) {
-                        emit_piece(a, b);
+                    // Pieces in groups, their table slots prefetched before any is looked up.
+                    let table = bpe.piece_table();
+                    let mut it = gpt2_split::pieces(v);
+                    let mut group = [(0usize, 0usize); AHEAD];
+                    loop {
+                        let mut n = 0;
+                        for (slot, (a, b)) in group.iter_mut().zip(it.by_ref()) {
+                            *slot = (a, b);
+                            n += 1;
+                            if let Some(k) = v.as_bytes().get(a..b).and_then(PieceKey::new) {
+                                table.prefetch(&k);
+                            }
+                        }
+                        let mut full = false;
+                        for &(a, b) in group.iter().take(n) {
+                            if emit_piece(a, b) {
+                                full = true;
+                                break;
+                            }
+                        }
+                        if n < AHEAD || full {
+                            break;
+                        }
                     }
                 } else {
                     emit_piece(0, v.len());
@@ -263,6 +395,9 @@ pub fn encode_pieces(
         use_regex: false,
     };
     for (a, b) in pieces {
+        if out.full() {
+            break;
+        }
         let piece = text.get(a..b).ok_or_else(|| {
             crate::error::Error::Internal(format!("piece {a}..{b} is not on char boundaries"))
         })?;

@@ -11,7 +11,9 @@ use crate::decoders::Decoder;
 use crate::error::{Error, Result};
 use crate::models::{Model, TokenBuffer};
 use crate::normalizers::{Normalizer, UnicodeForm};
-use crate::postprocess::{truncation::truncate_encodings, PaddingParams, TruncationParams};
+use crate::postprocess::{
+    truncation::truncate_encodings, PaddingParams, TruncationParams, TruncationStrategy,
+};
 use crate::pre_tokenizers::{PreTokenizer, Token};
 use crate::processors::{merge_sequences, PostProcessor, TokenLookup};
 
@@ -30,6 +32,9 @@ pub struct EncodeOptions {
     pub padding: Option<PaddingParams>,
     /// Offsets in chars (Python's view of a str) instead of bytes.
     pub char_offsets: bool,
+    /// Truncated tokens are not returned (no `return_overflowing_tokens`): no overflow windows are
+    /// built, and a single text truncated on the right is only tokenized as far as it is kept.
+    pub drop_overflow: bool,
 }
 
 /// Which fused implementation can replace the generic normalize → pre-tokenize → model chain.
@@ -190,6 +195,9 @@ impl Tokenizer {
         out.words.reserve(want);
         let mut word = 0u32;
         for (range, id) in self.added.split_raw(text) {
+            if out.full() {
+                break;
+            }
             if let Some(id) = id {
                 let matched = text.get(range.clone()).unwrap_or_default();
                 if self.added.id_to_token(id) != Some(matched) {
@@ -296,10 +304,14 @@ impl Tokenizer {
         input: InputSequence<'_>,
         seq: u32,
         char_offsets: bool,
+        limit: usize,
     ) -> Result<Encoding> {
         match input {
             InputSequence::Raw(text) => {
-                let mut buf = TokenBuffer::default();
+                let mut buf = TokenBuffer {
+                    limit,
+                    ..TokenBuffer::default()
+                };
                 self.tokenize_text(text, None, &mut buf)?;
                 let mut e = Encoding::from_tokens(buf, seq);
                 if char_offsets {
@@ -332,23 +344,35 @@ impl Tokenizer {
         second: Option<InputSequence<'_>>,
         opts: &EncodeOptions,
     ) -> Result<Encoding> {
-        let mut a = self.encode_sequence(first, 0, opts.char_offsets)?;
+        let n_added = if opts.add_special_tokens {
+            self.num_special_tokens_to_add(second.is_some())
+        } else {
+            0
+        };
+        // A single text cut on the right keeps its first tokens: tokenizing stops once they are in.
+        let limit = match &opts.truncation {
+            Some(t)
+                if opts.drop_overflow
+                    && second.is_none()
+                    && t.direction == Direction::Right
+                    && t.strategy != TruncationStrategy::OnlySecond =>
+            {
+                t.max_length.checked_sub(n_added).unwrap_or(usize::MAX)
+            }
+            _ => usize::MAX,
+        };
+        let mut a = self.encode_sequence(first, 0, opts.char_offsets, limit)?;
         let mut b = match second {
-            Some(s) => Some(self.encode_sequence(s, 1, opts.char_offsets)?),
+            Some(s) => Some(self.encode_sequence(s, 1, opts.char_offsets, usize::MAX)?),
             None => None,
         };
         if let Some(t) = &opts.truncation {
-            let n_added = if opts.add_special_tokens {
-                self.num_special_tokens_to_add(b.is_some())
-            } else {
-                0
-            };
             t.validate(n_added)?;
             let params = TruncationParams {
                 max_length: t.max_length - n_added,
                 ..*t
             };
-            truncate_encodings(&mut a, b.as_mut(), &params)?;
+            truncate_encodings(&mut a, b.as_mut(), &params, !opts.drop_overflow)?;
         }
         let mut encodings = vec![a];
         encodings.extend(b);

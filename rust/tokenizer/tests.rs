@@ -21,6 +21,7 @@ fn opts() -> EncodeOptions {
         truncation: None,
         padding: None,
         char_offsets: true,
+        drop_overflow: false,
     }
 }
 
@@ -263,23 +264,88 @@ fn batch_reports_matched_text() {
     assert_eq!(e[0].token(1, &t), "another-one");
 }
 
+fn gpt2() -> Tokenizer {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gpt2");
+    match Tokenizer::from_pretrained(dir) {
+        Ok(t) => t,
+        Err(e) => panic!("fixture should load: {e}"),
+    }
+}
+
+/// Without overflow windows, a right-truncated single text may stop tokenizing early: the kept tokens
+/// (ids, offsets in chars, words, masks) must be exactly those of the full run.
+#[test]
+fn early_stop_equals_full_truncation() {
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/multilingual/sample.txt"
+    );
+    let text = std::fs::read_to_string(p).unwrap_or_default();
+    let docs: Vec<&str> = text.lines().filter(|d| d.len() > 100).step_by(4).collect();
+    assert!(docs.len() > 50);
+    for t in [bert(), gpt2()] {
+        for max_length in [0, 1, 2, 3, 7, 16, 64, 100000] {
+            for direction in [Direction::Right, Direction::Left] {
+                let mut full = opts();
+                full.truncation = Some(TruncationParams {
+                    max_length,
+                    stride: 0,
+                    strategy: TruncationStrategy::LongestFirst,
+                    direction,
+                });
+                let mut cut = full.clone();
+                cut.drop_overflow = true;
+                for (i, d) in docs.iter().enumerate() {
+                    let (a, b) = match (
+                        t.encode(InputSequence::Raw(d), None, &full),
+                        t.encode(InputSequence::Raw(d), None, &cut),
+                    ) {
+                        (Ok(a), Ok(b)) => (a, b),
+                        (Err(_), Err(_)) => continue,
+                        (a, b) => panic!("doc {i}, max {max_length}: {a:?} vs {b:?}"),
+                    };
+                    assert!(b.overflowing.is_empty());
+                    let a = Encoding {
+                        overflowing: Vec::new(),
+                        ..a
+                    };
+                    assert_eq!(a, b, "doc {i}, max_length {max_length}, {direction:?}");
+                }
+            }
+        }
+    }
+}
+
 /// Timing breakdown of the single-thread path; run with
-/// `cargo test --profile dev-release --lib tokenizer::tests::bench_pipeline -- --ignored --nocapture`.
+/// `cargo test --release --lib tokenizer::tests::bench_pipeline -- --ignored --nocapture`;
+/// `BENCH_MODEL=gpt2` for GPT-2 (default BERT), `BENCH_TEXT=paragraphs` for blank-line separated blocks.
 #[test]
 #[ignore]
 fn bench_pipeline() {
     let Ok(text) = std::fs::read_to_string("../shared/corpora/english-python-docs.txt") else {
         return;
     };
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(20000)
-        .collect();
+    let paragraphs: Vec<String>;
+    let lines: Vec<&str> = if std::env::var("BENCH_TEXT").as_deref() == Ok("paragraphs") {
+        paragraphs = text
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| p.len() >= 200)
+            .take(3000)
+            .map(str::to_string)
+            .collect();
+        paragraphs.iter().map(String::as_str).collect()
+    } else {
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(20000)
+            .collect()
+    };
     let bytes: usize = lines.iter().map(|l| l.len()).sum();
-    let t = bert();
-    let (Some(Normalizer::Bert(n)), Model::WordPiece(wp)) = (&t.normalizer, &t.model) else {
-        return;
+    let t = if std::env::var("BENCH_MODEL").as_deref() == Ok("gpt2") {
+        gpt2()
+    } else {
+        bert()
     };
     // Thread CPU time: wall time means little on a shared, loaded machine.
     let cpu = || {
@@ -293,23 +359,23 @@ fn bench_pipeline() {
     };
     let time = |label: &str, f: &mut dyn FnMut()| {
         f();
-        let s = cpu();
+        let mut best = f64::MAX;
         for _ in 0..5 {
+            let s = cpu();
             f();
+            best = best.min(cpu() - s);
         }
-        let dt = (cpu() - s) / 5.0;
         println!(
             "{label:32} {:8.1} ms {:7.1} MB/s",
-            dt * 1e3,
-            bytes as f64 / dt / 1e6
+            best * 1e3,
+            bytes as f64 / best / 1e6
         );
     };
-    time("fused segment only", &mut || {
+    time("segments only", &mut || {
         let mut buf = TokenBuffer::default();
         for l in &lines {
-            let mut w = 0;
             buf.clear();
-            let _ = fast_bert::encode_segment(n, wp, l, 0, &mut w, &mut buf);
+            let _ = t.tokenize_text(l, None, &mut buf);
         }
     });
     let mut o = opts();
@@ -329,9 +395,31 @@ fn bench_pipeline() {
         .iter()
         .map(|l| (InputSequence::Raw(l), None))
         .collect();
-    time("encode_batch + arrays", &mut || {
-        if let Ok(e) = t.encode_batch(&inputs, &o) {
-            let _ = batch::to_arrays(&e, false, None, batch::ArrayFields::default());
+    time("encode_batch(1000)", &mut || {
+        for chunk in inputs.chunks(1000) {
+            let _ = t.encode_batch(chunk, &o);
+        }
+    });
+    let mut o = opts();
+    o.truncation = Some(TruncationParams {
+        max_length: 128,
+        stride: 0,
+        strategy: TruncationStrategy::LongestFirst,
+        direction: Direction::Right,
+    });
+    o.padding = Some(PaddingParams {
+        strategy: PaddingStrategy::BatchLongest,
+        pad_to_multiple_of: None,
+        direction: Direction::Right,
+        pad_id: 0,
+        pad_type_id: 0,
+        pad_token: "[PAD]".into(),
+    });
+    time("encode_batch(1000) + arrays, 128", &mut || {
+        for chunk in inputs.chunks(1000) {
+            if let Ok(e) = t.encode_batch(chunk, &o) {
+                let _ = batch::to_arrays(&e, false, None, batch::ArrayFields::default());
+            }
         }
     });
 }
