@@ -7,6 +7,7 @@
 //! The PyO3 binding (`bindings`, feature `python`) only converts types.
 
 pub mod added_tokens;
+pub mod alloc;
 pub mod decoders;
 pub mod error;
 pub mod loading;
@@ -22,8 +23,4 @@ mod bindings;
 
 pub use error::{Error, Result};
 
-// Encodings are many small vectors; mimalloc's per-thread free lists make their allocation several times
-// cheaper than glibc's malloc and keep parallel batches from contending on one heap.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub use tokenizer::{Encoding, Tokenizer};

@@ -58,6 +58,7 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    crate::alloc::keep_freed_memory();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("FerrotokError", m.py().get_type::<FerrotokError>())?;
     m.add("InternalError", m.py().get_type::<InternalError>())?;
