@@ -64,12 +64,14 @@ pub struct Slot {
 }
 
 impl Slot {
-    const EMPTY: Slot = Slot {
-        words: [0; 2],
-        id: 0,
-        len: 0,
-        reach: AtomicU8::new(UNKNOWN),
-    };
+    fn empty() -> Slot {
+        Slot {
+            words: [0; 2],
+            id: 0,
+            len: 0,
+            reach: AtomicU8::new(UNKNOWN),
+        }
+    }
 
     /// Record whether merging this entry's bytes gave exactly its id.
     pub fn settle(&self, single: bool) {
@@ -97,7 +99,7 @@ impl PieceTable {
             .filter_map(|(b, id)| PieceKey::new(&b).map(|k| (k, id)))
             .collect();
         let cap = (tokens.len() * 2).next_power_of_two().max(16);
-        let mut slots: Vec<Slot> = (0..cap).map(|_| Slot::EMPTY).collect();
+        let mut slots: Vec<Slot> = (0..cap).map(|_| Slot::empty()).collect();
         let mask = cap - 1;
         for (k, id) in tokens {
             let mut i = k.hash as usize & mask;
