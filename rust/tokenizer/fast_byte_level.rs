@@ -12,6 +12,7 @@ use crate::pre_tokenizers::byte_level::BYTE_TO_CHAR;
 use crate::pre_tokenizers::gpt2_split;
 use crate::pre_tokenizers::{ByteLevel, PreTokenizedString};
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 
 /// Pieces split (and prefetched) ahead of the one being merged.
 const AHEAD: usize = 16;
@@ -39,16 +40,62 @@ impl Entry {
 }
 
 /// Pieces the fixed entries cannot hold (longer than `KEY_MAX` bytes or more than `TOK_MAX` tokens),
-/// up to `LONG_KEY_MAX` bytes: their merges are the costly ones. Cleared when full.
+/// up to `LONG_KEY_MAX` bytes: their merges are the costly ones. A piece is stored the second time it
+/// is merged (a bitset of hashes remembers the first), so a text of unique long words does not pay for
+/// filling the map; the map and the bitset are cleared together when it is full.
 const LONG_KEY_MAX: usize = 256;
 const LONG_ENTRIES: usize = 4096;
+const SEEN_BITS: u32 = 16;
 
-type LongCache = rustc_hash::FxHashMap<Box<[u8]>, Box<[(u32, u32)]>>;
+/// Tokens of a piece as (id, end byte).
+type Toks = Box<[(u32, u32)]>;
+
+#[derive(Default)]
+struct LongCache {
+    map: rustc_hash::FxHashMap<Box<[u8]>, Toks>,
+    seen: Vec<u64>,
+}
+
+impl LongCache {
+    fn clear(&mut self) {
+        self.map.clear();
+        self.seen.clear();
+    }
+
+    fn get(&self, piece: &[u8]) -> Option<&[(u32, u32)]> {
+        self.map.get(piece).map(|t| &**t)
+    }
+
+    /// Store `toks` for `piece` if this is the second time it was merged.
+    fn admit(&mut self, piece: &[u8], toks: &[(u32, u32)]) {
+        if piece.len() > LONG_KEY_MAX {
+            return;
+        }
+        if self.seen.is_empty() {
+            self.seen.resize(1 << (SEEN_BITS - 6), 0);
+        }
+        let h = rustc_hash::FxBuildHasher.hash_one(piece) >> (64 - SEEN_BITS);
+        let (word, bit) = ((h >> 6) as usize, 1u64 << (h & 63));
+        let Some(w) = self.seen.get_mut(word) else {
+            return;
+        };
+        if *w & bit == 0 {
+            *w |= bit;
+            return;
+        }
+        if self.map.len() >= LONG_ENTRIES {
+            self.clear();
+        }
+        self.map.insert(piece.into(), toks.into());
+    }
+}
 
 struct Cache {
     owner: u64,
     slots: Vec<Entry>,
     long: LongCache,
+    /// The tokens of the piece being merged, as (id, end).
+    scratch: Vec<(u32, u32)>,
 }
 
 impl Cache {
@@ -99,6 +146,7 @@ thread_local! {
         owner: 0,
         slots: Vec::new(),
         long: LongCache::default(),
+        scratch: Vec::new(),
     });
 }
 
@@ -146,10 +194,8 @@ fn merge_piece(
     }
     let Some(k) = PieceKey::new(piece) else {
         return match cache {
-            Some(c) if piece.len() <= LONG_KEY_MAX => {
-                merge_long(bpe, piece, w, key, &mut c.long, emit)
-            }
-            _ => merge_uncached(bpe, piece, w, key, emit),
+            Some(c) => merge_cached(bpe, piece, w, key, c, None, emit),
+            None => merge_uncached(bpe, piece, w, key, emit),
         };
     };
     let table = bpe.piece_table();
@@ -185,68 +231,51 @@ fn merge_piece(
         }
         return;
     }
-    let mut e = Entry {
-        key: k.words,
-        klen: k.len,
-        ..Entry::default()
-    };
-    if let Some(toks) = cache.long.get(piece) {
-        let mut start = 0;
-        for &(id, end) in toks.iter() {
-            emit(id, start, end as usize);
-            start = end as usize;
-        }
-        return;
-    }
-    let mut fits = true;
-    merge_uncached(bpe, piece, w, key, |id, _, end| {
-        match (e.ids.get_mut(e.n as usize), e.ends.get_mut(e.n as usize)) {
-            (Some(i), Some(x)) => {
-                *i = id;
-                *x = end as u8;
-                e.n += 1;
-            }
-            _ => fits = false,
-        }
-    });
-    if fits {
-        cache.insert(e, &k);
-        let mut start = 0;
-        for (&id, &end) in e.ids.iter().zip(&e.ends).take(e.n as usize) {
-            emit(id, start, end as usize);
-            start = end as usize;
-        }
-    } else {
-        merge_long(bpe, piece, w, key, &mut cache.long, emit);
-    }
+    merge_cached(bpe, piece, w, key, cache, Some(&k), emit)
 }
 
-/// A piece through the map of long pieces.
-fn merge_long(
+/// A piece the fixed entries do not have: from the map of long pieces, or merged and then stored (in a
+/// fixed entry when `short` is its key and it fits, else offered to the long map).
+fn merge_cached(
     bpe: &Bpe,
     piece: &[u8],
     w: &mut Word,
     key: &mut String,
-    long: &mut LongCache,
+    cache: &mut Cache,
+    short: Option<&PieceKey>,
     mut emit: impl FnMut(u32, usize, usize),
 ) {
-    if let Some(toks) = long.get(piece) {
-        let mut start = 0;
-        for &(id, end) in toks.iter() {
-            emit(id, start, end as usize);
-            start = end as usize;
+    let toks = match cache.long.get(piece) {
+        Some(t) => t,
+        None => {
+            cache.scratch.clear();
+            let toks = &mut cache.scratch;
+            merge_uncached(bpe, piece, w, key, |id, _, end| toks.push((id, end as u32)));
+            match short {
+                Some(k) if cache.scratch.len() <= TOK_MAX => {
+                    let mut e = Entry {
+                        key: k.words,
+                        klen: k.len,
+                        n: cache.scratch.len() as u8,
+                        ..Entry::default()
+                    };
+                    let slots = e.ids.iter_mut().zip(&mut e.ends);
+                    for ((i, x), &(id, end)) in slots.zip(&cache.scratch) {
+                        *i = id;
+                        *x = end as u8;
+                    }
+                    cache.insert(e, k);
+                }
+                _ => cache.long.admit(piece, &cache.scratch),
+            }
+            &cache.scratch
         }
-        return;
+    };
+    let mut start = 0;
+    for &(id, end) in toks {
+        emit(id, start, end as usize);
+        start = end as usize;
     }
-    let mut toks = Vec::new();
-    merge_uncached(bpe, piece, w, key, |id, s, e| {
-        toks.push((id, e as u32));
-        emit(id, s, e);
-    });
-    if long.len() >= LONG_ENTRIES {
-        long.clear();
-    }
-    long.insert(piece.into(), toks.into_boxed_slice());
 }
 
 /// Merge one piece given as raw bytes; calls `emit(id, start, end)` with byte ranges in the piece.

@@ -272,6 +272,11 @@ fn bench() {
     };
     time("prose", &text);
     time("prose again", &text);
+    if let Ok(extra) = std::env::var("BENCH_FILE") {
+        let t = std::fs::read_to_string(&extra).unwrap_or_default();
+        time("BENCH_FILE", &t);
+        time("BENCH_FILE again", &t);
+    }
     let mut state = 1u64;
     let letters: String = (0..1_000_000)
         .map(|_| {
