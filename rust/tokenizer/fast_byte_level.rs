@@ -151,7 +151,7 @@ thread_local! {
 }
 
 thread_local! {
-    /// Reused buffer for the prefixed text and for `ignore_merges` lookups.
+    /// Reused buffers for the prefixed text and for `ignore_merges` lookups.
     static TEXT: RefCell<(String, String)> = const { RefCell::new((String::new(), String::new())) };
 }
 
@@ -327,16 +327,7 @@ pub fn encode_segment(
     out.ids.reserve(want);
     out.offsets.reserve(want);
     out.words.reserve(want);
-    TEXT.with(|cell| {
-        let mut guard = cell.try_borrow_mut();
-        let mut local = (String::new(), String::new());
-        let (buf, key) = match guard.as_mut() {
-            Ok(g) => {
-                let g: &mut (String, String) = g;
-                (&mut g.0, &mut g.1)
-            }
-            Err(_) => (&mut local.0, &mut local.1),
-        };
+    with_text(|buf, key| {
         let v: &str = if prefixed {
             buf.clear();
             buf.push(' ');
@@ -346,70 +337,18 @@ pub fn encode_segment(
             text
         };
         let shift = usize::from(prefixed);
-        let t = text.as_bytes();
-        CACHE.with(|cache_cell| {
-            with_word(|w| {
-                let mut cache = cache_cell.try_borrow_mut().ok();
-                if let Some(c) = cache.as_deref_mut() {
-                    c.for_bpe(bpe);
-                }
-                let mut emit_piece = |a: usize, b: usize| {
-                    let piece = v.as_bytes().get(a..b).unwrap_or_default();
-                    let wi = *word;
-                    merge_piece(bpe, piece, w, key, cache.as_deref_mut(), |id, s, e| {
-                        let (vs, ve) = (a + s, a + e);
-                        let start = if vs < shift {
-                            0
-                        } else {
-                            char_start(t, vs - shift)
-                        };
-                        // The added prefix space takes the first char's range, as in Hugging Face.
-                        let end = if ve <= shift {
-                            char_end(t, 1.min(t.len()))
-                        } else {
-                            char_end(t, ve - shift)
-                        };
-                        out.push(id, (base + start, base + end), Some(wi));
-                    });
-                    *word += 1;
-                    out.full()
-                };
-                if pre.use_regex {
-                    // Pieces in groups, their table slots prefetched before any is looked up.
-                    let table = bpe.piece_table();
-                    let mut it = gpt2_split::pieces(v);
-                    let mut group = [(0usize, 0usize); AHEAD];
-                    loop {
-                        let mut n = 0;
-                        for (slot, (a, b)) in group.iter_mut().zip(it.by_ref()) {
-                            *slot = (a, b);
-                            n += 1;
-                            if let Some(k) = v.as_bytes().get(a..b).and_then(PieceKey::new) {
-                                table.prefetch(&k);
-                            }
-                        }
-                        let mut full = false;
-                        for &(a, b) in group.iter().take(n) {
-                            if emit_piece(a, b) {
-                                full = true;
-                                break;
-                            }
-                        }
-                        if n < AHEAD || full {
-                            break;
-                        }
-                    }
-                } else {
-                    emit_piece(0, v.len());
-                }
-            })
-        });
-        Ok(())
-    })
+        let at = Place { base, word, out };
+        if pre.use_regex {
+            encode_ranges(bpe, v, text, shift, at, key, gpt2_split::pieces(v));
+        } else {
+            encode_ranges(bpe, v, text, shift, at, key, std::iter::once((0, v.len())));
+        }
+    });
+    Ok(())
 }
 
 /// Byte-level BPE over pieces of `text` that the caller already split (e.g. a Split regex followed by
-/// ByteLevel(use_regex=false, add_prefix_space=false)); each piece is one word.
+/// ByteLevel(use_regex=false, add_prefix_space=false)); each non-empty piece is one word.
 pub fn encode_pieces(
     bpe: &Bpe,
     text: &str,
@@ -418,21 +357,125 @@ pub fn encode_pieces(
     word: &mut u32,
     out: &mut TokenBuffer,
 ) -> Result<()> {
-    let pre = ByteLevel {
-        add_prefix_space: false,
-        trim_offsets: false,
-        use_regex: false,
-    };
-    for (a, b) in pieces {
-        if out.full() {
-            break;
+    let mut bad = None;
+    let pieces = pieces
+        .into_iter()
+        .filter(|(a, b)| a < b)
+        .map_while(|(a, b)| {
+            let ok = text.is_char_boundary(a) && text.is_char_boundary(b) && b <= text.len();
+            if !ok {
+                bad = Some((a, b));
+            }
+            ok.then_some((a, b))
+        });
+    if bpe.byte_ids_complete() {
+        with_text(|_, key| {
+            encode_ranges(bpe, text, text, 0, Place { base, word, out }, key, pieces)
+        });
+    } else {
+        let pre = ByteLevel {
+            add_prefix_space: false,
+            trim_offsets: false,
+            use_regex: false,
+        };
+        for (a, b) in pieces {
+            let piece = text.get(a..b).unwrap_or_default();
+            encode_generic(&pre, bpe, piece, base + a, word, out)?;
         }
-        let piece = text.get(a..b).ok_or_else(|| {
-            crate::error::Error::Internal(format!("piece {a}..{b} is not on char boundaries"))
-        })?;
-        encode_segment(&pre, bpe, piece, base + a, word, out)?;
     }
-    Ok(())
+    match bad {
+        Some((a, b)) => Err(crate::error::Error::Internal(format!(
+            "piece {a}..{b} is not on char boundaries"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Where tokens go: original offset of the text, the running word index, the buffer.
+struct Place<'a> {
+    base: usize,
+    word: &'a mut u32,
+    out: &'a mut TokenBuffer,
+}
+
+/// This thread's reused buffers (the prefixed text, the `ignore_merges` key), or fresh ones when a
+/// caller up the stack holds them.
+fn with_text<R>(f: impl FnOnce(&mut String, &mut String) -> R) -> R {
+    TEXT.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut g) => {
+            let (buf, key) = &mut *g;
+            f(buf, key)
+        }
+        Err(_) => f(&mut String::new(), &mut String::new()),
+    })
+}
+
+/// Merge the pieces `ranges` of `v` (which is `text`, or `text` after `shift` bytes of added prefix
+/// space) and push their tokens with offsets in `text`, one word per piece. Stops early once `out`
+/// is full.
+fn encode_ranges(
+    bpe: &Bpe,
+    v: &str,
+    text: &str,
+    shift: usize,
+    at: Place<'_>,
+    key: &mut String,
+    mut ranges: impl Iterator<Item = (usize, usize)>,
+) {
+    let Place { base, word, out } = at;
+    let t = text.as_bytes();
+    CACHE.with(|cache_cell| {
+        with_word(|w| {
+            let mut cache = cache_cell.try_borrow_mut().ok();
+            if let Some(c) = cache.as_deref_mut() {
+                c.for_bpe(bpe);
+            }
+            let mut emit_piece = |a: usize, b: usize| {
+                let piece = v.as_bytes().get(a..b).unwrap_or_default();
+                let wi = *word;
+                merge_piece(bpe, piece, w, key, cache.as_deref_mut(), |id, s, e| {
+                    let (vs, ve) = (a + s, a + e);
+                    let start = if vs < shift {
+                        0
+                    } else {
+                        char_start(t, vs - shift)
+                    };
+                    // The added prefix space takes the first char's range, as in Hugging Face.
+                    let end = if ve <= shift {
+                        char_end(t, 1.min(t.len()))
+                    } else {
+                        char_end(t, ve - shift)
+                    };
+                    out.push(id, (base + start, base + end), Some(wi));
+                });
+                *word += 1;
+                out.full()
+            };
+            // Pieces in groups, their table slots prefetched before any is looked up.
+            let table = bpe.piece_table();
+            let mut group = [(0usize, 0usize); AHEAD];
+            loop {
+                let mut n = 0;
+                for (slot, (a, b)) in group.iter_mut().zip(ranges.by_ref()) {
+                    *slot = (a, b);
+                    n += 1;
+                    if let Some(k) = v.as_bytes().get(a..b).and_then(PieceKey::new) {
+                        table.prefetch(&k);
+                    }
+                }
+                let mut full = false;
+                for &(a, b) in group.iter().take(n) {
+                    if emit_piece(a, b) {
+                        full = true;
+                        break;
+                    }
+                }
+                if n < AHEAD || full {
+                    break;
+                }
+            }
+        })
+    });
 }
 
 /// The unfused path, for vocabularies the byte tables cannot serve (and the reference in tests).

@@ -188,8 +188,9 @@ impl Tokenizer {
     }
 
     fn tokenize_fast(&self, text: &str, out: &mut TokenBuffer) -> Result<()> {
-        // About one token per 4 bytes of prose: one allocation per vector instead of repeated growth.
-        let want = text.len() / 4 + 4 + encoding::SPECIAL_SLACK;
+        // About one token per 3 bytes of prose (as many as the fast paths reserve for): one allocation
+        // per vector instead of repeated growth.
+        let want = text.len() / 3 + 4 + encoding::SPECIAL_SLACK;
         out.ids.reserve(want);
         out.offsets.reserve(want);
         out.words.reserve(want);

@@ -357,10 +357,18 @@ fn bench_pipeline() {
         unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
         ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
     };
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let time = |label: &str, f: &mut dyn FnMut()| {
+        if !label.contains(only.as_str()) {
+            return;
+        }
         f();
         let mut best = f64::MAX;
-        for _ in 0..5 {
+        let reps: usize = std::env::var("BENCH_REPS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(5);
+        for _ in 0..reps {
             let s = cpu();
             f();
             best = best.min(cpu() - s);
