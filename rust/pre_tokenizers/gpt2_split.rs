@@ -6,7 +6,7 @@
 use unicode_general_category::{get_general_category, GeneralCategory as G};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub(crate) enum Class {
     Letter,
     Number,
     Space,
@@ -55,7 +55,7 @@ fn classify(c: char) -> Class {
 
 /// Class and byte length of the char at byte `i` (which must be a char boundary).
 #[inline]
-fn at(s: &str, i: usize) -> Option<(Class, usize)> {
+pub(crate) fn at(s: &str, i: usize) -> Option<(Class, usize)> {
     let b = *s.as_bytes().get(i)?;
     if let Some(&c) = ASCII.get(b as usize) {
         return Some((c, 1));
@@ -66,7 +66,7 @@ fn at(s: &str, i: usize) -> Option<(Class, usize)> {
 
 /// End of the run of chars of class `k` starting at `i`.
 #[inline]
-fn run(s: &str, mut i: usize, k: Class) -> usize {
+pub(crate) fn run(s: &str, mut i: usize, k: Class) -> usize {
     let bytes = s.as_bytes();
     while let Some(&b) = bytes.get(i) {
         if let Some(&c) = ASCII.get(b as usize) {
@@ -126,7 +126,7 @@ pub fn match_end(s: &str, i: usize) -> usize {
 }
 
 /// Byte index of the char that ends at `end`.
-fn last_char_start(s: &str, end: usize) -> usize {
+pub(crate) fn last_char_start(s: &str, end: usize) -> usize {
     let bytes = s.as_bytes();
     let mut j = end.saturating_sub(1);
     while j > 0 && (bytes[j] & 0xC0) == 0x80 {

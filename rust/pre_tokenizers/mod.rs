@@ -4,6 +4,7 @@ pub mod bert;
 pub mod byte_level;
 pub mod digits;
 pub mod gpt2_split;
+pub mod llama3_split;
 pub mod metaspace;
 pub mod pattern;
 pub mod pretokenized;
