@@ -67,6 +67,7 @@ impl Bpe {
         let mut map = Merges::default();
         map.map.reserve(merges.len());
         map.new_ids.reserve(merges.len());
+        map.pairs.reserve(merges.len());
         for (rank, (a, b)) in merges.iter().enumerate() {
             let unknown = |t: &str| {
                 Error::config(
@@ -94,6 +95,7 @@ impl Bpe {
             })?;
             map.map.insert(pair_key(a_id, b_id), (rank as u32, new_id));
             map.new_ids.push(new_id);
+            map.pairs.push(pair_key(a_id, b_id));
         }
         map.finish();
         let vocab_r = vocab.iter().map(|(k, &v)| (v, k.clone())).collect();

@@ -36,6 +36,8 @@ pub type MergeMap = HashMap<u64, (u32, u32), BuildHasherDefault<PairHasher>>;
 pub struct Merges {
     pub map: MergeMap,
     pub new_ids: Vec<u32>,
+    /// rank → the `(left, right)` pair it merges, packed like the map's keys.
+    pub pairs: Vec<u64>,
     /// Every token is made by at most one merge, and merges only use tokens made by earlier merges:
     /// then merge candidates are popped in non-decreasing key order (see `bpe_queue`).
     pub monotone: bool,
@@ -64,6 +66,9 @@ pub fn pair_key(a: u32, b: u32) -> u64 {
 }
 
 const NONE: u32 = u32::MAX;
+
+/// Words of at most this many symbols merge by scanning (`merge_small`).
+const SMALL: usize = 128;
 
 #[derive(Debug, Clone, Copy)]
 struct Symbol {
@@ -124,6 +129,9 @@ impl Word {
         if self.symbols.len() < 2 {
             return;
         }
+        if self.symbols.len() <= SMALL {
+            return self.merge_small(merges);
+        }
         // Long words on monotone tables use the radix heap; both give the same pop order there.
         if merges.monotone && self.symbols.len() > 256 {
             self.merge_batched(merges);
@@ -131,6 +139,59 @@ impl Word {
             let mut q = std::mem::take(&mut self.heap);
             self.merge_with(merges, &mut q);
             self.heap = q;
+        }
+    }
+
+    /// Short words: the pairs' (rank, merged id) in an array, each step merging the leftmost
+    /// lowest-ranked pair, which is the candidate the heap would pop (the heap's stale entries are the
+    /// pairs no longer adjacent). Quadratic in the word, but for a few dozen symbols the scans cost less
+    /// than heap upkeep. `n <= SMALL` bounds every index below.
+    fn merge_small(&mut self, merges: &Merges) {
+        let mut n = self.symbols.len().min(SMALL);
+        let mut ids = [0u32; SMALL];
+        let mut lens = [0u32; SMALL];
+        let mut pairs = [(NONE, 0u32); SMALL];
+        for ((id, len), s) in ids.iter_mut().zip(&mut lens).zip(&self.symbols) {
+            (*id, *len) = (s.id, s.len);
+        }
+        let lookup = |a: u32, b: u32| {
+            merges
+                .map
+                .get(&pair_key(a, b))
+                .copied()
+                .unwrap_or((NONE, 0))
+        };
+        for k in 1..n {
+            pairs[k - 1] = lookup(ids[k - 1], ids[k]);
+        }
+        loop {
+            let mut best = NONE;
+            let mut at = 0;
+            for (k, &(rank, _)) in pairs.iter().enumerate().take(n - 1) {
+                if rank < best {
+                    best = rank;
+                    at = k;
+                }
+            }
+            if best == NONE {
+                break;
+            }
+            ids[at] = pairs[at].1;
+            lens[at] += lens[at + 1];
+            ids.copy_within(at + 2..n, at + 1);
+            lens.copy_within(at + 2..n, at + 1);
+            pairs.copy_within(at + 2..n, at + 1);
+            n -= 1;
+            if at > 0 {
+                pairs[at - 1] = lookup(ids[at - 1], ids[at]);
+            }
+            if at + 1 < n {
+                pairs[at] = lookup(ids[at], ids[at + 1]);
+            }
+        }
+        self.symbols.clear();
+        for (&id, &len) in ids.iter().zip(&lens).take(n) {
+            self.push(id, len);
         }
     }
 
@@ -213,9 +274,11 @@ impl Word {
         let Some(&right) = self.symbols.get(next_pos) else {
             return;
         };
-        match map.get(&pair_key(cur.id, right.id)) {
-            Some(&(_, id)) if id == new_id => {}
-            _ => return,
+        // Still the pair this rank merges? (Symbols only grow rightwards from their start, so a pair
+        // at this position that makes the same token is this very pair: comparing with the rank's pair
+        // is Hugging Face's "same merged id" test without a hash lookup.)
+        if merges.pairs.get((key >> 32) as usize) != Some(&pair_key(cur.id, right.id)) {
+            return;
         }
         let merged = Symbol {
             id: new_id,

@@ -199,6 +199,50 @@ fn radix_heap_equals_heap_on_long_words() {
     assert_eq!(run(false), run(true));
 }
 
+/// Words of up to `SMALL` symbols merge by scanning; it must agree with the heap on every word,
+/// including runs of one letter (equal ranks side by side) and letters, digits, spaces and UTF-8 bytes
+/// mixed.
+#[test]
+fn scan_equals_heap_on_short_words() {
+    let b = gpt2();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/multilingual/sample.txt"
+    ))
+    .unwrap_or_default();
+    let mut state = 11u64;
+    let mut next = |m: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) % m) as usize
+    };
+    let bytes = text.as_bytes();
+    let mut words: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..10000 {
+        let len = 2 + next(130);
+        let start = next(bytes.len().saturating_sub(len) as u64 + 1);
+        words.push(bytes.get(start..start + len).unwrap_or_default().to_vec());
+        words.push((0..len).map(|_| b"aab th"[next(6)]).collect());
+    }
+    words.extend([vec![b'a'; 128], vec![b'e'; 127], vec![b'!'; 129]]);
+    for word in &words {
+        let run = |heap_only: bool| {
+            let mut w = Word::default();
+            for &c in word {
+                w.push(b.byte_id(c), 1);
+            }
+            if heap_only {
+                w.merge_all_heap_only(b.merge_table());
+            } else {
+                w.merge_all(b.merge_table());
+            }
+            w.tokens().collect::<Vec<_>>()
+        };
+        assert_eq!(run(false), run(true), "{:?}", String::from_utf8_lossy(word));
+    }
+}
+
 /// Compare with a dump of Hugging Face's output (`/tmp/dump.py` in the bpe branch history);
 /// run with `-- --ignored` when /tmp/hf_gpt2_dump.json exists.
 #[test]
