@@ -243,17 +243,9 @@ impl Word {
 
     #[inline]
     fn prefetch(&self, pos: usize) {
-        #[cfg(target_arch = "x86_64")]
         if let Some(s) = self.symbols.get(pos) {
-            // SAFETY: a prefetch hint on a valid reference; it reads nothing and cannot fault.
-            unsafe {
-                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                    (s as *const Symbol).cast::<i8>(),
-                )
-            };
+            super::prefetch(s);
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = pos;
     }
 
     /// Pop handling of one candidate: apply it unless stale, then queue the two new neighbour pairs.

@@ -145,17 +145,9 @@ impl PieceTable {
     /// caches costs more than the rest of a piece's work; callers prefetch a few pieces ahead.
     #[inline]
     pub fn prefetch(&self, k: &PieceKey) {
-        #[cfg(target_arch = "x86_64")]
         if let Some(s) = self.slots.get(k.hash as usize & self.mask) {
-            // SAFETY: a prefetch hint on a valid reference; it reads nothing and cannot fault.
-            unsafe {
-                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                    (s as *const Slot).cast::<i8>(),
-                )
-            };
+            super::prefetch(s);
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = k;
     }
 
     #[inline]

@@ -110,23 +110,27 @@ pub fn match_end(s: &str, i: usize) -> usize {
                     }
                 }
             }
-            let end = run(s, i + n, Class::Space);
-            if end == s.len() {
-                return end;
-            }
-            // `\s+(?!\S)` gives back the last space before a non-space; `\s+` takes a lone one.
-            let last = last_char_start(s, end);
-            if last > i {
-                last
-            } else {
-                end
-            }
+            ws_lookahead_end(s, i, run(s, i + n, Class::Space))
         }
     }
 }
 
+/// End of `\s+(?!\S)|\s+` at `i`, given the end of the whitespace run there: the lookahead gives back
+/// the run's last char when a non-space follows a run of two or more; `\s+` takes a lone one.
+pub(crate) fn ws_lookahead_end(s: &str, i: usize, end: usize) -> usize {
+    if end == s.len() {
+        return end;
+    }
+    let last = last_char_start(s, end);
+    if last > i {
+        last
+    } else {
+        end
+    }
+}
+
 /// Byte index of the char that ends at `end`.
-pub(crate) fn last_char_start(s: &str, end: usize) -> usize {
+fn last_char_start(s: &str, end: usize) -> usize {
     let bytes = s.as_bytes();
     let mut j = end.saturating_sub(1);
     while j > 0 && (bytes[j] & 0xC0) == 0x80 {
@@ -194,23 +198,9 @@ mod tests {
     /// Differential test against fancy-regex on random strings over an adversarial alphabet.
     #[test]
     fn differential_random() {
-        let alphabet: Vec<char> =
-            " \t\n\r\u{a0}\u{3000}'sStrevlmdx1٣Ⅻ²é日!?-_\u{301}\u{200b}😀\u{85}\u{2028}"
-                .chars()
-                .collect();
+        let alphabet = " \t\n\r\u{a0}\u{3000}'sStrevlmdx1٣Ⅻ²é日!?-_\u{301}\u{200b}😀\u{85}\u{2028}";
         let re = fancy_regex::Regex::new(PATTERN).unwrap();
-        let mut state = 0x1234_5678_9abc_def0u64;
-        let mut rnd = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for _ in 0..3000 {
-            let len = (rnd() % 24) as usize;
-            let s: String = (0..len)
-                .map(|_| alphabet[(rnd() % alphabet.len() as u64) as usize])
-                .collect();
+        for s in crate::pre_tokenizers::test_util::random_strings(alphabet, 23, 3000) {
             assert_eq!(ours(&s), reference(&re, &s), "{s:?}");
         }
     }

@@ -28,3 +28,23 @@ pub fn run(f: impl Fn(&mut PreTokenizedString) -> Result<()>, s: &str) -> Pieces
 pub fn exp(v: &[(&str, (usize, usize))]) -> Pieces {
     v.iter().map(|(s, r)| (s.to_string(), *r)).collect()
 }
+
+/// Random strings of up to `max_len` chars drawn from `alphabet` (xorshift, fixed seed: reproducible).
+pub fn random_strings(alphabet: &str, max_len: u64, count: usize) -> Vec<String> {
+    let alphabet: Vec<char> = alphabet.chars().collect();
+    let mut state = 0x1234_5678_9abc_def0u64;
+    let mut rnd = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..count)
+        .map(|_| {
+            let len = rnd() % (max_len + 1);
+            (0..len)
+                .filter_map(|_| alphabet.get((rnd() % alphabet.len() as u64) as usize))
+                .collect()
+        })
+        .collect()
+}

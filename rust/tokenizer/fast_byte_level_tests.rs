@@ -184,19 +184,21 @@ fn radix_heap_equals_heap_on_long_words() {
         })
         .collect();
     text.extend_from_slice(&[b'a'; 1000]);
-    let run = |heap_only: bool| {
-        let mut w = Word::default();
-        for &c in &text {
-            w.push(b.byte_id(c), 1);
-        }
-        if heap_only {
-            w.merge_all_heap_only(b.merge_table());
-        } else {
-            w.merge_all(b.merge_table());
-        }
-        w.tokens().collect::<Vec<_>>()
-    };
-    assert_eq!(run(false), run(true));
+    assert_eq!(merged(&b, &text, false), merged(&b, &text, true));
+}
+
+/// The tokens of `word` merged as a whole, by `merge_all` or forced onto the general heap.
+fn merged(b: &Bpe, word: &[u8], heap_only: bool) -> Vec<(u32, u32, u32)> {
+    let mut w = Word::default();
+    for &c in word {
+        w.push(b.byte_id(c), 1);
+    }
+    if heap_only {
+        w.merge_all_heap_only(b.merge_table());
+    } else {
+        w.merge_all(b.merge_table());
+    }
+    w.tokens().collect()
 }
 
 /// Words of up to `SMALL` symbols merge by scanning; it must agree with the heap on every word,
@@ -227,19 +229,8 @@ fn scan_equals_heap_on_short_words() {
     }
     words.extend([vec![b'a'; 128], vec![b'e'; 127], vec![b'!'; 129]]);
     for word in &words {
-        let run = |heap_only: bool| {
-            let mut w = Word::default();
-            for &c in word {
-                w.push(b.byte_id(c), 1);
-            }
-            if heap_only {
-                w.merge_all_heap_only(b.merge_table());
-            } else {
-                w.merge_all(b.merge_table());
-            }
-            w.tokens().collect::<Vec<_>>()
-        };
-        assert_eq!(run(false), run(true), "{:?}", String::from_utf8_lossy(word));
+        let (scan, heap) = (merged(&b, word, false), merged(&b, word, true));
+        assert_eq!(scan, heap, "{:?}", String::from_utf8_lossy(word));
     }
 }
 
