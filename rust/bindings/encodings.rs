@@ -3,7 +3,6 @@
 use crate::tokenizer::{Direction, Encoding, Tokenizer};
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
-use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Padding applied only in the arrays (the stored encodings are unpadded); the accessors pad on the fly.
@@ -22,23 +21,6 @@ pub struct PyEncodings {
     /// Row → (input index, overflow window index or None for the main row).
     pub rows: Vec<(usize, Option<usize>)>,
     pub pad: Option<LazyPad>,
-}
-
-/// Batches at least this large free their encodings on the pool.
-const PARALLEL_DROP_ROWS: usize = 64;
-
-impl Drop for PyEncodings {
-    /// A batch's encodings are thousands of small vectors: with more than one thread, the pool frees
-    /// them in parallel (and returns before this does, so nothing runs behind a later `fork`).
-    fn drop(&mut self) {
-        if self.encodings.len() < PARALLEL_DROP_ROWS {
-            return;
-        }
-        if let Some(pool) = crate::tokenizer::parallel::pool() {
-            let encodings = std::mem::take(&mut self.encodings);
-            pool.install(|| encodings.into_par_iter().for_each(drop));
-        }
-    }
 }
 
 impl PyEncodings {
