@@ -25,25 +25,20 @@ impl IntTable {
         })
     }
 
-    /// One list of ints per row (`vocab_size` sizes the table the first time).
-    pub fn rows<'py, 'a>(
+    /// One row of ids as a list of ints (`vocab_size` sizes the table the first time).
+    pub fn row<'py>(
         &self,
         py: Python<'py>,
         vocab_size: usize,
-        rows: impl ExactSizeIterator<Item = &'a [u32]>,
+        row: &[u32],
     ) -> PyResult<Bound<'py, PyList>> {
         let table = self.get(py, vocab_size);
-        let lists = rows
-            .map(|row| {
-                PyList::new(
-                    py,
-                    row.iter().map(|&v| match table.get(v as usize) {
-                        Some(i) => i.bind(py).clone(),
-                        None => PyInt::new(py, v),
-                    }),
-                )
-            })
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, lists)
+        PyList::new(
+            py,
+            row.iter().map(|&v| match table.get(v as usize) {
+                Some(i) => i.bind(py).clone(),
+                None => PyInt::new(py, v),
+            }),
+        )
     }
 }

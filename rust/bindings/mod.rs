@@ -5,6 +5,7 @@
 mod convert;
 mod encodings;
 mod int_lists;
+mod lists;
 mod tokenizer;
 
 use crate::error::Error;

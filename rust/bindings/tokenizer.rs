@@ -4,6 +4,7 @@
 use super::convert::{self, Item};
 use super::encodings::{LazyPad, PyEncodings};
 use super::int_lists::IntTable;
+use super::lists::{self, RowLists};
 use super::{guard, to_py};
 use crate::added_tokens::AddedToken;
 use crate::tokenizer::batch::{pad_encodings, rows, to_arrays, ArrayFields, BatchInput};
@@ -20,7 +21,7 @@ const CHUNK: usize = 4096;
 /// Text bytes per chunk, so a chunk of long documents also ends within a fraction of a second.
 const CHUNK_BYTES: usize = 1 << 20;
 
-fn input_bytes(s: &InputSequence<'_>) -> usize {
+pub(super) fn input_bytes(s: &InputSequence<'_>) -> usize {
     match s {
         InputSequence::Raw(t) => t.len(),
         InputSequence::Words(ws) => ws.iter().map(|w| w.len()).sum(),
@@ -281,6 +282,56 @@ impl PyTokenizer {
                 drop_overflow: !return_overflowing,
             };
             let padding = convert::padding(padding, pad_token)?;
+            let want = |f: &str| fields.iter().any(|x| x == f);
+            let af = ArrayFields {
+                type_ids: want("token_type_ids"),
+                attention_mask: want("attention_mask"),
+                special_tokens_mask: want("special_tokens_mask"),
+                offsets: want("offset_mapping"),
+                length: want("length"),
+            };
+            let fix_offsets = |i: usize, e: &mut Encoding| {
+                let (Some(a), b) = (ta.get(i), tb.as_ref().and_then(|t| t.get(i))) else {
+                    return;
+                };
+                if has_pairs(a) || b.is_some_and(has_pairs) {
+                    widen_offsets(e, a, b);
+                }
+            };
+            let dict = PyDict::new(py);
+            let size = tok.vocab_size(true);
+            // Unpadded lists without overflow rows, on more than one thread: encode and convert at once.
+            let pool = crate::tokenizer::parallel::pool();
+            if let (Some(pool), false, None, false, true) = (
+                pool,
+                as_arrays,
+                &padding,
+                return_overflowing,
+                inputs.len() >= lists::OVERLAP_MIN,
+            ) {
+                let mut rows = RowLists::new(py, size, af);
+                let mut done = 0;
+                let encodings =
+                    lists::encode_overlapped(py, &pool, &tok, &inputs, &opts, |part| {
+                        for e in part.iter_mut() {
+                            fix_offsets(done, e);
+                            rows.push(&self.ints, e)?;
+                            done += 1;
+                        }
+                        Ok(())
+                    })?;
+                rows.into_dict(&dict)?;
+                let row_index = (0..encodings.len()).map(|i| (i, None)).collect();
+                return Ok((
+                    dict,
+                    PyEncodings {
+                        tokenizer: tok.clone(),
+                        encodings,
+                        rows: row_index,
+                        pad: None,
+                    },
+                ));
+            }
             let mut encodings: Vec<Encoding> = Vec::with_capacity(inputs.len());
             let mut start = 0;
             while start < inputs.len() {
@@ -294,21 +345,8 @@ impl PyTokenizer {
                 py.check_signals()?;
             }
             for (i, e) in encodings.iter_mut().enumerate() {
-                let (Some(a), b) = (ta.get(i), tb.as_ref().and_then(|t| t.get(i))) else {
-                    continue;
-                };
-                if has_pairs(a) || b.is_some_and(has_pairs) {
-                    widen_offsets(e, a, b);
-                }
+                fix_offsets(i, e);
             }
-            let want = |f: &str| fields.iter().any(|x| x == f);
-            let af = ArrayFields {
-                type_ids: want("token_type_ids"),
-                attention_mask: want("attention_mask"),
-                special_tokens_mask: want("special_tokens_mask"),
-                offsets: want("offset_mapping"),
-                length: want("length"),
-            };
             let row_index: Vec<(usize, Option<usize>)> = {
                 let mut v = Vec::new();
                 for (i, e) in encodings.iter().enumerate() {
@@ -319,7 +357,6 @@ impl PyTokenizer {
                 }
                 v
             };
-            let dict = PyDict::new(py);
             let lazy = if as_arrays {
                 let arr = py
                     .detach(|| to_arrays(&encodings, return_overflowing, padding.as_ref(), af))
@@ -359,29 +396,11 @@ impl PyTokenizer {
                     pad_encodings(&mut encodings, p).map_err(to_py)?;
                 }
                 let rs = rows(&encodings, return_overflowing);
-                let size = tok.vocab_size(true);
-                let list = |get: &dyn Fn(&Encoding) -> &[u32]| -> PyResult<Bound<'py, PyList>> {
-                    self.ints.rows(py, size, rs.iter().map(|(e, _)| get(e)))
-                };
-                dict.set_item("input_ids", list(&|e| &e.ids)?)?;
-                if af.type_ids {
-                    dict.set_item("token_type_ids", list(&|e| &e.type_ids)?)?;
+                let mut lists = RowLists::new(py, size, af);
+                for (e, _) in &rs {
+                    lists.push(&self.ints, e)?;
                 }
-                if af.attention_mask {
-                    dict.set_item("attention_mask", list(&|e| &e.attention_mask)?)?;
-                }
-                if af.special_tokens_mask {
-                    dict.set_item("special_tokens_mask", list(&|e| &e.special_tokens_mask)?)?;
-                }
-                if af.offsets {
-                    dict.set_item(
-                        "offset_mapping",
-                        PyList::new(py, rs.iter().map(|(e, _)| e.offsets.clone()))?,
-                    )?;
-                }
-                if af.length {
-                    dict.set_item("length", PyList::new(py, rs.iter().map(|(e, _)| e.len()))?)?;
-                }
+                lists.into_dict(&dict)?;
                 if return_overflowing {
                     dict.set_item(
                         "overflow_to_sample_mapping",

@@ -1,0 +1,192 @@
+//! The `return_tensors=None` output: one Python list per row and field, and, with more than one thread,
+//! encoding that overlaps with building those lists.
+//!
+//! Python lists can only be made on the thread holding the GIL, and for list outputs they take about as
+//! long as tokenizing. So when a pool is there, the batch is cut into pieces that the pool encodes while
+//! the calling thread turns the pieces already done into lists, in order (waiting without the GIL).
+
+use super::int_lists::IntTable;
+use super::to_py;
+use super::tokenizer::input_bytes;
+use crate::tokenizer::batch::{ArrayFields, BatchInput};
+use crate::tokenizer::{EncodeOptions, Encoding, Tokenizer};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use rayon::ThreadPool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Inputs and text bytes per piece handed to the pool: small enough that a Ctrl-C is seen quickly.
+const PIECE: usize = 128;
+const PIECE_BYTES: usize = 256 << 10;
+/// Batches with fewer inputs are encoded first and converted after (overlap would not pay).
+pub const OVERLAP_MIN: usize = 2 * PIECE;
+
+/// The rows of each requested field, as Python lists.
+pub struct RowLists<'py> {
+    py: Python<'py>,
+    vocab_size: usize,
+    fields: ArrayFields,
+    ids: Vec<Bound<'py, PyList>>,
+    type_ids: Vec<Bound<'py, PyList>>,
+    attention_mask: Vec<Bound<'py, PyList>>,
+    special_tokens_mask: Vec<Bound<'py, PyList>>,
+    offsets: Vec<Bound<'py, PyList>>,
+    length: Vec<usize>,
+}
+
+impl<'py> RowLists<'py> {
+    pub fn new(py: Python<'py>, vocab_size: usize, fields: ArrayFields) -> Self {
+        RowLists {
+            py,
+            vocab_size,
+            fields,
+            ids: Vec::new(),
+            type_ids: Vec::new(),
+            attention_mask: Vec::new(),
+            special_tokens_mask: Vec::new(),
+            offsets: Vec::new(),
+            length: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, ints: &IntTable, e: &Encoding) -> PyResult<()> {
+        let (py, n, f) = (self.py, self.vocab_size, self.fields);
+        self.ids.push(ints.row(py, n, &e.ids)?);
+        if f.type_ids {
+            self.type_ids.push(ints.row(py, n, &e.type_ids)?);
+        }
+        if f.attention_mask {
+            self.attention_mask
+                .push(ints.row(py, n, &e.attention_mask)?);
+        }
+        if f.special_tokens_mask {
+            self.special_tokens_mask
+                .push(ints.row(py, n, &e.special_tokens_mask)?);
+        }
+        if f.offsets {
+            self.offsets.push(PyList::new(py, &e.offsets)?);
+        }
+        if f.length {
+            self.length.push(e.len());
+        }
+        Ok(())
+    }
+
+    /// Put the fields into `dict` under transformers' names.
+    pub fn into_dict(self, dict: &Bound<'py, PyDict>) -> PyResult<()> {
+        let py = self.py;
+        let f = self.fields;
+        dict.set_item("input_ids", PyList::new(py, self.ids)?)?;
+        let optional = [
+            (f.type_ids, "token_type_ids", self.type_ids),
+            (f.attention_mask, "attention_mask", self.attention_mask),
+            (
+                f.special_tokens_mask,
+                "special_tokens_mask",
+                self.special_tokens_mask,
+            ),
+            (f.offsets, "offset_mapping", self.offsets),
+        ];
+        for (on, name, rows) in optional {
+            if on {
+                dict.set_item(name, PyList::new(py, rows)?)?;
+            }
+        }
+        if f.length {
+            dict.set_item("length", PyList::new(py, self.length)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// Encode `inputs` on `pool` in pieces while `on_piece` (called on this thread, with the GIL, in input
+/// order) turns each finished piece into lists. Returns the encodings in input order. A Ctrl-C or an
+/// error stops the pieces not yet started.
+pub fn encode_overlapped(
+    py: Python<'_>,
+    pool: &ThreadPool,
+    tok: &Tokenizer,
+    inputs: &[BatchInput<'_>],
+    opts: &EncodeOptions,
+    mut on_piece: impl FnMut(&mut [Encoding]) -> PyResult<()>,
+) -> PyResult<Vec<Encoding>> {
+    let mut pieces: Vec<&[BatchInput<'_>]> = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, (a, b)) in inputs.iter().enumerate() {
+        bytes += input_bytes(a) + b.as_ref().map_or(0, input_bytes);
+        if i + 1 - start >= PIECE || bytes >= PIECE_BYTES || i + 1 == inputs.len() {
+            pieces.extend(inputs.get(start..=i));
+            (start, bytes) = (i + 1, 0);
+        }
+    }
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, crate::Result<Vec<Encoding>>)>();
+    // `detach` needs what it borrows to be shareable across threads; a receiver is not, a locked one is.
+    let rx = Mutex::new(rx);
+    let mut out: Vec<Encoding> = Vec::with_capacity(inputs.len());
+    let mut failure: Option<PyErr> = None;
+    pool.in_place_scope(|scope| {
+        for (k, piece) in pieces.iter().enumerate() {
+            let (tx, stop) = (tx.clone(), &stop);
+            scope.spawn(move |_| {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let r = piece
+                    .iter()
+                    .map(|(a, b)| tok.encode(*a, *b, opts))
+                    .collect();
+                let _ = tx.send((k, r));
+            });
+        }
+        drop(tx);
+        let mut arrived: Vec<Option<crate::Result<Vec<Encoding>>>> =
+            pieces.iter().map(|_| None).collect();
+        let mut next = 0;
+        while next < pieces.len() && failure.is_none() {
+            let ready = arrived.get_mut(next).and_then(Option::take);
+            let Some(result) = ready else {
+                // Wait without the GIL, looking at signals every 50 ms.
+                let got = py.detach(|| {
+                    let r = rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?;
+                    r.recv_timeout(Duration::from_millis(50))
+                });
+                match got {
+                    Ok((k, r)) => {
+                        if let Some(slot) = arrived.get_mut(k) {
+                            *slot = Some(r);
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => failure = py.check_signals().err(),
+                    Err(RecvTimeoutError::Disconnected) => {
+                        failure = Some(PyRuntimeError::new_err("a batch piece was lost"))
+                    }
+                }
+                continue;
+            };
+            let step = result
+                .map_err(to_py)
+                .and_then(|mut encs| {
+                    on_piece(&mut encs)?;
+                    out.extend(encs);
+                    Ok(())
+                })
+                .and_then(|()| py.check_signals());
+            if let Err(e) = step {
+                failure = Some(e);
+            }
+            next += 1;
+        }
+        if failure.is_some() {
+            stop.store(true, Ordering::Relaxed);
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
