@@ -43,8 +43,8 @@ impl Entry {
 /// up to `LONG_KEY_MAX` bytes: their merges are the costly ones. A piece is stored the second time it
 /// is merged (a bitset of hashes remembers the first), so a text of unique long words does not pay for
 /// filling the map; the map and the bitset are cleared together when it is full.
-const LONG_KEY_MAX: usize = 256;
-const LONG_ENTRIES: usize = 4096;
+const LONG_KEY_MAX: usize = 128;
+const LONG_ENTRIES: usize = 1024;
 const SEEN_BITS: u32 = 16;
 
 /// Tokens of a piece as (id, end byte).
