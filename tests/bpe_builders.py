@@ -29,6 +29,13 @@ def write_json(path: Path, value: object) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def save_with_config(folder: Path, tok: object, config: dict) -> None:
+    """Write `tok` as folder/tokenizer.json next to a tokenizer_config.json holding `config`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tok.save(str(folder / "tokenizer.json"))  # type: ignore[attr-defined]
+    write_json(folder / "tokenizer_config.json", config)
+
+
 def gpt2_legacy(folder: Path, **config_overrides: object) -> Path:
     """The committed GPT-2 vocab.json + merges.txt, with tokenizer_config.json keys overridden."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -87,10 +94,9 @@ def roberta_json(folder: Path, *, trim_offsets: bool, add_prefix_space: bool) ->
         trim_offsets=trim_offsets,
         add_prefix_space=add_prefix_space,
     )
-    folder.mkdir(parents=True, exist_ok=True)
-    tok.save(str(folder / "tokenizer.json"))
-    write_json(
-        folder / "tokenizer_config.json",
+    save_with_config(
+        folder,
+        tok,
         {
             "tokenizer_class": "PreTrainedTokenizerFast",
             "bos_token": "<s>",
@@ -178,10 +184,9 @@ def qwen_json(folder: Path, texts: Iterable[str]) -> Path:
         tok, texts, vocab_size=4000, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), special_tokens=[]
     )
     tok.add_special_tokens(CHAT_SPECIALS)
-    folder.mkdir(parents=True, exist_ok=True)
-    tok.save(str(folder / "tokenizer.json"))
-    write_json(
-        folder / "tokenizer_config.json",
+    save_with_config(
+        folder,
+        tok,
         {
             "tokenizer_class": "PreTrainedTokenizerFast",
             "eos_token": "<|im_end|>",
@@ -229,10 +234,9 @@ def llama2_json(folder: Path, texts: Iterable[str], *, style: str) -> Path:
     tok.post_processor = processors.TemplateProcessing(
         single="<s> $A", pair="<s> $A <s> $B", special_tokens=[("<s>", 1)]
     )
-    folder.mkdir(parents=True, exist_ok=True)
-    tok.save(str(folder / "tokenizer.json"))
-    write_json(
-        folder / "tokenizer_config.json",
+    save_with_config(
+        folder,
+        tok,
         {
             "tokenizer_class": "PreTrainedTokenizerFast",
             "bos_token": "<s>",
