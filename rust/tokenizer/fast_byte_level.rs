@@ -183,6 +183,7 @@ fn char_end(t: &[u8], mut end: usize) -> usize {
 fn merge_piece(
     bpe: &Bpe,
     piece: &[u8],
+    key_of_piece: Option<PieceKey>,
     w: &mut Word,
     key: &mut String,
     cache: Option<&mut Cache>,
@@ -192,7 +193,7 @@ fn merge_piece(
         emit(bpe.byte_id(*b), 0, 1);
         return;
     }
-    let Some(k) = PieceKey::new(piece) else {
+    let Some(k) = key_of_piece else {
         return match cache {
             Some(c) => merge_cached(bpe, piece, w, key, c, None, emit),
             None => merge_uncached(bpe, piece, w, key, emit),
@@ -430,10 +431,10 @@ fn encode_ranges(
             if let Some(c) = cache.as_deref_mut() {
                 c.for_bpe(bpe);
             }
-            let mut emit_piece = |a: usize, b: usize| {
+            let mut emit_piece = |a: usize, b: usize, k: Option<PieceKey>| {
                 let piece = v.as_bytes().get(a..b).unwrap_or_default();
                 let wi = *word;
-                merge_piece(bpe, piece, w, key, cache.as_deref_mut(), |id, s, e| {
+                merge_piece(bpe, piece, k, w, key, cache.as_deref_mut(), |id, s, e| {
                     let (vs, ve) = (a + s, a + e);
                     let start = if vs < shift {
                         0
@@ -453,19 +454,25 @@ fn encode_ranges(
             };
             // Pieces in groups, their table slots prefetched before any is looked up.
             let table = bpe.piece_table();
-            let mut group = [(0usize, 0usize); AHEAD];
+            let mut group = [(0usize, 0usize, None::<PieceKey>); AHEAD];
             loop {
                 let mut n = 0;
                 for (slot, (a, b)) in group.iter_mut().zip(ranges.by_ref()) {
-                    *slot = (a, b);
-                    n += 1;
-                    if let Some(k) = v.as_bytes().get(a..b).and_then(PieceKey::new) {
-                        table.prefetch(&k);
+                    // One-byte pieces are served by the byte table: no key, no probe.
+                    let k = if b > a + 1 {
+                        v.as_bytes().get(a..b).and_then(PieceKey::new)
+                    } else {
+                        None
+                    };
+                    if let Some(k) = &k {
+                        table.prefetch(k);
                     }
+                    *slot = (a, b, k);
+                    n += 1;
                 }
                 let mut full = false;
-                for &(a, b) in group.iter().take(n) {
-                    if emit_piece(a, b) {
+                for &(a, b, k) in group.iter().take(n) {
+                    if emit_piece(a, b, k) {
                         full = true;
                         break;
                     }
