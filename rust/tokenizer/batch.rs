@@ -15,7 +15,7 @@ pub type BatchInput<'a> = (InputSequence<'a>, Option<InputSequence<'a>>);
 const PARALLEL_MIN_BYTES: usize = 16 * 1024;
 
 /// Padded arrays of at least this many cells are filled on the pool.
-const PARALLEL_MIN_CELLS: usize = 64 * 1024;
+const PARALLEL_MIN_CELLS: usize = 16 * 1024;
 
 fn input_bytes(i: &InputSequence<'_>) -> usize {
     match i {
@@ -174,26 +174,13 @@ pub fn to_arrays(
     let mut out = BatchArrays {
         rows: n,
         cols,
-        input_ids: vec![pad_id; n * cols],
-        type_ids: fields.type_ids.then(|| vec![pad_type; n * cols]),
-        attention_mask: fields.attention_mask.then(|| vec![0; n * cols]),
-        special_tokens_mask: fields.special_tokens_mask.then(|| vec![1; n * cols]),
-        offsets: fields.offsets.then(|| vec![0; n * cols * 2]),
+        input_ids: Vec::new(),
+        type_ids: None,
+        attention_mask: None,
+        special_tokens_mask: None,
+        offsets: None,
         length: fields.length.then(|| Vec::with_capacity(n)),
         overflow_to_sample: rows.iter().map(|(_, i)| *i as i64).collect(),
-    };
-    if cols == 0 {
-        if let Some(l) = out.length.as_mut() {
-            l.extend(std::iter::repeat_n(0, n));
-        }
-        return Ok(out);
-    }
-    // Large batches fill their rows on the pool too: left serial, the copies are a fifth of a batch's
-    // time and cap what a second thread can gain.
-    let pool = if n * cols >= PARALLEL_MIN_CELLS {
-        parallel::pool()
-    } else {
-        None
     };
     let start_of = |e: &Encoding| {
         if dir == Direction::Left {
@@ -202,23 +189,35 @@ pub fn to_arrays(
             0
         }
     };
-    let fill =
-        |buf: &mut Vec<i64>, width: usize, write: &(dyn Fn(&Encoding, &mut [i64]) + Sync)| {
-            let row = |(chunk, (e, _)): (&mut [i64], &(&Encoding, usize))| {
-                let s = start_of(e) * width;
-                if let Some(dst) = chunk.get_mut(s..s + e.len() * width) {
-                    write(e, dst);
-                }
-            };
-            match &pool {
-                Some(p) => p.install(|| {
-                    buf.par_chunks_mut(cols * width)
-                        .zip(rows.par_iter())
-                        .for_each(row)
-                }),
-                None => buf.chunks_mut(cols * width).zip(rows.iter()).for_each(row),
+    // A buffer of `width` cells per token, every cell `pad`, then each row's tokens written over it. On
+    // the pool both passes are parallel: left serial, the copies were a fifth of a batch's time and
+    // capped what a second thread could gain.
+    let filled = |parallel: bool,
+                  pad: i64,
+                  width: usize,
+                  write: &(dyn Fn(&Encoding, &mut [i64]) + Sync)|
+     -> Vec<i64> {
+        let total = n * cols * width;
+        let row = |(chunk, (e, _)): (&mut [i64], &(&Encoding, usize))| {
+            let s = start_of(e) * width;
+            if let Some(dst) = chunk.get_mut(s..s + e.len() * width) {
+                write(e, dst);
             }
         };
+        let mut buf = Vec::with_capacity(total);
+        if parallel && cols > 0 {
+            buf.par_extend(rayon::iter::repeat_n(pad, total));
+            buf.par_chunks_mut(cols * width)
+                .zip(rows.par_iter())
+                .for_each(row);
+        } else {
+            buf.resize(total, pad);
+            if cols > 0 {
+                buf.chunks_mut(cols * width).zip(rows.iter()).for_each(row);
+            }
+        }
+        buf
+    };
     let copy = |get: fn(&Encoding) -> &[u32]| {
         move |e: &Encoding, dst: &mut [i64]| {
             for (d, &s) in dst.iter_mut().zip(get(e)) {
@@ -226,25 +225,34 @@ pub fn to_arrays(
             }
         }
     };
-    fill(&mut out.input_ids, 1, &copy(|e| &e.ids));
-    if let Some(b) = out.type_ids.as_mut() {
-        fill(b, 1, &copy(|e| &e.type_ids));
-    }
-    if let Some(b) = out.attention_mask.as_mut() {
-        fill(b, 1, &copy(|e| &e.attention_mask));
-    }
-    if let Some(b) = out.special_tokens_mask.as_mut() {
-        fill(b, 1, &copy(|e| &e.special_tokens_mask));
-    }
-    if let Some(b) = out.offsets.as_mut() {
-        fill(b, 2, &|e: &Encoding, dst: &mut [i64]| {
-            for (d, &(s, t)) in dst.chunks_mut(2).zip(&e.offsets) {
-                if let [a, b] = d {
-                    *a = s as i64;
-                    *b = t as i64;
-                }
+    let offsets = |e: &Encoding, dst: &mut [i64]| {
+        for (d, &(s, t)) in dst.chunks_mut(2).zip(&e.offsets) {
+            if let [a, b] = d {
+                *a = s as i64;
+                *b = t as i64;
             }
-        });
+        }
+    };
+    let mut build = |parallel: bool| {
+        out.input_ids = filled(parallel, pad_id, 1, &copy(|e| &e.ids));
+        out.type_ids = fields
+            .type_ids
+            .then(|| filled(parallel, pad_type, 1, &copy(|e| &e.type_ids)));
+        out.attention_mask = fields
+            .attention_mask
+            .then(|| filled(parallel, 0, 1, &copy(|e| &e.attention_mask)));
+        out.special_tokens_mask = fields
+            .special_tokens_mask
+            .then(|| filled(parallel, 1, 1, &copy(|e| &e.special_tokens_mask)));
+        out.offsets = fields.offsets.then(|| filled(parallel, 0, 2, &offsets));
+    };
+    // One entry into the pool for all the fields.
+    match (n * cols >= PARALLEL_MIN_CELLS)
+        .then(parallel::pool)
+        .flatten()
+    {
+        Some(p) => p.install(|| build(true)),
+        None => build(false),
     }
     if let Some(l) = out.length.as_mut() {
         // transformers reports the padded length of each row.
