@@ -445,13 +445,17 @@ fn bench_batch_threads() {
         .filter(|l| !l.trim().is_empty())
         .take(20000)
         .collect();
-    let t = bert();
+    let t = if std::env::var("BENCH_MODEL").as_deref() == Ok("gpt2") {
+        gpt2()
+    } else {
+        bert()
+    };
     let inputs: Vec<_> = lines
         .iter()
         .map(|l| (InputSequence::Raw(l), None))
         .collect();
     let mut best = f64::MAX;
-    for _ in 0..7 {
+    for _ in 0..15 {
         let s = std::time::Instant::now();
         for chunk in inputs.chunks(1000) {
             let _ = t.encode_batch(chunk, &opts());
