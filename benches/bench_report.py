@@ -190,7 +190,7 @@ def threads_table(idx: Index) -> tuple[list[str], dict]:
         "|---|---|---:|---|---:|---:|---:|",
     ]
     ferro = {}
-    for cid in idx.ids("main"):
+    for cid in idx.ids("main") + idx.ids("padded"):
         c = idx.meta[cid]
         for impl in idx.impls():
             a, b = idx.get(cid, 1, impl), idx.get(cid, n, impl)
@@ -241,11 +241,13 @@ def e2e_table(data: dict) -> list[str]:
     return lines
 
 
-def goal_ratio(idx: Index, model: str, other: str, batched: bool) -> tuple[float, float, str] | None:
-    """Min and max of ferrotok ÷ `other` over the main 1-thread cases of `model` (batches of ≥ 32 texts, or
-    single texts); also the weakest case."""
+def goal_ratio(
+    idx: Index, model: str, other: str, batched: bool, group: str = "main"
+) -> tuple[float, float, str] | None:
+    """Min and max of ferrotok ÷ `other` over the 1-thread cases of `group` for `model` (batches of ≥ 32
+    texts, or single texts); also the weakest case."""
     vals = []
-    for cid in idx.ids("main", model):
+    for cid in idx.ids(group, model):
         if (idx.meta[cid]["batch"] >= 32) != batched:
             continue
         r = ratio(idx.get(cid, 1, "ferrotok"), idx.get(cid, 1, other))
@@ -294,6 +296,14 @@ def goals_table(idx: Index, ferro_threads: dict) -> list[str]:
             20,
             goal_ratio(idx, "gpt2", "transformers", batched),
         )
+        if batched:
+            for other, target in (("tiktoken", 2.5), ("transformers", 20)):
+                add(
+                    f"GPT-2 BPE, padded int64 numpy (the BPE issue's case), 1 thread vs {IMPL_LABEL[other]} "
+                    "(batches)",
+                    target,
+                    goal_ratio(idx, "gpt2", other, True, "padded"),
+                )
     big = [(s, cid) for cid, s in ferro_threads.items() if idx.meta[cid]["batch"] >= 1000 and s is not None]
     ts = idx.thread_values()
     if big:
@@ -318,19 +328,20 @@ def summary_table(idx: Index, models: list[str]) -> list[str]:
     """One line per model and text at batch 1000, 1 thread: ferrotok's speed and its ratio to each other."""
     others = [i for i in idx.impls() if i != "ferrotok"]
     lines = [
-        "| model | text (batch 1000, 1 thread) | ferrotok MB/s | "
+        "| model | text (batch 1000, 1 thread) → output | ferrotok MB/s | "
         + " | ".join(f"vs {IMPL_LABEL[i]}" for i in others)
         + " |",
         "|---|---|---:|" + "---:|" * len(others),
     ]
-    for cid in [i for m in models for i in idx.ids("main", m)]:
+    for cid in [i for m in models for g in ("main", "padded") for i in idx.ids(g, m)]:
         c = idx.meta[cid]
         ft = idx.get(cid, 1, "ferrotok")
         if c["batch"] != 1000 or not ft:
             continue
         cells = [f"{fmt(ratio(ft, idx.get(cid, 1, i)))}×" if idx.get(cid, 1, i) else "—" for i in others]
+        out = c["output"] + (f", trunc {c['max_length']}" if c["max_length"] else "")
         lines.append(
-            f"| {c['model']} | {TEXT_LABEL[c['text']]} | {fmt(ft['mbps_median'])} | "
+            f"| {c['model']} | {TEXT_LABEL[c['text']]} → {out} | {fmt(ft['mbps_median'])} | "
             + " | ".join(cells)
             + " |"
         )
@@ -351,7 +362,7 @@ def render(data: dict) -> str:
     if summary:
         out += ["#### Summary", "", *summary, ""]
     for model, label in data["models"].items():
-        out += [f"#### {label}", "", *throughput_table(idx, model, ("main", "output")), ""]
+        out += [f"#### {label}", "", *throughput_table(idx, model, ("main", "padded", "output")), ""]
     if thr_lines:
         out += ["#### Thread scaling", "", *thr_lines, ""]
     if idx.ids("worst"):
@@ -390,7 +401,7 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
     paths = []
     suffix = " (stand-in)" if data.get("standin") else ""
     for model, label in data["models"].items():
-        ids = idx.ids("main", model)
+        ids = idx.ids("main", model) + idx.ids("padded", model)
         impls = [i for i in idx.impls() if any(idx.get(c, 1, i) for c in ids)]
         if not ids or not impls:
             continue
@@ -401,7 +412,11 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
             ax.bar([x + k * w for x in range(len(ids))], ys, w, label=IMPL_LABEL[impl])
         ax.set_xticks([x + w * (len(impls) - 1) / 2 for x in range(len(ids))])
         ax.set_xticklabels(
-            [f"{TEXT_LABEL[idx.meta[c]['text']]}\nbatch {idx.meta[c]['batch']}" for c in ids], fontsize=8
+            [
+                f"{TEXT_LABEL[idx.meta[c]['text']]}\nbatch {idx.meta[c]['batch']}\n{idx.meta[c]['output']}"
+                for c in ids
+            ],
+            fontsize=8,
         )
         ax.set_yscale("log")
         ax.set_ylabel("MB/s (median), 1 thread")
@@ -414,7 +429,7 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
         paths.append(p)
     ts = idx.thread_values()
     if len(ts) > 1:
-        big = [c for c in idx.ids("main") if idx.meta[c]["batch"] >= 1000]
+        big = [c for c in idx.ids("main") + idx.ids("padded") if idx.meta[c]["batch"] >= 1000]
         impls = [i for i in idx.impls() if any(idx.get(c, ts[-1], i) for c in big)]
         if big and impls:
             fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(big)), 4))
@@ -425,7 +440,11 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
             ax.axhline(1.0, color="grey", lw=0.8)
             ax.set_xticks([x + w * (len(impls) - 1) / 2 for x in range(len(big))])
             ax.set_xticklabels(
-                [f"{idx.meta[c]['model']}\n{TEXT_LABEL[idx.meta[c]['text']]}" for c in big], fontsize=8
+                [
+                    f"{idx.meta[c]['model']}\n{TEXT_LABEL[idx.meta[c]['text']]}\n{idx.meta[c]['output']}"
+                    for c in big
+                ],
+                fontsize=8,
             )
             ax.set_ylabel(f"{ts[-1]} threads ÷ 1 thread")
             ax.set_title("Thread scaling, batches of 1000" + suffix, fontsize=10)

@@ -12,6 +12,7 @@ Protocol: a JSON spec on stdin, one JSON object on the last line of stdout.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import resource
@@ -173,16 +174,40 @@ def tiktoken_encoding(vocab_json: str) -> Any:
 def make_tiktoken(model: dict, threads: int, spec: dict) -> tuple[Call, Rows]:
     enc = tiktoken_encoding(os.path.join(model["dir"], "vocab.json"))
 
-    def call(batch: list[str], output: str, max_length: int | None) -> Any:
-        if output != "list" or max_length is not None:
-            raise ValueError("tiktoken returns untruncated lists only")
+    def encode(batch: list[str]) -> list[list[int]]:
         # Like Hugging Face, treat "<|endoftext|>" in the text as the special token. encode_batch starts a
         # thread pool on every call, so one thread is served by the plain loop a user would write.
         if threads == 1:
             return [enc.encode(t, allowed_special="all") for t in batch]
         return enc.encode_batch(batch, num_threads=threads, allowed_special="all")
 
-    return call, lambda res, output: res
+    def call(batch: list[str], output: str, max_length: int | None) -> Any:
+        if output == "pt" or max_length is not None:
+            raise ValueError("tiktoken: untruncated lists, or numpy padded by the caller")
+        ids = encode(batch)
+        if output == "list":
+            return ids
+        return pad_numpy(ids, model["pad_id"])
+
+    def rows(res: Any, output: str) -> list[list[int]]:
+        return res if output == "list" else _mask_rows(res["input_ids"], res["attention_mask"])
+
+    return call, rows
+
+
+def pad_numpy(ids: list[list[int]], pad_id: int) -> dict[str, Any]:
+    """Right-padded int64 arrays from lists of ids, vectorised the way a numpy user would write it (one flat
+    array of all ids scattered through a boolean mask), for a tokenizer that only returns lists."""
+    import numpy as np
+
+    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+    width = int(lengths.max(initial=0))
+    mask = np.arange(width) < lengths[:, None]
+    input_ids = np.full((len(ids), width), pad_id, dtype=np.int64)
+    input_ids[mask] = np.fromiter(
+        itertools.chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum())
+    )
+    return {"input_ids": input_ids, "attention_mask": mask.astype(np.int64)}
 
 
 # Imported (and timed) before the first load, so that load time excludes importing the library.
