@@ -318,15 +318,14 @@ impl Template {
         if !add_special_tokens {
             return e;
         }
-        let mut front = Encoding::default();
-        for p in &pieces[..at] {
+        // Last piece first: each one goes in front of the ones already placed.
+        for p in pieces[..at].iter().rev() {
             if let Piece::Special { name, type_id } = p {
                 if let Some(ids) = self.ids(name) {
-                    front.append_special(ids, *type_id);
+                    e.prepend_special(ids, *type_id);
                 }
             }
         }
-        e.prepend(front);
         for p in &pieces[at + 1..] {
             if let Piece::Special { name, type_id } = p {
                 if let Some(ids) = self.ids(name) {

@@ -108,22 +108,25 @@ impl Encoding {
             .extend(e.texts.iter().map(|(i, t)| (i + base, t.clone())));
     }
 
-    /// Put the tokens of `front` (no overflowing windows) before ours.
-    pub fn prepend(&mut self, front: Encoding) {
-        let n = front.len();
+    /// Put special tokens before ours: offsets (0, 0), no word, no sequence. In place (append, then
+    /// rotate), so a template's [CLS] costs no temporary vectors.
+    pub fn prepend_special(&mut self, ids: &[u32], type_id: u32) {
+        let n = ids.len();
         if n == 0 {
             return;
         }
-        self.ids.splice(0..0, front.ids);
-        self.type_ids.splice(0..0, front.type_ids);
-        self.offsets.splice(0..0, front.offsets);
-        self.special_tokens_mask
-            .splice(0..0, front.special_tokens_mask);
-        self.attention_mask.splice(0..0, front.attention_mask);
-        self.word_ids.splice(0..0, front.word_ids);
-        self.sequence_ids.splice(0..0, front.sequence_ids);
+        fn front<T>(v: &mut Vec<T>, items: impl Iterator<Item = T>, n: usize) {
+            v.extend(items);
+            v.rotate_right(n);
+        }
+        front(&mut self.ids, ids.iter().copied(), n);
+        front(&mut self.type_ids, std::iter::repeat_n(type_id, n), n);
+        front(&mut self.offsets, std::iter::repeat_n((0, 0), n), n);
+        front(&mut self.special_tokens_mask, std::iter::repeat_n(1, n), n);
+        front(&mut self.attention_mask, std::iter::repeat_n(1, n), n);
+        front(&mut self.word_ids, std::iter::repeat_n(None, n), n);
+        front(&mut self.sequence_ids, std::iter::repeat_n(None, n), n);
         self.texts.iter_mut().for_each(|(i, _)| *i += n);
-        self.texts.splice(0..0, front.texts);
     }
 
     /// Append special tokens: offsets (0, 0), no word, no sequence.
