@@ -115,7 +115,15 @@ impl Encoding {
         if n == 0 {
             return;
         }
-        fn front<T>(v: &mut Vec<T>, items: impl Iterator<Item = T>, n: usize) {
+        fn front<T>(v: &mut Vec<T>, mut items: impl Iterator<Item = T>, n: usize) {
+            // One token (a [CLS], a <s>) is a plain insert: one memmove, where the general
+            // rotation costs several times more.
+            if n == 1 {
+                if let Some(x) = items.next() {
+                    v.insert(0, x);
+                }
+                return;
+            }
             v.extend(items);
             v.rotate_right(n);
         }
