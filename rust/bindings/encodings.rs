@@ -23,6 +23,12 @@ pub struct PyEncodings {
     pub pad: Option<LazyPad>,
 }
 
+impl Drop for PyEncodings {
+    fn drop(&mut self) {
+        crate::tokenizer::parallel::drop_in_background(std::mem::take(&mut self.encodings));
+    }
+}
+
 impl PyEncodings {
     fn row(&self, i: isize) -> PyResult<&Encoding> {
         let n = self.rows.len() as isize;

@@ -7,7 +7,10 @@ use super::int_lists::IntTable;
 use super::lists::{self, RowLists};
 use super::{guard, to_py};
 use crate::added_tokens::AddedToken;
-use crate::tokenizer::batch::{pad_encodings, rows, to_arrays, ArrayFields, BatchInput};
+use crate::tokenizer::batch::{
+    pad_encodings, rows, to_arrays, worth_parallel, ArrayFields, BatchInput,
+};
+use crate::tokenizer::parallel::in_pool;
 use crate::tokenizer::{EncodeOptions, Encoding, InputSequence, Tokenizer};
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -334,6 +337,27 @@ impl PyTokenizer {
             }
             let mut encodings: Vec<Encoding> = Vec::with_capacity(inputs.len());
             let mut start = 0;
+            let mut arrays = None;
+            let joined_pairs = ta.iter().chain(tb.iter().flatten()).any(has_pairs);
+            if as_arrays
+                && !joined_pairs
+                && chunk_end(&inputs, 0) == inputs.len()
+                && worth_parallel(&inputs)
+            {
+                // One large chunk: encode and fill the arrays in a single pool entry.
+                let (e, a) = py
+                    .detach(|| {
+                        in_pool(|| {
+                            let e = tok.encode_batch(&inputs, &opts)?;
+                            let a = to_arrays(&e, return_overflowing, padding.as_ref(), af)?;
+                            Ok((e, a))
+                        })
+                    })
+                    .map_err(to_py)?;
+                encodings = e;
+                arrays = Some(a);
+                start = inputs.len();
+            }
             while start < inputs.len() {
                 let end = chunk_end(&inputs, start);
                 let chunk = inputs.get(start..end).unwrap_or_default();
@@ -358,9 +382,12 @@ impl PyTokenizer {
                 v
             };
             let lazy = if as_arrays {
-                let arr = py
-                    .detach(|| to_arrays(&encodings, return_overflowing, padding.as_ref(), af))
-                    .map_err(to_py)?;
+                let arr = match arrays {
+                    Some(a) => a,
+                    None => py
+                        .detach(|| to_arrays(&encodings, return_overflowing, padding.as_ref(), af))
+                        .map_err(to_py)?,
+                };
                 let (r, c) = (arr.rows, arr.cols);
                 dict.set_item("input_ids", array2(py, arr.input_ids, r, c)?)?;
                 if let Some(v) = arr.type_ids {

@@ -24,6 +24,15 @@ fn input_bytes(i: &InputSequence<'_>) -> usize {
     }
 }
 
+/// Only large batches go to the pool: for a few short texts the hand-off costs more than it saves.
+pub fn worth_parallel(inputs: &[BatchInput<'_>]) -> bool {
+    let bytes: usize = inputs
+        .iter()
+        .map(|(a, b)| input_bytes(a) + b.as_ref().map_or(0, input_bytes))
+        .sum();
+    inputs.len() > 1 && bytes >= PARALLEL_MIN_BYTES
+}
+
 impl Tokenizer {
     /// Encode a batch (in parallel when it is large enough); padding, when asked, goes to the longest row
     /// or the fixed length for every row.
@@ -36,13 +45,8 @@ impl Tokenizer {
             padding: None,
             ..opts.clone()
         };
-        let bytes: usize = inputs
-            .iter()
-            .map(|(a, b)| input_bytes(a) + b.as_ref().map_or(0, input_bytes))
-            .sum();
         let run = |(a, b): &BatchInput<'_>| self.encode(*a, *b, &single);
-        // Only large batches go to the pool: for a few short texts the hand-off costs more than it saves.
-        let pool = if inputs.len() > 1 && bytes >= PARALLEL_MIN_BYTES {
+        let pool = if worth_parallel(inputs) {
             parallel::pool()
         } else {
             None
