@@ -21,11 +21,14 @@ pub struct PyEncodings {
     /// Row → (input index, overflow window index or None for the main row).
     pub rows: Vec<(usize, Option<usize>)>,
     pub pad: Option<LazyPad>,
+    /// The pool worker that made each encoding (`parallel::worker_index`), to free it there.
+    pub owners: Vec<u16>,
 }
 
 impl Drop for PyEncodings {
     fn drop(&mut self) {
-        crate::tokenizer::parallel::drop_in_background(std::mem::take(&mut self.encodings));
+        let encodings = std::mem::take(&mut self.encodings);
+        crate::tokenizer::parallel::drop_on_owners(encodings, &self.owners);
     }
 }
 

@@ -9,6 +9,7 @@ use super::int_lists::IntTable;
 use super::to_py;
 use super::tokenizer::input_bytes;
 use crate::tokenizer::batch::{ArrayFields, BatchInput};
+use crate::tokenizer::parallel::worker_index;
 use crate::tokenizer::{EncodeOptions, Encoding, Tokenizer};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -113,7 +114,7 @@ pub fn encode_overlapped(
     inputs: &[BatchInput<'_>],
     opts: &EncodeOptions,
     mut on_piece: impl FnMut(&mut [Encoding]) -> PyResult<()>,
-) -> PyResult<Vec<Encoding>> {
+) -> PyResult<(Vec<Encoding>, Vec<u16>)> {
     let mut pieces: Vec<&[BatchInput<'_>]> = Vec::new();
     let (mut start, mut bytes) = (0, 0);
     for (i, (a, b)) in inputs.iter().enumerate() {
@@ -124,10 +125,13 @@ pub fn encode_overlapped(
         }
     }
     let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel::<(usize, crate::Result<Vec<Encoding>>)>();
+    // (piece, the worker that encoded it, its encodings)
+    type Done = (usize, u16, crate::Result<Vec<Encoding>>);
+    let (tx, rx) = mpsc::channel::<Done>();
     // `detach` needs what it borrows to be shareable across threads; a receiver is not, a locked one is.
     let rx = Mutex::new(rx);
     let mut out: Vec<Encoding> = Vec::with_capacity(inputs.len());
+    let mut owners: Vec<u16> = Vec::with_capacity(inputs.len());
     let mut failure: Option<PyErr> = None;
     pool.in_place_scope(|scope| {
         for (k, piece) in pieces.iter().enumerate() {
@@ -140,25 +144,25 @@ pub fn encode_overlapped(
                     .iter()
                     .map(|(a, b)| tok.encode(*a, *b, opts))
                     .collect();
-                let _ = tx.send((k, r));
+                let _ = tx.send((k, worker_index(), r));
             });
         }
         drop(tx);
-        let mut arrived: Vec<Option<crate::Result<Vec<Encoding>>>> =
+        let mut arrived: Vec<Option<(u16, crate::Result<Vec<Encoding>>)>> =
             pieces.iter().map(|_| None).collect();
         let mut next = 0;
         while next < pieces.len() && failure.is_none() {
             let ready = arrived.get_mut(next).and_then(Option::take);
-            let Some(result) = ready else {
+            let Some((by, result)) = ready else {
                 // Wait without the GIL, looking at signals every 50 ms.
                 let got = py.detach(|| {
                     let r = rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?;
                     r.recv_timeout(Duration::from_millis(50))
                 });
                 match got {
-                    Ok((k, r)) => {
+                    Ok((k, by, r)) => {
                         if let Some(slot) = arrived.get_mut(k) {
-                            *slot = Some(r);
+                            *slot = Some((by, r));
                         }
                     }
                     Err(RecvTimeoutError::Timeout) => failure = py.check_signals().err(),
@@ -172,6 +176,7 @@ pub fn encode_overlapped(
                 .map_err(to_py)
                 .and_then(|mut encs| {
                     on_piece(&mut encs)?;
+                    owners.extend(std::iter::repeat_n(by, encs.len()));
                     out.extend(encs);
                     Ok(())
                 })
@@ -187,6 +192,6 @@ pub fn encode_overlapped(
     });
     match failure {
         Some(e) => Err(e),
-        None => Ok(out),
+        None => Ok((out, owners)),
     }
 }

@@ -314,7 +314,7 @@ impl PyTokenizer {
             ) {
                 let mut rows = RowLists::new(py, size, af);
                 let mut done = 0;
-                let encodings =
+                let (encodings, owners) =
                     lists::encode_overlapped(py, &pool, &tok, &inputs, &opts, |part| {
                         for e in part.iter_mut() {
                             fix_offsets(done, e);
@@ -332,10 +332,12 @@ impl PyTokenizer {
                         encodings,
                         rows: row_index,
                         pad: None,
+                        owners,
                     },
                 ));
             }
             let mut encodings: Vec<Encoding> = Vec::with_capacity(inputs.len());
+            let mut owners: Vec<u16> = Vec::with_capacity(inputs.len());
             let mut start = 0;
             let mut arrays = None;
             let joined_pairs = ta.iter().chain(tb.iter().flatten()).any(has_pairs);
@@ -345,26 +347,27 @@ impl PyTokenizer {
                 && worth_parallel(&inputs)
             {
                 // One large chunk: encode and fill the arrays in a single pool entry.
-                let (e, a) = py
+                let (e, o, a) = py
                     .detach(|| {
                         in_pool(|| {
-                            let e = tok.encode_batch(&inputs, &opts)?;
+                            let (e, o) = tok.encode_batch_owned(&inputs, &opts)?;
                             let a = to_arrays(&e, return_overflowing, padding.as_ref(), af)?;
-                            Ok((e, a))
+                            Ok((e, o, a))
                         })
                     })
                     .map_err(to_py)?;
-                encodings = e;
+                (encodings, owners) = (e, o);
                 arrays = Some(a);
                 start = inputs.len();
             }
             while start < inputs.len() {
                 let end = chunk_end(&inputs, start);
                 let chunk = inputs.get(start..end).unwrap_or_default();
-                let part = py
-                    .detach(|| tok.encode_batch(chunk, &opts))
+                let (part, made_by) = py
+                    .detach(|| tok.encode_batch_owned(chunk, &opts))
                     .map_err(to_py)?;
                 encodings.extend(part);
+                owners.extend(made_by);
                 start = end;
                 py.check_signals()?;
             }
@@ -443,6 +446,7 @@ impl PyTokenizer {
                     encodings,
                     rows: row_index,
                     pad: lazy,
+                    owners,
                 },
             ))
         })

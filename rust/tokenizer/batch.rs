@@ -41,26 +41,40 @@ impl Tokenizer {
         inputs: &[BatchInput<'_>],
         opts: &EncodeOptions,
     ) -> Result<Vec<Encoding>> {
+        self.encode_batch_owned(inputs, opts).map(|(e, _)| e)
+    }
+
+    /// `encode_batch`, and for each encoding the pool worker that made it (`parallel::worker_index`),
+    /// for `parallel::drop_on_owners`.
+    pub fn encode_batch_owned(
+        &self,
+        inputs: &[BatchInput<'_>],
+        opts: &EncodeOptions,
+    ) -> Result<(Vec<Encoding>, Vec<u16>)> {
         let single = EncodeOptions {
             padding: None,
             ..opts.clone()
         };
-        let run = |(a, b): &BatchInput<'_>| self.encode(*a, *b, &single);
+        let run = |(a, b): &BatchInput<'_>| {
+            self.encode(*a, *b, &single)
+                .map(|e| (e, parallel::worker_index()))
+        };
         let pool = if worth_parallel(inputs) {
             parallel::pool()
         } else {
             None
         };
-        let mut encodings: Vec<Encoding> = match pool {
+        let tagged: Vec<(Encoding, u16)> = match pool {
             Some(pool) => {
                 pool.install(|| inputs.par_iter().map(run).collect::<Result<Vec<_>>>())?
             }
             None => inputs.iter().map(run).collect::<Result<Vec<_>>>()?,
         };
+        let (mut encodings, owners): (Vec<Encoding>, Vec<u16>) = tagged.into_iter().unzip();
         if let Some(p) = &opts.padding {
             pad_encodings(&mut encodings, p)?;
         }
-        Ok(encodings)
+        Ok((encodings, owners))
     }
 }
 
