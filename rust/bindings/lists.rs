@@ -5,9 +5,9 @@
 //! long as tokenizing. So when a pool is there, the batch is cut into pieces that the pool encodes while
 //! the calling thread turns the pieces already done into lists, in order (waiting without the GIL).
 
+use super::inputs::input_bytes;
 use super::int_lists::IntTable;
 use super::to_py;
-use super::tokenizer::input_bytes;
 use crate::tokenizer::batch::{ArrayFields, BatchInput};
 use crate::tokenizer::parallel::worker_index;
 use crate::tokenizer::{EncodeOptions, Encoding, Tokenizer};

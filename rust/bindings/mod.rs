@@ -4,6 +4,7 @@
 
 mod convert;
 mod encodings;
+mod inputs;
 mod int_lists;
 mod lists;
 mod tokenizer;

@@ -1,8 +1,9 @@
 //! `ferrotok._core.Tokenizer`: the core tokenizer behind an `Arc`, swapped on mutation (copy on write),
 //! so concurrent encodes from many Python threads never block each other or see a half-made change.
 
-use super::convert::{self, Item};
+use super::convert;
 use super::encodings::{LazyPad, PyEncodings};
+use super::inputs::{chunk_end, has_pairs, sequence, texts, widen_offsets, word_refs};
 use super::int_lists::IntTable;
 use super::lists::{self, RowLists};
 use super::{guard, to_py};
@@ -11,127 +12,17 @@ use crate::tokenizer::batch::{
     pad_encodings, rows, to_arrays, worth_parallel, ArrayFields, BatchInput,
 };
 use crate::tokenizer::parallel::in_pool;
-use crate::tokenizer::{EncodeOptions, Encoding, InputSequence, Tokenizer};
+use crate::tokenizer::{EncodeOptions, Encoding, Tokenizer};
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
-use std::borrow::Cow;
 use std::sync::{Arc, RwLock};
-
-/// Inputs per GIL-free chunk: between chunks the GIL is taken back briefly so Ctrl-C is seen.
-const CHUNK: usize = 4096;
-/// Text bytes per chunk, so a chunk of long documents also ends within a fraction of a second.
-const CHUNK_BYTES: usize = 1 << 20;
-
-pub(super) fn input_bytes(s: &InputSequence<'_>) -> usize {
-    match s {
-        InputSequence::Raw(t) => t.len(),
-        InputSequence::Words(ws) => ws.iter().map(|w| w.len()).sum(),
-    }
-}
-
-/// End of the chunk starting at `start`: at most `CHUNK` inputs and about `CHUNK_BYTES` of text
-/// (at least one input).
-fn chunk_end(inputs: &[BatchInput<'_>], start: usize) -> usize {
-    let mut bytes = 0;
-    let mut end = start;
-    for (a, b) in inputs.iter().skip(start).take(CHUNK) {
-        bytes += input_bytes(a) + b.as_ref().map_or(0, input_bytes);
-        end += 1;
-        if bytes >= CHUNK_BYTES {
-            break;
-        }
-    }
-    end
-}
 
 #[pyclass(module = "ferrotok._core", name = "Tokenizer", frozen)]
 pub struct PyTokenizer {
     inner: RwLock<Arc<Tokenizer>>,
     ints: IntTable,
-}
-
-/// An input as UTF-8, with the positions of surrogate pairs joined on the way (`convert::text`).
-type Str<'a> = (Cow<'a, str>, Vec<usize>);
-
-enum Text<'a> {
-    Raw(Str<'a>),
-    Words(Vec<Str<'a>>),
-}
-
-fn texts<'a>(items: &'a [Item<'_>]) -> PyResult<Vec<Text<'a>>> {
-    items
-        .iter()
-        .map(|it| {
-            Ok(match it {
-                Item::Raw(s) => Text::Raw(convert::text(s)?),
-                Item::Words(ws) => {
-                    Text::Words(ws.iter().map(convert::text).collect::<PyResult<_>>()?)
-                }
-            })
-        })
-        .collect()
-}
-
-/// Borrowed word lists (InputSequence::Words wants `&[&str]`).
-fn word_refs<'a>(ts: &'a [Text<'_>]) -> Vec<Vec<&'a str>> {
-    ts.iter()
-        .map(|t| match t {
-            Text::Raw(_) => Vec::new(),
-            Text::Words(ws) => ws.iter().map(|w| w.0.as_ref()).collect(),
-        })
-        .collect()
-}
-
-fn sequence<'a>(t: &'a Text<'_>, words: &'a [&'a str]) -> InputSequence<'a> {
-    match t {
-        Text::Raw(s) => InputSequence::Raw(s.0.as_ref()),
-        Text::Words(_) => InputSequence::Words(words),
-    }
-}
-
-fn has_pairs(t: &Text<'_>) -> bool {
-    match t {
-        Text::Raw(s) => !s.1.is_empty(),
-        Text::Words(ws) => ws.iter().any(|w| !w.1.is_empty()),
-    }
-}
-
-/// Offsets of `e` (and its overflow windows) back onto the Python strings when surrogate pairs were
-/// joined into one char: each joined pair before an offset adds one code unit.
-fn widen_offsets(e: &mut Encoding, first: &Text<'_>, second: Option<&Text<'_>>) {
-    for k in 0..e.offsets.len() {
-        let text = match e.sequence_ids.get(k).copied().flatten() {
-            Some(0) => first,
-            Some(1) => match second {
-                Some(t) => t,
-                None => continue,
-            },
-            _ => continue,
-        };
-        let pairs: &[usize] = match text {
-            Text::Raw(s) => &s.1,
-            Text::Words(ws) => {
-                match e
-                    .word_ids
-                    .get(k)
-                    .copied()
-                    .flatten()
-                    .and_then(|w| ws.get(w as usize))
-                {
-                    Some(w) => &w.1,
-                    None => continue,
-                }
-            }
-        };
-        if let Some(o) = e.offsets.get_mut(k) {
-            *o = (convert::widen(o.0, pairs), convert::widen(o.1, pairs));
-        }
-    }
-    for o in &mut e.overflowing {
-        widen_offsets(o, first, second);
-    }
 }
 
 fn new_obj(t: Tokenizer) -> PyTokenizer {
