@@ -2,6 +2,7 @@
 //! sequences the core encodes, and the chunks that keep Ctrl-C responsive.
 
 use super::convert::{self, Item};
+pub(super) use crate::tokenizer::batch::input_bytes;
 use crate::tokenizer::batch::BatchInput;
 use crate::tokenizer::{Encoding, InputSequence};
 use pyo3::prelude::*;
@@ -11,13 +12,6 @@ use std::borrow::Cow;
 const CHUNK: usize = 4096;
 /// Text bytes per chunk, so a chunk of long documents also ends within a fraction of a second.
 const CHUNK_BYTES: usize = 1 << 20;
-
-pub(super) fn input_bytes(s: &InputSequence<'_>) -> usize {
-    match s {
-        InputSequence::Raw(t) => t.len(),
-        InputSequence::Words(ws) => ws.iter().map(|w| w.len()).sum(),
-    }
-}
 
 /// End of the chunk starting at `start`: at most `CHUNK` inputs and about `CHUNK_BYTES` of text
 /// (at least one input).

@@ -17,7 +17,8 @@ const PARALLEL_MIN_BYTES: usize = 16 * 1024;
 /// Padded arrays of at least this many cells are filled on the pool.
 const PARALLEL_MIN_CELLS: usize = 16 * 1024;
 
-fn input_bytes(i: &InputSequence<'_>) -> usize {
+/// Text bytes of one sequence (raw text or the sum of its words).
+pub fn input_bytes(i: &InputSequence<'_>) -> usize {
     match i {
         InputSequence::Raw(s) => s.len(),
         InputSequence::Words(w) => w.iter().map(|s| s.len()).sum(),
