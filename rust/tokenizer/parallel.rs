@@ -109,7 +109,8 @@ pub fn drop_on_owners<T: Send + 'static>(items: Vec<T>, owners: &[u16]) {
         .collect();
     let mut here = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
-        // An owner index from a pool that no longer exists (after fork) is just out of range.
+        // An index from an older pool (before a fork) names another thread or none: the item is then
+        // freed there or here, which is only slower.
         match owners.get(i).and_then(|&o| buckets.get_mut(usize::from(o))) {
             Some(b) => b.push(item),
             None => here.push(item),
