@@ -2,8 +2,7 @@
 //! sequences the core encodes, and the chunks that keep Ctrl-C responsive.
 
 use super::convert::{self, Item};
-pub(super) use crate::tokenizer::batch::input_bytes;
-use crate::tokenizer::batch::BatchInput;
+use crate::tokenizer::batch::{item_bytes, BatchInput};
 use crate::tokenizer::{Encoding, InputSequence};
 use pyo3::prelude::*;
 use std::borrow::Cow;
@@ -18,8 +17,8 @@ const CHUNK_BYTES: usize = 1 << 20;
 pub(super) fn chunk_end(inputs: &[BatchInput<'_>], start: usize) -> usize {
     let mut bytes = 0;
     let mut end = start;
-    for (a, b) in inputs.iter().skip(start).take(CHUNK) {
-        bytes += input_bytes(a) + b.as_ref().map_or(0, input_bytes);
+    for item in inputs.iter().skip(start).take(CHUNK) {
+        bytes += item_bytes(item);
         end += 1;
         if bytes >= CHUNK_BYTES {
             break;

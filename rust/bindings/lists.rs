@@ -5,10 +5,9 @@
 //! long as tokenizing. So when a pool is there, the batch is cut into pieces that the pool encodes while
 //! the calling thread turns the pieces already done into lists, in order (waiting without the GIL).
 
-use super::inputs::input_bytes;
 use super::int_lists::IntTable;
 use super::to_py;
-use crate::tokenizer::batch::{ArrayFields, BatchInput};
+use crate::tokenizer::batch::{item_bytes, ArrayFields, BatchInput};
 use crate::tokenizer::parallel::worker_index;
 use crate::tokenizer::{EncodeOptions, Encoding, Tokenizer};
 use pyo3::exceptions::PyRuntimeError;
@@ -117,8 +116,8 @@ pub fn encode_overlapped(
 ) -> PyResult<(Vec<Encoding>, Vec<u16>)> {
     let mut pieces: Vec<&[BatchInput<'_>]> = Vec::new();
     let (mut start, mut bytes) = (0, 0);
-    for (i, (a, b)) in inputs.iter().enumerate() {
-        bytes += input_bytes(a) + b.as_ref().map_or(0, input_bytes);
+    for (i, item) in inputs.iter().enumerate() {
+        bytes += item_bytes(item);
         if i + 1 - start >= PIECE || bytes >= PIECE_BYTES || i + 1 == inputs.len() {
             pieces.extend(inputs.get(start..=i));
             (start, bytes) = (i + 1, 0);

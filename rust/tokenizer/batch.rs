@@ -18,19 +18,21 @@ const PARALLEL_MIN_BYTES: usize = 16 * 1024;
 const PARALLEL_MIN_CELLS: usize = 16 * 1024;
 
 /// Text bytes of one sequence (raw text or the sum of its words).
-pub fn input_bytes(i: &InputSequence<'_>) -> usize {
+fn input_bytes(i: &InputSequence<'_>) -> usize {
     match i {
         InputSequence::Raw(s) => s.len(),
         InputSequence::Words(w) => w.iter().map(|s| s.len()).sum(),
     }
 }
 
+/// Text bytes of one batch item, pair included.
+pub fn item_bytes((a, b): &BatchInput<'_>) -> usize {
+    input_bytes(a) + b.as_ref().map_or(0, input_bytes)
+}
+
 /// Only large batches go to the pool: for a few short texts the hand-off costs more than it saves.
 pub fn worth_parallel(inputs: &[BatchInput<'_>]) -> bool {
-    let bytes: usize = inputs
-        .iter()
-        .map(|(a, b)| input_bytes(a) + b.as_ref().map_or(0, input_bytes))
-        .sum();
+    let bytes: usize = inputs.iter().map(item_bytes).sum();
     inputs.len() > 1 && bytes >= PARALLEL_MIN_BYTES
 }
 
