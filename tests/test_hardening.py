@@ -125,6 +125,18 @@ def test_core_rejects_wrong_types_with_index(bert):
         core.encode_batch(["a", "b"], ["c"], *args)
 
 
+def test_call_names_the_bad_element_of_a_batch(bert):
+    # The wrapper no longer scans a list of str in Python; the core's check must still name the element.
+    texts = ["a"] * 600 + [("b", "c")] + ["d"]
+    with pytest.raises(TypeError, match=r"text\[600\]: expected str, got tuple"):
+        bert(texts)
+    with pytest.raises(TypeError, match=r"text_pair\[2\]: expected str, got int"):
+        bert(["a", "b", "c"], ["x", "y", 3], padding=True, return_tensors="np")
+    # A lone surrogate next to a non-str: the TypeError for the non-str, not one from the surrogate retry.
+    with pytest.raises(TypeError, match=r"text\[1\]: expected str, got int"):
+        bert(["\ud800", 5])
+
+
 @pytest.mark.parametrize("bad", [None, "abc", 1.5, {"x": 1}])
 def test_decode_wrong_types(bert, bad):
     with pytest.raises(TypeError):

@@ -162,6 +162,10 @@ def _check_words(name: str, words: object) -> list[str]:
 
 
 def _check_texts(name: str, texts: Sequence[Any]) -> list[str]:
+    if isinstance(texts, list):
+        # The core checks every element as it reads it (TypeError naming `name[i]`); a scan here was a
+        # serial ~30 ns per text in front of the parallel encode.
+        return texts
     if set(map(type, texts)) - {str}:
         for i, t in enumerate(texts):
             if not isinstance(t, str):
@@ -204,9 +208,11 @@ def normalize_inputs(
                     f" {len(text_pair)}."
                 )
             return _check_texts("text", text), _check_texts("text_pair", text_pair), True
+        if isinstance(text, list) and (not text or isinstance(text[0], str)):
+            return _check_texts("text", text), None, True
         types = set(map(type, text))
         if not types - {str}:
-            return (text if isinstance(text, list) else list(text)), None, True
+            return list(text), None, True
         if types <= {tuple, list}:
             return _split_pairs(text, words=False)
         return _check_texts("text", text), None, True
@@ -263,4 +269,12 @@ def replace_lone_surrogates(texts: list[Any] | None) -> list[Any] | None:
     def fix(s: str) -> str:
         return _SURROGATE.sub("\ufffd", s)
 
-    return [fix(t) if isinstance(t, str) else [fix(w) for w in t] for t in texts]
+    def fix_item(t: Any) -> Any:
+        if isinstance(t, str):
+            return fix(t)
+        if isinstance(t, (list, tuple)):
+            words = [fix(w) if isinstance(w, str) else w for w in t]
+            return words if isinstance(t, list) else tuple(words)
+        return t  # not text: the core's TypeError for it stands
+
+    return [fix_item(t) for t in texts]

@@ -102,7 +102,7 @@ pub fn batch<'py>(
     let seq = arg.try_iter().map_err(|_| {
         PyTypeError::new_err(format!("{name}: expected a list, got {}", type_name(arg)))
     })?;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(arg.len().unwrap_or(0));
     for (i, item) in seq.enumerate() {
         let item = item?;
         if pretokenized {

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::postprocess::PaddingParams;
 use crate::tokenizer::encoding::Direction;
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 /// One batch item: a sequence and an optional pair.
 pub type BatchInput<'a> = (InputSequence<'a>, Option<InputSequence<'a>>);
@@ -58,26 +59,56 @@ impl Tokenizer {
             padding: None,
             ..opts.clone()
         };
-        let run = |(a, b): &BatchInput<'_>| {
-            self.encode(*a, *b, &single)
-                .map(|e| (e, parallel::worker_index()))
-        };
         let pool = if worth_parallel(inputs) {
             parallel::pool()
         } else {
             None
         };
-        let tagged: Vec<(Encoding, u16)> = match pool {
-            Some(pool) => {
-                pool.install(|| inputs.par_iter().map(run).collect::<Result<Vec<_>>>())?
+        let (mut encodings, owners) = match pool {
+            Some(pool) => pool.install(|| {
+                // Indexed: each worker writes its rows straight into their final slots. Collecting
+                // `Result`s instead goes through a linked list of pieces appended (and then unzipped) on
+                // one thread, a serial pass over every row.
+                let failed: Mutex<Option<(usize, Error)>> = Mutex::new(None);
+                let mut encodings = Vec::new();
+                let mut owners = Vec::new();
+                inputs
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, (a, b))| match self.encode(*a, *b, &single) {
+                        Ok(e) => (e, parallel::worker_index()),
+                        Err(err) => {
+                            keep_first_error(&failed, i, err);
+                            (Encoding::default(), parallel::NOT_A_WORKER)
+                        }
+                    })
+                    .unzip_into_vecs(&mut encodings, &mut owners);
+                match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                    Some((_, err)) => Err(err),
+                    None => Ok((encodings, owners)),
+                }
+            })?,
+            None => {
+                let encodings = inputs
+                    .iter()
+                    .map(|(a, b)| self.encode(*a, *b, &single))
+                    .collect::<Result<Vec<_>>>()?;
+                let owners = vec![parallel::NOT_A_WORKER; encodings.len()];
+                (encodings, owners)
             }
-            None => inputs.iter().map(run).collect::<Result<Vec<_>>>()?,
         };
-        let (mut encodings, owners): (Vec<Encoding>, Vec<u16>) = tagged.into_iter().unzip();
         if let Some(p) = &opts.padding {
             pad_encodings(&mut encodings, p)?;
         }
         Ok((encodings, owners))
+    }
+}
+
+/// Keep the error of the earliest input, so a parallel batch fails like a serial one would.
+fn keep_first_error(slot: &Mutex<Option<(usize, Error)>>, index: usize, err: Error) {
+    let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
+    if guard.as_ref().is_none_or(|(first, _)| index < *first) {
+        *guard = Some((index, err));
     }
 }
 

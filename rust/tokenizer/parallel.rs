@@ -97,33 +97,66 @@ pub const NOT_A_WORKER: u16 = u16::MAX;
 /// Free a batch's items (`owners[i]`: the worker that made item `i`) in the background, each on the
 /// worker that allocated it. Freed on the calling thread instead, thousands of small vectors took a
 /// fifth of a batch's time while the workers sat idle; freed on any worker, every block went back to its
-/// owner through mimalloc's cross-thread list and came back cold. Items made outside the pool, small
-/// batches and processes without a pool are freed here.
+/// owner through mimalloc's cross-thread list and came back cold. Every worker scans the owner list and
+/// drops its own items in place: sorting them into per-worker lists first was a serial pass over every
+/// item on the calling thread. Items made outside the pool (or by a pool from before a fork) go to
+/// worker 0. Small batches and processes without a pool are freed here.
 pub fn drop_on_owners<T: Send + 'static>(items: Vec<T>, owners: &[u16]) {
     let pool = match pool() {
         Some(p) if items.len() >= BACKGROUND_DROP_MIN => p,
         _ => return drop(items),
     };
-    let mut buckets: Vec<Vec<T>> = (0..pool.current_num_threads())
-        .map(|_| Vec::new())
-        .collect();
-    let mut here = Vec::new();
-    for (i, item) in items.into_iter().enumerate() {
-        // An index from an older pool (before a fork) names another thread or none: the item is then
-        // freed there or here, which is only slower.
-        match owners.get(i).and_then(|&o| buckets.get_mut(usize::from(o))) {
-            Some(b) => b.push(item),
-            None => here.push(item),
+    let threads = pool.current_num_threads();
+    let mut owners: Vec<u16> = owners.to_vec();
+    owners.resize(items.len(), NOT_A_WORKER);
+    for o in &mut owners {
+        if usize::from(*o) >= threads {
+            *o = 0;
         }
     }
-    drop(here);
-    let buckets: Arc<Vec<Mutex<Vec<T>>>> = Arc::new(buckets.into_iter().map(Mutex::new).collect());
-    pool.spawn_broadcast(move |ctx| {
-        if let Some(b) = buckets.get(ctx.index()) {
-            let mine = std::mem::take(&mut *b.lock().unwrap_or_else(|e| e.into_inner()));
-            drop(mine);
+    let batch = Arc::new(SharedDrop::new(items, owners));
+    pool.spawn_broadcast(move |ctx| batch.drop_own(ctx.index()));
+}
+
+/// Items dropped one by one from several threads, each by the worker its owner entry names.
+struct SharedDrop<T> {
+    /// `ManuallyDrop`: the vector only frees its buffer; each item is dropped by `drop_own`.
+    items: Vec<std::mem::ManuallyDrop<T>>,
+    base: *mut std::mem::ManuallyDrop<T>,
+    owners: Vec<u16>,
+}
+
+// SAFETY: items are only reached through `drop_own`, and each is dropped by exactly one thread (the one
+// whose index its owner entry holds; `spawn_broadcast` runs one job per index). `T: Send` moves them.
+unsafe impl<T: Send> Send for SharedDrop<T> {}
+unsafe impl<T: Send> Sync for SharedDrop<T> {}
+
+impl<T> SharedDrop<T> {
+    fn new(items: Vec<T>, owners: Vec<u16>) -> Self {
+        let mut items = std::mem::ManuallyDrop::new(items);
+        let (ptr, len, cap) = (items.as_mut_ptr(), items.len(), items.capacity());
+        // SAFETY: `ManuallyDrop<T>` has the layout of `T` (repr(transparent)); the parts come from a
+        // live vector that is not used again.
+        let mut items =
+            unsafe { Vec::from_raw_parts(ptr.cast::<std::mem::ManuallyDrop<T>>(), len, cap) };
+        let base = items.as_mut_ptr();
+        SharedDrop {
+            items,
+            base,
+            owners,
         }
-    });
+    }
+
+    fn drop_own(&self, worker: usize) {
+        let n = self.items.len().min(self.owners.len());
+        for (i, &o) in self.owners.iter().enumerate().take(n) {
+            if usize::from(o) == worker {
+                // SAFETY: `i < len`; no other thread touches item `i` (its owner is `worker`, and
+                // broadcast runs one job per worker index), and it is dropped only here, once.
+                unsafe { std::mem::ManuallyDrop::drop(&mut *self.base.add(i)) };
+            }
+        }
+    }
 }
 
 #[cfg(test)]

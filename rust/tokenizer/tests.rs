@@ -264,6 +264,42 @@ fn batch_reports_matched_text() {
     assert_eq!(e[0].token(1, &t), "another-one");
 }
 
+/// A batch large enough for the pool, in which every item fails: the error is the first input's, as in
+/// a serial run, whichever worker finishes first.
+#[test]
+fn parallel_batch_reports_the_first_inputs_error() {
+    let t = bert();
+    let second = "word ".repeat(40);
+    let firsts: Vec<String> = (0..1000)
+        .map(|i| {
+            if i == 0 {
+                "one two three four five six seven"
+            } else {
+                "x y z"
+            }
+            .to_string()
+        })
+        .collect();
+    let inputs: Vec<batch::BatchInput<'_>> = firsts
+        .iter()
+        .map(|f| (InputSequence::Raw(f), Some(InputSequence::Raw(&second))))
+        .collect();
+    assert!(batch::worth_parallel(&inputs));
+    let mut o = opts();
+    o.truncation = Some(TruncationParams {
+        max_length: 30,
+        stride: 0,
+        strategy: TruncationStrategy::OnlyFirst,
+        direction: Direction::Right,
+    });
+    for _ in 0..5 {
+        match t.encode_batch(&inputs, &o) {
+            Ok(_) => panic!("only_first cannot remove enough tokens"),
+            Err(e) => assert!(e.to_string().contains("has 7 tokens"), "{e}"),
+        }
+    }
+}
+
 fn gpt2() -> Tokenizer {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gpt2");
     match Tokenizer::from_pretrained(dir) {
