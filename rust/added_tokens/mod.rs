@@ -315,6 +315,15 @@ impl AddedVocabulary {
         self.find_matches(text, &self.raw)
     }
 
+    /// Whether `split_raw` would return `text` whole: no raw-matched token occurs in it. Most texts
+    /// have none, and the fast paths then skip building the split list (an allocation per text).
+    pub fn no_raw_match(&self, text: &str) -> bool {
+        self.raw
+            .ac
+            .as_ref()
+            .is_none_or(|ac| ac.find(text).is_none())
+    }
+
     /// Hugging Face's `extract_and_normalize`: split out raw-matched tokens, normalize the rest, then
     /// split out normalized-matched tokens. `base` is the offset of `text` in the original input.
     pub fn extract_and_normalize(

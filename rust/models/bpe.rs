@@ -40,6 +40,8 @@ pub struct Bpe {
     pub byte_level: bool,
     /// Id of GPT-2's printable char for each byte (`u32::MAX` if the vocab lacks it).
     byte_ids: Box<[u32; 256]>,
+    /// Every byte has an id in `byte_ids` (checked once: it was a 256-entry scan per encoded text).
+    all_byte_ids: bool,
     /// Id of `<0xAB>` for each byte (`u32::MAX` if absent).
     fallback_ids: Box<[u32; 256]>,
     /// Identity of this vocabulary for per-thread caches (clones share it: same results).
@@ -111,6 +113,7 @@ impl Bpe {
             ignore_merges: opts.ignore_merges,
             byte_level: false,
             byte_ids: Box::new([NO_ID; 256]),
+            all_byte_ids: false,
             fallback_ids: Box::new([NO_ID; 256]),
             cache_id: NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             pieces: Arc::default(),
@@ -122,6 +125,7 @@ impl Bpe {
             let code = format!("<0x{b:02X}>");
             bpe.fallback_ids[b as usize] = bpe.vocab.get(&code).copied().unwrap_or(NO_ID);
         }
+        bpe.all_byte_ids = bpe.byte_ids.iter().all(|&i| i != NO_ID);
         Ok(bpe)
     }
 
@@ -259,7 +263,7 @@ impl Bpe {
     pub fn byte_ids_complete(&self) -> bool {
         self.continuing_subword_prefix.is_none()
             && self.end_of_word_suffix.is_none()
-            && self.byte_ids.iter().all(|&i| i != NO_ID)
+            && self.all_byte_ids
     }
 
     #[inline]

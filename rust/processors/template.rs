@@ -292,6 +292,23 @@ impl Template {
 
     /// One sequence (the most common call): add the special tokens around its own vectors instead of
     /// copying everything into new ones.
+    /// `apply` for one sequence: the same encoding, without a vector around it when there are no
+    /// overflow windows.
+    pub fn apply_one(
+        &self,
+        mut e: Encoding,
+        add_special_tokens: bool,
+        vocab: &dyn TokenLookup,
+    ) -> Encoding {
+        if !e.overflowing.is_empty() {
+            return super::merge_sequences(self.apply(vec![e], add_special_tokens, vocab));
+        }
+        if let Some(trim) = &self.trim {
+            trim.trim_offsets(&mut e, vocab);
+        }
+        self.apply_single(&self.single, e, add_special_tokens)
+    }
+
     fn apply_single(
         &self,
         pieces: &[Piece],

@@ -89,10 +89,12 @@ impl Tokenizer {
                 }
             })?,
             None => {
-                let encodings = inputs
-                    .iter()
-                    .map(|(a, b)| self.encode(*a, *b, &single))
-                    .collect::<Result<Vec<_>>>()?;
+                // Sized up front: a `Result` collect grows the vector by doubling, copying every row
+                // again at each step.
+                let mut encodings = Vec::with_capacity(inputs.len());
+                for (a, b) in inputs {
+                    encodings.push(self.encode(*a, *b, &single)?);
+                }
                 let owners = vec![parallel::NOT_A_WORKER; encodings.len()];
                 (encodings, owners)
             }

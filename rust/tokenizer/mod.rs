@@ -195,7 +195,14 @@ impl Tokenizer {
         out.offsets.reserve(want);
         out.words.reserve(want);
         let mut word = 0u32;
-        for (range, id) in self.added.split_raw(text) {
+        let split;
+        let parts: &[(std::ops::Range<usize>, Option<u32>)] = if self.added.no_raw_match(text) {
+            &[(0..text.len(), None)]
+        } else {
+            split = self.added.split_raw(text);
+            &split
+        };
+        for (range, id) in parts.iter().cloned() {
             if out.full() {
                 break;
             }
@@ -345,7 +352,8 @@ impl Tokenizer {
         second: Option<InputSequence<'_>>,
         opts: &EncodeOptions,
     ) -> Result<Encoding> {
-        let n_added = if opts.add_special_tokens {
+        // Only truncation needs it (and it walks the template): not computed for every text otherwise.
+        let n_added = if opts.add_special_tokens && opts.truncation.is_some() {
             self.num_special_tokens_to_add(second.is_some())
         } else {
             0
@@ -375,13 +383,17 @@ impl Tokenizer {
             };
             truncate_encodings(&mut a, b.as_mut(), &params, !opts.drop_overflow)?;
         }
-        let mut encodings = vec![a];
-        encodings.extend(b);
-        let encodings = match &self.post_processor {
-            Some(p) => p.process(encodings, opts.add_special_tokens, self)?,
-            None => encodings,
+        let mut e = match (b, &self.post_processor) {
+            (None, Some(p)) => p.process_single(a, opts.add_special_tokens, self)?,
+            (None, None) => a,
+            (Some(b), p) => {
+                let encodings = vec![a, b];
+                merge_sequences(match p {
+                    Some(p) => p.process(encodings, opts.add_special_tokens, self)?,
+                    None => encodings,
+                })
+            }
         };
-        let mut e = merge_sequences(encodings);
         if let Some(p) = &opts.padding {
             p.validate()?;
             let target = p.target_length(e.len());

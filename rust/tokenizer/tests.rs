@@ -300,6 +300,36 @@ fn parallel_batch_reports_the_first_inputs_error() {
     }
 }
 
+/// The fast paths skip `split_raw` when `no_raw_match` says the text holds no raw-matched token: that
+/// must be exactly when `split_raw` returns the text whole.
+#[test]
+fn no_raw_match_agrees_with_split_raw() {
+    let mut t = gpt2();
+    let mut word = AddedToken::new("zork", true);
+    word.single_word = true;
+    assert_eq!(t.add_tokens(&[word]).unwrap_or_default(), 1);
+    for text in [
+        "hello world",
+        "",
+        "a<|endoftext|>b",
+        "<|endoftext|>",
+        "zorkish",
+        "a zork b",
+    ] {
+        let whole = t.added.split_raw(text) == vec![(0..text.len(), None)];
+        if t.added.no_raw_match(text) {
+            assert!(whole, "{text:?}");
+        }
+        // A match the rules reject ("zorkish": single_word) takes the slow path and still comes whole.
+        assert_eq!(
+            whole,
+            !text.contains("<|endoftext|>") && !text.contains(" zork "),
+            "{text:?}"
+        );
+    }
+    assert!(!t.added.no_raw_match("zorkish"));
+}
+
 fn gpt2() -> Tokenizer {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gpt2");
     match Tokenizer::from_pretrained(dir) {
