@@ -7,7 +7,8 @@
 
 Every (implementation, model, thread setting) runs in its own fresh subprocess (benches/bench_worker.py) so
 that the thread environment variables take effect and peak RSS belongs to one implementation. Results go to
-bench-results/ (results.json, results.md, PNG plots); the markdown table is printed.
+bench-results/ (results.json, results.md, PNG plots); the markdown table is printed. Thread scaling is also
+measured in interleaved sweeps next to the machine's own ceiling (benches/bench_scaling.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_assets as assets  # noqa: E402
 import bench_report as report  # noqa: E402
+import bench_scaling as scaling  # noqa: E402
 
 FAST = ["ferrotok", "transformers", "tokenizers"]
 SUPPORTED = {
@@ -212,6 +214,44 @@ def run_job(job: dict, args: argparse.Namespace) -> dict:
     return res
 
 
+def paired_cases(args: argparse.Namespace, texts: dict) -> list[dict]:
+    """The batches-of-1000 cases whose thread scaling is measured in interleaved pairs (bench_scaling)."""
+    out = []
+    for m in args.models:
+        output, max_len = MAIN_OUTPUT[m]
+        for text in ("short", "para"):
+            if m in PADDED_MODELS:
+                out.append(case(m, text, 1000, "np", None, texts, "padded"))
+            if m == "bert" or (m == "gpt2" and text == "short"):
+                out.append(case(m, text, 1000, output, max_len, texts, "main"))
+    return out
+
+
+def run_paired(args: argparse.Namespace, models: dict, texts: dict) -> list[dict]:
+    n = all_threads()
+    if n < 2 or args.one_thread or "ferrotok" not in args.impls:
+        return []
+    rounds = 30 if args.quick else 60
+    out = []
+    for c in paired_cases(args, texts):
+        spec = {
+            "impl": "ferrotok",
+            "model": models[c["model"]],
+            "case": c,
+            "cfg": worker_cfg(args.quick),
+            "standin": args.standin,
+            "sys_path": args.ferrotok_path,
+        }
+        t0 = time.perf_counter()
+        try:
+            r = scaling.measure(spec, n, rounds, thread_env)
+        except (RuntimeError, OSError, ValueError) as e:
+            r = {"error": f"{type(e).__name__}: {e}"[:300]}
+        print(f"  paired scaling {c['id']}: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+        out.append({"id": c["id"], "case": c, **r})
+    return out
+
+
 def machine() -> dict:
     cpu = platform.processor() or "?"
     try:
@@ -304,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = plan(args, models, texts)
     print(f"{len(jobs)} worker processes", file=sys.stderr)
     results = [run_job(j, args) for j in jobs]
+    paired = run_paired(args, models, texts)
     data = {
         "machine": info,
         "mode": "quick" if args.quick else "full",
@@ -314,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         "checks": checks,
         "plan": [{k: v for k, v in j.items() if k != "model"} | {"model": j["model"]["name"]} for j in jobs],
         "results": results,
+        "paired": paired,
         "total_s": time.perf_counter() - t_start,
         "load_1min_at_end": os.getloadavg()[0],
     }
@@ -335,6 +377,7 @@ def combine(runs: list[dict]) -> dict:
         data["models"] = {**data["models"], **run["models"]}
         data["checks"] = {**data.get("checks", {}), **run.get("checks", {})}
     data["results"], data["plan"] = list(seen.values()), list(plan.values())
+    data["paired"] = next((r["paired"] for r in reversed(runs) if r.get("paired")), [])
     data["total_s"] = sum(r["total_s"] for r in runs)
     return data
 
