@@ -15,8 +15,10 @@ independent copies of the same work get out of N cores (shared caches, memory ba
 guests). Their quotient is the efficiency of the pool itself. Reported: medians over the rounds, and the
 ratio of the best sweeps.
 
-    python benches/bench_scaling.py --serve     # a worker: a JSON spec on the first stdin line, then
-                                                # one sweep per "go" line, its seconds printed per line
+    python benches/bench_scaling.py                       # the cases compare.py runs, printed as a table
+    python benches/bench_scaling.py --rounds 60 --models gpt2
+    python benches/bench_scaling.py --serve               # a worker: a JSON spec on the first stdin line,
+                                                          # then one sweep per "go" line, its seconds printed
 """
 
 from __future__ import annotations
@@ -132,8 +134,38 @@ def measure(spec: dict, threads: int, rounds: int, env_for: Any) -> dict:
     }
 
 
+def main(argv: list[str]) -> int:
+    """Run compare.py's interleaved cases alone (quick text sets) and print the table."""
+    import argparse
+
+    import bench_assets as assets
+    import bench_report as report
+    import compare
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=30)
+    ap.add_argument("--models", default="bert,gpt2,qwen")
+    ap.add_argument("--corpus", type=Path, default=assets.default_corpus())
+    args = ap.parse_args(argv)
+    opts = compare.parse_args(["--quick", "--models", args.models, "--corpus", str(args.corpus)])
+    texts = assets.build_texts(opts.corpus, True)
+    models = {k: v for k, v in assets.models(opts.corpus, True).items() if k in opts.models}
+    n = compare.all_threads()
+    if n < 2:
+        print("one core: nothing to compare", file=sys.stderr)
+        return 1
+    rows = []
+    for c in compare.paired_cases(opts, texts):
+        spec = {"impl": "ferrotok", "model": models[c["model"]], "case": c, "cfg": compare.worker_cfg(True)}
+        spec |= {"standin": None, "sys_path": opts.ferrotok_path}
+        rows.append({"id": c["id"], "case": c, **measure(spec, n, args.rounds, compare.thread_env)})
+    print("\n".join(report.paired_table({"paired": rows})))
+    return 0
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--serve"]:
         serve()
     else:
-        sys.exit(__doc__)
+        sys.path.insert(0, str(HERE))
+        sys.exit(main(sys.argv[1:]))

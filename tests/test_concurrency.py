@@ -242,6 +242,17 @@ def test_torch_dataloader_workers(tmp_path, ctx):
 # --- pickling -----------------------------------------------------------------------------------------------
 
 
+def test_parallel_list_batch_reports_the_first_error(bert):
+    # Lists of a large batch are encoded in pieces by the pool and the calling thread; an error in any
+    # piece is the call's error, the first input's as in a serial run, and the tokenizer stays usable.
+    firsts = ["one two three four five six seven"] + ["x y z"] * 999
+    seconds = ["word " * 40] * 1000
+    for _ in range(3):
+        with pytest.raises(ValueError, match="has 7 tokens"):
+            bert(firsts, seconds, truncation="only_first", max_length=30)
+    assert bert(["x y z"] * 1000)["input_ids"][0] == bert("x y z")["input_ids"]
+
+
 def test_pickle_and_deepcopy_keep_added_tokens_and_settings(bert):
     tok = copy.deepcopy(bert)
     tok.add_tokens(["ferrotokish", "zq-special"])

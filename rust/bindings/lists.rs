@@ -8,13 +8,13 @@
 use super::int_lists::IntTable;
 use super::to_py;
 use crate::tokenizer::batch::{item_bytes, ArrayFields, BatchInput};
-use crate::tokenizer::parallel::worker_index;
+use crate::tokenizer::parallel::{worker_index, NOT_A_WORKER};
 use crate::tokenizer::{EncodeOptions, Encoding, Tokenizer};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rayon::ThreadPool;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -124,6 +124,19 @@ pub fn encode_overlapped(
         }
     }
     let stop = AtomicBool::new(false);
+    // Pieces are claimed in order from this counter, by the workers and, whenever the piece it needs
+    // next is not done yet, by this thread too: blocking instead left it waiting to be scheduled again
+    // behind two busy workers on a two-core machine, while it held the only other work (the lists).
+    let claimed = AtomicUsize::new(0);
+    let encode_piece = |k: usize| -> Option<crate::Result<Vec<Encoding>>> {
+        let piece = pieces.get(k)?;
+        Some(
+            piece
+                .iter()
+                .map(|(a, b)| tok.encode(*a, *b, opts))
+                .collect(),
+        )
+    };
     // (piece, the worker that encoded it, its encodings)
     type Done = (usize, u16, crate::Result<Vec<Encoding>>);
     let (tx, rx) = mpsc::channel::<Done>();
@@ -133,17 +146,16 @@ pub fn encode_overlapped(
     let mut owners: Vec<u16> = Vec::with_capacity(inputs.len());
     let mut failure: Option<PyErr> = None;
     pool.in_place_scope(|scope| {
-        for (k, piece) in pieces.iter().enumerate() {
-            let (tx, stop) = (tx.clone(), &stop);
+        for _ in 0..pool.current_num_threads().min(pieces.len()) {
+            let (tx, stop, claimed, encode_piece) = (tx.clone(), &stop, &claimed, &encode_piece);
             scope.spawn(move |_| {
-                if stop.load(Ordering::Relaxed) {
-                    return;
+                while !stop.load(Ordering::Relaxed) {
+                    let k = claimed.fetch_add(1, Ordering::Relaxed);
+                    let Some(r) = encode_piece(k) else { break };
+                    if tx.send((k, worker_index(), r)).is_err() {
+                        break;
+                    }
                 }
-                let r = piece
-                    .iter()
-                    .map(|(a, b)| tok.encode(*a, *b, opts))
-                    .collect();
-                let _ = tx.send((k, worker_index(), r));
             });
         }
         drop(tx);
@@ -153,7 +165,16 @@ pub fn encode_overlapped(
         while next < pieces.len() && failure.is_none() {
             let ready = arrived.get_mut(next).and_then(Option::take);
             let Some((by, result)) = ready else {
-                // Wait without the GIL, looking at signals every 50 ms.
+                // Help with a piece nobody has started, else wait for one (without the GIL, looking at
+                // signals every 50 ms).
+                let k = claimed.fetch_add(1, Ordering::Relaxed);
+                if let Some(r) = py.detach(|| encode_piece(k)) {
+                    if let Some(slot) = arrived.get_mut(k) {
+                        *slot = Some((NOT_A_WORKER, r));
+                    }
+                    failure = py.check_signals().err();
+                    continue;
+                }
                 let got = py.detach(|| {
                     let r = rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?;
                     r.recv_timeout(Duration::from_millis(50))
