@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 IMPL_ORDER = ["ferrotok", "transformers", "tokenizers", "tiktoken", "bert-legacy", "gpt2-slow"]
 IMPL_LABEL = {
@@ -441,6 +442,19 @@ def write_benchmarks_md(path: Path, md: str) -> None:
     path.write_text(pat.sub(lambda _: f"{MARK_START}\n\n{md}\n{MARK_END}", text), encoding="utf-8")
 
 
+def _save(fig: Any, ax: Any, ylabel: str, title: str, path: Path) -> Path:
+    """Label, lay out and write one plot; returns its path."""
+    import matplotlib.pyplot as plt
+
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def plots(data: dict, out_dir: Path) -> list[Path]:
     try:
         import matplotlib
@@ -471,14 +485,9 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
             fontsize=8,
         )
         ax.set_yscale("log")
-        ax.set_ylabel("MB/s (median), 1 thread")
-        ax.set_title(label + suffix, fontsize=10)
-        ax.legend(fontsize=7)
-        fig.tight_layout()
-        p = out_dir / f"throughput_{model}.png"
-        fig.savefig(p, dpi=110)
-        plt.close(fig)
-        paths.append(p)
+        paths.append(
+            _save(fig, ax, "MB/s (median), 1 thread", label + suffix, out_dir / f"throughput_{model}.png")
+        )
     ts = idx.thread_values()
     if len(ts) > 1:
         big = [c for c in idx.ids("main") + idx.ids("padded") if idx.meta[c]["batch"] >= 1000]
@@ -498,14 +507,15 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
                 ],
                 fontsize=8,
             )
-            ax.set_ylabel(f"{ts[-1]} threads ÷ 1 thread")
-            ax.set_title("Thread scaling, batches of 1000" + suffix, fontsize=10)
-            ax.legend(fontsize=7)
-            fig.tight_layout()
-            p = out_dir / "threads.png"
-            fig.savefig(p, dpi=110)
-            plt.close(fig)
-            paths.append(p)
+            paths.append(
+                _save(
+                    fig,
+                    ax,
+                    f"{ts[-1]} threads ÷ 1 thread",
+                    "Thread scaling, batches of 1000" + suffix,
+                    out_dir / "threads.png",
+                )
+            )
     pairs = [r for r in data.get("paired") or [] if "error" not in r]
     if pairs:
         fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(pairs)), 4))
@@ -524,14 +534,15 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
             [f"{r['case']['model']}\n{TEXT_LABEL[r['case']['text']]}\n{r['case']['output']}" for r in pairs],
             fontsize=8,
         )
-        ax.set_ylabel(f"{pairs[0]['threads']} threads ÷ 1 thread (median of rounds)")
-        ax.set_title("Thread scaling, interleaved sweeps, batches of 1000" + suffix, fontsize=10)
-        ax.legend(fontsize=7)
-        fig.tight_layout()
-        p = out_dir / "threads_paired.png"
-        fig.savefig(p, dpi=110)
-        plt.close(fig)
-        paths.append(p)
+        paths.append(
+            _save(
+                fig,
+                ax,
+                f"{pairs[0]['threads']} threads ÷ 1 thread (median of rounds)",
+                "Thread scaling, interleaved sweeps, batches of 1000" + suffix,
+                out_dir / "threads_paired.png",
+            )
+        )
     worst = idx.ids("worst")
     if worst:
         impls = [i for i in idx.impls() if any(idx.get(c, 1, i) for c in worst)]
@@ -545,12 +556,13 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
             [f"{idx.meta[c]['model']}\n{TEXT_LABEL[idx.meta[c]['text']]}" for c in worst], fontsize=6
         )
         ax.set_yscale("log")
-        ax.set_ylabel("seconds per 1 MB document")
-        ax.set_title("Worst cases, 1 thread" + suffix, fontsize=10)
-        ax.legend(fontsize=7)
-        fig.tight_layout()
-        p = out_dir / "worst_cases.png"
-        fig.savefig(p, dpi=110)
-        plt.close(fig)
-        paths.append(p)
+        paths.append(
+            _save(
+                fig,
+                ax,
+                "seconds per 1 MB document",
+                "Worst cases, 1 thread" + suffix,
+                out_dir / "worst_cases.png",
+            )
+        )
     return paths
