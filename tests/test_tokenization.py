@@ -148,6 +148,22 @@ def test_single_is_flat_batch_is_nested(ft):
     assert batch["input_ids"] == [[CLS, 7592, 2088, SEP]]
 
 
+def test_list_rows_are_independent_objects(ft):
+    # Rows of one value (attention masks, type ids) are made by repeating a one-item list in C: every row
+    # must still be a fresh list that the caller may change without touching other rows or later results.
+    texts = ["one two three four five six"] * 3
+    first = ft(texts)
+    want = ft(texts)
+    for key in ("attention_mask", "token_type_ids"):
+        rows = first[key]
+        assert len({id(r) for r in rows}) == len(rows)
+        rows[0].append(7)
+        rows[0][0] = 9
+        assert rows[1] == want[key][1] and rows[1][0] != 9
+    assert ft(texts)["attention_mask"] == want["attention_mask"]
+    assert all(isinstance(v, int) for r in want["attention_mask"] for v in r)
+
+
 def test_tuple_pairs_in_a_batch(ft):
     assert ft([("a", "b")])["input_ids"] == ft(["a"], ["b"])["input_ids"]
 

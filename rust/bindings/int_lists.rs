@@ -14,6 +14,8 @@ const LIMIT: usize = 1 << 18;
 #[derive(Default)]
 pub struct IntTable {
     ints: OnceLock<Vec<Py<PyInt>>>,
+    /// `[0]` and `[1]`, the sources `row_or_repeat` repeats most.
+    units: OnceLock<[Option<Py<PyList>>; 2]>,
 }
 
 impl IntTable {
@@ -23,6 +25,40 @@ impl IntTable {
                 .map(|i| PyInt::new(py, i).unbind())
                 .collect()
         })
+    }
+
+    /// A row whose values are all the same (an attention mask without padding, the type ids of one
+    /// sequence): CPython repeats a one-item list in C, instead of one reference-count call and one
+    /// `PyList_SetItem` call per token through the stable ABI.
+    pub fn row_or_repeat<'py>(
+        &self,
+        py: Python<'py>,
+        vocab_size: usize,
+        row: &[u32],
+    ) -> PyResult<Bound<'py, PyList>> {
+        match row.split_first() {
+            Some((&first, rest)) if rest.len() >= 4 && rest.iter().all(|&v| v == first) => {
+                // The one-item source list never leaves here: `repeat` makes a new list.
+                let source = match first {
+                    0 | 1 => self
+                        .units
+                        .get_or_init(|| {
+                            [0u32, 1].map(|v| {
+                                PyList::new(py, [v]).map_or_else(|_| None, |l| Some(l.unbind()))
+                            })
+                        })
+                        .get(first as usize)
+                        .and_then(|l| l.as_ref().map(|l| l.bind(py).clone())),
+                    _ => None,
+                };
+                let one = match source {
+                    Some(l) => l,
+                    None => self.row(py, vocab_size, &[first])?,
+                };
+                Ok(one.as_sequence().repeat(row.len())?.cast_into::<PyList>()?)
+            }
+            _ => self.row(py, vocab_size, row),
+        }
     }
 
     /// One row of ids as a list of ints (`vocab_size` sizes the table the first time).

@@ -57,11 +57,11 @@ impl<'py> RowLists<'py> {
         let (py, n, f) = (self.py, self.vocab_size, self.fields);
         self.ids.push(ints.row(py, n, &e.ids)?);
         if f.type_ids {
-            self.type_ids.push(ints.row(py, n, &e.type_ids)?);
+            self.type_ids.push(ints.row_or_repeat(py, n, &e.type_ids)?);
         }
         if f.attention_mask {
             self.attention_mask
-                .push(ints.row(py, n, &e.attention_mask)?);
+                .push(ints.row_or_repeat(py, n, &e.attention_mask)?);
         }
         if f.special_tokens_mask {
             self.special_tokens_mask
