@@ -120,9 +120,13 @@ pub fn drop_on_owners<T: Send + 'static>(items: Vec<T>, owners: &[u16]) {
 
 /// Items dropped one by one from several threads, each by the worker its owner entry names.
 struct SharedDrop<T> {
-    /// `ManuallyDrop`: the vector only frees its buffer; each item is dropped by `drop_own`.
-    items: Vec<std::mem::ManuallyDrop<T>>,
+    /// Held only to free the buffer when the last job is done (`ManuallyDrop`: not the items, which
+    /// `drop_own` drops).
+    _buffer: Vec<std::mem::ManuallyDrop<T>>,
+    /// The items' buffer and count, read once: `drop_own` only goes through these, never through
+    /// `items`, so no reference to the vector's elements exists while threads drop them.
     base: *mut std::mem::ManuallyDrop<T>,
+    len: usize,
     owners: Vec<u16>,
 }
 
@@ -139,16 +143,17 @@ impl<T> SharedDrop<T> {
         // live vector that is not used again.
         let mut items =
             unsafe { Vec::from_raw_parts(ptr.cast::<std::mem::ManuallyDrop<T>>(), len, cap) };
-        let base = items.as_mut_ptr();
+        let (base, len) = (items.as_mut_ptr(), items.len());
         SharedDrop {
-            items,
+            _buffer: items,
             base,
+            len,
             owners,
         }
     }
 
     fn drop_own(&self, worker: usize) {
-        let n = self.items.len().min(self.owners.len());
+        let n = self.len.min(self.owners.len());
         for (i, &o) in self.owners.iter().enumerate().take(n) {
             if usize::from(o) == worker {
                 // SAFETY: `i < len`; no other thread touches item `i` (its owner is `worker`, and
