@@ -84,9 +84,7 @@ impl PostProcessor {
             }
         }
     }
-}
 
-impl PostProcessor {
     /// `process` for one sequence, without the vector around it: a batch of short texts spent a
     /// noticeable share of its time allocating it and moving the encoding in and out.
     pub fn process_single(

@@ -290,8 +290,6 @@ impl Template {
         out
     }
 
-    /// One sequence (the most common call): add the special tokens around its own vectors instead of
-    /// copying everything into new ones.
     /// `apply` for one sequence: the same encoding, without a vector around it when there are no
     /// overflow windows.
     pub fn apply_one(
@@ -309,6 +307,8 @@ impl Template {
         self.apply_single(&self.single, e, add_special_tokens)
     }
 
+    /// One sequence (the most common call): add the special tokens around its own vectors instead of
+    /// copying everything into new ones.
     fn apply_single(
         &self,
         pieces: &[Piece],

@@ -330,6 +330,47 @@ fn no_raw_match_agrees_with_split_raw() {
     assert!(!t.added.no_raw_match("zorkish"));
 }
 
+/// One sequence skips the vector `process` takes: both routes must give the same encoding.
+#[test]
+fn process_single_matches_process() {
+    let mut byte_level = gpt2();
+    let json =
+        serde_json::json!({"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true});
+    byte_level.post_processor = PostProcessor::from_json(&json, "post_processor").ok();
+    let mut sequence = bert();
+    let json = serde_json::json!({"type": "Sequence", "processors": [
+        {"type": "ByteLevel", "trim_offsets": true},
+        {"type": "BertProcessing", "sep": ["[SEP]", 102], "cls": ["[CLS]", 101]}
+    ]});
+    sequence.post_processor = PostProcessor::from_json(&json, "post_processor").ok();
+    for t in [bert(), byte_level, sequence] {
+        let Some(p) = t.post_processor.clone() else {
+            panic!("every case has a post-processor");
+        };
+        for text in [
+            "",
+            "Hello, world!",
+            "  two  spaces ",
+            "ünïcödé and <|endoftext|>",
+        ] {
+            for add in [true, false] {
+                let a = match t.encode_sequence(InputSequence::Raw(text), 0, true, usize::MAX) {
+                    Ok(a) => a,
+                    Err(e) => panic!("{e}"),
+                };
+                let one = p
+                    .process_single(a.clone(), add, &t)
+                    .map_err(|e| e.to_string());
+                let many = p
+                    .process(vec![a], add, &t)
+                    .map(crate::processors::merge_sequences)
+                    .map_err(|e| e.to_string());
+                assert_eq!(one, many, "{text:?} add={add}");
+            }
+        }
+    }
+}
+
 fn gpt2() -> Tokenizer {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gpt2");
     match Tokenizer::from_pretrained(dir) {
