@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import select
@@ -162,6 +163,26 @@ def test_list_rows_are_independent_objects(ft):
         assert rows[1] == want[key][1] and rows[1][0] != 9
     assert ft(texts)["attention_mask"] == want["attention_mask"]
     assert all(isinstance(v, int) for r in want["attention_mask"] for v in r)
+
+
+@pytest.mark.parametrize("tensors", [None, "np"])
+def test_too_long_warning_once_like_transformers(model_dir, caplog, tensors):
+    # The longest row (lists: measured in the core; arrays: their width) is checked against
+    # model_max_length without truncation, and the warning is given once per tokenizer, as transformers does.
+    from ferrotok import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(str(model_dir), model_max_length=6)
+    kwargs = {"padding": True, "return_tensors": tensors} if tensors else {}
+    with caplog.at_level(logging.WARNING, logger="ferrotok"):
+        tok(["one two", "three"], **kwargs)
+        assert not caplog.records
+        tok(["one two", "one two three four five six"], **kwargs)
+        tok(["one two three four five six seven eight"], **kwargs)
+    msgs = [r.getMessage() for r in caplog.records]
+    assert msgs == [
+        "Token indices sequence length is longer than the specified maximum sequence length for this model "
+        "(8 > 6). Running this sequence through the model will result in indexing errors"
+    ]
 
 
 def test_tuple_pairs_in_a_batch(ft):

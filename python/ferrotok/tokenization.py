@@ -355,7 +355,8 @@ class FerroTokenizer(SpecialTokensMixin):
         call = (bool(is_split_into_words), bool(add_special_tokens), truncation_args, padding_args)
         data, encodings = self._encode(first, second, call, tensor_type, overflow, fields)
         if max_length is None and verbose:
-            self._warn_if_too_long(data["input_ids"])
+            ids = data["input_ids"]
+            self._warn_if_too_long(ids.shape[-1] if hasattr(ids, "shape") else encodings.longest())
         ordered = {key: data[key] for key in _FIELD_ORDER if key in data}
         n_sequences = 2 if second is not None else 1
         if not is_batched and tensor_type is None and not overflow:
@@ -404,10 +405,9 @@ class FerroTokenizer(SpecialTokensMixin):
         data: dict[str, Any] = {key: [] for key in _FIELD_ORDER if key in keys}
         return BatchEncoding(data, tensor_type=tensor_type, n_sequences=1)
 
-    def _warn_if_too_long(self, input_ids: Any) -> None:
+    def _warn_if_too_long(self, longest: int) -> None:
         if self._warned_too_long:
             return
-        longest = input_ids.shape[-1] if hasattr(input_ids, "shape") else max(map(len, input_ids), default=0)
         if longest > self.model_max_length:
             logger.warning(
                 "Token indices sequence length is longer than the specified maximum sequence length for this "

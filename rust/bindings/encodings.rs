@@ -36,21 +36,19 @@ impl PyEncodings {
     fn row(&self, i: isize) -> PyResult<&Encoding> {
         let n = self.rows.len() as isize;
         let idx = if i < 0 { i + n } else { i };
-        let (s, o) = usize::try_from(idx)
+        usize::try_from(idx)
             .ok()
-            .and_then(|k| self.rows.get(k))
-            .copied()
-            .ok_or_else(|| PyIndexError::new_err(format!("row {i} out of range ({n} rows)")))?;
-        let e = self
-            .encodings
-            .get(s)
-            .ok_or_else(|| PyIndexError::new_err("row out of range"))?;
+            .and_then(|k| self.row_at(k))
+            .ok_or_else(|| PyIndexError::new_err(format!("row {i} out of range ({n} rows)")))
+    }
+
+    /// Row `k` (an encoding or one of its overflow windows), if it exists.
+    fn row_at(&self, k: usize) -> Option<&Encoding> {
+        let &(s, o) = self.rows.get(k)?;
+        let e = self.encodings.get(s)?;
         match o {
-            None => Ok(e),
-            Some(k) => e
-                .overflowing
-                .get(k)
-                .ok_or_else(|| PyIndexError::new_err("overflow row out of range")),
+            None => Some(e),
+            Some(w) => e.overflowing.get(w),
         }
     }
 
@@ -78,6 +76,16 @@ impl PyEncodings {
 impl PyEncodings {
     fn __len__(&self) -> usize {
         self.rows.len()
+    }
+
+    /// Length of the longest row as returned (padding included), for the too-long warning: scanning
+    /// the returned lists from Python took longer than the lists' own checks.
+    fn longest(&self) -> usize {
+        (0..self.rows.len())
+            .filter_map(|k| self.row_at(k))
+            .map(|e| self.pad.map_or(e.len(), |p| p.cols.max(e.len())))
+            .max()
+            .unwrap_or(0)
     }
 
     fn ids(&self, i: isize) -> PyResult<Vec<u32>> {
