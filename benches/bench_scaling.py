@@ -150,15 +150,10 @@ def main(argv: list[str]) -> int:
     opts = compare.parse_args(["--quick", "--models", args.models, "--corpus", str(args.corpus)])
     texts = assets.build_texts(opts.corpus, True)
     models = {k: v for k, v in assets.models(opts.corpus, True).items() if k in opts.models}
-    n = compare.all_threads()
-    if n < 2:
+    if compare.all_threads() < 2:
         print("one core: nothing to compare", file=sys.stderr)
         return 1
-    rows = []
-    for c in compare.paired_cases(opts, texts):
-        spec = {"impl": "ferrotok", "model": models[c["model"]], "case": c, "cfg": compare.worker_cfg(True)}
-        spec |= {"standin": None, "sys_path": opts.ferrotok_path}
-        rows.append({"id": c["id"], "case": c, **measure(spec, n, args.rounds, compare.thread_env)})
+    rows = compare.run_paired(opts, models, texts, args.rounds)
     print("\n".join(report.paired_table({"paired": rows})))
     return 0
 

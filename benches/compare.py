@@ -227,11 +227,11 @@ def paired_cases(args: argparse.Namespace, texts: dict) -> list[dict]:
     return out
 
 
-def run_paired(args: argparse.Namespace, models: dict, texts: dict) -> list[dict]:
+def run_paired(args: argparse.Namespace, models: dict, texts: dict, rounds: int | None = None) -> list[dict]:
     n = all_threads()
     if n < 2 or args.one_thread or "ferrotok" not in args.impls:
         return []
-    rounds = 30 if args.quick else 60
+    rounds = rounds or (30 if args.quick else 60)
     out = []
     for c in paired_cases(args, texts):
         spec = {

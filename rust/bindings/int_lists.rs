@@ -43,9 +43,7 @@ impl IntTable {
                     0 | 1 => self
                         .units
                         .get_or_init(|| {
-                            [0u32, 1].map(|v| {
-                                PyList::new(py, [v]).map_or_else(|_| None, |l| Some(l.unbind()))
-                            })
+                            [0u32, 1].map(|v| PyList::new(py, [v]).ok().map(Bound::unbind))
                         })
                         .get(first as usize)
                         .and_then(|l| l.as_ref().map(|l| l.bind(py).clone())),

@@ -106,15 +106,7 @@ pub fn drop_on_owners<T: Send + 'static>(items: Vec<T>, owners: &[u16]) {
         Some(p) if items.len() >= BACKGROUND_DROP_MIN => p,
         _ => return drop(items),
     };
-    let threads = pool.current_num_threads();
-    let mut owners: Vec<u16> = owners.to_vec();
-    owners.resize(items.len(), NOT_A_WORKER);
-    for o in &mut owners {
-        if usize::from(*o) >= threads {
-            *o = 0;
-        }
-    }
-    let batch = Arc::new(SharedDrop::new(items, owners));
+    let batch = Arc::new(SharedDrop::new(items, owners, pool.current_num_threads()));
     pool.spawn_broadcast(move |ctx| batch.drop_own(ctx.index()));
 }
 
@@ -123,10 +115,10 @@ struct SharedDrop<T> {
     /// Held only to free the buffer when the last job is done (`ManuallyDrop`: not the items, which
     /// `drop_own` drops).
     _buffer: Vec<std::mem::ManuallyDrop<T>>,
-    /// The items' buffer and count, read once: `drop_own` only goes through these, never through
-    /// `items`, so no reference to the vector's elements exists while threads drop them.
+    /// The items' buffer, read once: `drop_own` only goes through it, never through `_buffer`, so no
+    /// reference to the vector's elements exists while threads drop them.
     base: *mut std::mem::ManuallyDrop<T>,
-    len: usize,
+    /// One entry per item, every one a worker index below the pool's size.
     owners: Vec<u16>,
 }
 
@@ -136,28 +128,37 @@ unsafe impl<T: Send> Send for SharedDrop<T> {}
 unsafe impl<T: Send> Sync for SharedDrop<T> {}
 
 impl<T> SharedDrop<T> {
-    fn new(items: Vec<T>, owners: Vec<u16>) -> Self {
+    /// `owners` is fitted to the items: a missing entry, or an index from an older pool (before a fork)
+    /// or from outside the pool, becomes worker 0.
+    fn new(items: Vec<T>, owners: &[u16], threads: usize) -> Self {
+        let owners: Vec<u16> = (0..items.len())
+            .map(|i| {
+                owners
+                    .get(i)
+                    .copied()
+                    .filter(|&o| usize::from(o) < threads)
+                    .unwrap_or(0)
+            })
+            .collect();
         let mut items = std::mem::ManuallyDrop::new(items);
         let (ptr, len, cap) = (items.as_mut_ptr(), items.len(), items.capacity());
         // SAFETY: `ManuallyDrop<T>` has the layout of `T` (repr(transparent)); the parts come from a
         // live vector that is not used again.
         let mut items =
             unsafe { Vec::from_raw_parts(ptr.cast::<std::mem::ManuallyDrop<T>>(), len, cap) };
-        let (base, len) = (items.as_mut_ptr(), items.len());
         SharedDrop {
+            base: items.as_mut_ptr(),
             _buffer: items,
-            base,
-            len,
             owners,
         }
     }
 
     fn drop_own(&self, worker: usize) {
-        let n = self.len.min(self.owners.len());
-        for (i, &o) in self.owners.iter().enumerate().take(n) {
+        for (i, &o) in self.owners.iter().enumerate() {
             if usize::from(o) == worker {
-                // SAFETY: `i < len`; no other thread touches item `i` (its owner is `worker`, and
-                // broadcast runs one job per worker index), and it is dropped only here, once.
+                // SAFETY: `owners` has one entry per item, so `i` is in the buffer; no other thread
+                // touches item `i` (its owner is `worker`, and broadcast runs one job per worker
+                // index), and it is dropped only here, once.
                 unsafe { std::mem::ManuallyDrop::drop(&mut *self.base.add(i)) };
             }
         }
