@@ -59,6 +59,14 @@ impl IntTable {
         }
     }
 
+    /// `v` as a Python int, shared from the table when it is in it.
+    pub fn int<'py>(&self, py: Python<'py>, vocab_size: usize, v: usize) -> Bound<'py, PyInt> {
+        match self.get(py, vocab_size).get(v) {
+            Some(i) => i.bind(py).clone(),
+            None => PyInt::new(py, v),
+        }
+    }
+
     /// One row of ids as a list of ints (`vocab_size` sizes the table the first time).
     pub fn row<'py>(
         &self,
