@@ -29,7 +29,7 @@ $(REQ_STAMP): requirements-test.txt | $(PY)
 
 # Builds the Rust extension into the venv (editable: python/ is used in place, _core*.so lands in it).
 $(VENV)/.stamp-build-%: $(REQ_STAMP) $(RUST_SOURCES)
-	rm -f $(VENV)/.stamp-build-*
+	rm -f $(VENV)/.stamp-build-* python/ferrotok/_core*.so
 	maturin develop --profile $* --quiet
 	touch $@
 
@@ -62,6 +62,7 @@ lint: $(REQ_STAMP)
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	PYO3_PYTHON=$(abspath $(PY)) cargo clippy --all-targets --features python -- -D warnings
+	PYO3_PYTHON=$(abspath $(PY)) cargo clippy --lib --features abi3 -- -D warnings
 	ruff check .
 	ruff format --check .
 

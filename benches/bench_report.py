@@ -272,6 +272,50 @@ def paired_table(data: dict) -> list[str]:
     return lines
 
 
+def versus_table(data: dict) -> list[str]:
+    """ferrotok against each competitor in interleaved sweeps (bench_versus), 1 thread, batches of 1000."""
+    rows = data.get("versus") or []
+    if not rows:
+        return []
+    lines = [
+        "| model | text (batch 1000) | output | ferrotok MB/s (best) | against | their MB/s (best) "
+        "| ferrotok is × faster: median of rounds | lowest – highest round | best sweeps |",
+        "|---|---|---|---:|---|---:|---:|---|---:|",
+    ]
+    for r in rows:
+        c = r["case"]
+        out = c["output"] + (f", trunc {c['max_length']}" if c["max_length"] else "")
+        head = f"| {c['model']} | {TEXT_LABEL[c['text']]} | {out} "
+        if "error" in r:
+            lines.append(head + f"| failed: `{r['error']}` | | | | | |")
+            continue
+        for other, v in r["vs"].items():
+            lo, hi = v["spread"]
+            lines.append(
+                head + f"| {fmt(r['mbps_best'])} | {IMPL_LABEL[other]} | {fmt(v['mbps_best'])} "
+                f"| {fmt(v['ratio_median'])}× | {fmt(lo)}× – {fmt(hi)}× | {fmt(v['ratio_best'])}× |"
+            )
+    return lines
+
+
+def versus_ratio(
+    rows: list[dict] | None, model: str, group: str, other: str
+) -> tuple[float, float, str] | None:
+    """Min and max over the head-to-head cases of `model` and `group` of the median ratio to `other`."""
+    vals = [
+        (r["vs"][other]["ratio_median"], f"{TEXT_LABEL[r['case']['text']]}, batch 1000")
+        for r in rows or []
+        if "error" not in r
+        and r["case"]["model"] == model
+        and r["case"]["group"] == group
+        and other in r["vs"]
+    ]
+    if not vals:
+        return None
+    lo = min(vals)
+    return lo[0], max(vals)[0], lo[1]
+
+
 def goal_ratio(
     idx: Index, model: str, other: str, batched: bool, group: str = "main"
 ) -> tuple[float, float, str] | None:
@@ -291,7 +335,12 @@ def goal_ratio(
     return lo[0], max(vals)[0], lo[1]
 
 
-def goals_table(idx: Index, ferro_threads: dict, paired: list[dict] | None = None) -> list[str]:
+def goals_table(
+    idx: Index,
+    ferro_threads: dict,
+    paired: list[dict] | None = None,
+    head_to_head: list[dict] | None = None,
+) -> list[str]:
     lines = ["| goal | target | measured | met |", "|---|---:|---|---|"]
 
     def add(goal: str, target: float, got: tuple[float, float, str] | None) -> None:
@@ -335,6 +384,24 @@ def goals_table(idx: Index, ferro_threads: dict, paired: list[dict] | None = Non
                     target,
                     goal_ratio(idx, "gpt2", other, True, "padded"),
                 )
+    # The same ratios with every competitor's sweeps interleaved with ferrotok's (bench_versus).
+    for model, group, other, target, goal in (
+        ("bert", "main", "transformers", 20, "WordPiece, padded int64 numpy, 1 thread vs transformers fast"),
+        ("bert", "main", "tokenizers", 8, "WordPiece, padded int64 numpy, 1 thread vs raw tokenizers"),
+        ("gpt2", "main", "tiktoken", 2.5, "GPT-2 BPE (lists), 1 thread vs tiktoken"),
+        ("gpt2", "main", "transformers", 20, "GPT-2 BPE (lists), 1 thread vs transformers fast"),
+        ("gpt2", "padded", "tiktoken", 2.5, "GPT-2 BPE, padded int64 numpy, 1 thread vs tiktoken"),
+        (
+            "gpt2",
+            "padded",
+            "transformers",
+            20,
+            "GPT-2 BPE, padded int64 numpy, 1 thread vs transformers fast",
+        ),
+    ):
+        got = versus_ratio(head_to_head, model, group, other)
+        if got is not None:
+            add(f"{goal} (batches of 1000, interleaved sweeps)", target, got)
     big = [(s, cid) for cid, s in ferro_threads.items() if idx.meta[cid]["batch"] >= 1000 and s is not None]
     ts = idx.thread_values()
     if big:
@@ -399,7 +466,7 @@ def render(data: dict) -> str:
     out += [
         "#### Goals (ratios of medians; not asserted by any test)",
         "",
-        *goals_table(idx, ferro_threads, data.get("paired")),
+        *goals_table(idx, ferro_threads, data.get("paired"), data.get("versus")),
         "",
     ]
     summary = summary_table(idx, list(data["models"]))
@@ -416,6 +483,15 @@ def render(data: dict) -> str:
             "ceiling measured between them; see benches/bench_scaling.py)",
             "",
             *paired,
+            "",
+        ]
+    vs = versus_table(data)
+    if vs:
+        out += [
+            "#### Head to head, interleaved (one worker per implementation, 1 thread, each competitor's "
+            "sweep between two of ferrotok's; see benches/bench_versus.py)",
+            "",
+            *vs,
             "",
         ]
     if idx.ids("worst"):

@@ -8,7 +8,8 @@
 Every (implementation, model, thread setting) runs in its own fresh subprocess (benches/bench_worker.py) so
 that the thread environment variables take effect and peak RSS belongs to one implementation. Results go to
 bench-results/ (results.json, results.md, PNG plots); the markdown table is printed. Thread scaling is also
-measured in interleaved sweeps next to the machine's own ceiling (benches/bench_scaling.py).
+measured in interleaved sweeps next to the machine's own ceiling (benches/bench_scaling.py), and the
+goals' ratios of batches of 1000 also head to head, in interleaved sweeps (benches/bench_versus.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ sys.path.insert(0, str(HERE))
 import bench_assets as assets  # noqa: E402
 import bench_report as report  # noqa: E402
 import bench_scaling as scaling  # noqa: E402
+import bench_versus as versus  # noqa: E402
 
 FAST = ["ferrotok", "transformers", "tokenizers"]
 SUPPORTED = {
@@ -252,6 +254,50 @@ def run_paired(args: argparse.Namespace, models: dict, texts: dict, rounds: int 
     return out
 
 
+# The goals' competitors, timed head to head with ferrotok (bench_versus) on batches of 1000 at 1 thread.
+VERSUS = {"bert": ["transformers", "tokenizers"], "gpt2": ["transformers", "tiktoken"]}
+
+
+def versus_cases(args: argparse.Namespace, texts: dict) -> list[dict]:
+    """The 1-thread batches-of-1000 cases of the ratio goals: BERT padded arrays, GPT-2 lists and arrays."""
+    out = []
+    for m in args.models:
+        if m not in VERSUS:
+            continue
+        output, max_len = MAIN_OUTPUT[m]
+        for text in ("short", "para"):
+            out.append(case(m, text, 1000, output, max_len, texts, "main"))
+            if m in PADDED_MODELS:
+                out.append(case(m, text, 1000, "np", None, texts, "padded"))
+    return out
+
+
+def run_versus(args: argparse.Namespace, models: dict, texts: dict, rounds: int | None = None) -> list[dict]:
+    if "ferrotok" not in args.impls:
+        return []
+    rounds = rounds or (12 if args.quick else 30)
+    out = []
+    for c in versus_cases(args, texts):
+        others = [o for o in VERSUS[c["model"]] if o in args.impls]
+        if not others:
+            continue
+        spec = {
+            "model": models[c["model"]],
+            "case": c,
+            "cfg": worker_cfg(args.quick),
+            "standin": args.standin,
+            "sys_path": args.ferrotok_path,
+        }
+        t0 = time.perf_counter()
+        try:
+            r = versus.measure(spec, others, rounds, thread_env)
+        except (RuntimeError, OSError, ValueError) as e:
+            r = {"error": f"{type(e).__name__}: {e}"[:300]}
+        print(f"  head to head {c['id']}: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+        out.append({"id": c["id"], "case": c, **r})
+    return out
+
+
 def machine() -> dict:
     cpu = platform.processor() or "?"
     try:
@@ -345,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(jobs)} worker processes", file=sys.stderr)
     results = [run_job(j, args) for j in jobs]
     paired = run_paired(args, models, texts)
+    head_to_head = run_versus(args, models, texts)
     data = {
         "machine": info,
         "mode": "quick" if args.quick else "full",
@@ -356,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         "plan": [{k: v for k, v in j.items() if k != "model"} | {"model": j["model"]["name"]} for j in jobs],
         "results": results,
         "paired": paired,
+        "versus": head_to_head,
         "total_s": time.perf_counter() - t_start,
         "load_1min_at_end": os.getloadavg()[0],
     }
@@ -378,6 +426,7 @@ def combine(runs: list[dict]) -> dict:
         data["checks"] = {**data.get("checks", {}), **run.get("checks", {})}
     data["results"], data["plan"] = list(seen.values()), list(plan.values())
     data["paired"] = next((r["paired"] for r in reversed(runs) if r.get("paired")), [])
+    data["versus"] = next((r["versus"] for r in reversed(runs) if r.get("versus")), [])
     data["total_s"] = sum(r["total_s"] for r in runs)
     return data
 
