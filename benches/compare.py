@@ -284,7 +284,8 @@ def run_versus(args: argparse.Namespace, models: dict, texts: dict, rounds: int 
         spec = {
             "model": models[c["model"]],
             "case": c,
-            "cfg": worker_cfg(args.quick),
+            # The quick text sets (512 KB per sweep) in both modes: more rounds, not longer ones.
+            "cfg": worker_cfg(True),
             "standin": args.standin,
             "sys_path": args.ferrotok_path,
         }

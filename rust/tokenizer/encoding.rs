@@ -346,7 +346,12 @@ impl Encoding {
 
     /// Rewrite byte offsets as char offsets of `text` (the sequence's own original text).
     pub fn bytes_to_chars(&mut self, text: &str, seq: Option<u32>) {
-        // Only the text up to the last offset matters (a truncated encoding may stop early).
+        // Most texts are ASCII throughout: one vectorised check, without a pass over the offsets, unless
+        // the text is much longer than its tokens cover (a long text truncated early).
+        if text.len() <= 64 * (self.offsets.len() + 1) && text.is_ascii() {
+            return;
+        }
+        // Only the text up to the last offset matters.
         let reach = self.offsets.iter().map(|o| o.1).max().unwrap_or(0);
         let overflow_reach = self
             .overflowing
