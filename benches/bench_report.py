@@ -537,6 +537,7 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib import ticker
     except ImportError:
         return []
     idx = Index(data)
@@ -617,6 +618,53 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
                 f"{pairs[0]['threads']} threads ÷ 1 thread (median of rounds)",
                 "Thread scaling, interleaved sweeps, batches of 1000" + suffix,
                 out_dir / "threads_paired.png",
+            )
+        )
+    vs_rows = [
+        (r, other, v) for r in data.get("versus") or [] if "error" not in r for other, v in r["vs"].items()
+    ]
+    if vs_rows:
+        fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(vs_rows)), 4.5))
+        xs = range(len(vs_rows))
+        ax.bar(
+            list(xs),
+            [v["ratio_median"] for _, _, v in vs_rows],
+            0.6,
+            color="tab:blue",
+            label="median of rounds",
+        )
+        for x, (_, _, v) in zip(xs, vs_rows, strict=True):
+            lo, hi = v["spread"]
+            ax.plot([x, x], [lo, hi], color="black", lw=1)
+        goal = {"transformers": 20, "tokenizers": 8, "tiktoken": 2.5}
+        for x, (_, other, _) in zip(xs, vs_rows, strict=True):
+            ax.plot(
+                [x - 0.35, x + 0.35],
+                [goal[other]] * 2,
+                color="red",
+                lw=1,
+                ls="--",
+                label="goal" if x == 0 else None,
+            )
+        ax.set_xticks(list(xs))
+        ax.set_xticklabels(
+            [
+                f"{r['case']['model']} {TEXT_LABEL[r['case']['text']]}\n{r['case']['output']}\nvs {IMPL_LABEL[o]}"
+                for r, o, _ in vs_rows
+            ],
+            fontsize=6,
+        )
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}×"))
+        ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+        ax.set_yticks([2, 5, 10, 20, 50, 100])
+        paths.append(
+            _save(
+                fig,
+                ax,
+                "ferrotok ÷ competitor (line: lowest – highest round)",
+                "Head to head, interleaved sweeps, 1 thread, batches of 1000" + suffix,
+                out_dir / "versus.png",
             )
         )
     worst = idx.ids("worst")
