@@ -246,6 +246,12 @@ def e2e_table(data: dict) -> list[str]:
     return lines
 
 
+def case_head(c: dict) -> str:
+    """The first three cells of a batches-of-1000 case: model, text set, output."""
+    out = c["output"] + (f", trunc {c['max_length']}" if c["max_length"] else "")
+    return f"| {c['model']} | {TEXT_LABEL[c['text']]} | {out} "
+
+
 def paired_table(data: dict) -> list[str]:
     """Thread scaling from interleaved sweeps (bench_scaling), next to the machine's own ceiling."""
     rows = data.get("paired") or []
@@ -258,9 +264,7 @@ def paired_table(data: dict) -> list[str]:
         "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        c = r["case"]
-        out = c["output"] + (f", trunc {c['max_length']}" if c["max_length"] else "")
-        head = f"| {c['model']} | {TEXT_LABEL[c['text']]} | {out} "
+        head = case_head(r["case"])
         if "error" in r:
             lines.append(head + f"| failed: `{r['error']}` | | | | | |")
             continue
@@ -283,9 +287,7 @@ def versus_table(data: dict) -> list[str]:
         "|---|---|---|---:|---|---:|---:|---|---:|",
     ]
     for r in rows:
-        c = r["case"]
-        out = c["output"] + (f", trunc {c['max_length']}" if c["max_length"] else "")
-        head = f"| {c['model']} | {TEXT_LABEL[c['text']]} | {out} "
+        head = case_head(r["case"])
         if "error" in r:
             lines.append(head + f"| failed: `{r['error']}` | | | | | |")
             continue

@@ -25,7 +25,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_scaling import Worker  # noqa: E402
+from bench_scaling import Worker, cli  # noqa: E402
 
 # Shortest sweep (seconds) a worker times: fast tokenizers repeat the batches up to it.
 MIN_SWEEP_S = 0.1
@@ -74,21 +74,7 @@ def measure(spec: dict, others: list[str], rounds: int, env_for: Any) -> dict:
 
 def main(argv: list[str]) -> int:
     """Run compare.py's head-to-head cases alone (quick text sets) and print the table."""
-    import argparse
-
-    import bench_assets as assets
-    import bench_report as report
-    import compare
-
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rounds", type=int, default=20)
-    ap.add_argument("--models", default="bert,gpt2")
-    ap.add_argument("--corpus", type=Path, default=assets.default_corpus())
-    args = ap.parse_args(argv)
-    opts = compare.parse_args(["--quick", "--models", args.models, "--corpus", str(args.corpus)])
-    texts = assets.build_texts(opts.corpus, True)
-    models = {k: v for k, v in assets.models(opts.corpus, True).items() if k in opts.models}
-    rows = compare.run_versus(opts, models, texts, args.rounds)
+    report, rows = cli(argv, __doc__, 20, "bert,gpt2", "versus")
     print("\n".join(report.versus_table({"versus": rows})))
     return 0
 

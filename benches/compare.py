@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -234,24 +235,31 @@ def run_paired(args: argparse.Namespace, models: dict, texts: dict, rounds: int 
     if n < 2 or args.one_thread or "ferrotok" not in args.impls:
         return []
     rounds = rounds or (30 if args.quick else 60)
-    out = []
-    for c in paired_cases(args, texts):
-        spec = {
-            "impl": "ferrotok",
-            "model": models[c["model"]],
-            "case": c,
-            "cfg": worker_cfg(args.quick),
-            "standin": args.standin,
-            "sys_path": args.ferrotok_path,
-        }
-        t0 = time.perf_counter()
-        try:
-            r = scaling.measure(spec, n, rounds, thread_env)
-        except (RuntimeError, OSError, ValueError) as e:
-            r = {"error": f"{type(e).__name__}: {e}"[:300]}
-        print(f"  paired scaling {c['id']}: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
-        out.append({"id": c["id"], "case": c, **r})
-    return out
+    return [
+        interleaved(
+            args,
+            models,
+            c,
+            "paired scaling",
+            dict(impl="ferrotok", cfg=worker_cfg(args.quick)),
+            lambda spec: scaling.measure(spec, n, rounds, thread_env),
+        )
+        for c in paired_cases(args, texts)
+    ]
+
+
+def interleaved(
+    args: argparse.Namespace, models: dict, c: dict, label: str, extra: dict, measure: Any
+) -> dict:
+    """One case of an interleaved measurement (`measure(spec)`), its failure kept as a result."""
+    spec = {"model": models[c["model"]], "case": c, "standin": args.standin, "sys_path": args.ferrotok_path}
+    t0 = time.perf_counter()
+    try:
+        r = measure(spec | extra)
+    except (RuntimeError, OSError, ValueError) as e:
+        r = {"error": f"{type(e).__name__}: {e}"[:300]}
+    print(f"  {label} {c['id']}: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    return {"id": c["id"], "case": c, **r}
 
 
 # The goals' competitors, timed head to head with ferrotok (bench_versus) on batches of 1000 at 1 thread.
@@ -279,23 +287,18 @@ def run_versus(args: argparse.Namespace, models: dict, texts: dict, rounds: int 
     out = []
     for c in versus_cases(args, texts):
         others = [o for o in VERSUS[c["model"]] if o in args.impls]
-        if not others:
-            continue
-        spec = {
-            "model": models[c["model"]],
-            "case": c,
+        if others:
             # The quick text sets (512 KB per sweep) in both modes: more rounds, not longer ones.
-            "cfg": worker_cfg(True),
-            "standin": args.standin,
-            "sys_path": args.ferrotok_path,
-        }
-        t0 = time.perf_counter()
-        try:
-            r = versus.measure(spec, others, rounds, thread_env)
-        except (RuntimeError, OSError, ValueError) as e:
-            r = {"error": f"{type(e).__name__}: {e}"[:300]}
-        print(f"  head to head {c['id']}: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
-        out.append({"id": c["id"], "case": c, **r})
+            out.append(
+                interleaved(
+                    args,
+                    models,
+                    c,
+                    "head to head",
+                    {"cfg": worker_cfg(True)},
+                    lambda spec, others=others: versus.measure(spec, others, rounds, thread_env),
+                )
+            )
     return out
 
 
