@@ -149,6 +149,37 @@ def test_single_is_flat_batch_is_nested(ft):
     assert batch["input_ids"] == [[CLS, 7592, 2088, SEP]]
 
 
+@pytest.mark.parametrize("model", ["bert", "gpt2"])
+def test_one_text_with_defaults_matches_the_general_path(model_dir, model, caplog):
+    # `tok(text)` with every other argument at its default skips the argument checks (tokenization.py,
+    # `_call_one_text`); `truncation=False` means the same and takes the general path.
+    from pathlib import Path
+
+    from ferrotok import AutoTokenizer
+
+    path = model_dir if model == "bert" else Path(__file__).parent / "fixtures" / "gpt2"
+    tok = AutoTokenizer.from_pretrained(str(path), model_max_length=8)
+    texts = [
+        "",
+        " ",
+        "hello world",
+        "naïve café 東京 🤗",
+        "a" * 300,
+        "one two three four five six seven eight",
+    ]
+    texts += lone_surrogates()
+    with caplog.at_level(logging.WARNING, logger="ferrotok"):
+        for text in texts:
+            fast, general = tok(text), tok(text, truncation=False)
+            assert list(fast.items()) == list(general.items()), text
+            assert fast.tokens() == general.tokens() and fast.word_ids() == general.word_ids()
+            assert fast.char_to_token(0) == general.char_to_token(0)
+    # The too-long warning comes once, from whichever path saw the long text first.
+    assert sum("longer than the specified" in r.getMessage() for r in caplog.records) == 1
+    tok.model_input_names = ["input_ids"]
+    assert list(tok("hello")) == list(tok("hello", truncation=False)) == ["input_ids"]
+
+
 def test_list_rows_are_independent_objects(ft):
     # Rows of one value (attention masks, type ids) are made by repeating a one-item list in C: every row
     # must still be a fresh list that the caller may change without touching other rows or later results.

@@ -174,6 +174,15 @@ class BatchEncoding(UserDict):  # type: ignore[type-arg]
         if tensor_type is not None:
             self.convert_to_tensors(tensor_type)
 
+    @classmethod
+    def _adopt(cls, data: dict[str, Any], encodings: Encodings, n_sequences: int) -> BatchEncoding:
+        """A tokenizer call's result around a dict made for it (not copied, unlike `__init__`)."""
+        enc = cls.__new__(cls)
+        enc.data = data
+        enc._encodings = encodings
+        enc._n_sequences = n_sequences
+        return enc
+
     # --- dict behaviour -------------------------------------------------------------------------------
     def __getitem__(self, item: str | int | slice) -> Any:
         if isinstance(item, str):

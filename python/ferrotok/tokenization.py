@@ -48,6 +48,13 @@ _FIELD_ORDER = (
     "length",
     "overflow_to_sample_mapping",
 )
+# The fields of a call with default arguments, by (token_type_ids, attention_mask) in model_input_names.
+_ONE_TEXT_FIELDS = {
+    (True, True): ["token_type_ids", "attention_mask"],
+    (True, False): ["token_type_ids"],
+    (False, True): ["attention_mask"],
+    (False, False): [],
+}
 _CLEANUPS = (
     (" .", "."),
     (" ?", "?"),
@@ -303,6 +310,27 @@ class FerroTokenizer(SpecialTokensMixin):
         **kwargs: Any,
     ) -> BatchEncoding:
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
+        if (
+            type(text) is str
+            and text_pair is None
+            and add_special_tokens is True
+            and padding is False
+            and truncation is None
+            and max_length is None
+            and stride == 0
+            and is_split_into_words is False
+            and pad_to_multiple_of is None
+            and padding_side is None
+            and return_tensors is None
+            and return_token_type_ids is None
+            and return_attention_mask is None
+            and return_overflowing_tokens is False
+            and return_special_tokens_mask is False
+            and return_offsets_mapping is False
+            and return_length is False
+            and not kwargs
+        ):
+            return self._call_one_text(text, verbose)
         if kwargs.get("text_target") is not None or kwargs.get("split_special_tokens"):
             raise NotImplementedError("text_target and split_special_tokens are not supported by ferrotok")
         first, second, is_batched = normalize_inputs(text, text_pair, bool(is_split_into_words))
@@ -361,7 +389,23 @@ class FerroTokenizer(SpecialTokensMixin):
         n_sequences = 2 if second is not None else 1
         if not is_batched and tensor_type is None and not overflow:
             ordered = {k: (v[0] if v and isinstance(v[0], list) else v) for k, v in ordered.items()}
-        return BatchEncoding(ordered, encodings, n_sequences=n_sequences)
+        return BatchEncoding._adopt(ordered, encodings, n_sequences)
+
+    def _call_one_text(self, text: str, verbose: bool) -> BatchEncoding:
+        """`tok(text)` with every other argument at its default, the commonest call: the same result as the
+        general path without its argument checks, which cost more than encoding a short line."""
+        names = self.model_input_names
+        fields = _ONE_TEXT_FIELDS["token_type_ids" in names, "attention_mask" in names]
+        try:
+            data, encodings = self._tokenizer.encode_batch(
+                [text], None, False, True, None, None, False, False, fields
+            )
+        except (UnicodeEncodeError, TypeError):  # lone surrogates: the general path repairs them
+            data, encodings = self._encode([text], None, (False, True, None, None), None, False, fields)
+        if verbose:
+            self._warn_if_too_long(encodings.longest())
+        # The core returns these fields in transformers' order (input_ids, token_type_ids, attention_mask).
+        return BatchEncoding._adopt({key: rows[0] for key, rows in data.items()}, encodings, 1)
 
     def _encode(
         self,
