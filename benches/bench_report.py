@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -252,6 +253,19 @@ def case_head(c: dict) -> str:
     return f"| {c['model']} | {TEXT_LABEL[c['text']]} | {out} "
 
 
+def case_lines(rows: list[dict], cells: Callable[[dict], list[str]]) -> list[str]:
+    """Table lines of interleaved cases: per case its head and the rest of each line from `cells`, or its
+    error (tables of nine columns)."""
+    out = []
+    for r in rows:
+        head = case_head(r["case"])
+        if "error" in r:
+            out.append(head + f"| failed: `{r['error']}` | | | | | |")
+        else:
+            out += [head + rest for rest in cells(r)]
+    return out
+
+
 def paired_table(data: dict) -> list[str]:
     """Thread scaling from interleaved sweeps (bench_scaling), next to the machine's own ceiling."""
     rows = data.get("paired") or []
@@ -263,17 +277,14 @@ def paired_table(data: dict) -> list[str]:
         f"| speed-up, best sweeps | ceiling: {n} independent 1-thread processes | efficiency (speed-up ÷ ceiling) |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in rows:
-        head = case_head(r["case"])
-        if "error" in r:
-            lines.append(head + f"| failed: `{r['error']}` | | | | | |")
-            continue
-        lines.append(
-            head + f"| {fmt(r['mbps_1t_best'])} | {fmt(r['mbps_nt_best'])} | {fmt(r['speedup_median'])}× "
+    return lines + case_lines(
+        rows,
+        lambda r: [
+            f"| {fmt(r['mbps_1t_best'])} | {fmt(r['mbps_nt_best'])} | {fmt(r['speedup_median'])}× "
             f"| {fmt(r['speedup_best'])}× | {fmt(r['ceiling_median'])}× (best sweeps {fmt(r['ceiling_best'])}×) "
             f"| {fmt(r['efficiency_median'])} |"
-        )
-    return lines
+        ],
+    )
 
 
 def versus_table(data: dict) -> list[str]:
@@ -286,18 +297,15 @@ def versus_table(data: dict) -> list[str]:
         "| ferrotok is × faster: median of rounds | lowest – highest round | best sweeps |",
         "|---|---|---|---:|---|---:|---:|---|---:|",
     ]
-    for r in rows:
-        head = case_head(r["case"])
-        if "error" in r:
-            lines.append(head + f"| failed: `{r['error']}` | | | | | |")
-            continue
-        for other, v in r["vs"].items():
-            lo, hi = v["spread"]
-            lines.append(
-                head + f"| {fmt(r['mbps_best'])} | {IMPL_LABEL[other]} | {fmt(v['mbps_best'])} "
-                f"| {fmt(v['ratio_median'])}× | {fmt(lo)}× – {fmt(hi)}× | {fmt(v['ratio_best'])}× |"
-            )
-    return lines
+    return lines + case_lines(
+        rows,
+        lambda r: [
+            f"| {fmt(r['mbps_best'])} | {IMPL_LABEL[other]} | {fmt(v['mbps_best'])} "
+            f"| {fmt(v['ratio_median'])}× | {fmt(v['spread'][0])}× – {fmt(v['spread'][1])}× "
+            f"| {fmt(v['ratio_best'])}× |"
+            for other, v in r["vs"].items()
+        ],
+    )
 
 
 def versus_ratio(

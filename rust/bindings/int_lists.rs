@@ -28,8 +28,8 @@ impl IntTable {
     }
 
     /// A row whose values are all the same (an attention mask without padding, the type ids of one
-    /// sequence): CPython repeats a one-item list in C, instead of one reference-count call and one
-    /// `PyList_SetItem` call per token through the stable ABI.
+    /// sequence): CPython repeats a one-item list in C, instead of a reference count and a store per token
+    /// from Rust (each a function call in the `abi3` build).
     pub fn row_or_repeat<'py>(
         &self,
         py: Python<'py>,
@@ -61,10 +61,7 @@ impl IntTable {
 
     /// `v` as a Python int, shared from the table when it is in it.
     pub fn int<'py>(&self, py: Python<'py>, vocab_size: usize, v: usize) -> Bound<'py, PyInt> {
-        match self.get(py, vocab_size).get(v) {
-            Some(i) => i.bind(py).clone(),
-            None => PyInt::new(py, v),
-        }
+        shared(self.get(py, vocab_size), py, v)
     }
 
     /// One row of ids as a list of ints (`vocab_size` sizes the table the first time).
@@ -75,12 +72,15 @@ impl IntTable {
         row: &[u32],
     ) -> PyResult<Bound<'py, PyList>> {
         let table = self.get(py, vocab_size);
-        PyList::new(
-            py,
-            row.iter().map(|&v| match table.get(v as usize) {
-                Some(i) => i.bind(py).clone(),
-                None => PyInt::new(py, v),
-            }),
-        )
+        PyList::new(py, row.iter().map(|&v| shared(table, py, v as usize)))
+    }
+}
+
+/// `v` from `table`, or a fresh int beyond it.
+#[inline]
+fn shared<'py>(table: &[Py<PyInt>], py: Python<'py>, v: usize) -> Bound<'py, PyInt> {
+    match table.get(v) {
+        Some(i) => i.bind(py).clone(),
+        None => PyInt::new(py, v),
     }
 }
