@@ -69,6 +69,8 @@ const NONE: u32 = u32::MAX;
 
 /// Words of at most this many symbols merge by scanning (`merge_small`).
 const SMALL: usize = 128;
+// `merge_small` links symbols by u8 positions, u8::MAX meaning none.
+const _: () = assert!(SMALL < u8::MAX as usize);
 
 #[derive(Debug, Clone, Copy)]
 struct Symbol {
@@ -77,6 +79,17 @@ struct Symbol {
     next: u32,
     /// Byte length in the word; 0 once merged into its left neighbour.
     len: u32,
+}
+
+/// A symbol of `merge_small`: its id and byte length, the id its pair with the next symbol merges
+/// into, and its neighbours' positions (u8::MAX / past `n` at the ends).
+#[derive(Debug, Clone, Copy, Default)]
+struct Small {
+    id: u32,
+    len: u32,
+    merged: u32,
+    prev: u8,
+    next: u8,
 }
 
 /// Reusable buffers for one word, so that merging allocates nothing once warm.
@@ -142,17 +155,25 @@ impl Word {
         }
     }
 
-    /// Short words: the pairs' (rank, merged id) in an array, each step merging the leftmost
-    /// lowest-ranked pair, which is the candidate the heap would pop (the heap's stale entries are the
-    /// pairs no longer adjacent). Quadratic in the word, but for a few dozen symbols the scans cost less
-    /// than heap upkeep. `n <= SMALL` bounds every index below.
+    /// Short words: each step merges the leftmost lowest-ranked adjacent pair, which is the candidate
+    /// the heap would pop (the heap's stale entries are the pairs no longer adjacent). Quadratic in the
+    /// word, but the scans run over one array of ranks in vector registers and cost less than heap
+    /// upkeep for up to `SMALL` symbols. Symbols stay where they start, linked to their neighbours (a
+    /// merge is O(1) besides the scan); `n <= SMALL` bounds every index below.
     fn merge_small(&mut self, merges: &Merges) {
-        let mut n = self.symbols.len().min(SMALL);
-        let mut ids = [0u32; SMALL];
-        let mut lens = [0u32; SMALL];
-        let mut pairs = [(NONE, 0u32); SMALL];
-        for ((id, len), s) in ids.iter_mut().zip(&mut lens).zip(&self.symbols) {
-            (*id, *len) = (s.id, s.len);
+        let n = self.symbols.len().min(SMALL);
+        // ranks[k]: the rank merging the symbol at k with its right neighbour, NONE where there is
+        // none (past the end too, so that whole chunks can be scanned).
+        let mut ranks = [NONE; SMALL];
+        let mut syms = [Small::default(); SMALL];
+        for (k, (slot, s)) in syms.iter_mut().zip(&self.symbols).enumerate() {
+            *slot = Small {
+                id: s.id,
+                len: s.len,
+                merged: 0,
+                prev: k.wrapping_sub(1) as u8,
+                next: (k + 1) as u8,
+            };
         }
         let lookup = |a: u32, b: u32| {
             merges
@@ -162,36 +183,34 @@ impl Word {
                 .unwrap_or((NONE, 0))
         };
         for k in 1..n {
-            pairs[k - 1] = lookup(ids[k - 1], ids[k]);
+            (ranks[k - 1], syms[k - 1].merged) = lookup(syms[k - 1].id, syms[k].id);
         }
-        loop {
-            let mut best = NONE;
-            let mut at = 0;
-            for (k, &(rank, _)) in pairs.iter().enumerate().take(n - 1) {
-                if rank < best {
-                    best = rank;
-                    at = k;
+        while let Some(at) = first_min(&ranks, n - 1) {
+            let cur = syms[at];
+            let right = usize::from(cur.next);
+            let after = usize::from(syms[right].next);
+            ranks[right] = NONE;
+            syms[at].id = cur.merged;
+            syms[at].len += syms[right].len;
+            syms[at].next = after as u8;
+            (ranks[at], syms[at].merged) = match syms.get(after).filter(|_| after < n) {
+                Some(s) => {
+                    let found = lookup(cur.merged, s.id);
+                    syms[after].prev = at as u8;
+                    found
                 }
-            }
-            if best == NONE {
-                break;
-            }
-            ids[at] = pairs[at].1;
-            lens[at] += lens[at + 1];
-            ids.copy_within(at + 2..n, at + 1);
-            lens.copy_within(at + 2..n, at + 1);
-            pairs.copy_within(at + 2..n, at + 1);
-            n -= 1;
-            if at > 0 {
-                pairs[at - 1] = lookup(ids[at - 1], ids[at]);
-            }
-            if at + 1 < n {
-                pairs[at] = lookup(ids[at], ids[at + 1]);
+                None => (NONE, 0),
+            };
+            let p = usize::from(cur.prev);
+            if p < n {
+                (ranks[p], syms[p].merged) = lookup(syms[p].id, cur.merged);
             }
         }
         self.symbols.clear();
-        for (&id, &len) in ids.iter().zip(&lens).take(n) {
-            self.push(id, len);
+        let mut k = 0;
+        while let Some(s) = syms.get(k).filter(|_| k < n) {
+            self.push(s.id, s.len);
+            k = usize::from(s.next);
         }
     }
 
@@ -304,6 +323,30 @@ impl Word {
             t
         })
     }
+}
+
+/// The position of the first lowest rank among the first `pairs` of `ranks`, None when none merges.
+/// `ranks` is NONE from `pairs` on, so whole chunks are scanned: a min over lanes, then the chunk
+/// holding it, without branches per element.
+#[inline]
+fn first_min(ranks: &[u32; SMALL], pairs: usize) -> Option<usize> {
+    const LANES: usize = 16;
+    let used = ranks.get(..pairs.div_ceil(LANES) * LANES)?;
+    let mut lanes = [NONE; LANES];
+    for chunk in used.chunks_exact(LANES) {
+        for (m, &r) in lanes.iter_mut().zip(chunk) {
+            *m = (*m).min(r);
+        }
+    }
+    let best = lanes.iter().copied().min().unwrap_or(NONE);
+    if best == NONE {
+        return None;
+    }
+    let (c, chunk) = used
+        .chunks_exact(LANES)
+        .enumerate()
+        .find(|(_, chunk)| chunk.iter().fold(false, |hit, &r| hit | (r == best)))?;
+    chunk.iter().position(|&r| r == best).map(|i| c * LANES + i)
 }
 
 thread_local! {
