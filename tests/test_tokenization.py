@@ -8,6 +8,7 @@ import pickle
 import select
 import signal
 import time
+from typing import Any
 
 import ferrotok
 import numpy as np
@@ -150,9 +151,9 @@ def test_single_is_flat_batch_is_nested(ft):
 
 
 @pytest.mark.parametrize("model", ["bert", "gpt2"])
-def test_one_text_with_defaults_matches_the_general_path(model_dir, model, caplog):
-    # `tok(text)` with every other argument at its default skips the argument checks (tokenization.py,
-    # `_call_one_text`); `truncation=False` means the same and takes the general path.
+def test_plain_calls_match_the_general_path(model_dir, model, caplog):
+    # `tok(text)` and `tok(list_of_str)` without padding, truncation or extra outputs skip the argument
+    # checks (tokenization.py, `_call_plain`; `encode` too); `padding="do_not_pad"` means the same and takes the general path.
     from pathlib import Path
 
     from ferrotok import AutoTokenizer
@@ -168,16 +169,30 @@ def test_one_text_with_defaults_matches_the_general_path(model_dir, model, caplo
         "one two three four five six seven eight",
     ]
     texts += lone_surrogates()
+    general = {"padding": "do_not_pad"}
+
+    def same(fast: Any, slow: Any, label: Any) -> None:
+        assert list(fast.items()) == list(slow.items()), label
+        assert fast.tokens() == slow.tokens() and fast.word_ids() == slow.word_ids()
+        assert fast.char_to_token(0) == slow.char_to_token(0)
+
     with caplog.at_level(logging.WARNING, logger="ferrotok"):
         for text in texts:
-            fast, general = tok(text), tok(text, truncation=False)
-            assert list(fast.items()) == list(general.items()), text
-            assert fast.tokens() == general.tokens() and fast.word_ids() == general.word_ids()
-            assert fast.char_to_token(0) == general.char_to_token(0)
+            same(tok(text), tok(text, **general), text)
+            same(tok(text, truncation=False), tok(text, **general), text)
+            same(tok([text]), tok([text], **general), text)
+            assert tok.encode(text) == tok.encode(text, **general), text
+        same(tok(texts), tok(texts, **general), texts)
+        assert tok.encode(texts) == tok.encode(texts, **general)
+        # Items the core does not take as str fall back to the general path: pairs, and its errors.
+        same(tok([("one", "two")]), tok([("one", "two")], **general), "pair")
+        with pytest.raises(TypeError):
+            tok(["one", 2])
     # The too-long warning comes once, from whichever path saw the long text first.
     assert sum("longer than the specified" in r.getMessage() for r in caplog.records) == 1
+    assert tok([]).data == tok([], **general).data
     tok.model_input_names = ["input_ids"]
-    assert list(tok("hello")) == list(tok("hello", truncation=False)) == ["input_ids"]
+    assert list(tok("hello")) == list(tok(["hello"])) == list(tok("hello", **general)) == ["input_ids"]
 
 
 def test_list_rows_are_independent_objects(ft):

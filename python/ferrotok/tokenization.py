@@ -311,11 +311,10 @@ class FerroTokenizer(SpecialTokensMixin):
     ) -> BatchEncoding:
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
         if (
-            type(text) is str
-            and text_pair is None
+            text_pair is None
             and add_special_tokens is True
             and padding is False
-            and truncation is None
+            and (truncation is None or truncation is False)
             and max_length is None
             and stride == 0
             and is_split_into_words is False
@@ -330,7 +329,9 @@ class FerroTokenizer(SpecialTokensMixin):
             and return_length is False
             and not kwargs
         ):
-            return self._call_one_text(text, verbose)
+            plain = self._call_plain(text, verbose)
+            if plain is not None:
+                return plain
         if kwargs.get("text_target") is not None or kwargs.get("split_special_tokens"):
             raise NotImplementedError("text_target and split_special_tokens are not supported by ferrotok")
         first, second, is_batched = normalize_inputs(text, text_pair, bool(is_split_into_words))
@@ -391,21 +392,29 @@ class FerroTokenizer(SpecialTokensMixin):
             ordered = {k: (v[0] if v and isinstance(v[0], list) else v) for k, v in ordered.items()}
         return BatchEncoding._adopt(ordered, encodings, n_sequences)
 
-    def _call_one_text(self, text: str, verbose: bool) -> BatchEncoding:
-        """`tok(text)` with every other argument at its default, the commonest call: the same result as the
-        general path without its argument checks, which cost more than encoding a short line."""
-        names = self.model_input_names
-        fields = _ONE_TEXT_FIELDS["token_type_ids" in names, "attention_mask" in names]
+    def _call_plain(self, text: Any, verbose: bool, fields: list[str] | None = None) -> BatchEncoding | None:
+        """`tok(text)` or `tok(list_of_str)` with no padding, truncation or extra outputs, the commonest
+        calls: the general path's result without its argument checks, which cost more than encoding a
+        short line. None when `text` is anything else (the general path then handles or rejects it)."""
+        if fields is None:
+            names = self.model_input_names
+            fields = _ONE_TEXT_FIELDS["token_type_ids" in names, "attention_mask" in names]
+        single = type(text) is str
+        if not single and not (type(text) is list and text):
+            return None
         try:
             data, encodings = self._tokenizer.encode_batch(
-                [text], None, False, True, None, None, False, False, fields
+                [text] if single else text, None, False, True, None, None, False, False, fields
             )
-        except (UnicodeEncodeError, TypeError):  # lone surrogates: the general path repairs them
-            data, encodings = self._encode([text], None, (False, True, None, None), None, False, fields)
+        except (UnicodeEncodeError, TypeError):
+            # Lone surrogates, pairs as tuples, non-str items: the general path repairs or names them.
+            return None
         if verbose:
             self._warn_if_too_long(encodings.longest())
         # The core returns these fields in transformers' order (input_ids, token_type_ids, attention_mask).
-        return BatchEncoding._adopt({key: rows[0] for key, rows in data.items()}, encodings, 1)
+        if single:
+            data = {key: rows[0] for key, rows in data.items()}
+        return BatchEncoding._adopt(data, encodings, 1)
 
     def _encode(
         self,
@@ -474,6 +483,20 @@ class FerroTokenizer(SpecialTokensMixin):
         **kwargs: Any,
     ) -> Any:
         """The input ids of one text (or pair)."""
+        if (
+            text_pair is None
+            and add_special_tokens is True
+            and padding is False
+            and (truncation is None or truncation is False)
+            and max_length is None
+            and stride == 0
+            and padding_side is None
+            and return_tensors is None
+            and not kwargs
+        ):
+            plain = self._call_plain(text, True, [])
+            if plain is not None:
+                return plain["input_ids"]
         return self(
             text,
             text_pair,
