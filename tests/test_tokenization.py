@@ -85,6 +85,25 @@ def test_bad_arguments(ft, kwargs, error, match):
         ft(["some text", "more"], **kwargs)
 
 
+def test_transformers_enums_mean_their_strings(ft):
+    # Scripts written for transformers pass its PaddingStrategy / TruncationStrategy / TensorType enums.
+    from transformers.tokenization_utils_base import TruncationStrategy
+    from transformers.utils import PaddingStrategy, TensorType
+
+    texts = ["some text", "more text than that"]
+    by_enum = ft(
+        texts,
+        padding=PaddingStrategy.MAX_LENGTH,
+        truncation=TruncationStrategy.ONLY_FIRST,
+        max_length=6,
+        return_tensors=TensorType.NUMPY,
+    )
+    by_str = ft(texts, padding="max_length", truncation="only_first", max_length=6, return_tensors="np")
+    assert by_enum.keys() == by_str.keys()
+    assert all((by_enum[k] == by_str[k]).all() for k in by_str)
+    assert ft(texts, padding=PaddingStrategy.DO_NOT_PAD).data == ft(texts).data
+
+
 def test_lone_surrogates_encode_like_replacement_char(ft):
     for text in lone_surrogates():
         replaced = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)

@@ -40,11 +40,12 @@ def _enum_value(value: object) -> object:
 
 
 def padding_strategy(padding: object) -> str:
-    padding = _enum_value(padding)
+    # bool and None first: looking up a missing `.value` (an AttributeError inside getattr) costs more.
     if padding is False or padding is None:
         return DO_NOT_PAD
     if padding is True:
         return LONGEST
+    padding = _enum_value(padding)
     if isinstance(padding, str):
         if padding not in PADDING_STRATEGIES:
             raise ValueError(
@@ -55,11 +56,11 @@ def padding_strategy(padding: object) -> str:
 
 
 def truncation_strategy(truncation: object) -> str:
-    truncation = _enum_value(truncation)
     if truncation is False or truncation is None:
         return DO_NOT_TRUNCATE
     if truncation is True:
         return LONGEST_FIRST
+    truncation = _enum_value(truncation)
     if isinstance(truncation, str):
         if truncation not in TRUNCATION_STRATEGIES:
             raise ValueError(
@@ -71,6 +72,8 @@ def truncation_strategy(truncation: object) -> str:
 
 
 def check_optional_int(name: str, value: object, minimum: int) -> int | None:
+    if type(value) is int and value >= minimum:
+        return value
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
