@@ -55,6 +55,31 @@ _ONE_TEXT_FIELDS = {
     (False, True): ["attention_mask"],
     (False, False): [],
 }
+
+
+def _plain_request(
+    text_pair: Any,
+    add_special_tokens: Any,
+    padding: Any,
+    truncation: Any,
+    max_length: Any,
+    stride: Any,
+    padding_side: Any,
+    return_tensors: Any,
+) -> bool:
+    """Whether these arguments ask for nothing beyond the texts (their defaults, or truncation=False)."""
+    return (
+        text_pair is None
+        and add_special_tokens is True
+        and padding is False
+        and (truncation is None or truncation is False)
+        and max_length is None
+        and stride == 0
+        and padding_side is None
+        and return_tensors is None
+    )
+
+
 _CLEANUPS = (
     (" .", "."),
     (" ?", "?"),
@@ -311,16 +336,18 @@ class FerroTokenizer(SpecialTokensMixin):
     ) -> BatchEncoding:
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
         if (
-            text_pair is None
-            and add_special_tokens is True
-            and padding is False
-            and (truncation is None or truncation is False)
-            and max_length is None
-            and stride == 0
+            _plain_request(
+                text_pair,
+                add_special_tokens,
+                padding,
+                truncation,
+                max_length,
+                stride,
+                padding_side,
+                return_tensors,
+            )
             and is_split_into_words is False
             and pad_to_multiple_of is None
-            and padding_side is None
-            and return_tensors is None
             and return_token_type_ids is None
             and return_attention_mask is None
             and return_overflowing_tokens is False
@@ -483,16 +510,15 @@ class FerroTokenizer(SpecialTokensMixin):
         **kwargs: Any,
     ) -> Any:
         """The input ids of one text (or pair)."""
-        if (
-            text_pair is None
-            and add_special_tokens is True
-            and padding is False
-            and (truncation is None or truncation is False)
-            and max_length is None
-            and stride == 0
-            and padding_side is None
-            and return_tensors is None
-            and not kwargs
+        if not kwargs and _plain_request(
+            text_pair,
+            add_special_tokens,
+            padding,
+            truncation,
+            max_length,
+            stride,
+            padding_side,
+            return_tensors,
         ):
             plain = self._call_plain(text, True, [])
             if plain is not None:
