@@ -58,8 +58,6 @@ _ONE_TEXT_FIELDS = {
 
 
 def _plain_request(
-    text_pair: Any,
-    add_special_tokens: Any,
     padding: Any,
     truncation: Any,
     max_length: Any,
@@ -67,11 +65,9 @@ def _plain_request(
     padding_side: Any,
     return_tensors: Any,
 ) -> bool:
-    """Whether these arguments ask for nothing beyond the texts (their defaults, or truncation=False)."""
+    """Whether these arguments ask for nothing (their defaults, or truncation=False)."""
     return (
-        text_pair is None
-        and add_special_tokens is True
-        and padding is False
+        padding is False
         and (truncation is None or truncation is False)
         and max_length is None
         and stride == 0
@@ -336,16 +332,9 @@ class FerroTokenizer(SpecialTokensMixin):
     ) -> BatchEncoding:
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
         if (
-            _plain_request(
-                text_pair,
-                add_special_tokens,
-                padding,
-                truncation,
-                max_length,
-                stride,
-                padding_side,
-                return_tensors,
-            )
+            text_pair is None
+            and add_special_tokens is True
+            and _plain_request(padding, truncation, max_length, stride, padding_side, return_tensors)
             and is_split_into_words is False
             and pad_to_multiple_of is None
             and return_token_type_ids is None
@@ -510,15 +499,11 @@ class FerroTokenizer(SpecialTokensMixin):
         **kwargs: Any,
     ) -> Any:
         """The input ids of one text (or pair)."""
-        if not kwargs and _plain_request(
-            text_pair,
-            add_special_tokens,
-            padding,
-            truncation,
-            max_length,
-            stride,
-            padding_side,
-            return_tensors,
+        if (
+            text_pair is None
+            and add_special_tokens is True
+            and not kwargs
+            and _plain_request(padding, truncation, max_length, stride, padding_side, return_tensors)
         ):
             plain = self._call_plain(text, True, [])
             if plain is not None:
