@@ -33,19 +33,21 @@ NO_PAD_TOKEN_MESSAGE = (
 )
 
 
-def _enum_value(value: object) -> object:
-    """Accept transformers' PaddingStrategy / TruncationStrategy enums as their string values."""
+def enum_value(value: object) -> object:
+    """Accept transformers' PaddingStrategy / TruncationStrategy / TensorType enums as their string values."""
+    if type(value) is str:  # the common case; a missing `.value` fails inside getattr, which is slow
+        return value
     inner = getattr(value, "value", None)
     return inner if isinstance(inner, str) else value
 
 
 def padding_strategy(padding: object) -> str:
-    # bool and None first: looking up a missing `.value` (an AttributeError inside getattr) costs more.
+    # bool and None first: they skip the enum lookup.
     if padding is False or padding is None:
         return DO_NOT_PAD
     if padding is True:
         return LONGEST
-    padding = _enum_value(padding)
+    padding = enum_value(padding)
     if isinstance(padding, str):
         if padding not in PADDING_STRATEGIES:
             raise ValueError(
@@ -60,7 +62,7 @@ def truncation_strategy(truncation: object) -> str:
         return DO_NOT_TRUNCATE
     if truncation is True:
         return LONGEST_FIRST
-    truncation = _enum_value(truncation)
+    truncation = enum_value(truncation)
     if isinstance(truncation, str):
         if truncation not in TRUNCATION_STRATEGIES:
             raise ValueError(

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from ._arguments import enum_value
+
 if TYPE_CHECKING:
     import torch
 
@@ -46,8 +48,7 @@ def check_tensor_type(tensor_type: object) -> str | None:
     """Validate `return_tensors`: None, "np" or "pt" (torch must be importable for "pt")."""
     if tensor_type is None:
         return None
-    # Accept transformers' TensorType enum (a plain str skips the attribute lookup, which fails slowly).
-    value = tensor_type if type(tensor_type) is str else getattr(tensor_type, "value", tensor_type)
+    value = enum_value(tensor_type)
     if value not in TENSOR_TYPES:
         raise ValueError(f"return_tensors: {tensor_type!r} is not supported; use None, 'np' or 'pt'")
     if value == "pt":

@@ -48,8 +48,8 @@ _FIELD_ORDER = (
     "length",
     "overflow_to_sample_mapping",
 )
-# The fields of a call with default arguments, by (token_type_ids, attention_mask) in model_input_names.
-_ONE_TEXT_FIELDS = {
+# The fields of a plain call (`_call_plain`), by (token_type_ids, attention_mask) in model_input_names.
+_PLAIN_FIELDS = {
     (True, True): ["token_type_ids", "attention_mask"],
     (True, False): ["token_type_ids"],
     (False, True): ["attention_mask"],
@@ -414,7 +414,7 @@ class FerroTokenizer(SpecialTokensMixin):
         short line. None when `text` is anything else (the general path then handles or rejects it)."""
         if fields is None:
             names = self.model_input_names
-            fields = _ONE_TEXT_FIELDS["token_type_ids" in names, "attention_mask" in names]
+            fields = _PLAIN_FIELDS["token_type_ids" in names, "attention_mask" in names]
         single = type(text) is str
         if not single and not (type(text) is list and text):
             return None
