@@ -4,10 +4,14 @@ pub mod bpe;
 pub mod bpe_merge;
 pub mod bpe_pieces;
 pub mod bpe_queue;
+pub mod unigram;
+pub mod wordlevel;
 pub mod wordpiece;
 pub mod wordpiece_trie;
 
 pub use bpe::Bpe;
+pub use unigram::Unigram;
+pub use wordlevel::WordLevel;
 pub use wordpiece::WordPiece;
 
 use crate::error::Result;
@@ -89,6 +93,8 @@ impl TokenBuffer {
 pub enum Model {
     WordPiece(WordPiece),
     Bpe(Bpe),
+    Unigram(Unigram),
+    WordLevel(WordLevel),
 }
 
 impl Model {
@@ -99,11 +105,14 @@ impl Model {
         let t = match opt_str(o, "type", field)? {
             Some(t) => t,
             None if o.contains_key("merges") => "BPE",
+            None if o.get("vocab").is_some_and(Value::is_array) => "Unigram",
             None => "WordPiece",
         };
         Ok(match t {
             "WordPiece" => Model::WordPiece(WordPiece::from_json(o, field)?),
             "BPE" => Model::Bpe(Bpe::from_json(o, field)?),
+            "Unigram" => Model::Unigram(Unigram::from_json(o, field)?),
+            "WordLevel" => Model::WordLevel(WordLevel::from_json(o, field)?),
             other => return Err(unsupported("model", field, other)),
         })
     }
@@ -113,6 +122,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.tokenize(word, out),
             Model::Bpe(m) => m.tokenize(word, out),
+            Model::Unigram(m) => m.tokenize(word, out),
+            Model::WordLevel(m) => m.tokenize(word, out),
         }
     }
 
@@ -120,6 +131,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.token_to_id(token),
             Model::Bpe(m) => m.token_to_id(token),
+            Model::Unigram(m) => m.token_to_id(token),
+            Model::WordLevel(m) => m.token_to_id(token),
         }
     }
 
@@ -127,6 +140,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.id_to_token(id),
             Model::Bpe(m) => m.id_to_token(id),
+            Model::Unigram(m) => m.id_to_token(id),
+            Model::WordLevel(m) => m.id_to_token(id),
         }
     }
 
@@ -135,6 +150,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.vocab().collect(),
             Model::Bpe(m) => m.vocab().collect(),
+            Model::Unigram(m) => m.vocab().collect(),
+            Model::WordLevel(m) => m.vocab().collect(),
         }
     }
 
@@ -143,6 +160,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.vocab_size(),
             Model::Bpe(m) => m.vocab_size(),
+            Model::Unigram(m) => m.vocab_size(),
+            Model::WordLevel(m) => m.vocab_size(),
         }
     }
 }

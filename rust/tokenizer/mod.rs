@@ -298,7 +298,18 @@ impl Tokenizer {
                     &toks
                 }
             };
+            // Hugging Face's Unigram names an unknown token by the text it covers, not `<unk>`.
+            let unigram_unk = match &self.model {
+                Model::Unigram(u) if split.tokens.is_none() => u.unk_id,
+                _ => None,
+            };
             for t in tokens {
+                if Some(t.id) == unigram_unk {
+                    let covered = ns.as_str().get(t.offsets.0 as usize..t.offsets.1 as usize);
+                    if let Some(s) = covered.filter(|&s| Some(s) != self.model.id_to_token(t.id)) {
+                        out.texts.push((out.len(), s.to_string()));
+                    }
+                }
                 let r = ns.original_range(t.offsets.0 as usize..t.offsets.1 as usize);
                 out.push(t.id, r, word);
             }
@@ -402,11 +413,14 @@ impl Tokenizer {
         Ok(e)
     }
 
-    /// Token strings for ids (added tokens first), skipping unknown ids like Hugging Face.
+    /// Token strings for ids (added tokens first), skipping unknown ids like Hugging Face. Special
+    /// tokens are skipped by their text, as in Hugging Face: a vocabulary entry that spells a special
+    /// token under another id (XLM-R's two `<unk>`) is skipped too.
     pub fn ids_to_tokens(&self, ids: &[u32], skip_special_tokens: bool) -> Vec<String> {
         ids.iter()
-            .filter(|&&id| !(skip_special_tokens && self.added.is_special(id)))
-            .filter_map(|&id| self.id_to_token(id).map(str::to_string))
+            .filter_map(|&id| self.id_to_token(id))
+            .filter(|t| !(skip_special_tokens && self.added.is_special_content(t)))
+            .map(str::to_string)
             .collect()
     }
 
