@@ -11,8 +11,8 @@
 
 use super::wordpiece_trie::ByteTrie;
 use crate::error::{Error, Result};
-use crate::loading::json::{field, index, opt_bool, opt_usize, req_array, Obj};
-use crate::pre_tokenizers::Token;
+use crate::json::{field, index, opt_bool, opt_usize, req_array, Obj};
+use crate::kernel::Token;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 

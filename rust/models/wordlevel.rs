@@ -4,8 +4,8 @@
 //! (`Split` with an empty pattern, `Isolated`) followed by this model.
 
 use crate::error::{Error, Result};
-use crate::loading::json::{as_obj, as_u32, field, opt_str, req, Obj};
-use crate::pre_tokenizers::Token;
+use crate::json::{as_obj, as_u32, field, opt_str, req, Obj};
+use crate::kernel::Token;
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone)]

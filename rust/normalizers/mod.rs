@@ -2,22 +2,20 @@
 //! alignment of each normalized byte to the original text.
 
 pub mod bert;
-pub mod bert_chars;
-pub mod normalized_string;
 pub mod precompiled;
 pub mod replace;
 pub mod simple;
 pub mod unicode;
 
 pub use bert::BertNormalizer;
-pub use normalized_string::NormalizedString;
 pub use precompiled::Precompiled;
 pub use replace::Replace;
 pub use simple::{Prepend, Strip};
 pub use unicode::UnicodeForm;
 
 use crate::error::Result;
-use crate::loading::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::kernel::{Normalize, NormalizedString};
 use serde_json::Value;
 
 #[derive(Debug, Clone)]
@@ -52,7 +50,7 @@ impl Normalizer {
             "Prepend" => Normalizer::Prepend(Prepend::from_json(o, field)?),
             "Precompiled" => {
                 let f = format!("{field}.precompiled_charsmap");
-                let b64 = crate::loading::json::req_str(o, "precompiled_charsmap", field)?;
+                let b64 = crate::json::req_str(o, "precompiled_charsmap", field)?;
                 Normalizer::Precompiled(Box::new(Precompiled::from_base64(b64, &f)?))
             }
             "Nmt" => Normalizer::Nmt,
@@ -99,11 +97,11 @@ impl Normalizer {
             }
         }
     }
+}
 
-    /// Normalize a standalone string (used to normalize added tokens whose `normalized` flag is set).
-    pub fn normalize_str(&self, s: &str) -> Result<String> {
-        let mut n = NormalizedString::from_original(s, 0);
-        self.normalize(&mut n)?;
-        Ok(n.as_str().to_string())
+impl Normalize for Normalizer {
+    #[inline]
+    fn normalize(&self, n: &mut NormalizedString) -> Result<()> {
+        Normalizer::normalize(self, n)
     }
 }

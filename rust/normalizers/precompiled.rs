@@ -8,8 +8,8 @@
 //! `transform`: extra replacement chars are insertions, fewer chars remove from the last edit so far
 //! (nothing when there is none yet).
 
-use super::NormalizedString;
 use crate::error::{Error, Result};
+use crate::kernel::NormalizedString;
 use base64::Engine as _;
 use unicode_segmentation::UnicodeSegmentation;
 
