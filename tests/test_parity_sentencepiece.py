@@ -280,3 +280,13 @@ def test_bad_input_is_a_value_error_naming_file_and_field(folders, tmp_path, cas
     with pytest.raises(ValueError) as err:
         CoreTokenizer.from_file(str(path))
     assert "tokenizer.json" in str(err.value) and field in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize("name", ["t5_unigram", "xlmr_unigram_split_digits", "camembert_unigram_identity"])
+def test_fused_path_matches_generic_chain(folders, monkeypatch, name):
+    """The fused SentencePiece path gives what the stage-by-stage chain gives (FERROTOK_NO_FAST_PATH)."""
+    fused = AutoTokenizer.from_pretrained(folders[name])
+    monkeypatch.setenv("FERROTOK_NO_FAST_PATH", "1")
+    generic = AutoTokenizer.from_pretrained(folders[name])
+    texts = texts_for_parity() + TEXTS[::5] + random_cases(200, seed=7)
+    compare_call(fused, generic, texts, **ALL_FIELDS)

@@ -23,6 +23,8 @@ const UNK_PENALTY: f64 = 10.0;
 pub struct Unigram {
     /// `(piece, score)` in id order, as in tokenizer.json.
     pieces: Vec<(String, f64)>,
+    /// The scores alone, densely packed for the Viterbi loop.
+    scores: Vec<f64>,
     /// Piece → id; a piece listed twice maps to its last id, like Hugging Face.
     ids: FxHashMap<String, u32>,
     trie: ByteTrie,
@@ -31,6 +33,24 @@ pub struct Unigram {
     min_score: f64,
     /// Id of `<0xXX>` for each byte, when the vocabulary has it.
     byte_ids: Box<[Option<u32>; 256]>,
+    /// Names this model in the per-thread word cache (clones share it: same vocabulary).
+    cache_id: u64,
+}
+
+static NEXT_CACHE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Words up to this many bytes are cached; longer ones (unspaced scripts) rarely repeat.
+const CACHE_WORD_MAX: usize = 48;
+/// The cache is emptied when it holds this many words.
+const CACHE_WORDS: usize = 1 << 15;
+
+/// Per-thread cache of segmentations: word → range of `tokens`. Most words of running text repeat,
+/// and one hash probe is much cheaper than a Viterbi pass.
+#[derive(Default)]
+struct WordCache {
+    model: u64,
+    words: FxHashMap<Box<[u8]>, (u32, u32)>,
+    tokens: Vec<Token>,
 }
 
 /// Best path into one byte position: its score, where its last piece starts (`NONE`: not reached) and
@@ -47,6 +67,7 @@ const NONE: u32 = u32::MAX;
 thread_local! {
     /// Per-thread lattice, reused across words: no allocation per word once it has grown.
     static LATTICE: RefCell<Vec<Node>> = const { RefCell::new(Vec::new()) };
+    static CACHE: RefCell<WordCache> = RefCell::new(WordCache::default());
 }
 
 impl Unigram {
@@ -126,6 +147,7 @@ impl Unigram {
             *slot = ids.get(format!("<0x{b:02X}>").as_str()).copied();
         }
         Ok(Unigram {
+            scores: pieces.iter().map(|p| p.1).collect(),
             pieces,
             ids,
             trie,
@@ -133,6 +155,7 @@ impl Unigram {
             byte_fallback,
             min_score,
             byte_ids,
+            cache_id: NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -170,7 +193,7 @@ impl Unigram {
                 }
                 if let Some(id) = self.trie.value(node) {
                     let end = pos + k + 1;
-                    let score = self.pieces.get(id as usize).map_or(0.0, |p| p.1);
+                    let score = self.scores.get(id as usize).copied().unwrap_or(0.0);
                     let cand = score + base;
                     if let Some(t) = lattice.get_mut(end) {
                         if t.start == NONE || cand > t.score {
@@ -205,6 +228,41 @@ impl Unigram {
         if word.is_empty() {
             return Ok(());
         }
+        if word.len() > CACHE_WORD_MAX {
+            return self.tokenize_uncached(word, out);
+        }
+        CACHE.with(|cell| {
+            let Ok(mut cache) = cell.try_borrow_mut() else {
+                return self.tokenize_uncached(word, out);
+            };
+            let cache = &mut *cache;
+            if cache.model != self.cache_id {
+                cache.words.clear();
+                cache.tokens.clear();
+                cache.model = self.cache_id;
+            }
+            if let Some(&(a, b)) = cache.words.get(word.as_bytes()) {
+                out.extend_from_slice(cache.tokens.get(a as usize..b as usize).unwrap_or_default());
+                return Ok(());
+            }
+            let first = out.len();
+            self.tokenize_uncached(word, out)?;
+            if cache.words.len() >= CACHE_WORDS {
+                cache.words.clear();
+                cache.tokens.clear();
+            }
+            let a = cache.tokens.len() as u32;
+            cache
+                .tokens
+                .extend_from_slice(out.get(first..).unwrap_or_default());
+            cache
+                .words
+                .insert(word.as_bytes().into(), (a, cache.tokens.len() as u32));
+            Ok(())
+        })
+    }
+
+    fn tokenize_uncached(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
         LATTICE.with(|cell| {
             // A re-entrant call cannot happen; fall back to a fresh lattice rather than panic.
             let mut fresh = Vec::new();

@@ -155,15 +155,24 @@ impl Precompiled {
                 .chars()
                 .map(|c| (c, 0)),
         );
-        for g in text.get(first..).unwrap_or_default().graphemes(true) {
+        let mut i = first;
+        while let Some(g) = cluster(text, i) {
+            i += g.len();
+            if let &[b] = g.as_bytes() {
+                match self.ascii.get(b as usize).and_then(Option::as_deref) {
+                    Some(r) => replace(&mut edits, g, r),
+                    None => edits.push((b as char, 0)),
+                }
+                continue;
+            }
             if g.len() < 6 {
                 if let Some(r) = self.transform(g) {
                     replace(&mut edits, g, r);
                     continue;
                 }
             }
-            for (i, c) in g.char_indices() {
-                let part = g.get(i..i + c.len_utf8()).unwrap_or_default();
+            for (k, c) in g.char_indices() {
+                let part = g.get(k..k + c.len_utf8()).unwrap_or_default();
                 match self.transform(part) {
                     Some(r) => replace(&mut edits, part, r),
                     None => edits.push((c, 0)),
@@ -174,29 +183,51 @@ impl Precompiled {
         Ok(())
     }
 
+    /// Whether normalizing `text` changes it.
+    pub fn changes(&self, text: &str) -> bool {
+        self.first_change(text).is_some()
+    }
+
+    /// Whether some replacement string contains `c` (the fused SentencePiece path needs text in which
+    /// the Metaspace char only appears where it puts it).
+    pub fn produces(&self, c: char) -> bool {
+        self.strings.contains(c)
+    }
+
     /// Byte position of the grapheme cluster where the first replacement happens, or `None`.
     fn first_change(&self, text: &str) -> Option<usize> {
-        let bytes = text.as_bytes();
-        // ASCII chars followed by ASCII are whole clusters (except CR LF), with a table lookup each.
         let mut i = 0;
-        while i + 1 < bytes.len() && bytes[i + 1] < 0x80 && bytes[i] < 0x80 {
-            if self.ascii[bytes[i] as usize].is_some() || bytes[i] == b'\r' {
+        while let Some(g) = cluster(text, i) {
+            let changed = if let &[b] = g.as_bytes() {
+                self.ascii.get(b as usize).is_some_and(Option::is_some)
+            } else {
+                (g.len() < 6 && self.transform(g).is_some())
+                    || g.chars().any(|c| {
+                        let mut b = [0u8; 4];
+                        self.transform(c.encode_utf8(&mut b)).is_some()
+                    })
+            };
+            if changed {
                 return Some(i);
             }
-            i += 1;
-        }
-        for (pos, g) in text.get(i..)?.grapheme_indices(true) {
-            if g.len() < 6 && self.transform(g).is_some() {
-                return Some(i + pos);
-            }
-            if g.chars().any(|c| {
-                let mut b = [0u8; 4];
-                self.transform(c.encode_utf8(&mut b)).is_some()
-            }) {
-                return Some(i + pos);
-            }
+            i += g.len();
         }
         None
+    }
+}
+
+/// The extended grapheme cluster that starts at byte `i` (a cluster boundary) of `text`. An ASCII char
+/// followed by ASCII is a whole cluster (except CR LF), which spares the segmenter most of the text.
+#[inline]
+fn cluster(text: &str, i: usize) -> Option<&str> {
+    let rest = text.get(i..)?;
+    match rest.as_bytes() {
+        [] => None,
+        [b, next, ..] if *b < 0x80 && *next < 0x80 && !(*b == b'\r' && *next == b'\n') => {
+            rest.get(..1)
+        }
+        [b] if *b < 0x80 => rest.get(..1),
+        _ => rest.graphemes(true).next(),
     }
 }
 

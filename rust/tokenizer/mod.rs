@@ -46,6 +46,23 @@ enum FastPath {
     ByteLevel,
     /// Llama-3 / Qwen style: [NFC] + Split(regex, Isolated) + ByteLevel(no regex, no prefix) + BPE.
     SplitByteLevel,
+    /// SentencePiece style: [Precompiled] + WhitespaceSplit + Metaspace(always) + Unigram.
+    Unigram,
+}
+
+/// The replacement char of a `[WhitespaceSplit, Metaspace(prepend always)]` sequence.
+fn whitespace_metaspace(p: Option<&PreTokenizer>) -> Option<char> {
+    match p {
+        Some(PreTokenizer::Sequence(seq)) => match seq.as_slice() {
+            [PreTokenizer::WhitespaceSplit(_), PreTokenizer::Metaspace(m)]
+                if m.prepend_scheme == crate::kernel::metaspace::PrependScheme::Always =>
+            {
+                Some(m.replacement)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -115,6 +132,13 @@ impl Tokenizer {
                 Some(PreTokenizer::Sequence(seq)),
                 Model::Bpe(_),
             ) if split_then_byte_level(seq).is_some() => FastPath::SplitByteLevel,
+            (None | Some(Normalizer::Precompiled(_)), _, Model::Unigram(_))
+                if whitespace_metaspace(self.pre_tokenizer.as_ref()).is_some_and(|rep| {
+                    !matches!(&self.normalizer, Some(Normalizer::Precompiled(p)) if p.produces(rep))
+                }) =>
+            {
+                FastPath::Unigram
+            }
             _ => FastPath::Generic,
         };
         if std::env::var_os("FERROTOK_NO_FAST_PATH").is_some() {
@@ -173,7 +197,10 @@ impl Tokenizer {
                 unicode_normalization::is_nfc_quick(text.chars())
                     == unicode_normalization::IsNormalized::Yes
             }
-            _ => true,
+            _ => match (self.fast, whitespace_metaspace(self.pre_tokenizer.as_ref())) {
+                (FastPath::Unigram, Some(rep)) => !text.contains(rep),
+                _ => true,
+            },
         };
         if self.fast != FastPath::Generic && !self.added.has_normalized_tokens() && nfc_ok() {
             self.tokenize_fast(text, out)?;
@@ -257,6 +284,26 @@ impl Tokenizer {
                         bpe,
                         segment,
                         pieces,
+                        range.start,
+                        &mut word,
+                        out,
+                    )?
+                }
+                (FastPath::Unigram, n, p, Model::Unigram(u)) => {
+                    let Some(rep) = whitespace_metaspace(p.as_ref()) else {
+                        return Err(Error::Internal(
+                            "unigram fast path without its pre-tokenizers".into(),
+                        ));
+                    };
+                    let norm = match n {
+                        Some(Normalizer::Precompiled(pc)) => Some(&**pc),
+                        _ => None,
+                    };
+                    fast_unigram::encode_segment(
+                        norm,
+                        rep,
+                        u,
+                        segment,
                         range.start,
                         &mut word,
                         out,
@@ -436,6 +483,7 @@ impl Tokenizer {
 
 pub mod fast_bert;
 pub mod fast_byte_level;
+pub mod fast_unigram;
 
 #[cfg(test)]
 mod tests;
