@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::models::bpe::BpeOptions;
+use crate::models::bpe_merge::Word;
 use crate::models::Model;
 use crate::pre_tokenizers::PreTokenizer;
 use crate::tokenizer::{reference, Tokenizer};
