@@ -17,6 +17,7 @@ pub mod postprocess;
 pub mod pre_tokenizers;
 pub mod processors;
 pub mod tokenizer;
+pub mod trainers;
 
 #[cfg(feature = "python")]
 mod bindings;
