@@ -112,7 +112,7 @@ impl PyTrainingRun {
             let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
             let mut guard = self.counts.lock().unwrap_or_else(|e| e.into_inner());
             let counts: &mut WordCounts = &mut guard;
-            py.detach(|| counts.feed(&self.tokenizer, &refs, &self.ctl))
+            py.detach(|| self.tokenizer.count_words(counts, &refs, &self.ctl))
                 .map_err(to_py)
         })
     }

@@ -12,8 +12,8 @@
 //! drops chars of equal count), words are walked in sorted order instead, so results are deterministic.
 
 use super::options::Options;
+use super::SpecialToken;
 use super::{Control, Trained};
-use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
@@ -25,7 +25,7 @@ pub struct BpeTrainer {
     pub vocab_size: usize,
     pub min_frequency: u64,
     pub show_progress: bool,
-    pub special_tokens: Vec<AddedToken>,
+    pub special_tokens: Vec<SpecialToken>,
     pub limit_alphabet: Option<usize>,
     pub initial_alphabet: Vec<char>,
     pub continuing_subword_prefix: Option<String>,
@@ -474,7 +474,7 @@ mod tests {
         let t = BpeTrainer {
             vocab_size: 100,
             min_frequency: 3,
-            special_tokens: vec![AddedToken::new("<s>", true)],
+            special_tokens: vec![SpecialToken::new("<s>", true)],
             ..BpeTrainer::default()
         };
         let (tokens, merges) = learn(&t, &[("ab", 3), ("cd", 2)]);

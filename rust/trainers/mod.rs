@@ -2,8 +2,9 @@
 //!
 //! Training runs in two steps, like `Tokenizer.train_from_iterator`: texts are streamed through the
 //! tokenizer's normalizer and pre-tokenizer into [`WordCounts`] (memory bounded by the distinct words,
-//! never by the corpus), then a [`Trainer`] turns the counts into a model. [`Tokenizer::trained`] builds
-//! the new tokenizer: the old pipeline with the trained model and the trainer's special tokens.
+//! never by the corpus), then a [`Trainer`] turns the counts into a model. `Tokenizer::trained` builds
+//! the new tokenizer: the old pipeline with the trained model and the trainer's special tokens
+//! (`tokenizer::training` wires the stages; trainers depend only on the kernel).
 //!
 //! Long loops watch a [`Control`]: a cancel flag (set by the binding on Ctrl-C) and progress counters
 //! that the caller may display.
@@ -17,14 +18,13 @@ pub mod wordpiece;
 pub mod words;
 
 pub use bpe::BpeTrainer;
+pub use options::SpecialToken;
 pub use unigram::UnigramTrainer;
 pub use wordlevel::WordLevelTrainer;
 pub use wordpiece::WordPieceTrainer;
 pub use words::WordCounts;
 
-use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
-use crate::tokenizer::Tokenizer;
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
@@ -92,7 +92,7 @@ impl Control {
 #[derive(Debug, Clone)]
 pub struct Trained {
     pub model: Value,
-    pub special_tokens: Vec<AddedToken>,
+    pub special_tokens: Vec<SpecialToken>,
 }
 
 #[derive(Debug, Clone)]
@@ -170,55 +170,5 @@ impl Trainer {
             Trainer::WordLevel(t) => t.train(words, base, ctl),
             Trainer::Unigram(t) => t.train(words, base, ctl),
         }
-    }
-}
-
-impl Tokenizer {
-    /// The words of `text` as training sees them: normalized and pre-tokenized, without added-token
-    /// extraction (Hugging Face's `train` does not split added tokens out either).
-    pub fn training_words(&self, text: &str, mut each: impl FnMut(&str)) -> Result<()> {
-        let mut ns = crate::normalizers::NormalizedString::from_original(text, 0);
-        if let Some(n) = &self.normalizer {
-            n.normalize(&mut ns)?;
-        }
-        let mut pts = crate::pre_tokenizers::PreTokenizedString::from_normalized(ns);
-        if let Some(p) = &self.pre_tokenizer {
-            p.pre_tokenize(&mut pts)?;
-        }
-        for s in &pts.splits {
-            each(s.normalized.as_str());
-        }
-        Ok(())
-    }
-
-    /// This tokenizer's pipeline around a newly trained model. Added tokens of the old tokenizer are kept
-    /// (with ids recomputed against the new vocabulary, as Hugging Face does on load), then the trainer's
-    /// special tokens are added.
-    pub fn trained(&self, trained: Trained) -> Result<Tokenizer> {
-        let mut doc = crate::loading::tokenizer_json::to_value(self);
-        let Some(o) = doc.as_object_mut() else {
-            return Err(Error::Internal(
-                "tokenizer document is not an object".into(),
-            ));
-        };
-        o.insert("model".into(), trained.model);
-        o.insert("added_tokens".into(), Value::Array(Vec::new()));
-        let mut t = crate::loading::tokenizer_json::from_value(doc, "<trained>")?;
-        let mut keep: Vec<(u32, AddedToken)> =
-            self.added.tokens().map(|(id, t)| (id, t.clone())).collect();
-        keep.sort_by_key(|(id, _)| *id);
-        let mut tokens: Vec<AddedToken> = keep.into_iter().map(|(_, t)| t).collect();
-        tokens.extend(trained.special_tokens);
-        t.add_tokens(&tokens)?;
-        t.refresh();
-        Ok(t)
-    }
-
-    /// The tokenizer.json `model` object of this tokenizer.
-    pub fn model_json(&self) -> Value {
-        crate::loading::tokenizer_json::to_value(self)
-            .get("model")
-            .cloned()
-            .unwrap_or(Value::Null)
     }
 }

@@ -1,10 +1,34 @@
 //! Reading a trainer's options from a JSON object, with errors that name the option, and a final check
 //! that no unknown option was given.
 
-use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
+
+/// A special token given to a trainer (an added token of the trained tokenizer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecialToken {
+    pub content: String,
+    pub single_word: bool,
+    pub lstrip: bool,
+    pub rstrip: bool,
+    pub normalized: bool,
+    pub special: bool,
+}
+
+impl SpecialToken {
+    /// Hugging Face's defaults: special tokens are not normalized, others are.
+    pub fn new(content: &str, special: bool) -> Self {
+        SpecialToken {
+            content: content.to_string(),
+            single_word: false,
+            lstrip: false,
+            rstrip: false,
+            normalized: !special,
+            special,
+        }
+    }
+}
 
 pub struct Options<'a> {
     kind: &'a str,
@@ -97,18 +121,18 @@ impl<'a> Options<'a> {
 
     /// `special_tokens`: strings or added-token objects (`content`, `single_word`, `lstrip`, `rstrip`,
     /// `normalized`, `special`); plain strings become special tokens.
-    pub fn special_tokens(&mut self, key: &'a str) -> Result<Vec<AddedToken>> {
+    pub fn special_tokens(&mut self, key: &'a str) -> Result<Vec<SpecialToken>> {
         let Some(v) = self.get(key) else {
             return Ok(Vec::new());
         };
         let items = v
             .as_array()
-            .ok_or_else(|| self.bad(key, "a list of str or AddedToken", v))?;
+            .ok_or_else(|| self.bad(key, "a list of str or SpecialToken", v))?;
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let f = format!("{key}[{i}]");
             match item {
-                Value::String(s) => out.push(AddedToken::new(s, true)),
+                Value::String(s) => out.push(SpecialToken::new(s, true)),
                 Value::Object(o) => {
                     let content = o
                         .get("content")
@@ -125,14 +149,14 @@ impl<'a> Options<'a> {
                         }
                     };
                     let special = flag("special", true)?;
-                    let mut t = AddedToken::new(content, special);
+                    let mut t = SpecialToken::new(content, special);
                     t.single_word = flag("single_word", false)?;
                     t.lstrip = flag("lstrip", false)?;
                     t.rstrip = flag("rstrip", false)?;
                     t.normalized = flag("normalized", !special)?;
                     out.push(t);
                 }
-                other => return Err(self.bad(&f, "a str or AddedToken", other)),
+                other => return Err(self.bad(&f, "a str or SpecialToken", other)),
             }
         }
         Ok(out)

@@ -6,8 +6,8 @@
 
 use super::options::Options;
 use super::unigram_lattice::{Lattice, PieceTrie, UNK_PENALTY};
+use super::SpecialToken;
 use super::{Control, Trained, WordCounts};
-use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
@@ -21,7 +21,7 @@ pub struct UnigramTrainer {
     pub n_sub_iterations: usize,
     pub shrinking_factor: f64,
     pub show_progress: bool,
-    pub special_tokens: Vec<AddedToken>,
+    pub special_tokens: Vec<SpecialToken>,
     pub initial_alphabet: Vec<char>,
     pub unk_token: Option<String>,
     pub max_piece_length: usize,
@@ -424,7 +424,7 @@ mod tests {
         let t = UnigramTrainer {
             vocab_size: 12,
             unk_token: Some("<unk>".into()),
-            special_tokens: vec![AddedToken::new("<unk>", true)],
+            special_tokens: vec![SpecialToken::new("<unk>", true)],
             ..UnigramTrainer::default()
         };
         let words = [("hello", 10), ("help", 5), ("yellow", 3), ("low", 4)];

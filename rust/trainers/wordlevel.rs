@@ -1,8 +1,8 @@
 //! WordLevel trainer: the most frequent words (ties by word), after the special tokens, as Hugging Face.
 
 use super::options::Options;
+use super::SpecialToken;
 use super::{Control, Trained, WordCounts};
-use crate::added_tokens::AddedToken;
 use crate::error::Result;
 use serde_json::{Map, Value};
 
@@ -11,7 +11,7 @@ pub struct WordLevelTrainer {
     pub vocab_size: usize,
     pub min_frequency: u64,
     pub show_progress: bool,
-    pub special_tokens: Vec<AddedToken>,
+    pub special_tokens: Vec<SpecialToken>,
 }
 
 impl Default for WordLevelTrainer {
@@ -86,7 +86,7 @@ mod tests {
     fn most_frequent_words_after_specials() {
         let t = WordLevelTrainer {
             vocab_size: 3,
-            special_tokens: vec![AddedToken::new("<unk>", true)],
+            special_tokens: vec![SpecialToken::new("<unk>", true)],
             ..WordLevelTrainer::default()
         };
         let got = t

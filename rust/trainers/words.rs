@@ -6,10 +6,12 @@
 
 use super::Control;
 use crate::error::Result;
-use crate::tokenizer::parallel::pool;
-use crate::tokenizer::Tokenizer;
+use rayon::ThreadPool;
 use rustc_hash::FxHashMap;
 use std::sync::Mutex;
+
+/// Cuts one text into its words (the tokenizer's normalizer + pre-tokenizer), calling back per word.
+pub type Splitter<'a> = dyn Fn(&str, &mut dyn FnMut(&str)) -> Result<()> + Sync + 'a;
 
 type Map = FxHashMap<Box<str>, u64>;
 
@@ -23,9 +25,9 @@ pub struct WordCounts {
     pub texts: u64,
 }
 
-fn count_into(map: &mut Map, tok: &Tokenizer, texts: &[&str]) -> Result<()> {
+fn count_into(map: &mut Map, split: &Splitter<'_>, texts: &[&str]) -> Result<()> {
     for text in texts {
-        tok.training_words(text, |w| add(map, w, 1))?;
+        split(text, &mut |w| add(map, w, 1))?;
     }
     Ok(())
 }
@@ -61,14 +63,20 @@ impl WordCounts {
         add(self.shard(0), word, n);
     }
 
-    /// Normalize, pre-tokenize and count the words of `texts`, on the pool when the chunk is large.
-    pub fn feed(&mut self, tok: &Tokenizer, texts: &[&str], ctl: &Control) -> Result<()> {
+    /// Cut `texts` into words with `split` and count them, on `pool` when the chunk is large.
+    pub fn feed(
+        &mut self,
+        split: &Splitter<'_>,
+        texts: &[&str],
+        pool: Option<&ThreadPool>,
+        ctl: &Control,
+    ) -> Result<()> {
         ctl.check()?;
         self.texts += texts.len() as u64;
         let bytes: usize = texts.iter().map(|t| t.len()).sum();
-        let pool = match pool() {
+        let pool = match pool {
             Some(p) if bytes >= PARALLEL_MIN_BYTES && texts.len() > 1 => p,
-            _ => return count_into(self.shard(0), tok, texts),
+            _ => return count_into(self.shard(0), split, texts),
         };
         let workers = pool.current_num_threads().min(texts.len());
         self.shard(workers - 1);
@@ -93,7 +101,7 @@ impl WordCounts {
                         let r = match shards.get(k) {
                             Some(m) => {
                                 let mut m = m.lock().unwrap_or_else(|e| e.into_inner());
-                                count_into(&mut m, tok, part)
+                                count_into(&mut m, split, part)
                             }
                             None => Ok(()),
                         };
@@ -144,40 +152,39 @@ impl WordCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::{Model, WordPiece};
 
-    fn whitespace_tokenizer() -> Tokenizer {
-        let doc = r#"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0}},
-                     "pre_tokenizer": {"type": "Whitespace"}}"#;
-        let t = Tokenizer::from_json_str(doc).unwrap();
-        assert!(matches!(t.model, Model::WordPiece(WordPiece { .. })));
-        t
+    fn whitespace(text: &str, each: &mut dyn FnMut(&str)) -> Result<()> {
+        for w in text.split_whitespace() {
+            each(w);
+        }
+        Ok(())
     }
 
     #[test]
     fn counts_words_across_chunks() {
-        let tok = whitespace_tokenizer();
         let mut wc = WordCounts::new();
         let ctl = Control::default();
-        wc.feed(&tok, &["a b a", "b c!"], &ctl).unwrap();
-        wc.feed(&tok, &["a"], &ctl).unwrap();
-        let got = wc.sorted();
-        assert_eq!(got, vec![("!", 1), ("a", 3), ("b", 2), ("c", 1)]);
+        wc.feed(&whitespace, &["a b a", "b c"], None, &ctl).unwrap();
+        wc.feed(&whitespace, &["a"], None, &ctl).unwrap();
+        assert_eq!(wc.sorted(), vec![("a", 3), ("b", 2), ("c", 1)]);
     }
 
     #[test]
     fn parallel_chunks_count_the_same() {
-        let tok = whitespace_tokenizer();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
         let text: Vec<String> = (0..20_000)
             .map(|i| format!("w{} x{}", i % 97, i % 13))
             .collect();
         let refs: Vec<&str> = text.iter().map(String::as_str).collect();
         let ctl = Control::default();
         let mut wc = WordCounts::new();
-        wc.feed(&tok, &refs, &ctl).unwrap();
+        wc.feed(&whitespace, &refs, Some(&pool), &ctl).unwrap();
         let mut serial = WordCounts::new();
         for r in &refs {
-            serial.feed(&tok, &[r], &ctl).unwrap();
+            serial.feed(&whitespace, &[r], None, &ctl).unwrap();
         }
         assert_eq!(wc.sorted(), serial.sorted());
         assert_eq!(wc.texts, 20_000);
@@ -185,13 +192,10 @@ mod tests {
 
     #[test]
     fn cancelled_feed_stops() {
-        let tok = whitespace_tokenizer();
         let ctl = Control::default();
         ctl.cancel();
         let mut wc = WordCounts::new();
-        assert!(matches!(
-            wc.feed(&tok, &["a"], &ctl),
-            Err(crate::Error::Cancelled)
-        ));
+        let r = wc.feed(&whitespace, &["a"], None, &ctl);
+        assert!(matches!(r, Err(crate::Error::Cancelled)));
     }
 }
