@@ -50,6 +50,10 @@ def hf_pipeline(kind: str) -> HfTokenizer:
         t.normalizer = normalizers.BertNormalizer(lowercase=True)
         t.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
         t.decoder = decoders.WordPiece()
+    elif kind == "unigram":
+        t = HfTokenizer(models.Unigram())
+        t.pre_tokenizer = pre_tokenizers.Metaspace()
+        t.decoder = decoders.Metaspace()
     elif kind == "wordlevel":
         t = HfTokenizer(models.WordLevel(unk_token="<unk>"))
         t.pre_tokenizer = pre_tokenizers.Whitespace()
@@ -79,6 +83,11 @@ def model_json(kind: str, texts: list[str], trainer: trainers.Trainer) -> dict:
     run = _core.TrainingRun(core_pipeline(kind), trainer.to_json())
     run.feed(texts, 0)
     return json.loads(run.train_model())
+
+
+def tokens_per_byte(tok, texts: list[str]) -> float:
+    n = sum(len(tok.encode(t).ids) for t in texts)
+    return n / sum(len(t.encode("utf-8")) for t in texts)
 
 
 def merges(doc: dict) -> list[tuple[str, str]]:
@@ -141,11 +150,6 @@ def test_wordlevel_has_hf_vocab(name: str) -> None:
     assert ours["type"] == "WordLevel"
 
 
-def tokens_per_byte(tok, texts: list[str]) -> float:
-    n = sum(len(tok.encode(t).ids) for t in texts)
-    return n / sum(len(t.encode("utf-8")) for t in texts)
-
-
 @pytest.mark.parametrize("name", CORPORA)
 def test_wordpiece_is_deterministic_and_close_to_hf(name: str) -> None:
     texts = corpus(name)
@@ -165,6 +169,26 @@ def test_wordpiece_is_deterministic_and_close_to_hf(name: str) -> None:
     hf_theirs = HfTokenizer.from_str(json.dumps(theirs))
     ratio = tokens_per_byte(hf_ours, held_out) / tokens_per_byte(hf_theirs, held_out)
     assert abs(ratio - 1) <= 0.005, ratio
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_unigram_is_close_to_hf(name: str) -> None:
+    # Until ferrotok loads Unigram models, both vocabularies are measured with HF's Unigram encoder.
+    texts = corpus(name)
+    cut = len(texts) * 4 // 5
+    train, held_out = texts[:cut], texts[cut:]
+    options = {"vocab_size": 2000, "unk_token": "<unk>", "special_tokens": ["<unk>"], "show_progress": False}
+    theirs = hf_pipeline("unigram")
+    theirs.train_from_iterator(train, trainer=hf_trainers.UnigramTrainer(**options))
+    ours = model_json("unigram", train, trainers.UnigramTrainer(**options))
+    doc = json.loads(theirs.to_str())
+    assert ours["type"] == "Unigram" and ours["unk_id"] == 0
+    assert ours["vocab"][0] == ["<unk>", 0.0]
+    assert len(ours["vocab"]) == len(doc["model"]["vocab"]) == 2000
+    ratio = tokens_per_byte(
+        HfTokenizer.from_str(json.dumps({**doc, "model": ours})), held_out
+    ) / tokens_per_byte(theirs, held_out)
+    assert abs(ratio - 1) <= 0.01, ratio
 
 
 def test_trained_tokenizer_encodes_like_hf_loading_it() -> None:
@@ -300,6 +324,12 @@ def test_non_str_items_name_their_position() -> None:
 
 
 def test_vocab_smaller_than_alphabet_is_an_error() -> None:
+    with pytest.raises(
+        ferrotok.FerrotokError, match="The vocabulary is not large enough to contain all chars"
+    ):
+        model_json(
+            "unigram", ["abcdefghijklmnop"], trainers.UnigramTrainer(vocab_size=5, show_progress=False)
+        )
     trainer = trainers.BpeTrainer(vocab_size=10, show_progress=False)
     with pytest.raises(
         ferrotok.FerrotokError, match="The vocabulary is not large enough to contain all chars"
@@ -346,3 +376,49 @@ def test_ctrl_c_stops_training() -> None:
     # Stopped early: the last report is not the end of the merges.
     stage, done, total = seen[-1]
     assert not (stage == "Compute merges" and done >= total)
+
+
+# --- ferrotok train -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "kind"),
+    [
+        (["--model", "bpe"], "BPE"),
+        (["--model", "wordpiece"], "WordPiece"),
+        (["--from", str(FIXTURES / "bert-uncased")], "WordPiece"),
+        (["--from", str(FIXTURES / "gpt2"), "--special-tokens", "<pad>"], "BPE"),
+    ],
+)
+def test_cli_train_writes_a_folder_transformers_loads(tmp_path: Path, args: list[str], kind: str) -> None:
+    from ferrotok.cli import main
+    from transformers import AutoTokenizer
+
+    jsonl = tmp_path / "corpus.jsonl"
+    jsonl.write_text("".join(json.dumps({"text": t}) + "\n" for t in corpus("bench")), encoding="utf-8")
+    out = tmp_path / "out"
+    assert (
+        main(
+            ["train", str(jsonl), "--jsonl-field", "text", "-o", str(out), "--vocab-size", "900", "-q", *args]
+        )
+        == 0
+    )
+    ours = ferrotok.AutoTokenizer.from_pretrained(str(out))
+    theirs = AutoTokenizer.from_pretrained(str(out))
+    assert ours.backend_tokenizer.model.type == kind
+    assert len(ours) == len(theirs) >= 900
+    for text in corpus("multilingual")[:100]:
+        assert ours(text)["input_ids"] == theirs(text)["input_ids"]
+
+
+def test_cli_train_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ferrotok.cli import main
+
+    text = tmp_path / "t.txt"
+    text.write_text("hello world\n", encoding="utf-8")
+    assert main(["train", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "o")]) == 2
+    assert "missing.txt" in capsys.readouterr().err
+    assert main(["train", str(text), "-o", str(tmp_path / "o"), "--vocab-size", "0"]) == 2
+    assert "--vocab-size" in capsys.readouterr().err
+    assert main(["train", str(text), "-o", str(tmp_path / "o"), "--vocab-size", "20", "-q"]) == 2
+    assert "not large enough" in capsys.readouterr().err

@@ -294,3 +294,103 @@ class _AddedToken:
         self.lstrip = lstrip
         self.rstrip = rstrip
         self.normalized = normalized
+
+
+# --- pipelines for `ferrotok train` without --from ----------------------------------------------------------
+
+_BERT_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
+def _special(content: str, i: int) -> dict[str, Any]:
+    return {
+        "id": i,
+        "content": content,
+        "single_word": False,
+        "lstrip": False,
+        "rstrip": False,
+        "normalized": False,
+        "special": True,
+    }
+
+
+def default_pipeline(model: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """An untrained tokenizer.json document and its named special tokens for `model`: GPT-2's byte-level
+    BPE, BERT's WordPiece, whitespace WordLevel, or Metaspace Unigram."""
+    doc: dict[str, Any] = {"version": "1.0", "truncation": None, "padding": None, "normalizer": None}
+    if model == "bpe":
+        specials = {"bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>"}
+        byte_level = {"add_prefix_space": False, "trim_offsets": True, "use_regex": True}
+        doc.update(
+            pre_tokenizer={"type": "ByteLevel", **byte_level},
+            post_processor={"type": "ByteLevel", **byte_level},
+            decoder={"type": "ByteLevel", **byte_level},
+            model={"type": "BPE", "vocab": {}, "merges": []},
+        )
+    elif model == "wordpiece":
+        specials = {
+            "pad_token": "[PAD]",
+            "unk_token": "[UNK]",
+            "cls_token": "[CLS]",
+            "sep_token": "[SEP]",
+            "mask_token": "[MASK]",
+        }
+
+        def piece(kind: str, name: str, type_id: int) -> dict[str, Any]:
+            return {kind: {"id": name, "type_id": type_id}}
+
+        doc.update(
+            normalizer={
+                "type": "BertNormalizer",
+                "clean_text": True,
+                "handle_chinese_chars": True,
+                "strip_accents": None,
+                "lowercase": True,
+            },
+            pre_tokenizer={"type": "BertPreTokenizer"},
+            post_processor={
+                "type": "TemplateProcessing",
+                "single": [
+                    piece("SpecialToken", "[CLS]", 0),
+                    piece("Sequence", "A", 0),
+                    piece("SpecialToken", "[SEP]", 0),
+                ],
+                "pair": [
+                    piece("SpecialToken", "[CLS]", 0),
+                    piece("Sequence", "A", 0),
+                    piece("SpecialToken", "[SEP]", 0),
+                    piece("Sequence", "B", 1),
+                    piece("SpecialToken", "[SEP]", 1),
+                ],
+                "special_tokens": {t: {"id": t, "ids": [0], "tokens": [t]} for t in ("[CLS]", "[SEP]")},
+            },
+            decoder={"type": "WordPiece", "prefix": "##", "cleanup": True},
+            model={
+                "type": "WordPiece",
+                "unk_token": "[UNK]",
+                "continuing_subword_prefix": "##",
+                "max_input_chars_per_word": 100,
+                "vocab": {},
+            },
+        )
+    elif model == "wordlevel":
+        specials = {"unk_token": "<unk>", "pad_token": "<pad>"}
+        doc.update(
+            pre_tokenizer={"type": "Whitespace"},
+            post_processor=None,
+            decoder=None,
+            model={"type": "WordLevel", "vocab": {}, "unk_token": "<unk>"},
+        )
+    elif model == "unigram":
+        specials = {"unk_token": "<unk>", "pad_token": "<pad>"}
+        metaspace = {"replacement": "▁", "prepend_scheme": "always", "split": True}
+        doc.update(
+            pre_tokenizer={"type": "Metaspace", **metaspace},
+            post_processor=None,
+            decoder={"type": "Metaspace", **metaspace},
+            model={"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0]], "byte_fallback": False},
+        )
+    else:
+        raise ValueError(f"model: expected bpe, wordpiece, wordlevel or unigram, got {model!r}")
+    contents = list(dict.fromkeys(specials.values())) if model != "wordpiece" else _BERT_SPECIALS
+    doc["added_tokens"] = [_special(t, i) for i, t in enumerate(contents)]
+    return doc, specials
