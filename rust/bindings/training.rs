@@ -96,20 +96,29 @@ impl PyTrainingRun {
     /// corpus, for error messages.
     fn feed(&self, py: Python<'_>, texts: &Bound<'_, PyList>, first: usize) -> PyResult<()> {
         guard(|| {
-            let mut owned = Vec::with_capacity(texts.len());
+            let mut items: Vec<Bound<'_, PyString>> = Vec::with_capacity(texts.len());
             for (i, item) in texts.iter().enumerate() {
-                let s = item.cast::<PyString>().map_err(|_| {
-                    PyTypeError::new_err(format!(
-                        "iterator: item {} is {}, expected str",
-                        first + i,
-                        item.get_type()
+                match item.cast_into::<PyString>() {
+                    Ok(s) => items.push(s),
+                    Err(e) => {
+                        let kind = e
+                            .into_inner()
+                            .get_type()
                             .name()
-                            .map_or_else(|_| "?".to_string(), |n| n.to_string())
-                    ))
-                })?;
-                owned.push(convert::text(s)?.0.into_owned());
+                            .map_or_else(|_| "?".to_string(), |n| n.to_string());
+                        return Err(PyTypeError::new_err(format!(
+                            "iterator: item {} is {kind}, expected str",
+                            first + i
+                        )));
+                    }
+                }
             }
-            let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+            // Borrowed from the str objects (copied only for lone surrogates).
+            let owned = items
+                .iter()
+                .map(|s| convert::text(s).map(|t| t.0))
+                .collect::<PyResult<Vec<_>>>()?;
+            let refs: Vec<&str> = owned.iter().map(|t| t.as_ref()).collect();
             let mut guard = self.counts.lock().unwrap_or_else(|e| e.into_inner());
             let counts: &mut WordCounts = &mut guard;
             py.detach(|| self.tokenizer.count_words(counts, &refs, &self.ctl))

@@ -4,8 +4,10 @@
 use super::Tokenizer;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
-use crate::kernel::{NormalizedString, PreTokenizedString};
+use crate::kernel::{bert_chars, gpt2_split, NormalizedString, PreTokenizedString};
 use crate::loading::tokenizer_json;
+use crate::normalizers::Normalizer;
+use crate::pre_tokenizers::{ByteLevel, PreTokenizer};
 use crate::trainers::{Control, SpecialToken, Trained, WordCounts};
 use serde_json::Value;
 
@@ -16,6 +18,95 @@ fn added(t: &SpecialToken) -> AddedToken {
     a.rstrip = t.rstrip;
     a.normalized = t.normalized;
     a
+}
+
+/// GPT-2's pieces of `text` before the byte-to-char mapping (with the prefix space when asked).
+fn byte_level_raw_words(b: &ByteLevel, text: &str, each: &mut dyn FnMut(&str)) {
+    if text.is_empty() {
+        return;
+    }
+    let prefixed;
+    let v = if b.add_prefix_space && !text.starts_with(' ') {
+        prefixed = format!(" {text}");
+        prefixed.as_str()
+    } else {
+        text
+    };
+    if !b.use_regex {
+        return each(v);
+    }
+    for (a, e) in gpt2_split::pieces(v) {
+        if let Some(w) = v.get(a..e) {
+            each(w);
+        }
+    }
+}
+
+/// What BERT's normalizer (clean_text) and pre-tokenizer do with each ASCII byte.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AsciiClass {
+    Removed,
+    Space,
+    Punct,
+    Word,
+}
+
+fn ascii_classes() -> &'static [AsciiClass; 128] {
+    static TABLE: std::sync::OnceLock<[AsciiClass; 128]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [AsciiClass::Word; 128];
+        for (b, slot) in t.iter_mut().enumerate() {
+            let c = char::from(b as u8);
+            *slot = if bert_chars::is_removed(c) {
+                AsciiClass::Removed
+            } else if bert_chars::is_whitespace(c) {
+                AsciiClass::Space
+            } else if bert_chars::is_punct(c) {
+                AsciiClass::Punct
+            } else {
+                AsciiClass::Word
+            };
+        }
+        t
+    })
+}
+
+/// BERT's words of an ASCII text: removed controls join their neighbours, whitespace separates,
+/// punctuation stands alone, letters are lowercased when asked.
+fn bert_ascii_words(lowercase: bool, text: &str, each: &mut dyn FnMut(&str)) {
+    let classes = ascii_classes();
+    let mut word = String::new();
+    for &b in text.as_bytes() {
+        match classes
+            .get(usize::from(b))
+            .copied()
+            .unwrap_or(AsciiClass::Word)
+        {
+            AsciiClass::Removed => {}
+            AsciiClass::Space => {
+                if !word.is_empty() {
+                    each(&word);
+                    word.clear();
+                }
+            }
+            AsciiClass::Punct => {
+                if !word.is_empty() {
+                    each(&word);
+                    word.clear();
+                }
+                let p = [b];
+                each(std::str::from_utf8(&p).unwrap_or_default());
+            }
+            AsciiClass::Word => word.push(char::from(if lowercase {
+                b.to_ascii_lowercase()
+            } else {
+                b
+            })),
+        }
+    }
+    if !word.is_empty() {
+        each(&word);
+    }
 }
 
 impl Tokenizer {
@@ -37,10 +128,38 @@ impl Tokenizer {
     }
 
     /// Count the training words of `texts` into `words` (on the pool for large chunks).
+    ///
+    /// Two common pipelines skip the generic normalize/pre-tokenize chain (and its alignment
+    /// bookkeeping), with the same words: byte-level pre-tokenization alone counts raw GPT-2 pieces and
+    /// maps each distinct word to byte-level chars once, when training starts; BERT's normalizer and
+    /// pre-tokenizer are done in one pass over ASCII texts.
     pub fn count_words(&self, words: &mut WordCounts, texts: &[&str], ctl: &Control) -> Result<()> {
         let pool = super::parallel::pool();
-        let split = |t: &str, each: &mut dyn FnMut(&str)| self.training_words(t, each);
-        words.feed(&split, texts, pool.as_deref(), ctl)
+        match (&self.normalizer, &self.pre_tokenizer) {
+            (None, Some(PreTokenizer::ByteLevel(b))) => {
+                words.map_bytes_to_chars();
+                let split = |t: &str, each: &mut dyn FnMut(&str)| {
+                    byte_level_raw_words(b, t, each);
+                    Ok(())
+                };
+                words.feed(&split, texts, pool.as_deref(), ctl)
+            }
+            (Some(Normalizer::Bert(n)), Some(PreTokenizer::Bert(_))) if n.clean_text => {
+                let split = |t: &str, each: &mut dyn FnMut(&str)| {
+                    if t.is_ascii() {
+                        bert_ascii_words(n.lowercase, t, each);
+                        Ok(())
+                    } else {
+                        self.training_words(t, each)
+                    }
+                };
+                words.feed(&split, texts, pool.as_deref(), ctl)
+            }
+            _ => {
+                let split = |t: &str, each: &mut dyn FnMut(&str)| self.training_words(t, each);
+                words.feed(&split, texts, pool.as_deref(), ctl)
+            }
+        }
     }
 
     /// This tokenizer's pipeline around a newly trained model. Added tokens of the old tokenizer are kept
@@ -100,6 +219,78 @@ mod tests {
         assert_eq!(new.token_to_id("[UNK]"), Some(0));
         assert!(new.token_to_id("hug").is_some());
         assert!(new.added.is_special(0));
+    }
+
+    fn generic_words(tok: &Tokenizer, texts: &[&str]) -> Vec<(String, u64)> {
+        let mut words = WordCounts::new();
+        let split = |t: &str, each: &mut dyn FnMut(&str)| tok.training_words(t, each);
+        words
+            .feed(&split, texts, None, &Control::default())
+            .unwrap();
+        words
+            .sorted()
+            .into_iter()
+            .map(|(w, n)| (w.to_string(), n))
+            .collect()
+    }
+
+    fn fast_words(tok: &Tokenizer, texts: &[&str]) -> Vec<(String, u64)> {
+        let mut words = WordCounts::new();
+        tok.count_words(&mut words, texts, &Control::default())
+            .unwrap();
+        words
+            .sorted()
+            .into_iter()
+            .map(|(w, n)| (w.to_string(), n))
+            .collect()
+    }
+
+    const TEXTS: &[&str] = &[
+        "Hello, World! It's 2024:\tdon't\r\n  stop...",
+        "a\u{1}b \u{7f}c\u{b}d\u{c}e",
+        "",
+        "  leading and trailing  ",
+        "héllo wörld ñ 日本語 naïve",
+        "x",
+    ];
+
+    #[test]
+    fn fast_counting_gives_the_generic_words() {
+        for doc in [
+            r#"{"model": {"type": "BPE", "vocab": {}, "merges": []},
+                "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false}}"#,
+            r#"{"model": {"type": "BPE", "vocab": {}, "merges": []},
+                "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": true}}"#,
+            r#"{"model": {"type": "BPE", "vocab": {}, "merges": []},
+                "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "use_regex": false}}"#,
+            r#"{"model": {"type": "WordPiece", "vocab": {}},
+                "normalizer": {"type": "BertNormalizer", "lowercase": true},
+                "pre_tokenizer": {"type": "BertPreTokenizer"}}"#,
+            r#"{"model": {"type": "WordPiece", "vocab": {}},
+                "normalizer": {"type": "BertNormalizer", "lowercase": false},
+                "pre_tokenizer": {"type": "BertPreTokenizer"}}"#,
+        ] {
+            let tok = Tokenizer::from_json_str(doc).unwrap();
+            assert_eq!(fast_words(&tok, TEXTS), generic_words(&tok, TEXTS), "{doc}");
+        }
+    }
+
+    #[test]
+    fn raw_words_are_mapped_once_across_merges() {
+        let doc = r#"{"model": {"type": "BPE", "vocab": {}, "merges": []},
+                      "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false}}"#;
+        let tok = Tokenizer::from_json_str(doc).unwrap();
+        let ctl = Control::default();
+        let mut words = WordCounts::new();
+        tok.count_words(&mut words, &["héllo wörld"], &ctl).unwrap();
+        assert_eq!(words.len(), 2);
+        tok.count_words(&mut words, &["héllo"], &ctl).unwrap();
+        let got: Vec<(String, u64)> = words
+            .sorted()
+            .into_iter()
+            .map(|(w, n)| (w.into(), n))
+            .collect();
+        assert_eq!(got, vec![("hÃ©llo".into(), 2), ("ĠwÃ¶rld".into(), 1)]);
     }
 
     #[test]

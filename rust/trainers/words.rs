@@ -6,6 +6,7 @@
 
 use super::Control;
 use crate::error::Result;
+use crate::kernel::BYTE_TO_CHAR;
 use rayon::ThreadPool;
 use rustc_hash::FxHashMap;
 use std::sync::Mutex;
@@ -23,6 +24,11 @@ pub struct WordCounts {
     shards: Vec<Mutex<Map>>,
     /// Texts seen so far (for progress reports).
     pub texts: u64,
+    /// The shards hold raw text: map their bytes to byte-level chars when they are merged (each
+    /// distinct word once, instead of every occurrence).
+    bytes_to_chars: bool,
+    /// Words merged out of the shards (final form).
+    done: Map,
 }
 
 fn count_into(map: &mut Map, split: &Splitter<'_>, texts: &[&str]) -> Result<()> {
@@ -58,9 +64,14 @@ impl WordCounts {
         }
     }
 
-    /// Count `n` more occurrences of `word` (already pre-tokenized).
+    /// Words fed from now on are raw text whose bytes become GPT-2's byte-level chars before training.
+    pub fn map_bytes_to_chars(&mut self) {
+        self.bytes_to_chars = true;
+    }
+
+    /// Count `n` more occurrences of `word` (already pre-tokenized, in its final form).
     pub fn add(&mut self, word: &str, n: u64) {
-        add(self.shard(0), word, n);
+        add(&mut self.done, word, n);
     }
 
     /// Cut `texts` into words with `split` and count them, on `pool` when the chunk is large.
@@ -114,21 +125,25 @@ impl WordCounts {
         results.into_iter().collect()
     }
 
-    /// Merge the shards into one map (shard 0).
+    /// Move the shards' words into `done` (mapped to byte-level chars when they are raw).
     fn merge(&mut self) -> &Map {
-        let mut rest: Vec<Map> = self
-            .shards
-            .iter_mut()
-            .skip(1)
-            .map(|m| std::mem::take(m.get_mut().unwrap_or_else(|e| e.into_inner())))
-            .collect();
-        let first = self.shard(0);
-        for m in rest.iter_mut() {
+        let map = self.bytes_to_chars;
+        let done = &mut self.done;
+        for shard in self.shards.iter_mut() {
+            let m = shard.get_mut().unwrap_or_else(|e| e.into_inner());
             for (w, n) in m.drain() {
-                *first.entry(w).or_insert(0) += n;
+                let key: Box<str> = if map {
+                    w.bytes()
+                        .map(|b| BYTE_TO_CHAR[usize::from(b)])
+                        .collect::<String>()
+                        .into()
+                } else {
+                    w
+                };
+                *done.entry(key).or_insert(0) += n;
             }
         }
-        self.shard(0)
+        &self.done
     }
 
     /// Number of distinct words.
