@@ -1,4 +1,4 @@
-"""The `ferrotok` command: `demo`, `embed`, `classify` and `encode`.
+"""The `ferrotok` command: `demo`, `embed`, `classify`, `encode` and `train`.
 
 `encode` streams a text file of any size in chunks (memory stays bounded by the chunk size), showing progress
 on stderr, and writes token ids in one of two layouts:
@@ -494,7 +494,71 @@ def build_parser() -> argparse.ArgumentParser:
     encode.add_argument("--no-special-tokens", action="store_true", help="do not add [CLS]/[SEP] etc.")
     encode.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     encode.set_defaults(run=cmd_encode)
+
+    train = sub.add_parser("train", help="train a tokenizer on text or JSONL files, saved as a model folder")
+    train.add_argument(
+        "inputs", nargs="+", help="text files (one text per line) or JSONL files (--jsonl-field)"
+    )
+    train.add_argument("-o", "--output", required=True, help="output folder (tokenizer.json + configs)")
+    train.add_argument("--model", choices=("bpe", "wordpiece", "unigram", "wordlevel"), help="default: bpe")
+    train.add_argument(
+        "--from", dest="source", help="copy this tokenizer folder's pipeline and special tokens"
+    )
+    train.add_argument("--vocab-size", type=int, default=30000)
+    train.add_argument(
+        "--min-frequency", type=int, help="BPE, WordPiece, WordLevel: rarer pairs/words are dropped"
+    )
+    train.add_argument("--special-tokens", nargs="*", default=[], help="extra special tokens to add")
+    train.add_argument("--jsonl-field", help="read JSON lines and train on this field")
+    train.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    train.set_defaults(run=cmd_train)
     return parser
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train a tokenizer (the pipeline of --from, else a default one for --model) and save it."""
+    from ferrotok import FerroTokenizer, _core
+    from ferrotok.training import default_pipeline
+
+    if args.vocab_size <= 0:
+        raise CliError(f"--vocab-size must be positive, got {args.vocab_size}")
+    paths = [Path(p) for p in args.inputs]
+    for path in paths:
+        if not path.is_file():
+            raise CliError(f"cannot read input file {str(path)!r}: no such file")
+    if args.source is not None:
+        base = _load_tokenizer(args.source)
+        kind = base.backend_tokenizer.model.type.lower()
+        if args.model is not None and args.model != kind:
+            raise CliError(f"--model {args.model} does not match the {kind} model of --from {args.source}")
+    else:
+        doc, specials = default_pipeline(args.model or "bpe")
+        try:
+            core = _core.Tokenizer.from_str(json.dumps(doc))
+        except ValueError as e:
+            raise CliError(f"--model {args.model}: {e}") from None
+        base = FerroTokenizer(core, name_or_path=str(args.output), **specials)
+
+    def texts() -> Iterator[list[str]]:
+        for path in paths:
+            with _open_input(path) as handle:
+                yield from _chunks(handle, path, args.jsonl_field, 8192, [0])
+
+    options: dict[str, Any] = {"show_progress": not args.quiet}
+    if args.min_frequency is not None:
+        options["min_frequency"] = args.min_frequency
+    try:
+        trained = base.train_new_from_iterator(
+            texts(), args.vocab_size, new_special_tokens=args.special_tokens or None, **options
+        )
+    except (ValueError, TypeError) as e:
+        raise CliError(str(e)) from None
+    trained.save_pretrained(args.output)
+    if not args.quiet:
+        print(
+            f"saved a {trained.backend_tokenizer.model.type} tokenizer of {len(trained)} tokens to {args.output}"
+        )
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
