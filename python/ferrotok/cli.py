@@ -446,6 +446,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cores() -> int:
+    """Cores this process may run on (its CPU affinity, which containers narrow), else all of them."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ferrotok", description="Fast tokenization and small inference tools."
@@ -515,7 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     encode.add_argument("--parquet-column", help="bin: read this string column of Parquet files")
     encode.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="bin: tokenizing processes (default: cores)"
+        "--workers", type=int, default=_cores(), help="bin: tokenizing processes (default: usable cores)"
     )
     encode.set_defaults(run=cmd_encode)
     return parser
