@@ -9,8 +9,8 @@ use crate::loading::json::{opt_bool, opt_bool_or_null, Obj};
 use crate::normalizers::bert_chars::{
     decompose, is_cjk, is_nonspacing_mark, is_removed, is_whitespace,
 };
+use crate::normalizers::unicode9::canonical_combining_class;
 use crate::normalizers::NormalizedString;
-use unicode_normalization::char::canonical_combining_class;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BertNormalizer {

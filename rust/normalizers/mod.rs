@@ -7,6 +7,7 @@ pub mod normalized_string;
 pub mod replace;
 pub mod simple;
 pub mod unicode;
+pub mod unicode9;
 
 pub use bert::BertNormalizer;
 pub use normalized_string::NormalizedString;

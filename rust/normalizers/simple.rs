@@ -2,8 +2,8 @@
 
 use crate::error::Result;
 use crate::loading::json::{opt_bool, req_str, Obj};
+use crate::normalizers::unicode9::is_combining_mark;
 use crate::normalizers::NormalizedString;
-use unicode_normalization::char::is_combining_mark;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Strip {

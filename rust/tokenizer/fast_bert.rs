@@ -15,9 +15,9 @@ use crate::normalizers::bert_chars::{
     decompose, is_cjk, is_nonspacing_mark, is_punct, is_removed, ASCII_CLASS, A_PUNCT, A_SPACE,
     A_UPPER,
 };
+use crate::normalizers::unicode9::canonical_combining_class;
 use crate::normalizers::{BertNormalizer, NormalizedString};
 use crate::pre_tokenizers::{BertPreTokenizer, PreTokenizedString};
-use unicode_normalization::char::canonical_combining_class;
 
 /// Encode `text` (which starts at byte `base` of the original input) into `out`: one entry per token
 /// with its id, original byte offsets and word index (`*word`, incremented after each word).
