@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from ._core import Encodings
 
-TENSOR_TYPES = ("np", "pt")
+TENSOR_TYPES = ("np", "pt", "mlx")
 
 RAGGED_TENSOR_MESSAGE = (
     "Unable to create tensor, you should probably activate truncation and/or padding with"
@@ -50,7 +50,14 @@ def check_tensor_type(tensor_type: object) -> str | None:
         return None
     value = enum_value(tensor_type)
     if value not in TENSOR_TYPES:
-        raise ValueError(f"return_tensors: {tensor_type!r} is not supported; use None, 'np' or 'pt'")
+        raise ValueError(f"return_tensors: {tensor_type!r} is not supported; use None, 'np', 'pt' or 'mlx'")
+    if value == "mlx":
+        try:
+            import mlx.core  # noqa: F401
+        except ImportError as exc:  # mlx exists for Apple silicon only
+            raise ImportError(
+                "Unable to convert output to MLX tensors format, MLX is not installed."
+            ) from exc
     if value == "pt":
         try:
             import torch  # noqa: F401
@@ -87,6 +94,13 @@ def to_tensor(value: Any, tensor_type: str, key: str) -> Any:
             return _as_numpy(value)
         except Exception as exc:
             raise ValueError(RAGGED_TENSOR_MESSAGE.format(key=key)) from exc
+    if tensor_type == "mlx":
+        import mlx.core as mx
+
+        array = _as_numpy(value)
+        if array.dtype == object:
+            raise ValueError(RAGGED_TENSOR_MESSAGE.format(key=key))
+        return mx.array(array)
     import torch
 
     if isinstance(value, torch.Tensor):

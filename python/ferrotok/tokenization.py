@@ -477,6 +477,10 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             import torch
 
             data = {k: torch.from_numpy(v) if hasattr(v, "dtype") else v for k, v in data.items()}
+        elif tensor_type == "mlx":
+            import mlx.core as mx
+
+            data = {k: mx.array(v) if hasattr(v, "dtype") else v for k, v in data.items()}
         return data, encodings
 
     def _empty_batch(self, fields: list[str], overflow: bool, tensor_type: str | None) -> BatchEncoding:

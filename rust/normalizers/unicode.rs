@@ -8,10 +8,10 @@
 //! functions of `unicode9`.
 
 use crate::error::Result;
-use crate::normalizers::unicode9::{
+use crate::kernel::unicode9::{
     canonical_combining_class, compose, decompose_canonical, decompose_compatible,
 };
-use crate::normalizers::NormalizedString;
+use crate::kernel::NormalizedString;
 use unicode_normalization::{
     is_nfc_quick, is_nfd_quick, is_nfkc_quick, is_nfkd_quick, IsNormalized,
 };

@@ -63,7 +63,7 @@ pub fn is_nonspacing_mark(c: char) -> bool {
 
 /// Canonical decomposition of `c` as HF computes it (Unicode 9.0 data, see `unicode9`).
 pub fn decompose(c: char, emit: impl FnMut(char)) {
-    crate::normalizers::unicode9::decompose_canonical(c, emit);
+    crate::kernel::unicode9::decompose_canonical(c, emit);
 }
 
 /// Dropped by `clean_text`: NUL, U+FFFD and what HF counts as control (Cc/Cf/Co, minus tab/LF/CR).
