@@ -191,3 +191,90 @@ def test_max_length_warning_and_model_max_length(pair, caplog):
     assert len(got["input_ids"]) > ours.model_max_length
     same(pair, lambda t: t(long_text, truncation=True)["input_ids"])
     assert np.asarray(ours(long_text, truncation=True)["input_ids"]).shape[0] == ours.model_max_length
+
+
+def test_special_token_id_setters(pair):
+    def setters(t):
+        t.bos_token_id = 5
+        t.eos_token = t.convert_ids_to_tokens(7)
+        return t.bos_token, t.bos_token_id, t.eos_token_id, t.special_tokens_map
+
+    same(pair, setters)
+
+
+def test_added_tokens_survive_pickle_and_two_instances_stay_apart(pair):
+    ours, _ = pair
+    ours.add_tokens(["<pickled>"])
+    again = pickle.loads(pickle.dumps(ours))
+    assert again.tokenize("a <pickled> b") == ours.tokenize("a <pickled> b")
+    fresh = ferrotok.AutoTokenizer.from_pretrained(ours.name_or_path)
+    assert "<pickled>" not in fresh.get_vocab() and len(fresh) == len(ours) - 1
+
+
+def test_added_tokens_longest_first_and_case(pair):
+    def add(t):
+        t.add_tokens(["abc", "abcdef", "ABC"])
+        return t.tokenize("abcdef abc ABC AbC xabcdefx")
+
+    same(pair, add)
+
+
+def test_added_tokens_decode_with_spaces(pair):
+    def run(t):
+        t.add_tokens(["[ABC]", "[DEF]"])
+        t.add_special_tokens({"extra_special_tokens": ["<SP1>"]})
+        ids = t.encode("[ABC] [DEF] [ABC] <SP1> [DEF] hello", add_special_tokens=False)
+        return ids, t.decode(ids), t.decode(ids, skip_special_tokens=True)
+
+    same(pair, run)
+
+
+def test_special_tokens_embedded_in_text(pair):
+    special = pair[1].all_special_tokens[0]
+    same(pair, lambda t: t(f"hello {special} world {special}", return_special_tokens_mask=True))
+
+
+def test_sequence_ids_and_alignment_methods(pair):
+    got = same(pair, lambda t: t([TEXT, "x y"], [PAIR, "z"], padding=True, return_offsets_mapping=True))
+    _, theirs = pair
+    expected = theirs([TEXT, "x y"], [PAIR, "z"], padding=True)
+    for row in range(2):
+        assert got.sequence_ids(row) == expected.sequence_ids(row)
+        assert got.word_ids(row) == expected.word_ids(row)
+    for args in ((0, 3), (0, 0), (1, 1)):
+        assert got.token_to_chars(*args) == expected.token_to_chars(*args)
+        assert got.token_to_word(*args) == expected.token_to_word(*args)
+        assert got.token_to_sequence(*args) == expected.token_to_sequence(*args)
+    for char in (0, 5, len(TEXT) - 1):
+        assert got.char_to_token(0, char) == expected.char_to_token(0, char)
+        assert got.char_to_word(0, char) == expected.char_to_word(0, char)
+    assert got.word_to_tokens(0, 1) == expected.word_to_tokens(0, 1)
+    assert got.word_to_chars(0, 1) == expected.word_to_chars(0, 1)
+
+
+def test_special_tokens_given_at_load_time(pair):
+    folder = pair[0].name_or_path
+    kwargs = {"extra_special_tokens": ["<extra_1>", "<extra_2>"], "model_max_length": 33}
+    loaded = (
+        ferrotok.AutoTokenizer.from_pretrained(folder, **kwargs),
+        transformers.AutoTokenizer.from_pretrained(folder, **kwargs),
+    )
+    same(loaded, lambda t: (t.extra_special_tokens, t.all_special_tokens, t.model_max_length))
+    same(loaded, lambda t: t("a <extra_1> b <extra_2>", return_special_tokens_mask=True))
+
+
+def test_clean_up_tokenization_spaces(pair):
+    ids_of = "Hello , world ! It 's fine ."
+    for clean in (None, True, False):
+        same(pair, lambda t, c=clean: t.decode(t.encode(ids_of), clean_up_tokenization_spaces=c))
+
+
+def test_padding_needs_a_pad_token():
+    folder = FIXTURES / "gpt2"
+    ours, theirs = (
+        ferrotok.AutoTokenizer.from_pretrained(folder),
+        transformers.AutoTokenizer.from_pretrained(folder),
+    )
+    assert ours.pad_token is None and theirs.pad_token is None
+    same((ours, theirs), lambda t: t(BATCH, padding=True))
+    same((ours, theirs), lambda t: t(BATCH))

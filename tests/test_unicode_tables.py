@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from bpe_builders import LLAMA3_PATTERN
 from ferrotok import _core
 from tokenizers import Tokenizer as HFTokenizer
-from tokenizers.pre_tokenizers import BertPreTokenizer
 
 # Surrogates cannot be encoded as UTF-8; everything else, assigned or not, is tested.
 CODE_POINTS = [cp for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF]
@@ -43,11 +43,12 @@ def _bytes_to_unicode() -> dict[int, str]:
 
 def _document(normalizer: dict | None, pre_tokenizer: dict | None = None) -> str:
     byte_level = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": False, "use_regex": False}
-    pre = (
-        byte_level
-        if pre_tokenizer is None
-        else {"type": "Sequence", "pretokenizers": [pre_tokenizer, byte_level]}
-    )
+    if pre_tokenizer is None:
+        pre = byte_level
+    elif pre_tokenizer["type"] == "ByteLevel":  # splits with GPT-2's regex, then maps bytes itself
+        pre = pre_tokenizer
+    else:
+        pre = {"type": "Sequence", "pretokenizers": [pre_tokenizer, byte_level]}
     vocab = {ch: b for b, ch in _bytes_to_unicode().items()}
     return json.dumps(
         {
@@ -117,6 +118,19 @@ CASES = {
     "Bert-no-strip": ({**BERT, "strip_accents": False}, None),
     "BertPreTokenizer": (None, {"type": "BertPreTokenizer"}),
     "Bert-full": ({**BERT, "strip_accents": None}, {"type": "BertPreTokenizer"}),
+    # Pre-tokenizers whose splits depend on Unicode classes (\\p{L}, \\p{N}, \\s, \\w, punctuation).
+    "GPT-2 regex": (
+        None,
+        {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": False, "use_regex": True},
+    ),
+    "Llama-3 regex": (
+        None,
+        {"type": "Split", "pattern": {"Regex": LLAMA3_PATTERN}, "behavior": "Isolated", "invert": False},
+    ),
+    "Whitespace": (None, {"type": "Whitespace"}),
+    "WhitespaceSplit": (None, {"type": "WhitespaceSplit"}),
+    "Punctuation": (None, {"type": "Punctuation", "behavior": "Isolated"}),
+    "Digits": (None, {"type": "Digits", "individual_digits": True}),
 }
 
 
@@ -128,7 +142,7 @@ def test_every_code_point_matches_hf(case: str) -> None:
     document = _document(normalizer, pre_tokenizer)
     texts = MARKED if case.startswith("NF") else BARE
     theirs = HFTokenizer.from_str(document)
-    hf_pre = BertPreTokenizer() if pre_tokenizer else None
+    hf_pre = theirs.pre_tokenizer if pre_tokenizer is not None else None
     ids, offsets, mask, words = _ours(document, texts, pre_tokenizer is not None)
     lengths = mask.sum(axis=1)
     to_compare = []

@@ -301,6 +301,17 @@ class BatchEncoding(UserDict):  # type: ignore[type-arg]
         ]
         return TokenSpan(hits[0], hits[-1] + 1) if hits else None
 
+    def word_to_chars(
+        self, batch_or_word_index: int, word_index: int | None = None, sequence_index: int = 0
+    ) -> CharSpan | None:
+        """The character span of a word of sequence `sequence_index` (None when it has no tokens)."""
+        batch, word = self._split(batch_or_word_index, word_index)
+        span = self.word_to_tokens(batch, word, sequence_index)
+        if span is None:
+            return None
+        offsets = self._row_view(batch).offsets
+        return CharSpan(offsets[span.start][0], offsets[span.end - 1][1])
+
     def char_to_token(
         self, batch_or_char_index: int, char_index: int | None = None, sequence_index: int = 0
     ) -> int | None:
