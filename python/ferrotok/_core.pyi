@@ -49,6 +49,12 @@ class ModelInfo:
 class Tokenizer:
     @property
     def model(self) -> ModelInfo: ...
+    @property
+    def fast_paths(self) -> bool:
+        """Whether the fused fast paths may run (default True). Off, every text takes the generic
+        stage-by-stage chain; the output is the same either way."""
+    @fast_paths.setter
+    def fast_paths(self, enabled: bool) -> None: ...
     @staticmethod
     def from_file(path: str) -> Tokenizer:
         """Load a tokenizer.json file."""

@@ -21,7 +21,6 @@ from ._arguments import (
     check_optional_int,
     check_side,
     normalize_inputs,
-    replace_lone_surrogates,
     resolve_strategies,
 )
 from ._config import (
@@ -377,13 +376,7 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
 
         truncation_args = None
         if trunc != DO_NOT_TRUNCATE and max_length is not None:
-            added = self.num_special_tokens_to_add(second is not None) if add_special_tokens else 0
-            # A limit of exactly the special tokens (stride 0) keeps only them, as Hugging Face does.
-            if stride >= max_length - added and (stride > 0 or max_length < added):
-                raise ValueError(
-                    f"tokenizer stride set to {stride}, which is greater than or equal to its effective max length "
-                    f"of {max_length - added} (= {max_length} original max length - {added} added special tokens), "
-                )
+            # The stride / max_length rule is checked by the core (TruncationParams::validate).
             truncation_args = (max_length, stride, trunc, self.truncation_side)
         padding_args = None
         if pad != DO_NOT_PAD:
@@ -454,15 +447,9 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         pretokenized, add_special, truncation_args, padding_args = call
 
         def run(a: list[Any], b: list[Any] | None, arrays: bool) -> tuple[dict[str, Any], _core.Encodings]:
+            # Lone surrogates are repaired by the core (as U+FFFD, surrogate pairs joined) on the way in.
             args = (a, b, pretokenized, add_special, truncation_args, padding_args, arrays, overflow, fields)
-            try:
-                return self._tokenizer.encode_batch(*args)
-            except (UnicodeEncodeError, TypeError):
-                # Lone surrogates cannot cross into Rust as UTF-8: encode them as U+FFFD (one for one).
-                fixed_a, fixed_b = replace_lone_surrogates(a), replace_lone_surrogates(b)
-                if fixed_a == a and fixed_b == b:
-                    raise
-                return self._tokenizer.encode_batch(fixed_a, fixed_b, *args[2:])
+            return self._tokenizer.encode_batch(*args)
 
         arrays = tensor_type is not None
         try:

@@ -66,7 +66,7 @@ pub struct PyModelInfo {
 impl PyTokenizer {
     #[getter]
     fn model(&self) -> PyModelInfo {
-        match &self.get().model {
+        match self.get().model() {
             crate::models::Model::WordPiece(m) => PyModelInfo {
                 kind: "WordPiece",
                 continuing_subword_prefix: Some(m.continuing_subword_prefix.clone()),
@@ -80,6 +80,20 @@ impl PyTokenizer {
                 unk_token: m.unk_token.clone(),
             },
         }
+    }
+
+    /// Whether the fused fast paths may run (default true); off, every text takes the generic
+    /// stage-by-stage chain. The output is the same either way: this exists for testing that.
+    #[getter]
+    fn fast_paths(&self) -> bool {
+        self.get().fast_paths()
+    }
+
+    #[setter]
+    fn set_fast_paths(&self, enabled: bool) {
+        let mut t = (*self.get()).clone();
+        t.set_fast_paths(enabled);
+        self.set(t);
     }
 
     #[staticmethod]
@@ -387,11 +401,11 @@ impl PyTokenizer {
     ) -> PyResult<Bound<'py, PyDict>> {
         let tok = self.get();
         let d = PyDict::new(py);
-        for (t, id) in tok.model.vocab() {
+        for (t, id) in tok.model().vocab() {
             d.set_item(t, id)?;
         }
         if with_added_tokens {
-            for (id, t) in tok.added.tokens() {
+            for (id, t) in tok.added_vocabulary().tokens() {
                 d.set_item(&t.content, id)?;
             }
         }
@@ -439,7 +453,7 @@ impl PyTokenizer {
 
     fn added_tokens<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
         let tok = self.get();
-        let mut v: Vec<_> = tok.added.tokens().collect();
+        let mut v: Vec<_> = tok.added_vocabulary().tokens().collect();
         v.sort_by_key(|(id, _)| *id);
         v.into_iter()
             .map(|(id, t)| {

@@ -1,6 +1,7 @@
 //! Models: turn one pre-tokenized word into vocabulary ids.
 
 pub mod bpe;
+pub mod bpe_bytes;
 pub mod bpe_merge;
 pub mod bpe_pieces;
 pub mod bpe_queue;

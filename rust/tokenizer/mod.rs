@@ -48,19 +48,24 @@ enum FastPath {
     SplitByteLevel,
 }
 
+/// The stages of one tokenizer. The components are private: their setters re-select the fused path
+/// (and re-normalize `normalized` added tokens), so a tokenizer is never left running a path chosen
+/// for other components.
 #[derive(Debug, Clone)]
 pub struct Tokenizer {
-    pub normalizer: Option<Normalizer>,
-    pub pre_tokenizer: Option<PreTokenizer>,
-    pub model: Model,
-    pub post_processor: Option<PostProcessor>,
-    pub decoder: Option<Decoder>,
-    pub added: AddedVocabulary,
+    normalizer: Option<Normalizer>,
+    pre_tokenizer: Option<PreTokenizer>,
+    model: Model,
+    post_processor: Option<PostProcessor>,
+    decoder: Option<Decoder>,
+    added: AddedVocabulary,
     /// Defaults read from tokenizer.json (`truncation` / `padding` blocks).
     pub truncation: Option<TruncationParams>,
     pub padding: Option<PaddingParams>,
     /// The tokenizer.json document this was built from (serialization rewrites the parts that change).
     pub(crate) source: serde_json::Value,
+    /// Whether fused paths may be used (`set_fast_paths`); `fast` is the one selected.
+    fast_paths: bool,
     fast: FastPath,
 }
 
@@ -97,12 +102,79 @@ impl Tokenizer {
             truncation: None,
             padding: None,
             source: serde_json::Value::Null,
+            fast_paths: true,
             fast: FastPath::Generic,
         }
     }
 
-    /// Pick the fused path for this configuration; call after changing components.
-    pub fn refresh(&mut self) {
+    pub fn normalizer(&self) -> Option<&Normalizer> {
+        self.normalizer.as_ref()
+    }
+
+    pub fn pre_tokenizer(&self) -> Option<&PreTokenizer> {
+        self.pre_tokenizer.as_ref()
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    pub fn post_processor(&self) -> Option<&PostProcessor> {
+        self.post_processor.as_ref()
+    }
+
+    pub fn decoder(&self) -> Option<&Decoder> {
+        self.decoder.as_ref()
+    }
+
+    /// The added tokens (special or not) on top of the model's vocabulary.
+    pub fn added_vocabulary(&self) -> &AddedVocabulary {
+        &self.added
+    }
+
+    /// Set the normalizer; `normalized` added tokens are matched in its output, so they are rebuilt.
+    pub fn set_normalizer(&mut self, normalizer: Option<Normalizer>) -> Result<()> {
+        self.normalizer = normalizer;
+        self.added.refresh(self.normalizer.as_ref())?;
+        self.select_path();
+        Ok(())
+    }
+
+    pub fn set_pre_tokenizer(&mut self, pre_tokenizer: Option<PreTokenizer>) {
+        self.pre_tokenizer = pre_tokenizer;
+        self.select_path();
+    }
+
+    pub fn set_model(&mut self, model: Model) {
+        self.model = model;
+        self.select_path();
+    }
+
+    pub fn set_post_processor(&mut self, post_processor: Option<PostProcessor>) {
+        self.post_processor = post_processor;
+    }
+
+    pub fn set_decoder(&mut self, decoder: Option<Decoder>) {
+        self.decoder = decoder;
+    }
+
+    /// Allow (the default) or forbid the fused fast paths. With them off every text runs the generic
+    /// normalize → pre-tokenize → model chain: the reference the fast paths are tested against.
+    pub fn set_fast_paths(&mut self, enabled: bool) {
+        self.fast_paths = enabled;
+        self.select_path();
+    }
+
+    pub fn fast_paths(&self) -> bool {
+        self.fast_paths
+    }
+
+    /// Pick the fused path for the current components.
+    fn select_path(&mut self) {
+        if !self.fast_paths {
+            self.fast = FastPath::Generic;
+            return;
+        }
         self.fast = match (&self.normalizer, &self.pre_tokenizer, &self.model) {
             (Some(Normalizer::Bert(_)), Some(PreTokenizer::Bert(_)), Model::WordPiece(_)) => {
                 FastPath::Bert
@@ -117,9 +189,6 @@ impl Tokenizer {
             ) if split_then_byte_level(seq).is_some() => FastPath::SplitByteLevel,
             _ => FastPath::Generic,
         };
-        if std::env::var_os("FERROTOK_NO_FAST_PATH").is_some() {
-            self.fast = FastPath::Generic;
-        }
     }
 
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
@@ -422,6 +491,47 @@ impl Tokenizer {
 
 pub mod fast_bert;
 pub mod fast_byte_level;
+
+/// The one reference of every fused path's differential tests: the generic chain, run by a tokenizer
+/// with its fast paths off.
+#[cfg(test)]
+pub(crate) fn reference(
+    normalizer: Option<Normalizer>,
+    pre_tokenizer: Option<PreTokenizer>,
+    model: Model,
+) -> Tokenizer {
+    let mut t = Tokenizer::new(model);
+    t.set_fast_paths(false);
+    t.set_pre_tokenizer(pre_tokenizer);
+    if let Err(e) = t.set_normalizer(normalizer) {
+        panic!("{e}");
+    }
+    t
+}
+
+#[cfg(test)]
+impl Tokenizer {
+    /// The tokens of `text` (at byte `base` of the input), words numbered from `word`, by the
+    /// generic chain.
+    pub(crate) fn reference_tokens(&self, text: &str, base: usize, word: u32) -> TokenBuffer {
+        assert!(
+            !self.fast_paths,
+            "the reference runs with the fast paths off"
+        );
+        let mut out = TokenBuffer::default();
+        if let Err(e) = self.tokenize_text(text, None, &mut out) {
+            panic!("{e}");
+        }
+        for (s, e) in &mut out.offsets {
+            *s += base;
+            *e += base;
+        }
+        for w in out.words.iter_mut().flatten() {
+            *w += word;
+        }
+        out
+    }
+}
 
 #[cfg(test)]
 mod tests;
