@@ -21,7 +21,6 @@ LEFT_OUT = {
     "push_to_hub": "ferrotok never writes to the Hub; save_pretrained then huggingface_hub.upload_folder",
     "register_for_auto_class": "registers custom tokenizer code with transformers' Auto classes",
     "set_truncation_and_padding": "mutates the backend's settings; ferrotok passes them per call",
-    "train_new_from_iterator": "training is its own module",
     "update_post_processor": "rebuilds a tokenizers post-processor after add_bos_token/add_eos_token changes",
     "convert_to_native_format": "converts slow (pure-Python) tokenizer files, which ferrotok does not run",
 }

@@ -212,6 +212,23 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         templates = write_chat_templates(directory, self.chat_template, config, save_jinja_files)
         return (*write_settings(directory, config, special_map), *templates, tokenizer_path)
 
+    def train_new_from_iterator(
+        self,
+        text_iterator: Any,
+        vocab_size: int,
+        length: int | None = None,
+        new_special_tokens: list[Any] | None = None,
+        special_tokens_map: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> FerroTokenizer:
+        """A tokenizer with this one's pipeline and special tokens and a model of the same kind trained on
+        `text_iterator` (str or lists of str); `kwargs` go to the trainer (see `ferrotok.trainers`)."""
+        from .training import train_new_from_iterator
+
+        return train_new_from_iterator(
+            self, text_iterator, vocab_size, length, new_special_tokens, special_tokens_map, **kwargs
+        )
+
     def __getstate__(self) -> dict[str, Any]:
         return {"tokenizer_json": self._tokenizer.to_str(False), "settings": self._settings()}
 
