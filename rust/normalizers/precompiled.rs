@@ -94,6 +94,52 @@ impl Precompiled {
         Ok(())
     }
 
+    /// Walk `bytes` from trie position `pos`: the position reached and whether the last byte ends a
+    /// key, or `None` when no key continues that way.
+    #[inline]
+    fn step(&self, mut pos: usize, bytes: &[u8]) -> Option<(usize, bool)> {
+        let mut leaf = false;
+        for &c in bytes {
+            if c == 0 {
+                return None;
+            }
+            pos ^= c as usize;
+            let u = *self.array.get(pos)?;
+            if label(u) != c as u32 {
+                return None;
+            }
+            pos ^= offset(u);
+            leaf = has_leaf(u);
+        }
+        Some((pos, leaf))
+    }
+
+    /// False when no replacement can happen in `text`, found without grapheme segmentation: a
+    /// replacement needs a char that is a key, or a cluster whose first two chars begin a key.
+    fn may_change(&self, text: &str) -> bool {
+        let Some(&root) = self.array.first() else {
+            return false;
+        };
+        let root = offset(root);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let mut buf = [0u8; 4];
+            match self.step(root, c.encode_utf8(&mut buf).as_bytes()) {
+                None => {}
+                Some((_, true)) => return true,
+                Some((pos, false)) => {
+                    if let Some(&d) = chars.peek() {
+                        let mut buf = [0u8; 4];
+                        if self.step(pos, d.encode_utf8(&mut buf).as_bytes()).is_some() {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        false
+    }
+
     /// Replacement offset of the shortest key that prefixes `key` (a NUL byte ends the key).
     fn shortest_prefix(&self, key: &[u8]) -> Option<usize> {
         let mut pos = offset(*self.array.first()?);
@@ -173,6 +219,9 @@ impl Precompiled {
 
     /// Byte position of the grapheme cluster where the first replacement happens, or `None`.
     fn first_change(&self, text: &str) -> Option<usize> {
+        if !self.may_change(text) {
+            return None;
+        }
         let mut clusters = Clusters::new(text, 0);
         loop {
             let i = clusters.pos;
