@@ -25,7 +25,7 @@ pub struct PyTokenizer {
     ints: IntTable,
 }
 
-fn new_obj(t: Tokenizer) -> PyTokenizer {
+pub(super) fn new_obj(t: Tokenizer) -> PyTokenizer {
     PyTokenizer {
         inner: RwLock::new(Arc::new(t)),
         ints: IntTable::default(),
@@ -33,7 +33,7 @@ fn new_obj(t: Tokenizer) -> PyTokenizer {
 }
 
 impl PyTokenizer {
-    fn get(&self) -> Arc<Tokenizer> {
+    pub(super) fn get(&self) -> Arc<Tokenizer> {
         self.inner.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -398,6 +398,36 @@ impl PyTokenizer {
             })
             .map_err(to_py)
         })
+    }
+
+    /// tokenizers' `train_from_iterator`: train this tokenizer's model in place (`ferrotok.training`).
+    #[pyo3(signature = (iterator, trainer = None, length = None))]
+    fn train_from_iterator(
+        slf: &Bound<'_, Self>,
+        iterator: &Bound<'_, PyAny>,
+        trainer: Option<&Bound<'_, PyAny>>,
+        length: Option<usize>,
+    ) -> PyResult<()> {
+        let m = slf.py().import("ferrotok.training")?;
+        m.call_method1("train_in_place", (slf, iterator, trainer, length))?;
+        Ok(())
+    }
+
+    /// tokenizers' `train`: train on the lines of `files` (`ferrotok.training`).
+    #[pyo3(signature = (files, trainer = None))]
+    fn train(
+        slf: &Bound<'_, Self>,
+        files: &Bound<'_, PyAny>,
+        trainer: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let m = slf.py().import("ferrotok.training")?;
+        m.call_method1("train_files_in_place", (slf, files, trainer))?;
+        Ok(())
+    }
+
+    /// Take `other`'s state (tokenizers' `train` changes a tokenizer in place).
+    fn _replace_with(&self, other: &PyTokenizer) {
+        self.set((*other.get()).clone());
     }
 
     fn token_to_id(&self, token: &str) -> Option<u32> {

@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod parallel;
+pub mod training;
 
 pub use crate::kernel::{Direction, Encoding};
 
