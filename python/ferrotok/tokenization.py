@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _core
+from ._api import TransformersApiMixin
 from ._arguments import (
     DO_NOT_PAD,
     DO_NOT_TRUNCATE,
@@ -34,6 +35,7 @@ from ._config import (
 from ._padding import pad_features
 from ._special_tokens import SpecialTokensMixin
 from .batch_encoding import BatchEncoding, check_tensor_type
+from .chat import ChatTemplateMixin, as_template_attribute, read_chat_templates, write_chat_templates
 
 logger = logging.getLogger("ferrotok")
 
@@ -94,7 +96,7 @@ def _ids_list(ids: Any) -> Any:
     return ids.tolist() if hasattr(ids, "tolist") else ids
 
 
-class FerroTokenizer(SpecialTokensMixin):
+class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin):
     """A tokenizer with transformers' `PreTrainedTokenizerFast` interface and Hugging Face-exact outputs."""
 
     def __init__(
@@ -109,6 +111,7 @@ class FerroTokenizer(SpecialTokensMixin):
         clean_up_tokenization_spaces: bool = False,
         extra_special_tokens: Sequence[object] | None = None,
         init_config: dict[str, Any] | None = None,
+        chat_template: str | dict[str, str] | list[dict[str, str]] | None = None,
         **special_tokens: object,
     ) -> None:
         if not isinstance(tokenizer, _core.Tokenizer):
@@ -125,6 +128,7 @@ class FerroTokenizer(SpecialTokensMixin):
         self.clean_up_tokenization_spaces = bool(clean_up_tokenization_spaces)
         self.pad_token_type_id = 0
         self._init_config = dict(init_config or {})
+        self.chat_template = as_template_attribute(chat_template)
         self._special = dict.fromkeys(SPECIAL_TOKENS_ATTRIBUTES)
         self._extra_special = []
         for name, value in special_tokens.items():
@@ -141,6 +145,7 @@ class FerroTokenizer(SpecialTokensMixin):
         directory = os.fspath(directory)
         settings = read_settings(directory)
         prefix_space = kwargs.pop("add_prefix_space", None)
+        settings["chat_template"] = read_chat_templates(directory, settings["init_config"])
         settings.update(kwargs)
         core = _core.Tokenizer.from_pretrained(directory)
         if prefix_space is not None:
@@ -171,11 +176,15 @@ class FerroTokenizer(SpecialTokensMixin):
             "clean_up_tokenization_spaces": self.clean_up_tokenization_spaces,
             "extra_special_tokens": list(self._extra_special),
             "init_config": dict(self._init_config),
+            "chat_template": self.chat_template,
             **{k: v for k, v in self._special.items() if v is not None},
         }
 
-    def save_pretrained(self, save_directory: str | os.PathLike[str], **_: Any) -> tuple[str, ...]:
-        """Write tokenizer.json, tokenizer_config.json and special_tokens_map.json into `save_directory`."""
+    def save_pretrained(
+        self, save_directory: str | os.PathLike[str], save_jinja_files: bool = True, **_: Any
+    ) -> tuple[str, ...]:
+        """Write tokenizer.json, tokenizer_config.json, special_tokens_map.json and the chat template(s)
+        (chat_template.jinja, additional_chat_templates/, or into the config with `save_jinja_files=False`)."""
         directory = os.fspath(save_directory)
         if os.path.isfile(directory):
             raise OSError(f"save_directory ({directory}) should be a directory, not a file")
@@ -200,7 +209,8 @@ class FerroTokenizer(SpecialTokensMixin):
             model_input_names=list(self.model_input_names),
             clean_up_tokenization_spaces=self.clean_up_tokenization_spaces,
         )
-        return (*write_settings(directory, config, special_map), tokenizer_path)
+        templates = write_chat_templates(directory, self.chat_template, config, save_jinja_files)
+        return (*write_settings(directory, config, special_map), *templates, tokenizer_path)
 
     def train_new_from_iterator(
         self,
@@ -471,6 +481,10 @@ class FerroTokenizer(SpecialTokensMixin):
             import torch
 
             data = {k: torch.from_numpy(v) if hasattr(v, "dtype") else v for k, v in data.items()}
+        elif tensor_type == "mlx":
+            import mlx.core as mx
+
+            data = {k: mx.array(v) if hasattr(v, "dtype") else v for k, v in data.items()}
         return data, encodings
 
     def _empty_batch(self, fields: list[str], overflow: bool, tensor_type: str | None) -> BatchEncoding:

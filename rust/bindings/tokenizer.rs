@@ -79,6 +79,21 @@ impl PyTokenizer {
                 end_of_word_suffix: m.end_of_word_suffix.clone(),
                 unk_token: m.unk_token.clone(),
             },
+            crate::models::Model::Unigram(m) => PyModelInfo {
+                kind: "Unigram",
+                continuing_subword_prefix: None,
+                end_of_word_suffix: None,
+                unk_token: m
+                    .unk_id
+                    .and_then(|id| m.id_to_token(id))
+                    .map(str::to_string),
+            },
+            crate::models::Model::WordLevel(m) => PyModelInfo {
+                kind: "WordLevel",
+                continuing_subword_prefix: None,
+                end_of_word_suffix: None,
+                unk_token: Some(m.unk_token.clone()),
+            },
         }
     }
 

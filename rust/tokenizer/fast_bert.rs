@@ -14,11 +14,11 @@ use crate::kernel::bert_chars::{
     decompose, is_cjk, is_nonspacing_mark, is_punct, is_removed, ASCII_CLASS, A_PUNCT, A_SPACE,
     A_UPPER,
 };
+use crate::kernel::unicode9::canonical_combining_class;
 use crate::kernel::{NormalizedString, PreTokenizedString, TokenBuffer};
 use crate::models::WordPiece;
 use crate::normalizers::BertNormalizer;
 use crate::pre_tokenizers::BertPreTokenizer;
-use unicode_normalization::char::canonical_combining_class;
 
 /// Encode `text` (which starts at byte `base` of the original input) into `out`: one entry per token
 /// with its id, original byte offsets and word index (`*word`, incremented after each word).

@@ -47,6 +47,23 @@ enum FastPath {
     ByteLevel,
     /// Llama-3 / Qwen style: [NFC] + Split(regex, Isolated) + ByteLevel(no regex, no prefix) + BPE.
     SplitByteLevel,
+    /// SentencePiece style: [Precompiled] + WhitespaceSplit + Metaspace(always) + Unigram.
+    Unigram,
+}
+
+/// The replacement char of a `[WhitespaceSplit, Metaspace(prepend always)]` sequence.
+fn whitespace_metaspace(p: Option<&PreTokenizer>) -> Option<char> {
+    match p {
+        Some(PreTokenizer::Sequence(seq)) => match seq.as_slice() {
+            [PreTokenizer::WhitespaceSplit(_), PreTokenizer::Metaspace(m)]
+                if m.prepend_scheme == crate::kernel::metaspace::PrependScheme::Always =>
+            {
+                Some(m.replacement)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The stages of one tokenizer. The components are private: their setters re-select the fused path
@@ -188,6 +205,13 @@ impl Tokenizer {
                 Some(PreTokenizer::Sequence(seq)),
                 Model::Bpe(_),
             ) if split_then_byte_level(seq).is_some() => FastPath::SplitByteLevel,
+            (None | Some(Normalizer::Precompiled(_)), _, Model::Unigram(_))
+                if whitespace_metaspace(self.pre_tokenizer.as_ref()).is_some_and(|rep| {
+                    !matches!(&self.normalizer, Some(Normalizer::Precompiled(p)) if p.produces(rep))
+                }) =>
+            {
+                FastPath::Unigram
+            }
             _ => FastPath::Generic,
         };
     }
@@ -243,7 +267,10 @@ impl Tokenizer {
                 unicode_normalization::is_nfc_quick(text.chars())
                     == unicode_normalization::IsNormalized::Yes
             }
-            _ => true,
+            _ => match (self.fast, whitespace_metaspace(self.pre_tokenizer.as_ref())) {
+                (FastPath::Unigram, Some(rep)) => !text.contains(rep),
+                _ => true,
+            },
         };
         if self.fast != FastPath::Generic && !self.added.has_normalized_tokens() && nfc_ok() {
             self.tokenize_fast(text, out)?;
@@ -332,6 +359,26 @@ impl Tokenizer {
                         out,
                     )?
                 }
+                (FastPath::Unigram, n, p, Model::Unigram(u)) => {
+                    let Some(rep) = whitespace_metaspace(p.as_ref()) else {
+                        return Err(Error::Internal(
+                            "unigram fast path without its pre-tokenizers".into(),
+                        ));
+                    };
+                    let norm = match n {
+                        Some(Normalizer::Precompiled(pc)) => Some(&**pc),
+                        _ => None,
+                    };
+                    fast_unigram::encode_segment(
+                        norm,
+                        rep,
+                        u,
+                        segment,
+                        range.start,
+                        &mut word,
+                        out,
+                    )?
+                }
                 _ => {
                     return Err(Error::Internal(
                         "fast path chosen for another configuration".into(),
@@ -369,7 +416,18 @@ impl Tokenizer {
                     &toks
                 }
             };
+            // Hugging Face's Unigram names an unknown token by the text it covers, not `<unk>`.
+            let unigram_unk = match &self.model {
+                Model::Unigram(u) if split.tokens.is_none() => u.unk_id,
+                _ => None,
+            };
             for t in tokens {
+                if Some(t.id) == unigram_unk {
+                    let covered = ns.as_str().get(t.offsets.0 as usize..t.offsets.1 as usize);
+                    if let Some(s) = covered.filter(|&s| Some(s) != self.model.id_to_token(t.id)) {
+                        out.texts.push((out.len(), s.to_string()));
+                    }
+                }
                 let r = ns.original_range(t.offsets.0 as usize..t.offsets.1 as usize);
                 out.push(t.id, r, word);
             }
@@ -473,11 +531,14 @@ impl Tokenizer {
         Ok(e)
     }
 
-    /// Token strings for ids (added tokens first), skipping unknown ids like Hugging Face.
+    /// Token strings for ids (added tokens first), skipping unknown ids like Hugging Face. Special
+    /// tokens are skipped by their text, as in Hugging Face: a vocabulary entry that spells a special
+    /// token under another id (XLM-R's two `<unk>`) is skipped too.
     pub fn ids_to_tokens(&self, ids: &[u32], skip_special_tokens: bool) -> Vec<String> {
         ids.iter()
-            .filter(|&&id| !(skip_special_tokens && self.added.is_special(id)))
-            .filter_map(|&id| self.id_to_token(id).map(str::to_string))
+            .filter_map(|&id| self.id_to_token(id))
+            .filter(|t| !(skip_special_tokens && self.added.is_special_content(t)))
+            .map(str::to_string)
             .collect()
     }
 
@@ -492,6 +553,7 @@ impl Tokenizer {
 
 pub mod fast_bert;
 pub mod fast_byte_level;
+pub mod fast_unigram;
 
 /// The one reference of every fused path's differential tests: the generic chain, run by a tokenizer
 /// with its fast paths off.

@@ -232,8 +232,10 @@ fn tempdir_with_vocab() -> std::path::PathBuf {
 
 #[test]
 fn unknown_component_and_bad_json_are_config_errors() {
-    let e = Tokenizer::from_json_str("{\"model\": {\"type\": \"Unigram\"}}").err();
+    let e = Tokenizer::from_json_str("{\"model\": {\"type\": \"Chars\"}}").err();
     assert!(matches!(e, Some(Error::Unsupported { .. })), "{e:?}");
+    let e = Tokenizer::from_json_str("{\"model\": {\"type\": \"Unigram\"}}").err();
+    assert!(matches!(e, Some(Error::Config { .. })), "{e:?}");
     let e = Tokenizer::from_json_str("{not json").err();
     assert!(matches!(e, Some(Error::Config { .. })), "{e:?}");
     let e = Tokenizer::from_pretrained("/nonexistent/ferrotok").err();
