@@ -11,6 +11,12 @@
 //! ../shared/corpora/english-python-docs.txt, else benches/sample.txt), its first ~128 KB of non-empty lines.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+// The allocator the Python extension uses, so stage timings match what Python callers get (with the
+// `python` feature the library declares it itself).
+#[cfg(not(feature = "python"))]
+#[global_allocator]
+static GLOBAL: ferrotok::alloc::MiMalloc = ferrotok::alloc::MiMalloc;
 use ferrotok::kernel::NormalizedString;
 use ferrotok::kernel::{PreTokenizedString, Token};
 use ferrotok::postprocess::{PaddingParams, PaddingStrategy};

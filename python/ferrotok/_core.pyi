@@ -4,12 +4,25 @@ This module only converts types; every behaviour lives in the Rust core.
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "Encodings",
+    "FerrotokError",
+    "InternalError",
+    "ModelInfo",
+    "Tokenizer",
+    "__version__",
+    "num_threads",
+]
+
 __version__: str
+
+def num_threads() -> int:
+    """Threads a large batch may use (RAYON_NUM_THREADS, else all cores)."""
 
 class FerrotokError(ValueError):
     """Base class of the errors raised for bad configuration files or arguments."""
@@ -19,10 +32,13 @@ class InternalError(RuntimeError):
 
 # (max_length, stride, strategy, direction); strategy in "longest_first" | "only_first" | "only_second";
 # direction in "right" | "left".
-TruncationArgs = tuple[int, int, str, str]
+_TruncationArgs = tuple[int, int, str, str]
 # (length or None for the longest in the batch, pad_to_multiple_of or None, direction, pad_id, pad_type_id)
-PaddingArgs = tuple[int | None, int | None, str, int, int]
+_PaddingArgs = tuple[int | None, int | None, str, int, int]
+# The tokenizer.json padding defaults: _PaddingArgs followed by the pad token.
+_PaddingDefaults = tuple[int | None, int | None, str, int, int, str]
 
+@final
 class Encodings:
     """The per-row encodings of one batch call (after overflow rows are flattened)."""
 
@@ -38,6 +54,7 @@ class Encodings:
     def attention_mask(self, i: int) -> list[int]: ...
     def special_tokens_mask(self, i: int) -> list[int]: ...
 
+@final
 class ModelInfo:
     """Read-only facts about the model (what transformers' pipelines inspect)."""
 
@@ -46,6 +63,7 @@ class ModelInfo:
     end_of_word_suffix: str | None
     unk_token: str | None
 
+@final
 class Tokenizer:
     @property
     def model(self) -> ModelInfo: ...
@@ -73,11 +91,12 @@ class Tokenizer:
         second: Sequence[str] | Sequence[Sequence[str]] | None,
         is_pretokenized: bool,
         add_special_tokens: bool,
-        truncation: TruncationArgs | None,
-        padding: PaddingArgs | None,
+        truncation: _TruncationArgs | None,
+        padding: _PaddingArgs | None,
         as_arrays: bool,
         return_overflowing: bool,
         fields: Sequence[str],
+        pad_token: str = ...,
     ) -> tuple[dict[str, npt.NDArray[np.int64] | list[Any]], Encodings]:
         """Encode a batch. `fields` picks among "token_type_ids", "attention_mask",
         "special_tokens_mask", "offset_mapping", "length"; "input_ids" is always returned, and
@@ -106,6 +125,8 @@ class Tokenizer:
         """tokenizers' `train`: train the model in place on the lines of `files`."""
     def _replace_with(self, other: Tokenizer) -> None:
         """Take `other`'s state (used by in-place training)."""
+    def defaults(self) -> tuple[_TruncationArgs | None, _PaddingDefaults | None]:
+        """The truncation and padding defaults of the tokenizer.json (None where it has none)."""
 
 class TrainingRun:
     """Word counting and training for `ferrotok.training`: `feed` chunks of texts, then `train`."""

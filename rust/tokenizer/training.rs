@@ -114,11 +114,11 @@ impl Tokenizer {
     /// extraction (Hugging Face's `train` does not split added tokens out either).
     pub fn training_words(&self, text: &str, each: &mut dyn FnMut(&str)) -> Result<()> {
         let mut ns = NormalizedString::from_original(text, 0);
-        if let Some(n) = &self.normalizer {
+        if let Some(n) = self.normalizer() {
             n.normalize(&mut ns)?;
         }
         let mut pts = PreTokenizedString::from_normalized(ns);
-        if let Some(p) = &self.pre_tokenizer {
+        if let Some(p) = self.pre_tokenizer() {
             p.pre_tokenize(&mut pts)?;
         }
         for s in &pts.splits {
@@ -135,7 +135,7 @@ impl Tokenizer {
     /// pre-tokenizer are done in one pass over ASCII texts.
     pub fn count_words(&self, words: &mut WordCounts, texts: &[&str], ctl: &Control) -> Result<()> {
         let pool = super::parallel::pool();
-        match (&self.normalizer, &self.pre_tokenizer) {
+        match (self.normalizer(), self.pre_tokenizer()) {
             (None, Some(PreTokenizer::ByteLevel(b))) => {
                 words.map_bytes_to_chars();
                 let split = |t: &str, each: &mut dyn FnMut(&str)| {
@@ -181,7 +181,6 @@ impl Tokenizer {
         let mut tokens: Vec<AddedToken> = keep.into_iter().map(|(_, t)| t).collect();
         tokens.extend(trained.special_tokens.iter().map(added));
         t.add_tokens(&tokens)?;
-        t.refresh();
         Ok(t)
     }
 
@@ -218,7 +217,7 @@ mod tests {
         let new = tok.trained(trained).unwrap();
         assert_eq!(new.token_to_id("[UNK]"), Some(0));
         assert!(new.token_to_id("hug").is_some());
-        assert!(new.added.is_special(0));
+        assert!(new.added_vocabulary().is_special(0));
     }
 
     fn generic_words(tok: &Tokenizer, texts: &[&str]) -> Vec<(String, u64)> {
