@@ -43,8 +43,7 @@ def resolve_model_id(model_id: str, **options: Any) -> str:
     try:
         validate_repo_id(model_id)
     except HFValidationError as exc:
-        # Not an id, so it was meant as a path: FileNotFoundError is the OSError transformers users catch
-        # and what a missing folder raised before model ids were supported.
+        # Neither a folder nor an id: FileNotFoundError (an OSError, which transformers raises here).
         raise FileNotFoundError(
             f"{model_id!r} is not a local folder and is not a valid model identifier ({exc})"
         ) from None
