@@ -1,7 +1,7 @@
 """`FerroTokenizer`: a drop-in for transformers' fast `AutoTokenizer` objects, backed by the Rust core.
 
 Python only checks arguments, resolves transformers' defaults and shapes the result; encoding, truncation,
-padding and the numpy arrays are all done by `_core.Tokenizer.encode_batch` with the GIL released.
+padding and the numpy arrays are all done by `_core.Tokenizer.encode_fields` with the GIL released.
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ from typing import Any
 
 from . import _core
 from ._arguments import (
-    DO_NOT_PAD,
-    DO_NOT_TRUNCATE,
-    MAX_LENGTH,
     VERY_LARGE_INTEGER,
-    check_optional_int,
+    CallPlan,
     check_side,
     normalize_inputs,
+    plan_call,
     replace_lone_surrogates,
-    resolve_strategies,
 )
 from ._config import (
     DEFAULT_MODEL_INPUT_NAMES,
@@ -34,7 +31,8 @@ from ._config import (
 )
 from ._padding import pad_features
 from ._special_tokens import SpecialTokensMixin
-from .batch_encoding import BatchEncoding, check_tensor_type
+from .batch_encoding import BatchEncoding
+from .tokenizer import Tokenizer
 
 logger = logging.getLogger("ferrotok")
 
@@ -48,13 +46,13 @@ _FIELD_ORDER = (
     "length",
     "overflow_to_sample_mapping",
 )
-# The fields of a plain call (`_call_plain`), by (token_type_ids, attention_mask) in model_input_names.
-_PLAIN_FIELDS = {
-    (True, True): ["token_type_ids", "attention_mask"],
-    (True, False): ["token_type_ids"],
-    (False, True): ["attention_mask"],
-    (False, False): [],
+# The requests of a plain call (`_call_plain`), by (token_type_ids, attention_mask) in model_input_names.
+_PLAIN_REQUESTS = {
+    (tt, am): _core.EncodeRequest(return_token_type_ids=tt, return_attention_mask=am)
+    for tt in (True, False)
+    for am in (True, False)
 }
+_IDS_ONLY = _PLAIN_REQUESTS[False, False]
 
 
 def _plain_request(
@@ -88,6 +86,12 @@ _CLEANUPS = (
     (" 've", "'ve"),
     (" 're", "'re"),
 )
+
+
+# Attributes whose change leaves the resolved call plans valid.
+_UNPLANNED = frozenset({"_plans", "_warned_too_long", "_model_type", "_clip_suffix"})
+# Resolved call plans kept per tokenizer (distinct argument sets; a program uses a handful).
+_MAX_PLANS = 64
 
 
 def _ids_list(ids: Any) -> Any:
@@ -134,6 +138,13 @@ class FerroTokenizer(SpecialTokensMixin):
         self._model_type: str | None = None
         self._warned_too_long = False
         self._register_special_tokens()
+        self._plans: dict[tuple[Any, ...], CallPlan] = {}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Resolved call plans depend on the settings: any change of one forgets them.
+        object.__setattr__(self, name, value)
+        if name not in _UNPLANNED:
+            self.__dict__["_plans"] = {}
 
     # --- loading / saving -----------------------------------------------------------------------------
     @classmethod
@@ -240,8 +251,9 @@ class FerroTokenizer(SpecialTokensMixin):
         self._truncation_side = check_side("truncation_side", value) or "right"
 
     @property
-    def backend_tokenizer(self) -> _core.Tokenizer:
-        return self._tokenizer
+    def backend_tokenizer(self) -> Tokenizer:
+        """The `tokenizers.Tokenizer`-style object behind this tokenizer (sharing its vocabulary)."""
+        return Tokenizer(self._tokenizer)
 
     @property
     def is_fast(self) -> bool:
@@ -351,77 +363,83 @@ class FerroTokenizer(SpecialTokensMixin):
         if kwargs.get("text_target") is not None or kwargs.get("split_special_tokens"):
             raise NotImplementedError("text_target and split_special_tokens are not supported by ferrotok")
         first, second, is_batched = normalize_inputs(text, text_pair, bool(is_split_into_words))
-        pad, trunc, max_length = resolve_strategies(
+        # Resolved once per distinct set of arguments (and settings: any change clears `_plans`). The
+        # argument types are part of the key, so that `padding=1` is not taken for `padding=True`.
+        key = (
+            second is not None,
+            add_special_tokens,
             padding,
+            type(padding),
             truncation,
+            type(truncation),
             max_length,
+            type(max_length),
+            stride,
+            type(stride),
+            is_split_into_words,
             pad_to_multiple_of,
-            self.model_max_length,
-            self._special["pad_token"] is not None,
+            padding_side,
+            return_tensors,
+            return_token_type_ids,
+            return_attention_mask,
+            return_overflowing_tokens,
+            return_special_tokens_mask,
+            return_offsets_mapping,
+            return_length,
             verbose,
         )
-        stride = check_optional_int("stride", stride, 0) or 0
-        multiple = check_optional_int("pad_to_multiple_of", pad_to_multiple_of, 1)
-        side = check_side("padding_side", padding_side) or self.padding_side
-        tensor_type = check_tensor_type(return_tensors)
-
-        truncation_args = None
-        if trunc != DO_NOT_TRUNCATE and max_length is not None:
-            added = self.num_special_tokens_to_add(second is not None) if add_special_tokens else 0
-            # A limit of exactly the special tokens (stride 0) keeps only them, as Hugging Face does.
-            if stride >= max_length - added and (stride > 0 or max_length < added):
-                raise ValueError(
-                    f"tokenizer stride set to {stride}, which is greater than or equal to its effective max length "
-                    f"of {max_length - added} (= {max_length} original max length - {added} added special tokens), "
-                )
-            truncation_args = (max_length, stride, trunc, self.truncation_side)
-        padding_args = None
-        if pad != DO_NOT_PAD:
-            length = max_length if pad == MAX_LENGTH else None
-            pad_id = self.pad_token_id
-            padding_args = (length, multiple, side, int(pad_id or 0), self.pad_token_type_id)
-
-        if return_token_type_ids is None:
-            return_token_type_ids = "token_type_ids" in self.model_input_names
-        if return_attention_mask is None:
-            return_attention_mask = "attention_mask" in self.model_input_names
-        wanted = (
-            ("token_type_ids", return_token_type_ids),
-            ("attention_mask", return_attention_mask),
-            ("special_tokens_mask", return_special_tokens_mask),
-            ("offset_mapping", return_offsets_mapping),
-            ("length", return_length),
-        )
-        fields = [name for name, on in wanted if on]
-        overflow = bool(return_overflowing_tokens)
+        try:
+            plan = self._plans[key]
+        except (KeyError, TypeError):  # TypeError: an unhashable argument (the checks below refuse it)
+            plan = None
+        if plan is None:
+            plan = plan_call(
+                self,
+                second is not None,
+                add_special_tokens,
+                padding,
+                truncation,
+                max_length,
+                stride,
+                is_split_into_words,
+                pad_to_multiple_of,
+                padding_side,
+                return_tensors,
+                return_token_type_ids,
+                return_attention_mask,
+                return_overflowing_tokens,
+                return_special_tokens_mask,
+                return_offsets_mapping,
+                return_length,
+                verbose,
+            )
+            if len(self._plans) >= _MAX_PLANS:
+                self._plans.clear()
+            self._plans[key] = plan
         if not first:
-            return self._empty_batch(fields, overflow, tensor_type)
-
-        call = (bool(is_split_into_words), bool(add_special_tokens), truncation_args, padding_args)
-        data, encodings = self._encode(first, second, call, tensor_type, overflow, fields)
-        if max_length is None and verbose:
+            return self._empty_batch(plan.fields, plan.overflow, plan.tensor_type)
+        data, encodings = self._encode(first, second, plan)
+        if plan.check_length:
             ids = data["input_ids"]
             self._warn_if_too_long(ids.shape[-1] if hasattr(ids, "shape") else encodings.longest())
         ordered = {key: data[key] for key in _FIELD_ORDER if key in data}
         n_sequences = 2 if second is not None else 1
-        if not is_batched and tensor_type is None and not overflow:
+        if not is_batched and plan.tensor_type is None and not plan.overflow:
             ordered = {k: (v[0] if v and isinstance(v[0], list) else v) for k, v in ordered.items()}
         return BatchEncoding._adopt(ordered, encodings, n_sequences)
 
-    def _call_plain(self, text: Any, verbose: bool, fields: list[str] | None = None) -> BatchEncoding | None:
+    def _call_plain(self, text: Any, verbose: bool, request: Any = None) -> BatchEncoding | None:
         """`tok(text)` or `tok(list_of_str)` with no padding, truncation or extra outputs, the commonest
         calls: the general path's result without its argument checks, which cost more than encoding a
         short line. None when `text` is anything else (the general path then handles or rejects it)."""
-        if fields is None:
+        if request is None:
             names = self.model_input_names
-            fields = _PLAIN_FIELDS["token_type_ids" in names, "attention_mask" in names]
+            request = _PLAIN_REQUESTS["token_type_ids" in names, "attention_mask" in names]
         single = type(text) is str
         if not single and not (type(text) is list and text):
             return None
         try:
-            data, encodings = self._tokenizer.encode_batch(
-                [text] if single else text, None, False, True, None, None, False, False, fields
-            )
+            data, encodings = self._tokenizer.encode_fields([text] if single else text, None, request)
         except (UnicodeEncodeError, TypeError):
             # Lone surrogates, pairs as tuples, non-str items: the general path repairs or names them.
             return None
@@ -433,37 +451,27 @@ class FerroTokenizer(SpecialTokensMixin):
         return BatchEncoding._adopt(data, encodings, 1)
 
     def _encode(
-        self,
-        first: list[Any],
-        second: list[Any] | None,
-        call: tuple[Any, ...],
-        tensor_type: str | None,
-        overflow: bool,
-        fields: list[str],
+        self, first: list[Any], second: list[Any] | None, plan: CallPlan
     ) -> tuple[dict[str, Any], _core.Encodings]:
-        pretokenized, add_special, truncation_args, padding_args = call
-
-        def run(a: list[Any], b: list[Any] | None, arrays: bool) -> tuple[dict[str, Any], _core.Encodings]:
-            args = (a, b, pretokenized, add_special, truncation_args, padding_args, arrays, overflow, fields)
+        def run(request: Any) -> tuple[dict[str, Any], _core.Encodings]:
             try:
-                return self._tokenizer.encode_batch(*args)
+                return self._tokenizer.encode_fields(first, second, request)
             except (UnicodeEncodeError, TypeError):
                 # Lone surrogates cannot cross into Rust as UTF-8: encode them as U+FFFD (one for one).
-                fixed_a, fixed_b = replace_lone_surrogates(a), replace_lone_surrogates(b)
-                if fixed_a == a and fixed_b == b:
+                fixed_a, fixed_b = replace_lone_surrogates(first), replace_lone_surrogates(second)
+                if fixed_a == first and fixed_b == second:
                     raise
-                return self._tokenizer.encode_batch(fixed_a, fixed_b, *args[2:])
+                return self._tokenizer.encode_fields(fixed_a, fixed_b, request)
 
-        arrays = tensor_type is not None
         try:
-            data, encodings = run(first, second, arrays)
+            data, encodings = run(plan.request)
         except ValueError:
-            if not arrays or padding_args is not None:
+            if plan.lists_request is None:
                 raise
             # Rows of different lengths: transformers makes object arrays for "np" and refuses "pt".
-            data, encodings = run(first, second, False)
-            return BatchEncoding(data, tensor_type=tensor_type).data, encodings
-        if tensor_type == "pt":
+            data, encodings = run(plan.lists_request)
+            return BatchEncoding(data, tensor_type=plan.tensor_type).data, encodings
+        if plan.tensor_type == "pt":
             import torch
 
             data = {k: torch.from_numpy(v) if hasattr(v, "dtype") else v for k, v in data.items()}
@@ -505,7 +513,7 @@ class FerroTokenizer(SpecialTokensMixin):
             and not kwargs
             and _plain_request(padding, truncation, max_length, stride, padding_side, return_tensors)
         ):
-            plain = self._call_plain(text, True, [])
+            plain = self._call_plain(text, True, _IDS_ONLY)
             if plain is not None:
                 return plain["input_ids"]
         return self(
