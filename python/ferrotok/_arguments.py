@@ -7,7 +7,6 @@ written for `AutoTokenizer` behaves the same; type checks are cheap (one `set(ma
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -264,28 +263,6 @@ def _split_pairs(batch: Sequence[Any], words: bool) -> tuple[list[Any], list[Any
     return firsts, seconds, True
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def replace_lone_surrogates(texts: list[Any] | None) -> list[Any] | None:
-    """Code points that cannot be UTF-8 (lone surrogates) → U+FFFD one for one, so offsets are unchanged."""
-    if texts is None:
-        return None
-
-    def fix(s: str) -> str:
-        return _SURROGATE.sub("\ufffd", s)
-
-    def fix_item(t: Any) -> Any:
-        if isinstance(t, str):
-            return fix(t)
-        if isinstance(t, (list, tuple)):
-            words = [fix(w) if isinstance(w, str) else w for w in t]
-            return words if isinstance(t, list) else tuple(words)
-        return t  # not text: the core's TypeError for it stands
-
-    return [fix_item(t) for t in texts]
-
-
 class CallPlan(NamedTuple):
     """A tokenizer call's arguments, resolved: the core's request and what shapes the result."""
 
@@ -338,13 +315,7 @@ def plan_call(
     tensor_type = check_tensor_type(return_tensors)
     options: dict[str, Any] = {}
     if trunc != DO_NOT_TRUNCATE and max_length is not None:
-        added = tokenizer.num_special_tokens_to_add(is_pair) if add_special_tokens else 0
-        # A limit of exactly the special tokens (stride 0) keeps only them, as Hugging Face does.
-        if stride >= max_length - added and (stride > 0 or max_length < added):
-            raise ValueError(
-                f"tokenizer stride set to {stride}, which is greater than or equal to its effective max length "
-                f"of {max_length - added} (= {max_length} original max length - {added} added special tokens), "
-            )
+        # The stride / max_length rule is checked by the core (TruncationParams::validate).
         options.update(
             truncation=trunc, max_length=max_length, stride=stride, truncation_side=tokenizer.truncation_side
         )

@@ -50,9 +50,13 @@ _NO_TYPE_IDS_CLASSES = (
     "marian",
     "pegasus",
     "clip",
+    "albert",
+    "xlnet",
     "pretrained",  # PreTrainedTokenizerFast: transformers' base default has no token_type_ids
 )
 DEFAULT_MODEL_INPUT_NAMES = ["input_ids", "token_type_ids", "attention_mask"]
+# Classes whose transformers default `padding_side` is "left".
+_LEFT_PADDING_CLASSES = ("xlnet", "llama")
 
 
 def token_content(value: object) -> str | None:
@@ -103,6 +107,10 @@ def read_settings(directory: str) -> dict[str, Any]:
     for key in ("model_max_length", "padding_side", "truncation_side", "clean_up_tokenization_spaces"):
         if config.get(key) is not None:
             settings[key] = config[key]
+    if "padding_side" not in settings:
+        name = str(config.get("tokenizer_class") or "").lower()
+        if any(name.startswith(prefix) for prefix in _LEFT_PADDING_CLASSES):
+            settings["padding_side"] = "left"
     if "model_max_length" not in settings and isinstance(config.get("max_len"), int):
         settings["model_max_length"] = config["max_len"]
     settings["model_input_names"] = config.get("model_input_names") or default_model_input_names(

@@ -124,6 +124,12 @@ class ModelInfo:
 class Tokenizer:
     @property
     def model(self) -> ModelInfo: ...
+    @property
+    def fast_paths(self) -> bool:
+        """Whether the fused fast paths may run (default True). Off, every text takes the generic
+        stage-by-stage chain; the output is the same either way."""
+    @fast_paths.setter
+    def fast_paths(self, enabled: bool) -> None: ...
     @staticmethod
     def from_file(path: str) -> Tokenizer:
         """Load a tokenizer.json file."""
@@ -192,3 +198,26 @@ class Tokenizer:
         """The added tokens, each a dict with "id", "content", "special", "single_word", "lstrip",
         "rstrip", "normalized", sorted by id."""
     def num_special_tokens_to_add(self, is_pair: bool) -> int: ...
+    def train_from_iterator(self, iterator: Any, trainer: Any = None, length: int | None = None) -> None:
+        """tokenizers' `train_from_iterator`: train the model in place on an iterator of str (or of
+        lists of str) with a `ferrotok.trainers` trainer (the model's default trainer when None)."""
+    def train(self, files: Any, trainer: Any = None) -> None:
+        """tokenizers' `train`: train the model in place on the lines of `files`."""
+    def _replace_with(self, other: Tokenizer) -> None:
+        """Take `other`'s state (used by in-place training)."""
+
+class TrainingRun:
+    """Word counting and training for `ferrotok.training`: `feed` chunks of texts, then `train`."""
+
+    def __init__(self, tokenizer: Tokenizer, trainer: str) -> None:
+        """`trainer`: the JSON of a trainer's options, `{"type": "BpeTrainer", ...}`."""
+    def feed(self, texts: list[str], first: int) -> None:
+        """Normalize, pre-tokenize and count the words of `texts` (GIL released); `first` is the index of
+        texts[0] in the corpus, for error messages."""
+    def word_count(self) -> int:
+        """Distinct words counted so far."""
+    def train(self, progress: Any = None) -> Tokenizer:
+        """Train on the counted words; `progress(stage, done, total)` is called about ten times a second.
+        Ctrl-C stops training and raises KeyboardInterrupt."""
+    def train_model(self, progress: Any = None) -> str:
+        """Train and return only the tokenizer.json `model` object, as JSON text."""

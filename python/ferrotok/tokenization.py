@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _core
+from ._api import TransformersApiMixin
 from ._arguments import (
     VERY_LARGE_INTEGER,
     CallPlan,
     check_side,
     normalize_inputs,
     plan_call,
-    replace_lone_surrogates,
 )
 from ._config import (
     DEFAULT_MODEL_INPUT_NAMES,
@@ -32,6 +32,7 @@ from ._config import (
 from ._padding import pad_features
 from ._special_tokens import SpecialTokensMixin
 from .batch_encoding import BatchEncoding
+from .chat import ChatTemplateMixin, as_template_attribute, read_chat_templates, write_chat_templates
 from .tokenizer import Tokenizer
 
 logger = logging.getLogger("ferrotok")
@@ -99,12 +100,12 @@ def _ids_list(ids: Any) -> Any:
     return ids.tolist() if hasattr(ids, "tolist") else ids
 
 
-class FerroTokenizer(SpecialTokensMixin):
+class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin):
     """A tokenizer with transformers' `PreTrainedTokenizerFast` interface and Hugging Face-exact outputs."""
 
     def __init__(
         self,
-        tokenizer: _core.Tokenizer,
+        tokenizer: _core.Tokenizer | Tokenizer,
         *,
         name_or_path: str = "",
         model_max_length: int | None = None,
@@ -114,8 +115,11 @@ class FerroTokenizer(SpecialTokensMixin):
         clean_up_tokenization_spaces: bool = False,
         extra_special_tokens: Sequence[object] | None = None,
         init_config: dict[str, Any] | None = None,
+        chat_template: str | dict[str, str] | list[dict[str, str]] | None = None,
         **special_tokens: object,
     ) -> None:
+        if isinstance(tokenizer, Tokenizer):  # the tokenizers-style wrapper: share its core
+            tokenizer = tokenizer._tokenizer
         if not isinstance(tokenizer, _core.Tokenizer):
             raise TypeError(f"tokenizer: expected ferrotok._core.Tokenizer, got {type(tokenizer).__name__}")
         unknown = set(special_tokens) - set(SPECIAL_TOKENS_ATTRIBUTES)
@@ -130,6 +134,7 @@ class FerroTokenizer(SpecialTokensMixin):
         self.clean_up_tokenization_spaces = bool(clean_up_tokenization_spaces)
         self.pad_token_type_id = 0
         self._init_config = dict(init_config or {})
+        self.chat_template = as_template_attribute(chat_template)
         self._special = dict.fromkeys(SPECIAL_TOKENS_ATTRIBUTES)
         self._extra_special = []
         for name, value in special_tokens.items():
@@ -153,6 +158,7 @@ class FerroTokenizer(SpecialTokensMixin):
         directory = os.fspath(directory)
         settings = read_settings(directory)
         prefix_space = kwargs.pop("add_prefix_space", None)
+        settings["chat_template"] = read_chat_templates(directory, settings["init_config"])
         settings.update(kwargs)
         core = _core.Tokenizer.from_pretrained(directory)
         if prefix_space is not None:
@@ -183,11 +189,15 @@ class FerroTokenizer(SpecialTokensMixin):
             "clean_up_tokenization_spaces": self.clean_up_tokenization_spaces,
             "extra_special_tokens": list(self._extra_special),
             "init_config": dict(self._init_config),
+            "chat_template": self.chat_template,
             **{k: v for k, v in self._special.items() if v is not None},
         }
 
-    def save_pretrained(self, save_directory: str | os.PathLike[str], **_: Any) -> tuple[str, ...]:
-        """Write tokenizer.json, tokenizer_config.json and special_tokens_map.json into `save_directory`."""
+    def save_pretrained(
+        self, save_directory: str | os.PathLike[str], save_jinja_files: bool = True, **_: Any
+    ) -> tuple[str, ...]:
+        """Write tokenizer.json, tokenizer_config.json, special_tokens_map.json and the chat template(s)
+        (chat_template.jinja, additional_chat_templates/, or into the config with `save_jinja_files=False`)."""
         directory = os.fspath(save_directory)
         if os.path.isfile(directory):
             raise OSError(f"save_directory ({directory}) should be a directory, not a file")
@@ -212,7 +222,25 @@ class FerroTokenizer(SpecialTokensMixin):
             model_input_names=list(self.model_input_names),
             clean_up_tokenization_spaces=self.clean_up_tokenization_spaces,
         )
-        return (*write_settings(directory, config, special_map), tokenizer_path)
+        templates = write_chat_templates(directory, self.chat_template, config, save_jinja_files)
+        return (*write_settings(directory, config, special_map), *templates, tokenizer_path)
+
+    def train_new_from_iterator(
+        self,
+        text_iterator: Any,
+        vocab_size: int,
+        length: int | None = None,
+        new_special_tokens: list[Any] | None = None,
+        special_tokens_map: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> FerroTokenizer:
+        """A tokenizer with this one's pipeline and special tokens and a model of the same kind trained on
+        `text_iterator` (str or lists of str); `kwargs` go to the trainer (see `ferrotok.trainers`)."""
+        from .training import train_new_from_iterator
+
+        return train_new_from_iterator(
+            self, text_iterator, vocab_size, length, new_special_tokens, special_tokens_map, **kwargs
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         return {"tokenizer_json": self._tokenizer.to_str(False), "settings": self._settings()}
@@ -453,28 +481,23 @@ class FerroTokenizer(SpecialTokensMixin):
     def _encode(
         self, first: list[Any], second: list[Any] | None, plan: CallPlan
     ) -> tuple[dict[str, Any], _core.Encodings]:
-        def run(request: Any) -> tuple[dict[str, Any], _core.Encodings]:
-            try:
-                return self._tokenizer.encode_fields(first, second, request)
-            except (UnicodeEncodeError, TypeError):
-                # Lone surrogates cannot cross into Rust as UTF-8: encode them as U+FFFD (one for one).
-                fixed_a, fixed_b = replace_lone_surrogates(first), replace_lone_surrogates(second)
-                if fixed_a == first and fixed_b == second:
-                    raise
-                return self._tokenizer.encode_fields(fixed_a, fixed_b, request)
-
+        # Lone surrogates are repaired by the core (as U+FFFD, surrogate pairs joined) on the way in.
         try:
-            data, encodings = run(plan.request)
+            data, encodings = self._tokenizer.encode_fields(first, second, plan.request)
         except ValueError:
             if plan.lists_request is None:
                 raise
             # Rows of different lengths: transformers makes object arrays for "np" and refuses "pt".
-            data, encodings = run(plan.lists_request)
+            data, encodings = self._tokenizer.encode_fields(first, second, plan.lists_request)
             return BatchEncoding(data, tensor_type=plan.tensor_type).data, encodings
         if plan.tensor_type == "pt":
             import torch
 
             data = {k: torch.from_numpy(v) if hasattr(v, "dtype") else v for k, v in data.items()}
+        elif plan.tensor_type == "mlx":
+            import mlx.core as mx
+
+            data = {k: mx.array(v) if hasattr(v, "dtype") else v for k, v in data.items()}
         return data, encodings
 
     def _empty_batch(self, fields: list[str], overflow: bool, tensor_type: str | None) -> BatchEncoding:

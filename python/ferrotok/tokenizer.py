@@ -347,7 +347,27 @@ class Tokenizer:
         strategy = _STRATEGY_NAMES.get(strategy, strategy)
         return {"max_length": max_length, "stride": stride, "strategy": strategy, "direction": direction}
 
+    # --- training -------------------------------------------------------------------------------------
+    def train_from_iterator(
+        self, iterator: Iterable[Any], trainer: Any = None, length: int | None = None
+    ) -> None:
+        """Train the model in place on texts (str or lists of str); see `ferrotok.trainers`."""
+        self._tokenizer.train_from_iterator(iterator, trainer, length)
+
+    def train(self, files: Any, trainer: Any = None) -> None:
+        """Train the model in place on the lines of `files`."""
+        self._tokenizer.train(files, trainer)
+
     # --- components -----------------------------------------------------------------------------------
+    @property
+    def fast_paths(self) -> bool:
+        """Whether the fused fast paths may replace the stage-by-stage pipeline (same outputs)."""
+        return self._tokenizer.fast_paths
+
+    @fast_paths.setter
+    def fast_paths(self, enabled: bool) -> None:
+        self._tokenizer.fast_paths = bool(enabled)
+
     @property
     def model(self) -> _core.ModelInfo:
         """Read-only facts about the model (type, unk_token, continuing_subword_prefix, end_of_word_suffix)."""

@@ -10,6 +10,7 @@ mod int_lists;
 mod lists;
 mod request;
 mod tokenizer;
+mod training;
 
 use crate::error::Error;
 use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyRuntimeError, PyValueError};
@@ -35,6 +36,7 @@ pub(crate) fn to_py(e: Error) -> PyErr {
         Error::NotFound { .. } => PyFileNotFoundError::new_err(msg),
         Error::Io { .. } => PyOSError::new_err(msg),
         Error::Internal(_) => InternalError::new_err(msg),
+        Error::Cancelled => pyo3::exceptions::PyKeyboardInterrupt::new_err(msg),
         Error::Config { .. }
         | Error::Unsupported { .. }
         | Error::Argument { .. }
@@ -77,6 +79,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<encoding::PyEncoding>()?;
     m.add_class::<tokenizer::PyModelInfo>()?;
     m.add_class::<request::PyEncodeRequest>()?;
+    m.add_class::<training::PyTrainingRun>()?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     Ok(())
 }

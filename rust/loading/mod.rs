@@ -1,7 +1,6 @@
 //! Loading: tokenizer.json and the legacy files (vocab.txt, vocab.json + merges.txt,
 //! tokenizer_config.json / special_tokens_map.json).
 
-pub mod json;
 pub mod legacy;
 pub mod tokenizer_json;
 

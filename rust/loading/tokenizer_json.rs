@@ -1,15 +1,16 @@
 //! tokenizer.json (Hugging Face's schema) → `Tokenizer`, and back.
 
-use super::json::{as_array, as_obj, field, index, opt_str, opt_usize, req, Obj};
 use crate::added_tokens::AddedToken;
 use crate::decoders::Decoder;
 use crate::error::{Error, Result};
+use crate::json::{as_array, as_obj, field, index, opt_str, opt_usize, req, Obj};
+use crate::kernel::Direction;
 use crate::models::Model;
 use crate::normalizers::Normalizer;
 use crate::postprocess::{PaddingParams, PaddingStrategy, TruncationParams, TruncationStrategy};
 use crate::pre_tokenizers::PreTokenizer;
 use crate::processors::PostProcessor;
-use crate::tokenizer::{Direction, Tokenizer};
+use crate::tokenizer::Tokenizer;
 use serde_json::Value;
 
 fn optional<'a>(o: &'a Obj, key: &str) -> Option<&'a Value> {
@@ -70,8 +71,8 @@ fn padding(v: &Value) -> Result<PaddingParams> {
         strategy,
         pad_to_multiple_of: opt_usize(o, "pad_to_multiple_of", f)?,
         direction: direction(o, f)?,
-        pad_id: super::json::opt_u32(o, "pad_id", f)?.unwrap_or(0),
-        pad_type_id: super::json::opt_u32(o, "pad_type_id", f)?.unwrap_or(0),
+        pad_id: crate::json::opt_u32(o, "pad_id", f)?.unwrap_or(0),
+        pad_type_id: crate::json::opt_u32(o, "pad_type_id", f)?.unwrap_or(0),
         pad_token: opt_str(o, "pad_token", f)?.unwrap_or("[PAD]").to_string(),
     })
 }
@@ -91,16 +92,16 @@ fn build(v: &Value) -> Result<Tokenizer> {
     let model = Model::from_json(req(o, "model", "")?, "model")?;
     let mut t = Tokenizer::new(model);
     if let Some(n) = optional(o, "normalizer") {
-        t.normalizer = Some(Normalizer::from_json(n, "normalizer")?);
+        t.set_normalizer(Some(Normalizer::from_json(n, "normalizer")?))?;
     }
     if let Some(p) = optional(o, "pre_tokenizer") {
-        t.pre_tokenizer = Some(PreTokenizer::from_json(p, "pre_tokenizer")?);
+        t.set_pre_tokenizer(Some(PreTokenizer::from_json(p, "pre_tokenizer")?));
     }
     if let Some(p) = optional(o, "post_processor") {
-        t.post_processor = Some(PostProcessor::from_json(p, "post_processor")?);
+        t.set_post_processor(Some(PostProcessor::from_json(p, "post_processor")?));
     }
     if let Some(d) = optional(o, "decoder") {
-        t.decoder = Some(Decoder::from_json(d, "decoder")?);
+        t.set_decoder(Some(Decoder::from_json(d, "decoder")?));
     }
     if let Some(tr) = optional(o, "truncation") {
         t.truncation = Some(truncation(tr)?);
@@ -118,7 +119,6 @@ fn build(v: &Value) -> Result<Tokenizer> {
         // Ids are recomputed like Hugging Face does on load (they agree with the file in valid files).
         t.add_tokens(&tokens)?;
     }
-    t.refresh();
     Ok(t)
 }
 
@@ -142,7 +142,7 @@ pub fn to_value(t: &Tokenizer) -> Value {
     };
     if let Value::Object(o) = &mut v {
         let mut added: Vec<(u32, Value)> = t
-            .added
+            .added_vocabulary()
             .tokens()
             .map(|(id, tok)| (id, tok.to_json(id)))
             .collect();

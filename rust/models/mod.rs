@@ -1,34 +1,24 @@
 //! Models: turn one pre-tokenized word into vocabulary ids.
 
 pub mod bpe;
+pub mod bpe_bytes;
 pub mod bpe_merge;
 pub mod bpe_pieces;
 pub mod bpe_queue;
+pub mod unigram;
+pub mod wordlevel;
 pub mod wordpiece;
 pub mod wordpiece_trie;
 
 pub use bpe::Bpe;
+pub use unigram::Unigram;
+pub use wordlevel::WordLevel;
 pub use wordpiece::WordPiece;
 
 use crate::error::Result;
-use crate::loading::json::{as_obj, opt_str, unsupported};
-use crate::pre_tokenizers::Token;
+use crate::json::{as_obj, opt_str, unsupported};
+use crate::kernel::{Token, Vocab};
 use serde_json::Value;
-
-/// The tokens of one sequence before truncation and post-processing: ids with their byte offsets in the
-/// original text (absolute) and the index of the word each came from. Fused fast paths write here directly.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenBuffer {
-    pub ids: Vec<u32>,
-    pub offsets: Vec<(usize, usize)>,
-    pub words: Vec<Option<u32>>,
-    /// (position, text) for added tokens whose matched text differs from their content (a normalized
-    /// match, or whitespace taken by lstrip/rstrip): Hugging Face reports the matched text as the token.
-    pub texts: Vec<(usize, String)>,
-    /// Fast paths may stop once this many tokens are in (whole words at a time): the caller truncates
-    /// on the right and drops the rest. `usize::MAX` (the default) tokenizes everything.
-    pub limit: usize,
-}
 
 /// Hint the CPU to bring `r`'s cache line in ahead of use (a no-op off x86-64).
 #[inline]
@@ -44,51 +34,12 @@ pub(crate) fn prefetch<T>(r: &T) {
     let _ = r;
 }
 
-impl Default for TokenBuffer {
-    fn default() -> Self {
-        TokenBuffer {
-            ids: Vec::new(),
-            offsets: Vec::new(),
-            words: Vec::new(),
-            texts: Vec::new(),
-            limit: usize::MAX,
-        }
-    }
-}
-
-impl TokenBuffer {
-    /// Enough tokens for the caller (see `limit`).
-    #[inline]
-    pub fn full(&self) -> bool {
-        self.ids.len() >= self.limit
-    }
-
-    pub fn push(&mut self, id: u32, offsets: (usize, usize), word: Option<u32>) {
-        self.ids.push(id);
-        self.offsets.push(offsets);
-        self.words.push(word);
-    }
-
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-    }
-
-    pub fn clear(&mut self) {
-        self.ids.clear();
-        self.offsets.clear();
-        self.words.clear();
-        self.texts.clear();
-    }
-}
-
 #[derive(Debug, Clone)]
 pub enum Model {
     WordPiece(WordPiece),
     Bpe(Bpe),
+    Unigram(Unigram),
+    WordLevel(WordLevel),
 }
 
 impl Model {
@@ -99,11 +50,14 @@ impl Model {
         let t = match opt_str(o, "type", field)? {
             Some(t) => t,
             None if o.contains_key("merges") => "BPE",
+            None if o.get("vocab").is_some_and(Value::is_array) => "Unigram",
             None => "WordPiece",
         };
         Ok(match t {
             "WordPiece" => Model::WordPiece(WordPiece::from_json(o, field)?),
             "BPE" => Model::Bpe(Bpe::from_json(o, field)?),
+            "Unigram" => Model::Unigram(Unigram::from_json(o, field)?),
+            "WordLevel" => Model::WordLevel(WordLevel::from_json(o, field)?),
             other => return Err(unsupported("model", field, other)),
         })
     }
@@ -113,6 +67,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.tokenize(word, out),
             Model::Bpe(m) => m.tokenize(word, out),
+            Model::Unigram(m) => m.tokenize(word, out),
+            Model::WordLevel(m) => m.tokenize(word, out),
         }
     }
 
@@ -120,6 +76,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.token_to_id(token),
             Model::Bpe(m) => m.token_to_id(token),
+            Model::Unigram(m) => m.token_to_id(token),
+            Model::WordLevel(m) => m.token_to_id(token),
         }
     }
 
@@ -127,6 +85,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.id_to_token(id),
             Model::Bpe(m) => m.id_to_token(id),
+            Model::Unigram(m) => m.id_to_token(id),
+            Model::WordLevel(m) => m.id_to_token(id),
         }
     }
 
@@ -135,6 +95,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.vocab().collect(),
             Model::Bpe(m) => m.vocab().collect(),
+            Model::Unigram(m) => m.vocab().collect(),
+            Model::WordLevel(m) => m.vocab().collect(),
         }
     }
 
@@ -143,6 +105,18 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.vocab_size(),
             Model::Bpe(m) => m.vocab_size(),
+            Model::Unigram(m) => m.vocab_size(),
+            Model::WordLevel(m) => m.vocab_size(),
         }
+    }
+}
+
+impl Vocab for Model {
+    fn token_to_id(&self, token: &str) -> Option<u32> {
+        Model::token_to_id(self, token)
+    }
+
+    fn vocab_size(&self) -> usize {
+        Model::vocab_size(self)
     }
 }

@@ -5,12 +5,10 @@
 //! fast path in `tokenizer::fast_bert` must stay in step with this file.
 
 use crate::error::Result;
-use crate::loading::json::{opt_bool, opt_bool_or_null, Obj};
-use crate::normalizers::bert_chars::{
-    decompose, is_cjk, is_nonspacing_mark, is_removed, is_whitespace,
-};
-use crate::normalizers::NormalizedString;
-use unicode_normalization::char::canonical_combining_class;
+use crate::json::{opt_bool, opt_bool_or_null, Obj};
+use crate::kernel::bert_chars::{decompose, is_cjk, is_nonspacing_mark, is_removed, is_whitespace};
+use crate::kernel::unicode9::canonical_combining_class;
+use crate::kernel::NormalizedString;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BertNormalizer {

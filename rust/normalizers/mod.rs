@@ -2,20 +2,20 @@
 //! alignment of each normalized byte to the original text.
 
 pub mod bert;
-pub mod bert_chars;
-pub mod normalized_string;
+pub mod precompiled;
 pub mod replace;
 pub mod simple;
 pub mod unicode;
 
 pub use bert::BertNormalizer;
-pub use normalized_string::NormalizedString;
+pub use precompiled::Precompiled;
 pub use replace::Replace;
 pub use simple::{Prepend, Strip};
 pub use unicode::UnicodeForm;
 
 use crate::error::Result;
-use crate::loading::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::kernel::{Normalize, NormalizedString};
 use serde_json::Value;
 
 #[derive(Debug, Clone)]
@@ -28,6 +28,8 @@ pub enum Normalizer {
     Replace(Replace),
     Prepend(Prepend),
     Sequence(Vec<Normalizer>),
+    Precompiled(Box<Precompiled>),
+    Nmt,
 }
 
 impl Normalizer {
@@ -46,6 +48,12 @@ impl Normalizer {
             "StripAccents" => Normalizer::StripAccents,
             "Replace" => Normalizer::Replace(Replace::from_json(o, field)?),
             "Prepend" => Normalizer::Prepend(Prepend::from_json(o, field)?),
+            "Precompiled" => {
+                let f = format!("{field}.precompiled_charsmap");
+                let b64 = crate::json::req_str(o, "precompiled_charsmap", field)?;
+                Normalizer::Precompiled(Box::new(Precompiled::from_base64(b64, &f)?))
+            }
+            "Nmt" => Normalizer::Nmt,
             "Sequence" => {
                 let f = format!("{field}.normalizers");
                 let items = as_array(o.get("normalizers").unwrap_or(&Value::Null), &f)?;
@@ -76,6 +84,11 @@ impl Normalizer {
             }
             Normalizer::Replace(r) => r.normalize(n),
             Normalizer::Prepend(p) => p.normalize(n),
+            Normalizer::Precompiled(p) => p.normalize(n),
+            Normalizer::Nmt => {
+                precompiled::nmt(n);
+                Ok(())
+            }
             Normalizer::Sequence(seq) => {
                 for s in seq {
                     s.normalize(n)?;
@@ -84,11 +97,11 @@ impl Normalizer {
             }
         }
     }
+}
 
-    /// Normalize a standalone string (used to normalize added tokens whose `normalized` flag is set).
-    pub fn normalize_str(&self, s: &str) -> Result<String> {
-        let mut n = NormalizedString::from_original(s, 0);
-        self.normalize(&mut n)?;
-        Ok(n.as_str().to_string())
+impl Normalize for Normalizer {
+    #[inline]
+    fn normalize(&self, n: &mut NormalizedString) -> Result<()> {
+        Normalizer::normalize(self, n)
     }
 }

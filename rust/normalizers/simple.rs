@@ -1,9 +1,9 @@
 //! Small normalizers: Strip, StripAccents, Prepend (Lowercase lives on `NormalizedString`).
 
 use crate::error::Result;
-use crate::loading::json::{opt_bool, req_str, Obj};
-use crate::normalizers::NormalizedString;
-use unicode_normalization::char::is_combining_mark;
+use crate::json::{opt_bool, req_str, Obj};
+use crate::kernel::unicode9::is_combining_mark;
+use crate::kernel::NormalizedString;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Strip {

@@ -1,7 +1,7 @@
 //! `Encoding`: the per-token output of the pipeline for one input (one sequence or a pair), with
 //! Hugging Face's merge, truncation (stride/overflow) and padding semantics.
 
-use crate::models::TokenBuffer;
+use crate::kernel::TokenBuffer;
 
 /// Spare capacity left in fresh token vectors for the special tokens added around them.
 pub const SPECIAL_SLACK: usize = 4;
@@ -89,7 +89,7 @@ impl Encoding {
     }
 
     /// The token string at `i`: the matched text for overridden added tokens, else `vocab`'s string.
-    pub fn token<'a>(&'a self, i: usize, vocab: &'a dyn crate::processors::TokenLookup) -> &'a str {
+    pub fn token<'a>(&'a self, i: usize, vocab: &'a dyn crate::kernel::TokenLookup) -> &'a str {
         if let Some((_, t)) = self.texts.iter().find(|(p, _)| *p == i) {
             return t;
         }
@@ -161,11 +161,14 @@ impl Encoding {
     }
 
     /// Mark every token (overflowing parts too) as coming from sequence `seq` with type id `type_id`.
+    /// Hugging Face's template sets the type id of the encoding itself only: its overflow windows keep
+    /// the type id they were encoded with (0 for the first sequence, 1 for the second), which shows
+    /// when a pair template gives the second sequence another type id (T5, XLM-R: 0).
     pub fn set_sequence(&mut self, seq: u32, type_id: u32) {
         self.type_ids.iter_mut().for_each(|t| *t = type_id);
         self.sequence_ids.iter_mut().for_each(|s| *s = Some(seq));
         for o in &mut self.overflowing {
-            o.set_sequence(seq, type_id);
+            o.sequence_ids.iter_mut().for_each(|s| *s = Some(seq));
         }
     }
 
