@@ -23,7 +23,8 @@ class EncodeRequest:
     `truncation` is a strategy ("longest_first" | "only_first" | "only_second") or None for none, and needs
     `max_length`; `padding` is "longest", "max_length" (to `pad_length`, else `max_length`) or None;
     sides are "right" | "left"; `return_tensors="np"` asks for int64 arrays, None for lists. The
-    `return_*` flags pick the fields beyond "input_ids"."""
+    `return_*` flags pick the fields beyond "input_ids". `unbatched`: one text given alone, whose list
+    fields are its row rather than a list of one row."""
 
     def __init__(
         self,
@@ -48,6 +49,7 @@ class EncodeRequest:
         return_special_tokens_mask: bool = False,
         return_offsets_mapping: bool = False,
         return_length: bool = False,
+        unbatched: bool = False,
     ) -> None: ...
 
 class Encoding:
