@@ -4,18 +4,38 @@ This module only converts types; every behaviour lives in the Rust core.
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "Encodings",
+    "FerrotokError",
+    "InternalError",
+    "ModelInfo",
+    "Tokenizer",
+    "__version__",
+    "num_threads",
+]
+
 __version__: str
+
+def num_threads() -> int:
+    """Threads a large batch may use (RAYON_NUM_THREADS, else all cores)."""
 
 class FerrotokError(ValueError):
     """Base class of the errors raised for bad configuration files or arguments."""
 
 class InternalError(RuntimeError):
     """A bug inside ferrotok (a Rust panic caught at the boundary); please report it."""
+
+# (max_length, stride, strategy, direction); strategy in "longest_first" | "only_first" | "only_second";
+# direction in "right" | "left".
+_TruncationArgs = tuple[int, int, str, str]
+# The padding settings: (length or None for the longest in the batch, pad_to_multiple_of or None, direction,
+# pad_id, pad_type_id, pad_token).
+_PaddingDefaults = tuple[int | None, int | None, str, int, int, str]
 
 class EncodeRequest:
     """The resolved options of a batch call (built once, reused by every call with the same options).
@@ -98,6 +118,7 @@ class Encoding:
     @staticmethod
     def merge(encodings: Sequence[Encoding], growing_offsets: bool = True) -> Encoding: ...
 
+@final
 class Encodings:
     """The per-row encodings of one batch call (after overflow rows are flattened)."""
 
@@ -115,6 +136,7 @@ class Encodings:
     def attention_mask(self, i: int) -> list[int]: ...
     def special_tokens_mask(self, i: int) -> list[int]: ...
 
+@final
 class ModelInfo:
     """Read-only facts about the model (what transformers' pipelines inspect)."""
 
@@ -123,6 +145,7 @@ class ModelInfo:
     end_of_word_suffix: str | None
     unk_token: str | None
 
+@final
 class Tokenizer:
     @property
     def model(self) -> ModelInfo: ...
@@ -182,9 +205,6 @@ class Tokenizer:
         pad_to_multiple_of: int | None = None,
     ) -> None: ...
     def no_padding(self) -> None: ...
-    def defaults(self) -> tuple[tuple[int, int, str, str] | None, tuple[Any, ...] | None]:
-        """The truncation and padding settings: (max_length, stride, strategy, direction) and (length or
-        None, pad_to_multiple_of, direction, pad_id, pad_type_id, pad_token)."""
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = False) -> str: ...
     def decode_batch(
         self, batch: Sequence[Sequence[int]], skip_special_tokens: bool = False
@@ -207,6 +227,8 @@ class Tokenizer:
         """tokenizers' `train`: train the model in place on the lines of `files`."""
     def _replace_with(self, other: Tokenizer) -> None:
         """Take `other`'s state (used by in-place training)."""
+    def defaults(self) -> tuple[_TruncationArgs | None, _PaddingDefaults | None]:
+        """The truncation and padding defaults of the tokenizer.json (None where it has none)."""
 
 class TrainingRun:
     """Word counting and training for `ferrotok.training`: `feed` chunks of texts, then `train`."""
