@@ -14,7 +14,7 @@ from pathlib import Path
 
 import ferrotok
 import pytest
-from ferrotok import AutoTokenizer
+from ferrotok import AutoTokenizer, _core
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BERT_DIR = FIXTURES / "bert-uncased"
@@ -108,18 +108,18 @@ def test_none_text_is_a_value_error_like_hf(bert, hf_bert):
 
 
 def test_core_rejects_wrong_types_with_index(bert):
-    core = bert.backend_tokenizer
-    args = (False, True, None, None, False, False, [])
+    core = bert._tokenizer
+    plain = _core.EncodeRequest()
     with pytest.raises(TypeError, match=r"text\[1\]: expected str, got int"):
-        core.encode_batch(["a", 3], None, *args)
+        core.encode_fields(["a", 3], None, plain)
     with pytest.raises(TypeError, match=r"text: expected a list of str, got str"):
-        core.encode_batch("abc", None, *args)
+        core.encode_fields("abc", None, plain)
     with pytest.raises(TypeError, match=r"text_pair\[0\]"):
-        core.encode_batch(["a"], [None], *args)
+        core.encode_fields(["a"], [None], plain)
     with pytest.raises(TypeError, match=r"text\[0\]\[1\]: expected str, got bytes"):
-        core.encode_batch([["a", b"b"]], None, True, True, None, None, False, False, [])
+        core.encode_fields([["a", b"b"]], None, _core.EncodeRequest(is_pretokenized=True))
     with pytest.raises(ValueError, match="text_pair"):
-        core.encode_batch(["a", "b"], ["c"], *args)
+        core.encode_fields(["a", "b"], ["c"], plain)
 
 
 def test_call_names_the_bad_element_of_a_batch(bert):
@@ -542,16 +542,23 @@ def test_max_length_below_special_tokens_on_pairs(bert):
         bert(["a b c"], ["d e f"], max_length=2, truncation=True)
 
 
-def test_core_rejects_bad_strategy_and_side(bert):
-    core = bert.backend_tokenizer
-    with pytest.raises(ValueError):
-        core.encode_batch(["a"], None, False, True, (8, 0, "sideways", "right"), None, False, False, [])
+def test_core_rejects_bad_strategy_and_side():
+    with pytest.raises(ValueError, match="sideways"):
+        _core.EncodeRequest(truncation="sideways", max_length=8)
     with pytest.raises(ValueError, match="truncation_side"):
-        core.encode_batch(["a"], None, False, True, (8, 0, "longest_first", "up"), None, False, False, [])
-    with pytest.raises(ValueError):
-        core.encode_batch(["a"], None, False, True, None, (None, 0, "right", 0, 0), False, False, [])
+        _core.EncodeRequest(truncation="longest_first", max_length=8, truncation_side="up")
+    with pytest.raises(ValueError, match="pad_to_multiple_of"):
+        _core.EncodeRequest(padding="longest", pad_to_multiple_of=0)
+    with pytest.raises(ValueError, match="max_length"):
+        _core.EncodeRequest(truncation="longest_first")
+    with pytest.raises(ValueError, match="padding"):
+        _core.EncodeRequest(padding="sideways")
+    with pytest.raises(ValueError, match="return_tensors"):
+        _core.EncodeRequest(return_tensors="pt")
     with pytest.raises(OverflowError):
-        core.encode_batch(["a"], None, False, True, (-1, 0, "longest_first", "right"), None, False, False, [])
+        _core.EncodeRequest(truncation="longest_first", max_length=-1)
+    with pytest.raises(TypeError):
+        _core.EncodeRequest(True)  # keyword-only
 
 
 def test_padding_without_pad_token(gpt2, hf_gpt2):

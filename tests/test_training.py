@@ -362,7 +362,9 @@ def test_ctrl_c_stops_training() -> None:
     # Many distinct words and a huge vocabulary: the merge loop runs for a long time unless stopped.
     words = [f"{i:x}{i * 7919 % 100003:x}" for i in range(60_000)]
     texts = [" ".join(words[i : i + 50]) for i in range(0, len(words), 50)]
-    run = _core.TrainingRun(fresh("wordpiece"), trainers.BpeTrainer(vocab_size=10_000_000).to_json())
+    run = _core.TrainingRun(
+        fresh("wordpiece")._tokenizer, trainers.BpeTrainer(vocab_size=10_000_000).to_json()
+    )
     run.feed(texts, 0)
     seen: list[tuple[str, int, int]] = []
 

@@ -87,10 +87,15 @@ NO_PAD = 256  # not a byte: marks padding in ferrotok's arrays
 def _ours(document: str, texts: list[str], pre_tokenized: bool) -> tuple[Any, Any, Any, Any]:
     """ferrotok's ids / offsets as padded arrays (one call, no Python lists), word ids when they matter."""
     core = _core.Tokenizer.from_str(document)
-    padding = (None, None, "right", NO_PAD, 0)
-    data, encodings = core.encode_batch(
-        texts, None, False, False, None, padding, True, False, ["attention_mask", "offset_mapping"]
+    request = _core.EncodeRequest(
+        add_special_tokens=False,
+        padding="longest",
+        pad_id=NO_PAD,
+        return_tensors="np",
+        return_attention_mask=True,
+        return_offsets_mapping=True,
     )
+    data, encodings = core.encode_fields(texts, None, request)
     words = None
     if pre_tokenized:
         lengths = data["attention_mask"].sum(axis=1)
@@ -175,7 +180,7 @@ def _first_difference(document: str, chunk: str) -> str:
     for start in range(0, len(chunk), step):
         one = chunk[start : start + step]
         want = theirs.encode(one, add_special_tokens=False)
-        data, got = ours.encode_batch([one], None, False, False, None, None, False, False, [])
+        data, got = ours.encode_fields([one], None, _core.EncodeRequest(add_special_tokens=False))
         if (
             data["input_ids"][0] != want.ids
             or got.offsets(0) != want.offsets
@@ -196,8 +201,8 @@ def test_post_unicode_9_characters_are_left_alone() -> None:
     ):
         document = _document(normalizer)
         want = HFTokenizer.from_str(document).encode(text, add_special_tokens=False)
-        data, got = _core.Tokenizer.from_str(document).encode_batch(
-            [text], None, False, False, None, None, False, False, []
+        data, got = _core.Tokenizer.from_str(document).encode_fields(
+            [text], None, _core.EncodeRequest(add_special_tokens=False)
         )
         assert data["input_ids"][0] == want.ids and got.offsets(0) == want.offsets, (normalizer, text)
         assert HFTokenizer.from_str(document).decode(want.ids) == text
@@ -217,11 +222,12 @@ def test_bert_wordpiece_every_code_point(model_dir, fast: bool) -> None:
     ours = _core.Tokenizer.from_str(document)
     ours.fast_paths = fast
     expected = theirs.encode_batch(SPACED, add_special_tokens=False)
-    data, encodings = ours.encode_batch(SPACED, None, False, False, None, None, False, False, [])
+    plain = _core.EncodeRequest(add_special_tokens=False)
+    data, encodings = ours.encode_fields(SPACED, None, plain)
     for row, want in enumerate(expected):
         if data["input_ids"][row] != want.ids or encodings.offsets(row) != want.offsets:
             for ch in SPACED[row][::2]:
                 one = theirs.encode(ch, add_special_tokens=False)
-                got, enc = ours.encode_batch([ch], None, False, False, None, None, False, False, [])
+                got, enc = ours.encode_fields([ch], None, plain)
                 assert (got["input_ids"][0], enc.offsets(0)) == (one.ids, one.offsets), f"U+{ord(ch):04X}"
             pytest.fail(f"chunk {row} differs from HF, though none of its code points alone does")

@@ -7,18 +7,20 @@
 
 # Training: trainer objects named like tokenizers.trainers (`ferrotok.trainers.BpeTrainer`, ...).
 from . import trainers
-from ._core import Encodings, Tokenizer
+from ._core import Encoding, Encodings
 from ._core import __version__ as __version__
 from .auto import AutoTokenizer
-from .batch_encoding import BatchEncoding, Encoding
+from .batch_encoding import BatchEncoding
 
 # torch and transformers are imported lazily by collate and pipelines, so importing ferrotok stays cheap.
 from .collate import DataCollatorWithPadding
 from .errors import FerrotokError, InternalError
 from .pipelines import BucketStats, pipeline
 from .tokenization import FerroTokenizer
+from .tokenizer import AddedToken, Tokenizer
 
 __all__ = [
+    "AddedToken",
     "AutoTokenizer",
     "BatchEncoding",
     "BucketStats",

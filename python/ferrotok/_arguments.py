@@ -1,4 +1,5 @@
-"""Argument checking and strategy resolution for `FerroTokenizer.__call__` and `pad`.
+"""Argument checking and strategy resolution for `FerroTokenizer.__call__` and `pad`: the one place where
+a call's arguments become the core's typed request (`plan_call`).
 
 The rules mirror transformers' (defaults, backward-compatibility quirks, error messages) so that code
 written for `AutoTokenizer` behaves the same; type checks are cheap (one `set(map(type, ...))` per batch).
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 # Above this, model_max_length means "no limit" (transformers' LARGE_INTEGER / VERY_LARGE_INTEGER).
 LARGE_INTEGER = int(1e20)
@@ -260,3 +261,103 @@ def _split_pairs(batch: Sequence[Any], words: bool) -> tuple[list[Any], list[Any
             firsts.append(a)
             seconds.append(b)
     return firsts, seconds, True
+
+
+class CallPlan(NamedTuple):
+    """A tokenizer call's arguments, resolved: the core's request and what shapes the result."""
+
+    request: Any  # _core.EncodeRequest
+    tensor_type: str | None
+    overflow: bool
+    fields: list[str]
+    # No max_length given: the result is checked against model_max_length (the too-long warning).
+    check_length: bool
+    # Tensors without padding: the same request for lists, for rows of different lengths.
+    lists_request: Any
+
+
+def plan_call(
+    tokenizer: Any,
+    is_batched: bool,
+    add_special_tokens: bool,
+    padding: object,
+    truncation: object,
+    max_length: object,
+    stride: object,
+    is_split_into_words: bool,
+    pad_to_multiple_of: object,
+    padding_side: object,
+    return_tensors: object,
+    return_token_type_ids: bool | None,
+    return_attention_mask: bool | None,
+    return_overflowing_tokens: bool,
+    return_special_tokens_mask: bool,
+    return_offsets_mapping: bool,
+    return_length: bool,
+    verbose: bool,
+) -> CallPlan:
+    """Resolve `__call__`'s arguments against the tokenizer's settings, with transformers' defaults and checks."""
+    from ._core import EncodeRequest
+    from .batch_encoding import check_tensor_type
+
+    pad, trunc, max_length = resolve_strategies(
+        padding,
+        truncation,
+        max_length,
+        pad_to_multiple_of,
+        tokenizer.model_max_length,
+        tokenizer.pad_token is not None,
+        verbose,
+    )
+    stride = check_optional_int("stride", stride, 0) or 0
+    multiple = check_optional_int("pad_to_multiple_of", pad_to_multiple_of, 1)
+    side = check_side("padding_side", padding_side) or tokenizer.padding_side
+    tensor_type = check_tensor_type(return_tensors)
+    options: dict[str, Any] = {}
+    if trunc != DO_NOT_TRUNCATE and max_length is not None:
+        # The stride / max_length rule is checked by the core (TruncationParams::validate).
+        options.update(
+            truncation=trunc, max_length=max_length, stride=stride, truncation_side=tokenizer.truncation_side
+        )
+    if pad != DO_NOT_PAD:
+        if pad == MAX_LENGTH:
+            options["pad_length"] = max_length
+        options.update(
+            padding=pad,
+            pad_to_multiple_of=multiple,
+            padding_side=side,
+            pad_id=int(tokenizer.pad_token_id or 0),
+            pad_type_id=tokenizer.pad_token_type_id,
+        )
+    names = tokenizer.model_input_names
+    if return_token_type_ids is None:
+        return_token_type_ids = "token_type_ids" in names
+    if return_attention_mask is None:
+        return_attention_mask = "attention_mask" in names
+    wanted = (
+        ("token_type_ids", bool(return_token_type_ids)),
+        ("attention_mask", bool(return_attention_mask)),
+        ("special_tokens_mask", bool(return_special_tokens_mask)),
+        ("offset_mapping", bool(return_offsets_mapping)),
+        ("length", bool(return_length)),
+    )
+    overflow = bool(return_overflowing_tokens)
+    options.update(
+        is_pretokenized=bool(is_split_into_words),
+        add_special_tokens=bool(add_special_tokens),
+        return_overflowing_tokens=overflow,
+        return_token_type_ids=wanted[0][1],
+        return_attention_mask=wanted[1][1],
+        return_special_tokens_mask=wanted[2][1],
+        return_offsets_mapping=wanted[3][1],
+        return_length=wanted[4][1],
+    )
+    unbatched = not is_batched and tensor_type is None and not overflow
+    request = EncodeRequest(
+        return_tensors=None if tensor_type is None else "np", unbatched=unbatched, **options
+    )
+    lists_request = EncodeRequest(**options) if tensor_type is not None and pad == DO_NOT_PAD else None
+    fields = [name for name, on in wanted if on]
+    return CallPlan(
+        request, tensor_type, overflow, fields, max_length is None and bool(verbose), lists_request
+    )

@@ -33,16 +33,98 @@ class InternalError(RuntimeError):
 # (max_length, stride, strategy, direction); strategy in "longest_first" | "only_first" | "only_second";
 # direction in "right" | "left".
 _TruncationArgs = tuple[int, int, str, str]
-# (length or None for the longest in the batch, pad_to_multiple_of or None, direction, pad_id, pad_type_id)
-_PaddingArgs = tuple[int | None, int | None, str, int, int]
-# The tokenizer.json padding defaults: _PaddingArgs followed by the pad token.
+# The padding settings: (length or None for the longest in the batch, pad_to_multiple_of or None, direction,
+# pad_id, pad_type_id, pad_token).
 _PaddingDefaults = tuple[int | None, int | None, str, int, int, str]
+
+class EncodeRequest:
+    """The resolved options of a batch call (built once, reused by every call with the same options).
+
+    `truncation` is a strategy ("longest_first" | "only_first" | "only_second") or None for none, and needs
+    `max_length`; `padding` is "longest", "max_length" (to `pad_length`, else `max_length`) or None;
+    sides are "right" | "left"; `return_tensors="np"` asks for int64 arrays, None for lists. The
+    `return_*` flags pick the fields beyond "input_ids". `unbatched`: one text given alone, whose list
+    fields are its row rather than a list of one row."""
+
+    def __init__(
+        self,
+        *,
+        is_pretokenized: bool = False,
+        add_special_tokens: bool = True,
+        truncation: str | None = None,
+        max_length: int | None = None,
+        stride: int = 0,
+        truncation_side: str = "right",
+        padding: str | None = None,
+        pad_length: int | None = None,
+        pad_to_multiple_of: int | None = None,
+        padding_side: str = "right",
+        pad_id: int = 0,
+        pad_type_id: int = 0,
+        pad_token: str = "",
+        return_tensors: str | None = None,
+        return_overflowing_tokens: bool = False,
+        return_token_type_ids: bool = False,
+        return_attention_mask: bool = False,
+        return_special_tokens_mask: bool = False,
+        return_offsets_mapping: bool = False,
+        return_length: bool = False,
+        unbatched: bool = False,
+    ) -> None: ...
+
+class Encoding:
+    """One encoded input, with `tokenizers.Encoding`'s attributes and alignment methods."""
+
+    @property
+    def ids(self) -> list[int]: ...
+    @property
+    def type_ids(self) -> list[int]: ...
+    @property
+    def tokens(self) -> list[str]: ...
+    @property
+    def offsets(self) -> list[tuple[int, int]]: ...
+    @property
+    def attention_mask(self) -> list[int]: ...
+    @property
+    def special_tokens_mask(self) -> list[int]: ...
+    @property
+    def word_ids(self) -> list[int | None]: ...
+    @property
+    def words(self) -> list[int | None]: ...
+    @property
+    def sequence_ids(self) -> list[int | None]: ...
+    @property
+    def overflowing(self) -> list[Encoding]: ...
+    @property
+    def n_sequences(self) -> int: ...
+    def __len__(self) -> int: ...
+    def set_sequence_id(self, sequence_id: int) -> None: ...
+    def token_to_sequence(self, token_index: int) -> int | None: ...
+    def token_to_word(self, token_index: int) -> int | None: ...
+    def token_to_chars(self, token_index: int) -> tuple[int, int] | None: ...
+    def word_to_tokens(self, word_index: int, sequence_index: int = 0) -> tuple[int, int] | None: ...
+    def word_to_chars(self, word_index: int, sequence_index: int = 0) -> tuple[int, int] | None: ...
+    def char_to_token(self, char_pos: int, sequence_index: int = 0) -> int | None: ...
+    def char_to_word(self, char_pos: int, sequence_index: int = 0) -> int | None: ...
+    def pad(
+        self,
+        length: int,
+        direction: str = "right",
+        pad_id: int = 0,
+        pad_type_id: int = 0,
+        pad_token: str = "[PAD]",
+    ) -> None: ...
+    def truncate(self, max_length: int, stride: int = 0, direction: str = "right") -> None: ...
+    @staticmethod
+    def merge(encodings: Sequence[Encoding], growing_offsets: bool = True) -> Encoding: ...
 
 @final
 class Encodings:
     """The per-row encodings of one batch call (after overflow rows are flattened)."""
 
     def __len__(self) -> int: ...
+    def encoding(self, i: int) -> Encoding:
+        """Row `i` as an `Encoding` (padded like the arrays)."""
     def longest(self) -> int:
         """Length of the longest row as returned (padding included)."""
     def ids(self, i: int) -> list[int]: ...
@@ -85,24 +167,44 @@ class Tokenizer:
         merges.txt, with tokenizer_config.json / special_tokens_map.json)."""
     def to_str(self, pretty: bool = False) -> str:
         """Serialize to a tokenizer.json document (Hugging Face's schema)."""
-    def encode_batch(
+    def encode_fields(
         self,
         first: Sequence[str] | Sequence[Sequence[str]],
         second: Sequence[str] | Sequence[Sequence[str]] | None,
-        is_pretokenized: bool,
-        add_special_tokens: bool,
-        truncation: _TruncationArgs | None,
-        padding: _PaddingArgs | None,
-        as_arrays: bool,
-        return_overflowing: bool,
-        fields: Sequence[str],
-        pad_token: str = ...,
+        request: EncodeRequest,
     ) -> tuple[dict[str, npt.NDArray[np.int64] | list[Any]], Encodings]:
-        """Encode a batch. `fields` picks among "token_type_ids", "attention_mask",
-        "special_tokens_mask", "offset_mapping", "length"; "input_ids" is always returned, and
-        "overflow_to_sample_mapping" when `return_overflowing`. With `as_arrays`, every field is one
-        C-contiguous int64 array (offsets: shape (rows, length, 2)) written by Rust and handed over without
-        a copy; ragged rows raise ValueError. Otherwise fields are lists of lists."""
+        """The batch call behind `FerroTokenizer.__call__`. "input_ids" is always returned, the fields
+        the request asks for, and "overflow_to_sample_mapping" with `return_overflowing_tokens`. With
+        `return_tensors="np"`, every field is one C-contiguous int64 array (offsets: shape (rows, length,
+        2)) written by Rust and handed over without a copy; ragged rows raise ValueError. Otherwise fields
+        are lists of lists."""
+    def encode_encodings(
+        self,
+        first: Sequence[str] | Sequence[Sequence[str]],
+        second: Sequence[str] | Sequence[Sequence[str]] | None = None,
+        is_pretokenized: bool = False,
+        add_special_tokens: bool = True,
+        offsets: bool = True,
+    ) -> list[Encoding]:
+        """tokenizers' `encode_batch`: one Encoding per input, with the tokenizer's own truncation and
+        padding; `offsets=False` leaves every offset (0, 0)."""
+    def post_process(
+        self, encoding: Encoding, pair: Encoding | None = None, add_special_tokens: bool = True
+    ) -> Encoding: ...
+    def enable_truncation(
+        self, max_length: int, stride: int = 0, strategy: str = "longest_first", direction: str = "right"
+    ) -> None: ...
+    def no_truncation(self) -> None: ...
+    def enable_padding(
+        self,
+        direction: str = "right",
+        pad_id: int = 0,
+        pad_type_id: int = 0,
+        pad_token: str = "[PAD]",
+        length: int | None = None,
+        pad_to_multiple_of: int | None = None,
+    ) -> None: ...
+    def no_padding(self) -> None: ...
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = False) -> str: ...
     def decode_batch(
         self, batch: Sequence[Sequence[int]], skip_special_tokens: bool = False

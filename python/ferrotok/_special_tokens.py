@@ -44,6 +44,7 @@ class SpecialTokensMixin:
     _special: dict[str, str | None]
     _extra_special: list[str]
     _tokenizer: Any
+    _plans: dict[Any, Any]
 
     bos_token: str | None
     eos_token: str | None
@@ -68,6 +69,7 @@ class SpecialTokensMixin:
 
     def _set_special(self, name: str, value: object) -> None:
         self._special[name] = token_content(value)
+        self._plans = {}  # resolved call plans hold the pad id
 
     @property
     def special_tokens_map(self) -> dict[str, str]:
@@ -107,6 +109,7 @@ class SpecialTokensMixin:
             return 0
         if not isinstance(new_tokens, (list, tuple)):
             new_tokens = [new_tokens]
+        self._plans = {}  # a new token may be the pad token
         return int(self._tokenizer.add_tokens([added_token_dict(t, special_tokens) for t in new_tokens]))
 
     def add_special_tokens(
@@ -152,6 +155,7 @@ class SpecialTokensMixin:
             if isinstance(token, str):
                 d.update(lstrip=False, rstrip=False, single_word=False)
             dicts.append(d)
+        self._plans = {}
         return int(self._tokenizer.add_tokens(dicts)) if dicts else 0
 
     def _register_special_tokens(self) -> None:

@@ -18,7 +18,7 @@ from ._arguments import enum_value
 if TYPE_CHECKING:
     import torch
 
-    from ._core import Encodings
+    from ._core import Encoding, Encodings
 
 TENSOR_TYPES = ("np", "pt", "mlx")
 
@@ -117,62 +117,6 @@ def to_tensor(value: Any, tensor_type: str, key: str) -> Any:
         raise ValueError(RAGGED_TENSOR_MESSAGE.format(key=key)) from exc
 
 
-class Encoding:
-    """A read-only view of one row of a batch (the counterpart of `tokenizers.Encoding`)."""
-
-    __slots__ = ("_encodings", "_row")
-
-    def __init__(self, encodings: Encodings, row: int) -> None:
-        self._encodings = encodings
-        self._row = row
-
-    @property
-    def ids(self) -> list[int]:
-        return self._encodings.ids(self._row)
-
-    @property
-    def tokens(self) -> list[str]:
-        return self._encodings.tokens(self._row)
-
-    @property
-    def word_ids(self) -> list[int | None]:
-        return self._encodings.word_ids(self._row)
-
-    @property
-    def words(self) -> list[int | None]:
-        return self._encodings.word_ids(self._row)
-
-    @property
-    def sequence_ids(self) -> list[int | None]:
-        return self._encodings.sequence_ids(self._row)
-
-    @property
-    def offsets(self) -> list[tuple[int, int]]:
-        return self._encodings.offsets(self._row)
-
-    @property
-    def type_ids(self) -> list[int]:
-        return self._encodings.type_ids(self._row)
-
-    @property
-    def attention_mask(self) -> list[int]:
-        return self._encodings.attention_mask(self._row)
-
-    @property
-    def special_tokens_mask(self) -> list[int]:
-        return self._encodings.special_tokens_mask(self._row)
-
-    @property
-    def n_sequences(self) -> int:
-        return 2 if 1 in self.sequence_ids else 1
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __repr__(self) -> str:
-        return f"Encoding(num_tokens={len(self)}, attributes=[ids, type_ids, tokens, offsets, attention_mask, special_tokens_mask, word_ids, sequence_ids])"
-
-
 class BatchEncoding(UserDict):  # type: ignore[type-arg]
     """Output of a tokenizer call: a dict of model inputs plus the alignment information of each row."""
 
@@ -242,7 +186,7 @@ class BatchEncoding(UserDict):  # type: ignore[type-arg]
     def encodings(self) -> list[Encoding] | None:
         if self._encodings is None:
             return None
-        return [Encoding(self._encodings, i) for i in range(len(self._encodings))]
+        return [self._encodings.encoding(i) for i in range(len(self._encodings))]
 
     def _row_view(self, batch_index: int) -> Encoding:
         encodings = self._require_encodings()
@@ -251,7 +195,7 @@ class BatchEncoding(UserDict):  # type: ignore[type-arg]
             batch_index += n
         if not 0 <= batch_index < n:
             raise IndexError(f"batch_index {batch_index} out of range for a batch of {n}")
-        return Encoding(encodings, batch_index)
+        return encodings.encoding(batch_index)
 
     def _require_encodings(self) -> Encodings:
         if self._encodings is None:

@@ -43,6 +43,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from ferrotok import _core
 from ferrotok.cli import CliError, _jsonl_field, _load_tokenizer
 
 __all__ = ["BLOCK_BYTES", "cmd_encode_bin", "shard_paths", "sidecar_path"]
@@ -272,12 +273,14 @@ def _encode_block(block: Block) -> tuple[bytes, int, int]:
     return encode_texts(_WORKER["tokenizer"], _texts(block), _WORKER["separator"], _WORKER["dtype"])
 
 
+# Ids only, no special tokens (the separator goes between documents).
+_NO_SPECIAL_TOKENS = _core.EncodeRequest(add_special_tokens=False)
+
+
 def encode_texts(tokenizer: Any, texts: list[str], separator: int, dtype: np.dtype) -> tuple[bytes, int, int]:
     if not texts:
         return b"", 0, 0
-    encoded, _ = tokenizer.backend_tokenizer.encode_batch(
-        texts, None, False, False, None, None, False, False, []
-    )
+    encoded, _ = tokenizer._tokenizer.encode_fields(texts, None, _NO_SPECIAL_TOKENS)
     rows = encoded["input_ids"]
     for row in rows:  # fresh lists, ours to extend
         row.append(separator)

@@ -1,7 +1,7 @@
 """`FerroTokenizer`: a drop-in for transformers' fast `AutoTokenizer` objects, backed by the Rust core.
 
 Python only checks arguments, resolves transformers' defaults and shapes the result; encoding, truncation,
-padding and the numpy arrays are all done by `_core.Tokenizer.encode_batch` with the GIL released.
+padding and the numpy arrays are all done by `_core.Tokenizer.encode_fields` with the GIL released.
 """
 
 from __future__ import annotations
@@ -14,14 +14,11 @@ from typing import Any
 from . import _core
 from ._api import TransformersApiMixin
 from ._arguments import (
-    DO_NOT_PAD,
-    DO_NOT_TRUNCATE,
-    MAX_LENGTH,
     VERY_LARGE_INTEGER,
-    check_optional_int,
+    CallPlan,
     check_side,
     normalize_inputs,
-    resolve_strategies,
+    plan_call,
 )
 from ._config import (
     DEFAULT_MODEL_INPUT_NAMES,
@@ -34,8 +31,9 @@ from ._config import (
 )
 from ._padding import pad_features
 from ._special_tokens import SpecialTokensMixin
-from .batch_encoding import BatchEncoding, check_tensor_type
+from .batch_encoding import BatchEncoding
 from .chat import ChatTemplateMixin, as_template_attribute, read_chat_templates, write_chat_templates
+from .tokenizer import Tokenizer
 
 logger = logging.getLogger("ferrotok")
 
@@ -49,12 +47,13 @@ _FIELD_ORDER = (
     "length",
     "overflow_to_sample_mapping",
 )
-# The fields of a plain call (`_call_plain`), by (token_type_ids, attention_mask) in model_input_names.
-_PLAIN_FIELDS = {
-    (True, True): ["token_type_ids", "attention_mask"],
-    (True, False): ["token_type_ids"],
-    (False, True): ["attention_mask"],
-    (False, False): [],
+# The requests of a plain call (`_call_plain`), by (token_type_ids, attention_mask) in model_input_names and
+# whether the text came alone (its fields are then rows, not lists of one row).
+_PLAIN_REQUESTS = {
+    (tt, am, alone): _core.EncodeRequest(return_token_type_ids=tt, return_attention_mask=am, unbatched=alone)
+    for tt in (True, False)
+    for am in (True, False)
+    for alone in (True, False)
 }
 
 
@@ -91,6 +90,12 @@ _CLEANUPS = (
 )
 
 
+# Attributes whose change leaves the resolved call plans valid.
+_UNPLANNED = frozenset({"_plans", "_warned_too_long", "_model_type", "_clip_suffix"})
+# Resolved call plans kept per tokenizer (distinct argument sets; a program uses a handful).
+_MAX_PLANS = 64
+
+
 def _ids_list(ids: Any) -> Any:
     """numpy arrays / torch tensors → lists; ints stay ints."""
     return ids.tolist() if hasattr(ids, "tolist") else ids
@@ -101,7 +106,7 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
 
     def __init__(
         self,
-        tokenizer: _core.Tokenizer,
+        tokenizer: _core.Tokenizer | Tokenizer,
         *,
         name_or_path: str = "",
         model_max_length: int | None = None,
@@ -114,6 +119,8 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         chat_template: str | dict[str, str] | list[dict[str, str]] | None = None,
         **special_tokens: object,
     ) -> None:
+        if isinstance(tokenizer, Tokenizer):  # the tokenizers-style wrapper: share its core
+            tokenizer = tokenizer._tokenizer
         if not isinstance(tokenizer, _core.Tokenizer):
             raise TypeError(f"tokenizer: expected ferrotok._core.Tokenizer, got {type(tokenizer).__name__}")
         unknown = set(special_tokens) - set(SPECIAL_TOKENS_ATTRIBUTES)
@@ -137,6 +144,13 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         self._model_type: str | None = None
         self._warned_too_long = False
         self._register_special_tokens()
+        self._plans: dict[tuple[Any, ...], CallPlan] = {}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Resolved call plans depend on the settings: any change of one forgets them.
+        object.__setattr__(self, name, value)
+        if name not in _UNPLANNED:
+            self.__dict__["_plans"] = {}
 
     # --- loading / saving -----------------------------------------------------------------------------
     @classmethod
@@ -266,8 +280,9 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         self._truncation_side = check_side("truncation_side", value) or "right"
 
     @property
-    def backend_tokenizer(self) -> _core.Tokenizer:
-        return self._tokenizer
+    def backend_tokenizer(self) -> Tokenizer:
+        """The `tokenizers.Tokenizer`-style object behind this tokenizer (sharing its vocabulary)."""
+        return Tokenizer(self._tokenizer)
 
     @property
     def is_fast(self) -> bool:
@@ -377,111 +392,108 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         if kwargs.get("text_target") is not None or kwargs.get("split_special_tokens"):
             raise NotImplementedError("text_target and split_special_tokens are not supported by ferrotok")
         first, second, is_batched = normalize_inputs(text, text_pair, bool(is_split_into_words))
-        pad, trunc, max_length = resolve_strategies(
+        # Resolved once per distinct set of arguments (and settings: any change clears `_plans`). The
+        # argument types are part of the key, so that `padding=1` is not taken for `padding=True`.
+        key = (
+            second is not None,
+            is_batched,
+            add_special_tokens,
             padding,
+            type(padding),
             truncation,
+            type(truncation),
             max_length,
+            type(max_length),
+            stride,
+            type(stride),
+            is_split_into_words,
             pad_to_multiple_of,
-            self.model_max_length,
-            self._special["pad_token"] is not None,
+            padding_side,
+            return_tensors,
+            return_token_type_ids,
+            return_attention_mask,
+            return_overflowing_tokens,
+            return_special_tokens_mask,
+            return_offsets_mapping,
+            return_length,
             verbose,
         )
-        stride = check_optional_int("stride", stride, 0) or 0
-        multiple = check_optional_int("pad_to_multiple_of", pad_to_multiple_of, 1)
-        side = check_side("padding_side", padding_side) or self.padding_side
-        tensor_type = check_tensor_type(return_tensors)
-
-        truncation_args = None
-        if trunc != DO_NOT_TRUNCATE and max_length is not None:
-            # The stride / max_length rule is checked by the core (TruncationParams::validate).
-            truncation_args = (max_length, stride, trunc, self.truncation_side)
-        padding_args = None
-        if pad != DO_NOT_PAD:
-            length = max_length if pad == MAX_LENGTH else None
-            pad_id = self.pad_token_id
-            padding_args = (length, multiple, side, int(pad_id or 0), self.pad_token_type_id)
-
-        if return_token_type_ids is None:
-            return_token_type_ids = "token_type_ids" in self.model_input_names
-        if return_attention_mask is None:
-            return_attention_mask = "attention_mask" in self.model_input_names
-        wanted = (
-            ("token_type_ids", return_token_type_ids),
-            ("attention_mask", return_attention_mask),
-            ("special_tokens_mask", return_special_tokens_mask),
-            ("offset_mapping", return_offsets_mapping),
-            ("length", return_length),
-        )
-        fields = [name for name, on in wanted if on]
-        overflow = bool(return_overflowing_tokens)
+        try:
+            plan = self._plans[key]
+        except (KeyError, TypeError):  # TypeError: an unhashable argument (the checks below refuse it)
+            plan = None
+        if plan is None:
+            plan = plan_call(
+                self,
+                is_batched,
+                add_special_tokens,
+                padding,
+                truncation,
+                max_length,
+                stride,
+                is_split_into_words,
+                pad_to_multiple_of,
+                padding_side,
+                return_tensors,
+                return_token_type_ids,
+                return_attention_mask,
+                return_overflowing_tokens,
+                return_special_tokens_mask,
+                return_offsets_mapping,
+                return_length,
+                verbose,
+            )
+            if len(self._plans) >= _MAX_PLANS:
+                self._plans.clear()
+            self._plans[key] = plan
         if not first:
-            return self._empty_batch(fields, overflow, tensor_type)
-
-        call = (bool(is_split_into_words), bool(add_special_tokens), truncation_args, padding_args)
-        data, encodings = self._encode(first, second, call, tensor_type, overflow, fields)
-        if max_length is None and verbose:
+            return self._empty_batch(plan.fields, plan.overflow, plan.tensor_type)
+        # The core returns the fields in transformers' order, rows already unwrapped for a text given alone.
+        data, encodings = self._encode(first, second, plan)
+        if plan.check_length and not self._warned_too_long:
             ids = data["input_ids"]
             self._warn_if_too_long(ids.shape[-1] if hasattr(ids, "shape") else encodings.longest())
-        ordered = {key: data[key] for key in _FIELD_ORDER if key in data}
-        n_sequences = 2 if second is not None else 1
-        if not is_batched and tensor_type is None and not overflow:
-            ordered = {k: (v[0] if v and isinstance(v[0], list) else v) for k, v in ordered.items()}
-        return BatchEncoding._adopt(ordered, encodings, n_sequences)
+        return BatchEncoding._adopt(data, encodings, 2 if second is not None else 1)
 
-    def _call_plain(self, text: Any, verbose: bool, fields: list[str] | None = None) -> BatchEncoding | None:
+    def _call_plain(self, text: Any, verbose: bool, ids_only: bool = False) -> BatchEncoding | None:
         """`tok(text)` or `tok(list_of_str)` with no padding, truncation or extra outputs, the commonest
         calls: the general path's result without its argument checks, which cost more than encoding a
         short line. None when `text` is anything else (the general path then handles or rejects it)."""
-        if fields is None:
-            names = self.model_input_names
-            fields = _PLAIN_FIELDS["token_type_ids" in names, "attention_mask" in names]
         single = type(text) is str
         if not single and not (type(text) is list and text):
             return None
+        if ids_only:
+            request = _PLAIN_REQUESTS[False, False, single]
+        else:
+            names = self.model_input_names
+            request = _PLAIN_REQUESTS["token_type_ids" in names, "attention_mask" in names, single]
         try:
-            data, encodings = self._tokenizer.encode_batch(
-                [text] if single else text, None, False, True, None, None, False, False, fields
-            )
-        except (UnicodeEncodeError, TypeError):
-            # Lone surrogates, pairs as tuples, non-str items: the general path repairs or names them.
+            data, encodings = self._tokenizer.encode_fields([text] if single else text, None, request)
+        except TypeError:
+            # Pairs as tuples, non-str items: the general path handles or names them.
             return None
-        if verbose:
+        if verbose and not self._warned_too_long and encodings.longest() > self.model_max_length:
             self._warn_if_too_long(encodings.longest())
         # The core returns these fields in transformers' order (input_ids, token_type_ids, attention_mask).
-        if single:
-            data = {key: rows[0] for key, rows in data.items()}
         return BatchEncoding._adopt(data, encodings, 1)
 
     def _encode(
-        self,
-        first: list[Any],
-        second: list[Any] | None,
-        call: tuple[Any, ...],
-        tensor_type: str | None,
-        overflow: bool,
-        fields: list[str],
+        self, first: list[Any], second: list[Any] | None, plan: CallPlan
     ) -> tuple[dict[str, Any], _core.Encodings]:
-        pretokenized, add_special, truncation_args, padding_args = call
-
-        def run(a: list[Any], b: list[Any] | None, arrays: bool) -> tuple[dict[str, Any], _core.Encodings]:
-            # Lone surrogates are repaired by the core (as U+FFFD, surrogate pairs joined) on the way in.
-            args = (a, b, pretokenized, add_special, truncation_args, padding_args, arrays, overflow, fields)
-            return self._tokenizer.encode_batch(*args)
-
-        arrays = tensor_type is not None
+        # Lone surrogates are repaired by the core (as U+FFFD, surrogate pairs joined) on the way in.
         try:
-            data, encodings = run(first, second, arrays)
+            data, encodings = self._tokenizer.encode_fields(first, second, plan.request)
         except ValueError:
-            if not arrays or padding_args is not None:
+            if plan.lists_request is None:
                 raise
             # Rows of different lengths: transformers makes object arrays for "np" and refuses "pt".
-            data, encodings = run(first, second, False)
-            return BatchEncoding(data, tensor_type=tensor_type).data, encodings
-        if tensor_type == "pt":
+            data, encodings = self._tokenizer.encode_fields(first, second, plan.lists_request)
+            return BatchEncoding(data, tensor_type=plan.tensor_type).data, encodings
+        if plan.tensor_type == "pt":
             import torch
 
             data = {k: torch.from_numpy(v) if hasattr(v, "dtype") else v for k, v in data.items()}
-        elif tensor_type == "mlx":
+        elif plan.tensor_type == "mlx":
             import mlx.core as mx
 
             data = {k: mx.array(v) if hasattr(v, "dtype") else v for k, v in data.items()}
@@ -523,7 +535,7 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             and not kwargs
             and _plain_request(padding, truncation, max_length, stride, padding_side, return_tensors)
         ):
-            plain = self._call_plain(text, True, [])
+            plain = self._call_plain(text, True, ids_only=True)
             if plain is not None:
                 return plain["input_ids"]
         return self(

@@ -1,6 +1,5 @@
 //! Python → Rust argument conversion with errors that name the argument and index.
 
-use crate::postprocess::{PaddingParams, PaddingStrategy, TruncationParams, TruncationStrategy};
 use crate::tokenizer::Direction;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -151,39 +150,6 @@ pub fn direction(s: &str, arg: &str) -> PyResult<Direction> {
             "{arg}: expected 'right' or 'left', got {other:?}"
         ))),
     }
-}
-
-/// (max_length, stride, strategy, direction) as the Python layer passes it.
-pub type TruncationArgs = (usize, usize, String, String);
-/// (length or None for the longest, pad_to_multiple_of, direction, pad_id, pad_type_id).
-pub type PaddingArgs = (Option<usize>, Option<usize>, String, u32, u32);
-
-pub fn truncation(t: Option<TruncationArgs>) -> PyResult<Option<TruncationParams>> {
-    let Some((max_length, stride, strategy, dir)) = t else {
-        return Ok(None);
-    };
-    Ok(Some(TruncationParams {
-        max_length,
-        stride,
-        strategy: TruncationStrategy::parse(&strategy).map_err(super::to_py)?,
-        direction: direction(&dir, "truncation_side")?,
-    }))
-}
-
-pub fn padding(p: Option<PaddingArgs>, pad_token: String) -> PyResult<Option<PaddingParams>> {
-    let Some((length, multiple, dir, pad_id, pad_type_id)) = p else {
-        return Ok(None);
-    };
-    let params = PaddingParams {
-        strategy: length.map_or(PaddingStrategy::BatchLongest, PaddingStrategy::Fixed),
-        pad_to_multiple_of: multiple,
-        direction: direction(&dir, "padding_side")?,
-        pad_id,
-        pad_type_id,
-        pad_token,
-    };
-    params.validate().map_err(super::to_py)?;
-    Ok(Some(params))
 }
 
 #[cfg(test)]

@@ -1,18 +1,11 @@
 //! `Encodings`: the per-row view of one batch call (BatchEncoding's `word_ids(i)`, `tokens(i)`, ...).
 
+use super::encoding::PyEncoding;
+use crate::tokenizer::plan::LazyPad;
 use crate::tokenizer::{Direction, Encoding, Tokenizer};
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use std::sync::Arc;
-
-/// Padding applied only in the arrays (the stored encodings are unpadded); the accessors pad on the fly.
-#[derive(Clone, Copy)]
-pub struct LazyPad {
-    pub cols: usize,
-    pub direction: Direction,
-    pub pad_id: u32,
-    pub pad_type_id: u32,
-}
 
 #[pyclass(module = "ferrotok._core", name = "Encodings", frozen)]
 pub struct PyEncodings {
@@ -23,6 +16,8 @@ pub struct PyEncodings {
     pub pad: Option<LazyPad>,
     /// The pool worker that made each encoding (`parallel::worker_index`), to free it there.
     pub owners: Vec<u16>,
+    /// 2 when the inputs were pairs.
+    pub n_sequences: usize,
 }
 
 impl Drop for PyEncodings {
@@ -86,6 +81,20 @@ impl PyEncodings {
             .map(|e| self.pad.map_or(e.len(), |p| p.cols.max(e.len())))
             .max()
             .unwrap_or(0)
+    }
+
+    /// Row `i` as an `Encoding` (padded like the arrays).
+    fn encoding(&self, i: isize) -> PyResult<PyEncoding> {
+        let mut e = self.row(i)?.clone();
+        if let Some(p) = self.pad {
+            e.pad(p.cols, p.pad_id, p.pad_type_id, p.direction);
+        }
+        Ok(PyEncoding::new(
+            self.tokenizer.clone(),
+            e,
+            None,
+            self.n_sequences,
+        ))
     }
 
     fn ids(&self, i: isize) -> PyResult<Vec<u32>> {

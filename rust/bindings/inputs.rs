@@ -1,31 +1,10 @@
-//! Inputs of a batch call: Python strings as UTF-8 (with the surrogate pairs joined on the way), the
-//! sequences the core encodes, and the chunks that keep Ctrl-C responsive.
+//! Inputs of a batch call: Python strings as UTF-8 (with the surrogate pairs joined on the way) and the
+//! sequences the core encodes.
 
 use super::convert::{self, Item};
-use crate::tokenizer::batch::{item_bytes, BatchInput};
 use crate::tokenizer::{Encoding, InputSequence};
 use pyo3::prelude::*;
 use std::borrow::Cow;
-
-/// Inputs per GIL-free chunk: between chunks the GIL is taken back briefly so Ctrl-C is seen.
-const CHUNK: usize = 4096;
-/// Text bytes per chunk, so a chunk of long documents also ends within a fraction of a second.
-const CHUNK_BYTES: usize = 1 << 20;
-
-/// End of the chunk starting at `start`: at most `CHUNK` inputs and about `CHUNK_BYTES` of text
-/// (at least one input).
-pub(super) fn chunk_end(inputs: &[BatchInput<'_>], start: usize) -> usize {
-    let mut bytes = 0;
-    let mut end = start;
-    for item in inputs.iter().skip(start).take(CHUNK) {
-        bytes += item_bytes(item);
-        end += 1;
-        if bytes >= CHUNK_BYTES {
-            break;
-        }
-    }
-    end
-}
 
 /// An input as UTF-8, with the positions of surrogate pairs joined on the way (`convert::text`).
 pub(super) type Str<'a> = (Cow<'a, str>, Vec<usize>);

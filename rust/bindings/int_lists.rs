@@ -19,6 +19,11 @@ pub struct IntTable {
 }
 
 impl IntTable {
+    /// Whether the table is built (then the vocabulary size passed to it no longer matters).
+    pub fn is_built(&self) -> bool {
+        self.ints.get().is_some()
+    }
+
     fn get(&self, py: Python<'_>, size: usize) -> &[Py<PyInt>] {
         self.ints.get_or_init(|| {
             (0..size.min(LIMIT))

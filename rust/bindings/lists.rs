@@ -1,30 +1,56 @@
-//! The `return_tensors=None` output: one Python list per row and field, and, with more than one thread,
-//! encoding that overlaps with building those lists.
-//!
-//! Python lists can only be made on the thread holding the GIL, and for list outputs they take about as
-//! long as tokenizing. So when a pool is there, the batch is cut into pieces that the pool encodes while
-//! the calling thread turns the pieces already done into lists, in order (waiting without the GIL).
+//! The binding's side of a batch call (`PySink`): the GIL released around the core's work, Ctrl-C
+//! between pieces, offsets mapped back onto Python strings, and the `return_tensors=None` output, one
+//! Python list per row and field (`RowLists`).
 
+use super::inputs::{has_pairs, widen_offsets, Text};
 use super::int_lists::IntTable;
-use super::to_py;
-use crate::tokenizer::batch::{item_bytes, ArrayFields, BatchInput};
-use crate::tokenizer::parallel::{worker_index, NOT_A_WORKER};
-use crate::tokenizer::{EncodeOptions, Encoding, Tokenizer};
-use pyo3::exceptions::PyRuntimeError;
+use crate::tokenizer::batch::ArrayFields;
+use crate::tokenizer::plan::BatchSink;
+use crate::tokenizer::Encoding;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
-use rayon::ThreadPool;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::Mutex;
-use std::time::Duration;
 
-/// Inputs and text bytes per piece handed to the pool: small enough that a Ctrl-C is seen quickly.
-const PIECE: usize = 128;
-const PIECE_BYTES: usize = 256 << 10;
-/// Batches with fewer inputs are encoded first and converted after (overlap would not pay).
-pub const OVERLAP_MIN: usize = 2 * PIECE;
+/// The Python side of `plan::run_batch`.
+pub struct PySink<'a, 'py> {
+    pub py: Python<'py>,
+    pub ints: &'a IntTable,
+    /// The rows built so far (list output).
+    pub rows: RowLists<'py>,
+    pub first: &'a [Text<'a>],
+    pub second: Option<&'a [Text<'a>]>,
+    /// Whether any input had a surrogate pair joined (its offsets need widening).
+    pub joined_pairs: bool,
+}
+
+impl BatchSink for PySink<'_, '_> {
+    type Error = PyErr;
+
+    fn detached<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        self.py.detach(f)
+    }
+
+    fn checkpoint(&mut self) -> PyResult<()> {
+        self.py.check_signals()
+    }
+
+    fn adjusts(&self) -> bool {
+        self.joined_pairs
+    }
+
+    fn adjust(&self, i: usize, e: &mut Encoding) {
+        let (Some(a), b) = (self.first.get(i), self.second.and_then(|t| t.get(i))) else {
+            return;
+        };
+        if has_pairs(a) || b.is_some_and(has_pairs) {
+            widen_offsets(e, a, b);
+        }
+    }
+
+    fn row(&mut self, e: &Encoding) -> PyResult<()> {
+        self.rows.push(self.ints, e)
+    }
+}
 
 /// The rows of each requested field, as Python lists.
 ///
@@ -94,7 +120,8 @@ impl<'py> RowLists<'py> {
     }
 
     /// Put the fields into `dict` under transformers' names (the rows tracked by the collector again).
-    pub fn into_dict(self, dict: &Bound<'py, PyDict>) -> PyResult<()> {
+    /// With `unbatched` and one row, each field is that row itself (a single text's output).
+    pub fn into_dict(self, dict: &Bound<'py, PyDict>, unbatched: bool) -> PyResult<()> {
         let py = self.py;
         let f = self.fields;
         for row in [
@@ -109,7 +136,17 @@ impl<'py> RowLists<'py> {
         {
             track(row);
         }
-        dict.set_item("input_ids", PyList::new(py, self.ids)?)?;
+        let single = unbatched && self.ids.len() == 1;
+        let field = |rows: Vec<Bound<'py, PyList>>| -> PyResult<Bound<'py, PyAny>> {
+            match rows.into_iter() {
+                mut one if single => Ok(one
+                    .next()
+                    .map(Bound::into_any)
+                    .unwrap_or_else(|| PyList::empty(py).into_any())),
+                all => Ok(PyList::new(py, all)?.into_any()),
+            }
+        };
+        dict.set_item("input_ids", field(self.ids)?)?;
         let optional = [
             (f.type_ids, "token_type_ids", self.type_ids),
             (f.attention_mask, "attention_mask", self.attention_mask),
@@ -122,7 +159,7 @@ impl<'py> RowLists<'py> {
         ];
         for (on, name, rows) in optional {
             if on {
-                dict.set_item(name, PyList::new(py, rows)?)?;
+                dict.set_item(name, field(rows)?)?;
             }
         }
         if f.length {
@@ -146,118 +183,5 @@ fn track(row: &Bound<'_, PyList>) {
         if ffi::PyObject_GC_IsTracked(row.as_ptr()) == 0 {
             ffi::PyObject_GC_Track(row.as_ptr().cast());
         }
-    }
-}
-
-/// Encode `inputs` on `pool` in pieces while `on_piece` (called on this thread, with the GIL, in input
-/// order) turns each finished piece into lists. Returns the encodings in input order. A Ctrl-C or an
-/// error stops the pieces not yet started.
-pub fn encode_overlapped(
-    py: Python<'_>,
-    pool: &ThreadPool,
-    tok: &Tokenizer,
-    inputs: &[BatchInput<'_>],
-    opts: &EncodeOptions,
-    mut on_piece: impl FnMut(&mut [Encoding]) -> PyResult<()>,
-) -> PyResult<(Vec<Encoding>, Vec<u16>)> {
-    let mut pieces: Vec<&[BatchInput<'_>]> = Vec::new();
-    let (mut start, mut bytes) = (0, 0);
-    for (i, item) in inputs.iter().enumerate() {
-        bytes += item_bytes(item);
-        if i + 1 - start >= PIECE || bytes >= PIECE_BYTES || i + 1 == inputs.len() {
-            pieces.extend(inputs.get(start..=i));
-            (start, bytes) = (i + 1, 0);
-        }
-    }
-    let stop = AtomicBool::new(false);
-    // Pieces are claimed in order from this counter, by the workers and, whenever the piece it needs
-    // next is not done yet, by this thread too: blocking instead left it waiting to be scheduled again
-    // behind two busy workers on a two-core machine, while it held the only other work (the lists).
-    let claimed = AtomicUsize::new(0);
-    let encode_piece = |k: usize| -> Option<crate::Result<Vec<Encoding>>> {
-        let piece = pieces.get(k)?;
-        Some(
-            piece
-                .iter()
-                .map(|(a, b)| tok.encode(*a, *b, opts))
-                .collect(),
-        )
-    };
-    // (piece, the worker that encoded it, its encodings)
-    type Done = (usize, u16, crate::Result<Vec<Encoding>>);
-    let (tx, rx) = mpsc::channel::<Done>();
-    // `detach` needs what it borrows to be shareable across threads; a receiver is not, a locked one is.
-    let rx = Mutex::new(rx);
-    let mut out: Vec<Encoding> = Vec::with_capacity(inputs.len());
-    let mut owners: Vec<u16> = Vec::with_capacity(inputs.len());
-    let mut failure: Option<PyErr> = None;
-    pool.in_place_scope(|scope| {
-        for _ in 0..pool.current_num_threads().min(pieces.len()) {
-            let (tx, stop, claimed, encode_piece) = (tx.clone(), &stop, &claimed, &encode_piece);
-            scope.spawn(move |_| {
-                while !stop.load(Ordering::Relaxed) {
-                    let k = claimed.fetch_add(1, Ordering::Relaxed);
-                    let Some(r) = encode_piece(k) else { break };
-                    if tx.send((k, worker_index(), r)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let mut arrived: Vec<Option<(u16, crate::Result<Vec<Encoding>>)>> =
-            pieces.iter().map(|_| None).collect();
-        let mut next = 0;
-        while next < pieces.len() && failure.is_none() {
-            let ready = arrived.get_mut(next).and_then(Option::take);
-            let Some((by, result)) = ready else {
-                // Help with a piece nobody has started, else wait for one (without the GIL, looking at
-                // signals every 50 ms).
-                let k = claimed.fetch_add(1, Ordering::Relaxed);
-                if let Some(r) = py.detach(|| encode_piece(k)) {
-                    if let Some(slot) = arrived.get_mut(k) {
-                        *slot = Some((NOT_A_WORKER, r));
-                    }
-                    failure = py.check_signals().err();
-                    continue;
-                }
-                let got = py.detach(|| {
-                    let r = rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?;
-                    r.recv_timeout(Duration::from_millis(50))
-                });
-                match got {
-                    Ok((k, by, r)) => {
-                        if let Some(slot) = arrived.get_mut(k) {
-                            *slot = Some((by, r));
-                        }
-                    }
-                    Err(RecvTimeoutError::Timeout) => failure = py.check_signals().err(),
-                    Err(RecvTimeoutError::Disconnected) => {
-                        failure = Some(PyRuntimeError::new_err("a batch piece was lost"))
-                    }
-                }
-                continue;
-            };
-            let step = result
-                .map_err(to_py)
-                .and_then(|mut encs| {
-                    on_piece(&mut encs)?;
-                    owners.extend(std::iter::repeat_n(by, encs.len()));
-                    out.extend(encs);
-                    Ok(())
-                })
-                .and_then(|()| py.check_signals());
-            if let Err(e) = step {
-                failure = Some(e);
-            }
-            next += 1;
-        }
-        if failure.is_some() {
-            stop.store(true, Ordering::Relaxed);
-        }
-    });
-    match failure {
-        Some(e) => Err(e),
-        None => Ok((out, owners)),
     }
 }

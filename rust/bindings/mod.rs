@@ -3,10 +3,12 @@
 //! a Rust panic becomes `InternalError` (a RuntimeError), never a `PanicException`.
 
 mod convert;
+mod encoding;
 mod encodings;
 mod inputs;
 mod int_lists;
 mod lists;
+mod request;
 mod tokenizer;
 mod training;
 
@@ -43,6 +45,12 @@ pub(crate) fn to_py(e: Error) -> PyErr {
     }
 }
 
+impl From<Error> for PyErr {
+    fn from(e: Error) -> Self {
+        to_py(e)
+    }
+}
+
 /// Run `f`, turning a panic into `InternalError`.
 pub(crate) fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
@@ -68,7 +76,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InternalError", m.py().get_type::<InternalError>())?;
     m.add_class::<tokenizer::PyTokenizer>()?;
     m.add_class::<encodings::PyEncodings>()?;
+    m.add_class::<encoding::PyEncoding>()?;
     m.add_class::<tokenizer::PyModelInfo>()?;
+    m.add_class::<request::PyEncodeRequest>()?;
     m.add_class::<training::PyTrainingRun>()?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     Ok(())

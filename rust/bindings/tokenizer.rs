@@ -2,18 +2,21 @@
 //! so concurrent encodes from many Python threads never block each other or see a half-made change.
 
 use super::convert;
-use super::encodings::{LazyPad, PyEncodings};
-use super::inputs::{chunk_end, has_pairs, sequence, texts, widen_offsets, word_refs};
+use super::encoding::PyEncoding;
+use super::encodings::PyEncodings;
+use super::inputs::{has_pairs, sequence, texts, word_refs, Text};
 use super::int_lists::IntTable;
-use super::lists::{self, RowLists};
+use super::lists::{PySink, RowLists};
+use super::request::PyEncodeRequest;
+use super::InternalError;
 use super::{guard, to_py};
 use crate::added_tokens::AddedToken;
-use crate::tokenizer::batch::{
-    pad_encodings, rows, to_arrays, worth_parallel, ArrayFields, BatchInput,
-};
-use crate::tokenizer::parallel::in_pool;
-use crate::tokenizer::{EncodeOptions, Encoding, Tokenizer};
-use numpy::{PyArray1, PyArrayMethods};
+use crate::postprocess::{PaddingParams, PaddingStrategy, TruncationParams, TruncationStrategy};
+use crate::tokenizer::batch::{rows, ArrayFields, BatchArrays, BatchInput};
+use crate::tokenizer::plan::{run_batch, BatchOutput, BatchRequest, Output};
+use crate::tokenizer::{Direction, EncodeOptions, Encoding, Tokenizer};
+use numpy::ndarray::{Array, Dimension, ShapeBuilder};
+use numpy::{IntoPyArray, PyArray1};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -33,6 +36,15 @@ pub(super) fn new_obj(t: Tokenizer) -> PyTokenizer {
 }
 
 impl PyTokenizer {
+    /// The size of the shared-int table to build, once.
+    fn table_size(&self, tok: &Tokenizer) -> usize {
+        if self.ints.is_built() {
+            0
+        } else {
+            tok.vocab_size(true)
+        }
+    }
+
     pub(super) fn get(&self) -> Arc<Tokenizer> {
         self.inner.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
@@ -42,13 +54,131 @@ impl PyTokenizer {
     }
 }
 
-fn array2<'py>(
+/// `v` as a `shape` int64 array that owns the vector (no copy, one numpy object).
+fn array<'py, D: Dimension>(
     py: Python<'py>,
     v: Vec<i64>,
-    rows: usize,
-    cols: usize,
+    shape: impl ShapeBuilder<Dim = D>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    Ok(PyArray1::from_vec(py, v).reshape([rows, cols])?.into_any())
+    let a = Array::from_shape_vec(shape, v)
+        .map_err(|e| InternalError::new_err(format!("array shape: {e}")))?;
+    Ok(a.into_pyarray(py).into_any())
+}
+
+/// The arrays of a batch into `dict`, under transformers' names (handed to numpy without a copy).
+fn arrays_into<'py>(
+    py: Python<'py>,
+    arr: BatchArrays,
+    overflow: bool,
+    dict: &Bound<'py, PyDict>,
+) -> PyResult<()> {
+    let (r, c) = (arr.rows, arr.cols);
+    dict.set_item("input_ids", array(py, arr.input_ids, (r, c))?)?;
+    let fields = [
+        ("token_type_ids", arr.type_ids),
+        ("attention_mask", arr.attention_mask),
+        ("special_tokens_mask", arr.special_tokens_mask),
+    ];
+    for (name, v) in fields {
+        if let Some(v) = v {
+            dict.set_item(name, array(py, v, (r, c))?)?;
+        }
+    }
+    if let Some(v) = arr.offsets {
+        dict.set_item("offset_mapping", array(py, v, (r, c, 2))?)?;
+    }
+    if let Some(v) = arr.length {
+        dict.set_item("length", PyArray1::from_vec(py, v))?;
+    }
+    if overflow {
+        let map = PyArray1::from_vec(py, arr.overflow_to_sample);
+        dict.set_item("overflow_to_sample_mapping", map)?;
+    }
+    Ok(())
+}
+
+/// The batch items of `first` and `second` (same length), checked.
+#[allow(clippy::type_complexity)]
+fn batch_items<'py>(
+    first: &Bound<'py, PyAny>,
+    second: Option<&Bound<'py, PyAny>>,
+    is_pretokenized: bool,
+) -> PyResult<(Vec<convert::Item<'py>>, Option<Vec<convert::Item<'py>>>)> {
+    let items_a = convert::batch(first, "text", is_pretokenized)?;
+    let items_b = match second {
+        Some(s) if !s.is_none() => Some(convert::batch(s, "text_pair", is_pretokenized)?),
+        _ => None,
+    };
+    if let Some(b) = &items_b {
+        if b.len() != items_a.len() {
+            return Err(PyValueError::new_err(format!(
+                "text_pair: {} pairs for {} texts; they must have the same length",
+                b.len(),
+                items_a.len()
+            )));
+        }
+    }
+    Ok((items_a, items_b))
+}
+
+/// The sequences the core encodes, borrowed from the converted texts.
+fn batch_inputs<'a>(
+    ta: &'a [Text<'_>],
+    tb: Option<&'a [Text<'_>]>,
+    wa: &'a [Vec<&'a str>],
+    wb: Option<&'a [Vec<&'a str>]>,
+) -> Vec<BatchInput<'a>> {
+    ta.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let a = sequence(t, &wa[i]);
+            let b = match (tb, wb) {
+                (Some(tb), Some(wb)) => Some(sequence(&tb[i], &wb[i])),
+                _ => None,
+            };
+            (a, b)
+        })
+        .collect()
+}
+
+fn zero_offsets(e: &mut Encoding) {
+    e.offsets.iter_mut().for_each(|o| *o = (0, 0));
+    e.overflowing.iter_mut().for_each(zero_offsets);
+}
+
+/// A side in tokenizers' words.
+fn side(direction: &str) -> PyResult<Direction> {
+    match direction {
+        "right" => Ok(Direction::Right),
+        "left" => Ok(Direction::Left),
+        other => Err(PyValueError::new_err(format!(
+            "Unknown `direction`: `{other}`. Use one of `left` or `right`"
+        ))),
+    }
+}
+
+/// The per-row view of a batch's encodings (overflowing windows as rows of their own when asked).
+fn encodings_view(
+    tokenizer: Arc<Tokenizer>,
+    out: BatchOutput,
+    overflow: bool,
+    n_sequences: usize,
+) -> PyEncodings {
+    let mut row_index = Vec::with_capacity(out.encodings.len());
+    for (i, e) in out.encodings.iter().enumerate() {
+        row_index.push((i, None));
+        if overflow {
+            row_index.extend((0..e.overflowing.len()).map(|k| (i, Some(k))));
+        }
+    }
+    PyEncodings {
+        tokenizer,
+        encodings: out.encodings,
+        rows: row_index,
+        pad: out.lazy_pad,
+        owners: out.owners,
+        n_sequences,
+    }
 }
 
 /// Read-only facts about the model, for code that inspects `tokenizer._tokenizer.model` (transformers'
@@ -148,228 +278,197 @@ impl PyTokenizer {
         Ok((ctor, (slf.get().get().to_json_string(false),)))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (first, second, is_pretokenized, add_special_tokens, truncation, padding,
-                        as_arrays, return_overflowing, fields, pad_token = String::new()))]
-    fn encode_batch<'py>(
+    /// The batch call behind `FerroTokenizer.__call__`: a dict of fields (lists or int64 arrays) and the
+    /// per-row encodings.
+    #[pyo3(signature = (first, second, request))]
+    fn encode_fields<'py>(
+        &self,
+        py: Python<'py>,
+        first: &Bound<'py, PyAny>,
+        second: Option<&Bound<'py, PyAny>>,
+        request: &PyEncodeRequest,
+    ) -> PyResult<(Bound<'py, PyDict>, PyEncodings)> {
+        guard(|| {
+            let tok = self.get();
+            let req = &request.request;
+            let (items_a, items_b) = batch_items(first, second, request.is_pretokenized)?;
+            let ta = texts(&items_a)?;
+            let tb = items_b.as_deref().map(texts).transpose()?;
+            let (wa, wb) = (word_refs(&ta), tb.as_deref().map(word_refs));
+            let inputs = batch_inputs(&ta, tb.as_deref(), &wa, wb.as_deref());
+            let mut sink = PySink {
+                py,
+                ints: &self.ints,
+                // The vocabulary size only sizes the shared ints the first time (a scan of the added
+                // tokens otherwise repeated on every call).
+                rows: RowLists::new(py, self.table_size(&tok), req.fields),
+                first: &ta,
+                second: tb.as_deref(),
+                joined_pairs: ta.iter().chain(tb.iter().flatten()).any(has_pairs),
+            };
+            let mut out = run_batch(&tok, &inputs, req, &mut sink)?;
+            let dict = PyDict::new(py);
+            let overflow = req.overflow;
+            match out.arrays.take() {
+                Some(arr) => arrays_into(py, arr, overflow, &dict)?,
+                None => {
+                    sink.rows.into_dict(&dict, request.unbatched && !overflow)?;
+                    if overflow {
+                        let map = rows(&out.encodings, true).into_iter().map(|(_, i)| i);
+                        dict.set_item("overflow_to_sample_mapping", PyList::new(py, map)?)?;
+                    }
+                }
+            }
+            let n_sequences = if tb.is_some() { 2 } else { 1 };
+            Ok((dict, encodings_view(tok, out, overflow, n_sequences)))
+        })
+    }
+
+    /// tokenizers' `encode_batch`: one `Encoding` per input, with the tokenizer's own truncation and
+    /// padding. `offsets=False` leaves every offset (0, 0), as `encode_batch_fast` does.
+    #[pyo3(signature = (first, second = None, is_pretokenized = false, add_special_tokens = true,
+                        offsets = true))]
+    fn encode_encodings<'py>(
         &self,
         py: Python<'py>,
         first: &Bound<'py, PyAny>,
         second: Option<&Bound<'py, PyAny>>,
         is_pretokenized: bool,
         add_special_tokens: bool,
-        truncation: Option<convert::TruncationArgs>,
-        padding: Option<convert::PaddingArgs>,
-        as_arrays: bool,
-        return_overflowing: bool,
-        fields: Vec<String>,
-        pad_token: String,
-    ) -> PyResult<(Bound<'py, PyDict>, PyEncodings)> {
+        offsets: bool,
+    ) -> PyResult<Vec<PyEncoding>> {
         guard(|| {
             let tok = self.get();
-            let items_a = convert::batch(first, "text", is_pretokenized)?;
-            let items_b = match second {
-                Some(s) if !s.is_none() => Some(convert::batch(s, "text_pair", is_pretokenized)?),
-                _ => None,
-            };
-            if let Some(b) = &items_b {
-                if b.len() != items_a.len() {
-                    return Err(PyValueError::new_err(format!(
-                        "text_pair: {} pairs for {} texts; they must have the same length",
-                        b.len(),
-                        items_a.len()
-                    )));
-                }
-            }
+            let (items_a, items_b) = batch_items(first, second, is_pretokenized)?;
             let ta = texts(&items_a)?;
             let tb = items_b.as_deref().map(texts).transpose()?;
-            let wa = word_refs(&ta);
-            let wb = tb.as_deref().map(word_refs);
-            let inputs: Vec<BatchInput<'_>> = ta
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let a = sequence(t, &wa[i]);
-                    let b = match (&tb, &wb) {
-                        (Some(tb), Some(wb)) => Some(sequence(&tb[i], &wb[i])),
-                        _ => None,
-                    };
-                    (a, b)
-                })
-                .collect();
+            let (wa, wb) = (word_refs(&ta), tb.as_deref().map(word_refs));
+            let inputs = batch_inputs(&ta, tb.as_deref(), &wa, wb.as_deref());
+            let req = BatchRequest {
+                opts: EncodeOptions {
+                    add_special_tokens,
+                    truncation: tok.truncation,
+                    padding: None,
+                    char_offsets: offsets,
+                    drop_overflow: false,
+                },
+                padding: tok.padding.clone(),
+                overflow: true,
+                output: Output::Encodings,
+                fields: ArrayFields::default(),
+            };
+            let mut sink = PySink {
+                py,
+                ints: &self.ints,
+                rows: RowLists::new(py, 0, req.fields),
+                first: &ta,
+                second: tb.as_deref(),
+                joined_pairs: offsets && ta.iter().chain(tb.iter().flatten()).any(has_pairs),
+            };
+            let out = run_batch(&tok, &inputs, &req, &mut sink)?;
+            let pad_token = tok.padding.as_ref().map(|p| p.pad_token.clone());
+            let n_sequences = if tb.is_some() { 2 } else { 1 };
+            let mut encodings = out.encodings;
+            if !offsets {
+                encodings.iter_mut().for_each(zero_offsets);
+            }
+            Ok(encodings
+                .into_iter()
+                .map(|e| PyEncoding::new(tok.clone(), e, pad_token.clone(), n_sequences))
+                .collect())
+        })
+    }
+
+    /// tokenizers' `post_process`: truncation, special tokens and padding (the tokenizer's own
+    /// settings) applied to encodings made without special tokens.
+    #[pyo3(signature = (encoding, pair = None, add_special_tokens = true))]
+    fn post_process(
+        &self,
+        encoding: &PyEncoding,
+        pair: Option<&PyEncoding>,
+        add_special_tokens: bool,
+    ) -> PyResult<PyEncoding> {
+        guard(|| {
+            let tok = self.get();
             let opts = EncodeOptions {
                 add_special_tokens,
-                truncation: convert::truncation(truncation)?,
-                padding: None,
+                truncation: tok.truncation,
+                padding: tok.padding.clone(),
                 char_offsets: true,
-                drop_overflow: !return_overflowing,
+                drop_overflow: false,
             };
-            let padding = convert::padding(padding, pad_token)?;
-            let want = |f: &str| fields.iter().any(|x| x == f);
-            let af = ArrayFields {
-                type_ids: want("token_type_ids"),
-                attention_mask: want("attention_mask"),
-                special_tokens_mask: want("special_tokens_mask"),
-                offsets: want("offset_mapping"),
-                length: want("length"),
-            };
-            let fix_offsets = |i: usize, e: &mut Encoding| {
-                let (Some(a), b) = (ta.get(i), tb.as_ref().and_then(|t| t.get(i))) else {
-                    return;
-                };
-                if has_pairs(a) || b.is_some_and(has_pairs) {
-                    widen_offsets(e, a, b);
-                }
-            };
-            let dict = PyDict::new(py);
-            let size = tok.vocab_size(true);
-            // Unpadded lists without overflow rows, on more than one thread: encode and convert at once.
-            let pool = crate::tokenizer::parallel::pool();
-            if let (Some(pool), false, None, false, true) = (
-                pool,
-                as_arrays,
-                &padding,
-                return_overflowing,
-                inputs.len() >= lists::OVERLAP_MIN,
-            ) {
-                let mut rows = RowLists::new(py, size, af);
-                let mut done = 0;
-                let (encodings, owners) =
-                    lists::encode_overlapped(py, &pool, &tok, &inputs, &opts, |part| {
-                        for e in part.iter_mut() {
-                            fix_offsets(done, e);
-                            rows.push(&self.ints, e)?;
-                            done += 1;
-                        }
-                        Ok(())
-                    })?;
-                rows.into_dict(&dict)?;
-                let row_index = (0..encodings.len()).map(|i| (i, None)).collect();
-                return Ok((
-                    dict,
-                    PyEncodings {
-                        tokenizer: tok.clone(),
-                        encodings,
-                        rows: row_index,
-                        pad: None,
-                        owners,
-                    },
-                ));
-            }
-            let mut encodings: Vec<Encoding> = Vec::with_capacity(inputs.len());
-            let mut owners: Vec<u16> = Vec::with_capacity(inputs.len());
-            let mut start = 0;
-            let mut arrays = None;
-            let joined_pairs = ta.iter().chain(tb.iter().flatten()).any(has_pairs);
-            if as_arrays
-                && !joined_pairs
-                && chunk_end(&inputs, 0) == inputs.len()
-                && worth_parallel(&inputs)
-            {
-                // One large chunk: encode and fill the arrays in a single pool entry.
-                let (e, o, a) = py
-                    .detach(|| {
-                        in_pool(|| {
-                            let (e, o) = tok.encode_batch_owned(&inputs, &opts)?;
-                            let a = to_arrays(&e, return_overflowing, padding.as_ref(), af)?;
-                            Ok((e, o, a))
-                        })
-                    })
-                    .map_err(to_py)?;
-                (encodings, owners) = (e, o);
-                arrays = Some(a);
-                start = inputs.len();
-            }
-            while start < inputs.len() {
-                let end = chunk_end(&inputs, start);
-                let chunk = inputs.get(start..end).unwrap_or_default();
-                let (part, made_by) = py
-                    .detach(|| tok.encode_batch_owned(chunk, &opts))
-                    .map_err(to_py)?;
-                encodings.extend(part);
-                owners.extend(made_by);
-                start = end;
-                py.check_signals()?;
-            }
-            for (i, e) in encodings.iter_mut().enumerate() {
-                fix_offsets(i, e);
-            }
-            let row_index: Vec<(usize, Option<usize>)> = {
-                let mut v = Vec::new();
-                for (i, e) in encodings.iter().enumerate() {
-                    v.push((i, None));
-                    if return_overflowing {
-                        v.extend((0..e.overflowing.len()).map(|k| (i, Some(k))));
-                    }
-                }
-                v
-            };
-            let lazy = if as_arrays {
-                let arr = match arrays {
-                    Some(a) => a,
-                    None => py
-                        .detach(|| to_arrays(&encodings, return_overflowing, padding.as_ref(), af))
-                        .map_err(to_py)?,
-                };
-                let (r, c) = (arr.rows, arr.cols);
-                dict.set_item("input_ids", array2(py, arr.input_ids, r, c)?)?;
-                if let Some(v) = arr.type_ids {
-                    dict.set_item("token_type_ids", array2(py, v, r, c)?)?;
-                }
-                if let Some(v) = arr.attention_mask {
-                    dict.set_item("attention_mask", array2(py, v, r, c)?)?;
-                }
-                if let Some(v) = arr.special_tokens_mask {
-                    dict.set_item("special_tokens_mask", array2(py, v, r, c)?)?;
-                }
-                if let Some(v) = arr.offsets {
-                    let a = PyArray1::from_vec(py, v).reshape([r, c, 2])?;
-                    dict.set_item("offset_mapping", a)?;
-                }
-                if let Some(v) = arr.length {
-                    dict.set_item("length", PyArray1::from_vec(py, v))?;
-                }
-                if return_overflowing {
-                    dict.set_item(
-                        "overflow_to_sample_mapping",
-                        PyArray1::from_vec(py, arr.overflow_to_sample),
-                    )?;
-                }
-                padding.as_ref().map(|p| LazyPad {
-                    cols: c,
-                    direction: p.direction,
-                    pad_id: p.pad_id,
-                    pad_type_id: p.pad_type_id,
-                })
-            } else {
-                if let Some(p) = &padding {
-                    pad_encodings(&mut encodings, p).map_err(to_py)?;
-                }
-                let rs = rows(&encodings, return_overflowing);
-                let mut lists = RowLists::new(py, size, af);
-                for (e, _) in &rs {
-                    lists.push(&self.ints, e)?;
-                }
-                lists.into_dict(&dict)?;
-                if return_overflowing {
-                    dict.set_item(
-                        "overflow_to_sample_mapping",
-                        PyList::new(py, rs.iter().map(|(_, i)| *i))?,
-                    )?;
-                }
-                None
-            };
-            Ok((
-                dict,
-                PyEncodings {
-                    tokenizer: tok.clone(),
-                    encodings,
-                    rows: row_index,
-                    pad: lazy,
-                    owners,
-                },
-            ))
+            let a = encoding.encoding.clone();
+            let b = pair.map(|p| p.encoding.clone());
+            let e = tok.post_process(a, b, &opts).map_err(to_py)?;
+            let pad_token = tok.padding.as_ref().map(|p| p.pad_token.clone());
+            let n_sequences = if pair.is_some() { 2 } else { 1 };
+            Ok(PyEncoding::new(tok.clone(), e, pad_token, n_sequences))
         })
+    }
+
+    /// tokenizers' `enable_truncation` (stored in the tokenizer, and written by `to_str`).
+    #[pyo3(signature = (max_length, stride = 0, strategy = "longest_first", direction = "right"))]
+    fn enable_truncation(
+        &self,
+        max_length: usize,
+        stride: usize,
+        strategy: &str,
+        direction: &str,
+    ) -> PyResult<()> {
+        let params = TruncationParams {
+            max_length,
+            stride,
+            strategy: TruncationStrategy::parse(strategy).map_err(|_| {
+                PyValueError::new_err(format!(
+                    "Unknown `strategy`: `{strategy}`. Use one of `longest_first`, `only_first`, or \
+                     `only_second`"
+                ))
+            })?,
+            direction: side(direction)?,
+        };
+        let mut t = (*self.get()).clone();
+        t.truncation = Some(params);
+        self.set(t);
+        Ok(())
+    }
+
+    fn no_truncation(&self) {
+        let mut t = (*self.get()).clone();
+        t.truncation = None;
+        self.set(t);
+    }
+
+    /// tokenizers' `enable_padding`: `length` None pads each batch to its longest row.
+    #[pyo3(signature = (direction = "right", pad_id = 0, pad_type_id = 0, pad_token = "[PAD]",
+                        length = None, pad_to_multiple_of = None))]
+    fn enable_padding(
+        &self,
+        direction: &str,
+        pad_id: u32,
+        pad_type_id: u32,
+        pad_token: &str,
+        length: Option<usize>,
+        pad_to_multiple_of: Option<usize>,
+    ) -> PyResult<()> {
+        let params = PaddingParams {
+            strategy: length.map_or(PaddingStrategy::BatchLongest, PaddingStrategy::Fixed),
+            pad_to_multiple_of,
+            direction: side(direction)?,
+            pad_id,
+            pad_type_id,
+            pad_token: pad_token.to_string(),
+        };
+        params.validate().map_err(to_py)?;
+        let mut t = (*self.get()).clone();
+        t.padding = Some(params);
+        self.set(t);
+        Ok(())
+    }
+
+    fn no_padding(&self) {
+        let mut t = (*self.get()).clone();
+        t.padding = None;
+        self.set(t);
     }
 
     #[pyo3(signature = (ids, skip_special_tokens = false))]

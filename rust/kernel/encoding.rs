@@ -73,6 +73,17 @@ impl Encoding {
         e
     }
 
+    /// Make the tokens that belong to a sequence (not special or pad tokens) part of sequence `seq`,
+    /// overflowing windows included.
+    pub fn set_sequence_ids(&mut self, seq: u32) {
+        for s in self.sequence_ids.iter_mut().flatten() {
+            *s = seq;
+        }
+        for o in &mut self.overflowing {
+            o.set_sequence_ids(seq);
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.ids.len()
     }

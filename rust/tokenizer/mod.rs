@@ -1,7 +1,9 @@
 //! The tokenizer: wires the stages together and runs them for single inputs and batches.
 
 pub mod batch;
+pub mod overlap;
 pub mod parallel;
+pub mod plan;
 pub mod training;
 
 pub use crate::kernel::{Direction, Encoding};
@@ -499,11 +501,42 @@ impl Tokenizer {
             }
             _ => usize::MAX,
         };
-        let mut a = self.encode_sequence(first, 0, opts.char_offsets, limit)?;
-        let mut b = match second {
+        let a = self.encode_sequence(first, 0, opts.char_offsets, limit)?;
+        let b = match second {
             Some(s) => Some(self.encode_sequence(s, 1, opts.char_offsets, usize::MAX)?),
             None => None,
         };
+        self.finish(a, b, opts, n_added)
+    }
+
+    /// Truncate, add special tokens and pad encodings made without them (tokenizers' `post_process`):
+    /// `a` becomes sequence 0 and `b` sequence 1.
+    pub fn post_process(
+        &self,
+        mut a: Encoding,
+        mut b: Option<Encoding>,
+        opts: &EncodeOptions,
+    ) -> Result<Encoding> {
+        let n_added = if opts.add_special_tokens && opts.truncation.is_some() {
+            self.num_special_tokens_to_add(b.is_some())
+        } else {
+            0
+        };
+        a.set_sequence_ids(0);
+        if let Some(b) = b.as_mut() {
+            b.set_sequence_ids(1);
+        }
+        self.finish(a, b, opts, n_added)
+    }
+
+    /// `encode` after tokenizing: truncation, the post-processor, padding.
+    fn finish(
+        &self,
+        mut a: Encoding,
+        mut b: Option<Encoding>,
+        opts: &EncodeOptions,
+        n_added: usize,
+    ) -> Result<Encoding> {
         if let Some(t) = &opts.truncation {
             t.validate(n_added)?;
             let params = TruncationParams {

@@ -1,0 +1,383 @@
+"""`ferrotok.Tokenizer`: a drop-in for `tokenizers.Tokenizer` (Hugging Face's raw library), backed by the
+Rust core, and `ferrotok.AddedToken`.
+
+Encoding runs in Rust with the GIL released; this module only shapes arguments the way `tokenizers`
+accepts them (single texts, pairs as tuples, pre-tokenized word lists, `AddedToken` objects).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from . import _core
+from ._core import Encoding
+
+# The core's names of truncation strategies → tokenizers' spelling in `Tokenizer.truncation`.
+_STRATEGY_NAMES = {"LongestFirst": "longest_first", "OnlyFirst": "only_first", "OnlySecond": "only_second"}
+
+
+class AddedToken:
+    """A token added to the vocabulary (tokenizers' `AddedToken`): never split, matched as a whole.
+
+    `normalized`, when not given, is the opposite of `special` (also once `add_special_tokens` makes the
+    token special), as in tokenizers.
+    """
+
+    __slots__ = ("_normalized", "content", "lstrip", "rstrip", "single_word", "special")
+
+    def __init__(
+        self,
+        content: str = "",
+        single_word: bool = False,
+        lstrip: bool = False,
+        rstrip: bool = False,
+        normalized: bool | None = None,
+        special: bool = False,
+    ) -> None:
+        if not isinstance(content, str):
+            raise TypeError(f"content: expected str, got {type(content).__name__}")
+        self.content = content
+        self.single_word = bool(single_word)
+        self.lstrip = bool(lstrip)
+        self.rstrip = bool(rstrip)
+        self.special = bool(special)
+        self._normalized = None if normalized is None else bool(normalized)
+
+    @property
+    def normalized(self) -> bool:
+        return (not self.special) if self._normalized is None else self._normalized
+
+    @normalized.setter
+    def normalized(self, value: bool) -> None:
+        self._normalized = bool(value)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.content, self.single_word, self.lstrip, self.rstrip, self.normalized, self.special)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return dict(zip(self.__slots__, (getattr(self, k) for k in self.__slots__), strict=True))
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            setattr(self, key, value)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AddedToken):
+            return self._key() == other._key()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.content)
+
+    def __str__(self) -> str:
+        return self.content
+
+    def __repr__(self) -> str:
+        flags = ", ".join(
+            f"{k}={getattr(self, k)}" for k in ("rstrip", "lstrip", "single_word", "normalized", "special")
+        )
+        return f'AddedToken("{self.content}", {flags})'
+
+
+def _token_dict(token: object, special: bool) -> dict[str, Any]:
+    """A str or AddedToken-like object → the dict the core's `add_tokens` takes."""
+    if isinstance(token, str):
+        return {"content": token, "special": special, "normalized": not special}
+    content = getattr(token, "content", None)
+    if not isinstance(content, str):
+        raise TypeError(f"expected str or AddedToken, got {type(token).__name__}")
+    d = {k: bool(getattr(token, k)) for k in ("single_word", "lstrip", "rstrip", "normalized", "special")}
+    d["content"] = content
+    if special:
+        # tokenizers' add_special_tokens marks every token special; a normalized flag not given follows.
+        d["special"] = True
+        if getattr(token, "_normalized", False) is None:
+            d["normalized"] = False
+    return d
+
+
+def _split_batch(inputs: Sequence[Any], is_pretokenized: bool) -> tuple[list[Any], list[Any] | None]:
+    """A tokenizers batch (single inputs and (input, pair) tuples, possibly mixed) → two aligned lists."""
+    if isinstance(inputs, str) or not isinstance(inputs, Sequence):
+        raise TypeError(f"input: expected a list of inputs, got {type(inputs).__name__}")
+    firsts: list[Any] = []
+    seconds: list[Any] = []
+    any_pair = False
+    for i, item in enumerate(inputs):
+        if is_pretokenized:
+            pair = isinstance(item, (list, tuple)) and len(item) == 2 and not isinstance(item[0], str)
+        else:
+            pair = isinstance(item, (list, tuple))
+        if pair:
+            if len(item) != 2:
+                raise TypeError(f"input[{i}]: a pair must hold exactly two sequences, got {len(item)}")
+            firsts.append(item[0])
+            seconds.append(item[1])
+            any_pair = True
+        else:
+            firsts.append(item)
+            seconds.append(None)
+    return (firsts, seconds) if any_pair else (firsts, None)
+
+
+class Tokenizer:
+    """A tokenizer with the interface of `tokenizers.Tokenizer` and Hugging Face-exact outputs."""
+
+    __slots__ = ("_tokenizer",)
+
+    def __init__(self, tokenizer: _core.Tokenizer) -> None:
+        if not isinstance(tokenizer, _core.Tokenizer):
+            raise TypeError(
+                "Tokenizer: build one with Tokenizer.from_file, from_str, from_buffer or from_pretrained"
+                f" (got {type(tokenizer).__name__})"
+            )
+        self._tokenizer = tokenizer
+
+    # --- loading / saving -----------------------------------------------------------------------------
+    @staticmethod
+    def from_file(path: str | os.PathLike[str]) -> Tokenizer:
+        """Load a tokenizer.json file."""
+        return Tokenizer(_core.Tokenizer.from_file(os.fspath(path)))
+
+    @staticmethod
+    def from_str(json: str) -> Tokenizer:
+        """Load a tokenizer.json document given as a string."""
+        return Tokenizer(_core.Tokenizer.from_str(json))
+
+    @staticmethod
+    def from_buffer(buffer: bytes | bytearray | memoryview) -> Tokenizer:
+        """Load a tokenizer.json document given as UTF-8 bytes."""
+        return Tokenizer(_core.Tokenizer.from_str(bytes(buffer).decode("utf-8")))
+
+    @staticmethod
+    def from_pretrained(
+        identifier: str | os.PathLike[str], revision: str = "main", token: str | None = None
+    ) -> Tokenizer:
+        """Load a local model folder (tokenizer.json, or the legacy vocabulary files)."""
+        path = os.fspath(identifier)
+        if not os.path.isdir(path):
+            raise OSError(
+                f"{path}: not a local folder (ferrotok.Tokenizer.from_pretrained reads local folders)"
+            )
+        return Tokenizer(_core.Tokenizer.from_pretrained(path))
+
+    def to_str(self, pretty: bool = False) -> str:
+        """The tokenizer.json document, padding and truncation settings included."""
+        return self._tokenizer.to_str(bool(pretty))
+
+    def save(self, path: str | os.PathLike[str], pretty: bool = True) -> None:
+        """Write the tokenizer.json document to `path`."""
+        with open(os.fspath(path), "w", encoding="utf-8") as f:
+            f.write(self.to_str(pretty))
+
+    def __getstate__(self) -> str:
+        return self.to_str()
+
+    def __setstate__(self, state: str) -> None:
+        self._tokenizer = _core.Tokenizer.from_str(state)
+
+    # --- encoding -------------------------------------------------------------------------------------
+    def encode(
+        self,
+        sequence: str | Sequence[str],
+        pair: str | Sequence[str] | None = None,
+        is_pretokenized: bool = False,
+        add_special_tokens: bool = True,
+    ) -> Encoding:
+        """Encode one sequence (a str, or a list of words with `is_pretokenized`) and an optional pair."""
+        if sequence is None:
+            raise TypeError("sequence: expected str (or a list of str with is_pretokenized=True), got None")
+        if not is_pretokenized and not isinstance(sequence, str):
+            raise TypeError(f"sequence: expected str, got {type(sequence).__name__}")
+        second = None if pair is None else [pair]
+        return self._tokenizer.encode_encodings(
+            [sequence], second, bool(is_pretokenized), bool(add_special_tokens)
+        )[0]
+
+    def encode_batch(
+        self, input: Sequence[Any], is_pretokenized: bool = False, add_special_tokens: bool = True
+    ) -> list[Encoding]:
+        """Encode a batch of inputs, each a sequence or a (sequence, pair) tuple; padding applies per batch."""
+        return self._batch(input, is_pretokenized, add_special_tokens, True)
+
+    def encode_batch_fast(
+        self, input: Sequence[Any], is_pretokenized: bool = False, add_special_tokens: bool = True
+    ) -> list[Encoding]:
+        """`encode_batch` without offsets (every offset is (0, 0)), as tokenizers defines it."""
+        return self._batch(input, is_pretokenized, add_special_tokens, False)
+
+    def _batch(
+        self, inputs: Sequence[Any], is_pretokenized: bool, add_special_tokens: bool, offsets: bool
+    ) -> list[Encoding]:
+        firsts, seconds = _split_batch(inputs, bool(is_pretokenized))
+        core = self._tokenizer
+        if seconds is None or all(s is not None for s in seconds):
+            return core.encode_encodings(
+                firsts, seconds, bool(is_pretokenized), bool(add_special_tokens), offsets
+            )
+        # Singles and pairs mixed: encoded in two calls and put back in order.
+        padding = self.padding
+        if padding is not None and padding["length"] is None:
+            raise NotImplementedError(
+                "ferrotok.Tokenizer: a batch mixing single sequences and pairs cannot be padded to its longest"
+                " row; give pairs for every input or set a padding length"
+            )
+        singles = [i for i, s in enumerate(seconds) if s is None]
+        pairs = [i for i, s in enumerate(seconds) if s is not None]
+        flags = (bool(is_pretokenized), bool(add_special_tokens), offsets)
+        out: list[Any] = [None] * len(firsts)
+        for i, e in zip(
+            singles, core.encode_encodings([firsts[i] for i in singles], None, *flags), strict=True
+        ):
+            out[i] = e
+        pair_encodings = core.encode_encodings(
+            [firsts[i] for i in pairs], [seconds[i] for i in pairs], *flags
+        )
+        for i, e in zip(pairs, pair_encodings, strict=True):
+            out[i] = e
+        return out
+
+    def post_process(
+        self, encoding: Encoding, pair: Encoding | None = None, add_special_tokens: bool = True
+    ) -> Encoding:
+        """Truncate, add special tokens and pad encodings made with `add_special_tokens=False`."""
+        return self._tokenizer.post_process(encoding, pair, bool(add_special_tokens))
+
+    def num_special_tokens_to_add(self, is_pair: bool) -> int:
+        return self._tokenizer.num_special_tokens_to_add(bool(is_pair))
+
+    # --- decoding -------------------------------------------------------------------------------------
+    def decode(self, ids: Sequence[int], skip_special_tokens: bool = True) -> str:
+        return self._tokenizer.decode(list(ids), bool(skip_special_tokens))
+
+    def decode_batch(self, sequences: Sequence[Sequence[int]], skip_special_tokens: bool = True) -> list[str]:
+        return self._tokenizer.decode_batch([list(s) for s in sequences], bool(skip_special_tokens))
+
+    # --- vocabulary -----------------------------------------------------------------------------------
+    def token_to_id(self, token: str) -> int | None:
+        return self._tokenizer.token_to_id(token)
+
+    def id_to_token(self, id: int) -> str | None:
+        return self._tokenizer.id_to_token(id)
+
+    def get_vocab(self, with_added_tokens: bool = True) -> dict[str, int]:
+        return self._tokenizer.get_vocab(bool(with_added_tokens))
+
+    def get_vocab_size(self, with_added_tokens: bool = True) -> int:
+        return self._tokenizer.vocab_size(bool(with_added_tokens))
+
+    def add_tokens(self, tokens: Iterable[str | AddedToken]) -> int:
+        """Add tokens (str or AddedToken); returns how many were not in the vocabulary yet."""
+        return self._tokenizer.add_tokens([_token_dict(t, False) for t in _token_list(tokens)])
+
+    def add_special_tokens(self, tokens: Iterable[str | AddedToken]) -> int:
+        """Add special tokens (str or AddedToken; `special` forced on); returns how many were new."""
+        return self._tokenizer.add_tokens([_token_dict(t, True) for t in _token_list(tokens)])
+
+    def get_added_tokens_decoder(self) -> dict[int, AddedToken]:
+        return {
+            t["id"]: AddedToken(
+                t["content"],
+                single_word=t["single_word"],
+                lstrip=t["lstrip"],
+                rstrip=t["rstrip"],
+                normalized=t["normalized"],
+                special=t["special"],
+            )
+            for t in self._tokenizer.added_tokens()
+        }
+
+    # --- padding and truncation -----------------------------------------------------------------------
+    def enable_padding(
+        self,
+        direction: str = "right",
+        pad_id: int = 0,
+        pad_type_id: int = 0,
+        pad_token: str = "[PAD]",
+        length: int | None = None,
+        pad_to_multiple_of: int | None = None,
+    ) -> None:
+        """Pad every batch to its longest row (`length=None`) or to `length`."""
+        self._tokenizer.enable_padding(direction, pad_id, pad_type_id, pad_token, length, pad_to_multiple_of)
+
+    def no_padding(self) -> None:
+        self._tokenizer.no_padding()
+
+    @property
+    def padding(self) -> dict[str, Any] | None:
+        """The padding settings as tokenizers reports them, or None."""
+        _, p = self._tokenizer.defaults()
+        if p is None:
+            return None
+        length, multiple, direction, pad_id, pad_type_id, pad_token = p
+        return {
+            "length": length,
+            "pad_to_multiple_of": multiple,
+            "pad_id": pad_id,
+            "pad_token": pad_token,
+            "pad_type_id": pad_type_id,
+            "direction": direction,
+        }
+
+    def enable_truncation(
+        self, max_length: int, stride: int = 0, strategy: str = "longest_first", direction: str = "right"
+    ) -> None:
+        """Truncate every encoding to `max_length` tokens (special tokens included)."""
+        added = self._tokenizer.num_special_tokens_to_add(False)
+        # tokenizers' own check (one more than its message says: a window may repeat all but one token).
+        if stride > 0 and stride > max_length - added:
+            raise ValueError(
+                f"tokenizer stride set to {stride}, which is greater than or equal to its effective max length "
+                f"of {max_length - added} (= {max_length} original max length - {added} added special tokens), "
+            )
+        self._tokenizer.enable_truncation(max_length, stride, strategy, direction)
+
+    def no_truncation(self) -> None:
+        self._tokenizer.no_truncation()
+
+    @property
+    def truncation(self) -> dict[str, Any] | None:
+        """The truncation settings as tokenizers reports them, or None."""
+        t, _ = self._tokenizer.defaults()
+        if t is None:
+            return None
+        max_length, stride, strategy, direction = t
+        strategy = _STRATEGY_NAMES.get(strategy, strategy)
+        return {"max_length": max_length, "stride": stride, "strategy": strategy, "direction": direction}
+
+    # --- training -------------------------------------------------------------------------------------
+    def train_from_iterator(
+        self, iterator: Iterable[Any], trainer: Any = None, length: int | None = None
+    ) -> None:
+        """Train the model in place on texts (str or lists of str); see `ferrotok.trainers`."""
+        self._tokenizer.train_from_iterator(iterator, trainer, length)
+
+    def train(self, files: Any, trainer: Any = None) -> None:
+        """Train the model in place on the lines of `files`."""
+        self._tokenizer.train(files, trainer)
+
+    # --- components -----------------------------------------------------------------------------------
+    @property
+    def fast_paths(self) -> bool:
+        """Whether the fused fast paths may replace the stage-by-stage pipeline (same outputs)."""
+        return self._tokenizer.fast_paths
+
+    @fast_paths.setter
+    def fast_paths(self, enabled: bool) -> None:
+        self._tokenizer.fast_paths = bool(enabled)
+
+    @property
+    def model(self) -> _core.ModelInfo:
+        """Read-only facts about the model (type, unk_token, continuing_subword_prefix, end_of_word_suffix)."""
+        return self._tokenizer.model
+
+    def __repr__(self) -> str:
+        return f"Tokenizer(vocab_size={self.get_vocab_size()}, model={self.model.type})"
+
+
+def _token_list(tokens: Iterable[Any]) -> list[Any]:
+    if isinstance(tokens, (str, AddedToken)):
+        raise TypeError("tokens: expected a list of str or AddedToken")
+    return list(tokens)

@@ -1,0 +1,137 @@
+//! Encoding that overlaps with the caller's output: the pool encodes a batch in pieces while the calling
+//! thread hands the pieces already done to the sink, in order.
+//!
+//! Python lists can only be made on the thread holding the GIL, and for list outputs they take about as
+//! long as tokenizing; this keeps both going at once.
+
+use super::batch::{item_bytes, BatchInput};
+use super::parallel::{worker_index, NOT_A_WORKER};
+use super::plan::BatchSink;
+use super::{EncodeOptions, Encoding, Tokenizer};
+use crate::error::Error;
+use rayon::ThreadPool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Inputs and text bytes per piece handed to the pool: small enough that a Ctrl-C is seen quickly.
+const PIECE: usize = 128;
+const PIECE_BYTES: usize = 256 << 10;
+/// Batches with fewer inputs are encoded first and output after (overlap would not pay).
+pub const MIN: usize = 2 * PIECE;
+/// How long the calling thread waits for a piece before it looks at the sink's checkpoint again.
+const POLL: Duration = Duration::from_millis(50);
+
+/// Encode `inputs` on `pool` in pieces while the calling thread adjusts each finished piece and passes
+/// its rows to `sink`, in input order. Returns the encodings in input order and the worker that made
+/// each. A failed checkpoint or an error stops the pieces not yet started.
+pub fn encode_overlapped<S: BatchSink>(
+    pool: &ThreadPool,
+    tok: &Tokenizer,
+    inputs: &[BatchInput<'_>],
+    opts: &EncodeOptions,
+    sink: &mut S,
+) -> Result<(Vec<Encoding>, Vec<u16>), S::Error> {
+    let mut pieces: Vec<&[BatchInput<'_>]> = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, item) in inputs.iter().enumerate() {
+        bytes += item_bytes(item);
+        if i + 1 - start >= PIECE || bytes >= PIECE_BYTES || i + 1 == inputs.len() {
+            pieces.extend(inputs.get(start..=i));
+            (start, bytes) = (i + 1, 0);
+        }
+    }
+    let stop = AtomicBool::new(false);
+    // Pieces are claimed in order from this counter, by the workers and, whenever the piece it needs
+    // next is not done yet, by this thread too: blocking instead left it waiting to be scheduled again
+    // behind two busy workers on a two-core machine, while it held the only other work (the output).
+    let claimed = AtomicUsize::new(0);
+    let encode_piece = |k: usize| -> Option<crate::Result<Vec<Encoding>>> {
+        let piece = pieces.get(k)?;
+        Some(
+            piece
+                .iter()
+                .map(|(a, b)| tok.encode(*a, *b, opts))
+                .collect(),
+        )
+    };
+    // (piece, the worker that encoded it, its encodings)
+    type Done = (usize, u16, crate::Result<Vec<Encoding>>);
+    let (tx, rx) = mpsc::channel::<Done>();
+    // `detached` needs what it borrows to be shareable across threads; a receiver is not, a locked one is.
+    let rx = Mutex::new(rx);
+    let mut out: Vec<Encoding> = Vec::with_capacity(inputs.len());
+    let mut owners: Vec<u16> = Vec::with_capacity(inputs.len());
+    let mut failure: Option<S::Error> = None;
+    pool.in_place_scope(|scope| {
+        for _ in 0..pool.current_num_threads().min(pieces.len()) {
+            let (tx, stop, claimed, encode_piece) = (tx.clone(), &stop, &claimed, &encode_piece);
+            scope.spawn(move |_| {
+                while !stop.load(Ordering::Relaxed) {
+                    let k = claimed.fetch_add(1, Ordering::Relaxed);
+                    let Some(r) = encode_piece(k) else { break };
+                    if tx.send((k, worker_index(), r)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut arrived: Vec<Option<(u16, crate::Result<Vec<Encoding>>)>> =
+            pieces.iter().map(|_| None).collect();
+        let mut next = 0;
+        while next < pieces.len() && failure.is_none() {
+            let ready = arrived.get_mut(next).and_then(Option::take);
+            let Some((by, result)) = ready else {
+                // Help with a piece nobody has started, else wait for one (without the caller's lock,
+                // looking at the checkpoint every `POLL`).
+                let k = claimed.fetch_add(1, Ordering::Relaxed);
+                if let Some(r) = sink.detached(|| encode_piece(k)) {
+                    if let Some(slot) = arrived.get_mut(k) {
+                        *slot = Some((NOT_A_WORKER, r));
+                    }
+                    failure = sink.checkpoint().err();
+                    continue;
+                }
+                let got = sink.detached(|| {
+                    let r = rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?;
+                    r.recv_timeout(POLL)
+                });
+                match got {
+                    Ok((k, by, r)) => {
+                        if let Some(slot) = arrived.get_mut(k) {
+                            *slot = Some((by, r));
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => failure = sink.checkpoint().err(),
+                    Err(RecvTimeoutError::Disconnected) => {
+                        failure = Some(Error::Internal("a batch piece was lost".into()).into())
+                    }
+                }
+                continue;
+            };
+            let step = result.map_err(S::Error::from).and_then(|mut encs| {
+                let first = out.len();
+                for (j, e) in encs.iter_mut().enumerate() {
+                    sink.adjust(first + j, e);
+                    sink.row(e)?;
+                }
+                owners.extend(std::iter::repeat_n(by, encs.len()));
+                out.extend(encs);
+                sink.checkpoint()
+            });
+            if let Err(e) = step {
+                failure = Some(e);
+            }
+            next += 1;
+        }
+        if failure.is_some() {
+            stop.store(true, Ordering::Relaxed);
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok((out, owners)),
+    }
+}

@@ -1,0 +1,337 @@
+//! How a batch call runs: which execution strategy, where the pool is entered, where a caller may stop
+//! it, and in what order its output is handed over.
+//!
+//! The caller (the Python binding) only converts types: it implements [`BatchSink`] to release its lock
+//! around long work, to look for interruptions between pieces, and to turn rows into its own objects.
+//! Three strategies, chosen by [`run_batch`]:
+//! - rows, on more than one thread, unpadded and without overflow: the pool encodes pieces while the
+//!   calling thread hands finished ones to the sink, in order (`overlap::encode_overlapped`);
+//! - arrays of one large chunk: encoding and filling the arrays in a single pool entry;
+//! - otherwise chunks of bounded size (a checkpoint after each), then arrays, rows or bare encodings.
+
+use super::batch::{item_bytes, pad_encodings, rows, to_arrays, worth_parallel};
+use super::batch::{ArrayFields, BatchArrays, BatchInput};
+use super::parallel::{in_pool, pool};
+use super::{overlap, Direction, EncodeOptions, Encoding, Tokenizer};
+use crate::error::Error;
+use crate::postprocess::PaddingParams;
+
+/// Inputs per chunk encoded without the caller's lock: between chunks the sink's checkpoint runs.
+const CHUNK: usize = 4096;
+/// Text bytes per chunk, so a chunk of long documents also ends within a fraction of a second.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// What the caller builds from a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Padded flat int64 buffers (`BatchArrays`), one per field.
+    Arrays,
+    /// One `BatchSink::row` call per output row, in order (padded when padding is asked).
+    Rows,
+    /// Only the encodings (padded when padding is asked), as `tokenizers.Encoding` objects need them.
+    Encodings,
+}
+
+/// One batch call: encoding options, padding, the overflow rows and the output wanted.
+#[derive(Debug, Clone)]
+pub struct BatchRequest {
+    /// Per-input options; its `padding` is ignored (padding is a batch matter, `padding` below).
+    pub opts: EncodeOptions,
+    pub padding: Option<PaddingParams>,
+    /// Overflowing windows become rows of their own (`return_overflowing_tokens`).
+    pub overflow: bool,
+    pub output: Output,
+    /// The fields beyond the ids (arrays and rows).
+    pub fields: ArrayFields,
+}
+
+/// Padding that only the arrays carry: the encodings stay unpadded and row views pad on the fly.
+#[derive(Debug, Clone, Copy)]
+pub struct LazyPad {
+    pub cols: usize,
+    pub direction: Direction,
+    pub pad_id: u32,
+    pub pad_type_id: u32,
+}
+
+/// The result of a batch call.
+#[derive(Debug, Default)]
+pub struct BatchOutput {
+    /// One encoding per input (overflowing windows inside), in input order.
+    pub encodings: Vec<Encoding>,
+    /// The pool worker that made each encoding (`parallel::drop_on_owners`).
+    pub owners: Vec<u16>,
+    /// With `Output::Arrays`.
+    pub arrays: Option<BatchArrays>,
+    /// With `Output::Arrays` and padding.
+    pub lazy_pad: Option<LazyPad>,
+}
+
+/// The caller's side of a batch call.
+pub trait BatchSink {
+    type Error: From<Error>;
+
+    /// Run `f` with the caller's lock released (Python's GIL), for work that does not touch its objects.
+    fn detached<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R;
+
+    /// Called between pieces of work: an error (a Ctrl-C) stops the batch.
+    fn checkpoint(&mut self) -> Result<(), Self::Error>;
+
+    /// Whether `adjust` changes anything (when not, arrays may be filled on the pool with the encoding).
+    fn adjusts(&self) -> bool {
+        false
+    }
+
+    /// Fix the encoding of input `index` before it is output (offsets mapped back onto the caller's
+    /// strings).
+    fn adjust(&self, _index: usize, _e: &mut Encoding) {}
+
+    /// One output row (`Output::Rows`), in order.
+    fn row(&mut self, e: &Encoding) -> Result<(), Self::Error>;
+}
+
+/// End of the chunk starting at `start`: at most `CHUNK` inputs and about `CHUNK_BYTES` of text
+/// (at least one input).
+fn chunk_end(inputs: &[BatchInput<'_>], start: usize) -> usize {
+    let mut bytes = 0;
+    let mut end = start;
+    for item in inputs.iter().skip(start).take(CHUNK) {
+        bytes += item_bytes(item);
+        end += 1;
+        if bytes >= CHUNK_BYTES {
+            break;
+        }
+    }
+    end
+}
+
+/// Run a batch call (see the module's notes for the strategies).
+pub fn run_batch<S: BatchSink>(
+    tok: &Tokenizer,
+    inputs: &[BatchInput<'_>],
+    req: &BatchRequest,
+    sink: &mut S,
+) -> Result<BatchOutput, S::Error> {
+    let opts = EncodeOptions {
+        padding: None,
+        drop_overflow: !req.overflow,
+        ..req.opts.clone()
+    };
+    let (padding, overflow) = (req.padding.as_ref(), req.overflow);
+    if req.output == Output::Rows && padding.is_none() && !overflow && inputs.len() >= overlap::MIN
+    {
+        if let Some(pool) = pool() {
+            let (encodings, owners) = overlap::encode_overlapped(&pool, tok, inputs, &opts, sink)?;
+            return Ok(BatchOutput {
+                encodings,
+                owners,
+                ..BatchOutput::default()
+            });
+        }
+    }
+    if req.output == Output::Arrays
+        && !sink.adjusts()
+        && chunk_end(inputs, 0) == inputs.len()
+        && worth_parallel(inputs)
+    {
+        // One large chunk: encode and fill the arrays in a single pool entry.
+        let (encodings, owners, arrays) = sink.detached(|| {
+            in_pool(|| {
+                let (e, o) = tok.encode_batch_owned(inputs, &opts)?;
+                let a = to_arrays(&e, overflow, padding, req.fields)?;
+                Ok::<_, Error>((e, o, a))
+            })
+        })?;
+        return Ok(BatchOutput {
+            encodings,
+            owners,
+            lazy_pad: padding.map(|p| lazy(p, arrays.cols)),
+            arrays: Some(arrays),
+        });
+    }
+    let mut encodings: Vec<Encoding> = Vec::with_capacity(inputs.len());
+    let mut owners: Vec<u16> = Vec::with_capacity(inputs.len());
+    let mut start = 0;
+    while start < inputs.len() {
+        let end = chunk_end(inputs, start);
+        let chunk = inputs.get(start..end).unwrap_or_default();
+        let (part, made_by) = sink.detached(|| tok.encode_batch_owned(chunk, &opts))?;
+        encodings.extend(part);
+        owners.extend(made_by);
+        start = end;
+        sink.checkpoint()?;
+    }
+    if sink.adjusts() {
+        for (i, e) in encodings.iter_mut().enumerate() {
+            sink.adjust(i, e);
+        }
+    }
+    let mut out = BatchOutput {
+        encodings,
+        owners,
+        ..BatchOutput::default()
+    };
+    match req.output {
+        Output::Arrays => {
+            let encodings = &out.encodings;
+            let arrays = sink.detached(|| to_arrays(encodings, overflow, padding, req.fields))?;
+            out.lazy_pad = padding.map(|p| lazy(p, arrays.cols));
+            out.arrays = Some(arrays);
+        }
+        Output::Rows | Output::Encodings => {
+            if let Some(p) = padding {
+                pad_encodings(&mut out.encodings, p)?;
+            }
+            if req.output == Output::Rows {
+                for (e, _) in rows(&out.encodings, overflow) {
+                    sink.row(e)?;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn lazy(p: &PaddingParams, cols: usize) -> LazyPad {
+    LazyPad {
+        cols,
+        direction: p.direction,
+        pad_id: p.pad_id,
+        pad_type_id: p.pad_type_id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenizer::InputSequence;
+
+    /// A sink that records rows and checkpoints, and can fail at a given checkpoint.
+    #[derive(Default)]
+    struct Recorder {
+        rows: Vec<Vec<u32>>,
+        checkpoints: usize,
+        fail_at: Option<usize>,
+    }
+
+    impl BatchSink for Recorder {
+        type Error = Error;
+        fn detached<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+            f()
+        }
+        fn checkpoint(&mut self) -> Result<(), Error> {
+            self.checkpoints += 1;
+            match self.fail_at {
+                Some(n) if self.checkpoints >= n => Err(Error::argument("interrupt", "stop")),
+                _ => Ok(()),
+            }
+        }
+        fn row(&mut self, e: &Encoding) -> Result<(), Error> {
+            self.rows.push(e.ids.clone());
+            Ok(())
+        }
+    }
+
+    fn tokenizer() -> Tokenizer {
+        let p = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/bert-uncased/tokenizer.json"
+        );
+        match Tokenizer::from_file(p) {
+            Ok(t) => t,
+            Err(e) => panic!("fixture should load: {e}"),
+        }
+    }
+
+    fn request(output: Output, padding: Option<PaddingParams>) -> BatchRequest {
+        BatchRequest {
+            opts: EncodeOptions::default(),
+            padding,
+            overflow: false,
+            output,
+            fields: ArrayFields {
+                attention_mask: true,
+                ..ArrayFields::default()
+            },
+        }
+    }
+
+    fn pad_longest() -> PaddingParams {
+        PaddingParams {
+            strategy: crate::postprocess::PaddingStrategy::BatchLongest,
+            pad_to_multiple_of: None,
+            direction: Direction::Right,
+            pad_id: 0,
+            pad_type_id: 0,
+            pad_token: "[UNK]".into(),
+        }
+    }
+
+    #[test]
+    fn every_output_kind_gives_the_same_rows() {
+        let tok = tokenizer();
+        let texts: Vec<String> = (0..600)
+            .map(|i| "hello world, tokenizers ".repeat(i % 5 + 1))
+            .collect();
+        let inputs: Vec<BatchInput<'_>> = texts
+            .iter()
+            .map(|t| (InputSequence::Raw(t.as_str()), None))
+            .collect();
+        let expected: Vec<Vec<u32>> = texts
+            .iter()
+            .map(|t| {
+                let e = tok.encode(InputSequence::Raw(t), None, &EncodeOptions::default());
+                e.map(|e| e.ids).unwrap_or_default()
+            })
+            .collect();
+        let mut rows = Recorder::default();
+        let out = run_batch(&tok, &inputs, &request(Output::Rows, None), &mut rows);
+        assert_eq!(out.map(|o| o.encodings.len()).ok(), Some(600));
+        assert_eq!(rows.rows, expected);
+
+        let mut sink = Recorder::default();
+        let out = run_batch(
+            &tok,
+            &inputs,
+            &request(Output::Arrays, Some(pad_longest())),
+            &mut sink,
+        )
+        .unwrap_or_default();
+        let arrays = out.arrays.unwrap_or_default();
+        assert_eq!(arrays.rows, 600);
+        for (k, want) in expected.iter().enumerate() {
+            let row = &arrays.input_ids[k * arrays.cols..(k + 1) * arrays.cols];
+            let got: Vec<u32> = row.iter().take(want.len()).map(|&v| v as u32).collect();
+            assert_eq!(&got, want);
+        }
+        assert!(out.lazy_pad.is_some_and(|p| p.cols == arrays.cols));
+        assert!(sink.rows.is_empty());
+
+        let mut sink = Recorder::default();
+        let out = run_batch(
+            &tok,
+            &inputs,
+            &request(Output::Encodings, Some(pad_longest())),
+            &mut sink,
+        )
+        .unwrap_or_default();
+        assert!(out.encodings.iter().all(|e| e.len() == arrays.cols));
+        assert!(sink.rows.is_empty());
+    }
+
+    #[test]
+    fn a_failed_checkpoint_stops_the_batch() {
+        let tok = tokenizer();
+        let text = "hello world ".repeat(10);
+        let inputs: Vec<BatchInput<'_>> = (0..CHUNK * 2 + 1)
+            .map(|_| (InputSequence::Raw(text.as_str()), None))
+            .collect();
+        let mut sink = Recorder {
+            fail_at: Some(1),
+            ..Recorder::default()
+        };
+        let out = run_batch(&tok, &inputs, &request(Output::Encodings, None), &mut sink);
+        assert!(out.is_err());
+        assert_eq!(sink.checkpoints, 1);
+    }
+}
