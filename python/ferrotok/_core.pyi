@@ -131,7 +131,7 @@ class Tokenizer:
 class TrainingRun:
     """Word counting and training for `ferrotok.training`: `feed` chunks of texts, then `train`."""
 
-    def __init__(self, tokenizer: Tokenizer, trainer: str) -> None:
+    def __new__(cls, tokenizer: Tokenizer, trainer: str) -> TrainingRun:
         """`trainer`: the JSON of a trainer's options, `{"type": "BpeTrainer", ...}`."""
     def feed(self, texts: list[str], first: int) -> None:
         """Normalize, pre-tokenize and count the words of `texts` (GIL released); `first` is the index of
