@@ -15,6 +15,7 @@ __all__ = [
     "InternalError",
     "ModelInfo",
     "Tokenizer",
+    "TrainingRun",
     "__version__",
     "num_threads",
 ]
@@ -128,6 +129,7 @@ class Tokenizer:
     def defaults(self) -> tuple[_TruncationArgs | None, _PaddingDefaults | None]:
         """The truncation and padding defaults of the tokenizer.json (None where it has none)."""
 
+@final
 class TrainingRun:
     """Word counting and training for `ferrotok.training`: `feed` chunks of texts, then `train`."""
 
