@@ -2,8 +2,7 @@
 
 Each (engine, model) pair trains in a fresh subprocess with one thread (RAYON_NUM_THREADS=1), so its peak
 RSS (`ru_maxrss`) is its own; HF runs through transformers' `train_new_from_iterator`, ferrotok through
-`FerroTokenizer.train_new_from_iterator` (WordLevel and Unigram: `_core.TrainingRun`, the same training,
-until ferrotok loads those models). The engines alternate per repeat; the best time of each is kept.
+`FerroTokenizer.train_new_from_iterator`. The engines alternate per repeat; the best time of each is kept.
 Word counting alone is also timed on 1 and 2 threads, and `--stream-mb N` trains on N MB of shuffled,
 repeated corpus lines fed from a generator, to show memory does not grow with the corpus.
 
@@ -74,7 +73,7 @@ def child(args: argparse.Namespace) -> None:
     else:
         from ferrotok import FerroTokenizer, _core, trainers
 
-        if args.count_only or args.model in ("wordlevel", "unigram"):
+        if args.count_only:
             model = {"type": "BPE", "vocab": {}, "merges": []}
             core = _core.Tokenizer.from_str(json.dumps({**doc, "model": model, "post_processor": None}))
             kind = {"bpe": "BpeTrainer", "wordpiece": "WordPieceTrainer"}.get(args.model)
