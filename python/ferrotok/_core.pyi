@@ -93,3 +93,15 @@ class Tokenizer:
         """The added tokens, each a dict with "id", "content", "special", "single_word", "lstrip",
         "rstrip", "normalized", sorted by id."""
     def num_special_tokens_to_add(self, is_pair: bool) -> int: ...
+
+def legacy_document(directory: str) -> str:
+    """The tokenizer.json document (as text) that a folder without tokenizer.json converts to: BERT's
+    vocab.txt, vocab.json + merges.txt, or a SentencePiece model with its tokenizer_config.json."""
+
+def legacy_special_tokens(directory: str) -> dict[str, Any] | None:
+    """The special tokens a SentencePiece folder's class reports: {"named": {"bos_token": str | None, ...},
+    "extra": [str, ...]}; None for other folders."""
+
+def class_defaults(tokenizer_class: str) -> dict[str, Any] | None:
+    """transformers' defaults for a tokenizer class (a trailing "Fast" ignored): {"specials": {"bos_token":
+    str | None, ...}, "padding_side", "truncation_side", "model_input_names"}; None for an unmapped class."""

@@ -31,28 +31,32 @@ pub(crate) fn read_json(path: &Path) -> Result<Value> {
     })
 }
 
-/// tokenizer_config.json merged over special_tokens_map.json (either may be absent).
+/// tokenizer_config.json with special_tokens_map.json over it (either may be absent), in transformers 5's
+/// order: the map's entries win, unless the config has an `added_tokens_decoder`, in which case
+/// transformers does not read the map at all.
 pub struct LegacyConfig {
     pub config: Map<String, Value>,
 }
 
 impl LegacyConfig {
     pub fn load(dir: &Path) -> Result<Self> {
-        let mut config = Map::new();
-        for name in ["special_tokens_map.json", "tokenizer_config.json"] {
+        let object = |name: &str| -> Result<Map<String, Value>> {
             let p = dir.join(name);
-            if p.is_file() {
-                match read_json(&p)? {
-                    Value::Object(o) => config.extend(o),
-                    _ => {
-                        return Err(Error::config(
-                            p.display().to_string(),
-                            "(document)",
-                            "expected a JSON object",
-                        ))
-                    }
-                }
+            if !p.is_file() {
+                return Ok(Map::new());
             }
+            match read_json(&p)? {
+                Value::Object(o) => Ok(o),
+                _ => Err(Error::config(
+                    p.display().to_string(),
+                    "(document)",
+                    "expected a JSON object",
+                )),
+            }
+        };
+        let mut config = object("tokenizer_config.json")?;
+        if !config.contains_key("added_tokens_decoder") {
+            config.extend(object("special_tokens_map.json")?);
         }
         Ok(LegacyConfig { config })
     }
@@ -77,7 +81,7 @@ impl LegacyConfig {
         }
     }
 
-    fn class(&self) -> &str {
+    pub(crate) fn class(&self) -> &str {
         self.config
             .get("tokenizer_class")
             .and_then(Value::as_str)
