@@ -11,9 +11,9 @@
 //! ../shared/corpora/english-python-docs.txt, else benches/sample.txt), its first ~128 KB of non-empty lines.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use ferrotok::normalizers::NormalizedString;
+use ferrotok::kernel::NormalizedString;
+use ferrotok::kernel::{PreTokenizedString, Token};
 use ferrotok::postprocess::{PaddingParams, PaddingStrategy};
-use ferrotok::pre_tokenizers::{PreTokenizedString, Token};
 use ferrotok::tokenizer::batch::{self, ArrayFields};
 use ferrotok::tokenizer::{Direction, EncodeOptions, Encoding, InputSequence};
 use ferrotok::Tokenizer;

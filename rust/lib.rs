@@ -1,26 +1,41 @@
 //! ferrotok: a tokenizer engine bit-exact with Hugging Face tokenizers.
 //!
 //! The pipeline, one module per stage:
-//! text → [`added_tokens`] split → [`normalizers`] → [`pre_tokenizers`] → [`models`] →
-//! [`postprocess`] (truncation) → [`processors`] (special tokens) → [`postprocess`] (padding) → arrays.
-//! [`decoders`] go back from ids to text; [`loading`] reads tokenizer.json and the legacy files.
-//! The PyO3 binding (`bindings`, feature `python`) only converts types.
+//!
+//! ```text
+//! text → added_tokens (split out) → normalizers → pre_tokenizers → models
+//!      → postprocess::truncation → processors (special tokens) → postprocess::padding → Encoding
+//! ids  → decoders → text
+//! ```
+//!
+//! Every stage depends only on the [`kernel`] (the shared types: `NormalizedString`,
+//! `PreTokenizedString`, `Token`, `TokenBuffer`, `Encoding`, `Pattern`, `Direction` and the lookup
+//! traits), on [`error`] and on the JSON helpers in `json`. Two modules wire stages together:
+//! `loading` reads tokenizer.json and the legacy files, and [`tokenizer`] runs the stages for single
+//! inputs and batches (with fused fast paths for BERT and byte-level BPE). The PyO3 binding (`bindings`,
+//! feature `python`) only converts types.
 
-pub mod added_tokens;
+pub(crate) mod added_tokens;
 pub mod alloc;
-pub mod decoders;
+pub(crate) mod decoders;
 pub mod error;
-pub mod loading;
-pub mod models;
-pub mod normalizers;
+pub(crate) mod json;
+pub mod kernel;
+pub(crate) mod loading;
+pub(crate) mod models;
+pub(crate) mod normalizers;
 pub mod postprocess;
-pub mod pre_tokenizers;
-pub mod processors;
+pub(crate) mod pre_tokenizers;
+pub(crate) mod processors;
 pub mod tokenizer;
 
 #[cfg(feature = "python")]
 mod bindings;
 
 pub use error::{Error, Result};
+// Folders without tokenizer.json, and transformers' class defaults (what the Python settings read).
+pub use loading::classes::{lookup as class_defaults, ClassDefaults};
+pub use loading::sentencepiece::SpecialTokens;
+pub use loading::{legacy_folder, LegacyFolder};
 
 pub use tokenizer::{Encoding, Tokenizer};

@@ -3,10 +3,10 @@
 //! the normalized text. Matching uses Aho-Corasick, leftmost-longest.
 
 use crate::error::{Error, Result};
-use crate::loading::json::{as_obj, as_u32, field, opt_bool, req, req_str};
-use crate::models::Model;
-use crate::normalizers::{NormalizedString, Normalizer};
-use crate::pre_tokenizers::{PreSplit, PreTokenizedString, Token};
+use crate::json::{as_obj, as_u32, field, opt_bool, req, req_str};
+use crate::kernel::{
+    Normalize, NormalizedString, PreTokenizedString, Split as PreSplit, Token, Vocab,
+};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -151,11 +151,11 @@ impl AddedVocabulary {
 
     /// Add tokens, giving new ones the next free id after the model's vocabulary, like Hugging Face.
     /// Returns how many were new. Existing contents get their flags updated.
-    pub fn add(
+    pub fn add<V: Vocab + ?Sized, N: Normalize + ?Sized>(
         &mut self,
         tokens: &[AddedToken],
-        model: &Model,
-        normalizer: Option<&Normalizer>,
+        model: &V,
+        normalizer: Option<&N>,
     ) -> Result<usize> {
         let mut added = 0;
         for t in tokens {
@@ -209,7 +209,7 @@ impl AddedVocabulary {
     }
 
     /// Rebuild the matchers; normalized tokens are matched in their normalized form.
-    pub fn refresh(&mut self, normalizer: Option<&Normalizer>) -> Result<()> {
+    pub fn refresh<N: Normalize + ?Sized>(&mut self, normalizer: Option<&N>) -> Result<()> {
         let mut raw = Vec::new();
         let mut norm = Vec::new();
         self.normalized_forms.clear();
@@ -326,9 +326,9 @@ impl AddedVocabulary {
 
     /// Hugging Face's `extract_and_normalize`: split out raw-matched tokens, normalize the rest, then
     /// split out normalized-matched tokens. `base` is the offset of `text` in the original input.
-    pub fn extract_and_normalize(
+    pub fn extract_and_normalize<N: Normalize + ?Sized>(
         &self,
-        normalizer: Option<&Normalizer>,
+        normalizer: Option<&N>,
         text: &str,
         base: usize,
     ) -> Result<PreTokenizedString> {

@@ -1,7 +1,7 @@
 //! BPEDecoder: a word-end suffix (`</w>`) becomes a space (nothing after the last token).
 
 use crate::error::Result;
-use crate::loading::json::{opt_str, Obj};
+use crate::json::{opt_str, Obj};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BpeDecoder {

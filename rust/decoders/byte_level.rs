@@ -1,8 +1,8 @@
 //! ByteLevel decoder: map GPT-2's printable chars back to bytes, then to UTF-8 (lossy).
 
 use crate::error::Result;
-use crate::loading::json::Obj;
-use crate::pre_tokenizers::byte_level::char_to_byte;
+use crate::json::Obj;
+use crate::kernel::char_to_byte;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ByteLevelDecoder;

@@ -1,8 +1,8 @@
 //! Metaspace decoder: the replacement char becomes a space, the leading one dropped per prepend scheme.
 
 use crate::error::Result;
-use crate::loading::json::Obj;
-use crate::pre_tokenizers::metaspace::{parse_metaspace, PrependScheme};
+use crate::json::Obj;
+use crate::kernel::metaspace::{parse_metaspace, PrependScheme};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MetaspaceDecoder {

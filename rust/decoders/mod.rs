@@ -14,7 +14,7 @@ pub use simple::{ByteFallback, Ctc, Fuse, ReplaceDecoder, StripDecoder};
 pub use wordpiece::WordPieceDecoder;
 
 use crate::error::Result;
-use crate::loading::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::json::{as_array, as_obj, index, type_tag, unsupported};
 use serde_json::Value;
 
 #[derive(Debug, Clone)]

@@ -1,8 +1,8 @@
 //! Small decoders: Replace, Fuse, Strip, ByteFallback, CTC.
 
 use crate::error::{Error, Result};
-use crate::loading::json::{field as sub, opt_bool, opt_str, opt_usize, req_str, Obj};
-use crate::pre_tokenizers::pattern::Pattern;
+use crate::json::{field as sub, opt_bool, opt_str, opt_usize, req_str, Obj};
+use crate::kernel::pattern::Pattern;
 
 /// Replace every match of a pattern in each token by `content`.
 #[derive(Debug, Clone)]

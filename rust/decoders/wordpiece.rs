@@ -1,7 +1,7 @@
 //! WordPiece decoder: glue `##` continuations, optionally clean up tokenization spaces.
 
 use crate::error::Result;
-use crate::loading::json::{opt_bool, opt_str, Obj};
+use crate::json::{opt_bool, opt_str, Obj};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WordPieceDecoder {

@@ -3,7 +3,6 @@
 
 mod class_table;
 pub mod classes;
-pub mod json;
 mod language_codes;
 pub mod legacy;
 pub mod sentencepiece;

@@ -42,16 +42,12 @@ pub struct TrainerSpec {
     pub bos_id: Option<i32>,
     #[prost(int32, optional, tag = "42")]
     pub eos_id: Option<i32>,
-    #[prost(int32, optional, tag = "43")]
-    pub pad_id: Option<i32>,
     #[prost(string, optional, tag = "45")]
     pub unk_piece: Option<String>,
     #[prost(string, optional, tag = "46")]
     pub bos_piece: Option<String>,
     #[prost(string, optional, tag = "47")]
     pub eos_piece: Option<String>,
-    #[prost(string, optional, tag = "48")]
-    pub pad_piece: Option<String>,
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -86,11 +82,9 @@ pub struct SpModel {
     pub unk_id: i64,
     pub bos_id: i64,
     pub eos_id: i64,
-    pub pad_id: i64,
     pub unk_piece: String,
     pub bos_piece: String,
     pub eos_piece: String,
-    pub pad_piece: String,
     pub precompiled_charsmap: Vec<u8>,
     pub add_dummy_prefix: bool,
     pub remove_extra_whitespaces: bool,
@@ -189,11 +183,9 @@ impl SpModel {
             unk_id,
             bos_id: i64::from(t.bos_id.unwrap_or(1)),
             eos_id: i64::from(t.eos_id.unwrap_or(2)),
-            pad_id: i64::from(t.pad_id.unwrap_or(-1)),
             unk_piece: t.unk_piece.unwrap_or_else(|| "<unk>".into()),
             bos_piece: t.bos_piece.unwrap_or_else(|| "<s>".into()),
             eos_piece: t.eos_piece.unwrap_or_else(|| "</s>".into()),
-            pad_piece: t.pad_piece.unwrap_or_else(|| "<pad>".into()),
             precompiled_charsmap: n.precompiled_charsmap.unwrap_or_default(),
             add_dummy_prefix: n.add_dummy_prefix.unwrap_or(true),
             remove_extra_whitespaces: n.remove_extra_whitespaces.unwrap_or(true),
@@ -236,7 +228,7 @@ mod tests {
         assert_eq!(m.pieces[2], ("▁a".to_string(), -1.5, NORMAL));
         assert_eq!(m.model_type, BPE);
         assert!(m.byte_fallback && !m.add_dummy_prefix && m.remove_extra_whitespaces);
-        assert_eq!((m.unk_id, m.bos_id, m.eos_id, m.pad_id), (0, 1, 2, -1));
+        assert_eq!((m.unk_id, m.bos_id, m.eos_id), (0, 1, 2));
         assert_eq!(m.unk_piece, "<unk>");
     }
 

@@ -1,15 +1,16 @@
 //! tokenizer.json (Hugging Face's schema) → `Tokenizer`, and back.
 
-use super::json::{as_array, as_obj, field, index, opt_str, opt_usize, req, Obj};
 use crate::added_tokens::AddedToken;
 use crate::decoders::Decoder;
 use crate::error::{Error, Result};
+use crate::json::{as_array, as_obj, field, index, opt_str, opt_usize, req, Obj};
+use crate::kernel::Direction;
 use crate::models::Model;
 use crate::normalizers::Normalizer;
 use crate::postprocess::{PaddingParams, PaddingStrategy, TruncationParams, TruncationStrategy};
 use crate::pre_tokenizers::PreTokenizer;
 use crate::processors::PostProcessor;
-use crate::tokenizer::{Direction, Tokenizer};
+use crate::tokenizer::Tokenizer;
 use serde_json::Value;
 
 fn optional<'a>(o: &'a Obj, key: &str) -> Option<&'a Value> {
@@ -70,8 +71,8 @@ fn padding(v: &Value) -> Result<PaddingParams> {
         strategy,
         pad_to_multiple_of: opt_usize(o, "pad_to_multiple_of", f)?,
         direction: direction(o, f)?,
-        pad_id: super::json::opt_u32(o, "pad_id", f)?.unwrap_or(0),
-        pad_type_id: super::json::opt_u32(o, "pad_type_id", f)?.unwrap_or(0),
+        pad_id: crate::json::opt_u32(o, "pad_id", f)?.unwrap_or(0),
+        pad_type_id: crate::json::opt_u32(o, "pad_type_id", f)?.unwrap_or(0),
         pad_token: opt_str(o, "pad_token", f)?.unwrap_or("[PAD]").to_string(),
     })
 }

@@ -4,10 +4,10 @@
 use super::bpe_merge::{pair_key, Merges, Word};
 use super::bpe_pieces::PieceTable;
 use crate::error::{Error, Result};
-use crate::loading::json::{as_array, as_u32, field, index, opt_bool, opt_str, req, Obj};
-use crate::pre_tokenizers::byte_level::char_to_byte;
-use crate::pre_tokenizers::byte_level::BYTE_TO_CHAR;
-use crate::pre_tokenizers::Token;
+use crate::json::{as_array, as_u32, field, index, opt_bool, opt_str, req, Obj};
+use crate::kernel::char_to_byte;
+use crate::kernel::Token;
+use crate::kernel::BYTE_TO_CHAR;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};

@@ -106,14 +106,6 @@ impl Word {
         self.symbols.clear();
     }
 
-    pub fn len(&self) -> usize {
-        self.symbols.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.symbols.is_empty()
-    }
-
     /// Append a symbol of `len` bytes.
     #[inline]
     pub fn push(&mut self, id: u32, len: u32) {

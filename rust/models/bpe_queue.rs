@@ -4,7 +4,6 @@
 //! when the model is built); its buckets are scanned sequentially, so a million-symbol word stays fast.
 
 pub trait Queue {
-    fn clear(&mut self);
     fn push(&mut self, key: u64);
     fn pop(&mut self) -> Option<u64>;
     /// Load the initial candidates (before any pop).
@@ -48,10 +47,6 @@ impl Heap {
 }
 
 impl Queue for Heap {
-    fn clear(&mut self) {
-        self.v.clear();
-    }
-
     #[inline]
     fn push(&mut self, x: u64) {
         let mut i = self.v.len();

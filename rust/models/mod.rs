@@ -11,24 +11,9 @@ pub use bpe::Bpe;
 pub use wordpiece::WordPiece;
 
 use crate::error::Result;
-use crate::loading::json::{as_obj, opt_str, unsupported};
-use crate::pre_tokenizers::Token;
+use crate::json::{as_obj, opt_str, unsupported};
+use crate::kernel::{Token, Vocab};
 use serde_json::Value;
-
-/// The tokens of one sequence before truncation and post-processing: ids with their byte offsets in the
-/// original text (absolute) and the index of the word each came from. Fused fast paths write here directly.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenBuffer {
-    pub ids: Vec<u32>,
-    pub offsets: Vec<(usize, usize)>,
-    pub words: Vec<Option<u32>>,
-    /// (position, text) for added tokens whose matched text differs from their content (a normalized
-    /// match, or whitespace taken by lstrip/rstrip): Hugging Face reports the matched text as the token.
-    pub texts: Vec<(usize, String)>,
-    /// Fast paths may stop once this many tokens are in (whole words at a time): the caller truncates
-    /// on the right and drops the rest. `usize::MAX` (the default) tokenizes everything.
-    pub limit: usize,
-}
 
 /// Hint the CPU to bring `r`'s cache line in ahead of use (a no-op off x86-64).
 #[inline]
@@ -42,47 +27,6 @@ pub(crate) fn prefetch<T>(r: &T) {
     };
     #[cfg(not(target_arch = "x86_64"))]
     let _ = r;
-}
-
-impl Default for TokenBuffer {
-    fn default() -> Self {
-        TokenBuffer {
-            ids: Vec::new(),
-            offsets: Vec::new(),
-            words: Vec::new(),
-            texts: Vec::new(),
-            limit: usize::MAX,
-        }
-    }
-}
-
-impl TokenBuffer {
-    /// Enough tokens for the caller (see `limit`).
-    #[inline]
-    pub fn full(&self) -> bool {
-        self.ids.len() >= self.limit
-    }
-
-    pub fn push(&mut self, id: u32, offsets: (usize, usize), word: Option<u32>) {
-        self.ids.push(id);
-        self.offsets.push(offsets);
-        self.words.push(word);
-    }
-
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-    }
-
-    pub fn clear(&mut self) {
-        self.ids.clear();
-        self.offsets.clear();
-        self.words.clear();
-        self.texts.clear();
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -144,5 +88,15 @@ impl Model {
             Model::WordPiece(m) => m.vocab_size(),
             Model::Bpe(m) => m.vocab_size(),
         }
+    }
+}
+
+impl Vocab for Model {
+    fn token_to_id(&self, token: &str) -> Option<u32> {
+        Model::token_to_id(self, token)
+    }
+
+    fn vocab_size(&self) -> usize {
+        Model::vocab_size(self)
     }
 }

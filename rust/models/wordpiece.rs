@@ -9,8 +9,8 @@
 
 use super::wordpiece_trie::ByteTrie;
 use crate::error::{Error, Result};
-use crate::loading::json::{as_obj, as_u32, field, opt_str, opt_usize, req, Obj};
-use crate::pre_tokenizers::Token;
+use crate::json::{as_obj, as_u32, field, opt_str, opt_usize, req, Obj};
+use crate::kernel::Token;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]

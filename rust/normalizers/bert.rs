@@ -5,11 +5,9 @@
 //! fast path in `tokenizer::fast_bert` must stay in step with this file.
 
 use crate::error::Result;
-use crate::loading::json::{opt_bool, opt_bool_or_null, Obj};
-use crate::normalizers::bert_chars::{
-    decompose, is_cjk, is_nonspacing_mark, is_removed, is_whitespace,
-};
-use crate::normalizers::NormalizedString;
+use crate::json::{opt_bool, opt_bool_or_null, Obj};
+use crate::kernel::bert_chars::{decompose, is_cjk, is_nonspacing_mark, is_removed, is_whitespace};
+use crate::kernel::NormalizedString;
 use unicode_normalization::char::canonical_combining_class;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

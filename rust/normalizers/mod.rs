@@ -2,20 +2,18 @@
 //! alignment of each normalized byte to the original text.
 
 pub mod bert;
-pub mod bert_chars;
-pub mod normalized_string;
 pub mod replace;
 pub mod simple;
 pub mod unicode;
 
 pub use bert::BertNormalizer;
-pub use normalized_string::NormalizedString;
 pub use replace::Replace;
 pub use simple::{Prepend, Strip};
 pub use unicode::UnicodeForm;
 
 use crate::error::Result;
-use crate::loading::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::kernel::{Normalize, NormalizedString};
 use serde_json::Value;
 
 #[derive(Debug, Clone)]
@@ -84,11 +82,11 @@ impl Normalizer {
             }
         }
     }
+}
 
-    /// Normalize a standalone string (used to normalize added tokens whose `normalized` flag is set).
-    pub fn normalize_str(&self, s: &str) -> Result<String> {
-        let mut n = NormalizedString::from_original(s, 0);
-        self.normalize(&mut n)?;
-        Ok(n.as_str().to_string())
+impl Normalize for Normalizer {
+    #[inline]
+    fn normalize(&self, n: &mut NormalizedString) -> Result<()> {
+        Normalizer::normalize(self, n)
     }
 }

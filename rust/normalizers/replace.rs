@@ -1,9 +1,9 @@
 //! Replace: a literal string or a regex pattern replaced by a content string.
 
 use crate::error::Result;
-use crate::loading::json::{req_str, Obj};
-use crate::normalizers::NormalizedString;
-use crate::pre_tokenizers::pattern::Pattern;
+use crate::json::{req_str, Obj};
+use crate::kernel::pattern::Pattern;
+use crate::kernel::NormalizedString;
 
 #[derive(Debug, Clone)]
 pub struct Replace {

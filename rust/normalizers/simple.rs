@@ -1,8 +1,8 @@
 //! Small normalizers: Strip, StripAccents, Prepend (Lowercase lives on `NormalizedString`).
 
 use crate::error::Result;
-use crate::loading::json::{opt_bool, req_str, Obj};
-use crate::normalizers::NormalizedString;
+use crate::json::{opt_bool, req_str, Obj};
+use crate::kernel::NormalizedString;
 use unicode_normalization::char::is_combining_mark;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

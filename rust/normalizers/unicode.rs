@@ -7,7 +7,7 @@
 //! bookkeeping on top of the char-level functions of `unicode-normalization`.
 
 use crate::error::Result;
-use crate::normalizers::NormalizedString;
+use crate::kernel::NormalizedString;
 use unicode_normalization::char::{
     canonical_combining_class, compose, decompose_canonical, decompose_compatible,
 };

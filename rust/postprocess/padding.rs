@@ -1,7 +1,7 @@
 //! Padding parameters and the batch-level pad length.
 
 use crate::error::{Error, Result};
-use crate::tokenizer::encoding::Direction;
+use crate::kernel::Direction;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaddingStrategy {

@@ -1,7 +1,7 @@
 //! Truncation of one sequence or a pair, with Hugging Face's strategies and stride/overflow windows.
 
 use crate::error::{Error, Result};
-use crate::tokenizer::encoding::{Direction, Encoding};
+use crate::kernel::{Direction, Encoding};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TruncationStrategy {

@@ -4,10 +4,10 @@
 //! punctuation is BERT's definition (ASCII symbol ranges plus HF's Unicode 8 P* categories).
 
 use crate::error::Result;
-use crate::loading::json::Obj;
-use crate::normalizers::bert_chars::is_punct;
-use crate::pre_tokenizers::pretokenized::{char_matches, split_with_behavior};
-use crate::pre_tokenizers::{PreTokenizedString, SplitBehavior};
+use crate::json::Obj;
+use crate::kernel::bert_chars::is_punct;
+use crate::kernel::pretokenized::{char_matches, split_with_behavior};
+use crate::kernel::{PreTokenizedString, SplitBehavior};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BertPreTokenizer;
@@ -38,7 +38,7 @@ impl BertPreTokenizer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalizers::NormalizedString;
+    use crate::kernel::NormalizedString;
 
     // Expected from `tokenizers.pre_tokenizers.BertPreTokenizer().pre_tokenize_str` (0.23.3).
     #[test]

@@ -1,9 +1,9 @@
 //! Digits: split digits from the rest, each digit alone when `individual_digits`.
 
 use crate::error::Result;
-use crate::loading::json::{opt_bool, Obj};
-use crate::pre_tokenizers::pretokenized::{char_matches, split_with_behavior};
-use crate::pre_tokenizers::{PreTokenizedString, SplitBehavior};
+use crate::json::{opt_bool, Obj};
+use crate::kernel::pretokenized::{char_matches, split_with_behavior};
+use crate::kernel::{PreTokenizedString, SplitBehavior};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Digits {
@@ -34,7 +34,7 @@ impl Digits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pre_tokenizers::test_util::{exp, run};
+    use crate::kernel::test_util::{exp, run};
 
     // Expected values from Hugging Face tokenizers 0.23.3 (pre_tokenize on a PreTokenizedString,
     // original byte offsets).

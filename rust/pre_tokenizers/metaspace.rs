@@ -1,17 +1,10 @@
 //! Metaspace: spaces become a replacement char (U+2581), optionally prepended, split before it.
 
-use crate::error::{Error, Result};
-use crate::loading::json::{field as sub, opt_bool, opt_bool_or_null, opt_str, req_str, Obj};
-use crate::pre_tokenizers::pretokenized::{char_matches, split_with_behavior};
-use crate::pre_tokenizers::{PreTokenizedString, SplitBehavior};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PrependScheme {
-    Always,
-    /// Only the split that starts at offset 0 of the original text.
-    First,
-    Never,
-}
+use crate::error::Result;
+use crate::json::Obj;
+use crate::kernel::metaspace::{parse_metaspace, PrependScheme};
+use crate::kernel::pretokenized::{char_matches, split_with_behavior};
+use crate::kernel::{PreTokenizedString, SplitBehavior};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Metaspace {
@@ -20,53 +13,14 @@ pub struct Metaspace {
     pub split: bool,
 }
 
-/// Parse the fields shared by the Metaspace pre-tokenizer and decoder, with Hugging Face's rules:
-/// `replacement` is a required single char, `prepend_scheme` defaults to "always", and the legacy
-/// `add_prefix_space: false` is rejected unless the scheme is "never" (HF 0.23 does the same).
-pub fn parse_metaspace(o: &Obj, field: &str) -> Result<Metaspace> {
-    let r = req_str(o, "replacement", field)?;
-    let mut chars = r.chars();
-    let replacement = match (chars.next(), chars.next()) {
-        (Some(c), None) => c,
-        _ => {
-            return Err(Error::config(
-                "",
-                sub(field, "replacement"),
-                format!("expected a single char, found {r:?}"),
-            ))
-        }
-    };
-    let prepend_scheme = match opt_str(o, "prepend_scheme", field)? {
-        None | Some("always") => PrependScheme::Always,
-        Some("first") => PrependScheme::First,
-        Some("never") => PrependScheme::Never,
-        Some(other) => {
-            return Err(Error::config(
-                "",
-                sub(field, "prepend_scheme"),
-                format!("unknown prepend scheme `{other}` (expected first, never or always)"),
-            ))
-        }
-    };
-    if opt_bool_or_null(o, "add_prefix_space", field)? == Some(false)
-        && prepend_scheme != PrependScheme::Never
-    {
-        return Err(Error::config(
-            "",
-            sub(field, "add_prefix_space"),
-            "add_prefix_space does not match declared prepend_scheme",
-        ));
-    }
-    Ok(Metaspace {
-        replacement,
-        prepend_scheme,
-        split: opt_bool(o, "split", field, true)?,
-    })
-}
-
 impl Metaspace {
     pub fn from_json(o: &Obj, field: &str) -> Result<Self> {
-        parse_metaspace(o, field)
+        let c = parse_metaspace(o, field)?;
+        Ok(Metaspace {
+            replacement: c.replacement,
+            prepend_scheme: c.prepend_scheme,
+            split: c.split,
+        })
     }
 
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
@@ -102,9 +56,8 @@ impl Metaspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalizers::NormalizedString;
-    use crate::pre_tokenizers::test_util::{exp, pieces, run};
-    use crate::pre_tokenizers::{PreSplit, Token};
+    use crate::kernel::test_util::{exp, pieces, run};
+    use crate::kernel::{NormalizedString, Split as PreSplit, Token};
     use serde_json::json;
 
     fn parse(v: serde_json::Value) -> Result<Metaspace> {

@@ -3,28 +3,22 @@
 pub mod bert;
 pub mod byte_level;
 pub mod digits;
-pub mod gpt2_split;
-pub mod llama3_split;
 pub mod metaspace;
-pub mod pattern;
-pub mod pretokenized;
 pub mod punctuation;
 pub mod split;
-#[cfg(test)]
-pub mod test_util;
 pub mod whitespace;
 
 pub use bert::BertPreTokenizer;
 pub use byte_level::ByteLevel;
 pub use digits::Digits;
 pub use metaspace::Metaspace;
-pub use pretokenized::{PreTokenizedString, Split as PreSplit, SplitBehavior, Token};
 pub use punctuation::Punctuation;
 pub use split::Split;
 pub use whitespace::{CharDelimiterSplit, Whitespace, WhitespaceSplit};
 
 use crate::error::Result;
-use crate::loading::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::kernel::PreTokenizedString;
 use serde_json::Value;
 
 #[derive(Debug, Clone)]

@@ -1,10 +1,10 @@
 //! Punctuation: split on Unicode punctuation with a chosen behaviour.
 
 use crate::error::Result;
-use crate::loading::json::Obj;
-use crate::pre_tokenizers::pretokenized::{char_matches, split_with_behavior};
+use crate::json::Obj;
+use crate::kernel::pretokenized::{char_matches, split_with_behavior};
+use crate::kernel::{PreTokenizedString, SplitBehavior};
 use crate::pre_tokenizers::split::parse_behavior;
-use crate::pre_tokenizers::{PreTokenizedString, SplitBehavior};
 use unicode_general_category::{get_general_category, GeneralCategory as G};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +48,7 @@ impl Punctuation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pre_tokenizers::test_util::{exp, run};
+    use crate::kernel::test_util::{exp, run};
     use serde_json::json;
 
     // Expected values from Hugging Face tokenizers 0.23.3 (pre_tokenize on a PreTokenizedString,

@@ -1,10 +1,10 @@
 //! Split: split on a string or regex pattern with a chosen behaviour, optionally inverted.
 
 use crate::error::{Error, Result};
-use crate::loading::json::{field as sub, opt_bool, req_str, Obj};
-use crate::pre_tokenizers::pattern::Pattern;
-use crate::pre_tokenizers::pretokenized::split_parts;
-use crate::pre_tokenizers::{PreTokenizedString, SplitBehavior};
+use crate::json::{field as sub, opt_bool, req_str, Obj};
+use crate::kernel::pattern::Pattern;
+use crate::kernel::pretokenized::split_parts;
+use crate::kernel::{PreTokenizedString, SplitBehavior};
 use std::ops::Range;
 
 #[derive(Debug, Clone)]
@@ -82,7 +82,7 @@ pub(crate) fn cover(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pre_tokenizers::test_util::{exp, run};
+    use crate::kernel::test_util::{exp, run};
     use serde_json::json;
 
     fn split(pattern: serde_json::Value, behavior: &str, invert: bool) -> Split {

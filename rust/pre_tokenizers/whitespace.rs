@@ -1,9 +1,9 @@
 //! Whitespace (`\w+|[^\w\s]+`), WhitespaceSplit (split on whitespace) and CharDelimiterSplit.
 
 use crate::error::{Error, Result};
-use crate::loading::json::{field as sub, req_str, Obj};
-use crate::pre_tokenizers::pretokenized::{char_matches, split_with_behavior};
-use crate::pre_tokenizers::{PreTokenizedString, SplitBehavior};
+use crate::json::{field as sub, req_str, Obj};
+use crate::kernel::pretokenized::{char_matches, split_with_behavior};
+use crate::kernel::{PreTokenizedString, SplitBehavior};
 use std::sync::OnceLock;
 
 /// Hugging Face's Whitespace pattern. HF compiles it with the `regex` crate (not Oniguruma), so it is
@@ -75,7 +75,7 @@ impl CharDelimiterSplit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pre_tokenizers::test_util::{exp, run};
+    use crate::kernel::test_util::{exp, run};
     use serde_json::json;
 
     // Expected values from Hugging Face tokenizers 0.23.3 (pre_tokenize on a PreTokenizedString,

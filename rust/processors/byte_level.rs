@@ -3,8 +3,8 @@
 
 use super::TokenLookup;
 use crate::error::Result;
-use crate::loading::json::{opt_bool, Obj};
-use crate::tokenizer::encoding::Encoding;
+use crate::json::{opt_bool, Obj};
+use crate::kernel::Encoding;
 
 /// GPT-2's printable stand-in for the space byte.
 const SPACE_CHAR: char = '\u{120}';

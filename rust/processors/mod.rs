@@ -8,14 +8,9 @@ pub use byte_level::ByteLevelProcessor;
 pub use template::Template;
 
 use crate::error::Result;
-use crate::loading::json::{as_array, as_obj, index, type_tag, unsupported};
-use crate::tokenizer::encoding::Encoding;
+use crate::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::kernel::{Encoding, TokenLookup};
 use serde_json::Value;
-
-/// Id → token string lookup (model vocabulary plus added tokens), for offset trimming.
-pub trait TokenLookup {
-    fn token(&self, id: u32) -> Option<&str>;
-}
 
 #[derive(Debug, Clone)]
 pub enum PostProcessor {

@@ -2,10 +2,8 @@
 
 use super::{ByteLevelProcessor, TokenLookup};
 use crate::error::{Error, Result};
-use crate::loading::json::{
-    as_array, as_obj, as_u32, field, index, opt_bool, req, req_array, req_str, Obj,
-};
-use crate::tokenizer::encoding::Encoding;
+use crate::json::{as_array, as_obj, as_u32, field, index, opt_bool, req, req_array, req_str, Obj};
+use crate::kernel::Encoding;
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

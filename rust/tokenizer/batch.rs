@@ -3,8 +3,8 @@
 use super::parallel;
 use super::{EncodeOptions, Encoding, InputSequence, Tokenizer};
 use crate::error::{Error, Result};
+use crate::kernel::Direction;
 use crate::postprocess::PaddingParams;
-use crate::tokenizer::encoding::Direction;
 use rayon::prelude::*;
 use std::sync::Mutex;
 

@@ -10,13 +10,14 @@
 //! the generic path, which produces the reference result.
 
 use crate::error::Result;
-use crate::models::{TokenBuffer, WordPiece};
-use crate::normalizers::bert_chars::{
+use crate::kernel::bert_chars::{
     decompose, is_cjk, is_nonspacing_mark, is_punct, is_removed, ASCII_CLASS, A_PUNCT, A_SPACE,
     A_UPPER,
 };
-use crate::normalizers::{BertNormalizer, NormalizedString};
-use crate::pre_tokenizers::{BertPreTokenizer, PreTokenizedString};
+use crate::kernel::{NormalizedString, PreTokenizedString, TokenBuffer};
+use crate::models::WordPiece;
+use crate::normalizers::BertNormalizer;
+use crate::pre_tokenizers::BertPreTokenizer;
 use unicode_normalization::char::canonical_combining_class;
 
 /// Encode `text` (which starts at byte `base` of the original input) into `out`: one entry per token

@@ -3,14 +3,12 @@
 //! It gives exactly what the generic path (`ByteLevel::pre_tokenize` + `Bpe::tokenize`) gives.
 
 use crate::error::Result;
+use crate::kernel::{gpt2_split, NormalizedString, PreTokenizedString, TokenBuffer, BYTE_TO_CHAR};
 use crate::models::bpe::with_word;
 use crate::models::bpe_merge::Word;
 use crate::models::bpe_pieces::{PieceKey, Reach};
-use crate::models::{Bpe, TokenBuffer};
-use crate::normalizers::NormalizedString;
-use crate::pre_tokenizers::byte_level::BYTE_TO_CHAR;
-use crate::pre_tokenizers::gpt2_split;
-use crate::pre_tokenizers::{ByteLevel, PreTokenizedString};
+use crate::models::Bpe;
+use crate::pre_tokenizers::ByteLevel;
 use std::cell::RefCell;
 use std::hash::BuildHasher;
 

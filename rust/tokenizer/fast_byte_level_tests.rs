@@ -142,7 +142,7 @@ fn fast_equals_generic_random() {
     let mut im = b.clone();
     im.ignore_merges = true;
     let alphabet = " \t\n'sSrevltx1٣²é日!?-\u{301}\u{a0}😀\u{3000}ab";
-    let strings = crate::pre_tokenizers::test_util::random_strings(alphabet, 39, 400);
+    let strings = crate::kernel::test_util::random_strings(alphabet, 39, 400);
     for (i, s) in strings.iter().enumerate() {
         let p = pre(i % 2 == 0);
         assert_eq!(fast(&p, &b, s, 3), generic(&p, &b, s, 3), "{s:?}");

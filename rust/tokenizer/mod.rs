@@ -1,21 +1,22 @@
 //! The tokenizer: wires the stages together and runs them for single inputs and batches.
 
 pub mod batch;
-pub mod encoding;
 pub mod parallel;
 
-pub use encoding::{Direction, Encoding};
+pub use crate::kernel::{Direction, Encoding};
 
 use crate::added_tokens::{AddedToken, AddedVocabulary};
 use crate::decoders::Decoder;
 use crate::error::{Error, Result};
-use crate::models::{Model, TokenBuffer};
+use crate::kernel::Token;
+use crate::kernel::{TokenBuffer, TokenLookup};
+use crate::models::Model;
 use crate::normalizers::{Normalizer, UnicodeForm};
 use crate::postprocess::{
     truncation::truncate_encodings, PaddingParams, TruncationParams, TruncationStrategy,
 };
-use crate::pre_tokenizers::{PreTokenizer, Token};
-use crate::processors::{merge_sequences, PostProcessor, TokenLookup};
+use crate::pre_tokenizers::PreTokenizer;
+use crate::processors::{merge_sequences, PostProcessor};
 
 /// One input sequence: raw text, or text already split into words (`is_split_into_words`).
 #[derive(Debug, Clone, Copy)]
@@ -68,7 +69,7 @@ fn split_then_byte_level(seq: &[PreTokenizer]) -> Option<&crate::pre_tokenizers:
     match seq {
         [PreTokenizer::Split(s), PreTokenizer::ByteLevel(b)]
             if !s.invert
-                && s.behavior == crate::pre_tokenizers::SplitBehavior::Isolated
+                && s.behavior == crate::kernel::SplitBehavior::Isolated
                 && !b.use_regex
                 && !b.add_prefix_space =>
         {
@@ -190,7 +191,7 @@ impl Tokenizer {
     fn tokenize_fast(&self, text: &str, out: &mut TokenBuffer) -> Result<()> {
         // About one token per 3 bytes of prose (as many as the fast paths reserve for): one allocation
         // per vector instead of repeated growth.
-        let want = text.len() / 3 + 4 + encoding::SPECIAL_SLACK;
+        let want = text.len() / 3 + 4 + crate::kernel::encoding::SPECIAL_SLACK;
         out.ids.reserve(want);
         out.offsets.reserve(want);
         out.words.reserve(want);

@@ -2,7 +2,7 @@
 //! keeps its alignment to the original text, some already turned into tokens (added tokens).
 
 use crate::error::Result;
-use crate::normalizers::NormalizedString;
+use crate::kernel::NormalizedString;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 

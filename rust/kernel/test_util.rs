@@ -1,8 +1,7 @@
 //! Test helpers: render pre-tokenized splits compactly as (piece, original byte offsets).
 
 use crate::error::Result;
-use crate::normalizers::NormalizedString;
-use crate::pre_tokenizers::PreTokenizedString;
+use crate::kernel::{NormalizedString, PreTokenizedString};
 
 pub type Pieces = Vec<(String, (usize, usize))>;
 

@@ -1,7 +1,7 @@
 //! `Encoding`: the per-token output of the pipeline for one input (one sequence or a pair), with
 //! Hugging Face's merge, truncation (stride/overflow) and padding semantics.
 
-use crate::models::TokenBuffer;
+use crate::kernel::TokenBuffer;
 
 /// Spare capacity left in fresh token vectors for the special tokens added around them.
 pub const SPECIAL_SLACK: usize = 4;
@@ -78,7 +78,7 @@ impl Encoding {
     }
 
     /// The token string at `i`: the matched text for overridden added tokens, else `vocab`'s string.
-    pub fn token<'a>(&'a self, i: usize, vocab: &'a dyn crate::processors::TokenLookup) -> &'a str {
+    pub fn token<'a>(&'a self, i: usize, vocab: &'a dyn crate::kernel::TokenLookup) -> &'a str {
         if let Some((_, t)) = self.texts.iter().find(|(p, _)| *p == i) {
             return t;
         }

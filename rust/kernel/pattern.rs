@@ -9,7 +9,7 @@
 //! (`llama3_split`), several times faster than any regex engine on them.
 
 use crate::error::{Error, Result};
-use crate::loading::json::{as_obj, field as sub, Obj};
+use crate::json::{as_obj, field as sub, Obj};
 use std::ops::Range;
 
 #[derive(Debug, Clone)]

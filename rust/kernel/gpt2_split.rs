@@ -200,7 +200,7 @@ mod tests {
     fn differential_random() {
         let alphabet = " \t\n\r\u{a0}\u{3000}'sStrevlmdx1٣Ⅻ²é日!?-_\u{301}\u{200b}😀\u{85}\u{2028}";
         let re = fancy_regex::Regex::new(PATTERN).unwrap();
-        for s in crate::pre_tokenizers::test_util::random_strings(alphabet, 23, 3000) {
+        for s in crate::kernel::test_util::random_strings(alphabet, 23, 3000) {
             assert_eq!(ours(&s), reference(&re, &s), "{s:?}");
         }
     }

@@ -145,7 +145,7 @@ mod tests {
     #[test]
     fn differential_random() {
         let alphabet = " \t\n\r\u{a0}\u{3000}'sSſtTrRevVElLmMdDx1٣Ⅻ²é日!?-_\u{301}\u{200b}😀\u{85}\u{2028}\u{b}";
-        let strings = crate::pre_tokenizers::test_util::random_strings(alphabet, 23, 4000);
+        let strings = crate::kernel::test_util::random_strings(alphabet, 23, 4000);
         for (pattern, digits) in [(LLAMA3, 3), (QWEN2, 1)] {
             let re = fancy_regex::Regex::new(pattern).unwrap_or_else(|e| panic!("{e}"));
             for s in &strings {

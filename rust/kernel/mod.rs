@@ -1,0 +1,34 @@
+//! The kernel: the types every pipeline stage shares. Stages depend on these (and on `error` and
+//! `json`), never on each other; only `tokenizer` and `loading` wire stages together.
+//!
+//! - [`NormalizedString`]: text with each byte aligned to the original input (normalizers edit it).
+//! - [`PreTokenizedString`]: the normalized text cut into splits, some already tokens ([`Token`]).
+//! - [`Pattern`]: a regex or literal, as tokenizer.json's `Split`/`Replace` give it.
+//! - [`TokenBuffer`]: one sequence's ids, offsets and words as the model emits them.
+//! - [`Encoding`]: the result of a call (ids, masks, type ids, offsets, overflow), with [`Direction`].
+//! - [`TokenLookup`], [`Vocab`], [`Normalize`]: how one stage sees another.
+//! - GPT-2's byte ↔ char table, BERT's char classes, the Metaspace configuration, and the hand-written
+//!   matchers of GPT-2's and Llama-3's split regexes behind [`Pattern`].
+
+pub mod bert_chars;
+pub mod byte_chars;
+pub mod encoding;
+pub mod gpt2_split;
+pub mod llama3_split;
+pub mod lookup;
+pub mod metaspace;
+pub mod normalized;
+pub mod pattern;
+pub mod pretokenized;
+#[cfg(test)]
+pub mod test_util;
+pub mod token_buffer;
+
+pub use byte_chars::{char_to_byte, BYTE_TO_CHAR};
+pub use encoding::{CharOffsets, Direction, Encoding};
+pub use lookup::{Normalize, TokenLookup, Vocab};
+pub use metaspace::PrependScheme;
+pub use normalized::{Align, NormalizedString};
+pub use pattern::Pattern;
+pub use pretokenized::{PreTokenizedString, Split, SplitBehavior, Token};
+pub use token_buffer::TokenBuffer;
