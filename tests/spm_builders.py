@@ -61,6 +61,11 @@ MODEL_FILE = {
     "CodeLlamaTokenizer": "tokenizer.model",
     "DebertaV2Tokenizer": "spm.model",
     "TokenizersBackend": "tokenizer.model",
+    "ReformerTokenizer": "spiece.model",
+    "RemBertTokenizer": "sentencepiece.model",
+    "BarthezTokenizer": "sentencepiece.bpe.model",
+    "NllbTokenizer": "sentencepiece.bpe.model",
+    "FNetTokenizer": "spiece.model",
 }
 
 

@@ -22,6 +22,9 @@ from ferrotok import AutoTokenizer, _core  # noqa: E402
 
 NAMED = ("bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token")
 SETTINGS = (
+    "add_bos_token",
+    "add_eos_token",
+    "split_special_tokens",
     "padding_side",
     "truncation_side",
     "model_input_names",
@@ -225,3 +228,22 @@ def test_class_table_covers_transformers_classes():
     assert missing == []
     llama = _core.class_defaults("LlamaTokenizerFast")
     assert llama is not None and llama["padding_side"] == "left"
+
+
+def test_llama_folder_with_bos_and_eos_flags(sp_models, tmp_path):
+    directory = spm_builders.folder(
+        tmp_path, sp_models["bpe_fallback"], "LlamaTokenizer", "sp", add_bos_token=True, add_eos_token=True
+    )
+    assert_same_defaults(directory)
+    ours = AutoTokenizer.from_pretrained(directory)
+    assert ours.add_bos_token and ours.add_eos_token and ours.padding_side == "left"
+    assert ours("a b")["input_ids"][0] == ours.bos_token_id
+
+
+def test_split_special_tokens_is_refused_by_name(tmp_path):
+    copy_files(FIXTURES / "bert-uncased", tmp_path, ["vocab.txt"])
+    write_json(
+        tmp_path / "tokenizer_config.json", {"tokenizer_class": "BertTokenizer", "split_special_tokens": True}
+    )
+    with pytest.raises(NotImplementedError, match="split_special_tokens"):
+        AutoTokenizer.from_pretrained(tmp_path)

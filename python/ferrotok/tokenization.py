@@ -143,6 +143,10 @@ class FerroTokenizer(SpecialTokensMixin):
         settings = read_settings(directory)
         prefix_space = kwargs.pop("add_prefix_space", None)
         settings.update(kwargs)
+        if settings["init_config"].get("split_special_tokens"):
+            raise NotImplementedError(
+                f"{directory}: tokenizer_config.json: split_special_tokens=True is not supported"
+            )
         core = _core.Tokenizer.from_pretrained(directory)
         if prefix_space is not None:
             settings["init_config"]["add_prefix_space"] = bool(prefix_space)
@@ -238,6 +242,19 @@ class FerroTokenizer(SpecialTokensMixin):
     @truncation_side.setter
     def truncation_side(self, value: str) -> None:
         self._truncation_side = check_side("truncation_side", value) or "right"
+
+    # Whether the template adds bos / eos (tokenizer_config.json; the template itself is built at load).
+    @property
+    def add_bos_token(self) -> bool:
+        return bool(self._init_config.get("add_bos_token", False))
+
+    @property
+    def add_eos_token(self) -> bool:
+        return bool(self._init_config.get("add_eos_token", False))
+
+    @property
+    def split_special_tokens(self) -> bool:
+        return bool(self._init_config.get("split_special_tokens", False))
 
     @property
     def backend_tokenizer(self) -> _core.Tokenizer:

@@ -7,6 +7,7 @@ mod language_codes;
 pub mod legacy;
 pub mod sentencepiece;
 mod sentencepiece_classes;
+mod sentencepiece_fairseq;
 pub mod sentencepiece_proto;
 pub mod tokenizer_json;
 

@@ -354,13 +354,20 @@ pub fn finish(parts: Parts, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     for t in extras {
         add_token(&mut added, &model_ids, vocab_size, t, false);
     }
-    let id_of = |content: &str| -> Option<u32> {
+    let known = |content: &str| -> Option<u32> {
         added
             .iter()
             .find(|(_, t)| t.content == content)
             .map(|(id, _)| *id)
             .or_else(|| model_ids.get(content).copied())
     };
+    // A template token outside the vocabulary gets the unknown token's id, as transformers'
+    // `convert_tokens_to_ids` gives it (NLLB's language code on a plain SentencePiece model).
+    let unk_id = named_map
+        .get("unk_token")
+        .and_then(|u| known(u))
+        .or_else(|| model["unk_id"].as_u64().map(|i| i as u32));
+    let id_of = |content: &str| known(content).or(unk_id);
     let items = match post {
         Post::Template { single, pair } => Some((single, pair)),
         Post::BosEos { add_bos, add_eos } => {

@@ -4,41 +4,60 @@
 //! normalizer spec as transformers' `build_tokenizer_from_spm_proto` does.
 
 use super::classes;
-use super::language_codes;
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{
-    bpe, cfg_bool, cfg_str, extractor_extras, finish, is_bpe, merges_by_id, merges_by_score,
-    metaspace, named_token, pieces, precompiled, replace_regex, replace_string, sequence, unigram,
-    Item, Parts, Post, SpecialTokens, Tok, NAMED,
+    bpe, cfg_bool, extractor_extras, finish, is_bpe, merges_by_id, merges_by_score, metaspace,
+    named_token, pieces, precompiled, replace_regex, replace_string, sequence, unigram, Item,
+    Parts, Post, SpecialTokens, Tok, NAMED,
 };
+use super::sentencepiece_fairseq as fairseq;
 use super::sentencepiece_proto::{SpModel, USER_DEFINED};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use serde_json::{json, Value};
 
 /// Default special tokens of a class, in `NAMED` order (from `classes`).
-type Defaults = [Option<&'static str>; 7];
+pub(super) type Defaults = [Option<&'static str>; 7];
 
 /// Build the tokenizer.json document for `class` (without a trailing `Fast`) from model `m`.
 pub fn document(class: &str, m: &SpModel, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
     // The class's default special tokens (the one table in `classes`).
     let d = classes::lookup(class).unwrap_or(&classes::GENERIC).specials;
     let parts = match class {
-        "T5Tokenizer" | "UdopTokenizer" => t5(m, cfg, d),
+        "T5Tokenizer" => t5(m, cfg, d),
         "LlamaTokenizer" | "CodeLlamaTokenizer" => llama(m, cfg, d),
-        "XLMRobertaTokenizer" | "LayoutXLMTokenizer" => xlm_roberta(m, cfg, d),
+        "XLMRobertaTokenizer" | "LayoutXLMTokenizer" => fairseq::xlm_roberta(m, cfg, d),
         "XLNetTokenizer" => xlnet(m, cfg, d),
-        "CamembertTokenizer" => camembert(m, cfg, d),
+        "CamembertTokenizer" => fairseq::camembert(m, cfg, d),
         "AlbertTokenizer" => albert(m, cfg, d),
         "DebertaV2Tokenizer" => deberta_v2(m, cfg, d),
         "BigBirdTokenizer" => big_bird(m, cfg, d),
-        "MBartTokenizer" => mbart(m, cfg, d),
-        "MBart50Tokenizer" => mbart50(m, cfg, d),
+        "MBartTokenizer" => fairseq::mbart(m, cfg, d),
+        "MBart50Tokenizer" => fairseq::mbart50(m, cfg, d),
+        "NllbTokenizer" => fairseq::nllb(m, cfg, d),
+        "ReformerTokenizer" => reformer(m, cfg, d),
+        "RemBertTokenizer" => rembert(m, cfg, d),
+        "BarthezTokenizer" => fairseq::barthez(m, cfg, d),
+        // FNetTokenizer has no constructor of its own: transformers builds it the generic way, with
+        // ALBERT's special tokens.
+        "" | "TokenizersBackend" | "PreTrainedTokenizerFast" | "FNetTokenizer" => {
+            generic(m, cfg, d)
+        }
+        // A class that transformers maps but builds in its own way we have no recipe for: refuse rather
+        // than build a different tokenizer.
+        _ if classes::lookup(class).is_some() => {
+            return Err(Error::Unsupported {
+                file: String::new(),
+                field: "tokenizer_config.json: tokenizer_class".into(),
+                kind: "SentencePiece tokenizer class",
+                name: class.to_string(),
+            })
+        }
         _ => generic(m, cfg, d),
     };
     finish(parts, cfg)
 }
 
-fn named(
+pub(super) fn named(
     cfg: &LegacyConfig,
     defaults: Defaults,
     mask_lstrip: bool,
@@ -60,7 +79,7 @@ fn named(
         .collect()
 }
 
-fn content(named: &[(&str, Option<Tok>)], key: &str) -> String {
+pub(super) fn content(named: &[(&str, Option<Tok>)], key: &str) -> String {
     named
         .iter()
         .find(|(k, _)| *k == key)
@@ -69,7 +88,7 @@ fn content(named: &[(&str, Option<Tok>)], key: &str) -> String {
         .unwrap_or_default()
 }
 
-fn ws_metaspace(prepend: &str) -> Value {
+pub(super) fn ws_metaspace(prepend: &str) -> Value {
     sequence(
         "Sequence",
         "pretokenizers",
@@ -80,7 +99,7 @@ fn ws_metaspace(prepend: &str) -> Value {
     )
 }
 
-fn prepend_scheme(cfg: &LegacyConfig) -> &'static str {
+pub(super) fn prepend_scheme(cfg: &LegacyConfig) -> &'static str {
     if cfg_bool(cfg, "add_prefix_space", true) {
         "always"
     } else {
@@ -88,27 +107,12 @@ fn prepend_scheme(cfg: &LegacyConfig) -> &'static str {
     }
 }
 
-fn seq(s: &'static str, t: u32) -> Item {
+pub(super) fn seq(s: &'static str, t: u32) -> Item {
     Item::Seq(s, t)
 }
 
-fn sp(s: &str, t: u32) -> Item {
+pub(super) fn sp(s: &str, t: u32) -> Item {
     Item::Special(s.to_string(), t)
-}
-
-/// `<s> A </s>` and `<s> A </s></s> B </s>`, all type 0 (RoBERTa-style).
-fn fairseq_template(bos: &str, eos: &str) -> Post {
-    Post::Template {
-        single: vec![sp(bos, 0), seq("A", 0), sp(eos, 0)],
-        pair: vec![
-            sp(bos, 0),
-            seq("A", 0),
-            sp(eos, 0),
-            sp(eos, 0),
-            seq("B", 0),
-            sp(eos, 0),
-        ],
-    }
 }
 
 /// `[CLS] A [SEP]` and `[CLS] A [SEP] B [SEP]`, B of type 1 (BERT-style).
@@ -183,68 +187,6 @@ fn llama(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
             add_bos: cfg_bool(cfg, "add_bos_token", false),
             add_eos: cfg_bool(cfg, "add_eos_token", false),
         },
-    }
-}
-
-/// fairseq's four specials first, the pieces after SentencePiece's three (`<unk> <s> </s>`).
-fn fairseq_vocab(m: &SpModel, named: &[(&str, Option<Tok>)], first: &str) -> Vec<(String, f64)> {
-    let mut vocab: Vec<(String, f64)> = [first, "pad_token", "eos_token", "unk_token"]
-        .iter()
-        .map(|k| (content(named, k), 0.0))
-        .collect();
-    vocab.extend(pieces(m).into_iter().skip(3));
-    vocab
-}
-
-fn xlm_roberta(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
-    let named = named(cfg, d, false);
-    let mut vocab = fairseq_vocab(m, &named, "bos_token");
-    vocab.push((content(&named, "mask_token"), 0.0));
-    let scheme = prepend_scheme(cfg);
-    let post = fairseq_template(&content(&named, "bos_token"), &content(&named, "eos_token"));
-    Parts {
-        model: unigram(3, false),
-        vocab,
-        normalizer: precompiled(m).unwrap_or(Value::Null),
-        pre_tokenizer: sequence(
-            "Sequence",
-            "pretokenizers",
-            vec![
-                json!({"type": "WhitespaceSplit"}),
-                metaspace("Metaspace", scheme, true),
-            ],
-        ),
-        decoder: metaspace("Metaspace", scheme, true),
-        named,
-        extras: extractor_extras(m),
-        post,
-    }
-}
-
-fn camembert(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
-    let named = named(cfg, d, true);
-    let unk = content(&named, "unk_token");
-    let mut vocab: Vec<(String, f64)> = vec![
-        ("<s>NOTUSED".into(), 0.0),
-        (content(&named, "pad_token"), 0.0),
-        ("</s>NOTUSED".into(), 0.0),
-        (unk.clone(), 0.0),
-        ("<unk>NOTUSED".into(), -100.0),
-    ];
-    vocab.extend(pieces(m).into_iter().skip(1));
-    vocab.push((content(&named, "mask_token"), 0.0));
-    let unk_id = vocab.iter().position(|(p, _)| *p == unk).unwrap_or(0);
-    let scheme = prepend_scheme(cfg);
-    let post = fairseq_template(&content(&named, "bos_token"), &content(&named, "eos_token"));
-    Parts {
-        model: unigram(unk_id as i64, false),
-        vocab,
-        normalizer: precompiled(m).unwrap_or(Value::Null),
-        pre_tokenizer: ws_metaspace(scheme),
-        decoder: metaspace("Metaspace", scheme, true),
-        named,
-        extras: extractor_extras(m),
-        post,
     }
 }
 
@@ -377,69 +319,6 @@ fn big_bird(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     }
 }
 
-/// mBART's template after `set_src_lang_special_tokens`: no prefix, `</s> lang_code` as suffix.
-fn lang_suffix_template(eos: &str, lang: &str) -> Post {
-    Post::Template {
-        single: vec![seq("A", 0), sp(eos, 0), sp(lang, 0)],
-        pair: vec![seq("A", 0), seq("B", 0), sp(eos, 0), sp(lang, 0)],
-    }
-}
-
-fn mbart(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
-    let named = named(cfg, d, true);
-    let mut vocab = fairseq_vocab(m, &named, "bos_token");
-    vocab.extend(language_codes::MBART.iter().map(|c| (c.to_string(), 0.0)));
-    vocab.push((content(&named, "mask_token"), 0.0));
-    let mut extras: Vec<Tok> = language_codes::MBART
-        .iter()
-        .map(|c| Tok::special(c))
-        .collect();
-    for t in extractor_extras(m) {
-        if !extras.iter().any(|e| e.content == t.content) {
-            extras.push(t);
-        }
-    }
-    let lang = cfg_str(cfg, "src_lang", "en_XX");
-    let post = lang_suffix_template(&content(&named, "eos_token"), &lang);
-    Parts {
-        model: unigram(3, false),
-        vocab,
-        normalizer: Value::Null,
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
-        named,
-        extras,
-        post,
-    }
-}
-
-fn mbart50(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
-    let named = named(cfg, d, true);
-    let mut vocab = fairseq_vocab(m, &named, "cls_token");
-    vocab.extend(language_codes::MBART50.iter().map(|c| (c.to_string(), 0.0)));
-    vocab.push((content(&named, "mask_token"), 0.0));
-    let mut extras = extractor_extras(m);
-    extras.extend(language_codes::MBART50.iter().map(|c| Tok::special(c)));
-    let mut norms: Vec<Value> = precompiled(m).into_iter().collect();
-    norms.push(replace_regex(" {2,}", " "));
-    let lang = cfg_str(cfg, "src_lang", "en_XX");
-    let eos = content(&named, "eos_token");
-    Parts {
-        model: unigram(3, false),
-        vocab,
-        normalizer: sequence("Sequence", "normalizers", norms),
-        pre_tokenizer: metaspace("Metaspace", "always", true),
-        decoder: metaspace("Metaspace", "always", true),
-        named,
-        extras,
-        // MBart50: `lang_code A </s>`.
-        post: Post::Template {
-            single: vec![sp(&lang, 0), seq("A", 0), sp(&eos, 0)],
-            pair: vec![sp(&lang, 0), seq("A", 0), seq("B", 0), sp(&eos, 0)],
-        },
-    }
-}
-
 /// No class (or `TokenizersBackend`): the model's own settings, as `build_tokenizer_from_spm_proto`.
 fn generic(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let legacy = cfg_bool(cfg, "legacy", true);
@@ -518,8 +397,9 @@ fn generic(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
             "unk_token" => spec(m.unk_id, &m.unk_piece),
             _ => None,
         };
-        if tok.is_none() && !cfg.config.contains_key(*key) {
-            *tok = from_spec.map(Tok::special);
+        // transformers sets these before the class's constructor runs: they beat its defaults.
+        if let (Some(piece), false) = (from_spec, cfg.config.contains_key(*key)) {
+            *tok = Some(Tok::special(piece));
         }
     }
     let extras = extractor_extras(m)
@@ -538,6 +418,68 @@ fn generic(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         decoder: sequence("Sequence", "decoders", decs),
         named,
         extras,
+        post: Post::BosEos {
+            add_bos: cfg_bool(cfg, "add_bos_token", false),
+            add_eos: cfg_bool(cfg, "add_eos_token", false),
+        },
+    }
+}
+
+fn reformer(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    let named = named(cfg, d, false);
+    let vocab = pieces(m);
+    let merges = merges_by_id(&vocab);
+    let unk = content(&named, "unk_token");
+    let normalizer = match precompiled(m) {
+        Some(p) => sequence(
+            "Sequence",
+            "normalizers",
+            vec![p, replace_regex(" {2,}", " ")],
+        ),
+        None => Value::Null,
+    };
+    Parts {
+        model: bpe(merges, Some(&unk), false, false),
+        vocab,
+        normalizer,
+        pre_tokenizer: metaspace("Metaspace", "always", true),
+        decoder: metaspace("Metaspace", "always", true),
+        named,
+        extras: extractor_extras(m),
+        post: Post::BosEos {
+            add_bos: cfg_bool(cfg, "add_bos_token", false),
+            add_eos: cfg_bool(cfg, "add_eos_token", false),
+        },
+    }
+}
+
+fn rembert(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    let named = named(cfg, d, false);
+    let mut norms = vec![
+        replace_string("``", "\""),
+        replace_string("''", "\""),
+        replace_regex(" {2,}", " "),
+    ];
+    if !cfg_bool(cfg, "keep_accents", true) {
+        norms.push(json!({"type": "NFKD"}));
+        norms.push(json!({"type": "StripAccents"}));
+    }
+    if cfg_bool(cfg, "do_lower_case", false) {
+        norms.push(json!({"type": "Lowercase"}));
+    }
+    norms.extend(precompiled(m));
+    let scheme = prepend_scheme(cfg);
+    Parts {
+        // RemBertTokenizer hard-codes unk_id 2.
+        model: unigram(2, false),
+        vocab: pieces(m),
+        normalizer: sequence("Sequence", "normalizers", norms),
+        pre_tokenizer: metaspace("Metaspace", scheme, true),
+        decoder: metaspace("Metaspace", scheme, true),
+        named,
+        extras: extractor_extras(m),
+        // RemBertTokenizer's [CLS]/[SEP] template is replaced by the base class's bos/eos one when
+        // built from a SentencePiece file.
         post: Post::BosEos {
             add_bos: cfg_bool(cfg, "add_bos_token", false),
             add_eos: cfg_bool(cfg, "add_eos_token", false),
