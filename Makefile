@@ -58,13 +58,15 @@ bench-full:
 	$(PY) benches/compare.py --write-md
 	cargo bench --bench stages
 
-lint: $(REQ_STAMP)
+# stubtest imports the built extension and checks python/ferrotok/_core.pyi against it.
+lint: $(BUILD_STAMP)
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	PYO3_PYTHON=$(abspath $(PY)) cargo clippy --all-targets --features python -- -D warnings
 	PYO3_PYTHON=$(abspath $(PY)) cargo clippy --lib --features abi3 -- -D warnings
 	ruff check .
 	ruff format --check .
+	$(PY) -m mypy.stubtest ferrotok._core
 
 fuzz:
 	@if [ -x fuzz/run.sh ]; then fuzz/run.sh; \

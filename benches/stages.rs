@@ -11,6 +11,12 @@
 //! ../shared/corpora/english-python-docs.txt, else benches/sample.txt), its first ~128 KB of non-empty lines.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+// The allocator the Python extension uses, so stage timings match what Python callers get (with the
+// `python` feature the library declares it itself).
+#[cfg(not(feature = "python"))]
+#[global_allocator]
+static GLOBAL: ferrotok::alloc::MiMalloc = ferrotok::alloc::MiMalloc;
 use ferrotok::kernel::NormalizedString;
 use ferrotok::kernel::{PreTokenizedString, Token};
 use ferrotok::postprocess::{PaddingParams, PaddingStrategy};
@@ -101,7 +107,7 @@ fn normalized(tok: &Tokenizer, lines: &[String]) -> Vec<NormalizedString> {
         .iter()
         .map(|l| {
             let mut n = NormalizedString::from_original(l, 0);
-            if let Some(norm) = &tok.normalizer {
+            if let Some(norm) = tok.normalizer() {
                 if let Err(e) = norm.normalize(&mut n) {
                     eprintln!("stages: normalize failed: {e}");
                 }
@@ -116,7 +122,7 @@ fn words(tok: &Tokenizer, norm: &[NormalizedString]) -> Vec<String> {
     let mut out = Vec::new();
     for n in norm {
         let mut pts = PreTokenizedString::from_normalized(n.clone());
-        if let Some(p) = &tok.pre_tokenizer {
+        if let Some(p) = tok.pre_tokenizer() {
             if p.pre_tokenize(&mut pts).is_err() {
                 continue;
             }
@@ -170,7 +176,7 @@ fn bench_model(c: &mut Criterion, name: &str, lines: &[String]) {
             }
         })
     });
-    if let Some(norm) = tok.normalizer.clone() {
+    if let Some(norm) = tok.normalizer().cloned() {
         g.bench_function("normalize", |b| {
             b.iter(|| {
                 for l in lines {
@@ -182,7 +188,7 @@ fn bench_model(c: &mut Criterion, name: &str, lines: &[String]) {
         });
     }
     let norm = normalized(&tok, lines);
-    if let Some(pre) = tok.pre_tokenizer.clone() {
+    if let Some(pre) = tok.pre_tokenizer().cloned() {
         g.bench_function("pre_tokenize", |b| {
             b.iter_batched(
                 || {
@@ -206,12 +212,12 @@ fn bench_model(c: &mut Criterion, name: &str, lines: &[String]) {
         b.iter(|| {
             for w in &ws {
                 out.clear();
-                black_box(tok.model.tokenize(black_box(w), &mut out).is_ok());
+                black_box(tok.model().tokenize(black_box(w), &mut out).is_ok());
             }
             out.len()
         })
     });
-    if let Some(pp) = tok.post_processor.clone() {
+    if let Some(pp) = tok.post_processor().cloned() {
         let plain = encodings(&tok, lines, false);
         g.bench_function("post_process", |b| {
             b.iter_batched(
@@ -258,12 +264,11 @@ fn bench_model(c: &mut Criterion, name: &str, lines: &[String]) {
     g.bench_function("encode_batch", |b| {
         b.iter(|| black_box(tok.encode_batch(&inputs, &opts(true)).map(|v| v.len())))
     });
-    std::env::set_var("FERROTOK_NO_FAST_PATH", "1");
-    tok.refresh();
+    tok.set_fast_paths(false);
     g.bench_function("encode_batch_generic", |b| {
         b.iter(|| black_box(tok.encode_batch(&inputs, &opts(true)).map(|v| v.len())))
     });
-    std::env::remove_var("FERROTOK_NO_FAST_PATH");
+    tok.set_fast_paths(true);
     if one_thread {
         std::env::remove_var("RAYON_NUM_THREADS");
     }

@@ -46,6 +46,10 @@ pub enum Error {
     #[error("invalid regex `{pattern}`: {message}")]
     Regex { pattern: String, message: String },
 
+    /// A long operation (training) stopped because its caller asked (Ctrl-C).
+    #[error("cancelled")]
+    Cancelled,
+
     /// A failure inside the engine that is a bug, never the input's fault.
     #[error("internal error: {0}")]
     Internal(String),

@@ -28,6 +28,7 @@ pub mod postprocess;
 pub(crate) mod pre_tokenizers;
 pub(crate) mod processors;
 pub mod tokenizer;
+pub mod trainers;
 
 #[cfg(feature = "python")]
 mod bindings;

@@ -5,11 +5,42 @@ from __future__ import annotations
 
 import importlib.resources
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Every ferrotok tokenizer built during the tests, so the `fast_paths` fixture can switch them all.
+_LIVE: weakref.WeakSet = weakref.WeakSet()
+_FAST_PATHS = {"enabled": True}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from ferrotok.tokenization import FerroTokenizer
+
+    original = FerroTokenizer.__init__
+
+    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, *args, **kwargs)
+        self._tokenizer.fast_paths = _FAST_PATHS["enabled"]
+        _LIVE.add(self)
+
+    FerroTokenizer.__init__ = init  # type: ignore[method-assign]
+
+
+@pytest.fixture(params=[True, False], ids=["fast", "generic"])
+def fast_paths(request: pytest.FixtureRequest):
+    """Run a test twice: with the fused fast paths, then with every text on the generic stage-by-stage
+    chain (`Tokenizer.fast_paths = False`). Parity modules use it, so both are checked against HF."""
+    _FAST_PATHS["enabled"] = request.param
+    for tok in list(_LIVE):
+        tok._tokenizer.fast_paths = request.param
+    yield request.param
+    _FAST_PATHS["enabled"] = True
+    for tok in list(_LIVE):
+        tok._tokenizer.fast_paths = True
 
 
 def bert_model_dir() -> Path:

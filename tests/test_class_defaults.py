@@ -2,7 +2,7 @@
 
 Shapes: tokenizer.json alone; tokenizer.json + tokenizer_config.json naming a class; legacy vocab files with or
 without special_tokens_map.json (which wins over the config unless the config has `added_tokens_decoder`); and
-SentencePiece model files (tests/spm_builders.py). Every attribute transformers resolves from these is compared:
+SentencePiece model files (tests/spm_folders.py). Every attribute transformers resolves from these is compared:
 the named special tokens and their ids, extra special tokens, padding and truncation side, model_input_names,
 model_max_length and clean_up_tokenization_spaces.
 """
@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-import spm_builders
+import spm_folders as spm_builders
 from conftest import FIXTURES, bert_model_dir
 
 transformers = pytest.importorskip("transformers")
@@ -181,8 +181,8 @@ SP_CASES = [
 ]
 
 
-# Models whose tokenizer the core builds today (BPE); Unigram ones are compared at the settings level.
-LOADABLE = ("bpe_fallback",)
+# Every trained model loads end to end (BPE and Unigram); the settings are compared on their own as well.
+LOADABLE = ("bpe_fallback", "unigram", "albert")
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ ALL_FIELDS = {
 LINES = multilingual_lines()
 TEXTS = [line for _, line in LINES]
 ENGLISH = [line for lang, line in LINES if lang == "en"][:20]
+pytestmark = pytest.mark.usefixtures("fast_paths")
 
 
 @pytest.fixture(params=["tokenizer.json", "legacy"])
@@ -338,3 +339,11 @@ def test_word_ids_survive_padding_and_pairs(ft, hf):
     want = hf(ENGLISH[:2], TEXTS[300:302], padding=True)
     assert_same_encoding(got, want)
     assert got.word_ids(1) == want.word_ids(1)
+
+
+def test_fast_paths_option_reaches_the_core(ft, fast_paths):
+    """The `fast_paths` fixture really switches the engine (and the option survives a round trip)."""
+    assert ft._tokenizer.fast_paths is fast_paths
+    ft._tokenizer.fast_paths = not fast_paths
+    assert ft._tokenizer.fast_paths is (not fast_paths)
+    ft._tokenizer.fast_paths = fast_paths

@@ -28,6 +28,7 @@ TEXTS = [line for _, line in LINES]
 LANGS = sorted({lang for lang, _ in LINES})
 SAMPLE = [next(line for code, line in LINES if code == lang) for lang in LANGS]  # one line per language
 ENGLISH = [line for lang, line in LINES if lang == "en"][:12]
+pytestmark = pytest.mark.usefixtures("fast_paths")
 SPECIAL_TEXTS = [
     "a<|endoftext|>b",
     "<|endoftext|> at start and end <|endoftext|>",

@@ -12,6 +12,7 @@ from parity import compare_call
 
 GPT2 = Path(__file__).parent / "fixtures" / "gpt2"
 TEXTS = [line for _, line in multilingual_lines()][::20]
+pytestmark = pytest.mark.usefixtures("fast_paths")
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,8 @@
 >>> tok(["Hello world!"], padding=True, return_tensors="np")
 """
 
+# Training: trainer objects named like tokenizers.trainers (`ferrotok.trainers.BpeTrainer`, ...).
+from . import trainers
 from ._core import Encodings, Tokenizer
 from ._core import __version__ as __version__
 from .auto import AutoTokenizer
@@ -29,4 +31,5 @@ __all__ = [
     "Tokenizer",
     "__version__",
     "pipeline",
+    "trainers",
 ]

@@ -6,7 +6,6 @@ written for `AutoTokenizer` behaves the same; type checks are cheap (one `set(ma
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -261,25 +260,3 @@ def _split_pairs(batch: Sequence[Any], words: bool) -> tuple[list[Any], list[Any
             firsts.append(a)
             seconds.append(b)
     return firsts, seconds, True
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def replace_lone_surrogates(texts: list[Any] | None) -> list[Any] | None:
-    """Code points that cannot be UTF-8 (lone surrogates) → U+FFFD one for one, so offsets are unchanged."""
-    if texts is None:
-        return None
-
-    def fix(s: str) -> str:
-        return _SURROGATE.sub("\ufffd", s)
-
-    def fix_item(t: Any) -> Any:
-        if isinstance(t, str):
-            return fix(t)
-        if isinstance(t, (list, tuple)):
-            words = [fix(w) if isinstance(w, str) else w for w in t]
-            return words if isinstance(t, list) else tuple(words)
-        return t  # not text: the core's TypeError for it stands
-
-    return [fix_item(t) for t in texts]

@@ -4,12 +4,25 @@ This module only converts types; every behaviour lives in the Rust core.
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "Encodings",
+    "FerrotokError",
+    "InternalError",
+    "ModelInfo",
+    "Tokenizer",
+    "__version__",
+    "num_threads",
+]
+
 __version__: str
+
+def num_threads() -> int:
+    """Threads a large batch may use (RAYON_NUM_THREADS, else all cores)."""
 
 class FerrotokError(ValueError):
     """Base class of the errors raised for bad configuration files or arguments."""
@@ -19,10 +32,13 @@ class InternalError(RuntimeError):
 
 # (max_length, stride, strategy, direction); strategy in "longest_first" | "only_first" | "only_second";
 # direction in "right" | "left".
-TruncationArgs = tuple[int, int, str, str]
+_TruncationArgs = tuple[int, int, str, str]
 # (length or None for the longest in the batch, pad_to_multiple_of or None, direction, pad_id, pad_type_id)
-PaddingArgs = tuple[int | None, int | None, str, int, int]
+_PaddingArgs = tuple[int | None, int | None, str, int, int]
+# The tokenizer.json padding defaults: _PaddingArgs followed by the pad token.
+_PaddingDefaults = tuple[int | None, int | None, str, int, int, str]
 
+@final
 class Encodings:
     """The per-row encodings of one batch call (after overflow rows are flattened)."""
 
@@ -38,6 +54,7 @@ class Encodings:
     def attention_mask(self, i: int) -> list[int]: ...
     def special_tokens_mask(self, i: int) -> list[int]: ...
 
+@final
 class ModelInfo:
     """Read-only facts about the model (what transformers' pipelines inspect)."""
 
@@ -46,9 +63,16 @@ class ModelInfo:
     end_of_word_suffix: str | None
     unk_token: str | None
 
+@final
 class Tokenizer:
     @property
     def model(self) -> ModelInfo: ...
+    @property
+    def fast_paths(self) -> bool:
+        """Whether the fused fast paths may run (default True). Off, every text takes the generic
+        stage-by-stage chain; the output is the same either way."""
+    @fast_paths.setter
+    def fast_paths(self, enabled: bool) -> None: ...
     @staticmethod
     def from_file(path: str) -> Tokenizer:
         """Load a tokenizer.json file."""
@@ -67,11 +91,12 @@ class Tokenizer:
         second: Sequence[str] | Sequence[Sequence[str]] | None,
         is_pretokenized: bool,
         add_special_tokens: bool,
-        truncation: TruncationArgs | None,
-        padding: PaddingArgs | None,
+        truncation: _TruncationArgs | None,
+        padding: _PaddingArgs | None,
         as_arrays: bool,
         return_overflowing: bool,
         fields: Sequence[str],
+        pad_token: str = ...,
     ) -> tuple[dict[str, npt.NDArray[np.int64] | list[Any]], Encodings]:
         """Encode a batch. `fields` picks among "token_type_ids", "attention_mask",
         "special_tokens_mask", "offset_mapping", "length"; "input_ids" is always returned, and
@@ -93,6 +118,31 @@ class Tokenizer:
         """The added tokens, each a dict with "id", "content", "special", "single_word", "lstrip",
         "rstrip", "normalized", sorted by id."""
     def num_special_tokens_to_add(self, is_pair: bool) -> int: ...
+    def train_from_iterator(self, iterator: Any, trainer: Any = None, length: int | None = None) -> None:
+        """tokenizers' `train_from_iterator`: train the model in place on an iterator of str (or of
+        lists of str) with a `ferrotok.trainers` trainer (the model's default trainer when None)."""
+    def train(self, files: Any, trainer: Any = None) -> None:
+        """tokenizers' `train`: train the model in place on the lines of `files`."""
+    def _replace_with(self, other: Tokenizer) -> None:
+        """Take `other`'s state (used by in-place training)."""
+    def defaults(self) -> tuple[_TruncationArgs | None, _PaddingDefaults | None]:
+        """The truncation and padding defaults of the tokenizer.json (None where it has none)."""
+
+class TrainingRun:
+    """Word counting and training for `ferrotok.training`: `feed` chunks of texts, then `train`."""
+
+    def __init__(self, tokenizer: Tokenizer, trainer: str) -> None:
+        """`trainer`: the JSON of a trainer's options, `{"type": "BpeTrainer", ...}`."""
+    def feed(self, texts: list[str], first: int) -> None:
+        """Normalize, pre-tokenize and count the words of `texts` (GIL released); `first` is the index of
+        texts[0] in the corpus, for error messages."""
+    def word_count(self) -> int:
+        """Distinct words counted so far."""
+    def train(self, progress: Any = None) -> Tokenizer:
+        """Train on the counted words; `progress(stage, done, total)` is called about ten times a second.
+        Ctrl-C stops training and raises KeyboardInterrupt."""
+    def train_model(self, progress: Any = None) -> str:
+        """Train and return only the tokenizer.json `model` object, as JSON text."""
 
 def legacy_document(directory: str) -> str:
     """The tokenizer.json document (as text) that a folder without tokenizer.json converts to: BERT's

@@ -1,15 +1,16 @@
-"""`AutoTokenizer`: transformers' entry point, restricted to local folders (ferrotok never goes online)."""
+"""`AutoTokenizer`: transformers' entry point, for local folders and Hugging Face model ids."""
 
 from __future__ import annotations
 
 import os
 from typing import Any
 
+from .hub import HUB_ARGUMENTS, resolve_model_id
 from .tokenization import FerroTokenizer
 
 
 class AutoTokenizer:
-    """Loads a `FerroTokenizer` from a local model folder; not instantiable."""
+    """Loads a `FerroTokenizer` from a model folder or a model id; not instantiable."""
 
     def __init__(self) -> None:
         raise OSError(
@@ -20,11 +21,13 @@ class AutoTokenizer:
     def from_pretrained(
         cls, pretrained_model_name_or_path: str | os.PathLike[str], *inputs: Any, **kwargs: Any
     ) -> FerroTokenizer:
-        """Load the tokenizer of a local folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt).
+        """Load the tokenizer of a local folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt), a
+        tokenizer.json file, or a model id ("org/name") through the Hugging Face cache (`huggingface_hub`).
 
-        transformers-only keyword arguments that do not apply offline (revision, cache_dir, use_fast,
-        trust_remote_code, token, local_files_only...) are accepted and ignored; the others set the
-        tokenizer's settings (model_max_length, padding_side, pad_token, ...).
+        `cache_dir`, `revision`, `local_files_only`, `token`, `force_download` and `subfolder` choose what is
+        resolved; transformers-only arguments that change nothing here (use_fast, trust_remote_code,
+        proxies...) are accepted and ignored; the others set the tokenizer's settings (model_max_length,
+        padding_side, pad_token, chat_template, ...).
         """
         if inputs:
             raise TypeError("AutoTokenizer.from_pretrained takes the folder and keyword arguments only")
@@ -33,27 +36,19 @@ class AutoTokenizer:
             raise TypeError(
                 f"pretrained_model_name_or_path: expected str or PathLike, got {type(path).__name__}"
             )
-        for ignored in (
-            "use_fast",
-            "revision",
-            "cache_dir",
-            "force_download",
-            "local_files_only",
-            "token",
-            "trust_remote_code",
-            "subfolder",
-            "proxies",
-        ):
+        hub_options = {key: kwargs.pop(key) for key in HUB_ARGUMENTS if key in kwargs}
+        for ignored in ("use_fast", "trust_remote_code", "proxies", "use_auth_token", "_from_pipeline"):
             kwargs.pop(ignored, None)
-        if not os.path.isdir(path):
-            if os.path.isfile(path):
-                if os.path.basename(path).endswith(".json"):
-                    return FerroTokenizer.from_file(path, **kwargs)
-                raise OSError(f"{path}: expected a model folder or a tokenizer.json file")
-            # FileNotFoundError is an OSError, which transformers raises here.
-            raise FileNotFoundError(
-                f"{path!r} is not a local folder. ferrotok has no network or Hugging Face Hub access: download "
-                "the model elsewhere (e.g. `huggingface-cli download`) and pass the folder that holds "
-                "tokenizer.json (or vocab.txt / vocab.json + merges.txt)."
+        if os.path.isdir(path):
+            subfolder = hub_options.get("subfolder")
+            return FerroTokenizer.from_pretrained(
+                os.path.join(path, subfolder) if subfolder else path, **kwargs
             )
-        return FerroTokenizer.from_pretrained(path, **kwargs)
+        if os.path.isfile(path):
+            if os.path.basename(path).endswith(".json"):
+                return FerroTokenizer.from_file(path, **kwargs)
+            raise OSError(f"{path}: expected a model folder or a tokenizer.json file")
+        folder = resolve_model_id(path, **hub_options)
+        tokenizer = FerroTokenizer.from_pretrained(folder, **kwargs)
+        tokenizer.name_or_path = path  # transformers keeps the id, not the snapshot path
+        return tokenizer

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from ._core import Encodings
 
-TENSOR_TYPES = ("np", "pt")
+TENSOR_TYPES = ("np", "pt", "mlx")
 
 RAGGED_TENSOR_MESSAGE = (
     "Unable to create tensor, you should probably activate truncation and/or padding with"
@@ -50,7 +50,14 @@ def check_tensor_type(tensor_type: object) -> str | None:
         return None
     value = enum_value(tensor_type)
     if value not in TENSOR_TYPES:
-        raise ValueError(f"return_tensors: {tensor_type!r} is not supported; use None, 'np' or 'pt'")
+        raise ValueError(f"return_tensors: {tensor_type!r} is not supported; use None, 'np', 'pt' or 'mlx'")
+    if value == "mlx":
+        try:
+            import mlx.core  # noqa: F401
+        except ImportError as exc:  # mlx exists for Apple silicon only
+            raise ImportError(
+                "Unable to convert output to MLX tensors format, MLX is not installed."
+            ) from exc
     if value == "pt":
         try:
             import torch  # noqa: F401
@@ -87,6 +94,13 @@ def to_tensor(value: Any, tensor_type: str, key: str) -> Any:
             return _as_numpy(value)
         except Exception as exc:
             raise ValueError(RAGGED_TENSOR_MESSAGE.format(key=key)) from exc
+    if tensor_type == "mlx":
+        import mlx.core as mx
+
+        array = _as_numpy(value)
+        if array.dtype == object:
+            raise ValueError(RAGGED_TENSOR_MESSAGE.format(key=key))
+        return mx.array(array)
     import torch
 
     if isinstance(value, torch.Tensor):
@@ -286,6 +300,17 @@ class BatchEncoding(UserDict):  # type: ignore[type-arg]
             if w == word and s == sequence_index
         ]
         return TokenSpan(hits[0], hits[-1] + 1) if hits else None
+
+    def word_to_chars(
+        self, batch_or_word_index: int, word_index: int | None = None, sequence_index: int = 0
+    ) -> CharSpan | None:
+        """The character span of a word of sequence `sequence_index` (None when it has no tokens)."""
+        batch, word = self._split(batch_or_word_index, word_index)
+        span = self.word_to_tokens(batch, word, sequence_index)
+        if span is None:
+            return None
+        offsets = self._row_view(batch).offsets
+        return CharSpan(offsets[span.start][0], offsets[span.end - 1][1])
 
     def char_to_token(
         self, batch_or_char_index: int, char_index: int | None = None, sequence_index: int = 0

@@ -1,4 +1,4 @@
-"""The `ferrotok` command: `demo`, `embed`, `classify` and `encode`.
+"""The `ferrotok` command: `demo`, `embed`, `classify`, `encode` and `train`.
 
 `encode` streams a text file of any size in chunks (memory stays bounded by the chunk size), showing progress
 on stderr, and writes token ids in one of two layouts:
@@ -41,7 +41,9 @@ _CELLS_PER_COPY = 1 << 24  # ...and at most this many ids (64 MiB of int32)
 
 
 class CliError(Exception):
-    """A user-facing failure: printed as `ferrotok: error: ...`, exit status 2."""
+    """A user-facing failure: printed as `ferrotok: error: ...`, exit status `status`."""
+
+    status = 2
 
 
 class Progress:
@@ -301,6 +303,15 @@ def _write_padded(
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
+    if args.format == "bin":
+        from ferrotok.shards import cmd_encode_bin
+
+        return cmd_encode_bin(args)
+    if args.separator is not None or args.shard_tokens is not None or args.parquet_column is not None:
+        raise CliError("--separator, --shard-tokens and --parquet-column need --format bin")
+    if len(args.input) != 1 or args.input[0] == "-":
+        raise CliError("--format padded / ragged read exactly one input file (several, or '-', need bin)")
+    args.input = args.input[0]
     if args.chunk_size < 1:
         raise CliError("--chunk-size must be at least 1")
     if args.max_length is not None and args.max_length < 1:
@@ -435,6 +446,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cores() -> int:
+    """Cores this process may run on (its CPU affinity, which containers narrow), else all of them."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ferrotok", description="Fast tokenization and small inference tools."
@@ -479,7 +496,11 @@ def build_parser() -> argparse.ArgumentParser:
     classify.set_defaults(run=cmd_classify)
 
     encode = sub.add_parser("encode", help="stream a text or JSONL file into token-id arrays")
-    encode.add_argument("input", help="text file (one text per line) or JSONL file (with --jsonl-field)")
+    encode.add_argument(
+        "input",
+        nargs="+",
+        help="text file (one text per line) or JSONL file (with --jsonl-field); bin: several, '-', .gz, .zst",
+    )
     encode.add_argument("-o", "--output", required=True, help="output .npy (padded) or .npz (ragged)")
     encode.add_argument("--tokenizer", required=True, help="tokenizer folder")
     encode.add_argument("--jsonl-field", help="read JSON lines and tokenize this field")
@@ -488,13 +509,86 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="truncate to this many tokens (padded: exact width)",
     )
-    encode.add_argument("--format", choices=("padded", "ragged"), default="padded")
+    encode.add_argument("--format", choices=("padded", "ragged", "bin"), default="padded")
     encode.add_argument("--chunk-size", type=int, default=10000, help="texts tokenized per step")
     encode.add_argument("--offsets", action="store_true", help="ragged: also store character offsets")
     encode.add_argument("--no-special-tokens", action="store_true", help="do not add [CLS]/[SEP] etc.")
     encode.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    # --format bin (training shards, ferrotok.shards)
+    encode.add_argument("--separator", help="bin: token after each document (default: the EOS token)")
+    encode.add_argument(
+        "--shard-tokens", type=int, help="bin: cut the stream into shards of this many tokens"
+    )
+    encode.add_argument("--parquet-column", help="bin: read this string column of Parquet files")
+    encode.add_argument(
+        "--workers", type=int, default=_cores(), help="bin: tokenizing processes (default: usable cores)"
+    )
     encode.set_defaults(run=cmd_encode)
+
+    train = sub.add_parser("train", help="train a tokenizer on text or JSONL files, saved as a model folder")
+    train.add_argument(
+        "inputs", nargs="+", help="text files (one text per line) or JSONL files (--jsonl-field)"
+    )
+    train.add_argument("-o", "--output", required=True, help="output folder (tokenizer.json + configs)")
+    train.add_argument("--model", choices=("bpe", "wordpiece", "unigram", "wordlevel"), help="default: bpe")
+    train.add_argument(
+        "--from", dest="source", help="copy this tokenizer folder's pipeline and special tokens"
+    )
+    train.add_argument("--vocab-size", type=int, default=30000)
+    train.add_argument(
+        "--min-frequency", type=int, help="BPE, WordPiece, WordLevel: rarer pairs/words are dropped"
+    )
+    train.add_argument("--special-tokens", nargs="*", default=[], help="extra special tokens to add")
+    train.add_argument("--jsonl-field", help="read JSON lines and train on this field")
+    train.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    train.set_defaults(run=cmd_train)
     return parser
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train a tokenizer (the pipeline of --from, else a default one for --model) and save it."""
+    from ferrotok import FerroTokenizer, _core
+    from ferrotok.training import default_pipeline
+
+    if args.vocab_size <= 0:
+        raise CliError(f"--vocab-size must be positive, got {args.vocab_size}")
+    paths = [Path(p) for p in args.inputs]
+    for path in paths:
+        if not path.is_file():
+            raise CliError(f"cannot read input file {str(path)!r}: no such file")
+    if args.source is not None:
+        base = _load_tokenizer(args.source)
+        kind = base.backend_tokenizer.model.type.lower()
+        if args.model is not None and args.model != kind:
+            raise CliError(f"--model {args.model} does not match the {kind} model of --from {args.source}")
+    else:
+        doc, specials = default_pipeline(args.model or "bpe")
+        try:
+            core = _core.Tokenizer.from_str(json.dumps(doc))
+        except ValueError as e:
+            raise CliError(f"--model {args.model}: {e}") from None
+        base = FerroTokenizer(core, name_or_path=str(args.output), **specials)
+
+    def texts() -> Iterator[list[str]]:
+        for path in paths:
+            with _open_input(path) as handle:
+                yield from _chunks(handle, path, args.jsonl_field, 8192, [0])
+
+    options: dict[str, Any] = {"show_progress": not args.quiet}
+    if args.min_frequency is not None:
+        options["min_frequency"] = args.min_frequency
+    try:
+        trained = base.train_new_from_iterator(
+            texts(), args.vocab_size, new_special_tokens=args.special_tokens or None, **options
+        )
+    except (ValueError, TypeError) as e:
+        raise CliError(str(e)) from None
+    trained.save_pretrained(args.output)
+    if not args.quiet:
+        print(
+            f"saved a {trained.backend_tokenizer.model.type} tokenizer of {len(trained)} tokens to {args.output}"
+        )
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -509,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args))
     except CliError as e:
         print(f"ferrotok {args.command}: error: {e}", file=sys.stderr)
-        return 2
+        return e.status
     except KeyboardInterrupt:
         print("ferrotok: interrupted", file=sys.stderr)
         return 130

@@ -156,29 +156,12 @@ class _BucketedPipeline:
         return out
 
     def _pad(self, rows: dict[str, list[list[int]]], index: Sequence[int]) -> dict[str, Any]:
-        """Pad the selected rows to their longest; the mask marks real tokens."""
-        torch = self._torch
-        lengths = [len(rows["input_ids"][i]) for i in index]
-        width = max(lengths)
-        pad_id = self.tokenizer.pad_token_id
-        if pad_id is None:
-            raise ValueError(
-                "the tokenizer has no pad token, so inputs of different lengths cannot be batched"
-            )
-        left = getattr(self.tokenizer, "padding_side", "right") == "left"
-        ids = np.full((len(index), width), pad_id, dtype=np.int64)
-        mask = np.zeros((len(index), width), dtype=np.int64)
-        types = np.zeros((len(index), width), dtype=np.int64) if "token_type_ids" in rows else None
-        for r, (i, n) in enumerate(zip(index, lengths, strict=True)):
-            cols = slice(width - n, width) if left else slice(0, n)
-            ids[r, cols] = rows["input_ids"][i]
-            mask[r, cols] = 1
-            if types is not None:
-                types[r, cols] = rows["token_type_ids"][i]
-        batch = {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask)}
-        if types is not None:
-            batch["token_type_ids"] = torch.from_numpy(types)
-        return {k: v.to(self.device) for k, v in batch.items()}
+        """Pad the selected rows to their longest with the tokenizer's own `pad` (its pad token, side and
+        type id); the mask marks real tokens."""
+        features = {key: [rows[key][i] for i in index] for key in rows}
+        batch = self.tokenizer.pad(features, padding=True, return_attention_mask=True, return_tensors="pt")
+        keys = ("input_ids", "attention_mask", "token_type_ids")
+        return {k: v.to(self.device) for k, v in batch.items() if k in keys}
 
     def _run(self, texts: Sequence[str], pairs: Sequence[str] | None = None) -> np.ndarray:
         """Per-input results of `_forward_batch`, stacked in input order."""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _core
+from ._api import TransformersApiMixin
 from ._arguments import (
     DO_NOT_PAD,
     DO_NOT_TRUNCATE,
@@ -20,7 +21,6 @@ from ._arguments import (
     check_optional_int,
     check_side,
     normalize_inputs,
-    replace_lone_surrogates,
     resolve_strategies,
 )
 from ._config import (
@@ -35,6 +35,7 @@ from ._config import (
 from ._padding import pad_features
 from ._special_tokens import SpecialTokensMixin
 from .batch_encoding import BatchEncoding, check_tensor_type
+from .chat import ChatTemplateMixin, as_template_attribute, read_chat_templates, write_chat_templates
 
 logger = logging.getLogger("ferrotok")
 
@@ -95,7 +96,7 @@ def _ids_list(ids: Any) -> Any:
     return ids.tolist() if hasattr(ids, "tolist") else ids
 
 
-class FerroTokenizer(SpecialTokensMixin):
+class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin):
     """A tokenizer with transformers' `PreTrainedTokenizerFast` interface and Hugging Face-exact outputs."""
 
     def __init__(
@@ -110,6 +111,7 @@ class FerroTokenizer(SpecialTokensMixin):
         clean_up_tokenization_spaces: bool = False,
         extra_special_tokens: Sequence[object] | None = None,
         init_config: dict[str, Any] | None = None,
+        chat_template: str | dict[str, str] | list[dict[str, str]] | None = None,
         **special_tokens: object,
     ) -> None:
         if not isinstance(tokenizer, _core.Tokenizer):
@@ -126,6 +128,7 @@ class FerroTokenizer(SpecialTokensMixin):
         self.clean_up_tokenization_spaces = bool(clean_up_tokenization_spaces)
         self.pad_token_type_id = 0
         self._init_config = dict(init_config or {})
+        self.chat_template = as_template_attribute(chat_template)
         self._special = dict.fromkeys(SPECIAL_TOKENS_ATTRIBUTES)
         self._extra_special = []
         for name, value in special_tokens.items():
@@ -142,6 +145,7 @@ class FerroTokenizer(SpecialTokensMixin):
         directory = os.fspath(directory)
         settings = read_settings(directory)
         prefix_space = kwargs.pop("add_prefix_space", None)
+        settings["chat_template"] = read_chat_templates(directory, settings["init_config"])
         settings.update(kwargs)
         if settings["init_config"].get("split_special_tokens"):
             raise NotImplementedError(
@@ -176,11 +180,15 @@ class FerroTokenizer(SpecialTokensMixin):
             "clean_up_tokenization_spaces": self.clean_up_tokenization_spaces,
             "extra_special_tokens": list(self._extra_special),
             "init_config": dict(self._init_config),
+            "chat_template": self.chat_template,
             **{k: v for k, v in self._special.items() if v is not None},
         }
 
-    def save_pretrained(self, save_directory: str | os.PathLike[str], **_: Any) -> tuple[str, ...]:
-        """Write tokenizer.json, tokenizer_config.json and special_tokens_map.json into `save_directory`."""
+    def save_pretrained(
+        self, save_directory: str | os.PathLike[str], save_jinja_files: bool = True, **_: Any
+    ) -> tuple[str, ...]:
+        """Write tokenizer.json, tokenizer_config.json, special_tokens_map.json and the chat template(s)
+        (chat_template.jinja, additional_chat_templates/, or into the config with `save_jinja_files=False`)."""
         directory = os.fspath(save_directory)
         if os.path.isfile(directory):
             raise OSError(f"save_directory ({directory}) should be a directory, not a file")
@@ -205,7 +213,25 @@ class FerroTokenizer(SpecialTokensMixin):
             model_input_names=list(self.model_input_names),
             clean_up_tokenization_spaces=self.clean_up_tokenization_spaces,
         )
-        return (*write_settings(directory, config, special_map), tokenizer_path)
+        templates = write_chat_templates(directory, self.chat_template, config, save_jinja_files)
+        return (*write_settings(directory, config, special_map), *templates, tokenizer_path)
+
+    def train_new_from_iterator(
+        self,
+        text_iterator: Any,
+        vocab_size: int,
+        length: int | None = None,
+        new_special_tokens: list[Any] | None = None,
+        special_tokens_map: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> FerroTokenizer:
+        """A tokenizer with this one's pipeline and special tokens and a model of the same kind trained on
+        `text_iterator` (str or lists of str); `kwargs` go to the trainer (see `ferrotok.trainers`)."""
+        from .training import train_new_from_iterator
+
+        return train_new_from_iterator(
+            self, text_iterator, vocab_size, length, new_special_tokens, special_tokens_map, **kwargs
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         return {"tokenizer_json": self._tokenizer.to_str(False), "settings": self._settings()}
@@ -242,19 +268,6 @@ class FerroTokenizer(SpecialTokensMixin):
     @truncation_side.setter
     def truncation_side(self, value: str) -> None:
         self._truncation_side = check_side("truncation_side", value) or "right"
-
-    # Whether the template adds bos / eos (tokenizer_config.json; the template itself is built at load).
-    @property
-    def add_bos_token(self) -> bool:
-        return bool(self._init_config.get("add_bos_token", False))
-
-    @property
-    def add_eos_token(self) -> bool:
-        return bool(self._init_config.get("add_eos_token", False))
-
-    @property
-    def split_special_tokens(self) -> bool:
-        return bool(self._init_config.get("split_special_tokens", False))
 
     @property
     def backend_tokenizer(self) -> _core.Tokenizer:
@@ -384,13 +397,7 @@ class FerroTokenizer(SpecialTokensMixin):
 
         truncation_args = None
         if trunc != DO_NOT_TRUNCATE and max_length is not None:
-            added = self.num_special_tokens_to_add(second is not None) if add_special_tokens else 0
-            # A limit of exactly the special tokens (stride 0) keeps only them, as Hugging Face does.
-            if stride >= max_length - added and (stride > 0 or max_length < added):
-                raise ValueError(
-                    f"tokenizer stride set to {stride}, which is greater than or equal to its effective max length "
-                    f"of {max_length - added} (= {max_length} original max length - {added} added special tokens), "
-                )
+            # The stride / max_length rule is checked by the core (TruncationParams::validate).
             truncation_args = (max_length, stride, trunc, self.truncation_side)
         padding_args = None
         if pad != DO_NOT_PAD:
@@ -461,15 +468,9 @@ class FerroTokenizer(SpecialTokensMixin):
         pretokenized, add_special, truncation_args, padding_args = call
 
         def run(a: list[Any], b: list[Any] | None, arrays: bool) -> tuple[dict[str, Any], _core.Encodings]:
+            # Lone surrogates are repaired by the core (as U+FFFD, surrogate pairs joined) on the way in.
             args = (a, b, pretokenized, add_special, truncation_args, padding_args, arrays, overflow, fields)
-            try:
-                return self._tokenizer.encode_batch(*args)
-            except (UnicodeEncodeError, TypeError):
-                # Lone surrogates cannot cross into Rust as UTF-8: encode them as U+FFFD (one for one).
-                fixed_a, fixed_b = replace_lone_surrogates(a), replace_lone_surrogates(b)
-                if fixed_a == a and fixed_b == b:
-                    raise
-                return self._tokenizer.encode_batch(fixed_a, fixed_b, *args[2:])
+            return self._tokenizer.encode_batch(*args)
 
         arrays = tensor_type is not None
         try:
@@ -484,6 +485,10 @@ class FerroTokenizer(SpecialTokensMixin):
             import torch
 
             data = {k: torch.from_numpy(v) if hasattr(v, "dtype") else v for k, v in data.items()}
+        elif tensor_type == "mlx":
+            import mlx.core as mx
+
+            data = {k: mx.array(v) if hasattr(v, "dtype") else v for k, v in data.items()}
         return data, encodings
 
     def _empty_batch(self, fields: list[str], overflow: bool, tensor_type: str | None) -> BatchEncoding:

@@ -143,6 +143,13 @@ impl AddedVocabulary {
         self.get(id).is_some_and(|t| t.special)
     }
 
+    /// Whether `content` is the text of a special added token.
+    pub fn is_special_content(&self, content: &str) -> bool {
+        self.by_content
+            .get(content)
+            .is_some_and(|&id| self.is_special(id))
+    }
+
     /// True when some added token must be looked for in normalized text (the fused fast paths only
     /// handle raw-text matching).
     pub fn has_normalized_tokens(&self) -> bool {

@@ -8,6 +8,7 @@ mod inputs;
 mod int_lists;
 mod lists;
 mod tokenizer;
+mod training;
 
 use crate::error::Error;
 use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyRuntimeError, PyValueError};
@@ -33,6 +34,7 @@ pub(crate) fn to_py(e: Error) -> PyErr {
         Error::NotFound { .. } => PyFileNotFoundError::new_err(msg),
         Error::Io { .. } => PyOSError::new_err(msg),
         Error::Internal(_) => InternalError::new_err(msg),
+        Error::Cancelled => pyo3::exceptions::PyKeyboardInterrupt::new_err(msg),
         Error::Config { .. }
         | Error::Unsupported { .. }
         | Error::Argument { .. }
@@ -67,6 +69,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<tokenizer::PyTokenizer>()?;
     m.add_class::<encodings::PyEncodings>()?;
     m.add_class::<tokenizer::PyModelInfo>()?;
+    m.add_class::<training::PyTrainingRun>()?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(legacy_document, m)?)?;
     m.add_function(wrap_pyfunction!(legacy_special_tokens, m)?)?;

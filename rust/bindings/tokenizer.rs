@@ -25,7 +25,7 @@ pub struct PyTokenizer {
     ints: IntTable,
 }
 
-fn new_obj(t: Tokenizer) -> PyTokenizer {
+pub(super) fn new_obj(t: Tokenizer) -> PyTokenizer {
     PyTokenizer {
         inner: RwLock::new(Arc::new(t)),
         ints: IntTable::default(),
@@ -33,7 +33,7 @@ fn new_obj(t: Tokenizer) -> PyTokenizer {
 }
 
 impl PyTokenizer {
-    fn get(&self) -> Arc<Tokenizer> {
+    pub(super) fn get(&self) -> Arc<Tokenizer> {
         self.inner.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -66,7 +66,7 @@ pub struct PyModelInfo {
 impl PyTokenizer {
     #[getter]
     fn model(&self) -> PyModelInfo {
-        match &self.get().model {
+        match self.get().model() {
             crate::models::Model::WordPiece(m) => PyModelInfo {
                 kind: "WordPiece",
                 continuing_subword_prefix: Some(m.continuing_subword_prefix.clone()),
@@ -79,7 +79,36 @@ impl PyTokenizer {
                 end_of_word_suffix: m.end_of_word_suffix.clone(),
                 unk_token: m.unk_token.clone(),
             },
+            crate::models::Model::Unigram(m) => PyModelInfo {
+                kind: "Unigram",
+                continuing_subword_prefix: None,
+                end_of_word_suffix: None,
+                unk_token: m
+                    .unk_id
+                    .and_then(|id| m.id_to_token(id))
+                    .map(str::to_string),
+            },
+            crate::models::Model::WordLevel(m) => PyModelInfo {
+                kind: "WordLevel",
+                continuing_subword_prefix: None,
+                end_of_word_suffix: None,
+                unk_token: Some(m.unk_token.clone()),
+            },
         }
+    }
+
+    /// Whether the fused fast paths may run (default true); off, every text takes the generic
+    /// stage-by-stage chain. The output is the same either way: this exists for testing that.
+    #[getter]
+    fn fast_paths(&self) -> bool {
+        self.get().fast_paths()
+    }
+
+    #[setter]
+    fn set_fast_paths(&self, enabled: bool) {
+        let mut t = (*self.get()).clone();
+        t.set_fast_paths(enabled);
+        self.set(t);
     }
 
     #[staticmethod]
@@ -371,6 +400,36 @@ impl PyTokenizer {
         })
     }
 
+    /// tokenizers' `train_from_iterator`: train this tokenizer's model in place (`ferrotok.training`).
+    #[pyo3(signature = (iterator, trainer = None, length = None))]
+    fn train_from_iterator(
+        slf: &Bound<'_, Self>,
+        iterator: &Bound<'_, PyAny>,
+        trainer: Option<&Bound<'_, PyAny>>,
+        length: Option<usize>,
+    ) -> PyResult<()> {
+        let m = slf.py().import("ferrotok.training")?;
+        m.call_method1("train_in_place", (slf, iterator, trainer, length))?;
+        Ok(())
+    }
+
+    /// tokenizers' `train`: train on the lines of `files` (`ferrotok.training`).
+    #[pyo3(signature = (files, trainer = None))]
+    fn train(
+        slf: &Bound<'_, Self>,
+        files: &Bound<'_, PyAny>,
+        trainer: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let m = slf.py().import("ferrotok.training")?;
+        m.call_method1("train_files_in_place", (slf, files, trainer))?;
+        Ok(())
+    }
+
+    /// Take `other`'s state (tokenizers' `train` changes a tokenizer in place).
+    fn _replace_with(&self, other: &PyTokenizer) {
+        self.set((*other.get()).clone());
+    }
+
     fn token_to_id(&self, token: &str) -> Option<u32> {
         self.get().token_to_id(token)
     }
@@ -387,11 +446,11 @@ impl PyTokenizer {
     ) -> PyResult<Bound<'py, PyDict>> {
         let tok = self.get();
         let d = PyDict::new(py);
-        for (t, id) in tok.model.vocab() {
+        for (t, id) in tok.model().vocab() {
             d.set_item(t, id)?;
         }
         if with_added_tokens {
-            for (id, t) in tok.added.tokens() {
+            for (id, t) in tok.added_vocabulary().tokens() {
                 d.set_item(&t.content, id)?;
             }
         }
@@ -439,7 +498,7 @@ impl PyTokenizer {
 
     fn added_tokens<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
         let tok = self.get();
-        let mut v: Vec<_> = tok.added.tokens().collect();
+        let mut v: Vec<_> = tok.added_vocabulary().tokens().collect();
         v.sort_by_key(|(id, _)| *id);
         v.into_iter()
             .map(|(id, t)| {

@@ -61,20 +61,9 @@ pub fn is_nonspacing_mark(c: char) -> bool {
     (c as u32) >= 0x300 && in_ranges(&MN, c)
 }
 
-/// Unicode 16 characters that `unicode-normalization` decomposes but HF's older NFD data leaves whole.
-static NO_DECOMPOSITION: [u32; 21] = [
-    0x105C9, 0x105E4, 0x11383, 0x11385, 0x1138E, 0x11391, 0x113C5, 0x113C7, 0x113C8, 0x11938,
-    0x16121, 0x16122, 0x16123, 0x16124, 0x16125, 0x16126, 0x16127, 0x16128, 0x16D68, 0x16D69,
-    0x16D6A,
-];
-
-/// Canonical decomposition of `c` as HF computes it (checked against HF's NFD on every code point).
-pub fn decompose(c: char, mut emit: impl FnMut(char)) {
-    if (c as u32) >= 0x105C9 && NO_DECOMPOSITION.binary_search(&(c as u32)).is_ok() {
-        emit(c);
-    } else {
-        unicode_normalization::char::decompose_canonical(c, emit);
-    }
+/// Canonical decomposition of `c` as HF computes it (Unicode 9.0 data, see `unicode9`).
+pub fn decompose(c: char, emit: impl FnMut(char)) {
+    crate::kernel::unicode9::decompose_canonical(c, emit);
 }
 
 /// Dropped by `clean_text`: NUL, U+FFFD and what HF counts as control (Cc/Cf/Co, minus tab/LF/CR).

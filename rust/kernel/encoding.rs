@@ -150,11 +150,14 @@ impl Encoding {
     }
 
     /// Mark every token (overflowing parts too) as coming from sequence `seq` with type id `type_id`.
+    /// Hugging Face's template sets the type id of the encoding itself only: its overflow windows keep
+    /// the type id they were encoded with (0 for the first sequence, 1 for the second), which shows
+    /// when a pair template gives the second sequence another type id (T5, XLM-R: 0).
     pub fn set_sequence(&mut self, seq: u32, type_id: u32) {
         self.type_ids.iter_mut().for_each(|t| *t = type_id);
         self.sequence_ids.iter_mut().for_each(|s| *s = Some(seq));
         for o in &mut self.overflowing {
-            o.set_sequence(seq, type_id);
+            o.sequence_ids.iter_mut().for_each(|s| *s = Some(seq));
         }
     }
 

@@ -8,7 +8,8 @@
 //! - [`Encoding`]: the result of a call (ids, masks, type ids, offsets, overflow), with [`Direction`].
 //! - [`TokenLookup`], [`Vocab`], [`Normalize`]: how one stage sees another.
 //! - GPT-2's byte ↔ char table, BERT's char classes, the Metaspace configuration, and the hand-written
-//!   matchers of GPT-2's and Llama-3's split regexes behind [`Pattern`].
+//!   matchers of GPT-2's and Llama-3's split regexes behind [`Pattern`], and the Unicode 9.0
+//!   normalization data Hugging Face uses (`unicode9`).
 
 pub mod bert_chars;
 pub mod byte_chars;
@@ -23,6 +24,7 @@ pub mod pretokenized;
 #[cfg(test)]
 pub mod test_util;
 pub mod token_buffer;
+pub mod unicode9;
 
 pub use byte_chars::{char_to_byte, BYTE_TO_CHAR};
 pub use encoding::{CharOffsets, Direction, Encoding};

@@ -92,16 +92,16 @@ fn build(v: &Value) -> Result<Tokenizer> {
     let model = Model::from_json(req(o, "model", "")?, "model")?;
     let mut t = Tokenizer::new(model);
     if let Some(n) = optional(o, "normalizer") {
-        t.normalizer = Some(Normalizer::from_json(n, "normalizer")?);
+        t.set_normalizer(Some(Normalizer::from_json(n, "normalizer")?))?;
     }
     if let Some(p) = optional(o, "pre_tokenizer") {
-        t.pre_tokenizer = Some(PreTokenizer::from_json(p, "pre_tokenizer")?);
+        t.set_pre_tokenizer(Some(PreTokenizer::from_json(p, "pre_tokenizer")?));
     }
     if let Some(p) = optional(o, "post_processor") {
-        t.post_processor = Some(PostProcessor::from_json(p, "post_processor")?);
+        t.set_post_processor(Some(PostProcessor::from_json(p, "post_processor")?));
     }
     if let Some(d) = optional(o, "decoder") {
-        t.decoder = Some(Decoder::from_json(d, "decoder")?);
+        t.set_decoder(Some(Decoder::from_json(d, "decoder")?));
     }
     if let Some(tr) = optional(o, "truncation") {
         t.truncation = Some(truncation(tr)?);
@@ -119,7 +119,6 @@ fn build(v: &Value) -> Result<Tokenizer> {
         // Ids are recomputed like Hugging Face does on load (they agree with the file in valid files).
         t.add_tokens(&tokens)?;
     }
-    t.refresh();
     Ok(t)
 }
 
@@ -143,7 +142,7 @@ pub fn to_value(t: &Tokenizer) -> Value {
     };
     if let Value::Object(o) = &mut v {
         let mut added: Vec<(u32, Value)> = t
-            .added
+            .added_vocabulary()
             .tokens()
             .map(|(id, tok)| (id, tok.to_json(id)))
             .collect();

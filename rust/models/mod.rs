@@ -1,13 +1,18 @@
 //! Models: turn one pre-tokenized word into vocabulary ids.
 
 pub mod bpe;
+pub mod bpe_bytes;
 pub mod bpe_merge;
 pub mod bpe_pieces;
 pub mod bpe_queue;
+pub mod unigram;
+pub mod wordlevel;
 pub mod wordpiece;
 pub mod wordpiece_trie;
 
 pub use bpe::Bpe;
+pub use unigram::Unigram;
+pub use wordlevel::WordLevel;
 pub use wordpiece::WordPiece;
 
 use crate::error::Result;
@@ -33,6 +38,8 @@ pub(crate) fn prefetch<T>(r: &T) {
 pub enum Model {
     WordPiece(WordPiece),
     Bpe(Bpe),
+    Unigram(Unigram),
+    WordLevel(WordLevel),
 }
 
 impl Model {
@@ -43,11 +50,14 @@ impl Model {
         let t = match opt_str(o, "type", field)? {
             Some(t) => t,
             None if o.contains_key("merges") => "BPE",
+            None if o.get("vocab").is_some_and(Value::is_array) => "Unigram",
             None => "WordPiece",
         };
         Ok(match t {
             "WordPiece" => Model::WordPiece(WordPiece::from_json(o, field)?),
             "BPE" => Model::Bpe(Bpe::from_json(o, field)?),
+            "Unigram" => Model::Unigram(Unigram::from_json(o, field)?),
+            "WordLevel" => Model::WordLevel(WordLevel::from_json(o, field)?),
             other => return Err(unsupported("model", field, other)),
         })
     }
@@ -57,6 +67,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.tokenize(word, out),
             Model::Bpe(m) => m.tokenize(word, out),
+            Model::Unigram(m) => m.tokenize(word, out),
+            Model::WordLevel(m) => m.tokenize(word, out),
         }
     }
 
@@ -64,6 +76,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.token_to_id(token),
             Model::Bpe(m) => m.token_to_id(token),
+            Model::Unigram(m) => m.token_to_id(token),
+            Model::WordLevel(m) => m.token_to_id(token),
         }
     }
 
@@ -71,6 +85,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.id_to_token(id),
             Model::Bpe(m) => m.id_to_token(id),
+            Model::Unigram(m) => m.id_to_token(id),
+            Model::WordLevel(m) => m.id_to_token(id),
         }
     }
 
@@ -79,6 +95,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.vocab().collect(),
             Model::Bpe(m) => m.vocab().collect(),
+            Model::Unigram(m) => m.vocab().collect(),
+            Model::WordLevel(m) => m.vocab().collect(),
         }
     }
 
@@ -87,6 +105,8 @@ impl Model {
         match self {
             Model::WordPiece(m) => m.vocab_size(),
             Model::Bpe(m) => m.vocab_size(),
+            Model::Unigram(m) => m.vocab_size(),
+            Model::WordLevel(m) => m.vocab_size(),
         }
     }
 }

@@ -142,6 +142,11 @@ impl WordPiece {
             pairs.push((tok.as_str(), as_u32(v, &format!("{vocab_field}[{tok:?}]"))?));
         }
         let unk = opt_str(o, "unk_token", parent)?.unwrap_or("[UNK]");
+        // An untrained model (`WordPiece(unk_token=...)` before training) has no vocabulary: it gets
+        // its unk token as only entry, so that it loads and encodes (every word as unk).
+        if pairs.is_empty() {
+            pairs.push((unk, 0));
+        }
         let prefix = opt_str(o, "continuing_subword_prefix", parent)?.unwrap_or("##");
         let max = opt_usize(o, "max_input_chars_per_word", parent)?.unwrap_or(100);
         Self::build(

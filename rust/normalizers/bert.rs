@@ -7,8 +7,8 @@
 use crate::error::Result;
 use crate::json::{opt_bool, opt_bool_or_null, Obj};
 use crate::kernel::bert_chars::{decompose, is_cjk, is_nonspacing_mark, is_removed, is_whitespace};
+use crate::kernel::unicode9::canonical_combining_class;
 use crate::kernel::NormalizedString;
-use unicode_normalization::char::canonical_combining_class;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BertNormalizer {

@@ -2,11 +2,13 @@
 //! alignment of each normalized byte to the original text.
 
 pub mod bert;
+pub mod precompiled;
 pub mod replace;
 pub mod simple;
 pub mod unicode;
 
 pub use bert::BertNormalizer;
+pub use precompiled::Precompiled;
 pub use replace::Replace;
 pub use simple::{Prepend, Strip};
 pub use unicode::UnicodeForm;
@@ -26,6 +28,8 @@ pub enum Normalizer {
     Replace(Replace),
     Prepend(Prepend),
     Sequence(Vec<Normalizer>),
+    Precompiled(Box<Precompiled>),
+    Nmt,
 }
 
 impl Normalizer {
@@ -44,6 +48,12 @@ impl Normalizer {
             "StripAccents" => Normalizer::StripAccents,
             "Replace" => Normalizer::Replace(Replace::from_json(o, field)?),
             "Prepend" => Normalizer::Prepend(Prepend::from_json(o, field)?),
+            "Precompiled" => {
+                let f = format!("{field}.precompiled_charsmap");
+                let b64 = crate::json::req_str(o, "precompiled_charsmap", field)?;
+                Normalizer::Precompiled(Box::new(Precompiled::from_base64(b64, &f)?))
+            }
+            "Nmt" => Normalizer::Nmt,
             "Sequence" => {
                 let f = format!("{field}.normalizers");
                 let items = as_array(o.get("normalizers").unwrap_or(&Value::Null), &f)?;
@@ -74,6 +84,11 @@ impl Normalizer {
             }
             Normalizer::Replace(r) => r.normalize(n),
             Normalizer::Prepend(p) => p.normalize(n),
+            Normalizer::Precompiled(p) => p.normalize(n),
+            Normalizer::Nmt => {
+                precompiled::nmt(n);
+                Ok(())
+            }
             Normalizer::Sequence(seq) => {
                 for s in seq {
                     s.normalize(n)?;

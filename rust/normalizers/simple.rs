@@ -2,8 +2,8 @@
 
 use crate::error::Result;
 use crate::json::{opt_bool, req_str, Obj};
+use crate::kernel::unicode9::is_combining_mark;
 use crate::kernel::NormalizedString;
-use unicode_normalization::char::is_combining_mark;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Strip {

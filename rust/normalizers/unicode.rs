@@ -1,16 +1,17 @@
 //! Unicode normalization forms (NFC, NFD, NFKC, NFKD) with alignment tracking.
 //!
-//! Hugging Face normalizes through a fork of `unicode-normalization` that tags every output char with a
-//! `change` (0: replaces the next input char, +1: inserted, -n: also swallows n more input chars) and
-//! feeds those pairs positionally into `NormalizedString::transform`. Offsets therefore depend on how
-//! the changes travel through canonical reordering and composition; this file reproduces that
-//! bookkeeping on top of the char-level functions of `unicode-normalization`.
+//! Hugging Face normalizes through a fork of `unicode-normalization` (Unicode 9.0 data, which
+//! `unicode9` reproduces) that tags every output char with a `change` (0: replaces the next input char,
+//! +1: inserted, -n: also swallows n more input chars) and feeds those pairs positionally into
+//! `NormalizedString::transform`. Offsets therefore depend on how the changes travel through canonical
+//! reordering and composition; this file reproduces that bookkeeping on top of the char-level
+//! functions of `unicode9`.
 
 use crate::error::Result;
-use crate::kernel::NormalizedString;
-use unicode_normalization::char::{
+use crate::kernel::unicode9::{
     canonical_combining_class, compose, decompose_canonical, decompose_compatible,
 };
+use crate::kernel::NormalizedString;
 use unicode_normalization::{
     is_nfc_quick, is_nfd_quick, is_nfkc_quick, is_nfkd_quick, IsNormalized,
 };

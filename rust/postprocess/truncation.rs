@@ -41,7 +41,8 @@ pub struct TruncationParams {
 }
 
 impl TruncationParams {
-    /// Check the parameters once per call, so truncation itself cannot fail half-way.
+    /// Check the parameters once per call, so truncation itself cannot fail half-way. This is the one
+    /// home of the stride / max_length rule (the Python layer does not repeat it).
     pub fn validate(&self, n_special: usize) -> Result<()> {
         if self.max_length < n_special {
             return Err(Error::argument(
@@ -52,13 +53,16 @@ impl TruncationParams {
                 ),
             ));
         }
+        // transformers' rule: a window must move forward, but a limit of exactly the special tokens
+        // with stride 0 is allowed (only the special tokens are kept).
         let effective = self.max_length - n_special;
-        if effective > 0 && self.stride >= effective {
+        if self.stride > 0 && self.stride >= effective {
             return Err(Error::argument(
                 "stride",
                 format!(
-                    "stride={} must be smaller than max_length minus the special tokens ({effective})",
-                    self.stride
+                    "tokenizer stride set to {}, which is greater than or equal to its effective max \
+                     length of {effective} (= {} original max length - {n_special} added special tokens)",
+                    self.stride, self.max_length
                 ),
             ));
         }
@@ -163,4 +167,31 @@ pub fn truncate_encodings(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(max_length: usize, stride: usize) -> TruncationParams {
+        TruncationParams {
+            max_length,
+            stride,
+            strategy: TruncationStrategy::LongestFirst,
+            direction: Direction::Right,
+        }
+    }
+
+    /// transformers' rule: stride < max_length - specials, except that a limit of exactly the
+    /// special tokens is allowed with stride 0.
+    #[test]
+    fn stride_rule_like_transformers() {
+        assert!(params(10, 7).validate(2).is_ok());
+        assert!(params(10, 8).validate(2).is_err());
+        assert!(params(2, 0).validate(2).is_ok());
+        assert!(params(2, 1).validate(2).is_err());
+        assert!(params(1, 0).validate(2).is_err());
+        assert!(params(5, 4).validate(0).is_ok());
+        assert!(params(5, 5).validate(0).is_err());
+    }
 }

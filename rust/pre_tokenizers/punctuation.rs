@@ -2,10 +2,10 @@
 
 use crate::error::Result;
 use crate::json::Obj;
+use crate::kernel::bert_chars::is_punct;
 use crate::kernel::pretokenized::{char_matches, split_with_behavior};
 use crate::kernel::{PreTokenizedString, SplitBehavior};
 use crate::pre_tokenizers::split::parse_behavior;
-use unicode_general_category::{get_general_category, GeneralCategory as G};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Punctuation {
@@ -13,21 +13,13 @@ pub struct Punctuation {
 }
 
 /// Hugging Face's punctuation test: ASCII punctuation (which includes symbols such as `$`, `+`, `^`)
-/// or any Unicode punctuation category.
+/// or a Unicode punctuation category as of HF's `unicode_categories` tables (Unicode 8), the same test
+/// as BERT's, so characters made punctuation later (U+061D...) are not split off.
 pub fn is_punctuation(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_punctuation();
     }
-    matches!(
-        get_general_category(c),
-        G::ConnectorPunctuation
-            | G::DashPunctuation
-            | G::OpenPunctuation
-            | G::ClosePunctuation
-            | G::InitialPunctuation
-            | G::FinalPunctuation
-            | G::OtherPunctuation
-    )
+    is_punct(c)
 }
 
 impl Punctuation {

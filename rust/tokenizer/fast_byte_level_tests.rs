@@ -3,6 +3,10 @@
 
 use super::*;
 use crate::models::bpe::BpeOptions;
+use crate::models::bpe_merge::Word;
+use crate::models::Model;
+use crate::pre_tokenizers::PreTokenizer;
+use crate::tokenizer::{reference, Tokenizer};
 
 fn gpt2() -> Bpe {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gpt2/");
@@ -30,11 +34,26 @@ fn fast(p: &ByteLevel, b: &Bpe, s: &str, base: usize) -> TokenBuffer {
     out
 }
 
-fn generic(p: &ByteLevel, b: &Bpe, s: &str, base: usize) -> TokenBuffer {
-    let mut out = TokenBuffer::default();
-    let mut w = 0;
-    encode_generic(p, b, s, base, &mut w, &mut out).unwrap();
-    out
+/// The generic chain (`super::super::reference`) for each ByteLevel / BPE setting a test uses.
+#[derive(Default)]
+struct Reference {
+    toks: Vec<((bool, bool, bool), Tokenizer)>,
+}
+
+impl Reference {
+    fn tokens(&mut self, p: &ByteLevel, b: &Bpe, s: &str, base: usize) -> TokenBuffer {
+        let key = (p.add_prefix_space, p.use_regex, b.ignore_merges);
+        let i = match self.toks.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                let pre = Some(PreTokenizer::ByteLevel(p.clone()));
+                let t = reference(None, pre, Model::Bpe(b.clone()));
+                self.toks.push((key, t));
+                self.toks.len() - 1
+            }
+        };
+        self.toks[i].1.reference_tokens(s, base, 0)
+    }
 }
 
 fn words(v: &[u32]) -> Vec<Option<u32>> {
@@ -116,8 +135,12 @@ fn gpt2_matches_hf() {
             &[0, 1, 2, 3, 4],
         ),
     ];
+    let mut generic = Reference::default();
     for (s, ids, offs, ws) in cases {
-        for out in [fast(&pre(false), &b, s, 0), generic(&pre(false), &b, s, 0)] {
+        for out in [
+            fast(&pre(false), &b, s, 0),
+            generic.tokens(&pre(false), &b, s, 0),
+        ] {
             assert_eq!(out.ids, ids, "{s:?}");
             assert_eq!(out.offsets, offs, "{s:?}");
             assert_eq!(out.words, words(ws), "{s:?}");
@@ -143,15 +166,16 @@ fn fast_equals_generic_random() {
     im.ignore_merges = true;
     let alphabet = " \t\n'sSrevltx1٣²é日!?-\u{301}\u{a0}😀\u{3000}ab";
     let strings = crate::kernel::test_util::random_strings(alphabet, 39, 400);
+    let mut generic = Reference::default();
     for (i, s) in strings.iter().enumerate() {
         let p = pre(i % 2 == 0);
-        assert_eq!(fast(&p, &b, s, 3), generic(&p, &b, s, 3), "{s:?}");
+        assert_eq!(fast(&p, &b, s, 3), generic.tokens(&p, &b, s, 3), "{s:?}");
         let nr = ByteLevel {
             use_regex: false,
             ..p
         };
-        assert_eq!(fast(&nr, &b, s, 0), generic(&nr, &b, s, 0), "{s:?}");
-        assert_eq!(fast(&p, &im, s, 0), generic(&p, &im, s, 0), "{s:?}");
+        assert_eq!(fast(&nr, &b, s, 0), generic.tokens(&nr, &b, s, 0), "{s:?}");
+        assert_eq!(fast(&p, &im, s, 0), generic.tokens(&p, &im, s, 0), "{s:?}");
     }
     // With ignore_merges a piece that is a vocab entry is one token; "ĠHello" is id 18435 in GPT-2.
     assert_eq!(fast(&pre(true), &im, "Hello", 0).ids, [18435]);

@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod parallel;
+pub mod training;
 
 pub use crate::kernel::{Direction, Encoding};
 
@@ -46,21 +47,43 @@ enum FastPath {
     ByteLevel,
     /// Llama-3 / Qwen style: [NFC] + Split(regex, Isolated) + ByteLevel(no regex, no prefix) + BPE.
     SplitByteLevel,
+    /// SentencePiece style: [Precompiled] + WhitespaceSplit + Metaspace(always) + Unigram.
+    Unigram,
 }
 
+/// The replacement char of a `[WhitespaceSplit, Metaspace(prepend always)]` sequence.
+fn whitespace_metaspace(p: Option<&PreTokenizer>) -> Option<char> {
+    match p {
+        Some(PreTokenizer::Sequence(seq)) => match seq.as_slice() {
+            [PreTokenizer::WhitespaceSplit(_), PreTokenizer::Metaspace(m)]
+                if m.prepend_scheme == crate::kernel::metaspace::PrependScheme::Always =>
+            {
+                Some(m.replacement)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The stages of one tokenizer. The components are private: their setters re-select the fused path
+/// (and re-normalize `normalized` added tokens), so a tokenizer is never left running a path chosen
+/// for other components.
 #[derive(Debug, Clone)]
 pub struct Tokenizer {
-    pub normalizer: Option<Normalizer>,
-    pub pre_tokenizer: Option<PreTokenizer>,
-    pub model: Model,
-    pub post_processor: Option<PostProcessor>,
-    pub decoder: Option<Decoder>,
-    pub added: AddedVocabulary,
+    normalizer: Option<Normalizer>,
+    pre_tokenizer: Option<PreTokenizer>,
+    model: Model,
+    post_processor: Option<PostProcessor>,
+    decoder: Option<Decoder>,
+    added: AddedVocabulary,
     /// Defaults read from tokenizer.json (`truncation` / `padding` blocks).
     pub truncation: Option<TruncationParams>,
     pub padding: Option<PaddingParams>,
     /// The tokenizer.json document this was built from (serialization rewrites the parts that change).
     pub(crate) source: serde_json::Value,
+    /// Whether fused paths may be used (`set_fast_paths`); `fast` is the one selected.
+    fast_paths: bool,
     fast: FastPath,
 }
 
@@ -97,12 +120,79 @@ impl Tokenizer {
             truncation: None,
             padding: None,
             source: serde_json::Value::Null,
+            fast_paths: true,
             fast: FastPath::Generic,
         }
     }
 
-    /// Pick the fused path for this configuration; call after changing components.
-    pub fn refresh(&mut self) {
+    pub fn normalizer(&self) -> Option<&Normalizer> {
+        self.normalizer.as_ref()
+    }
+
+    pub fn pre_tokenizer(&self) -> Option<&PreTokenizer> {
+        self.pre_tokenizer.as_ref()
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    pub fn post_processor(&self) -> Option<&PostProcessor> {
+        self.post_processor.as_ref()
+    }
+
+    pub fn decoder(&self) -> Option<&Decoder> {
+        self.decoder.as_ref()
+    }
+
+    /// The added tokens (special or not) on top of the model's vocabulary.
+    pub fn added_vocabulary(&self) -> &AddedVocabulary {
+        &self.added
+    }
+
+    /// Set the normalizer; `normalized` added tokens are matched in its output, so they are rebuilt.
+    pub fn set_normalizer(&mut self, normalizer: Option<Normalizer>) -> Result<()> {
+        self.normalizer = normalizer;
+        self.added.refresh(self.normalizer.as_ref())?;
+        self.select_path();
+        Ok(())
+    }
+
+    pub fn set_pre_tokenizer(&mut self, pre_tokenizer: Option<PreTokenizer>) {
+        self.pre_tokenizer = pre_tokenizer;
+        self.select_path();
+    }
+
+    pub fn set_model(&mut self, model: Model) {
+        self.model = model;
+        self.select_path();
+    }
+
+    pub fn set_post_processor(&mut self, post_processor: Option<PostProcessor>) {
+        self.post_processor = post_processor;
+    }
+
+    pub fn set_decoder(&mut self, decoder: Option<Decoder>) {
+        self.decoder = decoder;
+    }
+
+    /// Allow (the default) or forbid the fused fast paths. With them off every text runs the generic
+    /// normalize → pre-tokenize → model chain: the reference the fast paths are tested against.
+    pub fn set_fast_paths(&mut self, enabled: bool) {
+        self.fast_paths = enabled;
+        self.select_path();
+    }
+
+    pub fn fast_paths(&self) -> bool {
+        self.fast_paths
+    }
+
+    /// Pick the fused path for the current components.
+    fn select_path(&mut self) {
+        if !self.fast_paths {
+            self.fast = FastPath::Generic;
+            return;
+        }
         self.fast = match (&self.normalizer, &self.pre_tokenizer, &self.model) {
             (Some(Normalizer::Bert(_)), Some(PreTokenizer::Bert(_)), Model::WordPiece(_)) => {
                 FastPath::Bert
@@ -115,11 +205,15 @@ impl Tokenizer {
                 Some(PreTokenizer::Sequence(seq)),
                 Model::Bpe(_),
             ) if split_then_byte_level(seq).is_some() => FastPath::SplitByteLevel,
+            (None | Some(Normalizer::Precompiled(_)), _, Model::Unigram(_))
+                if whitespace_metaspace(self.pre_tokenizer.as_ref()).is_some_and(|rep| {
+                    !matches!(&self.normalizer, Some(Normalizer::Precompiled(p)) if p.produces(rep))
+                }) =>
+            {
+                FastPath::Unigram
+            }
             _ => FastPath::Generic,
         };
-        if std::env::var_os("FERROTOK_NO_FAST_PATH").is_some() {
-            self.fast = FastPath::Generic;
-        }
     }
 
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
@@ -173,7 +267,10 @@ impl Tokenizer {
                 unicode_normalization::is_nfc_quick(text.chars())
                     == unicode_normalization::IsNormalized::Yes
             }
-            _ => true,
+            _ => match (self.fast, whitespace_metaspace(self.pre_tokenizer.as_ref())) {
+                (FastPath::Unigram, Some(rep)) => !text.contains(rep),
+                _ => true,
+            },
         };
         if self.fast != FastPath::Generic && !self.added.has_normalized_tokens() && nfc_ok() {
             self.tokenize_fast(text, out)?;
@@ -262,6 +359,26 @@ impl Tokenizer {
                         out,
                     )?
                 }
+                (FastPath::Unigram, n, p, Model::Unigram(u)) => {
+                    let Some(rep) = whitespace_metaspace(p.as_ref()) else {
+                        return Err(Error::Internal(
+                            "unigram fast path without its pre-tokenizers".into(),
+                        ));
+                    };
+                    let norm = match n {
+                        Some(Normalizer::Precompiled(pc)) => Some(&**pc),
+                        _ => None,
+                    };
+                    fast_unigram::encode_segment(
+                        norm,
+                        rep,
+                        u,
+                        segment,
+                        range.start,
+                        &mut word,
+                        out,
+                    )?
+                }
                 _ => {
                     return Err(Error::Internal(
                         "fast path chosen for another configuration".into(),
@@ -299,7 +416,18 @@ impl Tokenizer {
                     &toks
                 }
             };
+            // Hugging Face's Unigram names an unknown token by the text it covers, not `<unk>`.
+            let unigram_unk = match &self.model {
+                Model::Unigram(u) if split.tokens.is_none() => u.unk_id,
+                _ => None,
+            };
             for t in tokens {
+                if Some(t.id) == unigram_unk {
+                    let covered = ns.as_str().get(t.offsets.0 as usize..t.offsets.1 as usize);
+                    if let Some(s) = covered.filter(|&s| Some(s) != self.model.id_to_token(t.id)) {
+                        out.texts.push((out.len(), s.to_string()));
+                    }
+                }
                 let r = ns.original_range(t.offsets.0 as usize..t.offsets.1 as usize);
                 out.push(t.id, r, word);
             }
@@ -403,11 +531,14 @@ impl Tokenizer {
         Ok(e)
     }
 
-    /// Token strings for ids (added tokens first), skipping unknown ids like Hugging Face.
+    /// Token strings for ids (added tokens first), skipping unknown ids like Hugging Face. Special
+    /// tokens are skipped by their text, as in Hugging Face: a vocabulary entry that spells a special
+    /// token under another id (XLM-R's two `<unk>`) is skipped too.
     pub fn ids_to_tokens(&self, ids: &[u32], skip_special_tokens: bool) -> Vec<String> {
         ids.iter()
-            .filter(|&&id| !(skip_special_tokens && self.added.is_special(id)))
-            .filter_map(|&id| self.id_to_token(id).map(str::to_string))
+            .filter_map(|&id| self.id_to_token(id))
+            .filter(|t| !(skip_special_tokens && self.added.is_special_content(t)))
+            .map(str::to_string)
             .collect()
     }
 
@@ -422,6 +553,48 @@ impl Tokenizer {
 
 pub mod fast_bert;
 pub mod fast_byte_level;
+pub mod fast_unigram;
+
+/// The one reference of every fused path's differential tests: the generic chain, run by a tokenizer
+/// with its fast paths off.
+#[cfg(test)]
+pub(crate) fn reference(
+    normalizer: Option<Normalizer>,
+    pre_tokenizer: Option<PreTokenizer>,
+    model: Model,
+) -> Tokenizer {
+    let mut t = Tokenizer::new(model);
+    t.set_fast_paths(false);
+    t.set_pre_tokenizer(pre_tokenizer);
+    if let Err(e) = t.set_normalizer(normalizer) {
+        panic!("{e}");
+    }
+    t
+}
+
+#[cfg(test)]
+impl Tokenizer {
+    /// The tokens of `text` (at byte `base` of the input), words numbered from `word`, by the
+    /// generic chain.
+    pub(crate) fn reference_tokens(&self, text: &str, base: usize, word: u32) -> TokenBuffer {
+        assert!(
+            !self.fast_paths,
+            "the reference runs with the fast paths off"
+        );
+        let mut out = TokenBuffer::default();
+        if let Err(e) = self.tokenize_text(text, None, &mut out) {
+            panic!("{e}");
+        }
+        for (s, e) in &mut out.offsets {
+            *s += base;
+            *e += base;
+        }
+        for w in out.words.iter_mut().flatten() {
+            *w += word;
+        }
+        out
+    }
+}
 
 #[cfg(test)]
 mod tests;

@@ -232,8 +232,10 @@ fn tempdir_with_vocab() -> std::path::PathBuf {
 
 #[test]
 fn unknown_component_and_bad_json_are_config_errors() {
-    let e = Tokenizer::from_json_str("{\"model\": {\"type\": \"Unigram\"}}").err();
+    let e = Tokenizer::from_json_str("{\"model\": {\"type\": \"Chars\"}}").err();
     assert!(matches!(e, Some(Error::Unsupported { .. })), "{e:?}");
+    let e = Tokenizer::from_json_str("{\"model\": {\"type\": \"Unigram\"}}").err();
+    assert!(matches!(e, Some(Error::Config { .. })), "{e:?}");
     let e = Tokenizer::from_json_str("{not json").err();
     assert!(matches!(e, Some(Error::Config { .. })), "{e:?}");
     let e = Tokenizer::from_pretrained("/nonexistent/ferrotok").err();
@@ -336,15 +338,15 @@ fn process_single_matches_process() {
     let mut byte_level = gpt2();
     let json =
         serde_json::json!({"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true});
-    byte_level.post_processor = PostProcessor::from_json(&json, "post_processor").ok();
+    byte_level.set_post_processor(PostProcessor::from_json(&json, "post_processor").ok());
     let mut sequence = bert();
     let json = serde_json::json!({"type": "Sequence", "processors": [
         {"type": "ByteLevel", "trim_offsets": true},
         {"type": "BertProcessing", "sep": ["[SEP]", 102], "cls": ["[CLS]", 101]}
     ]});
-    sequence.post_processor = PostProcessor::from_json(&json, "post_processor").ok();
+    sequence.set_post_processor(PostProcessor::from_json(&json, "post_processor").ok());
     for t in [bert(), byte_level, sequence] {
-        let Some(p) = t.post_processor.clone() else {
+        let Some(p) = t.post_processor().cloned() else {
             panic!("every case has a post-processor");
         };
         for text in [

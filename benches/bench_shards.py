@@ -1,0 +1,161 @@
+"""`ferrotok encode --format bin` against the same job done with transformers' tokenizer and numpy, side by side.
+
+Every measurement is a whole command in a fresh process, start-up included, on the same corpus file:
+
+* `transformers`: a script that loads `transformers.AutoTokenizer` (the Rust-backed fast tokenizer, its own
+  thread pool left at its default), reads the lines, encodes them in batches of 1000 without special tokens,
+  appends EOS to each and writes the uint16 / uint32 stream with numpy: what a user writes by hand.
+* `ferrotok`: `ferrotok encode --format bin` with its defaults (one worker process per core).
+* `1 worker` / `2 workers`: `--workers 1` and `--workers 2` with `RAYON_NUM_THREADS=1`, so one worker is one
+  core's work.
+* `ceiling`: two independent `--workers 1` processes started together on the same file; 2 · t(1 worker) /
+  t(slowest of the two) is what two cores give two processes that share nothing at that moment (shared
+  caches, memory bandwidth, other load on the machine). The 2-worker speed-up is read against it.
+
+The variants run interleaved, one round after another, and the medians over the rounds are reported, because on
+a shared machine the speed of a core drifts within seconds. Every output is checked to be byte-identical to the
+transformers stream before any figure is printed.
+
+    python benches/bench_shards.py                                  # benches/sample.txt, GPT-2, 3 rounds
+    python benches/bench_shards.py --corpus ../shared/corpora/*.txt --rounds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+BASELINE = """
+import sys
+import numpy as np
+from transformers import AutoTokenizer
+
+corpus, tokenizer, out = sys.argv[1:4]
+tok = AutoTokenizer.from_pretrained(tokenizer, local_files_only=True)
+eos = tok.eos_token_id
+dtype = np.uint16 if len(tok) <= 1 << 16 else np.uint32
+with open(corpus, encoding="utf-8") as f:
+    lines = f.read().split("\\n")
+if lines and lines[-1] == "":
+    lines.pop()
+with open(out, "wb") as f:
+    for i in range(0, len(lines), 1000):
+        rows = tok(lines[i : i + 1000], add_special_tokens=False)["input_ids"]
+        np.array([t for row in rows for t in (*row, eos)], dtype=dtype).tofile(f)
+"""
+
+
+def timed(commands: list[list[str]], env: dict[str, str]) -> float:
+    """Seconds until the last of these commands, started together, has finished."""
+    start = time.perf_counter()
+    procs = [subprocess.Popen(c, env=env, stderr=subprocess.PIPE) for c in commands]
+    for proc, command in zip(procs, commands, strict=True):
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()}")
+    return time.perf_counter() - start
+
+
+def bench_corpus(corpus: Path, tokenizer: str, rounds: int, scratch: Path) -> dict[str, float]:
+    size = corpus.stat().st_size
+    py = sys.executable
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    single = {**env, "RAYON_NUM_THREADS": "1"}
+    baseline_script = scratch / "baseline.py"
+    baseline_script.write_text(BASELINE, encoding="utf-8")
+
+    def cli(out: str, *extra: str) -> list[str]:
+        command = [
+            py,
+            "-m",
+            "ferrotok",
+            "encode",
+            str(corpus),
+            "--format",
+            "bin",
+            "-q",
+            "-o",
+            str(scratch / out),
+        ]
+        return [*command, "--tokenizer", tokenizer, *extra]
+
+    times: dict[str, list[float]] = {k: [] for k in ("transformers", "ferrotok", "w1", "w2", "ceiling")}
+    for _ in range(rounds):
+        times["transformers"].append(
+            timed([[py, str(baseline_script), str(corpus), tokenizer, str(scratch / "hf")]], env)
+        )
+        times["ferrotok"].append(timed([cli("ft.bin")], env))
+        times["w1"].append(timed([cli("w1.bin", "--workers", "1")], single))
+        times["w2"].append(timed([cli("w2.bin", "--workers", "2")], single))
+        pair = [cli("c1.bin", "--workers", "1"), cli("c2.bin", "--workers", "1")]
+        times["ceiling"].append(timed(pair, single))
+    reference = (scratch / "hf").read_bytes()
+    for name in ("ft.bin", "w1.bin", "w2.bin", "c1.bin", "c2.bin"):
+        if (scratch / name).read_bytes() != reference:
+            raise SystemExit(f"{name} differs from the transformers stream on {corpus}")
+    itemsize = 2 if b"uint16" in (scratch / "ft.bin.json").read_bytes() else 4
+    tokens = len(reference) // itemsize
+    med = {k: statistics.median(v) for k, v in times.items()}
+    speedups = [a / b for a, b in zip(times["w1"], times["w2"], strict=True)]
+    ceilings = [2 * a / c for a, c in zip(times["w1"], times["ceiling"], strict=True)]
+    return {
+        "bytes": size,
+        "tokens": tokens,
+        **{f"t_{k}": v for k, v in med.items()},
+        "vs_transformers": statistics.median(
+            [t / f for t, f in zip(times["transformers"], times["ferrotok"], strict=True)]
+        ),
+        "speedup_2w": statistics.median(speedups),
+        "ceiling": statistics.median(ceilings),
+    }
+
+
+def report(corpus: Path, r: dict[str, float]) -> None:
+    mb = r["bytes"] / 1e6
+    print(
+        f"\n{corpus.name}: {mb:.1f} MB, {r['tokens']:,} tokens (medians; whole commands, start-up included)"
+    )
+    print(f"| {'command':<34} | {'seconds':>8} | {'MB/s':>7} | {'tokens/s':>12} |")
+    print(f"|{'-' * 36}|{'-' * 10}|{'-' * 9}|{'-' * 14}|")
+    rows = [
+        ("transformers + numpy, 1 process", r["t_transformers"]),
+        ("ferrotok encode --format bin", r["t_ferrotok"]),
+        ("  --workers 1 (RAYON_NUM_THREADS=1)", r["t_w1"]),
+        ("  --workers 2 (RAYON_NUM_THREADS=1)", r["t_w2"]),
+    ]
+    for label, t in rows:
+        print(f"| {label:<34} | {t:8.2f} | {mb / t:7.2f} | {r['tokens'] / t:12,.0f} |")
+    print(
+        f"ferrotok vs transformers: {r['vs_transformers']:.1f}x; 2 workers vs 1: {r['speedup_2w']:.2f}x; "
+        f"ceiling (2 independent 1-worker processes): {r['ceiling']:.2f}x; "
+        f"efficiency {r['speedup_2w'] / r['ceiling']:.0%}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--corpus", nargs="+", type=Path, default=[HERE / "sample.txt"])
+    parser.add_argument("--tokenizer", default=str(ROOT / "tests" / "fixtures" / "gpt2"))
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    print(
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}: on a shared machine read the ratios"
+    )
+    for corpus in args.corpus:
+        with tempfile.TemporaryDirectory() as scratch:
+            report(corpus, bench_corpus(corpus, args.tokenizer, args.rounds, Path(scratch)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""Training speed and memory: ferrotok against Hugging Face, side by side in one run.
+
+Each (engine, model) pair trains in a fresh subprocess with one thread (RAYON_NUM_THREADS=1), so its peak
+RSS (`ru_maxrss`) is its own; HF runs through transformers' `train_new_from_iterator`, ferrotok through
+`FerroTokenizer.train_new_from_iterator` (WordLevel and Unigram: `_core.TrainingRun`, the same training,
+until ferrotok loads those models). The engines alternate per repeat; the best time of each is kept.
+Word counting alone is also timed on 1 and 2 threads, and `--stream-mb N` trains on N MB of shuffled,
+repeated corpus lines fed from a generator, to show memory does not grow with the corpus.
+
+    python benches/bench_train.py                          # bundled text (benches/sample.txt)
+    python benches/bench_train.py --corpus ../shared/corpora/*.txt --vocab-size 8000 --stream-mb 1000
+
+Timings on a shared machine are noisy: compare the ratios of one run, not figures across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MODELS = ("bpe", "wordpiece", "wordlevel", "unigram")
+
+
+def read_lines(paths: list[str]) -> list[str]:
+    lines: list[str] = []
+    for p in paths:
+        lines.extend(line for line in Path(p).read_text(encoding="utf-8").splitlines() if line.strip())
+    return lines
+
+
+def texts_for(args: argparse.Namespace):
+    """The corpus as a generator (lines, or shuffled repeats up to --stream-mb)."""
+    lines = read_lines(args.corpus)
+    if not args.stream_mb:
+        yield from lines
+        return
+    rng = random.Random(0)
+    budget = args.stream_mb << 20
+    while budget > 0:
+        order = list(range(len(lines)))
+        rng.shuffle(order)
+        for i in order:
+            yield lines[i]
+            budget -= len(lines[i]) + 1
+            if budget <= 0:
+                return
+
+
+def child(args: argparse.Namespace) -> None:
+    """One measurement, in its own process; prints a JSON line."""
+    sys.path.insert(0, str(HERE.parent / "python"))
+    from ferrotok.training import default_pipeline
+
+    doc, specials = default_pipeline(args.model)
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    if args.engine == "hf":
+        from tokenizers import Tokenizer
+        from transformers import PreTrainedTokenizerFast
+
+        tok = PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(json.dumps(doc)), **specials)
+        base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t0 = time.perf_counter()
+        new = tok.train_new_from_iterator(texts_for(args), args.vocab_size)
+        size = len(new)
+    else:
+        from ferrotok import FerroTokenizer, _core, trainers
+
+        if args.count_only or args.model in ("wordlevel", "unigram"):
+            model = {"type": "BPE", "vocab": {}, "merges": []}
+            core = _core.Tokenizer.from_str(json.dumps({**doc, "model": model, "post_processor": None}))
+            kind = {"bpe": "BpeTrainer", "wordpiece": "WordPieceTrainer"}.get(args.model)
+            kind = kind or {"wordlevel": "WordLevelTrainer", "unigram": "UnigramTrainer"}[args.model]
+            trainer = getattr(trainers, kind)(
+                vocab_size=args.vocab_size, special_tokens=list(dict.fromkeys(specials.values()))
+            )
+            if args.model == "unigram":
+                trainer.unk_token = "<unk>"
+            run = _core.TrainingRun(core, trainer.to_json())
+            base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            t0 = time.perf_counter()
+            chunk: list[str] = []
+            seen = 0
+            for t in texts_for(args):
+                chunk.append(t)
+                if len(chunk) == 8192:
+                    run.feed(chunk, seen)
+                    seen += len(chunk)
+                    chunk = []
+            if chunk:
+                run.feed(chunk, seen)
+            size = run.word_count() if args.count_only else len(json.loads(run.train_model())["vocab"])
+        else:
+            tok = FerroTokenizer(_core.Tokenizer.from_str(json.dumps(doc)), **specials)
+            base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            t0 = time.perf_counter()
+            new = tok.train_new_from_iterator(texts_for(args), args.vocab_size, show_progress=False)
+            size = len(new)
+    seconds = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {"seconds": seconds, "size": size, "peak_mb": rss / 1024, "delta_mb": (rss - base_rss) / 1024}
+        )
+    )
+
+
+def measure(
+    args: argparse.Namespace, engine: str, model: str, threads: int = 1, count_only: bool = False
+) -> dict:
+    env = dict(os.environ, RAYON_NUM_THREADS=str(threads), RAYON_RS_NUM_CPUS=str(threads))
+    env["TOKENIZERS_PARALLELISM"] = "true" if threads > 1 else "false"
+    cmd = [sys.executable, __file__, "--child", "--engine", engine, "--model", model]
+    cmd += [
+        "--vocab-size",
+        str(args.vocab_size),
+        "--stream-mb",
+        str(args.stream_mb),
+        "--corpus",
+        *args.corpus,
+    ]
+    if count_only:
+        cmd.append("--count-only")
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"{engine} {model} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", nargs="+", default=[str(HERE / "sample.txt")])
+    ap.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
+    ap.add_argument("--vocab-size", type=int, default=8000)
+    ap.add_argument("--repeat", type=int, default=2, help="runs per engine and model (best kept)")
+    ap.add_argument(
+        "--stream-mb", type=int, default=0, help="train on this many MB of repeated, shuffled lines"
+    )
+    ap.add_argument("--ferrotok-only", action="store_true", help="skip HF (e.g. for a long --stream-mb run)")
+    ap.add_argument("--no-counting", action="store_true", help="skip the 1 vs 2 threads counting check")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--engine", choices=("hf", "ferrotok"), help=argparse.SUPPRESS)
+    ap.add_argument("--model", choices=MODELS, help=argparse.SUPPRESS)
+    ap.add_argument("--count-only", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args)
+        return
+    size = sum(os.path.getsize(p) for p in args.corpus) if not args.stream_mb else args.stream_mb << 20
+    print(
+        f"corpus: {', '.join(Path(p).name for p in args.corpus)} ({size / 1e6:.1f} MB), vocab {args.vocab_size}"
+    )
+    print("one thread each; best of", args.repeat, "runs; peak RSS of the training process\n")
+    print(f"{'model':<10} {'HF s':>8} {'ferrotok s':>11} {'speedup':>8} {'HF MB':>8} {'ferrotok MB':>12}")
+    for model in args.models:
+        best: dict[str, dict] = {}
+        engines = ("ferrotok",) if args.ferrotok_only else ("hf", "ferrotok")
+        for _ in range(args.repeat):
+            for engine in engines:
+                r = measure(args, engine, model)
+                if engine not in best or r["seconds"] < best[engine]["seconds"]:
+                    best[engine] = r
+        ft = best["ferrotok"]
+        hf = best.get("hf", {"seconds": float("nan"), "peak_mb": float("nan")})
+        print(
+            f"{model:<10} {hf['seconds']:>8.2f} {ft['seconds']:>11.2f} {hf['seconds'] / ft['seconds']:>7.1f}x"
+            f" {hf['peak_mb']:>8.0f} {ft['peak_mb']:>12.0f}",
+            flush=True,
+        )
+    if args.no_counting:
+        return
+    one = min(measure(args, "ferrotok", "bpe", 1, True)["seconds"] for _ in range(args.repeat))
+    two = min(measure(args, "ferrotok", "bpe", 2, True)["seconds"] for _ in range(args.repeat))
+    print(
+        f"\nword counting (byte-level pipeline): 1 thread {one:.2f} s, 2 threads {two:.2f} s: {one / two:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,293 @@
+"""The rest of transformers 5's tokenizer API on `FerroTokenizer`: attributes and helpers that scripts read
+(`added_tokens_decoder`, `vocab`, `init_kwargs`, `save_vocabulary`, ...), kept apart from the encoding code.
+
+What is left out, and why, is listed in `LEFT_OUT` (the README's API section says the same).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from ._config import SPECIAL_TOKENS_ATTRIBUTES
+
+# Public names of a transformers 5.24 fast tokenizer that ferrotok does not offer, with the reason.
+LEFT_OUT = {
+    "decoder": "the tokenizers.decoders object of the backend; ferrotok's decoders live in Rust",
+    "get_response_parser": "response parsing (model output → message dict) is not tokenization",
+    "parse_response": "response parsing (model output → message dict) is not tokenization",
+    "push_to_hub": "ferrotok never writes to the Hub; save_pretrained then huggingface_hub.upload_folder",
+    "register_for_auto_class": "registers custom tokenizer code with transformers' Auto classes",
+    "set_truncation_and_padding": "mutates the backend's settings; ferrotok passes them per call",
+    "update_post_processor": "rebuilds a tokenizers post-processor after add_bos_token/add_eos_token changes",
+    "convert_to_native_format": "converts slow (pure-Python) tokenizer files, which ferrotok does not run",
+}
+
+
+class AddedToken:
+    """An added token with its matching flags, printed as transformers (tokenizers.AddedToken) prints it."""
+
+    __slots__ = ("content", "lstrip", "normalized", "rstrip", "single_word", "special")
+
+    def __init__(
+        self,
+        content: str,
+        single_word: bool = False,
+        lstrip: bool = False,
+        rstrip: bool = False,
+        normalized: bool | None = None,
+        special: bool = False,
+    ) -> None:
+        self.content = str(content)
+        self.single_word = bool(single_word)
+        self.lstrip = bool(lstrip)
+        self.rstrip = bool(rstrip)
+        self.special = bool(special)
+        self.normalized = (not self.special) if normalized is None else bool(normalized)
+
+    def __str__(self) -> str:
+        return self.content
+
+    def __repr__(self) -> str:
+        return (
+            f'AddedToken("{self.content}", rstrip={self.rstrip}, lstrip={self.lstrip}, '
+            f"single_word={self.single_word}, normalized={self.normalized}, special={self.special})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return self.content == other
+        return all(getattr(self, k, None) == getattr(other, k, None) for k in self.__slots__)
+
+    def __hash__(self) -> int:
+        return hash(self.content)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
+
+
+# Per class family, the vocabulary files `vocab_files_names` lists (transformers' class attribute).
+_VOCAB_FILES = {
+    "WordPiece": {"vocab_file": "vocab.txt", "tokenizer_file": "tokenizer.json"},
+    "BPE": {"vocab_file": "vocab.json", "merges_file": "merges.txt"},
+}
+
+
+class TransformersApiMixin:
+    """Attributes and helpers of transformers' `TokenizersBackend` that are not about encoding."""
+
+    SPECIAL_TOKENS_ATTRIBUTES: ClassVar[list[str]] = list(SPECIAL_TOKENS_ATTRIBUTES)
+    # Constant answers transformers gives for fast tokenizers.
+    chat_control_tokens: list[str] | None = None
+    response_template: str | None = None
+    slow_tokenizer_class: None = None
+    pretrained_vocab_files_map: ClassVar[dict[str, Any]] = {}
+    init_inputs: tuple[Any, ...] = ()
+    can_save_slow_tokenizer = True
+    backend = "tokenizers"  # the fast backend's name: code that checks it takes its fast path
+    clean_up_tokenization_spaces_for_bpe_even_though_it_will_corrupt_output = False
+
+    name_or_path: str
+    _init_config: dict[str, Any]
+    _tokenizer: Any
+    _special: dict[str, str | None]
+
+    def get_vocab(self) -> dict[str, int]:
+        raise NotImplementedError
+
+    def _model_kind(self) -> str:
+        raise NotImplementedError
+
+    # --- BERT's own settings (BertTokenizer attributes), only on WordPiece tokenizers with a BERT normalizer -------
+    def _bert_settings(self) -> dict[str, Any]:
+        if self._model_kind() != "WordPiece":
+            return {}
+        normalizer = json.loads(self._tokenizer.to_str(False)).get("normalizer") or {}
+        if normalizer.get("type") != "BertNormalizer":
+            return {}
+        return {
+            "do_lower_case": self._init_config.get("do_lower_case", normalizer.get("lowercase", True)),
+            "strip_accents": self._init_config.get("strip_accents", normalizer.get("strip_accents")),
+            "tokenize_chinese_chars": self._init_config.get(
+                "tokenize_chinese_chars", normalizer.get("handle_chinese_chars", True)
+            ),
+        }
+
+    def __getattr__(self, name: str) -> Any:
+        if (
+            name in ("do_lower_case", "strip_accents", "tokenize_chinese_chars")
+            and "_tokenizer" in self.__dict__
+        ):
+            settings = self._bert_settings()
+            if name in settings:
+                return settings[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *self._bert_settings()})
+
+    # --- attributes --------------------------------------------------------------------------------------
+    @property
+    def verbose(self) -> bool:
+        return bool(self._init_config.get("verbose", False))
+
+    @property
+    def split_special_tokens(self) -> bool:
+        return False
+
+    @property
+    def deprecation_warnings(self) -> dict[str, bool]:
+        return {}
+
+    @property
+    def files_loaded(self) -> list[str]:
+        return []
+
+    @property
+    def add_bos_token(self) -> bool:
+        return bool(self._init_config.get("add_bos_token", False))
+
+    @property
+    def add_eos_token(self) -> bool:
+        return bool(self._init_config.get("add_eos_token", False))
+
+    @property
+    def add_prefix_space(self) -> bool:
+        return bool(self._init_config.get("add_prefix_space", False))
+
+    @property
+    def model(self) -> Any:
+        """The backend model's description (type, unk_token, ...)."""
+        return self._tokenizer.model
+
+    @property
+    def vocab(self) -> dict[str, int]:
+        return self.get_vocab()
+
+    @property
+    def vocab_files_names(self) -> dict[str, str]:
+        return dict(_VOCAB_FILES.get(self._model_kind(), {"tokenizer_file": "tokenizer.json"}))
+
+    @property
+    def vocab_file(self) -> str | None:
+        """The folder's vocabulary file (vocab.txt / vocab.json) when it has one."""
+        name = self.vocab_files_names.get("vocab_file")
+        path = os.path.join(self.name_or_path, name) if name and self.name_or_path else None
+        return path if path and os.path.isfile(path) else None
+
+    @property
+    def added_tokens_decoder(self) -> dict[int, AddedToken]:
+        """Id → AddedToken for every added token, sorted by id."""
+        tokens = sorted(self._tokenizer.added_tokens(), key=lambda t: t["id"])
+        return {
+            t["id"]: AddedToken(
+                t["content"],
+                single_word=t["single_word"],
+                lstrip=t["lstrip"],
+                rstrip=t["rstrip"],
+                normalized=t["normalized"],
+                special=t["special"],
+            )
+            for t in tokens
+        }
+
+    @property
+    def init_kwargs(self) -> dict[str, Any]:
+        """The configuration the tokenizer was created from (tokenizer_config.json's entries and the special
+        tokens), with the added tokens as `added_tokens_decoder`."""
+        kwargs = dict(self._init_config)
+        kwargs.update({k: v for k, v in self._special.items() if v is not None})
+        kwargs["name_or_path"] = self.name_or_path
+        kwargs["added_tokens_decoder"] = self.added_tokens_decoder
+        kwargs.setdefault("backend", self.backend)
+        return kwargs
+
+    # --- transformers 4 names (removed in 5), for scripts written against them ---------------------------
+    def encode_plus(self, text: Any, text_pair: Any = None, **kwargs: Any) -> Any:
+        """transformers 4's single-input call: the same as `tokenizer(text, text_pair, **kwargs)`."""
+        return self(text, text_pair, **kwargs)  # type: ignore[operator]
+
+    def batch_encode_plus(self, batch_text_or_text_pairs: Sequence[Any], **kwargs: Any) -> Any:
+        """transformers 4's batch call: texts, or (text, pair) tuples."""
+        batch = list(batch_text_or_text_pairs)
+        if batch and isinstance(batch[0], tuple) and not kwargs.get("is_split_into_words"):
+            firsts, seconds = zip(*batch, strict=True)
+            return self(list(firsts), list(seconds), **kwargs)  # type: ignore[operator]
+        return self(batch, **kwargs)  # type: ignore[operator]
+
+    # --- helpers -----------------------------------------------------------------------------------------
+    @classmethod
+    def convert_added_tokens(cls, obj: Any, save: bool = False, add_type_field: bool = True) -> Any:
+        """AddedToken ↔ its serialized dict (`{"__type": "AddedToken", ...}`), recursively, as transformers."""
+        if isinstance(obj, dict) and obj.get("__type") == "AddedToken":
+            fields = {k: v for k, v in obj.items() if k != "__type"}
+            return AddedToken(**fields)
+        if isinstance(obj, AddedToken) and save:
+            state = obj.__getstate__()
+            if add_type_field:
+                state["__type"] = "AddedToken"
+            else:
+                state.pop("special")
+            return state
+        if isinstance(obj, (list, tuple)):
+            return [cls.convert_added_tokens(o, save=save, add_type_field=add_type_field) for o in obj]
+        if isinstance(obj, dict):
+            return {
+                k: cls.convert_added_tokens(v, save=save, add_type_field=add_type_field)
+                for k, v in obj.items()
+            }
+        return obj
+
+    def save_vocabulary(
+        self, save_directory: str | os.PathLike[str], filename_prefix: str | None = None
+    ) -> tuple[str, ...]:
+        """Write the model's vocabulary files: vocab.txt for WordPiece, vocab.json + merges.txt for BPE
+        (tokenizer.json for other models); returns their paths."""
+        directory = os.fspath(save_directory)
+        if not os.path.isdir(directory):
+            raise OSError(f"save_vocabulary: save_directory ({directory}) should be a directory")
+        prefix = f"{filename_prefix}-" if filename_prefix else ""
+        model = json.loads(self._tokenizer.to_str(False))["model"]
+        kind = self._model_kind()
+        if kind == "WordPiece":
+            path = os.path.join(directory, prefix + "vocab.txt")
+            by_id = sorted(model["vocab"].items(), key=lambda kv: kv[1])
+            with open(path, "w", encoding="utf-8") as f:
+                f.writelines(token + "\n" for token, _ in by_id)
+            return (path,)
+        if kind == "BPE":
+            vocab_path = os.path.join(directory, prefix + "vocab.json")
+            merges_path = os.path.join(directory, prefix + "merges.txt")
+            with open(vocab_path, "w", encoding="utf-8") as f:
+                json.dump(model["vocab"], f, ensure_ascii=False)
+                f.write("\n")
+            with open(merges_path, "w", encoding="utf-8") as f:
+                f.write("#version: 0.2\n")
+                for merge in model.get("merges", []):
+                    f.write((merge if isinstance(merge, str) else " ".join(merge)) + "\n")
+            return (vocab_path, merges_path)
+        path = os.path.join(directory, prefix + "tokenizer.json")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self._tokenizer.to_str(True))
+        return (path,)
+
+    def save_chat_templates(
+        self,
+        save_directory: str | os.PathLike[str],
+        tokenizer_config: dict[str, Any],
+        filename_prefix: str | None = None,
+        save_jinja_files: bool = True,
+    ) -> tuple[dict[str, Any], list[str]]:
+        """Write the chat template(s) as transformers 5 does; returns the config and the files written."""
+        from .chat import write_chat_templates
+
+        template = getattr(self, "chat_template", None)
+        files = write_chat_templates(
+            os.fspath(save_directory), template, tokenizer_config, save_jinja_files, filename_prefix
+        )
+        return tokenizer_config, files

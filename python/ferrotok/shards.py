@@ -1,0 +1,556 @@
+"""`ferrotok encode --format bin`: training shards in the nanoGPT layout.
+
+All documents become one flat little-endian token stream, each document followed by a separator id (the
+tokenizer's EOS token, or `--separator`); no other special tokens are added. The dtype is uint16 when every id
+of the vocabulary (added tokens included) fits in 16 bits, else uint32, so a shard is read with
+`np.memmap(path, dtype=..., mode="r")`. `--shard-tokens N` cuts the stream into files of exactly N tokens (the
+last one shorter; a document may straddle two shards). A sidecar `<OUTPUT>.json` records the dtype, the counts,
+the shard list, the tokenizer (name and SHA-256 of its tokenizer.json serialization) and ferrotok's version.
+
+A document is a line of a text file, the field of a JSONL object (`--jsonl-field`) or a value of a Parquet
+column (`--parquet-column`). `-` reads stdin; `.gz` and `.zst` files are decompressed on the fly.
+
+Work is cut into blocks of about a megabyte of raw input, read in order by the main process; with `--workers N`
+(N > 1) N spawned processes decode, parse and tokenize blocks (the core's batch encode, GIL released) while
+the main process writes finished blocks strictly in input order, so the bytes never depend on N. Every output
+is written to a temporary file beside it and renamed into place only once the whole run has succeeded, the
+sidecar last: an interrupted or failed run leaves no shard and no truncated file behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import glob
+import gzip
+import hashlib
+import io
+import json
+import os
+import secrets
+import select
+import signal
+import sys
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from ferrotok.cli import CliError, _jsonl_field, _load_tokenizer
+
+__all__ = ["BLOCK_BYTES", "cmd_encode_bin", "shard_paths", "sidecar_path"]
+
+BLOCK_BYTES = (
+    1 << 20
+)  # raw input per block: large enough to amortise a task, small enough to keep memory flat
+PARQUET_ROWS = 8192  # Parquet rows per block
+IN_FLIGHT_PER_WORKER = 2  # blocks queued per worker: keeps workers busy while bounding memory
+
+
+class WorkerDied(CliError):
+    """A worker process ended without an answer (killed, out of memory): not the input's fault."""
+
+    status = 1
+
+
+# --- inputs -----------------------------------------------------------------------------------------------
+@dataclass
+class Block:
+    """One unit of work: raw bytes of whole lines (text / JSONL) or a Parquet column slice."""
+
+    source: str  # file name for messages
+    first: int  # number of the first line (or Parquet row, from 1)
+    kind: str  # "text" | "jsonl" | "parquet"
+    payload: Any  # bytes, or a pyarrow array for Parquet
+    field: str | None
+    position: int  # bytes of the (compressed) file read once this block is done, for progress
+
+
+def _open_bytes(name: str) -> tuple[IO[bytes], IO[bytes] | None]:
+    """A binary stream of the (decompressed) input and the raw file under it (for progress), or CliError."""
+    if name == "-":
+        return _Stdin(), None
+    try:
+        raw = open(name, "rb")  # noqa: SIM115 (closed by the caller)
+    except OSError as e:
+        raise CliError(f"cannot read input file {name!r}: {e.strerror or e}") from None
+    if name.endswith(".gz"):
+        return gzip.GzipFile(fileobj=raw, mode="rb"), raw
+    if name.endswith(".zst"):
+        try:
+            import zstandard
+        except ImportError:
+            raw.close()
+            raise CliError(
+                f"{name}: reading .zst files needs the zstandard package (pip install zstandard)"
+            ) from None
+        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)), raw
+    return raw, raw
+
+
+class _Stdin(io.RawIOBase):
+    """stdin read in blocks that wake up four times a second: a Ctrl-C taken by another thread of the process
+    then still stops a run that waits on a silent pipe (a plain blocking read would never return)."""
+
+    def __init__(self) -> None:
+        self.fd = sys.stdin.fileno()
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:  # stdin stays open for the caller
+        pass
+
+    def read(self, size: int = -1) -> bytes:
+        parts: list[bytes] = []
+        wanted = size if size >= 0 else 1 << 62
+        while wanted > 0:
+            ready, _, _ = select.select([self.fd], [], [], 0.25)
+            if not ready:
+                continue  # back in the interpreter: pending signal handlers run here
+            data = os.read(self.fd, min(wanted, 1 << 20))
+            if not data:
+                break
+            parts.append(data)
+            wanted -= len(data)
+        return b"".join(parts)
+
+
+def _line_blocks(name: str, kind: str, field: str | None) -> Iterator[Block]:
+    """Blocks of whole lines, about BLOCK_BYTES each; the last line may lack its newline."""
+    stream, raw = _open_bytes(name)
+    line = 1
+    carry = b""
+    position = 0
+    try:
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(stream)
+            while True:
+                try:
+                    chunk = stream.read(BLOCK_BYTES)
+                except (OSError, EOFError, ValueError) as e:  # gzip/zstd corruption, I/O errors
+                    raise CliError(f"{name}: cannot read (after line {line - 1}): {e}") from None
+                position = raw.tell() if raw is not None else position + len(chunk)
+                if not chunk:
+                    break
+                data = carry + chunk
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:  # no line end yet: keep reading
+                    carry = data
+                    continue
+                carry = data[cut:]
+                yield Block(name, line, kind, data[:cut], field, position)
+                line += data.count(b"\n", 0, cut)
+            if carry:
+                yield Block(name, line, kind, carry, field, position)
+    except CliError:
+        raise
+    except OSError as e:
+        raise CliError(f"{name}: cannot read: {e.strerror or e}") from None
+
+
+def _parquet_blocks(name: str, column: str) -> Iterator[Block]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise CliError("Parquet inputs need pyarrow (pip install 'ferrotok[shards]')") from None
+    if name == "-":
+        raise CliError("Parquet cannot be read from stdin ('-'); give a file")
+    try:
+        parquet = pq.ParquetFile(name)
+    except (OSError, pa.ArrowException) as e:
+        raise CliError(f"{name}: cannot read as Parquet: {e}") from None
+    with parquet:
+        schema = parquet.schema_arrow
+        if column not in schema.names:
+            raise CliError(f"{name}: no column {column!r} (columns: {', '.join(schema.names)})")
+        kind = schema.field(column).type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            raise CliError(f"{name}: column {column!r} is {kind}, not a string column")
+        row = 1
+        rows = max(parquet.metadata.num_rows, 1)
+        size = os.path.getsize(name)
+        for batch in parquet.iter_batches(batch_size=PARQUET_ROWS, columns=[column]):
+            values = batch.column(0)
+            row += len(values)
+            yield Block(name, row - len(values), "parquet", values, column, size * (row - 1) // rows)
+
+
+def _blocks(args: argparse.Namespace) -> Iterator[Block]:
+    for name in args.input:
+        if args.parquet_column is not None:
+            yield from _parquet_blocks(name, args.parquet_column)
+        else:
+            kind = "text" if args.jsonl_field is None else "jsonl"
+            yield from _line_blocks(name, kind, args.jsonl_field)
+
+
+def _texts(block: Block) -> list[str]:
+    """The documents of a block (runs in the workers)."""
+    if block.kind == "parquet":
+        if block.payload.null_count:
+            row = block.first + block.payload.is_null().to_pylist().index(True)
+            raise CliError(f"{block.source}: row {row}: column {block.field!r} is null")
+        return block.payload.to_pylist()
+    data: bytes = block.payload
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = block.first + data.count(b"\n", 0, e.start)
+        start = data.rfind(b"\n", 0, e.start) + 1
+        raise CliError(
+            f"{block.source}:{line}: not valid UTF-8 ({e.reason} at byte {e.start - start} of the line)"
+        ) from None
+    lines = text.split("\n")
+    if data.endswith(b"\n"):
+        lines.pop()
+    if "\r" in text:
+        lines = [line.removesuffix("\r") for line in lines]
+    if block.kind == "jsonl":
+        return _jsonl_field(lines, block.first, Path(block.source), block.field or "")
+    return lines
+
+
+# --- tokenizing (in the workers, or in the main process with --workers 1) ------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _init_worker(tokenizer_dir: str, separator: int, dtype: str) -> None:
+    # One process per core: the core's own thread pool would only oversubscribe the CPUs.
+    os.environ["RAYON_NUM_THREADS"] = "1"
+    # Ctrl-C reaches the whole process group; the main process alone handles it and stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked in the parent while it spawned us
+    _die_with_parent()
+    _WORKER.update(tokenizer=_load_tokenizer(tokenizer_dir), separator=separator, dtype=np.dtype(dtype))
+
+
+def _die_with_parent() -> None:
+    """Linux: end this worker when the main process dies, even by SIGKILL (no orphans left tokenizing)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent was gone before prctl
+            os._exit(1)
+
+
+@contextlib.contextmanager
+def _stop_signals_blocked() -> Iterator[None]:
+    """Threads and processes started inside inherit a mask without SIGINT / SIGTERM, so the kernel delivers
+    those to the main thread, where they interrupt a blocking read or wait (a signal taken by a helper
+    thread would leave the main thread blocked on a silent pipe)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
+def _encode_block(block: Block) -> tuple[bytes, int, int]:
+    """(the block's token stream as little-endian bytes, tokens, documents)."""
+    return encode_texts(_WORKER["tokenizer"], _texts(block), _WORKER["separator"], _WORKER["dtype"])
+
+
+def encode_texts(tokenizer: Any, texts: list[str], separator: int, dtype: np.dtype) -> tuple[bytes, int, int]:
+    if not texts:
+        return b"", 0, 0
+    encoded, _ = tokenizer.backend_tokenizer.encode_batch(
+        texts, None, False, False, None, None, False, False, []
+    )
+    rows = encoded["input_ids"]
+    count = sum(map(len, rows)) + len(rows)
+    stream = chain.from_iterable(chain(row, (separator,)) for row in rows)
+    return np.fromiter(stream, dtype=dtype, count=count).tobytes(), count, len(rows)
+
+
+# --- output ------------------------------------------------------------------------------------------------
+class _Scratch:
+    """Temporary files beside the output (same filesystem, so renames are atomic), all named with one prefix
+    of this run: cleanup removes every file with it, even one whose creation a signal interrupted."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.prefix = f".ferrotok-{os.getpid()}-{secrets.token_hex(4)}-"
+        self.count = 0
+
+    def new(self, suffix: str) -> str:
+        self.count += 1
+        path = self.directory / f"{self.prefix}{self.count}{suffix}"
+        path.touch(exist_ok=False)
+        return str(path)
+
+    def cleanup(self) -> None:
+        for path in self.directory.glob(glob.escape(self.prefix) + "*"):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def sidecar_path(output: Path) -> Path:
+    return output.with_name(output.name + ".json")
+
+
+def shard_paths(output: Path, count: int) -> list[Path]:
+    """`train.bin` → `train-00000.bin`, `train-00001.bin`, ..."""
+    stem, suffix = (output.stem, output.suffix) if output.suffix else (output.name, "")
+    width = max(5, len(str(max(count - 1, 0))))
+    return [output.with_name(f"{stem}-{i:0{width}d}{suffix}") for i in range(count)]
+
+
+@dataclass
+class _Writer:
+    """Appends the stream to temporary files, cutting a new one every `shard_tokens` tokens."""
+
+    scratch: _Scratch
+    itemsize: int
+    shard_tokens: int | None
+    output: Path
+    files: list[tuple[str, int]] = field(default_factory=list)  # (temporary path, tokens)
+    handle: IO[bytes] | None = None
+
+    def _open(self) -> None:
+        self.close()
+        self.handle = open(self.scratch.new(".bin"), "wb")  # noqa: SIM115 (closed in close())
+        self.files.append((self.handle.name, 0))
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        try:
+            if not self.files and (self.shard_tokens is None or view):
+                self._open()
+            while view:
+                path, tokens = self.files[-1]
+                room = (
+                    len(view) if self.shard_tokens is None else (self.shard_tokens - tokens) * self.itemsize
+                )
+                if room == 0:
+                    self._open()
+                    continue
+                part = view[:room]
+                assert self.handle is not None
+                self.handle.write(part)
+                self.files[-1] = (path, tokens + len(part) // self.itemsize)
+                view = view[len(part) :]
+        except OSError as e:
+            raise CliError(f"cannot write {self.output}: {e.strerror or e}") from None
+
+    def close(self) -> None:
+        if self.handle is not None:
+            handle, self.handle = self.handle, None
+            try:
+                handle.close()
+            except OSError as e:
+                raise CliError(f"cannot write {self.output}: {e.strerror or e}") from None
+
+
+class _Progress:
+    """A tqdm bar over input bytes, advanced as blocks are written (documents and tokens as postfix)."""
+
+    def __init__(self, inputs: list[str], enabled: bool) -> None:
+        self.bases: dict[str, int] = {}
+        total: int | None = 0
+        for name in inputs:
+            self.bases.setdefault(name, total or 0)
+            try:
+                total = None if total is None or name == "-" else total + os.path.getsize(name)
+            except OSError:
+                total = None
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="B", unit_scale=True, desc="encode", file=sys.stderr)
+
+    def advance(self, block: Block, tokens: int, documents: int) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix(documents=f"{documents:,}", tokens=f"{tokens:,}", refresh=False)
+            self.bar.update(self.bases[block.source] + block.position - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _separator_id(tokenizer: Any, separator: str | None, directory: str) -> tuple[str, int]:
+    if separator is None:
+        token, ident = tokenizer.eos_token, tokenizer.eos_token_id
+        if token is None or ident is None:
+            raise CliError(
+                f"the tokenizer in {directory!r} has no EOS token; give one with --separator TOKEN"
+            )
+        return str(token), int(ident)
+    ident = tokenizer.backend_tokenizer.token_to_id(separator)
+    if ident is None:
+        raise CliError(f"--separator {separator!r} is not a token of the tokenizer in {directory!r}")
+    return separator, int(ident)
+
+
+def _dtype(tokenizer: Any) -> np.dtype:
+    vocab = tokenizer.backend_tokenizer.get_vocab(True)
+    top = max(vocab.values(), default=0)
+    return np.dtype("<u2") if top < 1 << 16 else np.dtype("<u4")
+
+
+def _results(
+    args: argparse.Namespace, blocks: Iterator[Block], separator: int, dtype: np.dtype
+) -> Iterator[tuple[Block, tuple[bytes, int, int]]]:
+    """(block, (bytes, tokens, documents)) per block, in input order."""
+    if args.workers == 1:
+        tokenizer = args.loaded_tokenizer
+        for block in blocks:
+            yield block, encode_texts(tokenizer, _texts(block), separator, dtype)
+        return
+    import multiprocessing
+
+    # spawn, not fork: the parent may hold threads (tqdm's monitor, the core's pool) a fork would copy badly.
+    pool = ProcessPoolExecutor(
+        max_workers=args.workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(args.tokenizer, separator, dtype.str),
+    )
+    pending: collections.deque[tuple[Block, Future[Any]]] = collections.deque()
+    try:
+        for block in blocks:
+            with _stop_signals_blocked():  # submit may start the pool's threads and processes
+                pending.append((block, pool.submit(_encode_block, block)))
+            # Write what is finished at once (a slow input such as a pipe never holds results back), and
+            # wait for the oldest block when enough are queued.
+            while pending and (pending[0][1].done() or len(pending) >= args.workers * IN_FLIGHT_PER_WORKER):
+                done, future = pending.popleft()
+                yield done, _result(future)
+        while pending:
+            done, future = pending.popleft()
+            yield done, _result(future)
+    except BrokenProcessPool:
+        raise WorkerDied(
+            "a worker process died before finishing its block (killed, or out of memory)"
+        ) from None
+    finally:
+        for _, future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(future: Future[Any]) -> Any:
+    """future.result(), waking up four times a second so that signals are handled (see _Stdin)."""
+    while True:
+        try:
+            return future.result(timeout=0.25)
+        except FuturesTimeout:
+            continue
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    if args.max_length is not None or args.offsets or args.no_special_tokens:
+        raise CliError("--max-length, --offsets and --no-special-tokens do not apply to --format bin")
+    if args.jsonl_field is not None and args.parquet_column is not None:
+        raise CliError("give --jsonl-field or --parquet-column, not both")
+    if args.workers < 1:
+        raise CliError("--workers must be at least 1")
+    if args.shard_tokens is not None and args.shard_tokens < 1:
+        raise CliError("--shard-tokens must be at least 1")
+    if args.input.count("-") > 1:
+        raise CliError("stdin ('-') can be given only once")
+    for name in args.input:
+        if name != "-":
+            _open_bytes(name)[0].close()  # fail on an unreadable input before loading anything
+
+
+def _tokenizer_hash(tokenizer: Any) -> str:
+    return hashlib.sha256(tokenizer.backend_tokenizer.to_str(False).encode("utf-8")).hexdigest()
+
+
+def cmd_encode_bin(args: argparse.Namespace) -> int:
+    from ferrotok import __version__
+
+    _check_args(args)
+    out = Path(args.output)
+    if not out.parent.is_dir():
+        raise CliError(f"output folder {str(out.parent)!r} does not exist")
+    tokenizer = _load_tokenizer(args.tokenizer)
+    separator_token, separator = _separator_id(tokenizer, args.separator, args.tokenizer)
+    dtype = _dtype(tokenizer)
+    args.loaded_tokenizer = tokenizer
+    scratch = _Scratch(out.parent)
+    progress = _Progress(args.input, enabled=not args.quiet)
+    writer = _Writer(scratch, dtype.itemsize, args.shard_tokens, out)
+    tokens = documents = 0
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt) if _main_thread() else None
+    try:
+        for block, (data, n_tokens, n_docs) in _results(args, _blocks(args), separator, dtype):
+            writer.write(data)
+            tokens += n_tokens
+            documents += n_docs
+            progress.advance(block, tokens, documents)
+        if args.shard_tokens is None and not writer.files:
+            writer.write(b"")  # an empty input still makes an (empty) output file
+        writer.close()
+        progress.close()
+        finals = [out] if args.shard_tokens is None else shard_paths(out, len(writer.files))
+        sidecar = {
+            "format": "ferrotok-bin",
+            "dtype": dtype.name,
+            "byteorder": "little",
+            "tokens": tokens,
+            "documents": documents,
+            "separator": {"token": separator_token, "id": separator},
+            "shard_tokens": args.shard_tokens,
+            "shards": [
+                {"file": final.name, "tokens": n} for final, (_, n) in zip(finals, writer.files, strict=True)
+            ],
+            "tokenizer": {
+                "name": tokenizer.name_or_path or args.tokenizer,
+                "sha256": _tokenizer_hash(tokenizer),
+                "vocab_size": len(tokenizer),
+            },
+            "inputs": list(args.input),
+            "ferrotok_version": __version__,
+        }
+        sidecar_tmp = scratch.new(".json")
+        try:
+            with open(sidecar_tmp, "w", encoding="utf-8") as f:
+                json.dump(sidecar, f, indent=2, ensure_ascii=False)
+                f.write("\n")
+        except OSError as e:
+            raise CliError(f"cannot write {sidecar_path(out)}: {e.strerror or e}") from None
+        # The sidecar goes last: its presence says every shard it lists is complete.
+        for final, (tmp, _) in zip(finals, writer.files, strict=True):
+            os.replace(tmp, final)
+        os.replace(sidecar_tmp, sidecar_path(out))
+    finally:
+        with contextlib.suppress(CliError):
+            writer.close()
+        progress.close()
+        scratch.cleanup()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    if not args.quiet:
+        shards = f" in {len(finals)} shards" if args.shard_tokens is not None else ""
+        print(
+            f"wrote {tokens:,} {dtype.name} tokens of {documents:,} documents to {out}{shards}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()

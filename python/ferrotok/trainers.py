@@ -1,0 +1,138 @@
+"""Trainer objects named and configured like `tokenizers.trainers`: pass one to
+`ferrotok.Tokenizer.train_from_iterator(texts, trainer=...)` or `Tokenizer.train(files, trainer=...)`.
+
+>>> from ferrotok.trainers import BpeTrainer
+>>> trainer = BpeTrainer(vocab_size=1000, special_tokens=["<unk>"])
+
+Unlike `tokenizers`, an unknown option raises a TypeError naming it instead of being ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+__all__ = ["BpeTrainer", "Trainer", "UnigramTrainer", "WordLevelTrainer", "WordPieceTrainer"]
+
+_FLAGS = ("single_word", "lstrip", "rstrip", "normalized")
+
+
+def _special_token(token: object, index: int) -> str | dict[str, Any]:
+    """A str, or an AddedToken-like object as a dict (made special, as `tokenizers` does)."""
+    if isinstance(token, str):
+        return token
+    content = getattr(token, "content", None)
+    if not isinstance(content, str):
+        raise TypeError(f"special_tokens[{index}]: expected str or AddedToken, got {type(token).__name__}")
+    out: dict[str, Any] = {"content": content, "special": True}
+    for flag in _FLAGS:
+        value = getattr(token, flag, None)
+        if isinstance(value, bool):
+            out[flag] = value
+    return out
+
+
+class Trainer:
+    """Base class: options with `tokenizers`' defaults, readable and settable as attributes."""
+
+    _DEFAULTS: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, **options: Any) -> None:
+        for name in options:
+            if name not in self._DEFAULTS:
+                raise TypeError(f"{type(self).__name__}: unknown option {name!r}")
+        values = {k: (list(v) if isinstance(v, list) else v) for k, v in self._DEFAULTS.items()}
+        values.update(options)
+        object.__setattr__(self, "_options", values)
+
+    def __getattr__(self, name: str) -> Any:
+        options = self.__dict__.get("_options", {})
+        if name in options:
+            return options[name]
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self._DEFAULTS:
+            raise AttributeError(f"{type(self).__name__}: unknown option {name!r}")
+        self._options[name] = value
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self._options.items())
+        return f"{type(self).__name__}({args})"
+
+    def to_json(self) -> str:
+        """The options as the Rust core reads them."""
+        options = dict(self._options)
+        specials = options.get("special_tokens")
+        if specials is not None:
+            if isinstance(specials, (str, bytes)) or not hasattr(specials, "__iter__"):
+                raise TypeError(f"special_tokens: expected a list of str or AddedToken, got {specials!r}")
+            options["special_tokens"] = [_special_token(t, i) for i, t in enumerate(specials)]
+        alphabet = options.get("initial_alphabet")
+        if alphabet is not None:
+            if isinstance(alphabet, str) or not hasattr(alphabet, "__iter__"):
+                raise TypeError(f"initial_alphabet: expected a list of str, got {alphabet!r}")
+            options["initial_alphabet"] = list(alphabet)
+        options["type"] = type(self).__name__
+        try:
+            return json.dumps(options)
+        except TypeError as e:
+            raise TypeError(f"{type(self).__name__}: an option is not a str, number or bool: {e}") from None
+
+
+class BpeTrainer(Trainer):
+    _DEFAULTS: ClassVar[dict[str, Any]] = {
+        "vocab_size": 30000,
+        "min_frequency": 0,
+        "show_progress": True,
+        "special_tokens": [],
+        "limit_alphabet": None,
+        "initial_alphabet": [],
+        "continuing_subword_prefix": None,
+        "end_of_word_suffix": None,
+        "max_token_length": None,
+    }
+
+
+class WordPieceTrainer(Trainer):
+    _DEFAULTS: ClassVar[dict[str, Any]] = {
+        "vocab_size": 30000,
+        "min_frequency": 0,
+        "show_progress": True,
+        "special_tokens": [],
+        "limit_alphabet": None,
+        "initial_alphabet": [],
+        "continuing_subword_prefix": "##",
+        "end_of_word_suffix": None,
+    }
+
+
+class WordLevelTrainer(Trainer):
+    _DEFAULTS: ClassVar[dict[str, Any]] = {
+        "vocab_size": 30000,
+        "min_frequency": 0,
+        "show_progress": True,
+        "special_tokens": [],
+    }
+
+
+class UnigramTrainer(Trainer):
+    _DEFAULTS: ClassVar[dict[str, Any]] = {
+        "vocab_size": 8000,
+        "show_progress": True,
+        "special_tokens": [],
+        "initial_alphabet": [],
+        "shrinking_factor": 0.75,
+        "unk_token": None,
+        "max_piece_length": 16,
+        "n_sub_iterations": 2,
+    }
+
+
+# The trainer `Tokenizer.train_from_iterator` uses when none is given, by model type.
+DEFAULT_TRAINERS: dict[str, type[Trainer]] = {
+    "BPE": BpeTrainer,
+    "WordPiece": WordPieceTrainer,
+    "WordLevel": WordLevelTrainer,
+    "Unigram": UnigramTrainer,
+}

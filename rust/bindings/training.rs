@@ -1,0 +1,152 @@
+//! `ferrotok._core.TrainingRun`: word counting and training for `ferrotok.training`. Texts come in
+//! chunks (the Python side streams the corpus); counting and training run with the GIL released, and
+//! training runs on its own thread while this one watches for Ctrl-C and reports progress.
+
+use super::tokenizer::PyTokenizer;
+use super::{convert, guard, to_py};
+use crate::tokenizer::Tokenizer;
+use crate::trainers::{Control, Trained, Trainer, WordCounts};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[pyclass(module = "ferrotok._core", name = "TrainingRun", frozen)]
+pub struct PyTrainingRun {
+    tokenizer: Arc<Tokenizer>,
+    trainer: Trainer,
+    counts: Mutex<WordCounts>,
+    ctl: Control,
+}
+
+impl PyTrainingRun {
+    /// Train on a thread of its own while this one (with the GIL between waits) looks at signals and
+    /// reports progress; Ctrl-C cancels the training and raises KeyboardInterrupt.
+    fn run(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<Trained> {
+        let mut guard = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        let old_model = self.tokenizer.model_json();
+        let (tx, rx) = mpsc::channel();
+        let rx = Mutex::new(rx);
+        let (trainer, ctl) = (&self.trainer, &self.ctl);
+        let counts: &mut WordCounts = &mut guard;
+        let mut failure: Option<PyErr> = None;
+        let result = std::thread::scope(|s| {
+            s.spawn(move || {
+                let r = trainer.train(counts, &old_model, ctl);
+                let _ = tx.send(r);
+            });
+            loop {
+                let got = py.detach(|| {
+                    let r = rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?;
+                    r.recv_timeout(Duration::from_millis(100))
+                });
+                match got {
+                    Ok(r) => return Some(r),
+                    Err(RecvTimeoutError::Timeout) => {
+                        if failure.is_some() {
+                            continue;
+                        }
+                        let step = py.check_signals().and_then(|()| match &progress {
+                            Some(f) => f.call1(py, ctl.progress()).map(drop),
+                            None => Ok(()),
+                        });
+                        if let Err(e) = step {
+                            ctl.cancel();
+                            failure = Some(e);
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        let trained = result
+            .ok_or_else(|| PyRuntimeError::new_err("the training thread stopped"))?
+            .map_err(to_py)?;
+        if let Some(f) = &progress {
+            f.call1(py, ctl.progress())?;
+        }
+        Ok(trained)
+    }
+}
+
+#[pymethods]
+impl PyTrainingRun {
+    /// `trainer` is the JSON of the trainer's options (`{"type": "BpeTrainer", ...}`).
+    #[new]
+    fn new(tokenizer: &PyTokenizer, trainer: &str) -> PyResult<Self> {
+        guard(|| {
+            let v: serde_json::Value = serde_json::from_str(trainer).map_err(|e| {
+                PyTypeError::new_err(format!("trainer: options are not valid JSON: {e}"))
+            })?;
+            Ok(PyTrainingRun {
+                tokenizer: tokenizer.get(),
+                trainer: Trainer::from_json(&v).map_err(to_py)?,
+                counts: Mutex::new(WordCounts::new()),
+                ctl: Control::default(),
+            })
+        })
+    }
+
+    /// Count the words of `texts` (a list of str); `first` is the index of texts[0] in the whole
+    /// corpus, for error messages.
+    fn feed(&self, py: Python<'_>, texts: &Bound<'_, PyList>, first: usize) -> PyResult<()> {
+        guard(|| {
+            let mut items: Vec<Bound<'_, PyString>> = Vec::with_capacity(texts.len());
+            for (i, item) in texts.iter().enumerate() {
+                match item.cast_into::<PyString>() {
+                    Ok(s) => items.push(s),
+                    Err(e) => {
+                        let kind = e
+                            .into_inner()
+                            .get_type()
+                            .name()
+                            .map_or_else(|_| "?".to_string(), |n| n.to_string());
+                        return Err(PyTypeError::new_err(format!(
+                            "iterator: item {} is {kind}, expected str",
+                            first + i
+                        )));
+                    }
+                }
+            }
+            // Borrowed from the str objects (copied only for lone surrogates).
+            let owned = items
+                .iter()
+                .map(|s| convert::text(s).map(|t| t.0))
+                .collect::<PyResult<Vec<_>>>()?;
+            let refs: Vec<&str> = owned.iter().map(|t| t.as_ref()).collect();
+            let mut guard = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+            let counts: &mut WordCounts = &mut guard;
+            py.detach(|| self.tokenizer.count_words(counts, &refs, &self.ctl))
+                .map_err(to_py)
+        })
+    }
+
+    /// Distinct words counted so far.
+    fn word_count(&self) -> usize {
+        self.counts.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Train on the counted words and return the new tokenizer. `progress(stage, done, total)` is
+    /// called about ten times a second (with the GIL) while training runs.
+    #[pyo3(signature = (progress = None))]
+    fn train(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<PyTokenizer> {
+        guard(|| {
+            let trained = self.run(py, progress)?;
+            let tok = py
+                .detach(|| self.tokenizer.trained(trained))
+                .map_err(to_py)?;
+            Ok(super::tokenizer::new_obj(tok))
+        })
+    }
+
+    /// Train and return only the tokenizer.json `model` object, as JSON text.
+    #[pyo3(signature = (progress = None))]
+    fn train_model(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<String> {
+        guard(|| Ok(self.run(py, progress)?.model.to_string()))
+    }
+}

@@ -1,0 +1,114 @@
+//! Fused SentencePiece path: `[Precompiled]` + `WhitespaceSplit` + `Metaspace(always)` + Unigram, the
+//! pipeline transformers builds for T5, XLM-R, ALBERT, XLNet, CamemBERT and friends.
+//!
+//! The generic chain builds a `NormalizedString` (one alignment entry per byte) for every word. Here the
+//! text is normalized once per segment, and only when the charsmap changes something (most text maps to
+//! itself); words are cut at whitespace, the replacement char is put in front in a reused buffer and
+//! Viterbi runs on it. Offsets follow the generic chain: the prepended char takes the range of the word's
+//! first char. The caller only takes this path for text without the replacement char (a literal `▁`
+//! splits words inside Metaspace) and for charsmaps that never produce it.
+
+use crate::error::Result;
+use crate::kernel::{NormalizedString, Token, TokenBuffer};
+use crate::models::Unigram;
+use crate::normalizers::Precompiled;
+use std::cell::RefCell;
+
+thread_local! {
+    /// The current word with its prefix, and the model's tokens for it: reused, no allocation per word.
+    static SCRATCH: RefCell<(String, Vec<Token>)> = const { RefCell::new((String::new(), Vec::new())) };
+}
+
+#[inline]
+fn is_ws(c: char) -> bool {
+    c.is_whitespace()
+}
+
+/// Encode one segment (text between added tokens) that starts at byte `base` of the caller's text.
+pub fn encode_segment(
+    norm: Option<&Precompiled>,
+    replacement: char,
+    model: &Unigram,
+    text: &str,
+    base: usize,
+    word: &mut u32,
+    out: &mut TokenBuffer,
+) -> Result<()> {
+    let normalized;
+    let (text, align) = match norm {
+        Some(p) if p.changes(text) => {
+            let mut ns = NormalizedString::from_original(text, base);
+            p.normalize(&mut ns)?;
+            normalized = ns;
+            (normalized.as_str(), Some(normalized.alignments()))
+        }
+        _ => (text, None),
+    };
+    // Original range of normalized bytes `s..e` (non-empty).
+    let orig = |s: usize, e: usize| -> (usize, usize) {
+        match align {
+            Some(a) => (
+                a.get(s).map_or(base, |x| x.0 as usize),
+                a.get(e - 1).map_or(base, |x| x.1 as usize),
+            ),
+            None => (base + s, base + e),
+        }
+    };
+    let mut rep_buf = [0u8; 4];
+    let rep: &str = replacement.encode_utf8(&mut rep_buf);
+    let shift = rep.len();
+    let unk = model.unk_id;
+    SCRATCH.with(|cell| {
+        let mut fresh = (String::new(), Vec::new());
+        let mut guard = cell.try_borrow_mut();
+        let (buf, toks) = match guard.as_mut() {
+            Ok(g) => {
+                let g = &mut **g;
+                (&mut g.0, &mut g.1)
+            }
+            Err(_) => (&mut fresh.0, &mut fresh.1),
+        };
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() && !out.full() {
+            // Skip whitespace, then take the word up to the next whitespace.
+            let rest = text.get(i..).unwrap_or_default();
+            let Some(start) = rest.find(|c: char| !is_ws(c)).map(|k| i + k) else {
+                break;
+            };
+            let end = text
+                .get(start..)
+                .unwrap_or_default()
+                .find(is_ws)
+                .map_or(text.len(), |k| start + k);
+            i = end;
+            let w = text.get(start..end).unwrap_or_default();
+            let first_len = w.chars().next().map_or(0, char::len_utf8);
+            buf.clear();
+            buf.push_str(rep);
+            buf.push_str(w);
+            toks.clear();
+            model.tokenize(buf, toks)?;
+            // Word byte `k` of `buf` → normalized byte; the prefix maps to the word's first char.
+            for t in toks.iter() {
+                let (s, e) = (t.offsets.0 as usize, t.offsets.1 as usize);
+                let ns = if s < shift { start } else { start + s - shift };
+                let ne = if e <= shift {
+                    start + first_len
+                } else {
+                    start + e - shift
+                };
+                if Some(t.id) == unk {
+                    if let Some(piece) = buf.get(s..e) {
+                        if Some(piece) != model.id_to_token(t.id) {
+                            out.texts.push((out.len(), piece.to_string()));
+                        }
+                    }
+                }
+                out.push(t.id, orig(ns, ne), Some(*word));
+            }
+            *word += 1;
+        }
+        Ok(())
+    })
+}

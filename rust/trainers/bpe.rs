@@ -1,0 +1,525 @@
+//! BPE trainer: Hugging Face's `BpeTrainer` algorithm, step for step, so that the same counts give the
+//! same vocabulary and merges.
+//!
+//! Special tokens take the first ids, then the alphabet (sorted by code point), then chars carrying the
+//! continuing-subword prefix or end-of-word suffix, then one token per merge. Each step merges the pair
+//! of highest count (ties: the smallest pair of ids) in the words listed with its queue entry, exactly
+//! as Hugging Face's queue does: an entry holds the words where the pair was last created, a stale
+//! count is refreshed and pushed back, and a pair may be merged again later in other words (the later
+//! rank is the one kept, as in Hugging Face's merge map).
+//!
+//! Where Hugging Face depends on hash order (ids of prefixed/suffixed chars, ties when `limit_alphabet`
+//! drops chars of equal count), words are walked in sorted order instead, so results are deterministic.
+
+use super::options::Options;
+use super::SpecialToken;
+use super::{Control, Trained};
+use crate::error::{Error, Result};
+use rustc_hash::FxHashMap;
+use serde_json::{Map, Value};
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+#[derive(Debug, Clone)]
+pub struct BpeTrainer {
+    pub vocab_size: usize,
+    pub min_frequency: u64,
+    pub show_progress: bool,
+    pub special_tokens: Vec<SpecialToken>,
+    pub limit_alphabet: Option<usize>,
+    pub initial_alphabet: Vec<char>,
+    pub continuing_subword_prefix: Option<String>,
+    pub end_of_word_suffix: Option<String>,
+    pub max_token_length: Option<usize>,
+}
+
+impl Default for BpeTrainer {
+    fn default() -> Self {
+        BpeTrainer {
+            vocab_size: 30000,
+            min_frequency: 0,
+            show_progress: true,
+            special_tokens: Vec::new(),
+            limit_alphabet: None,
+            initial_alphabet: Vec::new(),
+            continuing_subword_prefix: None,
+            end_of_word_suffix: None,
+            max_token_length: None,
+        }
+    }
+}
+
+/// What BPE training learns: tokens by id, and merges (pairs of ids) in rank order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BpeVocab {
+    pub tokens: Vec<String>,
+    pub merges: Vec<(u32, u32)>,
+}
+
+type Pair = (u32, u32);
+
+/// A symbol of a word during training: its token id and how many chars it covers.
+#[derive(Debug, Clone, Copy)]
+struct Sym {
+    c: u32,
+    len: usize,
+}
+
+/// A queue entry: ordered by count, then by the smallest pair (Hugging Face's `Merge`).
+#[derive(Debug)]
+struct Entry {
+    count: u64,
+    pair: Pair,
+    pos: Vec<u32>,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.count == other.count && self.pair == other.pair
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.count
+            .cmp(&other.count)
+            .then_with(|| other.pair.cmp(&self.pair))
+    }
+}
+
+pub(crate) fn not_large_enough(vocab_size: usize, needed: usize) -> Error {
+    Error::argument(
+        "vocab_size",
+        format!(
+            "The vocabulary is not large enough to contain all chars: vocab_size={vocab_size}, but \
+             the special tokens and the alphabet need {needed}"
+        ),
+    )
+}
+
+/// Merge `(c1, c2)` into `new` everywhere in `word`, appending the pair-count changes as Hugging Face's
+/// `Word::merge` does (same order of events, same `max_length` rule).
+fn merge_word(
+    word: &mut Vec<Sym>,
+    (c1, c2): Pair,
+    new: u32,
+    max_length: usize,
+    changes: &mut Vec<(Pair, i64)>,
+) {
+    let mut out: Vec<Sym> = Vec::with_capacity(word.len());
+    let mut r = 0;
+    while r < word.len() {
+        let first = word[r];
+        match word.get(r + 1) {
+            Some(second) if first.c == c1 && second.c == c2 => {
+                let new_s = Sym {
+                    c: new,
+                    len: first.len + second.len,
+                };
+                if let Some(prev) = out.last() {
+                    changes.push(((prev.c, first.c), -1));
+                    if prev.len.saturating_add(new_s.len) < max_length {
+                        changes.push(((prev.c, new), 1));
+                    }
+                }
+                if let Some(next) = word.get(r + 2) {
+                    changes.push(((second.c, next.c), -1));
+                    if next.len.saturating_add(new_s.len) < max_length {
+                        changes.push(((new, next.c), 1));
+                    }
+                }
+                out.push(new_s);
+                r += 2;
+            }
+            _ => {
+                out.push(first);
+                r += 1;
+            }
+        }
+    }
+    *word = out;
+}
+
+impl BpeTrainer {
+    pub fn from_options(o: &mut Options<'_>) -> Result<Self> {
+        let d = BpeTrainer::default();
+        Ok(BpeTrainer {
+            vocab_size: o.usize("vocab_size", d.vocab_size)?,
+            min_frequency: o.u64("min_frequency", d.min_frequency)?,
+            show_progress: o.bool("show_progress", d.show_progress)?,
+            special_tokens: o.special_tokens("special_tokens")?,
+            limit_alphabet: o.opt_usize("limit_alphabet")?,
+            initial_alphabet: o.chars("initial_alphabet")?,
+            continuing_subword_prefix: o.opt_string("continuing_subword_prefix")?,
+            end_of_word_suffix: o.opt_string("end_of_word_suffix")?,
+            max_token_length: o.opt_usize("max_token_length")?,
+        })
+    }
+
+    /// Learn the vocabulary and merges from `(word, count)` pairs (sorted by word for determinism).
+    pub fn learn(&self, words: &[(&str, u64)], ctl: &Control) -> Result<BpeVocab> {
+        let mut w2id: FxHashMap<String, u32> = FxHashMap::default();
+        let mut id2w: Vec<String> = Vec::new();
+        fn intern(s: String, w2id: &mut FxHashMap<String, u32>, id2w: &mut Vec<String>) -> u32 {
+            if let Some(&id) = w2id.get(&s) {
+                return id;
+            }
+            let id = id2w.len() as u32;
+            id2w.push(s.clone());
+            w2id.insert(s, id);
+            id
+        }
+        for t in &self.special_tokens {
+            intern(t.content.clone(), &mut w2id, &mut id2w);
+        }
+
+        // The alphabet: every char seen (weighted by word counts) and the initial alphabet (always
+        // kept unless `limit_alphabet` is below its size).
+        let mut alphabet: FxHashMap<char, u64> = FxHashMap::default();
+        for (w, n) in words {
+            for c in w.chars() {
+                *alphabet.entry(c).or_insert(0) += n;
+            }
+        }
+        for &c in &self.initial_alphabet {
+            alphabet.insert(c, u64::MAX);
+        }
+        let mut kept: Vec<(char, u64)> = alphabet.into_iter().collect();
+        if let Some(limit) = self.limit_alphabet {
+            let to_remove = kept.len().saturating_sub(limit);
+            if to_remove > 0 {
+                kept.sort_unstable_by_key(|&(c, n)| (n, c));
+                kept.drain(..to_remove);
+            }
+        }
+        kept.sort_unstable_by_key(|&(c, _)| c);
+        let needed = w2id.len()
+            + kept
+                .iter()
+                .filter(|(c, _)| !w2id.contains_key(&c.to_string()))
+                .count();
+        if needed > self.vocab_size {
+            return Err(not_large_enough(self.vocab_size, needed));
+        }
+        for (c, _) in &kept {
+            intern(c.to_string(), &mut w2id, &mut id2w);
+        }
+
+        // Words as symbols; chars outside the alphabet are dropped (their neighbours keep their
+        // first/last status, as in Hugging Face).
+        ctl.start(1, words.len() as u64);
+        let mut syms: Vec<Vec<Sym>> = Vec::with_capacity(words.len());
+        let mut counts: Vec<u64> = Vec::with_capacity(words.len());
+        let mut buf = String::new();
+        for (i, (w, n)) in words.iter().enumerate() {
+            if i % 65536 == 0 {
+                ctl.check()?;
+                ctl.set_done(i as u64);
+            }
+            let nchars = w.chars().count();
+            let mut word = Vec::with_capacity(nchars);
+            for (k, c) in w.chars().enumerate() {
+                buf.clear();
+                buf.push(c);
+                if !w2id.contains_key(&buf) {
+                    continue;
+                }
+                if k > 0 {
+                    if let Some(p) = &self.continuing_subword_prefix {
+                        buf.insert_str(0, p);
+                    }
+                }
+                if k + 1 == nchars {
+                    if let Some(s) = &self.end_of_word_suffix {
+                        buf.push_str(s);
+                    }
+                }
+                let id = match w2id.get(&buf) {
+                    Some(&id) => id,
+                    None => intern(buf.clone(), &mut w2id, &mut id2w),
+                };
+                word.push(Sym { c: id, len: 1 });
+            }
+            syms.push(word);
+            counts.push(*n);
+        }
+
+        // Pair counts and, per pair, the words holding it.
+        ctl.start(2, syms.len() as u64);
+        let mut pair_counts: FxHashMap<Pair, i64> = FxHashMap::default();
+        let mut where_to_update: FxHashMap<Pair, Vec<u32>> = FxHashMap::default();
+        for (i, word) in syms.iter().enumerate() {
+            if i % 65536 == 0 {
+                ctl.check()?;
+                ctl.set_done(i as u64);
+            }
+            for win in word.windows(2) {
+                let pair = (win[0].c, win[1].c);
+                *pair_counts.entry(pair).or_insert(0) += counts[i] as i64;
+                let pos = where_to_update.entry(pair).or_default();
+                if pos.last() != Some(&(i as u32)) {
+                    pos.push(i as u32);
+                }
+            }
+        }
+        let mut queue: BinaryHeap<Entry> = BinaryHeap::with_capacity(pair_counts.len());
+        let push_all = |queue: &mut BinaryHeap<Entry>,
+                        wtu: &mut FxHashMap<Pair, Vec<u32>>,
+                        pc: &FxHashMap<Pair, i64>| {
+            for (pair, pos) in wtu.drain() {
+                let count = pc.get(&pair).copied().unwrap_or(0);
+                if count > 0 {
+                    queue.push(Entry {
+                        count: count as u64,
+                        pair,
+                        pos,
+                    });
+                }
+            }
+        };
+        push_all(&mut queue, &mut where_to_update, &pair_counts);
+
+        // Merges.
+        ctl.start(3, self.vocab_size as u64);
+        let max_length = self.max_token_length.unwrap_or(usize::MAX);
+        let mut merges: Vec<(Pair, u32)> = Vec::new();
+        let mut changes: Vec<(Pair, i64)> = Vec::new();
+        let mut steps = 0u64;
+        while w2id.len() < self.vocab_size {
+            steps += 1;
+            if steps % 256 == 0 {
+                ctl.check()?;
+                ctl.set_done(w2id.len() as u64);
+            }
+            let Some(mut top) = queue.pop() else { break };
+            let current = pair_counts.get(&top.pair).copied().unwrap_or(0).max(0) as u64;
+            if top.count != current {
+                top.count = current;
+                queue.push(top);
+                continue;
+            }
+            if top.count < 1 || self.min_frequency > top.count {
+                break;
+            }
+            let a = id2w.get(top.pair.0 as usize).map_or("", String::as_str);
+            let mut b = id2w.get(top.pair.1 as usize).map_or("", String::as_str);
+            if let Some(p) = &self.continuing_subword_prefix {
+                b = b.strip_prefix(p.as_str()).unwrap_or(b);
+            }
+            let new_token = format!("{a}{b}");
+            let new_id = intern(new_token, &mut w2id, &mut id2w);
+            merges.push((top.pair, new_id));
+
+            for &i in &top.pos {
+                let before = changes.len();
+                if let Some(word) = syms.get_mut(i as usize) {
+                    merge_word(word, top.pair, new_id, max_length, &mut changes);
+                }
+                let n = counts[i as usize] as i64;
+                for &(pair, change) in changes.get(before..).unwrap_or_default() {
+                    *pair_counts.entry(pair).or_insert(0) += change * n;
+                    if change > 0 {
+                        let pos = where_to_update.entry(pair).or_default();
+                        if pos.last() != Some(&i) {
+                            pos.push(i);
+                        }
+                    }
+                }
+            }
+            changes.clear();
+            push_all(&mut queue, &mut where_to_update, &pair_counts);
+        }
+        ctl.set_done(w2id.len() as u64);
+
+        // A pair merged twice keeps its last rank (Hugging Face stores merges in a map).
+        let mut last: FxHashMap<Pair, usize> = FxHashMap::default();
+        for (rank, (pair, _)) in merges.iter().enumerate() {
+            last.insert(*pair, rank);
+        }
+        let merges = merges
+            .iter()
+            .enumerate()
+            .filter(|(rank, (pair, _))| last.get(pair) == Some(rank))
+            .map(|(_, (pair, _))| *pair)
+            .collect();
+        Ok(BpeVocab {
+            tokens: id2w,
+            merges,
+        })
+    }
+
+    /// Train a BPE model; `base` holds the old model's fields (unk token, byte fallback...) to keep.
+    pub fn train(
+        &self,
+        words: &mut super::WordCounts,
+        base: Map<String, Value>,
+        ctl: &Control,
+    ) -> Result<Trained> {
+        let sorted = words.sorted();
+        let v = self.learn(&sorted, ctl)?;
+        Ok(Trained {
+            model: bpe_model_json(
+                &v,
+                base,
+                self.continuing_subword_prefix.as_deref(),
+                self.end_of_word_suffix.as_deref(),
+            ),
+            special_tokens: self.special_tokens.clone(),
+        })
+    }
+}
+
+/// The tokenizer.json `model` object of a trained BPE.
+pub fn bpe_model_json(
+    v: &BpeVocab,
+    mut base: Map<String, Value>,
+    prefix: Option<&str>,
+    suffix: Option<&str>,
+) -> Value {
+    let vocab: Map<String, Value> = v
+        .tokens
+        .iter()
+        .enumerate()
+        .map(|(id, t)| (t.clone(), Value::from(id as u32)))
+        .collect();
+    let tok = |id: u32| v.tokens.get(id as usize).cloned().unwrap_or_default();
+    let merges: Vec<Value> = v
+        .merges
+        .iter()
+        .map(|&(a, b)| Value::Array(vec![Value::String(tok(a)), Value::String(tok(b))]))
+        .collect();
+    base.insert("type".into(), "BPE".into());
+    for (k, d) in [
+        ("dropout", Value::Null),
+        ("unk_token", Value::Null),
+        ("fuse_unk", Value::Bool(false)),
+        ("byte_fallback", Value::Bool(false)),
+        ("ignore_merges", Value::Bool(false)),
+    ] {
+        base.entry(k).or_insert(d);
+    }
+    base.insert("continuing_subword_prefix".into(), prefix.into());
+    base.insert("end_of_word_suffix".into(), suffix.into());
+    base.insert("vocab".into(), Value::Object(vocab));
+    base.insert("merges".into(), Value::Array(merges));
+    Value::Object(base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn learn(t: &BpeTrainer, words: &[(&str, u64)]) -> (Vec<String>, Vec<(String, String)>) {
+        let v = t.learn(words, &Control::default()).unwrap();
+        let s = |id: u32| v.tokens[id as usize].clone();
+        let merges = v.merges.iter().map(|&(a, b)| (s(a), s(b))).collect();
+        (v.tokens, merges)
+    }
+
+    #[test]
+    fn merges_most_frequent_pairs_first() {
+        let t = BpeTrainer {
+            vocab_size: 8,
+            ..BpeTrainer::default()
+        };
+        let (tokens, merges) = learn(&t, &[("hug", 10), ("pug", 5), ("hugs", 5)]);
+        assert_eq!(tokens, ["g", "h", "p", "s", "u", "ug", "hug", "pug"]);
+        assert_eq!(
+            merges,
+            [
+                ("u".into(), "g".into()),
+                ("h".into(), "ug".into()),
+                ("p".into(), "ug".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn ties_go_to_the_smallest_pair() {
+        let t = BpeTrainer {
+            vocab_size: 5,
+            ..BpeTrainer::default()
+        };
+        // (a, b) and (c, d) both have count 2: (a, b) has the smaller ids.
+        let (_, merges) = learn(&t, &[("ab", 2), ("cd", 2)]);
+        assert_eq!(merges, [("a".into(), "b".into())]);
+    }
+
+    #[test]
+    fn suffix_and_prefix_decorate_chars() {
+        let t = BpeTrainer {
+            vocab_size: 100,
+            end_of_word_suffix: Some("</w>".into()),
+            ..BpeTrainer::default()
+        };
+        let (tokens, merges) = learn(&t, &[("ab", 3)]);
+        assert_eq!(tokens, ["a", "b", "b</w>", "ab</w>"]);
+        assert_eq!(merges, [("a".into(), "b</w>".into())]);
+        let t = BpeTrainer {
+            vocab_size: 100,
+            continuing_subword_prefix: Some("##".into()),
+            ..BpeTrainer::default()
+        };
+        let (tokens, _) = learn(&t, &[("abc", 3)]);
+        assert_eq!(tokens, ["a", "b", "c", "##b", "##c", "ab", "abc"]);
+    }
+
+    #[test]
+    fn specials_come_first_and_min_frequency_stops() {
+        let t = BpeTrainer {
+            vocab_size: 100,
+            min_frequency: 3,
+            special_tokens: vec![SpecialToken::new("<s>", true)],
+            ..BpeTrainer::default()
+        };
+        let (tokens, merges) = learn(&t, &[("ab", 3), ("cd", 2)]);
+        assert_eq!(tokens, ["<s>", "a", "b", "c", "d", "ab"]);
+        assert_eq!(merges.len(), 1);
+    }
+
+    #[test]
+    fn repeated_symbols_merge_left_to_right() {
+        let t = BpeTrainer {
+            vocab_size: 100,
+            ..BpeTrainer::default()
+        };
+        let (tokens, _) = learn(&t, &[("aaaa", 1)]);
+        assert_eq!(tokens, ["a", "aa", "aaaa"]);
+    }
+
+    #[test]
+    fn max_token_length_limits_new_pairs() {
+        let t = BpeTrainer {
+            vocab_size: 100,
+            max_token_length: Some(2),
+            ..BpeTrainer::default()
+        };
+        let (tokens, _) = learn(&t, &[("abcd", 5)]);
+        assert!(tokens.iter().all(|t| t.chars().count() <= 2), "{tokens:?}");
+    }
+
+    #[test]
+    fn limit_alphabet_drops_rare_chars_and_small_vocab_fails() {
+        let t = BpeTrainer {
+            vocab_size: 100,
+            limit_alphabet: Some(2),
+            ..BpeTrainer::default()
+        };
+        let (tokens, _) = learn(&t, &[("aab", 5), ("z", 1)]);
+        assert_eq!(&tokens[..2], ["a", "b"]);
+        assert!(!tokens.iter().any(|t| t.contains('z')));
+        let t = BpeTrainer {
+            vocab_size: 2,
+            ..BpeTrainer::default()
+        };
+        let err = t.learn(&[("abc", 1)], &Control::default()).unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("not large enough to contain all chars"));
+    }
+}
