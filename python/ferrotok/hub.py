@@ -43,7 +43,8 @@ def resolve_model_id(model_id: str, **options: Any) -> str:
     try:
         validate_repo_id(model_id)
     except HFValidationError as exc:
-        raise OSError(
+        # Neither a folder nor an id: FileNotFoundError (an OSError, which transformers raises here).
+        raise FileNotFoundError(
             f"{model_id!r} is not a local folder and is not a valid model identifier ({exc})"
         ) from None
     subfolder = options.pop("subfolder", None) or ""

@@ -132,7 +132,7 @@ impl Tokenizer {
     /// Two common pipelines skip the generic normalize/pre-tokenize chain (and its alignment
     /// bookkeeping), with the same words: byte-level pre-tokenization alone counts raw GPT-2 pieces and
     /// maps each distinct word to byte-level chars once, when training starts; BERT's normalizer and
-    /// pre-tokenizer are done in one pass over ASCII texts.
+    /// pre-tokenizer are done in one pass over ASCII texts; Whitespace alone runs its pattern on the text.
     pub fn count_words(&self, words: &mut WordCounts, texts: &[&str], ctl: &Control) -> Result<()> {
         let pool = super::parallel::pool();
         match (self.normalizer(), self.pre_tokenizer()) {
@@ -153,6 +153,10 @@ impl Tokenizer {
                         self.training_words(t, each)
                     }
                 };
+                words.feed(&split, texts, pool.as_deref(), ctl)
+            }
+            (None, Some(PreTokenizer::Whitespace(w))) => {
+                let split = |t: &str, each: &mut dyn FnMut(&str)| w.for_each_word(t, each);
                 words.feed(&split, texts, pool.as_deref(), ctl)
             }
             _ => {
@@ -268,6 +272,8 @@ mod tests {
             r#"{"model": {"type": "WordPiece", "vocab": {}},
                 "normalizer": {"type": "BertNormalizer", "lowercase": false},
                 "pre_tokenizer": {"type": "BertPreTokenizer"}}"#,
+            r#"{"model": {"type": "WordPiece", "vocab": {}},
+                "pre_tokenizer": {"type": "Whitespace"}}"#,
         ] {
             let tok = Tokenizer::from_json_str(doc).unwrap();
             assert_eq!(fast_words(&tok, TEXTS), generic_words(&tok, TEXTS), "{doc}");
