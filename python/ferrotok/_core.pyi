@@ -15,7 +15,11 @@ __all__ = [
     "InternalError",
     "ModelInfo",
     "Tokenizer",
+    "TrainingRun",
     "__version__",
+    "class_defaults",
+    "legacy_document",
+    "legacy_special_tokens",
     "num_threads",
 ]
 
@@ -128,10 +132,11 @@ class Tokenizer:
     def defaults(self) -> tuple[_TruncationArgs | None, _PaddingDefaults | None]:
         """The truncation and padding defaults of the tokenizer.json (None where it has none)."""
 
+@final
 class TrainingRun:
     """Word counting and training for `ferrotok.training`: `feed` chunks of texts, then `train`."""
 
-    def __init__(self, tokenizer: Tokenizer, trainer: str) -> None:
+    def __new__(cls, tokenizer: Tokenizer, trainer: str) -> TrainingRun:
         """`trainer`: the JSON of a trainer's options, `{"type": "BpeTrainer", ...}`."""
     def feed(self, texts: list[str], first: int) -> None:
         """Normalize, pre-tokenize and count the words of `texts` (GIL released); `first` is the index of
