@@ -17,6 +17,9 @@ __all__ = [
     "Tokenizer",
     "TrainingRun",
     "__version__",
+    "class_defaults",
+    "legacy_document",
+    "legacy_special_tokens",
     "num_threads",
 ]
 
@@ -247,3 +250,15 @@ class TrainingRun:
         Ctrl-C stops training and raises KeyboardInterrupt."""
     def train_model(self, progress: Any = None) -> str:
         """Train and return only the tokenizer.json `model` object, as JSON text."""
+
+def legacy_document(directory: str) -> str:
+    """The tokenizer.json document (as text) that a folder without tokenizer.json converts to: BERT's
+    vocab.txt, vocab.json + merges.txt, or a SentencePiece model with its tokenizer_config.json."""
+
+def legacy_special_tokens(directory: str) -> dict[str, Any] | None:
+    """The special tokens a SentencePiece folder's class reports: {"named": {"bos_token": str | None, ...},
+    "extra": [str, ...]}; None for other folders."""
+
+def class_defaults(tokenizer_class: str) -> dict[str, Any] | None:
+    """transformers' defaults for a tokenizer class (a trailing "Fast" ignored): {"specials": {"bos_token":
+    str | None, ...}, "padding_side", "truncation_side", "model_input_names"}; None for an unmapped class."""

@@ -161,6 +161,10 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         prefix_space = kwargs.pop("add_prefix_space", None)
         settings["chat_template"] = read_chat_templates(directory, settings["init_config"])
         settings.update(kwargs)
+        if settings["init_config"].get("split_special_tokens"):
+            raise NotImplementedError(
+                f"{directory}: tokenizer_config.json: split_special_tokens=True is not supported"
+            )
         core = _core.Tokenizer.from_pretrained(directory)
         if prefix_space is not None:
             settings["init_config"]["add_prefix_space"] = bool(prefix_space)
