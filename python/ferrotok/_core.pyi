@@ -10,6 +10,8 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "EncodeRequest",
+    "Encoding",
     "Encodings",
     "FerrotokError",
     "InternalError",
@@ -41,6 +43,7 @@ _TruncationArgs = tuple[int, int, str, str]
 # pad_id, pad_type_id, pad_token).
 _PaddingDefaults = tuple[int | None, int | None, str, int, int, str]
 
+@final
 class EncodeRequest:
     """The resolved options of a batch call (built once, reused by every call with the same options).
 
@@ -50,8 +53,8 @@ class EncodeRequest:
     `return_*` flags pick the fields beyond "input_ids". `unbatched`: one text given alone, whose list
     fields are its row rather than a list of one row."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         is_pretokenized: bool = False,
         add_special_tokens: bool = True,
@@ -65,7 +68,7 @@ class EncodeRequest:
         padding_side: str = "right",
         pad_id: int = 0,
         pad_type_id: int = 0,
-        pad_token: str = "",
+        pad_token: str = ...,
         return_tensors: str | None = None,
         return_overflowing_tokens: bool = False,
         return_token_type_ids: bool = False,
@@ -74,8 +77,9 @@ class EncodeRequest:
         return_offsets_mapping: bool = False,
         return_length: bool = False,
         unbatched: bool = False,
-    ) -> None: ...
+    ) -> EncodeRequest: ...
 
+@final
 class Encoding:
     """One encoded input, with `tokenizers.Encoding`'s attributes and alignment methods."""
 
