@@ -12,13 +12,15 @@ use super::{guard, to_py};
 use crate::added_tokens::AddedToken;
 use crate::postprocess::{PaddingParams, PaddingStrategy, TruncationParams, TruncationStrategy};
 use crate::tokenizer::batch::{rows, ArrayFields, BatchArrays, BatchInput};
-use crate::tokenizer::plan::{run_batch, BatchOutput, BatchRequest, Output, DETACH_MIN_IDS};
-use crate::tokenizer::{Direction, EncodeOptions, Encoding, Tokenizer};
+use crate::tokenizer::plan::{
+    run_batch, BatchOutput, BatchRequest, Output, DETACH_MIN_BYTES, DETACH_MIN_IDS,
+};
+use crate::tokenizer::{Direction, EncodeOptions, Encoding, InputSequence, Tokenizer};
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::MutexExt;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use std::sync::{Arc, Mutex, RwLock};
 
 #[pyclass(module = "ferrotok._core", name = "Tokenizer", frozen)]
@@ -335,6 +337,35 @@ impl PyTokenizer {
             }
             let n_sequences = if tb.is_some() { 2 } else { 1 };
             Ok((dict, encodings_view(tok, out, overflow, n_sequences)))
+        })
+    }
+
+    /// The ids of one text, with special tokens and nothing else asked: transformers' `tok.encode(text)`,
+    /// the commonest call of a serving thread, without the field dict and `Encodings` of `encode_fields`.
+    fn encode_ids<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        guard(|| {
+            let tok = self.get();
+            let (s, _) = convert::text(text)?;
+            let opts = EncodeOptions {
+                add_special_tokens: true,
+                truncation: None,
+                padding: None,
+                char_offsets: false,
+                drop_overflow: true,
+            };
+            let run = || tok.encode(InputSequence::Raw(&s), None, &opts);
+            // The rule of `plan::DETACH_MIN_BYTES`: a short text keeps the GIL.
+            let e = if s.len() >= DETACH_MIN_BYTES {
+                py.detach(run)
+            } else {
+                run()
+            }
+            .map_err(to_py)?;
+            self.ints.row(py, tok.vocab_size(true), &e.ids)
         })
     }
 
