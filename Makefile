@@ -58,18 +58,20 @@ bench-full:
 	$(PY) benches/compare.py --write-md
 	cargo bench --bench stages
 
-lint: $(REQ_STAMP)
+# stubtest imports the built extension and checks python/ferrotok/_core.pyi against it.
+lint: $(BUILD_STAMP)
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	PYO3_PYTHON=$(abspath $(PY)) cargo clippy --all-targets --features python -- -D warnings
 	PYO3_PYTHON=$(abspath $(PY)) cargo clippy --lib --features abi3 -- -D warnings
 	ruff check .
 	ruff format --check .
+	$(PY) -m mypy.stubtest ferrotok._core
 
+# Every fuzz target for 60 s each (needs cargo-fuzz; see fuzz/README.md). FUZZ_SECONDS=600 for longer runs.
+FUZZ_SECONDS ?= 60
 fuzz:
-	@if [ -x fuzz/run.sh ]; then fuzz/run.sh; \
-	elif [ -f fuzz/run.sh ]; then bash fuzz/run.sh; \
-	else echo "no fuzz targets yet (fuzz/run.sh is written by the fuzzing work)"; fi
+	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(VENV) target python/ferrotok/_core*.so

@@ -1,4 +1,4 @@
-"""Turn compare.py's raw results into markdown tables, goal checks and PNG plots."""
+"""Turn compare.py's raw results into markdown tables and PNG plots."""
 
 from __future__ import annotations
 
@@ -326,125 +326,6 @@ def versus_ratio(
     return lo[0], max(vals)[0], lo[1]
 
 
-def goal_ratio(
-    idx: Index, model: str, other: str, batched: bool, group: str = "main"
-) -> tuple[float, float, str] | None:
-    """Min and max of ferrotok ÷ `other` over the 1-thread cases of `group` for `model` (batches of ≥ 32
-    texts, or single texts); also the weakest case."""
-    vals = []
-    for cid in idx.ids(group, model):
-        if (idx.meta[cid]["batch"] >= 32) != batched:
-            continue
-        r = ratio(idx.get(cid, 1, "ferrotok"), idx.get(cid, 1, other))
-        if r is not None:
-            c = idx.meta[cid]
-            vals.append((r, f"{TEXT_LABEL[c['text']]}, batch {c['batch']}"))
-    if not vals:
-        return None
-    lo = min(vals)
-    return lo[0], max(vals)[0], lo[1]
-
-
-def goals_table(
-    idx: Index,
-    ferro_threads: dict,
-    paired: list[dict] | None = None,
-    head_to_head: list[dict] | None = None,
-) -> list[str]:
-    lines = ["| goal | target | measured | met |", "|---|---:|---|---|"]
-
-    def add(goal: str, target: float, got: tuple[float, float, str] | None) -> None:
-        if got is None:
-            lines.append(f"| {goal} | ≥ {target}× | not measured | — |")
-            return
-        lo, hi, where = got
-        lines.append(
-            f"| {goal} | ≥ {target}× | {fmt(lo)}× – {fmt(hi)}× (lowest: {where}) "
-            f"| {'yes' if lo >= target else 'no'} |"
-        )
-
-    # The goals are stated for batches (issue: "batches of 1,000 lines"); single texts are listed apart,
-    # where the Python call itself (a BatchEncoding like transformers') is most of the time.
-    for batched, where in ((True, "batches"), (False, "single texts")):
-        add(
-            f"WordPiece, padded int64 numpy, 1 thread vs transformers fast ({where})",
-            20,
-            goal_ratio(idx, "bert", "transformers", batched),
-        )
-        add(
-            f"WordPiece, padded int64 numpy, 1 thread vs raw tokenizers ({where})",
-            8,
-            goal_ratio(idx, "bert", "tokenizers", batched),
-        )
-        add(
-            f"GPT-2 BPE (lists), 1 thread vs tiktoken ({where})",
-            2.5,
-            goal_ratio(idx, "gpt2", "tiktoken", batched),
-        )
-        add(
-            f"GPT-2 BPE (lists), 1 thread vs transformers fast ({where})",
-            20,
-            goal_ratio(idx, "gpt2", "transformers", batched),
-        )
-        if batched:
-            for other, target in (("tiktoken", 2.5), ("transformers", 20)):
-                add(
-                    f"GPT-2 BPE, padded int64 numpy (the BPE issue's case), 1 thread vs {IMPL_LABEL[other]} "
-                    "(batches)",
-                    target,
-                    goal_ratio(idx, "gpt2", other, True, "padded"),
-                )
-    # The same ratios with every competitor's sweeps interleaved with ferrotok's (bench_versus).
-    for model, group, other, target, goal in (
-        ("bert", "main", "transformers", 20, "WordPiece, padded int64 numpy, 1 thread vs transformers fast"),
-        ("bert", "main", "tokenizers", 8, "WordPiece, padded int64 numpy, 1 thread vs raw tokenizers"),
-        ("gpt2", "main", "tiktoken", 2.5, "GPT-2 BPE (lists), 1 thread vs tiktoken"),
-        ("gpt2", "main", "transformers", 20, "GPT-2 BPE (lists), 1 thread vs transformers fast"),
-        ("gpt2", "padded", "tiktoken", 2.5, "GPT-2 BPE, padded int64 numpy, 1 thread vs tiktoken"),
-        (
-            "gpt2",
-            "padded",
-            "transformers",
-            20,
-            "GPT-2 BPE, padded int64 numpy, 1 thread vs transformers fast",
-        ),
-    ):
-        got = versus_ratio(head_to_head, model, group, other)
-        if got is not None:
-            add(f"{goal} (batches of 1000, interleaved sweeps)", target, got)
-    big = [(s, cid) for cid, s in ferro_threads.items() if idx.meta[cid]["batch"] >= 1000 and s is not None]
-    ts = idx.thread_values()
-    if big:
-        lo = min(big)
-        got = (lo[0], max(big)[0], f"{idx.meta[lo[1]]['model']} {TEXT_LABEL[idx.meta[lo[1]]['text']]}")
-        add(f"{ts[-1]} threads vs 1 thread, batches of 1000 (separate workers)", 1.8, got)
-    else:
-        add("2 threads vs 1 thread, batches of 1000 (separate workers)", 1.8, None)
-    ok = [r for r in paired or [] if "error" not in r]
-    if ok:
-        lo = min(ok, key=lambda r: r["speedup_median"])
-        hi = max(r["speedup_median"] for r in ok)
-        where = f"{lo['case']['model']} {TEXT_LABEL[lo['case']['text']]} {lo['case']['output']}"
-        ceil = [r["ceiling_median"] for r in ok]
-        add(
-            f"{lo['threads']} threads vs 1 thread, batches of 1000, interleaved sweeps (machine ceiling "
-            f"{fmt(min(ceil))}× – {fmt(max(ceil))}×)",
-            1.8,
-            (lo["speedup_median"], hi, where),
-        )
-    for model in sorted({c["model"] for c in idx.meta.values() if c["group"] == "worst"}):
-        ids = {idx.meta[i]["text"]: i for i in idx.ids("worst", model)}
-        p, w = (idx.get(ids.get(k, ""), 1, "ferrotok") for k in ("prose1m", "nows1m"))
-        if p and w:
-            q = w["ms_per_call_median"] / p["ms_per_call_median"]
-            qb = w["ms_per_call_best"] / p["ms_per_call_best"]
-            lines.append(
-                f"| {model}: 1 MB without whitespace ÷ 1 MB prose (time) | ≤ 3× | {fmt(q)}× "
-                f"(best samples: {fmt(qb)}×) | {'yes' if q <= 3 else 'no'} |"
-            )
-    return lines
-
-
 def summary_table(idx: Index, models: list[str]) -> list[str]:
     """One line per model and text at batch 1000, 1 thread: ferrotok's speed and its ratio to each other."""
     others = [i for i in idx.impls() if i != "ferrotok"]
@@ -472,13 +353,7 @@ def summary_table(idx: Index, models: list[str]) -> list[str]:
 def render(data: dict) -> str:
     idx = Index(data)
     out = [f"### Results ({data['mode']} run)", "", *header(data, idx)]
-    thr_lines, ferro_threads = threads_table(idx)
-    out += [
-        "#### Goals (ratios of medians; not asserted by any test)",
-        "",
-        *goals_table(idx, ferro_threads, data.get("paired"), data.get("versus")),
-        "",
-    ]
+    thr_lines, _ = threads_table(idx)
     summary = summary_table(idx, list(data["models"]))
     if summary:
         out += ["#### Summary", "", *summary, ""]
@@ -615,7 +490,6 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
             label="ceiling: independent 1-thread processes",
             color="lightgrey",
         )
-        ax.axhline(1.8, color="red", lw=0.8, ls="--", label="goal 1.8×")
         ax.set_xticks(list(xs))
         ax.set_xticklabels(
             [f"{r['case']['model']}\n{TEXT_LABEL[r['case']['text']]}\n{r['case']['output']}" for r in pairs],
@@ -646,16 +520,6 @@ def plots(data: dict, out_dir: Path) -> list[Path]:
         for x, (_, _, v) in zip(xs, vs_rows, strict=True):
             lo, hi = v["spread"]
             ax.plot([x, x], [lo, hi], color="black", lw=1)
-        goal = {"transformers": 20, "tokenizers": 8, "tiktoken": 2.5}
-        for x, (_, other, _) in zip(xs, vs_rows, strict=True):
-            ax.plot(
-                [x - 0.35, x + 0.35],
-                [goal[other]] * 2,
-                color="red",
-                lw=1,
-                ls="--",
-                label="goal" if x == 0 else None,
-            )
         ax.set_xticks(list(xs))
         ax.set_xticklabels(
             [

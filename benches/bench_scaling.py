@@ -15,8 +15,7 @@ independent copies of the same work get out of N cores (shared caches, memory ba
 guests). Their quotient is the efficiency of the pool itself. Reported: medians over the rounds, and the
 ratio of the best sweeps.
 
-    python benches/bench_scaling.py                       # the cases compare.py runs, printed as a table
-    python benches/bench_scaling.py --rounds 60 --models gpt2
+    python benches/compare.py --only scaling --rounds 60 --models gpt2
     python benches/bench_scaling.py --serve               # a worker: a JSON spec on the first stdin line,
                                                           # then one sweep per "go" line, its seconds printed
 """
@@ -144,42 +143,7 @@ def measure(spec: dict, threads: int, rounds: int, env_for: Any) -> dict:
     }
 
 
-def cli(argv: list[str], doc: str | None, rounds: int, models: str, key: str) -> tuple[Any, list[dict]]:
-    """The command line of an interleaved measurement run alone: compare.py's cases for `key` ("paired" or
-    "versus") on the quick text sets. Returns the report module and the rows."""
-    import argparse
-
-    import bench_assets as assets
-    import bench_report as report
-    import compare
-
-    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rounds", type=int, default=rounds)
-    ap.add_argument("--models", default=models)
-    ap.add_argument("--corpus", type=Path, default=assets.default_corpus())
-    args = ap.parse_args(argv)
-    opts = compare.parse_args(["--quick", "--models", args.models, "--corpus", str(args.corpus)])
-    texts = assets.build_texts(opts.corpus, True)
-    chosen = {k: v for k, v in assets.models(opts.corpus, True).items() if k in opts.models}
-    run = compare.run_paired if key == "paired" else compare.run_versus
-    return report, run(opts, chosen, texts, args.rounds)
-
-
-def main(argv: list[str]) -> int:
-    """Run compare.py's interleaved cases alone (quick text sets) and print the table."""
-    import compare
-
-    if compare.all_threads() < 2:
-        print("one core: nothing to compare", file=sys.stderr)
-        return 1
-    report, rows = cli(argv, __doc__, 30, "bert,gpt2,qwen", "paired")
-    print("\n".join(report.paired_table({"paired": rows})))
-    return 0
-
-
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--serve"]:
-        serve()
-    else:
-        sys.path.insert(0, str(HERE))
-        sys.exit(main(sys.argv[1:]))
+    if sys.argv[1:] != ["--serve"]:
+        sys.exit("a worker of benches/compare.py (--serve); run `python benches/compare.py --only scaling`")
+    serve()

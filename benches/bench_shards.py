@@ -12,6 +12,9 @@ Every measurement is a whole command in a fresh process, start-up included, on t
   t(slowest of the two) is what two cores give two processes that share nothing at that moment (shared
   caches, memory bandwidth, other load on the machine). The 2-worker speed-up is read against it.
 
+CPU seconds (user + system of the command and its workers) are printed beside the wall-clock times: on a machine
+shared with other jobs they show the work each variant does, which the wall clock then hides.
+
 The variants run interleaved, one round after another, and the medians over the rounds are reported, because on
 a shared machine the speed of a core drifts within seconds. Every output is checked to be byte-identical to the
 transformers stream before any figure is printed.
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,15 +58,19 @@ with open(out, "wb") as f:
 """
 
 
-def timed(commands: list[list[str]], env: dict[str, str]) -> float:
-    """Seconds until the last of these commands, started together, has finished."""
+def timed(commands: list[list[str]], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds until the last of these commands, started together, has finished; their CPU seconds, user +
+    system, worker processes included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     procs = [subprocess.Popen(c, env=env, stderr=subprocess.PIPE) for c in commands]
     for proc, command in zip(procs, commands, strict=True):
         _, err = proc.communicate()
         if proc.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()}")
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def bench_corpus(corpus: Path, tokenizer: str, rounds: int, scratch: Path) -> dict[str, float]:
@@ -88,16 +96,22 @@ def bench_corpus(corpus: Path, tokenizer: str, rounds: int, scratch: Path) -> di
         ]
         return [*command, "--tokenizer", tokenizer, *extra]
 
-    times: dict[str, list[float]] = {k: [] for k in ("transformers", "ferrotok", "w1", "w2", "ceiling")}
+    names = ("transformers", "ferrotok", "w1", "w2", "ceiling")
+    times: dict[str, list[float]] = {k: [] for k in names}
+    cpu: dict[str, list[float]] = {k: [] for k in names}
+    baseline = [py, str(baseline_script), str(corpus), tokenizer, str(scratch / "hf")]
     for _ in range(rounds):
-        times["transformers"].append(
-            timed([[py, str(baseline_script), str(corpus), tokenizer, str(scratch / "hf")]], env)
-        )
-        times["ferrotok"].append(timed([cli("ft.bin")], env))
-        times["w1"].append(timed([cli("w1.bin", "--workers", "1")], single))
-        times["w2"].append(timed([cli("w2.bin", "--workers", "2")], single))
-        pair = [cli("c1.bin", "--workers", "1"), cli("c2.bin", "--workers", "1")]
-        times["ceiling"].append(timed(pair, single))
+        runs = {
+            "transformers": ([baseline], env),
+            "ferrotok": ([cli("ft.bin")], env),
+            "w1": ([cli("w1.bin", "--workers", "1")], single),
+            "w2": ([cli("w2.bin", "--workers", "2")], single),
+            "ceiling": ([cli("c1.bin", "--workers", "1"), cli("c2.bin", "--workers", "1")], single),
+        }
+        for name, (commands, environment) in runs.items():
+            wall, seconds = timed(commands, environment)
+            times[name].append(wall)
+            cpu[name].append(seconds)
     reference = (scratch / "hf").read_bytes()
     for name in ("ft.bin", "w1.bin", "w2.bin", "c1.bin", "c2.bin"):
         if (scratch / name).read_bytes() != reference:
@@ -111,6 +125,7 @@ def bench_corpus(corpus: Path, tokenizer: str, rounds: int, scratch: Path) -> di
         "bytes": size,
         "tokens": tokens,
         **{f"t_{k}": v for k, v in med.items()},
+        **{f"cpu_{k}": statistics.median(v) for k, v in cpu.items()},
         "vs_transformers": statistics.median(
             [t / f for t, f in zip(times["transformers"], times["ferrotok"], strict=True)]
         ),
@@ -124,18 +139,22 @@ def report(corpus: Path, r: dict[str, float]) -> None:
     print(
         f"\n{corpus.name}: {mb:.1f} MB, {r['tokens']:,} tokens (medians; whole commands, start-up included)"
     )
-    print(f"| {'command':<34} | {'seconds':>8} | {'MB/s':>7} | {'tokens/s':>12} |")
-    print(f"|{'-' * 36}|{'-' * 10}|{'-' * 9}|{'-' * 14}|")
+    print(f"| {'command':<36} | {'seconds':>8} | {'MB/s':>7} | {'tokens/s':>12} | {'CPU seconds':>11} |")
+    print(f"|{'-' * 38}|{'-' * 10}|{'-' * 9}|{'-' * 14}|{'-' * 13}|")
     rows = [
-        ("transformers + numpy, 1 process", r["t_transformers"]),
-        ("ferrotok encode --format bin", r["t_ferrotok"]),
-        ("  --workers 1 (RAYON_NUM_THREADS=1)", r["t_w1"]),
-        ("  --workers 2 (RAYON_NUM_THREADS=1)", r["t_w2"]),
+        ("transformers + numpy, 1 process", "transformers"),
+        ("ferrotok encode --format bin", "ferrotok"),
+        ("  --workers 1 (RAYON_NUM_THREADS=1)", "w1"),
+        ("  --workers 2 (RAYON_NUM_THREADS=1)", "w2"),
     ]
-    for label, t in rows:
-        print(f"| {label:<34} | {t:8.2f} | {mb / t:7.2f} | {r['tokens'] / t:12,.0f} |")
+    for label, key in rows:
+        t = r[f"t_{key}"]
+        print(
+            f"| {label:<36} | {t:8.2f} | {mb / t:7.2f} | {r['tokens'] / t:12,.0f} | {r[f'cpu_{key}']:11.2f} |"
+        )
     print(
-        f"ferrotok vs transformers: {r['vs_transformers']:.1f}x; 2 workers vs 1: {r['speedup_2w']:.2f}x; "
+        f"ferrotok vs transformers: {r['vs_transformers']:.1f}x wall clock, "
+        f"{r['cpu_transformers'] / r['cpu_ferrotok']:.1f}x CPU seconds; 2 workers vs 1: {r['speedup_2w']:.2f}x; "
         f"ceiling (2 independent 1-worker processes): {r['ceiling']:.2f}x; "
         f"efficiency {r['speedup_2w'] / r['ceiling']:.0%}"
     )

@@ -2,8 +2,7 @@
 
 Each (engine, model) pair trains in a fresh subprocess with one thread (RAYON_NUM_THREADS=1), so its peak
 RSS (`ru_maxrss`) is its own; HF runs through transformers' `train_new_from_iterator`, ferrotok through
-`FerroTokenizer.train_new_from_iterator` (WordLevel and Unigram: `_core.TrainingRun`, the same training,
-until ferrotok loads those models). The engines alternate per repeat; the best time of each is kept.
+`FerroTokenizer.train_new_from_iterator`. The engines alternate per repeat; the best time of each is kept.
 Word counting alone is also timed on 1 and 2 threads, and `--stream-mb N` trains on N MB of shuffled,
 repeated corpus lines fed from a generator, to show memory does not grow with the corpus.
 
@@ -61,20 +60,20 @@ def child(args: argparse.Namespace) -> None:
 
     doc, specials = default_pipeline(args.model)
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if args.engine == "hf":
         from tokenizers import Tokenizer
         from transformers import PreTrainedTokenizerFast
 
         tok = PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(json.dumps(doc)), **specials)
         base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         new = tok.train_new_from_iterator(texts_for(args), args.vocab_size)
         size = len(new)
     else:
         from ferrotok import FerroTokenizer, _core, trainers
 
-        if args.count_only or args.model in ("wordlevel", "unigram"):
+        if args.count_only:
             model = {"type": "BPE", "vocab": {}, "merges": []}
             core = _core.Tokenizer.from_str(json.dumps({**doc, "model": model, "post_processor": None}))
             kind = {"bpe": "BpeTrainer", "wordpiece": "WordPieceTrainer"}.get(args.model)
@@ -86,7 +85,7 @@ def child(args: argparse.Namespace) -> None:
                 trainer.unk_token = "<unk>"
             run = _core.TrainingRun(core, trainer.to_json())
             base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             chunk: list[str] = []
             seen = 0
             for t in texts_for(args):
@@ -101,14 +100,21 @@ def child(args: argparse.Namespace) -> None:
         else:
             tok = FerroTokenizer(_core.Tokenizer.from_str(json.dumps(doc)), **specials)
             base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             new = tok.train_new_from_iterator(texts_for(args), args.vocab_size, show_progress=False)
             size = len(new)
     seconds = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
-            {"seconds": seconds, "size": size, "peak_mb": rss / 1024, "delta_mb": (rss - base_rss) / 1024}
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "size": size,
+                "peak_mb": rss / 1024,
+                "delta_mb": (rss - base_rss) / 1024,
+            }
         )
     )
 
@@ -144,6 +150,8 @@ def main() -> None:
     ap.add_argument(
         "--stream-mb", type=int, default=0, help="train on this many MB of repeated, shuffled lines"
     )
+    ap.add_argument("--ferrotok-only", action="store_true", help="skip HF (e.g. for a long --stream-mb run)")
+    ap.add_argument("--no-counting", action="store_true", help="skip the 1 vs 2 threads counting check")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--engine", choices=("hf", "ferrotok"), help=argparse.SUPPRESS)
     ap.add_argument("--model", choices=MODELS, help=argparse.SUPPRESS)
@@ -156,20 +164,28 @@ def main() -> None:
     print(
         f"corpus: {', '.join(Path(p).name for p in args.corpus)} ({size / 1e6:.1f} MB), vocab {args.vocab_size}"
     )
-    print("one thread each; best of", args.repeat, "runs; peak RSS of the training process\n")
-    print(f"{'model':<10} {'HF s':>8} {'ferrotok s':>11} {'speedup':>8} {'HF MB':>8} {'ferrotok MB':>12}")
+    print("one thread each; best of", args.repeat, "runs (by wall time); CPU time of the training process;")
+    print("peak RSS of the training process\n")
+    head = f"{'model':<10} {'HF s':>7} {'ours s':>7} {'wall':>6} {'HF cpu':>7} {'ours cpu':>8} {'cpu':>6}"
+    print(f"{head} {'HF MB':>6} {'ours MB':>7}")
+    nan = {"seconds": float("nan"), "cpu": float("nan"), "peak_mb": float("nan")}
     for model in args.models:
         best: dict[str, dict] = {}
+        engines = ("ferrotok",) if args.ferrotok_only else ("hf", "ferrotok")
         for _ in range(args.repeat):
-            for engine in ("hf", "ferrotok"):
+            for engine in engines:
                 r = measure(args, engine, model)
                 if engine not in best or r["seconds"] < best[engine]["seconds"]:
                     best[engine] = r
-        hf, ft = best["hf"], best["ferrotok"]
+        ft, hf = best["ferrotok"], best.get("hf", nan)
         print(
-            f"{model:<10} {hf['seconds']:>8.2f} {ft['seconds']:>11.2f} {hf['seconds'] / ft['seconds']:>7.1f}x"
-            f" {hf['peak_mb']:>8.0f} {ft['peak_mb']:>12.0f}"
+            f"{model:<10} {hf['seconds']:>7.2f} {ft['seconds']:>7.2f} {hf['seconds'] / ft['seconds']:>5.1f}x"
+            f" {hf['cpu']:>7.2f} {ft['cpu']:>8.2f} {hf['cpu'] / ft['cpu']:>5.1f}x"
+            f" {hf['peak_mb']:>6.0f} {ft['peak_mb']:>7.0f}",
+            flush=True,
         )
+    if args.no_counting:
+        return
     one = min(measure(args, "ferrotok", "bpe", 1, True)["seconds"] for _ in range(args.repeat))
     two = min(measure(args, "ferrotok", "bpe", 2, True)["seconds"] for _ in range(args.repeat))
     print(

@@ -11,8 +11,7 @@ competitor's sweep between two of ferrotok's:
 and each round gives, per competitor, its sweep time over the mean of the two ferrotok sweeps around it.
 Reported: the median of those ratios over the rounds, and the ratio of the best sweeps.
 
-    python benches/bench_versus.py                    # compare.py's head-to-head cases, printed as a table
-    python benches/bench_versus.py --models gpt2 --rounds 40
+    python benches/compare.py --only versus --models gpt2 --rounds 40
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_scaling import Worker, cli  # noqa: E402
+from bench_scaling import Worker  # noqa: E402
 
 # Shortest sweep (seconds) a worker times: fast tokenizers repeat the batches up to it.
 MIN_SWEEP_S = 0.1
@@ -70,14 +69,3 @@ def measure(spec: dict, others: list[str], rounds: int, env_for: Any) -> dict:
             for o in others
         },
     }
-
-
-def main(argv: list[str]) -> int:
-    """Run compare.py's head-to-head cases alone (quick text sets) and print the table."""
-    report, rows = cli(argv, __doc__, 20, "bert,gpt2", "versus")
-    print("\n".join(report.versus_table({"versus": rows})))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

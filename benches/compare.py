@@ -4,12 +4,15 @@
     python benches/compare.py --quick      # < 2 minutes on an idle 2-core machine
     python benches/compare.py              # the full grid
     python benches/compare.py --write-md   # also replace the results section of BENCHMARKS.md
+    python benches/compare.py --only versus --models gpt2 --rounds 40   # one interleaved measurement alone
+    python benches/compare.py --only scaling                             # (quick text sets), table printed
 
 Every (implementation, model, thread setting) runs in its own fresh subprocess (benches/bench_worker.py) so
 that the thread environment variables take effect and peak RSS belongs to one implementation. Results go to
 bench-results/ (results.json, results.md, PNG plots); the markdown table is printed. Thread scaling is also
-measured in interleaved sweeps next to the machine's own ceiling (benches/bench_scaling.py), and the
-goals' ratios of batches of 1000 also head to head, in interleaved sweeps (benches/bench_versus.py).
+measured in interleaved sweeps next to the machine's own ceiling (bench_scaling.py), and ferrotok against
+each other tokenizer on batches of 1000 head to head, in interleaved sweeps (bench_versus.py). This is the
+one driver: the other files in benches/ are its parts.
 """
 
 from __future__ import annotations
@@ -357,6 +360,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="JSON",
         help="no timing: render saved results.json files together (e.g. runs of different models)",
     )
+    ap.add_argument(
+        "--only",
+        choices=["versus", "scaling"],
+        help="run one interleaved measurement alone on the quick text sets and print its table",
+    )
+    ap.add_argument("--rounds", type=int, default=None, help="rounds of an interleaved measurement")
     args = ap.parse_args(argv)
     args.models = [m for m in args.models.split(",") if m]
     args.impls = [i for i in args.impls.split(",") if i]
@@ -378,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.ferrotok_path is None and any(local.glob("_core*.so")):
         # A build in this checkout (maturin develop, or the cdylib copied there) wins over an installed one.
         args.ferrotok_path = str(local.parent)
+    if args.only:
+        return run_only(args)
     t_start = time.perf_counter()
     info = machine()
     print(f"corpus: {args.corpus}", file=sys.stderr)
@@ -414,6 +425,21 @@ def main(argv: list[str] | None = None) -> int:
     assets.RESULTS.mkdir(exist_ok=True)
     (assets.RESULTS / "results.json").write_text(json.dumps(data, indent=1))
     return publish(data, args)
+
+
+def run_only(args: argparse.Namespace) -> int:
+    """One interleaved measurement (head to head, or thread scaling) alone, on the quick text sets."""
+    if args.only == "scaling" and all_threads() < 2:
+        print("one core: no thread scaling to measure", file=sys.stderr)
+        return 1
+    args.quick = True
+    texts = assets.build_texts(args.corpus, True)
+    models = {k: v for k, v in assets.models(args.corpus, True).items() if k in args.models}
+    if args.only == "versus":
+        print("\n".join(report.versus_table({"versus": run_versus(args, models, texts, args.rounds)})))
+    else:
+        print("\n".join(report.paired_table({"paired": run_paired(args, models, texts, args.rounds)})))
+    return 0
 
 
 def combine(runs: list[dict]) -> dict:

@@ -4,6 +4,7 @@
 //!
 //!     cargo bench --bench stages                      # every model found
 //!     cargo bench --bench stages -- bert/model        # one stage
+//!     cargo bench --bench stages -- worst_case        # adversarial long runs on GPT-2
 //!
 //! Inputs: BERT from `FERROTOK_BENCH_BERT` (a model folder; default: the all-MiniLM-L6-v2 copy inside
 //! `.venv`), GPT-2 from tests/fixtures/gpt2, and the Qwen-style tokenizer.json that benches/compare.py trains
@@ -11,6 +12,12 @@
 //! ../shared/corpora/english-python-docs.txt, else benches/sample.txt), its first ~128 KB of non-empty lines.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+// The allocator the Python extension uses, so stage timings match what Python callers get (with the
+// `python` feature the library declares it itself).
+#[cfg(not(feature = "python"))]
+#[global_allocator]
+static GLOBAL: ferrotok::alloc::MiMalloc = ferrotok::alloc::MiMalloc;
 use ferrotok::kernel::NormalizedString;
 use ferrotok::kernel::{PreTokenizedString, Token};
 use ferrotok::postprocess::{PaddingParams, PaddingStrategy};
@@ -280,5 +287,45 @@ fn stages(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, stages);
+/// Adversarial single texts (long runs of one character class) on GPT-2: the merge loop and the
+/// split matcher must stay linear on them.
+fn worst_cases(c: &mut Criterion) {
+    let Some(tok) = load("gpt2") else {
+        return;
+    };
+    let mut state = 1u64;
+    let letters: String = (0..100_000)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (b'a' + ((state >> 33) % 26) as u8) as char
+        })
+        .collect();
+    let cases = [
+        ("random_letters", letters),
+        ("a", "a".repeat(100_000)),
+        ("apostrophe_s", "'s".repeat(50_000)),
+        ("spaces", " ".repeat(100_000)),
+        ("newlines", "\n".repeat(100_000)),
+        ("digits", "7".repeat(100_000)),
+        ("e_acute", "é".repeat(50_000)),
+    ];
+    let mut g = c.benchmark_group("gpt2/worst_case");
+    g.sample_size(10);
+    for (name, text) in &cases {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(*name, |b| {
+            b.iter(|| {
+                black_box(
+                    tok.encode(InputSequence::Raw(text), None, &opts(false))
+                        .map(|e| e.len()),
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, stages, worst_cases);
 criterion_main!(benches);

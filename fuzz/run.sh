@@ -3,7 +3,8 @@
 # Each target runs for -max_total_time seconds with a per-input timeout and an RSS limit; corpora
 # accumulate in fuzz/corpus/<target> (git-ignored), crashes land in fuzz/artifacts/<target>.
 # Stable toolchains need RUSTC_BOOTSTRAP=1 for cargo-fuzz's -Z flags; ASan is off (`--sanitizer none`):
-# the engine has no unsafe code of its own, and panics/aborts are what the targets look for.
+# the engine's few unsafe blocks (allocator, prefetch hints, freeing rows on their worker) are small; panics and
+# aborts are what the targets look for.
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_PER_TARGET="${1:-60}"

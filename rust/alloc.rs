@@ -6,6 +6,9 @@ use libmimalloc_sys as mi;
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
 
+/// The Python extension allocates through mimalloc. The rlib leaves the choice to the program that
+/// links it (the benches opt in with their own `#[global_allocator]` of this type).
+#[cfg(feature = "python")]
 #[global_allocator]
 static GLOBAL: MiMalloc = MiMalloc;
 
@@ -13,7 +16,7 @@ static GLOBAL: MiMalloc = MiMalloc;
 /// `mi_malloc_aligned`, whose checks and fallback cost about twice the plain `mi_malloc` fast path; an
 /// encoding makes several small vectors per text, so the plain calls are used wherever they already give
 /// the alignment asked for.
-struct MiMalloc;
+pub struct MiMalloc;
 
 /// mimalloc's blocks are multiples of the word size and start word-aligned, so `mi_malloc` meets any
 /// alignment up to a word (the rule std's own `System` allocator applies to `malloc`).
@@ -96,19 +99,19 @@ mod tests {
                 };
                 // SAFETY: non-zero sizes; each block is freed once with its layout.
                 unsafe {
-                    let p = super::GLOBAL.alloc(layout);
+                    let p = super::MiMalloc.alloc(layout);
                     assert!(!p.is_null() && p as usize % align == 0, "{size}/{align}");
-                    let q = super::GLOBAL.realloc(p, layout, size * 3);
+                    let q = super::MiMalloc.realloc(p, layout, size * 3);
                     assert!(
                         !q.is_null() && q as usize % align == 0,
                         "{size}/{align} realloc"
                     );
                     let grown = Layout::from_size_align(size * 3, align).unwrap_or(layout);
-                    super::GLOBAL.dealloc(q, grown);
-                    let z = super::GLOBAL.alloc_zeroed(layout);
+                    super::MiMalloc.dealloc(q, grown);
+                    let z = super::MiMalloc.alloc_zeroed(layout);
                     assert!(!z.is_null() && z as usize % align == 0);
                     assert!(std::slice::from_raw_parts(z, size).iter().all(|&b| b == 0));
-                    super::GLOBAL.dealloc(z, layout);
+                    super::MiMalloc.dealloc(z, layout);
                 }
             }
         }

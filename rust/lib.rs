@@ -34,5 +34,9 @@ pub mod trainers;
 mod bindings;
 
 pub use error::{Error, Result};
+// Folders without tokenizer.json, and transformers' class defaults (what the Python settings read).
+pub use loading::classes::{lookup as class_defaults, ClassDefaults};
+pub use loading::sentencepiece::SpecialTokens;
+pub use loading::{legacy_folder, LegacyFolder};
 
 pub use tokenizer::{Encoding, Tokenizer};

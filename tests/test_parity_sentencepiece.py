@@ -290,3 +290,16 @@ def test_fused_path_matches_generic_chain(folders, monkeypatch, name):
     generic = AutoTokenizer.from_pretrained(folders[name])
     texts = texts_for_parity() + TEXTS[::5] + random_cases(200, seed=7)
     compare_call(fused, generic, texts, **ALL_FIELDS)
+
+
+@pytest.mark.parametrize("name", ["t5_unigram", "xlmr_unigram_split_digits"])
+def test_save_pretrained_round_trip(pairs, tmp_path, name):
+    ours, theirs = pairs[name]
+    ours.save_pretrained(tmp_path)
+    reloaded = AutoTokenizer.from_pretrained(tmp_path)
+    hf_reloaded = transformers.AutoTokenizer.from_pretrained(str(tmp_path))
+    texts = texts_for_parity()[:30]
+    compare_call(reloaded, theirs, texts, **ALL_FIELDS)
+    compare_call(hf_reloaded, theirs, texts, **ALL_FIELDS)
+    ids = theirs(texts)["input_ids"]
+    assert reloaded.batch_decode(ids) == theirs.batch_decode(ids)

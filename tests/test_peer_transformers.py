@@ -278,3 +278,19 @@ def test_padding_needs_a_pad_token():
     assert ours.pad_token is None and theirs.pad_token is None
     same((ours, theirs), lambda t: t(BATCH, padding=True))
     same((ours, theirs), lambda t: t(BATCH))
+
+
+def test_transformers_4_batch_names(pair):
+    """encode_plus / batch_encode_plus are gone from transformers 5; ferrotok keeps them as the same calls."""
+    ours, theirs = pair
+    assert not hasattr(theirs, "encode_plus")
+    assert_same_encoding(
+        ours.encode_plus(TEXT, PAIR, truncation=True, max_length=9),
+        theirs(TEXT, PAIR, truncation=True, max_length=9),
+    )
+    pairs = [(TEXT, PAIR), ("a", "b")]
+    assert_same_encoding(
+        ours.batch_encode_plus(pairs, padding=True),
+        theirs([p[0] for p in pairs], [p[1] for p in pairs], padding=True),
+    )
+    assert_same_encoding(ours.batch_encode_plus(BATCH), theirs(BATCH))

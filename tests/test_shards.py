@@ -303,6 +303,13 @@ def test_tokenizer_without_eos_needs_a_separator(tmp_path, capsys, lines_file):
     check_failure(capsys, tmp_path, [lines_file], args, "--separator '<eos>' is not a token", tokenizer=bert)
 
 
+def test_corrupt_gzip(tmp_path, capsys):
+    source = tmp_path / "in.txt.gz"
+    data = gzip.compress(b"first line\n" * 50_000)
+    source.write_bytes(data[: len(data) // 2])  # cut short
+    check_failure(capsys, tmp_path, [source], ["--workers", "1"], f"{source}: cannot read (after line")
+
+
 def test_later_input_missing(tmp_path, capsys, lines_file):
     check_failure(capsys, tmp_path, [lines_file, tmp_path / "nope.txt"], ["--workers", "1"], "nope.txt")
 
@@ -343,11 +350,11 @@ def _started(folder: Path, proc: subprocess.Popen) -> None:
 
 
 def _children(pid: int) -> list[int]:
-    """Worker processes (the spawned pool) of pid."""
+    """Worker processes of pid (not multiprocessing's resource tracker)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         found += [int(c) for c in (task / "children").read_text().split()]
-    return [c for c in found if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return [c for c in found if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
 @pytest.mark.parametrize("how", ["sigint", "sigterm", "kill-worker"])

@@ -180,7 +180,7 @@ def _first_difference(document: str, chunk: str) -> str:
     for start in range(0, len(chunk), step):
         one = chunk[start : start + step]
         want = theirs.encode(one, add_special_tokens=False)
-        data, got = ours.encode_batch([one], None, False, False, None, None, False, False, [])
+        data, got = ours.encode_fields([one], None, _core.EncodeRequest(add_special_tokens=False))
         if (
             data["input_ids"][0] != want.ids
             or got.offsets(0) != want.offsets
@@ -206,3 +206,28 @@ def test_post_unicode_9_characters_are_left_alone() -> None:
         )
         assert data["input_ids"][0] == want.ids and got.offsets(0) == want.offsets, (normalizer, text)
         assert HFTokenizer.from_str(document).decode(want.ids) == text
+
+
+SPACED = _texts(" ")
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fused", "generic"])
+def test_bert_wordpiece_every_code_point(model_dir, fast: bool) -> None:
+    """A real BERT-uncased tokenizer (normalizer, pre-tokenizer, WordPiece) on every code point, each its own
+    word: the fused BERT path and the generic chain must both give HF's ids and offsets."""
+    # The file pads and truncates to 128; HF applies that inside encode, ferrotok's core call per argument.
+    parsed = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))
+    document = json.dumps({**parsed, "padding": None, "truncation": None})
+    theirs = HFTokenizer.from_str(document)
+    ours = _core.Tokenizer.from_str(document)
+    ours.fast_paths = fast
+    expected = theirs.encode_batch(SPACED, add_special_tokens=False)
+    plain = _core.EncodeRequest(add_special_tokens=False)
+    data, encodings = ours.encode_fields(SPACED, None, plain)
+    for row, want in enumerate(expected):
+        if data["input_ids"][row] != want.ids or encodings.offsets(row) != want.offsets:
+            for ch in SPACED[row][::2]:
+                one = theirs.encode(ch, add_special_tokens=False)
+                got, enc = ours.encode_fields([ch], None, plain)
+                assert (got["input_ids"][0], enc.offsets(0)) == (one.ids, one.offsets), f"U+{ord(ch):04X}"
+            pytest.fail(f"chunk {row} differs from HF, though none of its code points alone does")

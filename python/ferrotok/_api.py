@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from ._config import SPECIAL_TOKENS_ATTRIBUTES
@@ -205,6 +206,19 @@ class TransformersApiMixin:
         kwargs["added_tokens_decoder"] = self.added_tokens_decoder
         kwargs.setdefault("backend", self.backend)
         return kwargs
+
+    # --- transformers 4 names (removed in 5), for scripts written against them ---------------------------
+    def encode_plus(self, text: Any, text_pair: Any = None, **kwargs: Any) -> Any:
+        """transformers 4's single-input call: the same as `tokenizer(text, text_pair, **kwargs)`."""
+        return self(text, text_pair, **kwargs)  # type: ignore[operator]
+
+    def batch_encode_plus(self, batch_text_or_text_pairs: Sequence[Any], **kwargs: Any) -> Any:
+        """transformers 4's batch call: texts, or (text, pair) tuples."""
+        batch = list(batch_text_or_text_pairs)
+        if batch and isinstance(batch[0], tuple) and not kwargs.get("is_split_into_words"):
+            firsts, seconds = zip(*batch, strict=True)
+            return self(list(firsts), list(seconds), **kwargs)  # type: ignore[operator]
+        return self(batch, **kwargs)  # type: ignore[operator]
 
     # --- helpers -----------------------------------------------------------------------------------------
     @classmethod

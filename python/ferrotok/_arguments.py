@@ -278,7 +278,7 @@ class CallPlan(NamedTuple):
 
 def plan_call(
     tokenizer: Any,
-    is_pair: bool,
+    is_batched: bool,
     add_special_tokens: bool,
     padding: object,
     truncation: object,
@@ -352,7 +352,10 @@ def plan_call(
         return_offsets_mapping=wanted[3][1],
         return_length=wanted[4][1],
     )
-    request = EncodeRequest(return_tensors=None if tensor_type is None else "np", **options)
+    unbatched = not is_batched and tensor_type is None and not overflow
+    request = EncodeRequest(
+        return_tensors=None if tensor_type is None else "np", unbatched=unbatched, **options
+    )
     lists_request = EncodeRequest(**options) if tensor_type is not None and pad == DO_NOT_PAD else None
     fields = [name for name, on in wanted if on]
     return CallPlan(

@@ -10,6 +10,8 @@ import json
 import os
 from typing import Any
 
+from . import _core
+
 SPECIAL_TOKENS_ATTRIBUTES = (
     "bos_token",
     "eos_token",
@@ -23,40 +25,9 @@ CONFIG_FILE = "tokenizer_config.json"
 SPECIAL_TOKENS_MAP_FILE = "special_tokens_map.json"
 TOKENIZER_FILE = "tokenizer.json"
 
-# Classes whose models take no token_type_ids (transformers' per-class `model_input_names`).
-_NO_TYPE_IDS_CLASSES = (
-    "gpt2",
-    "roberta",
-    "llama",
-    "bart",
-    "bloom",
-    "codegen",
-    "gptneox",
-    "gpt_neox",
-    "mistral",
-    "qwen",
-    "t5",
-    "whisper",
-    "xlmroberta",
-    "camembert",
-    "distilbert",
-    "longformer",
-    "mpnet",
-    "gemma",
-    "opt",
-    "falcon",
-    "phi",
-    "mbart",
-    "marian",
-    "pegasus",
-    "clip",
-    "albert",
-    "xlnet",
-    "pretrained",  # PreTrainedTokenizerFast: transformers' base default has no token_type_ids
-)
 DEFAULT_MODEL_INPUT_NAMES = ["input_ids", "token_type_ids", "attention_mask"]
-# Classes whose transformers default `padding_side` is "left".
-_LEFT_PADDING_CLASSES = ("xlnet", "llama")
+# transformers' generic class (TokenizersBackend, or no class named): no token_type_ids.
+GENERIC_MODEL_INPUT_NAMES = ["input_ids", "attention_mask"]
 
 
 def token_content(value: object) -> str | None:
@@ -90,41 +61,81 @@ def _read_json(path: str) -> dict[str, Any]:
 
 
 def default_model_input_names(tokenizer_class: object) -> list[str]:
-    raw = str(tokenizer_class or "").lower()
-    if raw == "tokenizersbackend":  # transformers' generic class: its default has no token_type_ids
-        return ["input_ids", "attention_mask"]
-    name = raw.replace("tokenizerfast", "").replace("tokenizer", "")
-    if any(name.startswith(prefix) for prefix in _NO_TYPE_IDS_CLASSES):
-        return ["input_ids", "attention_mask"]
-    return list(DEFAULT_MODEL_INPUT_NAMES)
+    """transformers' class default (one table, in the Rust core), or the generic class's."""
+    defaults = _core.class_defaults(str(tokenizer_class or ""))
+    return list(defaults["model_input_names"]) if defaults else list(GENERIC_MODEL_INPUT_NAMES)
+
+
+def merged_config(directory: str) -> dict[str, Any]:
+    """tokenizer_config.json with special_tokens_map.json over it, in transformers 5's order: the map's
+    entries win, unless the config has an `added_tokens_decoder` (then transformers does not read the map)."""
+    config = _read_json(os.path.join(directory, CONFIG_FILE))
+    merged = dict(config)
+    if "added_tokens_decoder" not in config:
+        merged.update(_read_json(os.path.join(directory, SPECIAL_TOKENS_MAP_FILE)))
+    return merged
+
+
+def _padding_block(directory: str) -> dict[str, Any]:
+    """tokenizer.json's `padding` block, or {} (no tokenizer.json, or no padding)."""
+    path = os.path.join(directory, TOKENIZER_FILE)
+    if not os.path.isfile(path):
+        return {}
+    with open(path, encoding="utf-8") as f:
+        try:
+            padding = json.load(f).get("padding")
+        except (json.JSONDecodeError, AttributeError):
+            return {}  # the Rust loader reports a malformed tokenizer.json with its field
+    return padding if isinstance(padding, dict) else {}
 
 
 def read_settings(directory: str) -> dict[str, Any]:
-    """Keyword arguments for `FerroTokenizer.__init__` from a model folder's config files."""
+    """Keyword arguments for `FerroTokenizer.__init__` from a model folder's files, resolved as transformers 5
+    does: the config files first, then (special tokens, sides, input names) the class defaults of
+    `tokenizer_class`, then tokenizer.json's padding block. SentencePiece folders take their special tokens
+    from the Rust converter, which applies the same rules and the class's extra tokens."""
     config = _read_json(os.path.join(directory, CONFIG_FILE))
-    special_map = _read_json(os.path.join(directory, SPECIAL_TOKENS_MAP_FILE))
+    merged = merged_config(directory)
+    tokenizer_class = str(config.get("tokenizer_class") or "")
+    defaults = _core.class_defaults(tokenizer_class) or _core.class_defaults("TokenizersBackend")
+    assert defaults is not None  # the generic class is always in the table
+    padding = _padding_block(directory)
     settings: dict[str, Any] = {"name_or_path": directory, "init_config": dict(config)}
-    for key in ("model_max_length", "padding_side", "truncation_side", "clean_up_tokenization_spaces"):
+    for key in ("model_max_length", "clean_up_tokenization_spaces"):
         if config.get(key) is not None:
             settings[key] = config[key]
-    if "padding_side" not in settings:
-        name = str(config.get("tokenizer_class") or "").lower()
-        if any(name.startswith(prefix) for prefix in _LEFT_PADDING_CLASSES):
-            settings["padding_side"] = "left"
     if "model_max_length" not in settings and isinstance(config.get("max_len"), int):
         settings["model_max_length"] = config["max_len"]
-    settings["model_input_names"] = config.get("model_input_names") or default_model_input_names(
-        config.get("tokenizer_class")
+    for key in ("padding_side", "truncation_side"):
+        settings[key] = config.get(key) or defaults[key]
+    if "padding_side" not in config and padding.get("direction") in ("Left", "Right"):
+        settings["padding_side"] = padding["direction"].lower()
+    settings["model_input_names"] = config.get("model_input_names") or list(defaults["model_input_names"])
+
+    from_model = (
+        None if os.path.isfile(os.path.join(directory, TOKENIZER_FILE)) else _legacy_specials(directory)
     )
-    # special_tokens_map.json wins over tokenizer_config.json, as in transformers.
-    for source in (config, special_map):
+    if from_model is not None:
+        named, extra = from_model["named"], list(from_model["extra"])
+    else:
+        named = {}
         for key in SPECIAL_TOKENS_ATTRIBUTES:
-            if source.get(key) is not None:
-                settings[key] = token_content(source[key])
-        extra = source.get("extra_special_tokens") or source.get("additional_special_tokens")
-        if isinstance(extra, list) and extra:
-            settings["extra_special_tokens"] = [token_content(t) for t in extra]
+            named[key] = token_content(merged[key]) if key in merged else defaults["specials"][key]
+        if named.get("pad_token") is None and "pad_token" not in merged and padding.get("pad_token"):
+            named["pad_token"] = padding["pad_token"]
+        extra = merged.get("extra_special_tokens") or merged.get("additional_special_tokens") or []
+        extra = [token_content(t) for t in extra] if isinstance(extra, list) else []
+    settings.update({k: v for k, v in named.items() if v is not None})
+    if extra:
+        settings["extra_special_tokens"] = extra
     return settings
+
+
+def _legacy_specials(directory: str) -> dict[str, Any] | None:
+    try:
+        return _core.legacy_special_tokens(directory)
+    except (ValueError, OSError):
+        return None  # no legacy files here; the core's loader reports what is missing
 
 
 def write_settings(directory: str, config: dict[str, Any], special_map: dict[str, Any]) -> list[str]:

@@ -4,12 +4,31 @@ This module only converts types; every behaviour lives in the Rust core.
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "EncodeRequest",
+    "Encoding",
+    "Encodings",
+    "FerrotokError",
+    "InternalError",
+    "ModelInfo",
+    "Tokenizer",
+    "TrainingRun",
+    "__version__",
+    "class_defaults",
+    "legacy_document",
+    "legacy_special_tokens",
+    "num_threads",
+]
+
 __version__: str
+
+def num_threads() -> int:
+    """Threads a large batch may use (RAYON_NUM_THREADS, else all cores)."""
 
 class FerrotokError(ValueError):
     """Base class of the errors raised for bad configuration files or arguments."""
@@ -17,16 +36,25 @@ class FerrotokError(ValueError):
 class InternalError(RuntimeError):
     """A bug inside ferrotok (a Rust panic caught at the boundary); please report it."""
 
+# (max_length, stride, strategy, direction); strategy in "longest_first" | "only_first" | "only_second";
+# direction in "right" | "left".
+_TruncationArgs = tuple[int, int, str, str]
+# The padding settings: (length or None for the longest in the batch, pad_to_multiple_of or None, direction,
+# pad_id, pad_type_id, pad_token).
+_PaddingDefaults = tuple[int | None, int | None, str, int, int, str]
+
+@final
 class EncodeRequest:
     """The resolved options of a batch call (built once, reused by every call with the same options).
 
     `truncation` is a strategy ("longest_first" | "only_first" | "only_second") or None for none, and needs
     `max_length`; `padding` is "longest", "max_length" (to `pad_length`, else `max_length`) or None;
     sides are "right" | "left"; `return_tensors="np"` asks for int64 arrays, None for lists. The
-    `return_*` flags pick the fields beyond "input_ids"."""
+    `return_*` flags pick the fields beyond "input_ids". `unbatched`: one text given alone, whose list
+    fields are its row rather than a list of one row."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         is_pretokenized: bool = False,
         add_special_tokens: bool = True,
@@ -40,7 +68,7 @@ class EncodeRequest:
         padding_side: str = "right",
         pad_id: int = 0,
         pad_type_id: int = 0,
-        pad_token: str = "",
+        pad_token: str = ...,
         return_tensors: str | None = None,
         return_overflowing_tokens: bool = False,
         return_token_type_ids: bool = False,
@@ -48,8 +76,10 @@ class EncodeRequest:
         return_special_tokens_mask: bool = False,
         return_offsets_mapping: bool = False,
         return_length: bool = False,
-    ) -> None: ...
+        unbatched: bool = False,
+    ) -> EncodeRequest: ...
 
+@final
 class Encoding:
     """One encoded input, with `tokenizers.Encoding`'s attributes and alignment methods."""
 
@@ -96,6 +126,7 @@ class Encoding:
     @staticmethod
     def merge(encodings: Sequence[Encoding], growing_offsets: bool = True) -> Encoding: ...
 
+@final
 class Encodings:
     """The per-row encodings of one batch call (after overflow rows are flattened)."""
 
@@ -113,6 +144,7 @@ class Encodings:
     def attention_mask(self, i: int) -> list[int]: ...
     def special_tokens_mask(self, i: int) -> list[int]: ...
 
+@final
 class ModelInfo:
     """Read-only facts about the model (what transformers' pipelines inspect)."""
 
@@ -121,6 +153,7 @@ class ModelInfo:
     end_of_word_suffix: str | None
     unk_token: str | None
 
+@final
 class Tokenizer:
     @property
     def model(self) -> ModelInfo: ...
@@ -183,9 +216,6 @@ class Tokenizer:
         pad_to_multiple_of: int | None = None,
     ) -> None: ...
     def no_padding(self) -> None: ...
-    def defaults(self) -> tuple[tuple[int, int, str, str] | None, tuple[Any, ...] | None]:
-        """The truncation and padding settings: (max_length, stride, strategy, direction) and (length or
-        None, pad_to_multiple_of, direction, pad_id, pad_type_id, pad_token)."""
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = False) -> str: ...
     def decode_batch(
         self, batch: Sequence[Sequence[int]], skip_special_tokens: bool = False
@@ -208,11 +238,14 @@ class Tokenizer:
         """tokenizers' `train`: train the model in place on the lines of `files`."""
     def _replace_with(self, other: Tokenizer) -> None:
         """Take `other`'s state (used by in-place training)."""
+    def defaults(self) -> tuple[_TruncationArgs | None, _PaddingDefaults | None]:
+        """The truncation and padding defaults of the tokenizer.json (None where it has none)."""
 
+@final
 class TrainingRun:
     """Word counting and training for `ferrotok.training`: `feed` chunks of texts, then `train`."""
 
-    def __init__(self, tokenizer: Tokenizer, trainer: str) -> None:
+    def __new__(cls, tokenizer: Tokenizer, trainer: str) -> TrainingRun:
         """`trainer`: the JSON of a trainer's options, `{"type": "BpeTrainer", ...}`."""
     def feed(self, texts: list[str], first: int) -> None:
         """Normalize, pre-tokenize and count the words of `texts` (GIL released); `first` is the index of
@@ -224,3 +257,15 @@ class TrainingRun:
         Ctrl-C stops training and raises KeyboardInterrupt."""
     def train_model(self, progress: Any = None) -> str:
         """Train and return only the tokenizer.json `model` object, as JSON text."""
+
+def legacy_document(directory: str) -> str:
+    """The tokenizer.json document (as text) that a folder without tokenizer.json converts to: BERT's
+    vocab.txt, vocab.json + merges.txt, or a SentencePiece model with its tokenizer_config.json."""
+
+def legacy_special_tokens(directory: str) -> dict[str, Any] | None:
+    """The special tokens a SentencePiece folder's class reports: {"named": {"bos_token": str | None, ...},
+    "extra": [str, ...]}; None for other folders."""
+
+def class_defaults(tokenizer_class: str) -> dict[str, Any] | None:
+    """transformers' defaults for a tokenizer class (a trailing "Fast" ignored): {"specials": {"bos_token":
+    str | None, ...}, "padding_side", "truncation_side", "model_input_names"}; None for an unmapped class."""

@@ -59,7 +59,7 @@ def compile_template(source: str) -> Any:
     jinja2 = _jinja()
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    class Generation(jinja2.ext.Extension):
+    class Generation(jinja2.ext.Extension):  # type: ignore[name-defined,misc]
         """`{% generation %}...{% endgeneration %}`: records where the assistant's text lies."""
 
         tags: ClassVar[set[str]] = {"generation"}
@@ -87,7 +87,7 @@ def compile_template(source: str) -> Any:
         def fromkeys(self, *args: Any, **kwargs: Any) -> dict[Any, Any]:
             return dict.fromkeys(*args, **kwargs)
 
-    class Namespace(jinja2.utils.Namespace):
+    class Namespace(jinja2.utils.Namespace):  # type: ignore[name-defined,misc]
         """jinja2's namespace, refusing underscore-prefixed attributes (a way into CPython internals)."""
 
         def __init__(*args: Any, **kwargs: Any) -> None:
@@ -438,7 +438,10 @@ class ChatTemplateMixin:
     """`chat_template`, `get_chat_template`, `apply_chat_template` and `encode_message_with_chat_template`."""
 
     chat_template: str | dict[str, str] | None
-    special_tokens_map: dict[str, str]
+
+    @property
+    def special_tokens_map(self) -> dict[str, str]:
+        raise NotImplementedError
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError

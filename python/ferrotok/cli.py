@@ -26,7 +26,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
@@ -47,41 +46,28 @@ class CliError(Exception):
 
 
 class Progress:
-    """A one-line progress bar on stderr driven by bytes read. Redrawn at most 10 times a second on a
-    terminal; elsewhere (logs, CI) one line per 10 % so the output stays short."""
+    """A tqdm progress bar on stderr driven by bytes read, with the row count beside it. On a terminal it
+    redraws at most 10 times a second; elsewhere (logs, CI) every 10 seconds, so the output stays short."""
 
     def __init__(self, label: str, total_bytes: int, enabled: bool, stream: IO[str] | None = None) -> None:
-        self.label = label
-        self.total = max(total_bytes, 1)
-        self.stream = stream if stream is not None else sys.stderr
-        self.enabled = enabled
-        self.tty = self.stream.isatty()
-        self.start = time.perf_counter()
-        self.last_draw = 0.0
-        self.last_decile = -1
-        self.last_rows = -1
+        from tqdm import tqdm
+
+        out = stream if stream is not None else sys.stderr
+        self.bar = tqdm(
+            total=max(total_bytes, 1),
+            desc=label,
+            unit="B",
+            unit_scale=True,
+            file=out,
+            disable=not enabled,
+            mininterval=0.1 if out.isatty() else 10.0,
+        )
 
     def update(self, done_bytes: int, rows: int, final: bool = False) -> None:
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        fraction = min(done_bytes / self.total, 1.0)
-        if self.tty:
-            if not final and now - self.last_draw < 0.1:
-                return
-        else:
-            decile = int(fraction * 10)
-            if decile == self.last_decile and (not final or rows == self.last_rows):
-                return
-            self.last_decile = decile
-        self.last_rows = rows
-        self.last_draw = now
-        rate = rows / max(now - self.start, 1e-9)
-        bar = "#" * int(fraction * 24)
-        line = f"{self.label} {fraction:4.0%} |{bar:<24}| {rows:,} rows, {rate:,.0f} rows/s"
-        end = "\n" if final or not self.tty else ""
-        self.stream.write(("\r" if self.tty else "") + line + end)
-        self.stream.flush()
+        self.bar.set_postfix_str(f"{rows:,} rows", refresh=False)
+        self.bar.update(max(done_bytes - self.bar.n, 0))
+        if final:
+            self.bar.close()
 
 
 def _open_input(path: Path) -> IO[bytes]:

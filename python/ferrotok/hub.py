@@ -43,7 +43,8 @@ def resolve_model_id(model_id: str, **options: Any) -> str:
     try:
         validate_repo_id(model_id)
     except HFValidationError as exc:
-        raise OSError(
+        # Neither a folder nor an id: FileNotFoundError (an OSError, which transformers raises here).
+        raise FileNotFoundError(
             f"{model_id!r} is not a local folder and is not a valid model identifier ({exc})"
         ) from None
     subfolder = options.pop("subfolder", None) or ""
@@ -68,8 +69,9 @@ def resolve_model_id(model_id: str, **options: Any) -> str:
             "or that the model is in the Hugging Face cache when running offline."
         ) from exc
     folder = os.path.join(str(folder), subfolder) if subfolder else str(folder)
-    if not os.path.isdir(folder):
+    names = os.listdir(folder) if os.path.isdir(folder) else []
+    if not any(name.endswith(".model") or name in TOKENIZER_FILE_PATTERNS[:7] for name in names):
         raise OSError(
-            f"Can't load tokenizer for {model_id!r}: no folder {subfolder!r} in its snapshot {folder}"
+            f"Can't load tokenizer for {model_id!r}: no tokenizer files in its snapshot folder {folder}"
         )
     return folder

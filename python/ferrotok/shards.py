@@ -11,7 +11,7 @@ A document is a line of a text file, the field of a JSONL object (`--jsonl-field
 column (`--parquet-column`). `-` reads stdin; `.gz` and `.zst` files are decompressed on the fly.
 
 Work is cut into blocks of about a megabyte of raw input, read in order by the main process; with `--workers N`
-(N > 1) N spawned processes decode, parse and tokenize blocks (the core's batch encode, GIL released) while
+(N > 1) N worker processes decode, parse and tokenize blocks (the core's batch encode, GIL released) while
 the main process writes finished blocks strictly in input order, so the bytes never depend on N. Every output
 is written to a temporary file beside it and renamed into place only once the whole run has succeeded, the
 sidecar last: an interrupted or failed run leaves no shard and no truncated file behind.
@@ -48,9 +48,8 @@ from ferrotok.cli import CliError, _jsonl_field, _load_tokenizer
 
 __all__ = ["BLOCK_BYTES", "cmd_encode_bin", "shard_paths", "sidecar_path"]
 
-BLOCK_BYTES = (
-    1 << 20
-)  # raw input per block: large enough to amortise a task, small enough to keep memory flat
+# Raw input per block: large enough to amortise a task, small enough to keep memory flat.
+BLOCK_BYTES = 1 << 20
 PARQUET_ROWS = 8192  # Parquet rows per block
 IN_FLIGHT_PER_WORKER = 2  # blocks queued per worker: keeps workers busy while bounding memory
 
@@ -131,12 +130,11 @@ def _line_blocks(name: str, kind: str, field: str | None) -> Iterator[Block]:
     carry = b""
     position = 0
     try:
-        with contextlib.ExitStack() as stack:
-            stack.enter_context(stream)
+        with stream:
             while True:
                 try:
                     chunk = stream.read(BLOCK_BYTES)
-                except (OSError, EOFError, ValueError) as e:  # gzip/zstd corruption, I/O errors
+                except Exception as e:  # I/O errors, and gzip's or zstandard's own errors for corrupt data
                     raise CliError(f"{name}: cannot read (after line {line - 1}): {e}") from None
                 position = raw.tell() if raw is not None else position + len(chunk)
                 if not chunk:
@@ -179,7 +177,14 @@ def _parquet_blocks(name: str, column: str) -> Iterator[Block]:
         row = 1
         rows = max(parquet.metadata.num_rows, 1)
         size = os.path.getsize(name)
-        for batch in parquet.iter_batches(batch_size=PARQUET_ROWS, columns=[column]):
+        batches = parquet.iter_batches(batch_size=PARQUET_ROWS, columns=[column])
+        while True:
+            try:
+                batch = next(batches, None)
+            except (OSError, pa.ArrowException) as e:
+                raise CliError(f"{name}: cannot read (after row {row - 1}): {e}") from None
+            if batch is None:
+                break
             values = batch.column(0)
             row += len(values)
             yield Block(name, row - len(values), "parquet", values, column, size * (row - 1) // rows)
@@ -227,14 +232,17 @@ _WORKER: dict[str, Any] = {}
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
-def _init_worker(tokenizer_dir: str, separator: int, dtype: str) -> None:
+def _init_worker(tokenizer: Any, separator: int, dtype: str) -> None:
+    """`tokenizer`: the parent's tokenizer object when forked, else its folder (loaded again here)."""
     # One process per core: the core's own thread pool would only oversubscribe the CPUs.
     os.environ["RAYON_NUM_THREADS"] = "1"
     # Ctrl-C reaches the whole process group; the main process alone handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked in the parent while it spawned us
     _die_with_parent()
-    _WORKER.update(tokenizer=_load_tokenizer(tokenizer_dir), separator=separator, dtype=np.dtype(dtype))
+    if isinstance(tokenizer, str):
+        tokenizer = _load_tokenizer(tokenizer)
+    _WORKER.update(tokenizer=tokenizer, separator=separator, dtype=np.dtype(dtype))
 
 
 def _die_with_parent() -> None:
@@ -274,9 +282,10 @@ def encode_texts(tokenizer: Any, texts: list[str], separator: int, dtype: np.dty
         return b"", 0, 0
     encoded, _ = tokenizer._tokenizer.encode_fields(texts, None, _NO_SPECIAL_TOKENS)
     rows = encoded["input_ids"]
-    count = sum(map(len, rows)) + len(rows)
-    stream = chain.from_iterable(chain(row, (separator,)) for row in rows)
-    return np.fromiter(stream, dtype=dtype, count=count).tobytes(), count, len(rows)
+    for row in rows:  # fresh lists, ours to extend
+        row.append(separator)
+    count = sum(map(len, rows))
+    return np.fromiter(chain.from_iterable(rows), dtype=dtype, count=count).tobytes(), count, len(rows)
 
 
 # --- output ------------------------------------------------------------------------------------------------
@@ -410,19 +419,22 @@ def _results(
     args: argparse.Namespace, blocks: Iterator[Block], separator: int, dtype: np.dtype
 ) -> Iterator[tuple[Block, tuple[bytes, int, int]]]:
     """(block, (bytes, tokens, documents)) per block, in input order."""
-    if args.workers == 1:
+    if _useful_workers(args) == 1:
         tokenizer = args.loaded_tokenizer
         for block in blocks:
             yield block, encode_texts(tokenizer, _texts(block), separator, dtype)
         return
     import multiprocessing
 
-    # spawn, not fork: the parent may hold threads (tqdm's monitor, the core's pool) a fork would copy badly.
+    # Linux: fork, so workers start with the modules and the tokenizer already loaded (spawning costs each one
+    # a fresh interpreter, imports and a tokenizer load: more CPU than tokenizing ten megabytes). The parent has
+    # not encoded anything, and the core rebuilds its thread pool in a forked child anyway. Elsewhere: spawn.
+    fork = sys.platform.startswith("linux")
     pool = ProcessPoolExecutor(
         max_workers=args.workers,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
         initializer=_init_worker,
-        initargs=(args.tokenizer, separator, dtype.str),
+        initargs=(args.loaded_tokenizer if fork else args.tokenizer, separator, dtype.str),
     )
     pending: collections.deque[tuple[Block, Future[Any]]] = collections.deque()
     try:
@@ -445,6 +457,19 @@ def _results(
         for _, future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _useful_workers(args: argparse.Namespace) -> int:
+    """--workers, but no more than the inputs have blocks: starting a process costs more than a small file."""
+    if "-" in args.input or args.parquet_column is not None:
+        return args.workers
+    try:
+        size = sum(os.path.getsize(name) for name in args.input)
+    except OSError:
+        return args.workers
+    if not any(name.endswith((".gz", ".zst")) for name in args.input):
+        return max(1, min(args.workers, -(-size // BLOCK_BYTES)))
+    return args.workers
 
 
 def _result(future: Future[Any]) -> Any:

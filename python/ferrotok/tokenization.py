@@ -47,13 +47,14 @@ _FIELD_ORDER = (
     "length",
     "overflow_to_sample_mapping",
 )
-# The requests of a plain call (`_call_plain`), by (token_type_ids, attention_mask) in model_input_names.
+# The requests of a plain call (`_call_plain`), by (token_type_ids, attention_mask) in model_input_names and
+# whether the text came alone (its fields are then rows, not lists of one row).
 _PLAIN_REQUESTS = {
-    (tt, am): _core.EncodeRequest(return_token_type_ids=tt, return_attention_mask=am)
+    (tt, am, alone): _core.EncodeRequest(return_token_type_ids=tt, return_attention_mask=am, unbatched=alone)
     for tt in (True, False)
     for am in (True, False)
+    for alone in (True, False)
 }
-_IDS_ONLY = _PLAIN_REQUESTS[False, False]
 
 
 def _plain_request(
@@ -160,6 +161,10 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         prefix_space = kwargs.pop("add_prefix_space", None)
         settings["chat_template"] = read_chat_templates(directory, settings["init_config"])
         settings.update(kwargs)
+        if settings["init_config"].get("split_special_tokens"):
+            raise NotImplementedError(
+                f"{directory}: tokenizer_config.json: split_special_tokens=True is not supported"
+            )
         core = _core.Tokenizer.from_pretrained(directory)
         if prefix_space is not None:
             settings["init_config"]["add_prefix_space"] = bool(prefix_space)
@@ -395,6 +400,7 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         # argument types are part of the key, so that `padding=1` is not taken for `padding=True`.
         key = (
             second is not None,
+            is_batched,
             add_special_tokens,
             padding,
             type(padding),
@@ -423,7 +429,7 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         if plan is None:
             plan = plan_call(
                 self,
-                second is not None,
+                is_batched,
                 add_special_tokens,
                 padding,
                 truncation,
@@ -446,36 +452,33 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             self._plans[key] = plan
         if not first:
             return self._empty_batch(plan.fields, plan.overflow, plan.tensor_type)
+        # The core returns the fields in transformers' order, rows already unwrapped for a text given alone.
         data, encodings = self._encode(first, second, plan)
-        if plan.check_length:
+        if plan.check_length and not self._warned_too_long:
             ids = data["input_ids"]
             self._warn_if_too_long(ids.shape[-1] if hasattr(ids, "shape") else encodings.longest())
-        ordered = {key: data[key] for key in _FIELD_ORDER if key in data}
-        n_sequences = 2 if second is not None else 1
-        if not is_batched and plan.tensor_type is None and not plan.overflow:
-            ordered = {k: (v[0] if v and isinstance(v[0], list) else v) for k, v in ordered.items()}
-        return BatchEncoding._adopt(ordered, encodings, n_sequences)
+        return BatchEncoding._adopt(data, encodings, 2 if second is not None else 1)
 
-    def _call_plain(self, text: Any, verbose: bool, request: Any = None) -> BatchEncoding | None:
+    def _call_plain(self, text: Any, verbose: bool, ids_only: bool = False) -> BatchEncoding | None:
         """`tok(text)` or `tok(list_of_str)` with no padding, truncation or extra outputs, the commonest
         calls: the general path's result without its argument checks, which cost more than encoding a
         short line. None when `text` is anything else (the general path then handles or rejects it)."""
-        if request is None:
-            names = self.model_input_names
-            request = _PLAIN_REQUESTS["token_type_ids" in names, "attention_mask" in names]
         single = type(text) is str
         if not single and not (type(text) is list and text):
             return None
+        if ids_only:
+            request = _PLAIN_REQUESTS[False, False, single]
+        else:
+            names = self.model_input_names
+            request = _PLAIN_REQUESTS["token_type_ids" in names, "attention_mask" in names, single]
         try:
             data, encodings = self._tokenizer.encode_fields([text] if single else text, None, request)
-        except (UnicodeEncodeError, TypeError):
-            # Lone surrogates, pairs as tuples, non-str items: the general path repairs or names them.
+        except TypeError:
+            # Pairs as tuples, non-str items: the general path handles or names them.
             return None
-        if verbose:
+        if verbose and not self._warned_too_long and encodings.longest() > self.model_max_length:
             self._warn_if_too_long(encodings.longest())
         # The core returns these fields in transformers' order (input_ids, token_type_ids, attention_mask).
-        if single:
-            data = {key: rows[0] for key, rows in data.items()}
         return BatchEncoding._adopt(data, encodings, 1)
 
     def _encode(
@@ -545,7 +548,7 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
                 else:
                     self._warn_if_too_long(len(ids))
                     return ids
-            plain = self._call_plain(text, True, _IDS_ONLY)
+            plain = self._call_plain(text, True, ids_only=True)
             if plain is not None:
                 return plain["input_ids"]
         return self(

@@ -20,6 +20,11 @@ pub struct IntTable {
 }
 
 impl IntTable {
+    /// Whether the table is built (then the vocabulary size passed to it no longer matters).
+    pub fn is_built(&self) -> bool {
+        self.ints.get().is_some()
+    }
+
     fn get(&self, py: Python<'_>, size: usize) -> &[Py<PyInt>] {
         // `_py_attached`: a thread that waits here for another one building the table must not hold
         // the interpreter (a free-threaded build's garbage collector would wait for it in turn).

@@ -120,7 +120,8 @@ impl<'py> RowLists<'py> {
     }
 
     /// Put the fields into `dict` under transformers' names (the rows tracked by the collector again).
-    pub fn into_dict(self, dict: &Bound<'py, PyDict>) -> PyResult<()> {
+    /// With `unbatched` and one row, each field is that row itself (a single text's output).
+    pub fn into_dict(self, dict: &Bound<'py, PyDict>, unbatched: bool) -> PyResult<()> {
         let py = self.py;
         let f = self.fields;
         for row in [
@@ -135,7 +136,17 @@ impl<'py> RowLists<'py> {
         {
             track(row);
         }
-        dict.set_item("input_ids", PyList::new(py, self.ids)?)?;
+        let single = unbatched && self.ids.len() == 1;
+        let field = |rows: Vec<Bound<'py, PyList>>| -> PyResult<Bound<'py, PyAny>> {
+            match rows.into_iter() {
+                mut one if single => Ok(one
+                    .next()
+                    .map(Bound::into_any)
+                    .unwrap_or_else(|| PyList::empty(py).into_any())),
+                all => Ok(PyList::new(py, all)?.into_any()),
+            }
+        };
+        dict.set_item("input_ids", field(self.ids)?)?;
         let optional = [
             (f.type_ids, "token_type_ids", self.type_ids),
             (f.attention_mask, "attention_mask", self.attention_mask),
@@ -148,7 +159,7 @@ impl<'py> RowLists<'py> {
         ];
         for (on, name, rows) in optional {
             if on {
-                dict.set_item(name, PyList::new(py, rows)?)?;
+                dict.set_item(name, field(rows)?)?;
             }
         }
         if f.length {

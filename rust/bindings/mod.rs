@@ -84,6 +84,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<request::PyEncodeRequest>()?;
     m.add_class::<training::PyTrainingRun>()?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(legacy_document, m)?)?;
+    m.add_function(wrap_pyfunction!(legacy_special_tokens, m)?)?;
+    m.add_function(wrap_pyfunction!(class_defaults, m)?)?;
     Ok(())
 }
 
@@ -91,4 +94,60 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
 #[pyfunction]
 fn num_threads() -> usize {
     crate::tokenizer::parallel::current_threads()
+}
+
+/// The tokenizer.json document (as text) that a folder without tokenizer.json converts to.
+#[pyfunction]
+fn legacy_document(py: Python<'_>, directory: &str) -> PyResult<String> {
+    guard(|| {
+        py.detach(|| crate::loading::legacy_folder(std::path::Path::new(directory)))
+            .map(|f| f.document.to_string())
+            .map_err(to_py)
+    })
+}
+
+/// The special tokens a SentencePiece folder's class reports, as {"named": {key: token or None},
+/// "extra": [token, ...]}; None for other folders.
+#[pyfunction]
+fn legacy_special_tokens<'py>(
+    py: Python<'py>,
+    directory: &str,
+) -> PyResult<Option<Bound<'py, pyo3::types::PyDict>>> {
+    let folder = guard(|| {
+        py.detach(|| crate::loading::legacy_folder(std::path::Path::new(directory)))
+            .map_err(to_py)
+    })?;
+    let Some(specials) = folder.special_tokens else {
+        return Ok(None);
+    };
+    let named = pyo3::types::PyDict::new(py);
+    for (key, token) in specials.named {
+        named.set_item(key, token)?;
+    }
+    let out = pyo3::types::PyDict::new(py);
+    out.set_item("named", named)?;
+    out.set_item("extra", specials.extra)?;
+    Ok(Some(out))
+}
+
+/// The defaults transformers gives tokenizers of `tokenizer_class`, as {"specials": {key: token or None},
+/// "padding_side", "truncation_side", "model_input_names"}; None for a class transformers does not map.
+#[pyfunction]
+fn class_defaults<'py>(
+    py: Python<'py>,
+    tokenizer_class: &str,
+) -> PyResult<Option<Bound<'py, pyo3::types::PyDict>>> {
+    let Some(d) = crate::loading::classes::lookup(tokenizer_class) else {
+        return Ok(None);
+    };
+    let specials = pyo3::types::PyDict::new(py);
+    for (key, token) in crate::loading::sentencepiece::NAMED.iter().zip(d.specials) {
+        specials.set_item(key, token)?;
+    }
+    let out = pyo3::types::PyDict::new(py);
+    out.set_item("specials", specials)?;
+    out.set_item("padding_side", d.padding_side)?;
+    out.set_item("truncation_side", d.truncation_side)?;
+    out.set_item("model_input_names", d.model_input_names.to_vec())?;
+    Ok(Some(out))
 }

@@ -14,13 +14,16 @@ use pyo3::prelude::*;
 pub struct PyEncodeRequest {
     pub request: BatchRequest,
     pub is_pretokenized: bool,
+    /// One input given alone (not in a list): list fields are its row, not a list of one row.
+    pub unbatched: bool,
 }
 
 #[pymethods]
 impl PyEncodeRequest {
     /// Keyword names follow transformers' `__call__`; `truncation` and `padding` are resolved strategies
     /// (None: off). `max_length` is the truncation limit and, with `padding="max_length"`, the padded
-    /// length unless `pad_length` gives another. `return_tensors="np"` asks for int64 arrays, None for lists.
+    /// length unless `pad_length` gives another. `unbatched`: the input is one text given alone, and
+    /// list fields hold its row rather than a list of one row. `return_tensors="np"` asks for int64 arrays, None for lists.
     #[new]
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (*, is_pretokenized = false, add_special_tokens = true, truncation = None,
@@ -30,7 +33,7 @@ impl PyEncodeRequest {
                         pad_token = String::new(), return_tensors = None,
                         return_overflowing_tokens = false, return_token_type_ids = false,
                         return_attention_mask = false, return_special_tokens_mask = false,
-                        return_offsets_mapping = false, return_length = false))]
+                        return_offsets_mapping = false, return_length = false, unbatched = false))]
     fn new(
         is_pretokenized: bool,
         add_special_tokens: bool,
@@ -52,6 +55,7 @@ impl PyEncodeRequest {
         return_special_tokens_mask: bool,
         return_offsets_mapping: bool,
         return_length: bool,
+        unbatched: bool,
     ) -> PyResult<Self> {
         let truncation = match truncation {
             None => None,
@@ -123,6 +127,7 @@ impl PyEncodeRequest {
                 },
             },
             is_pretokenized,
+            unbatched,
         })
     }
 }

@@ -8,6 +8,7 @@ use super::inputs::{has_pairs, sequence, texts, word_refs, Text};
 use super::int_lists::IntTable;
 use super::lists::{PySink, RowLists};
 use super::request::PyEncodeRequest;
+use super::InternalError;
 use super::{guard, to_py};
 use crate::added_tokens::AddedToken;
 use crate::postprocess::{PaddingParams, PaddingStrategy, TruncationParams, TruncationStrategy};
@@ -16,7 +17,8 @@ use crate::tokenizer::plan::{
     run_batch, BatchOutput, BatchRequest, Output, DETACH_MIN_BYTES, DETACH_MIN_IDS,
 };
 use crate::tokenizer::{Direction, EncodeOptions, Encoding, InputSequence, Tokenizer};
-use numpy::{PyArray1, PyArrayMethods};
+use numpy::ndarray::{Array, Dimension, ShapeBuilder};
+use numpy::{IntoPyArray, PyArray1};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::MutexExt;
@@ -41,6 +43,15 @@ pub(super) fn new_obj(t: Tokenizer) -> PyTokenizer {
 }
 
 impl PyTokenizer {
+    /// The size of the shared-int table to build, once.
+    fn table_size(&self, tok: &Tokenizer) -> usize {
+        if self.ints.is_built() {
+            0
+        } else {
+            tok.vocab_size(true)
+        }
+    }
+
     pub(super) fn get(&self) -> Arc<Tokenizer> {
         self.inner.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
@@ -75,13 +86,15 @@ impl PyTokenizer {
     }
 }
 
-fn array2<'py>(
+/// `v` as a `shape` int64 array that owns the vector (no copy, one numpy object).
+fn array<'py, D: Dimension>(
     py: Python<'py>,
     v: Vec<i64>,
-    rows: usize,
-    cols: usize,
+    shape: impl ShapeBuilder<Dim = D>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    Ok(PyArray1::from_vec(py, v).reshape([rows, cols])?.into_any())
+    let a = Array::from_shape_vec(shape, v)
+        .map_err(|e| InternalError::new_err(format!("array shape: {e}")))?;
+    Ok(a.into_pyarray(py).into_any())
 }
 
 /// The arrays of a batch into `dict`, under transformers' names (handed to numpy without a copy).
@@ -92,7 +105,7 @@ fn arrays_into<'py>(
     dict: &Bound<'py, PyDict>,
 ) -> PyResult<()> {
     let (r, c) = (arr.rows, arr.cols);
-    dict.set_item("input_ids", array2(py, arr.input_ids, r, c)?)?;
+    dict.set_item("input_ids", array(py, arr.input_ids, (r, c))?)?;
     let fields = [
         ("token_type_ids", arr.type_ids),
         ("attention_mask", arr.attention_mask),
@@ -100,12 +113,11 @@ fn arrays_into<'py>(
     ];
     for (name, v) in fields {
         if let Some(v) = v {
-            dict.set_item(name, array2(py, v, r, c)?)?;
+            dict.set_item(name, array(py, v, (r, c))?)?;
         }
     }
     if let Some(v) = arr.offsets {
-        let a = PyArray1::from_vec(py, v).reshape([r, c, 2])?;
-        dict.set_item("offset_mapping", a)?;
+        dict.set_item("offset_mapping", array(py, v, (r, c, 2))?)?;
     }
     if let Some(v) = arr.length {
         dict.set_item("length", PyArray1::from_vec(py, v))?;
@@ -317,7 +329,9 @@ impl PyTokenizer {
             let mut sink = PySink {
                 py,
                 ints: &self.ints,
-                rows: RowLists::new(py, tok.vocab_size(true), req.fields),
+                // The vocabulary size only sizes the shared ints the first time (a scan of the added
+                // tokens otherwise repeated on every call).
+                rows: RowLists::new(py, self.table_size(&tok), req.fields),
                 first: &ta,
                 second: tb.as_deref(),
                 joined_pairs: ta.iter().chain(tb.iter().flatten()).any(has_pairs),
@@ -328,7 +342,7 @@ impl PyTokenizer {
             match out.arrays.take() {
                 Some(arr) => arrays_into(py, arr, overflow, &dict)?,
                 None => {
-                    sink.rows.into_dict(&dict)?;
+                    sink.rows.into_dict(&dict, request.unbatched && !overflow)?;
                     if overflow {
                         let map = rows(&out.encodings, true).into_iter().map(|(_, i)| i);
                         dict.set_item("overflow_to_sample_mapping", PyList::new(py, map)?)?;

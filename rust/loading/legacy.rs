@@ -2,6 +2,8 @@
 //! vocab.json + merges.txt, with tokenizer_config.json and special_tokens_map.json. Each is converted to
 //! the tokenizer.json document transformers would build for it, then loaded by the common path.
 
+use super::classes::{self, ClassDefaults};
+use super::sentencepiece::NAMED;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -31,28 +33,32 @@ pub(crate) fn read_json(path: &Path) -> Result<Value> {
     })
 }
 
-/// tokenizer_config.json merged over special_tokens_map.json (either may be absent).
+/// tokenizer_config.json with special_tokens_map.json over it (either may be absent), in transformers 5's
+/// order: the map's entries win, unless the config has an `added_tokens_decoder`, in which case
+/// transformers does not read the map at all.
 pub struct LegacyConfig {
     pub config: Map<String, Value>,
 }
 
 impl LegacyConfig {
     pub fn load(dir: &Path) -> Result<Self> {
-        let mut config = Map::new();
-        for name in ["special_tokens_map.json", "tokenizer_config.json"] {
+        let object = |name: &str| -> Result<Map<String, Value>> {
             let p = dir.join(name);
-            if p.is_file() {
-                match read_json(&p)? {
-                    Value::Object(o) => config.extend(o),
-                    _ => {
-                        return Err(Error::config(
-                            p.display().to_string(),
-                            "(document)",
-                            "expected a JSON object",
-                        ))
-                    }
-                }
+            if !p.is_file() {
+                return Ok(Map::new());
             }
+            match read_json(&p)? {
+                Value::Object(o) => Ok(o),
+                _ => Err(Error::config(
+                    p.display().to_string(),
+                    "(document)",
+                    "expected a JSON object",
+                )),
+            }
+        };
+        let mut config = object("tokenizer_config.json")?;
+        if !config.contains_key("added_tokens_decoder") {
+            config.extend(object("special_tokens_map.json")?);
         }
         Ok(LegacyConfig { config })
     }
@@ -77,12 +83,39 @@ impl LegacyConfig {
         }
     }
 
-    fn class(&self) -> &str {
+    /// The class defaults (`classes`) of the configured class, or of `family` when it names none
+    /// transformers maps.
+    fn defaults(&self, family: &str) -> &'static ClassDefaults {
+        classes::lookup(self.class())
+            .or_else(|| classes::lookup(family))
+            .unwrap_or(&classes::GENERIC)
+    }
+
+    /// A named special token: the config's, else the class default.
+    fn special(&self, key: &str, d: &ClassDefaults) -> String {
+        self.token(key, default_of(d, key))
+            .map(|t| t.0)
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn class(&self) -> &str {
         self.config
             .get("tokenizer_class")
             .and_then(Value::as_str)
             .unwrap_or("")
     }
+}
+
+fn default_of(d: &ClassDefaults, key: &str) -> Option<&'static str> {
+    NAMED
+        .iter()
+        .position(|k| *k == key)
+        .and_then(|i| d.specials[i])
+}
+
+/// The named special tokens with their class defaults, in transformers' order (the order they are added).
+fn named_defaults(d: &ClassDefaults) -> Vec<(&'static str, Option<&'static str>)> {
+    NAMED.iter().copied().zip(d.specials).collect()
 }
 
 /// The special tokens of a legacy folder as tokenizer.json `added_tokens` entries (ids filled by the
@@ -148,27 +181,15 @@ pub fn bert(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
         .get("strip_accents")
         .cloned()
         .unwrap_or(Value::Null);
-    let cls = cfg
-        .token("cls_token", Some("[CLS]"))
-        .map(|t| t.0)
-        .unwrap_or_default();
-    let sep = cfg
-        .token("sep_token", Some("[SEP]"))
-        .map(|t| t.0)
-        .unwrap_or_default();
-    let unk = cfg
-        .token("unk_token", Some("[UNK]"))
-        .map(|t| t.0)
-        .unwrap_or_default();
+    let d = cfg.defaults("BertTokenizer");
+    let (cls, sep, unk) = (
+        cfg.special("cls_token", d),
+        cfg.special("sep_token", d),
+        cfg.special("unk_token", d),
+    );
     let id_of = |t: &str, d: u64| vocab.get(t).and_then(Value::as_u64).unwrap_or(d);
     let (cls_id, sep_id) = (id_of(&cls, 2), id_of(&sep, 3));
-    let specials = [
-        ("pad_token", Some("[PAD]")),
-        ("unk_token", Some("[UNK]")),
-        ("cls_token", Some("[CLS]")),
-        ("sep_token", Some("[SEP]")),
-        ("mask_token", Some("[MASK]")),
-    ];
+    let specials = named_defaults(d);
     Ok(json!({
         "version": "1.0",
         "added_tokens": added_tokens(cfg, &specials),
@@ -256,26 +277,11 @@ pub fn bpe(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
         "post_processor": null,
         "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},
     });
-    let specials: Vec<(&str, Option<&str>)>;
+    let d = cfg.defaults("GPT2Tokenizer");
+    let specials = named_defaults(d);
     match class.as_str() {
         "RobertaTokenizer" => {
-            specials = vec![
-                ("bos_token", Some("<s>")),
-                ("eos_token", Some("</s>")),
-                ("sep_token", Some("</s>")),
-                ("cls_token", Some("<s>")),
-                ("unk_token", Some("<unk>")),
-                ("pad_token", Some("<pad>")),
-                ("mask_token", Some("<mask>")),
-            ];
-            let sep = cfg
-                .token("sep_token", Some("</s>"))
-                .map(|t| t.0)
-                .unwrap_or_default();
-            let cls = cfg
-                .token("cls_token", Some("<s>"))
-                .map(|t| t.0)
-                .unwrap_or_default();
+            let (sep, cls) = (cfg.special("sep_token", d), cfg.special("cls_token", d));
             doc["post_processor"] = json!({
                 "type": "RobertaProcessing",
                 "sep": [sep, id_of(&sep).unwrap_or(2)],
@@ -285,13 +291,9 @@ pub fn bpe(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
             });
         }
         "CLIPTokenizer" => {
-            specials = vec![
-                ("unk_token", Some("<|endoftext|>")),
-                ("bos_token", Some("<|startoftext|>")),
-                ("eos_token", Some("<|endoftext|>")),
-                ("pad_token", Some("<|endoftext|>")),
-            ];
-            let unk = cfg.token("unk_token", Some("<|endoftext|>")).map(|t| t.0);
+            let unk = cfg
+                .token("unk_token", default_of(d, "unk_token"))
+                .map(|t| t.0);
             model["unk_token"] = json!(unk);
             model["end_of_word_suffix"] = json!("</w>");
             doc["normalizer"] = json!({"type": "Sequence", "normalizers": [
@@ -304,14 +306,7 @@ pub fn bpe(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
                  "behavior": "Removed", "invert": true},
                 {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false},
             ]});
-            let eos = cfg
-                .token("eos_token", Some("<|endoftext|>"))
-                .map(|t| t.0)
-                .unwrap_or_default();
-            let bos = cfg
-                .token("bos_token", Some("<|startoftext|>"))
-                .map(|t| t.0)
-                .unwrap_or_default();
+            let (eos, bos) = (cfg.special("eos_token", d), cfg.special("bos_token", d));
             doc["post_processor"] = json!({
                 "type": "RobertaProcessing",
                 "sep": [eos, id_of(&eos).unwrap_or(1)],
@@ -320,15 +315,8 @@ pub fn bpe(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
                 "add_prefix_space": false,
             });
         }
-        _ => {
-            // GPT-2 and other byte-level BPE folders: no post-processor (transformers 5 sets none).
-            specials = vec![
-                ("unk_token", Some("<|endoftext|>")),
-                ("bos_token", Some("<|endoftext|>")),
-                ("eos_token", Some("<|endoftext|>")),
-                ("pad_token", None),
-            ];
-        }
+        // GPT-2 and other byte-level BPE folders: no post-processor (transformers 5 sets none).
+        _ => {}
     }
     let added = added_tokens(cfg, &specials);
     // Specials missing from vocab.json get ids after it: point the post-processor at those ids.

@@ -1,7 +1,14 @@
 //! Loading: tokenizer.json and the legacy files (vocab.txt, vocab.json + merges.txt,
 //! tokenizer_config.json / special_tokens_map.json).
 
+mod class_table;
+pub mod classes;
+mod language_codes;
 pub mod legacy;
+pub mod sentencepiece;
+mod sentencepiece_classes;
+mod sentencepiece_fairseq;
+pub mod sentencepiece_proto;
 pub mod tokenizer_json;
 
 use crate::error::{Error, Result};
@@ -33,20 +40,8 @@ impl Tokenizer {
         if tj.is_file() {
             return Tokenizer::from_file(tj);
         }
-        let cfg = legacy::LegacyConfig::load(dir)?;
-        let (doc, file) = if dir.join("vocab.txt").is_file() {
-            (legacy::bert(dir, &cfg)?, dir.join("vocab.txt"))
-        } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
-            (legacy::bpe(dir, &cfg)?, dir.join("merges.txt"))
-        } else {
-            return Err(Error::NotFound {
-                path: format!(
-                    "{}: no tokenizer.json, vocab.txt, or vocab.json + merges.txt",
-                    dir.display()
-                ),
-            });
-        };
-        tokenizer_json::from_value(doc, &file.display().to_string())
+        let folder = legacy_folder(dir)?;
+        tokenizer_json::from_value(folder.document, &folder.file.display().to_string())
     }
 
     /// Serialize to a tokenizer.json document.
@@ -58,5 +53,46 @@ impl Tokenizer {
             serde_json::to_string(&v)
         };
         s.unwrap_or_default()
+    }
+}
+
+/// A folder without tokenizer.json, converted: the tokenizer.json document transformers would build, the
+/// file it comes from, and (SentencePiece folders) the special tokens the class reports.
+pub struct LegacyFolder {
+    pub document: serde_json::Value,
+    pub file: std::path::PathBuf,
+    pub special_tokens: Option<sentencepiece::SpecialTokens>,
+}
+
+/// Convert a folder holding BERT's vocab.txt, vocab.json + merges.txt, or a SentencePiece model.
+pub fn legacy_folder(dir: &Path) -> Result<LegacyFolder> {
+    let cfg = legacy::LegacyConfig::load(dir)?;
+    let plain = |document, file| LegacyFolder {
+        document,
+        file,
+        special_tokens: None,
+    };
+    if dir.join("vocab.txt").is_file() {
+        Ok(plain(legacy::bert(dir, &cfg)?, dir.join("vocab.txt")))
+    } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
+        Ok(plain(legacy::bpe(dir, &cfg)?, dir.join("merges.txt")))
+    } else if let Some(path) = sentencepiece::find_model_file(dir) {
+        let model = sentencepiece_proto::SpModel::read(&path)?;
+        let class = cfg.class().trim_end_matches("Fast");
+        let (document, specials) = sentencepiece_classes::document(class, &model, &cfg)
+            .map_err(|e| e.in_file(&path.display().to_string()))?;
+        Ok(LegacyFolder {
+            document,
+            file: path,
+            special_tokens: Some(specials),
+        })
+    } else {
+        Err(Error::NotFound {
+            path: format!(
+                "{}: no tokenizer.json, vocab.txt, vocab.json + merges.txt, or SentencePiece model ({})",
+                dir.display(),
+                sentencepiece::MODEL_FILES.join(", ")
+            ),
+        })
     }
 }

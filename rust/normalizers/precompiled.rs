@@ -84,35 +84,60 @@ impl Precompiled {
         Ok(p)
     }
 
-    /// Walk every reachable node once: each child slot and each leaf value must be in range and each
-    /// value must start a replacement on a char boundary, so lookups never fail later.
+    /// Structural checks; lookups are bounds-checked, so a blob that passes them but is otherwise
+    /// damaged gives no replacement rather than a panic.
     fn validate(&self) -> std::result::Result<(), &'static str> {
         let root = *self.array.first().ok_or("empty trie")?;
-        let mut stack = vec![offset(root)];
-        let mut seen = vec![false; self.array.len()];
-        while let Some(base) = stack.pop() {
-            if base >= self.array.len() {
-                return Err("node offset out of range");
-            }
-            for c in 1..=255usize {
-                let pos = base ^ c;
-                let Some(&u) = self.array.get(pos) else {
-                    continue;
-                };
-                if label(u) as usize != c || std::mem::replace(&mut seen[pos], true) {
-                    continue;
-                }
-                let next = pos ^ offset(u);
-                if has_leaf(u) {
-                    let v = value(*self.array.get(next).ok_or("leaf out of range")?);
-                    if v > self.strings.len() || !self.strings.is_char_boundary(v) {
-                        return Err("replacement offset out of range");
-                    }
-                }
-                stack.push(next);
-            }
+        if offset(root) >= self.array.len() {
+            return Err("root offset out of range");
         }
         Ok(())
+    }
+
+    /// Walk `bytes` from trie position `pos`: the position reached and whether the last byte ends a
+    /// key, or `None` when no key continues that way.
+    #[inline]
+    fn step(&self, mut pos: usize, bytes: &[u8]) -> Option<(usize, bool)> {
+        let mut leaf = false;
+        for &c in bytes {
+            if c == 0 {
+                return None;
+            }
+            pos ^= c as usize;
+            let u = *self.array.get(pos)?;
+            if label(u) != c as u32 {
+                return None;
+            }
+            pos ^= offset(u);
+            leaf = has_leaf(u);
+        }
+        Some((pos, leaf))
+    }
+
+    /// False when no replacement can happen in `text`, found without grapheme segmentation: a
+    /// replacement needs a char that is a key, or a cluster whose first two chars begin a key.
+    fn may_change(&self, text: &str) -> bool {
+        let Some(&root) = self.array.first() else {
+            return false;
+        };
+        let root = offset(root);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let mut buf = [0u8; 4];
+            match self.step(root, c.encode_utf8(&mut buf).as_bytes()) {
+                None => {}
+                Some((_, true)) => return true,
+                Some((pos, false)) => {
+                    if let Some(&d) = chars.peek() {
+                        let mut buf = [0u8; 4];
+                        if self.step(pos, d.encode_utf8(&mut buf).as_bytes()).is_some() {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        false
     }
 
     /// Replacement offset of the shortest key that prefixes `key` (a NUL byte ends the key).
@@ -155,9 +180,7 @@ impl Precompiled {
                 .chars()
                 .map(|c| (c, 0)),
         );
-        let mut i = first;
-        while let Some(g) = cluster(text, i) {
-            i += g.len();
+        for g in Clusters::new(text, first) {
             if let &[b] = g.as_bytes() {
                 match self.ascii.get(b as usize).and_then(Option::as_deref) {
                     Some(r) => replace(&mut edits, g, r),
@@ -196,8 +219,13 @@ impl Precompiled {
 
     /// Byte position of the grapheme cluster where the first replacement happens, or `None`.
     fn first_change(&self, text: &str) -> Option<usize> {
-        let mut i = 0;
-        while let Some(g) = cluster(text, i) {
+        if !self.may_change(text) {
+            return None;
+        }
+        let mut clusters = Clusters::new(text, 0);
+        loop {
+            let i = clusters.pos;
+            let g = clusters.next()?;
             let changed = if let &[b] = g.as_bytes() {
                 self.ascii.get(b as usize).is_some_and(Option::is_some)
             } else {
@@ -210,24 +238,50 @@ impl Precompiled {
             if changed {
                 return Some(i);
             }
-            i += g.len();
         }
-        None
     }
 }
 
-/// The extended grapheme cluster that starts at byte `i` (a cluster boundary) of `text`. An ASCII char
-/// followed by ASCII is a whole cluster (except CR LF), which spares the segmenter most of the text.
-#[inline]
-fn cluster(text: &str, i: usize) -> Option<&str> {
-    let rest = text.get(i..)?;
-    match rest.as_bytes() {
-        [] => None,
-        [b, next, ..] if *b < 0x80 && *next < 0x80 && !(*b == b'\r' && *next == b'\n') => {
-            rest.get(..1)
+/// The extended grapheme clusters of `text` from byte `pos` (a cluster boundary). An ASCII char
+/// followed by ASCII is a whole cluster (except CR LF) and is cut without the segmenter; the segmenter
+/// runs on the other stretches, one iterator per stretch.
+struct Clusters<'a> {
+    text: &'a str,
+    pos: usize,
+    /// A segmenter over `text[start..]` whose next cluster starts at `pos`.
+    seg: Option<unicode_segmentation::Graphemes<'a>>,
+}
+
+impl<'a> Clusters<'a> {
+    fn new(text: &'a str, pos: usize) -> Self {
+        Clusters {
+            text,
+            pos,
+            seg: None,
         }
-        [b] if *b < 0x80 => rest.get(..1),
-        _ => rest.graphemes(true).next(),
+    }
+}
+
+impl<'a> Iterator for Clusters<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.text.get(self.pos..)?;
+        let g = match rest.as_bytes() {
+            [] => return None,
+            [b, next, ..] if *b < 0x80 && *next < 0x80 && !(*b == b'\r' && *next == b'\n') => {
+                self.seg = None;
+                rest.get(..1)?
+            }
+            [b] if *b < 0x80 => rest.get(..1)?,
+            _ => self
+                .seg
+                .get_or_insert_with(|| rest.graphemes(true))
+                .next()?,
+        };
+        self.pos += g.len();
+        Some(g)
     }
 }
 
@@ -263,4 +317,40 @@ pub fn nmt(n: &mut NormalizedString) {
     }
     n.filter(|c| !drop(c));
     n.map(|c| if space(c) { ' ' } else { c });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrupt_blobs_are_config_errors() {
+        for b64 in ["!!", "AAEAAA==", "AAAAAA==", "CAAAAP////////////8="] {
+            let e = Precompiled::from_base64(b64, "normalizer.precompiled_charsmap").unwrap_err();
+            assert!(
+                e.to_string().contains("normalizer.precompiled_charsmap"),
+                "{e}"
+            );
+        }
+    }
+
+    // Hugging Face's edits for "™\x1eg" → "TMg": an expansion, then a removal taken from the last edit.
+    #[test]
+    fn expansion_followed_by_removal() {
+        let mut edits = Vec::new();
+        replace(&mut edits, "™", "TM");
+        replace(&mut edits, "\u{1e}", "");
+        edits.push(('g', 0));
+        assert_eq!(edits, [('T', 0), ('M', 0), ('g', 0)]);
+        let mut n = NormalizedString::from_original("™\u{1e}g", 0);
+        n.transform(edits, 0);
+        assert_eq!(n.as_str(), "TMg");
+    }
+
+    #[test]
+    fn clusters_cut_ascii_without_the_segmenter() {
+        let text = "ab\r\ne\u{301}x👍🏽";
+        let got: Vec<&str> = Clusters::new(text, 0).collect();
+        assert_eq!(got, ["a", "b", "\r\n", "e\u{301}", "x", "👍🏽"]);
+    }
 }

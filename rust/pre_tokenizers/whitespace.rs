@@ -13,14 +13,26 @@ const WORDS: &str = r"\w+|[^\w\s]+";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Whitespace;
 
+fn words_regex() -> Result<&'static regex::Regex> {
+    static RE: OnceLock<std::result::Result<regex::Regex, regex::Error>> = OnceLock::new();
+    match RE.get_or_init(|| regex::Regex::new(WORDS)) {
+        Ok(re) => Ok(re),
+        Err(e) => Err(Error::Internal(format!("Whitespace pattern: {e}"))),
+    }
+}
+
 impl Whitespace {
+    /// The words of `s` (the pattern's matches), for callers that need no offsets (training).
+    pub fn for_each_word(&self, s: &str, each: &mut dyn FnMut(&str)) -> Result<()> {
+        for m in words_regex()?.find_iter(s) {
+            each(m.as_str());
+        }
+        Ok(())
+    }
+
     /// Keep only the pattern's matches (HF splits on the inverted pattern and removes the rest).
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
-        static RE: OnceLock<std::result::Result<regex::Regex, regex::Error>> = OnceLock::new();
-        let re = match RE.get_or_init(|| regex::Regex::new(WORDS)) {
-            Ok(re) => re,
-            Err(e) => return Err(Error::Internal(format!("Whitespace pattern: {e}"))),
-        };
+        let re = words_regex()?;
         pts.split(|_, ns| {
             Ok(re
                 .find_iter(ns.as_str())

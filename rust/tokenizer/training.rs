@@ -114,11 +114,11 @@ impl Tokenizer {
     /// extraction (Hugging Face's `train` does not split added tokens out either).
     pub fn training_words(&self, text: &str, each: &mut dyn FnMut(&str)) -> Result<()> {
         let mut ns = NormalizedString::from_original(text, 0);
-        if let Some(n) = &self.normalizer {
+        if let Some(n) = self.normalizer() {
             n.normalize(&mut ns)?;
         }
         let mut pts = PreTokenizedString::from_normalized(ns);
-        if let Some(p) = &self.pre_tokenizer {
+        if let Some(p) = self.pre_tokenizer() {
             p.pre_tokenize(&mut pts)?;
         }
         for s in &pts.splits {
@@ -132,10 +132,10 @@ impl Tokenizer {
     /// Two common pipelines skip the generic normalize/pre-tokenize chain (and its alignment
     /// bookkeeping), with the same words: byte-level pre-tokenization alone counts raw GPT-2 pieces and
     /// maps each distinct word to byte-level chars once, when training starts; BERT's normalizer and
-    /// pre-tokenizer are done in one pass over ASCII texts.
+    /// pre-tokenizer are done in one pass over ASCII texts; Whitespace alone runs its pattern on the text.
     pub fn count_words(&self, words: &mut WordCounts, texts: &[&str], ctl: &Control) -> Result<()> {
         let pool = super::parallel::pool();
-        match (&self.normalizer, &self.pre_tokenizer) {
+        match (self.normalizer(), self.pre_tokenizer()) {
             (None, Some(PreTokenizer::ByteLevel(b))) => {
                 words.map_bytes_to_chars();
                 let split = |t: &str, each: &mut dyn FnMut(&str)| {
@@ -153,6 +153,10 @@ impl Tokenizer {
                         self.training_words(t, each)
                     }
                 };
+                words.feed(&split, texts, pool.as_deref(), ctl)
+            }
+            (None, Some(PreTokenizer::Whitespace(w))) => {
+                let split = |t: &str, each: &mut dyn FnMut(&str)| w.for_each_word(t, each);
                 words.feed(&split, texts, pool.as_deref(), ctl)
             }
             _ => {
@@ -181,7 +185,6 @@ impl Tokenizer {
         let mut tokens: Vec<AddedToken> = keep.into_iter().map(|(_, t)| t).collect();
         tokens.extend(trained.special_tokens.iter().map(added));
         t.add_tokens(&tokens)?;
-        t.select_path();
         Ok(t)
     }
 
@@ -218,7 +221,7 @@ mod tests {
         let new = tok.trained(trained).unwrap();
         assert_eq!(new.token_to_id("[UNK]"), Some(0));
         assert!(new.token_to_id("hug").is_some());
-        assert!(new.added.is_special(0));
+        assert!(new.added_vocabulary().is_special(0));
     }
 
     fn generic_words(tok: &Tokenizer, texts: &[&str]) -> Vec<(String, u64)> {
@@ -269,6 +272,8 @@ mod tests {
             r#"{"model": {"type": "WordPiece", "vocab": {}},
                 "normalizer": {"type": "BertNormalizer", "lowercase": false},
                 "pre_tokenizer": {"type": "BertPreTokenizer"}}"#,
+            r#"{"model": {"type": "WordPiece", "vocab": {}},
+                "pre_tokenizer": {"type": "Whitespace"}}"#,
         ] {
             let tok = Tokenizer::from_json_str(doc).unwrap();
             assert_eq!(fast_words(&tok, TEXTS), generic_words(&tok, TEXTS), "{doc}");

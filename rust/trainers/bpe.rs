@@ -103,7 +103,9 @@ pub(crate) fn not_large_enough(vocab_size: usize, needed: usize) -> Error {
 }
 
 /// Merge `(c1, c2)` into `new` everywhere in `word`, appending the pair-count changes as Hugging Face's
-/// `Word::merge` does (same order of events, same `max_length` rule).
+/// `Word::merge` does (same order of events, same `max_length` rule). In place: symbols are read at `r`
+/// and written at `w <= r`, so the left neighbour is the (possibly merged) symbol written last and the
+/// right neighbour one not read yet, as in Hugging Face's vector edits.
 fn merge_word(
     word: &mut Vec<Sym>,
     (c1, c2): Pair,
@@ -111,38 +113,38 @@ fn merge_word(
     max_length: usize,
     changes: &mut Vec<(Pair, i64)>,
 ) {
-    let mut out: Vec<Sym> = Vec::with_capacity(word.len());
-    let mut r = 0;
-    while r < word.len() {
+    let n = word.len();
+    let (mut r, mut w) = (0, 0);
+    while r < n {
         let first = word[r];
-        match word.get(r + 1) {
-            Some(second) if first.c == c1 && second.c == c2 => {
-                let new_s = Sym {
-                    c: new,
-                    len: first.len + second.len,
-                };
-                if let Some(prev) = out.last() {
-                    changes.push(((prev.c, first.c), -1));
-                    if prev.len.saturating_add(new_s.len) < max_length {
-                        changes.push(((prev.c, new), 1));
-                    }
+        if first.c == c1 && r + 1 < n && word[r + 1].c == c2 {
+            let second = word[r + 1];
+            let new_s = Sym {
+                c: new,
+                len: first.len + second.len,
+            };
+            if w > 0 {
+                let prev = word[w - 1];
+                changes.push(((prev.c, first.c), -1));
+                if prev.len.saturating_add(new_s.len) < max_length {
+                    changes.push(((prev.c, new), 1));
                 }
-                if let Some(next) = word.get(r + 2) {
-                    changes.push(((second.c, next.c), -1));
-                    if next.len.saturating_add(new_s.len) < max_length {
-                        changes.push(((new, next.c), 1));
-                    }
+            }
+            if let Some(&next) = word.get(r + 2) {
+                changes.push(((second.c, next.c), -1));
+                if next.len.saturating_add(new_s.len) < max_length {
+                    changes.push(((new, next.c), 1));
                 }
-                out.push(new_s);
-                r += 2;
             }
-            _ => {
-                out.push(first);
-                r += 1;
-            }
+            word[w] = new_s;
+            r += 2;
+        } else {
+            word[w] = first;
+            r += 1;
         }
+        w += 1;
     }
-    *word = out;
+    word.truncate(w);
 }
 
 impl BpeTrainer {

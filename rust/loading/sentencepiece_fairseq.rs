@@ -1,0 +1,237 @@
+//! Recipes for the fairseq-style SentencePiece classes: XLM-RoBERTa, CamemBERT, mBART, mBART-50, NLLB and
+//! BARThez. Their vocabularies put fairseq's `<s> <pad> </s> <unk>` first (the pieces shift by one), and
+//! the translation models add language-code tokens and a `src_lang` template.
+
+use super::language_codes;
+use super::legacy::LegacyConfig;
+use super::sentencepiece::{
+    bpe, cfg_bool, cfg_str, extractor_extras, merges_by_id, metaspace, pieces, precompiled,
+    replace_regex, sequence, unigram, Parts, Post, Tok,
+};
+use super::sentencepiece_classes::{
+    content, named, prepend_scheme, seq, sp, ws_metaspace, Defaults,
+};
+use super::sentencepiece_proto::SpModel;
+use serde_json::{json, Value};
+
+/// `<s> A </s>` and `<s> A </s></s> B </s>`, all type 0 (RoBERTa-style).
+pub(super) fn fairseq_template(bos: &str, eos: &str) -> Post {
+    Post::Template {
+        single: vec![sp(bos, 0), seq("A", 0), sp(eos, 0)],
+        pair: vec![
+            sp(bos, 0),
+            seq("A", 0),
+            sp(eos, 0),
+            sp(eos, 0),
+            seq("B", 0),
+            sp(eos, 0),
+        ],
+    }
+}
+
+/// fairseq's four specials first, the pieces after SentencePiece's three (`<unk> <s> </s>`).
+pub(super) fn fairseq_vocab(
+    m: &SpModel,
+    named: &[(&str, Option<Tok>)],
+    first: &str,
+) -> Vec<(String, f64)> {
+    let mut vocab: Vec<(String, f64)> = [first, "pad_token", "eos_token", "unk_token"]
+        .iter()
+        .map(|k| (content(named, k), 0.0))
+        .collect();
+    vocab.extend(pieces(m).into_iter().skip(3));
+    vocab
+}
+
+pub(super) fn xlm_roberta(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    let named = named(cfg, d, false);
+    let mut vocab = fairseq_vocab(m, &named, "bos_token");
+    vocab.push((content(&named, "mask_token"), 0.0));
+    let scheme = prepend_scheme(cfg);
+    let post = fairseq_template(&content(&named, "bos_token"), &content(&named, "eos_token"));
+    Parts {
+        model: unigram(3, false),
+        vocab,
+        normalizer: precompiled(m).unwrap_or(Value::Null),
+        pre_tokenizer: sequence(
+            "Sequence",
+            "pretokenizers",
+            vec![
+                json!({"type": "WhitespaceSplit"}),
+                metaspace("Metaspace", scheme, true),
+            ],
+        ),
+        decoder: metaspace("Metaspace", scheme, true),
+        named,
+        extras: extractor_extras(m),
+        post,
+    }
+}
+
+pub(super) fn camembert(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    let named = named(cfg, d, true);
+    let unk = content(&named, "unk_token");
+    let mut vocab: Vec<(String, f64)> = vec![
+        ("<s>NOTUSED".into(), 0.0),
+        (content(&named, "pad_token"), 0.0),
+        ("</s>NOTUSED".into(), 0.0),
+        (unk.clone(), 0.0),
+        ("<unk>NOTUSED".into(), -100.0),
+    ];
+    vocab.extend(pieces(m).into_iter().skip(1));
+    vocab.push((content(&named, "mask_token"), 0.0));
+    let unk_id = vocab.iter().position(|(p, _)| *p == unk).unwrap_or(0);
+    let scheme = prepend_scheme(cfg);
+    let post = fairseq_template(&content(&named, "bos_token"), &content(&named, "eos_token"));
+    Parts {
+        model: unigram(unk_id as i64, false),
+        vocab,
+        normalizer: precompiled(m).unwrap_or(Value::Null),
+        pre_tokenizer: ws_metaspace(scheme),
+        decoder: metaspace("Metaspace", scheme, true),
+        named,
+        extras: extractor_extras(m),
+        post,
+    }
+}
+
+/// mBART's template after `set_src_lang_special_tokens`: no prefix, `</s> lang_code` as suffix.
+pub(super) fn lang_suffix_template(eos: &str, lang: &str) -> Post {
+    Post::Template {
+        single: vec![seq("A", 0), sp(eos, 0), sp(lang, 0)],
+        pair: vec![seq("A", 0), seq("B", 0), sp(eos, 0), sp(lang, 0)],
+    }
+}
+
+pub(super) fn mbart(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    let named = named(cfg, d, true);
+    let mut vocab = fairseq_vocab(m, &named, "bos_token");
+    vocab.extend(language_codes::MBART.iter().map(|c| (c.to_string(), 0.0)));
+    vocab.push((content(&named, "mask_token"), 0.0));
+    let mut extras: Vec<Tok> = language_codes::MBART
+        .iter()
+        .map(|c| Tok::special(c))
+        .collect();
+    for t in extractor_extras(m) {
+        if !extras.iter().any(|e| e.content == t.content) {
+            extras.push(t);
+        }
+    }
+    let lang = cfg_str(cfg, "src_lang", "en_XX");
+    let post = lang_suffix_template(&content(&named, "eos_token"), &lang);
+    Parts {
+        model: unigram(3, false),
+        vocab,
+        normalizer: Value::Null,
+        pre_tokenizer: ws_metaspace("always"),
+        decoder: metaspace("Metaspace", "always", true),
+        named,
+        extras,
+        post,
+    }
+}
+
+pub(super) fn mbart50(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    let named = named(cfg, d, true);
+    let mut vocab = fairseq_vocab(m, &named, "cls_token");
+    vocab.extend(language_codes::MBART50.iter().map(|c| (c.to_string(), 0.0)));
+    vocab.push((content(&named, "mask_token"), 0.0));
+    let mut extras = extractor_extras(m);
+    extras.extend(language_codes::MBART50.iter().map(|c| Tok::special(c)));
+    let mut norms: Vec<Value> = precompiled(m).into_iter().collect();
+    norms.push(replace_regex(" {2,}", " "));
+    let lang = cfg_str(cfg, "src_lang", "en_XX");
+    let eos = content(&named, "eos_token");
+    Parts {
+        model: unigram(3, false),
+        vocab,
+        normalizer: sequence("Sequence", "normalizers", norms),
+        pre_tokenizer: metaspace("Metaspace", "always", true),
+        decoder: metaspace("Metaspace", "always", true),
+        named,
+        extras,
+        // MBart50: `lang_code A </s>`.
+        post: Post::Template {
+            single: vec![sp(&lang, 0), seq("A", 0), sp(&eos, 0)],
+            pair: vec![sp(&lang, 0), seq("A", 0), seq("B", 0), sp(&eos, 0)],
+        },
+    }
+}
+
+pub(super) fn barthez(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    let named = named(cfg, d, true);
+    let scheme = prepend_scheme(cfg);
+    Parts {
+        model: unigram(3, false),
+        vocab: pieces(m),
+        normalizer: sequence(
+            "Sequence",
+            "normalizers",
+            vec![
+                replace_regex(r"\s{2,}|[\n\r\t]", " "),
+                json!({"type": "NFC"}),
+                json!({"type": "Strip", "strip_left": false, "strip_right": true}),
+            ],
+        ),
+        pre_tokenizer: metaspace("Metaspace", scheme, true),
+        decoder: metaspace("Metaspace", scheme, true),
+        named,
+        extras: extractor_extras(m),
+        post: Post::BosEos {
+            add_bos: cfg_bool(cfg, "add_bos_token", false),
+            add_eos: cfg_bool(cfg, "add_eos_token", false),
+        },
+    }
+}
+
+pub(super) fn nllb(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    let mut named = named(cfg, d, false);
+    // NllbTokenizer's mask token is normalized and strips on the left.
+    if let Some((_, Some(mask))) = named.iter_mut().find(|(k, _)| *k == "mask_token") {
+        if cfg.config.get("mask_token").is_none_or(Value::is_string) {
+            mask.lstrip = true;
+            mask.normalized = true;
+        }
+    }
+    // The merges come from the model's own ids; the vocabulary is then reordered fairseq's way.
+    let raw = pieces(m);
+    let merges = merges_by_id(&raw);
+    let mut vocab: Vec<(String, f64)> = Vec::with_capacity(raw.len() + 1);
+    for key in ["bos_token", "pad_token", "eos_token", "unk_token"] {
+        vocab.push((content(&named, key), 0.0));
+    }
+    for (p, s) in raw {
+        if !vocab.iter().take(4).any(|(v, _)| *v == p) {
+            vocab.push((p, s));
+        }
+    }
+    let normalizer = match precompiled(m) {
+        Some(p) => sequence(
+            "Sequence",
+            "normalizers",
+            vec![p, replace_regex(" {2,}", " ")],
+        ),
+        None => Value::Null,
+    };
+    let unk = content(&named, "unk_token");
+    let lang = cfg_str(cfg, "src_lang", "eng_Latn");
+    let eos = content(&named, "eos_token");
+    let post = if cfg_bool(cfg, "legacy_behaviour", false) {
+        lang_suffix_template(&eos, &lang)
+    } else {
+        Post::Template {
+            single: vec![sp(&lang, 0), seq("A", 0), sp(&eos, 0)],
+            pair: vec![sp(&lang, 0), seq("A", 0), seq("B", 0), sp(&eos, 0)],
+        }
+    };
+    Parts {
+        model: bpe(merges, Some(&unk), false, false),
+        vocab,
+        normalizer,
+        pre_tokenizer: metaspace("Metaspace", "always", true),
+        decoder: metaspace("Metaspace", "always", true),
+        named,
+        extras: extractor_extras(m),
+        post,
+    }
+}
