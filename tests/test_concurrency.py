@@ -162,6 +162,200 @@ def test_threads_mutating_added_tokens_never_see_half_made_state(bert):
     assert tok(["hello zyxw"])["input_ids"][0][2] == tok.convert_tokens_to_ids("zyxw")
 
 
+def _key(enc) -> str:
+    return repr(_canon(enc))
+
+
+STRESS_CALLS = [
+    # (call, whether its result depends on the tokenizer's own truncation_side / padding_side)
+    (
+        lambda tok, t: tok(t, padding="max_length", max_length=40, truncation=True, padding_side="right"),
+        "trunc",
+    ),
+    (
+        lambda tok, t: tok(t, padding="max_length", max_length=24, truncation=True, padding_side="left"),
+        "trunc",
+    ),
+    (lambda tok, t: tok(t, padding=True, return_tensors="np"), "pad"),
+    (
+        lambda tok, t: tok(t, [x[::-1] for x in t], truncation=True, max_length=30, padding_side="left"),
+        "trunc",
+    ),
+    (lambda tok, t: tok(t, return_offsets_mapping=True), None),
+    (lambda tok, t: tok(t[0]), None),
+]
+
+
+@pytest.mark.slow
+def test_stress_encode_decode_and_changes_from_many_threads(bert):
+    """Encoders and decoders run while other threads flip padding/truncation sides, add special tokens and
+    add tokens. Every result equals a sequential run's (for calls that read the flipped sides, the run with
+    one side or the other: never a mix), every added token lands (none lost to a concurrent change), and
+    nothing crashes."""
+    tok = copy.deepcopy(bert)
+    batches = [LINES[i : i + 5] for i in range(0, 60, 5)]
+    expected: dict[tuple[int, int], set[str]] = {}
+    for trunc_side in ("left", "right"):
+        for pad_side in ("left", "right"):
+            tok.truncation_side, tok.padding_side = trunc_side, pad_side
+            for c, (call, _) in enumerate(STRESS_CALLS):
+                for b, batch in enumerate(batches):
+                    expected.setdefault((c, b), set()).add(_key(call(tok, batch)))
+    tok.truncation_side, tok.padding_side = "right", "right"
+    for c, (_, depends) in enumerate(STRESS_CALLS):
+        if depends is None:
+            assert all(len(expected[(c, b)]) == 1 for b in range(len(batches))), c
+    assert any(len(v) == 2 for v in expected.values()), "the sides should matter to some call"
+    ids = [tok(line)["input_ids"] for line in LINES[:60]]
+    decoded = [(tok.decode(i), tok.decode(i, skip_special_tokens=True)) for i in ids]
+    base_len = len(tok)
+
+    errors: list[BaseException] = []
+    added: dict[int, list[str]] = {}
+    counts = [0] * 10
+    stop = time.monotonic() + 2.0
+
+    def encoder(k: int) -> None:
+        i = k
+        try:
+            while time.monotonic() < stop or counts[k] < 3:  # a few calls each, even when starved
+                c, b = i % len(STRESS_CALLS), (i * 3 + k) % len(batches)
+                got = _key(STRESS_CALLS[c][0](tok, batches[b]))
+                assert got in expected[(c, b)], (
+                    f"thread {k}: call {c} batch {b} differs from a sequential run"
+                )
+                counts[k] += 1
+                i += 1
+        except BaseException as e:
+            errors.append(e)
+
+    def decoder(k: int) -> None:
+        i = k
+        try:
+            while time.monotonic() < stop or counts[k] < 3:  # a few calls each, even when starved
+                j = i % len(ids)
+                assert tok.decode(ids[j]) == decoded[j][0]
+                assert tok.batch_decode(ids[j : j + 3], skip_special_tokens=True) == [
+                    d[1] for d in decoded[j : j + 3]
+                ]
+                counts[k] += 1
+                i += 1
+        except BaseException as e:
+            errors.append(e)
+
+    def mutator(k: int) -> None:
+        names = added.setdefault(k, [])
+        try:
+            while time.monotonic() < stop or counts[k] < 3:  # a few calls each, even when starved
+                n = counts[k]
+                if k == 7:
+                    tok.padding_side = "left" if n % 2 else "right"
+                    tok.truncation_side = "right" if n % 3 else "left"
+                elif k == 8:
+                    names.append(f"<zqspecial{n}>")
+                    tok.add_special_tokens({"additional_special_tokens": [names[-1]]}, False)
+                else:
+                    names.append(f"zqadded{k}x{n}")
+                    tok.add_tokens([names[-1]])
+                counts[k] += 1
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=encoder, args=(k,)) for k in range(4)]
+    threads += [threading.Thread(target=decoder, args=(k,)) for k in (4, 5)]
+    threads += [threading.Thread(target=mutator, args=(k,)) for k in (6, 7, 8, 9)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    assert not errors, repr(errors[0])
+    assert all(n > 0 for n in counts), counts
+    names = [name for k in sorted(added) for name in added[k]]
+    new_ids = tok.convert_tokens_to_ids(names)
+    assert len(tok) == base_len + len(names), "an added token was lost to a concurrent change"
+    assert len(set(new_ids)) == len(names) and min(new_ids) >= base_len
+    for name, i in zip(names[:: max(1, len(names) // 20)], new_ids[:: max(1, len(names) // 20)], strict=True):
+        assert i in tok(f"hello {name} world")["input_ids"]
+    assert set(added[8]) <= set(tok.all_special_tokens)
+
+
+def test_core_tokenizer_changes_from_many_threads_all_land():
+    """ferrotok.Tokenizer (the tokenizers API): concurrent add_tokens and padding/truncation changes while
+    other threads encode; each change is copied and swapped whole, so none is lost and no encode sees a
+    half-made tokenizer."""
+    from ferrotok import Tokenizer
+
+    core = Tokenizer.from_file(str(BERT_DIR / "tokenizer.json"))
+    core.no_truncation()  # the fixture's file pads and truncates to 128
+    core.no_padding()
+    want = [e.ids for e in core.encode_batch(LINES[:20])]
+    base = core.get_vocab_size()
+    errors: list[BaseException] = []
+
+    def adder(k: int) -> None:
+        try:
+            for i in range(40):
+                core.add_tokens([f"zqcore{k}x{i}"])
+                if i % 5 == 0:
+                    # Changes that leave the encodes' results alone, swapped in like any other.
+                    core.no_truncation()
+                    core.no_padding()
+        except BaseException as e:
+            errors.append(e)
+
+    def encoder() -> None:
+        try:
+            for _ in range(30):
+                assert [e.ids for e in core.encode_batch(LINES[:20])] == want
+                assert core.encode(LINES[0]).ids == want[0]
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=adder, args=(k,)) for k in range(4)]
+    threads += [threading.Thread(target=encoder) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    assert not errors, repr(errors[0])
+    assert core.get_vocab_size() == base + 4 * 40
+    new_ids = {core.token_to_id(f"zqcore{k}x{i}") for k in range(4) for i in range(40)}
+    assert new_ids == set(range(base, base + 4 * 40))
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads through /proc (Linux)")
+def test_batches_from_many_threads_share_one_pool(bert):
+    """Large batches from several threads at once run on ferrotok's one pool (no pool, and no set of
+    workers, per caller: the cores are not oversubscribed) and each gets its own right result."""
+    from ferrotok import _core
+
+    batch = LINES * (2000 // len(LINES) + 1)
+    want = bert(batch, padding=True, return_tensors="np")["input_ids"]
+    errors: list[BaseException] = []
+
+    def caller() -> None:
+        try:
+            for _ in range(3):
+                got = bert(batch, padding=True, return_tensors="np")["input_ids"]
+                assert (got == want).all()
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=caller) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, repr(errors[0])
+    workers = [
+        p for p in Path("/proc/self/task").iterdir() if (p / "comm").read_text().startswith("ferrotok-")
+    ]
+    threads_wanted = _core.num_threads()
+    assert len(workers) == (threads_wanted if threads_wanted > 1 else 0), len(workers)
+
+
 # --- fork ---------------------------------------------------------------------------------------------------
 
 FORK_SCRIPT = """

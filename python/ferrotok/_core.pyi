@@ -186,6 +186,9 @@ class Tokenizer:
         `return_tensors="np"`, every field is one C-contiguous int64 array (offsets: shape (rows, length,
         2)) written by Rust and handed over without a copy; ragged rows raise ValueError. Otherwise fields
         are lists of lists."""
+    def encode_ids(self, text: str) -> list[int]:
+        """The ids of one text with special tokens and no other option (`FerroTokenizer.encode`'s
+        fast path)."""
     def encode_encodings(
         self,
         first: Sequence[str] | Sequence[Sequence[str]],

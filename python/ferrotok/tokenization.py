@@ -539,6 +539,15 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             and not kwargs
             and _plain_request(padding, truncation, max_length, stride, padding_side, return_tensors)
         ):
+            if type(text) is str:
+                # One str, the commonest call of a serving thread: only the ids list is made.
+                try:
+                    ids = self._tokenizer.encode_ids(text)
+                except (UnicodeEncodeError, TypeError):
+                    pass  # the general path repairs or names what the core would not take
+                else:
+                    self._warn_if_too_long(len(ids))
+                    return ids
             plain = self._call_plain(text, True, ids_only=True)
             if plain is not None:
                 return plain["input_ids"]

@@ -5,6 +5,7 @@
 //! vocabulary would. Ids beyond the table get fresh ints.
 
 use pyo3::prelude::*;
+use pyo3::sync::OnceLockExt;
 use pyo3::types::{PyInt, PyList};
 use std::sync::OnceLock;
 
@@ -25,7 +26,9 @@ impl IntTable {
     }
 
     fn get(&self, py: Python<'_>, size: usize) -> &[Py<PyInt>] {
-        self.ints.get_or_init(|| {
+        // `_py_attached`: a thread that waits here for another one building the table must not hold
+        // the interpreter (a free-threaded build's garbage collector would wait for it in turn).
+        self.ints.get_or_init_py_attached(py, || {
             (0..size.min(LIMIT))
                 .map(|i| PyInt::new(py, i).unbind())
                 .collect()
@@ -47,7 +50,7 @@ impl IntTable {
                 let source = match first {
                     0 | 1 => self
                         .units
-                        .get_or_init(|| {
+                        .get_or_init_py_attached(py, || {
                             [0u32, 1].map(|v| PyList::new(py, [v]).ok().map(Bound::unbind))
                         })
                         .get(first as usize)

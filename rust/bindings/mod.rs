@@ -68,7 +68,10 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     }
 }
 
-#[pymodule]
+// `gil_used = false`: every class is `frozen` with its state behind locks or immutable (`Encoding` uses
+// PyO3's checked borrows), and no lock is waited on while attached to the interpreter, so a
+// free-threaded CPython may run it without re-enabling the GIL.
+#[pymodule(gil_used = false)]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     crate::alloc::keep_freed_memory();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -13,24 +13,31 @@ use super::{guard, to_py};
 use crate::added_tokens::AddedToken;
 use crate::postprocess::{PaddingParams, PaddingStrategy, TruncationParams, TruncationStrategy};
 use crate::tokenizer::batch::{rows, ArrayFields, BatchArrays, BatchInput};
-use crate::tokenizer::plan::{run_batch, BatchOutput, BatchRequest, Output};
-use crate::tokenizer::{Direction, EncodeOptions, Encoding, Tokenizer};
+use crate::tokenizer::plan::{
+    run_batch, BatchOutput, BatchRequest, Output, DETACH_MIN_BYTES, DETACH_MIN_IDS,
+};
+use crate::tokenizer::{Direction, EncodeOptions, Encoding, InputSequence, Tokenizer};
 use numpy::ndarray::{Array, Dimension, ShapeBuilder};
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
-use std::sync::{Arc, RwLock};
+use pyo3::sync::MutexExt;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use std::sync::{Arc, Mutex, RwLock};
 
 #[pyclass(module = "ferrotok._core", name = "Tokenizer", frozen)]
 pub struct PyTokenizer {
     inner: RwLock<Arc<Tokenizer>>,
+    /// Held by a change from copy to swap, so that two threads changing settings at once both land
+    /// (each copying the other's result) without blocking encodes while the copy is made.
+    writer: Mutex<()>,
     ints: IntTable,
 }
 
 pub(super) fn new_obj(t: Tokenizer) -> PyTokenizer {
     PyTokenizer {
         inner: RwLock::new(Arc::new(t)),
+        writer: Mutex::new(()),
         ints: IntTable::default(),
     }
 }
@@ -49,8 +56,33 @@ impl PyTokenizer {
         self.inner.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    fn set(&self, t: Tokenizer) {
-        *self.inner.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(t);
+    /// Change a copy of the tokenizer with `f` and swap it in (encodes under way keep the old one).
+    fn update(&self, py: Python<'_>, f: impl FnOnce(&mut Tokenizer)) {
+        let _ = self.try_update(py, |t| {
+            f(t);
+            Ok(())
+        });
+    }
+
+    /// `update` with a change that may fail: on an error the tokenizer stays as it was.
+    fn try_update<R>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut Tokenizer) -> crate::Result<R>,
+    ) -> crate::Result<R> {
+        let _writer = self
+            .writer
+            .lock_py_attached(py)
+            .unwrap_or_else(|e| e.into_inner());
+        let mut t = (*self.get()).clone();
+        let r = f(&mut t)?;
+        let old = std::mem::replace(
+            &mut *self.inner.write().unwrap_or_else(|e| e.into_inner()),
+            Arc::new(t),
+        );
+        // The old tokenizer (when no encode holds it any more) is freed after the lock is let go.
+        drop(old);
+        Ok(r)
     }
 }
 
@@ -235,10 +267,8 @@ impl PyTokenizer {
     }
 
     #[setter]
-    fn set_fast_paths(&self, enabled: bool) {
-        let mut t = (*self.get()).clone();
-        t.set_fast_paths(enabled);
-        self.set(t);
+    fn set_fast_paths(&self, py: Python<'_>, enabled: bool) {
+        self.update(py, |t| t.set_fast_paths(enabled));
     }
 
     #[staticmethod]
@@ -321,6 +351,35 @@ impl PyTokenizer {
             }
             let n_sequences = if tb.is_some() { 2 } else { 1 };
             Ok((dict, encodings_view(tok, out, overflow, n_sequences)))
+        })
+    }
+
+    /// The ids of one text, with special tokens and nothing else asked: transformers' `tok.encode(text)`,
+    /// the commonest call of a serving thread, without the field dict and `Encodings` of `encode_fields`.
+    fn encode_ids<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        guard(|| {
+            let tok = self.get();
+            let (s, _) = convert::text(text)?;
+            let opts = EncodeOptions {
+                add_special_tokens: true,
+                truncation: None,
+                padding: None,
+                char_offsets: false,
+                drop_overflow: true,
+            };
+            let run = || tok.encode(InputSequence::Raw(&s), None, &opts);
+            // The rule of `plan::DETACH_MIN_BYTES`: a short text keeps the GIL.
+            let e = if s.len() >= DETACH_MIN_BYTES {
+                py.detach(run)
+            } else {
+                run()
+            }
+            .map_err(to_py)?;
+            self.ints.row(py, tok.vocab_size(true), &e.ids)
         })
     }
 
@@ -410,6 +469,7 @@ impl PyTokenizer {
     #[pyo3(signature = (max_length, stride = 0, strategy = "longest_first", direction = "right"))]
     fn enable_truncation(
         &self,
+        py: Python<'_>,
         max_length: usize,
         stride: usize,
         strategy: &str,
@@ -426,23 +486,21 @@ impl PyTokenizer {
             })?,
             direction: side(direction)?,
         };
-        let mut t = (*self.get()).clone();
-        t.truncation = Some(params);
-        self.set(t);
+        self.update(py, |t| t.truncation = Some(params));
         Ok(())
     }
 
-    fn no_truncation(&self) {
-        let mut t = (*self.get()).clone();
-        t.truncation = None;
-        self.set(t);
+    fn no_truncation(&self, py: Python<'_>) {
+        self.update(py, |t| t.truncation = None);
     }
 
     /// tokenizers' `enable_padding`: `length` None pads each batch to its longest row.
     #[pyo3(signature = (direction = "right", pad_id = 0, pad_type_id = 0, pad_token = "[PAD]",
                         length = None, pad_to_multiple_of = None))]
+    #[allow(clippy::too_many_arguments)] // tokenizers' signature, and the interpreter token
     fn enable_padding(
         &self,
+        py: Python<'_>,
         direction: &str,
         pad_id: u32,
         pad_type_id: u32,
@@ -459,24 +517,26 @@ impl PyTokenizer {
             pad_token: pad_token.to_string(),
         };
         params.validate().map_err(to_py)?;
-        let mut t = (*self.get()).clone();
-        t.padding = Some(params);
-        self.set(t);
+        self.update(py, |t| t.padding = Some(params));
         Ok(())
     }
 
-    fn no_padding(&self) {
-        let mut t = (*self.get()).clone();
-        t.padding = None;
-        self.set(t);
+    fn no_padding(&self, py: Python<'_>) {
+        self.update(py, |t| t.padding = None);
     }
 
     #[pyo3(signature = (ids, skip_special_tokens = false))]
     fn decode(&self, py: Python<'_>, ids: Vec<u32>, skip_special_tokens: bool) -> PyResult<String> {
         guard(|| {
             let tok = self.get();
-            py.detach(|| tok.decode(&ids, skip_special_tokens))
-                .map_err(to_py)
+            let run = || tok.decode(&ids, skip_special_tokens);
+            // Short decodes keep the GIL (`plan::DETACH_MIN_IDS`: the hand-off would cost more).
+            let text = if ids.len() >= DETACH_MIN_IDS {
+                py.detach(run)
+            } else {
+                run()
+            };
+            text.map_err(to_py)
         })
     }
 
@@ -489,13 +549,19 @@ impl PyTokenizer {
     ) -> PyResult<Vec<String>> {
         guard(|| {
             let tok = self.get();
-            py.detach(|| {
+            let run = || {
                 batch
                     .iter()
                     .map(|ids| tok.decode(ids, skip_special_tokens))
                     .collect::<crate::Result<Vec<_>>>()
-            })
-            .map_err(to_py)
+            };
+            let total: usize = batch.iter().map(Vec::len).sum();
+            let texts = if total >= DETACH_MIN_IDS {
+                py.detach(run)
+            } else {
+                run()
+            };
+            texts.map_err(to_py)
         })
     }
 
@@ -525,8 +591,9 @@ impl PyTokenizer {
     }
 
     /// Take `other`'s state (tokenizers' `train` changes a tokenizer in place).
-    fn _replace_with(&self, other: &PyTokenizer) {
-        self.set((*other.get()).clone());
+    fn _replace_with(&self, py: Python<'_>, other: &PyTokenizer) {
+        let new = (*other.get()).clone();
+        self.update(py, |t| *t = new);
     }
 
     fn token_to_id(&self, token: &str) -> Option<u32> {
@@ -588,10 +655,8 @@ impl PyTokenizer {
                 t.normalized = flag("normalized")?.unwrap_or(!special);
                 list.push(t);
             }
-            let mut t = (*self.get()).clone();
-            let n = t.add_tokens(&list).map_err(to_py)?;
-            self.set(t);
-            Ok(n)
+            self.try_update(tokens.py(), |t| t.add_tokens(&list))
+                .map_err(to_py)
         })
     }
 

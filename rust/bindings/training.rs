@@ -8,6 +8,7 @@ use crate::tokenizer::Tokenizer;
 use crate::trainers::{Control, Trained, Trainer, WordCounts};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::sync::MutexExt;
 use pyo3::types::{PyList, PyString};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -25,7 +26,10 @@ impl PyTrainingRun {
     /// Train on a thread of its own while this one (with the GIL between waits) looks at signals and
     /// reports progress; Ctrl-C cancels the training and raises KeyboardInterrupt.
     fn run(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<Trained> {
-        let mut guard = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = self
+            .counts
+            .lock_py_attached(py)
+            .unwrap_or_else(|e| e.into_inner());
         let old_model = self.tokenizer.model_json();
         let (tx, rx) = mpsc::channel();
         let rx = Mutex::new(rx);
@@ -119,7 +123,10 @@ impl PyTrainingRun {
                 .map(|s| convert::text(s).map(|t| t.0))
                 .collect::<PyResult<Vec<_>>>()?;
             let refs: Vec<&str> = owned.iter().map(|t| t.as_ref()).collect();
-            let mut guard = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+            let mut guard = self
+                .counts
+                .lock_py_attached(py)
+                .unwrap_or_else(|e| e.into_inner());
             let counts: &mut WordCounts = &mut guard;
             py.detach(|| self.tokenizer.count_words(counts, &refs, &self.ctl))
                 .map_err(to_py)
@@ -127,8 +134,11 @@ impl PyTrainingRun {
     }
 
     /// Distinct words counted so far.
-    fn word_count(&self) -> usize {
-        self.counts.lock().unwrap_or_else(|e| e.into_inner()).len()
+    fn word_count(&self, py: Python<'_>) -> usize {
+        self.counts
+            .lock_py_attached(py)
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 
     /// Train on the counted words and return the new tokenizer. `progress(stage, done, total)` is

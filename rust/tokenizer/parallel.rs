@@ -102,9 +102,12 @@ pub const NOT_A_WORKER: u16 = u16::MAX;
 /// item on the calling thread. Items made outside the pool (or by a pool from before a fork) go to
 /// worker 0. Small batches and processes without a pool are freed here.
 pub fn drop_on_owners<T: Send + 'static>(items: Vec<T>, owners: &[u16]) {
-    let pool = match pool() {
-        Some(p) if items.len() >= BACKGROUND_DROP_MIN => p,
-        _ => return drop(items),
+    // Length first: `pool()` takes a process-wide lock, which every thread's single calls would share.
+    if items.len() < BACKGROUND_DROP_MIN {
+        return drop(items);
+    }
+    let Some(pool) = pool() else {
+        return drop(items);
     };
     let batch = Arc::new(SharedDrop::new(items, owners, pool.current_num_threads()));
     pool.spawn_broadcast(move |ctx| batch.drop_own(ctx.index()));

@@ -21,6 +21,37 @@ const CHUNK: usize = 4096;
 /// Text bytes per chunk, so a chunk of long documents also ends within a fraction of a second.
 const CHUNK_BYTES: usize = 1 << 20;
 
+/// When a call releases the caller's lock (Python's GIL) around its work: from this many bytes of text,
+/// or this many inputs. Below both, the work runs with the lock held. Releasing and re-taking the GIL
+/// hands it to another Python thread whenever one is waiting, and taking it back then means waiting for
+/// that thread to let go: two context switches and a cold cache, longer than encoding a short line. A
+/// service whose threads each encode one short text per call spent more time passing the GIL around than
+/// encoding (calls per second fell as threads were added). From a few KiB (tens of microseconds of
+/// encoding) what the other threads gain outweighs the hand-off.
+pub const DETACH_MIN_BYTES: usize = 4 * 1024;
+pub const DETACH_MIN_INPUTS: usize = 64;
+/// The same rule for decoding: from this many ids (a few KiB of text) the lock is released.
+pub const DETACH_MIN_IDS: usize = 1024;
+
+/// Whether work on `inputs` is long enough to release the caller's lock (`DETACH_MIN_BYTES`).
+pub fn worth_detaching(inputs: &[BatchInput<'_>]) -> bool {
+    inputs.len() >= DETACH_MIN_INPUTS
+        || inputs.iter().map(item_bytes).sum::<usize>() >= DETACH_MIN_BYTES
+}
+
+/// `sink.detached(f)` when `release`, else `f()` with the lock kept.
+fn maybe_detached<S: BatchSink, R: Send>(
+    sink: &S,
+    release: bool,
+    f: impl FnOnce() -> R + Send,
+) -> R {
+    if release {
+        sink.detached(f)
+    } else {
+        f()
+    }
+}
+
 /// What the caller builds from a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Output {
@@ -149,13 +180,15 @@ pub fn run_batch<S: BatchSink>(
             arrays: Some(arrays),
         });
     }
+    let release = worth_detaching(inputs);
     let mut encodings: Vec<Encoding> = Vec::with_capacity(inputs.len());
     let mut owners: Vec<u16> = Vec::with_capacity(inputs.len());
     let mut start = 0;
     while start < inputs.len() {
         let end = chunk_end(inputs, start);
         let chunk = inputs.get(start..end).unwrap_or_default();
-        let (part, made_by) = sink.detached(|| tok.encode_batch_owned(chunk, &opts))?;
+        let (part, made_by) =
+            maybe_detached(sink, release, || tok.encode_batch_owned(chunk, &opts))?;
         encodings.extend(part);
         owners.extend(made_by);
         start = end;
@@ -174,7 +207,9 @@ pub fn run_batch<S: BatchSink>(
     match req.output {
         Output::Arrays => {
             let encodings = &out.encodings;
-            let arrays = sink.detached(|| to_arrays(encodings, overflow, padding, req.fields))?;
+            let arrays = maybe_detached(sink, release, || {
+                to_arrays(encodings, overflow, padding, req.fields)
+            })?;
             out.lazy_pad = padding.map(|p| lazy(p, arrays.cols));
             out.arrays = Some(arrays);
         }
@@ -212,11 +247,13 @@ mod tests {
         rows: Vec<Vec<u32>>,
         checkpoints: usize,
         fail_at: Option<usize>,
+        detaches: std::cell::Cell<usize>,
     }
 
     impl BatchSink for Recorder {
         type Error = Error;
         fn detached<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+            self.detaches.set(self.detaches.get() + 1);
             f()
         }
         fn checkpoint(&mut self) -> Result<(), Error> {
@@ -333,5 +370,41 @@ mod tests {
         let out = run_batch(&tok, &inputs, &request(Output::Encodings, None), &mut sink);
         assert!(out.is_err());
         assert_eq!(sink.checkpoints, 1);
+    }
+
+    #[test]
+    fn short_calls_keep_the_lock_and_long_ones_release_it() {
+        let tok = tokenizer();
+        let short = "a short line of text";
+        let long = "word ".repeat(DETACH_MIN_BYTES / 5 + 1);
+        let cases = [
+            (vec![short], false),
+            (vec![short; DETACH_MIN_INPUTS - 1], false),
+            (vec![short; DETACH_MIN_INPUTS], true),
+            (vec![long.as_str()], true),
+        ];
+        for (texts, release) in cases {
+            let inputs: Vec<BatchInput<'_>> = texts
+                .iter()
+                .map(|t| (InputSequence::Raw(t), None))
+                .collect();
+            assert_eq!(worth_detaching(&inputs), release, "{} inputs", inputs.len());
+            for output in [Output::Arrays, Output::Encodings] {
+                let mut sink = Recorder::default();
+                let out = run_batch(
+                    &tok,
+                    &inputs,
+                    &request(output, Some(pad_longest())),
+                    &mut sink,
+                );
+                assert_eq!(out.map(|o| o.encodings.len()).ok(), Some(inputs.len()));
+                assert_eq!(
+                    sink.detaches.get() > 0,
+                    release,
+                    "{output:?}, {} inputs",
+                    inputs.len()
+                );
+            }
+        }
     }
 }

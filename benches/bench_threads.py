@@ -1,0 +1,195 @@
+"""Serving load: one tokenizer shared by N Python threads, each encoding single short lines.
+
+A web service or a thread pool calls the tokenizer from several threads at once, one short text per call.
+Every case here is one such call; N threads (1, 2, 4, 8) share one tokenizer object and call it in a loop
+on their own slice of benches/sample.txt for a fixed time. Reported: calls per second of all threads
+together (best of the rounds), the N-thread rate over the 1-thread rate of the same case, and GPT-2
+`encode` over tiktoken's `encode_ordinary`.
+
+Rounds are interleaved (round 1 of every case and thread count, then round 2, ...) so that a slow spell
+of a shared machine lands on all cases alike rather than on one.
+
+    python benches/bench_threads.py                         # every case, 1/2/4/8 threads, 3 rounds
+    python benches/bench_threads.py --cases gpt2 --seconds 1 --threads 1 4
+    python benches/bench_threads.py --json results.json     # the figures as JSON too
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+GPT2_DIR = ROOT / "tests" / "fixtures" / "gpt2"
+BERT_DIR = ROOT / "tests" / "fixtures" / "bert-uncased"
+SAMPLE = HERE / "sample.txt"
+MAX_LENGTH = 64
+
+Call = Callable[[int], Any]  # encodes line i (of a thread's own slice)
+
+
+def load_lines(n: int = 4000) -> list[str]:
+    """Short English lines (prose and code comments of the sample), at most 200 characters each."""
+    lines = [s.strip() for s in SAMPLE.read_text(encoding="utf-8").splitlines()]
+    return [s for s in lines if 8 <= len(s) <= 200][:n]
+
+
+def make_cases(lines: list[str], wanted: list[str] | None) -> dict[str, Call]:
+    """The calls measured, by name; `wanted` keeps the names containing one of its words."""
+    sys.path.insert(0, str(HERE))
+    from bench_worker import tiktoken_encoding
+
+    builders: dict[str, Callable[[], Call]] = {}
+    pairs = list(zip(lines, lines[1:] + lines[:1], strict=True))
+
+    def ferro(path: Path) -> Any:
+        import ferrotok
+
+        return ferrotok.AutoTokenizer.from_pretrained(str(path))
+
+    def hf(path: Path) -> Any:
+        import transformers
+
+        return transformers.AutoTokenizer.from_pretrained(str(path))
+
+    def gpt2_encode(tok: Any) -> Call:
+        return lambda i: tok.encode(lines[i])
+
+    def call(tok: Any) -> Call:
+        return lambda i: tok(lines[i])
+
+    def padded(tok: Any, tensors: str) -> Call:
+        return lambda i: tok(
+            lines[i], padding="max_length", truncation=True, max_length=MAX_LENGTH, return_tensors=tensors
+        )
+
+    def pair(tok: Any) -> Call:
+        return lambda i: tok(*pairs[i], truncation=True, max_length=MAX_LENGTH)
+
+    def tiktoken_ordinary() -> Call:
+        enc = tiktoken_encoding(str(GPT2_DIR / "vocab.json"))
+        return lambda i: enc.encode_ordinary(lines[i])
+
+    builders["ferrotok gpt2 encode"] = lambda: gpt2_encode(ferro(GPT2_DIR))
+    builders["tiktoken gpt2 encode_ordinary"] = tiktoken_ordinary
+    builders["transformers gpt2 encode"] = lambda: gpt2_encode(hf(GPT2_DIR))
+    builders["ferrotok gpt2 tok(text)"] = lambda: call(ferro(GPT2_DIR))
+    builders["transformers gpt2 tok(text)"] = lambda: call(hf(GPT2_DIR))
+    builders["ferrotok bert padded np"] = lambda: padded(ferro(BERT_DIR), "np")
+    builders["transformers bert padded np"] = lambda: padded(hf(BERT_DIR), "np")
+    builders["ferrotok bert padded pt"] = lambda: padded(ferro(BERT_DIR), "pt")
+    builders["transformers bert padded pt"] = lambda: padded(hf(BERT_DIR), "pt")
+    builders["ferrotok bert pair"] = lambda: pair(ferro(BERT_DIR))
+    builders["transformers bert pair"] = lambda: pair(hf(BERT_DIR))
+    names = [n for n in builders if not wanted or any(w in n for w in wanted)]
+    return {n: builders[n]() for n in names}
+
+
+def run_threads(call: Call, threads: int, n_lines: int, seconds: float) -> tuple[float, float]:
+    """Calls per second of `threads` threads calling `call` for `seconds`, each on its own slice of lines,
+    and the voluntary context switches per call: a thread that blocks (waiting for the GIL, a lock) gives
+    up its core, so this counts hand-offs whatever else the machine runs."""
+    counts = [0] * threads
+    start = threading.Barrier(threads + 1)
+    stop = threading.Event()
+
+    def worker(k: int) -> None:
+        i = k * n_lines // threads
+        n = 0
+        start.wait()
+        while not stop.is_set():
+            # Checking the event costs a little; 16 calls between checks keep the loop about the calls.
+            for _ in range(16):
+                call(i)
+                i = i + 1 if i + 1 < n_lines else 0
+            n += 16
+        counts[k] = n
+
+    pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    for t in pool:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    sw0 = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw
+    time.sleep(seconds)
+    stop.set()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    # The main thread's own few switches (sleep, joins) are in the count too: negligible per call.
+    switches = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw - sw0
+    calls = max(sum(counts), 1)
+    return calls / elapsed, switches / calls
+
+
+def machine() -> str:
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = float("nan")
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical CPUs, "
+        f"load average {load:.1f} at start, Python {platform.python_version()}"
+    )
+
+
+def main(argv: list[str] | None = None) -> dict[str, dict[int, float]]:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2, 4, 8])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=0.5, help="length of one measurement")
+    ap.add_argument("--cases", nargs="+", help="keep cases whose name contains one of these words")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args(argv)
+
+    lines = load_lines()
+    cases = make_cases(lines, args.cases)
+    for call in cases.values():  # warm-up: caches, first-call imports
+        for i in range(200):
+            call(i)
+    best: dict[str, dict[int, float]] = {n: {} for n in cases}
+    switches: dict[str, dict[int, float]] = {n: {} for n in cases}
+    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine()}", flush=True)
+    for r in range(args.rounds):
+        for threads in args.threads:
+            for name, call in cases.items():
+                rate, sw = run_threads(call, threads, len(lines), args.seconds)
+                best[name][threads] = max(best[name].get(threads, 0.0), rate)
+                switches[name][threads] = min(switches[name].get(threads, sw), sw)
+        print(f"# round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+
+    head = " | ".join(f"{t} thr" for t in args.threads)
+    print(f"\n| case | {head} | worst N-thread / 1-thread |")
+    print("|---|" + "---:|" * (len(args.threads) + 1))
+    for name, rates in best.items():
+        cells = " | ".join(f"{rates[t] / 1000:.0f}k/s" for t in args.threads)
+        base = rates.get(1)
+        worst = min((rates[t] / base for t in args.threads if t != 1), default=1.0) if base else float("nan")
+        print(f"| {name} | {cells} | {worst:.2f} |")
+    print(f"\n| voluntary context switches per call | {head} |")
+    print("|---|" + "---:|" * len(args.threads))
+    for name, sws in switches.items():
+        print(f"| {name} | " + " | ".join(f"{sws[t]:.2f}" for t in args.threads) + " |")
+    ours, theirs = best.get("ferrotok gpt2 encode"), best.get("tiktoken gpt2 encode_ordinary")
+    if ours and theirs:
+        ratios = ", ".join(f"{t}: {ours[t] / theirs[t]:.2f}" for t in args.threads)
+        print(f"\nferrotok gpt2 encode / tiktoken encode_ordinary by threads: {ratios}")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"machine": machine(), "calls_per_s": best, "switches_per_call": switches}, indent=1)
+        )
+    return best
+
+
+if __name__ == "__main__":
+    main()
