@@ -13,6 +13,7 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -357,6 +358,12 @@ def _children(pid: int) -> list[int]:
     return [c for c in found if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
+def _feed(pipe, data: bytes) -> None:
+    with contextlib.suppress(OSError):
+        pipe.write(data)
+        pipe.close()
+
+
 @pytest.mark.parametrize("how", ["sigint", "sigterm", "kill-worker"])
 def test_interrupted_run_leaves_no_shard(tmp_path, how):
     """Blocks come through a pipe that stays open, so the run is stopped mid-way, with shards under way."""
@@ -373,9 +380,9 @@ def test_interrupted_run_leaves_no_shard(tmp_path, how):
         if how == "kill-worker":
             os.kill(_children(proc.pid)[0], signal.SIGKILL)
             time.sleep(0.5)
-            with contextlib.suppress(BrokenPipeError):
-                proc.stdin.write(block * 2)  # more work for the broken pool
-                proc.stdin.close()
+            # More work for the broken pool, from a thread: a run that stopped reading must fail the wait
+            # below, not block this test on a full pipe.
+            threading.Thread(target=_feed, args=(proc.stdin, block * 2), daemon=True).start()
         else:
             os.kill(proc.pid, signal.SIGINT if how == "sigint" else signal.SIGTERM)
         proc.wait(timeout=120)

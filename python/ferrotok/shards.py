@@ -437,6 +437,7 @@ def _results(
         initargs=(args.loaded_tokenizer if fork else args.tokenizer, separator, dtype.str),
     )
     pending: collections.deque[tuple[Block, Future[Any]]] = collections.deque()
+    finished = False
     try:
         for block in blocks:
             with _stop_signals_blocked():  # submit may start the pool's threads and processes
@@ -449,6 +450,7 @@ def _results(
         while pending:
             done, future = pending.popleft()
             yield done, _result(future)
+        finished = True
     except BrokenProcessPool:
         raise WorkerDied(
             "a worker process died before finishing its block (killed, or out of memory)"
@@ -456,7 +458,19 @@ def _results(
     finally:
         for _, future in pending:
             future.cancel()
+        if not finished:
+            _stop_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the workers of a pool given up on (a worker died, Ctrl-C, an error downstream). A worker still
+    sending a finished block blocks on the full result pipe that nobody reads any more, and the pool's
+    shutdown (and the interpreter's exit) would wait for it forever; CPython 3.11 does not terminate them."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
 
 
 def _useful_workers(args: argparse.Namespace) -> int:
