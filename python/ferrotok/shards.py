@@ -23,13 +23,10 @@ import argparse
 import collections
 import contextlib
 import glob
-import gzip
 import hashlib
-import io
 import json
 import os
 import secrets
-import select
 import signal
 import sys
 from collections.abc import Iterator
@@ -44,13 +41,11 @@ from typing import IO, Any
 import numpy as np
 
 from ferrotok import _core
-from ferrotok.cli import CliError, _jsonl_field, _load_tokenizer
+from ferrotok._shard_inputs import BLOCK_BYTES, Block, blocks, open_bytes, texts
+from ferrotok.cli import CliError, _load_tokenizer
 
 __all__ = ["BLOCK_BYTES", "cmd_encode_bin", "shard_paths", "sidecar_path"]
 
-# Raw input per block: large enough to amortise a task, small enough to keep memory flat.
-BLOCK_BYTES = 1 << 20
-PARQUET_ROWS = 8192  # Parquet rows per block
 IN_FLIGHT_PER_WORKER = 2  # blocks queued per worker: keeps workers busy while bounding memory
 
 
@@ -60,171 +55,6 @@ class WorkerDied(CliError):
     status = 1
 
 
-# --- inputs -----------------------------------------------------------------------------------------------
-@dataclass
-class Block:
-    """One unit of work: raw bytes of whole lines (text / JSONL) or a Parquet column slice."""
-
-    source: str  # file name for messages
-    first: int  # number of the first line (or Parquet row, from 1)
-    kind: str  # "text" | "jsonl" | "parquet"
-    payload: Any  # bytes, or a pyarrow array for Parquet
-    field: str | None
-    position: int  # bytes of the (compressed) file read once this block is done, for progress
-
-
-def _open_bytes(name: str) -> tuple[IO[bytes], IO[bytes] | None]:
-    """A binary stream of the (decompressed) input and the raw file under it (for progress), or CliError."""
-    if name == "-":
-        return _Stdin(), None
-    try:
-        raw = open(name, "rb")  # noqa: SIM115 (closed by the caller)
-    except OSError as e:
-        raise CliError(f"cannot read input file {name!r}: {e.strerror or e}") from None
-    if name.endswith(".gz"):
-        return gzip.GzipFile(fileobj=raw, mode="rb"), raw
-    if name.endswith(".zst"):
-        try:
-            import zstandard
-        except ImportError:
-            raw.close()
-            raise CliError(
-                f"{name}: reading .zst files needs the zstandard package (pip install zstandard)"
-            ) from None
-        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)), raw
-    return raw, raw
-
-
-class _Stdin(io.RawIOBase):
-    """stdin read in blocks that wake up four times a second: a Ctrl-C taken by another thread of the process
-    then still stops a run that waits on a silent pipe (a plain blocking read would never return)."""
-
-    def __init__(self) -> None:
-        self.fd = sys.stdin.fileno()
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:  # stdin stays open for the caller
-        pass
-
-    def read(self, size: int = -1) -> bytes:
-        parts: list[bytes] = []
-        wanted = size if size >= 0 else 1 << 62
-        while wanted > 0:
-            ready, _, _ = select.select([self.fd], [], [], 0.25)
-            if not ready:
-                continue  # back in the interpreter: pending signal handlers run here
-            data = os.read(self.fd, min(wanted, 1 << 20))
-            if not data:
-                break
-            parts.append(data)
-            wanted -= len(data)
-        return b"".join(parts)
-
-
-def _line_blocks(name: str, kind: str, field: str | None) -> Iterator[Block]:
-    """Blocks of whole lines, about BLOCK_BYTES each; the last line may lack its newline."""
-    stream, raw = _open_bytes(name)
-    line = 1
-    carry = b""
-    position = 0
-    try:
-        with stream:
-            while True:
-                try:
-                    chunk = stream.read(BLOCK_BYTES)
-                except Exception as e:  # I/O errors, and gzip's or zstandard's own errors for corrupt data
-                    raise CliError(f"{name}: cannot read (after line {line - 1}): {e}") from None
-                position = raw.tell() if raw is not None else position + len(chunk)
-                if not chunk:
-                    break
-                data = carry + chunk
-                cut = data.rfind(b"\n") + 1
-                if cut == 0:  # no line end yet: keep reading
-                    carry = data
-                    continue
-                carry = data[cut:]
-                yield Block(name, line, kind, data[:cut], field, position)
-                line += data.count(b"\n", 0, cut)
-            if carry:
-                yield Block(name, line, kind, carry, field, position)
-    except CliError:
-        raise
-    except OSError as e:
-        raise CliError(f"{name}: cannot read: {e.strerror or e}") from None
-
-
-def _parquet_blocks(name: str, column: str) -> Iterator[Block]:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise CliError("Parquet inputs need pyarrow (pip install 'ferrotok[shards]')") from None
-    if name == "-":
-        raise CliError("Parquet cannot be read from stdin ('-'); give a file")
-    try:
-        parquet = pq.ParquetFile(name)
-    except (OSError, pa.ArrowException) as e:
-        raise CliError(f"{name}: cannot read as Parquet: {e}") from None
-    with parquet:
-        schema = parquet.schema_arrow
-        if column not in schema.names:
-            raise CliError(f"{name}: no column {column!r} (columns: {', '.join(schema.names)})")
-        kind = schema.field(column).type
-        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
-            raise CliError(f"{name}: column {column!r} is {kind}, not a string column")
-        row = 1
-        rows = max(parquet.metadata.num_rows, 1)
-        size = os.path.getsize(name)
-        batches = parquet.iter_batches(batch_size=PARQUET_ROWS, columns=[column])
-        while True:
-            try:
-                batch = next(batches, None)
-            except (OSError, pa.ArrowException) as e:
-                raise CliError(f"{name}: cannot read (after row {row - 1}): {e}") from None
-            if batch is None:
-                break
-            values = batch.column(0)
-            row += len(values)
-            yield Block(name, row - len(values), "parquet", values, column, size * (row - 1) // rows)
-
-
-def _blocks(args: argparse.Namespace) -> Iterator[Block]:
-    for name in args.input:
-        if args.parquet_column is not None:
-            yield from _parquet_blocks(name, args.parquet_column)
-        else:
-            kind = "text" if args.jsonl_field is None else "jsonl"
-            yield from _line_blocks(name, kind, args.jsonl_field)
-
-
-def _texts(block: Block) -> list[str]:
-    """The documents of a block (runs in the workers)."""
-    if block.kind == "parquet":
-        if block.payload.null_count:
-            row = block.first + block.payload.is_null().to_pylist().index(True)
-            raise CliError(f"{block.source}: row {row}: column {block.field!r} is null")
-        return block.payload.to_pylist()
-    data: bytes = block.payload
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = block.first + data.count(b"\n", 0, e.start)
-        start = data.rfind(b"\n", 0, e.start) + 1
-        raise CliError(
-            f"{block.source}:{line}: not valid UTF-8 ({e.reason} at byte {e.start - start} of the line)"
-        ) from None
-    lines = text.split("\n")
-    if data.endswith(b"\n"):
-        lines.pop()
-    if "\r" in text:
-        lines = [line.removesuffix("\r") for line in lines]
-    if block.kind == "jsonl":
-        return _jsonl_field(lines, block.first, Path(block.source), block.field or "")
-    return lines
-
-
 # --- tokenizing (in the workers, or in the main process with --workers 1) ------------------------------------
 _WORKER: dict[str, Any] = {}
 
@@ -232,17 +62,21 @@ _WORKER: dict[str, Any] = {}
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
-def _init_worker(tokenizer: Any, separator: int, dtype: str) -> None:
-    """`tokenizer`: the parent's tokenizer object when forked, else its folder (loaded again here)."""
+def _init_worker(tokenizer: Any, separator: int, dtype: str, scratch: str) -> None:
+    """`tokenizer`: the parent's tokenizer object when forked, else its folder (loaded again here).
+    `scratch`: the path prefix of this run's temporary files, for the results."""
     # One process per core: the core's own thread pool would only oversubscribe the CPUs.
     os.environ["RAYON_NUM_THREADS"] = "1"
     # Ctrl-C reaches the whole process group; the main process alone handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # terminate() must end a worker. A forked one inherits the parent's SIGTERM handler, which raises
+    # KeyboardInterrupt: the pool catches that and tries to send it back, blocking on a pipe nobody reads.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked in the parent while it spawned us
     _die_with_parent()
     if isinstance(tokenizer, str):
         tokenizer = _load_tokenizer(tokenizer)
-    _WORKER.update(tokenizer=tokenizer, separator=separator, dtype=np.dtype(dtype))
+    _WORKER.update(tokenizer=tokenizer, separator=separator, dtype=np.dtype(dtype), scratch=scratch, count=0)
 
 
 def _die_with_parent() -> None:
@@ -268,9 +102,30 @@ def _stop_signals_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
-def _encode_block(block: Block) -> tuple[bytes, int, int]:
-    """(the block's token stream as little-endian bytes, tokens, documents)."""
-    return encode_texts(_WORKER["tokenizer"], _texts(block), _WORKER["separator"], _WORKER["dtype"])
+def _encode_block(block: Block) -> tuple[str, int, int]:
+    """(a temporary file holding the block's token stream as little-endian bytes, tokens, documents).
+
+    The stream goes through a file so that every message to the pool stays under the pipe's atomic write size
+    (PIPE_BUF): a worker killed in the middle of sending a large result would leave the pool's manager thread
+    waiting for the rest of the message forever, instead of noticing the death."""
+    worker = _WORKER
+    data, tokens, documents = encode_texts(
+        worker["tokenizer"], texts(block), worker["separator"], worker["dtype"]
+    )
+    worker["count"] += 1
+    path = f"{worker['scratch']}w{os.getpid()}-{worker['count']}.part"
+    with open(path, "wb") as f:
+        f.write(data)
+    return path, tokens, documents
+
+
+def _take(path: str) -> bytes:
+    """The contents of a worker's result file, which is removed."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    finally:
+        os.unlink(path)
 
 
 # Ids only, no special tokens (the separator goes between documents).
@@ -416,13 +271,13 @@ def _dtype(tokenizer: Any) -> np.dtype:
 
 
 def _results(
-    args: argparse.Namespace, blocks: Iterator[Block], separator: int, dtype: np.dtype
+    args: argparse.Namespace, blocks: Iterator[Block], separator: int, dtype: np.dtype, scratch: str
 ) -> Iterator[tuple[Block, tuple[bytes, int, int]]]:
-    """(block, (bytes, tokens, documents)) per block, in input order."""
+    """(block, (bytes, tokens, documents)) per block, in input order. `scratch`: prefix of temporary files."""
     if _useful_workers(args) == 1:
         tokenizer = args.loaded_tokenizer
         for block in blocks:
-            yield block, encode_texts(tokenizer, _texts(block), separator, dtype)
+            yield block, encode_texts(tokenizer, texts(block), separator, dtype)
         return
     import multiprocessing
 
@@ -434,7 +289,7 @@ def _results(
         max_workers=args.workers,
         mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
         initializer=_init_worker,
-        initargs=(args.loaded_tokenizer if fork else args.tokenizer, separator, dtype.str),
+        initargs=(args.loaded_tokenizer if fork else args.tokenizer, separator, dtype.str, scratch),
     )
     pending: collections.deque[tuple[Block, Future[Any]]] = collections.deque()
     finished = False
@@ -486,11 +341,13 @@ def _useful_workers(args: argparse.Namespace) -> int:
     return args.workers
 
 
-def _result(future: Future[Any]) -> Any:
-    """future.result(), waking up four times a second so that signals are handled (see _Stdin)."""
+def _result(future: Future[Any]) -> tuple[bytes, int, int]:
+    """A worker's (bytes, tokens, documents), waiting in steps of a quarter second so that signals are handled
+    (see _shard_inputs._Stdin)."""
     while True:
         try:
-            return future.result(timeout=0.25)
+            path, tokens, documents = future.result(timeout=0.25)
+            return _take(path), tokens, documents
         except FuturesTimeout:
             continue
 
@@ -508,7 +365,7 @@ def _check_args(args: argparse.Namespace) -> None:
         raise CliError("stdin ('-') can be given only once")
     for name in args.input:
         if name != "-":
-            _open_bytes(name)[0].close()  # fail on an unreadable input before loading anything
+            open_bytes(name)[0].close()  # fail on an unreadable input before loading anything
 
 
 def _tokenizer_hash(tokenizer: Any) -> str:
@@ -532,7 +389,9 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
     tokens = documents = 0
     previous = signal.signal(signal.SIGTERM, _raise_interrupt) if _main_thread() else None
     try:
-        for block, (data, n_tokens, n_docs) in _results(args, _blocks(args), separator, dtype):
+        for block, (data, n_tokens, n_docs) in _results(
+            args, blocks(args), separator, dtype, str(scratch.directory / scratch.prefix)
+        ):
             writer.write(data)
             tokens += n_tokens
             documents += n_docs
