@@ -12,13 +12,8 @@ import numpy as np
 import pytest
 from adversarial import fixed_cases, random_cases
 from conftest import multilingual_lines
-from parity import assert_same_encoding, compare_call, plain
+from parity import ALL_FIELDS, assert_same_encoding, compare_call, plain
 
-ALL_FIELDS = {
-    "return_special_tokens_mask": True,
-    "return_offsets_mapping": True,
-    "return_length": True,
-}
 LINES = multilingual_lines()
 TEXTS = [line for _, line in LINES]
 ENGLISH = [line for lang, line in LINES if lang == "en"][:20]

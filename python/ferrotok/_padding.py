@@ -45,7 +45,8 @@ def pad_features(
     return_tensors: str | None = None,
     verbose: bool = True,
 ) -> BatchEncoding:
-    """Pad one encoded example or a batch (dict of lists, or list of dicts) to a common length."""
+    """Pad encoded features (one example, or a batch as a dict of lists, a BatchEncoding or a list of dicts)
+    to a common length, as `DataCollatorWithPadding` calls it: `FerroTokenizer.pad`."""
     if (
         isinstance(encoded_inputs, (list, tuple))
         and encoded_inputs

@@ -555,29 +555,7 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         """The token strings of one text (no special tokens unless asked)."""
         return self(text, pair, add_special_tokens=add_special_tokens, **kwargs).tokens()
 
-    def pad(
-        self,
-        encoded_inputs: Any,
-        padding: bool | str = True,
-        max_length: int | None = None,
-        pad_to_multiple_of: int | None = None,
-        padding_side: str | None = None,
-        return_attention_mask: bool | None = None,
-        return_tensors: str | None = None,
-        verbose: bool = True,
-    ) -> BatchEncoding:
-        """Pad encoded features (a dict of lists or a list of dicts), as `DataCollatorWithPadding` calls it."""
-        return pad_features(
-            self,
-            encoded_inputs,
-            padding=padding,
-            max_length=max_length,
-            pad_to_multiple_of=pad_to_multiple_of,
-            padding_side=padding_side,
-            return_attention_mask=return_attention_mask,
-            return_tensors=return_tensors,
-            verbose=verbose,
-        )
+    pad = pad_features  # `pad(encoded_inputs, padding=True, ...)`, transformers' signature
 
     # --- decoding -------------------------------------------------------------------------------------
     def decode(
