@@ -44,6 +44,14 @@ impl Tokenizer {
         tokenizer_json::from_value(folder.document, &folder.file.display().to_string())
     }
 
+    /// Replace the post-processor with a tokenizer.json `post_processor` document (`null`: none), as
+    /// transformers' `update_post_processor` does when `add_bos_token` / `add_eos_token` change.
+    pub fn set_post_processor_json(&mut self, document: &str) -> Result<()> {
+        let v: serde_json::Value = serde_json::from_str(document)
+            .map_err(|e| Error::config("", "post_processor", format!("not valid JSON: {e}")))?;
+        tokenizer_json::replace_post_processor(self, &v)
+    }
+
     /// Serialize to a tokenizer.json document.
     pub fn to_json_string(&self, pretty: bool) -> String {
         let v = tokenizer_json::to_value(self);
