@@ -169,11 +169,11 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
     def from_pretrained(cls, directory: str | os.PathLike[str], **kwargs: Any) -> FerroTokenizer:
         """Load a local model folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt) and its configs."""
         directory = os.fspath(directory)
-        settings = read_settings(directory)
+        core, from_model = _core.load_folder(directory)
+        settings = read_settings(directory, from_model)
         prefix_space = kwargs.pop("add_prefix_space", None)
         settings["chat_template"] = read_chat_templates(directory, settings["init_config"])
         settings.update(kwargs)
-        core = _core.Tokenizer.from_pretrained(directory)
         if prefix_space is not None:
             settings["init_config"]["add_prefix_space"] = bool(prefix_space)
             document = prefix_space_document(
