@@ -8,6 +8,7 @@ pub mod legacy;
 pub mod sentencepiece;
 mod sentencepiece_classes;
 mod sentencepiece_fairseq;
+mod sentencepiece_gemma;
 pub mod sentencepiece_proto;
 pub mod tokenizer_json;
 
