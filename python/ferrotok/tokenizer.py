@@ -288,6 +288,16 @@ class Tokenizer:
 
     # --- components -----------------------------------------------------------------------------------
     @property
+    def encode_special_tokens(self) -> bool:
+        """Whether special tokens in the text are tokenized as ordinary text instead of being matched as
+        added tokens (tokenizers' flag; not written by `to_str`)."""
+        return self._tokenizer.encode_special_tokens
+
+    @encode_special_tokens.setter
+    def encode_special_tokens(self, value: bool) -> None:
+        self._tokenizer.encode_special_tokens = bool(value)
+
+    @property
     def fast_paths(self) -> bool:
         """Whether the fused fast paths may replace the stage-by-stage pipeline (same outputs)."""
         return self._tokenizer.fast_paths

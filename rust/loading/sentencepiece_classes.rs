@@ -37,6 +37,7 @@ pub fn document(class: &str, m: &SpModel, cfg: &LegacyConfig) -> Result<(Value, 
         "ReformerTokenizer" => reformer(m, cfg, d),
         "RemBertTokenizer" => rembert(m, cfg, d),
         "BarthezTokenizer" => fairseq::barthez(m, cfg, d),
+        "GemmaTokenizer" => super::sentencepiece_gemma::gemma(m, cfg, d),
         // FNetTokenizer has no constructor of its own: transformers builds it the generic way, with
         // ALBERT's special tokens.
         "" | "TokenizersBackend" | "PreTrainedTokenizerFast" | "FNetTokenizer" => {
