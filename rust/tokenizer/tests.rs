@@ -498,3 +498,54 @@ fn skip_added_tokens_matches_none() {
             .any(|&id| Some(id) == zork));
     }
 }
+
+/// A template token whose string is not its id's (NLLB's `eng_Latn` standing for the unknown id) is
+/// reported by the template's string, as Hugging Face's Encoding does, at the front and at the end, in
+/// a pair and in overflowing windows.
+#[test]
+fn template_tokens_keep_their_own_strings() {
+    let mut t = bert();
+    let v = serde_json::json!({
+        "type": "TemplateProcessing",
+        "single": ["eng_Latn", "$A", "[SEP]"],
+        "pair": ["eng_Latn", "$A", "$B:1", "[SEP]:1"],
+        "special_tokens": {
+            "eng_Latn": {"id": "eng_Latn", "ids": [100], "tokens": ["eng_Latn"]},
+            "[SEP]": {"id": "[SEP]", "ids": [102], "tokens": ["[SEP]"]},
+        },
+    });
+    let pp = crate::processors::PostProcessor::from_json(&v, "post_processor").unwrap();
+    t.set_post_processor(Some(pp));
+    let tokens = |e: &Encoding| {
+        (0..e.len())
+            .map(|i| e.token(i, &t).to_string())
+            .collect::<Vec<_>>()
+    };
+    let e = t
+        .encode(InputSequence::Raw("hello world"), None, &opts())
+        .unwrap();
+    assert_eq!(e.ids, [100, 7592, 2088, 102]);
+    assert_eq!(tokens(&e), ["eng_Latn", "hello", "world", "[SEP]"]);
+    let e = t
+        .encode(
+            InputSequence::Raw("hello"),
+            Some(InputSequence::Raw("world")),
+            &opts(),
+        )
+        .unwrap();
+    assert_eq!(tokens(&e), ["eng_Latn", "hello", "world", "[SEP]"]);
+    let mut o = opts();
+    o.truncation = Some(crate::postprocess::TruncationParams {
+        max_length: 3,
+        stride: 0,
+        strategy: TruncationStrategy::LongestFirst,
+        direction: Direction::Right,
+    });
+    let e = t
+        .encode(InputSequence::Raw("hello world"), None, &o)
+        .unwrap();
+    assert_eq!(tokens(&e), ["eng_Latn", "hello", "[SEP]"]);
+    let w = e.overflowing.first().expect("an overflowing window");
+    let tw: Vec<String> = (0..w.len()).map(|i| w.token(i, &t).to_string()).collect();
+    assert_eq!(tw, ["eng_Latn", "world", "[SEP]"]);
+}
