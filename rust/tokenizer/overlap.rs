@@ -23,22 +23,24 @@ pub const MIN: usize = 2 * PIECE;
 /// How long the calling thread waits for a piece before it looks at the sink's checkpoint again.
 const POLL: Duration = Duration::from_millis(50);
 
-/// Overlapped batches under way in this process. A calling thread helps the pool encode only while its
-/// batch is the only one: with batches from several threads at once, callers that also encoded made
-/// more busy threads than cores (the pool's workers plus every caller), and each caller let go of the
-/// GIL once more per piece, handing it to another caller.
+/// Large batches (at least `MIN` inputs) under way in this process. Overlap is for a batch that is the
+/// only one: with batches from several threads at once, callers that also encoded made more busy threads
+/// than cores (the pool's workers plus every caller), and each caller let go of the GIL twice per piece,
+/// handing it to another caller each time. Then the pool is kept busy by the other batches anyway, and
+/// a batch is better encoded whole and output after, with one hand-off.
 static ACTIVE: AtomicUsize = AtomicUsize::new(0);
 
-/// Counts a batch in `ACTIVE` while it lives.
-struct Active;
+/// Counts a large batch in `ACTIVE` while it lives.
+pub struct Active;
 
 impl Active {
-    fn enter() -> Self {
+    pub fn enter() -> Self {
         ACTIVE.fetch_add(1, Ordering::Relaxed);
         Active
     }
 
-    fn alone() -> bool {
+    /// Whether the batch counted by the caller is the only one.
+    pub fn alone() -> bool {
         ACTIVE.load(Ordering::Relaxed) <= 1
     }
 }
@@ -51,7 +53,8 @@ impl Drop for Active {
 
 /// Encode `inputs` on `pool` in pieces while the calling thread adjusts each finished piece and passes
 /// its rows to `sink`, in input order. Returns the encodings in input order and the worker that made
-/// each. A failed checkpoint or an error stops the pieces not yet started.
+/// each. A failed checkpoint or an error stops the pieces not yet started. The caller counts its batch
+/// in `Active` for as long as this runs.
 pub fn encode_overlapped<S: BatchSink>(
     pool: &ThreadPool,
     tok: &Tokenizer,
@@ -68,7 +71,6 @@ pub fn encode_overlapped<S: BatchSink>(
             (start, bytes) = (i + 1, 0);
         }
     }
-    let _active = Active::enter();
     let stop = AtomicBool::new(false);
     // Pieces are claimed in order from this counter, by the workers and, whenever the piece it needs
     // next is not done yet, by this thread too: blocking instead left it waiting to be scheduled again
@@ -111,7 +113,7 @@ pub fn encode_overlapped<S: BatchSink>(
         while next < pieces.len() && failure.is_none() {
             let ready = arrived.get_mut(next).and_then(Option::take);
             let Some((by, result)) = ready else {
-                // Help with a piece nobody has started (when no other batch is under way), else wait
+                // Help with a piece nobody has started (unless another batch has come since), else wait
                 // for one (without the caller's lock, looking at the checkpoint every `POLL`).
                 if Active::alone() {
                     let k = claimed.fetch_add(1, Ordering::Relaxed);
@@ -261,7 +263,7 @@ mod tests {
             .iter()
             .map(|t| (InputSequence::Raw(t.as_str()), None))
             .collect();
-        let other = Active::enter();
+        let (mine, other) = (Active::enter(), Active::enter());
         let out = encode_overlapped(
             &pool,
             &tok,
@@ -269,7 +271,7 @@ mod tests {
             &EncodeOptions::default(),
             &mut Rows::default(),
         );
-        drop(other);
+        drop((mine, other));
         let owners = out.map(|(_, o)| o).unwrap_or_default();
         assert_eq!(owners.len(), inputs.len());
         assert!(owners.iter().all(|&o| o != NOT_A_WORKER));

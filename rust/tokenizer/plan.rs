@@ -4,8 +4,9 @@
 //! The caller (the Python binding) only converts types: it implements [`BatchSink`] to release its lock
 //! around long work, to look for interruptions between pieces, and to turn rows into its own objects.
 //! Three strategies, chosen by [`run_batch`]:
-//! - rows, on more than one thread, unpadded and without overflow: the pool encodes pieces while the
-//!   calling thread hands finished ones to the sink, in order (`overlap::encode_overlapped`);
+//! - rows, on more than one thread, unpadded and without overflow, when no other large batch is under
+//!   way: the pool encodes pieces while the calling thread hands finished ones to the sink, in order
+//!   (`overlap::encode_overlapped`);
 //! - arrays of one large chunk: encoding and filling the arrays in a single pool entry;
 //! - otherwise chunks of bounded size (a checkpoint after each), then arrays, rows or bare encodings.
 
@@ -160,7 +161,15 @@ pub fn run_batch<S: BatchSink>(
         ..req.opts.clone()
     };
     let (padding, overflow) = (req.padding.as_ref(), req.overflow);
-    if req.output == Output::Rows && padding.is_none() && !overflow && inputs.len() >= overlap::MIN
+    // Only large batches are counted: a shared counter touched by every short call would be one more
+    // cache line passed between serving threads.
+    let large = inputs.len() >= overlap::MIN;
+    let _counted = large.then(overlap::Active::enter);
+    if req.output == Output::Rows
+        && padding.is_none()
+        && !overflow
+        && large
+        && overlap::Active::alone()
     {
         if let Some(pool) = pool() {
             let (encodings, owners) = overlap::encode_overlapped(&pool, tok, inputs, &opts, sink)?;
