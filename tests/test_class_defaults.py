@@ -46,11 +46,12 @@ def assert_same_defaults(directory: Path) -> None:
 
 
 def assert_same_settings(directory: Path) -> None:
-    """The settings ferrotok resolves for a folder (without building its tokenizer), against transformers."""
+    """The settings ferrotok resolves for a folder, against transformers."""
+    from ferrotok import _core
     from ferrotok._arguments import VERY_LARGE_INTEGER
     from ferrotok._config import read_settings
 
-    ours = read_settings(str(directory))
+    ours = read_settings(str(directory), _core.load_folder(str(directory))[1])
     theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
     for name in NAMED:
         expected = getattr(theirs, name)

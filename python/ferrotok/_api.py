@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from ._added_token import AddedToken, added_tokens_decoder
 from ._config import SPECIAL_TOKENS_ATTRIBUTES
 
 # Public names of a transformers 5.24 fast tokenizer that ferrotok does not offer, with the reason.
@@ -24,51 +25,6 @@ LEFT_OUT = {
     "update_post_processor": "rebuilds a tokenizers post-processor after add_bos_token/add_eos_token changes",
     "convert_to_native_format": "converts slow (pure-Python) tokenizer files, which ferrotok does not run",
 }
-
-
-class AddedToken:
-    """An added token with its matching flags, printed as transformers (tokenizers.AddedToken) prints it."""
-
-    __slots__ = ("content", "lstrip", "normalized", "rstrip", "single_word", "special")
-
-    def __init__(
-        self,
-        content: str,
-        single_word: bool = False,
-        lstrip: bool = False,
-        rstrip: bool = False,
-        normalized: bool | None = None,
-        special: bool = False,
-    ) -> None:
-        self.content = str(content)
-        self.single_word = bool(single_word)
-        self.lstrip = bool(lstrip)
-        self.rstrip = bool(rstrip)
-        self.special = bool(special)
-        self.normalized = (not self.special) if normalized is None else bool(normalized)
-
-    def __str__(self) -> str:
-        return self.content
-
-    def __repr__(self) -> str:
-        return (
-            f'AddedToken("{self.content}", rstrip={self.rstrip}, lstrip={self.lstrip}, '
-            f"single_word={self.single_word}, normalized={self.normalized}, special={self.special})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, str):
-            return self.content == other
-        return all(getattr(self, k, None) == getattr(other, k, None) for k in self.__slots__)
-
-    def __hash__(self) -> int:
-        return hash(self.content)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state)  # type: ignore[misc]
 
 
 # Per class family, the vocabulary files `vocab_files_names` lists (transformers' class attribute).
@@ -183,18 +139,7 @@ class TransformersApiMixin:
     @property
     def added_tokens_decoder(self) -> dict[int, AddedToken]:
         """Id → AddedToken for every added token, sorted by id."""
-        tokens = sorted(self._tokenizer.added_tokens(), key=lambda t: t["id"])
-        return {
-            t["id"]: AddedToken(
-                t["content"],
-                single_word=t["single_word"],
-                lstrip=t["lstrip"],
-                rstrip=t["rstrip"],
-                normalized=t["normalized"],
-                special=t["special"],
-            )
-            for t in tokens
-        }
+        return added_tokens_decoder(self._tokenizer.added_tokens())
 
     @property
     def init_kwargs(self) -> dict[str, Any]:

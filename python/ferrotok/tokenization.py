@@ -157,7 +157,8 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
     def from_pretrained(cls, directory: str | os.PathLike[str], **kwargs: Any) -> FerroTokenizer:
         """Load a local model folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt) and its configs."""
         directory = os.fspath(directory)
-        settings = read_settings(directory)
+        core, from_model = _core.load_folder(directory)
+        settings = read_settings(directory, from_model)
         prefix_space = kwargs.pop("add_prefix_space", None)
         settings["chat_template"] = read_chat_templates(directory, settings["init_config"])
         settings.update(kwargs)
@@ -165,7 +166,6 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             raise NotImplementedError(
                 f"{directory}: tokenizer_config.json: split_special_tokens=True is not supported"
             )
-        core = _core.Tokenizer.from_pretrained(directory)
         if prefix_space is not None:
             settings["init_config"]["add_prefix_space"] = bool(prefix_space)
             document = prefix_space_document(
@@ -396,20 +396,15 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         if kwargs.get("text_target") is not None or kwargs.get("split_special_tokens"):
             raise NotImplementedError("text_target and split_special_tokens are not supported by ferrotok")
         first, second, is_batched = normalize_inputs(text, text_pair, bool(is_split_into_words))
-        # Resolved once per distinct set of arguments (and settings: any change clears `_plans`). The
-        # argument types are part of the key, so that `padding=1` is not taken for `padding=True`.
-        key = (
-            second is not None,
-            is_batched,
+        # Resolved once per distinct set of arguments (and settings: any change clears `_plans`), in
+        # `plan_call`'s order. The types of the arguments whose values can compare equal across types are part
+        # of the key, so that `padding=1` is not taken for `padding=True`.
+        arguments = (
             add_special_tokens,
             padding,
-            type(padding),
             truncation,
-            type(truncation),
             max_length,
-            type(max_length),
             stride,
-            type(stride),
             is_split_into_words,
             pad_to_multiple_of,
             padding_side,
@@ -422,31 +417,21 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             return_length,
             verbose,
         )
+        key = (
+            second is not None,
+            is_batched,
+            arguments,
+            type(padding),
+            type(truncation),
+            type(max_length),
+            type(stride),
+        )
         try:
             plan = self._plans[key]
         except (KeyError, TypeError):  # TypeError: an unhashable argument (the checks below refuse it)
             plan = None
         if plan is None:
-            plan = plan_call(
-                self,
-                is_batched,
-                add_special_tokens,
-                padding,
-                truncation,
-                max_length,
-                stride,
-                is_split_into_words,
-                pad_to_multiple_of,
-                padding_side,
-                return_tensors,
-                return_token_type_ids,
-                return_attention_mask,
-                return_overflowing_tokens,
-                return_special_tokens_mask,
-                return_offsets_mapping,
-                return_length,
-                verbose,
-            )
+            plan = plan_call(self, is_batched, *arguments)
             if len(self._plans) >= _MAX_PLANS:
                 self._plans.clear()
             self._plans[key] = plan
@@ -570,29 +555,7 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         """The token strings of one text (no special tokens unless asked)."""
         return self(text, pair, add_special_tokens=add_special_tokens, **kwargs).tokens()
 
-    def pad(
-        self,
-        encoded_inputs: Any,
-        padding: bool | str = True,
-        max_length: int | None = None,
-        pad_to_multiple_of: int | None = None,
-        padding_side: str | None = None,
-        return_attention_mask: bool | None = None,
-        return_tensors: str | None = None,
-        verbose: bool = True,
-    ) -> BatchEncoding:
-        """Pad encoded features (a dict of lists or a list of dicts), as `DataCollatorWithPadding` calls it."""
-        return pad_features(
-            self,
-            encoded_inputs,
-            padding=padding,
-            max_length=max_length,
-            pad_to_multiple_of=pad_to_multiple_of,
-            padding_side=padding_side,
-            return_attention_mask=return_attention_mask,
-            return_tensors=return_tensors,
-            verbose=verbose,
-        )
+    pad = pad_features  # `pad(encoded_inputs, padding=True, ...)`, transformers' signature
 
     # --- decoding -------------------------------------------------------------------------------------
     def decode(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from . import _core
+from ._added_token import AddedToken
 from .trainers import DEFAULT_TRAINERS, Trainer
 
 __all__ = [
@@ -219,11 +220,13 @@ def train_new_from_iterator(
     for token in added_tokens:
         if kind != "Unigram" and not token.get("special"):
             continue
-        entry = {
-            k: token[k] for k in ("content", "single_word", "lstrip", "rstrip", "normalized") if k in token
-        }
+        # `normalized` False when the document leaves it out, as the trainers read it before.
+        entry: dict[str, Any] = {"normalized": False}
+        entry.update(
+            (k, token[k]) for k in ("content", "single_word", "lstrip", "rstrip", "normalized") if k in token
+        )
         entry["content"] = rename(entry["content"])
-        special_tokens.append(_AddedToken(**entry))
+        special_tokens.append(AddedToken(**entry))
     if new_special_tokens is not None:
         special_tokens.extend(new_special_tokens)
 
@@ -252,24 +255,6 @@ def train_new_from_iterator(
         extra.append(t if isinstance(t, str) else t.content)
     settings["extra_special_tokens"] = extra
     return type(tokenizer)(core, **settings)
-
-
-class _AddedToken:
-    """The few fields of an added token the trainers read (no dependency on tokenizers)."""
-
-    def __init__(
-        self,
-        content: str,
-        single_word: bool = False,
-        lstrip: bool = False,
-        rstrip: bool = False,
-        normalized: bool = False,
-    ) -> None:
-        self.content = content
-        self.single_word = single_word
-        self.lstrip = lstrip
-        self.rstrip = rstrip
-        self.normalized = normalized
 
 
 # --- pipelines for `ferrotok train` without --from ----------------------------------------------------------

@@ -20,6 +20,7 @@ use crate::tokenizer::{Direction, EncodeOptions, Encoding, InputSequence, Tokeni
 use numpy::ndarray::{Array, Dimension, ShapeBuilder};
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::MutexExt;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
@@ -105,11 +106,11 @@ fn arrays_into<'py>(
     dict: &Bound<'py, PyDict>,
 ) -> PyResult<()> {
     let (r, c) = (arr.rows, arr.cols);
-    dict.set_item("input_ids", array(py, arr.input_ids, (r, c))?)?;
+    dict.set_item(intern!(py, "input_ids"), array(py, arr.input_ids, (r, c))?)?;
     let fields = [
-        ("token_type_ids", arr.type_ids),
-        ("attention_mask", arr.attention_mask),
-        ("special_tokens_mask", arr.special_tokens_mask),
+        (intern!(py, "token_type_ids"), arr.type_ids),
+        (intern!(py, "attention_mask"), arr.attention_mask),
+        (intern!(py, "special_tokens_mask"), arr.special_tokens_mask),
     ];
     for (name, v) in fields {
         if let Some(v) = v {
@@ -117,10 +118,10 @@ fn arrays_into<'py>(
         }
     }
     if let Some(v) = arr.offsets {
-        dict.set_item("offset_mapping", array(py, v, (r, c, 2))?)?;
+        dict.set_item(intern!(py, "offset_mapping"), array(py, v, (r, c, 2))?)?;
     }
     if let Some(v) = arr.length {
-        dict.set_item("length", PyArray1::from_vec(py, v))?;
+        dict.set_item(intern!(py, "length"), PyArray1::from_vec(py, v))?;
     }
     if overflow {
         let map = PyArray1::from_vec(py, arr.overflow_to_sample);

@@ -30,18 +30,7 @@ impl Tokenizer {
 
     /// Load a folder: tokenizer.json when present, else the legacy files.
     pub fn from_pretrained(dir: impl AsRef<Path>) -> Result<Tokenizer> {
-        let dir = dir.as_ref();
-        if !dir.is_dir() {
-            return Err(Error::NotFound {
-                path: dir.display().to_string(),
-            });
-        }
-        let tj = dir.join("tokenizer.json");
-        if tj.is_file() {
-            return Tokenizer::from_file(tj);
-        }
-        let folder = legacy_folder(dir)?;
-        tokenizer_json::from_value(folder.document, &folder.file.display().to_string())
+        load_folder(dir.as_ref()).map(|(tokenizer, _)| tokenizer)
     }
 
     /// Serialize to a tokenizer.json document.
@@ -62,6 +51,24 @@ pub struct LegacyFolder {
     pub document: serde_json::Value,
     pub file: std::path::PathBuf,
     pub special_tokens: Option<sentencepiece::SpecialTokens>,
+}
+
+/// Load a folder (tokenizer.json when present, else the legacy files) with the special tokens a SentencePiece
+/// folder's class reports, converting it once.
+pub fn load_folder(dir: &Path) -> Result<(Tokenizer, Option<sentencepiece::SpecialTokens>)> {
+    if !dir.is_dir() {
+        return Err(Error::NotFound {
+            path: dir.display().to_string(),
+        });
+    }
+    let tj = dir.join("tokenizer.json");
+    if tj.is_file() {
+        return Ok((Tokenizer::from_file(tj)?, None));
+    }
+    let folder = legacy_folder(dir)?;
+    let tokenizer =
+        tokenizer_json::from_value(folder.document, &folder.file.display().to_string())?;
+    Ok((tokenizer, folder.special_tokens))
 }
 
 /// Convert a folder holding BERT's vocab.txt, vocab.json + merges.txt, or a SentencePiece model.
