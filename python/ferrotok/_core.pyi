@@ -263,6 +263,9 @@ class TrainingRun:
     def feed(self, texts: list[str], first: int) -> None:
         """Normalize, pre-tokenize and count the words of `texts` (GIL released); `first` is the index of
         texts[0] in the corpus, for error messages."""
+    def feed_iter(self, iterator: Any, progress: Any = None) -> int:
+        """Count the words of every text of `iterator` (str, or lists/tuples of str), pulled in chunks;
+        `progress(n)` is called after each chunk of `n` texts. Returns the number of texts."""
     def word_count(self) -> int:
         """Distinct words counted so far."""
     def train(self, progress: Any = None) -> Tokenizer:

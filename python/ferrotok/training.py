@@ -1,9 +1,10 @@
 """Training: `Tokenizer.train_from_iterator` / `Tokenizer.train` (tokenizers' API) and
 `FerroTokenizer.train_new_from_iterator` (transformers' API).
 
-Texts are consumed in chunks and fed to the Rust core, which normalizes, pre-tokenizes and counts words
-with the GIL released (on the thread pool for large chunks); the corpus is never held in memory, only
-its distinct words. Training then runs in the core while this thread shows progress and answers Ctrl-C.
+The Rust core pulls texts from the iterator in chunks and normalizes, pre-tokenizes and counts their
+words with the GIL released (on the thread pool for large chunks, while the next chunk is read); the
+corpus is never held in memory, only its distinct words. Training then runs in the core while this
+thread shows progress and answers Ctrl-C.
 """
 
 from __future__ import annotations
@@ -25,10 +26,6 @@ __all__ = [
     "train_new_from_iterator",
 ]
 
-# A chunk is handed to the core once it holds this many texts or bytes (chars, roughly).
-_CHUNK_TEXTS = 8192
-_CHUNK_CHARS = 4 << 20
-
 
 def byte_level_alphabet() -> list[str]:
     """The 256 chars GPT-2's byte-level pre-tokenizer maps bytes to (tokenizers' `ByteLevel.alphabet()`)."""
@@ -45,24 +42,6 @@ def byte_level_alphabet() -> list[str]:
             chars.append(chr(256 + extra))
             extra += 1
     return chars
-
-
-def _chunks(iterator: Iterable[Any]) -> Iterator[list[Any]]:
-    """Lists of texts from an iterator of str or of batches (lists/tuples) of str."""
-    chunk: list[Any] = []
-    chars = 0
-    for item in iterator:
-        if isinstance(item, (list, tuple)):
-            chunk.extend(item)
-            chars += sum(len(t) for t in item if isinstance(t, str))
-        else:
-            chunk.append(item)
-            chars += len(item) if isinstance(item, str) else 0
-        if len(chunk) >= _CHUNK_TEXTS or chars >= _CHUNK_CHARS:
-            yield chunk
-            chunk, chars = [], 0
-    if chunk:
-        yield chunk
 
 
 class _Progress:
@@ -115,12 +94,9 @@ def train_core(
         )
     run = _core.TrainingRun(core, trainer.to_json())
     progress = _Progress(bool(trainer.show_progress), length)
-    seen = 0
     try:
-        for chunk in _chunks(iterator):
-            run.feed(chunk, seen)
-            seen += len(chunk)
-            progress.counted(len(chunk))
+        # The core pulls the texts in chunks and counts them with the GIL released.
+        seen = run.feed_iter(iterator, progress.counted if progress.bar is not None else None)
         if seen == 0:
             raise ValueError("iterator: no text to train on (it was empty)")
         progress.close()

@@ -5,6 +5,7 @@ pub mod overlap;
 pub mod parallel;
 pub mod plan;
 pub mod training;
+mod training_words;
 
 pub use crate::kernel::{Direction, Encoding};
 
