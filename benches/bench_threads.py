@@ -12,6 +12,14 @@ of a shared machine lands on all cases alike rather than on one.
     python benches/bench_threads.py                         # every case, 1/2/4/8 threads, 3 rounds
     python benches/bench_threads.py --cases gpt2 --seconds 1 --threads 1 4
     python benches/bench_threads.py --json results.json     # the figures as JSON too
+    python benches/bench_threads.py --batches               # batch fairness (below)
+
+`--batches`: the same threads, each sending batches of 1000 lines instead of single lines. Reported: lines
+per second of all threads together and over the 1-thread rate (a shared pool cannot add cores, so the goal
+is to hold the 1-thread rate, not to multiply it), fairness (the batches of the thread that got fewest over
+those of the thread that got most; 1.0 = an even share), the most pool threads seen while running (sampled
+from /proc: ferrotok's pool must stay at `ferrotok._core.num_threads()` whatever the number of callers) and the
+CPU the process used, in cores (more than the machine has would be oversubscription).
 """
 
 from __future__ import annotations
@@ -132,6 +140,152 @@ def run_threads(call: Call, threads: int, n_lines: int, seconds: float) -> tuple
     return calls / elapsed, switches / calls
 
 
+BATCH = 1000  # lines per batch in --batches mode
+
+
+def make_batch_cases(lines: list[str], wanted: list[str] | None) -> dict[str, Call]:
+    """Batch calls by name: call(i) encodes the i-th batch of `BATCH` lines (cycling over the lines)."""
+    sys.path.insert(0, str(HERE))
+    from bench_worker import tiktoken_encoding
+
+    batches = [[lines[(j + k) % len(lines)] for k in range(BATCH)] for j in range(0, len(lines), BATCH // 4)]
+    builders: dict[str, Callable[[], Call]] = {}
+
+    def ferro(path: Path) -> Any:
+        import ferrotok
+
+        return ferrotok.AutoTokenizer.from_pretrained(str(path))
+
+    def hf(path: Path) -> Any:
+        import transformers
+
+        return transformers.AutoTokenizer.from_pretrained(str(path))
+
+    def padded(tok: Any) -> Call:
+        return lambda i: tok(
+            batches[i % len(batches)],
+            padding=True,
+            truncation=True,
+            max_length=MAX_LENGTH,
+            return_tensors="np",
+        )
+
+    def plain(tok: Any) -> Call:
+        return lambda i: tok(batches[i % len(batches)])
+
+    def tiktoken_batch() -> Call:
+        enc = tiktoken_encoding(str(GPT2_DIR / "vocab.json"))
+        cores = os.cpu_count() or 1
+        return lambda i: enc.encode_ordinary_batch(batches[i % len(batches)], num_threads=cores)
+
+    builders["ferrotok bert padded np"] = lambda: padded(ferro(BERT_DIR))
+    builders["transformers bert padded np"] = lambda: padded(hf(BERT_DIR))
+    builders["ferrotok gpt2 tok(batch)"] = lambda: plain(ferro(GPT2_DIR))
+    builders["transformers gpt2 tok(batch)"] = lambda: plain(hf(GPT2_DIR))
+    builders["tiktoken gpt2 encode_ordinary_batch"] = tiktoken_batch
+    names = [n for n in builders if not wanted or any(w in n for w in wanted)]
+    return {n: builders[n]() for n in names}
+
+
+def thread_names() -> list[str]:
+    """Names of this process's threads (Linux /proc; empty elsewhere)."""
+    names = []
+    try:
+        for tid in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{tid}/comm", encoding="utf-8") as f:
+                names.append(f.read().strip())
+    except OSError:
+        pass
+    return names
+
+
+def run_batch_threads(call: Call, threads: int, seconds: float) -> dict[str, float]:
+    """`threads` threads each sending batches for `seconds`: lines per second of all of them, fairness
+    (fewest batches of a thread over most), the most ferrotok pool threads and process threads seen, and
+    the CPU used in cores."""
+    counts = [0] * threads
+    start = threading.Barrier(threads + 1)
+    stop = threading.Event()
+
+    def worker(k: int) -> None:
+        i, n = k, 0
+        start.wait()
+        while not stop.is_set():
+            call(i)
+            i += threads
+            n += 1
+        counts[k] = n
+
+    pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    for t in pool:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    most_pool = most_threads = 0
+    while time.perf_counter() - t0 < seconds:
+        names = thread_names()
+        most_pool = max(most_pool, sum(n.startswith("ferrotok-") for n in names))
+        most_threads = max(most_threads, len(names))
+        time.sleep(0.05)
+    stop.set()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return {
+        "lines_per_s": sum(counts) * BATCH / elapsed,
+        "fairness": min(counts) / max(max(counts), 1),
+        "pool_threads": most_pool,
+        "process_threads": most_threads,
+        "cores_used": cpu / elapsed,
+    }
+
+
+def main_batches(args: argparse.Namespace) -> dict[str, dict[int, dict[str, float]]]:
+    lines = load_lines()
+    cases = make_batch_cases(lines, args.cases)
+    for call in cases.values():  # warm-up: the pools start, caches fill
+        for i in range(3):
+            call(i)
+    best: dict[str, dict[int, dict[str, float]]] = {n: {} for n in cases}
+    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine()}", flush=True)
+    from ferrotok import _core
+
+    print(f"# batches of {BATCH} lines; ferrotok._core.num_threads() = {_core.num_threads()}", flush=True)
+    for r in range(args.rounds):
+        for threads in args.threads:
+            for name, call in cases.items():
+                got = run_batch_threads(call, threads, args.seconds)
+                old = best[name].get(threads)
+                if old is None or got["lines_per_s"] > old["lines_per_s"]:
+                    best[name][threads] = got
+        print(f"# round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+
+    head = " | ".join(f"{t} thr" for t in args.threads)
+    print(f"\n| lines/s | {head} | worst N-thread / 1-thread |")
+    print("|---|" + "---:|" * (len(args.threads) + 1))
+    for name, res in best.items():
+        cells = " | ".join(f"{res[t]['lines_per_s'] / 1e3:.0f}k" for t in args.threads)
+        base = res[args.threads[0]]["lines_per_s"]
+        worst = min((res[t]["lines_per_s"] / base for t in args.threads[1:]), default=1.0)
+        print(f"| {name} | {cells} | {worst:.2f} |")
+    for label, key, fmt in [
+        ("fairness (fewest / most batches of a thread)", "fairness", "{:.2f}"),
+        ("ferrotok pool threads (most seen)", "pool_threads", "{:.0f}"),
+        ("process threads (most seen)", "process_threads", "{:.0f}"),
+        ("CPU used (cores)", "cores_used", "{:.2f}"),
+    ]:
+        print(f"\n| {label} | {head} |")
+        print("|---|" + "---:|" * len(args.threads))
+        for name, res in best.items():
+            print(f"| {name} | " + " | ".join(fmt.format(res[t][key]) for t in args.threads) + " |")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "batches": best}, indent=1))
+    return best
+
+
 def machine() -> str:
     try:
         load = os.getloadavg()[0]
@@ -150,7 +304,10 @@ def main(argv: list[str] | None = None) -> dict[str, dict[int, float]]:
     ap.add_argument("--seconds", type=float, default=0.5, help="length of one measurement")
     ap.add_argument("--cases", nargs="+", help="keep cases whose name contains one of these words")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--batches", action="store_true", help=f"threads send batches of {BATCH} lines")
     args = ap.parse_args(argv)
+    if args.batches:
+        return main_batches(args)  # type: ignore[return-value]
 
     lines = load_lines()
     cases = make_cases(lines, args.cases)

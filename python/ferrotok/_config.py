@@ -102,7 +102,7 @@ def read_settings(directory: str, from_model: dict[str, Any] | None = None) -> d
     assert defaults is not None  # the generic class is always in the table
     padding = _padding_block(directory)
     settings: dict[str, Any] = {"name_or_path": directory, "init_config": dict(config)}
-    for key in ("model_max_length", "clean_up_tokenization_spaces"):
+    for key in ("model_max_length", "clean_up_tokenization_spaces", "split_special_tokens"):
         if config.get(key) is not None:
             settings[key] = config[key]
     if "model_max_length" not in settings and isinstance(config.get("max_len"), int):

@@ -25,11 +25,9 @@ import argparse
 import collections
 import contextlib
 import errno
-import glob
 import hashlib
 import json
 import os
-import secrets
 import signal
 import stat
 import sys
@@ -45,6 +43,7 @@ from typing import IO, Any
 import numpy as np
 
 from ferrotok import _core
+from ferrotok._scratch import Scratch
 from ferrotok._shard_inputs import BLOCK_BYTES, Block, blocks, check_readable, texts
 from ferrotok.cli import CliError, _load_tokenizer
 
@@ -151,27 +150,6 @@ def encode_texts(tokenizer: Any, texts: list[str], separator: int, dtype: np.dty
 
 
 # --- output ------------------------------------------------------------------------------------------------
-class _Scratch:
-    """Temporary files beside the output (same filesystem, so renames are atomic), all named with one prefix
-    of this run: cleanup removes every file with it, even one whose creation a signal interrupted."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.prefix = f".ferrotok-{os.getpid()}-{secrets.token_hex(4)}-"
-        self.count = 0
-
-    def new(self, suffix: str) -> str:
-        self.count += 1
-        path = self.directory / f"{self.prefix}{self.count}{suffix}"
-        path.touch(exist_ok=False)
-        return str(path)
-
-    def cleanup(self) -> None:
-        for path in self.directory.glob(glob.escape(self.prefix) + "*"):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-
-
 def sidecar_path(output: Path) -> Path:
     return output.with_name(output.name + ".json")
 
@@ -187,7 +165,7 @@ def shard_paths(output: Path, count: int) -> list[Path]:
 class _Writer:
     """Appends the stream to temporary files, cutting a new one every `shard_tokens` tokens."""
 
-    scratch: _Scratch
+    scratch: Scratch
     itemsize: int
     shard_tokens: int | None
     output: Path
@@ -430,14 +408,14 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
     separator_token, separator = _separator_id(tokenizer, args.separator, args.tokenizer)
     dtype = _dtype(tokenizer)
     args.loaded_tokenizer = tokenizer
-    scratch = _Scratch(out.parent)
+    scratch = Scratch(out.parent)
     progress = _Progress(args.input, enabled=not args.quiet)
     writer = _Writer(scratch, dtype.itemsize, args.shard_tokens, out)
     tokens = documents = 0
     previous = signal.signal(signal.SIGTERM, _raise_interrupt) if _main_thread() else None
     try:
         for block, stream, n_tokens, n_docs in _results(
-            args, blocks(args), separator, dtype, str(scratch.directory / scratch.prefix)
+            args, blocks(args), separator, dtype, scratch.path_prefix
         ):
             if isinstance(stream, str):
                 writer.append(stream)

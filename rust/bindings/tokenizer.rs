@@ -272,6 +272,18 @@ impl PyTokenizer {
         self.update(py, |t| t.set_fast_paths(enabled));
     }
 
+    /// tokenizers' `encode_special_tokens`: special tokens in the text are tokenized as ordinary text
+    /// by `encode_encodings` (calls that pass `split_special_tokens` decide for themselves).
+    #[getter]
+    fn encode_special_tokens(&self) -> bool {
+        self.get().encode_special_tokens
+    }
+
+    #[setter]
+    fn set_encode_special_tokens(&self, py: Python<'_>, value: bool) {
+        self.update(py, |t| t.encode_special_tokens = value);
+    }
+
     #[staticmethod]
     fn from_file(py: Python<'_>, path: &str) -> PyResult<Self> {
         guard(|| {
@@ -297,6 +309,12 @@ impl PyTokenizer {
                 .map(new_obj)
                 .map_err(to_py)
         })
+    }
+
+    /// Replace the post-processor with a tokenizer.json `post_processor` document ("null": none).
+    fn set_post_processor(&self, py: Python<'_>, document: &str) -> PyResult<()> {
+        self.try_update(py, |t| t.set_post_processor_json(document))
+            .map_err(to_py)
     }
 
     #[pyo3(signature = (pretty = false))]
@@ -357,10 +375,13 @@ impl PyTokenizer {
 
     /// The ids of one text, with special tokens and nothing else asked: transformers' `tok.encode(text)`,
     /// the commonest call of a serving thread, without the field dict and `Encodings` of `encode_fields`.
+    /// `split_special_tokens`: special tokens in the text are tokenized as text (transformers' flag).
+    #[pyo3(signature = (text, split_special_tokens = false))]
     fn encode_ids<'py>(
         &self,
         py: Python<'py>,
         text: &Bound<'py, PyString>,
+        split_special_tokens: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             let tok = self.get();
@@ -371,6 +392,8 @@ impl PyTokenizer {
                 padding: None,
                 char_offsets: false,
                 drop_overflow: true,
+                split_special_tokens: Some(split_special_tokens),
+                skip_added_tokens: false,
             };
             let run = || tok.encode(InputSequence::Raw(&s), None, &opts);
             // The rule of `plan::DETACH_MIN_BYTES`: a short text keeps the GIL.
@@ -411,6 +434,8 @@ impl PyTokenizer {
                     padding: None,
                     char_offsets: offsets,
                     drop_overflow: false,
+                    split_special_tokens: None,
+                    skip_added_tokens: false,
                 },
                 padding: tok.padding.clone(),
                 overflow: true,
@@ -456,6 +481,8 @@ impl PyTokenizer {
                 padding: tok.padding.clone(),
                 char_offsets: true,
                 drop_overflow: false,
+                split_special_tokens: None,
+                skip_added_tokens: false,
             };
             let a = encoding.encoding.clone();
             let b = pair.map(|p| p.encoding.clone());

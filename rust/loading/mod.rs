@@ -8,6 +8,7 @@ pub mod legacy;
 pub mod sentencepiece;
 mod sentencepiece_classes;
 mod sentencepiece_fairseq;
+mod sentencepiece_gemma;
 pub mod sentencepiece_proto;
 pub mod tokenizer_json;
 
@@ -31,6 +32,14 @@ impl Tokenizer {
     /// Load a folder: tokenizer.json when present, else the legacy files.
     pub fn from_pretrained(dir: impl AsRef<Path>) -> Result<Tokenizer> {
         load_folder(dir.as_ref()).map(|(tokenizer, _)| tokenizer)
+    }
+
+    /// Replace the post-processor with a tokenizer.json `post_processor` document (`null`: none), as
+    /// transformers' `update_post_processor` does when `add_bos_token` / `add_eos_token` change.
+    pub fn set_post_processor_json(&mut self, document: &str) -> Result<()> {
+        let v: serde_json::Value = serde_json::from_str(document)
+            .map_err(|e| Error::config("", "post_processor", format!("not valid JSON: {e}")))?;
+        tokenizer_json::replace_post_processor(self, &v)
     }
 
     /// Serialize to a tokenizer.json document.

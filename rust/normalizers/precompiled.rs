@@ -109,22 +109,28 @@ impl Precompiled {
         Ok(())
     }
 
+    /// One transition from trie position `pos` by byte `c` (a NUL byte ends every key): the position
+    /// reached and whether a key ends there, or `None` when no key continues that way.
+    #[inline]
+    fn next(&self, pos: usize, c: u8) -> Option<(usize, bool)> {
+        if c == 0 {
+            return None;
+        }
+        let pos = pos ^ c as usize;
+        let u = *self.array.get(pos)?;
+        if label(u) != c as u32 {
+            return None;
+        }
+        Some((pos ^ offset(u), has_leaf(u)))
+    }
+
     /// Walk `bytes` from trie position `pos`: the position reached and whether the last byte ends a
     /// key, or `None` when no key continues that way.
     #[inline]
     fn step(&self, mut pos: usize, bytes: &[u8]) -> Option<(usize, bool)> {
         let mut leaf = false;
         for &c in bytes {
-            if c == 0 {
-                return None;
-            }
-            pos ^= c as usize;
-            let u = *self.array.get(pos)?;
-            if label(u) != c as u32 {
-                return None;
-            }
-            pos ^= offset(u);
-            leaf = has_leaf(u);
+            (pos, leaf) = self.next(pos, c)?;
         }
         Some((pos, leaf))
     }
@@ -191,16 +197,9 @@ impl Precompiled {
     fn shortest_prefix(&self, key: &[u8]) -> Option<usize> {
         let mut pos = offset(*self.array.first()?);
         for &c in key {
-            if c == 0 {
-                return None;
-            }
-            pos ^= c as usize;
-            let u = *self.array.get(pos)?;
-            if label(u) != c as u32 {
-                return None;
-            }
-            pos ^= offset(u);
-            if has_leaf(u) {
+            let leaf;
+            (pos, leaf) = self.next(pos, c)?;
+            if leaf {
                 return Some(value(*self.array.get(pos)?));
             }
         }

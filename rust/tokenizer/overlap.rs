@@ -23,9 +23,38 @@ pub const MIN: usize = 2 * PIECE;
 /// How long the calling thread waits for a piece before it looks at the sink's checkpoint again.
 const POLL: Duration = Duration::from_millis(50);
 
+/// Large batches (at least `MIN` inputs) under way in this process. Overlap is for a batch that is the
+/// only one: with batches from several threads at once, callers that also encoded made more busy threads
+/// than cores (the pool's workers plus every caller), and each caller let go of the GIL twice per piece,
+/// handing it to another caller each time. Then the pool is kept busy by the other batches anyway, and
+/// a batch is better encoded whole and output after, with one hand-off.
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts a large batch in `ACTIVE` while it lives.
+pub struct Active;
+
+impl Active {
+    pub fn enter() -> Self {
+        ACTIVE.fetch_add(1, Ordering::Relaxed);
+        Active
+    }
+
+    /// Whether the batch counted by the caller is the only one.
+    pub fn alone() -> bool {
+        ACTIVE.load(Ordering::Relaxed) <= 1
+    }
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        ACTIVE.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Encode `inputs` on `pool` in pieces while the calling thread adjusts each finished piece and passes
 /// its rows to `sink`, in input order. Returns the encodings in input order and the worker that made
-/// each. A failed checkpoint or an error stops the pieces not yet started.
+/// each. A failed checkpoint or an error stops the pieces not yet started. The caller counts its batch
+/// in `Active` for as long as this runs.
 pub fn encode_overlapped<S: BatchSink>(
     pool: &ThreadPool,
     tok: &Tokenizer,
@@ -84,15 +113,17 @@ pub fn encode_overlapped<S: BatchSink>(
         while next < pieces.len() && failure.is_none() {
             let ready = arrived.get_mut(next).and_then(Option::take);
             let Some((by, result)) = ready else {
-                // Help with a piece nobody has started, else wait for one (without the caller's lock,
-                // looking at the checkpoint every `POLL`).
-                let k = claimed.fetch_add(1, Ordering::Relaxed);
-                if let Some(r) = sink.detached(|| encode_piece(k)) {
-                    if let Some(slot) = arrived.get_mut(k) {
-                        *slot = Some((NOT_A_WORKER, r));
+                // Help with a piece nobody has started (unless another batch has come since), else wait
+                // for one (without the caller's lock, looking at the checkpoint every `POLL`).
+                if Active::alone() {
+                    let k = claimed.fetch_add(1, Ordering::Relaxed);
+                    if let Some(r) = sink.detached(|| encode_piece(k)) {
+                        if let Some(slot) = arrived.get_mut(k) {
+                            *slot = Some((NOT_A_WORKER, r));
+                        }
+                        failure = sink.checkpoint().err();
+                        continue;
                     }
-                    failure = sink.checkpoint().err();
-                    continue;
                 }
                 let got = sink.detached(|| {
                     let r = rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?;
@@ -133,5 +164,116 @@ pub fn encode_overlapped<S: BatchSink>(
     match failure {
         Some(e) => Err(e),
         None => Ok((out, owners)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenizer::InputSequence;
+
+    /// Records the rows it is given.
+    #[derive(Default)]
+    struct Rows(Vec<Vec<u32>>);
+
+    impl BatchSink for Rows {
+        type Error = Error;
+        fn detached<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+            f()
+        }
+        fn checkpoint(&mut self) -> Result<(), Error> {
+            Ok(())
+        }
+        fn row(&mut self, e: &Encoding) -> Result<(), Error> {
+            self.0.push(e.ids.clone());
+            Ok(())
+        }
+    }
+
+    fn tokenizer() -> Tokenizer {
+        let p = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/bert-uncased/tokenizer.json"
+        );
+        match Tokenizer::from_file(p) {
+            Ok(t) => t,
+            Err(e) => panic!("fixture should load: {e}"),
+        }
+    }
+
+    fn pool() -> ThreadPool {
+        match rayon::ThreadPoolBuilder::new().num_threads(2).build() {
+            Ok(p) => p,
+            Err(e) => panic!("pool: {e}"),
+        }
+    }
+
+    #[test]
+    fn batches_from_several_threads_at_once_keep_their_rows_in_order() {
+        let (tok, pool) = (tokenizer(), pool());
+        let opts = EncodeOptions::default();
+        let texts: Vec<Vec<String>> = (0..4)
+            .map(|t| {
+                (0..3 * PIECE)
+                    .map(|i| format!("thread {t} line {i}: {}", "hello world ".repeat(i % 7)))
+                    .collect()
+            })
+            .collect();
+        let expected: Vec<Vec<Vec<u32>>> = texts
+            .iter()
+            .map(|ts| {
+                ts.iter()
+                    .filter_map(|t| tok.encode(InputSequence::Raw(t), None, &opts).ok())
+                    .map(|e| e.ids)
+                    .collect()
+            })
+            .collect();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = texts
+                .iter()
+                .map(|ts| {
+                    let (tok, pool, opts) = (&tok, &pool, &opts);
+                    s.spawn(move || {
+                        let inputs: Vec<BatchInput<'_>> = ts
+                            .iter()
+                            .map(|t| (InputSequence::Raw(t.as_str()), None))
+                            .collect();
+                        let mut sink = Rows::default();
+                        let out = encode_overlapped(pool, tok, &inputs, opts, &mut sink);
+                        let ids: Option<Vec<Vec<u32>>> = out
+                            .ok()
+                            .map(|(e, _)| e.into_iter().map(|e| e.ids).collect());
+                        (sink.0, ids)
+                    })
+                })
+                .collect();
+            for (h, want) in handles.into_iter().zip(&expected) {
+                let (rows, ids) = h.join().unwrap_or_default();
+                assert_eq!(&rows, want);
+                assert_eq!(ids.as_ref(), Some(want));
+            }
+        });
+    }
+
+    #[test]
+    fn a_caller_leaves_the_encoding_to_the_pool_while_another_batch_runs() {
+        let (tok, pool) = (tokenizer(), pool());
+        let texts: Vec<String> = (0..4 * PIECE).map(|i| format!("line {i}")).collect();
+        let inputs: Vec<BatchInput<'_>> = texts
+            .iter()
+            .map(|t| (InputSequence::Raw(t.as_str()), None))
+            .collect();
+        let (mine, other) = (Active::enter(), Active::enter());
+        let out = encode_overlapped(
+            &pool,
+            &tok,
+            &inputs,
+            &EncodeOptions::default(),
+            &mut Rows::default(),
+        );
+        drop((mine, other));
+        let owners = out.map(|(_, o)| o).unwrap_or_default();
+        assert_eq!(owners.len(), inputs.len());
+        assert!(owners.iter().all(|&o| o != NOT_A_WORKER));
     }
 }

@@ -4,8 +4,9 @@
 //! The caller (the Python binding) only converts types: it implements [`BatchSink`] to release its lock
 //! around long work, to look for interruptions between pieces, and to turn rows into its own objects.
 //! Three strategies, chosen by [`run_batch`]:
-//! - rows, on more than one thread, unpadded and without overflow: the pool encodes pieces while the
-//!   calling thread hands finished ones to the sink, in order (`overlap::encode_overlapped`);
+//! - rows, on more than one thread, unpadded and without overflow, when no other large batch is under
+//!   way: the pool encodes pieces while the calling thread hands finished ones to the sink, in order
+//!   (`overlap::encode_overlapped`);
 //! - arrays of one large chunk: encoding and filling the arrays in a single pool entry;
 //! - otherwise chunks of bounded size (a checkpoint after each), then arrays, rows or bare encodings.
 
@@ -28,6 +29,17 @@ const CHUNK_BYTES: usize = 1 << 20;
 /// service whose threads each encode one short text per call spent more time passing the GIL around than
 /// encoding (calls per second fell as threads were added). From a few KiB (tens of microseconds of
 /// encoding) what the other threads gain outweighs the hand-off.
+///
+/// Measured (benches/bench_threads.py, 8 threads sharing one tokenizer, one short line per call, run at
+/// real-time priority so that waiting threads wake at once as on an idle machine): with the GIL kept,
+/// 0.95 – 1.0× the 1-thread calls per second; with every call releasing it, 0.22× (GPT-2 `encode`) to
+/// 0.5× (BERT pairs), at 1 – 3 voluntary context switches per call instead of 0.01.
+///
+/// What the caller does with the result can hand the GIL over all the same: torch releases the GIL
+/// whenever a tensor object is freed (`THPVariable_clear` wraps the C++ reset in `PyEval_SaveThread`),
+/// and a tensor made by `torch.from_numpy` takes it again in its storage's deleter to drop the array.
+/// Single calls returning torch tensors therefore fall with threads whatever this rule says; numpy
+/// arrays and lists do not.
 pub const DETACH_MIN_BYTES: usize = 4 * 1024;
 pub const DETACH_MIN_INPUTS: usize = 64;
 /// The same rule for decoding: from this many ids (a few KiB of text) the lock is released.
@@ -149,7 +161,15 @@ pub fn run_batch<S: BatchSink>(
         ..req.opts.clone()
     };
     let (padding, overflow) = (req.padding.as_ref(), req.overflow);
-    if req.output == Output::Rows && padding.is_none() && !overflow && inputs.len() >= overlap::MIN
+    // Only large batches are counted: a shared counter touched by every short call would be one more
+    // cache line passed between serving threads.
+    let large = inputs.len() >= overlap::MIN;
+    let _counted = large.then(overlap::Active::enter);
+    if req.output == Output::Rows
+        && padding.is_none()
+        && !overflow
+        && large
+        && overlap::Active::alone()
     {
         if let Some(pool) = pool() {
             let (encodings, owners) = overlap::encode_overlapped(&pool, tok, inputs, &opts, sink)?;
