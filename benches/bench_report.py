@@ -267,7 +267,7 @@ def case_lines(rows: list[dict], cells: Callable[[dict], list[str]]) -> list[str
 
 
 def paired_table(data: dict) -> list[str]:
-    """Thread scaling from interleaved sweeps (bench_scaling), next to the machine's own ceiling."""
+    """Thread scaling from interleaved sweeps (bench_interleaved.measure_scaling), next to the machine's own ceiling."""
     rows = data.get("paired") or []
     if not rows:
         return []
@@ -288,7 +288,7 @@ def paired_table(data: dict) -> list[str]:
 
 
 def versus_table(data: dict) -> list[str]:
-    """ferrotok against each competitor in interleaved sweeps (bench_versus), 1 thread, batches of 1000."""
+    """ferrotok against each competitor in interleaved sweeps (bench_interleaved.measure_versus), 1 thread, batches of 1000."""
     rows = data.get("versus") or []
     if not rows:
         return []
@@ -365,7 +365,7 @@ def render(data: dict) -> str:
     if paired:
         out += [
             "#### Thread scaling, interleaved (1-thread and all-thread sweeps alternated, with the machine's "
-            "ceiling measured between them; see benches/bench_scaling.py)",
+            "ceiling measured between them; see benches/bench_interleaved.py)",
             "",
             *paired,
             "",
@@ -374,7 +374,7 @@ def render(data: dict) -> str:
     if vs:
         out += [
             "#### Head to head, interleaved (one worker per implementation, 1 thread, each competitor's "
-            "sweep between two of ferrotok's; see benches/bench_versus.py)",
+            "sweep between two of ferrotok's; see benches/bench_interleaved.py)",
             "",
             *vs,
             "",

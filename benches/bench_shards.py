@@ -21,6 +21,11 @@ transformers stream before any figure is printed.
 
     python benches/bench_shards.py                                  # benches/sample.txt, GPT-2, 3 rounds
     python benches/bench_shards.py --corpus ../shared/corpora/*.txt --rounds 5
+    python benches/bench_shards.py --corpus ../shared/corpora/*.txt --joined 2   # also all of them, twice over
+
+A whole command includes a fixed start-up (interpreter, imports, tokenizer load, forking the workers), which no
+number of workers shortens; it is measured on an empty input and printed, because on a file of a few megabytes it
+bounds what a second worker can give.
 """
 
 from __future__ import annotations
@@ -96,7 +101,22 @@ def bench_corpus(corpus: Path, tokenizer: str, rounds: int, scratch: Path) -> di
         ]
         return [*command, "--tokenizer", tokenizer, *extra]
 
-    names = ("transformers", "ferrotok", "w1", "w2", "ceiling")
+    empty = scratch / "empty.txt"
+    empty.write_bytes(b"")
+    startup = [
+        py,
+        "-m",
+        "ferrotok",
+        "encode",
+        str(empty),
+        "--format",
+        "bin",
+        "-q",
+        "-o",
+        str(scratch / "e.bin"),
+    ]
+    startup += ["--tokenizer", tokenizer, "--workers", "1"]
+    names = ("transformers", "ferrotok", "w1", "w2", "ceiling", "startup")
     times: dict[str, list[float]] = {k: [] for k in names}
     cpu: dict[str, list[float]] = {k: [] for k in names}
     baseline = [py, str(baseline_script), str(corpus), tokenizer, str(scratch / "hf")]
@@ -107,6 +127,7 @@ def bench_corpus(corpus: Path, tokenizer: str, rounds: int, scratch: Path) -> di
             "w1": ([cli("w1.bin", "--workers", "1")], single),
             "w2": ([cli("w2.bin", "--workers", "2")], single),
             "ceiling": ([cli("c1.bin", "--workers", "1"), cli("c2.bin", "--workers", "1")], single),
+            "startup": ([startup], single),
         }
         for name, (commands, environment) in runs.items():
             wall, seconds = timed(commands, environment)
@@ -156,7 +177,7 @@ def report(corpus: Path, r: dict[str, float]) -> None:
         f"ferrotok vs transformers: {r['vs_transformers']:.1f}x wall clock, "
         f"{r['cpu_transformers'] / r['cpu_ferrotok']:.1f}x CPU seconds; 2 workers vs 1: {r['speedup_2w']:.2f}x; "
         f"ceiling (2 independent 1-worker processes): {r['ceiling']:.2f}x; "
-        f"efficiency {r['speedup_2w'] / r['ceiling']:.0%}"
+        f"efficiency {r['speedup_2w'] / r['ceiling']:.0%}; start-up (empty input): {r['t_startup']:.2f} s"
     )
 
 
@@ -167,6 +188,13 @@ def main() -> None:
     parser.add_argument("--corpus", nargs="+", type=Path, default=[HERE / "sample.txt"])
     parser.add_argument("--tokenizer", default=str(ROOT / "tests" / "fixtures" / "gpt2"))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--joined",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also measure the corpora joined in one file, N times over",
+    )
     args = parser.parse_args()
     print(
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}: on a shared machine read the ratios"
@@ -174,6 +202,15 @@ def main() -> None:
     for corpus in args.corpus:
         with tempfile.TemporaryDirectory() as scratch:
             report(corpus, bench_corpus(corpus, args.tokenizer, args.rounds, Path(scratch)))
+    if args.joined:
+        with tempfile.TemporaryDirectory() as scratch:
+            joined = Path(scratch) / f"joined-x{args.joined}.txt"
+            with joined.open("wb") as f:
+                for _ in range(args.joined):
+                    for corpus in args.corpus:
+                        data = corpus.read_bytes()
+                        f.write(data if data.endswith(b"\n") else data + b"\n")
+            report(joined, bench_corpus(joined, args.tokenizer, args.rounds, Path(scratch)))
 
 
 if __name__ == "__main__":

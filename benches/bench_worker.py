@@ -6,7 +6,9 @@ not started its pool yet, and so that peak RSS (ru_maxrss) belongs to that imple
 also runs under the second venv (.venv-bench4, transformers 4.x) for the pure-Python GPT-2 tokenizer, so it
 only needs the standard library at import time; each implementation imports what it needs lazily.
 
-Protocol: a JSON spec on stdin, one JSON object on the last line of stdout.
+Protocol: a JSON spec on stdin, one JSON object on the last line of stdout. With `--serve` (the interleaved
+measurements of bench_interleaved.py): a JSON spec on the first stdin line, then one sweep over the case's
+batches per "go" line, its seconds printed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import os
 import resource
 import statistics
@@ -417,5 +420,33 @@ def main() -> None:
     print(json.dumps(out))
 
 
+def serve() -> None:
+    """A worker that stays loaded: one timed sweep over the same batches per "go" line on stdin."""
+    spec = json.loads(sys.stdin.readline())
+    if spec.get("sys_path"):
+        sys.path.insert(0, spec["sys_path"])
+    call, _rows = IMPLS[spec["impl"]](spec["model"], spec["threads"], spec)
+    c, cfg = spec["case"], spec["cfg"]
+    batches = make_batches(load_texts(c["texts"]), c["batch"], cfg["max_bytes"], cfg["max_batches"])
+
+    def one_sweep() -> float:
+        t0 = time.perf_counter()
+        for b in batches:
+            call(b, c["output"], c.get("max_length"))
+        return time.perf_counter() - t0
+
+    one_sweep()  # warm-up: caches, the pool, numpy
+    # A sweep is repeated until it lasts `min_sweep_s` (short sweeps of a fast tokenizer are more exposed
+    # to a few milliseconds of preemption); the time printed is per sweep.
+    reps = max(1, math.ceil(spec.get("min_sweep_s", 0) / max(one_sweep(), 1e-6)))
+    nbytes = sum(len(t.encode()) for b in batches for t in b)
+    print(f"ready {nbytes}", flush=True)
+    for _line in sys.stdin:
+        print(sum(one_sweep() for _ in range(reps)) / reps, flush=True)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+    else:
+        main()

@@ -10,9 +10,9 @@
 Every (implementation, model, thread setting) runs in its own fresh subprocess (benches/bench_worker.py) so
 that the thread environment variables take effect and peak RSS belongs to one implementation. Results go to
 bench-results/ (results.json, results.md, PNG plots); the markdown table is printed. Thread scaling is also
-measured in interleaved sweeps next to the machine's own ceiling (bench_scaling.py), and ferrotok against
-each other tokenizer on batches of 1000 head to head, in interleaved sweeps (bench_versus.py). This is the
-one driver: the other files in benches/ are its parts.
+measured in interleaved sweeps next to the machine's own ceiling, and ferrotok against each other tokenizer
+on batches of 1000 head to head, in interleaved sweeps (both in bench_interleaved.py). This is the one
+driver: the other files in benches/ are its parts.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_assets as assets  # noqa: E402
 import bench_report as report  # noqa: E402
-import bench_scaling as scaling  # noqa: E402
-import bench_versus as versus  # noqa: E402
+from bench_interleaved import measure_scaling, measure_versus  # noqa: E402
 
 FAST = ["ferrotok", "transformers", "tokenizers"]
 SUPPORTED = {
@@ -221,7 +220,7 @@ def run_job(job: dict, args: argparse.Namespace) -> dict:
 
 
 def paired_cases(args: argparse.Namespace, texts: dict) -> list[dict]:
-    """The batches-of-1000 cases whose thread scaling is measured in interleaved pairs (bench_scaling)."""
+    """The batches-of-1000 cases whose thread scaling is measured in interleaved pairs (measure_scaling)."""
     out = []
     for m in args.models:
         output, max_len = MAIN_OUTPUT[m]
@@ -245,7 +244,7 @@ def run_paired(args: argparse.Namespace, models: dict, texts: dict, rounds: int 
             c,
             "paired scaling",
             dict(impl="ferrotok", cfg=worker_cfg(args.quick)),
-            lambda spec: scaling.measure(spec, n, rounds, thread_env),
+            lambda spec: measure_scaling(spec, n, rounds, thread_env),
         )
         for c in paired_cases(args, texts)
     ]
@@ -265,7 +264,7 @@ def interleaved(
     return {"id": c["id"], "case": c, **r}
 
 
-# The goals' competitors, timed head to head with ferrotok (bench_versus) on batches of 1000 at 1 thread.
+# The goals' competitors, timed head to head with ferrotok (measure_versus) on batches of 1000 at 1 thread.
 VERSUS = {"bert": ["transformers", "tokenizers"], "gpt2": ["transformers", "tiktoken"]}
 
 
@@ -299,7 +298,7 @@ def run_versus(args: argparse.Namespace, models: dict, texts: dict, rounds: int 
                     c,
                     "head to head",
                     {"cfg": worker_cfg(True)},
-                    lambda spec, others=others: versus.measure(spec, others, rounds, thread_env),
+                    lambda spec, others=others: measure_versus(spec, others, rounds, thread_env),
                 )
             )
     return out

@@ -1,10 +1,20 @@
-"""Field-by-field comparison of a ferrotok result with Hugging Face's for the same call."""
+"""Field-by-field comparison of a ferrotok result with Hugging Face's for the same call, and the checks the
+parity suites share."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+from adversarial import random_cases
+from conftest import multilingual_lines
+
+# Every optional per-token field, so that a call compares all of them.
+ALL_FIELDS = {"return_special_tokens_mask": True, "return_offsets_mapping": True, "return_length": True}
+LINES = multilingual_lines()  # (language, line) pairs of the committed multilingual sample
+TEXTS = [line for _, line in LINES]
+LANGS = sorted({lang for lang, _ in LINES})
+SAMPLE = [next(line for code, line in LINES if code == lang) for lang in LANGS]  # one line per language
 
 
 def plain(value: Any) -> Any:
@@ -53,3 +63,28 @@ def compare_call(ours_tok: Any, theirs_tok: Any, *args: Any, **kwargs: Any) -> A
     got = ours_tok(*args, **kwargs)
     assert_same_encoding(got, expected, (args, kwargs))
     return got
+
+
+def check_decode(ours: Any, theirs: Any, batch_ids: list[list[int]]) -> None:
+    """batch_decode and decode agree, with and without special tokens."""
+    for skip in (False, True):
+        assert ours.batch_decode(batch_ids, skip_special_tokens=skip) == theirs.batch_decode(
+            batch_ids, skip_special_tokens=skip
+        ), skip
+        for ids in batch_ids[:8]:
+            assert ours.decode(ids, skip_special_tokens=skip) == theirs.decode(ids, skip_special_tokens=skip)
+
+
+def check_general(ours: Any, theirs: Any, texts: list[str], random_rows: int) -> None:
+    """Vocabulary and special tokens; every text alone (all fields and `tokenize`); a batch of the multilingual
+    sample and one of `random_rows` random adversarial strings; decode strings."""
+    assert ours.get_vocab() == theirs.get_vocab()
+    assert len(ours) == len(theirs)
+    assert ours.all_special_tokens == theirs.all_special_tokens
+    assert ours.all_special_ids == theirs.all_special_ids
+    for text in texts:
+        compare_call(ours, theirs, text, **ALL_FIELDS)
+        assert ours.tokenize(text) == theirs.tokenize(text), text
+    compare_call(ours, theirs, TEXTS[::6], **ALL_FIELDS)
+    compare_call(ours, theirs, random_cases(random_rows), **ALL_FIELDS)
+    check_decode(ours, theirs, theirs(texts + TEXTS[::40])["input_ids"])

@@ -66,6 +66,7 @@ MODEL_FILE = {
     "BarthezTokenizer": "sentencepiece.bpe.model",
     "NllbTokenizer": "sentencepiece.bpe.model",
     "FNetTokenizer": "spiece.model",
+    "GemmaTokenizer": "tokenizer.model",
 }
 
 

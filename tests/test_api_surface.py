@@ -110,6 +110,22 @@ def test_convert_added_tokens_round_trip(pair):
     )
 
 
+def test_one_added_token_class_for_both_apis(pair):
+    ours, theirs = pair
+    assert AddedToken is ferrotok.AddedToken
+    for i, token in ours.added_tokens_decoder.items():
+        assert type(token) is AddedToken
+        assert ours.backend_tokenizer.get_added_tokens_decoder()[i] == token
+        assert token == theirs.added_tokens_decoder[i] and theirs.added_tokens_decoder[i] == token
+    # As tokenizers: a token never equals its content string, and `normalized` follows a later `special`.
+    token = AddedToken("<y>")
+    assert token != "<y>" and token != transformers.AddedToken("<y>", lstrip=True)
+    token.special = True
+    hf_token = transformers.AddedToken("<y>")
+    hf_token.special = True
+    assert repr(token) == repr(hf_token) and token.__getstate__() == hf_token.__getstate__()
+
+
 def test_save_vocabulary_writes_loadable_files(pair, tmp_path):
     ours, theirs = pair
     files = ours.save_vocabulary(str(tmp_path), "p")

@@ -30,6 +30,7 @@ SETTINGS = (
     "model_input_names",
     "model_max_length",
     "clean_up_tokenization_spaces",
+    "pad_token_type_id",
 )
 
 
@@ -46,11 +47,12 @@ def assert_same_defaults(directory: Path) -> None:
 
 
 def assert_same_settings(directory: Path) -> None:
-    """The settings ferrotok resolves for a folder (without building its tokenizer), against transformers."""
+    """The settings ferrotok resolves for a folder, against transformers."""
+    from ferrotok import _core
     from ferrotok._arguments import VERY_LARGE_INTEGER
     from ferrotok._config import read_settings
 
-    ours = read_settings(str(directory))
+    ours = read_settings(str(directory), _core.load_folder(str(directory))[1])
     theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
     for name in NAMED:
         expected = getattr(theirs, name)
@@ -58,6 +60,7 @@ def assert_same_settings(directory: Path) -> None:
     assert ours["padding_side"] == theirs.padding_side
     assert ours["truncation_side"] == theirs.truncation_side
     assert ours["model_input_names"] == theirs.model_input_names
+    assert ours.get("pad_token_type_id", 0) == theirs.pad_token_type_id
     assert ours.get("model_max_length", VERY_LARGE_INTEGER) == theirs.model_max_length
     assert ours.get("extra_special_tokens", []) == [str(t) for t in theirs.extra_special_tokens]
 
@@ -240,10 +243,41 @@ def test_llama_folder_with_bos_and_eos_flags(sp_models, tmp_path):
     assert ours("a b")["input_ids"][0] == ours.bos_token_id
 
 
-def test_split_special_tokens_is_refused_by_name(tmp_path):
+def test_split_special_tokens_from_config(tmp_path):
     copy_files(FIXTURES / "bert-uncased", tmp_path, ["vocab.txt"])
     write_json(
         tmp_path / "tokenizer_config.json", {"tokenizer_class": "BertTokenizer", "split_special_tokens": True}
     )
-    with pytest.raises(NotImplementedError, match="split_special_tokens"):
-        AutoTokenizer.from_pretrained(tmp_path)
+    assert_same_defaults(tmp_path)
+    ours = AutoTokenizer.from_pretrained(tmp_path)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(tmp_path))
+    assert ours("a [SEP] b")["input_ids"] == theirs("a [SEP] b")["input_ids"]
+
+
+@pytest.mark.parametrize("shape", ["legacy", "saved"])
+def test_xlnet_pads_type_ids_as_transformers(sp_models, tmp_path, shape):
+    """XLNetTokenizer's __init__ sets a pad type id of 3, but transformers 5's base __init__, which it calls
+    next, resets it to 0: padding writes 0, on pairs and with either side, and ferrotok does the same."""
+    from parity import compare_call
+
+    directory = spm_builders.folder(tmp_path, sp_models["unigram"], "XLNetTokenizer", "sp")
+    if shape == "saved":
+        transformers.AutoTokenizer.from_pretrained(str(directory)).save_pretrained(str(tmp_path / "saved"))
+        directory = tmp_path / "saved"
+        (directory / "spiece.model").unlink(missing_ok=True)
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    assert ours.pad_token_type_id == theirs.pad_token_type_id == 0
+    first, second = ["a b c", "Hello world, this is longer"], ["d", "e f g h i j"]
+    for side in ("left", "right"):
+        kwargs = {"padding": True, "return_token_type_ids": True, "padding_side": side}
+        got = compare_call(ours, theirs, first, second, **kwargs)
+        assert got is not None and 1 in got["token_type_ids"][0]
+        compare_call(ours, theirs, first, second, return_tensors="np", **kwargs)
+        compare_call(
+            ours, theirs, first, second, padding="max_length", max_length=24, return_token_type_ids=True
+        )
+    compare_call(ours, theirs, first, second, padding=True)
+    features = [ours(a, b, return_token_type_ids=True) for a, b in zip(first, second, strict=True)]
+    expected = [theirs(a, b, return_token_type_ids=True) for a, b in zip(first, second, strict=True)]
+    assert ours.pad(features)["token_type_ids"] == theirs.pad(expected)["token_type_ids"]

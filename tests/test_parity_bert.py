@@ -12,13 +12,8 @@ import numpy as np
 import pytest
 from adversarial import fixed_cases, random_cases
 from conftest import multilingual_lines
-from parity import assert_same_encoding, compare_call, plain
+from parity import ALL_FIELDS, assert_same_encoding, compare_call, plain
 
-ALL_FIELDS = {
-    "return_special_tokens_mask": True,
-    "return_offsets_mapping": True,
-    "return_length": True,
-}
 LINES = multilingual_lines()
 TEXTS = [line for _, line in LINES]
 ENGLISH = [line for lang, line in LINES if lang == "en"][:20]
@@ -281,6 +276,41 @@ def test_pad_matches_hf(ft, hf):
         assert list(got.keys()) == list(want.keys())
         for key in want:
             assert plain(got[key]) == plain(want[key]), (kwargs, key)
+
+
+@pytest.mark.parametrize("tensors", ["np", "pt"])
+def test_pad_to_arrays_matches_hf(ft, hf, tensors):
+    """Batches padded straight to arrays: dtype, shape and values as transformers', every field."""
+    features = [hf(t, return_special_tokens_mask=True) for t in ENGLISH[:5]]
+    longest = max(len(f["input_ids"]) for f in features)
+    for kwargs in (
+        {},
+        {"padding_side": "left", "pad_to_multiple_of": 8},
+        {"padding": "max_length", "max_length": longest + 3},
+        {"return_attention_mask": False},
+    ):
+        for drop in ((), ("attention_mask",), ("attention_mask", "token_type_ids")):
+            if kwargs.get("return_attention_mask") is False and not drop:
+                continue  # the given masks would stay ragged: no arrays to compare
+            rows = [{k: v for k, v in f.items() if k not in drop} for f in features]
+            got = ft.pad([dict(r) for r in rows], return_tensors=tensors, **kwargs)
+            want = hf.pad([dict(r) for r in rows], return_tensors=tensors, **kwargs)
+            assert list(got.keys()) == list(want.keys()), (kwargs, drop)
+            for key in want:
+                assert got[key].dtype == want[key].dtype, (kwargs, drop, key)
+                assert got[key].tolist() == want[key].tolist(), (kwargs, drop, key)
+    # Rows longer than max_length stay as they are: object arrays for "np", an error for "pt", as transformers.
+    too_short = {"padding": "max_length", "max_length": 3, "return_tensors": tensors}
+    if tensors == "pt":
+        for tok in (ft, hf):
+            with pytest.raises(ValueError):
+                tok.pad([dict(f) for f in features], **too_short)
+    else:
+        got = ft.pad([dict(f) for f in features], **too_short)
+        want = hf.pad([dict(f) for f in features], **too_short)
+        for key in want:
+            assert got[key].dtype == want[key].dtype == object, key
+            assert [list(r) for r in got[key]] == [list(r) for r in want[key]], key
 
 
 def test_data_collator_with_padding(ft, hf):

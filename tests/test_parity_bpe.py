@@ -14,19 +14,13 @@ import time
 
 import bpe_builders as builders
 import pytest
-from adversarial import fixed_cases, random_cases
-from conftest import multilingual_lines
-from parity import compare_call
+from adversarial import fixed_cases
+from parity import ALL_FIELDS, LANGS, LINES, SAMPLE, TEXTS, check_decode, check_general, compare_call
 
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("tokenizers")
 from ferrotok import AutoTokenizer  # noqa: E402
 
-ALL_FIELDS = {"return_special_tokens_mask": True, "return_offsets_mapping": True, "return_length": True}
-LINES = multilingual_lines()
-TEXTS = [line for _, line in LINES]
-LANGS = sorted({lang for lang, _ in LINES})
-SAMPLE = [next(line for code, line in LINES if code == lang) for lang in LANGS]  # one line per language
 ENGLISH = [line for lang, line in LINES if lang == "en"][:12]
 pytestmark = pytest.mark.usefixtures("fast_paths")
 SPECIAL_TEXTS = [
@@ -55,31 +49,6 @@ def load_pair(folder, **kwargs):
     return AutoTokenizer.from_pretrained(folder, **kwargs), transformers.AutoTokenizer.from_pretrained(
         str(folder), **kwargs
     )
-
-
-def check_decode(ours, theirs, batch_ids) -> None:
-    for skip in (False, True):
-        assert ours.batch_decode(batch_ids, skip_special_tokens=skip) == theirs.batch_decode(
-            batch_ids, skip_special_tokens=skip
-        ), skip
-        for ids in batch_ids[:8]:
-            assert ours.decode(ids, skip_special_tokens=skip) == theirs.decode(ids, skip_special_tokens=skip)
-
-
-def check_general(ours, theirs) -> None:
-    """Vocabulary, per-text and batched encodings, random adversarial strings and decode strings."""
-    assert ours.get_vocab() == theirs.get_vocab()
-    assert len(ours) == len(theirs)
-    assert ours.all_special_tokens == theirs.all_special_tokens
-    assert ours.all_special_ids == theirs.all_special_ids
-    texts = texts_for_parity()
-    for text in texts:
-        compare_call(ours, theirs, text, **ALL_FIELDS)
-        assert ours.tokenize(text) == theirs.tokenize(text), text
-    compare_call(ours, theirs, TEXTS[::6], **ALL_FIELDS)
-    compare_call(ours, theirs, random_cases(120), **ALL_FIELDS)
-    ids = theirs(texts + TEXTS[::40])["input_ids"]
-    check_decode(ours, theirs, ids)
 
 
 # --- folders ----------------------------------------------------------------------------------------------
@@ -125,7 +94,7 @@ def gpt2_fresh():
 
 @pytest.mark.parametrize("name", ["gpt2", "gpt2_prefix", "gpt2_json"])
 def test_gpt2_general(pairs, name):
-    check_general(*pairs[name])
+    check_general(*pairs[name], texts_for_parity(), 120)
 
 
 def test_gpt2_multilingual_every_language(pairs):
@@ -227,7 +196,7 @@ def test_gpt2_decode_cleanup_flag(pairs):
 
 @pytest.mark.parametrize("name", ["roberta_trim", "roberta_notrim", "roberta_legacy"])
 def test_roberta_general(pairs, name):
-    check_general(*pairs[name])
+    check_general(*pairs[name], texts_for_parity(), 120)
 
 
 @pytest.mark.parametrize("name", ["roberta_trim", "roberta_notrim", "roberta_legacy"])
@@ -248,7 +217,7 @@ def test_roberta_pairs_and_mask(pairs, name):
 
 @pytest.mark.parametrize("name", ["clip", "clip_json"])
 def test_clip_general(pairs, name):
-    check_general(*pairs[name])
+    check_general(*pairs[name], texts_for_parity(), 120)
 
 
 @pytest.mark.parametrize("name", ["clip", "clip_json"])
@@ -265,7 +234,7 @@ def test_clip_padding_truncation_and_decode(pairs, name):
 
 @pytest.mark.parametrize("name", ["qwen", "llama2_normalizer", "llama2_metaspace"])
 def test_modern_general(pairs, name):
-    check_general(*pairs[name])
+    check_general(*pairs[name], texts_for_parity(), 120)
 
 
 @pytest.mark.parametrize("name", ["qwen", "llama2_normalizer", "llama2_metaspace"])

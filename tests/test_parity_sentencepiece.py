@@ -16,8 +16,7 @@ import json
 import pytest
 import spm_builders as builders
 from adversarial import fixed_cases, random_cases
-from conftest import multilingual_lines
-from parity import compare_call
+from parity import ALL_FIELDS, LINES, SAMPLE, TEXTS, check_decode, check_general, compare_call
 
 transformers = pytest.importorskip("transformers")
 tokenizers = pytest.importorskip("tokenizers")
@@ -25,11 +24,6 @@ pytest.importorskip("sentencepiece")
 from ferrotok import AutoTokenizer  # noqa: E402
 from ferrotok import Tokenizer as CoreTokenizer  # noqa: E402
 
-ALL_FIELDS = {"return_special_tokens_mask": True, "return_offsets_mapping": True, "return_length": True}
-LINES = multilingual_lines()
-TEXTS = [line for _, line in LINES]
-LANGS = sorted({lang for lang, _ in LINES})
-SAMPLE = [next(line for code, line in LINES if code == lang) for lang in LANGS]
 ENGLISH = [line for lang, line in LINES if lang == "en"][:12]
 SPM_CASES = [
     "",
@@ -73,30 +67,9 @@ def pairs(folders):
     }
 
 
-def check_decode(ours, theirs, batch_ids) -> None:
-    for skip in (False, True):
-        assert ours.batch_decode(batch_ids, skip_special_tokens=skip) == theirs.batch_decode(
-            batch_ids, skip_special_tokens=skip
-        ), skip
-        for ids in batch_ids[:8]:
-            assert ours.decode(ids, skip_special_tokens=skip) == theirs.decode(ids, skip_special_tokens=skip)
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_general(pairs, name):
-    ours, theirs = pairs[name]
-    assert ours.get_vocab() == theirs.get_vocab()
-    assert len(ours) == len(theirs)
-    assert ours.all_special_tokens == theirs.all_special_tokens
-    assert ours.all_special_ids == theirs.all_special_ids
-    texts = texts_for_parity()
-    for text in texts:
-        compare_call(ours, theirs, text, **ALL_FIELDS)
-        assert ours.tokenize(text) == theirs.tokenize(text), text
-    compare_call(ours, theirs, TEXTS[::6], **ALL_FIELDS)
-    compare_call(ours, theirs, random_cases(150), **ALL_FIELDS)
-    ids = theirs(texts + TEXTS[::40])["input_ids"]
-    check_decode(ours, theirs, ids)
+    check_general(*pairs[name], texts_for_parity(), 150)
 
 
 @pytest.mark.parametrize("name", NAMES)

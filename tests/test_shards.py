@@ -26,7 +26,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import ferrotok
 import transformers
 from conftest import FIXTURES, bert_model_dir, multilingual_lines
-from ferrotok import shards
+from ferrotok import _shard_inputs, shards
 from ferrotok.cli import main
 
 GPT2 = str(FIXTURES / "gpt2")
@@ -134,7 +134,7 @@ def test_empty_input_gives_an_empty_stream(tmp_path):
 
 def test_byte_identical_for_any_worker_count(tmp_path, monkeypatch, hf_gpt2):
     """Many small blocks spread over 1, 2 and 3 processes; single file and shards give the same stream."""
-    monkeypatch.setattr(shards, "BLOCK_BYTES", 2048)
+    monkeypatch.setattr(_shard_inputs, "BLOCK_BYTES", 2048)
     texts = texts_of(LINES) * 6
     source = tmp_path / "in.txt"
     source.write_text("\n".join(texts) + "\n", encoding="utf-8")
@@ -231,6 +231,34 @@ def test_compressed_and_several_inputs(tmp_path, reference):
     assert (tmp_path / "o.bin").read_bytes() == reference
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ranges_of_a_file_match_its_stream(tmp_path, monkeypatch, workers):
+    """A plain file is cut into byte ranges that the workers read themselves; stdin and a named pipe are read as
+    a stream. Lines longer than a block, CRLF, blank lines and a last line without its newline: same bytes."""
+    monkeypatch.setattr(_shard_inputs, "BLOCK_BYTES", 100)
+    lines = [*LINES, "x" * 350, "", "crlf line\r", "y" * 99, "z" * 100, *LINES]
+    data = "\n".join(lines).encode("utf-8")  # no newline at the end
+    source = tmp_path / "in.txt"
+    source.write_bytes(data)
+    blocks = list(_shard_inputs._range_blocks(str(source), "text", None) or [])
+    assert len(blocks) > 5 and b"".join(_shard_inputs._read_range(b) for b in blocks) == data
+    assert all(_shard_inputs._read_range(b).endswith(b"\n") for b in blocks[:-1])
+    assert run_bin(str(source), "-o", str(tmp_path / "file.bin"), "--workers", workers) == 0
+    piped = run_cli(
+        ["-", "-o", str(tmp_path / "stdin.bin"), "--tokenizer", GPT2, "--workers", workers], input=data
+    )
+    assert piped.returncode == 0, piped.stderr.decode()
+    assert (tmp_path / "file.bin").read_bytes() == (tmp_path / "stdin.bin").read_bytes()
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert _shard_inputs._range_blocks(str(fifo), "text", None) is None  # not a regular file: a stream
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+    writer.start()
+    assert run_bin(str(fifo), "-o", str(tmp_path / "fifo.bin"), "--workers", workers) == 0
+    writer.join()
+    assert (tmp_path / "fifo.bin").read_bytes() == (tmp_path / "file.bin").read_bytes()
+
+
 def test_stdin_with_workers(tmp_path, reference):
     out = tmp_path / "o.bin"
     data = "\n".join(LINES).encode("utf-8")
@@ -251,9 +279,7 @@ def check_failure(capsys, folder: Path, inputs: list[Path], args: list[str], mes
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_invalid_utf8_names_file_and_line(tmp_path, capsys, monkeypatch, workers):
-    monkeypatch.setattr(
-        shards, "BLOCK_BYTES", 64
-    )  # the bad line lies in a later block, tokenized by a worker
+    monkeypatch.setattr(_shard_inputs, "BLOCK_BYTES", 64)  # the bad line lies in a later block
     source = tmp_path / "in.txt"
     source.write_bytes(
         b"".join(b"line number %d is fine\n" % i for i in range(1, 40)) + b"bad \xff byte\nlast\n"
@@ -374,7 +400,7 @@ def test_interrupted_run_leaves_no_shard(tmp_path, how):
     assert proc.stdin is not None
     block = ("\n".join(LINES) + "\n").encode("utf-8") * 8
     try:
-        proc.stdin.write(block * 4)  # about 7 MB: a few blocks of shards.BLOCK_BYTES (1 MiB)
+        proc.stdin.write(block * 4)  # about 7 MB: a few blocks of _shard_inputs.BLOCK_BYTES (1 MiB)
         proc.stdin.flush()
         _started(tmp_path, proc)
         if how == "kill-worker":

@@ -329,6 +329,39 @@ def test_non_str_items_name_their_position() -> None:
         fresh().train_from_iterator("not a list of texts", trainer=trainers.BpeTrainer(show_progress=False))
 
 
+def test_feed_iter_reads_batches_in_chunks() -> None:
+    # Texts, lists and tuples of texts, a lone surrogate, and more texts than one chunk holds: the same
+    # counts as feeding the flattened list, and progress sees every text once.
+    many = [f"w{i % 50} x" for i in range(20_000)]
+    items: list = ["a b", ["b c", "c"], ("d",), "e\ud800f", *many]
+    flat = ["a b", "b c", "c", "d", "e\ud800f", *many]
+    trainer = trainers.WordLevelTrainer(vocab_size=100, show_progress=False).to_json()
+    run = _core.TrainingRun(core_pipeline("wordlevel"), trainer)
+    seen: list[int] = []
+    assert run.feed_iter(iter(items), seen.append) == len(flat)
+    assert sum(seen) == len(flat) and len(seen) > 1
+    ref = _core.TrainingRun(core_pipeline("wordlevel"), trainer)
+    ref.feed(flat, 0)
+    assert run.word_count() == ref.word_count()
+    assert json.loads(run.train_model()) == json.loads(ref.train_model())
+
+
+def test_feed_iter_errors_name_the_text_and_propagate() -> None:
+    trainer = trainers.BpeTrainer(show_progress=False).to_json()
+    run = _core.TrainingRun(core_pipeline("byte_level"), trainer)
+    with pytest.raises(TypeError, match="item 3 is bytes, expected str"):
+        run.feed_iter([["a", "b"], ("c", b"d")])
+
+    def broken():
+        yield "a"
+        raise RuntimeError("source failed")
+
+    with pytest.raises(RuntimeError, match="source failed"):
+        run.feed_iter(broken())
+    with pytest.raises(TypeError, match="iterator: expected an iterable"):
+        run.feed_iter(5)
+
+
 def test_vocab_smaller_than_alphabet_is_an_error() -> None:
     with pytest.raises(
         ferrotok.FerrotokError, match="The vocabulary is not large enough to contain all chars"

@@ -7,6 +7,7 @@
 
 # Training: trainer objects named like tokenizers.trainers (`ferrotok.trainers.BpeTrainer`, ...).
 from . import trainers
+from ._added_token import AddedToken
 from ._core import Encoding, Encodings
 from ._core import __version__ as __version__
 from .auto import AutoTokenizer
@@ -17,7 +18,7 @@ from .collate import DataCollatorWithPadding
 from .errors import FerrotokError, InternalError
 from .pipelines import BucketStats, pipeline
 from .tokenization import FerroTokenizer
-from .tokenizer import AddedToken, Tokenizer
+from .tokenizer import Tokenizer
 
 __all__ = [
     "AddedToken",

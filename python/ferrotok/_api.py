@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from ._added_token import AddedToken, added_tokens_decoder
 from ._config import SPECIAL_TOKENS_ATTRIBUTES
 
 # Public names of a transformers 5.24 fast tokenizer that ferrotok does not offer, with the reason.
@@ -21,54 +22,8 @@ LEFT_OUT = {
     "push_to_hub": "ferrotok never writes to the Hub; save_pretrained then huggingface_hub.upload_folder",
     "register_for_auto_class": "registers custom tokenizer code with transformers' Auto classes",
     "set_truncation_and_padding": "mutates the backend's settings; ferrotok passes them per call",
-    "update_post_processor": "rebuilds a tokenizers post-processor after add_bos_token/add_eos_token changes",
     "convert_to_native_format": "converts slow (pure-Python) tokenizer files, which ferrotok does not run",
 }
-
-
-class AddedToken:
-    """An added token with its matching flags, printed as transformers (tokenizers.AddedToken) prints it."""
-
-    __slots__ = ("content", "lstrip", "normalized", "rstrip", "single_word", "special")
-
-    def __init__(
-        self,
-        content: str,
-        single_word: bool = False,
-        lstrip: bool = False,
-        rstrip: bool = False,
-        normalized: bool | None = None,
-        special: bool = False,
-    ) -> None:
-        self.content = str(content)
-        self.single_word = bool(single_word)
-        self.lstrip = bool(lstrip)
-        self.rstrip = bool(rstrip)
-        self.special = bool(special)
-        self.normalized = (not self.special) if normalized is None else bool(normalized)
-
-    def __str__(self) -> str:
-        return self.content
-
-    def __repr__(self) -> str:
-        return (
-            f'AddedToken("{self.content}", rstrip={self.rstrip}, lstrip={self.lstrip}, '
-            f"single_word={self.single_word}, normalized={self.normalized}, special={self.special})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, str):
-            return self.content == other
-        return all(getattr(self, k, None) == getattr(other, k, None) for k in self.__slots__)
-
-    def __hash__(self) -> int:
-        return hash(self.content)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state)  # type: ignore[misc]
 
 
 # Per class family, the vocabulary files `vocab_files_names` lists (transformers' class attribute).
@@ -101,6 +56,9 @@ class TransformersApiMixin:
         raise NotImplementedError
 
     def _model_kind(self) -> str:
+        raise NotImplementedError
+
+    def convert_tokens_to_ids(self, tokens: Any) -> Any:
         raise NotImplementedError
 
     # --- BERT's own settings (BertTokenizer attributes), only on WordPiece tokenizers with a BERT normalizer -------
@@ -137,10 +95,6 @@ class TransformersApiMixin:
         return bool(self._init_config.get("verbose", False))
 
     @property
-    def split_special_tokens(self) -> bool:
-        return False
-
-    @property
     def deprecation_warnings(self) -> dict[str, bool]:
         return {}
 
@@ -150,11 +104,57 @@ class TransformersApiMixin:
 
     @property
     def add_bos_token(self) -> bool:
-        return bool(self._init_config.get("add_bos_token", False))
+        return bool(self.__dict__.get("_add_bos_token", self._init_config.get("add_bos_token", False)))
+
+    @add_bos_token.setter
+    def add_bos_token(self, value: bool) -> None:
+        self._add_bos_token = bool(value)
+        self.update_post_processor()
 
     @property
     def add_eos_token(self) -> bool:
-        return bool(self._init_config.get("add_eos_token", False))
+        return bool(self.__dict__.get("_add_eos_token", self._init_config.get("add_eos_token", False)))
+
+    @add_eos_token.setter
+    def add_eos_token(self, value: bool) -> None:
+        self._add_eos_token = bool(value)
+        self.update_post_processor()
+
+    def update_post_processor(self) -> None:
+        """Replace the post-processor with transformers 5's template: `bos_token` before and `eos_token` after
+        each sequence, as `add_bos_token` / `add_eos_token` say (what setting either flag does, for every class;
+        a flag whose token is None is turned off). The second sequence and its tokens get type id 1."""
+        tokens: dict[str, tuple[str, int]] = {}
+        for flag, name in (("_add_bos_token", "bos_token"), ("_add_eos_token", "eos_token")):
+            token = self._special.get(name)
+            if token is None:
+                if getattr(self, flag[1:]):
+                    self.__dict__[flag] = False
+                continue
+            if getattr(self, flag[1:]):
+                token_id = self.convert_tokens_to_ids(token)  # the unk id for a token outside the vocabulary
+                if token_id is None:
+                    raise ValueError(f"{name}: {token!r} is not in the vocabulary and there is no unk_token")
+                tokens[flag] = (token, token_id)
+
+        def sequence(seq: str, type_id: int) -> list[dict[str, Any]]:
+            pieces: list[dict[str, Any]] = [{"Sequence": {"id": seq, "type_id": type_id}}]
+            if "_add_bos_token" in tokens:
+                pieces.insert(0, {"SpecialToken": {"id": tokens["_add_bos_token"][0], "type_id": type_id}})
+            if "_add_eos_token" in tokens:
+                pieces.append({"SpecialToken": {"id": tokens["_add_eos_token"][0], "type_id": type_id}})
+            return pieces
+
+        document = {
+            "type": "TemplateProcessing",
+            "single": sequence("A", 0),
+            "pair": sequence("A", 0) + sequence("B", 1),
+            "special_tokens": {
+                token: {"id": token, "ids": [token_id], "tokens": [token]}
+                for token, token_id in tokens.values()
+            },
+        }
+        self._tokenizer.set_post_processor(json.dumps(document))
 
     @property
     def add_prefix_space(self) -> bool:
@@ -183,18 +183,7 @@ class TransformersApiMixin:
     @property
     def added_tokens_decoder(self) -> dict[int, AddedToken]:
         """Id → AddedToken for every added token, sorted by id."""
-        tokens = sorted(self._tokenizer.added_tokens(), key=lambda t: t["id"])
-        return {
-            t["id"]: AddedToken(
-                t["content"],
-                single_word=t["single_word"],
-                lstrip=t["lstrip"],
-                rstrip=t["rstrip"],
-                normalized=t["normalized"],
-                special=t["special"],
-            )
-            for t in tokens
-        }
+        return added_tokens_decoder(self._tokenizer.added_tokens())
 
     @property
     def init_kwargs(self) -> dict[str, Any]:

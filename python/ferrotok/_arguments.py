@@ -295,6 +295,7 @@ def plan_call(
     return_offsets_mapping: bool,
     return_length: bool,
     verbose: bool,
+    split_special_tokens: bool = False,
 ) -> CallPlan:
     """Resolve `__call__`'s arguments against the tokenizer's settings, with transformers' defaults and checks."""
     from ._core import EncodeRequest
@@ -343,6 +344,7 @@ def plan_call(
     )
     overflow = bool(return_overflowing_tokens)
     options.update(
+        split_special_tokens=bool(split_special_tokens),
         is_pretokenized=bool(is_split_into_words),
         add_special_tokens=bool(add_special_tokens),
         return_overflowing_tokens=overflow,

@@ -89,11 +89,12 @@ def _padding_block(directory: str) -> dict[str, Any]:
     return padding if isinstance(padding, dict) else {}
 
 
-def read_settings(directory: str) -> dict[str, Any]:
+def read_settings(directory: str, from_model: dict[str, Any] | None = None) -> dict[str, Any]:
     """Keyword arguments for `FerroTokenizer.__init__` from a model folder's files, resolved as transformers 5
     does: the config files first, then (special tokens, sides, input names) the class defaults of
     `tokenizer_class`, then tokenizer.json's padding block. SentencePiece folders take their special tokens
-    from the Rust converter, which applies the same rules and the class's extra tokens."""
+    from the Rust converter (`from_model`, as `_core.load_folder` returns them), which applies the same rules
+    and the class's extra tokens."""
     config = _read_json(os.path.join(directory, CONFIG_FILE))
     merged = merged_config(directory)
     tokenizer_class = str(config.get("tokenizer_class") or "")
@@ -101,7 +102,7 @@ def read_settings(directory: str) -> dict[str, Any]:
     assert defaults is not None  # the generic class is always in the table
     padding = _padding_block(directory)
     settings: dict[str, Any] = {"name_or_path": directory, "init_config": dict(config)}
-    for key in ("model_max_length", "clean_up_tokenization_spaces"):
+    for key in ("model_max_length", "clean_up_tokenization_spaces", "split_special_tokens"):
         if config.get(key) is not None:
             settings[key] = config[key]
     if "model_max_length" not in settings and isinstance(config.get("max_len"), int):
@@ -112,9 +113,6 @@ def read_settings(directory: str) -> dict[str, Any]:
         settings["padding_side"] = padding["direction"].lower()
     settings["model_input_names"] = config.get("model_input_names") or list(defaults["model_input_names"])
 
-    from_model = (
-        None if os.path.isfile(os.path.join(directory, TOKENIZER_FILE)) else _legacy_specials(directory)
-    )
     if from_model is not None:
         named, extra = from_model["named"], list(from_model["extra"])
     else:
@@ -129,13 +127,6 @@ def read_settings(directory: str) -> dict[str, Any]:
     if extra:
         settings["extra_special_tokens"] = extra
     return settings
-
-
-def _legacy_specials(directory: str) -> dict[str, Any] | None:
-    try:
-        return _core.legacy_special_tokens(directory)
-    except (ValueError, OSError):
-        return None  # no legacy files here; the core's loader reports what is missing
 
 
 def write_settings(directory: str, config: dict[str, Any], special_map: dict[str, Any]) -> list[str]:

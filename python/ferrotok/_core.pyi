@@ -21,7 +21,7 @@ __all__ = [
     "__version__",
     "class_defaults",
     "legacy_document",
-    "legacy_special_tokens",
+    "load_folder",
     "num_threads",
 ]
 
@@ -51,7 +51,9 @@ class EncodeRequest:
     `max_length`; `padding` is "longest", "max_length" (to `pad_length`, else `max_length`) or None;
     sides are "right" | "left"; `return_tensors="np"` asks for int64 arrays, None for lists. The
     `return_*` flags pick the fields beyond "input_ids". `unbatched`: one text given alone, whose list
-    fields are its row rather than a list of one row."""
+    fields are its row rather than a list of one row. `split_special_tokens`: special tokens in the text
+    are tokenized as text (True) or matched (False); None follows the tokenizer's `encode_special_tokens`.
+    `skip_added_tokens`: no added token is matched at all (the text runs through the pipeline alone)."""
 
     def __new__(
         cls,
@@ -77,6 +79,8 @@ class EncodeRequest:
         return_offsets_mapping: bool = False,
         return_length: bool = False,
         unbatched: bool = False,
+        split_special_tokens: bool | None = None,
+        skip_added_tokens: bool = False,
     ) -> EncodeRequest: ...
 
 @final
@@ -163,6 +167,12 @@ class Tokenizer:
         stage-by-stage chain; the output is the same either way."""
     @fast_paths.setter
     def fast_paths(self, enabled: bool) -> None: ...
+    @property
+    def encode_special_tokens(self) -> bool:
+        """tokenizers' `encode_special_tokens`: special tokens in the text are tokenized as ordinary text by
+        calls that do not decide for themselves (not serialized)."""
+    @encode_special_tokens.setter
+    def encode_special_tokens(self, value: bool) -> None: ...
     @staticmethod
     def from_file(path: str) -> Tokenizer:
         """Load a tokenizer.json file."""
@@ -173,6 +183,9 @@ class Tokenizer:
     def from_pretrained(directory: str) -> Tokenizer:
         """Load a folder: tokenizer.json when present, else the legacy files (vocab.txt, or vocab.json +
         merges.txt, with tokenizer_config.json / special_tokens_map.json)."""
+    def set_post_processor(self, document: str) -> None:
+        """Replace the post-processor with a tokenizer.json `post_processor` document ("null": none);
+        `to_str` writes the new one."""
     def to_str(self, pretty: bool = False) -> str:
         """Serialize to a tokenizer.json document (Hugging Face's schema)."""
     def encode_fields(
@@ -186,7 +199,7 @@ class Tokenizer:
         `return_tensors="np"`, every field is one C-contiguous int64 array (offsets: shape (rows, length,
         2)) written by Rust and handed over without a copy; ragged rows raise ValueError. Otherwise fields
         are lists of lists."""
-    def encode_ids(self, text: str) -> list[int]:
+    def encode_ids(self, text: str, split_special_tokens: bool = False) -> list[int]:
         """The ids of one text with special tokens and no other option (`FerroTokenizer.encode`'s
         fast path)."""
     def encode_encodings(
@@ -250,6 +263,9 @@ class TrainingRun:
     def feed(self, texts: list[str], first: int) -> None:
         """Normalize, pre-tokenize and count the words of `texts` (GIL released); `first` is the index of
         texts[0] in the corpus, for error messages."""
+    def feed_iter(self, iterator: Any, progress: Any = None) -> int:
+        """Count the words of every text of `iterator` (str, or lists/tuples of str), pulled in chunks;
+        `progress(n)` is called after each chunk of `n` texts. Returns the number of texts."""
     def word_count(self) -> int:
         """Distinct words counted so far."""
     def train(self, progress: Any = None) -> Tokenizer:
@@ -262,9 +278,10 @@ def legacy_document(directory: str) -> str:
     """The tokenizer.json document (as text) that a folder without tokenizer.json converts to: BERT's
     vocab.txt, vocab.json + merges.txt, or a SentencePiece model with its tokenizer_config.json."""
 
-def legacy_special_tokens(directory: str) -> dict[str, Any] | None:
-    """The special tokens a SentencePiece folder's class reports: {"named": {"bos_token": str | None, ...},
-    "extra": [str, ...]}; None for other folders."""
+def load_folder(directory: str) -> tuple[Tokenizer, dict[str, Any] | None]:
+    """A model folder loaded once (tokenizer.json, else the legacy files): the tokenizer, and the special tokens a
+    SentencePiece folder's class reports, {"named": {"bos_token": str | None, ...}, "extra": [str, ...]}, or
+    None for other folders."""
 
 def class_defaults(tokenizer_class: str) -> dict[str, Any] | None:
     """transformers' defaults for a tokenizer class (a trailing "Fast" ignored): {"specials": {"bos_token":

@@ -1,12 +1,14 @@
-"""`pad` for already-encoded features (what `DataCollatorWithPadding` calls), in plain Python.
+"""`pad` for already-encoded features (what `DataCollatorWithPadding` calls), and `pad_rows`, the array
+kernel it shares with the `ferrotok encode` command.
 
-The inputs here are small lists of ids built earlier, so padding them in Python is cheap; the fast path for
-raw text is `__call__`, where the Rust core pads.
+The inputs here are lists of ids built earlier; rows that become arrays are padded by numpy, the rest in
+plain Python. The fast path for raw text is `__call__`, where the Rust core pads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -43,7 +45,8 @@ def pad_features(
     return_tensors: str | None = None,
     verbose: bool = True,
 ) -> BatchEncoding:
-    """Pad one encoded example or a batch (dict of lists, or list of dicts) to a common length."""
+    """Pad encoded features (one example, or a batch as a dict of lists, a BatchEncoding or a list of dicts)
+    to a common length, as `DataCollatorWithPadding` calls it: `FerroTokenizer.pad`."""
     if (
         isinstance(encoded_inputs, (list, tuple))
         and encoded_inputs
@@ -110,6 +113,10 @@ def pad_features(
     if strategy == LONGEST:
         max_length = max(len(row) for row in required)
         strategy = MAX_LENGTH
+    if return_tensors is not None and strategy == MAX_LENGTH and max_length is not None:
+        arrays = _pad_to_arrays(features, max_length, settings)
+        if arrays is not None:
+            return BatchEncoding(arrays, tensor_type=return_tensors)
     rows = [
         _pad_one({k: v[i] for k, v in features.items()}, strategy, max_length, settings)
         for i in range(batch_size)
@@ -119,6 +126,55 @@ def pad_features(
         for key, value in row.items():
             out.setdefault(key, []).append(value)
     return BatchEncoding(out, tensor_type=return_tensors)
+
+
+def pad_rows(flat: Any, lengths: Any, width: int, fill: int, side: str, dtype: Any = np.int64) -> np.ndarray:
+    """Rows given as one flat array of their values and their lengths (none longer than `width`) → a
+    (rows, width) array, each row padded with `fill` on `side` ("right" or "left")."""
+    lengths = np.asarray(lengths)
+    columns = np.arange(width)
+    # Row-major order of the mask's True cells is exactly the flat order of the values.
+    mask = columns >= (width - lengths)[:, None] if side == "left" else columns < lengths[:, None]
+    out = np.full((len(lengths), width), fill, dtype=dtype)
+    out[mask] = flat
+    return out
+
+
+def _fills(tokenizer: Any, main: str) -> dict[str, Any]:
+    """The value each padded field is filled with."""
+    return {
+        main: tokenizer.pad_token_id,
+        "attention_mask": 0,
+        "token_type_ids": tokenizer.pad_token_type_id,
+        "special_tokens_mask": 1,
+    }
+
+
+def _pad_to_arrays(
+    features: dict[str, Any], max_length: int, settings: tuple[Any, ...]
+) -> dict[str, Any] | None:
+    """A batch padded to `max_length` as int64 arrays, the same values as `_pad_one` row by row gives; None
+    when the rows do not all fit (then they stay ragged, as transformers leaves them) or hold non-ints."""
+    tokenizer, main, multiple, side, return_attention_mask = settings
+    if multiple is not None and max_length % multiple != 0:
+        max_length = (max_length // multiple + 1) * multiple
+    lengths = [len(row) for row in features[main]]
+    if not lengths or max(lengths) > max_length:
+        return None
+    out = dict(features)
+    if return_attention_mask and "attention_mask" not in features:
+        out["attention_mask"] = [[1] * n for n in lengths]
+    total = sum(lengths)
+    for key, fill in _fills(tokenizer, main).items():
+        if key not in out or (key == "attention_mask" and not return_attention_mask):
+            continue
+        rows = out[key]
+        first = next((row[0] for row in rows if len(row)), 0)
+        if type(first) is not int or [len(row) for row in rows] != lengths:
+            return None
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=total)
+        out[key] = pad_rows(flat, lengths, max_length, fill, side)
+    return out
 
 
 def _pad_one(
@@ -135,13 +191,7 @@ def _pad_one(
     if strategy == DO_NOT_PAD or max_length is None or len(ids) >= max_length:
         return features
     gap = max_length - len(ids)
-    fills = {
-        main: tokenizer.pad_token_id,
-        "attention_mask": 0,
-        "token_type_ids": tokenizer.pad_token_type_id,
-        "special_tokens_mask": 1,
-    }
-    for key, fill in fills.items():
+    for key, fill in _fills(tokenizer, main).items():
         if key not in features or (key == "attention_mask" and not return_attention_mask):
             continue
         value = list(features[key])

@@ -8,6 +8,7 @@ import gzip
 import io
 import os
 import select
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import IO, Any
 
 from ferrotok.cli import CliError, _jsonl_field
 
-__all__ = ["BLOCK_BYTES", "Block", "blocks", "open_bytes", "texts"]
+__all__ = ["BLOCK_BYTES", "Block", "blocks", "check_readable", "open_bytes", "texts"]
 
 # Raw input per block: large enough to amortise a task, small enough to keep memory flat.
 BLOCK_BYTES = 1 << 20
@@ -25,14 +26,16 @@ PARQUET_ROWS = 8192  # Parquet rows per block
 
 @dataclass
 class Block:
-    """One unit of work: raw bytes of whole lines (text / JSONL) or a Parquet column slice."""
+    """One unit of work: whole lines (text / JSONL) or a Parquet column slice. Lines of a plain file travel as a
+    byte range that the worker reads itself, so the main process neither reads nor sends the text."""
 
     source: str  # file name for messages
-    first: int  # number of the first line (or Parquet row, from 1)
+    first: int | None  # number of the first line (or Parquet row, from 1); None: not counted yet (a range)
     kind: str  # "text" | "jsonl" | "parquet"
-    payload: Any  # bytes, or a pyarrow array for Parquet
+    payload: Any  # bytes, a pyarrow array for Parquet, or None for a range of `source`
     field: str | None
     position: int  # bytes of the (compressed) file read once this block is done, for progress
+    span: tuple[int, int] = (0, 0)  # (offset, length) in `source` when payload is None
 
 
 def open_bytes(name: str) -> tuple[IO[bytes], IO[bytes] | None]:
@@ -55,6 +58,17 @@ def open_bytes(name: str) -> tuple[IO[bytes], IO[bytes] | None]:
             ) from None
         return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)), raw
     return raw, raw
+
+
+def check_readable(name: str) -> None:
+    """Fail early (CliError) on an input that cannot be read. A named pipe is only looked at: opening it would
+    wait for its writer, and closing it again would break the pipe."""
+    try:
+        regular = stat.S_ISREG(os.stat(name).st_mode)
+    except OSError as e:
+        raise CliError(f"cannot read input file {name!r}: {e.strerror or e}") from None
+    if regular:
+        open_bytes(name)[0].close()
 
 
 class _Stdin(io.RawIOBase):
@@ -85,9 +99,78 @@ class _Stdin(io.RawIOBase):
         return b"".join(parts)
 
 
+def _range_blocks(name: str, kind: str, field: str | None) -> Iterator[Block] | None:
+    """Blocks of a plain (uncompressed, seekable) file as byte ranges of about BLOCK_BYTES, each ending after a
+    line end; None for other inputs (stdin, pipes, compressed files), which are read as a stream."""
+    if name == "-" or name.endswith((".gz", ".zst")):
+        return None
+    try:
+        # stat, not open: opening a named pipe would wait for its writer, and closing it would break the pipe.
+        if not stat.S_ISREG(os.stat(name).st_mode):
+            return None
+        handle = open(name, "rb")  # noqa: SIM115 (closed by the generator)
+    except OSError as e:
+        raise CliError(f"cannot read input file {name!r}: {e.strerror or e}") from None
+
+    def ranges() -> Iterator[Block]:
+        with handle:
+            size = os.fstat(handle.fileno()).st_size
+            start = 0
+            while start < size:
+                end = min(start + BLOCK_BYTES, size)
+                if end < size:
+                    end = _after_line_end(handle, end - 1, size)
+                yield Block(name, None, kind, None, field, end, (start, end - start))
+                start = end
+
+    return ranges()
+
+
+def _after_line_end(handle: IO[bytes], at: int, size: int) -> int:
+    """The offset just after the first newline at or after `at` (the file's size when there is none)."""
+    handle.seek(at)
+    while at < size:
+        window = handle.read(1 << 16)
+        if not window:
+            break
+        found = window.find(b"\n")
+        if found >= 0:
+            return at + found + 1
+        at += len(window)
+    return size
+
+
+def _read_range(block: Block) -> bytes:
+    offset, length = block.span
+    try:
+        with open(block.source, "rb") as f:
+            f.seek(offset)
+            data = f.read(length)
+    except OSError as e:
+        raise CliError(f"{block.source}: cannot read: {e.strerror or e}") from None
+    if len(data) != length:
+        raise CliError(f"{block.source}: the file changed while it was being read")
+    return data
+
+
+def _first_line(block: Block) -> int:
+    """The number of a range's first line: its file's line ends before it, counted (only for a message)."""
+    offset, _ = block.span
+    count = 0
+    with open(block.source, "rb") as f:
+        while offset > 0:
+            chunk = f.read(min(offset, 1 << 20))
+            if not chunk:
+                break
+            count += chunk.count(b"\n")
+            offset -= len(chunk)
+    return count + 1
+
+
 def _line_blocks(name: str, kind: str, field: str | None) -> Iterator[Block]:
     """Blocks of whole lines, about BLOCK_BYTES each; the last line may lack its newline."""
     stream, raw = open_bytes(name)
+    seekable = raw is not None and raw.seekable()  # not a named pipe
     line = 1
     carry = b""
     position = 0
@@ -98,7 +181,7 @@ def _line_blocks(name: str, kind: str, field: str | None) -> Iterator[Block]:
                     chunk = stream.read(BLOCK_BYTES)
                 except Exception as e:  # I/O errors, and gzip's or zstandard's own errors for corrupt data
                     raise CliError(f"{name}: cannot read (after line {line - 1}): {e}") from None
-                position = raw.tell() if raw is not None else position + len(chunk)
+                position = raw.tell() if seekable and raw is not None else position + len(chunk)
                 if not chunk:
                     break
                 data = carry + chunk
@@ -158,21 +241,37 @@ def blocks(args: argparse.Namespace) -> Iterator[Block]:
             yield from _parquet_blocks(name, args.parquet_column)
         else:
             kind = "text" if args.jsonl_field is None else "jsonl"
-            yield from _line_blocks(name, kind, args.jsonl_field)
+            ranges = _range_blocks(name, kind, args.jsonl_field)
+            yield from _line_blocks(name, kind, args.jsonl_field) if ranges is None else ranges
 
 
 def texts(block: Block) -> list[str]:
     """The documents of a block (runs in the workers)."""
+    try:
+        return _documents(block)
+    except CliError as error:
+        if block.first is not None:
+            raise
+        # Bad input in a range whose line numbers are not known yet: count them, and fail with the file's numbers.
+        try:
+            block.first = _first_line(block)
+        except OSError:
+            raise error from None
+        return _documents(block)
+
+
+def _documents(block: Block) -> list[str]:
+    first = 1 if block.first is None else block.first
     if block.kind == "parquet":
         if block.payload.null_count:
-            row = block.first + block.payload.is_null().to_pylist().index(True)
+            row = first + block.payload.is_null().to_pylist().index(True)
             raise CliError(f"{block.source}: row {row}: column {block.field!r} is null")
         return block.payload.to_pylist()
-    data: bytes = block.payload
+    data: bytes = _read_range(block) if block.payload is None else block.payload
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = block.first + data.count(b"\n", 0, e.start)
+        line = first + data.count(b"\n", 0, e.start)
         start = data.rfind(b"\n", 0, e.start) + 1
         raise CliError(
             f"{block.source}:{line}: not valid UTF-8 ({e.reason} at byte {e.start - start} of the line)"
@@ -183,5 +282,5 @@ def texts(block: Block) -> list[str]:
     if "\r" in text:
         lines = [line.removesuffix("\r") for line in lines]
     if block.kind == "jsonl":
-        return _jsonl_field(lines, block.first, Path(block.source), block.field or "")
+        return _jsonl_field(lines, first, Path(block.source), block.field or "")
     return lines

@@ -503,10 +503,6 @@ class ChatTemplateMixin:
             raise ValueError(
                 "`return_assistant_tokens_mask=True` requires `return_dict=True` and `tokenize=True`"
             )
-        if sanitize_control_tokens:
-            raise NotImplementedError(
-                "sanitize_control_tokens=True is not supported by ferrotok (it needs encoding without added tokens)"
-            )
         template, name = self._chat_template_and_name(chat_template, tools)
         if isinstance(conversation, (list, tuple)) and len(conversation) == 0:
             raise ValueError(
@@ -527,6 +523,19 @@ class ChatTemplateMixin:
                 raise ValueError(
                     "continue_final_message is not compatible with return_assistant_tokens_mask."
                 )
+        if sanitize_control_tokens:
+            from ._chat_sanitize import mark_inputs
+
+            conversations, tools, documents, kwargs = mark_inputs(
+                self,
+                template,
+                conversations,
+                tools,
+                documents,
+                kwargs,
+                tokenize,
+                return_assistant_tokens_mask,
+            )
         texts, spans = render(
             conversations,
             template,
@@ -547,6 +556,7 @@ class ChatTemplateMixin:
             max_length=max_length,
             add_special_tokens=False,
             return_tensors=return_tensors,
+            **({"sanitize_control_tokens": True} if sanitize_control_tokens else {}),
             **(tokenizer_kwargs or {}),
         )
         if not return_dict:

@@ -25,13 +25,15 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
+
+from ferrotok._padding import pad_rows
+from ferrotok._scratch import Scratch
 
 __all__ = ["main"]
 
@@ -160,35 +162,8 @@ def _memmap(path: str, dtype: Any, count: int, shape: tuple[int, ...]) -> np.nda
     return np.memmap(path, dtype=dtype, mode="r", shape=shape)
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-class _Scratch:
-    """Temporary files beside the output (same filesystem, so the final rename is atomic)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.paths: list[str] = []
-
-    def new(self, suffix: str) -> str:
-        fd, path = tempfile.mkstemp(prefix=".ferrotok-", suffix=suffix, dir=self.directory)
-        os.close(fd)
-        # mkstemp makes owner-only files; outputs get the usual permissions once renamed into place.
-        os.chmod(path, 0o666 & ~_umask())
-        self.paths.append(path)
-        return path
-
-    def cleanup(self) -> None:
-        for path in self.paths:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
-
-
 def _encode_pass(
-    args: argparse.Namespace, tokenizer: Any, scratch: _Scratch
+    args: argparse.Namespace, tokenizer: Any, scratch: Scratch
 ) -> tuple[str, str, str | None, int]:
     """Tokenize INPUT chunk by chunk into raw files: flat ids, row end offsets (leading 0), token offsets."""
     path = Path(args.input)
@@ -269,20 +244,16 @@ def _write_padded(
         width = max(width, int(block.max()))
     if args.max_length is not None:
         width = args.max_length
+    # The tokenizer's padding side and pad id (0 when it has none), with `pad`'s kernel.
     pad_id = tok.pad_token_id if tok.pad_token_id is not None else 0
-    left = getattr(tok, "padding_side", "right") == "left"
     padded = np.lib.format.open_memmap(out, mode="w+", dtype=np.int32, shape=(rows, width))
-    columns = np.arange(width)
     # Bound the block by cells, not rows: one very long line makes every row wide.
     step = max(1, min(_ROWS_PER_COPY, _CELLS_PER_COPY // max(width, 1)))
     for start in range(0, rows, step):
         stop = min(start + step, rows)
-        lengths = np.asarray(lengths_all[start:stop])
-        # Row-major order of the mask's True cells is exactly the flat order of the tokens.
-        mask = columns >= (width - lengths)[:, None] if left else columns < lengths[:, None]
-        block = np.full((stop - start, width), pad_id, dtype=np.int32)
-        block[mask] = flat[row_offsets[start] : row_offsets[stop]]
-        padded[start:stop] = block
+        flat_block = flat[row_offsets[start] : row_offsets[stop]]
+        lengths = lengths_all[start:stop]
+        padded[start:stop] = pad_rows(flat_block, lengths, width, pad_id, tok.padding_side, np.int32)
     padded.flush()
     lengths_all.flush()
     del padded, lengths_all
@@ -307,7 +278,7 @@ def cmd_encode(args: argparse.Namespace) -> int:
         raise CliError(f"output folder {str(out.parent)!r} does not exist")
     _open_input(Path(args.input)).close()  # fail on an unreadable input before loading anything
     tokenizer = _load_tokenizer(args.tokenizer)
-    scratch = _Scratch(out.parent)
+    scratch = Scratch(out.parent)
     try:
         ids_path, rows_path, offsets_path, rows = _encode_pass(args, tokenizer, scratch)
         final = scratch.new(".out")
@@ -388,7 +359,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
         normalize=not args.no_normalize,
     )
     dim = pipe.model.config.hidden_size
-    scratch = _Scratch(out.parent)
+    scratch = Scratch(out.parent)
     try:
         partial = scratch.new(".npy")
         vectors = np.lib.format.open_memmap(partial, mode="w+", dtype=np.float32, shape=(rows, dim))

@@ -10,9 +10,11 @@ the shard list, the tokenizer (name and SHA-256 of its tokenizer.json serializat
 A document is a line of a text file, the field of a JSONL object (`--jsonl-field`) or a value of a Parquet
 column (`--parquet-column`). `-` reads stdin; `.gz` and `.zst` files are decompressed on the fly.
 
-Work is cut into blocks of about a megabyte of raw input, read in order by the main process; with `--workers N`
-(N > 1) N worker processes decode, parse and tokenize blocks (the core's batch encode, GIL released) while
-the main process writes finished blocks strictly in input order, so the bytes never depend on N. Every output
+Work is cut into blocks of about a megabyte of raw input: byte ranges of a plain file, which the worker reads
+itself, or chunks of a stream (stdin, a pipe, a compressed file) read in order by the main process. With
+`--workers N` (N > 1) N worker processes decode, parse and tokenize blocks (the core's batch encode, GIL
+released) and write each block's tokens to a scratch file, which the main process appends to the output
+strictly in input order (copy_file_range), so the bytes never depend on N. Every output
 is written to a temporary file beside it and renamed into place only once the whole run has succeeded, the
 sidecar last: an interrupted or failed run leaves no shard and no truncated file behind.
 """
@@ -22,12 +24,12 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
-import glob
+import errno
 import hashlib
 import json
 import os
-import secrets
 import signal
+import stat
 import sys
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -41,7 +43,8 @@ from typing import IO, Any
 import numpy as np
 
 from ferrotok import _core
-from ferrotok._shard_inputs import BLOCK_BYTES, Block, blocks, open_bytes, texts
+from ferrotok._scratch import Scratch
+from ferrotok._shard_inputs import BLOCK_BYTES, Block, blocks, check_readable, texts
 from ferrotok.cli import CliError, _load_tokenizer
 
 __all__ = ["BLOCK_BYTES", "cmd_encode_bin", "shard_paths", "sidecar_path"]
@@ -119,13 +122,16 @@ def _encode_block(block: Block) -> tuple[str, int, int]:
     return path, tokens, documents
 
 
-def _take(path: str) -> bytes:
-    """The contents of a worker's result file, which is removed."""
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    finally:
-        os.unlink(path)
+def _copy_range(source: int, target: int, offset: int, count: int) -> int:
+    """Copy up to `count` bytes of `source` from `offset` to `target`'s position; the bytes copied."""
+    if hasattr(os, "copy_file_range"):
+        try:
+            return os.copy_file_range(source, target, count, offset)
+        except OSError as e:  # a file system or kernel without it: copy through memory
+            if e.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                raise
+    os.lseek(source, offset, os.SEEK_SET)
+    return os.write(target, os.read(source, count))
 
 
 # Ids only, no special tokens (the separator goes between documents).
@@ -144,27 +150,6 @@ def encode_texts(tokenizer: Any, texts: list[str], separator: int, dtype: np.dty
 
 
 # --- output ------------------------------------------------------------------------------------------------
-class _Scratch:
-    """Temporary files beside the output (same filesystem, so renames are atomic), all named with one prefix
-    of this run: cleanup removes every file with it, even one whose creation a signal interrupted."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.prefix = f".ferrotok-{os.getpid()}-{secrets.token_hex(4)}-"
-        self.count = 0
-
-    def new(self, suffix: str) -> str:
-        self.count += 1
-        path = self.directory / f"{self.prefix}{self.count}{suffix}"
-        path.touch(exist_ok=False)
-        return str(path)
-
-    def cleanup(self) -> None:
-        for path in self.directory.glob(glob.escape(self.prefix) + "*"):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-
-
 def sidecar_path(output: Path) -> Path:
     return output.with_name(output.name + ".json")
 
@@ -180,36 +165,69 @@ def shard_paths(output: Path, count: int) -> list[Path]:
 class _Writer:
     """Appends the stream to temporary files, cutting a new one every `shard_tokens` tokens."""
 
-    scratch: _Scratch
+    scratch: Scratch
     itemsize: int
     shard_tokens: int | None
     output: Path
-    files: list[tuple[str, int]] = field(default_factory=list)  # (temporary path, tokens)
+    files: list[tuple[str, int]] = field(default_factory=list)  # (temporary path, bytes)
     handle: IO[bytes] | None = None
+
+    def shards(self) -> list[tuple[str, int]]:
+        """(temporary path, tokens) per file."""
+        return [(path, size // self.itemsize) for path, size in self.files]
 
     def _open(self) -> None:
         self.close()
-        self.handle = open(self.scratch.new(".bin"), "wb")  # noqa: SIM115 (closed in close())
-        self.files.append((self.handle.name, 0))
+        path = self.scratch.new(".bin")
+        self.handle = open(path, "wb", buffering=0)  # noqa: SIM115 (closed in close())
+        self.files.append((path, 0))
+
+    def _room(self, size: int) -> int:
+        """How many of `size` bytes go into the current file (opened or cut here as needed)."""
+        if not self.files:
+            self._open()
+        if self.shard_tokens is None:
+            return size
+        room = self.shard_tokens * self.itemsize - self.files[-1][1]
+        if room == 0:
+            self._open()
+            room = self.shard_tokens * self.itemsize
+        return min(room, size)
+
+    def _wrote(self, size: int) -> None:
+        path, written = self.files[-1]
+        self.files[-1] = (path, written + size)
 
     def write(self, data: bytes) -> None:
         view = memoryview(data)
         try:
-            if not self.files and (self.shard_tokens is None or view):
+            if not self.files and self.shard_tokens is None:
                 self._open()
             while view:
-                path, tokens = self.files[-1]
-                room = (
-                    len(view) if self.shard_tokens is None else (self.shard_tokens - tokens) * self.itemsize
-                )
-                if room == 0:
-                    self._open()
-                    continue
-                part = view[:room]
+                part = view[: self._room(len(view))]
                 assert self.handle is not None
-                self.handle.write(part)
-                self.files[-1] = (path, tokens + len(part) // self.itemsize)
-                view = view[len(part) :]
+                written = self.handle.write(part) or 0  # unbuffered: a write may be short
+                self._wrote(written)
+                view = view[written:]
+        except OSError as e:
+            raise CliError(f"cannot write {self.output}: {e.strerror or e}") from None
+
+    def append(self, path: str) -> None:
+        """Append a worker's result file, copied inside the kernel (copy_file_range) where it can be, and
+        remove it."""
+        try:
+            with open(path, "rb", buffering=0) as source:
+                size = os.fstat(source.fileno()).st_size
+                offset = 0
+                while offset < size:
+                    room = self._room(size - offset)
+                    assert self.handle is not None
+                    copied = _copy_range(source.fileno(), self.handle.fileno(), offset, room)
+                    if copied == 0:
+                        raise CliError(f"cannot write {self.output}: a result file ended early")
+                    self._wrote(copied)
+                    offset += copied
+            os.unlink(path)
         except OSError as e:
             raise CliError(f"cannot write {self.output}: {e.strerror or e}") from None
 
@@ -222,6 +240,15 @@ class _Writer:
                 raise CliError(f"cannot write {self.output}: {e.strerror or e}") from None
 
 
+def _known_size(name: str) -> int | None:
+    """The size of a regular file; None for stdin, a named pipe or an unreadable name."""
+    try:
+        info = None if name == "-" else os.stat(name)
+    except OSError:
+        return None
+    return info.st_size if info is not None and stat.S_ISREG(info.st_mode) else None
+
+
 class _Progress:
     """A tqdm bar over input bytes, advanced as blocks are written (documents and tokens as postfix)."""
 
@@ -230,10 +257,8 @@ class _Progress:
         total: int | None = 0
         for name in inputs:
             self.bases.setdefault(name, total or 0)
-            try:
-                total = None if total is None or name == "-" else total + os.path.getsize(name)
-            except OSError:
-                total = None
+            size = _known_size(name)
+            total = None if total is None or size is None else total + size
         self.bar = None
         if enabled:
             from tqdm import tqdm
@@ -272,12 +297,13 @@ def _dtype(tokenizer: Any) -> np.dtype:
 
 def _results(
     args: argparse.Namespace, blocks: Iterator[Block], separator: int, dtype: np.dtype, scratch: str
-) -> Iterator[tuple[Block, tuple[bytes, int, int]]]:
-    """(block, (bytes, tokens, documents)) per block, in input order. `scratch`: prefix of temporary files."""
+) -> Iterator[tuple[Block, bytes | str, int, int]]:
+    """(block, its token stream, tokens, documents) per block, in input order: the stream as bytes, or as the
+    name of a worker's result file. `scratch`: the prefix of this run's temporary files."""
     if _useful_workers(args) == 1:
         tokenizer = args.loaded_tokenizer
         for block in blocks:
-            yield block, encode_texts(tokenizer, texts(block), separator, dtype)
+            yield block, *encode_texts(tokenizer, texts(block), separator, dtype)
         return
     import multiprocessing
 
@@ -301,10 +327,10 @@ def _results(
             # wait for the oldest block when enough are queued.
             while pending and (pending[0][1].done() or len(pending) >= args.workers * IN_FLIGHT_PER_WORKER):
                 done, future = pending.popleft()
-                yield done, _result(future)
+                yield done, *_result(future)
         while pending:
             done, future = pending.popleft()
-            yield done, _result(future)
+            yield done, *_result(future)
         finished = True
     except BrokenProcessPool:
         raise WorkerDied(
@@ -341,13 +367,12 @@ def _useful_workers(args: argparse.Namespace) -> int:
     return args.workers
 
 
-def _result(future: Future[Any]) -> tuple[bytes, int, int]:
-    """A worker's (bytes, tokens, documents), waiting in steps of a quarter second so that signals are handled
+def _result(future: Future[Any]) -> tuple[str, int, int]:
+    """A worker's (result file, tokens, documents), waiting in steps of a quarter second so that signals are handled
     (see _shard_inputs._Stdin)."""
     while True:
         try:
-            path, tokens, documents = future.result(timeout=0.25)
-            return _take(path), tokens, documents
+            return future.result(timeout=0.25)
         except FuturesTimeout:
             continue
 
@@ -365,7 +390,7 @@ def _check_args(args: argparse.Namespace) -> None:
         raise CliError("stdin ('-') can be given only once")
     for name in args.input:
         if name != "-":
-            open_bytes(name)[0].close()  # fail on an unreadable input before loading anything
+            check_readable(name)  # fail on an unreadable input before loading anything
 
 
 def _tokenizer_hash(tokenizer: Any) -> str:
@@ -383,16 +408,19 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
     separator_token, separator = _separator_id(tokenizer, args.separator, args.tokenizer)
     dtype = _dtype(tokenizer)
     args.loaded_tokenizer = tokenizer
-    scratch = _Scratch(out.parent)
+    scratch = Scratch(out.parent)
     progress = _Progress(args.input, enabled=not args.quiet)
     writer = _Writer(scratch, dtype.itemsize, args.shard_tokens, out)
     tokens = documents = 0
     previous = signal.signal(signal.SIGTERM, _raise_interrupt) if _main_thread() else None
     try:
-        for block, (data, n_tokens, n_docs) in _results(
-            args, blocks(args), separator, dtype, str(scratch.directory / scratch.prefix)
+        for block, stream, n_tokens, n_docs in _results(
+            args, blocks(args), separator, dtype, scratch.path_prefix
         ):
-            writer.write(data)
+            if isinstance(stream, str):
+                writer.append(stream)
+            else:
+                writer.write(stream)
             tokens += n_tokens
             documents += n_docs
             progress.advance(block, tokens, documents)
@@ -400,7 +428,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
             writer.write(b"")  # an empty input still makes an (empty) output file
         writer.close()
         progress.close()
-        finals = [out] if args.shard_tokens is None else shard_paths(out, len(writer.files))
+        finals = [out] if args.shard_tokens is None else shard_paths(out, len(writer.shards()))
         sidecar = {
             "format": "ferrotok-bin",
             "dtype": dtype.name,
@@ -410,7 +438,8 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
             "separator": {"token": separator_token, "id": separator},
             "shard_tokens": args.shard_tokens,
             "shards": [
-                {"file": final.name, "tokens": n} for final, (_, n) in zip(finals, writer.files, strict=True)
+                {"file": final.name, "tokens": n}
+                for final, (_, n) in zip(finals, writer.shards(), strict=True)
             ],
             "tokenizer": {
                 "name": tokenizer.name_or_path or args.tokenizer,
@@ -428,7 +457,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
         except OSError as e:
             raise CliError(f"cannot write {sidecar_path(out)}: {e.strerror or e}") from None
         # The sidecar goes last: its presence says every shard it lists is complete.
-        for final, (tmp, _) in zip(finals, writer.files, strict=True):
+        for final, (tmp, _) in zip(finals, writer.shards(), strict=True):
             os.replace(tmp, final)
         os.replace(sidecar_tmp, sidecar_path(out))
     finally:

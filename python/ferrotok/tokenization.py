@@ -47,13 +47,16 @@ _FIELD_ORDER = (
     "length",
     "overflow_to_sample_mapping",
 )
-# The requests of a plain call (`_call_plain`), by (token_type_ids, attention_mask) in model_input_names and
-# whether the text came alone (its fields are then rows, not lists of one row).
+# The requests of a plain call (`_call_plain`), by (token_type_ids, attention_mask) in model_input_names,
+# whether the text came alone (its fields are then rows, not lists of one row) and split_special_tokens.
 _PLAIN_REQUESTS = {
-    (tt, am, alone): _core.EncodeRequest(return_token_type_ids=tt, return_attention_mask=am, unbatched=alone)
+    (tt, am, alone, split): _core.EncodeRequest(
+        return_token_type_ids=tt, return_attention_mask=am, unbatched=alone, split_special_tokens=split
+    )
     for tt in (True, False)
     for am in (True, False)
     for alone in (True, False)
+    for split in (True, False)
 }
 
 
@@ -114,6 +117,8 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         truncation_side: str = "right",
         model_input_names: Sequence[str] | None = None,
         clean_up_tokenization_spaces: bool = False,
+        split_special_tokens: bool = False,
+        pad_token_type_id: int = 0,
         extra_special_tokens: Sequence[object] | None = None,
         init_config: dict[str, Any] | None = None,
         chat_template: str | dict[str, str] | list[dict[str, str]] | None = None,
@@ -133,8 +138,15 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         self.truncation_side = truncation_side
         self.model_input_names = list(model_input_names or DEFAULT_MODEL_INPUT_NAMES)
         self.clean_up_tokenization_spaces = bool(clean_up_tokenization_spaces)
-        self.pad_token_type_id = 0
+        self.split_special_tokens = split_special_tokens
+        self.pad_token_type_id = int(pad_token_type_id)
         self._init_config = dict(init_config or {})
+        # The added tokens apply_chat_template(sanitize_control_tokens=True) treats as control tokens.
+        self.chat_control_tokens = self._init_config.get("chat_control_tokens")
+        if self.chat_control_tokens is not None and not isinstance(self.chat_control_tokens, (list, tuple)):
+            raise TypeError(
+                f"`chat_control_tokens` should be a list of strings, got {self.chat_control_tokens!r}"
+            )
         self.chat_template = as_template_attribute(chat_template)
         self._special = dict.fromkeys(SPECIAL_TOKENS_ATTRIBUTES)
         self._extra_special = []
@@ -157,15 +169,11 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
     def from_pretrained(cls, directory: str | os.PathLike[str], **kwargs: Any) -> FerroTokenizer:
         """Load a local model folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt) and its configs."""
         directory = os.fspath(directory)
-        settings = read_settings(directory)
+        core, from_model = _core.load_folder(directory)
+        settings = read_settings(directory, from_model)
         prefix_space = kwargs.pop("add_prefix_space", None)
         settings["chat_template"] = read_chat_templates(directory, settings["init_config"])
         settings.update(kwargs)
-        if settings["init_config"].get("split_special_tokens"):
-            raise NotImplementedError(
-                f"{directory}: tokenizer_config.json: split_special_tokens=True is not supported"
-            )
-        core = _core.Tokenizer.from_pretrained(directory)
         if prefix_space is not None:
             settings["init_config"]["add_prefix_space"] = bool(prefix_space)
             document = prefix_space_document(
@@ -192,6 +200,8 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             "truncation_side": self.truncation_side,
             "model_input_names": list(self.model_input_names),
             "clean_up_tokenization_spaces": self.clean_up_tokenization_spaces,
+            "split_special_tokens": self.split_special_tokens,
+            "pad_token_type_id": self.pad_token_type_id,
             "extra_special_tokens": list(self._extra_special),
             "init_config": dict(self._init_config),
             "chat_template": self.chat_template,
@@ -213,9 +223,9 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         special_map: dict[str, Any] = dict(self.special_tokens_map)
         if self._extra_special:
             special_map["extra_special_tokens"] = list(self._extra_special)
-        config = {
-            k: v for k, v in self._init_config.items() if k not in ("name_or_path", "added_tokens_decoder")
-        }
+        # add_bos_token / add_eos_token are not written back (as by transformers): the template holds them.
+        skipped = ("name_or_path", "added_tokens_decoder", "add_bos_token", "add_eos_token")
+        config = {k: v for k, v in self._init_config.items() if k not in skipped}
         for key in (*SPECIAL_TOKENS_ATTRIBUTES, "additional_special_tokens", "extra_special_tokens"):
             config.pop(key, None)
         config.update(special_map)
@@ -227,6 +237,10 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             model_input_names=list(self.model_input_names),
             clean_up_tokenization_spaces=self.clean_up_tokenization_spaces,
         )
+        if "split_special_tokens" in config:  # transformers writes back the init entries with their values
+            config["split_special_tokens"] = self.split_special_tokens
+        if self.chat_control_tokens is not None:
+            config["chat_control_tokens"] = list(self.chat_control_tokens)
         templates = write_chat_templates(directory, self.chat_template, config, save_jinja_files)
         return (*write_settings(directory, config, special_map), *templates, tokenizer_path)
 
@@ -282,6 +296,18 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
     @truncation_side.setter
     def truncation_side(self, value: str) -> None:
         self._truncation_side = check_side("truncation_side", value) or "right"
+
+    @property
+    def split_special_tokens(self) -> bool:
+        """Whether special tokens in the text are tokenized as ordinary text instead of being matched (the
+        default of every call; a call's `split_special_tokens=` overrides it)."""
+        return self._split_special_tokens
+
+    @split_special_tokens.setter
+    def split_special_tokens(self, value: bool) -> None:
+        self._split_special_tokens = bool(value)
+        # As transformers does at init: the backend's own flag follows (for calls made on the backend).
+        self._tokenizer.encode_special_tokens = self._split_special_tokens
 
     @property
     def backend_tokenizer(self) -> Tokenizer:
@@ -376,6 +402,25 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         **kwargs: Any,
     ) -> BatchEncoding:
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
+        split = self._split_special_tokens
+        if kwargs:
+            given = kwargs.pop("split_special_tokens", None)
+            split = split if given is None else bool(given)
+            if kwargs.pop("sanitize_control_tokens", False):  # text marked by apply_chat_template
+                from ._chat_sanitize import encode_marked_call
+
+                return encode_marked_call(  # type: ignore[no-any-return]
+                    self,
+                    text,
+                    add_special_tokens,
+                    padding,
+                    truncation,
+                    max_length,
+                    pad_to_multiple_of,
+                    padding_side,
+                    return_attention_mask,
+                    return_tensors,
+                )
         if (
             text_pair is None
             and add_special_tokens is True
@@ -390,26 +435,21 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             and return_length is False
             and not kwargs
         ):
-            plain = self._call_plain(text, verbose)
+            plain = self._call_plain(text, verbose, split_special_tokens=split)
             if plain is not None:
                 return plain
-        if kwargs.get("text_target") is not None or kwargs.get("split_special_tokens"):
-            raise NotImplementedError("text_target and split_special_tokens are not supported by ferrotok")
+        if kwargs.get("text_target") is not None:
+            raise NotImplementedError("text_target is not supported by ferrotok")
         first, second, is_batched = normalize_inputs(text, text_pair, bool(is_split_into_words))
-        # Resolved once per distinct set of arguments (and settings: any change clears `_plans`). The
-        # argument types are part of the key, so that `padding=1` is not taken for `padding=True`.
-        key = (
-            second is not None,
-            is_batched,
+        # Resolved once per distinct set of arguments (and settings: any change clears `_plans`), in
+        # `plan_call`'s order. The types of the arguments whose values can compare equal across types are part
+        # of the key, so that `padding=1` is not taken for `padding=True`.
+        arguments = (
             add_special_tokens,
             padding,
-            type(padding),
             truncation,
-            type(truncation),
             max_length,
-            type(max_length),
             stride,
-            type(stride),
             is_split_into_words,
             pad_to_multiple_of,
             padding_side,
@@ -421,32 +461,23 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             return_offsets_mapping,
             return_length,
             verbose,
+            split,
+        )
+        key = (
+            second is not None,
+            is_batched,
+            arguments,
+            type(padding),
+            type(truncation),
+            type(max_length),
+            type(stride),
         )
         try:
             plan = self._plans[key]
         except (KeyError, TypeError):  # TypeError: an unhashable argument (the checks below refuse it)
             plan = None
         if plan is None:
-            plan = plan_call(
-                self,
-                is_batched,
-                add_special_tokens,
-                padding,
-                truncation,
-                max_length,
-                stride,
-                is_split_into_words,
-                pad_to_multiple_of,
-                padding_side,
-                return_tensors,
-                return_token_type_ids,
-                return_attention_mask,
-                return_overflowing_tokens,
-                return_special_tokens_mask,
-                return_offsets_mapping,
-                return_length,
-                verbose,
-            )
+            plan = plan_call(self, is_batched, *arguments)
             if len(self._plans) >= _MAX_PLANS:
                 self._plans.clear()
             self._plans[key] = plan
@@ -459,7 +490,9 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             self._warn_if_too_long(ids.shape[-1] if hasattr(ids, "shape") else encodings.longest())
         return BatchEncoding._adopt(data, encodings, 2 if second is not None else 1)
 
-    def _call_plain(self, text: Any, verbose: bool, ids_only: bool = False) -> BatchEncoding | None:
+    def _call_plain(
+        self, text: Any, verbose: bool, ids_only: bool = False, split_special_tokens: bool = False
+    ) -> BatchEncoding | None:
         """`tok(text)` or `tok(list_of_str)` with no padding, truncation or extra outputs, the commonest
         calls: the general path's result without its argument checks, which cost more than encoding a
         short line. None when `text` is anything else (the general path then handles or rejects it)."""
@@ -467,10 +500,12 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         if not single and not (type(text) is list and text):
             return None
         if ids_only:
-            request = _PLAIN_REQUESTS[False, False, single]
+            request = _PLAIN_REQUESTS[False, False, single, split_special_tokens]
         else:
             names = self.model_input_names
-            request = _PLAIN_REQUESTS["token_type_ids" in names, "attention_mask" in names, single]
+            request = _PLAIN_REQUESTS[
+                "token_type_ids" in names, "attention_mask" in names, single, split_special_tokens
+            ]
         try:
             data, encodings = self._tokenizer.encode_fields([text] if single else text, None, request)
         except TypeError:
@@ -542,13 +577,13 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
             if type(text) is str:
                 # One str, the commonest call of a serving thread: only the ids list is made.
                 try:
-                    ids = self._tokenizer.encode_ids(text)
+                    ids = self._tokenizer.encode_ids(text, self._split_special_tokens)
                 except (UnicodeEncodeError, TypeError):
                     pass  # the general path repairs or names what the core would not take
                 else:
                     self._warn_if_too_long(len(ids))
                     return ids
-            plain = self._call_plain(text, True, ids_only=True)
+            plain = self._call_plain(text, True, True, self._split_special_tokens)
             if plain is not None:
                 return plain["input_ids"]
         return self(
@@ -570,29 +605,7 @@ class FerroTokenizer(SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin
         """The token strings of one text (no special tokens unless asked)."""
         return self(text, pair, add_special_tokens=add_special_tokens, **kwargs).tokens()
 
-    def pad(
-        self,
-        encoded_inputs: Any,
-        padding: bool | str = True,
-        max_length: int | None = None,
-        pad_to_multiple_of: int | None = None,
-        padding_side: str | None = None,
-        return_attention_mask: bool | None = None,
-        return_tensors: str | None = None,
-        verbose: bool = True,
-    ) -> BatchEncoding:
-        """Pad encoded features (a dict of lists or a list of dicts), as `DataCollatorWithPadding` calls it."""
-        return pad_features(
-            self,
-            encoded_inputs,
-            padding=padding,
-            max_length=max_length,
-            pad_to_multiple_of=pad_to_multiple_of,
-            padding_side=padding_side,
-            return_attention_mask=return_attention_mask,
-            return_tensors=return_tensors,
-            verbose=verbose,
-        )
+    pad = pad_features  # `pad(encoded_inputs, padding=True, ...)`, transformers' signature
 
     # --- decoding -------------------------------------------------------------------------------------
     def decode(

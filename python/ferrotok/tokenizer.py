@@ -1,5 +1,5 @@
 """`ferrotok.Tokenizer`: a drop-in for `tokenizers.Tokenizer` (Hugging Face's raw library), backed by the
-Rust core, and `ferrotok.AddedToken`.
+Rust core.
 
 Encoding runs in Rust with the GIL released; this module only shapes arguments the way `tokenizers`
 accepts them (single texts, pairs as tuples, pre-tokenized word lists, `AddedToken` objects).
@@ -12,73 +12,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import _core
+from ._added_token import AddedToken, added_tokens_decoder
 from ._core import Encoding
 
 # The core's names of truncation strategies → tokenizers' spelling in `Tokenizer.truncation`.
 _STRATEGY_NAMES = {"LongestFirst": "longest_first", "OnlyFirst": "only_first", "OnlySecond": "only_second"}
-
-
-class AddedToken:
-    """A token added to the vocabulary (tokenizers' `AddedToken`): never split, matched as a whole.
-
-    `normalized`, when not given, is the opposite of `special` (also once `add_special_tokens` makes the
-    token special), as in tokenizers.
-    """
-
-    __slots__ = ("_normalized", "content", "lstrip", "rstrip", "single_word", "special")
-
-    def __init__(
-        self,
-        content: str = "",
-        single_word: bool = False,
-        lstrip: bool = False,
-        rstrip: bool = False,
-        normalized: bool | None = None,
-        special: bool = False,
-    ) -> None:
-        if not isinstance(content, str):
-            raise TypeError(f"content: expected str, got {type(content).__name__}")
-        self.content = content
-        self.single_word = bool(single_word)
-        self.lstrip = bool(lstrip)
-        self.rstrip = bool(rstrip)
-        self.special = bool(special)
-        self._normalized = None if normalized is None else bool(normalized)
-
-    @property
-    def normalized(self) -> bool:
-        return (not self.special) if self._normalized is None else self._normalized
-
-    @normalized.setter
-    def normalized(self, value: bool) -> None:
-        self._normalized = bool(value)
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.content, self.single_word, self.lstrip, self.rstrip, self.normalized, self.special)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return dict(zip(self.__slots__, (getattr(self, k) for k in self.__slots__), strict=True))
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for key, value in state.items():
-            setattr(self, key, value)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, AddedToken):
-            return self._key() == other._key()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.content)
-
-    def __str__(self) -> str:
-        return self.content
-
-    def __repr__(self) -> str:
-        flags = ", ".join(
-            f"{k}={getattr(self, k)}" for k in ("rstrip", "lstrip", "single_word", "normalized", "special")
-        )
-        return f'AddedToken("{self.content}", {flags})'
 
 
 def _token_dict(token: object, special: bool) -> dict[str, Any]:
@@ -277,17 +215,7 @@ class Tokenizer:
         return self._tokenizer.add_tokens([_token_dict(t, True) for t in _token_list(tokens)])
 
     def get_added_tokens_decoder(self) -> dict[int, AddedToken]:
-        return {
-            t["id"]: AddedToken(
-                t["content"],
-                single_word=t["single_word"],
-                lstrip=t["lstrip"],
-                rstrip=t["rstrip"],
-                normalized=t["normalized"],
-                special=t["special"],
-            )
-            for t in self._tokenizer.added_tokens()
-        }
+        return added_tokens_decoder(self._tokenizer.added_tokens())
 
     # --- padding and truncation -----------------------------------------------------------------------
     def enable_padding(
@@ -359,6 +287,16 @@ class Tokenizer:
         self._tokenizer.train(files, trainer)
 
     # --- components -----------------------------------------------------------------------------------
+    @property
+    def encode_special_tokens(self) -> bool:
+        """Whether special tokens in the text are tokenized as ordinary text instead of being matched as
+        added tokens (tokenizers' flag; not written by `to_str`)."""
+        return self._tokenizer.encode_special_tokens
+
+    @encode_special_tokens.setter
+    def encode_special_tokens(self, value: bool) -> None:
+        self._tokenizer.encode_special_tokens = bool(value)
+
     @property
     def fast_paths(self) -> bool:
         """Whether the fused fast paths may replace the stage-by-stage pipeline (same outputs)."""

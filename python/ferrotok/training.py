@@ -1,9 +1,10 @@
 """Training: `Tokenizer.train_from_iterator` / `Tokenizer.train` (tokenizers' API) and
 `FerroTokenizer.train_new_from_iterator` (transformers' API).
 
-Texts are consumed in chunks and fed to the Rust core, which normalizes, pre-tokenizes and counts words
-with the GIL released (on the thread pool for large chunks); the corpus is never held in memory, only
-its distinct words. Training then runs in the core while this thread shows progress and answers Ctrl-C.
+The Rust core pulls texts from the iterator in chunks and normalizes, pre-tokenizes and counts their
+words with the GIL released (on the thread pool for large chunks, while the next chunk is read); the
+corpus is never held in memory, only its distinct words. Training then runs in the core while this
+thread shows progress and answers Ctrl-C.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from . import _core
+from ._added_token import AddedToken
 from .trainers import DEFAULT_TRAINERS, Trainer
 
 __all__ = [
@@ -23,10 +25,6 @@ __all__ = [
     "train_in_place",
     "train_new_from_iterator",
 ]
-
-# A chunk is handed to the core once it holds this many texts or bytes (chars, roughly).
-_CHUNK_TEXTS = 8192
-_CHUNK_CHARS = 4 << 20
 
 
 def byte_level_alphabet() -> list[str]:
@@ -44,24 +42,6 @@ def byte_level_alphabet() -> list[str]:
             chars.append(chr(256 + extra))
             extra += 1
     return chars
-
-
-def _chunks(iterator: Iterable[Any]) -> Iterator[list[Any]]:
-    """Lists of texts from an iterator of str or of batches (lists/tuples) of str."""
-    chunk: list[Any] = []
-    chars = 0
-    for item in iterator:
-        if isinstance(item, (list, tuple)):
-            chunk.extend(item)
-            chars += sum(len(t) for t in item if isinstance(t, str))
-        else:
-            chunk.append(item)
-            chars += len(item) if isinstance(item, str) else 0
-        if len(chunk) >= _CHUNK_TEXTS or chars >= _CHUNK_CHARS:
-            yield chunk
-            chunk, chars = [], 0
-    if chunk:
-        yield chunk
 
 
 class _Progress:
@@ -114,12 +94,9 @@ def train_core(
         )
     run = _core.TrainingRun(core, trainer.to_json())
     progress = _Progress(bool(trainer.show_progress), length)
-    seen = 0
     try:
-        for chunk in _chunks(iterator):
-            run.feed(chunk, seen)
-            seen += len(chunk)
-            progress.counted(len(chunk))
+        # The core pulls the texts in chunks and counts them with the GIL released.
+        seen = run.feed_iter(iterator, progress.counted if progress.bar is not None else None)
         if seen == 0:
             raise ValueError("iterator: no text to train on (it was empty)")
         progress.close()
@@ -243,11 +220,13 @@ def train_new_from_iterator(
     for token in added_tokens:
         if kind != "Unigram" and not token.get("special"):
             continue
-        entry = {
-            k: token[k] for k in ("content", "single_word", "lstrip", "rstrip", "normalized") if k in token
-        }
+        # `normalized` False when the document leaves it out, as the trainers read it before.
+        entry: dict[str, Any] = {"normalized": False}
+        entry.update(
+            (k, token[k]) for k in ("content", "single_word", "lstrip", "rstrip", "normalized") if k in token
+        )
         entry["content"] = rename(entry["content"])
-        special_tokens.append(_AddedToken(**entry))
+        special_tokens.append(AddedToken(**entry))
     if new_special_tokens is not None:
         special_tokens.extend(new_special_tokens)
 
@@ -276,24 +255,6 @@ def train_new_from_iterator(
         extra.append(t if isinstance(t, str) else t.content)
     settings["extra_special_tokens"] = extra
     return type(tokenizer)(core, **settings)
-
-
-class _AddedToken:
-    """The few fields of an added token the trainers read (no dependency on tokenizers)."""
-
-    def __init__(
-        self,
-        content: str,
-        single_word: bool = False,
-        lstrip: bool = False,
-        rstrip: bool = False,
-        normalized: bool = False,
-    ) -> None:
-        self.content = content
-        self.single_word = single_word
-        self.lstrip = lstrip
-        self.rstrip = rstrip
-        self.normalized = normalized
 
 
 # --- pipelines for `ferrotok train` without --from ----------------------------------------------------------

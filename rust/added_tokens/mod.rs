@@ -65,6 +65,20 @@ impl AddedToken {
     }
 }
 
+/// Which added tokens an encode call matches in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Matching {
+    /// Every added token (the default).
+    #[default]
+    All,
+    /// All but the special ones, whose text is tokenized as ordinary text (transformers'
+    /// `split_special_tokens`, tokenizers' `encode_special_tokens`).
+    NonSpecial,
+    /// None: the text runs through the pipeline as if there were no added tokens (transformers'
+    /// `_encode_without_added_tokens`, which `sanitize_control_tokens` uses).
+    Nothing,
+}
+
 /// A compiled matcher over a set of added tokens.
 #[derive(Debug, Clone, Default)]
 struct Matcher {
@@ -100,8 +114,6 @@ pub struct AddedVocabulary {
     /// Normalized forms of `normalized` tokens that differ from their content: Hugging Face's
     /// id → token lookup answers with this form (e.g. "another-one" for "Another-One" under BERT).
     normalized_forms: HashMap<u32, String>,
-    /// When true, special tokens in the text are not matched (Hugging Face's `encode_special_tokens`).
-    pub encode_special_tokens: bool,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -242,9 +254,16 @@ impl AddedVocabulary {
     }
 
     /// Cut `s` at the added tokens `m` finds: returns (range, Some(id)) for tokens and (range, None)
-    /// for the text between them, honouring single_word / lstrip / rstrip.
-    fn find_matches(&self, s: &str, m: &Matcher) -> Vec<(std::ops::Range<usize>, Option<u32>)> {
-        let Some(ac) = &m.ac else {
+    /// for the text between them, honouring single_word / lstrip / rstrip and `matching`. As in Hugging
+    /// Face, a special match that `Matching::NonSpecial` skips still hides the shorter matches that
+    /// overlap it (leftmost-longest runs before the skip).
+    fn find_matches(
+        &self,
+        s: &str,
+        m: &Matcher,
+        matching: Matching,
+    ) -> Vec<(std::ops::Range<usize>, Option<u32>)> {
+        let Some(ac) = m.ac.as_ref().filter(|_| matching != Matching::Nothing) else {
             return vec![(0..s.len(), None)];
         };
         let mut out = Vec::new();
@@ -255,7 +274,7 @@ impl AddedVocabulary {
                 continue;
             };
             let Some(tok) = self.get(id) else { continue };
-            if self.encode_special_tokens && tok.special {
+            if matching == Matching::NonSpecial && tok.special {
                 continue;
             }
             if tok.single_word {
@@ -291,14 +310,14 @@ impl AddedVocabulary {
         out
     }
 
-    fn split_pieces(&self, ns: NormalizedString, m: &Matcher) -> Vec<PreSplit> {
-        if m.ac.is_none() {
+    fn split_pieces(&self, ns: NormalizedString, m: &Matcher, matching: Matching) -> Vec<PreSplit> {
+        if m.ac.is_none() || matching == Matching::Nothing {
             return vec![PreSplit {
                 normalized: ns,
                 tokens: None,
             }];
         }
-        self.find_matches(ns.as_str(), m)
+        self.find_matches(ns.as_str(), m, matching)
             .into_iter()
             .map(|(r, id)| {
                 let piece = ns.slice(r);
@@ -318,8 +337,12 @@ impl AddedVocabulary {
     }
 
     /// Raw-text split only (for the fused fast paths): (range, Some(id)) or (range, None).
-    pub fn split_raw(&self, text: &str) -> Vec<(std::ops::Range<usize>, Option<u32>)> {
-        self.find_matches(text, &self.raw)
+    pub fn split_raw(
+        &self,
+        text: &str,
+        matching: Matching,
+    ) -> Vec<(std::ops::Range<usize>, Option<u32>)> {
+        self.find_matches(text, &self.raw, matching)
     }
 
     /// Whether `split_raw` would return `text` whole: no raw-matched token occurs in it. Most texts
@@ -332,16 +355,18 @@ impl AddedVocabulary {
     }
 
     /// Hugging Face's `extract_and_normalize`: split out raw-matched tokens, normalize the rest, then
-    /// split out normalized-matched tokens. `base` is the offset of `text` in the original input.
+    /// split out normalized-matched tokens. `base` is the offset of `text` in the original input;
+    /// `matching` says which added tokens are looked for.
     pub fn extract_and_normalize<N: Normalize + ?Sized>(
         &self,
         normalizer: Option<&N>,
         text: &str,
         base: usize,
+        matching: Matching,
     ) -> Result<PreTokenizedString> {
         let ns = NormalizedString::from_original(text, base);
         let mut pts = PreTokenizedString {
-            splits: self.split_pieces(ns, &self.raw),
+            splits: self.split_pieces(ns, &self.raw, matching),
         };
         let old = std::mem::take(&mut pts.splits);
         for split in old {
@@ -353,7 +378,8 @@ impl AddedVocabulary {
             if let Some(n) = normalizer {
                 n.normalize(&mut ns)?;
             }
-            pts.splits.extend(self.split_pieces(ns, &self.normalized));
+            pts.splits
+                .extend(self.split_pieces(ns, &self.normalized, matching));
         }
         Ok(pts)
     }

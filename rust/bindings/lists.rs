@@ -8,6 +8,7 @@ use crate::tokenizer::batch::ArrayFields;
 use crate::tokenizer::plan::BatchSink;
 use crate::tokenizer::Encoding;
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
@@ -146,16 +147,20 @@ impl<'py> RowLists<'py> {
                 all => Ok(PyList::new(py, all)?.into_any()),
             }
         };
-        dict.set_item("input_ids", field(self.ids)?)?;
+        dict.set_item(intern!(py, "input_ids"), field(self.ids)?)?;
         let optional = [
-            (f.type_ids, "token_type_ids", self.type_ids),
-            (f.attention_mask, "attention_mask", self.attention_mask),
+            (f.type_ids, intern!(py, "token_type_ids"), self.type_ids),
+            (
+                f.attention_mask,
+                intern!(py, "attention_mask"),
+                self.attention_mask,
+            ),
             (
                 f.special_tokens_mask,
-                "special_tokens_mask",
+                intern!(py, "special_tokens_mask"),
                 self.special_tokens_mask,
             ),
-            (f.offsets, "offset_mapping", self.offsets),
+            (f.offsets, intern!(py, "offset_mapping"), self.offsets),
         ];
         for (on, name, rows) in optional {
             if on {
@@ -163,7 +168,7 @@ impl<'py> RowLists<'py> {
             }
         }
         if f.length {
-            dict.set_item("length", PyList::new(py, self.length)?)?;
+            dict.set_item(intern!(py, "length"), PyList::new(py, self.length)?)?;
         }
         Ok(())
     }

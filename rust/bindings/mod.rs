@@ -85,7 +85,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<training::PyTrainingRun>()?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(legacy_document, m)?)?;
-    m.add_function(wrap_pyfunction!(legacy_special_tokens, m)?)?;
+    m.add_function(wrap_pyfunction!(load_folder, m)?)?;
     m.add_function(wrap_pyfunction!(class_defaults, m)?)?;
     Ok(())
 }
@@ -106,19 +106,23 @@ fn legacy_document(py: Python<'_>, directory: &str) -> PyResult<String> {
     })
 }
 
-/// The special tokens a SentencePiece folder's class reports, as {"named": {key: token or None},
-/// "extra": [token, ...]}; None for other folders.
+/// A model folder loaded once: the tokenizer, and the special tokens a SentencePiece folder's class reports
+/// as {"named": {key: token or None}, "extra": [token, ...]} (None for other folders).
 #[pyfunction]
-fn legacy_special_tokens<'py>(
+fn load_folder<'py>(
     py: Python<'py>,
     directory: &str,
-) -> PyResult<Option<Bound<'py, pyo3::types::PyDict>>> {
-    let folder = guard(|| {
-        py.detach(|| crate::loading::legacy_folder(std::path::Path::new(directory)))
+) -> PyResult<(
+    tokenizer::PyTokenizer,
+    Option<Bound<'py, pyo3::types::PyDict>>,
+)> {
+    let (loaded, specials) = guard(|| {
+        py.detach(|| crate::loading::load_folder(std::path::Path::new(directory)))
             .map_err(to_py)
     })?;
-    let Some(specials) = folder.special_tokens else {
-        return Ok(None);
+    let loaded = tokenizer::new_obj(loaded);
+    let Some(specials) = specials else {
+        return Ok((loaded, None));
     };
     let named = pyo3::types::PyDict::new(py);
     for (key, token) in specials.named {
@@ -127,7 +131,7 @@ fn legacy_special_tokens<'py>(
     let out = pyo3::types::PyDict::new(py);
     out.set_item("named", named)?;
     out.set_item("extra", specials.extra)?;
-    Ok(Some(out))
+    Ok((loaded, Some(out)))
 }
 
 /// The defaults transformers gives tokenizers of `tokenizer_class`, as {"specials": {key: token or None},

@@ -24,6 +24,9 @@ impl PyEncodeRequest {
     /// (None: off). `max_length` is the truncation limit and, with `padding="max_length"`, the padded
     /// length unless `pad_length` gives another. `unbatched`: the input is one text given alone, and
     /// list fields hold its row rather than a list of one row. `return_tensors="np"` asks for int64 arrays, None for lists.
+    /// `split_special_tokens`: tokenize special tokens in the text as text (True) or match them (False);
+    /// None follows the tokenizer's `encode_special_tokens`. `skip_added_tokens`: match no added token at
+    /// all (the text runs through the pipeline as if there were none).
     #[new]
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (*, is_pretokenized = false, add_special_tokens = true, truncation = None,
@@ -33,7 +36,8 @@ impl PyEncodeRequest {
                         pad_token = String::new(), return_tensors = None,
                         return_overflowing_tokens = false, return_token_type_ids = false,
                         return_attention_mask = false, return_special_tokens_mask = false,
-                        return_offsets_mapping = false, return_length = false, unbatched = false))]
+                        return_offsets_mapping = false, return_length = false, unbatched = false,
+                        split_special_tokens = None, skip_added_tokens = false))]
     fn new(
         is_pretokenized: bool,
         add_special_tokens: bool,
@@ -56,6 +60,8 @@ impl PyEncodeRequest {
         return_offsets_mapping: bool,
         return_length: bool,
         unbatched: bool,
+        split_special_tokens: Option<bool>,
+        skip_added_tokens: bool,
     ) -> PyResult<Self> {
         let truncation = match truncation {
             None => None,
@@ -114,6 +120,8 @@ impl PyEncodeRequest {
                     padding: None,
                     char_offsets: true,
                     drop_overflow: !return_overflowing_tokens,
+                    split_special_tokens,
+                    skip_added_tokens,
                 },
                 padding,
                 overflow: return_overflowing_tokens,

@@ -20,6 +20,7 @@ use crate::tokenizer::{Direction, EncodeOptions, Encoding, InputSequence, Tokeni
 use numpy::ndarray::{Array, Dimension, ShapeBuilder};
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::MutexExt;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
@@ -105,11 +106,11 @@ fn arrays_into<'py>(
     dict: &Bound<'py, PyDict>,
 ) -> PyResult<()> {
     let (r, c) = (arr.rows, arr.cols);
-    dict.set_item("input_ids", array(py, arr.input_ids, (r, c))?)?;
+    dict.set_item(intern!(py, "input_ids"), array(py, arr.input_ids, (r, c))?)?;
     let fields = [
-        ("token_type_ids", arr.type_ids),
-        ("attention_mask", arr.attention_mask),
-        ("special_tokens_mask", arr.special_tokens_mask),
+        (intern!(py, "token_type_ids"), arr.type_ids),
+        (intern!(py, "attention_mask"), arr.attention_mask),
+        (intern!(py, "special_tokens_mask"), arr.special_tokens_mask),
     ];
     for (name, v) in fields {
         if let Some(v) = v {
@@ -117,10 +118,10 @@ fn arrays_into<'py>(
         }
     }
     if let Some(v) = arr.offsets {
-        dict.set_item("offset_mapping", array(py, v, (r, c, 2))?)?;
+        dict.set_item(intern!(py, "offset_mapping"), array(py, v, (r, c, 2))?)?;
     }
     if let Some(v) = arr.length {
-        dict.set_item("length", PyArray1::from_vec(py, v))?;
+        dict.set_item(intern!(py, "length"), PyArray1::from_vec(py, v))?;
     }
     if overflow {
         let map = PyArray1::from_vec(py, arr.overflow_to_sample);
@@ -271,6 +272,18 @@ impl PyTokenizer {
         self.update(py, |t| t.set_fast_paths(enabled));
     }
 
+    /// tokenizers' `encode_special_tokens`: special tokens in the text are tokenized as ordinary text
+    /// by `encode_encodings` (calls that pass `split_special_tokens` decide for themselves).
+    #[getter]
+    fn encode_special_tokens(&self) -> bool {
+        self.get().encode_special_tokens
+    }
+
+    #[setter]
+    fn set_encode_special_tokens(&self, py: Python<'_>, value: bool) {
+        self.update(py, |t| t.encode_special_tokens = value);
+    }
+
     #[staticmethod]
     fn from_file(py: Python<'_>, path: &str) -> PyResult<Self> {
         guard(|| {
@@ -296,6 +309,12 @@ impl PyTokenizer {
                 .map(new_obj)
                 .map_err(to_py)
         })
+    }
+
+    /// Replace the post-processor with a tokenizer.json `post_processor` document ("null": none).
+    fn set_post_processor(&self, py: Python<'_>, document: &str) -> PyResult<()> {
+        self.try_update(py, |t| t.set_post_processor_json(document))
+            .map_err(to_py)
     }
 
     #[pyo3(signature = (pretty = false))]
@@ -356,10 +375,13 @@ impl PyTokenizer {
 
     /// The ids of one text, with special tokens and nothing else asked: transformers' `tok.encode(text)`,
     /// the commonest call of a serving thread, without the field dict and `Encodings` of `encode_fields`.
+    /// `split_special_tokens`: special tokens in the text are tokenized as text (transformers' flag).
+    #[pyo3(signature = (text, split_special_tokens = false))]
     fn encode_ids<'py>(
         &self,
         py: Python<'py>,
         text: &Bound<'py, PyString>,
+        split_special_tokens: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             let tok = self.get();
@@ -370,6 +392,8 @@ impl PyTokenizer {
                 padding: None,
                 char_offsets: false,
                 drop_overflow: true,
+                split_special_tokens: Some(split_special_tokens),
+                skip_added_tokens: false,
             };
             let run = || tok.encode(InputSequence::Raw(&s), None, &opts);
             // The rule of `plan::DETACH_MIN_BYTES`: a short text keeps the GIL.
@@ -410,6 +434,8 @@ impl PyTokenizer {
                     padding: None,
                     char_offsets: offsets,
                     drop_overflow: false,
+                    split_special_tokens: None,
+                    skip_added_tokens: false,
                 },
                 padding: tok.padding.clone(),
                 overflow: true,
@@ -455,6 +481,8 @@ impl PyTokenizer {
                 padding: tok.padding.clone(),
                 char_offsets: true,
                 drop_overflow: false,
+                split_special_tokens: None,
+                skip_added_tokens: false,
             };
             let a = encoding.encoding.clone();
             let b = pair.map(|p| p.encoding.clone());

@@ -8,11 +8,76 @@ use crate::tokenizer::Tokenizer;
 use crate::trainers::{Control, Trained, Trainer, WordCounts};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::MutexExt;
-use pyo3::types::{PyList, PyString};
+use pyo3::types::{PyIterator, PyList, PyString, PyTuple};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// `feed_iter` hands texts to the core in chunks of at most this many texts or bytes.
+const CHUNK_TEXTS: usize = 8192;
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// A text of a chunk: borrowed from its str object, or repaired (lone surrogates) into a copy.
+enum Text {
+    Py(PyBackedStr),
+    Owned(String),
+}
+
+impl Text {
+    fn new(s: Bound<'_, PyString>) -> PyResult<Text> {
+        match PyBackedStr::try_from(s.clone()) {
+            Ok(b) => Ok(Text::Py(b)),
+            Err(_) => Ok(Text::Owned(convert::text(&s)?.0.into_owned())),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Py(b) => b,
+            Text::Owned(s) => s,
+        }
+    }
+}
+
+fn not_str(item: &Bound<'_, PyAny>, index: usize) -> PyErr {
+    let kind = item
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_string(), |n| n.to_string());
+    PyTypeError::new_err(format!("iterator: item {index} is {kind}, expected str"))
+}
+
+/// The next chunk of `it`'s texts (items are str, or lists/tuples of str); `first` is the index of
+/// the chunk's first text in the corpus, for error messages. Empty only at the end.
+fn pull(it: &Bound<'_, PyIterator>, first: usize) -> PyResult<Vec<Text>> {
+    let mut texts: Vec<Text> = Vec::new();
+    let mut bytes = 0usize;
+    let push = |item: Bound<'_, PyAny>, texts: &mut Vec<Text>| -> PyResult<usize> {
+        let index = first + texts.len();
+        let s = item
+            .cast_into::<PyString>()
+            .map_err(|e| not_str(e.into_inner().as_any(), index))?;
+        let t = Text::new(s)?;
+        let len = t.as_str().len();
+        texts.push(t);
+        Ok(len)
+    };
+    let mut it = it.clone();
+    while texts.len() < CHUNK_TEXTS && bytes < CHUNK_BYTES {
+        let Some(item) = it.next() else { break };
+        let item = item?;
+        if item.is_instance_of::<PyList>() || item.is_instance_of::<PyTuple>() {
+            for x in item.try_iter()? {
+                bytes += push(x?, &mut texts)?;
+            }
+        } else {
+            bytes += push(item, &mut texts)?;
+        }
+    }
+    Ok(texts)
+}
 
 #[pyclass(module = "ferrotok._core", name = "TrainingRun", frozen)]
 pub struct PyTrainingRun {
@@ -130,6 +195,58 @@ impl PyTrainingRun {
             let counts: &mut WordCounts = &mut guard;
             py.detach(|| self.tokenizer.count_words(counts, &refs, &self.ctl))
                 .map_err(to_py)
+        })
+    }
+
+    /// Count the words of every text of `iterator` (str, or lists/tuples of str), pulled in chunks;
+    /// `progress(n)` is called after each chunk of `n` texts. With a pool, the next chunk is read
+    /// from Python while the pool counts this one. Returns the number of texts.
+    #[pyo3(signature = (iterator, progress = None))]
+    fn feed_iter(
+        &self,
+        py: Python<'_>,
+        iterator: &Bound<'_, PyAny>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<usize> {
+        guard(|| {
+            let it = iterator.try_iter().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "iterator: expected an iterable of str (or of lists of str), got {}",
+                    iterator
+                        .get_type()
+                        .name()
+                        .map_or_else(|_| "?".to_string(), |n| n.to_string())
+                ))
+            })?;
+            let mut guard = self
+                .counts
+                .lock_py_attached(py)
+                .unwrap_or_else(|e| e.into_inner());
+            let counts: &mut WordCounts = &mut guard;
+            let shared: Py<PyIterator> = it.clone().unbind();
+            let mut seen = 0usize;
+            let mut chunk = pull(&it, seen)?;
+            while !chunk.is_empty() {
+                py.check_signals()?;
+                let n = chunk.len();
+                let refs: Vec<&str> = chunk.iter().map(Text::as_str).collect();
+                let (counted, next) = py.detach(|| {
+                    self.tokenizer
+                        .count_words_then(counts, &refs, &self.ctl, || {
+                            Python::attach(|py| pull(shared.bind(py), seen + n))
+                        })
+                });
+                drop(refs);
+                // Released with the GIL held (not queued for later).
+                drop(chunk);
+                counted.map_err(to_py)?;
+                seen += n;
+                if let Some(f) = &progress {
+                    f.call1(py, (n,))?;
+                }
+                chunk = next?;
+            }
+            Ok(seen)
         })
     }
 

@@ -25,6 +25,7 @@ pub mod pretokenized;
 pub mod test_util;
 pub mod token_buffer;
 pub mod unicode9;
+pub mod word_chars;
 
 pub use byte_chars::{char_to_byte, BYTE_TO_CHAR};
 pub use encoding::{CharOffsets, Direction, Encoding};

@@ -8,6 +8,7 @@ pub mod legacy;
 pub mod sentencepiece;
 mod sentencepiece_classes;
 mod sentencepiece_fairseq;
+mod sentencepiece_gemma;
 pub mod sentencepiece_proto;
 pub mod tokenizer_json;
 
@@ -30,18 +31,15 @@ impl Tokenizer {
 
     /// Load a folder: tokenizer.json when present, else the legacy files.
     pub fn from_pretrained(dir: impl AsRef<Path>) -> Result<Tokenizer> {
-        let dir = dir.as_ref();
-        if !dir.is_dir() {
-            return Err(Error::NotFound {
-                path: dir.display().to_string(),
-            });
-        }
-        let tj = dir.join("tokenizer.json");
-        if tj.is_file() {
-            return Tokenizer::from_file(tj);
-        }
-        let folder = legacy_folder(dir)?;
-        tokenizer_json::from_value(folder.document, &folder.file.display().to_string())
+        load_folder(dir.as_ref()).map(|(tokenizer, _)| tokenizer)
+    }
+
+    /// Replace the post-processor with a tokenizer.json `post_processor` document (`null`: none), as
+    /// transformers' `update_post_processor` does when `add_bos_token` / `add_eos_token` change.
+    pub fn set_post_processor_json(&mut self, document: &str) -> Result<()> {
+        let v: serde_json::Value = serde_json::from_str(document)
+            .map_err(|e| Error::config("", "post_processor", format!("not valid JSON: {e}")))?;
+        tokenizer_json::replace_post_processor(self, &v)
     }
 
     /// Serialize to a tokenizer.json document.
@@ -62,6 +60,24 @@ pub struct LegacyFolder {
     pub document: serde_json::Value,
     pub file: std::path::PathBuf,
     pub special_tokens: Option<sentencepiece::SpecialTokens>,
+}
+
+/// Load a folder (tokenizer.json when present, else the legacy files) with the special tokens a SentencePiece
+/// folder's class reports, converting it once.
+pub fn load_folder(dir: &Path) -> Result<(Tokenizer, Option<sentencepiece::SpecialTokens>)> {
+    if !dir.is_dir() {
+        return Err(Error::NotFound {
+            path: dir.display().to_string(),
+        });
+    }
+    let tj = dir.join("tokenizer.json");
+    if tj.is_file() {
+        return Ok((Tokenizer::from_file(tj)?, None));
+    }
+    let folder = legacy_folder(dir)?;
+    let tokenizer =
+        tokenizer_json::from_value(folder.document, &folder.file.display().to_string())?;
+    Ok((tokenizer, folder.special_tokens))
 }
 
 /// Convert a folder holding BERT's vocab.txt, vocab.json + merges.txt, or a SentencePiece model.

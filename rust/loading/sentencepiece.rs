@@ -159,6 +159,16 @@ pub enum Post {
     BosEos { add_bos: bool, add_eos: bool },
 }
 
+impl Post {
+    /// `BosEos` as the config's `add_bos_token` / `add_eos_token` say (both off when absent).
+    pub fn bos_eos(cfg: &LegacyConfig) -> Post {
+        Post::BosEos {
+            add_bos: cfg_bool(cfg, "add_bos_token", false),
+            add_eos: cfg_bool(cfg, "add_eos_token", false),
+        }
+    }
+}
+
 /// What a class recipe builds; `finish` turns it into the tokenizer.json document.
 pub struct Parts {
     /// The model document without its vocabulary; `vocab` is filled in by `finish`.

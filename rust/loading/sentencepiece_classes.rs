@@ -37,6 +37,7 @@ pub fn document(class: &str, m: &SpModel, cfg: &LegacyConfig) -> Result<(Value, 
         "ReformerTokenizer" => reformer(m, cfg, d),
         "RemBertTokenizer" => rembert(m, cfg, d),
         "BarthezTokenizer" => fairseq::barthez(m, cfg, d),
+        "GemmaTokenizer" => super::sentencepiece_gemma::gemma(m, cfg, d),
         // FNetTokenizer has no constructor of its own: transformers builds it the generic way, with
         // ALBERT's special tokens.
         "" | "TokenizersBackend" | "PreTrainedTokenizerFast" | "FNetTokenizer" => {
@@ -183,10 +184,7 @@ fn llama(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         decoder: sequence("Sequence", "decoders", decoders),
         named: named(cfg, d, false),
         extras: extractor_extras(m),
-        post: Post::BosEos {
-            add_bos: cfg_bool(cfg, "add_bos_token", false),
-            add_eos: cfg_bool(cfg, "add_eos_token", false),
-        },
+        post: Post::bos_eos(cfg),
     }
 }
 
@@ -418,10 +416,19 @@ fn generic(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         decoder: sequence("Sequence", "decoders", decs),
         named,
         extras,
-        post: Post::BosEos {
-            add_bos: cfg_bool(cfg, "add_bos_token", false),
-            add_eos: cfg_bool(cfg, "add_eos_token", false),
-        },
+        post: Post::bos_eos(cfg),
+    }
+}
+
+/// The model's precompiled normalizer, then runs of spaces collapsed (Reformer, NLLB); null without one.
+pub(super) fn precompiled_collapsing_spaces(m: &SpModel) -> Value {
+    match precompiled(m) {
+        Some(p) => sequence(
+            "Sequence",
+            "normalizers",
+            vec![p, replace_regex(" {2,}", " ")],
+        ),
+        None => Value::Null,
     }
 }
 
@@ -430,14 +437,7 @@ fn reformer(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let vocab = pieces(m);
     let merges = merges_by_id(&vocab);
     let unk = content(&named, "unk_token");
-    let normalizer = match precompiled(m) {
-        Some(p) => sequence(
-            "Sequence",
-            "normalizers",
-            vec![p, replace_regex(" {2,}", " ")],
-        ),
-        None => Value::Null,
-    };
+    let normalizer = precompiled_collapsing_spaces(m);
     Parts {
         model: bpe(merges, Some(&unk), false, false),
         vocab,
@@ -446,10 +446,7 @@ fn reformer(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         decoder: metaspace("Metaspace", "always", true),
         named,
         extras: extractor_extras(m),
-        post: Post::BosEos {
-            add_bos: cfg_bool(cfg, "add_bos_token", false),
-            add_eos: cfg_bool(cfg, "add_eos_token", false),
-        },
+        post: Post::bos_eos(cfg),
     }
 }
 
@@ -480,9 +477,6 @@ fn rembert(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         extras: extractor_extras(m),
         // RemBertTokenizer's [CLS]/[SEP] template is replaced by the base class's bos/eos one when
         // built from a SentencePiece file.
-        post: Post::BosEos {
-            add_bos: cfg_bool(cfg, "add_bos_token", false),
-            add_eos: cfg_bool(cfg, "add_eos_token", false),
-        },
+        post: Post::bos_eos(cfg),
     }
 }

@@ -9,7 +9,7 @@ use super::sentencepiece::{
     replace_regex, sequence, unigram, Parts, Post, Tok,
 };
 use super::sentencepiece_classes::{
-    content, named, prepend_scheme, seq, sp, ws_metaspace, Defaults,
+    content, named, precompiled_collapsing_spaces, prepend_scheme, seq, sp, ws_metaspace, Defaults,
 };
 use super::sentencepiece_proto::SpModel;
 use serde_json::{json, Value};
@@ -103,6 +103,14 @@ pub(super) fn lang_suffix_template(eos: &str, lang: &str) -> Post {
     }
 }
 
+/// `lang_code A </s>` and `lang_code A B </s>` (mBART-50, NLLB).
+fn lang_prefix_template(lang: &str, eos: &str) -> Post {
+    Post::Template {
+        single: vec![sp(lang, 0), seq("A", 0), sp(eos, 0)],
+        pair: vec![sp(lang, 0), seq("A", 0), seq("B", 0), sp(eos, 0)],
+    }
+}
+
 pub(super) fn mbart(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let named = named(cfg, d, true);
     let mut vocab = fairseq_vocab(m, &named, "bos_token");
@@ -151,10 +159,7 @@ pub(super) fn mbart50(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         named,
         extras,
         // MBart50: `lang_code A </s>`.
-        post: Post::Template {
-            single: vec![sp(&lang, 0), seq("A", 0), sp(&eos, 0)],
-            pair: vec![sp(&lang, 0), seq("A", 0), seq("B", 0), sp(&eos, 0)],
-        },
+        post: lang_prefix_template(&lang, &eos),
     }
 }
 
@@ -177,10 +182,7 @@ pub(super) fn barthez(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         decoder: metaspace("Metaspace", scheme, true),
         named,
         extras: extractor_extras(m),
-        post: Post::BosEos {
-            add_bos: cfg_bool(cfg, "add_bos_token", false),
-            add_eos: cfg_bool(cfg, "add_eos_token", false),
-        },
+        post: Post::bos_eos(cfg),
     }
 }
 
@@ -205,24 +207,14 @@ pub(super) fn nllb(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
             vocab.push((p, s));
         }
     }
-    let normalizer = match precompiled(m) {
-        Some(p) => sequence(
-            "Sequence",
-            "normalizers",
-            vec![p, replace_regex(" {2,}", " ")],
-        ),
-        None => Value::Null,
-    };
+    let normalizer = precompiled_collapsing_spaces(m);
     let unk = content(&named, "unk_token");
     let lang = cfg_str(cfg, "src_lang", "eng_Latn");
     let eos = content(&named, "eos_token");
     let post = if cfg_bool(cfg, "legacy_behaviour", false) {
         lang_suffix_template(&eos, &lang)
     } else {
-        Post::Template {
-            single: vec![sp(&lang, 0), seq("A", 0), sp(&eos, 0)],
-            pair: vec![sp(&lang, 0), seq("A", 0), seq("B", 0), sp(&eos, 0)],
-        }
+        lang_prefix_template(&lang, &eos)
     };
     Parts {
         model: bpe(merges, Some(&unk), false, false),

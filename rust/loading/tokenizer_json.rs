@@ -134,6 +134,20 @@ pub fn from_str(s: &str, file: &str) -> Result<Tokenizer> {
     from_value(v, file)
 }
 
+/// Replace the post-processor with the one a tokenizer.json `post_processor` value describes (null:
+/// none); `to_value` writes the new one back. On an error the tokenizer is unchanged.
+pub fn replace_post_processor(t: &mut Tokenizer, v: &Value) -> Result<()> {
+    let parsed = match v {
+        Value::Null => None,
+        p => Some(PostProcessor::from_json(p, "post_processor")?),
+    };
+    t.set_post_processor(parsed);
+    if let Value::Object(o) = &mut t.source {
+        o.insert("post_processor".into(), v.clone());
+    }
+    Ok(())
+}
+
 /// Serialize to tokenizer.json: the source document with the parts that can change rewritten.
 pub fn to_value(t: &Tokenizer) -> Value {
     let mut v = match &t.source {

@@ -6,6 +6,7 @@ pub mod bpe_merge;
 pub mod bpe_pieces;
 pub mod bpe_queue;
 pub mod unigram;
+pub mod unigram_trie;
 pub mod wordlevel;
 pub mod wordpiece;
 pub mod wordpiece_trie;

@@ -9,7 +9,7 @@
 //! starts first (the longest one). Runs of unknown nodes are fused into one token; with
 //! `byte_fallback` an unknown run becomes its UTF-8 bytes as `<0xXX>` pieces when all of them exist.
 
-use super::wordpiece_trie::ByteTrie;
+use super::unigram_trie::DoubleArray;
 use crate::error::{Error, Result};
 use crate::json::{field, index, opt_bool, opt_usize, req_array, Obj};
 use crate::kernel::Token;
@@ -27,7 +27,7 @@ pub struct Unigram {
     scores: Vec<f64>,
     /// Piece → id; a piece listed twice maps to its last id, like Hugging Face.
     ids: FxHashMap<String, u32>,
-    trie: ByteTrie,
+    trie: DoubleArray,
     pub unk_id: Option<u32>,
     pub byte_fallback: bool,
     min_score: f64,
@@ -141,7 +141,8 @@ impl Unigram {
                 ));
             }
         }
-        let trie = ByteTrie::build(ids.iter().map(|(p, &id)| (p.as_bytes(), id)).collect());
+        let trie = DoubleArray::build(ids.iter().map(|(p, &id)| (p.as_bytes(), id)).collect())
+            .ok_or_else(|| Error::config("", "vocab", "too large for the piece trie"))?;
         let mut byte_ids = Box::new([None; 256]);
         for (b, slot) in byte_ids.iter_mut().enumerate() {
             *slot = ids.get(format!("<0x{b:02X}>").as_str()).copied();
@@ -180,19 +181,13 @@ impl Unigram {
             },
         );
         let unk_score = self.min_score - UNK_PENALTY;
-        let root = self.trie.root();
         for (pos, c) in text.char_indices() {
             let char_len = c.len_utf8();
             let base = lattice.get(pos).map_or(0.0, |b| b.score);
             let mut single = false;
-            let mut node = root;
-            for (k, &b) in word.get(pos..).unwrap_or_default().iter().enumerate() {
-                match self.trie.child(node, b) {
-                    Some(ch) => node = ch,
-                    None => break,
-                }
-                if let Some(id) = self.trie.value(node) {
-                    let end = pos + k + 1;
+            self.trie
+                .prefixes(word.get(pos..).unwrap_or_default(), |len, id| {
+                    let end = pos + len;
                     let score = self.scores.get(id as usize).copied().unwrap_or(0.0);
                     let cand = score + base;
                     if let Some(t) = lattice.get_mut(end) {
@@ -204,9 +199,8 @@ impl Unigram {
                             };
                         }
                     }
-                    single |= k + 1 == char_len;
-                }
-            }
+                    single |= len == char_len;
+                });
             if !single {
                 let cand = unk_score + base;
                 if let Some(t) = lattice.get_mut(pos + char_len) {

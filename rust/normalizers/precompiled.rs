@@ -23,6 +23,8 @@ pub struct Precompiled {
     pub charsmap: String,
     /// Replacement of each ASCII char, or `None` when it maps to itself.
     ascii: [Option<Box<str>>; 128],
+    /// One bit per char of the Basic Multilingual Plane: it is a key or begins one.
+    starts: Box<[u64; 1024]>,
 }
 
 #[inline]
@@ -74,8 +76,21 @@ impl Precompiled {
             strings,
             charsmap: String::new(),
             ascii: std::array::from_fn(|_| None),
+            starts: Box::new([0; 1024]),
         };
         p.validate().map_err(corrupt)?;
+        let root = offset(p.array.first().copied().unwrap_or(0));
+        for c in (0..0x1_0000).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let key = c.encode_utf8(&mut buf).as_bytes();
+            // (A key ending inside the char's bytes counts too, should a charsmap hold one.)
+            if p.step(root, key).is_some() || p.shortest_prefix(key).is_some() {
+                let u = c as usize;
+                if let Some(w) = p.starts.get_mut(u >> 6) {
+                    *w |= 1 << (u & 63);
+                }
+            }
+        }
         for b in 0..128u8 {
             let c = [b];
             let s = std::str::from_utf8(&c).unwrap_or_default();
@@ -94,22 +109,28 @@ impl Precompiled {
         Ok(())
     }
 
+    /// One transition from trie position `pos` by byte `c` (a NUL byte ends every key): the position
+    /// reached and whether a key ends there, or `None` when no key continues that way.
+    #[inline]
+    fn next(&self, pos: usize, c: u8) -> Option<(usize, bool)> {
+        if c == 0 {
+            return None;
+        }
+        let pos = pos ^ c as usize;
+        let u = *self.array.get(pos)?;
+        if label(u) != c as u32 {
+            return None;
+        }
+        Some((pos ^ offset(u), has_leaf(u)))
+    }
+
     /// Walk `bytes` from trie position `pos`: the position reached and whether the last byte ends a
     /// key, or `None` when no key continues that way.
     #[inline]
     fn step(&self, mut pos: usize, bytes: &[u8]) -> Option<(usize, bool)> {
         let mut leaf = false;
         for &c in bytes {
-            if c == 0 {
-                return None;
-            }
-            pos ^= c as usize;
-            let u = *self.array.get(pos)?;
-            if label(u) != c as u32 {
-                return None;
-            }
-            pos ^= offset(u);
-            leaf = has_leaf(u);
+            (pos, leaf) = self.next(pos, c)?;
         }
         Some((pos, leaf))
     }
@@ -121,14 +142,37 @@ impl Precompiled {
             return false;
         };
         let root = offset(root);
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            // An ASCII char that is no key, followed by ASCII, is a cluster of its own left as it is.
+            if b < 0x80 && b != b'\r' {
+                if self.ascii.get(b as usize).is_some_and(Option::is_some) {
+                    return true;
+                }
+                if bytes.get(i + 1).is_none_or(|&n| n < 0x80) {
+                    i += 1;
+                    continue;
+                }
+            }
+            let mut chars = text.get(i..).unwrap_or_default().chars();
+            let Some(c) = chars.next() else {
+                return false;
+            };
+            i += c.len_utf8();
+            if !self.may_start(c) {
+                continue;
+            }
             let mut buf = [0u8; 4];
             match self.step(root, c.encode_utf8(&mut buf).as_bytes()) {
                 None => {}
                 Some((_, true)) => return true,
                 Some((pos, false)) => {
-                    if let Some(&d) = chars.peek() {
+                    // Only a cluster of several chars can hold a longer key.
+                    if let Some(d) = chars
+                        .next()
+                        .filter(|&d| !(stands_alone(c) && stands_alone(d)))
+                    {
                         let mut buf = [0u8; 4];
                         if self.step(pos, d.encode_utf8(&mut buf).as_bytes()).is_some() {
                             return true;
@@ -140,20 +184,22 @@ impl Precompiled {
         false
     }
 
+    /// False when `c` is neither a key nor the start of one (known for the Basic Multilingual Plane).
+    #[inline]
+    fn may_start(&self, c: char) -> bool {
+        let u = c as usize;
+        self.starts
+            .get(u >> 6)
+            .is_none_or(|w| (w >> (u & 63)) & 1 == 1)
+    }
+
     /// Replacement offset of the shortest key that prefixes `key` (a NUL byte ends the key).
     fn shortest_prefix(&self, key: &[u8]) -> Option<usize> {
         let mut pos = offset(*self.array.first()?);
         for &c in key {
-            if c == 0 {
-                return None;
-            }
-            pos ^= c as usize;
-            let u = *self.array.get(pos)?;
-            if label(u) != c as u32 {
-                return None;
-            }
-            pos ^= offset(u);
-            if has_leaf(u) {
+            let leaf;
+            (pos, leaf) = self.next(pos, c)?;
+            if leaf {
                 return Some(value(*self.array.get(pos)?));
             }
         }
@@ -168,11 +214,16 @@ impl Precompiled {
     }
 
     pub fn normalize(&self, n: &mut NormalizedString) -> Result<()> {
-        let text = n.as_str();
         // Most text maps to itself: find the first change before building anything.
-        let Some(first) = self.first_change(text) else {
-            return Ok(());
-        };
+        match self.first_change(n.as_str()) {
+            Some(first) => self.normalize_from(n, first),
+            None => Ok(()),
+        }
+    }
+
+    /// `normalize` when the first change is known to be in the cluster at byte `first`.
+    pub fn normalize_from(&self, n: &mut NormalizedString, first: usize) -> Result<()> {
+        let text = n.as_str();
         let mut edits: Vec<(char, isize)> = Vec::with_capacity(text.len() + 8);
         edits.extend(
             text.get(..first)
@@ -185,6 +236,18 @@ impl Precompiled {
                 match self.ascii.get(b as usize).and_then(Option::as_deref) {
                     Some(r) => replace(&mut edits, g, r),
                     None => edits.push((b as char, 0)),
+                }
+                continue;
+            }
+            let mut chars = g.chars();
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                // One char: the cluster's key is the char's own key, and most chars begin none.
+                match Some(c)
+                    .filter(|&c| self.may_start(c))
+                    .and_then(|_| self.transform(g))
+                {
+                    Some(r) => replace(&mut edits, g, r),
+                    None => edits.push((c, 0)),
                 }
                 continue;
             }
@@ -218,7 +281,7 @@ impl Precompiled {
     }
 
     /// Byte position of the grapheme cluster where the first replacement happens, or `None`.
-    fn first_change(&self, text: &str) -> Option<usize> {
+    pub fn first_change(&self, text: &str) -> Option<usize> {
         if !self.may_change(text) {
             return None;
         }
@@ -228,6 +291,8 @@ impl Precompiled {
             let g = clusters.next()?;
             let changed = if let &[b] = g.as_bytes() {
                 self.ascii.get(b as usize).is_some_and(Option::is_some)
+            } else if g.chars().nth(1).is_none() {
+                self.transform(g).is_some()
             } else {
                 (g.len() < 6 && self.transform(g).is_some())
                     || g.chars().any(|c| {
@@ -242,9 +307,9 @@ impl Precompiled {
     }
 }
 
-/// The extended grapheme clusters of `text` from byte `pos` (a cluster boundary). An ASCII char
-/// followed by ASCII is a whole cluster (except CR LF) and is cut without the segmenter; the segmenter
-/// runs on the other stretches, one iterator per stretch.
+/// The extended grapheme clusters of `text` from byte `pos` (a cluster boundary). A char of
+/// [`stands_alone`] followed by another one (or by the end) is a whole cluster and is cut without the
+/// segmenter; the segmenter runs on the other stretches, one iterator per stretch.
 struct Clusters<'a> {
     text: &'a str,
     pos: usize,
@@ -262,23 +327,79 @@ impl<'a> Clusters<'a> {
     }
 }
 
+/// Chars that never join a neighbour of this same set into one extended grapheme cluster: the
+/// grapheme break property `Other` or `Control`, not pictographic, and no Hangul jamo (the test checks
+/// every one against the segmenter). CR is left out (CR LF is one cluster). Covers ASCII, Latin,
+/// Greek, Cyrillic, Hebrew and Arabic letters, common punctuation, kana, CJK ideographs and fullwidth
+/// forms.
+#[inline]
+fn stands_alone(c: char) -> bool {
+    let u = c as usize;
+    ALONE.get(u >> 6).is_some_and(|w| (w >> (u & 63)) & 1 == 1)
+}
+
+/// The ranges of [`stands_alone`], as a bitmap over the Basic Multilingual Plane.
+const ALONE_RANGES: [(u32, u32); 22] = [
+    (0x00, 0x0C),
+    (0x0E, 0x7F),
+    (0xA0, 0xA8),
+    (0xAA, 0xAD),
+    (0xAF, 0x24F),
+    (0x386, 0x3FF),
+    (0x400, 0x482),
+    (0x48A, 0x52F),
+    (0x5D0, 0x5EA),
+    (0x621, 0x64A),
+    (0x660, 0x66F),
+    (0x671, 0x6D3),
+    (0x200B, 0x200B),
+    (0x200E, 0x203B),
+    (0x3001, 0x3003),
+    (0x3008, 0x3011),
+    (0x3041, 0x3096),
+    (0x30A1, 0x30FA),
+    (0x30FC, 0x30FE),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xFF01, 0xFF5E),
+];
+/// Halfwidth katakana without the two sound marks (they extend the char before them).
+const ALONE_HALFWIDTH: (u32, u32) = (0xFF61, 0xFF9D);
+
+static ALONE: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut r = 0;
+    while r <= ALONE_RANGES.len() {
+        let (lo, hi) = if r < ALONE_RANGES.len() {
+            ALONE_RANGES[r]
+        } else {
+            ALONE_HALFWIDTH
+        };
+        let mut u = lo;
+        while u <= hi {
+            bits[(u >> 6) as usize] |= 1 << (u & 63);
+            u += 1;
+        }
+        r += 1;
+    }
+    bits
+};
+
 impl<'a> Iterator for Clusters<'a> {
     type Item = &'a str;
 
     #[inline]
     fn next(&mut self) -> Option<&'a str> {
         let rest = self.text.get(self.pos..)?;
-        let g = match rest.as_bytes() {
-            [] => return None,
-            [b, next, ..] if *b < 0x80 && *next < 0x80 && !(*b == b'\r' && *next == b'\n') => {
-                self.seg = None;
-                rest.get(..1)?
-            }
-            [b] if *b < 0x80 => rest.get(..1)?,
-            _ => self
-                .seg
+        let mut chars = rest.chars();
+        let c = chars.next()?;
+        let g = if stands_alone(c) && chars.next().is_none_or(stands_alone) {
+            self.seg = None;
+            rest.get(..c.len_utf8())?
+        } else {
+            self.seg
                 .get_or_insert_with(|| rest.graphemes(true))
-                .next()?,
+                .next()?
         };
         self.pos += g.len();
         Some(g)
@@ -348,9 +469,26 @@ mod tests {
     }
 
     #[test]
-    fn clusters_cut_ascii_without_the_segmenter() {
-        let text = "ab\r\ne\u{301}x👍🏽";
+    fn clusters_cut_simple_chars_without_the_segmenter() {
+        let text = "ab\r\ne\u{301}x👍🏽中文，\u{3099}か\u{3099}ا\u{64B}";
         let got: Vec<&str> = Clusters::new(text, 0).collect();
-        assert_eq!(got, ["a", "b", "\r\n", "e\u{301}", "x", "👍🏽"]);
+        let expected: Vec<&str> = text.graphemes(true).collect();
+        assert_eq!(got, expected);
+        assert_eq!(got[..6], ["a", "b", "\r\n", "e\u{301}", "x", "👍🏽"]);
+    }
+
+    // Every char of the set: alone, before and after `a`, and doubled, it is a cluster of its own.
+    // Joins between two chars need one of them to be Extend, SpacingMark, ZWJ, Prepend, a regional
+    // indicator or a Hangul jamo, and each of those fails one of these three checks.
+    #[test]
+    fn stands_alone_is_what_the_segmenter_says() {
+        for c in (0..0x11_0000)
+            .filter_map(char::from_u32)
+            .filter(|&c| stands_alone(c))
+        {
+            for s in [format!("{c}a"), format!("a{c}"), format!("{c}{c}")] {
+                assert_eq!(s.graphemes(true).count(), 2, "U+{:04X}", c as u32);
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 use crate::json::{field as sub, req_str, Obj};
 use crate::kernel::pretokenized::{char_matches, split_with_behavior};
+use crate::kernel::word_chars::WordChars;
 use crate::kernel::{PreTokenizedString, SplitBehavior};
 use std::sync::OnceLock;
 
@@ -24,9 +25,7 @@ fn words_regex() -> Result<&'static regex::Regex> {
 impl Whitespace {
     /// The words of `s` (the pattern's matches), for callers that need no offsets (training).
     pub fn for_each_word(&self, s: &str, each: &mut dyn FnMut(&str)) -> Result<()> {
-        for m in words_regex()?.find_iter(s) {
-            each(m.as_str());
-        }
+        WordChars::get()?.for_each_word(s, each);
         Ok(())
     }
 

@@ -178,6 +178,43 @@ impl Template {
             .map(|(_, ids, _)| ids.as_slice())
     }
 
+    /// Add special token `name` at the end of `e` (at the front with `front`). Its token strings are
+    /// the template's own, as in Hugging Face: where one differs from its id's string in `vocab` (an
+    /// NLLB language code outside the vocabulary stands for the unknown id), it becomes a text override.
+    fn add_special(
+        &self,
+        e: &mut Encoding,
+        name: &str,
+        type_id: u32,
+        front: bool,
+        vocab: &dyn TokenLookup,
+    ) {
+        let Some((_, ids, tokens)) = self.special_tokens.iter().find(|(n, _, _)| n == name) else {
+            return;
+        };
+        let base = if front { 0 } else { e.len() };
+        if front {
+            e.prepend_special(ids, type_id);
+        } else {
+            e.append_special(ids, type_id);
+        }
+        let differs = |(&id, t): (&u32, &String)| vocab.token(id) != Some(t.as_str());
+        if !ids.iter().zip(tokens).any(differs) {
+            return;
+        }
+        let overrides = ids
+            .iter()
+            .zip(tokens)
+            .enumerate()
+            .filter(|&(_, pair)| differs(pair))
+            .map(|(k, (_, t))| (base + k, t.clone()));
+        if front {
+            e.texts.splice(0..0, overrides);
+        } else {
+            e.texts.extend(overrides);
+        }
+    }
+
     fn fixed(cls: (String, u32), sep: (String, u32), roberta: bool) -> Template {
         let sp = |n: &str, t| Piece::Special {
             name: n.to_string(),
@@ -261,10 +298,10 @@ impl Template {
         if encodings.iter().all(|e| e.overflowing.is_empty()) {
             if let [_] = encodings.as_slice() {
                 if let Some(e) = encodings.pop() {
-                    return vec![self.apply_single(pieces, e, add_special_tokens)];
+                    return vec![self.apply_single(pieces, e, add_special_tokens, vocab)];
                 }
             }
-            return vec![self.apply_flat(pieces, &encodings, add_special_tokens)];
+            return vec![self.apply_flat(pieces, &encodings, add_special_tokens, vocab)];
         }
         let mut slots: Vec<Option<Encoding>> = encodings.into_iter().map(Some).collect();
         let mut out = Vec::with_capacity(pieces.len());
@@ -277,10 +314,10 @@ impl Template {
                     }
                 }
                 Piece::Special { name, type_id } => {
-                    if add_special_tokens {
-                        if let Some(ids) = self.ids(name) {
-                            out.push(Encoding::special(ids, *type_id));
-                        }
+                    if add_special_tokens && self.ids(name).is_some() {
+                        let mut e = Encoding::default();
+                        self.add_special(&mut e, name, *type_id, false, vocab);
+                        out.push(e);
                     }
                 }
             }
@@ -302,7 +339,7 @@ impl Template {
         if let Some(trim) = &self.trim {
             trim.trim_offsets(&mut e, vocab);
         }
-        self.apply_single(&self.single, e, add_special_tokens)
+        self.apply_single(&self.single, e, add_special_tokens, vocab)
     }
 
     /// One sequence (the most common call): add the special tokens around its own vectors instead of
@@ -312,6 +349,7 @@ impl Template {
         pieces: &[Piece],
         mut e: Encoding,
         add_special_tokens: bool,
+        vocab: &dyn TokenLookup,
     ) -> Encoding {
         let at = pieces
             .iter()
@@ -324,7 +362,7 @@ impl Template {
                 .count()
                 == 1,
         ) else {
-            return self.apply_flat(pieces, std::slice::from_ref(&e), add_special_tokens);
+            return self.apply_flat(pieces, std::slice::from_ref(&e), add_special_tokens, vocab);
         };
         if let Some(Piece::Sequence { seq, type_id }) = pieces.get(at) {
             e.type_ids.iter_mut().for_each(|t| *t = *type_id);
@@ -336,16 +374,12 @@ impl Template {
         // Last piece first: each one goes in front of the ones already placed.
         for p in pieces[..at].iter().rev() {
             if let Piece::Special { name, type_id } = p {
-                if let Some(ids) = self.ids(name) {
-                    e.prepend_special(ids, *type_id);
-                }
+                self.add_special(&mut e, name, *type_id, true, vocab);
             }
         }
         for p in &pieces[at + 1..] {
             if let Piece::Special { name, type_id } = p {
-                if let Some(ids) = self.ids(name) {
-                    e.append_special(ids, *type_id);
-                }
+                self.add_special(&mut e, name, *type_id, false, vocab);
             }
         }
         e
@@ -358,6 +392,7 @@ impl Template {
         pieces: &[Piece],
         encodings: &[Encoding],
         add_special_tokens: bool,
+        vocab: &dyn TokenLookup,
     ) -> Encoding {
         let total = encodings.iter().map(Encoding::len).sum::<usize>()
             + self.added_tokens(encodings.len() >= 2);
@@ -371,9 +406,7 @@ impl Template {
                 }
                 Piece::Special { name, type_id } => {
                     if add_special_tokens {
-                        if let Some(ids) = self.ids(name) {
-                            out.append_special(ids, *type_id);
-                        }
+                        self.add_special(&mut out, name, *type_id, false, vocab);
                     }
                 }
             }

@@ -35,14 +35,14 @@ pub fn encode_segment(
     out: &mut TokenBuffer,
 ) -> Result<()> {
     let normalized;
-    let (text, align) = match norm {
-        Some(p) if p.changes(text) => {
+    let (text, align) = match norm.and_then(|p| Some((p, p.first_change(text)?))) {
+        Some((p, first)) => {
             let mut ns = NormalizedString::from_original(text, base);
-            p.normalize(&mut ns)?;
+            p.normalize_from(&mut ns, first)?;
             normalized = ns;
             (normalized.as_str(), Some(normalized.alignments()))
         }
-        _ => (text, None),
+        None => (text, None),
     };
     // Original range of normalized bytes `s..e` (non-empty).
     let orig = |s: usize, e: usize| -> (usize, usize) {

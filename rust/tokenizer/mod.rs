@@ -5,10 +5,11 @@ pub mod overlap;
 pub mod parallel;
 pub mod plan;
 pub mod training;
+mod training_words;
 
 pub use crate::kernel::{Direction, Encoding};
 
-use crate::added_tokens::{AddedToken, AddedVocabulary};
+use crate::added_tokens::{AddedToken, AddedVocabulary, Matching};
 use crate::decoders::Decoder;
 use crate::error::{Error, Result};
 use crate::kernel::Token;
@@ -39,6 +40,11 @@ pub struct EncodeOptions {
     /// Truncated tokens are not returned (no `return_overflowing_tokens`): no overflow windows are
     /// built, and a single text truncated on the right is only tokenized as far as it is kept.
     pub drop_overflow: bool,
+    /// Match special added tokens in the text (false) or tokenize their text as ordinary text (true:
+    /// transformers' `split_special_tokens`); None follows the tokenizer's `encode_special_tokens`.
+    pub split_special_tokens: Option<bool>,
+    /// Match no added token at all, special or not (transformers' `_encode_without_added_tokens`).
+    pub skip_added_tokens: bool,
 }
 
 /// Which fused implementation can replace the generic normalize → pre-tokenize → model chain.
@@ -87,6 +93,10 @@ pub struct Tokenizer {
     /// Whether fused paths may be used (`set_fast_paths`); `fast` is the one selected.
     fast_paths: bool,
     fast: FastPath,
+    /// Hugging Face's `encode_special_tokens`: special tokens in the text are tokenized as text
+    /// unless a call says otherwise (`EncodeOptions::split_special_tokens`). Not serialized, as in
+    /// Hugging Face.
+    pub encode_special_tokens: bool,
 }
 
 /// The Split of a `[Split(regex, Isolated), ByteLevel(use_regex=false, add_prefix_space=false)]` sequence.
@@ -124,6 +134,7 @@ impl Tokenizer {
             source: serde_json::Value::Null,
             fast_paths: true,
             fast: FastPath::Generic,
+            encode_special_tokens: false,
         }
     }
 
@@ -260,6 +271,7 @@ impl Tokenizer {
         &self,
         text: &str,
         word_override: Option<u32>,
+        matching: Matching,
         out: &mut TokenBuffer,
     ) -> Result<()> {
         let start = out.len();
@@ -274,10 +286,12 @@ impl Tokenizer {
                 _ => true,
             },
         };
-        if self.fast != FastPath::Generic && !self.added.has_normalized_tokens() && nfc_ok() {
-            self.tokenize_fast(text, out)?;
+        // Normalized added tokens are only found by the generic chain (unless none is looked for).
+        let no_normalized = matching == Matching::Nothing || !self.added.has_normalized_tokens();
+        if self.fast != FastPath::Generic && no_normalized && nfc_ok() {
+            self.tokenize_fast(text, matching, out)?;
         } else {
-            self.tokenize_generic(text, out)?;
+            self.tokenize_generic(text, matching, out)?;
         }
         if let Some(w) = word_override {
             for word in out.words.iter_mut().skip(start) {
@@ -287,7 +301,7 @@ impl Tokenizer {
         Ok(())
     }
 
-    fn tokenize_fast(&self, text: &str, out: &mut TokenBuffer) -> Result<()> {
+    fn tokenize_fast(&self, text: &str, matching: Matching, out: &mut TokenBuffer) -> Result<()> {
         // About one token per 3 bytes of prose (as many as the fast paths reserve for): one allocation
         // per vector instead of repeated growth.
         let want = text.len() / 3 + 4 + crate::kernel::encoding::SPECIAL_SLACK;
@@ -299,7 +313,7 @@ impl Tokenizer {
         let parts: &[(std::ops::Range<usize>, Option<u32>)] = if self.added.no_raw_match(text) {
             &[(0..text.len(), None)]
         } else {
-            split = self.added.split_raw(text);
+            split = self.added.split_raw(text, matching);
             &split
         };
         for (range, id) in parts.iter().cloned() {
@@ -391,10 +405,15 @@ impl Tokenizer {
         Ok(())
     }
 
-    fn tokenize_generic(&self, text: &str, out: &mut TokenBuffer) -> Result<()> {
-        let mut pts = self
-            .added
-            .extract_and_normalize(self.normalizer.as_ref(), text, 0)?;
+    fn tokenize_generic(
+        &self,
+        text: &str,
+        matching: Matching,
+        out: &mut TokenBuffer,
+    ) -> Result<()> {
+        let mut pts =
+            self.added
+                .extract_and_normalize(self.normalizer.as_ref(), text, 0, matching)?;
         if let Some(p) = &self.pre_tokenizer {
             p.pre_tokenize(&mut pts)?;
         }
@@ -442,16 +461,27 @@ impl Tokenizer {
         &self,
         input: InputSequence<'_>,
         seq: u32,
-        char_offsets: bool,
+        opts: &EncodeOptions,
         limit: usize,
     ) -> Result<Encoding> {
+        let char_offsets = opts.char_offsets;
+        let matching = if opts.skip_added_tokens {
+            Matching::Nothing
+        } else if opts
+            .split_special_tokens
+            .unwrap_or(self.encode_special_tokens)
+        {
+            Matching::NonSpecial
+        } else {
+            Matching::All
+        };
         match input {
             InputSequence::Raw(text) => {
                 let mut buf = TokenBuffer {
                     limit,
                     ..TokenBuffer::default()
                 };
-                self.tokenize_text(text, None, &mut buf)?;
+                self.tokenize_text(text, None, matching, &mut buf)?;
                 let mut e = Encoding::from_tokens(buf, seq);
                 if char_offsets {
                     e.bytes_to_chars(text, None);
@@ -463,7 +493,7 @@ impl Tokenizer {
                 let mut parts = Vec::with_capacity(words.len());
                 for (i, w) in words.iter().enumerate() {
                     let mut buf = TokenBuffer::default();
-                    self.tokenize_text(w, Some(i as u32), &mut buf)?;
+                    self.tokenize_text(w, Some(i as u32), matching, &mut buf)?;
                     let mut e = Encoding::from_tokens(buf, seq);
                     if char_offsets {
                         e.bytes_to_chars(w, None);
@@ -501,9 +531,9 @@ impl Tokenizer {
             }
             _ => usize::MAX,
         };
-        let a = self.encode_sequence(first, 0, opts.char_offsets, limit)?;
+        let a = self.encode_sequence(first, 0, opts, limit)?;
         let b = match second {
-            Some(s) => Some(self.encode_sequence(s, 1, opts.char_offsets, usize::MAX)?),
+            Some(s) => Some(self.encode_sequence(s, 1, opts, usize::MAX)?),
             None => None,
         };
         self.finish(a, b, opts, n_added)
@@ -615,7 +645,7 @@ impl Tokenizer {
             "the reference runs with the fast paths off"
         );
         let mut out = TokenBuffer::default();
-        if let Err(e) = self.tokenize_text(text, None, &mut out) {
+        if let Err(e) = self.tokenize_text(text, None, Matching::All, &mut out) {
             panic!("{e}");
         }
         for (s, e) in &mut out.offsets {

@@ -22,6 +22,8 @@ fn opts() -> EncodeOptions {
         padding: None,
         char_offsets: true,
         drop_overflow: false,
+        split_special_tokens: None,
+        skip_added_tokens: false,
     }
 }
 
@@ -318,7 +320,8 @@ fn no_raw_match_agrees_with_split_raw() {
         "zorkish",
         "a zork b",
     ] {
-        let whole = t.added.split_raw(text) == vec![(0..text.len(), None)];
+        let whole = t.added.split_raw(text, crate::added_tokens::Matching::All)
+            == vec![(0..text.len(), None)];
         if t.added.no_raw_match(text) {
             assert!(whole, "{text:?}");
         }
@@ -356,7 +359,7 @@ fn process_single_matches_process() {
             "ünïcödé and <|endoftext|>",
         ] {
             for add in [true, false] {
-                let a = match t.encode_sequence(InputSequence::Raw(text), 0, true, usize::MAX) {
+                let a = match t.encode_sequence(InputSequence::Raw(text), 0, &opts(), usize::MAX) {
                     Ok(a) => a,
                     Err(e) => panic!("{e}"),
                 };
@@ -423,4 +426,126 @@ fn early_stop_equals_full_truncation() {
             }
         }
     }
+}
+
+/// `split_special_tokens` (Hugging Face's `encode_special_tokens`): special tokens in the text are
+/// tokenized as text, on the fast path and the generic chain, by the call's flag or else the
+/// tokenizer's. Expected values from `tokenizers` 0.23.3 with `encode_special_tokens = True`.
+#[test]
+fn split_special_tokens_tokenizes_them_as_text() {
+    let text = "Hello [MASK] héllo[SEP]";
+    let split = [101, 7592, 1031, 7308, 1033, 7592, 1031, 19802, 1033, 102];
+    let matched = [101, 7592, 103, 7592, 102, 102];
+    for fast in [true, false] {
+        let mut t = bert();
+        t.set_fast_paths(fast);
+        let run = |t: &Tokenizer, flag: Option<bool>| {
+            let o = EncodeOptions {
+                split_special_tokens: flag,
+                ..opts()
+            };
+            t.encode(InputSequence::Raw(text), None, &o)
+                .unwrap_or_default()
+        };
+        let e = run(&t, Some(true));
+        assert_eq!(e.ids, split);
+        assert_eq!(e.offsets[2..5], [(6, 7), (7, 11), (11, 12)]);
+        assert_eq!(run(&t, None).ids, matched);
+        t.encode_special_tokens = true;
+        assert_eq!(run(&t, None).ids, split);
+        assert_eq!(run(&t, Some(false)).ids, matched);
+    }
+}
+
+/// `skip_added_tokens`: no added token is matched, special or not; the text runs through the pipeline
+/// as if there were none (transformers' `_encode_without_added_tokens`).
+#[test]
+fn skip_added_tokens_matches_none() {
+    let text = "Hello [MASK] héllo[SEP] hello";
+    let plain = bert();
+    let mut added = bert();
+    assert!(added.add_tokens(&[AddedToken::new("hello", false)]).is_ok());
+    let mut word = AddedToken::new("zork", false);
+    word.normalized = false;
+    assert_eq!(added.add_tokens(&[word]).unwrap_or_default(), 1);
+    let run = |t: &Tokenizer, text: &str, o: EncodeOptions| {
+        t.encode(InputSequence::Raw(text), None, &o)
+            .unwrap_or_default()
+            .ids
+    };
+    let split = EncodeOptions {
+        split_special_tokens: Some(true),
+        ..opts()
+    };
+    let skip = EncodeOptions {
+        skip_added_tokens: true,
+        ..opts()
+    };
+    for fast in [true, false] {
+        added.set_fast_paths(fast);
+        let expected = run(&plain, "Hello [MASK] héllo[SEP] hello zork", split.clone());
+        assert_eq!(
+            run(&added, "Hello [MASK] héllo[SEP] hello zork", skip.clone()),
+            expected
+        );
+        assert_ne!(run(&added, text, split.clone()), run(&added, text, opts()));
+        let zork = added.token_to_id("zork");
+        assert!(run(&added, "a zork", split.clone())
+            .iter()
+            .any(|&id| Some(id) == zork));
+        assert!(!run(&added, "a zork", skip.clone())
+            .iter()
+            .any(|&id| Some(id) == zork));
+    }
+}
+
+/// A template token whose string is not its id's (NLLB's `eng_Latn` standing for the unknown id) is
+/// reported by the template's string, as Hugging Face's Encoding does, at the front and at the end, in
+/// a pair and in overflowing windows.
+#[test]
+fn template_tokens_keep_their_own_strings() {
+    let mut t = bert();
+    let v = serde_json::json!({
+        "type": "TemplateProcessing",
+        "single": ["eng_Latn", "$A", "[SEP]"],
+        "pair": ["eng_Latn", "$A", "$B:1", "[SEP]:1"],
+        "special_tokens": {
+            "eng_Latn": {"id": "eng_Latn", "ids": [100], "tokens": ["eng_Latn"]},
+            "[SEP]": {"id": "[SEP]", "ids": [102], "tokens": ["[SEP]"]},
+        },
+    });
+    let pp = crate::processors::PostProcessor::from_json(&v, "post_processor").unwrap();
+    t.set_post_processor(Some(pp));
+    let tokens = |e: &Encoding| {
+        (0..e.len())
+            .map(|i| e.token(i, &t).to_string())
+            .collect::<Vec<_>>()
+    };
+    let e = t
+        .encode(InputSequence::Raw("hello world"), None, &opts())
+        .unwrap();
+    assert_eq!(e.ids, [100, 7592, 2088, 102]);
+    assert_eq!(tokens(&e), ["eng_Latn", "hello", "world", "[SEP]"]);
+    let e = t
+        .encode(
+            InputSequence::Raw("hello"),
+            Some(InputSequence::Raw("world")),
+            &opts(),
+        )
+        .unwrap();
+    assert_eq!(tokens(&e), ["eng_Latn", "hello", "world", "[SEP]"]);
+    let mut o = opts();
+    o.truncation = Some(crate::postprocess::TruncationParams {
+        max_length: 3,
+        stride: 0,
+        strategy: TruncationStrategy::LongestFirst,
+        direction: Direction::Right,
+    });
+    let e = t
+        .encode(InputSequence::Raw("hello world"), None, &o)
+        .unwrap();
+    assert_eq!(tokens(&e), ["eng_Latn", "hello", "[SEP]"]);
+    let w = e.overflowing.first().expect("an overflowing window");
+    let tw: Vec<String> = (0..w.len()).map(|i| w.token(i, &t).to_string()).collect();
+    assert_eq!(tw, ["eng_Latn", "world", "[SEP]"]);
 }

@@ -1,13 +1,14 @@
 //! Training wired to the pipeline: texts go through this tokenizer's normalizer and pre-tokenizer into
 //! the trainers' word counts, and a trained model is put back into this pipeline.
 
+use super::training_words::{bert_words, byte_level_raw_words};
 use super::Tokenizer;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
-use crate::kernel::{bert_chars, gpt2_split, NormalizedString, PreTokenizedString};
+use crate::kernel::{NormalizedString, PreTokenizedString};
 use crate::loading::tokenizer_json;
 use crate::normalizers::Normalizer;
-use crate::pre_tokenizers::{ByteLevel, PreTokenizer};
+use crate::pre_tokenizers::PreTokenizer;
 use crate::trainers::{Control, SpecialToken, Trained, WordCounts};
 use serde_json::Value;
 
@@ -18,95 +19,6 @@ fn added(t: &SpecialToken) -> AddedToken {
     a.rstrip = t.rstrip;
     a.normalized = t.normalized;
     a
-}
-
-/// GPT-2's pieces of `text` before the byte-to-char mapping (with the prefix space when asked).
-fn byte_level_raw_words(b: &ByteLevel, text: &str, each: &mut dyn FnMut(&str)) {
-    if text.is_empty() {
-        return;
-    }
-    let prefixed;
-    let v = if b.add_prefix_space && !text.starts_with(' ') {
-        prefixed = format!(" {text}");
-        prefixed.as_str()
-    } else {
-        text
-    };
-    if !b.use_regex {
-        return each(v);
-    }
-    for (a, e) in gpt2_split::pieces(v) {
-        if let Some(w) = v.get(a..e) {
-            each(w);
-        }
-    }
-}
-
-/// What BERT's normalizer (clean_text) and pre-tokenizer do with each ASCII byte.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum AsciiClass {
-    Removed,
-    Space,
-    Punct,
-    Word,
-}
-
-fn ascii_classes() -> &'static [AsciiClass; 128] {
-    static TABLE: std::sync::OnceLock<[AsciiClass; 128]> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t = [AsciiClass::Word; 128];
-        for (b, slot) in t.iter_mut().enumerate() {
-            let c = char::from(b as u8);
-            *slot = if bert_chars::is_removed(c) {
-                AsciiClass::Removed
-            } else if bert_chars::is_whitespace(c) {
-                AsciiClass::Space
-            } else if bert_chars::is_punct(c) {
-                AsciiClass::Punct
-            } else {
-                AsciiClass::Word
-            };
-        }
-        t
-    })
-}
-
-/// BERT's words of an ASCII text: removed controls join their neighbours, whitespace separates,
-/// punctuation stands alone, letters are lowercased when asked.
-fn bert_ascii_words(lowercase: bool, text: &str, each: &mut dyn FnMut(&str)) {
-    let classes = ascii_classes();
-    let mut word = String::new();
-    for &b in text.as_bytes() {
-        match classes
-            .get(usize::from(b))
-            .copied()
-            .unwrap_or(AsciiClass::Word)
-        {
-            AsciiClass::Removed => {}
-            AsciiClass::Space => {
-                if !word.is_empty() {
-                    each(&word);
-                    word.clear();
-                }
-            }
-            AsciiClass::Punct => {
-                if !word.is_empty() {
-                    each(&word);
-                    word.clear();
-                }
-                let p = [b];
-                each(std::str::from_utf8(&p).unwrap_or_default());
-            }
-            AsciiClass::Word => word.push(char::from(if lowercase {
-                b.to_ascii_lowercase()
-            } else {
-                b
-            })),
-        }
-    }
-    if !word.is_empty() {
-        each(&word);
-    }
 }
 
 impl Tokenizer {
@@ -132,9 +44,22 @@ impl Tokenizer {
     /// Two common pipelines skip the generic normalize/pre-tokenize chain (and its alignment
     /// bookkeeping), with the same words: byte-level pre-tokenization alone counts raw GPT-2 pieces and
     /// maps each distinct word to byte-level chars once, when training starts; BERT's normalizer and
-    /// pre-tokenizer are done in one pass over ASCII texts; Whitespace alone runs its pattern on the text.
+    /// pre-tokenizer are done on plain strings; Whitespace alone is one scan over char classes.
     pub fn count_words(&self, words: &mut WordCounts, texts: &[&str], ctl: &Control) -> Result<()> {
+        self.count_words_then(words, texts, ctl, || ()).0
+    }
+
+    /// `count_words`, running `meanwhile` on this thread while the pool counts (see
+    /// `WordCounts::feed_then`).
+    pub fn count_words_then<R>(
+        &self,
+        words: &mut WordCounts,
+        texts: &[&str],
+        ctl: &Control,
+        meanwhile: impl FnOnce() -> R,
+    ) -> (Result<()>, R) {
         let pool = super::parallel::pool();
+        let pool = pool.as_deref();
         match (self.normalizer(), self.pre_tokenizer()) {
             (None, Some(PreTokenizer::ByteLevel(b))) => {
                 words.map_bytes_to_chars();
@@ -142,26 +67,22 @@ impl Tokenizer {
                     byte_level_raw_words(b, t, each);
                     Ok(())
                 };
-                words.feed(&split, texts, pool.as_deref(), ctl)
+                words.feed_then(&split, texts, pool, ctl, meanwhile)
             }
             (Some(Normalizer::Bert(n)), Some(PreTokenizer::Bert(_))) if n.clean_text => {
                 let split = |t: &str, each: &mut dyn FnMut(&str)| {
-                    if t.is_ascii() {
-                        bert_ascii_words(n.lowercase, t, each);
-                        Ok(())
-                    } else {
-                        self.training_words(t, each)
-                    }
+                    bert_words(n, t, each);
+                    Ok(())
                 };
-                words.feed(&split, texts, pool.as_deref(), ctl)
+                words.feed_then(&split, texts, pool, ctl, meanwhile)
             }
             (None, Some(PreTokenizer::Whitespace(w))) => {
                 let split = |t: &str, each: &mut dyn FnMut(&str)| w.for_each_word(t, each);
-                words.feed(&split, texts, pool.as_deref(), ctl)
+                words.feed_then(&split, texts, pool, ctl, meanwhile)
             }
             _ => {
                 let split = |t: &str, each: &mut dyn FnMut(&str)| self.training_words(t, each);
-                words.feed(&split, texts, pool.as_deref(), ctl)
+                words.feed_then(&split, texts, pool, ctl, meanwhile)
             }
         }
     }
@@ -255,10 +176,32 @@ mod tests {
         "  leading and trailing  ",
         "héllo wörld ñ 日本語 naïve",
         "x",
+        "ΣΊΣΥΦΟΣ İstanbul ǅ ﬁ Ⅻ ß \u{1E9E}",
+        // Combining marks to reorder (ccc 230 before 220), a kept spacing mark with a class, a mark
+        // alone at the start, controls and odd spaces next to non-ASCII letters.
+        "\u{301}a\u{301}\u{316}e\u{1D165}\u{1D16D}x q\u{0F71}\u{0F72} \u{200b}é\u{85}ö\u{a0}\u{3000}中",
+        "A\u{1}É\u{fffd}b «quote» — dash… ½ ²",
+        "😀👍🏽 x\u{200d}y 𠀋𪚲 \u{e000}\u{feff}",
     ];
+
+    /// The texts above, the multilingual fixture and random strings over an adversarial alphabet.
+    fn texts() -> Vec<String> {
+        let p = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/multilingual/sample.txt"
+        );
+        let fixture = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+        let alphabet = " \t\nAaSsÉé\u{301}\u{316}İΣ日!?-\u{1}\u{a0}\u{3000}\u{200b}😀_²½«";
+        let mut all: Vec<String> = TEXTS.iter().map(|t| t.to_string()).collect();
+        all.extend(fixture.lines().map(str::to_string));
+        all.extend(crate::kernel::test_util::random_strings(alphabet, 24, 400));
+        all
+    }
 
     #[test]
     fn fast_counting_gives_the_generic_words() {
+        let texts = texts();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         for doc in [
             r#"{"model": {"type": "BPE", "vocab": {}, "merges": []},
                 "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false}}"#,
@@ -274,9 +217,30 @@ mod tests {
                 "pre_tokenizer": {"type": "BertPreTokenizer"}}"#,
             r#"{"model": {"type": "WordPiece", "vocab": {}},
                 "pre_tokenizer": {"type": "Whitespace"}}"#,
+            r#"{"model": {"type": "WordPiece", "vocab": {}},
+                "normalizer": {"type": "BertNormalizer", "lowercase": true,
+                               "handle_chinese_chars": false},
+                "pre_tokenizer": {"type": "BertPreTokenizer"}}"#,
+            r#"{"model": {"type": "WordPiece", "vocab": {}},
+                "normalizer": {"type": "BertNormalizer", "lowercase": false, "strip_accents": true},
+                "pre_tokenizer": {"type": "BertPreTokenizer"}}"#,
+            r#"{"model": {"type": "WordPiece", "vocab": {}},
+                "normalizer": {"type": "BertNormalizer", "lowercase": true, "strip_accents": false},
+                "pre_tokenizer": {"type": "BertPreTokenizer"}}"#,
         ] {
             let tok = Tokenizer::from_json_str(doc).unwrap();
-            assert_eq!(fast_words(&tok, TEXTS), generic_words(&tok, TEXTS), "{doc}");
+            for t in &texts {
+                assert_eq!(
+                    fast_words(&tok, &[t]),
+                    generic_words(&tok, &[t]),
+                    "{doc} {t:?}"
+                );
+            }
+            assert_eq!(
+                fast_words(&tok, &texts),
+                generic_words(&tok, &texts),
+                "{doc}"
+            );
         }
     }
 

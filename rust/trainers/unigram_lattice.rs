@@ -4,54 +4,44 @@
 //!
 //! Positions are char indices. Scores are log probabilities; the trainer's piece 0 is the unknown piece.
 
-use rustc_hash::FxHashMap;
+use crate::models::wordpiece_trie::ByteTrie;
 
 /// Pieces penalised by this much below the lowest score stand for unknown chars (sentencepiece's value).
 pub const UNK_PENALTY: f64 = 10.0;
 
-/// A byte trie over the pieces: `common_prefixes` lists every piece starting at a position.
+/// A byte trie over the pieces: `prefixes` lists every piece starting at a position. Packed into one
+/// array (the models' `ByteTrie`): the first E steps walk a million seed pieces, where a hashed trie
+/// missed the cache on every byte.
 #[derive(Debug, Default)]
 pub struct PieceTrie {
-    next: FxHashMap<(u32, u8), u32>,
-    /// Piece id ending at each node (`u32::MAX` for none).
-    ends: Vec<u32>,
+    trie: ByteTrie,
 }
 
 impl PieceTrie {
+    /// A piece given twice keeps its last id.
     pub fn new<'a>(pieces: impl Iterator<Item = (u32, &'a str)>) -> Self {
-        let mut t = PieceTrie {
-            next: FxHashMap::default(),
-            ends: vec![u32::MAX],
-        };
-        for (id, p) in pieces {
-            let mut node = 0u32;
-            for &b in p.as_bytes() {
-                let fresh = t.ends.len() as u32;
-                node = *t.next.entry((node, b)).or_insert(fresh);
-                if node == fresh {
-                    t.ends.push(u32::MAX);
-                }
-            }
-            if let Some(e) = t.ends.get_mut(node as usize) {
-                *e = id;
-            }
+        let mut keys: Vec<(&[u8], u32)> = pieces.map(|(id, p)| (p.as_bytes(), id)).collect();
+        keys.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
+        keys.dedup_by(|later, first| later.0 == first.0);
+        PieceTrie {
+            trie: ByteTrie::build(keys),
         }
-        t
     }
 
-    /// (piece id, byte length) of every piece that is a prefix of `s`, shortest first.
+    /// (piece id, byte length, char length) of every piece that is a prefix of `s`, shortest first.
     #[inline]
-    fn prefixes(&self, s: &[u8], mut each: impl FnMut(u32, usize)) {
-        let mut node = 0u32;
+    fn prefixes(&self, s: &[u8], mut each: impl FnMut(u32, usize, u32)) {
+        let mut node = self.trie.root();
+        let mut chars = 0u32;
         for (i, &b) in s.iter().enumerate() {
-            match self.next.get(&(node, b)) {
-                Some(&n) => node = n,
+            match self.trie.child(node, b) {
+                Some(n) => node = n,
                 None => return,
             }
-            if let Some(&id) = self.ends.get(node as usize) {
-                if id != u32::MAX {
-                    each(id, i + 1);
-                }
+            // Not a UTF-8 continuation byte: one more char.
+            chars += u32::from((b as i8) >= -0x40);
+            if let Some(id) = self.trie.value(node) {
+                each(id, i + 1, chars);
             }
         }
     }
@@ -74,6 +64,7 @@ pub struct Lattice {
     /// Scratch for forward-backward and Viterbi, reused between words.
     a: Vec<f64>,
     b: Vec<f64>,
+    seen: Vec<bool>,
     best: Vec<(f64, u32)>,
 }
 
@@ -101,10 +92,7 @@ impl Lattice {
             let clen = c.len_utf8();
             let mut single = false;
             let rest = bytes.get(at..).unwrap_or_default();
-            trie.prefixes(rest, |id, n| {
-                let chars = rest.get(..n).map_or(0, |s| {
-                    s.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32
-                });
+            trie.prefixes(rest, |id, n, chars| {
                 single |= n == clen;
                 self.nodes.push(Node {
                     start: pos,
@@ -133,19 +121,21 @@ impl Lattice {
         self.a.resize(n + 1, 0.0);
         self.b.clear();
         self.b.resize(n + 1, 0.0);
-        let mut seen_a = vec![false; n + 1];
+        self.seen.clear();
+        self.seen.resize(n + 1, false);
         for node in &self.nodes {
             let (s, e) = (node.start as usize, node.end as usize);
             let v = self.a[s] + node.score;
-            self.a[e] = log_sum_exp(self.a[e], v, !seen_a[e]);
-            seen_a[e] = true;
+            self.a[e] = log_sum_exp(self.a[e], v, !self.seen[e]);
+            self.seen[e] = true;
         }
-        let mut seen_b = vec![false; n + 1];
+        self.seen.clear();
+        self.seen.resize(n + 1, false);
         for node in self.nodes.iter().rev() {
             let (s, e) = (node.start as usize, node.end as usize);
             let v = self.b[e] + node.score;
-            self.b[s] = log_sum_exp(self.b[s], v, !seen_b[s]);
-            seen_b[s] = true;
+            self.b[s] = log_sum_exp(self.b[s], v, !self.seen[s]);
+            self.seen[s] = true;
         }
         let z = self.a[n];
         for node in &self.nodes {

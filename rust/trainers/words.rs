@@ -82,12 +82,30 @@ impl WordCounts {
         pool: Option<&ThreadPool>,
         ctl: &Control,
     ) -> Result<()> {
-        ctl.check()?;
+        self.feed_then(split, texts, pool, ctl, || ()).0
+    }
+
+    /// `feed`, running `meanwhile` on the calling thread while the pool counts (the binding reads the
+    /// next chunk from Python there); with no pool, after counting.
+    pub fn feed_then<R>(
+        &mut self,
+        split: &Splitter<'_>,
+        texts: &[&str],
+        pool: Option<&ThreadPool>,
+        ctl: &Control,
+        meanwhile: impl FnOnce() -> R,
+    ) -> (Result<()>, R) {
+        if let Err(e) = ctl.check() {
+            return (Err(e), meanwhile());
+        }
         self.texts += texts.len() as u64;
         let bytes: usize = texts.iter().map(|t| t.len()).sum();
         let pool = match pool {
             Some(p) if bytes >= PARALLEL_MIN_BYTES && texts.len() > 1 => p,
-            _ => return count_into(self.shard(0), split, texts),
+            _ => {
+                let r = count_into(self.shard(0), split, texts);
+                return (r, meanwhile());
+            }
         };
         let workers = pool.current_num_threads().min(texts.len());
         self.shard(workers - 1);
@@ -103,26 +121,26 @@ impl WordCounts {
         }
         parts.extend(texts.get(start..));
         let shards = &self.shards;
-        let results: Vec<Result<()>> = pool.install(|| {
-            let results = Mutex::new(Vec::new());
-            rayon::scope(|s| {
-                for (k, part) in parts.iter().enumerate() {
-                    let results = &results;
-                    s.spawn(move |_| {
-                        let r = match shards.get(k) {
-                            Some(m) => {
-                                let mut m = m.lock().unwrap_or_else(|e| e.into_inner());
-                                count_into(&mut m, split, part)
-                            }
-                            None => Ok(()),
-                        };
-                        results.lock().unwrap_or_else(|e| e.into_inner()).push(r);
-                    });
-                }
-            });
-            results.into_inner().unwrap_or_else(|e| e.into_inner())
+        let results = Mutex::new(Vec::with_capacity(parts.len()));
+        // The calling thread is not one of the pool's: it runs `meanwhile`, then waits for the parts.
+        let got = pool.in_place_scope(|s| {
+            for (k, part) in parts.iter().enumerate() {
+                let results = &results;
+                s.spawn(move |_| {
+                    let r = match shards.get(k) {
+                        Some(m) => {
+                            let mut m = m.lock().unwrap_or_else(|e| e.into_inner());
+                            count_into(&mut m, split, part)
+                        }
+                        None => Ok(()),
+                    };
+                    results.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+                });
+            }
+            meanwhile()
         });
-        results.into_iter().collect()
+        let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+        (results.into_iter().collect(), got)
     }
 
     /// Move the shards' words into `done` (mapped to byte-level chars when they are raw).

@@ -1,0 +1,37 @@
+"""Temporary files beside a command's output, renamed into place on success and removed on failure."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import secrets
+from pathlib import Path
+
+
+class Scratch:
+    """Temporary files beside the output (same filesystem, so renames are atomic), all named with one prefix
+    of this run: cleanup removes every file with it, even one whose creation a signal interrupted and one a
+    worker process made (`<prefix>w<pid>-<n>.part`, see `path_prefix`). Files get the usual permissions
+    (0o666 less the umask), which they keep once renamed into place."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.prefix = f".ferrotok-{os.getpid()}-{secrets.token_hex(4)}-"
+        self.count = 0
+
+    @property
+    def path_prefix(self) -> str:
+        """The prefix as a path, for files other processes create (cleanup removes them too)."""
+        return str(self.directory / self.prefix)
+
+    def new(self, suffix: str) -> str:
+        self.count += 1
+        path = self.directory / f"{self.prefix}{self.count}{suffix}"
+        path.touch(exist_ok=False)
+        return str(path)
+
+    def cleanup(self) -> None:
+        for path in self.directory.glob(glob.escape(self.prefix) + "*"):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
