@@ -387,7 +387,10 @@ def test_fork_after_parallel_batch(parallelism):
     r = _run(FORK_SCRIPT.format(bert=str(BERT_DIR), sample=str(SAMPLE)), env, timeout=60)
     assert r.returncode == 0, r.stderr
     assert "child True" in r.stdout and "parent 0" in r.stdout, r.stdout
-    assert r.stderr == "", r.stderr
+    # CPython >= 3.12 warns by itself when a process with threads (here ferrotok's pool) forks; ferrotok
+    # adds nothing of its own.
+    ours = [line for line in r.stderr.splitlines() if "use of fork() may lead to deadlocks" not in line]
+    assert ours == [], r.stderr
 
 
 DATALOADER_SCRIPT = """
