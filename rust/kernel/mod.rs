@@ -7,12 +7,14 @@
 //! - [`TokenBuffer`]: one sequence's ids, offsets and words as the model emits them.
 //! - [`Encoding`]: the result of a call (ids, masks, type ids, offsets, overflow), with [`Direction`].
 //! - [`TokenLookup`], [`Vocab`], [`Normalize`]: how one stage sees another.
+//! - [`ByteTrie`]: a packed byte trie (WordPiece's vocabulary, the Unigram trainer's pieces).
 //! - GPT-2's byte ↔ char table, BERT's char classes, the Metaspace configuration, and the hand-written
 //!   matchers of GPT-2's and Llama-3's split regexes behind [`Pattern`], and the Unicode 9.0
 //!   normalization data Hugging Face uses (`unicode9`).
 
 pub mod bert_chars;
 pub mod byte_chars;
+pub mod byte_trie;
 pub mod encoding;
 pub mod gpt2_split;
 pub mod llama3_split;
@@ -28,6 +30,7 @@ pub mod unicode9;
 pub mod word_chars;
 
 pub use byte_chars::{char_to_byte, BYTE_TO_CHAR};
+pub use byte_trie::ByteTrie;
 pub use encoding::{CharOffsets, Direction, Encoding};
 pub use lookup::{Normalize, TokenLookup, Vocab};
 pub use metaspace::PrependScheme;

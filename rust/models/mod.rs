@@ -8,7 +8,6 @@ pub mod bpe_queue;
 pub mod unigram;
 pub mod wordlevel;
 pub mod wordpiece;
-pub mod wordpiece_trie;
 
 pub use bpe::Bpe;
 pub use unigram::Unigram;

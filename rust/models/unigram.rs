@@ -9,9 +9,9 @@
 //! starts first (the longest one). Runs of unknown nodes are fused into one token; with
 //! `byte_fallback` an unknown run becomes its UTF-8 bytes as `<0xXX>` pieces when all of them exist.
 
-use super::wordpiece_trie::ByteTrie;
 use crate::error::{Error, Result};
 use crate::json::{field, index, opt_bool, opt_usize, req_array, Obj};
+use crate::kernel::ByteTrie;
 use crate::kernel::Token;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;

@@ -7,9 +7,9 @@
 //! walk, the rest of the word is looked up whole in a hash table (one probe; when it hits it is the
 //! longest match by definition), which settles most words with a single token.
 
-use super::wordpiece_trie::ByteTrie;
 use crate::error::{Error, Result};
 use crate::json::{as_obj, as_u32, field, opt_str, opt_usize, req, Obj};
+use crate::kernel::ByteTrie;
 use crate::kernel::Token;
 use std::collections::HashMap;
 

@@ -4,8 +4,7 @@
 //! tokenizer's normalizer and pre-tokenizer into [`WordCounts`] (memory bounded by the distinct words,
 //! never by the corpus), then a [`Trainer`] turns the counts into a model. `Tokenizer::trained` builds
 //! the new tokenizer: the old pipeline with the trained model and the trainer's special tokens
-//! (`tokenizer::training` wires the stages; trainers depend only on the kernel and the
-//! models' byte trie).
+//! (`tokenizer::training` wires the stages; trainers depend only on the kernel).
 //!
 //! Long loops watch a [`Control`]: a cancel flag (set by the binding on Ctrl-C) and progress counters
 //! that the caller may display.

@@ -4,7 +4,7 @@
 //!
 //! Positions are char indices. Scores are log probabilities; the trainer's piece 0 is the unknown piece.
 
-use crate::models::wordpiece_trie::ByteTrie;
+use crate::kernel::ByteTrie;
 
 /// Pieces penalised by this much below the lowest score stand for unknown chars (sentencepiece's value).
 pub const UNK_PENALTY: f64 = 10.0;

@@ -1,4 +1,4 @@
-//! A byte trie over the WordPiece vocabulary, packed into one `u32` array so that each step of a walk
+//! A byte trie over a vocabulary (WordPiece's, the Unigram trainer's pieces), packed into one `u32` array so that each step of a walk
 //! touches one place in memory: a node is `[header, value, edge bytes (4 per word)..., child offsets...]`,
 //! or `[header, value, 256 child offsets]` when it has many children (the root, `##`, UTF-8 lead bytes).
 //! A node is named by its offset in the array; children are laid out breadth-first.
