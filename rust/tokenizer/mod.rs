@@ -661,3 +661,16 @@ impl Tokenizer {
 
 #[cfg(test)]
 mod tests;
+
+/// The BERT-uncased tokenizer.json of tests/fixtures, for this module's unit tests.
+#[cfg(test)]
+pub(crate) fn bert_fixture() -> Tokenizer {
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/bert-uncased/tokenizer.json"
+    );
+    match Tokenizer::from_file(p) {
+        Ok(t) => t,
+        Err(e) => panic!("fixture should load: {e}"),
+    }
+}

@@ -289,16 +289,7 @@ mod tests {
         }
     }
 
-    fn tokenizer() -> Tokenizer {
-        let p = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/bert-uncased/tokenizer.json"
-        );
-        match Tokenizer::from_file(p) {
-            Ok(t) => t,
-            Err(e) => panic!("fixture should load: {e}"),
-        }
-    }
+    use crate::tokenizer::bert_fixture as tokenizer;
 
     fn request(output: Output, padding: Option<PaddingParams>) -> BatchRequest {
         BatchRequest {

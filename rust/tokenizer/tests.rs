@@ -4,16 +4,7 @@
 use super::*;
 use crate::postprocess::{PaddingStrategy, TruncationStrategy};
 
-fn bert() -> Tokenizer {
-    let p = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/bert-uncased/tokenizer.json"
-    );
-    match Tokenizer::from_file(p) {
-        Ok(t) => t,
-        Err(e) => panic!("fixture should load: {e}"),
-    }
-}
+use super::bert_fixture as bert;
 
 fn opts() -> EncodeOptions {
     EncodeOptions {
