@@ -2,6 +2,7 @@
 //! with the GIL released, numpy arrays / Python objects out. Every entry point runs under `guard`, so
 //! a Rust panic becomes `InternalError` (a RuntimeError), never a `PanicException`.
 
+mod batch_io;
 mod convert;
 mod encoding;
 mod encodings;

@@ -1,26 +1,21 @@
 //! `ferrotok._core.Tokenizer`: the core tokenizer behind an `Arc`, swapped on mutation (copy on write),
 //! so concurrent encodes from many Python threads never block each other or see a half-made change.
 
+use super::batch_io::{arrays_into, batch_inputs, batch_items, encodings_view, side, zero_offsets};
 use super::convert;
 use super::encoding::PyEncoding;
 use super::encodings::PyEncodings;
-use super::inputs::{has_pairs, sequence, texts, word_refs, Text};
+use super::inputs::{has_pairs, texts, word_refs};
 use super::int_lists::IntTable;
 use super::lists::{PySink, RowLists};
 use super::request::PyEncodeRequest;
-use super::InternalError;
 use super::{guard, to_py};
 use crate::added_tokens::AddedToken;
 use crate::postprocess::{PaddingParams, PaddingStrategy, TruncationParams, TruncationStrategy};
-use crate::tokenizer::batch::{rows, ArrayFields, BatchArrays, BatchInput};
-use crate::tokenizer::plan::{
-    run_batch, BatchOutput, BatchRequest, Output, DETACH_MIN_BYTES, DETACH_MIN_IDS,
-};
-use crate::tokenizer::{Direction, EncodeOptions, Encoding, InputSequence, Tokenizer};
-use numpy::ndarray::{Array, Dimension, ShapeBuilder};
-use numpy::{IntoPyArray, PyArray1};
+use crate::tokenizer::batch::{rows, ArrayFields};
+use crate::tokenizer::plan::{run_batch, BatchRequest, Output, DETACH_MIN_BYTES, DETACH_MIN_IDS};
+use crate::tokenizer::{EncodeOptions, InputSequence, Tokenizer};
 use pyo3::exceptions::{PyTypeError, PyValueError};
-use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::MutexExt;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
@@ -84,133 +79,6 @@ impl PyTokenizer {
         // The old tokenizer (when no encode holds it any more) is freed after the lock is let go.
         drop(old);
         Ok(r)
-    }
-}
-
-/// `v` as a `shape` int64 array that owns the vector (no copy, one numpy object).
-fn array<'py, D: Dimension>(
-    py: Python<'py>,
-    v: Vec<i64>,
-    shape: impl ShapeBuilder<Dim = D>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let a = Array::from_shape_vec(shape, v)
-        .map_err(|e| InternalError::new_err(format!("array shape: {e}")))?;
-    Ok(a.into_pyarray(py).into_any())
-}
-
-/// The arrays of a batch into `dict`, under transformers' names (handed to numpy without a copy).
-fn arrays_into<'py>(
-    py: Python<'py>,
-    arr: BatchArrays,
-    overflow: bool,
-    dict: &Bound<'py, PyDict>,
-) -> PyResult<()> {
-    let (r, c) = (arr.rows, arr.cols);
-    dict.set_item(intern!(py, "input_ids"), array(py, arr.input_ids, (r, c))?)?;
-    let fields = [
-        (intern!(py, "token_type_ids"), arr.type_ids),
-        (intern!(py, "attention_mask"), arr.attention_mask),
-        (intern!(py, "special_tokens_mask"), arr.special_tokens_mask),
-    ];
-    for (name, v) in fields {
-        if let Some(v) = v {
-            dict.set_item(name, array(py, v, (r, c))?)?;
-        }
-    }
-    if let Some(v) = arr.offsets {
-        dict.set_item(intern!(py, "offset_mapping"), array(py, v, (r, c, 2))?)?;
-    }
-    if let Some(v) = arr.length {
-        dict.set_item(intern!(py, "length"), PyArray1::from_vec(py, v))?;
-    }
-    if overflow {
-        let map = PyArray1::from_vec(py, arr.overflow_to_sample);
-        dict.set_item("overflow_to_sample_mapping", map)?;
-    }
-    Ok(())
-}
-
-/// The batch items of `first` and `second` (same length), checked.
-#[allow(clippy::type_complexity)]
-fn batch_items<'py>(
-    first: &Bound<'py, PyAny>,
-    second: Option<&Bound<'py, PyAny>>,
-    is_pretokenized: bool,
-) -> PyResult<(Vec<convert::Item<'py>>, Option<Vec<convert::Item<'py>>>)> {
-    let items_a = convert::batch(first, "text", is_pretokenized)?;
-    let items_b = match second {
-        Some(s) if !s.is_none() => Some(convert::batch(s, "text_pair", is_pretokenized)?),
-        _ => None,
-    };
-    if let Some(b) = &items_b {
-        if b.len() != items_a.len() {
-            return Err(PyValueError::new_err(format!(
-                "text_pair: {} pairs for {} texts; they must have the same length",
-                b.len(),
-                items_a.len()
-            )));
-        }
-    }
-    Ok((items_a, items_b))
-}
-
-/// The sequences the core encodes, borrowed from the converted texts.
-fn batch_inputs<'a>(
-    ta: &'a [Text<'_>],
-    tb: Option<&'a [Text<'_>]>,
-    wa: &'a [Vec<&'a str>],
-    wb: Option<&'a [Vec<&'a str>]>,
-) -> Vec<BatchInput<'a>> {
-    ta.iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let a = sequence(t, &wa[i]);
-            let b = match (tb, wb) {
-                (Some(tb), Some(wb)) => Some(sequence(&tb[i], &wb[i])),
-                _ => None,
-            };
-            (a, b)
-        })
-        .collect()
-}
-
-fn zero_offsets(e: &mut Encoding) {
-    e.offsets.iter_mut().for_each(|o| *o = (0, 0));
-    e.overflowing.iter_mut().for_each(zero_offsets);
-}
-
-/// A side in tokenizers' words.
-fn side(direction: &str) -> PyResult<Direction> {
-    match direction {
-        "right" => Ok(Direction::Right),
-        "left" => Ok(Direction::Left),
-        other => Err(PyValueError::new_err(format!(
-            "Unknown `direction`: `{other}`. Use one of `left` or `right`"
-        ))),
-    }
-}
-
-/// The per-row view of a batch's encodings (overflowing windows as rows of their own when asked).
-fn encodings_view(
-    tokenizer: Arc<Tokenizer>,
-    out: BatchOutput,
-    overflow: bool,
-    n_sequences: usize,
-) -> PyEncodings {
-    let mut row_index = Vec::with_capacity(out.encodings.len());
-    for (i, e) in out.encodings.iter().enumerate() {
-        row_index.push((i, None));
-        if overflow {
-            row_index.extend((0..e.overflowing.len()).map(|k| (i, Some(k))));
-        }
-    }
-    PyEncodings {
-        tokenizer,
-        encodings: out.encodings,
-        rows: row_index,
-        pad: out.lazy_pad,
-        owners: out.owners,
-        n_sequences,
     }
 }
 

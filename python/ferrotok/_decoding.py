@@ -1,0 +1,111 @@
+"""Decoding for `FerroTokenizer`: ids back to text, with transformers' clean-up of spaces and CLIP's
+end-of-word suffix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+_CLEANUPS = (
+    (" .", "."),
+    (" ?", "?"),
+    (" !", "!"),
+    (" ,", ","),
+    (" ' ", "'"),
+    (" n't", "n't"),
+    (" 'm", "'m"),
+    (" 's", "'s"),
+    (" 've", "'ve"),
+    (" 're", "'re"),
+)
+
+
+def ids_list(ids: Any) -> Any:
+    """numpy arrays / torch tensors → lists; ints stay ints."""
+    return ids.tolist() if hasattr(ids, "tolist") else ids
+
+
+class DecodingMixin:
+    """decode / batch_decode and their helpers, over the core's decoder (`self._tokenizer`)."""
+
+    _tokenizer: Any
+    _init_config: dict[str, Any]
+    _model_type: str | None
+    clean_up_tokenization_spaces: bool
+
+    if TYPE_CHECKING:  # FerroTokenizer's own; no stub here, which would shadow it in the bases
+
+        def convert_tokens_to_ids(self, tokens: Any) -> Any: ...
+
+    def decode(
+        self,
+        token_ids: Any,
+        skip_special_tokens: bool = False,
+        clean_up_tokenization_spaces: bool | None = None,
+        **_: Any,
+    ) -> Any:
+        """Ids → text; a batch (list of lists, 2-D array) gives a list of texts."""
+        ids = ids_list(token_ids)
+        if isinstance(ids, dict):
+            ids = ids["input_ids"]
+        if isinstance(ids, int):
+            ids = [ids]
+        if not isinstance(ids, (list, tuple)):
+            raise TypeError(
+                f"token_ids: expected int, list of ints or an array, got {type(token_ids).__name__}"
+            )
+        if ids and isinstance(ids[0], (list, tuple)):
+            return self.batch_decode(ids, skip_special_tokens, clean_up_tokenization_spaces)
+        text = self._clip_decode(self._tokenizer.decode(ids, bool(skip_special_tokens)))
+        return self._clean_up(text, clean_up_tokenization_spaces)
+
+    def batch_decode(
+        self,
+        sequences: Any,
+        skip_special_tokens: bool = False,
+        clean_up_tokenization_spaces: bool | None = None,
+        **_: Any,
+    ) -> list[str]:
+        batch = ids_list(sequences)
+        if not isinstance(batch, (list, tuple)):
+            raise TypeError(
+                f"sequences: expected a list of id lists or an array, got {type(sequences).__name__}"
+            )
+        if not batch:
+            return []
+        if not isinstance(batch[0], (list, tuple)):
+            batch = [batch]
+        texts = self._tokenizer.decode_batch([ids_list(s) for s in batch], bool(skip_special_tokens))
+        return [self._clean_up(self._clip_decode(t), clean_up_tokenization_spaces) for t in texts]
+
+    def convert_tokens_to_string(self, tokens: Sequence[str]) -> str:
+        return self.decode(self.convert_tokens_to_ids(list(tokens)))
+
+    def _clip_decode(self, text: str) -> str:
+        """transformers' CLIPTokenizer turns each end-of-word suffix (`</w>`) into a space, then strips."""
+        suffix = getattr(self, "_clip_suffix", None)
+        if suffix is None:
+            cls = str(self._init_config.get("tokenizer_class") or "")
+            is_clip = cls in ("CLIPTokenizer", "CLIPTokenizerFast")
+            suffix = (self._tokenizer.model.end_of_word_suffix or "") if is_clip else ""
+            self._clip_suffix = suffix
+        return text.replace(suffix, " ").strip() if suffix else text
+
+    def _clean_up(self, text: str, clean_up: bool | None) -> str:
+        if clean_up is None:
+            clean_up = self.clean_up_tokenization_spaces
+        # transformers skips this clean-up for BPE models: it would eat real spaces before punctuation.
+        if not clean_up or self._model_kind() == "BPE":
+            return text
+        return self.clean_up_tokenization(text)
+
+    @staticmethod
+    def clean_up_tokenization(text: str) -> str:
+        for before, after in _CLEANUPS:
+            text = text.replace(before, after)
+        return text
+
+    def _model_kind(self) -> str:
+        if self._model_type is None:
+            self._model_type = str(self._tokenizer.model.type)
+        return self._model_type
