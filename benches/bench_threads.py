@@ -84,6 +84,17 @@ def make_cases(lines: list[str], wanted: list[str] | None) -> dict[str, Call]:
     def pair(tok: Any) -> Call:
         return lambda i: tok(*pairs[i], truncation=True, max_length=MAX_LENGTH)
 
+    def torch_control() -> Call:
+        # What a padded → torch result costs without any tokenizer: three (1, 64) int64 arrays made into
+        # tensors and freed, as a BERT result's input_ids, token_type_ids and attention_mask are.
+        import numpy as np
+        import torch
+
+        def call(i: int) -> Any:
+            return [torch.from_numpy(np.full((1, MAX_LENGTH), i, dtype=np.int64)) for _ in range(3)]
+
+        return call
+
     def tiktoken_ordinary() -> Call:
         enc = tiktoken_encoding(str(GPT2_DIR / "vocab.json"))
         return lambda i: enc.encode_ordinary(lines[i])
@@ -97,47 +108,69 @@ def make_cases(lines: list[str], wanted: list[str] | None) -> dict[str, Call]:
     builders["transformers bert padded np"] = lambda: padded(hf(BERT_DIR), "np")
     builders["ferrotok bert padded pt"] = lambda: padded(ferro(BERT_DIR), "pt")
     builders["transformers bert padded pt"] = lambda: padded(hf(BERT_DIR), "pt")
+    builders["control: 3 arrays → torch.from_numpy, no tokenizer"] = torch_control
     builders["ferrotok bert pair"] = lambda: pair(ferro(BERT_DIR))
     builders["transformers bert pair"] = lambda: pair(hf(BERT_DIR))
     names = [n for n in builders if not wanted or any(w in n for w in wanted)]
     return {n: builders[n]() for n in names}
 
 
-def run_threads(call: Call, threads: int, n_lines: int, seconds: float) -> tuple[float, float]:
-    """Calls per second of `threads` threads calling `call` for `seconds`, each on its own slice of lines,
-    and the voluntary context switches per call: a thread that blocks (waiting for the GIL, a lock) gives
-    up its core, so this counts hand-offs whatever else the machine runs."""
+def timed_threads(
+    threads: int,
+    seconds: float,
+    body: Callable[[int, threading.Event], int],
+    sample: Callable[[], None] | None = None,
+) -> tuple[list[int], float, Any, Any]:
+    """Run `body(k, stop)` on `threads` threads started together for `seconds` (calling `sample` every 50 ms
+    meanwhile); each returns how much it did once `stop` is set. Returns those counts, the elapsed time and
+    the process's resource usage before and after."""
     counts = [0] * threads
     start = threading.Barrier(threads + 1)
     stop = threading.Event()
 
     def worker(k: int) -> None:
-        i = k * n_lines // threads
-        n = 0
         start.wait()
-        while not stop.is_set():
-            # Checking the event costs a little; 16 calls between checks keep the loop about the calls.
-            for _ in range(16):
-                call(i)
-                i = i + 1 if i + 1 < n_lines else 0
-            n += 16
-        counts[k] = n
+        counts[k] = body(k, stop)
 
     pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
     for t in pool:
         t.start()
     start.wait()
     t0 = time.perf_counter()
-    sw0 = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw
-    time.sleep(seconds)
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    if sample is None:
+        time.sleep(seconds)
+    else:
+        while time.perf_counter() - t0 < seconds:
+            sample()
+            time.sleep(0.05)
     stop.set()
     for t in pool:
         t.join()
     elapsed = time.perf_counter() - t0
+    return counts, elapsed, r0, resource.getrusage(resource.RUSAGE_SELF)
+
+
+def run_threads(call: Call, threads: int, n_lines: int, seconds: float) -> tuple[float, float]:
+    """Calls per second of `threads` threads calling `call` for `seconds`, each on its own slice of lines,
+    and the voluntary context switches per call: a thread that blocks (waiting for the GIL, a lock) gives
+    up its core, so this counts hand-offs whatever else the machine runs."""
+
+    def body(k: int, stop: threading.Event) -> int:
+        i = k * n_lines // threads
+        n = 0
+        while not stop.is_set():
+            # Checking the event costs a little; 16 calls between checks keep the loop about the calls.
+            for _ in range(16):
+                call(i)
+                i = i + 1 if i + 1 < n_lines else 0
+            n += 16
+        return n
+
+    counts, elapsed, r0, r1 = timed_threads(threads, seconds, body)
     # The main thread's own few switches (sleep, joins) are in the count too: negligible per call.
-    switches = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw - sw0
     calls = max(sum(counts), 1)
-    return calls / elapsed, switches / calls
+    return calls / elapsed, (r1.ru_nvcsw - r0.ru_nvcsw) / calls
 
 
 BATCH = 1000  # lines per batch in --batches mode
@@ -203,42 +236,28 @@ def run_batch_threads(call: Call, threads: int, seconds: float) -> dict[str, flo
     """`threads` threads each sending batches for `seconds`: lines per second of all of them, fairness
     (fewest batches of a thread over most), the most ferrotok pool threads and process threads seen, and
     the CPU used in cores."""
-    counts = [0] * threads
-    start = threading.Barrier(threads + 1)
-    stop = threading.Event()
+    most = {"pool": 0, "threads": 0}
 
-    def worker(k: int) -> None:
+    def body(k: int, stop: threading.Event) -> int:
         i, n = k, 0
-        start.wait()
         while not stop.is_set():
             call(i)
             i += threads
             n += 1
-        counts[k] = n
+        return n
 
-    pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
-    for t in pool:
-        t.start()
-    start.wait()
-    t0 = time.perf_counter()
-    r0 = resource.getrusage(resource.RUSAGE_SELF)
-    most_pool = most_threads = 0
-    while time.perf_counter() - t0 < seconds:
+    def sample() -> None:
         names = thread_names()
-        most_pool = max(most_pool, sum(n.startswith("ferrotok-") for n in names))
-        most_threads = max(most_threads, len(names))
-        time.sleep(0.05)
-    stop.set()
-    for t in pool:
-        t.join()
-    elapsed = time.perf_counter() - t0
-    r1 = resource.getrusage(resource.RUSAGE_SELF)
+        most["pool"] = max(most["pool"], sum(n.startswith("ferrotok-") for n in names))
+        most["threads"] = max(most["threads"], len(names))
+
+    counts, elapsed, r0, r1 = timed_threads(threads, seconds, body, sample)
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     return {
         "lines_per_s": sum(counts) * BATCH / elapsed,
         "fairness": min(counts) / max(max(counts), 1),
-        "pool_threads": most_pool,
-        "process_threads": most_threads,
+        "pool_threads": most["pool"],
+        "process_threads": most["threads"],
         "cores_used": cpu / elapsed,
     }
 
