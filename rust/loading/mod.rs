@@ -2,6 +2,7 @@
 //! tokenizer_config.json / special_tokens_map.json).
 
 mod class_table;
+mod class_templates;
 pub mod classes;
 mod language_codes;
 pub mod legacy;
@@ -72,7 +73,11 @@ pub fn load_folder(dir: &Path) -> Result<(Tokenizer, Option<sentencepiece::Speci
     }
     let tj = dir.join("tokenizer.json");
     if tj.is_file() {
-        return Ok((Tokenizer::from_file(tj)?, None));
+        let mut tokenizer = Tokenizer::from_file(&tj)?;
+        let cfg = legacy::LegacyConfig::load(dir)?;
+        class_templates::apply(&mut tokenizer, &cfg)
+            .map_err(|e| e.in_file(&tj.display().to_string()))?;
+        return Ok((tokenizer, None));
     }
     let folder = legacy_folder(dir)?;
     let tokenizer =
