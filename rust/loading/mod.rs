@@ -11,6 +11,7 @@ mod sentencepiece_classes;
 mod sentencepiece_fairseq;
 mod sentencepiece_gemma;
 pub mod sentencepiece_proto;
+mod sentencepiece_python;
 pub mod tokenizer_json;
 
 use crate::error::{Error, Result};
@@ -100,7 +101,7 @@ pub fn legacy_folder(dir: &Path) -> Result<LegacyFolder> {
     } else if let Some(path) = sentencepiece::find_model_file(dir) {
         let model = sentencepiece_proto::SpModel::read(&path)?;
         let class = cfg.class().trim_end_matches("Fast");
-        let (document, specials) = sentencepiece_classes::document(class, &model, &cfg)
+        let (document, specials) = sentencepiece_classes::document(class, &model, &cfg, dir)
             .map_err(|e| e.in_file(&path.display().to_string()))?;
         Ok(LegacyFolder {
             document,

@@ -20,7 +20,12 @@ use serde_json::{json, Value};
 pub(super) type Defaults = [Option<&'static str>; 7];
 
 /// Build the tokenizer.json document for `class` (without a trailing `Fast`) from model `m`.
-pub fn document(class: &str, m: &SpModel, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
+pub fn document(
+    class: &str,
+    m: &SpModel,
+    cfg: &LegacyConfig,
+    dir: &std::path::Path,
+) -> Result<(Value, SpecialTokens)> {
     // The class's default special tokens (the one table in `classes`).
     let d = classes::lookup(class).unwrap_or(&classes::GENERIC).specials;
     let parts = match class {
@@ -39,6 +44,8 @@ pub fn document(class: &str, m: &SpModel, cfg: &LegacyConfig) -> Result<(Value, 
         "RemBertTokenizer" => rembert(m, cfg, d),
         "BarthezTokenizer" => fairseq::barthez(m, cfg, d),
         "GemmaTokenizer" => super::sentencepiece_gemma::gemma(m, cfg, d),
+        "M2M100Tokenizer" => super::sentencepiece_python::m2m100(m, cfg, d, dir)?,
+        "BertGenerationTokenizer" => super::sentencepiece_python::bert_generation(m, cfg, d)?,
         // FNetTokenizer has no constructor of its own: transformers builds it the generic way, with
         // ALBERT's special tokens.
         "" | "TokenizersBackend" | "PreTrainedTokenizerFast" | "FNetTokenizer" => {
