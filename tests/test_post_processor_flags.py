@@ -92,10 +92,12 @@ def test_setting_flags_rebuilds_the_template(folder, tmp_path):
     for side in ("ours", "theirs"):
         config = json.loads((tmp_path / side / "tokenizer_config.json").read_text(encoding="utf-8"))
         assert "add_bos_token" not in config and "add_eos_token" not in config, side
+    # Reloaded, the generic and Llama-style classes keep the saved template, while T5Tokenizer and
+    # BertTokenizer build their own again at load (tests/test_template_rebuild.py), in both libraries.
     reloaded = ferrotok.AutoTokenizer.from_pretrained(tmp_path / "ours")
-    # Reloaded, ferrotok keeps the saved template. (transformers' model classes such as T5Tokenizer and
-    # BertTokenizer build their own template again at load, whatever tokenizer.json holds.)
-    compare_call(reloaded, theirs, FIRST, SECOND, return_token_type_ids=True)
+    theirs_reloaded = transformers.AutoTokenizer.from_pretrained(str(tmp_path / "theirs"))
+    compare_call(reloaded, theirs_reloaded, FIRST, SECOND, return_token_type_ids=True)
+    assert post_processor(reloaded) == post_processor(theirs_reloaded)
 
 
 def test_flag_without_its_token_turns_off(model_dir):

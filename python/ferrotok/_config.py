@@ -89,6 +89,10 @@ def _padding_block(directory: str) -> dict[str, Any]:
     return padding if isinstance(padding, dict) else {}
 
 
+# add_bos_token / add_eos_token of the classes that set them whatever the folder says (with a tokenizer.json).
+_TOKENIZER_JSON_FLAGS = {"CodeLlamaTokenizer": {"add_bos_token": True}}
+
+
 def read_settings(directory: str, from_model: dict[str, Any] | None = None) -> dict[str, Any]:
     """Keyword arguments for `FerroTokenizer.__init__` from a model folder's files, resolved as transformers 5
     does: the config files first, then (special tokens, sides, input names) the class defaults of
@@ -102,6 +106,12 @@ def read_settings(directory: str, from_model: dict[str, Any] | None = None) -> d
     assert defaults is not None  # the generic class is always in the table
     padding = _padding_block(directory)
     settings: dict[str, Any] = {"name_or_path": directory, "init_config": dict(config)}
+    if os.path.isfile(os.path.join(directory, TOKENIZER_FILE)):
+        # transformers ignores these beside a tokenizer.json (its template holds them); the classes that
+        # pass their own default keep it (the Rust loader builds their template with it).
+        for flag in ("add_bos_token", "add_eos_token"):
+            settings["init_config"].pop(flag, None)
+        settings["init_config"].update(_TOKENIZER_JSON_FLAGS.get(tokenizer_class.removesuffix("Fast"), {}))
     for key in ("model_max_length", "clean_up_tokenization_spaces", "split_special_tokens"):
         if config.get(key) is not None:
             settings[key] = config[key]

@@ -34,6 +34,32 @@ impl AddedToken {
         }
     }
 
+    /// A special token as the legacy loaders add it: not normalized, no stripping.
+    pub fn special(content: &str) -> Self {
+        Self::new(content, true)
+    }
+
+    /// The same token, stripping the spaces on its left (mask tokens of several classes).
+    pub fn with_lstrip(mut self) -> Self {
+        self.lstrip = true;
+        self
+    }
+
+    /// A serialized AddedToken of tokenizer_config.json or special_tokens_map.json: absent flags are
+    /// transformers' defaults for a special token (special, not normalized); None without a string
+    /// `content`.
+    pub fn from_config_dict(o: &serde_json::Map<String, Value>) -> Option<Self> {
+        let flag = |k: &str, d: bool| o.get(k).and_then(Value::as_bool).unwrap_or(d);
+        Some(AddedToken {
+            content: o.get("content")?.as_str()?.to_string(),
+            single_word: flag("single_word", false),
+            lstrip: flag("lstrip", false),
+            rstrip: flag("rstrip", false),
+            normalized: flag("normalized", false),
+            special: flag("special", true),
+        })
+    }
+
     /// One entry of tokenizer.json's `added_tokens`, with its id.
     pub fn from_json(v: &Value, f: &str) -> Result<(u32, AddedToken)> {
         let o = as_obj(v, f)?;

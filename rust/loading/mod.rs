@@ -2,6 +2,7 @@
 //! tokenizer_config.json / special_tokens_map.json).
 
 mod class_table;
+mod class_templates;
 pub mod classes;
 mod language_codes;
 pub mod legacy;
@@ -10,6 +11,7 @@ mod sentencepiece_classes;
 mod sentencepiece_fairseq;
 mod sentencepiece_gemma;
 pub mod sentencepiece_proto;
+mod sentencepiece_python;
 pub mod tokenizer_json;
 
 use crate::error::{Error, Result};
@@ -72,7 +74,11 @@ pub fn load_folder(dir: &Path) -> Result<(Tokenizer, Option<sentencepiece::Speci
     }
     let tj = dir.join("tokenizer.json");
     if tj.is_file() {
-        return Ok((Tokenizer::from_file(tj)?, None));
+        let mut tokenizer = Tokenizer::from_file(&tj)?;
+        let cfg = legacy::LegacyConfig::load(dir)?;
+        class_templates::apply(&mut tokenizer, &cfg)
+            .map_err(|e| e.in_file(&tj.display().to_string()))?;
+        return Ok((tokenizer, None));
     }
     let folder = legacy_folder(dir)?;
     let tokenizer =
@@ -95,7 +101,7 @@ pub fn legacy_folder(dir: &Path) -> Result<LegacyFolder> {
     } else if let Some(path) = sentencepiece::find_model_file(dir) {
         let model = sentencepiece_proto::SpModel::read(&path)?;
         let class = cfg.class().trim_end_matches("Fast");
-        let (document, specials) = sentencepiece_classes::document(class, &model, &cfg)
+        let (document, specials) = sentencepiece_classes::document(class, &model, &cfg, dir)
             .map_err(|e| e.in_file(&path.display().to_string()))?;
         Ok(LegacyFolder {
             document,

@@ -9,6 +9,7 @@
 
 use super::legacy::LegacyConfig;
 use super::sentencepiece_proto::{SpModel, BPE, CONTROL, NORMAL, USER_DEFINED};
+use crate::added_tokens::AddedToken;
 use crate::error::Result;
 use base64::Engine;
 use serde_json::{json, Map, Value};
@@ -33,59 +34,6 @@ pub fn find_model_file(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// An added token: content and AddedToken flags.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tok {
-    pub content: String,
-    pub single_word: bool,
-    pub lstrip: bool,
-    pub rstrip: bool,
-    pub normalized: bool,
-    pub special: bool,
-}
-
-impl Tok {
-    pub fn special(content: &str) -> Tok {
-        Tok {
-            content: content.to_string(),
-            single_word: false,
-            lstrip: false,
-            rstrip: false,
-            normalized: false,
-            special: true,
-        }
-    }
-
-    pub fn lstrip(mut self) -> Tok {
-        self.lstrip = true;
-        self
-    }
-
-    fn from_dict(o: &Map<String, Value>, default: &Tok) -> Option<Tok> {
-        let flag = |k: &str, d: bool| o.get(k).and_then(Value::as_bool).unwrap_or(d);
-        Some(Tok {
-            content: o.get("content")?.as_str()?.to_string(),
-            single_word: flag("single_word", false),
-            lstrip: flag("lstrip", false),
-            rstrip: flag("rstrip", false),
-            normalized: flag("normalized", default.normalized),
-            special: flag("special", true),
-        })
-    }
-
-    fn to_json(&self, id: u32) -> Value {
-        json!({
-            "id": id,
-            "content": self.content,
-            "single_word": self.single_word,
-            "lstrip": self.lstrip,
-            "rstrip": self.rstrip,
-            "normalized": self.normalized,
-            "special": self.special,
-        })
-    }
-}
-
 /// The named special tokens, in transformers' attribute order (the order they are added in).
 pub const NAMED: [&str; 7] = [
     "bos_token",
@@ -99,16 +47,20 @@ pub const NAMED: [&str; 7] = [
 
 /// A named special token as transformers resolves it: the config's value (a string keeps the class's
 /// flags, an AddedToken dict brings its own, null removes it), else the class default.
-pub fn named_token(cfg: &LegacyConfig, key: &str, default: Option<Tok>) -> Option<Tok> {
+pub fn named_token(
+    cfg: &LegacyConfig,
+    key: &str,
+    default: Option<AddedToken>,
+) -> Option<AddedToken> {
     match cfg.config.get(key) {
         Some(Value::String(s)) => Some(match default {
-            Some(d) => Tok {
+            Some(d) => AddedToken {
                 content: s.clone(),
                 ..d
             },
-            None => Tok::special(s),
+            None => AddedToken::special(s),
         }),
-        Some(Value::Object(o)) => Tok::from_dict(o, &Tok::special("")),
+        Some(Value::Object(o)) => AddedToken::from_config_dict(o),
         Some(Value::Null) => None,
         _ => default,
     }
@@ -133,13 +85,13 @@ pub fn cfg_str(cfg: &LegacyConfig, key: &str, default: &str) -> String {
 
 /// The control and user-defined pieces, which transformers' SentencePiece extractor passes on as
 /// additional special tokens (control pieces special, user-defined ones not), in id order.
-pub fn extractor_extras(m: &SpModel) -> Vec<Tok> {
+pub fn extractor_extras(m: &SpModel) -> Vec<AddedToken> {
     m.pieces
         .iter()
         .filter(|(_, _, t)| *t == CONTROL || *t == USER_DEFINED)
-        .map(|(p, _, t)| Tok {
+        .map(|(p, _, t)| AddedToken {
             special: *t == CONTROL,
-            ..Tok::special(p)
+            ..AddedToken::special(p)
         })
         .collect()
 }
@@ -179,8 +131,8 @@ pub struct Parts {
     pub pre_tokenizer: Value,
     pub decoder: Value,
     /// Named special tokens (bos, eos, unk, sep, pad, cls, mask) after config resolution.
-    pub named: Vec<(&'static str, Option<Tok>)>,
-    pub extras: Vec<Tok>,
+    pub named: Vec<(&'static str, Option<AddedToken>)>,
+    pub extras: Vec<AddedToken>,
     pub post: Post,
 }
 
@@ -342,7 +294,7 @@ pub fn finish(parts: Parts, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         model_ids.insert(p.as_str(), i as u32);
     }
     let vocab_size = vocab.len() as u32;
-    let mut added: Vec<(u32, Tok)> = Vec::new();
+    let mut added: Vec<(u32, AddedToken)> = Vec::new();
     for t in config_added_tokens(cfg) {
         add_token(&mut added, &model_ids, vocab_size, t, true);
     }
@@ -378,30 +330,7 @@ pub fn finish(parts: Parts, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         .and_then(|u| known(u))
         .or_else(|| model["unk_id"].as_u64().map(|i| i as u32));
     let id_of = |content: &str| known(content).or(unk_id);
-    let items = match post {
-        Post::Template { single, pair } => Some((single, pair)),
-        Post::BosEos { add_bos, add_eos } => {
-            let bos = named_map.get("bos_token").filter(|_| add_bos);
-            let eos = named_map.get("eos_token").filter(|_| add_eos);
-            let mut single = Vec::new();
-            let mut pair = Vec::new();
-            for (seq, type_id, out) in [("A", 0, &mut single), ("B", 1, &mut pair)] {
-                if let Some(b) = bos {
-                    out.push(Item::Special(b.clone(), type_id));
-                }
-                out.push(Item::Seq(seq, type_id));
-                if let Some(e) = eos {
-                    out.push(Item::Special(e.clone(), type_id));
-                }
-            }
-            let pair = single.iter().cloned().chain(pair).collect();
-            Some((single, pair))
-        }
-    };
-    let post_processor = match items {
-        Some((single, pair)) => template(&single, &pair, &id_of),
-        None => Value::Null,
-    };
+    let post_processor = post_document(post, &|key| named_map.get(key).cloned(), &id_of);
     let vocab_json: Value = if model["type"] == "Unigram" {
         vocab.iter().map(|(p, s)| json!([p, s])).collect()
     } else {
@@ -428,13 +357,43 @@ pub fn finish(parts: Parts, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     Ok((doc, specials))
 }
 
+/// The TemplateProcessing document of `post`: `token_of` gives a named special token's content
+/// (`bos_token`, `eos_token`), `id_of` a token's id.
+pub fn post_document(
+    post: Post,
+    token_of: &dyn Fn(&str) -> Option<String>,
+    id_of: &dyn Fn(&str) -> Option<u32>,
+) -> Value {
+    let (single, pair) = match post {
+        Post::Template { single, pair } => (single, pair),
+        Post::BosEos { add_bos, add_eos } => {
+            let bos = token_of("bos_token").filter(|_| add_bos);
+            let eos = token_of("eos_token").filter(|_| add_eos);
+            let mut single = Vec::new();
+            let mut pair = Vec::new();
+            for (seq, type_id, out) in [("A", 0, &mut single), ("B", 1, &mut pair)] {
+                if let Some(b) = &bos {
+                    out.push(Item::Special(b.clone(), type_id));
+                }
+                out.push(Item::Seq(seq, type_id));
+                if let Some(e) = &eos {
+                    out.push(Item::Special(e.clone(), type_id));
+                }
+            }
+            let pair = single.iter().cloned().chain(pair).collect();
+            (single, pair)
+        }
+    };
+    template(&single, &pair, id_of)
+}
+
 /// `tokenizers`' AddedVocabulary rule: a token of the model keeps its id, a new one gets the next id
 /// after the vocabulary and the added tokens so far. A token already added is updated (`replace`) or kept.
 fn add_token(
-    added: &mut Vec<(u32, Tok)>,
+    added: &mut Vec<(u32, AddedToken)>,
     model_ids: &HashMap<&str, u32>,
     vocab_size: u32,
-    t: Tok,
+    t: AddedToken,
     replace: bool,
 ) {
     if t.content.is_empty() {
@@ -457,15 +416,15 @@ fn add_token(
 }
 
 /// tokenizer_config.json's `added_tokens_decoder`, in id order.
-fn config_added_tokens(cfg: &LegacyConfig) -> Vec<Tok> {
+fn config_added_tokens(cfg: &LegacyConfig) -> Vec<AddedToken> {
     let Some(Value::Object(dec)) = cfg.config.get("added_tokens_decoder") else {
         return Vec::new();
     };
-    let mut entries: Vec<(u64, Tok)> = dec
+    let mut entries: Vec<(u64, AddedToken)> = dec
         .iter()
         .filter_map(|(k, v)| {
             let id = k.parse::<u64>().ok()?;
-            let t = Tok::from_dict(v.as_object()?, &Tok::special(""))?;
+            let t = AddedToken::from_config_dict(v.as_object()?)?;
             Some((id, t))
         })
         .collect();

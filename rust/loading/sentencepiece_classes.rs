@@ -8,10 +8,11 @@ use super::legacy::LegacyConfig;
 use super::sentencepiece::{
     bpe, cfg_bool, extractor_extras, finish, is_bpe, merges_by_id, merges_by_score, metaspace,
     named_token, pieces, precompiled, replace_regex, replace_string, sequence, unigram, Item,
-    Parts, Post, SpecialTokens, Tok, NAMED,
+    Parts, Post, SpecialTokens, NAMED,
 };
 use super::sentencepiece_fairseq as fairseq;
 use super::sentencepiece_proto::{SpModel, USER_DEFINED};
+use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Value};
 
@@ -19,7 +20,12 @@ use serde_json::{json, Value};
 pub(super) type Defaults = [Option<&'static str>; 7];
 
 /// Build the tokenizer.json document for `class` (without a trailing `Fast`) from model `m`.
-pub fn document(class: &str, m: &SpModel, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
+pub fn document(
+    class: &str,
+    m: &SpModel,
+    cfg: &LegacyConfig,
+    dir: &std::path::Path,
+) -> Result<(Value, SpecialTokens)> {
     // The class's default special tokens (the one table in `classes`).
     let d = classes::lookup(class).unwrap_or(&classes::GENERIC).specials;
     let parts = match class {
@@ -38,6 +44,8 @@ pub fn document(class: &str, m: &SpModel, cfg: &LegacyConfig) -> Result<(Value, 
         "RemBertTokenizer" => rembert(m, cfg, d),
         "BarthezTokenizer" => fairseq::barthez(m, cfg, d),
         "GemmaTokenizer" => super::sentencepiece_gemma::gemma(m, cfg, d),
+        "M2M100Tokenizer" => super::sentencepiece_python::m2m100(m, cfg, d, dir)?,
+        "BertGenerationTokenizer" => super::sentencepiece_python::bert_generation(m, cfg, d)?,
         // FNetTokenizer has no constructor of its own: transformers builds it the generic way, with
         // ALBERT's special tokens.
         "" | "TokenizersBackend" | "PreTrainedTokenizerFast" | "FNetTokenizer" => {
@@ -62,15 +70,15 @@ pub(super) fn named(
     cfg: &LegacyConfig,
     defaults: Defaults,
     mask_lstrip: bool,
-) -> Vec<(&'static str, Option<Tok>)> {
+) -> Vec<(&'static str, Option<AddedToken>)> {
     NAMED
         .iter()
         .zip(defaults)
         .map(|(&key, d)| {
             let d = d.map(|c| {
-                let t = Tok::special(c);
+                let t = AddedToken::special(c);
                 if key == "mask_token" && mask_lstrip {
-                    t.lstrip()
+                    t.with_lstrip()
                 } else {
                     t
                 }
@@ -80,7 +88,7 @@ pub(super) fn named(
         .collect()
 }
 
-pub(super) fn content(named: &[(&str, Option<Tok>)], key: &str) -> String {
+pub(super) fn content(named: &[(&str, Option<AddedToken>)], key: &str) -> String {
     named
         .iter()
         .find(|(k, _)| *k == key)
@@ -117,7 +125,7 @@ pub(super) fn sp(s: &str, t: u32) -> Item {
 }
 
 /// `[CLS] A [SEP]` and `[CLS] A [SEP] B [SEP]`, B of type 1 (BERT-style).
-fn bert_template(cls: &str, sep: &str) -> Post {
+pub(super) fn bert_template(cls: &str, sep: &str) -> Post {
     Post::Template {
         single: vec![sp(cls, 0), seq("A", 0), sp(sep, 0)],
         pair: vec![sp(cls, 0), seq("A", 0), sp(sep, 0), seq("B", 1), sp(sep, 1)],
@@ -139,7 +147,7 @@ fn t5(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let named = named(cfg, d, false);
     let mut extras = extractor_extras(m);
     // The extractor's list has no sentinel, so T5Tokenizer appends extra_id_0 … extra_id_{n-1}.
-    extras.extend((0..extra_ids).map(|i| Tok::special(&format!("<extra_id_{i}>"))));
+    extras.extend((0..extra_ids).map(|i| AddedToken::special(&format!("<extra_id_{i}>"))));
     let eos = content(&named, "eos_token");
     Parts {
         // T5Tokenizer hard-codes unk_id 2 (T5's own models put <unk> there).
@@ -150,10 +158,23 @@ fn t5(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         decoder: metaspace("Metaspace", "always", true),
         named,
         extras,
-        post: Post::Template {
-            single: vec![seq("A", 0), sp(&eos, 0)],
-            pair: vec![seq("A", 0), sp(&eos, 0), seq("B", 0), sp(&eos, 0)],
-        },
+        post: t5_template(&eos),
+    }
+}
+
+/// T5: `A </s>` and `A </s> B </s>`, all of type 0.
+pub(super) fn t5_template(eos: &str) -> Post {
+    Post::Template {
+        single: vec![seq("A", 0), sp(eos, 0)],
+        pair: vec![seq("A", 0), sp(eos, 0), seq("B", 0), sp(eos, 0)],
+    }
+}
+
+/// XLNet: `A <sep> <cls>` and `A <sep> B <sep> <cls>`, B of type 1 and `<cls>` of type 2.
+pub(super) fn xlnet_template(sep: &str, cls: &str) -> Post {
+    Post::Template {
+        single: vec![seq("A", 0), sp(sep, 0), sp(cls, 2)],
+        pair: vec![seq("A", 0), sp(sep, 0), seq("B", 1), sp(sep, 1), sp(cls, 2)],
     }
 }
 
@@ -210,16 +231,7 @@ fn xlnet(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         decoder: metaspace("Metaspace", "always", true),
         named,
         extras: extractor_extras(m),
-        post: Post::Template {
-            single: vec![seq("A", 0), sp(&sep, 0), sp(&cls, 2)],
-            pair: vec![
-                seq("A", 0),
-                sp(&sep, 0),
-                seq("B", 1),
-                sp(&sep, 1),
-                sp(&cls, 2),
-            ],
-        },
+        post: xlnet_template(&sep, &cls),
     }
 }
 
@@ -397,7 +409,7 @@ fn generic(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         };
         // transformers sets these before the class's constructor runs: they beat its defaults.
         if let (Some(piece), false) = (from_spec, cfg.config.contains_key(*key)) {
-            *tok = Some(Tok::special(piece));
+            *tok = Some(AddedToken::special(piece));
         }
     }
     let extras = extractor_extras(m)

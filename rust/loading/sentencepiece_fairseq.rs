@@ -6,12 +6,13 @@ use super::language_codes;
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{
     bpe, cfg_bool, cfg_str, extractor_extras, merges_by_id, metaspace, pieces, precompiled,
-    replace_regex, sequence, unigram, Parts, Post, Tok,
+    replace_regex, sequence, unigram, Parts, Post,
 };
 use super::sentencepiece_classes::{
     content, named, precompiled_collapsing_spaces, prepend_scheme, seq, sp, ws_metaspace, Defaults,
 };
 use super::sentencepiece_proto::SpModel;
+use crate::added_tokens::AddedToken;
 use serde_json::{json, Value};
 
 /// `<s> A </s>` and `<s> A </s></s> B </s>`, all type 0 (RoBERTa-style).
@@ -32,7 +33,7 @@ pub(super) fn fairseq_template(bos: &str, eos: &str) -> Post {
 /// fairseq's four specials first, the pieces after SentencePiece's three (`<unk> <s> </s>`).
 pub(super) fn fairseq_vocab(
     m: &SpModel,
-    named: &[(&str, Option<Tok>)],
+    named: &[(&str, Option<AddedToken>)],
     first: &str,
 ) -> Vec<(String, f64)> {
     let mut vocab: Vec<(String, f64)> = [first, "pad_token", "eos_token", "unk_token"]
@@ -104,7 +105,7 @@ pub(super) fn lang_suffix_template(eos: &str, lang: &str) -> Post {
 }
 
 /// `lang_code A </s>` and `lang_code A B </s>` (mBART-50, NLLB).
-fn lang_prefix_template(lang: &str, eos: &str) -> Post {
+pub(super) fn lang_prefix_template(lang: &str, eos: &str) -> Post {
     Post::Template {
         single: vec![sp(lang, 0), seq("A", 0), sp(eos, 0)],
         pair: vec![sp(lang, 0), seq("A", 0), seq("B", 0), sp(eos, 0)],
@@ -116,9 +117,9 @@ pub(super) fn mbart(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let mut vocab = fairseq_vocab(m, &named, "bos_token");
     vocab.extend(language_codes::MBART.iter().map(|c| (c.to_string(), 0.0)));
     vocab.push((content(&named, "mask_token"), 0.0));
-    let mut extras: Vec<Tok> = language_codes::MBART
+    let mut extras: Vec<AddedToken> = language_codes::MBART
         .iter()
-        .map(|c| Tok::special(c))
+        .map(|c| AddedToken::special(c))
         .collect();
     for t in extractor_extras(m) {
         if !extras.iter().any(|e| e.content == t.content) {
@@ -145,7 +146,11 @@ pub(super) fn mbart50(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     vocab.extend(language_codes::MBART50.iter().map(|c| (c.to_string(), 0.0)));
     vocab.push((content(&named, "mask_token"), 0.0));
     let mut extras = extractor_extras(m);
-    extras.extend(language_codes::MBART50.iter().map(|c| Tok::special(c)));
+    extras.extend(
+        language_codes::MBART50
+            .iter()
+            .map(|c| AddedToken::special(c)),
+    );
     let mut norms: Vec<Value> = precompiled(m).into_iter().collect();
     norms.push(replace_regex(" {2,}", " "));
     let lang = cfg_str(cfg, "src_lang", "en_XX");
@@ -186,6 +191,16 @@ pub(super) fn barthez(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     }
 }
 
+/// NLLB: the `src_lang` code first (`lang A </s>`), or last with `legacy_behaviour` (`A </s> lang`).
+pub(super) fn nllb_template(cfg: &LegacyConfig, eos: &str) -> Post {
+    let lang = cfg_str(cfg, "src_lang", "eng_Latn");
+    if cfg_bool(cfg, "legacy_behaviour", false) {
+        lang_suffix_template(eos, &lang)
+    } else {
+        lang_prefix_template(&lang, eos)
+    }
+}
+
 pub(super) fn nllb(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let mut named = named(cfg, d, false);
     // NllbTokenizer's mask token is normalized and strips on the left.
@@ -209,13 +224,7 @@ pub(super) fn nllb(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     }
     let normalizer = precompiled_collapsing_spaces(m);
     let unk = content(&named, "unk_token");
-    let lang = cfg_str(cfg, "src_lang", "eng_Latn");
-    let eos = content(&named, "eos_token");
-    let post = if cfg_bool(cfg, "legacy_behaviour", false) {
-        lang_suffix_template(&eos, &lang)
-    } else {
-        lang_prefix_template(&lang, &eos)
-    };
+    let post = nllb_template(cfg, &content(&named, "eos_token"));
     Parts {
         model: bpe(merges, Some(&unk), false, false),
         vocab,

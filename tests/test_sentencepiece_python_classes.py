@@ -1,0 +1,166 @@
+"""SentencePiece classes that transformers 5.24 runs in Python (no fast tokenizer), against it at test time.
+
+M2M100Tokenizer runs the `sentencepiece` model and looks the pieces up in vocab.json. Its folders are built
+the way fairseq checkpoints are laid out: a SentencePiece model trained at test time, a vocab.json with
+`<s> <pad> </s> <unk>` first and the pieces in another order than the model's (fairseq orders them by
+frequency), and a tokenizer_config.json naming the class. BertGenerationTokenizer uses the model's own ids.
+Every field transformers' pure-Python tokenizer returns is compared (it has no offsets), with decoding,
+special tokens and class defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+import spm_folders
+from conftest import multilingual_lines
+from parity import plain
+
+transformers = pytest.importorskip("transformers")
+spm = pytest.importorskip("sentencepiece")
+pytest.importorskip("google.protobuf")
+from ferrotok import AutoTokenizer  # noqa: E402
+from sentencepiece import sentencepiece_model_pb2 as model_pb2  # noqa: E402
+
+LINES = [
+    *[line for _, line in multilingual_lines()][:150],
+    "",
+    " ",
+    "  x  y ",
+    "1234 ☃ \U0001f600 <s> a</s>",
+    "__fr__ spelled in the text __en__",
+    "a<pad>b <unk>",
+    "[CLS] control [SEP] pieces [MASK] <::::>",
+]
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("spm-vocab-json")
+    out = spm_folders.train_all(root)
+    corpus = root / "corpus.txt"
+    options = {"model_type": "bpe", "vocab_size": 1500, "character_coverage": 0.9995}
+    spm.SentencePieceTrainer.train(
+        input=str(corpus), model_prefix=str(root / "bpe"), minloglevel=2, num_threads=1, **options
+    )
+    out["bpe"] = root / "bpe.model"
+    return out
+
+
+def fairseq_vocab(model: Path, drop: str | None = None) -> dict[str, int]:
+    """fairseq's dictionary: its four specials, then every other piece in a shuffled order."""
+    proto = model_pb2.ModelProto()
+    proto.ParseFromString(model.read_bytes())
+    pieces = [p.piece for p in proto.pieces if p.piece not in ("<unk>", "<s>", "</s>") and p.piece != drop]
+    random.Random(0).shuffle(pieces)
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for piece in pieces:
+        vocab.setdefault(piece, len(vocab))
+    return vocab
+
+
+def m2m_folder(root: Path, model: Path, name: str, vocab: dict[str, int] | None = None, **config) -> Path:
+    directory = root / name
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    shutil.copy(model, directory / "sentencepiece.bpe.model")
+    (directory / "vocab.json").write_text(json.dumps(vocab or fairseq_vocab(model)), encoding="utf-8")
+    config = {"tokenizer_class": "M2M100Tokenizer", **config}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+def compare_call(ours, theirs, *args, **kwargs) -> None:
+    """Every field equal. (transformers' pure-Python classes order the keys their own way, e.g. the
+    attention mask last; ferrotok keeps the fast tokenizers' order.)"""
+    got, expected = ours(*args, **kwargs), theirs(*args, **kwargs)
+    assert sorted(got.keys()) == sorted(expected.keys())
+    for key in expected:
+        assert plain(got[key]) == plain(expected[key]), (key, args, kwargs)
+
+
+CASES = [
+    ("unigram", {}),
+    ("bpe", {"src_lang": "fr"}),
+    ("unigram", {"language_codes": "wmt21", "src_lang": "de"}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c[0] + "".join(f"-{k}={v}" for k, v in c[1].items()))
+def test_m2m100_folder_matches_transformers(models, tmp_path, case):
+    model, config = case
+    directory = m2m_folder(tmp_path, models[model], "m2m", **config)
+    assert_same_tokenizer(directory)
+
+
+@pytest.mark.parametrize("model", ["unigram", "bpe", "albert"])
+def test_bert_generation_folder_matches_transformers(models, tmp_path, model):
+    directory = tmp_path / "bert-generation"
+    directory.mkdir()
+    shutil.copy(models[model], directory / "spiece.model")
+    config = {"tokenizer_class": "BertGenerationTokenizer"}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    assert_same_tokenizer(directory)
+
+
+def assert_same_tokenizer(directory: Path) -> None:
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    assert ours.special_tokens_map == theirs.special_tokens_map
+    assert ours.all_special_ids == theirs.all_special_ids
+    assert (ours.padding_side, ours.truncation_side) == (theirs.padding_side, theirs.truncation_side)
+    assert ours.model_input_names == theirs.model_input_names
+    for line in LINES:
+        # The pure-Python class names a piece outside vocab.json by its text, ferrotok by the unk token.
+        if theirs.unk_token_id not in theirs(line)["input_ids"]:
+            assert ours.tokenize(line) == theirs.tokenize(line), line
+    fields = {"return_special_tokens_mask": True, "return_length": True}
+    compare_call(ours, theirs, LINES, return_token_type_ids=True, **fields)
+    # (Pairs' type ids differ: README, "Where ferrotok differs".)
+    compare_call(ours, theirs, LINES[:30], LINES[30:60], **fields)
+    compare_call(ours, theirs, LINES[:30], LINES[30:60], truncation=True, max_length=16, padding=True)
+    compare_call(ours, theirs, LINES[:30], padding="max_length", max_length=40, truncation=True)
+    ids = theirs(LINES)["input_ids"]
+    assert ours.batch_decode(ids, skip_special_tokens=True) == theirs.batch_decode(
+        ids, skip_special_tokens=True
+    )
+    # With the special tokens kept, rows with none inside the text (README, "Where ferrotok differs").
+    specials = set(theirs.all_special_ids)
+    ends = slice(1, -1) if theirs.eos_token_id in ids[0] else slice(None)
+    plain_rows = [row for row in ids if not specials & set(row[ends])]
+    assert len(plain_rows) > 100
+    assert ours.batch_decode(plain_rows) == theirs.batch_decode(plain_rows)
+
+
+def test_m2m100_piece_missing_from_vocab_json_is_refused(models, tmp_path):
+    """transformers maps such a piece to <unk>, which a model document cannot express: refused by name."""
+    model = models["unigram"]
+    proto = model_pb2.ModelProto()
+    proto.ParseFromString(model.read_bytes())
+    piece = next(p.piece for p in proto.pieces if p.type == 1 and len(p.piece) > 3)
+    directory = m2m_folder(tmp_path, model, "missing", vocab=fairseq_vocab(model, drop=piece))
+    with pytest.raises(ValueError, match=r"vocab\.json") as info:
+        AutoTokenizer.from_pretrained(directory)
+    assert piece in str(info.value)
+
+
+def test_m2m100_unknown_src_lang_is_refused(models, tmp_path):
+    directory = m2m_folder(tmp_path, models["unigram"], "bad-lang", src_lang="xx")
+    with pytest.raises(KeyError):
+        transformers.AutoTokenizer.from_pretrained(str(directory))
+    with pytest.raises(ValueError, match="src_lang"):
+        AutoTokenizer.from_pretrained(directory)
+
+
+def test_bert_generation_legacy_false_is_refused(models, tmp_path):
+    """`legacy: false` changes how transformers strips the dummy prefix around added tokens; not offered."""
+    shutil.copy(models["unigram"], tmp_path / "spiece.model")
+    config = {"tokenizer_class": "BertGenerationTokenizer", "legacy": False}
+    (tmp_path / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ValueError, match="legacy"):
+        AutoTokenizer.from_pretrained(tmp_path)
