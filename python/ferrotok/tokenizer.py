@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from . import _core
+from . import _core, components
 from ._added_token import AddedToken, added_tokens_decoder
 from ._core import Encoding
 
@@ -306,10 +306,48 @@ class Tokenizer:
     def fast_paths(self, enabled: bool) -> None:
         self._tokenizer.fast_paths = bool(enabled)
 
+    # The stages, as tokenizers' component objects (None where the tokenizer has none). Setting one takes a
+    # ferrotok component, a tokenizers component (through its JSON state) or None.
     @property
-    def model(self) -> _core.ModelInfo:
-        """Read-only facts about the model (type, unk_token, continuing_subword_prefix, end_of_word_suffix)."""
-        return self._tokenizer.model
+    def normalizer(self) -> components.Normalizer | None:
+        return components.read(self._tokenizer, "normalizer")
+
+    @normalizer.setter
+    def normalizer(self, value: object) -> None:
+        components.assign(self._tokenizer, "normalizer", value)
+
+    @property
+    def pre_tokenizer(self) -> components.PreTokenizer | None:
+        return components.read(self._tokenizer, "pre_tokenizer")
+
+    @pre_tokenizer.setter
+    def pre_tokenizer(self, value: object) -> None:
+        components.assign(self._tokenizer, "pre_tokenizer", value)
+
+    @property
+    def model(self) -> components.Model:
+        """The model (`type`, `unk_token`, `token_to_id`, `tokenize`, ...)."""
+        return components.read(self._tokenizer, "model")
+
+    @model.setter
+    def model(self, value: object) -> None:
+        components.assign(self._tokenizer, "model", value)
+
+    @property
+    def post_processor(self) -> components.PostProcessor | None:
+        return components.read(self._tokenizer, "post_processor")
+
+    @post_processor.setter
+    def post_processor(self, value: object) -> None:
+        components.assign(self._tokenizer, "post_processor", value)
+
+    @property
+    def decoder(self) -> components.Decoder | None:
+        return components.read(self._tokenizer, "decoder")
+
+    @decoder.setter
+    def decoder(self, value: object) -> None:
+        components.assign(self._tokenizer, "decoder", value)
 
     def __repr__(self) -> str:
         return f"Tokenizer(vocab_size={self.get_vocab_size()}, model={self.model.type})"

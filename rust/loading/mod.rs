@@ -3,6 +3,7 @@
 
 mod class_table;
 pub mod classes;
+pub mod components;
 mod language_codes;
 pub mod legacy;
 pub mod sentencepiece;

@@ -1,0 +1,240 @@
+"""The stages of a `ferrotok.Tokenizer` as tokenizers shows them: `tok.normalizer`, `tok.pre_tokenizer`,
+`tok.model`, `tok.post_processor` and `tok.decoder`.
+
+Each object wraps one stage of the Rust tokenizer (reading one copies nothing) and runs it there:
+`normalize_str`, `pre_tokenize_str`, `decode`, `process`, `num_special_tokens_to_add`, `token_to_id`,
+`id_to_token`, `tokenize`. Its parameters (`lowercase`, `unk_token`, `prefix`, ...) read its tokenizer.json
+value; `__getstate__` is that value as JSON bytes, as in tokenizers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from . import _core
+from ._core import Encoding
+
+# tokenizers writes these parameters without quotes in a repr (they are enum variants).
+_BARE_VALUES = frozenset({"behavior", "prepend_scheme", "strategy", "direction"})
+
+
+def _repr_value(value: Any, key: str = "") -> str:
+    """A tokenizer.json value written the way tokenizers' component reprs write it."""
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, str):
+        return value if key in _BARE_VALUES else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_repr_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if "type" in value:
+            return _call_repr(value["type"], {k: v for k, v in value.items() if k != "type"})
+        if len(value) == 1:
+            ((name, inner),) = value.items()
+            if isinstance(inner, dict):
+                return _call_repr(name, inner)
+            return f"{name}({_repr_value(inner)})"
+        return (
+            "{"
+            + ", ".join(f"{json.dumps(k, ensure_ascii=False)}:{_repr_value(v)}" for k, v in value.items())
+            + "}"
+        )
+    return repr(value)
+
+
+def _call_repr(name: str, params: dict[str, Any]) -> str:
+    # A template's `Sequence {id: A}` names the sequence, unquoted too.
+    inner = ", ".join(
+        f"{k}={k_value}"
+        for k, v in params.items()
+        for k_value in [v if name == "Sequence" and k == "id" and isinstance(v, str) else _repr_value(v, k)]
+    )
+    return f"{name}({inner})"
+
+
+class Component:
+    """One stage of a tokenizer; see the subclasses."""
+
+    __slots__ = ("_core",)
+    _stage: ClassVar[str] = ""
+
+    def __init__(self, core: _core.Component) -> None:
+        if not isinstance(core, _core.Component) or core.stage != self._stage:
+            raise TypeError(
+                f"{type(self).__name__}: read one from a tokenizer (tok.{self._stage}) or build one with"
+                f" {type(self).__name__}.from_json"
+            )
+        self._core = core
+
+    @classmethod
+    def from_json(cls, document: str | bytes) -> Component:
+        """Build the stage from its tokenizer.json value (what `__getstate__` returns, from ferrotok or
+        from tokenizers)."""
+        if isinstance(document, bytes):
+            document = document.decode("utf-8")
+        return cls(_core.Component.from_json(cls._stage, document))
+
+    def __getattr__(self, name: str) -> Any:
+        # Only parameters reach here (methods and slots are found first).
+        if name.startswith("_"):
+            raise AttributeError(name)
+        value = self._core.param(name)
+        if value is None:
+            raise AttributeError(f"{type(self).__name__} ({self.type}) has no attribute {name!r}")
+        return json.loads(value)
+
+    @property
+    def type(self) -> str:
+        """The tokenizer.json `type` of the stage ("BertNormalizer", "BPE", ...)."""
+        value = self._core.param("type")
+        return json.loads(value) if value is not None else ""
+
+    def __getstate__(self) -> bytes:
+        return self._core.to_json().encode("utf-8")
+
+    def __setstate__(self, state: bytes | str) -> None:
+        if isinstance(state, bytes):
+            state = state.decode("utf-8")
+        self._core = _core.Component.from_json(self._stage, state)
+
+    def __repr__(self) -> str:
+        return _repr_value(json.loads(self._core.to_json()))
+
+
+class Normalizer(Component):
+    __slots__ = ()
+    _stage = "normalizer"
+
+    def normalize_str(self, sequence: str) -> str:
+        """The normalized form of `sequence`."""
+        return self._core.normalize_str(sequence)
+
+
+class PreTokenizer(Component):
+    __slots__ = ()
+    _stage = "pre_tokenizer"
+
+    def pre_tokenize_str(self, sequence: str) -> list[tuple[str, tuple[int, int]]]:
+        """The pieces of `sequence` with their (start, end) offsets in characters of `sequence`."""
+        return self._core.pre_tokenize_str(sequence)
+
+
+class Token:
+    """One token of `Model.tokenize`: its id, its string and its byte offsets in the word."""
+
+    __slots__ = ("id", "offsets", "value")
+
+    def __init__(self, id: int, value: str, offsets: tuple[int, int]) -> None:
+        self.id = id
+        self.value = value
+        self.offsets = offsets
+
+    def as_tuple(self) -> tuple[int, str, tuple[int, int]]:
+        return (self.id, self.value, self.offsets)
+
+    def __repr__(self) -> str:
+        return f"Token(id={self.id}, value={self.value!r}, offsets={self.offsets})"
+
+
+class Model(Component):
+    __slots__ = ()
+    _stage = "model"
+
+    def token_to_id(self, token: str) -> int | None:
+        """The id of `token` in the model's vocabulary (added tokens are the tokenizer's, not the model's)."""
+        return self._core.token_to_id(token)
+
+    def id_to_token(self, id: int) -> str | None:
+        return self._core.id_to_token(id)
+
+    def tokenize(self, sequence: str) -> list[Token]:
+        """The model's tokens of one word (no normalization or pre-tokenization)."""
+        return [Token(i, v, o) for i, v, o in self._core.tokenize(sequence)]
+
+    def get_vocab(self) -> dict[str, int]:
+        """The model's vocabulary (ferrotok's addition; tokenizers' models have no such method)."""
+        return self._core.get_vocab()
+
+    def get_vocab_size(self) -> int:
+        """The size of the model's vocabulary (ferrotok's addition)."""
+        return self._core.vocab_size()
+
+    def __repr__(self) -> str:
+        # tokenizers' repr lists the whole vocabulary; parameters only here.
+        params = {k: json.loads(v) for k in _MODEL_PARAMS if (v := self._core.param(k)) is not None}
+        return f"{self.type}({', '.join(f'{k}={_repr_value(v, k)}' for k, v in params.items())}, vocab_size={self.get_vocab_size()})"
+
+
+_MODEL_PARAMS = (
+    "dropout",
+    "unk_token",
+    "unk_id",
+    "continuing_subword_prefix",
+    "end_of_word_suffix",
+    "max_input_chars_per_word",
+    "fuse_unk",
+    "byte_fallback",
+    "ignore_merges",
+)
+
+
+class PostProcessor(Component):
+    __slots__ = ()
+    _stage = "post_processor"
+
+    def num_special_tokens_to_add(self, is_pair: bool) -> int:
+        return self._core.num_special_tokens_to_add(bool(is_pair))
+
+    def process(
+        self, encoding: Encoding, pair: Encoding | None = None, add_special_tokens: bool = True
+    ) -> Encoding:
+        """Add the special tokens around `encoding` (and `pair`) and merge them; no truncation or padding."""
+        return self._core.process(encoding, pair, bool(add_special_tokens))
+
+
+class Decoder(Component):
+    __slots__ = ()
+    _stage = "decoder"
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        """Join token strings into text."""
+        if isinstance(tokens, str):
+            raise TypeError("tokens: expected a list of str, got str")
+        return self._core.decode(list(tokens))
+
+
+CLASSES: dict[str, type[Component]] = {
+    cls._stage: cls for cls in (Normalizer, PreTokenizer, Model, PostProcessor, Decoder)
+}
+
+
+def read(tokenizer: _core.Tokenizer, stage: str) -> Any:
+    """`tokenizer`'s stage as a component object, or None where it has none."""
+    core = _core.Component.of(tokenizer, stage)
+    return None if core is None else CLASSES[stage](core)
+
+
+def assign(tokenizer: _core.Tokenizer, stage: str, value: object) -> None:
+    """Set `tokenizer`'s stage: a ferrotok component of that stage, any object whose `__getstate__` gives
+    its tokenizer.json value (a tokenizers component), or None to remove it (not the model)."""
+    cls = CLASSES[stage]
+    if value is None:
+        if stage == "model":
+            raise TypeError("model: a tokenizer needs a model (got None)")
+        _core.Component.assign(tokenizer, stage, None)
+        return
+    if isinstance(value, cls):
+        _core.Component.assign(tokenizer, stage, value._core)
+        return
+    if isinstance(value, Component):
+        raise TypeError(f"{stage}: expected a {cls.__name__}, got a {type(value).__name__}")
+    state = getattr(value, "__getstate__", None)
+    document = state() if callable(state) else None
+    if isinstance(document, (bytes, str)):
+        _core.Component.assign(tokenizer, stage, cls.from_json(document)._core)
+        return
+    raise TypeError(f"{stage}: expected a {cls.__name__} or None, got {type(value).__name__}")

@@ -1,0 +1,240 @@
+"""The stages of `ferrotok.Tokenizer` (`normalizer`, `pre_tokenizer`, `model`, `post_processor`, `decoder`)
+against tokenizers' component objects, run side by side on the same tokenizer.json: BERT (WordPiece),
+GPT-2 (byte-level BPE), and SentencePiece models trained here and converted by transformers (ALBERT's
+Unigram with Precompiled + Metaspace, Llama's BPE with byte fallback)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import ferrotok
+import pytest
+from adversarial import fixed_cases, random_cases
+from conftest import FIXTURES, multilingual_lines
+from ferrotok import components
+
+tokenizers = pytest.importorskip("tokenizers")
+transformers = pytest.importorskip("transformers")
+
+STAGES = ("normalizer", "pre_tokenizer", "model", "post_processor", "decoder")
+ENCODING_FIELDS = (
+    "ids",
+    "type_ids",
+    "tokens",
+    "offsets",
+    "attention_mask",
+    "special_tokens_mask",
+    "word_ids",
+    "sequence_ids",
+)
+
+
+def texts() -> list[str]:
+    lines = [line for _, line in multilingual_lines()]
+    return lines + fixed_cases() + random_cases(40)
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    out = {"bert": (FIXTURES / "bert-uncased" / "tokenizer.json").read_text(encoding="utf-8")}
+    out["gpt2"] = transformers.AutoTokenizer.from_pretrained(
+        str(FIXTURES / "gpt2")
+    ).backend_tokenizer.to_str()
+    pytest.importorskip("sentencepiece")
+    import spm_builders
+
+    root = tmp_path_factory.mktemp("components-spm")
+    for name in ("albert_unigram_nfkc_cf", "llama_bpe_byte_fallback"):
+        folder = spm_builders.converted(spm_builders.train(root / "raw" / name, name), root / "json" / name)
+        out[name] = (folder / "tokenizer.json").read_text(encoding="utf-8")
+    return out
+
+
+@pytest.fixture(params=["bert", "gpt2", "albert_unigram_nfkc_cf", "llama_bpe_byte_fallback"])
+def pair(request: pytest.FixtureRequest, documents: dict[str, str]):
+    document = documents[request.param]
+    return ferrotok.Tokenizer.from_str(document), tokenizers.Tokenizer.from_str(document)
+
+
+def state(component: object) -> object:
+    return json.loads(component.__getstate__())
+
+
+def test_stages_present_and_same_state(pair) -> None:
+    ours, theirs = pair
+    for stage in STAGES:
+        a, b = getattr(ours, stage), getattr(theirs, stage)
+        assert (a is None) == (b is None), stage
+        if b is not None:
+            assert isinstance(a, components.CLASSES[stage])
+            assert state(a) == state(b), stage
+            assert a.type == state(b)["type"]
+
+
+def test_normalize_str(pair) -> None:
+    ours, theirs = pair
+    if theirs.normalizer is None:
+        assert ours.normalizer is None
+        return
+    for text in texts():
+        assert ours.normalizer.normalize_str(text) == theirs.normalizer.normalize_str(text), repr(text)
+
+
+def test_pre_tokenize_str(pair) -> None:
+    ours, theirs = pair
+    assert theirs.pre_tokenizer is not None
+    for text in texts():
+        assert ours.pre_tokenizer.pre_tokenize_str(text) == theirs.pre_tokenizer.pre_tokenize_str(text), repr(
+            text
+        )
+
+
+def test_decoder_decode(pair) -> None:
+    ours, theirs = pair
+    for text in texts():
+        tokens = theirs.encode(text).tokens
+        assert ours.decoder.decode(tokens) == theirs.decoder.decode(tokens), repr(text)
+    assert ours.decoder.decode([]) == theirs.decoder.decode([])
+
+
+def test_post_processor(pair) -> None:
+    ours, theirs = pair
+    if theirs.post_processor is None:
+        assert ours.post_processor is None
+        return
+    for is_pair in (False, True):
+        assert ours.post_processor.num_special_tokens_to_add(
+            is_pair
+        ) == theirs.post_processor.num_special_tokens_to_add(is_pair)
+    ours.no_padding()
+    theirs.no_padding()
+    sample = texts()[:30]
+    for first, second in zip(sample, reversed(sample), strict=True):
+        a1, a2 = (ours.encode(t, add_special_tokens=False) for t in (first, second))
+        b1, b2 = (theirs.encode(t, add_special_tokens=False) for t in (first, second))
+        for add in (True, False):
+            x = ours.post_processor.process(a1, add_special_tokens=add)
+            y = theirs.post_processor.process(b1, add_special_tokens=add)
+            for field in ENCODING_FIELDS:
+                assert getattr(x, field) == getattr(y, field), (field, first, add)
+            x = ours.post_processor.process(a1, a2, add)
+            y = theirs.post_processor.process(b1, b2, add)
+            for field in ENCODING_FIELDS:
+                if field != "sequence_ids":
+                    assert getattr(x, field) == getattr(y, field), (field, first, second, add)
+            # tokenizers reports no sequence for the first sequence's tokens of a processed pair (as in its
+            # `post_process`); ferrotok reports sequence 0 (README: differences on purpose).
+            assert [s for s in x.sequence_ids if s is not None] == [0] * len(a1) + [1] * len(a2)
+            assert [s for s in y.sequence_ids if s is not None] == [1] * len(b2)
+
+
+def test_model_vocabulary_and_tokenize(pair) -> None:
+    ours, theirs = pair
+    model, reference = ours.model, theirs.model
+    size = theirs.get_vocab_size(with_added_tokens=False)
+    assert model.get_vocab_size() == size
+    assert model.get_vocab() == theirs.get_vocab(with_added_tokens=False)
+    for i in [*range(0, size, max(1, size // 200)), size - 1, size, size + 10]:
+        assert model.id_to_token(i) == reference.id_to_token(i), i
+        token = reference.id_to_token(i)
+        if token is not None:
+            assert model.token_to_id(token) == reference.token_to_id(token)
+    assert model.token_to_id("surely-not-in-any-vocabulary") == reference.token_to_id(
+        "surely-not-in-any-vocabulary"
+    )
+    for attr in ("unk_token", "continuing_subword_prefix", "end_of_word_suffix", "byte_fallback"):
+        if hasattr(reference, attr):
+            assert getattr(model, attr) == getattr(reference, attr), attr
+    # Words as the model sees them: the pre-tokenized (and normalized) pieces.
+    for text in texts()[:60]:
+        normalized = theirs.normalizer.normalize_str(text) if theirs.normalizer else text
+        for word, _ in theirs.pre_tokenizer.pre_tokenize_str(normalized):
+            got = [t.as_tuple() for t in model.tokenize(word)]
+            want = [(t.id, t.value, t.offsets) for t in reference.tokenize(word)]
+            assert got == want, repr(word)
+
+
+def test_components_pickle_and_rebuild(pair) -> None:
+    ours, theirs = pair
+    for stage in STAGES:
+        component = getattr(ours, stage)
+        if component is None:
+            continue
+        again = pickle.loads(pickle.dumps(component))
+        assert type(again) is type(component)
+        assert state(again) == state(component)
+        # tokenizers' own state builds the same component.
+        rebuilt = components.CLASSES[stage].from_json(getattr(theirs, stage).__getstate__())
+        assert state(rebuilt) == state(component)
+    decoder = pickle.loads(pickle.dumps(ours.decoder))
+    tokens = theirs.encode("Hello world, naïve café!").tokens
+    assert decoder.decode(tokens) == theirs.decoder.decode(tokens)
+
+
+def test_setting_stages(pair) -> None:
+    ours, theirs = pair
+    text = "Hello WORLD, naïve Café 東京!"
+    for stage in ("normalizer", "pre_tokenizer", "post_processor", "decoder"):
+        setattr(ours, stage, None)
+        setattr(theirs, stage, None)
+        assert getattr(ours, stage) is None
+        assert ours.encode(text).ids == theirs.encode(text).ids, stage
+        assert ours.decode(ours.encode(text).ids) == theirs.decode(theirs.encode(text).ids), stage
+        assert json.loads(ours.to_str())[stage] is None
+
+
+def test_setting_from_another_tokenizer(documents: dict[str, str]) -> None:
+    ours = ferrotok.Tokenizer.from_str(documents["gpt2"])
+    theirs = tokenizers.Tokenizer.from_str(documents["gpt2"])
+    bert = ferrotok.Tokenizer.from_str(documents["bert"])
+    bert_ref = tokenizers.Tokenizer.from_str(documents["bert"])
+    ours.normalizer = bert.normalizer  # a ferrotok component
+    theirs.normalizer = bert_ref.normalizer
+    ours.post_processor = bert_ref.post_processor  # a tokenizers component, through its state
+    theirs.post_processor = bert_ref.post_processor
+    for text in texts()[:80]:
+        a, b = ours.encode(text, "and a pair"), theirs.encode(text, "and a pair")
+        for field in ENCODING_FIELDS:
+            assert getattr(a, field) == getattr(b, field), (field, text)
+    assert json.loads(ours.to_str())["normalizer"] == json.loads(theirs.to_str())["normalizer"]
+    # The change round-trips through to_str, and the source tokenizer is untouched.
+    again = ferrotok.Tokenizer.from_str(ours.to_str())
+    assert state(again.normalizer) == state(bert.normalizer)
+    assert state(bert.normalizer) == state(bert_ref.normalizer)
+    ours.model = bert.model
+    theirs.model = bert_ref.model
+    assert ours.encode("hello there").ids == theirs.encode("hello there").ids
+
+
+def test_setting_bad_values(documents: dict[str, str]) -> None:
+    ours = ferrotok.Tokenizer.from_str(documents["bert"])
+    with pytest.raises(TypeError, match="model"):
+        ours.model = None
+    with pytest.raises(TypeError, match="normalizer"):
+        ours.normalizer = ours.decoder
+    with pytest.raises(TypeError, match="normalizer"):
+        ours.normalizer = "lowercase"
+    with pytest.raises(ValueError, match="normalizer"):
+        components.Normalizer.from_json('{"type": "NoSuchNormalizer"}')
+    with pytest.raises(ValueError, match="JSON"):
+        components.Decoder.from_json("{not json")
+    with pytest.raises(TypeError):
+        components.Normalizer(ours.decoder._core)
+    # A failed change leaves the tokenizer as it was.
+    assert ours.normalizer is not None and ours.normalizer.lowercase is True
+
+
+def test_parameters_and_reprs(documents: dict[str, str]) -> None:
+    ours = ferrotok.Tokenizer.from_str(documents["bert"])
+    theirs = tokenizers.Tokenizer.from_str(documents["bert"])
+    assert ours.normalizer.lowercase == theirs.normalizer.lowercase
+    assert ours.normalizer.strip_accents == theirs.normalizer.strip_accents
+    assert ours.decoder.prefix == theirs.decoder.prefix
+    assert ours.model.max_input_chars_per_word == theirs.model.max_input_chars_per_word
+    with pytest.raises(AttributeError):
+        _ = ours.normalizer.no_such_parameter
+    assert repr(ours.pre_tokenizer) == repr(theirs.pre_tokenizer)
+    assert repr(ours.model).startswith("WordPiece(") and "vocab_size=30522" in repr(ours.model)
+    assert repr(ours.normalizer).startswith("BertNormalizer(")
+    assert "Tokenizer(" in repr(ours)
