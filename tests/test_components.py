@@ -238,3 +238,170 @@ def test_parameters_and_reprs(documents: dict[str, str]) -> None:
     assert repr(ours.model).startswith("WordPiece(") and "vocab_size=30522" in repr(ours.model)
     assert repr(ours.normalizer).startswith("BertNormalizer(")
     assert "Tokenizer(" in repr(ours)
+
+
+# --- ferrotok.normalizers / pre_tokenizers / decoders / processors against tokenizers' constructors ---------
+
+
+def _regex(lib: object, pattern: str) -> object:
+    return (ferrotok.normalizers.Regex if lib is ferrotok else tokenizers.Regex)(pattern)
+
+
+NORMALIZERS = [
+    lambda m, lib: m.BertNormalizer(),
+    lambda m, lib: m.BertNormalizer(
+        clean_text=False, handle_chinese_chars=False, strip_accents=True, lowercase=False
+    ),
+    lambda m, lib: m.NFC(),
+    lambda m, lib: m.NFD(),
+    lambda m, lib: m.NFKC(),
+    lambda m, lib: m.NFKD(),
+    lambda m, lib: m.Lowercase(),
+    lambda m, lib: m.StripAccents(),
+    lambda m, lib: m.Nmt(),
+    lambda m, lib: m.Strip(),
+    lambda m, lib: m.Strip(left=False),
+    lambda m, lib: m.Replace("a", "b"),
+    lambda m, lib: m.Replace(_regex(lib, r"\s+"), " "),
+    lambda m, lib: m.Prepend("▁"),
+    lambda m, lib: m.Sequence([m.NFD(), m.StripAccents(), m.Lowercase()]),
+]
+PRE_TOKENIZERS = [
+    lambda m, lib: m.BertPreTokenizer(),
+    lambda m, lib: m.Whitespace(),
+    lambda m, lib: m.WhitespaceSplit(),
+    lambda m, lib: m.ByteLevel(),
+    lambda m, lib: m.ByteLevel(add_prefix_space=False, use_regex=False),
+    lambda m, lib: m.Split(" ", "removed"),
+    lambda m, lib: m.Split(_regex(lib, r"\d+"), "isolated", invert=False),
+    lambda m, lib: m.Split("-", "merged_with_previous"),
+    lambda m, lib: m.Split("-", "merged_with_next", invert=True),
+    lambda m, lib: m.Split("a", "contiguous"),
+    lambda m, lib: m.CharDelimiterSplit("a"),
+    lambda m, lib: m.Digits(),
+    lambda m, lib: m.Digits(individual_digits=True),
+    lambda m, lib: m.Punctuation(),
+    lambda m, lib: m.Punctuation("removed"),
+    lambda m, lib: m.Metaspace(),
+    lambda m, lib: m.Metaspace(replacement="_", prepend_scheme="first", split=False),
+    lambda m, lib: m.Metaspace(prepend_scheme="never"),
+    lambda m, lib: m.Sequence([m.WhitespaceSplit(), m.Metaspace()]),
+]
+DECODERS = [
+    lambda m, lib: m.WordPiece(),
+    lambda m, lib: m.WordPiece(prefix="@@", cleanup=False),
+    lambda m, lib: m.ByteLevel(),
+    lambda m, lib: m.BPEDecoder(),
+    lambda m, lib: m.Metaspace(),
+    lambda m, lib: m.Metaspace(prepend_scheme="never"),
+    lambda m, lib: m.Replace("▁", " "),
+    lambda m, lib: m.Fuse(),
+    lambda m, lib: m.Strip(" ", 1, 0),
+    lambda m, lib: m.ByteFallback(),
+    lambda m, lib: m.CTC(),
+    lambda m, lib: m.Sequence([m.Replace("▁", " "), m.ByteFallback(), m.Fuse(), m.Strip(" ", 1, 0)]),
+]
+PROCESSORS = [
+    lambda m, lib: m.TemplateProcessing(
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", 101), ("[SEP]", 102)],
+    ),
+    lambda m, lib: m.TemplateProcessing(
+        single=["$0", "[SEP]"], pair="$A $b:1 [SEP]:1", special_tokens=[("[SEP]", 102)]
+    ),
+    lambda m, lib: m.TemplateProcessing(),
+    lambda m, lib: m.BertProcessing(("[SEP]", 102), ("[CLS]", 101)),
+    lambda m, lib: m.RobertaProcessing(("[SEP]", 102), ("[CLS]", 101)),
+    lambda m, lib: m.ByteLevel(),
+    lambda m, lib: m.Sequence([m.ByteLevel(), m.BertProcessing(("[SEP]", 102), ("[CLS]", 101))]),
+]
+
+
+def _both(module: str, make) -> tuple[object, object]:
+    return make(getattr(ferrotok, module), ferrotok), make(getattr(tokenizers, module), tokenizers)
+
+
+@pytest.mark.parametrize("make", NORMALIZERS)
+def test_named_normalizers(make) -> None:
+    ours, theirs = _both("normalizers", make)
+    assert type(ours).__name__ == type(theirs).__name__
+    assert state(ours) == state(theirs)
+    for text in texts():
+        assert ours.normalize_str(text) == theirs.normalize_str(text), repr(text)
+
+
+@pytest.mark.parametrize("make", PRE_TOKENIZERS)
+def test_named_pre_tokenizers(make) -> None:
+    ours, theirs = _both("pre_tokenizers", make)
+    assert type(ours).__name__ == type(theirs).__name__
+    assert state(ours) == state(theirs)
+    for text in texts():
+        assert ours.pre_tokenize_str(text) == theirs.pre_tokenize_str(text), repr(text)
+
+
+@pytest.mark.parametrize("make", DECODERS)
+def test_named_decoders(make, documents: dict[str, str]) -> None:
+    ours, theirs = _both("decoders", make)
+    assert type(ours).__name__ == type(theirs).__name__
+    assert state(ours) == state(theirs)
+    for name in ("bert", "gpt2", "llama_bpe_byte_fallback"):
+        reference = tokenizers.Tokenizer.from_str(documents[name])
+        for text in texts()[:80]:
+            tokens = reference.encode(text).tokens
+            assert ours.decode(tokens) == theirs.decode(tokens), (name, text)
+
+
+@pytest.mark.parametrize("make", PROCESSORS)
+def test_named_processors(make, documents: dict[str, str]) -> None:
+    ours, theirs = _both("processors", make)
+    assert type(ours).__name__ == type(theirs).__name__
+    assert state(ours) == state(theirs)
+    for is_pair in (False, True):
+        assert ours.num_special_tokens_to_add(is_pair) == theirs.num_special_tokens_to_add(is_pair)
+    a_tok = ferrotok.Tokenizer.from_str(documents["bert"])
+    b_tok = tokenizers.Tokenizer.from_str(documents["bert"])
+    a_tok.post_processor = ours
+    b_tok.post_processor = theirs
+    a_tok.no_padding()
+    b_tok.no_padding()
+    for text in texts()[:40]:
+        for pair in (None, "and a second text"):
+            x, y = a_tok.encode(text, pair), b_tok.encode(text, pair)
+            for field in ENCODING_FIELDS:
+                assert getattr(x, field) == getattr(y, field), (field, text, pair)
+
+
+def test_named_components_pickle_and_set(documents: dict[str, str]) -> None:
+    made = [
+        ferrotok.normalizers.Sequence([ferrotok.normalizers.NFKC(), ferrotok.normalizers.Lowercase()]),
+        ferrotok.pre_tokenizers.Metaspace(),
+        ferrotok.decoders.Metaspace(),
+    ]
+    for component in made:
+        again = pickle.loads(pickle.dumps(component))
+        assert type(again) is type(component) and state(again) == state(component)
+    ours = ferrotok.Tokenizer.from_str(documents["albert_unigram_nfkc_cf"])
+    theirs = tokenizers.Tokenizer.from_str(documents["albert_unigram_nfkc_cf"])
+    ours.normalizer = made[0]
+    theirs.normalizer = tokenizers.normalizers.Sequence(
+        [tokenizers.normalizers.NFKC(), tokenizers.normalizers.Lowercase()]
+    )
+    for text in texts()[:80]:
+        assert ours.encode(text).ids == theirs.encode(text).ids, repr(text)
+    assert type(ours.normalizer) is ferrotok.normalizers.Sequence
+
+
+def test_named_constructor_errors() -> None:
+    with pytest.raises(TypeError, match="missing required argument 'pattern'"):
+        ferrotok.normalizers.Replace()
+    with pytest.raises(TypeError, match="unexpected"):
+        ferrotok.normalizers.Strip(middle=True)
+    with pytest.raises(ValueError, match="behavior"):
+        ferrotok.pre_tokenizers.Split("a", "sideways")
+    with pytest.raises(ValueError, match="template"):
+        ferrotok.processors.TemplateProcessing(single="$C")
+    with pytest.raises(TypeError, match="pattern"):
+        ferrotok.normalizers.Replace(3, "x")
+    with pytest.raises(TypeError, match="normalizers"):
+        ferrotok.normalizers.Sequence([object()])

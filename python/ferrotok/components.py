@@ -76,7 +76,7 @@ class Component:
         from tokenizers)."""
         if isinstance(document, bytes):
             document = document.decode("utf-8")
-        return cls(_core.Component.from_json(cls._stage, document))
+        return _wrap(cls._stage, _core.Component.from_json(cls._stage, document))
 
     def __getattr__(self, name: str) -> Any:
         # Only parameters reach here (methods and slots are found first).
@@ -210,12 +210,99 @@ class Decoder(Component):
 CLASSES: dict[str, type[Component]] = {
     cls._stage: cls for cls in (Normalizer, PreTokenizer, Model, PostProcessor, Decoder)
 }
+# (stage, tokenizer.json type) → the named class of ferrotok.normalizers, .pre_tokenizers, .decoders or
+# .processors, so that `type(tok.normalizer).__name__` is "BertNormalizer" as in tokenizers.
+NAMED: dict[tuple[str, str], type[Component]] = {}
+
+
+class Regex:
+    """A regular expression pattern (tokenizers.Regex), for `Replace` and `Split`."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, pattern: str) -> None:
+        if not isinstance(pattern, str):
+            raise TypeError(f"pattern: expected str, got {type(pattern).__name__}")
+        self.pattern = pattern
+
+    def __repr__(self) -> str:
+        return f"Regex({self.pattern!r})"
+
+
+def pattern_json(pattern: object) -> dict[str, str]:
+    """A str (matched literally) or a `Regex` (ferrotok's or tokenizers') → its tokenizer.json value."""
+    if isinstance(pattern, str):
+        return {"String": pattern}
+    inner = getattr(pattern, "pattern", None)
+    if isinstance(inner, str):
+        return {"Regex": inner}
+    raise TypeError(f"pattern: expected str or Regex, got {type(pattern).__name__}")
+
+
+def component_json(value: object, argument: str) -> Any:
+    """A component (ferrotok's, or tokenizers' through its state) → its tokenizer.json value."""
+    state = getattr(value, "__getstate__", None)
+    document = state() if callable(state) else None
+    if not isinstance(document, (bytes, str)):
+        raise TypeError(f"{argument}: expected a component, got {type(value).__name__}")
+    return json.loads(document)
+
+
+def define(
+    base: type[Component],
+    module: str,
+    name: str,
+    kind: str,
+    params: tuple[tuple[str, Any], ...],
+    build: Any = None,
+) -> type[Component]:
+    """A named component class: `name(**params)` builds the tokenizer.json value {"type": kind, ...}.
+    `params` are (argument, default) pairs in tokenizers' order (a default of `REQUIRED` must be given);
+    `build(arguments) -> dict` turns the arguments into the value's fields (default: as they are)."""
+
+    def __init__(self: Component, *args: Any, **kwargs: Any) -> None:
+        if len(args) > len(params):
+            raise TypeError(f"{name}() takes at most {len(params)} positional arguments ({len(args)} given)")
+        values = dict(zip((p for p, _ in params), args, strict=False))
+        for key, value in kwargs.items():
+            if key in values or key not in dict(params):
+                raise TypeError(f"{name}() got an unexpected or repeated argument {key!r}")
+            values[key] = value
+        for key, default in params:
+            if key not in values:
+                if default is REQUIRED:
+                    raise TypeError(f"{name}() missing required argument {key!r}")
+                values[key] = default
+        fields = build(values) if build is not None else values
+        document = json.dumps({"type": kind, **fields}, ensure_ascii=False)
+        self._core = _core.Component.from_json(base._stage, document)
+
+    cls = type(name, (base,), {"__slots__": (), "__init__": __init__, "__module__": module})
+    NAMED[(base._stage, kind)] = cls
+    return cls
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
 
 
 def read(tokenizer: _core.Tokenizer, stage: str) -> Any:
     """`tokenizer`'s stage as a component object, or None where it has none."""
     core = _core.Component.of(tokenizer, stage)
-    return None if core is None else CLASSES[stage](core)
+    return None if core is None else _wrap(stage, core)
+
+
+def _wrap(stage: str, core: _core.Component) -> Any:
+    kind = core.param("type")
+    # The named class where ferrotok has one (ferrotok.normalizers.BertNormalizer...), else the stage's.
+    cls = NAMED.get((stage, json.loads(kind)), CLASSES[stage]) if kind is not None else CLASSES[stage]
+    obj = object.__new__(cls)
+    obj._core = core
+    return obj
 
 
 def assign(tokenizer: _core.Tokenizer, stage: str, value: object) -> None:
