@@ -405,3 +405,13 @@ def test_named_constructor_errors() -> None:
         ferrotok.normalizers.Replace(3, "x")
     with pytest.raises(TypeError, match="normalizers"):
         ferrotok.normalizers.Sequence([object()])
+
+
+def test_backend_tokenizer_components_match_transformers(model_dir) -> None:
+    """transformers code reads `tokenizer.backend_tokenizer.normalizer` / `.pre_tokenizer` directly."""
+    ours = ferrotok.AutoTokenizer.from_pretrained(model_dir).backend_tokenizer
+    theirs = transformers.AutoTokenizer.from_pretrained(model_dir).backend_tokenizer
+    for text in texts()[:100]:
+        assert ours.normalizer.normalize_str(text) == theirs.normalizer.normalize_str(text)
+        assert ours.pre_tokenizer.pre_tokenize_str(text) == theirs.pre_tokenizer.pre_tokenize_str(text)
+    assert ours.model.continuing_subword_prefix == theirs.model.continuing_subword_prefix == "##"
