@@ -70,6 +70,9 @@ def test_stages_present_and_same_state(pair) -> None:
             assert isinstance(a, components.CLASSES[stage])
             assert state(a) == state(b), stage
             assert a.type == state(b)["type"]
+            if stage != "model":  # a model's repr gives its vocabulary size, not the vocabulary (README)
+                assert type(a).__name__ == type(b).__name__
+                assert repr(a) == repr(b)
 
 
 def test_normalize_str(pair) -> None:
@@ -327,6 +330,7 @@ def test_named_normalizers(make) -> None:
     ours, theirs = _both("normalizers", make)
     assert type(ours).__name__ == type(theirs).__name__
     assert state(ours) == state(theirs)
+    assert repr(ours) == repr(theirs)
     for text in texts():
         assert ours.normalize_str(text) == theirs.normalize_str(text), repr(text)
 
@@ -336,6 +340,7 @@ def test_named_pre_tokenizers(make) -> None:
     ours, theirs = _both("pre_tokenizers", make)
     assert type(ours).__name__ == type(theirs).__name__
     assert state(ours) == state(theirs)
+    assert repr(ours) == repr(theirs)
     for text in texts():
         assert ours.pre_tokenize_str(text) == theirs.pre_tokenize_str(text), repr(text)
 
@@ -345,6 +350,7 @@ def test_named_decoders(make, documents: dict[str, str]) -> None:
     ours, theirs = _both("decoders", make)
     assert type(ours).__name__ == type(theirs).__name__
     assert state(ours) == state(theirs)
+    assert repr(ours) == repr(theirs)
     for name in ("bert", "gpt2", "llama_bpe_byte_fallback"):
         reference = tokenizers.Tokenizer.from_str(documents[name])
         for text in texts()[:80]:
@@ -357,6 +363,7 @@ def test_named_processors(make, documents: dict[str, str]) -> None:
     ours, theirs = _both("processors", make)
     assert type(ours).__name__ == type(theirs).__name__
     assert state(ours) == state(theirs)
+    assert repr(ours) == repr(theirs)
     for is_pair in (False, True):
         assert ours.num_special_tokens_to_add(is_pair) == theirs.num_special_tokens_to_add(is_pair)
     a_tok = ferrotok.Tokenizer.from_str(documents["bert"])

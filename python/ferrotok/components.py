@@ -27,10 +27,14 @@ def _repr_value(value: Any, key: str = "") -> str:
     if isinstance(value, bool):
         return "True" if value else "False"
     if isinstance(value, str):
-        return value if key in _BARE_VALUES else json.dumps(value, ensure_ascii=False)
+        return value if key in _BARE_VALUES else f'"{value}"'
     if isinstance(value, list):
-        return "[" + ", ".join(_repr_value(v) for v in value) + "]"
+        inner = ", ".join(_repr_value(v) for v in value)
+        # BertProcessing's and RobertaProcessing's (token, id) pairs are tuples in tokenizers.
+        return f"({inner})" if key in ("sep", "cls") else f"[{inner}]"
     if isinstance(value, dict):
+        if key == "special_tokens":  # a template's {name: {id, ids, tokens}}
+            return "{" + ", ".join(f'"{k}":{_call_repr("SpecialToken", v)}' for k, v in value.items()) + "}"
         if "type" in value:
             return _call_repr(value["type"], {k: v for k, v in value.items() if k != "type"})
         if len(value) == 1:
@@ -38,15 +42,31 @@ def _repr_value(value: Any, key: str = "") -> str:
             if isinstance(inner, dict):
                 return _call_repr(name, inner)
             return f"{name}({_repr_value(inner)})"
-        return (
-            "{"
-            + ", ".join(f"{json.dumps(k, ensure_ascii=False)}:{_repr_value(v)}" for k, v in value.items())
-            + "}"
-        )
+        return "{" + ", ".join(f'"{k}":{_repr_value(v)}' for k, v in value.items()) + "}"
     return repr(value)
 
 
+# tokenizers writes a component's parameters in its own field order; tokenizer.json values come back from the
+# core with sorted keys, so the reprs of components with several parameters reorder them (by type name; a
+# key not listed goes last).
+_FIELD_ORDER = {
+    "BertNormalizer": ("clean_text", "handle_chinese_chars", "strip_accents", "lowercase"),
+    "Strip": ("strip_left", "strip_right", "content", "start", "stop"),
+    "Replace": ("pattern", "content"),
+    "ByteLevel": ("add_prefix_space", "trim_offsets", "use_regex"),
+    "Split": ("pattern", "behavior", "invert"),
+    "Metaspace": ("replacement", "prepend_scheme", "split"),
+    "WordPiece": ("prefix", "cleanup"),
+    "CTC": ("pad_token", "word_delimiter_token", "cleanup"),
+    "TemplateProcessing": ("single", "pair", "special_tokens"),
+    "BertProcessing": ("sep", "cls"),
+    "RobertaProcessing": ("sep", "cls", "trim_offsets", "add_prefix_space"),
+}
+
+
 def _call_repr(name: str, params: dict[str, Any]) -> str:
+    order = _FIELD_ORDER.get(name, ())
+    params = dict(sorted(params.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
     # A template's `Sequence {id: A}` names the sequence, unquoted too.
     inner = ", ".join(
         f"{k}={k_value}"
