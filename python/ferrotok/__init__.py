@@ -7,7 +7,7 @@
 
 # Trainers and pipeline components named as in tokenizers (`ferrotok.trainers.BpeTrainer`,
 # `ferrotok.normalizers.BertNormalizer`, ...).
-from . import decoders, normalizers, pre_tokenizers, processors, trainers
+from . import decoders, models, normalizers, pre_tokenizers, processors, trainers
 from ._added_token import AddedToken
 from ._core import Encoding, Encodings
 from ._core import __version__ as __version__
@@ -35,6 +35,7 @@ __all__ = [
     "Tokenizer",
     "__version__",
     "decoders",
+    "models",
     "normalizers",
     "pipeline",
     "pre_tokenizers",

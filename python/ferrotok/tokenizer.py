@@ -7,6 +7,7 @@ accepts them (single texts, pairs as tuples, pre-tokenized word lists, `AddedTok
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -65,13 +66,25 @@ class Tokenizer:
 
     __slots__ = ("_tokenizer",)
 
-    def __init__(self, tokenizer: _core.Tokenizer) -> None:
-        if not isinstance(tokenizer, _core.Tokenizer):
+    def __init__(self, model: Any) -> None:
+        """A tokenizer around `model` (a `ferrotok.models` model, or a tokenizers one through its state) and
+        no other stage, as `tokenizers.Tokenizer(model)`; the loaders (`from_file`, ...) build the rest."""
+        if isinstance(model, _core.Tokenizer):
+            self._tokenizer = model
+            return
+        try:
+            value = components.component_json(model, "model")
+        except TypeError:
             raise TypeError(
-                "Tokenizer: build one with Tokenizer.from_file, from_str, from_buffer or from_pretrained"
-                f" (got {type(tokenizer).__name__})"
-            )
-        self._tokenizer = tokenizer
+                "Tokenizer: expected a model (ferrotok.models.BPE(...), ...), or use Tokenizer.from_file,"
+                f" from_str, from_buffer or from_pretrained (got {type(model).__name__})"
+            ) from None
+        document = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": []}
+        document.update(
+            {stage: None for stage in ("normalizer", "pre_tokenizer", "post_processor", "decoder")}
+        )
+        document["model"] = value
+        self._tokenizer = _core.Tokenizer.from_str(json.dumps(document))
 
     # --- loading / saving -----------------------------------------------------------------------------
     @staticmethod
