@@ -31,10 +31,12 @@ def _piece(piece: str) -> dict[str, Any]:
 
 
 def _template(value: object, default: str) -> list[dict[str, Any]]:
-    pieces = (
-        (default if value is None else value).split() if isinstance(value, str) or value is None else value
-    )
-    return [_piece(p) for p in pieces]  # type: ignore[union-attr]
+    if value is None:
+        value = default
+    pieces = value.split() if isinstance(value, str) else value
+    if not isinstance(pieces, (list, tuple)):
+        raise ValueError(f"template: expected a str or a list of str, got {type(value).__name__}")
+    return [_piece(p) for p in pieces]
 
 
 def _special(item: object) -> tuple[str, dict[str, Any]]:

@@ -79,7 +79,7 @@ class Tokenizer:
                 "Tokenizer: expected a model (ferrotok.models.BPE(...), ...), or use Tokenizer.from_file,"
                 f" from_str, from_buffer or from_pretrained (got {type(model).__name__})"
             ) from None
-        document = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": []}
+        document: dict[str, Any] = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": []}
         document.update(
             {stage: None for stage in ("normalizer", "pre_tokenizer", "post_processor", "decoder")}
         )
