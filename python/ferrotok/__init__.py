@@ -5,8 +5,9 @@
 >>> tok(["Hello world!"], padding=True, return_tensors="np")
 """
 
-# Training: trainer objects named like tokenizers.trainers (`ferrotok.trainers.BpeTrainer`, ...).
-from . import trainers
+# Trainers and pipeline components named as in tokenizers (`ferrotok.trainers.BpeTrainer`,
+# `ferrotok.normalizers.BertNormalizer`, ...).
+from . import decoders, models, normalizers, pre_tokenizers, processors, trainers
 from ._added_token import AddedToken
 from ._core import Encoding, Encodings
 from ._core import __version__ as __version__
@@ -33,6 +34,11 @@ __all__ = [
     "InternalError",
     "Tokenizer",
     "__version__",
+    "decoders",
+    "models",
+    "normalizers",
     "pipeline",
+    "pre_tokenizers",
+    "processors",
     "trainers",
 ]

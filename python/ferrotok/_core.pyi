@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "Component",
     "EncodeRequest",
     "Encoding",
     "Encodings",
@@ -147,6 +148,38 @@ class Encodings:
     def type_ids(self, i: int) -> list[int]: ...
     def attention_mask(self, i: int) -> list[int]: ...
     def special_tokens_mask(self, i: int) -> list[int]: ...
+
+@final
+class Component:
+    """One stage of a tokenizer (shared with it, not copied); `ferrotok.components` wraps it."""
+
+    @staticmethod
+    def of(tokenizer: Tokenizer, stage_name: str) -> Component | None:
+        """The stage ("normalizer", "pre_tokenizer", "model", "post_processor", "decoder") or None."""
+    @staticmethod
+    def from_json(stage_name: str, document: str) -> Component:
+        """A stage made on its own from its tokenizer.json value."""
+    @staticmethod
+    def assign(tokenizer: Tokenizer, stage_name: str, component: Component | None) -> None:
+        """Set `tokenizer`'s stage (None removes it)."""
+    @property
+    def stage(self) -> str: ...
+    def to_json(self) -> str: ...
+    def param(self, name: str) -> str | None:
+        """One parameter of the tokenizer.json value, as JSON text."""
+    def normalize_str(self, sequence: str) -> str: ...
+    def pre_tokenize_str(self, sequence: str) -> list[tuple[str, tuple[int, int]]]: ...
+    def decode(self, tokens: Sequence[str]) -> str: ...
+    def num_special_tokens_to_add(self, is_pair: bool) -> int: ...
+    def process(
+        self, encoding: Encoding, pair: Encoding | None = None, add_special_tokens: bool = True
+    ) -> Encoding: ...
+    def token_to_id(self, token: str) -> int | None: ...
+    def id_to_token(self, id: int) -> str | None: ...
+    def vocab_size(self) -> int: ...
+    def get_vocab(self) -> dict[str, int]: ...
+    def tokenize(self, sequence: str) -> list[tuple[int, str, tuple[int, int]]]:
+        """(id, token, (start, end)) with byte offsets into `sequence`."""
 
 @final
 class ModelInfo:

@@ -7,11 +7,12 @@ accepts them (single texts, pairs as tuples, pre-tokenized word lists, `AddedTok
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from . import _core
+from . import _core, components
 from ._added_token import AddedToken, added_tokens_decoder
 from ._core import Encoding
 
@@ -65,13 +66,25 @@ class Tokenizer:
 
     __slots__ = ("_tokenizer",)
 
-    def __init__(self, tokenizer: _core.Tokenizer) -> None:
-        if not isinstance(tokenizer, _core.Tokenizer):
+    def __init__(self, model: Any) -> None:
+        """A tokenizer around `model` (a `ferrotok.models` model, or a tokenizers one through its state) and
+        no other stage, as `tokenizers.Tokenizer(model)`; the loaders (`from_file`, ...) build the rest."""
+        if isinstance(model, _core.Tokenizer):
+            self._tokenizer = model
+            return
+        try:
+            value = components.component_json(model, "model")
+        except TypeError:
             raise TypeError(
-                "Tokenizer: build one with Tokenizer.from_file, from_str, from_buffer or from_pretrained"
-                f" (got {type(tokenizer).__name__})"
-            )
-        self._tokenizer = tokenizer
+                "Tokenizer: expected a model (ferrotok.models.BPE(...), ...), or use Tokenizer.from_file,"
+                f" from_str, from_buffer or from_pretrained (got {type(model).__name__})"
+            ) from None
+        document: dict[str, Any] = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": []}
+        document.update(
+            {stage: None for stage in ("normalizer", "pre_tokenizer", "post_processor", "decoder")}
+        )
+        document["model"] = value
+        self._tokenizer = _core.Tokenizer.from_str(json.dumps(document))
 
     # --- loading / saving -----------------------------------------------------------------------------
     @staticmethod
@@ -306,10 +319,48 @@ class Tokenizer:
     def fast_paths(self, enabled: bool) -> None:
         self._tokenizer.fast_paths = bool(enabled)
 
+    # The stages, as tokenizers' component objects (None where the tokenizer has none). Setting one takes a
+    # ferrotok component, a tokenizers component (through its JSON state) or None.
     @property
-    def model(self) -> _core.ModelInfo:
-        """Read-only facts about the model (type, unk_token, continuing_subword_prefix, end_of_word_suffix)."""
-        return self._tokenizer.model
+    def normalizer(self) -> components.Normalizer | None:
+        return components.read(self._tokenizer, "normalizer")
+
+    @normalizer.setter
+    def normalizer(self, value: object) -> None:
+        components.assign(self._tokenizer, "normalizer", value)
+
+    @property
+    def pre_tokenizer(self) -> components.PreTokenizer | None:
+        return components.read(self._tokenizer, "pre_tokenizer")
+
+    @pre_tokenizer.setter
+    def pre_tokenizer(self, value: object) -> None:
+        components.assign(self._tokenizer, "pre_tokenizer", value)
+
+    @property
+    def model(self) -> components.Model:
+        """The model (`type`, `unk_token`, `token_to_id`, `tokenize`, ...)."""
+        return components.read(self._tokenizer, "model")
+
+    @model.setter
+    def model(self, value: object) -> None:
+        components.assign(self._tokenizer, "model", value)
+
+    @property
+    def post_processor(self) -> components.PostProcessor | None:
+        return components.read(self._tokenizer, "post_processor")
+
+    @post_processor.setter
+    def post_processor(self, value: object) -> None:
+        components.assign(self._tokenizer, "post_processor", value)
+
+    @property
+    def decoder(self) -> components.Decoder | None:
+        return components.read(self._tokenizer, "decoder")
+
+    @decoder.setter
+    def decoder(self, value: object) -> None:
+        components.assign(self._tokenizer, "decoder", value)
 
     def __repr__(self) -> str:
         return f"Tokenizer(vocab_size={self.get_vocab_size()}, model={self.model.type})"

@@ -3,6 +3,7 @@
 //! a Rust panic becomes `InternalError` (a RuntimeError), never a `PanicException`.
 
 mod batch_io;
+mod components;
 mod convert;
 mod encoding;
 mod encodings;
@@ -82,6 +83,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<encodings::PyEncodings>()?;
     m.add_class::<encoding::PyEncoding>()?;
     m.add_class::<tokenizer::PyModelInfo>()?;
+    m.add_class::<components::PyComponent>()?;
     m.add_class::<request::PyEncodeRequest>()?;
     m.add_class::<training::PyTrainingRun>()?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;

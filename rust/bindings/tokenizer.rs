@@ -61,7 +61,7 @@ impl PyTokenizer {
     }
 
     /// `update` with a change that may fail: on an error the tokenizer stays as it was.
-    fn try_update<R>(
+    pub(super) fn try_update<R>(
         &self,
         py: Python<'_>,
         f: impl FnOnce(&mut Tokenizer) -> crate::Result<R>,

@@ -4,6 +4,7 @@
 mod class_table;
 mod class_templates;
 pub mod classes;
+pub mod components;
 mod language_codes;
 pub mod legacy;
 pub mod sentencepiece;

@@ -99,6 +99,17 @@ impl Model {
         }
     }
 
+    /// The string tokenizers' `Model.tokenize` reports for `token` of `word`: its vocabulary entry, except
+    /// that an unknown piece of a Unigram model reports the text it covers.
+    pub fn token_value<'a>(&'a self, word: &'a str, token: &Token) -> &'a str {
+        let covered = || word.get(token.offsets.0 as usize..token.offsets.1 as usize);
+        match self {
+            Model::Unigram(m) if m.unk_id == Some(token.id) => covered(),
+            _ => self.id_to_token(token.id),
+        }
+        .unwrap_or_default()
+    }
+
     /// Number of entries of the vocabulary (not counting added tokens).
     pub fn vocab_size(&self) -> usize {
         match self {

@@ -105,3 +105,12 @@ impl Normalize for Normalizer {
         Normalizer::normalize(self, n)
     }
 }
+
+impl Normalizer {
+    /// The normalized form of `s` (tokenizers' `normalize_str`).
+    pub fn normalize_str(&self, s: &str) -> Result<String> {
+        let mut n = NormalizedString::from_original(s, 0);
+        self.normalize(&mut n)?;
+        Ok(n.as_str().to_string())
+    }
+}

@@ -18,7 +18,7 @@ pub use whitespace::{CharDelimiterSplit, Whitespace, WhitespaceSplit};
 
 use crate::error::Result;
 use crate::json::{as_array, as_obj, index, type_tag, unsupported};
-use crate::kernel::PreTokenizedString;
+use crate::kernel::{NormalizedString, PreTokenizedString};
 use serde_json::Value;
 
 #[derive(Debug, Clone)]
@@ -85,5 +85,32 @@ impl PreTokenizer {
                 Ok(())
             }
         }
+    }
+}
+
+impl PreTokenizer {
+    /// The pieces `s` is cut into, each with its (start, end) offsets in chars of `s` (tokenizers'
+    /// `pre_tokenize_str`).
+    pub fn pre_tokenize_str(&self, s: &str) -> Result<Vec<(String, (usize, usize))>> {
+        let mut pts = PreTokenizedString::from_normalized(NormalizedString::from_original(s, 0));
+        self.pre_tokenize(&mut pts)?;
+        // Char index of every byte boundary of `s`.
+        let mut chars = vec![0usize; s.len() + 1];
+        let mut count = 0;
+        for (i, c) in s.char_indices() {
+            chars[i..i + c.len_utf8()].fill(count);
+            count += 1;
+        }
+        chars[s.len()] = count;
+        let at = |b: usize| chars.get(b).copied().unwrap_or(count);
+        Ok(pts
+            .splits
+            .iter()
+            .map(|split| {
+                let n = &split.normalized;
+                let (start, end) = n.original_range(0..n.len());
+                (n.as_str().to_string(), (at(start), at(end)))
+            })
+            .collect())
     }
 }

@@ -111,3 +111,28 @@ pub fn merge_sequences(mut encodings: Vec<Encoding>) -> Encoding {
     }
     Encoding::merge(encodings, false)
 }
+
+impl PostProcessor {
+    /// tokenizers' `PostProcessor.process`: `a` becomes sequence 0 and `b` sequence 1, special tokens are
+    /// added (if asked) and the sequences merged into one encoding; no truncation or padding.
+    pub fn process_pair(
+        &self,
+        mut a: Encoding,
+        b: Option<Encoding>,
+        add_special_tokens: bool,
+        vocab: &dyn TokenLookup,
+    ) -> Result<Encoding> {
+        a.set_sequence_ids(0);
+        match b {
+            None => self.process_single(a, add_special_tokens, vocab),
+            Some(mut b) => {
+                b.set_sequence_ids(1);
+                Ok(merge_sequences(self.process(
+                    vec![a, b],
+                    add_special_tokens,
+                    vocab,
+                )?))
+            }
+        }
+    }
+}

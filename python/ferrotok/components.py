@@ -1,0 +1,347 @@
+"""The stages of a `ferrotok.Tokenizer` as tokenizers shows them: `tok.normalizer`, `tok.pre_tokenizer`,
+`tok.model`, `tok.post_processor` and `tok.decoder`.
+
+Each object wraps one stage of the Rust tokenizer (reading one copies nothing) and runs it there:
+`normalize_str`, `pre_tokenize_str`, `decode`, `process`, `num_special_tokens_to_add`, `token_to_id`,
+`id_to_token`, `tokenize`. Its parameters (`lowercase`, `unk_token`, `prefix`, ...) read its tokenizer.json
+value; `__getstate__` is that value as JSON bytes, as in tokenizers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from . import _core
+from ._core import Encoding
+
+# tokenizers writes these parameters without quotes in a repr (they are enum variants).
+_BARE_VALUES = frozenset({"behavior", "prepend_scheme", "strategy", "direction"})
+
+
+def _repr_value(value: Any, key: str = "") -> str:
+    """A tokenizer.json value written the way tokenizers' component reprs write it."""
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, str):
+        return value if key in _BARE_VALUES else f'"{value}"'
+    if isinstance(value, list):
+        inner = ", ".join(_repr_value(v) for v in value)
+        # BertProcessing's and RobertaProcessing's (token, id) pairs are tuples in tokenizers.
+        return f"({inner})" if key in ("sep", "cls") else f"[{inner}]"
+    if isinstance(value, dict):
+        if key == "special_tokens":  # a template's {name: {id, ids, tokens}}
+            return "{" + ", ".join(f'"{k}":{_call_repr("SpecialToken", v)}' for k, v in value.items()) + "}"
+        if "type" in value:
+            return _call_repr(value["type"], {k: v for k, v in value.items() if k != "type"})
+        if len(value) == 1:
+            ((name, inner),) = value.items()
+            if isinstance(inner, dict):
+                return _call_repr(name, inner)
+            return f"{name}({_repr_value(inner)})"
+        return "{" + ", ".join(f'"{k}":{_repr_value(v)}' for k, v in value.items()) + "}"
+    return repr(value)
+
+
+# tokenizers writes a component's parameters in its own field order; tokenizer.json values come back from the
+# core with sorted keys, so the reprs of components with several parameters reorder them (by type name; a
+# key not listed goes last).
+_FIELD_ORDER = {
+    "BertNormalizer": ("clean_text", "handle_chinese_chars", "strip_accents", "lowercase"),
+    "Strip": ("strip_left", "strip_right", "content", "start", "stop"),
+    "Replace": ("pattern", "content"),
+    "ByteLevel": ("add_prefix_space", "trim_offsets", "use_regex"),
+    "Split": ("pattern", "behavior", "invert"),
+    "Metaspace": ("replacement", "prepend_scheme", "split"),
+    "WordPiece": ("prefix", "cleanup"),
+    "CTC": ("pad_token", "word_delimiter_token", "cleanup"),
+    "TemplateProcessing": ("single", "pair", "special_tokens"),
+    "BertProcessing": ("sep", "cls"),
+    "RobertaProcessing": ("sep", "cls", "trim_offsets", "add_prefix_space"),
+}
+
+
+def _call_repr(name: str, params: dict[str, Any]) -> str:
+    order = _FIELD_ORDER.get(name, ())
+    params = dict(sorted(params.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
+    # A template's `Sequence {id: A}` names the sequence, unquoted too.
+    inner = ", ".join(
+        f"{k}={k_value}"
+        for k, v in params.items()
+        for k_value in [v if name == "Sequence" and k == "id" and isinstance(v, str) else _repr_value(v, k)]
+    )
+    return f"{name}({inner})"
+
+
+class Component:
+    """One stage of a tokenizer; see the subclasses."""
+
+    __slots__ = ("_core",)
+    _stage: ClassVar[str] = ""
+
+    def __init__(self, core: _core.Component) -> None:
+        if not isinstance(core, _core.Component) or core.stage != self._stage:
+            raise TypeError(
+                f"{type(self).__name__}: read one from a tokenizer (tok.{self._stage}) or build one with"
+                f" {type(self).__name__}.from_json"
+            )
+        self._core = core
+
+    @classmethod
+    def from_json(cls, document: str | bytes) -> Component:
+        """Build the stage from its tokenizer.json value (what `__getstate__` returns, from ferrotok or
+        from tokenizers)."""
+        if isinstance(document, bytes):
+            document = document.decode("utf-8")
+        return _wrap(cls._stage, _core.Component.from_json(cls._stage, document))
+
+    def __getattr__(self, name: str) -> Any:
+        # Only parameters reach here (methods and slots are found first).
+        if name.startswith("_"):
+            raise AttributeError(name)
+        value = self._core.param(name)
+        if value is None:
+            raise AttributeError(f"{type(self).__name__} ({self.type}) has no attribute {name!r}")
+        return json.loads(value)
+
+    @property
+    def type(self) -> str:
+        """The tokenizer.json `type` of the stage ("BertNormalizer", "BPE", ...)."""
+        value = self._core.param("type")
+        return json.loads(value) if value is not None else ""
+
+    def __getstate__(self) -> bytes:
+        return self._core.to_json().encode("utf-8")
+
+    def __setstate__(self, state: bytes | str) -> None:
+        if isinstance(state, bytes):
+            state = state.decode("utf-8")
+        self._core = _core.Component.from_json(self._stage, state)
+
+    def __repr__(self) -> str:
+        return _repr_value(json.loads(self._core.to_json()))
+
+
+class Normalizer(Component):
+    __slots__ = ()
+    _stage = "normalizer"
+
+    def normalize_str(self, sequence: str) -> str:
+        """The normalized form of `sequence`."""
+        return self._core.normalize_str(sequence)
+
+
+class PreTokenizer(Component):
+    __slots__ = ()
+    _stage = "pre_tokenizer"
+
+    def pre_tokenize_str(self, sequence: str) -> list[tuple[str, tuple[int, int]]]:
+        """The pieces of `sequence` with their (start, end) offsets in characters of `sequence`."""
+        return self._core.pre_tokenize_str(sequence)
+
+
+class Token:
+    """One token of `Model.tokenize`: its id, its string and its byte offsets in the word."""
+
+    __slots__ = ("id", "offsets", "value")
+
+    def __init__(self, id: int, value: str, offsets: tuple[int, int]) -> None:
+        self.id = id
+        self.value = value
+        self.offsets = offsets
+
+    def as_tuple(self) -> tuple[int, str, tuple[int, int]]:
+        return (self.id, self.value, self.offsets)
+
+    def __repr__(self) -> str:
+        return f"Token(id={self.id}, value={self.value!r}, offsets={self.offsets})"
+
+
+class Model(Component):
+    __slots__ = ()
+    _stage = "model"
+
+    def token_to_id(self, token: str) -> int | None:
+        """The id of `token` in the model's vocabulary (added tokens are the tokenizer's, not the model's)."""
+        return self._core.token_to_id(token)
+
+    def id_to_token(self, id: int) -> str | None:
+        return self._core.id_to_token(id)
+
+    def tokenize(self, sequence: str) -> list[Token]:
+        """The model's tokens of one word (no normalization or pre-tokenization)."""
+        return [Token(i, v, o) for i, v, o in self._core.tokenize(sequence)]
+
+    def get_vocab(self) -> dict[str, int]:
+        """The model's vocabulary (ferrotok's addition; tokenizers' models have no such method)."""
+        return self._core.get_vocab()
+
+    def get_vocab_size(self) -> int:
+        """The size of the model's vocabulary (ferrotok's addition)."""
+        return self._core.vocab_size()
+
+    def __repr__(self) -> str:
+        # tokenizers' repr lists the whole vocabulary; parameters only here.
+        params = {k: json.loads(v) for k in _MODEL_PARAMS if (v := self._core.param(k)) is not None}
+        return f"{self.type}({', '.join(f'{k}={_repr_value(v, k)}' for k, v in params.items())}, vocab_size={self.get_vocab_size()})"
+
+
+_MODEL_PARAMS = (
+    "dropout",
+    "unk_token",
+    "unk_id",
+    "continuing_subword_prefix",
+    "end_of_word_suffix",
+    "max_input_chars_per_word",
+    "fuse_unk",
+    "byte_fallback",
+    "ignore_merges",
+)
+
+
+class PostProcessor(Component):
+    __slots__ = ()
+    _stage = "post_processor"
+
+    def num_special_tokens_to_add(self, is_pair: bool) -> int:
+        return self._core.num_special_tokens_to_add(bool(is_pair))
+
+    def process(
+        self, encoding: Encoding, pair: Encoding | None = None, add_special_tokens: bool = True
+    ) -> Encoding:
+        """Add the special tokens around `encoding` (and `pair`) and merge them; no truncation or padding."""
+        return self._core.process(encoding, pair, bool(add_special_tokens))
+
+
+class Decoder(Component):
+    __slots__ = ()
+    _stage = "decoder"
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        """Join token strings into text."""
+        if isinstance(tokens, str):
+            raise TypeError("tokens: expected a list of str, got str")
+        return self._core.decode(list(tokens))
+
+
+CLASSES: dict[str, type[Component]] = {
+    cls._stage: cls for cls in (Normalizer, PreTokenizer, Model, PostProcessor, Decoder)
+}
+# (stage, tokenizer.json type) → the named class of ferrotok.normalizers, .pre_tokenizers, .decoders or
+# .processors, so that `type(tok.normalizer).__name__` is "BertNormalizer" as in tokenizers.
+NAMED: dict[tuple[str, str], type[Component]] = {}
+
+
+class Regex:
+    """A regular expression pattern (tokenizers.Regex), for `Replace` and `Split`."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, pattern: str) -> None:
+        if not isinstance(pattern, str):
+            raise TypeError(f"pattern: expected str, got {type(pattern).__name__}")
+        self.pattern = pattern
+
+    def __repr__(self) -> str:
+        return f"Regex({self.pattern!r})"
+
+
+def pattern_json(pattern: object) -> dict[str, str]:
+    """A str (matched literally) or a `Regex` (ferrotok's or tokenizers') → its tokenizer.json value."""
+    if isinstance(pattern, str):
+        return {"String": pattern}
+    inner = getattr(pattern, "pattern", None)
+    if isinstance(inner, str):
+        return {"Regex": inner}
+    raise TypeError(f"pattern: expected str or Regex, got {type(pattern).__name__}")
+
+
+def component_json(value: object, argument: str) -> Any:
+    """A component (ferrotok's, or tokenizers' through its state) → its tokenizer.json value."""
+    state = getattr(value, "__getstate__", None)
+    document = state() if callable(state) else None
+    if not isinstance(document, (bytes, str)):
+        raise TypeError(f"{argument}: expected a component, got {type(value).__name__}")
+    return json.loads(document)
+
+
+def define(
+    base: type[Component],
+    module: str,
+    name: str,
+    kind: str,
+    params: tuple[tuple[str, Any], ...],
+    build: Any = None,
+) -> type[Component]:
+    """A named component class: `name(**params)` builds the tokenizer.json value {"type": kind, ...}.
+    `params` are (argument, default) pairs in tokenizers' order (a default of `REQUIRED` must be given);
+    `build(arguments) -> dict` turns the arguments into the value's fields (default: as they are)."""
+
+    def __init__(self: Component, *args: Any, **kwargs: Any) -> None:
+        if len(args) > len(params):
+            raise TypeError(f"{name}() takes at most {len(params)} positional arguments ({len(args)} given)")
+        values = dict(zip((p for p, _ in params), args, strict=False))
+        for key, value in kwargs.items():
+            if key in values or key not in dict(params):
+                raise TypeError(f"{name}() got an unexpected or repeated argument {key!r}")
+            values[key] = value
+        for key, default in params:
+            if key not in values:
+                if default is REQUIRED:
+                    raise TypeError(f"{name}() missing required argument {key!r}")
+                values[key] = default
+        fields = build(values) if build is not None else values
+        document = json.dumps({"type": kind, **fields}, ensure_ascii=False)
+        self._core = _core.Component.from_json(base._stage, document)
+
+    cls = type(name, (base,), {"__slots__": (), "__init__": __init__, "__module__": module})
+    NAMED[(base._stage, kind)] = cls
+    return cls
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+
+
+def read(tokenizer: _core.Tokenizer, stage: str) -> Any:
+    """`tokenizer`'s stage as a component object, or None where it has none."""
+    core = _core.Component.of(tokenizer, stage)
+    return None if core is None else _wrap(stage, core)
+
+
+def _wrap(stage: str, core: _core.Component) -> Any:
+    kind = core.param("type")
+    # The named class where ferrotok has one (ferrotok.normalizers.BertNormalizer...), else the stage's.
+    cls = NAMED.get((stage, json.loads(kind)), CLASSES[stage]) if kind is not None else CLASSES[stage]
+    obj = object.__new__(cls)
+    obj._core = core
+    return obj
+
+
+def assign(tokenizer: _core.Tokenizer, stage: str, value: object) -> None:
+    """Set `tokenizer`'s stage: a ferrotok component of that stage, any object whose `__getstate__` gives
+    its tokenizer.json value (a tokenizers component), or None to remove it (not the model)."""
+    cls = CLASSES[stage]
+    if value is None:
+        if stage == "model":
+            raise TypeError("model: a tokenizer needs a model (got None)")
+        _core.Component.assign(tokenizer, stage, None)
+        return
+    if isinstance(value, cls):
+        _core.Component.assign(tokenizer, stage, value._core)
+        return
+    if isinstance(value, Component):
+        raise TypeError(f"{stage}: expected a {cls.__name__}, got a {type(value).__name__}")
+    state = getattr(value, "__getstate__", None)
+    document = state() if callable(state) else None
+    if isinstance(document, (bytes, str)):
+        _core.Component.assign(tokenizer, stage, cls.from_json(document)._core)
+        return
+    raise TypeError(f"{stage}: expected a {cls.__name__} or None, got {type(value).__name__}")

@@ -1,0 +1,88 @@
+"""Pre-tokenizers named and built as in `tokenizers.pre_tokenizers`; each runs in the Rust core
+(`pre_tokenize_str`) and can be set on a `ferrotok.Tokenizer` (`tok.pre_tokenizer = Whitespace()`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .components import REQUIRED, Regex, component_json, define, pattern_json
+from .components import PreTokenizer as PreTokenizer
+
+_M = __name__
+# tokenizers' argument spelling → tokenizer.json's.
+_BEHAVIORS = {
+    "removed": "Removed",
+    "isolated": "Isolated",
+    "merged_with_previous": "MergedWithPrevious",
+    "merged_with_next": "MergedWithNext",
+    "contiguous": "Contiguous",
+}
+
+
+def _behavior(value: object) -> str:
+    if value not in _BEHAVIORS:
+        raise ValueError(f"behavior: expected one of {', '.join(_BEHAVIORS)}, got {value!r}")
+    return _BEHAVIORS[value]  # type: ignore[index]
+
+
+def _sequence(values: dict[str, Any]) -> dict[str, Any]:
+    return {"pretokenizers": [component_json(p, "pretokenizers") for p in values["pretokenizers"]]}
+
+
+BertPreTokenizer = define(PreTokenizer, _M, "BertPreTokenizer", "BertPreTokenizer", ())
+Whitespace = define(PreTokenizer, _M, "Whitespace", "Whitespace", ())
+WhitespaceSplit = define(PreTokenizer, _M, "WhitespaceSplit", "WhitespaceSplit", ())
+ByteLevel = define(
+    PreTokenizer,
+    _M,
+    "ByteLevel",
+    "ByteLevel",
+    (("add_prefix_space", True), ("trim_offsets", True), ("use_regex", True)),
+)
+Split = define(
+    PreTokenizer,
+    _M,
+    "Split",
+    "Split",
+    (("pattern", REQUIRED), ("behavior", REQUIRED), ("invert", False)),
+    lambda v: {
+        "pattern": pattern_json(v["pattern"]),
+        "behavior": _behavior(v["behavior"]),
+        "invert": bool(v["invert"]),
+    },
+)
+CharDelimiterSplit = define(
+    PreTokenizer, _M, "CharDelimiterSplit", "CharDelimiterSplit", (("delimiter", REQUIRED),)
+)
+Digits = define(PreTokenizer, _M, "Digits", "Digits", (("individual_digits", False),))
+Punctuation = define(
+    PreTokenizer,
+    _M,
+    "Punctuation",
+    "Punctuation",
+    (("behavior", "isolated"),),
+    lambda v: {"behavior": _behavior(v["behavior"])},
+)
+Metaspace = define(
+    PreTokenizer,
+    _M,
+    "Metaspace",
+    "Metaspace",
+    (("replacement", "▁"), ("prepend_scheme", "always"), ("split", True)),
+)
+Sequence = define(PreTokenizer, _M, "Sequence", "Sequence", (("pretokenizers", REQUIRED),), _sequence)
+
+__all__ = [
+    "BertPreTokenizer",
+    "ByteLevel",
+    "CharDelimiterSplit",
+    "Digits",
+    "Metaspace",
+    "PreTokenizer",
+    "Punctuation",
+    "Regex",
+    "Sequence",
+    "Split",
+    "Whitespace",
+    "WhitespaceSplit",
+]
