@@ -30,6 +30,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +44,13 @@ class Worker:
     """A loaded worker process (bench_worker.py --serve) for one implementation, model and thread count."""
 
     def __init__(self, spec: dict, threads: int, env: dict[str, str]) -> None:
+        # Kept for the message when the worker fails to start (a traceback, or nothing when it was killed).
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         self.p = subprocess.Popen(
             [sys.executable, str(HERE / "bench_worker.py"), "--serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self._stderr,
             text=True,
             env=env,
         )
@@ -55,7 +58,9 @@ class Worker:
         line = self._read().split()
         if len(line) != 2 or line[0] != "ready":
             self.close()
-            raise RuntimeError(f"interleaved worker did not start ({' '.join(line)!r})")
+            self._stderr.seek(0)
+            tail = self._stderr.read().decode(errors="replace").strip().splitlines()[-3:]
+            raise RuntimeError(f"interleaved worker did not start ({' '.join(line)!r}; stderr: {tail!r})")
         self.sweep_bytes = int(line[1])
 
     def _send(self, line: str) -> None:
@@ -84,6 +89,7 @@ class Worker:
             self.p.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.p.kill()
+        self._stderr.close()
 
 
 def sweep(*workers: Worker) -> list[float]:
