@@ -2,18 +2,20 @@
 //! word is counted. Texts arrive in chunks (the caller streams its corpus); each chunk is cut into a
 //! few parts per worker of the pool, the workers take parts as they free up (so one slowed-down worker
 //! does not hold the others at the end of a chunk) and count into the shard of their own thread: no
-//! lock is contended and no per-chunk merge is paid. The shards are merged once, when training starts:
-//! each worker turns its shard into a sorted list (mapping raw bytes to byte-level chars, each distinct
-//! word once), and the sorted lists are merged in one linear pass, which is the order trainers walk
-//! words in. Memory is bounded by the distinct words (times the number of workers), never by the
-//! corpus.
+//! lock is contended and no per-chunk merge is paid. Each shard is split by a hash of the word into
+//! one part per worker, so that the merge, once, when training starts, is parallel too: worker p sums
+//! part p of every shard (parts p of different shards share words; different parts share none), maps
+//! it to byte-level chars when the words are raw bytes (each distinct word once) and sorts it; the
+//! sorted parts are then merged in one linear pass, into the order trainers walk words in. Memory is
+//! bounded by the distinct words (times the number of workers), never by the corpus.
 
 use super::Control;
 use crate::error::Result;
 use crate::kernel::BYTE_TO_CHAR;
 use rayon::prelude::*;
 use rayon::ThreadPool;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 /// Cuts one text into its words (the tokenizer's normalizer + pre-tokenizer), calling back per word.
@@ -50,8 +52,11 @@ const PARTS_PER_WORKER: usize = 4;
 
 #[derive(Debug, Default)]
 pub struct WordCounts {
-    /// One map per worker thread of the pool (index 0 also for counting on the calling thread).
-    shards: Vec<Mutex<Map>>,
+    /// One shard per worker thread of the pool (index 0 also for counting on the calling thread), each
+    /// `parts` maps.
+    shards: Vec<Mutex<Vec<Map>>>,
+    /// Maps per shard: the pool's threads (1 without a pool), fixed by the first feed.
+    parts: usize,
     /// Texts seen so far (for progress reports).
     pub texts: u64,
     /// The shards hold raw text: map their bytes to byte-level chars when they are merged (each
@@ -65,11 +70,31 @@ pub struct WordCounts {
     pool: Option<Arc<ThreadPool>>,
 }
 
-fn count_into(map: &mut Map, split: &Splitter<'_>, texts: &[&str]) -> Result<()> {
+fn count_into(maps: &mut [Map], split: &Splitter<'_>, texts: &[&str]) -> Result<()> {
+    if let [map] = maps {
+        for text in texts {
+            split(text, &mut |w| add(map, w, 1))?;
+        }
+        return Ok(());
+    }
+    let n = maps.len() as u64;
     for text in texts {
-        split(text, &mut |w| add(map, w, 1))?;
+        split(text, &mut |w| {
+            if let Some(map) = maps.get_mut(part_of(w, n)) {
+                add(map, w, 1);
+            }
+        })?;
     }
     Ok(())
+}
+
+/// Which of `n` parts `w` is counted in: bits of its hash that the maps do not use to place it (they
+/// use the low bits and the top 7), so each part's map still spreads its words over all buckets.
+#[inline]
+fn part_of(w: &str, n: u64) -> usize {
+    let mut h = FxHasher::default();
+    w.hash(&mut h);
+    ((h.finish() >> 32) % n) as usize
 }
 
 #[inline]
@@ -146,9 +171,10 @@ impl WordCounts {
         WordCounts::default()
     }
 
-    fn shard(&mut self, k: usize) -> &mut Map {
+    fn shard(&mut self, k: usize) -> &mut Vec<Map> {
+        let parts = self.parts.max(1);
         while self.shards.len() <= k {
-            self.shards.push(Mutex::default());
+            self.shards.push(Mutex::new(vec![Map::default(); parts]));
         }
         // `get_mut` on a Mutex never blocks; a poisoned shard is still a valid map.
         match self.shards[k].get_mut() {
@@ -192,6 +218,9 @@ impl WordCounts {
             return (Err(e), meanwhile());
         }
         self.texts += texts.len() as u64;
+        if self.parts == 0 {
+            self.parts = pool.map_or(1, |p| p.current_num_threads().max(1));
+        }
         let bytes: usize = texts.iter().map(|t| t.len()).sum();
         let pool = match pool {
             Some(p) if bytes >= PARALLEL_MIN_BYTES && texts.len() > 1 => p,
@@ -247,24 +276,45 @@ impl WordCounts {
         (failure.map_or(Ok(()), Err), got)
     }
 
-    /// Move the shards' words into `done` (mapped to byte-level chars when they are raw), on the pool
-    /// they were counted on.
+    /// Move the shards' words into `done` (mapped to byte-level chars when they are raw), part by
+    /// part on the pool they were counted on.
     fn merge(&mut self) -> &Sorted {
         let map = self.bytes_to_chars;
-        let pending = self
-            .shards
-            .iter_mut()
-            .any(|m| !m.get_mut().unwrap_or_else(|e| e.into_inner()).is_empty());
-        if !pending && self.added.is_empty() {
+        // columns[p]: part p of every shard.
+        let mut columns: Vec<Vec<Map>> = Vec::new();
+        for shard in self.shards.iter_mut() {
+            let parts = std::mem::take(shard.get_mut().unwrap_or_else(|e| e.into_inner()));
+            *shard.get_mut().unwrap_or_else(|e| e.into_inner()) = vec![Map::default(); parts.len()];
+            for (p, m) in parts.into_iter().enumerate() {
+                if m.is_empty() {
+                    continue;
+                }
+                while columns.len() <= p {
+                    columns.push(Vec::new());
+                }
+                if let Some(c) = columns.get_mut(p) {
+                    c.push(m);
+                }
+            }
+        }
+        if columns.is_empty() && self.added.is_empty() {
             return &self.done;
         }
-        let parallel = self.shards.len() > 1;
-        let shards = &mut self.shards;
-        let one =
-            |m: &mut Mutex<Map>| sorted_list(m.get_mut().unwrap_or_else(|e| e.into_inner()), map);
+        let one = |column: Vec<Map>| -> Sorted {
+            let mut maps = column.into_iter();
+            let mut sum = maps.next().unwrap_or_default();
+            for m in maps {
+                for (w, n) in m {
+                    *sum.entry(w).or_insert(0) += n;
+                }
+            }
+            sorted_list(&mut sum, map)
+        };
         let lists: Vec<Sorted> = match &self.pool {
-            Some(p) if parallel => p.install(|| shards.par_iter_mut().map(one).collect()),
-            _ => shards.iter_mut().map(one).collect(),
+            Some(p) if columns.len() > 1 => {
+                p.install(|| columns.into_par_iter().map(one).collect())
+            }
+            _ => columns.into_iter().map(one).collect(),
         };
         let mut done = std::mem::take(&mut self.done);
         for list in lists {
