@@ -419,6 +419,82 @@ def test_ctrl_c_stops_training() -> None:
     assert not (stage == "Compute merges" and done >= total)
 
 
+# Child processes for the Ctrl-C test: each prints "started" once its phase is under way, then would run
+# for a long time (an endless iterator, a thousand passes over a file, a huge Unigram vocabulary).
+_CTRL_C_CHILDREN = {
+    "counting an iterator": """
+import itertools, sys
+import ferrotok
+from ferrotok import trainers
+def texts():
+    for i in itertools.count():
+        if i == 20_000:
+            print("started", flush=True)
+        yield f"text {i} with words {i * 7919 % 100_003} and more words"
+t = ferrotok.Tokenizer.from_str(sys.argv[1])
+t.train_from_iterator(texts(), trainer=trainers.BpeTrainer(show_progress=False))
+""",
+    "counting files": """
+import sys
+from ferrotok import _core, trainers
+run = _core.TrainingRun(_core.Tokenizer.from_str(sys.argv[1]), trainers.BpeTrainer().to_json())
+started = []
+def progress(n):
+    if not started:
+        started.append(n)
+        print("started", flush=True)
+run.feed_files([sys.argv[2]] * 100_000, progress)
+""",
+    "training a Unigram model": """
+import sys
+from ferrotok import _core, trainers
+trainer = trainers.UnigramTrainer(vocab_size=2_000, unk_token="<unk>")
+run = _core.TrainingRun(_core.Tokenizer.from_str(sys.argv[1]), trainer.to_json())
+words = [f"{i:x}{i * 7919 % 1_000_003:x}" for i in range(200_000)]
+run.feed([" ".join(words[i : i + 50]) for i in range(0, len(words), 50)], 0)
+started = []
+def progress(stage, done, total):
+    if not started:
+        started.append(stage)
+        print("started", flush=True)
+run.train(progress)
+""",
+}
+
+
+@pytest.mark.parametrize("phase", list(_CTRL_C_CHILDREN))
+def test_ctrl_c_stops_a_training_process(tmp_path: Path, phase: str) -> None:
+    import subprocess
+    import sys
+    import time
+
+    lines = tmp_path / "lines.txt"
+    lines.write_text("".join(f"line {i} of the file\n" for i in range(50_000)), encoding="utf-8")
+    doc = json.loads(hf_pipeline("wordlevel").to_str())
+    doc["model"] = {"type": "BPE", "vocab": {}, "merges": []}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CTRL_C_CHILDREN[phase], json.dumps(doc), str(lines)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, RAYON_NUM_THREADS="2"),
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "started"
+        child.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        _, err = child.communicate(timeout=60)
+        stopped_after = time.monotonic() - start
+    finally:
+        child.kill()
+        child.wait()
+    assert child.returncode != 0
+    assert "KeyboardInterrupt" in err, err[-2000:]
+    # Promptly: far sooner than the phase would have taken (minutes to forever).
+    assert stopped_after < 20, stopped_after
+
+
 # --- ferrotok train -----------------------------------------------------------------------------------------
 
 

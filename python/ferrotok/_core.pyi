@@ -299,6 +299,9 @@ class TrainingRun:
     def feed_iter(self, iterator: Any, progress: Any = None) -> int:
         """Count the words of every text of `iterator` (str, or lists/tuples of str), pulled in chunks;
         `progress(n)` is called after each chunk of `n` texts. Returns the number of texts."""
+    def feed_files(self, paths: list[str], progress: Any = None) -> int:
+        """Count the words of every line (ending kept) of the files, read by the core with the GIL
+        released; `progress(n)` is called after each block of `n` lines. Returns the number of lines."""
     def word_count(self) -> int:
         """Distinct words counted so far."""
     def train(self, progress: Any = None) -> Tokenizer:

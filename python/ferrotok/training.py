@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from . import _core
@@ -92,13 +92,24 @@ def train_core(
         raise TypeError(
             f"iterator: expected an iterable of str (or of lists of str), got {type(iterator).__name__}"
         )
+    return _train_run(
+        core, trainer, length, lambda run, counted: run.feed_iter(iterator, counted), "iterator"
+    )
+
+
+def _train_run(
+    core: _core.Tokenizer,
+    trainer: Trainer,
+    length: int | None,
+    feed: Callable[[Any, Callable[[int], None] | None], int],
+    source: str,
+) -> _core.Tokenizer:
     run = _core.TrainingRun(core, trainer.to_json())
     progress = _Progress(bool(trainer.show_progress), length)
     try:
-        # The core pulls the texts in chunks and counts them with the GIL released.
-        seen = run.feed_iter(iterator, progress.counted if progress.bar is not None else None)
+        seen = feed(run, progress.counted if progress.bar is not None else None)
         if seen == 0:
-            raise ValueError("iterator: no text to train on (it was empty)")
+            raise ValueError(f"{source}: no text to train on (it was empty)")
         progress.close()
         return run.train(progress if progress.tqdm is not None else None)
     finally:
@@ -121,19 +132,6 @@ def train_in_place(
     core._replace_with(train_core(core, iterator, _default_trainer(core, trainer), length))
 
 
-def _file_lines(files: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
-    """Each line of each file, with its line ending (as tokenizers' `train` reads files)."""
-    for path in files:
-        with open(path, "rb") as f:
-            for i, raw in enumerate(f):
-                try:
-                    yield raw.decode("utf-8")
-                except UnicodeDecodeError as e:
-                    raise ValueError(
-                        f"{os.fspath(path)}: line {i + 1} is not valid UTF-8 ({e.reason})"
-                    ) from None
-
-
 def train_files_in_place(
     core: _core.Tokenizer, files: Iterable[str | os.PathLike[str]], trainer: Trainer | None = None
 ) -> None:
@@ -144,7 +142,13 @@ def train_files_in_place(
     for path in files:
         if not os.path.isfile(path):
             raise FileNotFoundError(f"files: {os.fspath(path)}: no such file")
-    train_in_place(core, _file_lines(files), trainer)
+    trainer = _default_trainer(core, trainer)
+    if not isinstance(trainer, Trainer):
+        raise TypeError(f"trainer: expected a ferrotok.trainers trainer, got {type(trainer).__name__}")
+    paths = [os.fsdecode(p) for p in files]
+    # The core reads the files (each line with its ending, as tokenizers' `train`) with the GIL released.
+    trained = _train_run(core, trainer, None, lambda run, counted: run.feed_files(paths, counted), "files")
+    core._replace_with(trained)
 
 
 # --- transformers' train_new_from_iterator ---------------------------------------------------------------

@@ -250,6 +250,46 @@ impl PyTrainingRun {
         })
     }
 
+    /// Count the words of every line (ending kept) of the files at `paths`, read by the core with the
+    /// GIL released; `progress(n)` is called after each block of `n` lines. Returns the number of lines.
+    #[pyo3(signature = (paths, progress = None))]
+    fn feed_files(
+        &self,
+        py: Python<'_>,
+        paths: Vec<String>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<usize> {
+        guard(|| {
+            let mut guard = self
+                .counts
+                .lock_py_attached(py)
+                .unwrap_or_else(|e| e.into_inner());
+            let counts: &mut WordCounts = &mut guard;
+            // A Python error from the callback (Ctrl-C, a failing progress) stops the reading.
+            let mut failure: Option<PyErr> = None;
+            let mut after = |n: usize| -> crate::error::Result<()> {
+                Python::attach(|py| {
+                    let step = py.check_signals().and_then(|()| match &progress {
+                        Some(f) => f.call1(py, (n,)).map(drop),
+                        None => Ok(()),
+                    });
+                    step.map_err(|e| {
+                        failure = Some(e);
+                        crate::error::Error::Cancelled
+                    })
+                })
+            };
+            let r = py.detach(|| {
+                self.tokenizer
+                    .count_files(counts, &paths, &self.ctl, &mut after)
+            });
+            match (r, failure) {
+                (_, Some(e)) => Err(e),
+                (r, None) => r.map_err(to_py),
+            }
+        })
+    }
+
     /// Distinct words counted so far.
     fn word_count(&self, py: Python<'_>) -> usize {
         self.counts

@@ -6,6 +6,7 @@ pub mod parallel;
 pub mod plan;
 mod tokenize;
 pub mod training;
+mod training_files;
 mod training_words;
 
 pub use crate::kernel::{Direction, Encoding};

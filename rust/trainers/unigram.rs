@@ -170,6 +170,9 @@ impl UnigramTrainer {
         let mut always_keep = vec![true; pieces.len()];
         let mut alternatives: Vec<Vec<u32>> = vec![Vec::new(); pieces.len()];
         for (id, (piece, _)) in pieces.iter().enumerate().skip(1) {
+            if id % 4096 == 0 {
+                ctl.check()?;
+            }
             model.lattice(piece, &mut lattice);
             lattice.viterbi(None, &mut path);
             if path.len() >= 2 {
