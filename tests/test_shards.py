@@ -26,7 +26,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import ferrotok
 import transformers
 from conftest import FIXTURES, bert_model_dir, multilingual_lines
-from ferrotok import _shard_inputs, shards
+from ferrotok import _core, _shard_inputs, shards
 from ferrotok.cli import main
 
 GPT2 = str(FIXTURES / "gpt2")
@@ -257,6 +257,38 @@ def test_ranges_of_a_file_match_its_stream(tmp_path, monkeypatch, workers):
     assert run_bin(str(fifo), "-o", str(tmp_path / "fifo.bin"), "--workers", workers) == 0
     writer.join()
     assert (tmp_path / "fifo.bin").read_bytes() == (tmp_path / "file.bin").read_bytes()
+
+
+def test_blocks_shrink_toward_the_end_with_workers(tmp_path, monkeypatch):
+    """With several workers the last ranges get smaller, so the workers finish together; the ranges still
+    cover the file exactly, each ending after a line end."""
+    monkeypatch.setattr(_shard_inputs, "BLOCK_BYTES", 1600)
+    data = "".join(f"line {i} {'x' * (i % 50)}\n" for i in range(2000)).encode("utf-8")  # short lines
+    source = tmp_path / "in.txt"
+    source.write_bytes(data)
+    ranges = list(_shard_inputs._range_blocks(str(source), "text", None, workers=2) or [])
+    sizes = [b.span[1] for b in ranges]
+    assert b"".join(_shard_inputs._read_range(b) for b in ranges) == data
+    assert all(_shard_inputs._read_range(b).endswith(b"\n") for b in ranges)
+    assert sizes[0] >= 1600 and max(sizes[-3:]) < 1600 // 2
+    one = [b.span[1] for b in _shard_inputs._range_blocks(str(source), "text", None) or []]
+    assert len(one) < len(sizes) and min(one[:-1]) >= 1600  # one worker: full blocks to the end
+    # Inputs that follow keep this file's blocks full.
+    later = _shard_inputs._range_blocks(str(source), "text", None, workers=2, after=10 * len(data))
+    assert [b.span[1] for b in later or []] == one
+
+
+def test_core_stream_errors():
+    tok = ferrotok.AutoTokenizer.from_pretrained(GPT2)._tokenizer
+    assert _core.encode_stream(tok, [], EOS, 2) == (b"", 0)
+    data, count = _core.encode_stream(tok, ["hi", ""], EOS, 4)
+    assert (count, np.frombuffer(data, dtype="<u4")[-2:].tolist()) == (3, [EOS, EOS])
+    with pytest.raises(ValueError, match="does not fit in 16 bits"):
+        _core.encode_stream(tok, ["hi"], 70000, 2)
+    with pytest.raises(ValueError, match="itemsize"):
+        _core.encode_stream(tok, ["hi"], EOS, 3)
+    with pytest.raises(TypeError, match=r"texts\[1\]"):
+        _core.encode_stream(tok, ["hi", 3], EOS, 2)
 
 
 def test_stdin_with_workers(tmp_path, reference):

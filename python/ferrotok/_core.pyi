@@ -21,6 +21,7 @@ __all__ = [
     "TrainingRun",
     "__version__",
     "class_defaults",
+    "encode_stream",
     "legacy_document",
     "load_folder",
     "num_threads",
@@ -30,6 +31,10 @@ __version__: str
 
 def num_threads() -> int:
     """Threads a large batch may use (RAYON_NUM_THREADS, else all cores)."""
+
+def encode_stream(tokenizer: Tokenizer, texts: list[str], separator: int, itemsize: int) -> tuple[bytes, int]:
+    """The ids of each text without special tokens, each text followed by `separator`, as little-endian bytes
+    of `itemsize` (2 or 4) per id; and the number of ids. ValueError when an id does not fit."""
 
 class FerrotokError(ValueError):
     """Base class of the errors raised for bad configuration files or arguments."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
-import secrets
 from pathlib import Path
 
 
@@ -17,7 +16,7 @@ class Scratch:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.prefix = f".ferrotok-{os.getpid()}-{secrets.token_hex(4)}-"
+        self.prefix = f".ferrotok-{os.getpid()}-{os.urandom(4).hex()}-"  # not secrets: its import is slow
         self.count = 0
 
     @property

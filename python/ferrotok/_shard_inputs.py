@@ -4,7 +4,6 @@ and the documents of a block (decoded in the worker that tokenizes it)."""
 from __future__ import annotations
 
 import argparse
-import gzip
 import io
 import os
 import select
@@ -47,6 +46,8 @@ def open_bytes(name: str) -> tuple[IO[bytes], IO[bytes] | None]:
     except OSError as e:
         raise CliError(f"cannot read input file {name!r}: {e.strerror or e}") from None
     if name.endswith(".gz"):
+        import gzip
+
         return gzip.GzipFile(fileobj=raw, mode="rb"), raw
     if name.endswith(".zst"):
         try:
@@ -99,9 +100,21 @@ class _Stdin(io.RawIOBase):
         return b"".join(parts)
 
 
-def _range_blocks(name: str, kind: str, field: str | None) -> Iterator[Block] | None:
+def _block_bytes(remaining: int, workers: int) -> int:
+    """Raw bytes of the next range. With several workers blocks shrink as the input runs out (each at most a
+    1 / (2 · workers) share of what remains, down to BLOCK_BYTES / 16), so the workers finish together instead
+    of one tokenizing a last full block while the others wait."""
+    if workers <= 1:
+        return BLOCK_BYTES
+    return max(BLOCK_BYTES // 16, min(BLOCK_BYTES, remaining // (2 * workers)))
+
+
+def _range_blocks(
+    name: str, kind: str, field: str | None, workers: int = 1, after: int = 0
+) -> Iterator[Block] | None:
     """Blocks of a plain (uncompressed, seekable) file as byte ranges of about BLOCK_BYTES, each ending after a
-    line end; None for other inputs (stdin, pipes, compressed files), which are read as a stream."""
+    line end; None for other inputs (stdin, pipes, compressed files), which are read as a stream. `after`: the
+    bytes of the inputs that follow this one (for the block sizes, see _block_bytes)."""
     if name == "-" or name.endswith((".gz", ".zst")):
         return None
     try:
@@ -117,7 +130,7 @@ def _range_blocks(name: str, kind: str, field: str | None) -> Iterator[Block] | 
             size = os.fstat(handle.fileno()).st_size
             start = 0
             while start < size:
-                end = min(start + BLOCK_BYTES, size)
+                end = min(start + _block_bytes(size - start + after, workers), size)
                 if end < size:
                     end = _after_line_end(handle, end - 1, size)
                 yield Block(name, None, kind, None, field, end, (start, end - start))
@@ -236,13 +249,25 @@ def _parquet_blocks(name: str, column: str) -> Iterator[Block]:
 
 
 def blocks(args: argparse.Namespace) -> Iterator[Block]:
-    for name in args.input:
+    sizes = [_plain_size(name) for name in args.input]
+    for k, name in enumerate(args.input):
         if args.parquet_column is not None:
             yield from _parquet_blocks(name, args.parquet_column)
         else:
             kind = "text" if args.jsonl_field is None else "jsonl"
-            ranges = _range_blocks(name, kind, args.jsonl_field)
+            ranges = _range_blocks(name, kind, args.jsonl_field, args.workers, sum(sizes[k + 1 :]))
             yield from _line_blocks(name, kind, args.jsonl_field) if ranges is None else ranges
+
+
+def _plain_size(name: str) -> int:
+    """The size of an input cut into ranges (0 for the others: a stream's end is not known)."""
+    if name == "-" or name.endswith((".gz", ".zst")):
+        return 0
+    try:
+        info = os.stat(name)
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
 def texts(block: Block) -> list[str]:

@@ -10,8 +10,9 @@ the shard list, the tokenizer (name and SHA-256 of its tokenizer.json serializat
 A document is a line of a text file, the field of a JSONL object (`--jsonl-field`) or a value of a Parquet
 column (`--parquet-column`). `-` reads stdin; `.gz` and `.zst` files are decompressed on the fly.
 
-Work is cut into blocks of about a megabyte of raw input: byte ranges of a plain file, which the worker reads
-itself, or chunks of a stream (stdin, a pipe, a compressed file) read in order by the main process. With
+Work is cut into blocks of about a megabyte of raw input (smaller toward the end of a file, so that the workers
+finish together): byte ranges of a plain file, which the worker reads itself, or chunks of a stream (stdin, a
+pipe, a compressed file) read in order by the main process. With
 `--workers N` (N > 1) N worker processes decode, parse and tokenize blocks (the core's batch encode, GIL
 released) and write each block's tokens to a scratch file, which the main process appends to the output
 strictly in input order (copy_file_range), so the bytes never depend on N. Every output
@@ -31,14 +32,10 @@ import os
 import signal
 import stat
 import sys
-from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -46,6 +43,9 @@ from ferrotok import _core
 from ferrotok._scratch import Scratch
 from ferrotok._shard_inputs import BLOCK_BYTES, Block, blocks, check_readable, texts
 from ferrotok.cli import CliError, _load_tokenizer
+
+if TYPE_CHECKING:  # the pool's modules are imported only when there are workers (start-up time)
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["BLOCK_BYTES", "cmd_encode_bin", "shard_paths", "sidecar_path"]
 
@@ -134,19 +134,13 @@ def _copy_range(source: int, target: int, offset: int, count: int) -> int:
     return os.write(target, os.read(source, count))
 
 
-# Ids only, no special tokens (the separator goes between documents).
-_NO_SPECIAL_TOKENS = _core.EncodeRequest(add_special_tokens=False)
-
-
 def encode_texts(tokenizer: Any, texts: list[str], separator: int, dtype: np.dtype) -> tuple[bytes, int, int]:
+    """(the documents' stream as little-endian bytes, tokens, documents): ids without special tokens, the
+    separator after each document, made by the core in one call (GIL released)."""
     if not texts:
         return b"", 0, 0
-    encoded, _ = tokenizer._tokenizer.encode_fields(texts, None, _NO_SPECIAL_TOKENS)
-    rows = encoded["input_ids"]
-    for row in rows:  # fresh lists, ours to extend
-        row.append(separator)
-    count = sum(map(len, rows))
-    return np.fromiter(chain.from_iterable(rows), dtype=dtype, count=count).tobytes(), count, len(rows)
+    data, count = _core.encode_stream(tokenizer._tokenizer, texts, separator, dtype.itemsize)
+    return data, count, len(texts)
 
 
 # --- output ------------------------------------------------------------------------------------------------
@@ -296,16 +290,26 @@ def _dtype(tokenizer: Any) -> np.dtype:
 
 
 def _results(
-    args: argparse.Namespace, blocks: Iterator[Block], separator: int, dtype: np.dtype, scratch: str
+    args: argparse.Namespace,
+    blocks: Iterator[Block],
+    separator: int,
+    dtype: np.dtype,
+    scratch: str,
+    tail: Callable[[], None],
 ) -> Iterator[tuple[Block, bytes | str, int, int]]:
     """(block, its token stream, tokens, documents) per block, in input order: the stream as bytes, or as the
-    name of a worker's result file. `scratch`: the prefix of this run's temporary files."""
+    name of a worker's result file. `scratch`: the prefix of this run's temporary files. `tail`: the main
+    process's own remaining work, run once every block is handed out and a worker has gone idle (with one
+    worker: after the last block), so that it never takes a core from a busy worker."""
     if _useful_workers(args) == 1:
         tokenizer = args.loaded_tokenizer
         for block in blocks:
             yield block, *encode_texts(tokenizer, texts(block), separator, dtype)
+        tail()
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # Linux: fork, so workers start with the modules and the tokenizer already loaded (spawning costs each one
     # a fresh interpreter, imports and a tokenizer load: more CPU than tokenizing ten megabytes). The parent has
@@ -328,9 +332,15 @@ def _results(
             while pending and (pending[0][1].done() or len(pending) >= args.workers * IN_FLIGHT_PER_WORKER):
                 done, future = pending.popleft()
                 yield done, *_result(future)
+        tail_done = False
         while pending:
+            if not tail_done and len(pending) < args.workers:
+                tail()
+                tail_done = True
             done, future = pending.popleft()
             yield done, *_result(future)
+        if not tail_done:
+            tail()
         finished = True
     except BrokenProcessPool:
         raise WorkerDied(
@@ -370,6 +380,8 @@ def _useful_workers(args: argparse.Namespace) -> int:
 def _result(future: Future[Any]) -> tuple[str, int, int]:
     """A worker's (result file, tokens, documents), waiting in steps of a quarter second so that signals are handled
     (see _shard_inputs._Stdin)."""
+    from concurrent.futures import TimeoutError as FuturesTimeout
+
     while True:
         try:
             return future.result(timeout=0.25)
@@ -412,10 +424,16 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
     progress = _Progress(args.input, enabled=not args.quiet)
     writer = _Writer(scratch, dtype.itemsize, args.shard_tokens, out)
     tokens = documents = 0
+    digest: list[str] = []  # the tokenizer's hash, computed while the last blocks are being tokenized
     previous = signal.signal(signal.SIGTERM, _raise_interrupt) if _main_thread() else None
     try:
         for block, stream, n_tokens, n_docs in _results(
-            args, blocks(args), separator, dtype, scratch.path_prefix
+            args,
+            blocks(args),
+            separator,
+            dtype,
+            scratch.path_prefix,
+            tail=lambda: digest.append(_tokenizer_hash(tokenizer)),
         ):
             if isinstance(stream, str):
                 writer.append(stream)
@@ -443,7 +461,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
             ],
             "tokenizer": {
                 "name": tokenizer.name_or_path or args.tokenizer,
-                "sha256": _tokenizer_hash(tokenizer),
+                "sha256": digest[0],
                 "vocab_size": len(tokenizer),
             },
             "inputs": list(args.input),

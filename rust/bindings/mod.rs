@@ -11,6 +11,7 @@ mod inputs;
 mod int_lists;
 mod lists;
 mod request;
+mod stream;
 mod tokenizer;
 mod training;
 
@@ -87,6 +88,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<request::PyEncodeRequest>()?;
     m.add_class::<training::PyTrainingRun>()?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(stream::encode_stream, m)?)?;
     m.add_function(wrap_pyfunction!(legacy_document, m)?)?;
     m.add_function(wrap_pyfunction!(load_folder, m)?)?;
     m.add_function(wrap_pyfunction!(class_defaults, m)?)?;

@@ -4,6 +4,7 @@ pub mod batch;
 pub mod overlap;
 pub mod parallel;
 pub mod plan;
+pub mod stream;
 mod tokenize;
 pub mod training;
 mod training_files;

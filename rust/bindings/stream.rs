@@ -1,0 +1,44 @@
+//! `_core.encode_stream`: a batch of texts as one flat little-endian id stream (training shards).
+
+use super::convert;
+use super::tokenizer::PyTokenizer;
+use super::{guard, to_py};
+use crate::tokenizer::stream::IdWidth;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyString};
+
+/// The ids of each text, without special tokens, each text followed by `separator`, as little-endian
+/// bytes of `itemsize` (2 or 4) per id; and the number of ids. The GIL is released while encoding.
+#[pyfunction]
+#[pyo3(signature = (tokenizer, texts, separator, itemsize))]
+pub(super) fn encode_stream<'py>(
+    py: Python<'py>,
+    tokenizer: &PyTokenizer,
+    texts: &Bound<'py, PyList>,
+    separator: u32,
+    itemsize: usize,
+) -> PyResult<(Bound<'py, PyBytes>, usize)> {
+    guard(|| {
+        let width = IdWidth::from_bytes(itemsize).map_err(to_py)?;
+        let strings: Vec<Bound<'py, PyString>> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                t.cast_into::<PyString>().map_err(|_| {
+                    pyo3::exceptions::PyTypeError::new_err(format!("texts[{i}]: expected a str"))
+                })
+            })
+            .collect::<PyResult<_>>()?;
+        let owned = strings
+            .iter()
+            .map(|s| convert::text(s).map(|(t, _)| t))
+            .collect::<PyResult<Vec<_>>>()?;
+        let refs: Vec<&str> = owned.iter().map(|t| t.as_ref()).collect();
+        let tok = tokenizer.get();
+        let mut out = Vec::new();
+        let count = py
+            .detach(|| tok.encode_stream(&refs, separator, width, &mut out))
+            .map_err(to_py)?;
+        Ok((PyBytes::new(py, &out), count))
+    })
+}

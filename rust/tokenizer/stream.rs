@@ -1,0 +1,144 @@
+//! Flat token streams, the layout of training shards (`ferrotok encode --format bin`): every text's ids
+//! without special tokens, each text followed by a separator id, as little-endian `u16` or `u32`.
+//!
+//! Decision: the stream is written here, straight from the encodings, rather than by the caller from
+//! per-row id lists. Handing a megabyte of text back as Python lists of ints and packing them again took a
+//! quarter of a shard worker's time.
+
+use super::batch::BatchInput;
+use super::parallel;
+use super::{EncodeOptions, InputSequence, Tokenizer};
+use crate::error::{Error, Result};
+
+/// The size of each id in a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdWidth {
+    U16,
+    U32,
+}
+
+impl IdWidth {
+    /// 2 → `U16`, 4 → `U32`.
+    pub fn from_bytes(bytes: usize) -> Result<Self> {
+        match bytes {
+            2 => Ok(IdWidth::U16),
+            4 => Ok(IdWidth::U32),
+            _ => Err(Error::argument(
+                "itemsize",
+                format!("expected 2 or 4 bytes per id, got {bytes}"),
+            )),
+        }
+    }
+
+    fn bytes(self) -> usize {
+        match self {
+            IdWidth::U16 => 2,
+            IdWidth::U32 => 4,
+        }
+    }
+}
+
+impl Tokenizer {
+    /// Appends the stream of `texts` to `out` (see the module's notes) and returns the number of ids
+    /// written, separators included. An id that does not fit `width` is an error; `out` may then hold
+    /// part of the stream.
+    pub fn encode_stream(
+        &self,
+        texts: &[&str],
+        separator: u32,
+        width: IdWidth,
+        out: &mut Vec<u8>,
+    ) -> Result<usize> {
+        let opts = EncodeOptions {
+            add_special_tokens: false,
+            ..EncodeOptions::default()
+        };
+        let inputs: Vec<BatchInput<'_>> = texts
+            .iter()
+            .map(|t| (InputSequence::Raw(t), None))
+            .collect();
+        let (encodings, owners) = parallel::in_pool(|| self.encode_batch_owned(&inputs, &opts))?;
+        let count = encodings.iter().map(|e| e.ids.len() + 1).sum::<usize>();
+        out.reserve(count * width.bytes());
+        let mut ids = encodings
+            .iter()
+            .flat_map(|e| e.ids.iter().copied().chain(std::iter::once(separator)));
+        let written = match width {
+            IdWidth::U32 => {
+                ids.for_each(|id| out.extend_from_slice(&id.to_le_bytes()));
+                Ok(())
+            }
+            IdWidth::U16 => ids.try_for_each(|id| match u16::try_from(id) {
+                Ok(narrow) => {
+                    out.extend_from_slice(&narrow.to_le_bytes());
+                    Ok(())
+                }
+                Err(_) => Err(Error::argument(
+                    "itemsize",
+                    format!("id {id} does not fit in 16 bits"),
+                )),
+            }),
+        };
+        parallel::drop_on_owners(encodings, &owners);
+        written.map(|()| count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenizer::bert_fixture;
+
+    fn stream(
+        tok: &Tokenizer,
+        texts: &[&str],
+        sep: u32,
+        width: IdWidth,
+    ) -> Result<(Vec<u8>, usize)> {
+        let mut out = Vec::new();
+        let n = tok.encode_stream(texts, sep, width, &mut out)?;
+        Ok((out, n))
+    }
+
+    #[test]
+    fn ids_without_special_tokens_each_followed_by_the_separator() -> Result<()> {
+        let tok = bert_fixture();
+        let texts = ["Hello world!", "", "naïve café"];
+        let opts = EncodeOptions::default();
+        let mut expected: Vec<u32> = Vec::new();
+        for t in texts {
+            expected.extend(tok.encode(InputSequence::Raw(t), None, &opts)?.ids);
+            expected.push(102);
+        }
+        let (wide, n) = stream(&tok, &texts, 102, IdWidth::U32)?;
+        let read: Vec<u32> = wide
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        assert_eq!((read.clone(), n), (expected.clone(), expected.len()));
+        let (narrow, _) = stream(&tok, &texts, 102, IdWidth::U16)?;
+        let read16: Vec<u32> = narrow
+            .chunks_exact(2)
+            .map(|c| u32::from(u16::from_le_bytes([c[0], c[1]])))
+            .collect();
+        assert_eq!(read16, expected);
+        Ok(())
+    }
+
+    #[test]
+    fn an_id_too_wide_for_u16_is_an_error() {
+        let tok = bert_fixture();
+        assert!(stream(&tok, &["a"], 70_000, IdWidth::U16).is_err());
+        assert!(stream(&tok, &["a"], 70_000, IdWidth::U32).is_ok());
+        assert!(IdWidth::from_bytes(3).is_err());
+    }
+
+    #[test]
+    fn no_texts_no_ids() -> Result<()> {
+        assert_eq!(
+            stream(&bert_fixture(), &[], 0, IdWidth::U16)?,
+            (Vec::new(), 0)
+        );
+        Ok(())
+    }
+}
