@@ -79,12 +79,12 @@ def hub(model_dir: Path):
 @pytest.fixture(scope="module")
 def results(hub: FakeHub, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     home = tmp_path_factory.mktemp("hf-home")
-    # No HF_* / TRANSFORMERS_* setting of the caller (other test modules set TRANSFORMERS_OFFLINE, which
-    # huggingface_hub reads as HF_HUB_OFFLINE), and no proxy between the client and localhost.
+    # No HF_* / TRANSFORMERS_* setting of the caller (other test modules set TRANSFORMERS_OFFLINE=1 when
+    # imported, which would turn the downloads off), and no proxy between the client and localhost.
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("HF_", "TRANSFORMERS_")) and "proxy" not in k.lower()
+        if not k.startswith(("HF_", "TRANSFORMERS_", "HUGGINGFACE_")) and "proxy" not in k.lower()
     }
     env.update(
         HF_ENDPOINT=hub.endpoint,
