@@ -413,6 +413,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
     from ferrotok import __version__
 
     _check_args(args)
+    args.workers = _useful_workers(args)  # also sizes the blocks: one process cuts no smaller tail blocks
     out = Path(args.output)
     if not out.parent.is_dir():
         raise CliError(f"output folder {str(out.parent)!r} does not exist")
