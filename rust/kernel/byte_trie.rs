@@ -128,13 +128,17 @@ impl ByteTrie {
             let len = (header >> 2) as usize;
             let words = len.div_ceil(4);
             let bytes = self.data.get(o + 2..o + 2 + words)?;
+            // Four edge bytes per compare: the lowest zero byte of `x ^ pattern` is the first match
+            // (the bit trick can only misflag bytes above a real zero).
+            let pattern = u32::from(b) * 0x0101_0101;
             let mut found = None;
-            'scan: for (w, &x) in bytes.iter().enumerate() {
-                for (k, &e) in x.to_le_bytes().iter().enumerate() {
-                    if e == b && w * 4 + k < len {
-                        found = Some(w * 4 + k);
-                        break 'scan;
-                    }
+            for (w, &x) in bytes.iter().enumerate() {
+                let v = x ^ pattern;
+                let zero = v.wrapping_sub(0x0101_0101) & !v & 0x8080_8080;
+                if zero != 0 {
+                    // Past `len` is the last word's padding.
+                    found = Some(w * 4 + (zero.trailing_zeros() / 8) as usize).filter(|&k| k < len);
+                    break;
                 }
             }
             *self.data.get(o + 2 + words + found?)?
@@ -206,6 +210,19 @@ mod tests {
                 .collect(),
         );
         assert_eq!(t.longest_prefix(t.root(), b"Cz!"), Some((2, 2)));
+        // Every edge position of a sparse node, and a zero byte that must not match the padding.
+        let keys: Vec<Vec<u8>> = (1u8..=7).map(|i| vec![b'q', i * 30]).collect();
+        let t = ByteTrie::build(
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| (k.as_slice(), i as u32))
+                .collect(),
+        );
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(t.longest_prefix(t.root(), k), Some((2, i as u32)));
+        }
+        assert_eq!(t.longest_prefix(t.root(), &[b'q', 0]), None);
+        assert_eq!(t.longest_prefix(t.root(), &[b'q', 31]), None);
         assert_eq!(t.longest_prefix(t.root(), b"C!"), None);
     }
 }

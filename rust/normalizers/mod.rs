@@ -8,7 +8,7 @@ pub mod simple;
 pub mod unicode;
 
 pub use bert::BertNormalizer;
-pub use precompiled::Precompiled;
+pub use precompiled::{Precompiled, Runs};
 pub use replace::Replace;
 pub use simple::{Prepend, Strip};
 pub use unicode::UnicodeForm;

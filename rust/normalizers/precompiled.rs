@@ -13,6 +13,10 @@ use crate::kernel::NormalizedString;
 use base64::Engine as _;
 use unicode_segmentation::UnicodeSegmentation;
 
+#[path = "precompiled_runs.rs"]
+mod runs;
+pub use runs::Runs;
+
 #[derive(Debug, Clone)]
 pub struct Precompiled {
     /// The double-array units.

@@ -3,7 +3,7 @@
 //!
 //! The generic chain builds a `NormalizedString` (one alignment entry per byte) for every word. Here the
 //! text is normalized once per segment, and only when the charsmap changes something (most text maps to
-//! itself); words are cut at whitespace, the replacement char is put in front in a reused buffer and
+//! itself), with its alignment kept as runs (`Precompiled::normalize_runs`); words are cut at whitespace, the replacement char is put in front in a reused buffer and
 //! Viterbi runs on it. Offsets follow the generic chain: the prepended char takes the range of the word's
 //! first char. The caller only takes this path for text without the replacement char (a literal `▁`
 //! splits words inside Metaspace) and for charsmaps that never produce it.
@@ -11,12 +11,14 @@
 use crate::error::Result;
 use crate::kernel::{NormalizedString, Token, TokenBuffer};
 use crate::models::Unigram;
-use crate::normalizers::Precompiled;
+use crate::normalizers::{Precompiled, Runs};
 use std::cell::RefCell;
 
 thread_local! {
     /// The current word with its prefix, and the model's tokens for it: reused, no allocation per word.
     static SCRATCH: RefCell<(String, Vec<Token>)> = const { RefCell::new((String::new(), Vec::new())) };
+    /// The normalized segment and its alignment runs, reused.
+    static NORM: RefCell<(String, Runs)> = RefCell::new((String::new(), Runs::default()));
 }
 
 #[inline]
@@ -34,26 +36,62 @@ pub fn encode_segment(
     word: &mut u32,
     out: &mut TokenBuffer,
 ) -> Result<()> {
-    let normalized;
-    let (text, align) = match norm.and_then(|p| Some((p, p.first_change(text)?))) {
-        Some((p, first)) => {
-            let mut ns = NormalizedString::from_original(text, base);
-            p.normalize_from(&mut ns, first)?;
-            normalized = ns;
-            (normalized.as_str(), Some(normalized.alignments()))
+    NORM.with(|cell| {
+        let mut fresh = (String::new(), Runs::default());
+        let mut guard = cell.try_borrow_mut();
+        let (text_buf, runs) = match guard.as_mut() {
+            Ok(g) => {
+                let g = &mut **g;
+                (&mut g.0, &mut g.1)
+            }
+            Err(_) => (&mut fresh.0, &mut fresh.1),
+        };
+        let Some((p, first)) = norm.and_then(|p| Some((p, p.first_change(text)?))) else {
+            return encode_words(replacement, model, text, Align::Same(base), word, out);
+        };
+        if p.normalize_runs(text, first, base, text_buf, runs) {
+            return encode_words(replacement, model, text_buf, Align::Runs(runs), word, out);
         }
-        None => (text, None),
-    };
-    // Original range of normalized bytes `s..e` (non-empty).
-    let orig = |s: usize, e: usize| -> (usize, usize) {
-        match align {
-            Some(a) => (
+        let mut ns = NormalizedString::from_original(text, base);
+        p.normalize_from(&mut ns, first)?;
+        let align = Align::Bytes(ns.alignments(), base);
+        encode_words(replacement, model, ns.as_str(), align, word, out)
+    })
+}
+
+/// Where normalized bytes come from in the original text.
+enum Align<'a> {
+    /// Unchanged text at this byte of the original.
+    Same(usize),
+    Runs(&'a Runs),
+    /// One range per byte; the base gives the offsets of an empty text.
+    Bytes(&'a [crate::kernel::Align], usize),
+}
+
+impl Align<'_> {
+    /// Original range of normalized bytes `s..e` (non-empty).
+    #[inline]
+    fn orig(&self, s: usize, e: usize) -> (usize, usize) {
+        match *self {
+            Align::Same(base) => (base + s, base + e),
+            Align::Runs(r) => r.orig(s, e),
+            Align::Bytes(a, base) => (
                 a.get(s).map_or(base, |x| x.0 as usize),
                 a.get(e - 1).map_or(base, |x| x.1 as usize),
             ),
-            None => (base + s, base + e),
         }
-    };
+    }
+}
+
+/// Cut normalized `text` into words and encode them.
+fn encode_words(
+    replacement: char,
+    model: &Unigram,
+    text: &str,
+    align: Align<'_>,
+    word: &mut u32,
+    out: &mut TokenBuffer,
+) -> Result<()> {
     let mut rep_buf = [0u8; 4];
     let rep: &str = replacement.encode_utf8(&mut rep_buf);
     let shift = rep.len();
@@ -105,7 +143,7 @@ pub fn encode_segment(
                         }
                     }
                 }
-                out.push(t.id, orig(ns, ne), Some(*word));
+                out.push(t.id, align.orig(ns, ne), Some(*word));
             }
             *word += 1;
         }
