@@ -11,6 +11,7 @@ char, and of CJK, each ÷ the time of 1 MB of prose.
     python benches/bench_unigram.py                      # bundled texts (benches/sample.txt + tests fixture)
     python benches/bench_unigram.py --corpus ../shared/corpora/english-python-docs.txt \
         --multilingual ../shared/corpora/multilingual-handbook.txt
+    python benches/bench_unigram.py --per-language       # per language of the multilingual fixture
 """
 
 from __future__ import annotations
@@ -160,17 +161,57 @@ def worst_cases(ours_fn, english: list[str], multilingual: list[str], repeats: i
     return {name: {"seconds": t, "x_prose": t / best["prose"]} for name, t in best.items()}
 
 
+def per_language(model: Path, folder: Path, rounds: int) -> dict[str, float]:
+    """Per language of the multilingual fixture (its lines × 20, as id lists): the median over rounds of
+    sentencepiece's time ÷ ferrotok's, the two alternating."""
+    import sentencepiece as spm
+    from ferrotok import AutoTokenizer
+
+    ours = AutoTokenizer.from_pretrained(folder)
+    sp = spm.SentencePieceProcessor(model_file=str(model))
+    impls = {
+        "ferrotok": lambda b: ours(b)["input_ids"],
+        "sentencepiece": lambda b: sp.encode(b, num_threads=1, add_eos=True),
+    }
+    by_lang: dict[str, list[str]] = {}
+    for line in MULTILINGUAL.read_text(encoding="utf-8").splitlines():
+        lang, _, text = line.partition("\t")
+        if text.strip():
+            by_lang.setdefault(lang, []).append(text.strip())
+    out = {}
+    for lang, lines in sorted(by_lang.items()):
+        batches = [lines * 20]
+        for fn in impls.values():
+            fn(batches[0])
+        ratios = []
+        for _ in range(rounds):
+            t_ours = sweep(impls["ferrotok"], batches)
+            ratios.append(sweep(impls["sentencepiece"], batches) / t_ours)
+        out[lang] = statistics.median(ratios)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=SAMPLE, help="English text, one document per line")
     ap.add_argument("--multilingual", type=Path, default=MULTILINGUAL, help="multilingual text")
     ap.add_argument("--batches", type=int, default=3, help="batches of 1000 texts per set")
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument(
+        "--per-language", action="store_true", help="only: sentencepiece ÷ ferrotok per fixture language"
+    )
     args = ap.parse_args()
 
     english = read_lines(args.corpus)
     multilingual = read_lines(args.multilingual)
     model, folder = build_model(english[:20000] + multilingual[:20000])
+    if args.per_language:
+        ratios = per_language(model, folder, args.rounds)
+        print(
+            "sentencepiece's time ÷ ferrotok's (lists): "
+            + ", ".join(f"{k} {v:.2f}×" for k, v in ratios.items())
+        )
+        return
     impls = implementations(model, folder)
     results = {}
     for name, lines in (("English", english), ("multilingual", multilingual)):
