@@ -206,12 +206,16 @@ def main() -> None:
     print(
         f"corpus: {', '.join(Path(p).name for p in args.corpus)} ({size / 1e6:.1f} MB), vocab {args.vocab_size}"
     )
-    print("one thread each; best of", args.repeat, "runs (by wall time); CPU time of the training process;")
-    print("peak RSS of the training process\n")
-    head = f"{'model':<10} {'HF s':>7} {'ours s':>7} {'wall':>6} {'HF cpu':>7} {'ours cpu':>8} {'cpu':>6}"
-    print(f"{head} {'HF MB':>6} {'ours MB':>7}")
+    models = [] if args.only_counting else args.models
+    if models:
+        print(
+            "one thread each; best of", args.repeat, "runs (by wall time); CPU time of the training process;"
+        )
+        print("peak RSS of the training process\n")
+        head = f"{'model':<10} {'HF s':>7} {'ours s':>7} {'wall':>6} {'HF cpu':>7} {'ours cpu':>8} {'cpu':>6}"
+        print(f"{head} {'HF MB':>6} {'ours MB':>7}")
     nan = {"seconds": float("nan"), "cpu": float("nan"), "peak_mb": float("nan")}
-    for model in [] if args.only_counting else args.models:
+    for model in models:
         best: dict[str, dict] = {}
         engines = ("ferrotok",) if args.ferrotok_only else ("hf", "ferrotok")
         for _ in range(args.repeat):
