@@ -420,10 +420,12 @@ def test_ctrl_c_stops_training() -> None:
 
 
 # Child processes for the Ctrl-C test: each prints "started" once its phase is under way, then would run
-# for a long time (an endless iterator, a thousand passes over a file, a huge Unigram vocabulary).
+# for a long time (an endless iterator, a thousand passes over a file, a huge Unigram vocabulary). Each
+# restores Python's Ctrl-C handler: a child of a shell's background job starts with SIGINT ignored.
 _CTRL_C_CHILDREN = {
     "counting an iterator": """
-import itertools, sys
+import itertools, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import ferrotok
 from ferrotok import trainers
 def texts():
@@ -435,7 +437,8 @@ t = ferrotok.Tokenizer.from_str(sys.argv[1])
 t.train_from_iterator(texts(), trainer=trainers.BpeTrainer(show_progress=False))
 """,
     "counting files": """
-import sys
+import signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from ferrotok import _core, trainers
 run = _core.TrainingRun(_core.Tokenizer.from_str(sys.argv[1]), trainers.BpeTrainer().to_json())
 started = []
@@ -446,7 +449,8 @@ def progress(n):
 run.feed_files([sys.argv[2]] * 100_000, progress)
 """,
     "training a Unigram model": """
-import sys
+import signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from ferrotok import _core, trainers
 trainer = trainers.UnigramTrainer(vocab_size=2_000, unk_token="<unk>")
 run = _core.TrainingRun(_core.Tokenizer.from_str(sys.argv[1]), trainer.to_json())
