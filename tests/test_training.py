@@ -412,8 +412,13 @@ def test_ctrl_c_stops_training() -> None:
         if len(seen) == 2:
             threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT)).start()
 
-    with pytest.raises(KeyboardInterrupt):
-        run.train(progress)
+    # Python's handler, also when pytest started with SIGINT ignored (a shell's background job).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run.train(progress)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     # Stopped early: the last report is not the end of the merges.
     stage, done, total = seen[-1]
     assert not (stage == "Compute merges" and done >= total)
