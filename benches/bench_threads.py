@@ -282,14 +282,9 @@ def main_batches(args: argparse.Namespace) -> dict[str, dict[int, dict[str, floa
                     best[name][threads] = got
         print(f"# round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
 
+    lines_per_s = {name: {t: res[t]["lines_per_s"] for t in args.threads} for name, res in best.items()}
+    print_rates("lines/s", lines_per_s, args.threads, "")
     head = " | ".join(f"{t} thr" for t in args.threads)
-    print(f"\n| lines/s | {head} | worst N-thread / 1-thread |")
-    print("|---|" + "---:|" * (len(args.threads) + 1))
-    for name, res in best.items():
-        cells = " | ".join(f"{res[t]['lines_per_s'] / 1e3:.0f}k" for t in args.threads)
-        base = res[args.threads[0]]["lines_per_s"]
-        worst = min((res[t]["lines_per_s"] / base for t in args.threads[1:]), default=1.0)
-        print(f"| {name} | {cells} | {worst:.2f} |")
     for label, key, fmt in [
         ("fairness (fewest / most batches of a thread)", "fairness", "{:.2f}"),
         ("ferrotok pool threads (most seen)", "pool_threads", "{:.0f}"),
@@ -303,6 +298,18 @@ def main_batches(args: argparse.Namespace) -> dict[str, dict[int, dict[str, floa
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "batches": best}, indent=1))
     return best
+
+
+def print_rates(label: str, rates: dict[str, dict[int, float]], threads: list[int], unit: str) -> None:
+    """A markdown table of rates (thousands) by thread count, and the worst rate over the first count's."""
+    head = " | ".join(f"{t} thr" for t in threads)
+    print(f"\n| {label} | {head} | worst N-thread / {threads[0]}-thread |")
+    print("|---|" + "---:|" * (len(threads) + 1))
+    for name, by_threads in rates.items():
+        cells = " | ".join(f"{by_threads[t] / 1e3:.0f}k{unit}" for t in threads)
+        base = by_threads[threads[0]]
+        worst = min((by_threads[t] / base for t in threads[1:]), default=1.0) if base else float("nan")
+        print(f"| {name} | {cells} | {worst:.2f} |")
 
 
 def machine() -> str:
@@ -344,14 +351,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict[int, float]]:
                 switches[name][threads] = min(switches[name].get(threads, sw), sw)
         print(f"# round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
 
+    print_rates("case", best, args.threads, "/s")
     head = " | ".join(f"{t} thr" for t in args.threads)
-    print(f"\n| case | {head} | worst N-thread / 1-thread |")
-    print("|---|" + "---:|" * (len(args.threads) + 1))
-    for name, rates in best.items():
-        cells = " | ".join(f"{rates[t] / 1000:.0f}k/s" for t in args.threads)
-        base = rates.get(1)
-        worst = min((rates[t] / base for t in args.threads if t != 1), default=1.0) if base else float("nan")
-        print(f"| {name} | {cells} | {worst:.2f} |")
     print(f"\n| voluntary context switches per call | {head} |")
     print("|---|" + "---:|" * len(args.threads))
     for name, sws in switches.items():
