@@ -11,6 +11,7 @@ of a shared machine lands on all cases alike rather than on one.
 
     python benches/bench_threads.py                         # every case, 1/2/4/8 threads, 3 rounds
     python benches/bench_threads.py --cases gpt2 --seconds 1 --threads 1 4
+    python benches/bench_threads.py --warm                  # threads fill their caches first, untimed
     python benches/bench_threads.py --json results.json     # the figures as JSON too
     python benches/bench_threads.py --batches               # batch fairness (below)
 
@@ -120,15 +121,18 @@ def timed_threads(
     seconds: float,
     body: Callable[[int, threading.Event], int],
     sample: Callable[[], None] | None = None,
+    warm: Callable[[int], None] | None = None,
 ) -> tuple[list[int], float, Any, Any]:
     """Run `body(k, stop)` on `threads` threads started together for `seconds` (calling `sample` every 50 ms
-    meanwhile); each returns how much it did once `stop` is set. Returns those counts, the elapsed time and
-    the process's resource usage before and after."""
+    meanwhile); each returns how much it did once `stop` is set. Each thread first runs `warm(k)`, untimed.
+    Returns those counts, the elapsed time and the process's resource usage before and after."""
     counts = [0] * threads
     start = threading.Barrier(threads + 1)
     stop = threading.Event()
 
     def worker(k: int) -> None:
+        if warm is not None:
+            warm(k)
         start.wait()
         counts[k] = body(k, stop)
 
@@ -151,10 +155,11 @@ def timed_threads(
     return counts, elapsed, r0, resource.getrusage(resource.RUSAGE_SELF)
 
 
-def run_threads(call: Call, threads: int, n_lines: int, seconds: float) -> tuple[float, float]:
-    """Calls per second of `threads` threads calling `call` for `seconds`, each on its own slice of lines,
-    and the voluntary context switches per call: a thread that blocks (waiting for the GIL, a lock) gives
-    up its core, so this counts hand-offs whatever else the machine runs."""
+def run_threads(call: Call, threads: int, n_lines: int, seconds: float, warm: bool) -> tuple[float, float]:
+    """Calls per second of `threads` threads calling `call` for `seconds`, each starting on its own slice of
+    the lines, and the voluntary context switches per call: a thread that blocks (waiting for the GIL, a lock)
+    gives up its core, so this counts hand-offs whatever else the machine runs. `warm`: each thread first
+    encodes every line once, untimed, as a server's long-lived threads have (per-thread caches filled)."""
 
     def body(k: int, stop: threading.Event) -> int:
         i = k * n_lines // threads
@@ -167,7 +172,11 @@ def run_threads(call: Call, threads: int, n_lines: int, seconds: float) -> tuple
             n += 16
         return n
 
-    counts, elapsed, r0, r1 = timed_threads(threads, seconds, body)
+    def warm_up(k: int) -> None:
+        for i in range(n_lines):
+            call(i)
+
+    counts, elapsed, r0, r1 = timed_threads(threads, seconds, body, warm=warm_up if warm else None)
     # The main thread's own few switches (sleep, joins) are in the count too: negligible per call.
     calls = max(sum(counts), 1)
     return calls / elapsed, (r1.ru_nvcsw - r0.ru_nvcsw) / calls
@@ -330,6 +339,9 @@ def main(argv: list[str] | None = None) -> dict[str, dict[int, float]]:
     ap.add_argument("--seconds", type=float, default=0.5, help="length of one measurement")
     ap.add_argument("--cases", nargs="+", help="keep cases whose name contains one of these words")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument(
+        "--warm", action="store_true", help="single calls: each new thread first encodes every line, untimed"
+    )
     ap.add_argument("--batches", action="store_true", help=f"threads send batches of {BATCH} lines")
     args = ap.parse_args(argv)
     if args.batches:
@@ -346,7 +358,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[int, float]]:
     for r in range(args.rounds):
         for threads in args.threads:
             for name, call in cases.items():
-                rate, sw = run_threads(call, threads, len(lines), args.seconds)
+                rate, sw = run_threads(call, threads, len(lines), args.seconds, args.warm)
                 best[name][threads] = max(best[name].get(threads, 0.0), rate)
                 switches[name][threads] = min(switches[name].get(threads, sw), sw)
         print(f"# round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
