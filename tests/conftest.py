@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.resources
 import shutil
+import signal
 import weakref
 from pathlib import Path
 
@@ -18,6 +19,11 @@ _FAST_PATHS = {"enabled": True}
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # A shell's background job starts pytest with SIGINT ignored, and exec passes that on to children. The
+    # Ctrl-C tests need Python's handler here and in their children (a caught signal is SIG_DFL after exec).
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
     from ferrotok.tokenization import FerroTokenizer
 
     original = FerroTokenizer.__init__

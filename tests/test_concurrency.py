@@ -479,7 +479,6 @@ def test_pickle_and_deepcopy_keep_added_tokens_and_settings(bert):
 
 SIGINT_SCRIPT = """
 import os, signal, threading, time
-signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started with SIGINT ignored
 from ferrotok import AutoTokenizer
 tok = AutoTokenizer.from_pretrained({bert!r})
 lines = open({sample!r}, encoding="utf-8").read().splitlines()

@@ -428,14 +428,7 @@ def test_interrupted_run_leaves_no_shard(tmp_path, how):
     out = tmp_path / "o.bin"
     command = [sys.executable, "-m", "ferrotok", "encode", "--format", "bin", "-q", "-", "-o", str(out)]
     command += ["--tokenizer", GPT2, "--workers", "2", "--shard-tokens", "5000"]
-    # SIG_DFL before exec: Python then installs its Ctrl-C handler even when this run started with SIGINT
-    # ignored (a shell's background job), as an interactive command has it.
-    proc = subprocess.Popen(
-        command,
-        stdin=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None
     block = ("\n".join(LINES) + "\n").encode("utf-8") * 8
     try:
