@@ -3,8 +3,10 @@
 A web service or a thread pool calls the tokenizer from several threads at once, one short text per call.
 Every case here is one such call; N threads (1, 2, 4, 8) share one tokenizer object and call it in a loop
 on their own slice of benches/sample.txt for a fixed time. Reported: calls per second of all threads
-together (best of the rounds), the N-thread rate over the 1-thread rate of the same case, and GPT-2
-`encode` over tiktoken's `encode_ordinary`.
+together (best of the rounds), the N-thread rate over the 1-thread rate of the same case, the median over
+rounds of that ratio taken within each round, and GPT-2 `encode` over tiktoken's `encode_ordinary`. Two
+controls run no tokenizer: a stdlib regex call that holds the GIL for about as long as an encode (what
+passing the GIL between threads costs the interpreter itself) and three arrays made into torch tensors.
 
 Rounds are interleaved (round 1 of every case and thread count, then round 2, ...) so that a slow spell
 of a shared machine lands on all cases alike rather than on one.
@@ -30,6 +32,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import sys
 import threading
 import time
@@ -96,6 +99,15 @@ def make_cases(lines: list[str], wanted: list[str] | None) -> dict[str, Call]:
 
         return call
 
+    def gil_held_control() -> Call:
+        # A call of the same length that holds the GIL throughout and involves no tokenizer: the stdlib's C
+        # regex engine splitting the line into words and punctuation. Whatever it loses with threads is the
+        # interpreter's own cost of passing the GIL around on this machine.
+        import re
+
+        words = re.compile(r"\w+|[^\w\s]+")
+        return lambda i: words.findall(lines[i])
+
     def tiktoken_ordinary() -> Call:
         enc = tiktoken_encoding(str(GPT2_DIR / "vocab.json"))
         return lambda i: enc.encode_ordinary(lines[i])
@@ -110,6 +122,7 @@ def make_cases(lines: list[str], wanted: list[str] | None) -> dict[str, Call]:
     builders["ferrotok bert padded pt"] = lambda: padded(ferro(BERT_DIR), "pt")
     builders["transformers bert padded pt"] = lambda: padded(hf(BERT_DIR), "pt")
     builders["control: 3 arrays → torch.from_numpy, no tokenizer"] = torch_control
+    builders["control: re.findall holding the GIL, no tokenizer"] = gil_held_control
     builders["ferrotok bert pair"] = lambda: pair(ferro(BERT_DIR))
     builders["transformers bert pair"] = lambda: pair(hf(BERT_DIR))
     names = [n for n in builders if not wanted or any(w in n for w in wanted)]
@@ -321,6 +334,22 @@ def print_rates(label: str, rates: dict[str, dict[int, float]], threads: list[in
         print(f"| {name} | {cells} | {worst:.2f} |")
 
 
+def print_ratios(ratios: dict[str, dict[int, list[float]]], threads: list[int]) -> None:
+    """A markdown table of the median over rounds of each round's N-thread / first-count rate ratio, with
+    the lowest and highest of the rounds."""
+    head = " | ".join(f"{t} thr" for t in threads[1:])
+    print(
+        f"\n| median of rounds: N-thread / {threads[0]}-thread rate in the same round (min – max) | {head} |"
+    )
+    print("|---|" + "---:|" * (len(threads) - 1))
+    for name, by_threads in ratios.items():
+        cells = " | ".join(
+            f"{statistics.median(by_threads[t]):.2f} ({min(by_threads[t]):.2f} – {max(by_threads[t]):.2f})"
+            for t in threads[1:]
+        )
+        print(f"| {name} | {cells} |")
+
+
 def machine() -> str:
     try:
         load = os.getloadavg()[0]
@@ -354,16 +383,25 @@ def main(argv: list[str] | None = None) -> dict[str, dict[int, float]]:
             call(i)
     best: dict[str, dict[int, float]] = {n: {} for n in cases}
     switches: dict[str, dict[int, float]] = {n: {} for n in cases}
+    # Per round, each thread count's rate over the first count's rate of the same round: a slow spell of
+    # the machine then lands on both sides of a ratio, which best-of rates across rounds do not ensure.
+    ratios: dict[str, dict[int, list[float]]] = {n: {t: [] for t in args.threads} for n in cases}
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine()}", flush=True)
     for r in range(args.rounds):
+        this_round: dict[str, dict[int, float]] = {n: {} for n in cases}
         for threads in args.threads:
             for name, call in cases.items():
                 rate, sw = run_threads(call, threads, len(lines), args.seconds, args.warm)
+                this_round[name][threads] = rate
                 best[name][threads] = max(best[name].get(threads, 0.0), rate)
                 switches[name][threads] = min(switches[name].get(threads, sw), sw)
+        for name, rates in this_round.items():
+            for t in args.threads:
+                ratios[name][t].append(rates[t] / rates[args.threads[0]])
         print(f"# round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
 
     print_rates("case", best, args.threads, "/s")
+    print_ratios(ratios, args.threads)
     head = " | ".join(f"{t} thr" for t in args.threads)
     print(f"\n| voluntary context switches per call | {head} |")
     print("|---|" + "---:|" * len(args.threads))
@@ -375,7 +413,10 @@ def main(argv: list[str] | None = None) -> dict[str, dict[int, float]]:
         print(f"\nferrotok gpt2 encode / tiktoken encode_ordinary by threads: {ratios}")
     if args.json:
         args.json.write_text(
-            json.dumps({"machine": machine(), "calls_per_s": best, "switches_per_call": switches}, indent=1)
+            json.dumps(
+                {"machine": machine(), "calls_per_s": best, "switches_per_call": switches, "ratios": ratios},
+                indent=1,
+            )
         )
     return best
 
