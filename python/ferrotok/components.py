@@ -268,6 +268,11 @@ def component_json(value: object, argument: str) -> Any:
     return json.loads(document)
 
 
+def sequence_json(key: str) -> Any:
+    """The tokenizer.json builder of a `Sequence` component whose members are the argument `key`."""
+    return lambda values: {key: [component_json(v, key) for v in values[key]]}
+
+
 def define(
     base: type[Component],
     module: str,

@@ -3,16 +3,10 @@ set on a `ferrotok.Tokenizer` (`tok.decoder = WordPiece()`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from .components import REQUIRED, Regex, component_json, define, pattern_json
+from .components import REQUIRED, Regex, define, pattern_json, sequence_json
 from .components import Decoder as Decoder
 
 _M = __name__
-
-
-def _sequence(values: dict[str, Any]) -> dict[str, Any]:
-    return {"decoders": [component_json(d, "decoders") for d in values["decoders"]]}
 
 
 WordPiece = define(Decoder, _M, "WordPiece", "WordPiece", (("prefix", "##"), ("cleanup", True)))
@@ -58,7 +52,7 @@ CTC = define(
     "CTC",
     (("pad_token", "<pad>"), ("word_delimiter_token", "|"), ("cleanup", True)),
 )
-Sequence = define(Decoder, _M, "Sequence", "Sequence", (("decoders", REQUIRED),), _sequence)
+Sequence = define(Decoder, _M, "Sequence", "Sequence", (("decoders", REQUIRED),), sequence_json("decoders"))
 
 __all__ = [
     "CTC",

@@ -4,16 +4,11 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
 
-from .components import REQUIRED, Regex, component_json, define, pattern_json
+from .components import REQUIRED, Regex, define, pattern_json, sequence_json
 from .components import Normalizer as Normalizer
 
 _M = __name__
-
-
-def _sequence(values: dict[str, Any]) -> dict[str, Any]:
-    return {"normalizers": [component_json(n, "normalizers") for n in values["normalizers"]]}
 
 
 BertNormalizer = define(
@@ -55,7 +50,9 @@ Precompiled = define(
     (("precompiled_charsmap", REQUIRED),),
     lambda v: {"precompiled_charsmap": base64.b64encode(bytes(v["precompiled_charsmap"])).decode("ascii")},
 )
-Sequence = define(Normalizer, _M, "Sequence", "Sequence", (("normalizers", REQUIRED),), _sequence)
+Sequence = define(
+    Normalizer, _M, "Sequence", "Sequence", (("normalizers", REQUIRED),), sequence_json("normalizers")
+)
 
 __all__ = [
     "NFC",

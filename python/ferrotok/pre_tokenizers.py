@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from .components import REQUIRED, Regex, component_json, define, pattern_json
+from .components import REQUIRED, Regex, define, pattern_json, sequence_json
 from .components import PreTokenizer as PreTokenizer
 
 _M = __name__
@@ -23,10 +21,6 @@ def _behavior(value: object) -> str:
     if value not in _BEHAVIORS:
         raise ValueError(f"behavior: expected one of {', '.join(_BEHAVIORS)}, got {value!r}")
     return _BEHAVIORS[value]  # type: ignore[index]
-
-
-def _sequence(values: dict[str, Any]) -> dict[str, Any]:
-    return {"pretokenizers": [component_json(p, "pretokenizers") for p in values["pretokenizers"]]}
 
 
 BertPreTokenizer = define(PreTokenizer, _M, "BertPreTokenizer", "BertPreTokenizer", ())
@@ -70,7 +64,9 @@ Metaspace = define(
     "Metaspace",
     (("replacement", "▁"), ("prepend_scheme", "always"), ("split", True)),
 )
-Sequence = define(PreTokenizer, _M, "Sequence", "Sequence", (("pretokenizers", REQUIRED),), _sequence)
+Sequence = define(
+    PreTokenizer, _M, "Sequence", "Sequence", (("pretokenizers", REQUIRED),), sequence_json("pretokenizers")
+)
 
 __all__ = [
     "BertPreTokenizer",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .components import REQUIRED, component_json, define
+from .components import REQUIRED, define, sequence_json
 from .components import PostProcessor as PostProcessor
 
 _M = __name__
@@ -111,7 +111,7 @@ Sequence = define(
     "Sequence",
     "Sequence",
     (("processors", REQUIRED),),
-    lambda v: {"processors": [component_json(p, "processors") for p in v["processors"]]},
+    sequence_json("processors"),
 )
 
 __all__ = [
