@@ -10,6 +10,17 @@ from adversarial import random_cases
 from conftest import multilingual_lines
 
 # Every optional per-token field, so that a call compares all of them.
+# The fields of a tokenizers `Encoding` (and ferrotok's) compared one by one.
+ENCODING_FIELDS = (
+    "ids",
+    "type_ids",
+    "tokens",
+    "offsets",
+    "attention_mask",
+    "special_tokens_mask",
+    "word_ids",
+    "sequence_ids",
+)
 ALL_FIELDS = {"return_special_tokens_mask": True, "return_offsets_mapping": True, "return_length": True}
 LINES = multilingual_lines()  # (language, line) pairs of the committed multilingual sample
 TEXTS = [line for _, line in LINES]

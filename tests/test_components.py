@@ -13,21 +13,12 @@ import pytest
 from adversarial import fixed_cases, random_cases
 from conftest import FIXTURES, multilingual_lines
 from ferrotok import components
+from parity import ENCODING_FIELDS
 
 tokenizers = pytest.importorskip("tokenizers")
 transformers = pytest.importorskip("transformers")
 
 STAGES = ("normalizer", "pre_tokenizer", "model", "post_processor", "decoder")
-ENCODING_FIELDS = (
-    "ids",
-    "type_ids",
-    "tokens",
-    "offsets",
-    "attention_mask",
-    "special_tokens_mask",
-    "word_ids",
-    "sequence_ids",
-)
 
 
 def texts() -> list[str]:

@@ -16,20 +16,11 @@ import ferrotok
 import pytest
 from adversarial import fixed_cases, random_cases
 from conftest import FIXTURES, multilingual_lines
+from parity import ENCODING_FIELDS
 
 tokenizers = pytest.importorskip("tokenizers")
 
-FIELDS = (
-    "ids",
-    "type_ids",
-    "tokens",
-    "offsets",
-    "attention_mask",
-    "special_tokens_mask",
-    "word_ids",
-    "sequence_ids",
-    "n_sequences",
-)
+FIELDS = (*ENCODING_FIELDS, "n_sequences")
 
 
 def gpt2_json() -> str:
