@@ -74,6 +74,15 @@ def test_attribute_values_match(pair, name):
     assert getattr(ours, name) == getattr(theirs, name)
 
 
+def test_decoder_decodes_as_transformers(pair):
+    ours, theirs = pair
+    assert type(ours.decoder).__name__ == type(theirs.decoder).__name__
+    text = "Héllo wörld, 2 tokenizers! 日本語"
+    tokens = theirs.convert_ids_to_tokens(theirs(text, add_special_tokens=False)["input_ids"])
+    assert ours.decoder.decode(tokens) == theirs.decoder.decode(tokens)
+    assert repr(ours.decoder) == repr(theirs.decoder)
+
+
 def test_bert_settings_only_on_bert(pair):
     ours, theirs = pair
     for name in ("do_lower_case", "strip_accents", "tokenize_chinese_chars"):

@@ -16,7 +16,6 @@ from ._config import SPECIAL_TOKENS_ATTRIBUTES
 
 # Public names of a transformers 5.24 fast tokenizer that ferrotok does not offer, with the reason.
 LEFT_OUT = {
-    "decoder": "the tokenizers.decoders object of the backend; ferrotok's decoders live in Rust",
     "get_response_parser": "response parsing (model output → message dict) is not tokenization",
     "parse_response": "response parsing (model output → message dict) is not tokenization",
     "push_to_hub": "ferrotok never writes to the Hub; save_pretrained then huggingface_hub.upload_folder",

@@ -297,6 +297,11 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         return Tokenizer(self._tokenizer)
 
     @property
+    def decoder(self) -> Any:
+        """The backend's decoder as a `tokenizers.decoders`-style object (`decode(tokens)`), or None."""
+        return self.backend_tokenizer.decoder
+
+    @property
     def is_fast(self) -> bool:
         return True
 
