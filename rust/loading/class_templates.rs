@@ -6,10 +6,13 @@
 //! ignores tokenizer_config.json's `add_bos_token` / `add_eos_token` when there is a tokenizer.json.)
 //! One table, `class_post`.
 
+use super::class_pipelines::ROBERTA_CLASSES;
 use super::classes;
 use super::legacy::LegacyConfig;
-use super::sentencepiece::{cfg_str, post_document, Item, Post};
-use super::sentencepiece_classes::{bert_template, content, named, t5_template, xlnet_template};
+use super::sentencepiece::{cfg_bool, cfg_str, post_document, Item, Post};
+use super::sentencepiece_classes::{
+    bert_template, content, named, seq, sp, t5_template, xlnet_template,
+};
 use super::sentencepiece_fairseq::{
     fairseq_template, lang_prefix_template, lang_suffix_template, nllb_template,
 };
@@ -47,6 +50,42 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
             bert_template(&token("cls_token"), &token("sep_token"))
         }
         c if BERT_CLASSES.contains(&c) => bert_template(&token("cls_token"), &token("sep_token")),
+        "LayoutLMv2Tokenizer" => bert_template(&token("cls_token"), &token("sep_token")),
+        // DeBERTa (v1): `[CLS] A [SEP] [SEP] B [SEP]`, all of type 0.
+        "DebertaTokenizer" => {
+            let (cls, sep) = (token("cls_token"), token("sep_token"));
+            Post::Template {
+                single: vec![sp(&cls, 0), seq("A", 0), sp(&sep, 0)],
+                pair: vec![
+                    sp(&cls, 0),
+                    seq("A", 0),
+                    sp(&sep, 0),
+                    sp(&sep, 0),
+                    seq("B", 0),
+                    sp(&sep, 0),
+                ],
+            }
+        }
+        // Funnel gives its cls token type id 2.
+        "FunnelTokenizer" => {
+            let (cls, sep) = (token("cls_token"), token("sep_token"));
+            Post::Template {
+                single: vec![sp(&cls, 2), seq("A", 0), sp(&sep, 0)],
+                pair: vec![
+                    sp(&cls, 2),
+                    seq("A", 0),
+                    sp(&sep, 0),
+                    seq("B", 1),
+                    sp(&sep, 1),
+                ],
+            }
+        }
+        // GPTNeoX rebuilds its bos / eos template after load, from its defaults (transformers drops the
+        // config's add_bos_token / add_eos_token beside a tokenizer.json).
+        "GPTNeoXTokenizer" => Post::BosEos {
+            add_bos: false,
+            add_eos: false,
+        },
         "MBartTokenizer" => {
             lang_suffix_template(&token("eos_token"), &cfg_str(cfg, "src_lang", "en_XX"))
         }
@@ -64,6 +103,62 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
     })
 }
 
+/// The RobertaProcessing the Roberta classes (`trim_offsets`, `add_prefix_space` from the config) and MPNet
+/// (fixed) build after load, or None for other classes or a folder without cls / sep tokens.
+fn roberta_post(
+    tokenizer: &Tokenizer,
+    cfg: &LegacyConfig,
+    named: &[(&str, Option<AddedToken>)],
+) -> Option<serde_json::Value> {
+    let class = cfg.class().trim_end_matches("Fast");
+    let (trim_offsets, add_prefix_space) = if ROBERTA_CLASSES.contains(&class) {
+        (
+            cfg_bool(cfg, "trim_offsets", true),
+            cfg_bool(cfg, "add_prefix_space", false),
+        )
+    } else if class == "MPNetTokenizer" {
+        (true, false)
+    } else {
+        return None;
+    };
+    let (cls, sep) = (content(named, "cls_token"), content(named, "sep_token"));
+    if cls.is_empty() || sep.is_empty() {
+        return None;
+    }
+    let unk = tokenizer.token_to_id(&content(named, "unk_token"));
+    let id = |t: &str| tokenizer.token_to_id(t).or(unk);
+    Some(serde_json::json!({
+        "type": "RobertaProcessing",
+        "sep": [sep, id(&sep)?],
+        "cls": [cls, id(&cls)?],
+        "trim_offsets": trim_offsets,
+        "add_prefix_space": add_prefix_space,
+    }))
+}
+
+/// Add the named special tokens that are not added tokens yet, in transformers' order (bos, eos, unk, sep,
+/// pad, cls, mask), as its constructor does before the classes build their template over their ids.
+fn add_named_tokens(tokenizer: &mut Tokenizer, named: &[(&str, Option<AddedToken>)]) -> Result<()> {
+    let mut known: std::collections::HashSet<String> = tokenizer
+        .added_vocabulary()
+        .tokens()
+        .map(|(_, t)| t.content.clone())
+        .collect();
+    let mut missing = Vec::new();
+    for token in named.iter().filter_map(|(_, t)| t.as_ref()) {
+        if !token.content.is_empty() && known.insert(token.content.clone()) {
+            missing.push(AddedToken {
+                special: true,
+                ..token.clone()
+            });
+        }
+    }
+    if !missing.is_empty() {
+        tokenizer.add_tokens(&missing)?;
+    }
+    Ok(())
+}
+
 /// Replace `tokenizer`'s post-processor with the one transformers builds at load for the folder's class
 /// (`cfg`), where that class builds its own; the ids come from the loaded tokenizer (the unknown
 /// token's for a token outside the vocabulary, as `convert_tokens_to_ids` gives).
@@ -71,6 +166,12 @@ pub fn apply(tokenizer: &mut Tokenizer, cfg: &LegacyConfig) -> Result<()> {
     let class = cfg.class().trim_end_matches("Fast");
     let defaults = classes::lookup(class).unwrap_or(&classes::GENERIC).specials;
     let named = named(cfg, defaults, false);
+    if super::class_pipelines::rebuilds(cfg) {
+        add_named_tokens(tokenizer, &named)?;
+    }
+    if let Some(document) = roberta_post(tokenizer, cfg, &named) {
+        return super::tokenizer_json::replace_post_processor(tokenizer, &document);
+    }
     let Some(post) = class_post(cfg, &named) else {
         return Ok(());
     };

@@ -1,6 +1,7 @@
 //! Loading: tokenizer.json and the legacy files (vocab.txt, vocab.json + merges.txt,
 //! tokenizer_config.json / special_tokens_map.json).
 
+mod class_pipelines;
 mod class_table;
 mod class_templates;
 pub mod classes;
@@ -75,8 +76,15 @@ pub fn load_folder(dir: &Path) -> Result<(Tokenizer, Option<sentencepiece::Speci
     }
     let tj = dir.join("tokenizer.json");
     if tj.is_file() {
-        let mut tokenizer = Tokenizer::from_file(&tj)?;
         let cfg = legacy::LegacyConfig::load(dir)?;
+        let file = tj.display().to_string();
+        let mut tokenizer = if class_pipelines::rebuilds(&cfg) {
+            let mut document = legacy::read_json(&tj)?;
+            class_pipelines::rebuild(&mut document, &cfg, class_unk(&cfg).as_deref());
+            tokenizer_json::from_value(document, &file)?
+        } else {
+            Tokenizer::from_file(&tj)?
+        };
         class_templates::apply(&mut tokenizer, &cfg)
             .map_err(|e| e.in_file(&tj.display().to_string()))?;
         return Ok((tokenizer, None));
@@ -85,6 +93,15 @@ pub fn load_folder(dir: &Path) -> Result<(Tokenizer, Option<sentencepiece::Speci
     let tokenizer =
         tokenizer_json::from_value(folder.document, &folder.file.display().to_string())?;
     Ok((tokenizer, folder.special_tokens))
+}
+
+/// The unknown token a class passes to its model: the config's, else the class default.
+fn class_unk(cfg: &legacy::LegacyConfig) -> Option<String> {
+    let defaults = classes::lookup(cfg.class())
+        .unwrap_or(&classes::GENERIC)
+        .specials;
+    let named = sentencepiece_classes::named(cfg, defaults, false);
+    Some(sentencepiece_classes::content(&named, "unk_token")).filter(|u| !u.is_empty())
 }
 
 /// Convert a folder holding BERT's vocab.txt, vocab.json + merges.txt, or a SentencePiece model.

@@ -1,0 +1,275 @@
+//! The pipeline transformers 5 rebuilds at load for a folder with tokenizer.json and a config naming a model
+//! class.
+//!
+//! A model class with a constructor of its own (BertTokenizer, RobertaTokenizer, GPT2Tokenizer, ...) takes only
+//! the vocabulary (and merges) from tokenizer.json and builds the rest itself: normalizer, pre-tokenizer,
+//! decoder and the model's options, from its keyword arguments (tokenizer_config.json's `do_lower_case`,
+//! `strip_accents`, `tokenize_chinese_chars`, `add_prefix_space`, `trim_offsets`, ...), whatever the file says.
+//! The file's post-processor, padding, truncation and added tokens are kept (the templates some classes
+//! build over them are in `class_templates`). One row per class family, `FAMILIES`.
+
+use super::legacy::LegacyConfig;
+use super::sentencepiece::cfg_bool;
+use serde_json::{json, Map, Value};
+
+/// A stage (or the model's options) as a family's constructor builds it from the config.
+type Build = fn(&LegacyConfig) -> Value;
+
+/// What one family of classes rebuilds.
+struct Family {
+    /// Class names as tokenizer_config.json's `tokenizer_class` spells them (without `Fast`).
+    classes: &'static [&'static str],
+    normalizer: Build,
+    pre_tokenizer: Build,
+    decoder: Build,
+    /// Model options the constructor sets, written over the file's model (its vocabulary is kept).
+    model: Build,
+}
+
+/// BertTokenizer, its aliases and the classes whose constructor builds the same WordPiece pipeline.
+pub(super) const WORDPIECE_CLASSES: [&str; 15] = [
+    "BertTokenizer",
+    "ConvBertTokenizer",
+    "DistilBertTokenizer",
+    "DPRContextEncoderTokenizer",
+    "DPRQuestionEncoderTokenizer",
+    "DPRReaderTokenizer",
+    "ElectraTokenizer",
+    "LayoutLMTokenizer",
+    "LxmertTokenizer",
+    "MobileBertTokenizer",
+    "SqueezeBertTokenizer",
+    "LayoutLMv2Tokenizer",
+    "SplinterTokenizer",
+    "MPNetTokenizer",
+    "FunnelTokenizer",
+];
+
+/// RobertaTokenizer and its aliases (RobertaProcessing template, see `class_templates`).
+pub(super) const ROBERTA_CLASSES: [&str; 5] = [
+    "RobertaTokenizer",
+    "BartTokenizer",
+    "LEDTokenizer",
+    "LongformerTokenizer",
+    "MvpTokenizer",
+];
+
+/// Qwen2's split before the byte-level stage (transformers' `Qwen2Tokenizer`).
+const QWEN2_PATTERN: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+const FAMILIES: &[Family] = &[
+    Family {
+        classes: &WORDPIECE_CLASSES,
+        normalizer: bert_normalizer,
+        pre_tokenizer: |_| json!({"type": "BertPreTokenizer"}),
+        decoder: wordpiece_decoder,
+        model: |_| json!({"continuing_subword_prefix": "##", "max_input_chars_per_word": 100}),
+    },
+    Family {
+        classes: &[
+            "GPT2Tokenizer",
+            "CodeGenTokenizer",
+            "RobertaTokenizer",
+            "BartTokenizer",
+            "LEDTokenizer",
+            "LongformerTokenizer",
+            "MvpTokenizer",
+            "DebertaTokenizer",
+        ],
+        normalizer: |_| Value::Null,
+        pre_tokenizer: |cfg| byte_level(cfg_bool(cfg, "add_prefix_space", false), true, true),
+        decoder: byte_level_decoder,
+        model: |_| bpe_options(),
+    },
+    Family {
+        classes: &["BlenderbotTokenizer"],
+        normalizer: |_| Value::Null,
+        pre_tokenizer: |cfg| byte_level(cfg_bool(cfg, "add_prefix_space", true), true, true),
+        decoder: byte_level_decoder,
+        model: |_| bpe_options(),
+    },
+    Family {
+        classes: &["GPTNeoXTokenizer"],
+        normalizer: |_| json!({"type": "NFC"}),
+        pre_tokenizer: |cfg| {
+            byte_level(
+                cfg_bool(cfg, "add_prefix_space", false),
+                cfg_bool(cfg, "trim_offsets", true),
+                true,
+            )
+        },
+        decoder: byte_level_decoder,
+        model: |_| bpe_options(),
+    },
+    Family {
+        classes: &["Qwen2Tokenizer"],
+        normalizer: |_| json!({"type": "NFC"}),
+        pre_tokenizer: |cfg| {
+            json!({"type": "Sequence", "pretokenizers": [
+                {"type": "Split", "pattern": {"Regex": QWEN2_PATTERN}, "behavior": "Isolated", "invert": false},
+                byte_level(cfg_bool(cfg, "add_prefix_space", false), true, false),
+            ]})
+        },
+        decoder: byte_level_decoder,
+        model: |_| bpe_options(),
+    },
+];
+
+/// BertNormalizer from `do_lower_case`, `tokenize_chinese_chars` and `strip_accents` (null: follow the
+/// lowercasing).
+fn bert_normalizer(cfg: &LegacyConfig) -> Value {
+    let strip_accents = cfg
+        .config
+        .get("strip_accents")
+        .filter(|v| v.is_boolean())
+        .cloned()
+        .unwrap_or(Value::Null);
+    json!({
+        "type": "BertNormalizer",
+        "clean_text": true,
+        "handle_chinese_chars": cfg_bool(cfg, "tokenize_chinese_chars", true),
+        "strip_accents": strip_accents,
+        "lowercase": cfg_bool(cfg, "do_lower_case", true),
+    })
+}
+
+/// WordPiece decoder; FunnelTokenizer takes its prefix from `wordpieces_prefix`.
+fn wordpiece_decoder(cfg: &LegacyConfig) -> Value {
+    let prefix = match cfg.class().trim_end_matches("Fast") {
+        "FunnelTokenizer" => cfg
+            .config
+            .get("wordpieces_prefix")
+            .and_then(Value::as_str)
+            .unwrap_or("##"),
+        _ => "##",
+    };
+    json!({"type": "WordPiece", "prefix": prefix, "cleanup": true})
+}
+
+fn byte_level(add_prefix_space: bool, trim_offsets: bool, use_regex: bool) -> Value {
+    json!({
+        "type": "ByteLevel",
+        "add_prefix_space": add_prefix_space,
+        "trim_offsets": trim_offsets,
+        "use_regex": use_regex,
+    })
+}
+
+fn byte_level_decoder(_: &LegacyConfig) -> Value {
+    byte_level(true, true, true)
+}
+
+/// The BPE options the byte-level constructors pass (every other one at its default).
+fn bpe_options() -> Value {
+    json!({
+        "dropout": null,
+        "unk_token": null,
+        "continuing_subword_prefix": "",
+        "end_of_word_suffix": "",
+        "fuse_unk": false,
+        "byte_fallback": false,
+        "ignore_merges": false,
+    })
+}
+
+fn family(class: &str) -> Option<&'static Family> {
+    let class = class.trim_end_matches("Fast");
+    FAMILIES.iter().find(|f| {
+        f.classes
+            .iter()
+            .any(|c| c.trim_end_matches("Fast") == class)
+    })
+}
+
+/// Whether the configured class rebuilds its pipeline at load.
+pub fn rebuilds(cfg: &LegacyConfig) -> bool {
+    family(cfg.class()).is_some()
+}
+
+/// Rebuild `document`'s (a parsed tokenizer.json) normalizer, pre-tokenizer, decoder and model options as the
+/// configured class does; a class outside `FAMILIES` keeps the file's. The WordPiece model's unknown token
+/// is the folder's `unk_token` (`unk`), as the constructor passes it.
+pub fn rebuild(document: &mut Value, cfg: &LegacyConfig, unk: Option<&str>) {
+    let Some(f) = family(cfg.class()) else {
+        return;
+    };
+    let Value::Object(doc) = document else {
+        return;
+    };
+    // A model of another kind than the family's (a WordPiece class over a BPE file) is left as it is.
+    let model_type = doc
+        .get("model")
+        .and_then(|m| m.get("type"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let wordpiece = f.classes.contains(&"BertTokenizer");
+    if !model_type.is_empty() && (model_type == "WordPiece") != wordpiece {
+        return;
+    }
+    doc.insert("normalizer".into(), (f.normalizer)(cfg));
+    doc.insert("pre_tokenizer".into(), (f.pre_tokenizer)(cfg));
+    doc.insert("decoder".into(), (f.decoder)(cfg));
+    if let (Some(Value::Object(model)), Value::Object(options)) =
+        (doc.get_mut("model"), (f.model)(cfg))
+    {
+        merge(model, options);
+        if wordpiece {
+            if let Some(unk) = unk {
+                model.insert("unk_token".into(), json!(unk));
+            }
+        }
+    }
+}
+
+fn merge(into: &mut Map<String, Value>, from: Map<String, Value>) {
+    for (k, v) in from {
+        into.insert(k, v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(v: Value) -> LegacyConfig {
+        match v {
+            Value::Object(config) => LegacyConfig { config },
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn bert_rebuilds_from_config_kwargs() {
+        let mut doc = json!({"model": {"type": "WordPiece", "vocab": {"a": 0}, "unk_token": "x",
+            "continuing_subword_prefix": "@@"}, "normalizer": {"type": "Lowercase"}});
+        let c = cfg(
+            json!({"tokenizer_class": "BertTokenizerFast", "do_lower_case": false,
+            "strip_accents": true}),
+        );
+        rebuild(&mut doc, &c, Some("[UNK]"));
+        assert_eq!(doc["normalizer"]["lowercase"], json!(false));
+        assert_eq!(doc["normalizer"]["strip_accents"], json!(true));
+        assert_eq!(doc["pre_tokenizer"]["type"], json!("BertPreTokenizer"));
+        assert_eq!(doc["model"]["unk_token"], json!("[UNK]"));
+        assert_eq!(doc["model"]["continuing_subword_prefix"], json!("##"));
+        assert_eq!(doc["model"]["vocab"], json!({"a": 0}));
+    }
+
+    #[test]
+    fn other_classes_and_mismatched_models_keep_the_file() {
+        let original = json!({"model": {"type": "BPE"}, "normalizer": {"type": "Lowercase"}});
+        for class in ["LlamaTokenizer", "TokenizersBackend", "BertTokenizer"] {
+            let mut doc = original.clone();
+            rebuild(&mut doc, &cfg(json!({"tokenizer_class": class})), None);
+            assert_eq!(doc, original, "{class}");
+        }
+        let mut doc = original.clone();
+        rebuild(
+            &mut doc,
+            &cfg(json!({"tokenizer_class": "RobertaTokenizer", "add_prefix_space": true})),
+            None,
+        );
+        assert_eq!(doc["normalizer"], Value::Null);
+        assert_eq!(doc["pre_tokenizer"]["add_prefix_space"], json!(true));
+    }
+}

@@ -1,0 +1,184 @@
+"""A tokenizer.json whose pipeline differs from what its class builds, against transformers 5.
+
+Model classes with a constructor of their own (BertTokenizer, RobertaTokenizer, GPT2Tokenizer, Qwen2Tokenizer,
+...) take only the vocabulary from tokenizer.json and rebuild the normalizer, pre-tokenizer, decoder and model
+options from tokenizer_config.json's keyword arguments, and some of them the post-processor too. Each case
+writes a folder whose tokenizer.json has odd stages (lowercasing, whitespace splitting, a fusing decoder, a
+template no class builds, other model options) and a config naming the class with kwargs that differ from the
+file; both libraries load it and every field of their encodings, the decoded text and the serialized pipeline
+are compared.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, multilingual_lines
+from parity import compare_call
+
+transformers = pytest.importorskip("transformers")
+import ferrotok  # noqa: E402
+
+ODD_TEMPLATE = {
+    "type": "TemplateProcessing",
+    "single": [{"Sequence": {"id": "A", "type_id": 0}}],
+    "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 0}}],
+    "special_tokens": {},
+}
+ODD_STAGES = {
+    "normalizer": {"type": "Lowercase"},
+    "pre_tokenizer": {"type": "Whitespace"},
+    "decoder": {"type": "Fuse"},
+    "post_processor": ODD_TEMPLATE,
+}
+ODD_MODEL = {
+    "WordPiece": {"continuing_subword_prefix": "@@", "max_input_chars_per_word": 5},
+    "BPE": {
+        "continuing_subword_prefix": "",
+        "end_of_word_suffix": "",
+        "ignore_merges": True,
+        "fuse_unk": True,
+    },
+}
+
+_lines = [line for _, line in multilingual_lines()]
+FIRST = [
+    "Hello World, a TEST with ÀccÉnts and   spaces.",
+    " leading space and 漢字中文 and ﬁ ligature",
+    "don't you're I'll 12345 tab\there\nnewline",
+    "",
+    *_lines[:6],
+]
+SECOND = ["Second one", "b", "c d", "Ünïcode", *_lines[6:12]]
+SECOND = SECOND[: len(FIRST)] + ["x"] * (len(FIRST) - len(SECOND))
+
+# (class, config kwargs that differ from the file)
+WORDPIECE_CASES = [
+    ("BertTokenizer", {}),
+    ("BertTokenizer", {"do_lower_case": False}),
+    ("BertTokenizer", {"do_lower_case": False, "strip_accents": True, "tokenize_chinese_chars": False}),
+    ("BertTokenizer", {"do_lower_case": True, "strip_accents": False}),
+    ("DistilBertTokenizer", {"do_lower_case": False}),
+    ("ElectraTokenizer", {"tokenize_chinese_chars": False}),
+    ("MobileBertTokenizer", {}),
+    ("LxmertTokenizer", {"strip_accents": True}),
+    ("LayoutLMv2Tokenizer", {"do_lower_case": False}),
+    ("MPNetTokenizer", {}),
+    ("MPNetTokenizer", {"do_lower_case": False}),
+    # Funnel's default unk_token (`<unk>`) is not in BERT's vocabulary: see the README's differences.
+    ("FunnelTokenizer", {"unk_token": "[UNK]"}),
+    ("FunnelTokenizer", {"unk_token": "[UNK]", "do_lower_case": False, "wordpieces_prefix": "@@"}),
+]
+# transformers' call of these classes needs more than text (bounding boxes): their pipeline is compared.
+PIPELINE_ONLY = {"LayoutLMv2Tokenizer"}
+BYTE_LEVEL_CASES = [
+    ("GPT2Tokenizer", {}),
+    ("GPT2Tokenizer", {"add_prefix_space": True}),
+    ("CodeGenTokenizer", {"add_prefix_space": True}),
+    ("RobertaTokenizer", {}),
+    ("RobertaTokenizer", {"add_prefix_space": True}),
+    ("RobertaTokenizer", {"add_prefix_space": True, "trim_offsets": False}),
+    ("BartTokenizer", {"trim_offsets": False}),
+    ("LEDTokenizer", {}),
+    ("LongformerTokenizer", {"add_prefix_space": True}),
+    ("MvpTokenizer", {}),
+    ("BlenderbotTokenizer", {}),
+    ("BlenderbotTokenizer", {"add_prefix_space": False}),
+    ("DebertaTokenizer", {}),
+    ("DebertaTokenizer", {"add_prefix_space": True}),
+    ("GPTNeoXTokenizer", {}),
+    ("GPTNeoXTokenizer", {"add_prefix_space": True, "trim_offsets": False}),
+    ("GPTNeoXTokenizer", {"add_bos_token": True, "add_eos_token": True}),
+    ("Qwen2Tokenizer", {}),
+    ("Qwen2Tokenizer", {"add_prefix_space": True}),
+]
+
+
+def case_id(case: tuple[str, dict]) -> str:
+    cls, kwargs = case
+    return cls + "".join(f"-{k}={v}" for k, v in sorted(kwargs.items()))
+
+
+@pytest.fixture(scope="module")
+def byte_level_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """GPT-2's committed vocab.json + merges.txt as tokenizer.json, written by transformers."""
+    target = tmp_path_factory.mktemp("gpt2-json")
+    transformers.AutoTokenizer.from_pretrained(str(FIXTURES / "gpt2")).save_pretrained(str(target))
+    return target / "tokenizer.json"
+
+
+def odd_folder(source: Path, target: Path, cls: str, kwargs: dict) -> Path:
+    """`source` (a tokenizer.json) with the odd stages, and a config naming `cls` with `kwargs`."""
+    target.mkdir()
+    document = json.loads(source.read_text(encoding="utf-8"))
+    document.update(ODD_STAGES)
+    document["model"].update(ODD_MODEL[document["model"]["type"]])
+    (target / "tokenizer.json").write_text(json.dumps(document), encoding="utf-8")
+    config = {"tokenizer_class": cls, **kwargs}
+    (target / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return target
+
+
+def pipeline(tok) -> dict:
+    document = json.loads(tok.backend_tokenizer.to_str())
+    model = {k: v for k, v in document["model"].items() if k not in ("vocab", "merges")}
+    stages = ("normalizer", "pre_tokenizer", "decoder", "post_processor")
+    return {"model": model, **{k: document[k] for k in stages}}
+
+
+def assert_same(ours, theirs) -> None:
+    assert pipeline(ours) == pipeline(theirs)
+    extra = {
+        "return_token_type_ids": True,
+        "return_special_tokens_mask": True,
+        "return_offsets_mapping": True,
+    }
+    compare_call(ours, theirs, FIRST, **extra)
+    compare_call(ours, theirs, FIRST, SECOND, **extra)
+    compare_call(ours, theirs, FIRST, SECOND, truncation=True, max_length=9, **extra)
+    for text in FIRST:
+        assert ours.tokenize(text) == theirs.tokenize(text), text
+    ids = theirs(FIRST, SECOND)["input_ids"]
+    for skip in (False, True):
+        assert ours.batch_decode(ids, skip_special_tokens=skip) == theirs.batch_decode(
+            ids, skip_special_tokens=skip
+        )
+
+
+def check(source: Path, tmp_path: Path, cls: str, kwargs: dict) -> None:
+    folder = odd_folder(source, tmp_path / "odd", cls, kwargs)
+    ours = ferrotok.AutoTokenizer.from_pretrained(folder)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(folder))
+    if cls in PIPELINE_ONLY:
+        assert pipeline(ours) == pipeline(theirs)
+        return
+    assert_same(ours, theirs)
+    # Saved and loaded again, both still agree.
+    ours.save_pretrained(tmp_path / "ours")
+    theirs.save_pretrained(str(tmp_path / "theirs"))
+    assert_same(
+        ferrotok.AutoTokenizer.from_pretrained(tmp_path / "ours"),
+        transformers.AutoTokenizer.from_pretrained(str(tmp_path / "theirs")),
+    )
+
+
+@pytest.mark.parametrize("case", WORDPIECE_CASES, ids=case_id)
+def test_wordpiece_classes_rebuild_their_pipeline(model_dir: Path, tmp_path: Path, case) -> None:
+    check(model_dir / "tokenizer.json", tmp_path, *case)
+
+
+@pytest.mark.parametrize("case", BYTE_LEVEL_CASES, ids=case_id)
+def test_byte_level_classes_rebuild_their_pipeline(byte_level_json: Path, tmp_path: Path, case) -> None:
+    check(byte_level_json, tmp_path, *case)
+
+
+@pytest.mark.parametrize("cls", ["TokenizersBackend", "PreTrainedTokenizerFast"])
+def test_classes_without_a_rebuild_keep_the_file(byte_level_json: Path, tmp_path: Path, cls: str) -> None:
+    """The generic class keeps the file's odd stages (and records add_prefix_space only), like transformers."""
+    folder = odd_folder(byte_level_json, tmp_path / "odd", cls, {"add_prefix_space": True})
+    ours = ferrotok.AutoTokenizer.from_pretrained(folder)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(folder))
+    assert pipeline(ours)["pre_tokenizer"] == ODD_STAGES["pre_tokenizer"]
+    assert_same(ours, theirs)
