@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._config import PYTHON_BACKEND_CLASSES
+
 _CLEANUPS = (
     (" .", "."),
     (" ?", "?"),
@@ -94,8 +96,9 @@ class DecodingMixin:
     def _clean_up(self, text: str, clean_up: bool | None) -> str:
         if clean_up is None:
             clean_up = self.clean_up_tokenization_spaces
-        # transformers skips this clean-up for BPE models: it would eat real spaces before punctuation.
-        if not clean_up or self._model_kind() == "BPE":
+        # transformers' fast tokenizers skip this clean-up for BPE models (it would eat real spaces before
+        # punctuation); its pure-Python classes do not.
+        if not clean_up or (self._model_kind() == "BPE" and not self._python_backend()):
             return text
         return self.clean_up_tokenization(text)
 
@@ -104,6 +107,10 @@ class DecodingMixin:
         for before, after in _CLEANUPS:
             text = text.replace(before, after)
         return text
+
+    def _python_backend(self) -> bool:
+        tokenizer_class = str(self._init_config.get("tokenizer_class") or "")
+        return tokenizer_class in PYTHON_BACKEND_CLASSES
 
     def _model_kind(self) -> str:
         if self._model_type is None:

@@ -46,6 +46,9 @@ pub fn document(
         "GemmaTokenizer" => super::sentencepiece_gemma::gemma(m, cfg, d),
         "M2M100Tokenizer" => super::sentencepiece_python::m2m100(m, cfg, d, dir)?,
         "BertGenerationTokenizer" => super::sentencepiece_python::bert_generation(m, cfg, d)?,
+        "PLBartTokenizer" => super::sentencepiece_plbart::plbart(m, cfg, d)?,
+        "PegasusTokenizer" => super::sentencepiece_pegasus::pegasus(m, cfg, d)?,
+        "UdopTokenizer" => super::sentencepiece_pegasus::udop(m, cfg, d),
         // FNetTokenizer has no constructor of its own: transformers builds it the generic way, with
         // ALBERT's special tokens.
         "" | "TokenizersBackend" | "PreTrainedTokenizerFast" | "FNetTokenizer" => {
