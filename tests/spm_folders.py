@@ -79,6 +79,9 @@ MODEL_FILE = {
     "GemmaTokenizer": "tokenizer.model",
     "PegasusTokenizer": "spiece.model",
     "UdopTokenizer": "spiece.model",
+    "VideoPrismTokenizer": "spiece.model",
+    "LasrTokenizer": "spiece.model",
+    "ParakeetTokenizer": "tokenizer.model",
 }
 
 

@@ -65,6 +65,12 @@ CASES = [
     ("PegasusTokenizer", "pegasus", {"mask_token_sent": None, "additional_special_tokens": ["<mask_1>"]}),
     ("UdopTokenizer", "pegasus", {}),
     ("UdopTokenizer", "unigram", {}),
+    ("VideoPrismTokenizer", "unigram", {}),
+    ("VideoPrismTokenizer", "pegasus", {"extra_ids": 5, "add_eos_token": True}),
+    ("LasrTokenizer", "unigram", {}),
+    ("LasrTokenizer", "bpe_fallback", {"extra_ids": 3}),
+    ("ParakeetTokenizer", "unigram", {}),
+    ("ParakeetTokenizer", "bpe_user", {}),
     ("TokenizersBackend", "bpe_fallback", {}),
     ("TokenizersBackend", "bpe_user", {}),
     ("TokenizersBackend", "bpe_user", {"legacy": False}),
@@ -213,3 +219,19 @@ def test_pegasus_model_without_its_layout_is_refused(models, tmp_path):
     with pytest.raises(ValueError, match="PegasusTokenizer") as info:
         AutoTokenizer.from_pretrained(directory)
     assert "spiece.model" in str(info.value)
+
+
+@pytest.mark.parametrize("tokenizer_class", ["LasrTokenizer", "ParakeetTokenizer"])
+def test_ctc_classes_decode_like_transformers(models, tmp_path, tokenizer_class):
+    """Speech (CTC) classes merge repeated ids and drop the pad (blank) id unless `group_tokens=False`."""
+    directory = builders.folder(tmp_path, models["unigram"], tokenizer_class, "ctc")
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    ids = theirs("hello  world")["input_ids"]
+    pad = theirs.pad_token_id if theirs.pad_token_id is not None else theirs.unk_token_id
+    rows = [[ids[0], ids[0], pad, *ids[1:], ids[-1]], [pad, pad, *ids]]
+    for group in (True, False):
+        for skip in (False, True):
+            expected = theirs.batch_decode(rows, skip_special_tokens=skip, group_tokens=group)
+            assert ours.batch_decode(rows, skip_special_tokens=skip, group_tokens=group) == expected
+            assert ours.decode(rows[0], skip_special_tokens=skip, group_tokens=group) == expected[0]

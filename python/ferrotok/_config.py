@@ -92,6 +92,9 @@ def _padding_block(directory: str) -> dict[str, Any]:
 # SentencePiece classes that transformers 5 runs in Python (no fast tokenizer), which ferrotok converts.
 PYTHON_BACKEND_CLASSES = frozenset({"M2M100Tokenizer", "BertGenerationTokenizer", "PLBartTokenizer"})
 
+# Speech classes whose decode merges repeated ids and drops the blank (pad) id, as CTC output needs.
+CTC_CLASSES = frozenset({"LasrTokenizer", "ParakeetTokenizer"})
+
 # Classes whose `clean_up_tokenization_spaces` defaults to True in transformers 5 (False elsewhere).
 _CLEAN_UP_BY_DEFAULT = frozenset(
     {"PLBartTokenizer", "ProphetNetTokenizer", "BertweetTokenizer", "TapasTokenizer", "PhobertTokenizer"}

@@ -1,11 +1,13 @@
-//! Recipes for Pegasus and UDOP, the T5-era Google classes with their own vocabulary layout: Pegasus
-//! puts pad, eos, its two mask tokens and `<unk_2>` … `<unk_{offset-1}>` before the model's pieces (its
-//! pieces shift by `offset`); UDOP keeps the model's ids and T5's `A </s>` template.
+//! Recipes for the T5-era classes with their own vocabulary layout or template: Pegasus puts pad, eos,
+//! its two mask tokens and `<unk_2>` … `<unk_{offset-1}>` before the model's pieces (its pieces shift by
+//! `offset`); UDOP, VideoPrism and LASR are T5 variants (ids, unk id, template).
 
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{metaspace, pieces, precompiled, replace_regex, sequence, unigram};
 use super::sentencepiece::{Parts, Post};
-use super::sentencepiece_classes::{content, named, seq, sp, t5_template, ws_metaspace, Defaults};
+use super::sentencepiece_classes::{
+    content, named, seq, sp, t5, t5_template, ws_metaspace, Defaults,
+};
 use super::sentencepiece_proto::SpModel;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
@@ -142,6 +144,37 @@ pub(super) fn udop(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         named,
         extras: super::sentencepiece::extractor_extras(m),
         // The template names `</s>` literally, with the id of the eos token.
+        post: t5_template("</s>"),
+    }
+}
+
+/// VideoPrismTokenizer: T5's vocabulary and sentinels, without T5's template (bos / eos as the config's
+/// `add_bos_token` / `add_eos_token` say, off by default).
+pub(super) fn video_prism(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    Parts {
+        post: Post::bos_eos(cfg),
+        ..t5(m, cfg, d)
+    }
+}
+
+/// LasrTokenizer: the model's pieces (no sentinels in the model: they follow as added tokens), the
+/// class's fixed unk id 3, T5's pipeline and template around `</s>`.
+pub(super) fn lasr(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    let extra_ids = cfg
+        .config
+        .get("extra_ids")
+        .and_then(Value::as_u64)
+        .unwrap_or(100);
+    let mut extras = super::sentencepiece::extractor_extras(m);
+    extras.extend((0..extra_ids).map(|i| AddedToken::special(&format!("<extra_id_{i}>"))));
+    Parts {
+        model: unigram(3, false),
+        vocab: pieces(m),
+        normalizer: precompiled(m).unwrap_or(Value::Null),
+        pre_tokenizer: ws_metaspace("always"),
+        decoder: metaspace("Metaspace", "always", true),
+        named: named(cfg, d, false),
+        extras,
         post: t5_template("</s>"),
     }
 }
