@@ -39,6 +39,16 @@ MODELS: dict[str, dict[str, Any]] = {
         "eos_id": -1,
         "control_symbols": ["[CLS]", "[SEP]", "[MASK]"],
     },
+    # Pegasus's layout: pad, eos, unk first and no bos.
+    "pegasus": {
+        "model_type": "unigram",
+        "vocab_size": 2000,
+        "character_coverage": 1.0,
+        "pad_id": 0,
+        "eos_id": 1,
+        "unk_id": 2,
+        "bos_id": -1,
+    },
     "bpe_user": {
         "model_type": "bpe",
         "vocab_size": 1500,
@@ -67,6 +77,11 @@ MODEL_FILE = {
     "NllbTokenizer": "sentencepiece.bpe.model",
     "FNetTokenizer": "spiece.model",
     "GemmaTokenizer": "tokenizer.model",
+    "PegasusTokenizer": "spiece.model",
+    "UdopTokenizer": "spiece.model",
+    "VideoPrismTokenizer": "spiece.model",
+    "LasrTokenizer": "spiece.model",
+    "ParakeetTokenizer": "tokenizer.model",
 }
 
 

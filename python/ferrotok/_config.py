@@ -89,6 +89,19 @@ def _padding_block(directory: str) -> dict[str, Any]:
     return padding if isinstance(padding, dict) else {}
 
 
+# SentencePiece classes that transformers 5 runs in Python (no fast tokenizer), which ferrotok converts.
+PYTHON_BACKEND_CLASSES = frozenset({"M2M100Tokenizer", "BertGenerationTokenizer", "PLBartTokenizer"})
+
+# Speech classes whose decode merges repeated ids and drops the blank (pad) id, as CTC output needs.
+CTC_CLASSES = frozenset({"LasrTokenizer", "ParakeetTokenizer"})
+
+# Classes whose `clean_up_tokenization_spaces` defaults to True in transformers 5 (False elsewhere).
+_CLEAN_UP_BY_DEFAULT = frozenset(
+    {"PLBartTokenizer", "ProphetNetTokenizer", "BertweetTokenizer", "TapasTokenizer", "PhobertTokenizer"}
+    | {"CTRLTokenizer"}
+)
+
+
 # add_bos_token / add_eos_token of the classes that set them whatever the folder says (with a tokenizer.json).
 _TOKENIZER_JSON_FLAGS = {"CodeLlamaTokenizer": {"add_bos_token": True}}
 
@@ -115,6 +128,8 @@ def read_settings(directory: str, from_model: dict[str, Any] | None = None) -> d
     for key in ("model_max_length", "clean_up_tokenization_spaces", "split_special_tokens"):
         if config.get(key) is not None:
             settings[key] = config[key]
+    if "clean_up_tokenization_spaces" not in settings and tokenizer_class in _CLEAN_UP_BY_DEFAULT:
+        settings["clean_up_tokenization_spaces"] = True
     if "model_max_length" not in settings and isinstance(config.get("max_len"), int):
         settings["model_max_length"] = config["max_len"]
     for key in ("padding_side", "truncation_side"):

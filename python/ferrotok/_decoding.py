@@ -3,8 +3,11 @@ end-of-word suffix."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from ._config import CTC_CLASSES, PYTHON_BACKEND_CLASSES
 
 _CLEANUPS = (
     (" .", "."),
@@ -37,14 +40,19 @@ class DecodingMixin:
 
         def convert_tokens_to_ids(self, tokens: Any) -> Any: ...
 
+        @property
+        def pad_token_id(self) -> int | None: ...
+
     def decode(
         self,
         token_ids: Any,
         skip_special_tokens: bool = False,
         clean_up_tokenization_spaces: bool | None = None,
+        group_tokens: bool = True,
         **_: Any,
     ) -> Any:
-        """Ids → text; a batch (list of lists, 2-D array) gives a list of texts."""
+        """Ids → text; a batch (list of lists, 2-D array) gives a list of texts. `group_tokens`: CTC
+        classes (LASR, Parakeet) merge repeated ids and drop the blank (pad) id first, as transformers."""
         ids = ids_list(token_ids)
         if isinstance(ids, dict):
             ids = ids["input_ids"]
@@ -55,7 +63,8 @@ class DecodingMixin:
                 f"token_ids: expected int, list of ints or an array, got {type(token_ids).__name__}"
             )
         if ids and isinstance(ids[0], (list, tuple)):
-            return self.batch_decode(ids, skip_special_tokens, clean_up_tokenization_spaces)
+            return self.batch_decode(ids, skip_special_tokens, clean_up_tokenization_spaces, group_tokens)
+        ids = self._ctc_ids(ids, group_tokens)
         text = self._clip_decode(self._tokenizer.decode(ids, bool(skip_special_tokens)))
         return self._clean_up(text, clean_up_tokenization_spaces)
 
@@ -64,6 +73,7 @@ class DecodingMixin:
         sequences: Any,
         skip_special_tokens: bool = False,
         clean_up_tokenization_spaces: bool | None = None,
+        group_tokens: bool = True,
         **_: Any,
     ) -> list[str]:
         batch = ids_list(sequences)
@@ -75,8 +85,17 @@ class DecodingMixin:
             return []
         if not isinstance(batch[0], (list, tuple)):
             batch = [batch]
-        texts = self._tokenizer.decode_batch([ids_list(s) for s in batch], bool(skip_special_tokens))
+        rows = [self._ctc_ids(ids_list(s), group_tokens) for s in batch]
+        texts = self._tokenizer.decode_batch(rows, bool(skip_special_tokens))
         return [self._clean_up(self._clip_decode(t), clean_up_tokenization_spaces) for t in texts]
+
+    def _ctc_ids(self, ids: Any, group_tokens: bool) -> Any:
+        if str(self._init_config.get("tokenizer_class") or "") not in CTC_CLASSES:
+            return ids
+        if group_tokens:
+            ids = [key for key, _ in itertools.groupby(ids)]
+        pad = self.pad_token_id
+        return [i for i in ids if i != pad]
 
     def convert_tokens_to_string(self, tokens: Sequence[str]) -> str:
         return self.decode(self.convert_tokens_to_ids(list(tokens)))
@@ -94,8 +113,9 @@ class DecodingMixin:
     def _clean_up(self, text: str, clean_up: bool | None) -> str:
         if clean_up is None:
             clean_up = self.clean_up_tokenization_spaces
-        # transformers skips this clean-up for BPE models: it would eat real spaces before punctuation.
-        if not clean_up or self._model_kind() == "BPE":
+        # transformers' fast tokenizers skip this clean-up for BPE models (it would eat real spaces before
+        # punctuation); its pure-Python classes do not.
+        if not clean_up or (self._model_kind() == "BPE" and not self._python_backend()):
             return text
         return self.clean_up_tokenization(text)
 
@@ -104,6 +124,10 @@ class DecodingMixin:
         for before, after in _CLEANUPS:
             text = text.replace(before, after)
         return text
+
+    def _python_backend(self) -> bool:
+        tokenizer_class = str(self._init_config.get("tokenizer_class") or "")
+        return tokenizer_class in PYTHON_BACKEND_CLASSES
 
     def _model_kind(self) -> str:
         if self._model_type is None:

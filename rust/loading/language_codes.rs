@@ -30,3 +30,17 @@ pub const M2M100: [&str; 100] = [
 
 /// WMT21 (`language_codes="wmt21"`).
 pub const WMT21: [&str; 8] = ["en", "ha", "is", "ja", "cs", "ru", "zh", "de"];
+
+/// PLBart (`PLBartTokenizer`), `language_codes="base"`.
+pub const PLBART_BASE: [&str; 3] = ["__java__", "__python__", "__en_XX__"];
+
+/// PLBart, `language_codes="multi"`.
+pub const PLBART_MULTI: [&str; 7] = [
+    "__java__",
+    "__python__",
+    "__en_XX__",
+    "__javascript__",
+    "__php__",
+    "__ruby__",
+    "__go__",
+];

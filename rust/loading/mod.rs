@@ -12,6 +12,8 @@ pub mod sentencepiece;
 mod sentencepiece_classes;
 mod sentencepiece_fairseq;
 mod sentencepiece_gemma;
+mod sentencepiece_pegasus;
+mod sentencepiece_plbart;
 pub mod sentencepiece_proto;
 mod sentencepiece_python;
 pub mod tokenizer_json;

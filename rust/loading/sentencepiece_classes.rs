@@ -46,11 +46,19 @@ pub fn document(
         "GemmaTokenizer" => super::sentencepiece_gemma::gemma(m, cfg, d),
         "M2M100Tokenizer" => super::sentencepiece_python::m2m100(m, cfg, d, dir)?,
         "BertGenerationTokenizer" => super::sentencepiece_python::bert_generation(m, cfg, d)?,
+        "PLBartTokenizer" => super::sentencepiece_plbart::plbart(m, cfg, d)?,
+        "PegasusTokenizer" => super::sentencepiece_pegasus::pegasus(m, cfg, d)?,
+        "UdopTokenizer" => super::sentencepiece_pegasus::udop(m, cfg, d),
+        "VideoPrismTokenizer" => super::sentencepiece_pegasus::video_prism(m, cfg, d),
+        "LasrTokenizer" => super::sentencepiece_pegasus::lasr(m, cfg, d),
         // FNetTokenizer has no constructor of its own: transformers builds it the generic way, with
         // ALBERT's special tokens.
-        "" | "TokenizersBackend" | "PreTrainedTokenizerFast" | "FNetTokenizer" => {
-            generic(m, cfg, d)
-        }
+        // ParakeetTokenizer has no constructor of its own either (and no special tokens by default).
+        ""
+        | "TokenizersBackend"
+        | "PreTrainedTokenizerFast"
+        | "FNetTokenizer"
+        | "ParakeetTokenizer" => generic(m, cfg, d),
         // A class that transformers maps but builds in its own way we have no recipe for: refuse rather
         // than build a different tokenizer.
         _ if classes::lookup(class).is_some() => {
@@ -132,7 +140,7 @@ pub(super) fn bert_template(cls: &str, sep: &str) -> Post {
     }
 }
 
-fn t5(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+pub(super) fn t5(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let extra_ids = cfg
         .config
         .get("extra_ids")

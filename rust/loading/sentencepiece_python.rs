@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// A score no Viterbi path takes while another exists: pieces the model must never produce.
-const NEVER: f64 = -1e10;
+pub(super) const NEVER: f64 = -1e10;
 
 /// vocab.json as (piece, id) in id order; the ids must be 0..n without gaps.
 fn vocab_json(dir: &Path) -> Result<Vec<String>> {
@@ -128,7 +128,7 @@ pub(super) fn m2m100(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
 
 /// The model document of the `sentencepiece` library's own segmentation: Unigram with the model's
 /// scores, or BPE with its merges ranked by score, after the model's charsmap and its dummy prefix.
-fn sentencepiece_model(m: &SpModel, unk: &str) -> Value {
+pub(super) fn sentencepiece_model(m: &SpModel, unk: &str) -> Value {
     if is_bpe(m) {
         bpe(merges_by_score(m), Some(unk), m.byte_fallback, false)
     } else {
@@ -138,7 +138,7 @@ fn sentencepiece_model(m: &SpModel, unk: &str) -> Value {
 
 /// Refuse `legacy: false`, which makes transformers' SentencePiece classes strip the dummy prefix
 /// themselves around added tokens (not expressed here).
-fn require_legacy(cfg: &LegacyConfig, class: &str) -> Result<()> {
+pub(super) fn require_legacy(cfg: &LegacyConfig, class: &str) -> Result<()> {
     if cfg_bool(cfg, "legacy", true) {
         Ok(())
     } else {

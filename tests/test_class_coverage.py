@@ -1,0 +1,349 @@
+"""Every tokenizer class transformers 5 maps, loaded from its legacy folder shape by both libraries.
+
+For each class named in transformers' `TOKENIZER_MAPPING_NAMES`, a folder is built in the shape its
+`vocab_files_names` asks for (a SentencePiece model trained at test time under each `.model` / `.spm`
+name, BERT's `vocab.txt`, or GPT-2's `vocab.json` + `merges.txt`) with a tokenizer_config.json naming the
+class. transformers and ferrotok then load it and `COVERAGE` says what must happen:
+
+- `same`: both load it and give the same ids (`encode`) on multilingual lines;
+- `refused`: ferrotok refuses it with a `ValueError` naming the class (no recipe for it yet);
+- `no file ferrotok reads`: ferrotok raises `FileNotFoundError` naming the folder (the class needs no
+  vocabulary file, or one ferrotok does not read);
+- `transformers fails`: transformers itself cannot build the class from this folder offline;
+- `differs`: both load it and the ids differ (known wrong; strict xfail, so a fix must update the table).
+
+The table must name exactly the classes transformers maps, so it cannot go stale when transformers adds
+one. Run `python tests/test_class_coverage.py` to print the table as observed. Other tests compare the
+supported classes field by field (test_sentencepiece_folders.py, test_sentencepiece_python_classes.py,
+test_class_defaults.py, the parity tests).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import spm_folders
+from conftest import FIXTURES, multilingual_lines
+
+transformers = pytest.importorskip("transformers")
+pytest.importorskip("sentencepiece")
+from ferrotok import AutoTokenizer  # noqa: E402
+
+# class -> (status, why); the classes loaded field by field elsewhere are `same` here.
+COVERAGE: dict[str, tuple[str, str]] = {
+    "AlbertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "BartTokenizer": (
+        "differs",
+        "vocab.json+merges.txt: vocab.json + merges.txt is built as GPT-2's pipeline, without the class's <s> A </s> template",
+    ),
+    "BarthezTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "BartphoTokenizer": ("transformers fails", "sentencepiece: needs dict.txt beside the model"),
+    "BertGenerationTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "BertJapaneseTokenizer": ("transformers fails", "sentencepiece: needs MeCab / fugashi and its own files"),
+    "BertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
+    "BertweetTokenizer": ("transformers fails", "vocab.txt: needs bpe.codes in fastBPE format"),
+    "BigBirdTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "BioGptTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
+    "BlenderbotSmallTokenizer": (
+        "transformers fails",
+        "vocab.json+merges.txt: GPT-2's vocabulary lacks the class's special tokens",
+    ),
+    "BlenderbotTokenizer": (
+        "differs",
+        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's own template",
+    ),
+    "ByT5Tokenizer": (
+        "no file ferrotok reads",
+        "no vocabulary file: byte-level class without vocabulary file: not offered",
+    ),
+    "CLIPTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
+    "CTRLTokenizer": (
+        "transformers fails",
+        "vocab.json+merges.txt: GPT-2's vocabulary lacks the class's unk token",
+    ),
+    "CamembertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "CanineTokenizer": (
+        "no file ferrotok reads",
+        "no vocabulary file: character-level class without vocabulary file: not offered",
+    ),
+    "ClvpTokenizer": (
+        "differs",
+        "vocab.json+merges.txt: the class's English text cleaner (numbers spelled out) is not applied",
+    ),
+    "CodeLlamaTokenizer": (
+        "differs",
+        "sentencepiece: CodeLlama's bos default and normalization differ from the Llama recipe used",
+    ),
+    "CohereTokenizer": (
+        "differs",
+        "vocab.json+merges.txt: built as GPT-2's pipeline; the class has its own pre-tokenizer (digits split) and template",
+    ),
+    "CpmAntTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),
+    "CpmTokenizer": ("transformers fails", "sentencepiece: needs rjieba"),
+    "DPRQuestionEncoderTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
+    "DebertaTokenizer": (
+        "differs",
+        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's [CLS] A [SEP] template",
+    ),
+    "DebertaV2Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "DiaTokenizer": (
+        "no file ferrotok reads",
+        "no vocabulary file: byte-level class without vocabulary file: not offered",
+    ),
+    "EsmTokenizer": ("refused", "vocab.txt: protein vocab.txt (no WordPiece): no recipe yet"),
+    "EsmcTokenizer": (
+        "no file ferrotok reads",
+        "no vocabulary file: reads only tokenizer.json; transformers builds an empty vocabulary without it",
+    ),
+    "FNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "FSMTTokenizer": (
+        "transformers fails",
+        "no vocabulary file: needs sacremoses and vocab-src/vocab-tgt files",
+    ),
+    "FlaubertTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
+    "FunnelTokenizer": (
+        "transformers fails",
+        "vocab.txt: its vocabulary needs <unk>-style tokens, not BERT's",
+    ),
+    "GPT2Tokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
+    "GPTNeoXJapaneseTokenizer": ("transformers fails", "vocab.txt: needs emoji.json"),
+    "GPTNeoXTokenizer": (
+        "differs",
+        "vocab.json+merges.txt: built as GPT-2's pipeline; the class builds its own (bos/eos and pre-tokenizer)",
+    ),
+    "GPTSw3Tokenizer": (
+        "refused",
+        "sentencepiece: its own whitespace / control-character preprocessing: no recipe yet",
+    ),
+    "GemmaTokenizer": (
+        "no file ferrotok reads",
+        "no vocabulary file: reads only tokenizer.json (or tokenizer.model, tested in test_sentencepiece_folders.py); transformers builds an empty vocabulary from nothing",
+    ),
+    "HerbertTokenizer": ("transformers fails", "vocab.json+merges.txt: GPT-2's vocabulary lacks <unk>"),
+    "LEDTokenizer": (
+        "differs",
+        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's <s> A </s> template",
+    ),
+    "LasrTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "LayoutLMv2Tokenizer": ("transformers fails", "vocab.txt: encode needs words with boxes"),
+    "LayoutLMv3Tokenizer": ("transformers fails", "vocab.json+merges.txt: encode needs words with boxes"),
+    "LayoutXLMTokenizer": (
+        "transformers fails",
+        "sentencepiece: encode needs words with boxes (its tokenizer.json-free folder is converted; see README)",
+    ),
+    "LlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "LukeTokenizer": (
+        "differs",
+        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's <s> A </s> template",
+    ),
+    "LxmertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
+    "M2M100Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "MBart50Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "MBartTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "MLukeTokenizer": ("refused", "sentencepiece: needs entity_vocab.json (entities not offered)"),
+    "MPNetTokenizer": (
+        "differs",
+        "vocab.txt: vocab.txt is built with BERT's template; MPNet's <s> A </s> tokens are resolved differently",
+    ),
+    "MarianTokenizer": ("refused", "sentencepiece: source.spm / target.spm + vocab.json: no recipe yet"),
+    "MarkupLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs tags_dict"),
+    "MgpstrTokenizer": ("transformers fails", "no vocabulary file: needs its own vocab.json"),
+    "MobileBertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
+    "MvpTokenizer": (
+        "differs",
+        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's <s> A </s> template",
+    ),
+    "MyT5Tokenizer": ("transformers fails", "no vocabulary file: needs byte_maps.json"),
+    "NllbTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "NougatTokenizer": (
+        "differs",
+        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's own pipeline and template",
+    ),
+    "OpenAIGPTTokenizer": ("transformers fails", "vocab.json+merges.txt: GPT-2's vocabulary lacks <unk>"),
+    "PLBartTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "ParakeetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "PegasusTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "PerceiverTokenizer": (
+        "no file ferrotok reads",
+        "no vocabulary file: byte-level class without vocabulary file: not offered",
+    ),
+    "PhobertTokenizer": ("transformers fails", "vocab.txt: needs bpe.codes in fastBPE format"),
+    "ProphetNetTokenizer": ("transformers fails", "no vocabulary file: needs prophetnet.tokenizer"),
+    "Qwen2Tokenizer": (
+        "differs",
+        "vocab.json+merges.txt: built as GPT-2's pipeline; the class has its own pre-tokenizer regex (digits one by one)",
+    ),
+    "Qwen2TokenizerFast": (
+        "differs",
+        "vocab.json+merges.txt: built as GPT-2's pipeline; the class has its own pre-tokenizer regex (digits one by one)",
+    ),
+    "Qwen3_5Tokenizer": (
+        "refused",
+        "sentencepiece: a BPE built from tokenizer.model with its own pipeline: no recipe yet",
+    ),
+    "RagTokenizer": ("transformers fails", "no vocabulary file: a wrapper of two tokenizers, no encode"),
+    "ReformerTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "RemBertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "RoCBertTokenizer": (
+        "transformers fails",
+        "vocab.txt: needs word_shape.json and word_pronunciation.json",
+    ),
+    "RoFormerTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),
+    "RobertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
+    "SeamlessM4TTokenizer": (
+        "refused",
+        "sentencepiece: its vocabulary remap and source/target templates: no recipe yet",
+    ),
+    "Siglip2Tokenizer": (
+        "no file ferrotok reads",
+        "no vocabulary file: reads only tokenizer.json; transformers builds an empty vocabulary without it",
+    ),
+    "SiglipTokenizer": (
+        "refused",
+        "sentencepiece: its own text canonicalization (Python class): no recipe yet",
+    ),
+    "Speech2TextTokenizer": ("refused", "sentencepiece: a pure-Python class over vocab.json: no recipe yet"),
+    "SpeechT5Tokenizer": (
+        "no file ferrotok reads",
+        "sentencepiece: spm_char.model (character-level): not read yet",
+    ),
+    "SplinterTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
+    "T5Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "TapasTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
+    "Tipsv2Tokenizer": (
+        "refused",
+        "sentencepiece: a BPE built from tokenizer.model with its own pipeline: no recipe yet",
+    ),
+    "TokenizersBackend": ("same", "sentencepiece: loaded as transformers builds it"),
+    "UdopTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "VideoPrismTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "VitsTokenizer": ("transformers fails", "no vocabulary file: needs its character vocab.json"),
+    "Wav2Vec2CTCTokenizer": ("transformers fails", "no vocabulary file: needs its character vocab.json"),
+    "Wav2Vec2PhonemeCTCTokenizer": ("transformers fails", "no vocabulary file: needs its phoneme vocab.json"),
+    "WhisperTokenizer": (
+        "differs",
+        "vocab.json+merges.txt: built as GPT-2's pipeline, without Whisper's prefix tokens",
+    ),
+    "XGLMTokenizer": (
+        "no file ferrotok reads",
+        "no vocabulary file: reads only tokenizer.json; transformers builds an empty vocabulary without it",
+    ),
+    "XLMRobertaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "XLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
+    "XLNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+}
+
+# The trained model each SentencePiece class gets (else "unigram"): Pegasus needs pad, eos, unk first.
+MODEL_OF = {"PegasusTokenizer": "pegasus", "AlbertTokenizer": "albert"}
+
+LINES = [
+    *[line for _, line in multilingual_lines()][:12],
+    "Hello, world! It's 2024; don't panic.",
+    "  spaces   and\ttabs\nnewline ",
+]
+
+
+def mapped_classes() -> list[str]:
+    from transformers.models.auto.tokenization_auto import TOKENIZER_MAPPING_NAMES
+
+    names: set[str] = set()
+    for value in TOKENIZER_MAPPING_NAMES.values():
+        for name in value if isinstance(value, tuple | list) else (value,):
+            if name:
+                names.add(name)
+    return sorted(names)
+
+
+def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> tuple[Path, str]:
+    """The class's legacy folder and its shape's name."""
+    directory = root / tokenizer_class
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    cls = getattr(transformers, tokenizer_class, None)
+    files = set(getattr(cls, "vocab_files_names", {}).values())
+    spm_names = sorted(f for f in files if f.endswith((".model", ".spm")))
+    if spm_names:
+        shape = "sentencepiece"
+        model = models[MODEL_OF.get(tokenizer_class, "unigram")]
+        for name in spm_names:
+            shutil.copy(model, directory / name)
+        if "vocab.json" in files:  # M2M100, Marian, Speech2Text: the pieces' ids, fairseq's specials first
+            vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+            for piece in model_pieces(model):
+                vocab.setdefault(piece, len(vocab))
+            (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    elif "vocab.txt" in files:
+        shape = "vocab.txt"
+        shutil.copy(FIXTURES / "bert-uncased" / "vocab.txt", directory / "vocab.txt")
+    elif {"vocab.json", "merges.txt"} <= files:
+        shape = "vocab.json+merges.txt"
+        for name in ("vocab.json", "merges.txt"):
+            shutil.copy(FIXTURES / "gpt2" / name, directory / name)
+    else:
+        shape = "no vocabulary file"
+    config = {"tokenizer_class": tokenizer_class}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory, shape
+
+
+def model_pieces(model: Path) -> list[str]:
+    from sentencepiece import SentencePieceProcessor
+
+    processor = SentencePieceProcessor(model_file=str(model))
+    return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+
+
+def observe(directory: Path, tokenizer_class: str) -> str:
+    """What happens when both libraries load the folder (the statuses of `COVERAGE`)."""
+    try:
+        theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+        expected = [theirs.encode(line) for line in LINES]
+    except Exception:  # any failure of transformers' own is the observation
+        return "transformers fails"
+    try:
+        ours = AutoTokenizer.from_pretrained(directory)
+    except FileNotFoundError:
+        return "no file ferrotok reads"
+    except ValueError as error:
+        assert tokenizer_class in str(error), str(error)
+        return "refused"
+    got = [ours.encode(line) for line in LINES]
+    return "same" if got == expected else "differs"
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return spm_folders.train_all(tmp_path_factory.mktemp("coverage-models"))
+
+
+def test_table_names_every_class_transformers_maps():
+    assert sorted(COVERAGE) == mapped_classes()
+
+
+@pytest.mark.parametrize("tokenizer_class", sorted(COVERAGE))
+def test_class_folder_loads_as_the_table_says(models, tmp_path, tokenizer_class):
+    status, why = COVERAGE[tokenizer_class]
+    directory, _ = build_folder(tmp_path, models, tokenizer_class)
+    seen = observe(directory, tokenizer_class)
+    if status == seen == "differs":
+        pytest.xfail(why)  # known wrong; once fixed, `seen` is `same` and the table must say so
+    assert seen == status, why
+
+
+if __name__ == "__main__":  # print the table as observed
+    import tempfile
+
+    root = Path(tempfile.mkdtemp())
+    trained = spm_folders.train_all(root)
+    for name in mapped_classes():
+        folder, shape = build_folder(root / "folders", trained, name)
+        try:
+            seen = observe(folder, name)
+        except Exception as error:  # printed, for the table's author to look at
+            seen = f"error: {error!r:.120}"
+        print(f'    "{name}": ("{seen}", "{shape}"),', file=sys.stdout, flush=True)
