@@ -133,7 +133,7 @@ def test_empty_input_gives_an_empty_stream(tmp_path):
 
 
 def test_byte_identical_for_any_worker_count(tmp_path, monkeypatch, hf_gpt2):
-    """Many small blocks spread over 1, 2 and 3 processes; single file and shards give the same stream."""
+    """Many small blocks spread over 1, 2 and 3 workers (threads); single file and shards give the same stream."""
     monkeypatch.setattr(_shard_inputs, "BLOCK_BYTES", 2048)
     texts = texts_of(LINES) * 6
     source = tmp_path / "in.txt"
@@ -198,16 +198,24 @@ def reference(tmp_path_factory) -> bytes:
     return (folder / "ref.bin").read_bytes()
 
 
-def test_jsonl_field(tmp_path, reference):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_jsonl_field(tmp_path, monkeypatch, reference, workers):
+    """With --workers 2, many blocks over worker processes (JSONL is parsed under the GIL: not threads)."""
+    monkeypatch.setattr(_shard_inputs, "BLOCK_BYTES", 4096)
     source = tmp_path / "in.jsonl"
     rows = [json.dumps({"id": i, "text": t}, ensure_ascii=i % 2 == 0) for i, t in enumerate(texts_of(LINES))]
     rows.insert(3, "")  # blank lines are skipped
     source.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    assert run_bin(str(source), "-o", str(tmp_path / "o.bin"), "--jsonl-field", "text", "--workers", "1") == 0
+    assert (
+        run_bin(str(source), "-o", str(tmp_path / "o.bin"), "--jsonl-field", "text", "--workers", workers)
+        == 0
+    )
     assert (tmp_path / "o.bin").read_bytes() == reference
 
 
-def test_parquet_column(tmp_path, reference):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_parquet_column(tmp_path, monkeypatch, reference, workers):
+    monkeypatch.setattr(_shard_inputs, "PARQUET_ROWS", 100)
     pa = pytest.importorskip("pyarrow", reason="Parquet input is the optional pyarrow extra")
     import pyarrow.parquet as pq
 
@@ -215,7 +223,8 @@ def test_parquet_column(tmp_path, reference):
     table = pa.table({"id": list(range(len(LINES))), "text": texts_of(LINES)})
     pq.write_table(table, source, row_group_size=7)
     assert (
-        run_bin(str(source), "-o", str(tmp_path / "o.bin"), "--parquet-column", "text", "--workers", "1") == 0
+        run_bin(str(source), "-o", str(tmp_path / "o.bin"), "--parquet-column", "text", "--workers", workers)
+        == 0
     )
     assert (tmp_path / "o.bin").read_bytes() == reference
 
@@ -422,15 +431,29 @@ def _feed(pipe, data: bytes) -> None:
         pipe.close()
 
 
-@pytest.mark.parametrize("how", ["sigint", "sigterm", "kill-worker"])
-def test_interrupted_run_leaves_no_shard(tmp_path, how):
-    """Blocks come through a pipe that stays open, so the run is stopped mid-way, with shards under way."""
+@pytest.mark.parametrize(
+    ("how", "kind"),
+    [
+        ("sigint", "text"),
+        ("sigterm", "text"),
+        ("sigint", "jsonl"),
+        ("sigterm", "jsonl"),
+        ("kill-worker", "jsonl"),
+    ],
+)
+def test_interrupted_run_leaves_no_shard(tmp_path, how, kind):
+    """Blocks come through a pipe that stays open, so the run is stopped mid-way, with shards under way. The
+    workers are threads for text and processes for JSONL (see ferrotok.shards)."""
     out = tmp_path / "o.bin"
     command = [sys.executable, "-m", "ferrotok", "encode", "--format", "bin", "-q", "-", "-o", str(out)]
     command += ["--tokenizer", GPT2, "--workers", "2", "--shard-tokens", "5000"]
+    rows = LINES
+    if kind == "jsonl":
+        command += ["--jsonl-field", "text"]
+        rows = [json.dumps({"text": line}) for line in LINES]
     proc = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None
-    block = ("\n".join(LINES) + "\n").encode("utf-8") * 8
+    block = ("\n".join(rows) + "\n").encode("utf-8") * 8
     try:
         proc.stdin.write(block * 4)  # about 7 MB: a few blocks of _shard_inputs.BLOCK_BYTES (1 MiB)
         proc.stdin.flush()

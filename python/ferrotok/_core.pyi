@@ -25,6 +25,7 @@ __all__ = [
     "legacy_document",
     "load_folder",
     "num_threads",
+    "stream_itemsize",
 ]
 
 __version__: str
@@ -35,6 +36,9 @@ def num_threads() -> int:
 def encode_stream(tokenizer: Tokenizer, texts: list[str], separator: int, itemsize: int) -> tuple[bytes, int]:
     """The ids of each text without special tokens, each text followed by `separator`, as little-endian bytes
     of `itemsize` (2 or 4) per id; and the number of ids. ValueError when an id does not fit."""
+
+def stream_itemsize(tokenizer: Tokenizer) -> int:
+    """Bytes per id (2 or 4) of a stream that holds every id of the vocabulary, added tokens included."""
 
 class FerrotokError(ValueError):
     """Base class of the errors raised for bad configuration files or arguments."""

@@ -42,3 +42,9 @@ pub(super) fn encode_stream<'py>(
         Ok((PyBytes::new(py, &out), count))
     })
 }
+
+/// Bytes per id of a stream that holds every id of `tokenizer` (added tokens included): 2 or 4.
+#[pyfunction]
+pub(super) fn stream_itemsize(tokenizer: &PyTokenizer) -> usize {
+    IdWidth::for_vocabulary(&tokenizer.get()).bytes()
+}
