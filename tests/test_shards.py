@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -473,3 +475,29 @@ def test_interrupted_run_leaves_no_shard(tmp_path, how, kind):
     assert proc.returncode == (1 if how == "kill-worker" else 130), err
     assert ("worker process died" in err) if how == "kill-worker" else ("interrupted" in err)
     assert leftovers(tmp_path) == []
+
+
+def _python_lines(data: bytes) -> list[str]:
+    """A block's documents as _shard_inputs.texts reads them (the reference for the core's split)."""
+    return _shard_inputs.texts(_shard_inputs.Block("x", 1, "text", data, None, len(data)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "é", "東", " ", "\n", "\r", "\r\n", "<|endoftext|>", "🙂"]), max_size=40)
+)
+def test_core_splits_lines_like_python(pieces):
+    tok = ferrotok.AutoTokenizer.from_pretrained(GPT2)._tokenizer
+    data = "".join(pieces).encode("utf-8")
+    lines = _python_lines(data)
+    assert _core.encode_stream_lines(tok, data, EOS, 2) == (
+        *_core.encode_stream(tok, lines, EOS, 2),
+        len(lines),
+    )
+
+
+def test_core_lines_leave_invalid_utf8_to_python():
+    tok = ferrotok.AutoTokenizer.from_pretrained(GPT2)._tokenizer
+    assert _core.encode_stream_lines(tok, b"fine\nbad \xff\n", EOS, 2) is None
+    with pytest.raises(ValueError, match="itemsize"):
+        _core.encode_stream_lines(tok, b"hi", EOS, 3)
