@@ -5,7 +5,7 @@ Every measurement is a whole command in a fresh process, start-up included, on t
 * `transformers`: a script that loads `transformers.AutoTokenizer` (the Rust-backed fast tokenizer, its own
   thread pool left at its default), reads the lines, encodes them in batches of 1000 without special tokens,
   appends EOS to each and writes the uint16 / uint32 stream with numpy: what a user writes by hand.
-* `ferrotok`: `ferrotok encode --format bin` with its defaults (one worker process per core).
+* `ferrotok`: `ferrotok encode --format bin` with its defaults (one worker per core: threads for text).
 * `1 worker` / `2 workers`: `--workers 1` and `--workers 2` with `RAYON_NUM_THREADS=1`, so one worker is one
   core's work.
 * `ceiling`: two independent `--workers 1` processes started together on the same file; 2 · t(1 worker) /

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -133,7 +135,7 @@ def test_empty_input_gives_an_empty_stream(tmp_path):
 
 
 def test_byte_identical_for_any_worker_count(tmp_path, monkeypatch, hf_gpt2):
-    """Many small blocks spread over 1, 2 and 3 processes; single file and shards give the same stream."""
+    """Many small blocks spread over 1, 2 and 3 workers (threads); single file and shards give the same stream."""
     monkeypatch.setattr(_shard_inputs, "BLOCK_BYTES", 2048)
     texts = texts_of(LINES) * 6
     source = tmp_path / "in.txt"
@@ -198,16 +200,24 @@ def reference(tmp_path_factory) -> bytes:
     return (folder / "ref.bin").read_bytes()
 
 
-def test_jsonl_field(tmp_path, reference):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_jsonl_field(tmp_path, monkeypatch, reference, workers):
+    """With --workers 2, many blocks over worker processes (JSONL is parsed under the GIL: not threads)."""
+    monkeypatch.setattr(_shard_inputs, "BLOCK_BYTES", 4096)
     source = tmp_path / "in.jsonl"
     rows = [json.dumps({"id": i, "text": t}, ensure_ascii=i % 2 == 0) for i, t in enumerate(texts_of(LINES))]
     rows.insert(3, "")  # blank lines are skipped
     source.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    assert run_bin(str(source), "-o", str(tmp_path / "o.bin"), "--jsonl-field", "text", "--workers", "1") == 0
+    assert (
+        run_bin(str(source), "-o", str(tmp_path / "o.bin"), "--jsonl-field", "text", "--workers", workers)
+        == 0
+    )
     assert (tmp_path / "o.bin").read_bytes() == reference
 
 
-def test_parquet_column(tmp_path, reference):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_parquet_column(tmp_path, monkeypatch, reference, workers):
+    monkeypatch.setattr(_shard_inputs, "PARQUET_ROWS", 100)
     pa = pytest.importorskip("pyarrow", reason="Parquet input is the optional pyarrow extra")
     import pyarrow.parquet as pq
 
@@ -215,7 +225,8 @@ def test_parquet_column(tmp_path, reference):
     table = pa.table({"id": list(range(len(LINES))), "text": texts_of(LINES)})
     pq.write_table(table, source, row_group_size=7)
     assert (
-        run_bin(str(source), "-o", str(tmp_path / "o.bin"), "--parquet-column", "text", "--workers", "1") == 0
+        run_bin(str(source), "-o", str(tmp_path / "o.bin"), "--parquet-column", "text", "--workers", workers)
+        == 0
     )
     assert (tmp_path / "o.bin").read_bytes() == reference
 
@@ -422,15 +433,29 @@ def _feed(pipe, data: bytes) -> None:
         pipe.close()
 
 
-@pytest.mark.parametrize("how", ["sigint", "sigterm", "kill-worker"])
-def test_interrupted_run_leaves_no_shard(tmp_path, how):
-    """Blocks come through a pipe that stays open, so the run is stopped mid-way, with shards under way."""
+@pytest.mark.parametrize(
+    ("how", "kind"),
+    [
+        ("sigint", "text"),
+        ("sigterm", "text"),
+        ("sigint", "jsonl"),
+        ("sigterm", "jsonl"),
+        ("kill-worker", "jsonl"),
+    ],
+)
+def test_interrupted_run_leaves_no_shard(tmp_path, how, kind):
+    """Blocks come through a pipe that stays open, so the run is stopped mid-way, with shards under way. The
+    workers are threads for text and processes for JSONL (see ferrotok.shards)."""
     out = tmp_path / "o.bin"
     command = [sys.executable, "-m", "ferrotok", "encode", "--format", "bin", "-q", "-", "-o", str(out)]
     command += ["--tokenizer", GPT2, "--workers", "2", "--shard-tokens", "5000"]
+    rows = LINES
+    if kind == "jsonl":
+        command += ["--jsonl-field", "text"]
+        rows = [json.dumps({"text": line}) for line in LINES]
     proc = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None
-    block = ("\n".join(LINES) + "\n").encode("utf-8") * 8
+    block = ("\n".join(rows) + "\n").encode("utf-8") * 8
     try:
         proc.stdin.write(block * 4)  # about 7 MB: a few blocks of _shard_inputs.BLOCK_BYTES (1 MiB)
         proc.stdin.flush()
@@ -450,3 +475,29 @@ def test_interrupted_run_leaves_no_shard(tmp_path, how):
     assert proc.returncode == (1 if how == "kill-worker" else 130), err
     assert ("worker process died" in err) if how == "kill-worker" else ("interrupted" in err)
     assert leftovers(tmp_path) == []
+
+
+def _python_lines(data: bytes) -> list[str]:
+    """A block's documents as _shard_inputs.texts reads them (the reference for the core's split)."""
+    return _shard_inputs.texts(_shard_inputs.Block("x", 1, "text", data, None, len(data)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "é", "東", " ", "\n", "\r", "\r\n", "<|endoftext|>", "🙂"]), max_size=40)
+)
+def test_core_splits_lines_like_python(pieces):
+    tok = ferrotok.AutoTokenizer.from_pretrained(GPT2)._tokenizer
+    data = "".join(pieces).encode("utf-8")
+    lines = _python_lines(data)
+    assert _core.encode_stream_lines(tok, data, EOS, 2) == (
+        *_core.encode_stream(tok, lines, EOS, 2),
+        len(lines),
+    )
+
+
+def test_core_lines_leave_invalid_utf8_to_python():
+    tok = ferrotok.AutoTokenizer.from_pretrained(GPT2)._tokenizer
+    assert _core.encode_stream_lines(tok, b"fine\nbad \xff\n", EOS, 2) is None
+    with pytest.raises(ValueError, match="itemsize"):
+        _core.encode_stream_lines(tok, b"hi", EOS, 3)

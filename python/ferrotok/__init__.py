@@ -5,21 +5,60 @@
 >>> tok(["Hello world!"], padding=True, return_tensors="np")
 """
 
-# Trainers and pipeline components named as in tokenizers (`ferrotok.trainers.BpeTrainer`,
-# `ferrotok.normalizers.BertNormalizer`, ...).
-from . import decoders, models, normalizers, pre_tokenizers, processors, trainers
-from ._added_token import AddedToken
-from ._core import Encoding, Encodings
-from ._core import __version__ as __version__
-from .auto import AutoTokenizer
-from .batch_encoding import BatchEncoding
+from typing import TYPE_CHECKING, Any
 
-# torch and transformers are imported lazily by collate and pipelines, so importing ferrotok stays cheap.
-from .collate import DataCollatorWithPadding
-from .errors import FerrotokError, InternalError
-from .pipelines import BucketStats, pipeline
-from .tokenization import FerroTokenizer
-from .tokenizer import Tokenizer
+from ._core import __version__ as __version__
+
+if TYPE_CHECKING:
+    # Trainers and pipeline components named as in tokenizers (`ferrotok.trainers.BpeTrainer`,
+    # `ferrotok.normalizers.BertNormalizer`, ...).
+    from . import decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from ._added_token import AddedToken
+    from ._core import Encoding, Encodings
+    from .auto import AutoTokenizer
+    from .batch_encoding import BatchEncoding
+    from .collate import DataCollatorWithPadding
+    from .errors import FerrotokError, InternalError
+    from .pipelines import BucketStats, pipeline
+    from .tokenization import FerroTokenizer
+    from .tokenizer import Tokenizer
+
+# Every name is imported on first use (PEP 562), so `import ferrotok` and the `ferrotok` command load only
+# what they use: `ferrotok encode --format bin` never imports numpy (a third of its start-up otherwise).
+# torch and transformers are imported lazily by collate and pipelines in the same spirit.
+_LAZY = {
+    "AddedToken": "._added_token",
+    "AutoTokenizer": ".auto",
+    "BatchEncoding": ".batch_encoding",
+    "BucketStats": ".pipelines",
+    "DataCollatorWithPadding": ".collate",
+    "Encoding": "._core",
+    "Encodings": "._core",
+    "FerroTokenizer": ".tokenization",
+    "FerrotokError": ".errors",
+    "InternalError": ".errors",
+    "Tokenizer": ".tokenizer",
+    "pipeline": ".pipelines",
+}
+_SUBMODULES = {"decoders", "models", "normalizers", "pre_tokenizers", "processors", "trainers"}
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _SUBMODULES:
+        value: Any = importlib.import_module(f".{name}", __name__)
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "AddedToken",

@@ -22,9 +22,11 @@ __all__ = [
     "__version__",
     "class_defaults",
     "encode_stream",
+    "encode_stream_lines",
     "legacy_document",
     "load_folder",
     "num_threads",
+    "stream_itemsize",
 ]
 
 __version__: str
@@ -35,6 +37,16 @@ def num_threads() -> int:
 def encode_stream(tokenizer: Tokenizer, texts: list[str], separator: int, itemsize: int) -> tuple[bytes, int]:
     """The ids of each text without special tokens, each text followed by `separator`, as little-endian bytes
     of `itemsize` (2 or 4) per id; and the number of ids. ValueError when an id does not fit."""
+
+def encode_stream_lines(
+    tokenizer: Tokenizer, data: bytes, separator: int, itemsize: int
+) -> tuple[bytes, int, int] | None:
+    """`encode_stream` of the lines of `data` (cut at each newline, a final one ending the last line, one
+    trailing carriage return removed per line): the stream, its number of ids and the number of lines. None
+    when `data` is not valid UTF-8. The GIL is released throughout."""
+
+def stream_itemsize(tokenizer: Tokenizer) -> int:
+    """Bytes per id (2 or 4) of a stream that holds every id of the vocabulary, added tokens included."""
 
 class FerrotokError(ValueError):
     """Base class of the errors raised for bad configuration files or arguments."""

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import chain
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ._arguments import DO_NOT_PAD, LONGEST, MAX_LENGTH, check_optional_int, check_side, resolve_strategies
 from .batch_encoding import BatchEncoding
+
+if TYPE_CHECKING:  # numpy is imported where it is used: `import ferrotok` stays light
+    import numpy as np
 
 
 def _to_list(value: Any) -> Any:
@@ -27,6 +28,8 @@ def _to_list(value: Any) -> Any:
 
 
 def _detect_tensor_type(first: Any) -> str | None:
+    import numpy as np
+
     if isinstance(first, (np.ndarray, np.generic)):
         return "np"
     if type(first).__module__.startswith("torch"):
@@ -128,9 +131,11 @@ def pad_features(
     return BatchEncoding(out, tensor_type=return_tensors)
 
 
-def pad_rows(flat: Any, lengths: Any, width: int, fill: int, side: str, dtype: Any = np.int64) -> np.ndarray:
+def pad_rows(flat: Any, lengths: Any, width: int, fill: int, side: str, dtype: Any = "int64") -> np.ndarray:
     """Rows given as one flat array of their values and their lengths (none longer than `width`) → a
     (rows, width) array, each row padded with `fill` on `side` ("right" or "left")."""
+    import numpy as np
+
     lengths = np.asarray(lengths)
     columns = np.arange(width)
     # Row-major order of the mask's True cells is exactly the flat order of the values.
@@ -155,6 +160,8 @@ def _pad_to_arrays(
 ) -> dict[str, Any] | None:
     """A batch padded to `max_length` as int64 arrays, the same values as `_pad_one` row by row gives; None
     when the rows do not all fit (then they stay ragged, as transformers leaves them) or hold non-ints."""
+    import numpy as np
+
     tokenizer, main, multiple, side, return_attention_mask = settings
     if multiple is not None and max_length % multiple != 0:
         max_length = (max_length // multiple + 1) * multiple

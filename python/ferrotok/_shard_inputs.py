@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from ferrotok.cli import CliError, _jsonl_field
 
-__all__ = ["BLOCK_BYTES", "Block", "blocks", "check_readable", "open_bytes", "texts"]
+__all__ = ["BLOCK_BYTES", "Block", "blocks", "check_readable", "open_bytes", "raw_lines", "texts"]
 
 # Raw input per block: large enough to amortise a task, small enough to keep memory flat.
 BLOCK_BYTES = 1 << 20
@@ -268,6 +268,14 @@ def _plain_size(name: str) -> int:
     except OSError:
         return 0
     return info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+
+def raw_lines(block: Block) -> bytes | None:
+    """The bytes of a block of text lines (read here for a range), for the core to split and decode; None for
+    JSONL and Parquet blocks."""
+    if block.kind != "text":
+        return None
+    return _read_range(block) if block.payload is None else block.payload
 
 
 def texts(block: Block) -> list[str]:

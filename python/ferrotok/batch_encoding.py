@@ -11,11 +11,10 @@ from collections import UserDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy as np
-
 from ._arguments import enum_value
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy is imported where it is used: `import ferrotok` stays light
+    import numpy as np
     import torch
 
     from ._core import Encoding, Encodings
@@ -70,6 +69,8 @@ def check_tensor_type(tensor_type: object) -> str | None:
 
 def _as_numpy(value: Any) -> np.ndarray:
     """Lists → int64 array; ragged lists → object array of arrays, as transformers does for "np"."""
+    import numpy as np
+
     if isinstance(value, np.ndarray):
         return value
     if (
@@ -101,6 +102,7 @@ def to_tensor(value: Any, tensor_type: str, key: str) -> Any:
         if array.dtype == object:
             raise ValueError(RAGGED_TENSOR_MESSAGE.format(key=key))
         return mx.array(array)
+    import numpy as np
     import torch
 
     if isinstance(value, torch.Tensor):

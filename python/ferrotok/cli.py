@@ -28,12 +28,12 @@ import sys
 from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
-
-from ferrotok._padding import pad_rows
 from ferrotok._scratch import Scratch
+
+if TYPE_CHECKING:  # numpy is imported by the commands that use it: `--format bin` never does
+    import numpy as np
 
 __all__ = ["main"]
 
@@ -145,17 +145,19 @@ def _chunks(
 
 
 def _load_tokenizer(directory: str) -> Any:
-    from ferrotok.pipelines import load_tokenizer
+    from ferrotok.auto import AutoTokenizer  # not through ferrotok.pipelines, which imports numpy
 
     if not Path(directory).is_dir():
         raise CliError(f"tokenizer folder {directory!r} does not exist")
     try:
-        return load_tokenizer(directory)
+        return AutoTokenizer.from_pretrained(directory)
     except (OSError, ValueError) as e:
         raise CliError(f"cannot load a tokenizer from {directory!r}: {e}") from None
 
 
 def _memmap(path: str, dtype: Any, count: int, shape: tuple[int, ...]) -> np.ndarray:
+    import numpy as np
+
     # np.memmap refuses empty files; an empty array needs no backing file anyway.
     if count == 0:
         return np.zeros(shape, dtype=dtype)
@@ -166,6 +168,8 @@ def _encode_pass(
     args: argparse.Namespace, tokenizer: Any, scratch: Scratch
 ) -> tuple[str, str, str | None, int]:
     """Tokenize INPUT chunk by chunk into raw files: flat ids, row end offsets (leading 0), token offsets."""
+    import numpy as np
+
     path = Path(args.input)
     handle = _open_input(path)
     try:
@@ -211,6 +215,8 @@ def _encode_pass(
 
 
 def _write_ragged(out: str, ids_path: str, rows_path: str, offsets_path: str | None, rows: int) -> None:
+    import numpy as np
+
     row_offsets = np.memmap(rows_path, dtype=np.int64, mode="r", shape=(rows + 1,))
     total = int(row_offsets[-1])
     arrays = {
@@ -233,6 +239,10 @@ def _write_padded(
     args: Any,
     tok: Any,
 ) -> None:
+    import numpy as np
+
+    from ferrotok._padding import pad_rows
+
     row_offsets = np.memmap(rows_path, dtype=np.int64, mode="r", shape=(rows + 1,))
     total = int(row_offsets[-1])
     flat = _memmap(ids_path, np.int32, total, (total,))
@@ -342,6 +352,8 @@ def _embed_source(args: argparse.Namespace) -> tuple[int, Callable[[int], Iterat
 
 
 def cmd_embed(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from ferrotok.pipelines import pipeline
 
     rows, stream = _embed_source(args)
@@ -478,7 +490,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     encode.add_argument("--parquet-column", help="bin: read this string column of Parquet files")
     encode.add_argument(
-        "--workers", type=int, default=_cores(), help="bin: tokenizing processes (default: usable cores)"
+        "--workers",
+        type=int,
+        default=_cores(),
+        help="bin: tokenizing workers, threads for text, processes for JSONL / Parquet (default: usable cores)",
     )
     encode.set_defaults(run=cmd_encode)
 

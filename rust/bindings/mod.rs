@@ -89,6 +89,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<training::PyTrainingRun>()?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(stream::encode_stream, m)?)?;
+    m.add_function(wrap_pyfunction!(stream::encode_stream_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(stream::stream_itemsize, m)?)?;
     m.add_function(wrap_pyfunction!(legacy_document, m)?)?;
     m.add_function(wrap_pyfunction!(load_folder, m)?)?;
     m.add_function(wrap_pyfunction!(class_defaults, m)?)?;

@@ -3,7 +3,7 @@
 use super::convert;
 use super::tokenizer::PyTokenizer;
 use super::{guard, to_py};
-use crate::tokenizer::stream::IdWidth;
+use crate::tokenizer::stream::{split_lines, IdWidth};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
 
@@ -40,5 +40,41 @@ pub(super) fn encode_stream<'py>(
             .detach(|| tok.encode_stream(&refs, separator, width, &mut out))
             .map_err(to_py)?;
         Ok((PyBytes::new(py, &out), count))
+    })
+}
+
+/// Bytes per id of a stream that holds every id of `tokenizer` (added tokens included): 2 or 4.
+#[pyfunction]
+pub(super) fn stream_itemsize(tokenizer: &PyTokenizer) -> usize {
+    IdWidth::for_vocabulary(&tokenizer.get()).bytes()
+}
+
+/// `encode_stream` of the lines of `data` (see `stream::split_lines`): the stream, its number of ids and
+/// the number of lines; `None` when `data` is not valid UTF-8. The GIL is released for splitting and
+/// encoding alike.
+#[pyfunction]
+#[pyo3(signature = (tokenizer, data, separator, itemsize))]
+pub(super) fn encode_stream_lines<'py>(
+    py: Python<'py>,
+    tokenizer: &PyTokenizer,
+    data: &Bound<'py, PyBytes>,
+    separator: u32,
+    itemsize: usize,
+) -> PyResult<Option<(Bound<'py, PyBytes>, usize, usize)>> {
+    guard(|| {
+        let width = IdWidth::from_bytes(itemsize).map_err(to_py)?;
+        let bytes = data.as_bytes();
+        let tok = tokenizer.get();
+        let mut out = Vec::new();
+        let done = py
+            .detach(|| {
+                let Some(lines) = split_lines(bytes) else {
+                    return Ok(None);
+                };
+                let count = tok.encode_stream(&lines, separator, width, &mut out)?;
+                Ok(Some((count, lines.len())))
+            })
+            .map_err(to_py)?;
+        Ok(done.map(|(count, lines)| (PyBytes::new(py, &out), count, lines)))
     })
 }

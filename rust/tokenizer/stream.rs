@@ -30,10 +30,32 @@ impl IdWidth {
         }
     }
 
-    fn bytes(self) -> usize {
+    /// Bytes per id: 2 or 4.
+    pub fn bytes(self) -> usize {
         match self {
             IdWidth::U16 => 2,
             IdWidth::U32 => 4,
+        }
+    }
+
+    /// The narrowest width that holds every id of the vocabulary, added tokens included. Found here
+    /// rather than from a Python dict of the vocabulary, which took a tenth of a shard run's start-up.
+    pub fn for_vocabulary(tokenizer: &Tokenizer) -> Self {
+        let model = tokenizer
+            .model()
+            .vocab()
+            .into_iter()
+            .map(|(_, id)| id)
+            .max();
+        let added = tokenizer
+            .added_vocabulary()
+            .tokens()
+            .map(|(id, _)| id)
+            .max();
+        if model.max(added).unwrap_or(0) <= u32::from(u16::MAX) {
+            IdWidth::U16
+        } else {
+            IdWidth::U32
         }
     }
 }
@@ -84,6 +106,23 @@ impl Tokenizer {
     }
 }
 
+/// The documents of a block of text lines, as `ferrotok encode --format bin` reads them: `data` cut at
+/// each `\n` (a final `\n` ends the last line rather than starting an empty one) and one `\r` taken off
+/// the end of each line. `None` when `data` is not valid UTF-8 (the caller then names the line).
+///
+/// Decision: done here, where the caller can release the GIL, rather than by `bytes.decode` and
+/// `str.split` in Python: those held the GIL for milliseconds of every megabyte, which the threads of a
+/// multi-worker run then took in turn, and made a Python string of every line only to read it back.
+pub fn split_lines(data: &[u8]) -> Option<Vec<&str>> {
+    let text = std::str::from_utf8(data).ok()?;
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    Some(
+        body.split('\n')
+            .map(|line| line.strip_suffix('\r').unwrap_or(line))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +170,29 @@ mod tests {
         assert!(stream(&tok, &["a"], 70_000, IdWidth::U16).is_err());
         assert!(stream(&tok, &["a"], 70_000, IdWidth::U32).is_ok());
         assert!(IdWidth::from_bytes(3).is_err());
+    }
+
+    #[test]
+    fn lines_as_the_shard_reader_cuts_them() {
+        let cases: [(&[u8], &[&str]); 7] = [
+            (b"a\nb\n", &["a", "b"]),
+            (b"a\nb", &["a", "b"]),
+            (b"a\r\n\r\nb\r", &["a", "", "b"]),
+            (b"a\n\n", &["a", ""]),
+            (b"\n", &[""]),
+            (b"", &[""]),
+            (b"x\r\r\ny\rz", &["x\r", "y\rz"]),
+        ];
+        for (data, lines) in cases {
+            assert_eq!(split_lines(data).as_deref(), Some(lines), "{data:?}");
+        }
+        assert_eq!(split_lines(b"ok\n\xff\n"), None);
+    }
+
+    #[test]
+    fn a_small_vocabulary_fits_u16() {
+        // Wider vocabularies: tests/test_shards.py::test_dtype_by_vocabulary_size.
+        assert_eq!(IdWidth::for_vocabulary(&bert_fixture()), IdWidth::U16);
     }
 
     #[test]
