@@ -205,6 +205,21 @@ def test_llama_classes_rebuild_their_pipeline(llama_json: Path, tmp_path: Path, 
     check(llama_json, tmp_path, *case)
 
 
+@pytest.fixture(scope="module")
+def clip_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CLIP-style BPE (`</w>` suffix) trained on the multilingual sample, saved by transformers."""
+    import bpe_builders
+
+    base = tmp_path_factory.mktemp("clip")
+    legacy = bpe_builders.clip_legacy(base / "legacy", _lines)
+    return bpe_builders.clip_saved_by_transformers(legacy, base / "saved") / "tokenizer.json"
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"unk_token": "<|startoftext|>"}], ids=["default", "unk"])
+def test_clip_rebuilds_its_pipeline(clip_json: Path, tmp_path: Path, kwargs: dict) -> None:
+    check(clip_json, tmp_path, "CLIPTokenizer", kwargs)
+
+
 @pytest.mark.parametrize("cls", ["TokenizersBackend", "PreTrainedTokenizerFast"])
 def test_classes_without_a_rebuild_keep_the_file(byte_level_json: Path, tmp_path: Path, cls: str) -> None:
     """The generic class keeps the file's odd stages (and records add_prefix_space only), like transformers."""

@@ -62,6 +62,10 @@ pub(super) const ROBERTA_CLASSES: [&str; 5] = [
 /// Qwen2's split before the byte-level stage (transformers' `Qwen2Tokenizer`).
 const QWEN2_PATTERN: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
+/// CLIP's split before the byte-level stage (its special tokens, contractions, letters, digits, the rest).
+const CLIP_PATTERN: &str =
+    r"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+";
+
 const FAMILIES: &[Family] = &[
     Family {
         classes: &WORDPIECE_CLASSES,
@@ -127,6 +131,35 @@ const FAMILIES: &[Family] = &[
         },
         decoder: byte_level_decoder,
         model: |_| bpe_options(),
+    },
+    Family {
+        classes: &["CLIPTokenizer"],
+        model_type: "BPE",
+        model_unk: true,
+        normalizer: |_| {
+            json!({"type": "Sequence", "normalizers": [
+                {"type": "NFC"},
+                {"type": "Replace", "pattern": {"Regex": r"\s+"}, "content": " "},
+                {"type": "Lowercase"},
+            ]})
+        },
+        pre_tokenizer: |_| {
+            json!({"type": "Sequence", "pretokenizers": [
+                {"type": "Split", "pattern": {"Regex": CLIP_PATTERN}, "behavior": "Removed", "invert": true},
+                byte_level(false, true, true),
+            ]})
+        },
+        decoder: byte_level_decoder,
+        model: |_| {
+            json!({
+                "dropout": null,
+                "continuing_subword_prefix": "",
+                "end_of_word_suffix": "</w>",
+                "fuse_unk": false,
+                "byte_fallback": false,
+                "ignore_merges": false,
+            })
+        },
     },
     Family {
         classes: &["LlamaTokenizer"],
