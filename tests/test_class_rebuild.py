@@ -95,6 +95,17 @@ BYTE_LEVEL_CASES = [
     ("Qwen2Tokenizer", {"add_prefix_space": True}),
 ]
 
+# (class, kwarg) that transformers does not write back to tokenizer_config.json on save.
+UNSAVED_BY_TRANSFORMERS = {("LlamaTokenizer", "legacy")}
+LLAMA_CASES = [
+    ("LlamaTokenizer", {}),
+    ("LlamaTokenizer", {"legacy": True}),
+    ("LlamaTokenizer", {"add_prefix_space": False}),
+    ("LlamaTokenizer", {"legacy": False, "add_prefix_space": True}),
+    ("CodeLlamaTokenizer", {}),
+    ("CodeLlamaTokenizer", {"add_prefix_space": False}),
+]
+
 
 def case_id(case: tuple[str, dict]) -> str:
     cls, kwargs = case
@@ -107,6 +118,19 @@ def byte_level_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("gpt2-json")
     transformers.AutoTokenizer.from_pretrained(str(FIXTURES / "gpt2")).save_pretrained(str(target))
     return target / "tokenizer.json"
+
+
+@pytest.fixture(scope="module")
+def llama_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A byte-fallback BPE SentencePiece model trained at test time, as LlamaTokenizer's tokenizer.json."""
+    pytest.importorskip("sentencepiece")
+    import spm_folders
+
+    base = tmp_path_factory.mktemp("llama")
+    model = spm_folders.train_all(base)["bpe_fallback"]
+    source = spm_folders.folder(base, model, "LlamaTokenizer", "source")
+    transformers.AutoTokenizer.from_pretrained(str(source)).save_pretrained(str(base / "saved"))
+    return base / "saved" / "tokenizer.json"
 
 
 def odd_folder(source: Path, target: Path, cls: str, kwargs: dict) -> Path:
@@ -155,13 +179,15 @@ def check(source: Path, tmp_path: Path, cls: str, kwargs: dict) -> None:
         assert pipeline(ours) == pipeline(theirs)
         return
     assert_same(ours, theirs)
-    # Saved and loaded again, both still agree.
     ours.save_pretrained(tmp_path / "ours")
+    reloaded = ferrotok.AutoTokenizer.from_pretrained(tmp_path / "ours")
+    if any((cls, key) in UNSAVED_BY_TRANSFORMERS for key in kwargs):
+        # transformers' save drops the kwarg, so its reloaded tokenizer differs; ferrotok's does not.
+        assert pipeline(reloaded) == pipeline(ours)
+        return
+    # Saved and loaded again, both still agree.
     theirs.save_pretrained(str(tmp_path / "theirs"))
-    assert_same(
-        ferrotok.AutoTokenizer.from_pretrained(tmp_path / "ours"),
-        transformers.AutoTokenizer.from_pretrained(str(tmp_path / "theirs")),
-    )
+    assert_same(reloaded, transformers.AutoTokenizer.from_pretrained(str(tmp_path / "theirs")))
 
 
 @pytest.mark.parametrize("case", WORDPIECE_CASES, ids=case_id)
@@ -172,6 +198,26 @@ def test_wordpiece_classes_rebuild_their_pipeline(model_dir: Path, tmp_path: Pat
 @pytest.mark.parametrize("case", BYTE_LEVEL_CASES, ids=case_id)
 def test_byte_level_classes_rebuild_their_pipeline(byte_level_json: Path, tmp_path: Path, case) -> None:
     check(byte_level_json, tmp_path, *case)
+
+
+@pytest.mark.parametrize("case", LLAMA_CASES, ids=case_id)
+def test_llama_classes_rebuild_their_pipeline(llama_json: Path, tmp_path: Path, case) -> None:
+    check(llama_json, tmp_path, *case)
+
+
+@pytest.fixture(scope="module")
+def clip_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CLIP-style BPE (`</w>` suffix) trained on the multilingual sample, saved by transformers."""
+    import bpe_builders
+
+    base = tmp_path_factory.mktemp("clip")
+    legacy = bpe_builders.clip_legacy(base / "legacy", _lines)
+    return bpe_builders.clip_saved_by_transformers(legacy, base / "saved") / "tokenizer.json"
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"unk_token": "<|startoftext|>"}], ids=["default", "unk"])
+def test_clip_rebuilds_its_pipeline(clip_json: Path, tmp_path: Path, kwargs: dict) -> None:
+    check(clip_json, tmp_path, "CLIPTokenizer", kwargs)
 
 
 @pytest.mark.parametrize("cls", ["TokenizersBackend", "PreTrainedTokenizerFast"])

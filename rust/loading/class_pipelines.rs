@@ -10,6 +10,7 @@
 
 use super::legacy::LegacyConfig;
 use super::sentencepiece::cfg_bool;
+use super::sentencepiece_classes::llama_stages;
 use serde_json::{json, Map, Value};
 
 /// A stage (or the model's options) as a family's constructor builds it from the config.
@@ -19,6 +20,10 @@ type Build = fn(&LegacyConfig) -> Value;
 struct Family {
     /// Class names as tokenizer_config.json's `tokenizer_class` spells them (without `Fast`).
     classes: &'static [&'static str],
+    /// The model the constructor builds; a file with another model is left as it is.
+    model_type: &'static str,
+    /// Whether the constructor passes the folder's `unk_token` to the model.
+    model_unk: bool,
     normalizer: Build,
     pre_tokenizer: Build,
     decoder: Build,
@@ -57,9 +62,15 @@ pub(super) const ROBERTA_CLASSES: [&str; 5] = [
 /// Qwen2's split before the byte-level stage (transformers' `Qwen2Tokenizer`).
 const QWEN2_PATTERN: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
+/// CLIP's split before the byte-level stage (its special tokens, contractions, letters, digits, the rest).
+const CLIP_PATTERN: &str =
+    r"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+";
+
 const FAMILIES: &[Family] = &[
     Family {
         classes: &WORDPIECE_CLASSES,
+        model_type: "WordPiece",
+        model_unk: true,
         normalizer: bert_normalizer,
         pre_tokenizer: |_| json!({"type": "BertPreTokenizer"}),
         decoder: wordpiece_decoder,
@@ -76,6 +87,8 @@ const FAMILIES: &[Family] = &[
             "MvpTokenizer",
             "DebertaTokenizer",
         ],
+        model_type: "BPE",
+        model_unk: false,
         normalizer: |_| Value::Null,
         pre_tokenizer: |cfg| byte_level(cfg_bool(cfg, "add_prefix_space", false), true, true),
         decoder: byte_level_decoder,
@@ -83,6 +96,8 @@ const FAMILIES: &[Family] = &[
     },
     Family {
         classes: &["BlenderbotTokenizer"],
+        model_type: "BPE",
+        model_unk: false,
         normalizer: |_| Value::Null,
         pre_tokenizer: |cfg| byte_level(cfg_bool(cfg, "add_prefix_space", true), true, true),
         decoder: byte_level_decoder,
@@ -90,6 +105,8 @@ const FAMILIES: &[Family] = &[
     },
     Family {
         classes: &["GPTNeoXTokenizer"],
+        model_type: "BPE",
+        model_unk: false,
         normalizer: |_| json!({"type": "NFC"}),
         pre_tokenizer: |cfg| {
             byte_level(
@@ -103,6 +120,8 @@ const FAMILIES: &[Family] = &[
     },
     Family {
         classes: &["Qwen2Tokenizer"],
+        model_type: "BPE",
+        model_unk: false,
         normalizer: |_| json!({"type": "NFC"}),
         pre_tokenizer: |cfg| {
             json!({"type": "Sequence", "pretokenizers": [
@@ -113,7 +132,82 @@ const FAMILIES: &[Family] = &[
         decoder: byte_level_decoder,
         model: |_| bpe_options(),
     },
+    Family {
+        classes: &["CLIPTokenizer"],
+        model_type: "BPE",
+        model_unk: true,
+        normalizer: |_| {
+            json!({"type": "Sequence", "normalizers": [
+                {"type": "NFC"},
+                {"type": "Replace", "pattern": {"Regex": r"\s+"}, "content": " "},
+                {"type": "Lowercase"},
+            ]})
+        },
+        pre_tokenizer: |_| {
+            json!({"type": "Sequence", "pretokenizers": [
+                {"type": "Split", "pattern": {"Regex": CLIP_PATTERN}, "behavior": "Removed", "invert": true},
+                byte_level(false, true, true),
+            ]})
+        },
+        decoder: byte_level_decoder,
+        model: |_| {
+            json!({
+                "dropout": null,
+                "continuing_subword_prefix": "",
+                "end_of_word_suffix": "</w>",
+                "fuse_unk": false,
+                "byte_fallback": false,
+                "ignore_merges": false,
+            })
+        },
+    },
+    Family {
+        classes: &["LlamaTokenizer"],
+        model_type: "BPE",
+        model_unk: false,
+        normalizer: |_| Value::Null,
+        pre_tokenizer: |cfg| llama_stages(cfg).0,
+        decoder: |cfg| llama_stages(cfg).1,
+        model: |_| llama_options(),
+    },
+    Family {
+        classes: &["CodeLlamaTokenizer"],
+        model_type: "BPE",
+        model_unk: true,
+        normalizer: |_| Value::Null,
+        // No `legacy`; the decoder strips the first space whatever `add_prefix_space` says.
+        pre_tokenizer: |cfg| {
+            let scheme = if cfg_bool(cfg, "add_prefix_space", true) {
+                "first"
+            } else {
+                "never"
+            };
+            json!({"type": "Metaspace", "replacement": "▁", "prepend_scheme": scheme, "split": false})
+        },
+        decoder: |_| {
+            json!({"type": "Sequence", "decoders": [
+                {"type": "Replace", "pattern": {"String": "▁"}, "content": " "},
+                {"type": "ByteFallback"},
+                {"type": "Fuse"},
+                {"type": "Strip", "content": " ", "start": 1, "stop": 0},
+            ]})
+        },
+        model: |_| llama_options(),
+    },
 ];
+
+/// The BPE options of Llama's constructor (byte fallback, unknown pieces fused).
+fn llama_options() -> Value {
+    json!({
+        "dropout": null,
+        "unk_token": null,
+        "continuing_subword_prefix": null,
+        "end_of_word_suffix": null,
+        "fuse_unk": true,
+        "byte_fallback": true,
+        "ignore_merges": false,
+    })
+}
 
 /// BertNormalizer from `do_lower_case`, `tokenize_chinese_chars` and `strip_accents` (null: follow the
 /// lowercasing).
@@ -202,8 +296,7 @@ pub fn rebuild(document: &mut Value, cfg: &LegacyConfig, unk: Option<&str>) {
         .and_then(|m| m.get("type"))
         .and_then(Value::as_str)
         .unwrap_or("");
-    let wordpiece = f.classes.contains(&"BertTokenizer");
-    if !model_type.is_empty() && (model_type == "WordPiece") != wordpiece {
+    if !model_type.is_empty() && model_type != f.model_type {
         return;
     }
     doc.insert("normalizer".into(), (f.normalizer)(cfg));
@@ -213,10 +306,8 @@ pub fn rebuild(document: &mut Value, cfg: &LegacyConfig, unk: Option<&str>) {
         (doc.get_mut("model"), (f.model)(cfg))
     {
         merge(model, options);
-        if wordpiece {
-            if let Some(unk) = unk {
-                model.insert("unk_token".into(), json!(unk));
-            }
+        if let Some(unk) = unk.filter(|_| f.model_unk) {
+            model.insert("unk_token".into(), json!(unk));
         }
     }
 }
@@ -258,7 +349,7 @@ mod tests {
     #[test]
     fn other_classes_and_mismatched_models_keep_the_file() {
         let original = json!({"model": {"type": "BPE"}, "normalizer": {"type": "Lowercase"}});
-        for class in ["LlamaTokenizer", "TokenizersBackend", "BertTokenizer"] {
+        for class in ["T5Tokenizer", "TokenizersBackend", "BertTokenizer"] {
             let mut doc = original.clone();
             rebuild(&mut doc, &cfg(json!({"tokenizer_class": class})), None);
             assert_eq!(doc, original, "{class}");

@@ -103,8 +103,8 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
     })
 }
 
-/// The RobertaProcessing the Roberta classes (`trim_offsets`, `add_prefix_space` from the config) and MPNet
-/// (fixed) build after load, or None for other classes or a folder without cls / sep tokens.
+/// The RobertaProcessing the Roberta classes (`trim_offsets`, `add_prefix_space` from the config), MPNet and
+/// CLIP (fixed) build after load, or None for other classes or a folder without cls / sep tokens.
 fn roberta_post(
     tokenizer: &Tokenizer,
     cfg: &LegacyConfig,
@@ -116,12 +116,17 @@ fn roberta_post(
             cfg_bool(cfg, "trim_offsets", true),
             cfg_bool(cfg, "add_prefix_space", false),
         )
-    } else if class == "MPNetTokenizer" {
-        (true, false)
+    } else if class == "MPNetTokenizer" || class == "CLIPTokenizer" {
+        (class == "MPNetTokenizer", false)
     } else {
         return None;
     };
-    let (cls, sep) = (content(named, "cls_token"), content(named, "sep_token"));
+    // CLIP puts its bos first and its eos last.
+    let (cls, sep) = if class == "CLIPTokenizer" {
+        (content(named, "bos_token"), content(named, "eos_token"))
+    } else {
+        (content(named, "cls_token"), content(named, "sep_token"))
+    };
     if cls.is_empty() || sep.is_empty() {
         return None;
     }

@@ -186,9 +186,9 @@ pub(super) fn xlnet_template(sep: &str, cls: &str) -> Post {
     }
 }
 
-fn llama(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
-    let vocab = pieces(m);
-    let merges = merges_by_id(&vocab);
+/// Llama's pre-tokenizer and decoder, from `add_prefix_space` and `legacy` (also rebuilt at load beside a
+/// tokenizer.json, `class_pipelines`).
+pub(super) fn llama_stages(cfg: &LegacyConfig) -> (Value, Value) {
     let add_prefix_space = cfg_bool(cfg, "add_prefix_space", true);
     let legacy = cfg_bool(cfg, "legacy", false);
     // transformers' `_get_prepend_scheme`: "always" when legacy, else "first"; "never" without prefix.
@@ -205,12 +205,22 @@ fn llama(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     if add_prefix_space {
         decoders.push(json!({"type": "Strip", "content": " ", "start": 1, "stop": 0}));
     }
+    (
+        metaspace("Metaspace", scheme, false),
+        sequence("Sequence", "decoders", decoders),
+    )
+}
+
+fn llama(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    let vocab = pieces(m);
+    let merges = merges_by_id(&vocab);
+    let (pre_tokenizer, decoder) = llama_stages(cfg);
     Parts {
         model: bpe(merges, None, true, false),
         vocab,
         normalizer: Value::Null,
-        pre_tokenizer: metaspace("Metaspace", scheme, false),
-        decoder: sequence("Sequence", "decoders", decoders),
+        pre_tokenizer,
+        decoder,
         named: named(cfg, d, false),
         extras: extractor_extras(m),
         post: Post::bos_eos(cfg),
