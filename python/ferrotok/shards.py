@@ -19,7 +19,7 @@ the output strictly in input order, so the bytes never depend on N.
 Decision: for lines of text the workers are threads of the main process. The core splits, decodes and
 tokenizes a block's lines with the GIL released (`_core.encode_stream_lines`), so threads hardly contend. Threads
 start at once and share the loaded tokenizer; worker processes cost fork, the pages they
-copy, the pool's pipes and a scratch file per block: 2 processes spent 30 % more CPU than one, 2 threads 10 %.
+copy, the pool's pipes and a scratch file per block (2 processes spent 13 – 30 % more CPU than one process).
 JSONL records and Parquet values become Python strings under the GIL (json.loads per line), so for those
 inputs the workers stay processes: each writes a block's tokens to a scratch file, which the main process
 appends (copy_file_range). Every output
