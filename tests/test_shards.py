@@ -490,10 +490,9 @@ def test_core_splits_lines_like_python(pieces):
     tok = ferrotok.AutoTokenizer.from_pretrained(GPT2)._tokenizer
     data = "".join(pieces).encode("utf-8")
     lines = _python_lines(data)
-    assert _core.encode_stream_lines(tok, data, EOS, 2) == (
-        *_core.encode_stream(tok, lines, EOS, 2),
-        len(lines),
-    )
+    expected = (*_core.encode_stream(tok, lines, EOS, 2), len(lines))
+    assert _core.encode_stream_lines(tok, data, EOS, 2) == expected
+    assert _core.encode_stream_lines(tok, data, EOS, 2, parallel=False) == expected
 
 
 def test_core_lines_leave_invalid_utf8_to_python():

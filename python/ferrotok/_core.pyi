@@ -39,11 +39,12 @@ def encode_stream(tokenizer: Tokenizer, texts: list[str], separator: int, itemsi
     of `itemsize` (2 or 4) per id; and the number of ids. ValueError when an id does not fit."""
 
 def encode_stream_lines(
-    tokenizer: Tokenizer, data: bytes, separator: int, itemsize: int
+    tokenizer: Tokenizer, data: bytes, separator: int, itemsize: int, parallel: bool = True
 ) -> tuple[bytes, int, int] | None:
     """`encode_stream` of the lines of `data` (cut at each newline, a final one ending the last line, one
     trailing carriage return removed per line): the stream, its number of ids and the number of lines. None
-    when `data` is not valid UTF-8. The GIL is released throughout."""
+    when `data` is not valid UTF-8. The GIL is released throughout. `parallel=False`: encoded on the calling
+    thread only, for callers that run one call per core themselves."""
 
 def stream_itemsize(tokenizer: Tokenizer) -> int:
     """Bytes per id (2 or 4) of a stream that holds every id of the vocabulary, added tokens included."""

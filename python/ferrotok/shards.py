@@ -19,7 +19,7 @@ the output strictly in input order, so the bytes never depend on N.
 Decision: for lines of text the workers are threads of the main process. The core splits, decodes and
 tokenizes a block's lines with the GIL released (`_core.encode_stream_lines`), so threads hardly contend. Threads
 start at once and share the loaded tokenizer; worker processes cost fork, the pages they
-copy, the pool's pipes and a scratch file per block: 2 processes spent 30 % more CPU than one, 2 threads 10 %.
+copy, the pool's pipes and a scratch file per block (2 processes spent 13 – 30 % more CPU than one process).
 JSONL records and Parquet values become Python strings under the GIL (json.loads per line), so for those
 inputs the workers stay processes: each writes a block's tokens to a scratch file, which the main process
 appends (copy_file_range). Every output
@@ -140,13 +140,16 @@ def _copy_range(source: int, target: int, offset: int, count: int) -> int:
     return os.write(target, os.read(source, count))
 
 
-def encode_block(tokenizer: Any, block: Block, separator: int, itemsize: int) -> tuple[bytes, int, int]:
+def encode_block(
+    tokenizer: Any, block: Block, separator: int, itemsize: int, parallel: bool = True
+) -> tuple[bytes, int, int]:
     """(the block's stream as little-endian bytes, tokens, documents). Lines of text go to the core as bytes,
     split and encoded there with the GIL released; JSONL and Parquet (and text that is not valid UTF-8, for the
-    message naming the line) go through Python strings."""
+    message naming the line) go through Python strings. `parallel=False`: a worker thread, one core's work (the
+    core's pool would only add hand-offs between threads already busy)."""
     data = raw_lines(block)
     if data is not None:
-        done = _core.encode_stream_lines(tokenizer._tokenizer, data, separator, itemsize)
+        done = _core.encode_stream_lines(tokenizer._tokenizer, data, separator, itemsize, parallel)
         if done is not None:
             return done
     return encode_texts(tokenizer, texts(block), separator, itemsize)
@@ -361,7 +364,7 @@ def _thread_job(args: argparse.Namespace, separator: int, itemsize: int) -> Call
     tokenizer = args.loaded_tokenizer
 
     def job(block: Block) -> tuple[bytes, int, int]:
-        return encode_block(tokenizer, block, separator, itemsize)
+        return encode_block(tokenizer, block, separator, itemsize, parallel=False)
 
     return job
 

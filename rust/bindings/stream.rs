@@ -51,15 +51,16 @@ pub(super) fn stream_itemsize(tokenizer: &PyTokenizer) -> usize {
 
 /// `encode_stream` of the lines of `data` (see `stream::split_lines`): the stream, its number of ids and
 /// the number of lines; `None` when `data` is not valid UTF-8. The GIL is released for splitting and
-/// encoding alike.
+/// encoding alike. `parallel=False` encodes on the calling thread only (`encode_stream_here`).
 #[pyfunction]
-#[pyo3(signature = (tokenizer, data, separator, itemsize))]
+#[pyo3(signature = (tokenizer, data, separator, itemsize, parallel = true))]
 pub(super) fn encode_stream_lines<'py>(
     py: Python<'py>,
     tokenizer: &PyTokenizer,
     data: &Bound<'py, PyBytes>,
     separator: u32,
     itemsize: usize,
+    parallel: bool,
 ) -> PyResult<Option<(Bound<'py, PyBytes>, usize, usize)>> {
     guard(|| {
         let width = IdWidth::from_bytes(itemsize).map_err(to_py)?;
@@ -71,7 +72,11 @@ pub(super) fn encode_stream_lines<'py>(
                 let Some(lines) = split_lines(bytes) else {
                     return Ok(None);
                 };
-                let count = tok.encode_stream(&lines, separator, width, &mut out)?;
+                let count = if parallel {
+                    tok.encode_stream(&lines, separator, width, &mut out)?
+                } else {
+                    tok.encode_stream_here(&lines, separator, width, &mut out)?
+                };
                 Ok(Some((count, lines.len())))
             })
             .map_err(to_py)?;
