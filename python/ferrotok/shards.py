@@ -323,8 +323,10 @@ def _results(
     worker: after the last block), so that it never takes a core from a busy worker."""
     if _useful_workers(args) == 1:
         tokenizer = args.loaded_tokenizer
+        # A one-thread pool would only add a hand-off: encode on this thread, as each worker thread does.
+        parallel = _core.num_threads() > 1
         for block in blocks:
-            yield block, *encode_block(tokenizer, block, separator, itemsize)
+            yield block, *encode_block(tokenizer, block, separator, itemsize, parallel)
         tail()
         return
     if args.jsonl_field is None and args.parquet_column is None:
