@@ -149,7 +149,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "differs",
         "vocab.txt: vocab.txt is built with BERT's template; MPNet's <s> A </s> tokens are resolved differently",
     ),
-    "MarianTokenizer": ("refused", "sentencepiece: source.spm / target.spm + vocab.json: no recipe yet"),
+    "MarianTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MarkupLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs tags_dict"),
     "MgpstrTokenizer": ("transformers fails", "no vocabulary file: needs its own vocab.json"),
     "MobileBertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),

@@ -108,7 +108,8 @@ def test_bert_generation_folder_matches_transformers(models, tmp_path, model):
     assert_same_tokenizer(directory)
 
 
-def assert_same_tokenizer(directory: Path) -> None:
+def assert_same_tokenizer(directory: Path, lines: list[str] = LINES) -> None:
+    LINES = lines  # the module's lines, unless a class needs fewer
     ours = AutoTokenizer.from_pretrained(directory)
     theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
     assert ours.special_tokens_map == theirs.special_tokens_map
@@ -236,3 +237,55 @@ def test_plbart_unknown_src_lang_is_refused(models, tmp_path):
         transformers.AutoTokenizer.from_pretrained(str(tmp_path))
     with pytest.raises(ValueError, match="src_lang"):
         AutoTokenizer.from_pretrained(tmp_path)
+
+
+def marian_folder(root: Path, model: Path, vocab: dict[str, int] | None = None, **config) -> Path:
+    """An OPUS-MT style folder: source.spm and target.spm (here the same model) and one vocab.json
+    (`</s>`, `<unk>` first, `<pad>` last, the pieces in between in another order than the model's)."""
+    directory = root / "marian"
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    shutil.copy(model, directory / "source.spm")
+    shutil.copy(model, directory / "target.spm")
+    if vocab is None:
+        vocab = {"</s>": 0, "<unk>": 1}
+        for piece in fairseq_vocab(model):
+            vocab.setdefault(piece, len(vocab))
+        vocab.pop("<pad>")
+        vocab.pop("<s>")
+        vocab = {piece: i for i, piece in enumerate(vocab)}
+        vocab["<pad>"] = len(vocab)
+    (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    config = {"tokenizer_class": "MarianTokenizer", **config}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+@pytest.mark.parametrize("model", ["unigram", "bpe"])
+def test_marian_folder_matches_transformers(models, tmp_path, model):
+    directory = marian_folder(tmp_path, models[model])
+    # Marian's special-tokens mask also marks special tokens inside the text, `<unk>` included (README,
+    # "Where ferrotok differs"); the ids are the same.
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    specials = set(theirs.all_special_ids)
+    plain_lines = [
+        line for line in LINES if not specials & set(theirs(line, add_special_tokens=False)["input_ids"])
+    ]
+    assert len(plain_lines) > 120
+    assert_same_tokenizer(directory, plain_lines)
+    ours = AutoTokenizer.from_pretrained(directory)
+    assert ours(LINES)["input_ids"] == theirs(LINES)["input_ids"]
+    assert ours.model_max_length == theirs.model_max_length
+    assert ours.get_vocab() == theirs.get_vocab()
+
+
+def test_marian_language_codes_are_refused(models, tmp_path):
+    """transformers takes a `>>lang<<` code only at the start of a text; not offered, refused by name."""
+    vocab = {"</s>": 0, "<unk>": 1, ">>fr<<": 2}
+    for piece in fairseq_vocab(models["unigram"]):
+        vocab.setdefault(piece, len(vocab))
+    directory = marian_folder(tmp_path, models["unigram"], vocab=vocab)
+    transformers.AutoTokenizer.from_pretrained(str(directory))  # transformers builds it
+    with pytest.raises(ValueError, match=">>fr<<"):
+        AutoTokenizer.from_pretrained(directory)
