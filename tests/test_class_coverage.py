@@ -115,10 +115,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "differs",
         "vocab.json+merges.txt: built as GPT-2's pipeline; the class builds its own (bos/eos and pre-tokenizer)",
     ),
-    "GPTSw3Tokenizer": (
-        "refused",
-        "sentencepiece: its own whitespace / control-character preprocessing: no recipe yet",
-    ),
+    "GPTSw3Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "GemmaTokenizer": (
         "no file ferrotok reads",
         "no vocabulary file: reads only tokenizer.json (or tokenizer.model, tested in test_sentencepiece_folders.py); transformers builds an empty vocabulary from nothing",

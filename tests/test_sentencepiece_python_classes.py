@@ -289,3 +289,22 @@ def test_marian_language_codes_are_refused(models, tmp_path):
     transformers.AutoTokenizer.from_pretrained(str(directory))  # transformers builds it
     with pytest.raises(ValueError, match=">>fr<<"):
         AutoTokenizer.from_pretrained(directory)
+
+
+GPT_SW3_LINES = [
+    "tab\there, form\x0cfeed, nul\x00 and\u200bzero width, nbsp\u00a0and soft\u00adhyphen",
+    "en\u2002em\u2003thin\u2009hair\u200anarrow\u202fideographic\u3000object\ufffcend",
+    "decomposed e\u0301 and composed \u00e9",
+]
+
+
+@pytest.mark.parametrize("model", ["unigram", "bpe"])
+def test_gpt_sw3_folder_matches_transformers(models, tmp_path, model):
+    directory = tmp_path / "gpt-sw3"
+    directory.mkdir()
+    shutil.copy(models[model], directory / "spiece.model")
+    (directory / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "GPTSw3Tokenizer"}))
+    # `</s>` is a control piece of these models but no special token of GPT-Sw3: the `sentencepiece`
+    # library never produces it, a Unigram model document does where the text spells it (README).
+    lines = [line for line in [*LINES, *GPT_SW3_LINES] if "</s>" not in line]
+    assert_same_tokenizer(directory, lines)

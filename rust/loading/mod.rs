@@ -11,6 +11,7 @@ pub mod sentencepiece;
 mod sentencepiece_classes;
 mod sentencepiece_fairseq;
 mod sentencepiece_gemma;
+mod sentencepiece_gpt_sw3;
 mod sentencepiece_marian;
 mod sentencepiece_pegasus;
 mod sentencepiece_plbart;

@@ -46,6 +46,7 @@ pub fn document(
         "GemmaTokenizer" => super::sentencepiece_gemma::gemma(m, cfg, d),
         "M2M100Tokenizer" => super::sentencepiece_python::m2m100(m, cfg, d, dir)?,
         "BertGenerationTokenizer" => super::sentencepiece_python::bert_generation(m, cfg, d)?,
+        "GPTSw3Tokenizer" => super::sentencepiece_gpt_sw3::gpt_sw3(m, cfg, dir),
         "MarianTokenizer" => super::sentencepiece_marian::marian(m, cfg, d, dir)?,
         "PLBartTokenizer" => super::sentencepiece_plbart::plbart(m, cfg, d)?,
         "PegasusTokenizer" => super::sentencepiece_pegasus::pegasus(m, cfg, d)?,
