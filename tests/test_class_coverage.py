@@ -204,10 +204,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "sentencepiece: its own text canonicalization (Python class): no recipe yet",
     ),
     "Speech2TextTokenizer": ("refused", "sentencepiece: a pure-Python class over vocab.json: no recipe yet"),
-    "SpeechT5Tokenizer": (
-        "no file ferrotok reads",
-        "sentencepiece: spm_char.model (character-level): not read yet",
-    ),
+    "SpeechT5Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "SplinterTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "T5Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "TapasTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),

@@ -48,6 +48,12 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         input=str(corpus), model_prefix=str(root / "bpe"), minloglevel=2, num_threads=1, **options
     )
     out["bpe"] = root / "bpe.model"
+    # A character-level model, as SpeechT5's `spm_char.model`.
+    options = {"model_type": "char", "vocab_size": 300, "character_coverage": 0.9995}
+    spm.SentencePieceTrainer.train(
+        input=str(corpus), model_prefix=str(root / "char"), minloglevel=2, num_threads=1, **options
+    )
+    out["char"] = root / "char.model"
     return out
 
 
@@ -108,7 +114,7 @@ def test_bert_generation_folder_matches_transformers(models, tmp_path, model):
     assert_same_tokenizer(directory)
 
 
-def assert_same_tokenizer(directory: Path, lines: list[str] = LINES) -> None:
+def assert_same_tokenizer(directory: Path, lines: list[str] = LINES, min_plain: int = 100) -> None:
     LINES = lines  # the module's lines, unless a class needs fewer
     ours = AutoTokenizer.from_pretrained(directory)
     theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
@@ -139,7 +145,7 @@ def assert_same_tokenizer(directory: Path, lines: list[str] = LINES) -> None:
     specials = set(theirs.all_special_ids)
     around = sum(i in specials for i in theirs("")["input_ids"])  # the template's own special tokens
     plain_rows = [row for row in ids if sum(i in specials for i in row) == around]
-    assert len(plain_rows) > 100
+    assert len(plain_rows) > min_plain
     assert ours.batch_decode(plain_rows) == theirs.batch_decode(plain_rows)
 
 
@@ -308,3 +314,22 @@ def test_gpt_sw3_folder_matches_transformers(models, tmp_path, model):
     # library never produces it, a Unigram model document does where the text spells it (README).
     lines = [line for line in [*LINES, *GPT_SW3_LINES] if "</s>" not in line]
     assert_same_tokenizer(directory, lines)
+
+
+def test_speecht5_folder_matches_transformers(models, tmp_path):
+    directory = tmp_path / "speecht5"
+    directory.mkdir()
+    shutil.copy(models["char"], directory / "spm_char.model")
+    config = {"tokenizer_class": "SpeechT5Tokenizer"}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    # (A small character vocabulary: many lines have an unknown char, a special id when decoding.)
+    assert_same_tokenizer(directory, min_plain=50)
+
+
+def test_char_model_is_refused_for_other_classes(models, tmp_path):
+    """transformers has no converter for a character-level model outside SpeechT5."""
+    shutil.copy(models["char"], tmp_path / "spiece.model")
+    (tmp_path / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "T5Tokenizer"}))
+    with pytest.raises(ValueError, match="model_type") as info:
+        AutoTokenizer.from_pretrained(tmp_path)
+    assert "spiece.model" in str(info.value)

@@ -92,6 +92,7 @@ def _padding_block(directory: str) -> dict[str, Any]:
 # SentencePiece classes that transformers 5 runs in Python (no fast tokenizer), which ferrotok converts.
 PYTHON_BACKEND_CLASSES = frozenset(
     {"M2M100Tokenizer", "BertGenerationTokenizer", "PLBartTokenizer", "MarianTokenizer", "GPTSw3Tokenizer"}
+    | {"SpeechT5Tokenizer"}
 )
 
 # Speech classes whose decode merges repeated ids and drops the blank (pad) id, as CTC output needs.

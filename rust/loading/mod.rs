@@ -17,6 +17,7 @@ mod sentencepiece_pegasus;
 mod sentencepiece_plbart;
 pub mod sentencepiece_proto;
 mod sentencepiece_python;
+mod sentencepiece_speecht5;
 pub mod tokenizer_json;
 
 use crate::error::{Error, Result};
