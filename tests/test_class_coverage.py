@@ -115,10 +115,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "differs",
         "vocab.json+merges.txt: built as GPT-2's pipeline; the class builds its own (bos/eos and pre-tokenizer)",
     ),
-    "GPTSw3Tokenizer": (
-        "refused",
-        "sentencepiece: its own whitespace / control-character preprocessing: no recipe yet",
-    ),
+    "GPTSw3Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "GemmaTokenizer": (
         "no file ferrotok reads",
         "no vocabulary file: reads only tokenizer.json (or tokenizer.model, tested in test_sentencepiece_folders.py); transformers builds an empty vocabulary from nothing",
@@ -149,7 +146,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "differs",
         "vocab.txt: vocab.txt is built with BERT's template; MPNet's <s> A </s> tokens are resolved differently",
     ),
-    "MarianTokenizer": ("refused", "sentencepiece: source.spm / target.spm + vocab.json: no recipe yet"),
+    "MarianTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MarkupLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs tags_dict"),
     "MgpstrTokenizer": ("transformers fails", "no vocabulary file: needs its own vocab.json"),
     "MobileBertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
@@ -207,10 +204,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "sentencepiece: its own text canonicalization (Python class): no recipe yet",
     ),
     "Speech2TextTokenizer": ("refused", "sentencepiece: a pure-Python class over vocab.json: no recipe yet"),
-    "SpeechT5Tokenizer": (
-        "no file ferrotok reads",
-        "sentencepiece: spm_char.model (character-level): not read yet",
-    ),
+    "SpeechT5Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "SplinterTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "T5Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "TapasTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),

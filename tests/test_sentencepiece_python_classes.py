@@ -48,6 +48,12 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         input=str(corpus), model_prefix=str(root / "bpe"), minloglevel=2, num_threads=1, **options
     )
     out["bpe"] = root / "bpe.model"
+    # A character-level model, as SpeechT5's `spm_char.model`.
+    options = {"model_type": "char", "vocab_size": 300, "character_coverage": 0.9995}
+    spm.SentencePieceTrainer.train(
+        input=str(corpus), model_prefix=str(root / "char"), minloglevel=2, num_threads=1, **options
+    )
+    out["char"] = root / "char.model"
     return out
 
 
@@ -108,7 +114,8 @@ def test_bert_generation_folder_matches_transformers(models, tmp_path, model):
     assert_same_tokenizer(directory)
 
 
-def assert_same_tokenizer(directory: Path) -> None:
+def assert_same_tokenizer(directory: Path, lines: list[str] = LINES, min_plain: int = 100) -> None:
+    LINES = lines  # the module's lines, unless a class needs fewer
     ours = AutoTokenizer.from_pretrained(directory)
     theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
     assert ours.special_tokens_map == theirs.special_tokens_map
@@ -138,7 +145,7 @@ def assert_same_tokenizer(directory: Path) -> None:
     specials = set(theirs.all_special_ids)
     around = sum(i in specials for i in theirs("")["input_ids"])  # the template's own special tokens
     plain_rows = [row for row in ids if sum(i in specials for i in row) == around]
-    assert len(plain_rows) > 100
+    assert len(plain_rows) > min_plain
     assert ours.batch_decode(plain_rows) == theirs.batch_decode(plain_rows)
 
 
@@ -236,3 +243,93 @@ def test_plbart_unknown_src_lang_is_refused(models, tmp_path):
         transformers.AutoTokenizer.from_pretrained(str(tmp_path))
     with pytest.raises(ValueError, match="src_lang"):
         AutoTokenizer.from_pretrained(tmp_path)
+
+
+def marian_folder(root: Path, model: Path, vocab: dict[str, int] | None = None, **config) -> Path:
+    """An OPUS-MT style folder: source.spm and target.spm (here the same model) and one vocab.json
+    (`</s>`, `<unk>` first, `<pad>` last, the pieces in between in another order than the model's)."""
+    directory = root / "marian"
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    shutil.copy(model, directory / "source.spm")
+    shutil.copy(model, directory / "target.spm")
+    if vocab is None:
+        vocab = {"</s>": 0, "<unk>": 1}
+        for piece in fairseq_vocab(model):
+            vocab.setdefault(piece, len(vocab))
+        vocab.pop("<pad>")
+        vocab.pop("<s>")
+        vocab = {piece: i for i, piece in enumerate(vocab)}
+        vocab["<pad>"] = len(vocab)
+    (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    config = {"tokenizer_class": "MarianTokenizer", **config}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+@pytest.mark.parametrize("model", ["unigram", "bpe"])
+def test_marian_folder_matches_transformers(models, tmp_path, model):
+    directory = marian_folder(tmp_path, models[model])
+    # Marian's special-tokens mask also marks special tokens inside the text, `<unk>` included (README,
+    # "Where ferrotok differs"); the ids are the same.
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    specials = set(theirs.all_special_ids)
+    plain_lines = [
+        line for line in LINES if not specials & set(theirs(line, add_special_tokens=False)["input_ids"])
+    ]
+    assert len(plain_lines) > 120
+    assert_same_tokenizer(directory, plain_lines)
+    ours = AutoTokenizer.from_pretrained(directory)
+    assert ours(LINES)["input_ids"] == theirs(LINES)["input_ids"]
+    assert ours.model_max_length == theirs.model_max_length
+    assert ours.get_vocab() == theirs.get_vocab()
+
+
+def test_marian_language_codes_are_refused(models, tmp_path):
+    """transformers takes a `>>lang<<` code only at the start of a text; not offered, refused by name."""
+    vocab = {"</s>": 0, "<unk>": 1, ">>fr<<": 2}
+    for piece in fairseq_vocab(models["unigram"]):
+        vocab.setdefault(piece, len(vocab))
+    directory = marian_folder(tmp_path, models["unigram"], vocab=vocab)
+    transformers.AutoTokenizer.from_pretrained(str(directory))  # transformers builds it
+    with pytest.raises(ValueError, match=">>fr<<"):
+        AutoTokenizer.from_pretrained(directory)
+
+
+GPT_SW3_LINES = [
+    "tab\there, form\x0cfeed, nul\x00 and\u200bzero width, nbsp\u00a0and soft\u00adhyphen",
+    "en\u2002em\u2003thin\u2009hair\u200anarrow\u202fideographic\u3000object\ufffcend",
+    "decomposed e\u0301 and composed \u00e9",
+]
+
+
+@pytest.mark.parametrize("model", ["unigram", "bpe"])
+def test_gpt_sw3_folder_matches_transformers(models, tmp_path, model):
+    directory = tmp_path / "gpt-sw3"
+    directory.mkdir()
+    shutil.copy(models[model], directory / "spiece.model")
+    (directory / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "GPTSw3Tokenizer"}))
+    # `</s>` is a control piece of these models but no special token of GPT-Sw3: the `sentencepiece`
+    # library never produces it, a Unigram model document does where the text spells it (README).
+    lines = [line for line in [*LINES, *GPT_SW3_LINES] if "</s>" not in line]
+    assert_same_tokenizer(directory, lines)
+
+
+def test_speecht5_folder_matches_transformers(models, tmp_path):
+    directory = tmp_path / "speecht5"
+    directory.mkdir()
+    shutil.copy(models["char"], directory / "spm_char.model")
+    config = {"tokenizer_class": "SpeechT5Tokenizer"}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    # (A small character vocabulary: many lines have an unknown char, a special id when decoding.)
+    assert_same_tokenizer(directory, min_plain=50)
+
+
+def test_char_model_is_refused_for_other_classes(models, tmp_path):
+    """transformers has no converter for a character-level model outside SpeechT5."""
+    shutil.copy(models["char"], tmp_path / "spiece.model")
+    (tmp_path / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "T5Tokenizer"}))
+    with pytest.raises(ValueError, match="model_type") as info:
+        AutoTokenizer.from_pretrained(tmp_path)
+    assert "spiece.model" in str(info.value)

@@ -90,7 +90,10 @@ def _padding_block(directory: str) -> dict[str, Any]:
 
 
 # SentencePiece classes that transformers 5 runs in Python (no fast tokenizer), which ferrotok converts.
-PYTHON_BACKEND_CLASSES = frozenset({"M2M100Tokenizer", "BertGenerationTokenizer", "PLBartTokenizer"})
+PYTHON_BACKEND_CLASSES = frozenset(
+    {"M2M100Tokenizer", "BertGenerationTokenizer", "PLBartTokenizer", "MarianTokenizer", "GPTSw3Tokenizer"}
+    | {"SpeechT5Tokenizer"}
+)
 
 # Speech classes whose decode merges repeated ids and drops the blank (pad) id, as CTC output needs.
 CTC_CLASSES = frozenset({"LasrTokenizer", "ParakeetTokenizer"})
@@ -100,6 +103,10 @@ _CLEAN_UP_BY_DEFAULT = frozenset(
     {"PLBartTokenizer", "ProphetNetTokenizer", "BertweetTokenizer", "TapasTokenizer", "PhobertTokenizer"}
     | {"CTRLTokenizer"}
 )
+
+
+# Classes whose constructor sets a `model_max_length` of its own (else it stays unbounded).
+_MODEL_MAX_LENGTH = {"MarianTokenizer": 512}
 
 
 # add_bos_token / add_eos_token of the classes that set them whatever the folder says (with a tokenizer.json).
@@ -128,6 +135,12 @@ def read_settings(directory: str, from_model: dict[str, Any] | None = None) -> d
     for key in ("model_max_length", "clean_up_tokenization_spaces", "split_special_tokens"):
         if config.get(key) is not None:
             settings[key] = config[key]
+    if (
+        "model_max_length" not in settings
+        and "max_len" not in config
+        and tokenizer_class in _MODEL_MAX_LENGTH
+    ):
+        settings["model_max_length"] = _MODEL_MAX_LENGTH[tokenizer_class]
     if "clean_up_tokenization_spaces" not in settings and tokenizer_class in _CLEAN_UP_BY_DEFAULT:
         settings["clean_up_tokenization_spaces"] = True
     if "model_max_length" not in settings and isinstance(config.get("max_len"), int):

@@ -12,10 +12,13 @@ pub mod sentencepiece;
 mod sentencepiece_classes;
 mod sentencepiece_fairseq;
 mod sentencepiece_gemma;
+mod sentencepiece_gpt_sw3;
+mod sentencepiece_marian;
 mod sentencepiece_pegasus;
 mod sentencepiece_plbart;
 pub mod sentencepiece_proto;
 mod sentencepiece_python;
+mod sentencepiece_speecht5;
 pub mod tokenizer_json;
 
 use crate::error::{Error, Result};

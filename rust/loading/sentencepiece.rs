@@ -17,13 +17,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The SentencePiece file names transformers' classes use, most common first.
-pub const MODEL_FILES: [&str; 6] = [
+pub const MODEL_FILES: [&str; 7] = [
     "spiece.model",
     "sentencepiece.bpe.model",
     "tokenizer.model",
     "spm.model",
     "sentencepiece.model",
     "source.spm",
+    "spm_char.model",
 ];
 
 /// The SentencePiece model file of a folder, if it has one.

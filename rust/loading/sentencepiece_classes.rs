@@ -11,7 +11,7 @@ use super::sentencepiece::{
     Parts, Post, SpecialTokens, NAMED,
 };
 use super::sentencepiece_fairseq as fairseq;
-use super::sentencepiece_proto::{SpModel, USER_DEFINED};
+use super::sentencepiece_proto::{SpModel, CHAR, USER_DEFINED};
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Value};
@@ -28,6 +28,15 @@ pub fn document(
 ) -> Result<(Value, SpecialTokens)> {
     // The class's default special tokens (the one table in `classes`).
     let d = classes::lookup(class).unwrap_or(&classes::GENERIC).specials;
+    // Only SpeechT5 reads a character-level model; transformers has no converter for it elsewhere.
+    if m.model_type == CHAR && class != "SpeechT5Tokenizer" {
+        return Err(Error::config(
+            "",
+            "trainer_spec.model_type",
+            "model type 4 (CHAR) is only supported for SpeechT5Tokenizer; \
+             Hugging Face converts UNIGRAM (1) and BPE (2) models",
+        ));
+    }
     let parts = match class {
         "T5Tokenizer" => t5(m, cfg, d),
         "LlamaTokenizer" | "CodeLlamaTokenizer" => llama(m, cfg, d),
@@ -46,6 +55,9 @@ pub fn document(
         "GemmaTokenizer" => super::sentencepiece_gemma::gemma(m, cfg, d),
         "M2M100Tokenizer" => super::sentencepiece_python::m2m100(m, cfg, d, dir)?,
         "BertGenerationTokenizer" => super::sentencepiece_python::bert_generation(m, cfg, d)?,
+        "GPTSw3Tokenizer" => super::sentencepiece_gpt_sw3::gpt_sw3(m, cfg, dir),
+        "SpeechT5Tokenizer" => super::sentencepiece_speecht5::speecht5(m, cfg, d)?,
+        "MarianTokenizer" => super::sentencepiece_marian::marian(m, cfg, d, dir)?,
         "PLBartTokenizer" => super::sentencepiece_plbart::plbart(m, cfg, d)?,
         "PegasusTokenizer" => super::sentencepiece_pegasus::pegasus(m, cfg, d)?,
         "UdopTokenizer" => super::sentencepiece_pegasus::udop(m, cfg, d),

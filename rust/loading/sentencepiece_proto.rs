@@ -71,6 +71,7 @@ pub const USER_DEFINED: i32 = 4;
 
 pub const UNIGRAM: i32 = 1;
 pub const BPE: i32 = 2;
+pub const CHAR: i32 = 4;
 
 /// A checked SentencePiece model with the proto's defaults applied.
 #[derive(Debug, Clone)]
@@ -158,12 +159,13 @@ impl SpModel {
         let t = proto.trainer_spec.unwrap_or_default();
         let n = proto.normalizer_spec.unwrap_or_default();
         let model_type = t.model_type.unwrap_or(UNIGRAM);
-        if model_type != UNIGRAM && model_type != BPE {
+        // CHAR models are checked per class (SpeechT5 reads one).
+        if model_type != UNIGRAM && model_type != BPE && model_type != CHAR {
             return Err(Error::config(
                 file,
                 "trainer_spec.model_type",
                 format!(
-                    "model type {model_type} (WORD = 3, CHAR = 4) is not supported; \
+                    "model type {model_type} (WORD = 3) is not supported; \
                      only UNIGRAM (1) and BPE (2) have Hugging Face converters"
                 ),
             ));

@@ -20,7 +20,7 @@ use std::path::Path;
 pub(super) const NEVER: f64 = -1e10;
 
 /// vocab.json as (piece, id) in id order; the ids must be 0..n without gaps.
-fn vocab_json(dir: &Path) -> Result<Vec<String>> {
+pub(super) fn vocab_json(dir: &Path) -> Result<Vec<String>> {
     let path = dir.join("vocab.json");
     let file = path.display().to_string();
     let Value::Object(map) = read_json(&path)? else {

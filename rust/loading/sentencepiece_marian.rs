@@ -1,0 +1,85 @@
+//! Marian (`MarianTokenizer`), which transformers 5.24 runs through the `sentencepiece` library in Python:
+//! `source.spm` segments the text, `vocab.json` gives the ids (`</s>` appended). Folders whose vocabulary
+//! has `>>lang<<` codes (transformers takes one only at the very start of a text) or separate source and
+//! target vocabularies are refused rather than tokenized differently.
+
+use super::legacy::LegacyConfig;
+use super::sentencepiece::{cfg_bool, metaspace, precompiled, Parts, Post};
+use super::sentencepiece_classes::{content, named, seq, sp, ws_metaspace, Defaults};
+use super::sentencepiece_proto::{SpModel, NORMAL};
+use super::sentencepiece_python::{sentencepiece_model, vocab_json, NEVER};
+use crate::error::{Error, Result};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+pub(super) fn marian(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -> Result<Parts> {
+    let file = dir.join("vocab.json").display().to_string();
+    if cfg_bool(cfg, "separate_vocabs", false) {
+        return Err(Error::config(
+            "",
+            "tokenizer_config.json: separate_vocabs",
+            "separate source and target vocabularies are not supported for MarianTokenizer",
+        ));
+    }
+    let named = named(cfg, d, false);
+    let pieces = vocab_json(dir)?;
+    if let Some(code) = pieces
+        .iter()
+        .find(|p| p.starts_with(">>") && p.ends_with("<<"))
+    {
+        return Err(Error::config(
+            file,
+            format!("vocab.json: {code:?}"),
+            "MarianTokenizer language codes (taken only at the start of a text) are not supported",
+        ));
+    }
+    let known: HashSet<&str> = pieces.iter().map(String::as_str).collect();
+    // transformers maps a piece missing from vocab.json to <unk>; a model document cannot say that.
+    if let Some(missing) = m
+        .pieces
+        .iter()
+        .find(|(p, _, t)| *t == NORMAL && !known.contains(p.as_str()))
+    {
+        return Err(Error::config(
+            file,
+            format!("vocab.json: {:?}", missing.0),
+            "a piece of source.spm is missing from vocab.json",
+        ));
+    }
+    let unk = content(&named, "unk_token");
+    let unk_id = pieces.iter().position(|p| *p == unk).ok_or_else(|| {
+        Error::config(
+            dir.join("vocab.json").display().to_string(),
+            "vocab.json",
+            format!("no entry for the unk_token {unk:?}"),
+        )
+    })?;
+    let scores: HashMap<&str, f64> = m
+        .pieces
+        .iter()
+        .filter(|(_, _, t)| *t == NORMAL)
+        .map(|(p, s, _)| (p.as_str(), f64::from(*s)))
+        .collect();
+    let mut model = sentencepiece_model(m, &unk);
+    if model["type"] == "Unigram" {
+        model["unk_id"] = Value::from(unk_id);
+    }
+    let eos = content(&named, "eos_token");
+    Ok(Parts {
+        model,
+        vocab: pieces
+            .iter()
+            .map(|p| (p.clone(), scores.get(p.as_str()).copied().unwrap_or(NEVER)))
+            .collect(),
+        normalizer: precompiled(m).unwrap_or(Value::Null),
+        pre_tokenizer: ws_metaspace("always"),
+        decoder: metaspace("Metaspace", "always", true),
+        named,
+        extras: Vec::new(),
+        post: Post::Template {
+            single: vec![seq("A", 0), sp(&eos, 0)],
+            pair: vec![seq("A", 0), seq("B", 0), sp(&eos, 0)],
+        },
+    })
+}
