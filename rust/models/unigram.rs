@@ -187,14 +187,21 @@ impl Unigram {
             codes,
             bounds,
         } = lat;
+        // Codes and bounds written through iterators over pre-sized buffers (a word has at most as
+        // many chars as bytes): no capacity check per char.
         codes.clear();
+        codes.resize(word.len(), 0);
         bounds.clear();
-        bounds.push(0);
-        for (i, c) in word.char_indices() {
-            codes.push(self.trie.code(c));
-            bounds.push((i + c.len_utf8()) as u32);
+        bounds.resize(word.len() + 1, 0);
+        let mut n = 0;
+        let slots = codes.iter_mut().zip(bounds.iter_mut().skip(1));
+        for ((code, bound), (i, c)) in slots.zip(word.char_indices()) {
+            *code = self.trie.code(c);
+            *bound = (i + c.len_utf8()) as u32;
+            n += 1;
         }
-        let n = codes.len();
+        codes.truncate(n);
+        bounds.truncate(n + 1);
         nodes.clear();
         nodes.resize(
             n + 1,
@@ -208,17 +215,25 @@ impl Unigram {
         let root = self.trie.root();
         for pos in 0..n {
             let base = nodes.get(pos).map_or(0.0, |b| b.score);
+            let mut rest = codes.get(pos..).unwrap_or_default().iter();
+            // The one-char piece, then the longer ones, shortest first: one trie step per char.
             let mut single = false;
-            let mut node = root;
-            // Pieces starting here, shortest first: one trie step per char.
-            for (k, &code) in codes.get(pos..).unwrap_or_default().iter().enumerate() {
-                match self.trie.child(node, code) {
-                    Some(ch) => node = ch,
-                    None => break,
-                }
+            let first = rest.next().and_then(|&c| self.trie.child(root, c));
+            if let Some(mut node) = first {
                 if let Some(id) = self.trie.value(node) {
-                    self.relax(nodes, pos, pos + k + 1, id, base);
-                    single |= k == 0;
+                    self.relax(nodes, pos, pos + 1, id, base);
+                    single = true;
+                }
+                let mut end = pos + 1;
+                for &code in rest {
+                    match self.trie.child(node, code) {
+                        Some(ch) => node = ch,
+                        None => break,
+                    }
+                    end += 1;
+                    if let Some(id) = self.trie.value(node) {
+                        self.relax(nodes, pos, end, id, base);
+                    }
                 }
             }
             if !single {
