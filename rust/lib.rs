@@ -37,6 +37,6 @@ pub use error::{Error, Result};
 // Folders without tokenizer.json, and transformers' class defaults (what the Python settings read).
 pub use loading::classes::{lookup as class_defaults, ClassDefaults};
 pub use loading::sentencepiece::SpecialTokens;
-pub use loading::{legacy_folder, LegacyFolder};
+pub use loading::{legacy_folder, load_folder_with, LegacyFolder};
 
 pub use tokenizer::{Encoding, Tokenizer};

@@ -202,3 +202,59 @@ def prefix_space_document(document: str, tokenizer_class: object, add_prefix_spa
                 item["add_prefix_space"] = add_prefix_space
                 changed = True
     return json.dumps(doc) if changed else None
+
+
+# FerroTokenizer.__init__'s own settings; other `from_pretrained` keyword arguments are config entries.
+_SETTING_KEYS = frozenset(
+    (
+        "name_or_path",
+        "model_max_length",
+        "padding_side",
+        "truncation_side",
+        "model_input_names",
+        "clean_up_tokenization_spaces",
+        "split_special_tokens",
+        "pad_token_type_id",
+        "extra_special_tokens",
+        "chat_template",
+        *SPECIAL_TOKENS_ATTRIBUTES,
+    )
+)
+
+
+def _as_json(value: Any) -> Any:
+    """`value` as a tokenizer_config.json entry (an AddedToken as its dict), or raise TypeError."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_as_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _as_json(v) for k, v in value.items()}
+    content = getattr(value, "content", None)
+    if isinstance(content, str):
+        return {"content": content}
+    raise TypeError(type(value).__name__)
+
+
+def split_load_kwargs(
+    kwargs: dict[str, Any], has_tokenizer_file: bool
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """`from_pretrained`'s keyword arguments as (FerroTokenizer settings, new init_config entries, the JSON
+    object the Rust loader writes over tokenizer_config.json).
+
+    transformers merges these arguments over the config before the class builds its pipeline, so
+    `do_lower_case=False` rebuilds a BERT normalizer exactly as the same entry in the file would. Beside a
+    tokenizer.json, `add_bos_token` / `add_eos_token` are the exception: given as arguments they rebuild the
+    template with `update_post_processor` (the caller's part), while the loader ignores the file's.
+    """
+    settings = {k: v for k, v in kwargs.items() if k in _SETTING_KEYS}
+    entries = {k: v for k, v in kwargs.items() if k not in _SETTING_KEYS}
+    overrides: dict[str, Any] = {}
+    for key, value in kwargs.items():
+        if has_tokenizer_file and key in ("add_bos_token", "add_eos_token"):
+            continue
+        try:
+            overrides[key] = _as_json(value)
+        except TypeError:  # not a config value (a callable, an object): the loader cannot use it
+            continue
+    return settings, entries, json.dumps(overrides)

@@ -332,10 +332,10 @@ def legacy_document(directory: str) -> str:
     """The tokenizer.json document (as text) that a folder without tokenizer.json converts to: BERT's
     vocab.txt, vocab.json + merges.txt, or a SentencePiece model with its tokenizer_config.json."""
 
-def load_folder(directory: str) -> tuple[Tokenizer, dict[str, Any] | None]:
+def load_folder(directory: str, overrides: str | None = None) -> tuple[Tokenizer, dict[str, Any] | None]:
     """A model folder loaded once (tokenizer.json, else the legacy files): the tokenizer, and the special tokens a
     SentencePiece folder's class reports, {"named": {"bos_token": str | None, ...}, "extra": [str, ...]}, or
-    None for other folders."""
+    None for other folders. `overrides` (a JSON object) is written over tokenizer_config.json's entries."""
 
 def class_defaults(tokenizer_class: str) -> dict[str, Any] | None:
     """transformers' defaults for a tokenizer class (a trailing "Fast" ignored): {"specials": {"bos_token":

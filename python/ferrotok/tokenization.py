@@ -27,6 +27,7 @@ from ._config import (
     default_model_input_names,
     prefix_space_document,
     read_settings,
+    split_load_kwargs,
     write_settings,
 )
 from ._decoding import DecodingMixin, ids_list
@@ -151,11 +152,14 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
     def from_pretrained(cls, directory: str | os.PathLike[str], **kwargs: Any) -> FerroTokenizer:
         """Load a local model folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt) and its configs."""
         directory = os.fspath(directory)
-        core, from_model = _core.load_folder(directory)
+        has_file = os.path.isfile(os.path.join(directory, TOKENIZER_FILE))
+        own, entries, overrides = split_load_kwargs(kwargs, has_file)
+        core, from_model = _core.load_folder(directory, overrides)
         settings = read_settings(directory, from_model)
-        prefix_space = kwargs.pop("add_prefix_space", None)
+        prefix_space = entries.pop("add_prefix_space", None)
+        settings["init_config"].update(entries)
         settings["chat_template"] = read_chat_templates(directory, settings["init_config"])
-        settings.update(kwargs)
+        settings.update(own)
         if prefix_space is not None:
             settings["init_config"]["add_prefix_space"] = bool(prefix_space)
             document = prefix_space_document(
@@ -163,7 +167,12 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             )
             if document is not None:
                 core = _core.Tokenizer.from_str(document)
-        return cls(core, **settings)
+        tokenizer = cls(core, **settings)
+        if has_file:  # explicit flags rebuild the template beside a tokenizer.json (the file's flags do not)
+            for flag in ("add_bos_token", "add_eos_token"):
+                if flag in entries:
+                    setattr(tokenizer, flag, entries[flag])
+        return tokenizer
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], **kwargs: Any) -> FerroTokenizer:

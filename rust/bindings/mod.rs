@@ -114,17 +114,29 @@ fn legacy_document(py: Python<'_>, directory: &str) -> PyResult<String> {
 }
 
 /// A model folder loaded once: the tokenizer, and the special tokens a SentencePiece folder's class reports
-/// as {"named": {key: token or None}, "extra": [token, ...]} (None for other folders).
+/// as {"named": {key: token or None}, "extra": [token, ...]} (None for other folders). `overrides`, a JSON
+/// object, is written over tokenizer_config.json's entries (`from_pretrained`'s keyword arguments).
 #[pyfunction]
+#[pyo3(signature = (directory, overrides=None))]
 fn load_folder<'py>(
     py: Python<'py>,
     directory: &str,
+    overrides: Option<&str>,
 ) -> PyResult<(
     tokenizer::PyTokenizer,
     Option<Bound<'py, pyo3::types::PyDict>>,
 )> {
+    let overrides = match overrides.map(serde_json::from_str::<serde_json::Value>) {
+        None => serde_json::Map::new(),
+        Some(Ok(serde_json::Value::Object(map))) => map,
+        Some(_) => {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "overrides: expected a JSON object",
+            ))
+        }
+    };
     let (loaded, specials) = guard(|| {
-        py.detach(|| crate::loading::load_folder(std::path::Path::new(directory)))
+        py.detach(|| crate::loading::load_folder_with(std::path::Path::new(directory), &overrides))
             .map_err(to_py)
     })?;
     let loaded = tokenizer::new_obj(loaded);

@@ -82,6 +82,7 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
         }
         // GPTNeoX rebuilds its bos / eos template after load, from its defaults (transformers drops the
         // config's add_bos_token / add_eos_token beside a tokenizer.json).
+        "SplinterTokenizer" => splinter_template(cfg, &token("cls_token"), &token("sep_token")),
         "GPTNeoXTokenizer" => Post::BosEos {
             add_bos: false,
             add_eos: false,
@@ -101,6 +102,49 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
         },
         _ => return None,
     })
+}
+
+/// Splinter's question token: the config's `question_token` (a string or an AddedToken dict), else
+/// `[QUESTION]`.
+fn splinter_question(cfg: &LegacyConfig) -> String {
+    let token = cfg.config.get("question_token");
+    token
+        .and_then(|t| t.as_str().or_else(|| t.get("content")?.as_str()))
+        .unwrap_or("[QUESTION]")
+        .to_string()
+}
+
+/// Splinter's template: `[CLS] A [SEP]`, and for pairs `[QUESTION]` and `.` after the question,
+/// which is the first sequence when padding on the right and the second otherwise (`padding_side`).
+fn splinter_template(cfg: &LegacyConfig, cls: &str, sep: &str) -> Post {
+    // transformers 5 reads the `question_token` attribute back as its default when building the template,
+    // whatever the config says (the configured token is still added); ferrotok gives the same ids.
+    let question = "[QUESTION]";
+    let pair = if cfg_str(cfg, "padding_side", "right") == "right" {
+        vec![
+            sp(cls, 0),
+            seq("A", 0),
+            sp(question, 0),
+            sp(".", 0),
+            sp(sep, 0),
+            seq("B", 1),
+            sp(sep, 1),
+        ]
+    } else {
+        vec![
+            sp(cls, 0),
+            seq("A", 0),
+            sp(sep, 0),
+            seq("B", 1),
+            sp(question, 0),
+            sp(".", 0),
+            sp(sep, 1),
+        ]
+    };
+    Post::Template {
+        single: vec![sp(cls, 0), seq("A", 0), sp(sep, 0)],
+        pair,
+    }
 }
 
 /// The RobertaProcessing the Roberta classes (`trim_offsets`, `add_prefix_space` from the config), MPNet and
@@ -173,6 +217,17 @@ pub fn apply(tokenizer: &mut Tokenizer, cfg: &LegacyConfig) -> Result<()> {
     let named = named(cfg, defaults, false);
     if super::class_pipelines::rebuilds(cfg) {
         add_named_tokens(tokenizer, &named)?;
+    }
+    if class == "SplinterTokenizer" {
+        // Its constructor adds the question token (as a special token) when the folder does not have it.
+        let question = splinter_question(cfg);
+        if !tokenizer
+            .added_vocabulary()
+            .tokens()
+            .any(|(_, t)| t.content == question)
+        {
+            tokenizer.add_tokens(&[AddedToken::special(&question)])?;
+        }
     }
     if let Some(document) = roberta_post(tokenizer, cfg, &named) {
         return super::tokenizer_json::replace_post_processor(tokenizer, &document);

@@ -74,14 +74,25 @@ pub struct LegacyFolder {
 /// Load a folder (tokenizer.json when present, else the legacy files) with the special tokens a SentencePiece
 /// folder's class reports, converting it once.
 pub fn load_folder(dir: &Path) -> Result<(Tokenizer, Option<sentencepiece::SpecialTokens>)> {
+    load_folder_with(dir, &serde_json::Map::new())
+}
+
+/// `load_folder` with keyword arguments written over tokenizer_config.json's entries, as transformers'
+/// `from_pretrained(path, **kwargs)` merges them before the class rebuilds its pipeline.
+pub fn load_folder_with(
+    dir: &Path,
+    overrides: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(Tokenizer, Option<sentencepiece::SpecialTokens>)> {
     if !dir.is_dir() {
         return Err(Error::NotFound {
             path: dir.display().to_string(),
         });
     }
     let tj = dir.join("tokenizer.json");
+    let mut cfg = legacy::LegacyConfig::load(dir)?;
+    cfg.config
+        .extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
     if tj.is_file() {
-        let cfg = legacy::LegacyConfig::load(dir)?;
         let file = tj.display().to_string();
         let mut tokenizer = if class_pipelines::rebuilds(&cfg) {
             let mut document = legacy::read_json(&tj)?;
@@ -94,7 +105,7 @@ pub fn load_folder(dir: &Path) -> Result<(Tokenizer, Option<sentencepiece::Speci
             .map_err(|e| e.in_file(&tj.display().to_string()))?;
         return Ok((tokenizer, None));
     }
-    let folder = legacy_folder(dir)?;
+    let folder = legacy_folder_from(dir, &cfg)?;
     let tokenizer =
         tokenizer_json::from_value(folder.document, &folder.file.display().to_string())?;
     Ok((tokenizer, folder.special_tokens))
@@ -111,20 +122,23 @@ fn class_unk(cfg: &legacy::LegacyConfig) -> Option<String> {
 
 /// Convert a folder holding BERT's vocab.txt, vocab.json + merges.txt, or a SentencePiece model.
 pub fn legacy_folder(dir: &Path) -> Result<LegacyFolder> {
-    let cfg = legacy::LegacyConfig::load(dir)?;
+    legacy_folder_from(dir, &legacy::LegacyConfig::load(dir)?)
+}
+
+fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFolder> {
     let plain = |document, file| LegacyFolder {
         document,
         file,
         special_tokens: None,
     };
     if dir.join("vocab.txt").is_file() {
-        Ok(plain(legacy::bert(dir, &cfg)?, dir.join("vocab.txt")))
+        Ok(plain(legacy::bert(dir, cfg)?, dir.join("vocab.txt")))
     } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
-        Ok(plain(legacy::bpe(dir, &cfg)?, dir.join("merges.txt")))
+        Ok(plain(legacy::bpe(dir, cfg)?, dir.join("merges.txt")))
     } else if let Some(path) = sentencepiece::find_model_file(dir) {
         let model = sentencepiece_proto::SpModel::read(&path)?;
         let class = cfg.class().trim_end_matches("Fast");
-        let (document, specials) = sentencepiece_classes::document(class, &model, &cfg, dir)
+        let (document, specials) = sentencepiece_classes::document(class, &model, cfg, dir)
             .map_err(|e| e.in_file(&path.display().to_string()))?;
         Ok(LegacyFolder {
             document,
