@@ -76,6 +76,21 @@ def compare_call(ours_tok: Any, theirs_tok: Any, *args: Any, **kwargs: Any) -> A
     return got
 
 
+def compare_template_calls(
+    ours_tok: Any, theirs_tok: Any, first: Any, second: Any, truncated: tuple[Any, Any], max_length: int
+) -> None:
+    """Texts, pairs and a truncated pair (`truncated`) through both tokenizers, with type ids, special-tokens
+    masks and offsets: what a post-processor's template decides."""
+    extra = {
+        "return_token_type_ids": True,
+        "return_special_tokens_mask": True,
+        "return_offsets_mapping": True,
+    }
+    compare_call(ours_tok, theirs_tok, first, **extra)
+    compare_call(ours_tok, theirs_tok, first, second, **extra)
+    compare_call(ours_tok, theirs_tok, *truncated, truncation=True, max_length=max_length, **extra)
+
+
 def check_decode(ours: Any, theirs: Any, batch_ids: list[list[int]]) -> None:
     """batch_decode and decode agree, with and without special tokens."""
     for skip in (False, True):

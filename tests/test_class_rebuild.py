@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, multilingual_lines
-from parity import compare_call
+from parity import compare_call, compare_template_calls
 
 transformers = pytest.importorskip("transformers")
 import ferrotok  # noqa: E402
@@ -154,14 +154,7 @@ def pipeline(tok) -> dict:
 
 def assert_same(ours, theirs) -> None:
     assert pipeline(ours) == pipeline(theirs)
-    extra = {
-        "return_token_type_ids": True,
-        "return_special_tokens_mask": True,
-        "return_offsets_mapping": True,
-    }
-    compare_call(ours, theirs, FIRST, **extra)
-    compare_call(ours, theirs, FIRST, SECOND, **extra)
-    compare_call(ours, theirs, FIRST, SECOND, truncation=True, max_length=9, **extra)
+    compare_template_calls(ours, theirs, FIRST, SECOND, (FIRST, SECOND), 9)
     for text in FIRST:
         assert ours.tokenize(text) == theirs.tokenize(text), text
     ids = theirs(FIRST, SECOND)["input_ids"]

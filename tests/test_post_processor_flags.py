@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import spm_folders
 from conftest import FIXTURES
-from parity import compare_call
+from parity import compare_call, compare_template_calls
 
 transformers = pytest.importorskip("transformers")
 import ferrotok  # noqa: E402
@@ -61,14 +61,7 @@ def assert_same(ours, theirs, context) -> None:
     assert ours.add_eos_token == theirs.add_eos_token, context
     for pair in (False, True):
         assert ours.num_special_tokens_to_add(pair) == theirs.num_special_tokens_to_add(pair), context
-    extra = {
-        "return_token_type_ids": True,
-        "return_special_tokens_mask": True,
-        "return_offsets_mapping": True,
-    }
-    compare_call(ours, theirs, FIRST, **extra)
-    compare_call(ours, theirs, FIRST, SECOND, **extra)
-    compare_call(ours, theirs, FIRST[0], SECOND[0], truncation=True, max_length=8, **extra)
+    compare_template_calls(ours, theirs, FIRST, SECOND, (FIRST[0], SECOND[0]), 8)
     assert ours.encode(FIRST[1]) == theirs.encode(FIRST[1]), context
     assert ours.decode(ours.encode(FIRST[0]), skip_special_tokens=True) == theirs.decode(
         theirs.encode(FIRST[0]), skip_special_tokens=True

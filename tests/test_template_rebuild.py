@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import spm_folders
-from parity import compare_call
+from parity import compare_template_calls
 
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("sentencepiece")
@@ -104,14 +104,7 @@ def post_processor(tok) -> object:
 
 def assert_same(ours, theirs) -> None:
     assert post_processor(ours) == post_processor(theirs)
-    extra = {
-        "return_token_type_ids": True,
-        "return_special_tokens_mask": True,
-        "return_offsets_mapping": True,
-    }
-    compare_call(ours, theirs, FIRST, **extra)
-    compare_call(ours, theirs, FIRST, SECOND, **extra)
-    compare_call(ours, theirs, FIRST, SECOND, truncation=True, max_length=7, **extra)
+    compare_template_calls(ours, theirs, FIRST, SECOND, (FIRST, SECOND), 7)
     for pair in (False, True):
         assert ours.num_special_tokens_to_add(pair) == theirs.num_special_tokens_to_add(pair)
     assert ours.add_bos_token == theirs.add_bos_token

@@ -31,8 +31,8 @@ struct Family {
     model: Build,
 }
 
-/// BertTokenizer, its aliases and the classes whose constructor builds the same WordPiece pipeline.
-pub(super) const WORDPIECE_CLASSES: [&str; 15] = [
+/// BertTokenizer and the classes that are BertTokenizer in transformers 5 (aliases and subclasses).
+pub(super) const BERT_CLASSES: [&str; 11] = [
     "BertTokenizer",
     "ConvBertTokenizer",
     "DistilBertTokenizer",
@@ -44,11 +44,33 @@ pub(super) const WORDPIECE_CLASSES: [&str; 15] = [
     "LxmertTokenizer",
     "MobileBertTokenizer",
     "SqueezeBertTokenizer",
-    "LayoutLMv2Tokenizer",
-    "SplinterTokenizer",
-    "MPNetTokenizer",
-    "FunnelTokenizer",
 ];
+
+/// The BERT classes and the others whose constructor builds the same WordPiece pipeline.
+pub(super) const WORDPIECE_CLASSES: [&str; 15] = concat(
+    BERT_CLASSES,
+    [
+        "LayoutLMv2Tokenizer",
+        "SplinterTokenizer",
+        "MPNetTokenizer",
+        "FunnelTokenizer",
+    ],
+);
+
+/// `a` then `b`, at compile time (`C` must be `A + B`).
+const fn concat<const A: usize, const B: usize, const C: usize>(
+    a: [&'static str; A],
+    b: [&'static str; B],
+) -> [&'static str; C] {
+    assert!(A + B == C);
+    let mut out = [""; C];
+    let mut i = 0;
+    while i < C {
+        out[i] = if i < A { a[i] } else { b[i - A] };
+        i += 1;
+    }
+    out
+}
 
 /// RobertaTokenizer and its aliases (RobertaProcessing template, see `class_templates`).
 pub(super) const ROBERTA_CLASSES: [&str; 5] = [

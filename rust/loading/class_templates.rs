@@ -6,7 +6,7 @@
 //! ignores tokenizer_config.json's `add_bos_token` / `add_eos_token` when there is a tokenizer.json.)
 //! One table, `class_post`.
 
-use super::class_pipelines::ROBERTA_CLASSES;
+use super::class_pipelines::{BERT_CLASSES, ROBERTA_CLASSES};
 use super::classes;
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{cfg_bool, cfg_str, post_document, Item, Post};
@@ -19,21 +19,6 @@ use super::sentencepiece_fairseq::{
 use crate::added_tokens::AddedToken;
 use crate::error::Result;
 use crate::tokenizer::Tokenizer;
-
-/// BertTokenizer and the classes that are BertTokenizer in transformers 5 (aliases and subclasses).
-const BERT_CLASSES: [&str; 11] = [
-    "BertTokenizer",
-    "ConvBertTokenizer",
-    "DistilBertTokenizer",
-    "DPRContextEncoderTokenizer",
-    "DPRQuestionEncoderTokenizer",
-    "DPRReaderTokenizer",
-    "ElectraTokenizer",
-    "LayoutLMTokenizer",
-    "LxmertTokenizer",
-    "MobileBertTokenizer",
-    "SqueezeBertTokenizer",
-];
 
 /// The template transformers builds at load for the configured class (`named`: its special tokens), or
 /// None to keep the file's.

@@ -5,8 +5,8 @@
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{metaspace, precompiled, replace_regex, sequence, Parts, Post};
 use super::sentencepiece_classes::{content, named, seq, ws_metaspace};
-use super::sentencepiece_proto::{SpModel, CONTROL};
-use super::sentencepiece_python::{sentencepiece_model, NEVER};
+use super::sentencepiece_proto::SpModel;
+use super::sentencepiece_python::{library_vocab, sentencepiece_model};
 use serde_json::json;
 use std::path::Path;
 
@@ -42,11 +42,7 @@ pub(super) fn gpt_sw3(m: &SpModel, cfg: &LegacyConfig, dir: &Path) -> Parts {
     norms.extend(precompiled(m));
     Parts {
         model: sentencepiece_model(m, &unk),
-        vocab: m
-            .pieces
-            .iter()
-            .map(|(p, s, t)| (p.clone(), if *t == CONTROL { NEVER } else { f64::from(*s) }))
-            .collect(),
+        vocab: library_vocab(m),
         normalizer: sequence("Sequence", "normalizers", norms),
         pre_tokenizer: ws_metaspace("always"),
         decoder: metaspace("Metaspace", "always", true),

@@ -19,6 +19,15 @@ use std::path::Path;
 /// A score no Viterbi path takes while another exists: pieces the model must never produce.
 pub(super) const NEVER: f64 = -1e10;
 
+/// The model's pieces with their scores, in id order, as the `sentencepiece` library uses them: a control
+/// piece is never produced from text, so it can never win a segmentation.
+pub(super) fn library_vocab(m: &SpModel) -> Vec<(String, f64)> {
+    m.pieces
+        .iter()
+        .map(|(p, s, t)| (p.clone(), if *t == CONTROL { NEVER } else { f64::from(*s) }))
+        .collect()
+}
+
 /// vocab.json as (piece, id) in id order; the ids must be 0..n without gaps.
 pub(super) fn vocab_json(dir: &Path) -> Result<Vec<String>> {
     let path = dir.join("vocab.json");
@@ -159,11 +168,7 @@ pub(super) fn bert_generation(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> R
     let unk = content(&named, "unk_token");
     Ok(Parts {
         model: sentencepiece_model(m, &unk),
-        vocab: m
-            .pieces
-            .iter()
-            .map(|(p, s, t)| (p.clone(), if *t == CONTROL { NEVER } else { f64::from(*s) }))
-            .collect(),
+        vocab: library_vocab(m),
         normalizer: precompiled(m).unwrap_or(Value::Null),
         pre_tokenizer: ws_metaspace("always"),
         decoder: metaspace("Metaspace", "always", true),

@@ -5,8 +5,8 @@
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{metaspace, precompiled, unigram, Parts, Post};
 use super::sentencepiece_classes::{content, named, seq, sp, ws_metaspace, Defaults};
-use super::sentencepiece_proto::{SpModel, CONTROL};
-use super::sentencepiece_python::{require_legacy, NEVER};
+use super::sentencepiece_proto::SpModel;
+use super::sentencepiece_python::{library_vocab, require_legacy};
 use crate::error::Result;
 use serde_json::Value;
 
@@ -18,11 +18,7 @@ pub(super) fn speecht5(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Result<P
     // by char, and fuses a run of unknown chars into one `<unk>` as the library does.
     Ok(Parts {
         model: unigram(m.unk_id, false),
-        vocab: m
-            .pieces
-            .iter()
-            .map(|(p, s, t)| (p.clone(), if *t == CONTROL { NEVER } else { f64::from(*s) }))
-            .collect(),
+        vocab: library_vocab(m),
         normalizer: precompiled(m).unwrap_or(Value::Null),
         pre_tokenizer: ws_metaspace("always"),
         decoder: metaspace("Metaspace", "always", true),
