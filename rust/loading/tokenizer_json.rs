@@ -79,12 +79,11 @@ fn padding(v: &Value) -> Result<PaddingParams> {
 
 /// Build a tokenizer from a parsed tokenizer.json document. Errors name `file` and the field.
 pub fn from_value(v: Value, file: &str) -> Result<Tokenizer> {
-    build(&v)
-        .map(|mut t| {
-            t.source = v.clone();
-            t
-        })
-        .map_err(|e| e.in_file(file))
+    let mut t = build(&v).map_err(|e| e.in_file(file))?;
+    // The document is kept as the tokenizer's source (to_str, save); moved, not copied: a vocabulary of
+    // 50k entries is a map of as many nodes.
+    t.source = v;
+    Ok(t)
 }
 
 fn build(v: &Value) -> Result<Tokenizer> {
