@@ -9,6 +9,7 @@ value; `__getstate__` is that value as JSON bytes, as in tokenizers.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -321,7 +322,19 @@ def read(tokenizer: _core.Tokenizer, stage: str) -> Any:
     return None if core is None else _wrap(stage, core)
 
 
+# The module whose classes register each stage's named components in `NAMED` when it is imported.
+_MODULES = {
+    "normalizer": "normalizers",
+    "pre_tokenizer": "pre_tokenizers",
+    "model": "models",
+    "post_processor": "processors",
+    "decoder": "decoders",
+}
+
+
 def _wrap(stage: str, core: _core.Component) -> Any:
+    # `import ferrotok` loads these modules only when they are first used; the named classes must exist.
+    importlib.import_module(f"ferrotok.{_MODULES[stage]}")
     kind = core.param("type")
     # The named class where ferrotok has one (ferrotok.normalizers.BertNormalizer...), else the stage's.
     cls = NAMED.get((stage, json.loads(kind)), CLASSES[stage]) if kind is not None else CLASSES[stage]
