@@ -239,26 +239,11 @@ class TransformersApiMixin:
         directory = os.fspath(save_directory)
         if not os.path.isdir(directory):
             raise OSError(f"save_vocabulary: save_directory ({directory}) should be a directory")
-        prefix = f"{filename_prefix}-" if filename_prefix else ""
-        model = json.loads(self._tokenizer.to_str(False))["model"]
         kind = self._model_kind()
-        if kind == "WordPiece":
-            path = os.path.join(directory, prefix + "vocab.txt")
-            by_id = sorted(model["vocab"].items(), key=lambda kv: kv[1])
-            with open(path, "w", encoding="utf-8") as f:
-                f.writelines(token + "\n" for token, _ in by_id)
-            return (path,)
-        if kind == "BPE":
-            vocab_path = os.path.join(directory, prefix + "vocab.json")
-            merges_path = os.path.join(directory, prefix + "merges.txt")
-            with open(vocab_path, "w", encoding="utf-8") as f:
-                json.dump(model["vocab"], f, ensure_ascii=False)
-                f.write("\n")
-            with open(merges_path, "w", encoding="utf-8") as f:
-                f.write("#version: 0.2\n")
-                for merge in model.get("merges", []):
-                    f.write((merge if isinstance(merge, str) else " ".join(merge)) + "\n")
-            return (vocab_path, merges_path)
+        if kind in ("WordPiece", "BPE"):
+            # The files tokenizers' `Model.save` writes, byte for byte.
+            return tuple(self.backend_tokenizer.model.save(directory, filename_prefix))
+        prefix = f"{filename_prefix}-" if filename_prefix else ""
         path = os.path.join(directory, prefix + "tokenizer.json")
         with open(path, "w", encoding="utf-8") as f:
             f.write(self._tokenizer.to_str(True))

@@ -170,6 +170,17 @@ impl PyTokenizer {
         })
     }
 
+    /// tokenizers' `SentencePieceUnigramTokenizer.from_spm`: a Unigram `.model` file and that class's
+    /// pipeline.
+    #[staticmethod]
+    fn from_sentencepiece_unigram(py: Python<'_>, path: &str) -> PyResult<Self> {
+        guard(|| {
+            py.detach(|| Tokenizer::from_sentencepiece_unigram(path))
+                .map(new_obj)
+                .map_err(to_py)
+        })
+    }
+
     #[staticmethod]
     fn from_pretrained(py: Python<'_>, directory: &str) -> PyResult<Self> {
         guard(|| {

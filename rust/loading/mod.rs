@@ -19,6 +19,7 @@ mod sentencepiece_plbart;
 pub mod sentencepiece_proto;
 mod sentencepiece_python;
 mod sentencepiece_speecht5;
+mod sentencepiece_unigram_file;
 pub mod tokenizer_json;
 
 use crate::error::{Error, Result};
