@@ -208,46 +208,12 @@ class BaseTokenizer:
     def to_str(self, pretty: bool = False) -> str:
         return self._tokenizer.to_str(pretty)
 
-    # --- components ---------------------------------------------------------------------------------
-    @property
-    def model(self) -> Any:
-        return self._tokenizer.model
-
-    @model.setter
-    def model(self, model: Any) -> None:
-        self._tokenizer.model = model
-
-    @property
-    def normalizer(self) -> Any:
-        return self._tokenizer.normalizer
-
-    @normalizer.setter
-    def normalizer(self, normalizer: Any) -> None:
-        self._tokenizer.normalizer = normalizer
-
-    @property
-    def pre_tokenizer(self) -> Any:
-        return self._tokenizer.pre_tokenizer
-
-    @pre_tokenizer.setter
-    def pre_tokenizer(self, pre_tokenizer: Any) -> None:
-        self._tokenizer.pre_tokenizer = pre_tokenizer
-
-    @property
-    def post_processor(self) -> Any:
-        return self._tokenizer.post_processor
-
-    @post_processor.setter
-    def post_processor(self, post_processor: Any) -> None:
-        self._tokenizer.post_processor = post_processor
-
-    @property
-    def decoder(self) -> Any:
-        return self._tokenizer.decoder
-
-    @decoder.setter
-    def decoder(self, decoder: Any) -> None:
-        self._tokenizer.decoder = decoder
+    # --- components: the wrapped tokenizer's, read and set through it (see the end of this module) ---
+    model: Any
+    normalizer: Any
+    pre_tokenizer: Any
+    post_processor: Any
+    decoder: Any
 
     # --- training (the subclasses choose the trainer) -----------------------------------------------
     def _train(
@@ -257,6 +223,18 @@ class BaseTokenizer:
             self._tokenizer.train(_files(files), trainer=trainer)
         else:
             self._tokenizer.train_from_iterator(iterator, trainer=trainer, length=length)
+
+
+def _stage(name: str) -> property:
+    return property(
+        lambda self: getattr(self._tokenizer, name),
+        lambda self, value: setattr(self._tokenizer, name, value),
+        doc=f"The wrapped tokenizer's {name}.",
+    )
+
+
+for _name in ("model", "normalizer", "pre_tokenizer", "post_processor", "decoder"):
+    setattr(BaseTokenizer, _name, _stage(_name))
 
 
 class ByteLevelBPETokenizer(BaseTokenizer):
