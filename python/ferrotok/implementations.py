@@ -61,6 +61,19 @@ def _bpe_model(vocab: Any, merges: Any, **options: Any) -> BPE:
     return BPE(vocab, merges, **options)
 
 
+def _bpe_trainer(options: dict[str, Any], **extra: Any) -> Any:
+    """The BpeTrainer of CharBPETokenizer's and SentencePieceBPETokenizer's `train` arguments."""
+    return trainers.BpeTrainer(
+        vocab_size=options["vocab_size"],
+        min_frequency=options["min_frequency"],
+        special_tokens=list(options["special_tokens"]),
+        limit_alphabet=options["limit_alphabet"],
+        initial_alphabet=list(options["initial_alphabet"]),
+        show_progress=options["show_progress"],
+        **extra,
+    )
+
+
 def _files(files: str | Sequence[str]) -> list[str]:
     return [files] if isinstance(files, str) else list(files)
 
@@ -216,13 +229,19 @@ class BaseTokenizer:
     decoder: Any
 
     # --- training (the subclasses choose the trainer) -----------------------------------------------
-    def _train(
-        self, trainer: Any, files: str | Sequence[str] | None, iterator: Any, length: int | None
-    ) -> None:
-        if files is not None:
-            self._tokenizer.train(_files(files), trainer=trainer)
+    def _trainer(self, options: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _train(self, options: dict[str, Any]) -> None:
+        """Train on `options["files"]` or `options["iterator"]` (a `train` / `train_from_iterator` call's
+        arguments) with the trainer the class makes from the same arguments."""
+        trainer = self._trainer(options)
+        if "files" in options:
+            self._tokenizer.train(_files(options["files"]), trainer=trainer)
         else:
-            self._tokenizer.train_from_iterator(iterator, trainer=trainer, length=length)
+            self._tokenizer.train_from_iterator(
+                options["iterator"], trainer=trainer, length=options["length"]
+            )
 
 
 def _stage(name: str) -> property:
@@ -286,12 +305,12 @@ class ByteLevelBPETokenizer(BaseTokenizer):
         vocab, merges = BPE.read_file(vocab_filename, merges_filename)  # type: ignore[attr-defined]
         return ByteLevelBPETokenizer(vocab, merges, **kwargs)
 
-    def _trainer(self, vocab_size: int, min_frequency: int, show_progress: bool, special_tokens: Any) -> Any:
+    def _trainer(self, options: dict[str, Any]) -> Any:
         return trainers.BpeTrainer(
-            vocab_size=vocab_size,
-            min_frequency=min_frequency,
-            show_progress=show_progress,
-            special_tokens=list(special_tokens),
+            vocab_size=options["vocab_size"],
+            min_frequency=options["min_frequency"],
+            show_progress=options["show_progress"],
+            special_tokens=list(options["special_tokens"]),
             initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         )
 
@@ -303,9 +322,7 @@ class ByteLevelBPETokenizer(BaseTokenizer):
         show_progress: bool = True,
         special_tokens: Sequence[Token] = (),
     ) -> None:
-        self._train(
-            self._trainer(vocab_size, min_frequency, show_progress, special_tokens), files, None, None
-        )
+        self._train(dict(locals()))
 
     def train_from_iterator(
         self,
@@ -316,8 +333,7 @@ class ByteLevelBPETokenizer(BaseTokenizer):
         special_tokens: Sequence[Token] = (),
         length: int | None = None,
     ) -> None:
-        trainer = self._trainer(vocab_size, min_frequency, show_progress, special_tokens)
-        self._train(trainer, None, iterator, length)
+        self._train(dict(locals()))
 
 
 class CharBPETokenizer(BaseTokenizer):
@@ -371,15 +387,7 @@ class CharBPETokenizer(BaseTokenizer):
         return CharBPETokenizer(vocab, merges, **kwargs)
 
     def _trainer(self, options: dict[str, Any]) -> Any:
-        return trainers.BpeTrainer(
-            vocab_size=options["vocab_size"],
-            min_frequency=options["min_frequency"],
-            special_tokens=list(options["special_tokens"]),
-            limit_alphabet=options["limit_alphabet"],
-            initial_alphabet=list(options["initial_alphabet"]),
-            end_of_word_suffix=options["suffix"],
-            show_progress=options["show_progress"],
-        )
+        return _bpe_trainer(options, end_of_word_suffix=options["suffix"])
 
     def train(
         self,
@@ -392,8 +400,7 @@ class CharBPETokenizer(BaseTokenizer):
         suffix: str | None = "</w>",
         show_progress: bool = True,
     ) -> None:
-        options = dict(locals())
-        self._train(self._trainer(options), files, None, None)
+        self._train(dict(locals()))
 
     def train_from_iterator(
         self,
@@ -407,8 +414,7 @@ class CharBPETokenizer(BaseTokenizer):
         show_progress: bool = True,
         length: int | None = None,
     ) -> None:
-        options = dict(locals())
-        self._train(self._trainer(options), None, iterator, length)
+        self._train(dict(locals()))
 
 
 class SentencePieceBPETokenizer(BaseTokenizer):
@@ -449,14 +455,7 @@ class SentencePieceBPETokenizer(BaseTokenizer):
         return SentencePieceBPETokenizer(vocab, merges, **kwargs)
 
     def _trainer(self, options: dict[str, Any]) -> Any:
-        return trainers.BpeTrainer(
-            vocab_size=options["vocab_size"],
-            min_frequency=options["min_frequency"],
-            special_tokens=list(options["special_tokens"]),
-            limit_alphabet=options["limit_alphabet"],
-            initial_alphabet=list(options["initial_alphabet"]),
-            show_progress=options["show_progress"],
-        )
+        return _bpe_trainer(options)
 
     def train(
         self,
@@ -468,8 +467,7 @@ class SentencePieceBPETokenizer(BaseTokenizer):
         initial_alphabet: Sequence[str] = (),
         show_progress: bool = True,
     ) -> None:
-        options = dict(locals())
-        self._train(self._trainer(options), files, None, None)
+        self._train(dict(locals()))
 
     def train_from_iterator(
         self,
@@ -482,8 +480,7 @@ class SentencePieceBPETokenizer(BaseTokenizer):
         show_progress: bool = True,
         length: int | None = None,
     ) -> None:
-        options = dict(locals())
-        self._train(self._trainer(options), None, iterator, length)
+        self._train(dict(locals()))
 
 
 class SentencePieceUnigramTokenizer(BaseTokenizer):
@@ -527,8 +524,7 @@ class SentencePieceUnigramTokenizer(BaseTokenizer):
         initial_alphabet: Sequence[str] | None = None,
         unk_token: str | None = None,
     ) -> None:
-        options = dict(locals())
-        self._train(self._trainer(options), files, None, None)
+        self._train(dict(locals()))
 
     def train_from_iterator(
         self,
@@ -540,8 +536,7 @@ class SentencePieceUnigramTokenizer(BaseTokenizer):
         unk_token: str | None = None,
         length: int | None = None,
     ) -> None:
-        options = dict(locals())
-        self._train(self._trainer(options), None, iterator, length)
+        self._train(dict(locals()))
 
     @staticmethod
     def from_spm(filename: str | os.PathLike[str]) -> SentencePieceUnigramTokenizer:
@@ -646,8 +641,7 @@ class BertWordPieceTokenizer(BaseTokenizer):
         show_progress: bool = True,
         wordpieces_prefix: str = "##",
     ) -> None:
-        options = dict(locals())
-        self._train(self._trainer(options), files, None, None)
+        self._train(dict(locals()))
 
     def train_from_iterator(
         self,
@@ -661,8 +655,7 @@ class BertWordPieceTokenizer(BaseTokenizer):
         wordpieces_prefix: str = "##",
         length: int | None = None,
     ) -> None:
-        options = dict(locals())
-        self._train(self._trainer(options), None, iterator, length)
+        self._train(dict(locals()))
 
 
 __all__ = [
