@@ -56,20 +56,14 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "differs",
         "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's own template",
     ),
-    "ByT5Tokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: byte-level class without vocabulary file: not offered",
-    ),
+    "ByT5Tokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
     "CLIPTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "CTRLTokenizer": (
         "transformers fails",
         "vocab.json+merges.txt: GPT-2's vocabulary lacks the class's unk token",
     ),
     "CamembertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "CanineTokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: character-level class without vocabulary file: not offered",
-    ),
+    "CanineTokenizer": ("same", "no vocabulary file: character-level, built from tokenizer_config.json"),
     "ClvpTokenizer": (
         "differs",
         "vocab.json+merges.txt: the class's English text cleaner (numbers spelled out) is not applied",
@@ -90,10 +84,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's [CLS] A [SEP] template",
     ),
     "DebertaV2Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "DiaTokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: byte-level class without vocabulary file: not offered",
-    ),
+    "DiaTokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
     "EsmTokenizer": ("refused", "vocab.txt: protein vocab.txt (no WordPiece): no recipe yet"),
     "EsmcTokenizer": (
         "no file ferrotok reads",
@@ -164,10 +155,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "PLBartTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "ParakeetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "PegasusTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "PerceiverTokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: byte-level class without vocabulary file: not offered",
-    ),
+    "PerceiverTokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
     "PhobertTokenizer": ("transformers fails", "vocab.txt: needs bpe.codes in fastBPE format"),
     "ProphetNetTokenizer": ("transformers fails", "no vocabulary file: needs prophetnet.tokenizer"),
     "Qwen2Tokenizer": (

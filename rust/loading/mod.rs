@@ -1,6 +1,7 @@
 //! Loading: tokenizer.json and the legacy files (vocab.txt, vocab.json + merges.txt,
 //! tokenizer_config.json / special_tokens_map.json).
 
+mod byte_classes;
 mod class_pipelines;
 mod class_table;
 mod class_templates;
@@ -131,7 +132,16 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
         file,
         special_tokens: None,
     };
-    if dir.join("vocab.txt").is_file() {
+    if byte_classes::handles(cfg.class()) {
+        // These classes read no vocabulary file: transformers builds them from the config alone.
+        let (document, specials) = byte_classes::document(cfg.class(), cfg)?;
+        let file = dir.join("tokenizer_config.json");
+        Ok(LegacyFolder {
+            document,
+            file,
+            special_tokens: Some(specials),
+        })
+    } else if dir.join("vocab.txt").is_file() {
         Ok(plain(legacy::bert(dir, cfg)?, dir.join("vocab.txt")))
     } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
         Ok(plain(legacy::bpe(dir, cfg)?, dir.join("merges.txt")))
