@@ -204,7 +204,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "UdopTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "VideoPrismTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "VitsTokenizer": ("transformers fails", "no vocabulary file: needs its character vocab.json"),
-    "Wav2Vec2CTCTokenizer": ("transformers fails", "no vocabulary file: needs its character vocab.json"),
+    "Wav2Vec2CTCTokenizer": ("same", "vocab.json: character vocab.json, loaded as transformers builds it"),
     "Wav2Vec2PhonemeCTCTokenizer": ("transformers fails", "no vocabulary file: needs its phoneme vocab.json"),
     "WhisperTokenizer": (
         "differs",
@@ -217,6 +217,23 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "XLMRobertaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "XLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
     "XLNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+}
+
+# Classes whose vocabulary is of their own kind: wav2vec2's upper-case characters.
+OWN_VOCABULARY = {
+    "Wav2Vec2CTCTokenizer": (
+        "vocab.json",
+        json.dumps(
+            {
+                "<pad>": 0,
+                "<s>": 1,
+                "</s>": 2,
+                "<unk>": 3,
+                "|": 4,
+                **{c: 5 + i for i, c in enumerate("ETAONIHSRDLUMWCFGYPBVK'XJQZ")},
+            }
+        ),
+    ),
 }
 
 # The trained model each SentencePiece class gets (else "unigram"): Pegasus needs pad, eos, unk first.
@@ -259,6 +276,10 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
             for piece in model_pieces(model):
                 vocab.setdefault(piece, len(vocab))
             (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    elif tokenizer_class in OWN_VOCABULARY:  # a vocabulary of the class's own kind, built here
+        name, text = OWN_VOCABULARY[tokenizer_class]
+        shape = name
+        (directory / name).write_text(text, encoding="utf-8")
     elif "vocab.txt" in files:
         shape = "vocab.txt"
         shutil.copy(FIXTURES / "bert-uncased" / "vocab.txt", directory / "vocab.txt")

@@ -98,6 +98,10 @@ PYTHON_BACKEND_CLASSES = frozenset(
 # Speech classes whose decode merges repeated ids and drops the blank (pad) id, as CTC output needs.
 CTC_CLASSES = frozenset({"LasrTokenizer", "ParakeetTokenizer"})
 
+# CTC classes over a character vocabulary with a word delimiter (Wav2Vec2): special tokens are dropped before
+# the repeated ids merge, and the text is stripped (and lower-cased with `do_lower_case`) afterwards.
+WORD_CTC_CLASSES = frozenset({"Wav2Vec2CTCTokenizer"})
+
 # Classes whose `clean_up_tokenization_spaces` defaults to True in transformers 5 (False elsewhere).
 _CLEAN_UP_BY_DEFAULT = frozenset(
     {"PLBartTokenizer", "ProphetNetTokenizer", "BertweetTokenizer", "TapasTokenizer", "PhobertTokenizer"}

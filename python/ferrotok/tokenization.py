@@ -111,7 +111,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             tokenizer = tokenizer._tokenizer
         if not isinstance(tokenizer, _core.Tokenizer):
             raise TypeError(f"tokenizer: expected ferrotok._core.Tokenizer, got {type(tokenizer).__name__}")
-        unknown = set(special_tokens) - set(SPECIAL_TOKENS_ATTRIBUTES)
+        # Model-specific named tokens (Wav2Vec2's `word_delimiter_token`) join the special tokens map too.
+        unknown = {
+            k for k in special_tokens if k not in SPECIAL_TOKENS_ATTRIBUTES and not k.endswith("_token")
+        }
         if unknown:
             raise TypeError(f"unexpected keyword arguments: {sorted(unknown)}")
         self._tokenizer = tokenizer

@@ -7,6 +7,7 @@ mod class_table;
 mod class_templates;
 pub mod classes;
 pub mod components;
+mod ctc_classes;
 mod language_codes;
 pub mod legacy;
 pub mod sentencepiece;
@@ -139,6 +140,13 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
         Ok(LegacyFolder {
             document,
             file,
+            special_tokens: Some(specials),
+        })
+    } else if ctc_classes::handles(cfg.class()) && dir.join("vocab.json").is_file() {
+        let (document, specials) = ctc_classes::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.json"),
             special_tokens: Some(specials),
         })
     } else if dir.join("vocab.txt").is_file() {
