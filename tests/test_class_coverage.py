@@ -85,7 +85,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     ),
     "DebertaV2Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "DiaTokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
-    "EsmTokenizer": ("refused", "vocab.txt: protein vocab.txt (no WordPiece): no recipe yet"),
+    "EsmTokenizer": ("same", "vocab.txt: protein vocab.txt, loaded as transformers builds it"),
     "EsmcTokenizer": (
         "no file ferrotok reads",
         "no vocabulary file: reads only tokenizer.json; transformers builds an empty vocabulary without it",
@@ -219,8 +219,12 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "XLNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
 }
 
-# Classes whose vocabulary is of their own kind: wav2vec2's upper-case characters.
+# Classes whose vocabulary is of their own kind: ESM's protein tokens, wav2vec2's upper-case characters.
 OWN_VOCABULARY = {
+    "EsmTokenizer": (
+        "vocab.txt",
+        "\n".join(["<cls>", "<pad>", "<eos>", "<unk>", *"LAGVSERTIDPKQNFYMHWCXBUZO"]),
+    ),
     "Wav2Vec2CTCTokenizer": (
         "vocab.json",
         json.dumps(

@@ -8,6 +8,7 @@ mod class_templates;
 pub mod classes;
 pub mod components;
 mod ctc_classes;
+mod esm;
 mod language_codes;
 pub mod legacy;
 pub mod sentencepiece;
@@ -147,6 +148,13 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
         Ok(LegacyFolder {
             document,
             file: dir.join("vocab.json"),
+            special_tokens: Some(specials),
+        })
+    } else if esm::handles(cfg.class()) && dir.join("vocab.txt").is_file() {
+        let (document, specials) = esm::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.txt"),
             special_tokens: Some(specials),
         })
     } else if dir.join("vocab.txt").is_file() {
