@@ -104,3 +104,17 @@ def test_esm_special_token_missing_from_vocab(tmp_path):
     directory = folder(tmp_path, "no-unk", [t for t in ESM2_VOCAB if t != "<unk>"])
     with pytest.raises(ValueError, match=r"vocab\.txt"):
         AutoTokenizer.from_pretrained(directory)
+
+
+def test_esm_save_pretrained_round_trip(tmp_path):
+    """The saved folder (tokenizer.json and vocab.txt) loads back in ferrotok and transformers alike."""
+    ours = AutoTokenizer.from_pretrained(folder(tmp_path, "esm2", ESM2_VOCAB))
+    saved = tmp_path / "saved"
+    ours.save_pretrained(saved)
+    again = AutoTokenizer.from_pretrained(saved)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(saved))
+    assert type(theirs).__name__ == "EsmTokenizer"
+    assert again.special_tokens_map == theirs.special_tokens_map
+    expected = theirs(LINES)["input_ids"]
+    assert ours(LINES)["input_ids"] == expected
+    assert again(LINES)["input_ids"] == expected

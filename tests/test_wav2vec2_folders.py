@@ -106,3 +106,20 @@ def test_wav2vec2_multilingual_vocab_needs_target_lang(tmp_path):
     bad = folder(tmp_path, "mms-none", vocab)
     with pytest.raises(ValueError, match="target_lang"):
         AutoTokenizer.from_pretrained(bad)
+
+
+@pytest.mark.parametrize("case", CASES[:3], ids=lambda c: c[0])
+def test_wav2vec2_save_pretrained_round_trip(tmp_path, case):
+    """The saved folder (tokenizer.json and vocab.json) loads back in ferrotok and transformers alike."""
+    name, vocab, config = case
+    ours = AutoTokenizer.from_pretrained(folder(tmp_path, name, vocab, **config))
+    saved = tmp_path / "saved"
+    ours.save_pretrained(saved)
+    again = AutoTokenizer.from_pretrained(saved)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(saved))
+    assert type(theirs).__name__ == "Wav2Vec2CTCTokenizer"
+    assert again.special_tokens_map == theirs.special_tokens_map == ours.special_tokens_map
+    expected = theirs(LINES)["input_ids"]
+    assert ours(LINES)["input_ids"] == expected
+    assert again(LINES)["input_ids"] == expected
+    assert again.batch_decode(expected) == theirs.batch_decode(expected)
