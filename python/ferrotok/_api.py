@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from ._added_token import AddedToken, added_tokens_decoder
-from ._config import SPECIAL_TOKENS_ATTRIBUTES
+from ._config import CLASS_VOCABULARY_FILES, SPECIAL_TOKENS_ATTRIBUTES
 
 # Public names of a transformers 5.24 fast tokenizer that ferrotok does not offer, with the reason.
 LEFT_OUT = {
@@ -244,6 +244,19 @@ class TransformersApiMixin:
             # The files tokenizers' `Model.save` writes, byte for byte.
             return tuple(self.backend_tokenizer.model.save(directory, filename_prefix))
         prefix = f"{filename_prefix}-" if filename_prefix else ""
+        tokenizer_class = str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
+        if kind == "WordLevel" and tokenizer_class in CLASS_VOCABULARY_FILES:
+            # The character / protein classes: the vocabulary file their Python class reads back.
+            model = json.loads(self._tokenizer.to_str(False))["model"]
+            path = os.path.join(directory, prefix + CLASS_VOCABULARY_FILES[tokenizer_class])
+            by_id = dict(sorted(model["vocab"].items(), key=lambda kv: kv[1]))
+            with open(path, "w", encoding="utf-8") as f:
+                if path.endswith(".txt"):
+                    f.write("\n".join(by_id))
+                else:
+                    lang = self._init_config.get("target_lang")
+                    json.dump({lang: by_id} if lang else by_id, f, ensure_ascii=False)
+            return (path,)
         path = os.path.join(directory, prefix + "tokenizer.json")
         with open(path, "w", encoding="utf-8") as f:
             f.write(self._tokenizer.to_str(True))

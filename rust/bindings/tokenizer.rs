@@ -125,6 +125,12 @@ impl PyTokenizer {
                 end_of_word_suffix: None,
                 unk_token: Some(m.unk_token.clone()),
             },
+            crate::models::Model::Codes(_) => PyModelInfo {
+                kind: "Codes",
+                continuing_subword_prefix: None,
+                end_of_word_suffix: None,
+                unk_token: None,
+            },
         }
     }
 

@@ -1,11 +1,14 @@
 //! Loading: tokenizer.json and the legacy files (vocab.txt, vocab.json + merges.txt,
 //! tokenizer_config.json / special_tokens_map.json).
 
+mod byte_classes;
 mod class_pipelines;
 mod class_table;
 mod class_templates;
 pub mod classes;
 pub mod components;
+mod ctc_classes;
+mod esm;
 mod language_codes;
 pub mod legacy;
 pub mod sentencepiece;
@@ -132,7 +135,30 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
         file,
         special_tokens: None,
     };
-    if dir.join("vocab.txt").is_file() {
+    if byte_classes::handles(cfg.class()) {
+        // These classes read no vocabulary file: transformers builds them from the config alone.
+        let (document, specials) = byte_classes::document(cfg.class(), cfg)?;
+        let file = dir.join("tokenizer_config.json");
+        Ok(LegacyFolder {
+            document,
+            file,
+            special_tokens: Some(specials),
+        })
+    } else if ctc_classes::handles(cfg.class()) && dir.join("vocab.json").is_file() {
+        let (document, specials) = ctc_classes::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.json"),
+            special_tokens: Some(specials),
+        })
+    } else if esm::handles(cfg.class()) && dir.join("vocab.txt").is_file() {
+        let (document, specials) = esm::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.txt"),
+            special_tokens: Some(specials),
+        })
+    } else if dir.join("vocab.txt").is_file() {
         Ok(plain(legacy::bert(dir, cfg)?, dir.join("vocab.txt")))
     } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
         Ok(plain(legacy::bpe(dir, cfg)?, dir.join("merges.txt")))
