@@ -82,6 +82,7 @@ MODEL_FILE = {
     "VideoPrismTokenizer": "spiece.model",
     "LasrTokenizer": "spiece.model",
     "ParakeetTokenizer": "tokenizer.model",
+    "LayoutXLMTokenizer": "sentencepiece.bpe.model",
 }
 
 

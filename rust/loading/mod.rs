@@ -2,6 +2,7 @@
 //! tokenizer_config.json / special_tokens_map.json).
 
 mod class_pipelines;
+mod class_pipelines_spm;
 mod class_table;
 mod class_templates;
 pub mod classes;
@@ -96,7 +97,8 @@ pub fn load_folder_with(
         let file = tj.display().to_string();
         let mut tokenizer = if class_pipelines::rebuilds(&cfg) {
             let mut document = legacy::read_json(&tj)?;
-            class_pipelines::rebuild(&mut document, &cfg, class_unk(&cfg).as_deref());
+            class_pipelines::rebuild(&mut document, &cfg, class_unk(&cfg).as_deref())
+                .map_err(|e| e.in_file(&file))?;
             tokenizer_json::from_value(document, &file)?
         } else {
             Tokenizer::from_file(&tj)?
