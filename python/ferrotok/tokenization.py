@@ -22,6 +22,7 @@ from ._arguments import (
 )
 from ._config import (
     DEFAULT_MODEL_INPUT_NAMES,
+    MODEL_SPECIFIC_TOKENS,
     SPECIAL_TOKENS_ATTRIBUTES,
     TOKENIZER_FILE,
     default_model_input_names,
@@ -111,7 +112,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             tokenizer = tokenizer._tokenizer
         if not isinstance(tokenizer, _core.Tokenizer):
             raise TypeError(f"tokenizer: expected ferrotok._core.Tokenizer, got {type(tokenizer).__name__}")
-        unknown = set(special_tokens) - set(SPECIAL_TOKENS_ATTRIBUTES)
+        unknown = set(special_tokens) - set(SPECIAL_TOKENS_ATTRIBUTES) - MODEL_SPECIFIC_TOKENS
         if unknown:
             raise TypeError(f"unexpected keyword arguments: {sorted(unknown)}")
         self._tokenizer = tokenizer
