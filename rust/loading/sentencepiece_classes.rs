@@ -129,6 +129,30 @@ pub(super) fn ws_metaspace(prepend: &str) -> Value {
     )
 }
 
+impl Parts {
+    /// The shape most recipes share: WhitespaceSplit then Metaspace (always prepending "▁"), and the
+    /// Metaspace decoder.
+    pub(super) fn whitespace_metaspace(
+        model: Value,
+        vocab: Vec<(String, f64)>,
+        normalizer: Value,
+        named: Vec<(&'static str, Option<AddedToken>)>,
+        extras: Vec<AddedToken>,
+        post: Post,
+    ) -> Parts {
+        Parts {
+            model,
+            vocab,
+            normalizer,
+            pre_tokenizer: ws_metaspace("always"),
+            decoder: metaspace("Metaspace", "always", true),
+            named,
+            extras,
+            post,
+        }
+    }
+}
+
 pub(super) fn prepend_scheme(cfg: &LegacyConfig) -> &'static str {
     if cfg_bool(cfg, "add_prefix_space", true) {
         "always"
@@ -170,17 +194,15 @@ pub(super) fn t5(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     // The extractor's list has no sentinel, so T5Tokenizer appends extra_id_0 … extra_id_{n-1}.
     extras.extend((0..extra_ids).map(|i| AddedToken::special(&format!("<extra_id_{i}>"))));
     let eos = content(&named, "eos_token");
-    Parts {
+    Parts::whitespace_metaspace(
         // T5Tokenizer hard-codes unk_id 2 (T5's own models put <unk> there).
-        model: unigram(2, false),
+        unigram(2, false),
         vocab,
-        normalizer: precompiled(m).unwrap_or(Value::Null),
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
+        precompiled(m).unwrap_or(Value::Null),
         named,
         extras,
-        post: t5_template(&eos),
-    }
+        t5_template(&eos),
+    )
 }
 
 /// T5: `A </s>` and `A </s> B </s>`, all of type 0.
@@ -243,17 +265,15 @@ fn llama(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
 fn xlnet(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let named = named(cfg, d, true);
     let (sep, cls) = (content(&named, "sep_token"), content(&named, "cls_token"));
-    Parts {
+    Parts::whitespace_metaspace(
         // The extractor passes the model's unk_id (over any config value).
-        model: unigram(m.unk_id, false),
-        vocab: pieces(m),
-        normalizer: stages::xlnet_normalizer(cfg, precompiled(m)),
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
+        unigram(m.unk_id, false),
+        pieces(m),
+        stages::xlnet_normalizer(cfg, precompiled(m)),
         named,
-        extras: extractor_extras(m),
-        post: xlnet_template(&sep, &cls),
-    }
+        extractor_extras(m),
+        xlnet_template(&sep, &cls),
+    )
 }
 
 fn albert(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {

@@ -129,16 +129,7 @@ pub(super) fn mbart(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     }
     let lang = cfg_str(cfg, "src_lang", "en_XX");
     let post = lang_suffix_template(&content(&named, "eos_token"), &lang);
-    Parts {
-        model: unigram(3, false),
-        vocab,
-        normalizer: Value::Null,
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
-        named,
-        extras,
-        post,
-    }
+    Parts::whitespace_metaspace(unigram(3, false), vocab, Value::Null, named, extras, post)
 }
 
 pub(super) fn mbart50(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
