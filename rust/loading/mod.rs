@@ -19,6 +19,7 @@ mod sentencepiece_pegasus;
 mod sentencepiece_plbart;
 pub mod sentencepiece_proto;
 mod sentencepiece_python;
+mod sentencepiece_seamless;
 mod sentencepiece_speecht5;
 pub mod tokenizer_json;
 

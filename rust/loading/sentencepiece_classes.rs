@@ -61,6 +61,7 @@ pub fn document(
         "MarianTokenizer" => super::sentencepiece_marian::marian(m, cfg, d, dir)?,
         "PLBartTokenizer" => super::sentencepiece_plbart::plbart(m, cfg, d)?,
         "PegasusTokenizer" => super::sentencepiece_pegasus::pegasus(m, cfg, d)?,
+        "SeamlessM4TTokenizer" => super::sentencepiece_seamless::seamless_m4t(m, cfg, d)?,
         "UdopTokenizer" => super::sentencepiece_pegasus::udop(m, cfg, d),
         "VideoPrismTokenizer" => super::sentencepiece_pegasus::video_prism(m, cfg, d),
         "LasrTokenizer" => super::sentencepiece_pegasus::lasr(m, cfg, d),
