@@ -180,8 +180,9 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "RoFormerTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),
     "RobertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "SeamlessM4TTokenizer": (
-        "refused",
-        "sentencepiece: its vocabulary remap and source/target templates: no recipe yet",
+        "differs",
+        "sentencepiece: transformers' `encode` uses the target-language template until the first call "
+        "switches it to the source one; ferrotok always uses the source template (see the README)",
     ),
     "Siglip2Tokenizer": (
         "no file ferrotok reads",

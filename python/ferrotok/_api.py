@@ -83,6 +83,12 @@ class TransformersApiMixin:
             settings = self._bert_settings()
             if name in settings:
                 return settings[name]
+        # A class's own named special tokens (Splinter's `question_token`) and their ids.
+        special = self.__dict__.get("_special", {})
+        base = name.removesuffix("_id")
+        if base in special and base not in SPECIAL_TOKENS_ATTRIBUTES:
+            token = special[base]
+            return token if base == name or token is None else self.convert_tokens_to_ids(token)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __dir__(self) -> list[str]:

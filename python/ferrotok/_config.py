@@ -21,6 +21,9 @@ SPECIAL_TOKENS_ATTRIBUTES = (
     "cls_token",
     "mask_token",
 )
+# Named special tokens some classes have besides the standard ones (transformers' model-specific tokens), with
+# their defaults.
+CLASS_NAMED_TOKENS = {"SplinterTokenizer": {"question_token": "[QUESTION]"}}
 CONFIG_FILE = "tokenizer_config.json"
 SPECIAL_TOKENS_MAP_FILE = "special_tokens_map.json"
 TOKENIZER_FILE = "tokenizer.json"
@@ -176,9 +179,22 @@ def read_settings(directory: str, from_model: dict[str, Any] | None = None) -> d
         if named.get(key) is None:
             named[key] = token_content(merged[key]) if key in merged else default
     settings.update({k: v for k, v in named.items() if v is not None})
+    settings.update(class_named_tokens(config))
     if extra:
         settings["extra_special_tokens"] = extra
     return settings
+
+
+def class_named_tokens(config: dict[str, Any]) -> dict[str, str]:
+    """The class's own named special tokens (Splinter's `question_token`) as transformers 5 sets them: it takes
+    a plain-string config entry away before the constructor runs (adding it to the vocabulary as a model-specific
+    token), so the attribute keeps the class default; an AddedToken entry (a dict) reaches the constructor."""
+    tokenizer_class = str(config.get("tokenizer_class") or "").removesuffix("Fast")
+    out = {}
+    for key, default in CLASS_NAMED_TOKENS.get(tokenizer_class, {}).items():
+        value = config.get(key)
+        out[key] = (token_content(value) or default) if isinstance(value, dict) else default
+    return out
 
 
 def write_settings(directory: str, config: dict[str, Any], special_map: dict[str, Any]) -> list[str]:

@@ -3,6 +3,7 @@
 
 mod byte_classes;
 mod class_pipelines;
+mod class_pipelines_spm;
 mod class_table;
 mod class_templates;
 pub mod classes;
@@ -21,6 +22,7 @@ mod sentencepiece_pegasus;
 mod sentencepiece_plbart;
 pub mod sentencepiece_proto;
 mod sentencepiece_python;
+mod sentencepiece_seamless;
 mod sentencepiece_speecht5;
 mod sentencepiece_unigram_file;
 pub mod tokenizer_json;
@@ -100,7 +102,8 @@ pub fn load_folder_with(
         let file = tj.display().to_string();
         let mut tokenizer = if class_pipelines::rebuilds(&cfg) {
             let mut document = legacy::read_json(&tj)?;
-            class_pipelines::rebuild(&mut document, &cfg, class_unk(&cfg).as_deref());
+            class_pipelines::rebuild(&mut document, &cfg, class_unk(&cfg).as_deref())
+                .map_err(|e| e.in_file(&file))?;
             tokenizer_json::from_value(document, &file)?
         } else {
             Tokenizer::from_file(&tj)?
