@@ -123,7 +123,7 @@ impl Unigram {
         unk_id: Option<u32>,
         byte_fallback: bool,
     ) -> Result<Self> {
-        if pieces.len() >= NONE as usize {
+        if pieces.len() > CharTrie::MAX_ID as usize {
             return Err(Error::config("", "vocab", "too many pieces"));
         }
         let mut ids = FxHashMap::default();
