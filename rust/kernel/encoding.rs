@@ -376,16 +376,51 @@ impl Encoding {
         if text.as_bytes().get(..reach).is_none_or(|b| b.is_ascii()) {
             return;
         }
-        let mut conv = CharOffsets::new(text);
-        for (o, s) in self.offsets.iter_mut().zip(&self.sequence_ids) {
-            if seq.is_none() || *s == seq {
-                *o = conv.convert(*o);
+        // A prefix count of char starts over the bytes the offsets reach (one pass, a few
+        // instructions a byte), then two loads per offset; reused across calls.
+        CHAR_STARTS.with(|cell| {
+            let mut fresh = Vec::new();
+            let mut guard = cell.try_borrow_mut();
+            let starts = match guard.as_mut() {
+                Ok(v) => &mut **v,
+                Err(_) => &mut fresh,
+            };
+            let bytes = text.as_bytes();
+            let covered = bytes
+                .get(..(reach + 1).min(bytes.len()))
+                .unwrap_or_default();
+            starts.clear();
+            starts.resize(covered.len() + 1, 0);
+            let mut n = 0u32;
+            for (slot, &b) in starts.iter_mut().skip(1).zip(covered) {
+                n += u32::from((b as i8) >= -0x40);
+                *slot = n;
             }
-        }
+            // Index of the char holding byte `b`; the char count at or past the end.
+            let index = |b: usize| match starts.get(b + 1) {
+                Some(&k) => (k as usize).saturating_sub(1),
+                None => CharOffsets::new(text).index(b),
+            };
+            for (o, s) in self.offsets.iter_mut().zip(&self.sequence_ids) {
+                if seq.is_none() || *s == seq {
+                    let start = index(o.0);
+                    *o = if o.1 <= o.0 {
+                        (start, start)
+                    } else {
+                        (start, index(o.1 - 1) + 1)
+                    };
+                }
+            }
+        });
         for o in &mut self.overflowing {
             o.bytes_to_chars(text, seq);
         }
     }
+}
+
+thread_local! {
+    /// `bytes_to_chars`' count of char starts before each byte.
+    static CHAR_STARTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Byte offset → char offset for one text, by a cursor that walks to each offset asked for: offsets
@@ -473,6 +508,29 @@ mod tests {
         assert_eq!(c.convert((7, 7)), (4, 4));
         assert_eq!(c.convert((0, 0)), (0, 0));
         assert_eq!(c.convert((9, 12)), (4, 5));
+    }
+
+    #[test]
+    fn bytes_to_chars_agrees_with_the_cursor() {
+        let text = "aé中b 😀東京x";
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let mut b = TokenBuffer::default();
+        let mut want = Vec::new();
+        let mut conv = CharOffsets::new(text);
+        // Every pair of char boundaries, in an order that goes back and forth, and empty ranges.
+        for (k, &s) in bounds.iter().enumerate() {
+            for &e in bounds.iter().skip(k).rev() {
+                b.push(0, (s, e), None);
+                want.push(conv.convert((s, e)));
+            }
+        }
+        let mut e = Encoding::from_tokens(b, 0);
+        e.bytes_to_chars(text, None);
+        assert_eq!(e.offsets, want);
     }
 
     #[test]

@@ -15,6 +15,7 @@
 pub mod bert_chars;
 pub mod byte_chars;
 pub mod byte_trie;
+pub mod char_trie;
 pub mod encoding;
 pub mod gpt2_split;
 pub mod llama3_split;
@@ -31,6 +32,7 @@ pub mod word_chars;
 
 pub use byte_chars::{char_to_byte, BYTE_TO_CHAR};
 pub use byte_trie::ByteTrie;
+pub use char_trie::CharTrie;
 pub use encoding::{CharOffsets, Direction, Encoding};
 pub use lookup::{Normalize, TokenLookup, Vocab};
 pub use metaspace::PrependScheme;

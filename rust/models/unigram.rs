@@ -2,8 +2,8 @@
 //! probabilities are highest, found by Viterbi over the lattice of pieces.
 //!
 //! Matches Hugging Face's optimized encoder: positions are visited char by char; from each one a walk of
-//! the vocabulary's byte trie finds every piece starting there (cost bounded by the longest piece L, so a
-//! word of n bytes costs O(n·L)). A char that starts no one-char piece also gets an unknown node scored
+//! the vocabulary's trie, one step per char, finds every piece starting there (cost bounded by the
+//! longest piece L, so a word of n chars costs O(n·L)). A char that starts no one-char piece also gets an unknown node scored
 //! `min_score - 10`. Scores are summed in `f64` in the same order as Hugging Face, and a candidate
 //! replaces the best path into a position only when strictly better, so ties go to the piece that
 //! starts first (the longest one). Runs of unknown nodes are fused into one token; with
@@ -11,7 +11,7 @@
 
 use crate::error::{Error, Result};
 use crate::json::{field, index, opt_bool, opt_usize, req_array, Obj};
-use crate::kernel::ByteTrie;
+use crate::kernel::CharTrie;
 use crate::kernel::Token;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
@@ -28,11 +28,8 @@ pub struct Unigram {
     scores: Vec<f64>,
     /// Piece → id; a piece listed twice maps to its last id, like Hugging Face.
     ids: FxHashMap<String, u32>,
-    trie: ByteTrie,
-    /// For each char from U+0080 to U+FFFF, the trie node after its UTF-8 bytes (0: no piece starts
-    /// with it): one load instead of two or three trie steps per position of non-ASCII text. Shared
-    /// by clones.
-    char_nodes: Arc<[u32]>,
+    /// The pieces by char (shared by clones).
+    trie: Arc<CharTrie>,
     pub unk_id: Option<u32>,
     pub byte_fallback: bool,
     min_score: f64,
@@ -58,8 +55,8 @@ struct WordCache {
     tokens: Vec<Token>,
 }
 
-/// Best path into one byte position: its score, where its last piece starts (`NONE`: not reached) and
-/// that piece's id.
+/// Best path into one char boundary: its score, the char where its last piece starts (`NONE`: not
+/// reached) and that piece's id.
 #[derive(Debug, Clone, Copy)]
 struct Node {
     score: f64,
@@ -69,9 +66,18 @@ struct Node {
 
 const NONE: u32 = u32::MAX;
 
+/// The lattice of one word, by char: the best paths, the char codes of the trie, and the byte offset
+/// of each char boundary.
+#[derive(Default)]
+struct Lattice {
+    nodes: Vec<Node>,
+    codes: Vec<u32>,
+    bounds: Vec<u32>,
+}
+
 thread_local! {
     /// Per-thread lattice, reused across words: no allocation per word once it has grown.
-    static LATTICE: RefCell<Vec<Node>> = const { RefCell::new(Vec::new()) };
+    static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
     static CACHE: RefCell<WordCache> = RefCell::new(WordCache::default());
 }
 
@@ -117,7 +123,7 @@ impl Unigram {
         unk_id: Option<u32>,
         byte_fallback: bool,
     ) -> Result<Self> {
-        if pieces.len() >= NONE as usize {
+        if pieces.len() > CharTrie::MAX_ID as usize {
             return Err(Error::config("", "vocab", "too many pieces"));
         }
         let mut ids = FxHashMap::default();
@@ -146,16 +152,8 @@ impl Unigram {
                 ));
             }
         }
-        let trie = ByteTrie::build(ids.iter().map(|(p, &id)| (p.as_bytes(), id)).collect());
-        let root = trie.root();
-        let char_nodes = (0..0x1_0000u32)
-            .map(|u| {
-                let mut buf = [0u8; 4];
-                let key = char::from_u32(u).filter(|c| !c.is_ascii());
-                key.and_then(|c| trie.walk(root, c.encode_utf8(&mut buf).as_bytes()))
-                    .unwrap_or(0)
-            })
-            .collect();
+        let keys: Vec<(&str, u32)> = ids.iter().map(|(p, &id)| (p.as_str(), id)).collect();
+        let trie = Arc::new(CharTrie::build(&keys));
         let mut byte_ids = Box::new([None; 256]);
         for (b, slot) in byte_ids.iter_mut().enumerate() {
             *slot = ids.get(format!("<0x{b:02X}>").as_str()).copied();
@@ -165,7 +163,6 @@ impl Unigram {
             pieces,
             ids,
             trie,
-            char_nodes,
             unk_id,
             byte_fallback,
             min_score,
@@ -182,11 +179,31 @@ impl Unigram {
         )
     }
 
-    /// Fill `lattice` (one node per byte position of `word`, plus the end) with the best paths.
-    fn viterbi(&self, word: &[u8], text: &str, lattice: &mut Vec<Node>) -> Result<()> {
-        let n = word.len();
-        lattice.clear();
-        lattice.resize(
+    /// Fill `lat.nodes` (one per char boundary of `word`) with the best paths; `lat.bounds` gets the
+    /// byte offset of each char boundary.
+    fn viterbi(&self, word: &str, lat: &mut Lattice) -> Result<()> {
+        let Lattice {
+            nodes,
+            codes,
+            bounds,
+        } = lat;
+        // Codes and bounds written through iterators over pre-sized buffers (a word has at most as
+        // many chars as bytes): no capacity check per char.
+        codes.clear();
+        codes.resize(word.len(), 0);
+        bounds.clear();
+        bounds.resize(word.len() + 1, 0);
+        let mut n = 0;
+        let slots = codes.iter_mut().zip(bounds.iter_mut().skip(1));
+        for ((code, bound), (i, c)) in slots.zip(word.char_indices()) {
+            *code = self.trie.code(c);
+            *bound = (i + c.len_utf8()) as u32;
+            n += 1;
+        }
+        codes.truncate(n);
+        bounds.truncate(n + 1);
+        nodes.clear();
+        nodes.resize(
             n + 1,
             Node {
                 score: 0.0,
@@ -196,37 +213,32 @@ impl Unigram {
         );
         let unk_score = self.min_score - UNK_PENALTY;
         let root = self.trie.root();
-        for (pos, c) in text.char_indices() {
-            let char_len = c.len_utf8();
-            let base = lattice.get(pos).map_or(0.0, |b| b.score);
+        for pos in 0..n {
+            let base = nodes.get(pos).map_or(0.0, |b| b.score);
+            let mut rest = codes.get(pos..).unwrap_or_default().iter();
+            // The one-char piece, then the longer ones, shortest first: one trie step per char.
             let mut single = false;
-            // Into the trie past the first char: by the char table, or byte by byte from the root.
-            let (mut node, mut k) = match self.char_nodes.get(c as usize) {
-                Some(&n) if !c.is_ascii() => (n, char_len),
-                _ => (root, 0),
-            };
-            if node != root {
+            let first = rest.next().and_then(|&c| self.trie.child(root, c));
+            if let Some(mut node) = first {
                 if let Some(id) = self.trie.value(node) {
-                    self.relax(lattice, pos, pos + k, id, base);
+                    self.relax(nodes, pos, pos + 1, id, base);
                     single = true;
                 }
-            }
-            if node != root || k == 0 {
-                for &b in word.get(pos + k..).unwrap_or_default() {
-                    match self.trie.child(node, b) {
+                let mut end = pos + 1;
+                for &code in rest {
+                    match self.trie.child(node, code) {
                         Some(ch) => node = ch,
                         None => break,
                     }
-                    k += 1;
+                    end += 1;
                     if let Some(id) = self.trie.value(node) {
-                        self.relax(lattice, pos, pos + k, id, base);
-                        single |= k == char_len;
+                        self.relax(nodes, pos, end, id, base);
                     }
                 }
             }
             if !single {
                 let cand = unk_score + base;
-                if let Some(t) = lattice.get_mut(pos + char_len) {
+                if let Some(t) = nodes.get_mut(pos + 1) {
                     if t.start == NONE || cand > t.score {
                         *t = Node {
                             score: cand,
@@ -240,7 +252,8 @@ impl Unigram {
         Ok(())
     }
 
-    /// Offer piece `id` over `start..end` to the best path into `end`; a tie keeps the earlier piece.
+    /// Offer piece `id` over chars `start..end` to the best path into `end`; a tie keeps the earlier
+    /// piece.
     #[inline]
     fn relax(&self, lattice: &mut [Node], start: usize, end: usize, id: u32, base: f64) {
         let cand = self.scores.get(id as usize).copied().unwrap_or(0.0) + base;
@@ -297,19 +310,20 @@ impl Unigram {
     fn tokenize_uncached(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
         LATTICE.with(|cell| {
             // A re-entrant call cannot happen; fall back to a fresh lattice rather than panic.
-            let mut fresh = Vec::new();
+            let mut fresh = Lattice::default();
             let mut guard = cell.try_borrow_mut();
-            let lattice = match guard.as_mut() {
+            let lat = match guard.as_mut() {
                 Ok(l) => &mut **l,
                 Err(_) => &mut fresh,
             };
-            self.viterbi(word.as_bytes(), word, lattice)?;
+            self.viterbi(word, lat)?;
             let first = out.len();
+            let byte = |i: usize| lat.bounds.get(i).map_or(0, |&b| b as usize);
             // Backtrack from the end, pushing tokens in reverse; runs of unknown nodes are fused.
-            let mut end = word.len();
+            let mut end = lat.codes.len();
             let mut unk_end = None;
             while end > 0 {
-                let Some(&node) = lattice.get(end) else {
+                let Some(&node) = lat.nodes.get(end) else {
                     return Err(Error::Internal("unigram lattice out of range".into()));
                 };
                 if node.start == NONE {
@@ -320,17 +334,17 @@ impl Unigram {
                     unk_end.get_or_insert(end);
                 } else {
                     if let Some(ue) = unk_end.take() {
-                        self.push_unknown(word, end, ue, out)?;
+                        self.push_unknown(word, byte(end), byte(ue), out)?;
                     }
                     out.push(Token {
                         id: node.id,
-                        offsets: (start as u32, end as u32),
+                        offsets: (byte(start) as u32, byte(end) as u32),
                     });
                 }
                 end = start;
             }
             if let Some(ue) = unk_end {
-                self.push_unknown(word, 0, ue, out)?;
+                self.push_unknown(word, 0, byte(ue), out)?;
             }
             out.get_mut(first..).unwrap_or_default().reverse();
             Ok(())
@@ -483,3 +497,7 @@ mod tests {
         assert_eq!(out.len(), 2);
     }
 }
+
+#[cfg(test)]
+#[path = "unigram_tests.rs"]
+mod differential;

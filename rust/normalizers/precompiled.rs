@@ -29,6 +29,8 @@ pub struct Precompiled {
     ascii: [Option<Box<str>>; 128],
     /// One bit per char of the Basic Multilingual Plane: it is a key or begins one.
     starts: Box<[u64; 1024]>,
+    /// One bit per char of the Basic Multilingual Plane: it is a key by itself.
+    singles: Box<[u64; 1024]>,
 }
 
 #[inline]
@@ -81,6 +83,7 @@ impl Precompiled {
             charsmap: String::new(),
             ascii: std::array::from_fn(|_| None),
             starts: Box::new([0; 1024]),
+            singles: Box::new([0; 1024]),
         };
         p.validate().map_err(corrupt)?;
         let root = offset(p.array.first().copied().unwrap_or(0));
@@ -88,11 +91,15 @@ impl Precompiled {
             let mut buf = [0u8; 4];
             let key = c.encode_utf8(&mut buf).as_bytes();
             // (A key ending inside the char's bytes counts too, should a charsmap hold one.)
-            if p.step(root, key).is_some() || p.shortest_prefix(key).is_some() {
-                let u = c as usize;
+            let u = c as usize;
+            let step = p.step(root, key);
+            if step.is_some() || p.shortest_prefix(key).is_some() {
                 if let Some(w) = p.starts.get_mut(u >> 6) {
                     *w |= 1 << (u & 63);
                 }
+            }
+            if let (Some((_, true)), Some(w)) = (step, p.singles.get_mut(u >> 6)) {
+                *w |= 1 << (u & 63);
             }
         }
         for b in 0..128u8 {
@@ -139,53 +146,58 @@ impl Precompiled {
         Some((pos, leaf))
     }
 
-    /// False when no replacement can happen in `text`, found without grapheme segmentation: a
-    /// replacement needs a char that is a key, or a cluster whose first two chars begin a key.
-    fn may_change(&self, text: &str) -> bool {
-        let Some(&root) = self.array.first() else {
-            return false;
-        };
-        let root = offset(root);
+    /// The first char of `text` from byte `from` (a cluster boundary) where a replacement may happen,
+    /// found without grapheme segmentation: a replacement needs a char that is a key, or a cluster
+    /// whose first two chars begin a key. Returns a cluster boundary at or before that char and the
+    /// end of the char; `None` when no replacement can happen.
+    fn next_candidate(&self, text: &str, from: usize) -> Option<(usize, usize)> {
+        let root = offset(*self.array.first()?);
         let bytes = text.as_bytes();
-        let mut i = 0;
+        let mut i = from;
         while let Some(&b) = bytes.get(i) {
             // An ASCII char that is no key, followed by ASCII, is a cluster of its own left as it is.
             if b < 0x80 && b != b'\r' {
                 if self.ascii.get(b as usize).is_some_and(Option::is_some) {
-                    return true;
+                    return Some((boundary_before(text, from, i), i + 1));
                 }
                 if bytes.get(i + 1).is_none_or(|&n| n < 0x80) {
                     i += 1;
                     continue;
                 }
             }
-            let mut chars = text.get(i..).unwrap_or_default().chars();
-            let Some(c) = chars.next() else {
-                return false;
-            };
-            i += c.len_utf8();
+            let (c, len) = decode_at(bytes, i)?;
+            let start = i;
+            i += len;
             if !self.may_start(c) {
                 continue;
             }
+            let u = c as usize;
+            let single = self.singles.get(u >> 6).map(|w| (w >> (u & 63)) & 1 == 1);
+            let alone_pair =
+                || stands_alone(c) && decode_at(bytes, i).is_none_or(|(d, _)| stands_alone(d));
             let mut buf = [0u8; 4];
-            match self.step(root, c.encode_utf8(&mut buf).as_bytes()) {
-                None => {}
-                Some((_, true)) => return true,
-                Some((pos, false)) => {
+            let hit = match single {
+                // Known from the tables: a key by itself, or the start of longer keys only, which
+                // a cluster of one char cannot hold (kana before kana or kanji).
+                Some(true) => true,
+                Some(false) if alone_pair() => false,
+                _ => match self.step(root, c.encode_utf8(&mut buf).as_bytes()) {
+                    None => false,
+                    Some((_, true)) => true,
                     // Only a cluster of several chars can hold a longer key.
-                    if let Some(d) = chars
-                        .next()
-                        .filter(|&d| !(stands_alone(c) && stands_alone(d)))
-                    {
-                        let mut buf = [0u8; 4];
-                        if self.step(pos, d.encode_utf8(&mut buf).as_bytes()).is_some() {
-                            return true;
-                        }
-                    }
-                }
+                    Some((pos, false)) => decode_at(bytes, i)
+                        .filter(|&(d, _)| !(stands_alone(c) && stands_alone(d)))
+                        .is_some_and(|(d, _)| {
+                            let mut buf = [0u8; 4];
+                            self.step(pos, d.encode_utf8(&mut buf).as_bytes()).is_some()
+                        }),
+                },
+            };
+            if hit {
+                return Some((boundary_before(text, from, start), i));
             }
         }
-        false
+        None
     }
 
     /// False when `c` is neither a key nor the start of one (known for the Basic Multilingual Plane).
@@ -286,29 +298,75 @@ impl Precompiled {
 
     /// Byte position of the grapheme cluster where the first replacement happens, or `None`.
     pub fn first_change(&self, text: &str) -> Option<usize> {
-        if !self.may_change(text) {
-            return None;
-        }
-        let mut clusters = Clusters::new(text, 0);
+        // Clusters are cut only around the chars where a replacement may happen; the stretches
+        // between are skipped by the cheap scan.
+        let mut from = 0;
         loop {
-            let i = clusters.pos;
-            let g = clusters.next()?;
-            let changed = if let &[b] = g.as_bytes() {
-                self.ascii.get(b as usize).is_some_and(Option::is_some)
-            } else if g.chars().nth(1).is_none() {
-                self.transform(g).is_some()
-            } else {
-                (g.len() < 6 && self.transform(g).is_some())
-                    || g.chars().any(|c| {
-                        let mut b = [0u8; 4];
-                        self.transform(c.encode_utf8(&mut b)).is_some()
-                    })
-            };
-            if changed {
-                return Some(i);
+            let (boundary, hit_end) = self.next_candidate(text, from)?;
+            let mut clusters = Clusters::new(text, boundary);
+            while clusters.pos < hit_end {
+                let i = clusters.pos;
+                let g = clusters.next()?;
+                if self.cluster_changes(g) {
+                    return Some(i);
+                }
             }
+            from = clusters.pos;
         }
     }
+
+    /// Whether Hugging Face's Precompiled replaces anything in cluster `g`.
+    #[inline]
+    fn cluster_changes(&self, g: &str) -> bool {
+        if let &[b] = g.as_bytes() {
+            self.ascii.get(b as usize).is_some_and(Option::is_some)
+        } else if g.chars().nth(1).is_none() {
+            self.transform(g).is_some()
+        } else {
+            (g.len() < 6 && self.transform(g).is_some())
+                || g.chars().any(|c| {
+                    let mut b = [0u8; 4];
+                    self.transform(c.encode_utf8(&mut b)).is_some()
+                })
+        }
+    }
+}
+
+/// The char that starts at byte `i` of a valid UTF-8 text, and its length (no slice of the text made,
+/// no boundary check: this runs once per char of every normalized text).
+#[inline]
+fn decode_at(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+    let b0 = u32::from(*bytes.get(i)?);
+    let cont = |k: usize| bytes.get(i + k).map(|&x| u32::from(x & 0x3F));
+    let (u, n) = if b0 < 0x80 {
+        (b0, 1)
+    } else if b0 < 0xE0 {
+        (((b0 & 0x1F) << 6) | cont(1)?, 2)
+    } else if b0 < 0xF0 {
+        (((b0 & 0x0F) << 12) | (cont(1)? << 6) | cont(2)?, 3)
+    } else {
+        (
+            ((b0 & 0x07) << 18) | (cont(1)? << 12) | (cont(2)? << 6) | cont(3)?,
+            4,
+        )
+    };
+    Some((char::from_u32(u)?, n))
+}
+
+/// A cluster boundary at or before byte `at` (a char boundary) and not before `from` (a cluster
+/// boundary): the first position going back where the chars on both sides stand alone.
+fn boundary_before(text: &str, from: usize, at: usize) -> usize {
+    let mut p = at;
+    while p > from {
+        let before = text.get(..p).and_then(|t| t.chars().next_back());
+        let here = text.get(p..).and_then(|t| t.chars().next());
+        match (before, here) {
+            (Some(a), Some(b)) if stands_alone(a) && stands_alone(b) => return p,
+            (Some(a), _) => p -= a.len_utf8(),
+            (None, _) => break,
+        }
+    }
+    from
 }
 
 /// The extended grapheme clusters of `text` from byte `pos` (a cluster boundary). A char of
@@ -470,6 +528,15 @@ mod tests {
         let mut n = NormalizedString::from_original("™\u{1e}g", 0);
         n.transform(edits, 0);
         assert_eq!(n.as_str(), "TMg");
+    }
+
+    #[test]
+    fn decode_at_reads_every_length() {
+        let text = "a\u{7f}\u{80}é\u{7ff}\u{800}中\u{ffff}\u{10000}👍\u{10ffff}";
+        for (i, c) in text.char_indices() {
+            assert_eq!(decode_at(text.as_bytes(), i), Some((c, c.len_utf8())));
+        }
+        assert_eq!(decode_at(text.as_bytes(), text.len()), None);
     }
 
     #[test]

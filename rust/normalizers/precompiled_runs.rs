@@ -326,4 +326,57 @@ mod tests {
         }
         assert!(taken > 2000, "{taken}");
     }
+
+    // The scan that skips to the chars where a replacement may happen finds the same first changed
+    // cluster as cutting every cluster from the start.
+    #[test]
+    fn first_change_matches_a_full_cluster_scan() {
+        let p = charsmap();
+        let full = |s: &str| {
+            let mut clusters = super::super::Clusters::new(s, 0);
+            loop {
+                let i = clusters.pos;
+                let g = clusters.next()?;
+                if p.cluster_changes(g) {
+                    return Some(i);
+                }
+            }
+        };
+        let pieces = [
+            "a",
+            "e",
+            "x",
+            "ß",
+            "，",
+            "™",
+            "\u{ad}",
+            "\u{200d}",
+            "\u{301}",
+            "\u{308}",
+            "ｶ",
+            "ﾞ",
+            "\u{3099}",
+            "中文",
+            "\r",
+            "\n",
+            "👍🏽",
+            "plain ",
+            "text",
+            "ا\u{64B}",
+            "é",
+            " ",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..5000 {
+            let mut s = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 12) {
+                let r = seed.rotate_left(5 * k as u32) >> 40;
+                s.push_str(pieces[r as usize % pieces.len()]);
+            }
+            assert_eq!(p.first_change(&s), full(&s), "{s:?}");
+        }
+    }
 }

@@ -26,6 +26,41 @@ fn is_ws(c: char) -> bool {
     c.is_whitespace()
 }
 
+/// Bytes that can start a whitespace char: ASCII `\t`..`\r` and space, and the lead bytes of U+0085,
+/// U+00A0 (C2), U+1680 (E1), U+2000 – U+205F (E2) and U+3000 (E3). Continuation bytes never are.
+const MAY_START_WS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x09;
+    while b <= 0x0D {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x20] = true;
+    t[0xC2] = true;
+    t[0xE1] = true;
+    t[0xE2] = true;
+    t[0xE3] = true;
+    t
+};
+
+/// Byte offset of the first whitespace char of `text` at or after `from` (a char boundary), or the
+/// text's length: one table load per byte, a char decoded only at a possible lead byte.
+#[inline]
+fn find_ws(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        if MAY_START_WS[b as usize] {
+            let c = text.get(i..).and_then(|r| r.chars().next());
+            if c.is_some_and(is_ws) {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
 /// Encode one segment (text between added tokens) that starts at byte `base` of the caller's text.
 pub fn encode_segment(
     norm: Option<&Precompiled>,
@@ -114,11 +149,7 @@ fn encode_words(
             let Some(start) = rest.find(|c: char| !is_ws(c)).map(|k| i + k) else {
                 break;
             };
-            let end = text
-                .get(start..)
-                .unwrap_or_default()
-                .find(is_ws)
-                .map_or(text.len(), |k| start + k);
+            let end = find_ws(text, start);
             i = end;
             let w = text.get(start..end).unwrap_or_default();
             let first_len = w.chars().next().map_or(0, char::len_utf8);
@@ -149,4 +180,36 @@ fn encode_words(
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_ws_agrees_with_char_is_whitespace() {
+        // Every whitespace char and its neighbours, after multi-byte chars sharing their lead bytes.
+        let ws: Vec<char> = (0..0x1_0000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        let mut text = String::from("a東");
+        for &c in &ws {
+            for n in [c as u32 - 1, c as u32 + 1, 0x3041, 0x2010] {
+                text.extend(char::from_u32(n).filter(|x| !x.is_whitespace()));
+            }
+            text.push(c);
+        }
+        text.push('ぁ');
+        let want = |from: usize| {
+            text.get(from..)
+                .unwrap_or_default()
+                .find(is_ws)
+                .map_or(text.len(), |k| from + k)
+        };
+        for (i, _) in text.char_indices() {
+            assert_eq!(find_ws(&text, i), want(i), "from byte {i}");
+        }
+        assert_eq!(find_ws(&text, text.len()), text.len());
+    }
 }

@@ -21,7 +21,9 @@ impl Tokenizer {
                     == unicode_normalization::IsNormalized::Yes
             }
             _ => match (self.fast, whitespace_metaspace(self.pre_tokenizer.as_ref())) {
-                (FastPath::Unigram, Some(rep)) => !text.contains(rep),
+                // As a string: the SIMD substring search, not a char search that stops at every
+                // byte equal to the char's last one (every CJK char, for `▁`).
+                (FastPath::Unigram, Some(rep)) => !text.contains(&*rep.encode_utf8(&mut [0u8; 4])),
                 _ => true,
             },
         };
