@@ -200,6 +200,13 @@ class Component:
         """(id, token, (start, end)) with byte offsets into `sequence`."""
 
 @final
+class DecodeStream:
+    """The state of `ferrotok.decoders.DecodeStream`."""
+
+    def __init__(self, ids: list[int], skip_special_tokens: bool) -> None: ...
+    def step(self, tokenizer: Tokenizer, ids: list[int]) -> str | None: ...
+
+@final
 class ModelInfo:
     """Read-only facts about the model (what transformers' pipelines inspect)."""
 
