@@ -50,16 +50,32 @@ Precompiled = define(
     (("precompiled_charsmap", REQUIRED),),
     lambda v: {"precompiled_charsmap": base64.b64encode(bytes(v["precompiled_charsmap"])).decode("ascii")},
 )
+ByteLevel = define(Normalizer, _M, "ByteLevel", "ByteLevel", ())
 Sequence = define(
     Normalizer, _M, "Sequence", "Sequence", (("normalizers", REQUIRED),), sequence_json("normalizers")
 )
+
+# The Unicode normal forms by name, as tokenizers.normalizers.NORMALIZERS.
+NORMALIZERS: dict[str, type[Normalizer]] = {"nfc": NFC, "nfd": NFD, "nfkc": NFKC, "nfkd": NFKD}
+
+
+def unicode_normalizer_from_str(normalizer: str) -> Normalizer:
+    """The Unicode normalizer named "nfc", "nfd", "nfkc" or "nfkd"."""
+    if normalizer not in NORMALIZERS:
+        raise ValueError(
+            f"{normalizer} is not a known unicode normalizer. Available are {NORMALIZERS.keys()}"
+        )
+    return NORMALIZERS[normalizer]()
+
 
 __all__ = [
     "NFC",
     "NFD",
     "NFKC",
     "NFKD",
+    "NORMALIZERS",
     "BertNormalizer",
+    "ByteLevel",
     "Lowercase",
     "Nmt",
     "Normalizer",
@@ -70,4 +86,5 @@ __all__ = [
     "Sequence",
     "Strip",
     "StripAccents",
+    "unicode_normalizer_from_str",
 ]

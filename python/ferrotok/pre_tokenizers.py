@@ -64,6 +64,7 @@ Metaspace = define(
     "Metaspace",
     (("replacement", "▁"), ("prepend_scheme", "always"), ("split", True)),
 )
+FixedLength = define(PreTokenizer, _M, "FixedLength", "FixedLength", (("length", 5),))
 Sequence = define(
     PreTokenizer, _M, "Sequence", "Sequence", (("pretokenizers", REQUIRED),), sequence_json("pretokenizers")
 )
@@ -73,6 +74,7 @@ __all__ = [
     "ByteLevel",
     "CharDelimiterSplit",
     "Digits",
+    "FixedLength",
     "Metaspace",
     "PreTokenizer",
     "Punctuation",

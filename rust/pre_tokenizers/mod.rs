@@ -3,6 +3,7 @@
 pub mod bert;
 pub mod byte_level;
 pub mod digits;
+pub mod fixed_length;
 pub mod metaspace;
 pub mod punctuation;
 pub mod split;
@@ -11,6 +12,7 @@ pub mod whitespace;
 pub use bert::BertPreTokenizer;
 pub use byte_level::ByteLevel;
 pub use digits::Digits;
+pub use fixed_length::FixedLength;
 pub use metaspace::Metaspace;
 pub use punctuation::Punctuation;
 pub use split::Split;
@@ -32,6 +34,7 @@ pub enum PreTokenizer {
     Digits(Digits),
     Punctuation(Punctuation),
     Metaspace(Metaspace),
+    FixedLength(FixedLength),
     Sequence(Vec<PreTokenizer>),
 }
 
@@ -52,6 +55,7 @@ impl PreTokenizer {
             "Digits" => PreTokenizer::Digits(Digits::from_json(o, field)?),
             "Punctuation" => PreTokenizer::Punctuation(Punctuation::from_json(o, field)?),
             "Metaspace" => PreTokenizer::Metaspace(Metaspace::from_json(o, field)?),
+            "FixedLength" => PreTokenizer::FixedLength(FixedLength::from_json(o, field)?),
             "Sequence" => {
                 let f = format!("{field}.pretokenizers");
                 let items = as_array(o.get("pretokenizers").unwrap_or(&Value::Null), &f)?;
@@ -78,6 +82,7 @@ impl PreTokenizer {
             PreTokenizer::Digits(p) => p.pre_tokenize(pts),
             PreTokenizer::Punctuation(p) => p.pre_tokenize(pts),
             PreTokenizer::Metaspace(p) => p.pre_tokenize(pts),
+            PreTokenizer::FixedLength(p) => p.pre_tokenize(pts),
             PreTokenizer::Sequence(seq) => {
                 for p in seq {
                     p.pre_tokenize(pts)?;
