@@ -1,5 +1,5 @@
 """The components ferrotok added after the first set, against tokenizers' (run at test time):
-`normalizers.ByteLevel`, `pre_tokenizers.FixedLength`, `normalizers.NORMALIZERS`.
+`normalizers.ByteLevel`, `pre_tokenizers.FixedLength`, `pre_tokenizers.UnicodeScripts`, `normalizers.NORMALIZERS`.
 Each one's own method on every code point, the multilingual sample and the adversarial strings; a full
 tokenizer using it (every field of every encoding, and decoding); the tokenizer.json value both ways."""
 
@@ -131,6 +131,39 @@ def test_fixed_length_zero_is_refused() -> None:
         ferrotok.Tokenizer.from_str(json.dumps(document))
 
 
+# --- pre_tokenizers.UnicodeScripts ---------------------------------------------------------------------
+
+
+def test_unicode_scripts() -> None:
+    ours, theirs = both("pre_tokenizers", "UnicodeScripts")
+    same_component(ours, theirs)
+    for text in texts() + every_code_point(512):
+        assert ours.pre_tokenize_str(text) == theirs.pre_tokenize_str(text), repr(text[:20])
+
+
+@pytest.mark.parametrize("neighbour", ["a", "α", "ж", "日", "ア", "0", " ", "\u0301"])
+def test_unicode_scripts_every_code_point_beside(neighbour: str) -> None:
+    """Each code point between two copies of a neighbour: where its script (or its lack of one) differs
+    from tokenizers' table, the pieces differ."""
+    ours, theirs = ferrotok.pre_tokenizers.UnicodeScripts(), tokenizers.pre_tokenizers.UnicodeScripts()
+    points = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    for start in range(0, len(points), 1024):
+        text = "".join(neighbour + chr(c) for c in points[start : start + 1024]) + neighbour
+        assert ours.pre_tokenize_str(text) == theirs.pre_tokenize_str(text), hex(points[start])
+
+
+def test_unicode_scripts_in_a_tokenizer() -> None:
+    """BERT's WordPiece behind UnicodeScripts (no BERT pre-tokenizer), and in a Sequence after Whitespace."""
+    document = bert_document()
+    document["pre_tokenizer"] = {"type": "UnicodeScripts"}
+    same_tokenizer(document, texts())
+    document["pre_tokenizer"] = {
+        "type": "Sequence",
+        "pretokenizers": [{"type": "WhitespaceSplit"}, {"type": "UnicodeScripts"}],
+    }
+    same_tokenizer(document, texts())
+
+
 # --- normalizers.NORMALIZERS ----------------------------------------------------------------------------
 
 
@@ -143,3 +176,19 @@ def test_normalizers_mapping() -> None:
         same_component(made, tokenizers.normalizers.unicode_normalizer_from_str(name))
     with pytest.raises(ValueError, match="nfx is not a known unicode normalizer"):
         ferrotok.normalizers.unicode_normalizer_from_str("nfx")
+
+
+# --- every component name ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["normalizers", "pre_tokenizers", "decoders", "processors", "models"])
+def test_every_component_of_tokenizers_is_offered(module: str) -> None:
+    import importlib
+
+    def public(m: object) -> set[str]:
+        return {n for n in dir(m) if not n.startswith("_")}
+
+    theirs = importlib.import_module(f"tokenizers.{module}")
+    ours = importlib.import_module(f"ferrotok.{module}")
+    # tokenizers' modules also show their compiled submodule under the module's own name.
+    assert public(theirs) - public(ours) - {module} == set()

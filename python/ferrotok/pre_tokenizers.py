@@ -65,6 +65,7 @@ Metaspace = define(
     (("replacement", "▁"), ("prepend_scheme", "always"), ("split", True)),
 )
 FixedLength = define(PreTokenizer, _M, "FixedLength", "FixedLength", (("length", 5),))
+UnicodeScripts = define(PreTokenizer, _M, "UnicodeScripts", "UnicodeScripts", ())
 Sequence = define(
     PreTokenizer, _M, "Sequence", "Sequence", (("pretokenizers", REQUIRED),), sequence_json("pretokenizers")
 )
@@ -81,6 +82,7 @@ __all__ = [
     "Regex",
     "Sequence",
     "Split",
+    "UnicodeScripts",
     "Whitespace",
     "WhitespaceSplit",
 ]

@@ -7,6 +7,8 @@ pub mod fixed_length;
 pub mod metaspace;
 pub mod punctuation;
 pub mod split;
+pub mod unicode_scripts;
+mod unicode_scripts_table;
 pub mod whitespace;
 
 pub use bert::BertPreTokenizer;
@@ -16,6 +18,7 @@ pub use fixed_length::FixedLength;
 pub use metaspace::Metaspace;
 pub use punctuation::Punctuation;
 pub use split::Split;
+pub use unicode_scripts::UnicodeScripts;
 pub use whitespace::{CharDelimiterSplit, Whitespace, WhitespaceSplit};
 
 use crate::error::Result;
@@ -35,6 +38,7 @@ pub enum PreTokenizer {
     Punctuation(Punctuation),
     Metaspace(Metaspace),
     FixedLength(FixedLength),
+    UnicodeScripts(UnicodeScripts),
     Sequence(Vec<PreTokenizer>),
 }
 
@@ -56,6 +60,7 @@ impl PreTokenizer {
             "Punctuation" => PreTokenizer::Punctuation(Punctuation::from_json(o, field)?),
             "Metaspace" => PreTokenizer::Metaspace(Metaspace::from_json(o, field)?),
             "FixedLength" => PreTokenizer::FixedLength(FixedLength::from_json(o, field)?),
+            "UnicodeScripts" => PreTokenizer::UnicodeScripts(UnicodeScripts),
             "Sequence" => {
                 let f = format!("{field}.pretokenizers");
                 let items = as_array(o.get("pretokenizers").unwrap_or(&Value::Null), &f)?;
@@ -83,6 +88,7 @@ impl PreTokenizer {
             PreTokenizer::Punctuation(p) => p.pre_tokenize(pts),
             PreTokenizer::Metaspace(p) => p.pre_tokenize(pts),
             PreTokenizer::FixedLength(p) => p.pre_tokenize(pts),
+            PreTokenizer::UnicodeScripts(p) => p.pre_tokenize(pts),
             PreTokenizer::Sequence(seq) => {
                 for p in seq {
                     p.pre_tokenize(pts)?;
