@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 __all__ = [
     "Component",
+    "DecodeStream",
     "EncodeRequest",
     "Encoding",
     "Encodings",
@@ -203,7 +204,7 @@ class Component:
 class DecodeStream:
     """The state of `ferrotok.decoders.DecodeStream`."""
 
-    def __init__(self, ids: list[int], skip_special_tokens: bool) -> None: ...
+    def __new__(cls, ids: list[int], skip_special_tokens: bool) -> DecodeStream: ...
     def step(self, tokenizer: Tokenizer, ids: list[int]) -> str | None: ...
 
 @final

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from .components import REQUIRED, Regex, define, pattern_json, sequence_json
 from .components import Normalizer as Normalizer
@@ -56,7 +57,7 @@ Sequence = define(
 )
 
 # The Unicode normal forms by name, as tokenizers.normalizers.NORMALIZERS.
-NORMALIZERS: dict[str, type[Normalizer]] = {"nfc": NFC, "nfd": NFD, "nfkc": NFKC, "nfkd": NFKD}
+NORMALIZERS: dict[str, Any] = {"nfc": NFC, "nfd": NFD, "nfkc": NFKC, "nfkd": NFKD}
 
 
 def unicode_normalizer_from_str(normalizer: str) -> Normalizer:
@@ -65,7 +66,8 @@ def unicode_normalizer_from_str(normalizer: str) -> Normalizer:
         raise ValueError(
             f"{normalizer} is not a known unicode normalizer. Available are {NORMALIZERS.keys()}"
         )
-    return NORMALIZERS[normalizer]()
+    made: Normalizer = NORMALIZERS[normalizer]()
+    return made
 
 
 __all__ = [
