@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 __all__ = [
     "Component",
+    "DecodeStream",
     "EncodeRequest",
     "Encoding",
     "Encodings",
@@ -198,6 +199,13 @@ class Component:
     def get_vocab(self) -> dict[str, int]: ...
     def tokenize(self, sequence: str) -> list[tuple[int, str, tuple[int, int]]]:
         """(id, token, (start, end)) with byte offsets into `sequence`."""
+
+@final
+class DecodeStream:
+    """The state of `ferrotok.decoders.DecodeStream`."""
+
+    def __new__(cls, ids: list[int], skip_special_tokens: bool) -> DecodeStream: ...
+    def step(self, tokenizer: Tokenizer, ids: list[int]) -> str | None: ...
 
 @final
 class ModelInfo:

@@ -3,6 +3,11 @@ set on a `ferrotok.Tokenizer` (`tok.decoder = WordPiece()`)."""
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterable
+from typing import Any
+
+from . import _core
 from .components import REQUIRED, Regex, define, pattern_json, sequence_json
 from .components import Decoder as Decoder
 
@@ -54,11 +59,53 @@ CTC = define(
 )
 Sequence = define(Decoder, _M, "Sequence", "Sequence", (("decoders", REQUIRED),), sequence_json("decoders"))
 
+
+class DecodeStream:
+    """Incremental decoding for generation, as tokenizers' `DecodeStream`: feed ids as they are generated
+    and print what each `step` returns. A step returns None while its ids do not yet complete any text (a
+    character split across byte-level or byte-fallback tokens); the text comes out with a later step.
+
+    `ids` are ids already shown (a prompt): they give the context of the first tokens without being
+    yielded again."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, ids: Iterable[int] | None = None, skip_special_tokens: bool = False) -> None:
+        self._core = _core.DecodeStream(
+            _ids(ids, "ids") if ids is not None else [], bool(skip_special_tokens)
+        )
+
+    def step(self, tokenizer: Any, id: int | Iterable[int]) -> str | None:
+        """Add the next id (or a list of ids) decoded by `tokenizer` (a `ferrotok.Tokenizer`); the new
+        text, or None."""
+        core = getattr(tokenizer, "_tokenizer", None)
+        if not isinstance(core, _core.Tokenizer):
+            raise TypeError(f"tokenizer: expected a ferrotok.Tokenizer, got {type(tokenizer).__name__}")
+        try:
+            ids = [operator.index(id)]  # type: ignore[arg-type]
+        except TypeError:
+            ids = _ids(id, "id")  # type: ignore[arg-type]
+        return self._core.step(core, ids)
+
+    def __repr__(self) -> str:
+        return "DecodeStream()"
+
+
+def _ids(values: Iterable[int], argument: str) -> list[int]:
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{argument}: expected an int or a list of int, got {type(values).__name__}")
+    try:
+        return [operator.index(v) for v in values]
+    except TypeError:
+        raise TypeError(f"{argument}: expected an int or a list of int") from None
+
+
 __all__ = [
     "CTC",
     "BPEDecoder",
     "ByteFallback",
     "ByteLevel",
+    "DecodeStream",
     "Decoder",
     "Fuse",
     "Metaspace",

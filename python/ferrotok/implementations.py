@@ -20,21 +20,6 @@ from .models import BPE, Unigram, WordPiece
 from .tokenizer import Tokenizer
 
 Token = str | AddedToken
-_UNICODE_NORMALIZERS = {
-    "nfc": normalizers.NFC,
-    "nfd": normalizers.NFD,
-    "nfkc": normalizers.NFKC,
-    "nfkd": normalizers.NFKD,
-}
-
-
-def _unicode_normalizer(name: str) -> Any:
-    try:
-        return _UNICODE_NORMALIZERS[name]()
-    except KeyError:
-        raise ValueError(
-            f"unicode_normalizer: {name!r} is not one of {', '.join(map(repr, _UNICODE_NORMALIZERS))}"
-        ) from None
 
 
 def _set_normalizers(tokenizer: Tokenizer, parts: list[Any]) -> None:
@@ -279,7 +264,7 @@ class ByteLevelBPETokenizer(BaseTokenizer):
         }
         given = vocab is not None and merges is not None
         tokenizer = Tokenizer(_bpe_model(vocab, merges, **options) if given else BPE())
-        parts = [_unicode_normalizer(unicode_normalizer)] if unicode_normalizer else []
+        parts = [normalizers.unicode_normalizer_from_str(unicode_normalizer)] if unicode_normalizer else []
         if lowercase:
             parts.append(normalizers.Lowercase())
         _set_normalizers(tokenizer, parts)
@@ -355,7 +340,7 @@ class CharBPETokenizer(BaseTokenizer):
             _bpe_model(vocab, merges, dropout=dropout, unk_token=str(unk_token), end_of_word_suffix=suffix)
         )
         _add_known_specials(tokenizer, [unk_token])
-        parts = [_unicode_normalizer(unicode_normalizer)] if unicode_normalizer else []
+        parts = [normalizers.unicode_normalizer_from_str(unicode_normalizer)] if unicode_normalizer else []
         if bert_normalizer:
             parts.append(normalizers.BertNormalizer(lowercase=False))
         if lowercase:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from .components import REQUIRED, Regex, define, pattern_json, sequence_json
 from .components import Normalizer as Normalizer
@@ -50,16 +51,33 @@ Precompiled = define(
     (("precompiled_charsmap", REQUIRED),),
     lambda v: {"precompiled_charsmap": base64.b64encode(bytes(v["precompiled_charsmap"])).decode("ascii")},
 )
+ByteLevel = define(Normalizer, _M, "ByteLevel", "ByteLevel", ())
 Sequence = define(
     Normalizer, _M, "Sequence", "Sequence", (("normalizers", REQUIRED),), sequence_json("normalizers")
 )
+
+# The Unicode normal forms by name, as tokenizers.normalizers.NORMALIZERS.
+NORMALIZERS: dict[str, Any] = {"nfc": NFC, "nfd": NFD, "nfkc": NFKC, "nfkd": NFKD}
+
+
+def unicode_normalizer_from_str(normalizer: str) -> Normalizer:
+    """The Unicode normalizer named "nfc", "nfd", "nfkc" or "nfkd"."""
+    if normalizer not in NORMALIZERS:
+        raise ValueError(
+            f"{normalizer} is not a known unicode normalizer. Available are {NORMALIZERS.keys()}"
+        )
+    made: Normalizer = NORMALIZERS[normalizer]()
+    return made
+
 
 __all__ = [
     "NFC",
     "NFD",
     "NFKC",
     "NFKD",
+    "NORMALIZERS",
     "BertNormalizer",
+    "ByteLevel",
     "Lowercase",
     "Nmt",
     "Normalizer",
@@ -70,4 +88,5 @@ __all__ = [
     "Sequence",
     "Strip",
     "StripAccents",
+    "unicode_normalizer_from_str",
 ]

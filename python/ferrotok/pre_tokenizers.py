@@ -80,6 +80,8 @@ Metaspace = define(
     "Metaspace",
     (("replacement", "▁"), ("prepend_scheme", "always"), ("split", True)),
 )
+FixedLength = define(PreTokenizer, _M, "FixedLength", "FixedLength", (("length", 5),))
+UnicodeScripts = define(PreTokenizer, _M, "UnicodeScripts", "UnicodeScripts", ())
 Sequence = define(
     PreTokenizer, _M, "Sequence", "Sequence", (("pretokenizers", REQUIRED),), sequence_json("pretokenizers")
 )
@@ -89,12 +91,14 @@ __all__ = [
     "ByteLevel",
     "CharDelimiterSplit",
     "Digits",
+    "FixedLength",
     "Metaspace",
     "PreTokenizer",
     "Punctuation",
     "Regex",
     "Sequence",
     "Split",
+    "UnicodeScripts",
     "Whitespace",
     "WhitespaceSplit",
 ]

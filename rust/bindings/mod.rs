@@ -5,6 +5,7 @@
 mod batch_io;
 mod components;
 mod convert;
+mod decode_stream;
 mod encoding;
 mod encodings;
 mod inputs;
@@ -85,6 +86,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<encoding::PyEncoding>()?;
     m.add_class::<tokenizer::PyModelInfo>()?;
     m.add_class::<components::PyComponent>()?;
+    m.add_class::<decode_stream::PyDecodeStream>()?;
     m.add_class::<request::PyEncodeRequest>()?;
     m.add_class::<training::PyTrainingRun>()?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;

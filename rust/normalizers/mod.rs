@@ -2,6 +2,7 @@
 //! alignment of each normalized byte to the original text.
 
 pub mod bert;
+pub mod byte_level;
 pub mod precompiled;
 pub mod replace;
 pub mod simple;
@@ -32,6 +33,7 @@ pub enum Normalizer {
     Sequence(Vec<Normalizer>),
     Precompiled(Box<Precompiled>),
     Nmt,
+    ByteLevel,
 }
 
 impl Normalizer {
@@ -57,6 +59,7 @@ impl Normalizer {
                 Normalizer::Precompiled(Box::new(Precompiled::from_base64(b64, &f)?))
             }
             "Nmt" => Normalizer::Nmt,
+            "ByteLevel" => Normalizer::ByteLevel,
             "Sequence" => {
                 let f = format!("{field}.normalizers");
                 let items = as_array(o.get("normalizers").unwrap_or(&Value::Null), &f)?;
@@ -94,6 +97,10 @@ impl Normalizer {
             Normalizer::Precompiled(p) => p.normalize(n),
             Normalizer::Nmt => {
                 precompiled::nmt(n);
+                Ok(())
+            }
+            Normalizer::ByteLevel => {
+                byte_level::normalize(n);
                 Ok(())
             }
             Normalizer::Sequence(seq) => {

@@ -3,17 +3,22 @@
 pub mod bert;
 pub mod byte_level;
 pub mod digits;
+pub mod fixed_length;
 pub mod metaspace;
 pub mod punctuation;
 pub mod split;
+pub mod unicode_scripts;
+mod unicode_scripts_table;
 pub mod whitespace;
 
 pub use bert::BertPreTokenizer;
 pub use byte_level::ByteLevel;
 pub use digits::Digits;
+pub use fixed_length::FixedLength;
 pub use metaspace::Metaspace;
 pub use punctuation::Punctuation;
 pub use split::Split;
+pub use unicode_scripts::UnicodeScripts;
 pub use whitespace::{CharDelimiterSplit, Whitespace, WhitespaceSplit};
 
 use crate::error::Result;
@@ -32,6 +37,8 @@ pub enum PreTokenizer {
     Digits(Digits),
     Punctuation(Punctuation),
     Metaspace(Metaspace),
+    FixedLength(FixedLength),
+    UnicodeScripts(UnicodeScripts),
     Sequence(Vec<PreTokenizer>),
 }
 
@@ -52,6 +59,8 @@ impl PreTokenizer {
             "Digits" => PreTokenizer::Digits(Digits::from_json(o, field)?),
             "Punctuation" => PreTokenizer::Punctuation(Punctuation::from_json(o, field)?),
             "Metaspace" => PreTokenizer::Metaspace(Metaspace::from_json(o, field)?),
+            "FixedLength" => PreTokenizer::FixedLength(FixedLength::from_json(o, field)?),
+            "UnicodeScripts" => PreTokenizer::UnicodeScripts(UnicodeScripts),
             "Sequence" => {
                 let f = format!("{field}.pretokenizers");
                 let items = as_array(o.get("pretokenizers").unwrap_or(&Value::Null), &f)?;
@@ -78,6 +87,8 @@ impl PreTokenizer {
             PreTokenizer::Digits(p) => p.pre_tokenize(pts),
             PreTokenizer::Punctuation(p) => p.pre_tokenize(pts),
             PreTokenizer::Metaspace(p) => p.pre_tokenize(pts),
+            PreTokenizer::FixedLength(p) => p.pre_tokenize(pts),
+            PreTokenizer::UnicodeScripts(p) => p.pre_tokenize(pts),
             PreTokenizer::Sequence(seq) => {
                 for p in seq {
                     p.pre_tokenize(pts)?;

@@ -1,6 +1,7 @@
 //! The tokenizer: wires the stages together and runs them for single inputs and batches.
 
 pub mod batch;
+pub mod decode_stream;
 pub mod overlap;
 pub mod parallel;
 pub mod plan;
