@@ -49,6 +49,13 @@ MODELS: dict[str, dict[str, Any]] = {
         "unk_id": 2,
         "bos_id": -1,
     },
+    # SeamlessM4T's language codes as pieces of the model (real checkpoints have them).
+    "seamless": {
+        "model_type": "bpe",
+        "vocab_size": 1500,
+        "character_coverage": 1.0,
+        "user_defined_symbols": ["__eng__", "__fra__", "__deu__"],
+    },
     "bpe_user": {
         "model_type": "bpe",
         "vocab_size": 1500,
@@ -82,6 +89,8 @@ MODEL_FILE = {
     "VideoPrismTokenizer": "spiece.model",
     "LasrTokenizer": "spiece.model",
     "ParakeetTokenizer": "tokenizer.model",
+    "LayoutXLMTokenizer": "sentencepiece.bpe.model",
+    "SeamlessM4TTokenizer": "sentencepiece.bpe.model",
 }
 
 

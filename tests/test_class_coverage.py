@@ -56,20 +56,14 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "differs",
         "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's own template",
     ),
-    "ByT5Tokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: byte-level class without vocabulary file: not offered",
-    ),
+    "ByT5Tokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
     "CLIPTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "CTRLTokenizer": (
         "transformers fails",
         "vocab.json+merges.txt: GPT-2's vocabulary lacks the class's unk token",
     ),
     "CamembertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "CanineTokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: character-level class without vocabulary file: not offered",
-    ),
+    "CanineTokenizer": ("same", "no vocabulary file: character-level, built from tokenizer_config.json"),
     "ClvpTokenizer": (
         "differs",
         "vocab.json+merges.txt: the class's English text cleaner (numbers spelled out) is not applied",
@@ -90,11 +84,8 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's [CLS] A [SEP] template",
     ),
     "DebertaV2Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "DiaTokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: byte-level class without vocabulary file: not offered",
-    ),
-    "EsmTokenizer": ("refused", "vocab.txt: protein vocab.txt (no WordPiece): no recipe yet"),
+    "DiaTokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
+    "EsmTokenizer": ("same", "vocab.txt: protein vocab.txt, loaded as transformers builds it"),
     "EsmcTokenizer": (
         "no file ferrotok reads",
         "no vocabulary file: reads only tokenizer.json; transformers builds an empty vocabulary without it",
@@ -164,10 +155,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "PLBartTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "ParakeetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "PegasusTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "PerceiverTokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: byte-level class without vocabulary file: not offered",
-    ),
+    "PerceiverTokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
     "PhobertTokenizer": ("transformers fails", "vocab.txt: needs bpe.codes in fastBPE format"),
     "ProphetNetTokenizer": ("transformers fails", "no vocabulary file: needs prophetnet.tokenizer"),
     "Qwen2Tokenizer": (
@@ -192,8 +180,9 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "RoFormerTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),
     "RobertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "SeamlessM4TTokenizer": (
-        "refused",
-        "sentencepiece: its vocabulary remap and source/target templates: no recipe yet",
+        "differs",
+        "sentencepiece: transformers' `encode` uses the target-language template until the first call "
+        "switches it to the source one; ferrotok always uses the source template (see the README)",
     ),
     "Siglip2Tokenizer": (
         "no file ferrotok reads",
@@ -216,7 +205,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "UdopTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "VideoPrismTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "VitsTokenizer": ("transformers fails", "no vocabulary file: needs its character vocab.json"),
-    "Wav2Vec2CTCTokenizer": ("transformers fails", "no vocabulary file: needs its character vocab.json"),
+    "Wav2Vec2CTCTokenizer": ("same", "vocab.json: character vocab.json, loaded as transformers builds it"),
     "Wav2Vec2PhonemeCTCTokenizer": ("transformers fails", "no vocabulary file: needs its phoneme vocab.json"),
     "WhisperTokenizer": (
         "differs",
@@ -229,6 +218,27 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "XLMRobertaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "XLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
     "XLNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+}
+
+# Classes whose vocabulary is of their own kind: ESM's protein tokens, wav2vec2's upper-case characters.
+OWN_VOCABULARY = {
+    "EsmTokenizer": (
+        "vocab.txt",
+        "\n".join(["<cls>", "<pad>", "<eos>", "<unk>", *"LAGVSERTIDPKQNFYMHWCXBUZO"]),
+    ),
+    "Wav2Vec2CTCTokenizer": (
+        "vocab.json",
+        json.dumps(
+            {
+                "<pad>": 0,
+                "<s>": 1,
+                "</s>": 2,
+                "<unk>": 3,
+                "|": 4,
+                **{c: 5 + i for i, c in enumerate("ETAONIHSRDLUMWCFGYPBVK'XJQZ")},
+            }
+        ),
+    ),
 }
 
 # The trained model each SentencePiece class gets (else "unigram"): Pegasus needs pad, eos, unk first.
@@ -271,6 +281,10 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
             for piece in model_pieces(model):
                 vocab.setdefault(piece, len(vocab))
             (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    elif tokenizer_class in OWN_VOCABULARY:  # a vocabulary of the class's own kind, built here
+        name, text = OWN_VOCABULARY[tokenizer_class]
+        shape = name
+        (directory / name).write_text(text, encoding="utf-8")
     elif "vocab.txt" in files:
         shape = "vocab.txt"
         shutil.copy(FIXTURES / "bert-uncased" / "vocab.txt", directory / "vocab.txt")

@@ -286,8 +286,6 @@ def test_from_pretrained_takes_settings_and_special_tokens(model_dir: Path, tmp_
     compare_call(ours, theirs, FIRST, padding="max_length", truncation=True)
 
 
-# A config's own `question_token` is not covered: transformers 5 builds the template with `[QUESTION]`
-# whatever it says, and its saved folder then reloads with other ids.
 SPLINTER_CASES = [{}, {"padding_side": "left"}, {"do_lower_case": False, "padding_side": "left"}]
 
 
@@ -301,3 +299,38 @@ def test_splinter_builds_its_question_template(model_dir: Path, tmp_path: Path, 
     theirs = transformers.AutoTokenizer.from_pretrained(str(folder))
     assert len(ours) == len(theirs)
     assert ours.convert_tokens_to_ids("[QUESTION]") == theirs.question_token_id
+
+
+QUESTION_ADDED_TOKEN = {
+    "__type": "AddedToken",
+    "content": "[Q3]",
+    "special": True,
+    "lstrip": False,
+    "rstrip": False,
+}
+QUESTION_ADDED_TOKEN.update(normalized=False, single_word=False)
+
+
+@pytest.mark.parametrize(
+    "question", ["[Q2]", "[unused1]", QUESTION_ADDED_TOKEN], ids=["new", "in-vocab", "dict"]
+)
+def test_splinter_takes_its_question_token_from_the_config(model_dir: Path, tmp_path: Path, question) -> None:
+    """A config's `question_token`: transformers 5 adds a plain string as a model-specific token and keeps the
+    default `[QUESTION]` as the attribute and in the template (its saved folder then reloads with `[QUESTION]`
+    added), while an AddedToken entry is the question token; ferrotok gives the same tokens, ids and
+    attributes, also after saving."""
+    check(model_dir / "tokenizer.json", tmp_path, "SplinterTokenizer", {"question_token": question})
+    for folder in (tmp_path / "odd", tmp_path / "ours"):
+        ours = ferrotok.AutoTokenizer.from_pretrained(folder)
+        theirs = transformers.AutoTokenizer.from_pretrained(
+            str(tmp_path / "odd" if folder.name == "odd" else tmp_path / "theirs")
+        )
+        assert (ours.question_token, ours.question_token_id) == (
+            theirs.question_token,
+            theirs.question_token_id,
+        )
+        assert ours.all_special_tokens == theirs.all_special_tokens
+        assert ours.special_tokens_map == theirs.special_tokens_map
+        assert {k: str(v) for k, v in ours.added_tokens_decoder.items()} == {
+            k: str(v) for k, v in theirs.added_tokens_decoder.items()
+        }

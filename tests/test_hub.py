@@ -145,3 +145,30 @@ def test_subfolder(tmp_path, model_dir):
         ferrotok.AutoTokenizer.from_pretrained(
             "ferrotok-tests/nested", cache_dir=tmp_path, local_files_only=True
         )
+
+
+def test_raw_tokenizer_from_pretrained_resolves_model_ids(cache, tmp_path):
+    # tokenizers' `Tokenizer.from_pretrained(id, revision=...)`, offline, from the same cache.
+    code = (
+        "import ferrotok, tokenizers, sys\n"
+        f"ours = ferrotok.Tokenizer.from_pretrained({MODEL_ID!r}, revision='v2')\n"
+        "theirs = tokenizers.Tokenizer.from_file(sys.argv[1])\n"
+        "texts = ['Hello world!', 'naïve café 東京']\n"
+        "assert [e.ids for e in ours.encode_batch(texts)] == [e.ids for e in theirs.encode_batch(texts)]\n"
+        "try:\n"
+        "    ferrotok.Tokenizer.from_pretrained('ferrotok-tests/absent')\n"
+        "except OSError as e:\n"
+        "    print('OSError', e)\n"
+    )
+    snapshot = cache / ("models--" + MODEL_ID.replace("/", "--")) / "snapshots" / COMMIT_V2
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env.update(HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(cache))
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(snapshot / "tokenizer.json")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("OSError") and "ferrotok-tests/absent" in done.stdout

@@ -201,14 +201,36 @@ def test_truncated_or_garbage_model_names_file_and_field(models, tmp_path, conte
         assert isinstance(info.value, FerrotokError)
 
 
-def test_class_without_a_recipe_is_refused_by_name(models, tmp_path):
-    # SeamlessM4T builds its tokenizer its own way; there is no recipe for it yet.
-    for tokenizer_class in ("SeamlessM4TTokenizer",):
-        (tmp_path / "sentencepiece.bpe.model").write_bytes(models["unigram"].read_bytes())
-        (tmp_path / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": tokenizer_class}))
-        with pytest.raises(ValueError, match=tokenizer_class) as info:
-            AutoTokenizer.from_pretrained(tmp_path)
-        assert "tokenizer_class" in str(info.value)
+SEAMLESS_CASES = [
+    ("SeamlessM4TTokenizer", "seamless", {}),
+    ("SeamlessM4TTokenizer", "seamless", {"src_lang": "fra"}),
+    ("SeamlessM4TTokenizer", "seamless", {"src_lang": "__deu__", "tgt_lang": "eng"}),
+    ("SeamlessM4TTokenizer", "unigram", {"src_lang": "__eng__"}),
+]
+
+
+@pytest.mark.parametrize("case", SEAMLESS_CASES, ids=case_id)
+def test_seamless_m4t_matches_transformers(models, folders_root, case):
+    """SeamlessM4T's remapped vocabulary, merges, normalizer and Metaspace, and the source-language template
+    transformers' call switches to (its backend holds the target-language one until the first call)."""
+    from parity import compare_call
+
+    directory = make(models, folders_root, case)
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    lines = [*[line for _, line in multilingual_lines()][:80], "", " ", "  x  y ", "a\tb\nc  __eng__ </s>"]
+    compare_call(ours, theirs, lines, return_offsets_mapping=True, return_special_tokens_mask=True)
+    compare_call(ours, theirs, lines[:20], lines[20:40], truncation=True, max_length=24, padding=True)
+    theirs_document = json.loads(theirs.backend_tokenizer.to_str())
+    ours_document = json.loads(_core.legacy_document(str(directory)))
+    for component in COMPONENTS:
+        diff = first_difference(ours_document[component], theirs_document[component], component)
+        assert diff is None, diff
+    ids = theirs(lines[:40])["input_ids"]
+    for skip in (False, True):
+        assert ours.batch_decode(ids, skip_special_tokens=skip) == theirs.batch_decode(
+            ids, skip_special_tokens=skip
+        )
 
 
 def test_pegasus_model_without_its_layout_is_refused(models, tmp_path):

@@ -12,13 +12,21 @@ from ._core import __version__ as __version__
 if TYPE_CHECKING:
     # Trainers and pipeline components named as in tokenizers (`ferrotok.trainers.BpeTrainer`,
     # `ferrotok.normalizers.BertNormalizer`, ...).
-    from . import decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from . import decoders, implementations, models, normalizers, pre_tokenizers, processors, trainers
     from ._added_token import AddedToken
     from ._core import Encoding, Encodings
     from .auto import AutoTokenizer
     from .batch_encoding import BatchEncoding
     from .collate import DataCollatorWithPadding
+    from .components import Regex
     from .errors import FerrotokError, InternalError
+    from .implementations import (
+        BertWordPieceTokenizer,
+        ByteLevelBPETokenizer,
+        CharBPETokenizer,
+        SentencePieceBPETokenizer,
+        SentencePieceUnigramTokenizer,
+    )
     from .pipelines import BucketStats, pipeline
     from .tokenization import FerroTokenizer
     from .tokenizer import Tokenizer
@@ -30,6 +38,9 @@ _LAZY = {
     "AddedToken": "._added_token",
     "AutoTokenizer": ".auto",
     "BatchEncoding": ".batch_encoding",
+    "BertWordPieceTokenizer": ".implementations",
+    "ByteLevelBPETokenizer": ".implementations",
+    "CharBPETokenizer": ".implementations",
     "BucketStats": ".pipelines",
     "DataCollatorWithPadding": ".collate",
     "Encoding": "._core",
@@ -38,9 +49,20 @@ _LAZY = {
     "FerrotokError": ".errors",
     "InternalError": ".errors",
     "Tokenizer": ".tokenizer",
+    "Regex": ".components",
+    "SentencePieceBPETokenizer": ".implementations",
+    "SentencePieceUnigramTokenizer": ".implementations",
     "pipeline": ".pipelines",
 }
-_SUBMODULES = {"decoders", "models", "normalizers", "pre_tokenizers", "processors", "trainers"}
+_SUBMODULES = {
+    "decoders",
+    "implementations",
+    "models",
+    "normalizers",
+    "pre_tokenizers",
+    "processors",
+    "trainers",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -64,16 +86,23 @@ __all__ = [
     "AddedToken",
     "AutoTokenizer",
     "BatchEncoding",
+    "BertWordPieceTokenizer",
     "BucketStats",
+    "ByteLevelBPETokenizer",
+    "CharBPETokenizer",
     "DataCollatorWithPadding",
     "Encoding",
     "Encodings",
     "FerroTokenizer",
     "FerrotokError",
     "InternalError",
+    "Regex",
+    "SentencePieceBPETokenizer",
+    "SentencePieceUnigramTokenizer",
     "Tokenizer",
     "__version__",
     "decoders",
+    "implementations",
     "models",
     "normalizers",
     "pipeline",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from ._added_token import AddedToken, added_tokens_decoder
-from ._config import SPECIAL_TOKENS_ATTRIBUTES
+from ._config import CLASS_VOCABULARY_FILES, SPECIAL_TOKENS_ATTRIBUTES
 
 # Public names of a transformers 5.24 fast tokenizer that ferrotok does not offer, with the reason.
 LEFT_OUT = {
@@ -83,6 +83,12 @@ class TransformersApiMixin:
             settings = self._bert_settings()
             if name in settings:
                 return settings[name]
+        # A class's own named special tokens (Splinter's `question_token`) and their ids.
+        special = self.__dict__.get("_special", {})
+        base = name.removesuffix("_id")
+        if base in special and base not in SPECIAL_TOKENS_ATTRIBUTES:
+            token = special[base]
+            return token if base == name or token is None else self.convert_tokens_to_ids(token)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __dir__(self) -> list[str]:
@@ -239,26 +245,24 @@ class TransformersApiMixin:
         directory = os.fspath(save_directory)
         if not os.path.isdir(directory):
             raise OSError(f"save_vocabulary: save_directory ({directory}) should be a directory")
-        prefix = f"{filename_prefix}-" if filename_prefix else ""
-        model = json.loads(self._tokenizer.to_str(False))["model"]
         kind = self._model_kind()
-        if kind == "WordPiece":
-            path = os.path.join(directory, prefix + "vocab.txt")
-            by_id = sorted(model["vocab"].items(), key=lambda kv: kv[1])
+        if kind in ("WordPiece", "BPE"):
+            # The files tokenizers' `Model.save` writes, byte for byte.
+            return tuple(self.backend_tokenizer.model.save(directory, filename_prefix))
+        prefix = f"{filename_prefix}-" if filename_prefix else ""
+        tokenizer_class = str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
+        if kind == "WordLevel" and tokenizer_class in CLASS_VOCABULARY_FILES:
+            # The character / protein classes: the vocabulary file their Python class reads back.
+            model = json.loads(self._tokenizer.to_str(False))["model"]
+            path = os.path.join(directory, prefix + CLASS_VOCABULARY_FILES[tokenizer_class])
+            by_id = dict(sorted(model["vocab"].items(), key=lambda kv: kv[1]))
             with open(path, "w", encoding="utf-8") as f:
-                f.writelines(token + "\n" for token, _ in by_id)
+                if path.endswith(".txt"):
+                    f.write("\n".join(by_id))
+                else:
+                    lang = self._init_config.get("target_lang")
+                    json.dump({lang: by_id} if lang else by_id, f, ensure_ascii=False)
             return (path,)
-        if kind == "BPE":
-            vocab_path = os.path.join(directory, prefix + "vocab.json")
-            merges_path = os.path.join(directory, prefix + "merges.txt")
-            with open(vocab_path, "w", encoding="utf-8") as f:
-                json.dump(model["vocab"], f, ensure_ascii=False)
-                f.write("\n")
-            with open(merges_path, "w", encoding="utf-8") as f:
-                f.write("#version: 0.2\n")
-                for merge in model.get("merges", []):
-                    f.write((merge if isinstance(merge, str) else " ".join(merge)) + "\n")
-            return (vocab_path, merges_path)
         path = os.path.join(directory, prefix + "tokenizer.json")
         with open(path, "w", encoding="utf-8") as f:
             f.write(self._tokenizer.to_str(True))

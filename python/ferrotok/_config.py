@@ -21,6 +21,9 @@ SPECIAL_TOKENS_ATTRIBUTES = (
     "cls_token",
     "mask_token",
 )
+# Named special tokens some classes have besides the standard ones (transformers' model-specific tokens), with
+# their defaults.
+CLASS_NAMED_TOKENS = {"SplinterTokenizer": {"question_token": "[QUESTION]"}}
 CONFIG_FILE = "tokenizer_config.json"
 SPECIAL_TOKENS_MAP_FILE = "special_tokens_map.json"
 TOKENIZER_FILE = "tokenizer.json"
@@ -102,6 +105,17 @@ PYTHON_BACKEND_CLASSES = frozenset(
 # Speech classes whose decode merges repeated ids and drops the blank (pad) id, as CTC output needs.
 CTC_CLASSES = frozenset({"LasrTokenizer", "ParakeetTokenizer"})
 
+# CTC classes over a character vocabulary with a word delimiter (Wav2Vec2): special tokens are dropped before
+# the repeated ids merge, and the text is stripped (and lower-cased with `do_lower_case`) afterwards.
+WORD_CTC_CLASSES = frozenset({"Wav2Vec2CTCTokenizer"})
+
+# Named special tokens of a class's own, listed in its special tokens map after the common ones.
+MODEL_SPECIAL_TOKENS = {"Wav2Vec2CTCTokenizer": {"word_delimiter_token": "|"}}
+
+# The vocabulary file `save_pretrained` writes beside tokenizer.json for classes that transformers builds
+# from that file alone (it ignores tokenizer.json for them).
+CLASS_VOCABULARY_FILES = {"Wav2Vec2CTCTokenizer": "vocab.json", "EsmTokenizer": "vocab.txt"}
+
 # Classes whose `clean_up_tokenization_spaces` defaults to True in transformers 5 (False elsewhere).
 _CLEAN_UP_BY_DEFAULT = frozenset(
     {"PLBartTokenizer", "ProphetNetTokenizer", "BertweetTokenizer", "TapasTokenizer", "PhobertTokenizer"}
@@ -110,7 +124,7 @@ _CLEAN_UP_BY_DEFAULT = frozenset(
 
 
 # Classes whose constructor sets a `model_max_length` of its own (else it stays unbounded).
-_MODEL_MAX_LENGTH = {"MarianTokenizer": 512}
+_MODEL_MAX_LENGTH = {"MarianTokenizer": 512, "PerceiverTokenizer": 2048, "CanineTokenizer": 2048}
 
 
 # add_bos_token / add_eos_token of the classes that set them whatever the folder says (with a tokenizer.json).
@@ -167,10 +181,26 @@ def read_settings(
             named["pad_token"] = padding["pad_token"]
         extra = merged.get("extra_special_tokens") or merged.get("additional_special_tokens") or []
         extra = [token_content(t) for t in extra] if isinstance(extra, list) else []
+    for key, default in MODEL_SPECIAL_TOKENS.get(tokenizer_class.removesuffix("Fast"), {}).items():
+        if named.get(key) is None:
+            named[key] = token_content(merged[key]) if key in merged else default
     settings.update({k: v for k, v in named.items() if v is not None})
+    settings.update(class_named_tokens(config))
     if extra:
         settings["extra_special_tokens"] = extra
     return settings
+
+
+def class_named_tokens(config: dict[str, Any]) -> dict[str, str]:
+    """The class's own named special tokens (Splinter's `question_token`) as transformers 5 sets them: it takes
+    a plain-string config entry away before the constructor runs (adding it to the vocabulary as a model-specific
+    token), so the attribute keeps the class default; an AddedToken entry (a dict) reaches the constructor."""
+    tokenizer_class = str(config.get("tokenizer_class") or "").removesuffix("Fast")
+    out = {}
+    for key, default in CLASS_NAMED_TOKENS.get(tokenizer_class, {}).items():
+        value = config.get(key)
+        out[key] = (token_content(value) or default) if isinstance(value, dict) else default
+    return out
 
 
 def write_settings(directory: str, config: dict[str, Any], special_map: dict[str, Any]) -> list[str]:

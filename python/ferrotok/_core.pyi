@@ -231,6 +231,9 @@ class Tokenizer:
     def from_str(json: str) -> Tokenizer:
         """Load a tokenizer.json document given as a string."""
     @staticmethod
+    def from_sentencepiece_unigram(path: str) -> Tokenizer:
+        """tokenizers' `SentencePieceUnigramTokenizer.from_spm`: a Unigram `.model` file and that class's pipeline."""
+    @staticmethod
     def from_pretrained(directory: str) -> Tokenizer:
         """Load a folder: tokenizer.json when present, else the legacy files (vocab.txt, or vocab.json +
         merges.txt, with tokenizer_config.json / special_tokens_map.json)."""

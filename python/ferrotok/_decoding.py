@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._config import CTC_CLASSES, PYTHON_BACKEND_CLASSES
+from ._config import CTC_CLASSES, PYTHON_BACKEND_CLASSES, WORD_CTC_CLASSES
 
 _CLEANUPS = (
     (" .", "."),
@@ -43,6 +43,9 @@ class DecodingMixin:
         @property
         def pad_token_id(self) -> int | None: ...
 
+        @property
+        def all_special_ids(self) -> list[int]: ...
+
     def decode(
         self,
         token_ids: Any,
@@ -64,9 +67,9 @@ class DecodingMixin:
             )
         if ids and isinstance(ids[0], (list, tuple)):
             return self.batch_decode(ids, skip_special_tokens, clean_up_tokenization_spaces, group_tokens)
-        ids = self._ctc_ids(ids, group_tokens)
-        text = self._clip_decode(self._tokenizer.decode(ids, bool(skip_special_tokens)))
-        return self._clean_up(text, clean_up_tokenization_spaces)
+        ids, skip = self._ctc_ids(ids, group_tokens, bool(skip_special_tokens))
+        text = self._clip_decode(self._tokenizer.decode(ids, skip))
+        return self._clean_up(self._ctc_text(text), clean_up_tokenization_spaces)
 
     def batch_decode(
         self,
@@ -85,17 +88,39 @@ class DecodingMixin:
             return []
         if not isinstance(batch[0], (list, tuple)):
             batch = [batch]
-        rows = [self._ctc_ids(ids_list(s), group_tokens) for s in batch]
-        texts = self._tokenizer.decode_batch(rows, bool(skip_special_tokens))
-        return [self._clean_up(self._clip_decode(t), clean_up_tokenization_spaces) for t in texts]
+        skip = bool(skip_special_tokens)
+        rows = [self._ctc_ids(ids_list(s), group_tokens, skip)[0] for s in batch]
+        if self._tokenizer_class() in WORD_CTC_CLASSES:
+            skip = False  # dropped by `_ctc_ids`
+        texts = self._tokenizer.decode_batch(rows, skip)
+        return [
+            self._clean_up(self._ctc_text(self._clip_decode(t)), clean_up_tokenization_spaces) for t in texts
+        ]
 
-    def _ctc_ids(self, ids: Any, group_tokens: bool) -> Any:
-        if str(self._init_config.get("tokenizer_class") or "") not in CTC_CLASSES:
-            return ids
+    def _tokenizer_class(self) -> str:
+        return str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
+
+    def _ctc_ids(self, ids: Any, group_tokens: bool, skip: bool) -> tuple[Any, bool]:
+        """The ids the decoder sees, and whether it still skips special tokens."""
+        cls = self._tokenizer_class()
+        if cls in WORD_CTC_CLASSES:
+            if skip:  # before merging repeats; the word delimiter is kept
+                delimiter = self.convert_tokens_to_ids(self._init_config.get("word_delimiter_token") or "|")
+                specials = set(self.all_special_ids) - {delimiter}
+                ids = [i for i in ids if i not in specials]
+            skip = False
+        elif cls not in CTC_CLASSES:
+            return ids, skip
         if group_tokens:
             ids = [key for key, _ in itertools.groupby(ids)]
         pad = self.pad_token_id
-        return [i for i in ids if i != pad]
+        return [i for i in ids if i != pad], skip
+
+    def _ctc_text(self, text: str) -> str:
+        if self._tokenizer_class() not in WORD_CTC_CLASSES:
+            return text
+        text = text.strip()
+        return text.lower() if self._init_config.get("do_lower_case") else text
 
     def convert_tokens_to_string(self, tokens: Sequence[str]) -> str:
         return self.decode(self.convert_tokens_to_ids(list(tokens)))

@@ -161,7 +161,10 @@ class SpecialTokensMixin:
     def _register_special_tokens(self) -> None:
         """Make every named/extra special token an added token of the core, as transformers does at load."""
         known = {t["content"] for t in self._tokenizer.added_tokens()}
-        missing = [t for t in self.all_special_tokens if t not in known]
+        # A class's own named tokens (Splinter's question token) are added by the loader where transformers adds
+        # them, not here.
+        named = [v for k, v in self._special.items() if k in SPECIAL_TOKENS_ATTRIBUTES and v is not None]
+        missing = [t for t in dict.fromkeys((*named, *self._extra_special)) if t not in known]
         if missing:
             self._tokenizer.add_tokens([added_token_dict(t, True) for t in missing])
 

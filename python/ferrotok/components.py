@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -183,6 +184,14 @@ class Model(Component):
     def get_vocab_size(self) -> int:
         """The size of the model's vocabulary (ferrotok's addition)."""
         return self._core.vocab_size()
+
+    def save(self, folder: str | os.PathLike[str], prefix: str | None = None) -> list[str]:
+        """Write the model's vocabulary files into `folder` (BPE: `vocab.json` + `merges.txt`, WordPiece:
+        `vocab.txt`, WordLevel: `vocab.json`, Unigram: `unigram.json`), each named `{prefix}-...` when a
+        prefix is given; returns their paths, as tokenizers does."""
+        from ._vocab_files import save_model
+
+        return save_model(self._core.to_json(), folder, prefix)
 
     def __repr__(self) -> str:
         # tokenizers' repr lists the whole vocabulary; parameters only here.

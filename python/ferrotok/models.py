@@ -4,8 +4,10 @@ from a tokenizer (`tok.model`) has its class too. The vocabulary lives in the Ru
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from . import _vocab_files
 from .components import Model as Model
 from .components import define
 
@@ -92,5 +94,37 @@ Unigram = define(
     (("vocab", None), ("unk_id", None), ("byte_fallback", None), ("alpha", None), ("nbest_size", None)),
     _unigram,
 )
+
+
+# tokenizers' file readers on the model classes: `read_file` gives the vocabulary (and merges) as Python
+# values, `from_file` builds the model from them with the other arguments.
+def _bpe_read_file(vocab: str | os.PathLike[str], merges: str | os.PathLike[str]) -> tuple[Any, Any]:
+    """The vocabulary of `vocab.json` and the merges of `merges.txt`."""
+    return _vocab_files.read_vocab_json(vocab), _vocab_files.read_merges(merges)
+
+
+def _bpe_from_file(vocab: str | os.PathLike[str], merges: str | os.PathLike[str], **kwargs: Any) -> Model:
+    """A BPE model from `vocab.json` + `merges.txt` and BPE's other arguments."""
+    v, m = _bpe_read_file(vocab, merges)
+    return BPE(v, m, **kwargs)
+
+
+def _wordpiece_from_file(vocab: str | os.PathLike[str], **kwargs: Any) -> Model:
+    """A WordPiece model from `vocab.txt` and WordPiece's other arguments."""
+    return WordPiece(_vocab_files.read_vocab_txt(vocab), **kwargs)
+
+
+def _wordlevel_from_file(vocab: str | os.PathLike[str], unk_token: str | None = None) -> Model:
+    """A WordLevel model from `vocab.json`."""
+    return WordLevel(_vocab_files.read_vocab_json(vocab), unk_token=unk_token)
+
+
+for _cls, _read, _from in (
+    (BPE, _bpe_read_file, _bpe_from_file),
+    (WordPiece, _vocab_files.read_vocab_txt, _wordpiece_from_file),
+    (WordLevel, _vocab_files.read_vocab_json, _wordlevel_from_file),
+):
+    _cls.read_file = staticmethod(_read)  # type: ignore[attr-defined]
+    _cls.from_file = staticmethod(_from)  # type: ignore[attr-defined]
 
 __all__ = ["BPE", "Model", "Unigram", "WordLevel", "WordPiece"]

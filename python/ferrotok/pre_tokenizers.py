@@ -33,6 +33,22 @@ ByteLevel = define(
     "ByteLevel",
     (("add_prefix_space", True), ("trim_offsets", True), ("use_regex", True)),
 )
+
+
+def _byte_level_alphabet() -> list[str]:
+    """The 256 characters byte-level BPE writes bytes as (GPT-2's table: printable Latin-1 bytes stand
+    for themselves, the others take the code points from U+0100 on, in byte order); a trainer's
+    `initial_alphabet`, so that every byte has a token."""
+    printable = {
+        *range(ord("!"), ord("~") + 1),
+        *range(ord("¡"), ord("¬") + 1),
+        *range(ord("®"), ord("ÿ") + 1),
+    }
+    shifted = iter(range(256, 512))
+    return [chr(b) if b in printable else chr(next(shifted)) for b in range(256)]
+
+
+ByteLevel.alphabet = staticmethod(_byte_level_alphabet)  # type: ignore[attr-defined]
 Split = define(
     PreTokenizer,
     _M,

@@ -21,6 +21,7 @@ from ._arguments import (
     plan_call,
 )
 from ._config import (
+    CLASS_VOCABULARY_FILES,
     DEFAULT_MODEL_INPUT_NAMES,
     SPECIAL_TOKENS_ATTRIBUTES,
     TOKENIZER_FILE,
@@ -111,7 +112,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             tokenizer = tokenizer._tokenizer
         if not isinstance(tokenizer, _core.Tokenizer):
             raise TypeError(f"tokenizer: expected ferrotok._core.Tokenizer, got {type(tokenizer).__name__}")
-        unknown = set(special_tokens) - set(SPECIAL_TOKENS_ATTRIBUTES)
+        # Model-specific named tokens (Wav2Vec2's `word_delimiter_token`) join the special tokens map too.
+        unknown = {
+            k for k in special_tokens if k not in SPECIAL_TOKENS_ATTRIBUTES and not k.endswith("_token")
+        }
         if unknown:
             raise TypeError(f"unexpected keyword arguments: {sorted(unknown)}")
         self._tokenizer = tokenizer
@@ -233,7 +237,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if self.chat_control_tokens is not None:
             config["chat_control_tokens"] = list(self.chat_control_tokens)
         templates = write_chat_templates(directory, self.chat_template, config, save_jinja_files)
-        return (*write_settings(directory, config, special_map), *templates, tokenizer_path)
+        vocabulary: tuple[str, ...] = ()
+        if str(config.get("tokenizer_class") or "").removesuffix("Fast") in CLASS_VOCABULARY_FILES:
+            vocabulary = self.save_vocabulary(directory)
+        return (*write_settings(directory, config, special_map), *templates, *vocabulary, tokenizer_path)
 
     def train_new_from_iterator(
         self,

@@ -106,12 +106,13 @@ class Tokenizer:
     def from_pretrained(
         identifier: str | os.PathLike[str], revision: str = "main", token: str | None = None
     ) -> Tokenizer:
-        """Load a local model folder (tokenizer.json, or the legacy vocabulary files)."""
+        """Load a model folder (tokenizer.json, or the legacy vocabulary files): a local path, or a model id
+        resolved through huggingface_hub (its cache, `HF_HUB_OFFLINE`, ...) at `revision`."""
         path = os.fspath(identifier)
         if not os.path.isdir(path):
-            raise OSError(
-                f"{path}: not a local folder (ferrotok.Tokenizer.from_pretrained reads local folders)"
-            )
+            from .hub import resolve_model_id
+
+            path = resolve_model_id(path, revision=revision, token=token)
         return Tokenizer(_core.Tokenizer.from_pretrained(path))
 
     def to_str(self, pretty: bool = False) -> str:
@@ -189,6 +190,32 @@ class Tokenizer:
         for i, e in zip(pairs, pair_encodings, strict=True):
             out[i] = e
         return out
+
+    # tokenizers' awaitable calls: the same work on a worker thread (the core lets go of the GIL for any
+    # input long enough to matter), so an event loop keeps serving meanwhile.
+    async def async_encode(
+        self,
+        sequence: str | Sequence[str],
+        pair: str | Sequence[str] | None = None,
+        is_pretokenized: bool = False,
+        add_special_tokens: bool = True,
+    ) -> Encoding:
+        return await _in_thread(self.encode, sequence, pair, is_pretokenized, add_special_tokens)
+
+    async def async_encode_batch(
+        self, input: Sequence[Any], is_pretokenized: bool = False, add_special_tokens: bool = True
+    ) -> list[Encoding]:
+        return await _in_thread(self.encode_batch, input, is_pretokenized, add_special_tokens)
+
+    async def async_encode_batch_fast(
+        self, input: Sequence[Any], is_pretokenized: bool = False, add_special_tokens: bool = True
+    ) -> list[Encoding]:
+        return await _in_thread(self.encode_batch_fast, input, is_pretokenized, add_special_tokens)
+
+    async def async_decode_batch(
+        self, sequences: Sequence[Sequence[int]], skip_special_tokens: bool = True
+    ) -> list[str]:
+        return await _in_thread(self.decode_batch, sequences, skip_special_tokens)
 
     def post_process(
         self, encoding: Encoding, pair: Encoding | None = None, add_special_tokens: bool = True
@@ -364,6 +391,12 @@ class Tokenizer:
 
     def __repr__(self) -> str:
         return f"Tokenizer(vocab_size={self.get_vocab_size()}, model={self.model.type})"
+
+
+async def _in_thread(f: Any, *args: Any) -> Any:
+    import asyncio  # imported here: it weighs on the start-up of every `import ferrotok` otherwise
+
+    return await asyncio.to_thread(f, *args)
 
 
 def _token_list(tokens: Iterable[Any]) -> list[Any]:

@@ -125,6 +125,12 @@ impl PyTokenizer {
                 end_of_word_suffix: None,
                 unk_token: Some(m.unk_token.clone()),
             },
+            crate::models::Model::Codes(_) => PyModelInfo {
+                kind: "Codes",
+                continuing_subword_prefix: None,
+                end_of_word_suffix: None,
+                unk_token: None,
+            },
         }
     }
 
@@ -165,6 +171,17 @@ impl PyTokenizer {
     fn from_str(py: Python<'_>, json: &str) -> PyResult<Self> {
         guard(|| {
             py.detach(|| Tokenizer::from_json_str(json))
+                .map(new_obj)
+                .map_err(to_py)
+        })
+    }
+
+    /// tokenizers' `SentencePieceUnigramTokenizer.from_spm`: a Unigram `.model` file and that class's
+    /// pipeline.
+    #[staticmethod]
+    fn from_sentencepiece_unigram(py: Python<'_>, path: &str) -> PyResult<Self> {
+        guard(|| {
+            py.detach(|| Tokenizer::from_sentencepiece_unigram(path))
                 .map(new_obj)
                 .map_err(to_py)
         })

@@ -2,12 +2,14 @@
 //! (`decode_chain`); the tokenizer joins the final list.
 
 pub mod bpe;
+pub mod byte_chars;
 pub mod byte_level;
 pub mod metaspace;
 pub mod simple;
 pub mod wordpiece;
 
 pub use bpe::BpeDecoder;
+pub use byte_chars::ByteChars;
 pub use byte_level::ByteLevelDecoder;
 pub use metaspace::MetaspaceDecoder;
 pub use simple::{ByteFallback, Ctc, Fuse, ReplaceDecoder, StripDecoder};
@@ -28,6 +30,7 @@ pub enum Decoder {
     Strip(StripDecoder),
     ByteFallback(ByteFallback),
     Ctc(Ctc),
+    ByteChars(ByteChars),
     Sequence(Vec<Decoder>),
 }
 
@@ -46,6 +49,7 @@ impl Decoder {
             "Strip" => Decoder::Strip(StripDecoder::from_json(o, field)?),
             "ByteFallback" => Decoder::ByteFallback(ByteFallback),
             "CTC" => Decoder::Ctc(Ctc::from_json(o, field)?),
+            "ByteChars" => Decoder::ByteChars(ByteChars::from_json(o, field)?),
             "Sequence" => {
                 let f = format!("{field}.decoders");
                 let items = as_array(o.get("decoders").unwrap_or(&Value::Null), &f)?;
@@ -72,6 +76,7 @@ impl Decoder {
             Decoder::Strip(d) => d.decode_chain(tokens),
             Decoder::ByteFallback(d) => d.decode_chain(tokens),
             Decoder::Ctc(d) => d.decode_chain(tokens),
+            Decoder::ByteChars(d) => d.decode_chain(tokens),
             Decoder::Sequence(seq) => {
                 let mut t = tokens;
                 for d in seq {

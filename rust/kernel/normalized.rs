@@ -196,6 +196,18 @@ impl NormalizedString {
         self.map_expand(|c, out| out.extend(c.to_lowercase()));
     }
 
+    /// Upper-case every char (full Unicode mappings: `ß` becomes `SS`, as Python's `str.upper()`).
+    pub fn uppercase(&mut self) {
+        if self
+            .normalized
+            .bytes()
+            .all(|b| !b.is_ascii_lowercase() && b.is_ascii())
+        {
+            return;
+        }
+        self.map_expand(|c, out| out.extend(c.to_uppercase()));
+    }
+
     /// Insert `s` before the first char. Hugging Face semantics: every inserted char takes the original
     /// range of the current first char; an empty string stays empty.
     pub fn prepend(&mut self, s: &str) {

@@ -11,6 +11,7 @@
 use super::legacy::LegacyConfig;
 use super::sentencepiece::cfg_bool;
 use super::sentencepiece_classes::llama_stages;
+use crate::error::Result;
 use serde_json::{json, Map, Value};
 
 /// A stage (or the model's options) as a family's constructor builds it from the config.
@@ -299,18 +300,22 @@ fn family(class: &str) -> Option<&'static Family> {
 
 /// Whether the configured class rebuilds its pipeline at load.
 pub fn rebuilds(cfg: &LegacyConfig) -> bool {
-    family(cfg.class()).is_some()
+    family(cfg.class()).is_some() || super::class_pipelines_spm::rebuilds(cfg)
 }
 
 /// Rebuild `document`'s (a parsed tokenizer.json) normalizer, pre-tokenizer, decoder and model options as the
 /// configured class does; a class outside `FAMILIES` keeps the file's. The WordPiece model's unknown token
-/// is the folder's `unk_token` (`unk`), as the constructor passes it.
-pub fn rebuild(document: &mut Value, cfg: &LegacyConfig, unk: Option<&str>) {
+/// is the folder's `unk_token` (`unk`), as the constructor passes it. The SentencePiece classes have their
+/// own table (`class_pipelines_spm`).
+pub fn rebuild(document: &mut Value, cfg: &LegacyConfig, unk: Option<&str>) -> Result<()> {
+    if super::class_pipelines_spm::rebuilds(cfg) {
+        return super::class_pipelines_spm::rebuild(document, cfg, unk);
+    }
     let Some(f) = family(cfg.class()) else {
-        return;
+        return Ok(());
     };
     let Value::Object(doc) = document else {
-        return;
+        return Ok(());
     };
     // A model of another kind than the family's (a WordPiece class over a BPE file) is left as it is.
     let model_type = doc
@@ -319,7 +324,7 @@ pub fn rebuild(document: &mut Value, cfg: &LegacyConfig, unk: Option<&str>) {
         .and_then(Value::as_str)
         .unwrap_or("");
     if !model_type.is_empty() && model_type != f.model_type {
-        return;
+        return Ok(());
     }
     doc.insert("normalizer".into(), (f.normalizer)(cfg));
     doc.insert("pre_tokenizer".into(), (f.pre_tokenizer)(cfg));
@@ -332,6 +337,7 @@ pub fn rebuild(document: &mut Value, cfg: &LegacyConfig, unk: Option<&str>) {
             model.insert("unk_token".into(), json!(unk));
         }
     }
+    Ok(())
 }
 
 fn merge(into: &mut Map<String, Value>, from: Map<String, Value>) {
@@ -359,7 +365,7 @@ mod tests {
             json!({"tokenizer_class": "BertTokenizerFast", "do_lower_case": false,
             "strip_accents": true}),
         );
-        rebuild(&mut doc, &c, Some("[UNK]"));
+        rebuild(&mut doc, &c, Some("[UNK]")).unwrap();
         assert_eq!(doc["normalizer"]["lowercase"], json!(false));
         assert_eq!(doc["normalizer"]["strip_accents"], json!(true));
         assert_eq!(doc["pre_tokenizer"]["type"], json!("BertPreTokenizer"));
@@ -371,9 +377,9 @@ mod tests {
     #[test]
     fn other_classes_and_mismatched_models_keep_the_file() {
         let original = json!({"model": {"type": "BPE"}, "normalizer": {"type": "Lowercase"}});
-        for class in ["T5Tokenizer", "TokenizersBackend", "BertTokenizer"] {
+        for class in ["FNetTokenizer", "TokenizersBackend", "BertTokenizer"] {
             let mut doc = original.clone();
-            rebuild(&mut doc, &cfg(json!({"tokenizer_class": class})), None);
+            rebuild(&mut doc, &cfg(json!({"tokenizer_class": class})), None).unwrap();
             assert_eq!(doc, original, "{class}");
         }
         let mut doc = original.clone();
@@ -381,7 +387,8 @@ mod tests {
             &mut doc,
             &cfg(json!({"tokenizer_class": "RobertaTokenizer", "add_prefix_space": true})),
             None,
-        );
+        )
+        .unwrap();
         assert_eq!(doc["normalizer"], Value::Null);
         assert_eq!(doc["pre_tokenizer"]["add_prefix_space"], json!(true));
     }

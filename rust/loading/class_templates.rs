@@ -102,9 +102,16 @@ fn splinter_question(cfg: &LegacyConfig) -> String {
 /// Splinter's template: `[CLS] A [SEP]`, and for pairs `[QUESTION]` and `.` after the question,
 /// which is the first sequence when padding on the right and the second otherwise (`padding_side`).
 fn splinter_template(cfg: &LegacyConfig, cls: &str, sep: &str) -> Post {
-    // transformers 5 reads the `question_token` attribute back as its default when building the template,
-    // whatever the config says (the configured token is still added); ferrotok gives the same ids.
-    let question = "[QUESTION]";
+    // transformers 5 takes a config's plain-string `question_token` away as a model-specific token before
+    // the constructor runs (the token is still added), so the template names the default; an AddedToken
+    // entry (a dict) reaches the constructor and is used. ferrotok gives the same ids.
+    let question = match cfg.config.get("question_token") {
+        Some(serde_json::Value::Object(o)) => o
+            .get("content")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("[QUESTION]"),
+        _ => "[QUESTION]",
+    };
     let pair = if cfg_str(cfg, "padding_side", "right") == "right" {
         vec![
             sp(cls, 0),

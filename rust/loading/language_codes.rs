@@ -1,5 +1,9 @@
 //! Language-code special tokens that transformers adds to mBART folders (data, in transformers' order).
 
+use super::legacy::LegacyConfig;
+use super::sentencepiece::cfg_str;
+use crate::error::{Error, Result};
+
 /// mBART-cc25 (`MBartTokenizer`).
 pub const MBART: [&str; 25] = [
     "ar_AR", "cs_CZ", "de_DE", "en_XX", "es_XX", "et_EE", "fi_FI", "fr_XX", "gu_IN", "hi_IN",
@@ -44,3 +48,53 @@ pub const PLBART_MULTI: [&str; 7] = [
     "__ruby__",
     "__go__",
 ];
+
+/// The table a class's `language_codes` config entry names (`default` when absent), among its `tables`
+/// (name, codes); the name comes back too. An unknown name is an error naming the entry.
+pub fn choose(
+    cfg: &LegacyConfig,
+    default: &str,
+    tables: &[(&str, &'static [&'static str])],
+) -> Result<(String, &'static [&'static str])> {
+    let kind = cfg_str(cfg, "language_codes", default);
+    match tables.iter().find(|(name, _)| *name == kind) {
+        Some((_, codes)) => Ok((kind, codes)),
+        None => {
+            let names: Vec<String> = tables.iter().map(|(n, _)| format!("{n:?}")).collect();
+            Err(Error::config(
+                "",
+                "tokenizer_config.json: language_codes",
+                format!(
+                    "unknown language codes {kind:?} (expected {})",
+                    names.join(" or ")
+                ),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cfg(v: serde_json::Value) -> LegacyConfig {
+        match v {
+            serde_json::Value::Object(config) => LegacyConfig { config },
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn choose_takes_the_named_table_or_the_default_and_names_the_entry_otherwise() {
+        let tables: &[(&str, &'static [&'static str])] = &[("m2m100", &M2M100), ("wmt21", &WMT21)];
+        let (kind, codes) = choose(&cfg(json!({})), "m2m100", tables).unwrap();
+        assert_eq!((kind.as_str(), codes.len()), ("m2m100", 100));
+        let (_, codes) =
+            choose(&cfg(json!({"language_codes": "wmt21"})), "m2m100", tables).unwrap();
+        assert_eq!(codes, &WMT21);
+        let err = choose(&cfg(json!({"language_codes": "x"})), "m2m100", tables).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("language_codes") && message.contains(r#""m2m100" or "wmt21""#));
+    }
+}

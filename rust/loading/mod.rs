@@ -1,11 +1,15 @@
 //! Loading: tokenizer.json and the legacy files (vocab.txt, vocab.json + merges.txt,
 //! tokenizer_config.json / special_tokens_map.json).
 
+mod byte_classes;
 mod class_pipelines;
+mod class_pipelines_spm;
 mod class_table;
 mod class_templates;
 pub mod classes;
 pub mod components;
+mod ctc_classes;
+mod esm;
 mod language_codes;
 pub mod legacy;
 mod model_json;
@@ -19,7 +23,9 @@ mod sentencepiece_pegasus;
 mod sentencepiece_plbart;
 pub mod sentencepiece_proto;
 mod sentencepiece_python;
+mod sentencepiece_seamless;
 mod sentencepiece_speecht5;
+mod sentencepiece_unigram_file;
 pub(crate) mod source;
 pub mod tokenizer_json;
 
@@ -104,9 +110,8 @@ pub fn load_folder_with(
         let mut tokenizer = if class_pipelines::rebuilds(&cfg) {
             let text = legacy::read_to_string(&tj)?;
             let unk = class_unk(&cfg);
-            let rebuild = |doc: &mut serde_json::Value| {
-                class_pipelines::rebuild(doc, &cfg, unk.as_deref());
-            };
+            let rebuild =
+                |doc: &mut serde_json::Value| class_pipelines::rebuild(doc, &cfg, unk.as_deref());
             tokenizer_json::from_str_with(&text, &file, &rebuild)?
         } else {
             Tokenizer::from_file(&tj)?
@@ -141,7 +146,30 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
         file,
         special_tokens: None,
     };
-    if dir.join("vocab.txt").is_file() {
+    if byte_classes::handles(cfg.class()) {
+        // These classes read no vocabulary file: transformers builds them from the config alone.
+        let (document, specials) = byte_classes::document(cfg.class(), cfg)?;
+        let file = dir.join("tokenizer_config.json");
+        Ok(LegacyFolder {
+            document,
+            file,
+            special_tokens: Some(specials),
+        })
+    } else if ctc_classes::handles(cfg.class()) && dir.join("vocab.json").is_file() {
+        let (document, specials) = ctc_classes::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.json"),
+            special_tokens: Some(specials),
+        })
+    } else if esm::handles(cfg.class()) && dir.join("vocab.txt").is_file() {
+        let (document, specials) = esm::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.txt"),
+            special_tokens: Some(specials),
+        })
+    } else if dir.join("vocab.txt").is_file() {
         Ok(plain(legacy::bert(dir, cfg)?, dir.join("vocab.txt")))
     } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
         Ok(plain(legacy::bpe(dir, cfg)?, dir.join("merges.txt")))

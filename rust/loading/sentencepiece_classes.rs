@@ -3,6 +3,7 @@
 //! template). Classes transformers does not map fall back to `generic`, which follows the model's own
 //! normalizer spec as transformers' `build_tokenizer_from_spm_proto` does.
 
+use super::class_pipelines_spm as stages;
 use super::classes;
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{
@@ -60,6 +61,7 @@ pub fn document(
         "MarianTokenizer" => super::sentencepiece_marian::marian(m, cfg, d, dir)?,
         "PLBartTokenizer" => super::sentencepiece_plbart::plbart(m, cfg, d)?,
         "PegasusTokenizer" => super::sentencepiece_pegasus::pegasus(m, cfg, d)?,
+        "SeamlessM4TTokenizer" => super::sentencepiece_seamless::seamless_m4t(m, cfg, d)?,
         "UdopTokenizer" => super::sentencepiece_pegasus::udop(m, cfg, d),
         "VideoPrismTokenizer" => super::sentencepiece_pegasus::video_prism(m, cfg, d),
         "LasrTokenizer" => super::sentencepiece_pegasus::lasr(m, cfg, d),
@@ -128,6 +130,30 @@ pub(super) fn ws_metaspace(prepend: &str) -> Value {
     )
 }
 
+impl Parts {
+    /// The shape most recipes share: WhitespaceSplit then Metaspace (always prepending "▁"), and the
+    /// Metaspace decoder.
+    pub(super) fn whitespace_metaspace(
+        model: Value,
+        vocab: Vec<(String, f64)>,
+        normalizer: Value,
+        named: Vec<(&'static str, Option<AddedToken>)>,
+        extras: Vec<AddedToken>,
+        post: Post,
+    ) -> Parts {
+        Parts {
+            model,
+            vocab,
+            normalizer,
+            pre_tokenizer: ws_metaspace("always"),
+            decoder: metaspace("Metaspace", "always", true),
+            named,
+            extras,
+            post,
+        }
+    }
+}
+
 pub(super) fn prepend_scheme(cfg: &LegacyConfig) -> &'static str {
     if cfg_bool(cfg, "add_prefix_space", true) {
         "always"
@@ -169,17 +195,15 @@ pub(super) fn t5(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     // The extractor's list has no sentinel, so T5Tokenizer appends extra_id_0 … extra_id_{n-1}.
     extras.extend((0..extra_ids).map(|i| AddedToken::special(&format!("<extra_id_{i}>"))));
     let eos = content(&named, "eos_token");
-    Parts {
+    Parts::whitespace_metaspace(
         // T5Tokenizer hard-codes unk_id 2 (T5's own models put <unk> there).
-        model: unigram(2, false),
+        unigram(2, false),
         vocab,
-        normalizer: precompiled(m).unwrap_or(Value::Null),
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
+        precompiled(m).unwrap_or(Value::Null),
         named,
         extras,
-        post: t5_template(&eos),
-    }
+        t5_template(&eos),
+    )
 }
 
 /// T5: `A </s>` and `A </s> B </s>`, all of type 0.
@@ -241,48 +265,27 @@ fn llama(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
 
 fn xlnet(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let named = named(cfg, d, true);
-    let mut norms = vec![
-        replace_string("``", "\""),
-        replace_string("''", "\""),
-        json!({"type": "NFKD"}),
-        json!({"type": "StripAccents"}),
-    ];
-    if cfg_bool(cfg, "do_lower_case", false) {
-        norms.push(json!({"type": "Lowercase"}));
-    }
-    norms.extend(precompiled(m));
     let (sep, cls) = (content(&named, "sep_token"), content(&named, "cls_token"));
-    Parts {
+    Parts::whitespace_metaspace(
         // The extractor passes the model's unk_id (over any config value).
-        model: unigram(m.unk_id, false),
-        vocab: pieces(m),
-        normalizer: sequence("Sequence", "normalizers", norms),
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
+        unigram(m.unk_id, false),
+        pieces(m),
+        stages::xlnet_normalizer(cfg, precompiled(m)),
         named,
-        extras: extractor_extras(m),
-        post: xlnet_template(&sep, &cls),
-    }
+        extractor_extras(m),
+        xlnet_template(&sep, &cls),
+    )
 }
 
 fn albert(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let named = named(cfg, d, false);
-    let mut norms = vec![replace_string("``", "\""), replace_string("''", "\"")];
-    if !cfg_bool(cfg, "keep_accents", false) {
-        norms.push(json!({"type": "NFKD"}));
-        norms.push(json!({"type": "StripAccents"}));
-    }
-    if cfg_bool(cfg, "do_lower_case", true) {
-        norms.push(json!({"type": "Lowercase"}));
-    }
-    norms.extend(precompiled(m));
     let scheme = prepend_scheme(cfg);
     // AlbertTokenizer's template names "[CLS]" and "[SEP]" literally, with the ids of its cls/sep tokens.
     let post = bert_template("[CLS]", "[SEP]");
     Parts {
         model: unigram(1, false),
         vocab: pieces(m),
-        normalizer: sequence("Sequence", "normalizers", norms),
+        normalizer: stages::albert_normalizer(cfg, precompiled(m)),
         pre_tokenizer: ws_metaspace(scheme),
         decoder: metaspace("Metaspace", scheme, true),
         named,
@@ -300,30 +303,14 @@ fn deberta_v2(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         .position(|(p, s)| *p == unk && *s == 0.0)
         // Else the extractor's `unk_id`: the model's.
         .map_or(m.unk_id, |i| i as i64);
-    let mut norms = Vec::new();
-    if cfg_bool(cfg, "do_lower_case", false) {
-        norms.push(json!({"type": "Lowercase"}));
-    }
-    norms.push(replace_regex(r"\s{2,}|[\n\r\t]", " "));
-    norms.push(json!({"type": "NFC"}));
-    norms.push(json!({"type": "Strip", "strip_left": false, "strip_right": true}));
-    let mut pres = Vec::new();
-    if cfg_bool(cfg, "split_by_punct", false) {
-        pres.push(json!({"type": "Punctuation", "behavior": "Isolated"}));
-    }
-    let scheme = if cfg_bool(cfg, "add_prefix_space", true) {
-        "always"
-    } else {
-        "first"
-    };
-    pres.push(metaspace("Metaspace", scheme, true));
+    let (normalizer, pre_tokenizer, decoder) = stages::deberta_v2_stages(cfg);
     let post = bert_template(&content(&named, "cls_token"), &content(&named, "sep_token"));
     Parts {
         model: unigram(unk_id, false),
         vocab,
-        normalizer: sequence("Sequence", "normalizers", norms),
-        pre_tokenizer: sequence("Sequence", "pretokenizers", pres),
-        decoder: metaspace("Metaspace", scheme, true),
+        normalizer,
+        pre_tokenizer,
+        decoder,
         named,
         extras: extractor_extras(m),
         post,
@@ -343,14 +330,7 @@ fn big_bird(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     Parts {
         model: unigram(unk_id, false),
         vocab,
-        normalizer: sequence(
-            "Sequence",
-            "normalizers",
-            vec![
-                json!({"type": "Strip", "strip_left": false, "strip_right": false}),
-                replace_regex(" {2,}", "▁"),
-            ],
-        ),
+        normalizer: stages::big_bird_normalizer(),
         pre_tokenizer: metaspace("Metaspace", scheme, true),
         decoder: metaspace("Metaspace", scheme, true),
         named,
@@ -494,25 +474,12 @@ fn reformer(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
 
 fn rembert(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let named = named(cfg, d, false);
-    let mut norms = vec![
-        replace_string("``", "\""),
-        replace_string("''", "\""),
-        replace_regex(" {2,}", " "),
-    ];
-    if !cfg_bool(cfg, "keep_accents", true) {
-        norms.push(json!({"type": "NFKD"}));
-        norms.push(json!({"type": "StripAccents"}));
-    }
-    if cfg_bool(cfg, "do_lower_case", false) {
-        norms.push(json!({"type": "Lowercase"}));
-    }
-    norms.extend(precompiled(m));
     let scheme = prepend_scheme(cfg);
     Parts {
         // RemBertTokenizer hard-codes unk_id 2.
         model: unigram(2, false),
         vocab: pieces(m),
-        normalizer: sequence("Sequence", "normalizers", norms),
+        normalizer: stages::rembert_normalizer(cfg, precompiled(m)),
         pre_tokenizer: metaspace("Metaspace", scheme, true),
         decoder: metaspace("Metaspace", scheme, true),
         named,

@@ -2,11 +2,12 @@
 //! BARThez. Their vocabularies put fairseq's `<s> <pad> </s> <unk>` first (the pieces shift by one), and
 //! the translation models add language-code tokens and a `src_lang` template.
 
+use super::class_pipelines_spm as stages;
 use super::language_codes;
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{
     bpe, cfg_bool, cfg_str, extractor_extras, merges_by_id, metaspace, pieces, precompiled,
-    replace_regex, sequence, unigram, Parts, Post,
+    sequence, unigram, Parts, Post,
 };
 use super::sentencepiece_classes::{
     content, named, precompiled_collapsing_spaces, prepend_scheme, seq, sp, ws_metaspace, Defaults,
@@ -128,16 +129,7 @@ pub(super) fn mbart(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     }
     let lang = cfg_str(cfg, "src_lang", "en_XX");
     let post = lang_suffix_template(&content(&named, "eos_token"), &lang);
-    Parts {
-        model: unigram(3, false),
-        vocab,
-        normalizer: Value::Null,
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
-        named,
-        extras,
-        post,
-    }
+    Parts::whitespace_metaspace(unigram(3, false), vocab, Value::Null, named, extras, post)
 }
 
 pub(super) fn mbart50(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
@@ -151,14 +143,12 @@ pub(super) fn mbart50(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
             .iter()
             .map(|c| AddedToken::special(c)),
     );
-    let mut norms: Vec<Value> = precompiled(m).into_iter().collect();
-    norms.push(replace_regex(" {2,}", " "));
     let lang = cfg_str(cfg, "src_lang", "en_XX");
     let eos = content(&named, "eos_token");
     Parts {
         model: unigram(3, false),
         vocab,
-        normalizer: sequence("Sequence", "normalizers", norms),
+        normalizer: stages::charsmap_then_collapse(precompiled(m)),
         pre_tokenizer: metaspace("Metaspace", "always", true),
         decoder: metaspace("Metaspace", "always", true),
         named,
@@ -174,15 +164,7 @@ pub(super) fn barthez(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     Parts {
         model: unigram(3, false),
         vocab: pieces(m),
-        normalizer: sequence(
-            "Sequence",
-            "normalizers",
-            vec![
-                replace_regex(r"\s{2,}|[\n\r\t]", " "),
-                json!({"type": "NFC"}),
-                json!({"type": "Strip", "strip_left": false, "strip_right": true}),
-            ],
-        ),
+        normalizer: stages::barthez_normalizer(),
         pre_tokenizer: metaspace("Metaspace", scheme, true),
         decoder: metaspace("Metaspace", scheme, true),
         named,

@@ -3,37 +3,22 @@
 //! space, byte fallback, bos / eos as `add_bos_token` / `add_eos_token` say).
 
 use super::legacy::LegacyConfig;
-use super::sentencepiece::{
-    bpe, cfg_bool, extractor_extras, merges_by_id, pieces, replace_string, sequence, Parts, Post,
-};
+use super::sentencepiece::{bpe, cfg_bool, extractor_extras, merges_by_id, pieces, Parts, Post};
 use super::sentencepiece_classes::{content, named, Defaults};
 use super::sentencepiece_proto::SpModel;
-use serde_json::json;
 
 pub(super) fn gemma(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let vocab = pieces(m);
     let merges = merges_by_id(&vocab);
     let named = named(cfg, d, false);
     let unk = content(&named, "unk_token");
+    let (normalizer, pre_tokenizer, decoder) = super::class_pipelines_spm::gemma_stages();
     Parts {
         model: bpe(merges, Some(&unk), true, false),
         vocab,
-        normalizer: replace_string(" ", "▁"),
-        pre_tokenizer: json!({
-            "type": "Split",
-            "pattern": {"String": " "},
-            "behavior": "MergedWithPrevious",
-            "invert": false,
-        }),
-        decoder: sequence(
-            "Sequence",
-            "decoders",
-            vec![
-                replace_string("▁", " "),
-                json!({"type": "ByteFallback"}),
-                json!({"type": "Fuse"}),
-            ],
-        ),
+        normalizer,
+        pre_tokenizer,
+        decoder,
         named,
         extras: extractor_extras(m),
         post: Post::BosEos {

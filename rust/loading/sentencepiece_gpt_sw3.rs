@@ -3,8 +3,8 @@
 //! turned into plain spaces, then NFC. No special tokens around the text.
 
 use super::legacy::LegacyConfig;
-use super::sentencepiece::{metaspace, precompiled, replace_regex, sequence, Parts, Post};
-use super::sentencepiece_classes::{content, named, seq, ws_metaspace};
+use super::sentencepiece::{precompiled, replace_regex, sequence, Parts, Post};
+use super::sentencepiece_classes::{content, named, seq};
 use super::sentencepiece_proto::SpModel;
 use super::sentencepiece_python::{library_vocab, sentencepiece_model};
 use serde_json::json;
@@ -40,19 +40,17 @@ pub(super) fn gpt_sw3(m: &SpModel, cfg: &LegacyConfig, dir: &Path) -> Parts {
         json!({"type": "NFC"}),
     ];
     norms.extend(precompiled(m));
-    Parts {
-        model: sentencepiece_model(m, &unk),
-        vocab: library_vocab(m),
-        normalizer: sequence("Sequence", "normalizers", norms),
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
+    Parts::whitespace_metaspace(
+        sentencepiece_model(m, &unk),
+        library_vocab(m),
+        sequence("Sequence", "normalizers", norms),
         named,
-        extras: Vec::new(),
-        post: Post::Template {
+        Vec::new(),
+        Post::Template {
             single: vec![seq("A", 0)],
             pair: vec![seq("A", 0), seq("B", 1)],
         },
-    }
+    )
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 //! target vocabularies are refused rather than tokenized differently.
 
 use super::legacy::LegacyConfig;
-use super::sentencepiece::{cfg_bool, metaspace, precompiled, Parts, Post};
-use super::sentencepiece_classes::{content, named, seq, sp, ws_metaspace, Defaults};
+use super::sentencepiece::{cfg_bool, precompiled, Parts, Post};
+use super::sentencepiece_classes::{content, named, seq, sp, Defaults};
 use super::sentencepiece_proto::{SpModel, NORMAL};
-use super::sentencepiece_python::{sentencepiece_model, vocab_json, NEVER};
+use super::sentencepiece_python::{sentencepiece_model, vocab_json, vocab_json_unk_id, NEVER};
 use crate::error::{Error, Result};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -48,13 +48,7 @@ pub(super) fn marian(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
         ));
     }
     let unk = content(&named, "unk_token");
-    let unk_id = pieces.iter().position(|p| *p == unk).ok_or_else(|| {
-        Error::config(
-            dir.join("vocab.json").display().to_string(),
-            "vocab.json",
-            format!("no entry for the unk_token {unk:?}"),
-        )
-    })?;
+    let unk_id = vocab_json_unk_id(&pieces, &unk, dir)?;
     let scores: HashMap<&str, f64> = m
         .pieces
         .iter()
@@ -66,20 +60,18 @@ pub(super) fn marian(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
         model["unk_id"] = Value::from(unk_id);
     }
     let eos = content(&named, "eos_token");
-    Ok(Parts {
+    Ok(Parts::whitespace_metaspace(
         model,
-        vocab: pieces
+        pieces
             .iter()
             .map(|p| (p.clone(), scores.get(p.as_str()).copied().unwrap_or(NEVER)))
             .collect(),
-        normalizer: precompiled(m).unwrap_or(Value::Null),
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
+        precompiled(m).unwrap_or(Value::Null),
         named,
-        extras: Vec::new(),
-        post: Post::Template {
+        Vec::new(),
+        Post::Template {
             single: vec![seq("A", 0), sp(&eos, 0)],
             pair: vec![seq("A", 0), seq("B", 0), sp(&eos, 0)],
         },
-    })
+    ))
 }

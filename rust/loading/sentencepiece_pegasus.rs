@@ -5,9 +5,7 @@
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{metaspace, pieces, precompiled, replace_regex, sequence, unigram};
 use super::sentencepiece::{Parts, Post};
-use super::sentencepiece_classes::{
-    content, named, seq, sp, t5, t5_template, ws_metaspace, Defaults,
-};
+use super::sentencepiece_classes::{content, named, seq, sp, t5, t5_template, Defaults};
 use super::sentencepiece_proto::SpModel;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
@@ -135,17 +133,15 @@ pub(super) fn udop(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let vocab = pieces(m);
     let unk = content(&named, "unk_token");
     let unk_id = vocab.iter().position(|(p, _)| *p == unk).unwrap_or(2);
-    Parts {
-        model: unigram(unk_id as i64, false),
+    Parts::whitespace_metaspace(
+        unigram(unk_id as i64, false),
         vocab,
-        normalizer: Value::Null,
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
+        Value::Null,
         named,
-        extras: super::sentencepiece::extractor_extras(m),
+        super::sentencepiece::extractor_extras(m),
         // The template names `</s>` literally, with the id of the eos token.
-        post: t5_template("</s>"),
-    }
+        t5_template("</s>"),
+    )
 }
 
 /// VideoPrismTokenizer: T5's vocabulary and sentinels, without T5's template (bos / eos as the config's
@@ -167,14 +163,12 @@ pub(super) fn lasr(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         .unwrap_or(100);
     let mut extras = super::sentencepiece::extractor_extras(m);
     extras.extend((0..extra_ids).map(|i| AddedToken::special(&format!("<extra_id_{i}>"))));
-    Parts {
-        model: unigram(3, false),
-        vocab: pieces(m),
-        normalizer: precompiled(m).unwrap_or(Value::Null),
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
-        named: named(cfg, d, false),
+    Parts::whitespace_metaspace(
+        unigram(3, false),
+        pieces(m),
+        precompiled(m).unwrap_or(Value::Null),
+        named(cfg, d, false),
         extras,
-        post: t5_template("</s>"),
-    }
+        t5_template("</s>"),
+    )
 }

@@ -4,8 +4,8 @@
 
 use super::language_codes;
 use super::legacy::LegacyConfig;
-use super::sentencepiece::{cfg_str, metaspace, precompiled, Parts, Post};
-use super::sentencepiece_classes::{content, named, seq, sp, ws_metaspace, Defaults};
+use super::sentencepiece::{precompiled, Parts, Post};
+use super::sentencepiece_classes::{content, named, seq, sp, Defaults};
 use super::sentencepiece_proto::{SpModel, NORMAL};
 use super::sentencepiece_python::{require_legacy, sentencepiece_model, NEVER};
 use crate::added_tokens::AddedToken;
@@ -23,18 +23,14 @@ fn code_of(lang: &str) -> String {
 pub(super) fn plbart(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Result<Parts> {
     require_legacy(cfg, "PLBartTokenizer")?;
     let named = named(cfg, d, true);
-    let kind = cfg_str(cfg, "language_codes", "base");
-    let codes: &[&str] = match kind.as_str() {
-        "base" => &language_codes::PLBART_BASE,
-        "multi" => &language_codes::PLBART_MULTI,
-        other => {
-            return Err(Error::config(
-                "",
-                "tokenizer_config.json: language_codes",
-                format!("unknown language codes {other:?} (expected \"base\" or \"multi\")"),
-            ))
-        }
-    };
+    let (kind, codes) = language_codes::choose(
+        cfg,
+        "base",
+        &[
+            ("base", &language_codes::PLBART_BASE),
+            ("multi", &language_codes::PLBART_MULTI),
+        ],
+    )?;
     // `base` has no source language unless the config names one; `multi` defaults to English.
     let src_lang = match cfg.config.get("src_lang").and_then(Value::as_str) {
         Some(lang) => Some(code_of(lang)),
@@ -90,14 +86,12 @@ pub(super) fn plbart(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Result<Par
     single.extend(suffix.iter().cloned());
     let mut pair = vec![seq("A", 0), seq("B", 0)];
     pair.extend(suffix);
-    Ok(Parts {
+    Ok(Parts::whitespace_metaspace(
         model,
         vocab,
-        normalizer: precompiled(m).unwrap_or(Value::Null),
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
+        precompiled(m).unwrap_or(Value::Null),
         named,
         extras,
-        post: Post::Template { single, pair },
-    })
+        Post::Template { single, pair },
+    ))
 }

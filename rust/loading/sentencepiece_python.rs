@@ -5,10 +5,10 @@
 use super::language_codes;
 use super::legacy::{read_json, LegacyConfig};
 use super::sentencepiece::{
-    bpe, cfg_bool, cfg_str, is_bpe, merges_by_score, metaspace, precompiled, unigram, Parts, Post,
+    bpe, cfg_bool, cfg_str, is_bpe, merges_by_score, precompiled, unigram, Parts, Post,
 };
 use super::sentencepiece_classes::seq;
-use super::sentencepiece_classes::{content, named, ws_metaspace, Defaults};
+use super::sentencepiece_classes::{content, named, Defaults};
 use super::sentencepiece_fairseq::lang_prefix_template;
 use super::sentencepiece_proto::{SpModel, CONTROL, NORMAL};
 use crate::error::{Error, Result};
@@ -54,6 +54,18 @@ pub(super) fn vocab_json(dir: &Path) -> Result<Vec<String>> {
     Ok(by_id.into_iter().flatten().collect())
 }
 
+/// The id of the unk token among vocab.json's pieces (`pieces`, from `vocab_json(dir)`); an error names the
+/// file when it has none.
+pub(super) fn vocab_json_unk_id(pieces: &[String], unk: &str, dir: &Path) -> Result<usize> {
+    pieces.iter().position(|p| p == unk).ok_or_else(|| {
+        Error::config(
+            dir.join("vocab.json").display().to_string(),
+            "vocab.json",
+            format!("no entry for the unk_token {unk:?}"),
+        )
+    })
+}
+
 /// M2M100Tokenizer (transformers' pure-Python class): pieces through vocab.json, the `__{src_lang}__`
 /// code first and `</s>` last. The language codes follow the vocabulary in the model (never produced
 /// by segmentation: transformers 5.24 registers them as no added token, so text spelling one is
@@ -81,17 +93,14 @@ pub(super) fn m2m100(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
             "a piece of the SentencePiece model is missing from vocab.json",
         ));
     }
-    let codes: &[&str] = match cfg_str(cfg, "language_codes", "m2m100").as_str() {
-        "m2m100" => &language_codes::M2M100,
-        "wmt21" => &language_codes::WMT21,
-        other => {
-            return Err(Error::config(
-                "",
-                "tokenizer_config.json: language_codes",
-                format!("unknown language codes {other:?} (expected \"m2m100\" or \"wmt21\")"),
-            ))
-        }
-    };
+    let (_, codes) = language_codes::choose(
+        cfg,
+        "m2m100",
+        &[
+            ("m2m100", &language_codes::M2M100),
+            ("wmt21", &language_codes::WMT21),
+        ],
+    )?;
     let src_lang = cfg_str(cfg, "src_lang", "en");
     if !codes.contains(&src_lang.as_str()) {
         return Err(Error::config(
@@ -107,14 +116,7 @@ pub(super) fn m2m100(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
     let model = if is_bpe(m) {
         bpe(merges_by_score(m), Some(&unk), false, false)
     } else {
-        let unk_id = pieces.iter().position(|p| *p == unk).ok_or_else(|| {
-            Error::config(
-                dir.join("vocab.json").display().to_string(),
-                "vocab.json",
-                format!("no entry for the unk_token {unk:?}"),
-            )
-        })?;
-        unigram(unk_id as i64, false)
+        unigram(vocab_json_unk_id(&pieces, &unk, dir)? as i64, false)
     };
     let mut vocab: Vec<(String, f64)> = pieces
         .iter()
@@ -123,16 +125,14 @@ pub(super) fn m2m100(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
         .collect();
     vocab.extend(codes.iter().map(|c| (format!("__{c}__"), NEVER)));
     let post = lang_prefix_template(&format!("__{src_lang}__"), &content(&named, "eos_token"));
-    Ok(Parts {
+    Ok(Parts::whitespace_metaspace(
         model,
         vocab,
-        normalizer: precompiled(m).unwrap_or(Value::Null),
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
+        precompiled(m).unwrap_or(Value::Null),
         named,
-        extras: Vec::new(),
+        Vec::new(),
         post,
-    })
+    ))
 }
 
 /// The model document of the `sentencepiece` library's own segmentation: Unigram with the model's
@@ -166,19 +166,17 @@ pub(super) fn bert_generation(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> R
     require_legacy(cfg, "BertGenerationTokenizer")?;
     let named = named(cfg, d, false);
     let unk = content(&named, "unk_token");
-    Ok(Parts {
-        model: sentencepiece_model(m, &unk),
-        vocab: library_vocab(m),
-        normalizer: precompiled(m).unwrap_or(Value::Null),
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
+    Ok(Parts::whitespace_metaspace(
+        sentencepiece_model(m, &unk),
+        library_vocab(m),
+        precompiled(m).unwrap_or(Value::Null),
         named,
-        extras: Vec::new(),
-        post: Post::Template {
+        Vec::new(),
+        Post::Template {
             single: vec![seq("A", 0)],
             pair: vec![seq("A", 0), seq("B", 1)],
         },
-    })
+    ))
 }
 
 #[cfg(test)]

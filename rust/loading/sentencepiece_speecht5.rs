@@ -3,8 +3,8 @@
 //! characters is one `<unk>`, as the library gives it), the model's ids, `</s>` appended.
 
 use super::legacy::LegacyConfig;
-use super::sentencepiece::{metaspace, precompiled, unigram, Parts, Post};
-use super::sentencepiece_classes::{content, named, seq, sp, ws_metaspace, Defaults};
+use super::sentencepiece::{precompiled, unigram, Parts, Post};
+use super::sentencepiece_classes::{content, named, seq, sp, Defaults};
 use super::sentencepiece_proto::SpModel;
 use super::sentencepiece_python::{library_vocab, require_legacy};
 use crate::error::Result;
@@ -16,17 +16,15 @@ pub(super) fn speecht5(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Result<P
     let eos = content(&named, "eos_token");
     // Every piece of a character model is one character, so a Unigram model over them segments char
     // by char, and fuses a run of unknown chars into one `<unk>` as the library does.
-    Ok(Parts {
-        model: unigram(m.unk_id, false),
-        vocab: library_vocab(m),
-        normalizer: precompiled(m).unwrap_or(Value::Null),
-        pre_tokenizer: ws_metaspace("always"),
-        decoder: metaspace("Metaspace", "always", true),
+    Ok(Parts::whitespace_metaspace(
+        unigram(m.unk_id, false),
+        library_vocab(m),
+        precompiled(m).unwrap_or(Value::Null),
         named,
-        extras: Vec::new(),
-        post: Post::Template {
+        Vec::new(),
+        Post::Template {
             single: vec![seq("A", 0), sp(&eos, 0)],
             pair: vec![seq("A", 0), seq("B", 0), sp(&eos, 0)],
         },
-    })
+    ))
 }

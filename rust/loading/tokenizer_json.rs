@@ -130,17 +130,26 @@ fn assemble(o: &Obj, model: Model) -> Result<Tokenizer> {
 
 /// Parse tokenizer.json text.
 pub fn from_str(s: &str, file: &str) -> Result<Tokenizer> {
-    from_str_with(s, file, &|_| {})
+    from_str_with(s, file, &|_| Ok(()))
 }
 
 /// Parse tokenizer.json text, letting `edit` change the parsed document first. `edit` sees the model's
-/// options but not its vocabulary or merges, and may add or replace entries but not remove them.
-pub fn from_str_with(s: &str, file: &str, edit: &dyn Fn(&mut Value)) -> Result<Tokenizer> {
+/// options but not its vocabulary or merges, and may add or replace entries but not remove them; its
+/// errors are given the file's name.
+pub fn from_str_with(
+    s: &str,
+    file: &str,
+    edit: &dyn Fn(&mut Value) -> Result<()>,
+) -> Result<Tokenizer> {
     // The quick reader first (no `Value` tree of the vocabulary); on anything it does not take, or on
     // an error, the general reader below, whose messages name the file and field.
-    if let Some((rest, mut parts, raw)) = model_json::read(s) {
+    // A vocabulary that is not a token → id object (Unigram's pieces) goes the general way too: class
+    // rebuilds of SentencePiece folders read it from the document.
+    let quick = model_json::read(s)
+        .filter(|(_, parts, _)| !matches!(parts.vocab, Some(model_json::Vocab::Other(_))));
+    if let Some((rest, mut parts, raw)) = quick {
         let mut doc = Value::Object(rest);
-        edit(&mut doc);
+        edit(&mut doc).map_err(|e| e.in_file(file))?;
         if let Value::Object(rest) = doc {
             if let Some(Value::Object(options)) = rest.get("model") {
                 parts.rest = options.clone();
@@ -160,7 +169,7 @@ pub fn from_str_with(s: &str, file: &str, edit: &dyn Fn(&mut Value)) -> Result<T
             format!("not valid JSON: {e}"),
         )
     })?;
-    edit(&mut v);
+    edit(&mut v).map_err(|e| e.in_file(file))?;
     from_value(v, file)
 }
 

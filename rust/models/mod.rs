@@ -5,11 +5,13 @@ pub mod bpe_bytes;
 pub mod bpe_merge;
 pub mod bpe_pieces;
 pub mod bpe_queue;
+pub mod codes;
 pub mod unigram;
 pub mod wordlevel;
 pub mod wordpiece;
 
 pub use bpe::Bpe;
+pub use codes::Codes;
 pub use unigram::Unigram;
 pub use wordlevel::WordLevel;
 pub use wordpiece::WordPiece;
@@ -39,6 +41,7 @@ pub enum Model {
     Bpe(Bpe),
     Unigram(Unigram),
     WordLevel(WordLevel),
+    Codes(Codes),
 }
 
 impl Model {
@@ -57,6 +60,7 @@ impl Model {
             "BPE" => Model::Bpe(Bpe::from_json(o, field)?),
             "Unigram" => Model::Unigram(Unigram::from_json(o, field)?),
             "WordLevel" => Model::WordLevel(WordLevel::from_json(o, field)?),
+            "Codes" => Model::Codes(Codes::from_json(o, field)?),
             other => return Err(unsupported("model", field, other)),
         })
     }
@@ -68,6 +72,7 @@ impl Model {
             Model::Bpe(m) => m.tokenize(word, out),
             Model::Unigram(m) => m.tokenize(word, out),
             Model::WordLevel(m) => m.tokenize(word, out),
+            Model::Codes(m) => m.tokenize(word, out),
         }
     }
 
@@ -77,6 +82,7 @@ impl Model {
             Model::Bpe(m) => m.token_to_id(token),
             Model::Unigram(m) => m.token_to_id(token),
             Model::WordLevel(m) => m.token_to_id(token),
+            Model::Codes(m) => m.token_to_id(token),
         }
     }
 
@@ -86,6 +92,7 @@ impl Model {
             Model::Bpe(m) => m.id_to_token(id),
             Model::Unigram(m) => m.id_to_token(id),
             Model::WordLevel(m) => m.id_to_token(id),
+            Model::Codes(m) => m.id_to_token(id),
         }
     }
 
@@ -96,6 +103,7 @@ impl Model {
             Model::Bpe(m) => m.vocab().collect(),
             Model::Unigram(m) => m.vocab().collect(),
             Model::WordLevel(m) => m.vocab().collect(),
+            Model::Codes(m) => m.vocab().collect(),
         }
     }
 
@@ -117,6 +125,7 @@ impl Model {
             Model::Bpe(m) => m.vocab_size(),
             Model::Unigram(m) => m.vocab_size(),
             Model::WordLevel(m) => m.vocab_size(),
+            Model::Codes(m) => m.vocab_size(),
         }
     }
 }

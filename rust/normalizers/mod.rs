@@ -23,6 +23,8 @@ pub enum Normalizer {
     Bert(BertNormalizer),
     Unicode(UnicodeForm),
     Lowercase,
+    /// Python's `str.upper()` (ferrotok's own: Wav2Vec2's `do_lower_case` upper-cases the text).
+    Uppercase,
     Strip(Strip),
     StripAccents,
     Replace(Replace),
@@ -44,6 +46,7 @@ impl Normalizer {
             "NFKC" => Normalizer::Unicode(UnicodeForm::Nfkc),
             "NFKD" => Normalizer::Unicode(UnicodeForm::Nfkd),
             "Lowercase" => Normalizer::Lowercase,
+            "Uppercase" => Normalizer::Uppercase,
             "Strip" => Normalizer::Strip(Strip::from_json(o, field)?),
             "StripAccents" => Normalizer::StripAccents,
             "Replace" => Normalizer::Replace(Replace::from_json(o, field)?),
@@ -75,6 +78,10 @@ impl Normalizer {
             Normalizer::Unicode(u) => u.normalize(n),
             Normalizer::Lowercase => {
                 n.lowercase();
+                Ok(())
+            }
+            Normalizer::Uppercase => {
+                n.uppercase();
                 Ok(())
             }
             Normalizer::Strip(s) => s.normalize(n),

@@ -246,6 +246,11 @@ impl Tokenizer {
 
     pub fn vocab_size(&self, with_added: bool) -> usize {
         if !with_added {
+            // The byte and code-point models count their units (ByT5: 256, as transformers reports),
+            // not the special ids before them.
+            if let Model::Codes(m) = &self.model {
+                return m.units() as usize;
+            }
             return self.model.vocab_size();
         }
         let extra = self

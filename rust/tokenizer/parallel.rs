@@ -5,13 +5,79 @@
 //! After `fork` the child inherits the pool's memory but none of its threads, so using it would hang; the
 //! child sees a different process id, leaks the dead pool (dropping it would wait on threads that do not
 //! exist) and builds its own. No warning, no disabled parallelism, no deadlock in DataLoader workers.
+//!
+//! Batches from several callers at once are admitted one at a time, in arrival order ([`Pool::install`]).
+//! Entered together, rayon runs them stacked: a worker waiting inside one batch's join picks up the root
+//! of a batch injected later, and the first batch cannot return until that one is done. The last comer
+//! then finished first; with 8 threads sending padded BERT batches, one thread got a fifth of the batches
+//! another got. One batch at a time also keeps the pool's cache to one batch's rows.
 
 use rayon::ThreadPool;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
+
+/// ferrotok's pool and the queue of callers waiting to enter it.
+pub struct Pool {
+    threads: Arc<ThreadPool>,
+    gate: Gate,
+}
+
+impl Pool {
+    /// Run `f` on the pool. From outside the pool the caller first waits for its turn: callers enter in
+    /// the order they came, one at a time. From a worker of this pool (a nested call) `f` runs at once.
+    pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        if self.threads.current_thread_index().is_some() {
+            return self.threads.install(f);
+        }
+        let _turn = self.gate.enter();
+        self.threads.install(f)
+    }
+
+    /// The rayon pool itself, for work that schedules its own jobs on it (no turn taken).
+    pub fn rayon(&self) -> &Arc<ThreadPool> {
+        &self.threads
+    }
+
+    pub fn current_num_threads(&self) -> usize {
+        self.threads.current_num_threads()
+    }
+}
+
+/// A ticket queue: each caller takes the next number and waits until it is served.
+#[derive(Default)]
+struct Gate {
+    /// (next ticket to hand out, ticket being served)
+    state: Mutex<(u64, u64)>,
+    turn: Condvar,
+}
+
+impl Gate {
+    fn enter(&self) -> Turn<'_> {
+        // A poisoned lock means a caller panicked while holding two counters: they are still consistent.
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mine = s.0;
+        s.0 += 1;
+        while s.1 != mine {
+            s = self.turn.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        Turn(self)
+    }
+}
+
+/// Held while a caller's batch runs; the next ticket is served when it drops (also on a panic).
+struct Turn<'a>(&'a Gate);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut s = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.1 += 1;
+        drop(s);
+        self.0.turn.notify_all();
+    }
+}
 
 struct Owned {
     pid: u32,
-    pool: Arc<ThreadPool>,
+    pool: Arc<Pool>,
 }
 
 static POOL: Mutex<Option<Owned>> = Mutex::new(None);
@@ -35,7 +101,7 @@ fn read_wanted_threads() -> usize {
 }
 
 /// The pool of this process, or `None` when only one thread is wanted (callers then run inline).
-pub fn pool() -> Option<Arc<ThreadPool>> {
+pub fn pool() -> Option<Arc<Pool>> {
     let threads = wanted_threads();
     if threads <= 1 {
         return None;
@@ -54,12 +120,15 @@ pub fn pool() -> Option<Arc<ThreadPool>> {
             std::mem::forget(stale);
         }
     }
-    let pool = rayon::ThreadPoolBuilder::new()
+    let threads = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("ferrotok-{i}"))
         .build()
-        .ok()
-        .map(Arc::new)?;
+        .ok()?;
+    let pool = Arc::new(Pool {
+        threads: Arc::new(threads),
+        gate: Gate::default(),
+    });
     *guard = Some(Owned {
         pid,
         pool: pool.clone(),
@@ -110,7 +179,8 @@ pub fn drop_on_owners<T: Send + 'static>(items: Vec<T>, owners: &[u16]) {
         return drop(items);
     };
     let batch = Arc::new(SharedDrop::new(items, owners, pool.current_num_threads()));
-    pool.spawn_broadcast(move |ctx| batch.drop_own(ctx.index()));
+    pool.rayon()
+        .spawn_broadcast(move |ctx| batch.drop_own(ctx.index()));
 }
 
 /// Items dropped one by one from several threads, each by the worker its owner entry names.
@@ -171,6 +241,51 @@ impl<T> SharedDrop<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gate_admits_callers_one_at_a_time_in_arrival_order() {
+        let gate = Arc::new(Gate::default());
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let first = gate.enter();
+        let mut callers = Vec::new();
+        for k in 0..4u64 {
+            let (g, o) = (gate.clone(), order.clone());
+            callers.push(std::thread::spawn(move || {
+                let _turn = g.enter();
+                o.lock().unwrap_or_else(|e| e.into_inner()).push(k);
+            }));
+            // The next caller starts only once this one holds its ticket.
+            let start = std::time::Instant::now();
+            while gate.state.lock().unwrap_or_else(|e| e.into_inner()).0 < k + 2 {
+                assert!(start.elapsed().as_secs() < 10, "caller {k} never queued");
+                std::thread::yield_now();
+            }
+        }
+        assert!(order.lock().unwrap_or_else(|e| e.into_inner()).is_empty());
+        drop(first);
+        for c in callers {
+            assert!(c.join().is_ok());
+        }
+        assert_eq!(
+            *order.lock().unwrap_or_else(|e| e.into_inner()),
+            vec![0, 1, 2, 3]
+        );
+    }
+
+    #[test]
+    fn nested_install_from_a_worker_does_not_wait_for_a_turn() {
+        let pool = Pool {
+            threads: Arc::new(
+                match rayon::ThreadPoolBuilder::new().num_threads(2).build() {
+                    Ok(p) => p,
+                    Err(e) => panic!("pool: {e}"),
+                },
+            ),
+            gate: Gate::default(),
+        };
+        // The outer call holds the only turn; the inner one would wait forever if it queued.
+        assert_eq!(pool.install(|| pool.install(|| 7)), 7);
+    }
 
     #[test]
     fn drop_on_owners_frees_every_item() {

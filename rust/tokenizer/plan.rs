@@ -172,7 +172,8 @@ pub fn run_batch<S: BatchSink>(
         && overlap::Active::alone()
     {
         if let Some(pool) = pool() {
-            let (encodings, owners) = overlap::encode_overlapped(&pool, tok, inputs, &opts, sink)?;
+            let (encodings, owners) =
+                overlap::encode_overlapped(pool.rayon(), tok, inputs, &opts, sink)?;
             return Ok(BatchOutput {
                 encodings,
                 owners,

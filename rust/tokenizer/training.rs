@@ -59,7 +59,7 @@ impl Tokenizer {
         meanwhile: impl FnOnce() -> R,
     ) -> (Result<()>, R) {
         let pool = super::parallel::pool();
-        let pool = pool.as_ref();
+        let pool = pool.as_ref().map(|p| p.rayon());
         match (self.normalizer(), self.pre_tokenizer()) {
             (None, Some(PreTokenizer::ByteLevel(b))) => {
                 words.map_bytes_to_chars();

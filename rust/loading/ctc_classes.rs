@@ -1,0 +1,229 @@
+//! Wav2Vec2CTCTokenizer (transformers' Python class for wav2vec2 / MMS speech models): a character
+//! vocabulary in vocab.json, spaces spelled as the word delimiter `|`, every other char one token (or
+//! `<unk>`); `do_lower_case` upper-cases the text first (the vocabularies are upper case). Its multi-char
+//! entries are added tokens that strip the spaces around them. The CTC part of decoding (merging repeated
+//! ids, dropping the pad id, stripping, lower-casing) is the Python layer's (`_decoding.py`); the decoder
+//! here turns the delimiter back into `replace_word_delimiter_char` and joins.
+
+use super::legacy::{read_json, LegacyConfig};
+use super::sentencepiece::{cfg_bool, cfg_str, named_token, SpecialTokens, NAMED};
+use crate::added_tokens::AddedToken;
+use crate::error::{Error, Result};
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+/// The classes built here (without a trailing `Fast`).
+pub const CLASSES: [&str; 1] = ["Wav2Vec2CTCTokenizer"];
+
+pub fn handles(class: &str) -> bool {
+    CLASSES.contains(&class.trim_end_matches("Fast"))
+}
+
+/// vocab.json's token → id map; a multilingual one (MMS: one map per language) needs `target_lang`.
+fn encoder(dir: &Path, cfg: &LegacyConfig) -> Result<Map<String, Value>> {
+    let path = dir.join("vocab.json");
+    let file = path.display().to_string();
+    let Value::Object(vocab) = read_json(&path)? else {
+        return Err(Error::config(file, "(document)", "expected a JSON object"));
+    };
+    let target = cfg.config.get("target_lang").and_then(Value::as_str);
+    let nested = vocab.values().any(Value::is_object);
+    match (target, nested) {
+        (Some(lang), true) => match vocab.get(lang) {
+            Some(Value::Object(inner)) => Ok(inner.clone()),
+            _ => Err(Error::config(
+                file,
+                "tokenizer_config.json: target_lang",
+                format!("{lang:?} is not a language of vocab.json"),
+            )),
+        },
+        (None, true) => Err(Error::config(
+            file,
+            "tokenizer_config.json: target_lang",
+            "vocab.json has one vocabulary per language: `target_lang` must name one",
+        )),
+        (_, false) => Ok(vocab),
+    }
+}
+
+/// The tokenizer.json document and special tokens of a Wav2Vec2CTCTokenizer folder.
+pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
+    let vocab = encoder(dir, cfg)?;
+    let file = dir.join("vocab.json").display().to_string();
+    let mut pairs: Vec<(String, u32)> = Vec::with_capacity(vocab.len());
+    for (token, id) in &vocab {
+        let id = id
+            .as_u64()
+            .and_then(|i| u32::try_from(i).ok())
+            .ok_or_else(|| {
+                Error::config(
+                    file.clone(),
+                    format!("vocab.json: {token:?}"),
+                    format!("expected a non-negative integer id, got {id}"),
+                )
+            })?;
+        pairs.push((token.clone(), id));
+    }
+    pairs.sort_by_key(|(_, id)| *id);
+    let defaults = [
+        ("bos_token", "<s>"),
+        ("eos_token", "</s>"),
+        ("unk_token", "<unk>"),
+        ("pad_token", "<pad>"),
+    ];
+    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
+        .iter()
+        .map(|&key| {
+            let default = defaults.iter().find(|d| d.0 == key).map(|d| AddedToken {
+                lstrip: true,
+                rstrip: true,
+                normalized: false,
+                ..AddedToken::new(d.1, false)
+            });
+            (key, named_token(cfg, key, default))
+        })
+        .collect();
+    let content = |key: &str| -> String {
+        named
+            .iter()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, t)| t.as_ref())
+            .map(|t| t.content.clone())
+            .unwrap_or_default()
+    };
+    let delimiter = cfg_str(cfg, "word_delimiter_token", "|");
+    let replacement = cfg_str(cfg, "replace_word_delimiter_char", " ");
+    let unk = content("unk_token");
+
+    // Added tokens in transformers' order: the named ones, the delimiter, then every multi-char entry of
+    // the vocabulary (stripping the spaces around it, matched in the raw text). A token outside the
+    // vocabulary gets the next id.
+    let mut next = pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0);
+    let mut added: Vec<(u32, AddedToken)> = Vec::new();
+    let mut add = |t: AddedToken, added: &mut Vec<(u32, AddedToken)>| {
+        if t.content.is_empty() || added.iter().any(|(_, a)| a.content == t.content) {
+            return;
+        }
+        let id = match vocab.get(&t.content).and_then(Value::as_u64) {
+            Some(id) => id as u32,
+            None => {
+                next += 1;
+                next - 1
+            }
+        };
+        added.push((id, t));
+    };
+    let mut order: Vec<AddedToken> = named.iter().filter_map(|(_, t)| t.clone()).collect();
+    order.push(AddedToken::special(&delimiter));
+    order.extend(
+        pairs
+            .iter()
+            .filter(|(t, _)| t.chars().count() > 1)
+            .map(|(t, _)| AddedToken {
+                lstrip: true,
+                rstrip: true,
+                normalized: false,
+                ..AddedToken::new(t, false)
+            }),
+    );
+    for t in order {
+        add(t, &mut added);
+    }
+    added.sort_by_key(|(id, _)| *id);
+
+    let mut normalizers = Vec::new();
+    if cfg_bool(cfg, "do_lower_case", false) {
+        normalizers.push(json!({"type": "Uppercase"}));
+    }
+    normalizers.push(json!({"type": "Replace", "pattern": {"String": " "}, "content": delimiter}));
+    let mut vocab_json = Map::new();
+    for (t, id) in &pairs {
+        vocab_json.insert(t.clone(), json!(id));
+    }
+    let doc = json!({
+        "version": "1.0",
+        "truncation": null,
+        "padding": null,
+        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
+        "normalizer": {"type": "Sequence", "normalizers": normalizers},
+        "pre_tokenizer": {
+            "type": "Split",
+            "pattern": {"Regex": "(?s)."},
+            "behavior": "Isolated",
+            "invert": false,
+        },
+        // No special tokens around the text; the second text of a pair has type id 1.
+        "post_processor": {
+            "type": "TemplateProcessing",
+            "single": [{"Sequence": {"id": "A", "type_id": 0}}],
+            "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
+            "special_tokens": {},
+        },
+        "decoder": {
+            "type": "Sequence",
+            "decoders": [
+                {"type": "Replace", "pattern": {"String": delimiter}, "content": replacement},
+                {"type": "Fuse"},
+            ],
+        },
+        "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
+    });
+    let mut specials = SpecialTokens {
+        named: named
+            .iter()
+            .map(|(k, t)| (*k, t.as_ref().map(|t| t.content.clone())))
+            .collect(),
+        extra: Vec::new(),
+    };
+    // The class's own named token, in its special tokens map after the common ones.
+    specials
+        .named
+        .push(("word_delimiter_token", Some(delimiter.clone())));
+    Ok((doc, specials))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenizer::{EncodeOptions, InputSequence, Tokenizer};
+
+    fn load(vocab: Value, config: Value) -> Result<Tokenizer> {
+        let dir = std::env::temp_dir().join(format!(
+            "ferrotok-ctc-{}-{}",
+            std::process::id(),
+            config.to_string().len()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("vocab.json"), vocab.to_string()).unwrap();
+        let Value::Object(config) = config else {
+            unreachable!()
+        };
+        let out = document(&dir, &LegacyConfig { config });
+        std::fs::remove_dir_all(&dir).unwrap();
+        super::super::tokenizer_json::from_value(out?.0, "<test>")
+    }
+
+    #[test]
+    fn spaces_become_the_delimiter() {
+        let vocab = json!({"<pad>": 0, "<s>": 1, "</s>": 2, "<unk>": 3, "|": 4, "A": 5, "B": 6});
+        let opts = EncodeOptions {
+            add_special_tokens: true,
+            truncation: None,
+            padding: None,
+            char_offsets: true,
+            drop_overflow: false,
+            split_special_tokens: None,
+            skip_added_tokens: false,
+        };
+        let ids =
+            |t: &Tokenizer, s: &str| t.encode(InputSequence::Raw(s), None, &opts).unwrap().ids;
+        let t = load(vocab.clone(), json!({})).unwrap();
+        assert_eq!(ids(&t, "AB a <s> B"), [5, 6, 4, 3, 1, 6]);
+        assert_eq!(t.decode(&[5, 4, 6], false).unwrap(), "A B");
+        let t = load(vocab.clone(), json!({"do_lower_case": true})).unwrap();
+        assert_eq!(ids(&t, "ab"), [5, 6]);
+        let nested = json!({"eng": vocab});
+        assert!(load(nested.clone(), json!({})).is_err());
+        assert!(load(nested, json!({"target_lang": "eng"})).is_ok());
+    }
+}

@@ -1,0 +1,160 @@
+"""Byte- and character-level classes that transformers 5 builds in Python from tokenizer_config.json alone.
+
+ByT5Tokenizer, PerceiverTokenizer and DiaTokenizer cut the text into UTF-8 bytes (ids after their special
+tokens), CanineTokenizer into code points. A folder holding only a tokenizer_config.json naming the class
+(with and without config entries that change the special tokens) is loaded by transformers and ferrotok,
+and every field transformers' Python class returns is compared (it reports no offsets), with decoding,
+special tokens, vocabulary and class defaults, on the multilingual sample and the adversarial strings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from adversarial import fixed_cases, random_cases
+from conftest import multilingual_lines
+from parity import plain
+
+transformers = pytest.importorskip("transformers")
+from ferrotok import AutoTokenizer  # noqa: E402
+
+LINES = [
+    *[line for _, line in multilingual_lines()][:120],
+    *fixed_cases(),
+    *random_cases(40),
+    "a </s> b<pad>c <unk>",
+    "x<extra_id_0>y <extra_id_124> <extra_id_125>",
+    "[CLS] [SEP] [MASK] [PAD] [BOS] [EOS] [S1] hello [S2] world",
+    "\ue000 private use \ue001 \ue002 \ue003 \ue004 mask\ue003",
+    "\x00 nul",
+]
+
+CASES = [
+    ("ByT5Tokenizer", {}),
+    ("ByT5Tokenizer", {"extra_ids": 3}),
+    ("ByT5Tokenizer", {"eos_token": "<eos>", "extra_ids": 0, "additional_special_tokens": ["<x>", "<y>"]}),
+    ("PerceiverTokenizer", {}),
+    ("PerceiverTokenizer", {"model_max_length": 64, "additional_special_tokens": ["<extra>"]}),
+    ("CanineTokenizer", {}),
+    ("DiaTokenizer", {}),
+]
+
+
+def folder(root: Path, class_name: str, **config: object) -> Path:
+    directory = root / class_name
+    directory.mkdir()
+    config = {"tokenizer_class": class_name, **config}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+def compare_call(ours, theirs, *args, **kwargs) -> None:
+    """Every field equal (transformers' Python classes order the keys their own way)."""
+    got, expected = ours(*args, **kwargs), theirs(*args, **kwargs)
+    assert sorted(got.keys()) == sorted(expected.keys())
+    for key in expected:
+        assert plain(got[key]) == plain(expected[key]), (key, args, kwargs)
+
+
+def same_vocab(ours, theirs) -> None:
+    expected = theirs.get_vocab()
+    # Lone surrogates are no text in Rust (they cannot reach the tokenizer either).
+    expected = {k: v for k, v in expected.items() if not any(0xD800 <= ord(c) < 0xE000 for c in k)}
+    assert ours.get_vocab() == expected
+
+
+def unstripped(ours, tokens: list[str]) -> list[str]:
+    """`tokenize` gives a token that strips the spaces around it with those spaces, as the fast
+    tokenizers do (ByT5's `</s>`); transformers' Python classes give the bare token."""
+    specials = set(ours.all_special_tokens)
+    return [t.strip() if t.strip() in specials and t.strip() != t else t for t in tokens]
+
+
+def ends_with_eos(theirs, text: str) -> bool:
+    """ByT5 adds no `</s>` after a text whose last token already is one (see the README)."""
+    return theirs.eos_token is not None and text.rstrip().endswith(theirs.eos_token)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c[0] + "".join(f"-{k}" for k in c[1]))
+def test_folder_matches_transformers(tmp_path, case):
+    class_name, config = case
+    directory = folder(tmp_path, class_name, **config)
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    assert ours.special_tokens_map == theirs.special_tokens_map
+    assert ours.all_special_tokens == theirs.all_special_tokens
+    assert ours.all_special_ids == theirs.all_special_ids
+    assert (ours.padding_side, ours.truncation_side) == (theirs.padding_side, theirs.truncation_side)
+    assert ours.model_input_names == theirs.model_input_names
+    assert ours.model_max_length == theirs.model_max_length
+    assert len(ours) == len(theirs)
+    same_vocab(ours, theirs)
+
+    lines = [line for line in LINES if not ends_with_eos(theirs, line)]
+    for line in lines:
+        expected = theirs.tokenize(line)
+        # The Python classes' `tokenize` gives the raw byte or char where its id has another name (Dia's
+        # byte 0 is `<pad>`, CANINE's U+E002 `[BOS]`); ferrotok gives the id's name, as tokenizers does.
+        if expected == theirs.convert_ids_to_tokens(theirs.encode(line, add_special_tokens=False)):
+            assert unstripped(ours, ours.tokenize(line)) == expected, line
+    fields = {"return_special_tokens_mask": True, "return_token_type_ids": True}
+    compare_call(ours, theirs, lines, return_length=True, **fields)
+    compare_call(ours, theirs, lines[:40], lines[40:80], return_length=True, **fields)
+    # An even room for the two texts: on a tie transformers' Python truncation shortens the second text
+    # first, the fast tokenizers the first (README, "Where ferrotok differs").
+    pair_length = 16 + theirs.num_special_tokens_to_add(pair=True)
+    compare_call(
+        ours, theirs, lines[:40], lines[40:80], truncation=True, max_length=pair_length, padding=True
+    )
+    # (No `return_length` once padded: transformers' Python classes count the tokens before padding, the
+    # fast tokenizers and ferrotok after.)
+    compare_call(ours, theirs, lines, padding="max_length", max_length=40, truncation=True, **fields)
+    compare_call(ours, theirs, lines[:20], padding=True, return_tensors="np")
+
+    ids = theirs(lines)["input_ids"]
+    for skip in (False, True):
+        assert ours.batch_decode(ids, skip_special_tokens=skip) == theirs.batch_decode(
+            ids, skip_special_tokens=skip
+        ), skip
+    assert ours.convert_ids_to_tokens(ids[0]) == theirs.convert_ids_to_tokens(ids[0])
+    # Any id of the vocabulary, in any order: invalid UTF-8 is dropped or replaced as transformers does.
+    every = list(range(min(len(theirs), 600)))
+    scrambled = [every[(i * 7919) % len(every)] for i in range(len(every))]
+    for row in (every, scrambled, scrambled[:37], [every[-1], every[0]]):
+        assert ours.decode(row) == theirs.decode(row)
+        assert ours.decode(row, skip_special_tokens=True) == theirs.decode(row, skip_special_tokens=True)
+    assert ours.vocab_size == theirs.vocab_size
+
+
+@pytest.mark.parametrize("class_name", ["ByT5Tokenizer", "PerceiverTokenizer", "CanineTokenizer"])
+def test_offsets_cover_the_chars(tmp_path, class_name):
+    """transformers' Python classes report no offsets; ferrotok's byte tokens cover their whole char."""
+    ours = AutoTokenizer.from_pretrained(folder(tmp_path, class_name))
+    text = "aé😀 b"
+    enc = ours(text, return_offsets_mapping=True, add_special_tokens=False)
+    spans = [text[s:e] for s, e in enc["offset_mapping"]]
+    if class_name == "CanineTokenizer":
+        assert spans == list(text)
+    else:
+        assert spans == [c for c in text for _ in c.encode("utf-8")]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c[0] + "".join(f"-{k}" for k in c[1]))
+def test_save_pretrained_round_trip(tmp_path, case):
+    """The saved folder loads back in ferrotok and in transformers to the same tokenizer."""
+    class_name, config = case
+    ours = AutoTokenizer.from_pretrained(folder(tmp_path, class_name, **config))
+    saved = tmp_path / "saved"
+    ours.save_pretrained(saved)
+    again = AutoTokenizer.from_pretrained(saved)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(saved))
+    assert type(theirs).__name__ == class_name
+    lines = [line for line in LINES[::3] if not ends_with_eos(theirs, line)]
+    expected = theirs(lines)["input_ids"]
+    assert ours(lines)["input_ids"] == expected
+    assert again(lines)["input_ids"] == expected
+    assert again.special_tokens_map == theirs.special_tokens_map
+    assert again.all_special_ids == theirs.all_special_ids
+    assert len(again) == len(theirs)
