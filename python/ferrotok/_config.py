@@ -79,11 +79,15 @@ def merged_config(directory: str) -> dict[str, Any]:
     return merged
 
 
-def _padding_block(directory: str) -> dict[str, Any]:
-    """tokenizer.json's `padding` block, or {} (no tokenizer.json, or no padding)."""
+def _padding_block(directory: str, core: Any = None) -> dict[str, Any]:
+    """tokenizer.json's `padding` block, or {} (no tokenizer.json, or no padding). `core`: the tokenizer loaded
+    from the folder, which has read the file already (parsing it again here took longer than the load)."""
     path = os.path.join(directory, TOKENIZER_FILE)
     if not os.path.isfile(path):
         return {}
+    if core is not None:
+        padding = json.loads(core.document_entry("padding"))
+        return padding if isinstance(padding, dict) else {}
     with open(path, encoding="utf-8") as f:
         try:
             padding = json.load(f).get("padding")
@@ -127,18 +131,20 @@ _MODEL_MAX_LENGTH = {"MarianTokenizer": 512, "PerceiverTokenizer": 2048, "Canine
 _TOKENIZER_JSON_FLAGS = {"CodeLlamaTokenizer": {"add_bos_token": True}}
 
 
-def read_settings(directory: str, from_model: dict[str, Any] | None = None) -> dict[str, Any]:
+def read_settings(
+    directory: str, from_model: dict[str, Any] | None = None, core: Any = None
+) -> dict[str, Any]:
     """Keyword arguments for `FerroTokenizer.__init__` from a model folder's files, resolved as transformers 5
     does: the config files first, then (special tokens, sides, input names) the class defaults of
     `tokenizer_class`, then tokenizer.json's padding block. SentencePiece folders take their special tokens
     from the Rust converter (`from_model`, as `_core.load_folder` returns them), which applies the same rules
-    and the class's extra tokens."""
+    and the class's extra tokens. `core`: the tokenizer loaded from the folder, if there is one."""
     config = _read_json(os.path.join(directory, CONFIG_FILE))
     merged = merged_config(directory)
     tokenizer_class = str(config.get("tokenizer_class") or "")
     defaults = _core.class_defaults(tokenizer_class) or _core.class_defaults("TokenizersBackend")
     assert defaults is not None  # the generic class is always in the table
-    padding = _padding_block(directory)
+    padding = _padding_block(directory, core)
     settings: dict[str, Any] = {"name_or_path": directory, "init_config": dict(config)}
     if os.path.isfile(os.path.join(directory, TOKENIZER_FILE)):
         # transformers ignores these beside a tokenizer.json (its template holds them); the classes that

@@ -313,6 +313,8 @@ class Tokenizer:
         """tokenizers' `train`: train the model in place on the lines of `files`."""
     def _replace_with(self, other: Tokenizer) -> None:
         """Take `other`'s state (used by in-place training)."""
+    def document_entry(self, key: str) -> str:
+        """One entry of the tokenizer.json document it was read from, as JSON text (`null` if absent)."""
     def defaults(self) -> tuple[_TruncationArgs | None, _PaddingDefaults | None]:
         """The truncation and padding defaults of the tokenizer.json (None where it has none)."""
 

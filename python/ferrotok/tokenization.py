@@ -159,7 +159,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         has_file = os.path.isfile(os.path.join(directory, TOKENIZER_FILE))
         own, entries, overrides = split_load_kwargs(kwargs, has_file)
         core, from_model = _core.load_folder(directory, overrides)
-        settings = read_settings(directory, from_model)
+        settings = read_settings(directory, from_model, core)
         prefix_space = entries.pop("add_prefix_space", None)
         settings["init_config"].update(entries)
         settings["chat_template"] = read_chat_templates(directory, settings["init_config"])

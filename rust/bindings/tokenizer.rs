@@ -202,9 +202,20 @@ impl PyTokenizer {
             .map_err(to_py)
     }
 
+    /// GIL released: a large vocabulary takes milliseconds to write, which the threads of a shard run
+    /// would otherwise wait out (its sidecar hashes this).
     #[pyo3(signature = (pretty = false))]
-    fn to_str(&self, pretty: bool) -> String {
-        self.get().to_json_string(pretty)
+    fn to_str(&self, py: Python<'_>, pretty: bool) -> String {
+        let tok = self.get();
+        py.detach(|| tok.to_json_string(pretty))
+    }
+
+    /// One entry of the tokenizer.json document this was read from (`padding`, ...), as JSON text;
+    /// `null` when it has none.
+    fn document_entry(&self, key: &str) -> String {
+        let tok = self.get();
+        let v = tok.document_entry(key).unwrap_or(&serde_json::Value::Null);
+        serde_json::to_string(v).unwrap_or_else(|_| "null".into())
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {

@@ -124,16 +124,7 @@ impl Tokenizer {
                 self.set_decoder(d);
             }
         }
-        match &mut self.source {
-            Value::Object(o) => {
-                o.insert(field.into(), v.clone());
-            }
-            other => {
-                let mut o = serde_json::Map::new();
-                o.insert(field.into(), v.clone());
-                *other = Value::Object(o);
-            }
-        }
+        self.source.insert(field, v.clone());
         Ok(())
     }
 

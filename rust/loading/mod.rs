@@ -12,6 +12,7 @@ mod ctc_classes;
 mod esm;
 mod language_codes;
 pub mod legacy;
+mod model_json;
 pub mod sentencepiece;
 mod sentencepiece_classes;
 mod sentencepiece_fairseq;
@@ -25,6 +26,7 @@ mod sentencepiece_python;
 mod sentencepiece_seamless;
 mod sentencepiece_speecht5;
 mod sentencepiece_unigram_file;
+pub(crate) mod source;
 pub mod tokenizer_json;
 
 use crate::error::{Error, Result};
@@ -55,6 +57,11 @@ impl Tokenizer {
         let v: serde_json::Value = serde_json::from_str(document)
             .map_err(|e| Error::config("", "post_processor", format!("not valid JSON: {e}")))?;
         tokenizer_json::replace_post_processor(self, &v)
+    }
+
+    /// One entry of the tokenizer.json document this was read from (None where it has none).
+    pub fn document_entry(&self, key: &str) -> Option<&serde_json::Value> {
+        self.source.get(key)
     }
 
     /// Serialize to a tokenizer.json document.
@@ -101,10 +108,11 @@ pub fn load_folder_with(
     if tj.is_file() {
         let file = tj.display().to_string();
         let mut tokenizer = if class_pipelines::rebuilds(&cfg) {
-            let mut document = legacy::read_json(&tj)?;
-            class_pipelines::rebuild(&mut document, &cfg, class_unk(&cfg).as_deref())
-                .map_err(|e| e.in_file(&file))?;
-            tokenizer_json::from_value(document, &file)?
+            let text = legacy::read_to_string(&tj)?;
+            let unk = class_unk(&cfg);
+            let rebuild =
+                |doc: &mut serde_json::Value| class_pipelines::rebuild(doc, &cfg, unk.as_deref());
+            tokenizer_json::from_str_with(&text, &file, &rebuild)?
         } else {
             Tokenizer::from_file(&tj)?
         };

@@ -1,5 +1,7 @@
 //! tokenizer.json (Hugging Face's schema) → `Tokenizer`, and back.
 
+use super::model_json;
+use super::source::Source;
 use crate::added_tokens::AddedToken;
 use crate::decoders::Decoder;
 use crate::error::{Error, Result};
@@ -82,13 +84,18 @@ pub fn from_value(v: Value, file: &str) -> Result<Tokenizer> {
     let mut t = build(&v).map_err(|e| e.in_file(file))?;
     // The document is kept as the tokenizer's source (to_str, save); moved, not copied: a vocabulary of
     // 50k entries is a map of as many nodes.
-    t.source = v;
+    t.source = Source::new(v);
     Ok(t)
 }
 
 fn build(v: &Value) -> Result<Tokenizer> {
     let o = as_obj(v, "(document)")?;
     let model = Model::from_json(req(o, "model", "")?, "model")?;
+    assemble(o, model)
+}
+
+/// The tokenizer of document `o` around its `model`, read already.
+fn assemble(o: &Obj, model: Model) -> Result<Tokenizer> {
     let mut t = Tokenizer::new(model);
     if let Some(n) = optional(o, "normalizer") {
         t.set_normalizer(Some(Normalizer::from_json(n, "normalizer")?))?;
@@ -123,13 +130,46 @@ fn build(v: &Value) -> Result<Tokenizer> {
 
 /// Parse tokenizer.json text.
 pub fn from_str(s: &str, file: &str) -> Result<Tokenizer> {
-    let v: Value = serde_json::from_str(s).map_err(|e| {
+    from_str_with(s, file, &|_| Ok(()))
+}
+
+/// Parse tokenizer.json text, letting `edit` change the parsed document first. `edit` sees the model's
+/// options but not its vocabulary or merges, and may add or replace entries but not remove them; its
+/// errors are given the file's name.
+pub fn from_str_with(
+    s: &str,
+    file: &str,
+    edit: &dyn Fn(&mut Value) -> Result<()>,
+) -> Result<Tokenizer> {
+    // The quick reader first (no `Value` tree of the vocabulary); on anything it does not take, or on
+    // an error, the general reader below, whose messages name the file and field.
+    // A vocabulary that is not a token → id object (Unigram's pieces) goes the general way too: class
+    // rebuilds of SentencePiece folders read it from the document.
+    let quick = model_json::read(s)
+        .filter(|(_, parts, _)| !matches!(parts.vocab, Some(model_json::Vocab::Other(_))));
+    if let Some((rest, mut parts, raw)) = quick {
+        let mut doc = Value::Object(rest);
+        edit(&mut doc).map_err(|e| e.in_file(file))?;
+        if let Value::Object(rest) = doc {
+            if let Some(Value::Object(options)) = rest.get("model") {
+                parts.rest = options.clone();
+                let built =
+                    model_json::build_model(parts, "model").and_then(|m| assemble(&rest, m));
+                if let Ok(mut t) = built {
+                    t.source = model_json::source(rest, raw);
+                    return Ok(t);
+                }
+            }
+        }
+    }
+    let mut v: Value = serde_json::from_str(s).map_err(|e| {
         Error::config(
             file,
             format!("line {} column {}", e.line(), e.column()),
             format!("not valid JSON: {e}"),
         )
     })?;
+    edit(&mut v).map_err(|e| e.in_file(file))?;
     from_value(v, file)
 }
 
@@ -141,17 +181,17 @@ pub fn replace_post_processor(t: &mut Tokenizer, v: &Value) -> Result<()> {
         p => Some(PostProcessor::from_json(p, "post_processor")?),
     };
     t.set_post_processor(parsed);
-    if let Value::Object(o) = &mut t.source {
-        o.insert("post_processor".into(), v.clone());
+    if t.source.is_object() {
+        t.source.insert("post_processor", v.clone());
     }
     Ok(())
 }
 
 /// Serialize to tokenizer.json: the source document with the parts that can change rewritten.
 pub fn to_value(t: &Tokenizer) -> Value {
-    let mut v = match &t.source {
-        Value::Object(_) => t.source.clone(),
-        _ => serde_json::json!({"version": "1.0"}),
+    let mut v = match t.source.to_object() {
+        Some(o) => Value::Object(o),
+        None => serde_json::json!({"version": "1.0"}),
     };
     if let Value::Object(o) = &mut v {
         let mut added: Vec<(u32, Value)> = t

@@ -8,8 +8,8 @@ use crate::json::{as_array, as_u32, field, index, opt_bool, opt_str, req, Obj};
 use crate::kernel::char_to_byte;
 use crate::kernel::Token;
 use crate::kernel::BYTE_TO_CHAR;
+use rustc_hash::FxHashMap;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 pub use super::bpe_merge::with_word;
@@ -27,8 +27,8 @@ pub struct BpeOptions {
 
 #[derive(Debug, Clone)]
 pub struct Bpe {
-    vocab: HashMap<String, u32>,
-    vocab_r: HashMap<u32, String>,
+    vocab: FxHashMap<String, u32>,
+    vocab_r: FxHashMap<u32, String>,
     merges: Box<Merges>,
     pub unk_token: Option<String>,
     pub continuing_subword_prefix: Option<String>,
@@ -56,9 +56,9 @@ const NO_ID: u32 = u32::MAX;
 
 impl Bpe {
     /// Build from a vocab and merges (in rank order). `field` prefixes error paths; `file` names the file.
-    pub fn new(
-        vocab: HashMap<String, u32>,
-        merges: &[(String, String)],
+    pub fn new<A: AsRef<str>, B: AsRef<str>>(
+        vocab: FxHashMap<String, u32>,
+        merges: &[(A, B)],
         opts: BpeOptions,
         merge_field: &dyn Fn(usize) -> String,
     ) -> Result<Self> {
@@ -70,7 +70,9 @@ impl Bpe {
         map.map.reserve(merges.len());
         map.new_ids.reserve(merges.len());
         map.pairs.reserve(merges.len());
+        let mut merged = String::new(); // one buffer for every merge result looked up
         for (rank, (a, b)) in merges.iter().enumerate() {
+            let (a, b) = (a.as_ref(), b.as_ref());
             let unknown = |t: &str| {
                 Error::config(
                     "",
@@ -87,8 +89,10 @@ impl Bpe {
                     format!("`{b}` is shorter than the continuing subword prefix"),
                 )
             })?;
-            let merged = format!("{a}{tail}");
-            let new_id = *vocab.get(&merged).ok_or_else(|| {
+            merged.clear();
+            merged.push_str(a);
+            merged.push_str(tail);
+            let new_id = *vocab.get(merged.as_str()).ok_or_else(|| {
                 Error::config(
                     "",
                     merge_field(rank),
@@ -134,9 +138,14 @@ impl Bpe {
         let vocab_obj = req(o, "vocab", fld)?
             .as_object()
             .ok_or_else(|| Error::config("", &vf, "expected an object of token → id"))?;
-        let mut vocab = HashMap::with_capacity(vocab_obj.len());
+        let mut vocab = FxHashMap::default();
+        vocab.reserve(vocab_obj.len());
         for (k, v) in vocab_obj {
-            vocab.insert(k.clone(), as_u32(v, &format!("{vf}.{k}"))?);
+            let id = match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                Some(id) => id,
+                None => as_u32(v, &format!("{vf}.{k}"))?, // the error, naming the entry
+            };
+            vocab.insert(k.clone(), id);
         }
         let mf = field(fld, "merges");
         let mut merges = Vec::new();
@@ -162,6 +171,18 @@ impl Bpe {
                 merges.push(pair);
             }
         }
+        Self::from_parts(o, vocab, &merges, fld)
+    }
+
+    /// Build from a tokenizer.json `model` object whose vocabulary and merges were read already; `o`
+    /// gives the options (its `vocab` and `merges` entries are not read).
+    pub fn from_parts<A: AsRef<str>, B: AsRef<str>>(
+        o: &Obj,
+        vocab: FxHashMap<String, u32>,
+        merges: &[(A, B)],
+        fld: &str,
+    ) -> Result<Self> {
+        let mf = field(fld, "merges");
         match o.get("dropout") {
             None | Some(Value::Null) => {}
             Some(Value::Number(n)) if n.as_f64() == Some(0.0) => {}
@@ -187,7 +208,7 @@ impl Bpe {
             byte_fallback: opt_bool(o, "byte_fallback", fld, false)?,
             ignore_merges: opt_bool(o, "ignore_merges", fld, false)?,
         };
-        Bpe::new(vocab, &merges, opts, &|i| index(&mf, i))
+        Bpe::new(vocab, merges, opts, &|i| index(&mf, i))
     }
 
     /// Build from the contents of a legacy `vocab.json` and `merges.txt`; errors name the file given.
@@ -203,7 +224,8 @@ impl Bpe {
         let obj = v
             .as_object()
             .ok_or_else(|| Error::config(vocab_name, "", "expected an object of token → id"))?;
-        let mut vocab = HashMap::with_capacity(obj.len());
+        let mut vocab = FxHashMap::default();
+        vocab.reserve(obj.len());
         for (k, id) in obj {
             vocab.insert(k.clone(), as_u32(id, k).map_err(|e| e.in_file(vocab_name))?);
         }

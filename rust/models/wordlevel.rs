@@ -22,10 +22,20 @@ impl WordLevel {
         let vocab = as_obj(req(o, "vocab", parent)?, &vf)?;
         let mut pairs = Vec::with_capacity(vocab.len());
         for (tok, v) in vocab {
-            pairs.push((tok.as_str(), as_u32(v, &format!("{vf}[{tok:?}]"))?));
+            let id = match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                Some(id) => id,
+                None => as_u32(v, &format!("{vf}[{tok:?}]"))?, // the error, naming the entry
+            };
+            pairs.push((tok.as_str(), id));
         }
+        Self::from_pairs(o, &pairs, parent)
+    }
+
+    /// Build from a tokenizer.json `model` object whose vocabulary was read already (`pairs`, no token
+    /// twice); `o` gives the options.
+    pub fn from_pairs(o: &Obj, pairs: &[(&str, u32)], parent: &str) -> Result<Self> {
         let unk = opt_str(o, "unk_token", parent)?.unwrap_or("<unk>");
-        Self::new(&pairs, unk, &vf)
+        Self::new(pairs, unk, &field(parent, "vocab"))
     }
 
     /// Build from `(token, id)` pairs; two tokens with one id are refused (`vocab_field` names them).

@@ -139,8 +139,23 @@ impl WordPiece {
         let vocab = as_obj(req(o, "vocab", parent)?, &vocab_field)?;
         let mut pairs = Vec::with_capacity(vocab.len());
         for (tok, v) in vocab {
-            pairs.push((tok.as_str(), as_u32(v, &format!("{vocab_field}[{tok:?}]"))?));
+            let id = match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                Some(id) => id,
+                None => as_u32(v, &format!("{vocab_field}[{tok:?}]"))?, // the error, naming the entry
+            };
+            pairs.push((tok.as_str(), id));
         }
+        Self::from_pairs(o, pairs, parent)
+    }
+
+    /// Build from a tokenizer.json `model` object whose vocabulary was read already (`pairs`, no token
+    /// twice); `o` gives the options.
+    pub fn from_pairs<'a>(
+        o: &'a Obj,
+        mut pairs: Vec<(&'a str, u32)>,
+        parent: &str,
+    ) -> Result<Self> {
+        let vocab_field = field(parent, "vocab");
         let unk = opt_str(o, "unk_token", parent)?.unwrap_or("[UNK]");
         // An untrained model (`WordPiece(unk_token=...)` before training) has no vocabulary: it gets
         // its unk token as only entry, so that it loads and encodes (every word as unk).

@@ -93,7 +93,7 @@ pub struct Tokenizer {
     pub truncation: Option<TruncationParams>,
     pub padding: Option<PaddingParams>,
     /// The tokenizer.json document this was built from (serialization rewrites the parts that change).
-    pub(crate) source: serde_json::Value,
+    pub(crate) source: crate::loading::source::Source,
     /// Whether fused paths may be used (`set_fast_paths`); `fast` is the one selected.
     fast_paths: bool,
     fast: FastPath,
@@ -135,7 +135,7 @@ impl Tokenizer {
             added: AddedVocabulary::default(),
             truncation: None,
             padding: None,
-            source: serde_json::Value::Null,
+            source: crate::loading::source::Source::default(),
             fast_paths: true,
             fast: FastPath::Generic,
             encode_special_tokens: false,
