@@ -20,6 +20,8 @@ pub mod sentencepiece_proto;
 mod sentencepiece_python;
 mod sentencepiece_speecht5;
 pub mod tokenizer_json;
+mod whisper;
+mod whisper_languages;
 
 use crate::error::{Error, Result};
 use crate::tokenizer::Tokenizer;
@@ -105,6 +107,9 @@ pub fn load_folder_with(
             .map_err(|e| e.in_file(&tj.display().to_string()))?;
         return Ok((tokenizer, None));
     }
+    if is_byte_level_folder(dir) {
+        return Ok((byte_level_folder(dir, &cfg)?, None));
+    }
     let folder = legacy_folder_from(dir, &cfg)?;
     let tokenizer =
         tokenizer_json::from_value(folder.document, &folder.file.display().to_string())?;
@@ -120,6 +125,22 @@ fn class_unk(cfg: &legacy::LegacyConfig) -> Option<String> {
     Some(sentencepiece_classes::content(&named, "unk_token")).filter(|u| !u.is_empty())
 }
 
+/// vocab.json + merges.txt (and no vocab.txt, which wins).
+fn is_byte_level_folder(dir: &Path) -> bool {
+    !dir.join("vocab.txt").is_file()
+        && dir.join("vocab.json").is_file()
+        && dir.join("merges.txt").is_file()
+}
+
+/// A vocab.json + merges.txt folder loaded with its class's pipeline and template.
+fn byte_level_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Tokenizer> {
+    let file = dir.join("merges.txt").display().to_string();
+    let document = legacy::bpe(dir, cfg, class_unk(cfg).as_deref())?;
+    let mut tokenizer = tokenizer_json::from_value(document, &file)?;
+    class_templates::apply_legacy(&mut tokenizer, cfg).map_err(|e| e.in_file(&file))?;
+    Ok(tokenizer)
+}
+
 /// Convert a folder holding BERT's vocab.txt, vocab.json + merges.txt, or a SentencePiece model.
 pub fn legacy_folder(dir: &Path) -> Result<LegacyFolder> {
     legacy_folder_from(dir, &legacy::LegacyConfig::load(dir)?)
@@ -133,8 +154,12 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
     };
     if dir.join("vocab.txt").is_file() {
         Ok(plain(legacy::bert(dir, cfg)?, dir.join("vocab.txt")))
-    } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
-        Ok(plain(legacy::bpe(dir, cfg)?, dir.join("merges.txt")))
+    } else if is_byte_level_folder(dir) {
+        let tokenizer = byte_level_folder(dir, cfg)?;
+        Ok(plain(
+            tokenizer_json::to_value(&tokenizer),
+            dir.join("merges.txt"),
+        ))
     } else if let Some(path) = sentencepiece::find_model_file(dir) {
         let model = sentencepiece_proto::SpModel::read(&path)?;
         let class = cfg.class().trim_end_matches("Fast");
