@@ -68,10 +68,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "differs",
         "vocab.json+merges.txt: the class's English text cleaner (numbers spelled out) is not applied",
     ),
-    "CodeLlamaTokenizer": (
-        "differs",
-        "sentencepiece: CodeLlama's bos default and normalization differ from the Llama recipe used",
-    ),
+    "CodeLlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "CohereTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "CpmAntTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),
     "CpmTokenizer": ("transformers fails", "sentencepiece: needs rjieba"),
@@ -124,10 +121,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "MBart50Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MBartTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MLukeTokenizer": ("refused", "sentencepiece: needs entity_vocab.json (entities not offered)"),
-    "MPNetTokenizer": (
-        "differs",
-        "vocab.txt: vocab.txt is built with BERT's template; MPNet's <s> A </s> tokens are resolved differently",
-    ),
+    "MPNetTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "MarianTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MarkupLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs tags_dict"),
     "MgpstrTokenizer": ("transformers fails", "no vocabulary file: needs its own vocab.json"),

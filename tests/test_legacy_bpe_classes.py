@@ -138,3 +138,56 @@ def test_whisper_refuses_an_unknown_language(tmp_path: Path) -> None:
         transformers.AutoTokenizer.from_pretrained(str(folder))
     with pytest.raises(ValueError, match="language"):
         ferrotok.AutoTokenizer.from_pretrained(folder)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"do_lower_case": False}], ids=["default", "cased"])
+def test_mpnet_vocab_txt_builds_its_template(tmp_path: Path, kwargs: dict) -> None:
+    """MPNet's vocab.txt: BERT's pipeline with `<s> A </s></s> B </s>` over the ids its specials get."""
+    folder = tmp_path / "legacy"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "bert-uncased" / "vocab.txt", folder / "vocab.txt")
+    config = {"tokenizer_class": "MPNetTokenizer", **kwargs}
+    (folder / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    ours = ferrotok.AutoTokenizer.from_pretrained(folder)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(folder))
+    assert_same(ours, theirs, "MPNetTokenizer")
+    ours.save_pretrained(tmp_path / "ours")
+    theirs.save_pretrained(str(tmp_path / "theirs"))
+    reloaded = ferrotok.AutoTokenizer.from_pretrained(tmp_path / "ours")
+    assert_same(
+        reloaded, transformers.AutoTokenizer.from_pretrained(str(tmp_path / "theirs")), "MPNetTokenizer"
+    )
+
+
+@pytest.fixture(scope="module")
+def spm_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    pytest.importorskip("sentencepiece")
+    import spm_folders
+
+    return spm_folders.train_all(tmp_path_factory.mktemp("code-llama-models"))
+
+
+CODE_LLAMA_CASES = [
+    ("bpe_fallback", {}),
+    ("bpe_fallback", {"add_bos_token": False, "add_eos_token": True}),
+    ("bpe_fallback", {"add_prefix_space": False}),
+    ("unigram", {}),
+]
+
+
+@pytest.mark.parametrize("case", CODE_LLAMA_CASES, ids=lambda c: c[0] + case_id(("", c[1])))
+def test_code_llama_model_folder(spm_models: dict[str, Path], tmp_path: Path, case) -> None:
+    """CodeLlama's tokenizer.model: its pre-tokenizer and decoder, bos by default, the infilling tokens."""
+    import spm_folders
+
+    kind, kwargs = case
+    folder = spm_folders.folder(tmp_path, spm_models[kind], "CodeLlamaTokenizer", "legacy", **kwargs)
+    ours = ferrotok.AutoTokenizer.from_pretrained(folder)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(folder))
+    assert_same(ours, theirs, "CodeLlamaTokenizer")
+    ours.save_pretrained(tmp_path / "ours")
+    theirs.save_pretrained(str(tmp_path / "theirs"))
+    reloaded = ferrotok.AutoTokenizer.from_pretrained(tmp_path / "ours")
+    assert_same(
+        reloaded, transformers.AutoTokenizer.from_pretrained(str(tmp_path / "theirs")), "CodeLlamaTokenizer"
+    )

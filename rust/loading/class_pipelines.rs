@@ -336,6 +336,17 @@ fn family(class: &str) -> Option<&'static Family> {
     })
 }
 
+/// The normalizer, pre-tokenizer and decoder the configured class builds, or None for a class outside
+/// `FAMILIES`.
+pub(super) fn stages(cfg: &LegacyConfig) -> Option<(Value, Value, Value)> {
+    let f = family(cfg.class())?;
+    Some((
+        (f.normalizer)(cfg),
+        (f.pre_tokenizer)(cfg),
+        (f.decoder)(cfg),
+    ))
+}
+
 /// Whether the configured class rebuilds its pipeline at load.
 pub fn rebuilds(cfg: &LegacyConfig) -> bool {
     family(cfg.class()).is_some()

@@ -190,9 +190,11 @@ pub fn bert(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
     let id_of = |t: &str, d: u64| vocab.get(t).and_then(Value::as_u64).unwrap_or(d);
     let (cls_id, sep_id) = (id_of(&cls, 2), id_of(&sep, 3));
     let specials = named_defaults(d);
+    let mut added = added_tokens(cfg, &specials);
+    mask_lstrip(cfg, d, &mut added);
     Ok(json!({
         "version": "1.0",
-        "added_tokens": added_tokens(cfg, &specials),
+        "added_tokens": added,
         "normalizer": {
             "type": "BertNormalizer",
             "clean_text": true,
@@ -294,6 +296,22 @@ pub fn bpe(dir: &Path, cfg: &LegacyConfig, unk: Option<&str>) -> Result<Value> {
     Ok(doc)
 }
 
+/// Blenderbot and MPNet make a mask token given as a plain string strip the space on its left (a token
+/// of `added_tokens_decoder` keeps its own flags).
+fn mask_lstrip(cfg: &LegacyConfig, d: &ClassDefaults, added: &mut [Value]) {
+    let class = cfg.class().trim_end_matches("Fast");
+    if !matches!(class, "BlenderbotTokenizer" | "MPNetTokenizer")
+        || matches!(cfg.config.get("mask_token"), Some(Value::Object(_)))
+        || cfg.config.contains_key("added_tokens_decoder")
+    {
+        return;
+    }
+    let mask = json!(cfg.special("mask_token", d));
+    for token in added.iter_mut().filter(|t| t["content"] == mask) {
+        token["lstrip"] = json!(true);
+    }
+}
+
 /// LUKE's entity markers and entity-vocabulary specials, which its constructor adds as special tokens
 /// (the entity inputs themselves are not offered).
 fn luke_entity_tokens(cfg: &LegacyConfig, added: &[Value]) -> Vec<Value> {
@@ -324,4 +342,34 @@ fn luke_entity_tokens(cfg: &LegacyConfig, added: &[Value]) -> Vec<Value> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn luke_entity_tokens_follow_the_config_and_skip_known_ones() {
+        let cfg = LegacyConfig {
+            config: json!({"entity_token_1": "<e1>", "entity_pad_token": "<pad>"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let added = vec![json!({"content": "<pad>"})];
+        let got: Vec<Value> = luke_entity_tokens(&cfg, &added)
+            .iter()
+            .map(|t| t["content"].clone())
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                json!("<e1>"),
+                json!("<ent2>"),
+                json!("[UNK]"),
+                json!("[MASK]"),
+                json!("[MASK2]")
+            ]
+        );
+    }
 }

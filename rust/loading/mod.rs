@@ -10,6 +10,7 @@ mod language_codes;
 pub mod legacy;
 pub mod sentencepiece;
 mod sentencepiece_classes;
+mod sentencepiece_code_llama;
 mod sentencepiece_fairseq;
 mod sentencepiece_gemma;
 mod sentencepiece_gpt_sw3;
@@ -107,8 +108,8 @@ pub fn load_folder_with(
             .map_err(|e| e.in_file(&tj.display().to_string()))?;
         return Ok((tokenizer, None));
     }
-    if is_byte_level_folder(dir) {
-        return Ok((byte_level_folder(dir, &cfg)?, None));
+    if let Some(tokenizer) = vocabulary_folder(dir, &cfg)? {
+        return Ok((tokenizer, None));
     }
     let folder = legacy_folder_from(dir, &cfg)?;
     let tokenizer =
@@ -125,20 +126,24 @@ fn class_unk(cfg: &legacy::LegacyConfig) -> Option<String> {
     Some(sentencepiece_classes::content(&named, "unk_token")).filter(|u| !u.is_empty())
 }
 
-/// vocab.json + merges.txt (and no vocab.txt, which wins).
-fn is_byte_level_folder(dir: &Path) -> bool {
-    !dir.join("vocab.txt").is_file()
-        && dir.join("vocab.json").is_file()
-        && dir.join("merges.txt").is_file()
-}
-
-/// A vocab.json + merges.txt folder loaded with its class's pipeline and template.
-fn byte_level_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Tokenizer> {
-    let file = dir.join("merges.txt").display().to_string();
-    let document = legacy::bpe(dir, cfg, class_unk(cfg).as_deref())?;
+/// A folder of vocabulary files (BERT's vocab.txt, which wins, or vocab.json + merges.txt) loaded with its
+/// class's pipeline and template; None for other folders.
+fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<Tokenizer>> {
+    let (document, file) = if dir.join("vocab.txt").is_file() {
+        (legacy::bert(dir, cfg)?, dir.join("vocab.txt"))
+    } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
+        let unk = class_unk(cfg);
+        (
+            legacy::bpe(dir, cfg, unk.as_deref())?,
+            dir.join("merges.txt"),
+        )
+    } else {
+        return Ok(None);
+    };
+    let file = file.display().to_string();
     let mut tokenizer = tokenizer_json::from_value(document, &file)?;
     class_templates::apply_legacy(&mut tokenizer, cfg).map_err(|e| e.in_file(&file))?;
-    Ok(tokenizer)
+    Ok(Some(tokenizer))
 }
 
 /// Convert a folder holding BERT's vocab.txt, vocab.json + merges.txt, or a SentencePiece model.
@@ -152,14 +157,13 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
         file,
         special_tokens: None,
     };
-    if dir.join("vocab.txt").is_file() {
-        Ok(plain(legacy::bert(dir, cfg)?, dir.join("vocab.txt")))
-    } else if is_byte_level_folder(dir) {
-        let tokenizer = byte_level_folder(dir, cfg)?;
-        Ok(plain(
-            tokenizer_json::to_value(&tokenizer),
-            dir.join("merges.txt"),
-        ))
+    if let Some(tokenizer) = vocabulary_folder(dir, cfg)? {
+        let file = if dir.join("vocab.txt").is_file() {
+            dir.join("vocab.txt")
+        } else {
+            dir.join("merges.txt")
+        };
+        Ok(plain(tokenizer_json::to_value(&tokenizer), file))
     } else if let Some(path) = sentencepiece::find_model_file(dir) {
         let model = sentencepiece_proto::SpModel::read(&path)?;
         let class = cfg.class().trim_end_matches("Fast");

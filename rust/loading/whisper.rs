@@ -88,3 +88,27 @@ pub fn template(
     pair.extend([seq("A", 0), seq("B", 1), sp(eos, 1)]);
     Ok(Some(Post::Template { single, pair }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cfg(v: Value) -> LegacyConfig {
+        match v {
+            Value::Object(config) => LegacyConfig { config },
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn languages_by_code_name_or_alias() {
+        let code = |v: Value| language_code(&cfg(json!({ "language": v }))).ok().flatten();
+        assert_eq!(code(json!("French")), Some("fr"));
+        assert_eq!(code(json!("de")), Some("de"));
+        assert_eq!(code(json!("castilian")), Some("es"));
+        assert_eq!(language_code(&cfg(json!({}))).ok().flatten(), None);
+        let err = language_code(&cfg(json!({"language": "klingon"}))).unwrap_err();
+        assert!(err.to_string().contains("language"), "{err}");
+    }
+}
