@@ -36,10 +36,7 @@ from ferrotok import AutoTokenizer  # noqa: E402
 # class -> (status, why); the classes loaded field by field elsewhere are `same` here.
 COVERAGE: dict[str, tuple[str, str]] = {
     "AlbertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "BartTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: vocab.json + merges.txt is built as GPT-2's pipeline, without the class's <s> A </s> template",
-    ),
+    "BartTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "BarthezTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "BartphoTokenizer": ("transformers fails", "sentencepiece: needs dict.txt beside the model"),
     "BertGenerationTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
@@ -52,10 +49,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "transformers fails",
         "vocab.json+merges.txt: GPT-2's vocabulary lacks the class's special tokens",
     ),
-    "BlenderbotTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's own template",
-    ),
+    "BlenderbotTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "ByT5Tokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
     "CLIPTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "CTRLTokenizer": (
@@ -68,21 +62,12 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "differs",
         "vocab.json+merges.txt: the class's English text cleaner (numbers spelled out) is not applied",
     ),
-    "CodeLlamaTokenizer": (
-        "differs",
-        "sentencepiece: CodeLlama's bos default and normalization differ from the Llama recipe used",
-    ),
-    "CohereTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: built as GPT-2's pipeline; the class has its own pre-tokenizer (digits split) and template",
-    ),
+    "CodeLlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "CohereTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "CpmAntTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),
     "CpmTokenizer": ("transformers fails", "sentencepiece: needs rjieba"),
     "DPRQuestionEncoderTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
-    "DebertaTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's [CLS] A [SEP] template",
-    ),
+    "DebertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "DebertaV2Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "DiaTokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
     "EsmTokenizer": ("same", "vocab.txt: protein vocab.txt, loaded as transformers builds it"),
@@ -102,20 +87,14 @@ COVERAGE: dict[str, tuple[str, str]] = {
     ),
     "GPT2Tokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "GPTNeoXJapaneseTokenizer": ("transformers fails", "vocab.txt: needs emoji.json"),
-    "GPTNeoXTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: built as GPT-2's pipeline; the class builds its own (bos/eos and pre-tokenizer)",
-    ),
+    "GPTNeoXTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "GPTSw3Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "GemmaTokenizer": (
         "no file ferrotok reads",
         "no vocabulary file: reads only tokenizer.json (or tokenizer.model, tested in test_sentencepiece_folders.py); transformers builds an empty vocabulary from nothing",
     ),
     "HerbertTokenizer": ("transformers fails", "vocab.json+merges.txt: GPT-2's vocabulary lacks <unk>"),
-    "LEDTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's <s> A </s> template",
-    ),
+    "LEDTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "LasrTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "LayoutLMv2Tokenizer": ("transformers fails", "vocab.txt: encode needs words with boxes"),
     "LayoutLMv3Tokenizer": ("transformers fails", "vocab.json+merges.txt: encode needs words with boxes"),
@@ -125,32 +104,23 @@ COVERAGE: dict[str, tuple[str, str]] = {
     ),
     "LlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "LukeTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's <s> A </s> template",
+        "same",
+        "vocab.json+merges.txt: loaded as transformers builds it (ids; entity inputs not offered)",
     ),
     "LxmertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "M2M100Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MBart50Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MBartTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MLukeTokenizer": ("refused", "sentencepiece: needs entity_vocab.json (entities not offered)"),
-    "MPNetTokenizer": (
-        "differs",
-        "vocab.txt: vocab.txt is built with BERT's template; MPNet's <s> A </s> tokens are resolved differently",
-    ),
+    "MPNetTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "MarianTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MarkupLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs tags_dict"),
     "MgpstrTokenizer": ("transformers fails", "no vocabulary file: needs its own vocab.json"),
     "MobileBertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
-    "MvpTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's <s> A </s> template",
-    ),
+    "MvpTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "MyT5Tokenizer": ("transformers fails", "no vocabulary file: needs byte_maps.json"),
     "NllbTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "NougatTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: built as GPT-2's pipeline, without the class's own pipeline and template",
-    ),
+    "NougatTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "OpenAIGPTTokenizer": ("transformers fails", "vocab.json+merges.txt: GPT-2's vocabulary lacks <unk>"),
     "PLBartTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "ParakeetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
@@ -158,14 +128,8 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "PerceiverTokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
     "PhobertTokenizer": ("transformers fails", "vocab.txt: needs bpe.codes in fastBPE format"),
     "ProphetNetTokenizer": ("transformers fails", "no vocabulary file: needs prophetnet.tokenizer"),
-    "Qwen2Tokenizer": (
-        "differs",
-        "vocab.json+merges.txt: built as GPT-2's pipeline; the class has its own pre-tokenizer regex (digits one by one)",
-    ),
-    "Qwen2TokenizerFast": (
-        "differs",
-        "vocab.json+merges.txt: built as GPT-2's pipeline; the class has its own pre-tokenizer regex (digits one by one)",
-    ),
+    "Qwen2Tokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
+    "Qwen2TokenizerFast": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "Qwen3_5Tokenizer": (
         "refused",
         "sentencepiece: a BPE built from tokenizer.model with its own pipeline: no recipe yet",
@@ -207,10 +171,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "VitsTokenizer": ("transformers fails", "no vocabulary file: needs its character vocab.json"),
     "Wav2Vec2CTCTokenizer": ("same", "vocab.json: character vocab.json, loaded as transformers builds it"),
     "Wav2Vec2PhonemeCTCTokenizer": ("transformers fails", "no vocabulary file: needs its phoneme vocab.json"),
-    "WhisperTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: built as GPT-2's pipeline, without Whisper's prefix tokens",
-    ),
+    "WhisperTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "XGLMTokenizer": (
         "no file ferrotok reads",
         "no vocabulary file: reads only tokenizer.json; transformers builds an empty vocabulary without it",

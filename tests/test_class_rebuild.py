@@ -93,6 +93,11 @@ BYTE_LEVEL_CASES = [
     ("GPTNeoXTokenizer", {"add_bos_token": True, "add_eos_token": True}),
     ("Qwen2Tokenizer", {}),
     ("Qwen2Tokenizer", {"add_prefix_space": True}),
+    ("CohereTokenizer", {}),
+    ("CohereTokenizer", {"add_prefix_space": True}),
+    ("WhisperTokenizer", {}),
+    ("LukeTokenizer", {}),
+    ("NougatTokenizer", {}),
 ]
 
 # (class, kwarg) that transformers does not write back to tokenizer_config.json on save.

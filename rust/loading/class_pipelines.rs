@@ -109,6 +109,8 @@ const FAMILIES: &[Family] = &[
             "LongformerTokenizer",
             "MvpTokenizer",
             "DebertaTokenizer",
+            "WhisperTokenizer",
+            "LukeTokenizer",
         ],
         model_type: "BPE",
         model_unk: false,
@@ -152,6 +154,30 @@ const FAMILIES: &[Family] = &[
                 byte_level(cfg_bool(cfg, "add_prefix_space", false), true, false),
             ]})
         },
+        decoder: byte_level_decoder,
+        model: |_| bpe_options(),
+    },
+    Family {
+        classes: &["CohereTokenizer"],
+        model_type: "BPE",
+        model_unk: false,
+        normalizer: |_| json!({"type": "NFC"}),
+        // Digits one by one, then bytes.
+        pre_tokenizer: |cfg| {
+            json!({"type": "Sequence", "pretokenizers": [
+                {"type": "Digits", "individual_digits": true},
+                byte_level(cfg_bool(cfg, "add_prefix_space", false), true, true),
+            ]})
+        },
+        decoder: byte_level_decoder,
+        model: |_| bpe_options(),
+    },
+    Family {
+        classes: &["NougatTokenizer"],
+        model_type: "BPE",
+        model_unk: false,
+        normalizer: |_| json!({"type": "NFKC"}),
+        pre_tokenizer: |_| nougat_pre_tokenizer(),
         decoder: byte_level_decoder,
         model: |_| bpe_options(),
     },
@@ -219,6 +245,19 @@ const FAMILIES: &[Family] = &[
     },
 ];
 
+/// Nougat's splits before the byte-level stage. The bracket / punctuation pattern is a literal string in
+/// transformers (not a regex), so it only splits where that exact text occurs.
+fn nougat_pre_tokenizer() -> Value {
+    let split = |pattern: &str, behavior: &str| json!({"type": "Split", "pattern": {"String": pattern}, "behavior": behavior, "invert": false});
+    json!({"type": "Sequence", "pretokenizers": [
+        split("SPL1T-TH1S-Pl3A5E", "Removed"),
+        {"type": "Digits", "individual_digits": true},
+        split(r##"[\(\)\[\]\{\}]|([!\"#\$%\&'\*\+,\-\./:;<=>\?\\\^_`\|\~])\1*"##, "Isolated"),
+        split("\n", "Isolated"),
+        byte_level(false, true, true),
+    ]})
+}
+
 /// The BPE options of Llama's constructor (byte fallback, unknown pieces fused).
 fn llama_options() -> Value {
     json!({
@@ -277,7 +316,7 @@ fn byte_level_decoder(_: &LegacyConfig) -> Value {
 }
 
 /// The BPE options the byte-level constructors pass (every other one at its default).
-fn bpe_options() -> Value {
+pub(super) fn bpe_options() -> Value {
     json!({
         "dropout": null,
         "unk_token": null,
@@ -296,6 +335,17 @@ fn family(class: &str) -> Option<&'static Family> {
             .iter()
             .any(|c| c.trim_end_matches("Fast") == class)
     })
+}
+
+/// The normalizer, pre-tokenizer and decoder the configured class builds, or None for a class outside
+/// `FAMILIES`.
+pub(super) fn stages(cfg: &LegacyConfig) -> Option<(Value, Value, Value)> {
+    let f = family(cfg.class())?;
+    Some((
+        (f.normalizer)(cfg),
+        (f.pre_tokenizer)(cfg),
+        (f.decoder)(cfg),
+    ))
 }
 
 /// Whether the configured class rebuilds its pipeline at load.

@@ -16,6 +16,7 @@ use super::sentencepiece_classes::{
 use super::sentencepiece_fairseq::{
     fairseq_template, lang_prefix_template, lang_suffix_template, nllb_template,
 };
+use super::whisper;
 use crate::added_tokens::AddedToken;
 use crate::error::Result;
 use crate::tokenizer::Tokenizer;
@@ -79,6 +80,14 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
             lang_prefix_template(&cfg_str(cfg, "src_lang", "en_XX"), &token("eos_token"))
         }
         "NllbTokenizer" => nllb_template(cfg, &token("eos_token")),
+        // Nougat: `<s> A </s>`, pairs without special tokens.
+        "NougatTokenizer" => {
+            let (bos, eos) = (token("bos_token"), token("eos_token"));
+            Post::Template {
+                single: vec![sp(&bos, 0), seq("A", 0), sp(&eos, 0)],
+                pair: vec![seq("A", 0), seq("B", 1)],
+            }
+        }
         // transformers drops the config's add_bos_token / add_eos_token when a folder has tokenizer.json;
         // CodeLlamaTokenizer then rebuilds bos / eos from its own defaults (bos on, eos off).
         "CodeLlamaTokenizer" => Post::BosEos {
@@ -154,6 +163,9 @@ fn roberta_post(
         )
     } else if class == "MPNetTokenizer" || class == "CLIPTokenizer" {
         (class == "MPNetTokenizer", false)
+    } else if class == "LukeTokenizer" {
+        // Luke builds its RobertaProcessing with the processor's own defaults, whatever the config says.
+        (true, true)
     } else {
         return None;
     };
@@ -204,6 +216,17 @@ fn add_named_tokens(tokenizer: &mut Tokenizer, named: &[(&str, Option<AddedToken
 /// (`cfg`), where that class builds its own; the ids come from the loaded tokenizer (the unknown
 /// token's for a token outside the vocabulary, as `convert_tokens_to_ids` gives).
 pub fn apply(tokenizer: &mut Tokenizer, cfg: &LegacyConfig) -> Result<()> {
+    apply_with(tokenizer, cfg, false)
+}
+
+/// `apply` for a folder built from vocab.json + merges.txt: there the config's `add_bos_token` /
+/// `add_eos_token` count, and a class without a template of its own gets the bos / eos one
+/// (transformers' `update_post_processor`, as its constructor leaves no post-processor).
+pub fn apply_legacy(tokenizer: &mut Tokenizer, cfg: &LegacyConfig) -> Result<()> {
+    apply_with(tokenizer, cfg, true)
+}
+
+fn apply_with(tokenizer: &mut Tokenizer, cfg: &LegacyConfig, legacy: bool) -> Result<()> {
     let class = cfg.class().trim_end_matches("Fast");
     let defaults = classes::lookup(class).unwrap_or(&classes::GENERIC).specials;
     let named = named(cfg, defaults, false);
@@ -224,8 +247,21 @@ pub fn apply(tokenizer: &mut Tokenizer, cfg: &LegacyConfig) -> Result<()> {
     if let Some(document) = roberta_post(tokenizer, cfg, &named) {
         return super::tokenizer_json::replace_post_processor(tokenizer, &document);
     }
-    let Some(post) = class_post(cfg, &named) else {
-        return Ok(());
+    let post = if class == "WhisperTokenizer" {
+        let (unk, eos) = (content(&named, "unk_token"), content(&named, "eos_token"));
+        whisper::template(tokenizer, cfg, &unk, &eos)?
+    } else if legacy && class == "GPTNeoXTokenizer" {
+        Some(Post::bos_eos(cfg))
+    } else {
+        class_post(cfg, &named)
+    };
+    let post = match post {
+        Some(post) => post,
+        // CodeGen's constructor sets a ByteLevel post-processor (offsets only): kept as none.
+        None if legacy && class != "CodeGenTokenizer" && super::class_pipelines::rebuilds(cfg) => {
+            Post::bos_eos(cfg)
+        }
+        None => return Ok(()),
     };
     // A class template naming a token the folder does not have (`cls_token: null`): keep the file's.
     if let Post::Template { single, pair } = &post {

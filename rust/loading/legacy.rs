@@ -190,9 +190,11 @@ pub fn bert(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
     let id_of = |t: &str, d: u64| vocab.get(t).and_then(Value::as_u64).unwrap_or(d);
     let (cls_id, sep_id) = (id_of(&cls, 2), id_of(&sep, 3));
     let specials = named_defaults(d);
+    let mut added = added_tokens(cfg, &specials);
+    mask_lstrip(cfg, d, &mut added);
     Ok(json!({
         "version": "1.0",
-        "added_tokens": added_tokens(cfg, &specials),
+        "added_tokens": added,
         "normalizer": {
             "type": "BertNormalizer",
             "clean_text": true,
@@ -242,8 +244,11 @@ fn read_merges(path: &Path) -> Result<Vec<Value>> {
         .collect())
 }
 
-/// GPT-2, RoBERTa and CLIP: vocab.json + merges.txt, chosen by `tokenizer_class`.
-pub fn bpe(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
+/// A byte-level BPE folder (vocab.json + merges.txt): the vocabulary, merges and special tokens, with the
+/// pipeline the configured class builds (`class_pipelines`; GPT-2's for a class without one). The template
+/// is the class's too, set after load (`class_templates::apply_legacy`). `unk` is the unknown token the
+/// class passes to its model.
+pub fn bpe(dir: &Path, cfg: &LegacyConfig, unk: Option<&str>) -> Result<Value> {
     let vocab_path = dir.join("vocab.json");
     let vocab = read_json(&vocab_path)?;
     if !vocab.is_object() {
@@ -254,113 +259,87 @@ pub fn bpe(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
         ));
     }
     let merges = read_merges(&dir.join("merges.txt"))?;
-    let class = cfg.class().trim_end_matches("Fast").to_string();
-    let add_prefix_space = cfg.bool_or("add_prefix_space", false);
-    let id_of = |t: &str| vocab.get(t).and_then(Value::as_u64);
-    let mut model = json!({
-        "type": "BPE",
-        "dropout": null,
-        "unk_token": null,
-        "continuing_subword_prefix": "",
-        "end_of_word_suffix": "",
-        "fuse_unk": false,
-        "byte_fallback": false,
-        "ignore_merges": false,
-        "vocab": vocab.clone(),
-        "merges": merges,
-    });
-    let byte_level = json!({"type": "ByteLevel", "add_prefix_space": add_prefix_space, "trim_offsets": true, "use_regex": true});
+    let mut model = super::class_pipelines::bpe_options();
+    model["type"] = json!("BPE");
+    model["vocab"] = vocab;
+    model["merges"] = Value::Array(merges);
+    let byte_level = json!({"type": "ByteLevel", "add_prefix_space": cfg.bool_or("add_prefix_space", false),
+        "trim_offsets": true, "use_regex": true});
     let mut doc = json!({
         "version": "1.0",
         "normalizer": null,
         "pre_tokenizer": byte_level,
         "post_processor": null,
         "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},
+        "model": model,
     });
+    super::class_pipelines::rebuild(&mut doc, cfg, unk);
     let d = cfg.defaults("GPT2Tokenizer");
     let specials = named_defaults(d);
-    match class.as_str() {
-        "RobertaTokenizer" => {
-            let (sep, cls) = (cfg.special("sep_token", d), cfg.special("cls_token", d));
-            doc["post_processor"] = json!({
-                "type": "RobertaProcessing",
-                "sep": [sep, id_of(&sep).unwrap_or(2)],
-                "cls": [cls, id_of(&cls).unwrap_or(0)],
-                "trim_offsets": cfg.bool_or("trim_offsets", true),
-                "add_prefix_space": add_prefix_space,
-            });
+    let mut added = added_tokens(cfg, &specials);
+    let class = cfg.class().trim_end_matches("Fast");
+    if class == "BlenderbotTokenizer" {
+        // Blenderbot makes a plain-string mask token strip the space on its left.
+        let mask = cfg.special("mask_token", d);
+        let plain = !matches!(cfg.config.get("mask_token"), Some(Value::Object(_)));
+        for token in added
+            .iter_mut()
+            .filter(|t| plain && t["content"] == json!(mask))
+        {
+            token["lstrip"] = json!(true);
         }
-        "CLIPTokenizer" => {
-            let unk = cfg
-                .token("unk_token", default_of(d, "unk_token"))
-                .map(|t| t.0);
-            model["unk_token"] = json!(unk);
-            model["end_of_word_suffix"] = json!("</w>");
-            doc["normalizer"] = json!({"type": "Sequence", "normalizers": [
-                {"type": "NFC"},
-                {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "},
-                {"type": "Lowercase"},
-            ]});
-            doc["pre_tokenizer"] = json!({"type": "Sequence", "pretokenizers": [
-                {"type": "Split", "pattern": {"Regex": "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+"},
-                 "behavior": "Removed", "invert": true},
-                {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false},
-            ]});
-            let (eos, bos) = (cfg.special("eos_token", d), cfg.special("bos_token", d));
-            doc["post_processor"] = json!({
-                "type": "RobertaProcessing",
-                "sep": [eos, id_of(&eos).unwrap_or(1)],
-                "cls": [bos, id_of(&bos).unwrap_or(0)],
-                "trim_offsets": false,
-                "add_prefix_space": false,
-            });
-        }
-        // GPT-2 and other byte-level BPE folders: no post-processor (transformers 5 sets none).
-        _ => {}
     }
-    let added = added_tokens(cfg, &specials);
-    // Specials missing from vocab.json get ids after it: point the post-processor at those ids.
-    let ids = special_ids(&vocab, &added);
-    if let Some(pp) = doc.get_mut("post_processor").and_then(Value::as_object_mut) {
-        for key in ["sep", "cls"] {
-            if let Some(Value::Array(pair)) = pp.get_mut(key) {
-                let id = pair
-                    .first()
-                    .and_then(Value::as_str)
-                    .and_then(|t| ids.get(t));
-                if let (Some(&id), Some(slot)) = (id, pair.get_mut(1)) {
-                    *slot = json!(id);
-                }
-            }
-        }
+    if class == "LukeTokenizer" {
+        added.extend(luke_entity_tokens(cfg, &added));
     }
     doc["added_tokens"] = Value::Array(added);
-    doc["model"] = model;
     Ok(doc)
 }
 
-/// The ids the loader will give `added` (see `AddedVocabulary::add`): a token's vocab id, else the next id
-/// after the vocabulary and the added tokens so far.
-fn special_ids(vocab: &Value, added: &[Value]) -> std::collections::HashMap<String, u64> {
-    let vocab_size = vocab.as_object().map_or(0, |m| m.len() as u64);
-    let mut out = std::collections::HashMap::new();
-    let mut max_id: Option<u64> = None;
-    for token in added {
-        let Some(content) = token.get("content").and_then(Value::as_str) else {
-            continue;
-        };
-        if content.is_empty() || out.contains_key(content) {
-            continue;
+/// Blenderbot and MPNet make a mask token given as a plain string strip the space on its left (a token
+/// of `added_tokens_decoder` keeps its own flags).
+fn mask_lstrip(cfg: &LegacyConfig, d: &ClassDefaults, added: &mut [Value]) {
+    let class = cfg.class().trim_end_matches("Fast");
+    if !matches!(class, "BlenderbotTokenizer" | "MPNetTokenizer")
+        || matches!(cfg.config.get("mask_token"), Some(Value::Object(_)))
+        || cfg.config.contains_key("added_tokens_decoder")
+    {
+        return;
+    }
+    let mask = json!(cfg.special("mask_token", d));
+    for token in added.iter_mut().filter(|t| t["content"] == mask) {
+        token["lstrip"] = json!(true);
+    }
+}
+
+/// LUKE's entity markers and entity-vocabulary specials, which its constructor adds as special tokens
+/// (the entity inputs themselves are not offered).
+fn luke_entity_tokens(cfg: &LegacyConfig, added: &[Value]) -> Vec<Value> {
+    // (key, the older spelling transformers also reads, default)
+    let keys = [
+        ("entity_1_token", "entity_token_1", "<ent>"),
+        ("entity_2_token", "entity_token_2", "<ent2>"),
+        ("entity_unk_token", "", "[UNK]"),
+        ("entity_pad_token", "", "[PAD]"),
+        ("entity_mask_token", "", "[MASK]"),
+        ("entity_mask2_token", "", "[MASK2]"),
+    ];
+    let mut seen: std::collections::HashSet<String> = added
+        .iter()
+        .filter_map(|t| t["content"].as_str().map(str::to_string))
+        .collect();
+    let mut out = Vec::new();
+    for (key, old, default) in keys {
+        let content = cfg
+            .token(old, None)
+            .or_else(|| cfg.token(key, Some(default)))
+            .map_or_else(|| default.to_string(), |t| t.0);
+        if seen.insert(content.clone()) {
+            out.push(
+                json!({"id": 0, "content": content, "single_word": false, "lstrip": false,
+                "rstrip": false, "normalized": false, "special": true}),
+            );
         }
-        let id = match vocab.get(content).and_then(Value::as_u64) {
-            Some(id) => id,
-            None => match max_id {
-                Some(m) if m >= vocab_size || vocab_size == 0 => m + 1,
-                _ => vocab_size,
-            },
-        };
-        max_id = Some(max_id.map_or(id, |m| m.max(id)));
-        out.insert(content.to_string(), id);
     }
     out
 }
@@ -370,18 +349,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn specials_missing_from_vocab_get_ids_after_it() {
-        // HF transformers 5 RobertaTokenizer on GPT-2's vocab.json (50257 entries) gives <s>=50257,
-        // </s>=50258, <unk>=50259; here the same rule on a 3-token vocabulary, "b" being in it.
-        let vocab = json!({"a": 0, "b": 1, "c": 2});
-        let added: Vec<Value> = ["<s>", "</s>", "b", "<s>", "<unk>"]
+    fn luke_entity_tokens_follow_the_config_and_skip_known_ones() {
+        let cfg = LegacyConfig {
+            config: json!({"entity_token_1": "<e1>", "entity_pad_token": "<pad>"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let added = vec![json!({"content": "<pad>"})];
+        let got: Vec<Value> = luke_entity_tokens(&cfg, &added)
             .iter()
-            .map(|c| json!({"content": c}))
+            .map(|t| t["content"].clone())
             .collect();
-        let ids = special_ids(&vocab, &added);
-        assert_eq!(ids.get("<s>"), Some(&3));
-        assert_eq!(ids.get("</s>"), Some(&4));
-        assert_eq!(ids.get("b"), Some(&1));
-        assert_eq!(ids.get("<unk>"), Some(&5));
+        assert_eq!(
+            got,
+            vec![
+                json!("<e1>"),
+                json!("<ent2>"),
+                json!("[UNK]"),
+                json!("[MASK]"),
+                json!("[MASK2]")
+            ]
+        );
     }
 }

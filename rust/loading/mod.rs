@@ -15,6 +15,7 @@ pub mod legacy;
 mod model_json;
 pub mod sentencepiece;
 mod sentencepiece_classes;
+mod sentencepiece_code_llama;
 mod sentencepiece_fairseq;
 mod sentencepiece_gemma;
 mod sentencepiece_gpt_sw3;
@@ -28,6 +29,8 @@ mod sentencepiece_speecht5;
 mod sentencepiece_unigram_file;
 pub(crate) mod source;
 pub mod tokenizer_json;
+mod whisper;
+mod whisper_languages;
 
 use crate::error::{Error, Result};
 use crate::tokenizer::Tokenizer;
@@ -120,6 +123,9 @@ pub fn load_folder_with(
             .map_err(|e| e.in_file(&tj.display().to_string()))?;
         return Ok((tokenizer, None));
     }
+    if let Some(tokenizer) = vocabulary_folder(dir, &cfg)? {
+        return Ok((tokenizer, None));
+    }
     let folder = legacy_folder_from(dir, &cfg)?;
     let tokenizer =
         tokenizer_json::from_value(folder.document, &folder.file.display().to_string())?;
@@ -133,6 +139,31 @@ fn class_unk(cfg: &legacy::LegacyConfig) -> Option<String> {
         .specials;
     let named = sentencepiece_classes::named(cfg, defaults, false);
     Some(sentencepiece_classes::content(&named, "unk_token")).filter(|u| !u.is_empty())
+}
+
+/// A folder of vocabulary files (BERT's vocab.txt, which wins, or vocab.json + merges.txt) loaded with its
+/// class's pipeline and template; None for other folders.
+fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<Tokenizer>> {
+    let class = cfg.class();
+    if byte_classes::handles(class) || ctc_classes::handles(class) || esm::handles(class) {
+        // Their own recipes (`legacy_folder_from`) read these folders' vocabularies.
+        return Ok(None);
+    }
+    let (document, file) = if dir.join("vocab.txt").is_file() {
+        (legacy::bert(dir, cfg)?, dir.join("vocab.txt"))
+    } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
+        let unk = class_unk(cfg);
+        (
+            legacy::bpe(dir, cfg, unk.as_deref())?,
+            dir.join("merges.txt"),
+        )
+    } else {
+        return Ok(None);
+    };
+    let file = file.display().to_string();
+    let mut tokenizer = tokenizer_json::from_value(document, &file)?;
+    class_templates::apply_legacy(&mut tokenizer, cfg).map_err(|e| e.in_file(&file))?;
+    Ok(Some(tokenizer))
 }
 
 /// Convert a folder holding BERT's vocab.txt, vocab.json + merges.txt, or a SentencePiece model.
@@ -169,10 +200,13 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
             file: dir.join("vocab.txt"),
             special_tokens: Some(specials),
         })
-    } else if dir.join("vocab.txt").is_file() {
-        Ok(plain(legacy::bert(dir, cfg)?, dir.join("vocab.txt")))
-    } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
-        Ok(plain(legacy::bpe(dir, cfg)?, dir.join("merges.txt")))
+    } else if let Some(tokenizer) = vocabulary_folder(dir, cfg)? {
+        let file = if dir.join("vocab.txt").is_file() {
+            dir.join("vocab.txt")
+        } else {
+            dir.join("merges.txt")
+        };
+        Ok(plain(tokenizer_json::to_value(&tokenizer), file))
     } else if let Some(path) = sentencepiece::find_model_file(dir) {
         let model = sentencepiece_proto::SpModel::read(&path)?;
         let class = cfg.class().trim_end_matches("Fast");

@@ -40,7 +40,8 @@ pub fn document(
     }
     let parts = match class {
         "T5Tokenizer" => t5(m, cfg, d),
-        "LlamaTokenizer" | "CodeLlamaTokenizer" => llama(m, cfg, d),
+        "LlamaTokenizer" => llama(m, cfg, d),
+        "CodeLlamaTokenizer" => super::sentencepiece_code_llama::code_llama(m, cfg, d),
         "XLMRobertaTokenizer" | "LayoutXLMTokenizer" => fairseq::xlm_roberta(m, cfg, d),
         "XLNetTokenizer" => xlnet(m, cfg, d),
         "CamembertTokenizer" => fairseq::camembert(m, cfg, d),
