@@ -273,7 +273,8 @@ pub fn bpe(dir: &Path, cfg: &LegacyConfig, unk: Option<&str>) -> Result<Value> {
         "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},
         "model": model,
     });
-    super::class_pipelines::rebuild(&mut doc, cfg, unk);
+    super::class_pipelines::rebuild(&mut doc, cfg, unk)
+        .map_err(|e| e.in_file(&vocab_path.display().to_string()))?;
     let d = cfg.defaults("GPT2Tokenizer");
     let specials = named_defaults(d);
     let mut added = added_tokens(cfg, &specials);
