@@ -208,12 +208,8 @@ mod tests {
         let vocab = json!({"<pad>": 0, "<s>": 1, "</s>": 2, "<unk>": 3, "|": 4, "A": 5, "B": 6});
         let opts = EncodeOptions {
             add_special_tokens: true,
-            truncation: None,
-            padding: None,
             char_offsets: true,
-            drop_overflow: false,
-            split_special_tokens: None,
-            skip_added_tokens: false,
+            ..EncodeOptions::default()
         };
         let ids =
             |t: &Tokenizer, s: &str| t.encode(InputSequence::Raw(s), None, &opts).unwrap().ids;

@@ -194,12 +194,8 @@ mod tests {
         let t = load(&vocab).unwrap();
         let opts = EncodeOptions {
             add_special_tokens: true,
-            truncation: None,
-            padding: None,
             char_offsets: true,
-            drop_overflow: false,
-            split_special_tokens: None,
-            skip_added_tokens: false,
+            ..EncodeOptions::default()
         };
         let e = t
             .encode(InputSequence::Raw("MKK JJ<mask>x"), None, &opts)
