@@ -12,20 +12,10 @@ import ferrotok
 import pytest
 from adversarial import fixed_cases, random_cases
 from conftest import FIXTURES, multilingual_lines
+from parity import ENCODING_FIELDS
 
 tokenizers = pytest.importorskip("tokenizers")
 transformers = pytest.importorskip("transformers")
-
-ENCODING_FIELDS = (
-    "ids",
-    "type_ids",
-    "tokens",
-    "offsets",
-    "attention_mask",
-    "special_tokens_mask",
-    "word_ids",
-    "sequence_ids",
-)
 
 
 def texts() -> list[str]:
