@@ -60,6 +60,16 @@ def assert_same_encoding(ours: Any, theirs: Any, context: object = "") -> None:
         assert ours[row].type_ids == theirs[row].type_ids, (context, "type_ids", row)
 
 
+def assert_same_settings(ours: Any, theirs: Any) -> None:
+    """Special tokens and ids, padding / truncation sides, model input names and length equal."""
+    assert ours.special_tokens_map == theirs.special_tokens_map
+    assert ours.all_special_tokens == theirs.all_special_tokens
+    assert ours.all_special_ids == theirs.all_special_ids
+    assert (ours.padding_side, ours.truncation_side) == (theirs.padding_side, theirs.truncation_side)
+    assert ours.model_input_names == theirs.model_input_names
+    assert len(ours) == len(theirs)
+
+
 def compare_fields_call(ours_tok: Any, theirs_tok: Any, *args: Any, **kwargs: Any) -> None:
     """The same call on both: every field equal, keys in any order (transformers' Python classes order them
     their own way)."""

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from adversarial import fixed_cases
 from conftest import multilingual_lines
+from parity import assert_same_settings
 from parity import compare_fields_call as compare_call
 
 transformers = pytest.importorskip("transformers")
@@ -64,12 +65,7 @@ def test_wav2vec2_folder_matches_transformers(tmp_path, case):
     directory = folder(tmp_path, name, vocab, **config)
     ours = AutoTokenizer.from_pretrained(directory)
     theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
-    assert ours.special_tokens_map == theirs.special_tokens_map
-    assert ours.all_special_tokens == theirs.all_special_tokens
-    assert ours.all_special_ids == theirs.all_special_ids
-    assert (ours.padding_side, ours.truncation_side) == (theirs.padding_side, theirs.truncation_side)
-    assert ours.model_input_names == theirs.model_input_names
-    assert len(ours) == len(theirs)
+    assert_same_settings(ours, theirs)
     assert ours.get_vocab() == theirs.get_vocab()
 
     fields = {"return_special_tokens_mask": True, "return_token_type_ids": True}
