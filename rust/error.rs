@@ -50,12 +50,30 @@ pub enum Error {
     #[error("cancelled")]
     Cancelled,
 
+    /// A component written in the host language (a Python callback) failed; `payload` carries the
+    /// host's own error, which the binding raises again unchanged.
+    #[error("custom {stage}: {message}")]
+    Host {
+        stage: &'static str,
+        message: String,
+        payload: HostPayload,
+    },
+
     /// A failure inside the engine that is a bug, never the input's fault.
     #[error("internal error: {0}")]
     Internal(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The host's error inside `Error::Host`, opaque to the core.
+pub struct HostPayload(pub Box<dyn std::any::Any + Send + Sync>);
+
+impl std::fmt::Debug for HostPayload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HostPayload")
+    }
+}
 
 impl Error {
     pub fn config(

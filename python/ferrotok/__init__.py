@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     # `ferrotok.normalizers.BertNormalizer`, ...).
     from . import decoders, implementations, models, normalizers, pre_tokenizers, processors, trainers
     from ._added_token import AddedToken
-    from ._core import Encoding, Encodings
+    from ._core import Encoding, Encodings, NormalizedString, PreTokenizedString
     from .auto import AutoTokenizer
     from .batch_encoding import BatchEncoding
     from .collate import DataCollatorWithPadding
@@ -48,6 +48,8 @@ _LAZY = {
     "FerroTokenizer": ".tokenization",
     "FerrotokError": ".errors",
     "InternalError": ".errors",
+    "NormalizedString": "._core",
+    "PreTokenizedString": "._core",
     "Tokenizer": ".tokenizer",
     "Regex": ".components",
     "SentencePieceBPETokenizer": ".implementations",
@@ -96,6 +98,8 @@ __all__ = [
     "FerroTokenizer",
     "FerrotokError",
     "InternalError",
+    "NormalizedString",
+    "PreTokenizedString",
     "Regex",
     "SentencePieceBPETokenizer",
     "SentencePieceUnigramTokenizer",

@@ -135,6 +135,17 @@ class Normalizer(Component):
         """The normalized form of `sequence`."""
         return self._core.normalize_str(sequence)
 
+    def normalize(self, normalized: _core.NormalizedString) -> None:
+        """Normalize a `NormalizedString` in place, keeping its alignment to the original text."""
+        self._core.normalize(normalized)
+
+    @staticmethod
+    def custom(normalizer: Any) -> Normalizer:
+        """A normalizer written in Python: `normalizer.normalize(normalized)` edits a `NormalizedString`.
+        A tokenizer holding one runs its calls on the calling thread and cannot be saved."""
+        made: Normalizer = _wrap("normalizer", _core.Component.custom("normalizer", normalizer))
+        return made
+
 
 class PreTokenizer(Component):
     __slots__ = ()
@@ -143,6 +154,18 @@ class PreTokenizer(Component):
     def pre_tokenize_str(self, sequence: str) -> list[tuple[str, tuple[int, int]]]:
         """The pieces of `sequence` with their (start, end) offsets in characters of `sequence`."""
         return self._core.pre_tokenize_str(sequence)
+
+    def pre_tokenize(self, pretok: _core.PreTokenizedString) -> None:
+        """Split a `PreTokenizedString` in place."""
+        self._core.pre_tokenize(pretok)
+
+    @staticmethod
+    def custom(pre_tokenizer: Any) -> PreTokenizer:
+        """A pre-tokenizer written in Python: `pre_tokenizer.pre_tokenize(pretok)` splits a
+        `PreTokenizedString` (usually with `pretok.split(func)`). A tokenizer holding one runs its calls on
+        the calling thread and cannot be saved."""
+        made: PreTokenizer = _wrap("pre_tokenizer", _core.Component.custom("pre_tokenizer", pre_tokenizer))
+        return made
 
 
 class Token:
@@ -235,6 +258,13 @@ class Decoder(Component):
         if isinstance(tokens, str):
             raise TypeError("tokens: expected a list of str, got str")
         return self._core.decode(list(tokens))
+
+    @staticmethod
+    def custom(decoder: Any) -> Decoder:
+        """A decoder written in Python: `decoder.decode_chain(tokens)` returns the decoded pieces (or
+        `decoder.decode(tokens)` the text). A tokenizer holding one cannot be saved."""
+        made: Decoder = _wrap("decoder", _core.Component.custom("decoder", decoder))
+        return made
 
 
 CLASSES: dict[str, type[Component]] = {

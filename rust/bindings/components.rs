@@ -3,10 +3,16 @@
 //! `ferrotok.components` gives it tokenizers' per-stage classes; the work is the core's.
 
 use super::encoding::PyEncoding;
+use super::host::{
+    normalize_in, pre_tokenize_in, PyHostDecoder, PyHostNormalizer, PyHostPreTokenizer,
+    PyNormalizedString, PyPreTokenizedString,
+};
 use super::tokenizer::PyTokenizer;
 use super::{guard, to_py};
 use crate::error::Error;
+use crate::kernel::host::Host;
 use crate::loading::components::Stage;
+use crate::loading::host_stages::HostStage;
 use crate::tokenizer::plan::{DETACH_MIN_BYTES, DETACH_MIN_IDS};
 use crate::tokenizer::{Encoding, Tokenizer};
 use pyo3::prelude::*;
@@ -75,6 +81,48 @@ impl PyComponent {
         })
     }
 
+    /// A stage written in Python: `obj.normalize(normalized)`, `obj.pre_tokenize(pretok)` or
+    /// `obj.decode_chain(tokens)` (tokenizers' `Normalizer.custom(obj)` and friends).
+    #[staticmethod]
+    fn custom(stage_name: &str, obj: Py<PyAny>) -> PyResult<Self> {
+        let s = stage(stage_name)?;
+        let h = match s {
+            Stage::Normalizer => HostStage::Normalizer(Host(Arc::new(PyHostNormalizer(obj)))),
+            Stage::PreTokenizer => HostStage::PreTokenizer(Host(Arc::new(PyHostPreTokenizer(obj)))),
+            Stage::Decoder => HostStage::Decoder(Host(Arc::new(PyHostDecoder(obj)))),
+            Stage::Model | Stage::PostProcessor => {
+                return Err(to_py(Error::argument(
+                    stage_name,
+                    "only a normalizer, pre-tokenizer or decoder can be written in Python",
+                )))
+            }
+        };
+        guard(|| {
+            Ok(PyComponent {
+                tok: Arc::new(Tokenizer::with_host_stage_alone(h).map_err(to_py)?),
+                stage: s,
+            })
+        })
+    }
+
+    /// Normalize a `NormalizedString` in place (tokenizers' `Normalizer.normalize`).
+    fn normalize(&self, normalized: &PyNormalizedString) -> PyResult<()> {
+        let n = self
+            .tok
+            .normalizer()
+            .ok_or_else(|| self.wrong_stage("normalize"))?;
+        guard(|| normalize_in(n, normalized))
+    }
+
+    /// Pre-tokenize a `PreTokenizedString` in place (tokenizers' `PreTokenizer.pre_tokenize`).
+    fn pre_tokenize(&self, pretok: &PyPreTokenizedString) -> PyResult<()> {
+        let p = self
+            .tok
+            .pre_tokenizer()
+            .ok_or_else(|| self.wrong_stage("pre_tokenize"))?;
+        guard(|| pre_tokenize_in(p, pretok))
+    }
+
     /// Set `tokenizer`'s stage to `component` (None removes it).
     #[staticmethod]
     fn assign(
@@ -91,7 +139,16 @@ impl PyComponent {
                     format!("expected a {}, got a {}", s.field(), c.stage.field()),
                 )))
             }
-            Some(c) => c.tok.stage_json(s).clone(),
+            Some(c) => {
+                if let Some(h) = c.tok.host_stage(s) {
+                    return guard(|| {
+                        tokenizer
+                            .try_update(py, |t| t.set_host_stage(h))
+                            .map_err(to_py)
+                    });
+                }
+                c.tok.stage_json(s).clone()
+            }
             None => serde_json::Value::Null,
         };
         guard(|| {

@@ -8,6 +8,7 @@ mod convert;
 mod decode_stream;
 mod encoding;
 mod encodings;
+mod host;
 mod inputs;
 mod int_lists;
 mod lists;
@@ -41,6 +42,11 @@ pub(crate) fn to_py(e: Error) -> PyErr {
         Error::Io { .. } => PyOSError::new_err(msg),
         Error::Internal(_) => InternalError::new_err(msg),
         Error::Cancelled => pyo3::exceptions::PyKeyboardInterrupt::new_err(msg),
+        // A Python callback's own exception, raised again as it was.
+        Error::Host { payload, .. } => match payload.0.downcast::<PyErr>() {
+            Ok(err) => *err,
+            Err(_) => FerrotokError::new_err(msg),
+        },
         Error::Config { .. }
         | Error::Unsupported { .. }
         | Error::Argument { .. }
@@ -86,6 +92,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<encoding::PyEncoding>()?;
     m.add_class::<tokenizer::PyModelInfo>()?;
     m.add_class::<components::PyComponent>()?;
+    m.add_class::<host::PyNormalizedString>()?;
+    m.add_class::<host::PyPreTokenizedString>()?;
     m.add_class::<decode_stream::PyDecodeStream>()?;
     m.add_class::<request::PyEncodeRequest>()?;
     m.add_class::<training::PyTrainingRun>()?;

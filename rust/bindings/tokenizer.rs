@@ -205,9 +205,9 @@ impl PyTokenizer {
     /// GIL released: a large vocabulary takes milliseconds to write, which the threads of a shard run
     /// would otherwise wait out (its sidecar hashes this).
     #[pyo3(signature = (pretty = false))]
-    fn to_str(&self, py: Python<'_>, pretty: bool) -> String {
+    fn to_str(&self, py: Python<'_>, pretty: bool) -> PyResult<String> {
         let tok = self.get();
-        py.detach(|| tok.to_json_string(pretty))
+        py.detach(|| tok.to_json_string(pretty)).map_err(to_py)
     }
 
     /// One entry of the tokenizer.json document this was read from (`padding`, ...), as JSON text;
@@ -220,7 +220,8 @@ impl PyTokenizer {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         let ctor = slf.get_type().getattr("from_str")?;
-        Ok((ctor, (slf.get().get().to_json_string(false),)))
+        let doc = slf.get().get().to_json_string(false).map_err(to_py)?;
+        Ok((ctor, (doc,)))
     }
 
     /// The batch call behind `FerroTokenizer.__call__`: a dict of fields (lists or int64 arrays) and the

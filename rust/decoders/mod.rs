@@ -17,6 +17,7 @@ pub use wordpiece::WordPieceDecoder;
 
 use crate::error::Result;
 use crate::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::kernel::host::{DecodeHost, Host};
 use serde_json::Value;
 
 #[derive(Debug, Clone)]
@@ -32,6 +33,8 @@ pub enum Decoder {
     Ctc(Ctc),
     ByteChars(ByteChars),
     Sequence(Vec<Decoder>),
+    /// A decoder written in the host language (`Decoder.custom`).
+    Host(Host<dyn DecodeHost>),
 }
 
 impl Decoder {
@@ -84,6 +87,7 @@ impl Decoder {
                 }
                 Ok(t)
             }
+            Decoder::Host(h) => h.0.decode_chain(tokens),
         }
     }
 

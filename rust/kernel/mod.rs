@@ -7,6 +7,7 @@
 //! - [`TokenBuffer`]: one sequence's ids, offsets and words as the model emits them.
 //! - [`Encoding`]: the result of a call (ids, masks, type ids, offsets, overflow), with [`Direction`].
 //! - [`TokenLookup`], [`Vocab`], [`Normalize`]: how one stage sees another.
+//! - [`host`]: components written in the host language (Python callbacks), behind traits.
 //! - [`ByteTrie`]: a packed byte trie (WordPiece's vocabulary, the Unigram trainer's pieces).
 //! - GPT-2's byte ↔ char table, BERT's char classes, the Metaspace configuration, and the hand-written
 //!   matchers of GPT-2's and Llama-3's split regexes behind [`Pattern`], and the Unicode 9.0
@@ -18,6 +19,7 @@ pub mod byte_trie;
 pub mod char_trie;
 pub mod encoding;
 pub mod gpt2_split;
+pub mod host;
 pub mod llama3_split;
 pub mod lookup;
 pub mod metaspace;

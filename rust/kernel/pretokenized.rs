@@ -30,6 +30,20 @@ pub enum SplitBehavior {
     Contiguous,
 }
 
+impl SplitBehavior {
+    /// The behaviour tokenizers' Python API names in snake case ("merged_with_previous").
+    pub fn from_snake_case(name: &str) -> Option<Self> {
+        Some(match name {
+            "removed" => SplitBehavior::Removed,
+            "isolated" => SplitBehavior::Isolated,
+            "merged_with_previous" => SplitBehavior::MergedWithPrevious,
+            "merged_with_next" => SplitBehavior::MergedWithNext,
+            "contiguous" => SplitBehavior::Contiguous,
+            _ => return None,
+        })
+    }
+}
+
 /// Cut `ns` at the pattern matches described by `matches` (sorted, non-overlapping byte ranges of `ns`),
 /// treating each match according to `behavior`. Empty pieces are dropped.
 pub fn split_with_behavior(

@@ -63,6 +63,14 @@ fn placeholder_model() -> Value {
     serde_json::json!({"type": "WordLevel", "vocab": {}, "unk_token": "[UNK]"})
 }
 
+/// A tokenizer holding nothing but the placeholder model (a stage is set on it next).
+pub(crate) fn model_alone() -> Result<Tokenizer> {
+    let mut doc = serde_json::Map::new();
+    doc.insert("version".into(), "1.0".into());
+    doc.insert("model".into(), placeholder_model());
+    tokenizer_json::from_value(Value::Object(doc), "<component>")
+}
+
 impl Tokenizer {
     /// Whether the tokenizer has this stage (it always has a model).
     pub fn has_stage(&self, stage: Stage) -> bool {
@@ -163,11 +171,11 @@ mod tests {
         );
         t.replace_stage(Stage::Normalizer, &Value::Null).unwrap();
         assert!(!t.has_stage(Stage::Normalizer));
-        let doc: Value = serde_json::from_str(&t.to_json_string(false)).unwrap();
+        let doc: Value = serde_json::from_str(&t.to_json_string(false).unwrap()).unwrap();
         assert!(doc["normalizer"].is_null());
         let lower = serde_json::json!({"type": "Lowercase"});
         t.replace_stage(Stage::Normalizer, &lower).unwrap();
-        let doc: Value = serde_json::from_str(&t.to_json_string(false)).unwrap();
+        let doc: Value = serde_json::from_str(&t.to_json_string(false).unwrap()).unwrap();
         assert_eq!(doc["normalizer"], lower);
         assert!(t.replace_stage(Stage::Model, &Value::Null).is_err());
         // A bad value leaves the stage as it was.

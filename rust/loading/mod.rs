@@ -10,6 +10,7 @@ pub mod classes;
 pub mod components;
 mod ctc_classes;
 mod esm;
+pub mod host_stages;
 mod language_codes;
 pub mod legacy;
 mod model_json;
@@ -68,14 +69,15 @@ impl Tokenizer {
     }
 
     /// Serialize to a tokenizer.json document.
-    pub fn to_json_string(&self, pretty: bool) -> String {
+    pub fn to_json_string(&self, pretty: bool) -> Result<String> {
+        self.check_serializable()?;
         let v = tokenizer_json::to_value(self);
         let s = if pretty {
             serde_json::to_string_pretty(&v)
         } else {
             serde_json::to_string(&v)
         };
-        s.unwrap_or_default()
+        Ok(s.unwrap_or_default())
     }
 }
 

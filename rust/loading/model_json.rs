@@ -325,7 +325,10 @@ mod tests {
         let quick = super::super::tokenizer_json::from_str(text, "t.json").unwrap();
         let v: Value = serde_json::from_str(text).unwrap();
         let general = super::super::tokenizer_json::from_value(v, "t.json").unwrap();
-        assert_eq!(quick.to_json_string(false), general.to_json_string(false));
+        assert_eq!(
+            quick.to_json_string(false).unwrap(),
+            general.to_json_string(false).unwrap()
+        );
         let enc = |t: &Tokenizer| {
             let opts = crate::tokenizer::EncodeOptions::default();
             let e = t

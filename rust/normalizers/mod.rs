@@ -16,6 +16,7 @@ pub use unicode::UnicodeForm;
 
 use crate::error::Result;
 use crate::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::kernel::host::{Host, NormalizeHost};
 use crate::kernel::{Normalize, NormalizedString};
 use serde_json::Value;
 
@@ -34,6 +35,8 @@ pub enum Normalizer {
     Precompiled(Box<Precompiled>),
     Nmt,
     ByteLevel,
+    /// A normalizer written in the host language (`Normalizer.custom`).
+    Host(Host<dyn NormalizeHost>),
 }
 
 impl Normalizer {
@@ -109,6 +112,7 @@ impl Normalizer {
                 }
                 Ok(())
             }
+            Normalizer::Host(h) => h.0.normalize(n),
         }
     }
 }

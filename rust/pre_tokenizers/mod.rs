@@ -23,6 +23,7 @@ pub use whitespace::{CharDelimiterSplit, Whitespace, WhitespaceSplit};
 
 use crate::error::Result;
 use crate::json::{as_array, as_obj, index, type_tag, unsupported};
+use crate::kernel::host::{Host, PreTokenizeHost};
 use crate::kernel::{NormalizedString, PreTokenizedString};
 use serde_json::Value;
 
@@ -40,6 +41,8 @@ pub enum PreTokenizer {
     FixedLength(FixedLength),
     UnicodeScripts(UnicodeScripts),
     Sequence(Vec<PreTokenizer>),
+    /// A pre-tokenizer written in the host language (`PreTokenizer.custom`).
+    Host(Host<dyn PreTokenizeHost>),
 }
 
 impl PreTokenizer {
@@ -95,6 +98,7 @@ impl PreTokenizer {
                 }
                 Ok(())
             }
+            PreTokenizer::Host(h) => h.0.pre_tokenize(pts),
         }
     }
 }

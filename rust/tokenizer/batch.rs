@@ -59,7 +59,7 @@ impl Tokenizer {
             padding: None,
             ..opts.clone()
         };
-        let pool = if worth_parallel(inputs) {
+        let pool = if worth_parallel(inputs) && !self.has_host_stages() {
             parallel::pool()
         } else {
             None

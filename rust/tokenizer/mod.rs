@@ -162,6 +162,15 @@ impl Tokenizer {
         self.decoder.as_ref()
     }
 
+    /// Whether a stage is written in the host language (`Normalizer.custom` and friends): such a
+    /// tokenizer runs every call on the calling thread, whose interpreter lock the callbacks take, and
+    /// cannot be serialized.
+    pub fn has_host_stages(&self) -> bool {
+        matches!(self.normalizer, Some(Normalizer::Host(_)))
+            || matches!(self.pre_tokenizer, Some(PreTokenizer::Host(_)))
+            || matches!(self.decoder, Some(Decoder::Host(_)))
+    }
+
     /// The added tokens (special or not) on top of the model's vocabulary.
     pub fn added_vocabulary(&self) -> &AddedVocabulary {
         &self.added

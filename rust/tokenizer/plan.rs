@@ -170,6 +170,7 @@ pub fn run_batch<S: BatchSink>(
         && !overflow
         && large
         && overlap::Active::alone()
+        && !tok.has_host_stages()
     {
         if let Some(pool) = pool() {
             let (encodings, owners) =
@@ -185,6 +186,7 @@ pub fn run_batch<S: BatchSink>(
         && !sink.adjusts()
         && chunk_end(inputs, 0) == inputs.len()
         && worth_parallel(inputs)
+        && !tok.has_host_stages()
     {
         // One large chunk: encode and fill the arrays in a single pool entry.
         let (encodings, owners, arrays) = sink.detached(|| {

@@ -79,7 +79,11 @@ impl Tokenizer {
             .iter()
             .map(|t| (InputSequence::Raw(t), None))
             .collect();
-        let (encodings, owners) = parallel::in_pool(|| self.encode_batch_owned(&inputs, &opts))?;
+        let (encodings, owners) = if self.has_host_stages() {
+            self.encode_batch_owned(&inputs, &opts)?
+        } else {
+            parallel::in_pool(|| self.encode_batch_owned(&inputs, &opts))?
+        };
         let count = encodings.iter().map(|e| e.ids.len() + 1).sum::<usize>();
         out.reserve(count * width.bytes());
         let ids = encodings

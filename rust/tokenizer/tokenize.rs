@@ -152,6 +152,16 @@ impl Tokenizer {
         matching: Matching,
         out: &mut TokenBuffer,
     ) -> Result<()> {
+        if self.has_host_stages() {
+            // Host callbacks show the original text of the pieces they are given.
+            return crate::kernel::host::with_input(text, || {
+                self.tokenize_pieces(text, matching, out)
+            });
+        }
+        self.tokenize_pieces(text, matching, out)
+    }
+
+    fn tokenize_pieces(&self, text: &str, matching: Matching, out: &mut TokenBuffer) -> Result<()> {
         let mut pts =
             self.added
                 .extract_and_normalize(self.normalizer.as_ref(), text, 0, matching)?;

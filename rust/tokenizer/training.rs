@@ -6,6 +6,8 @@ use super::Tokenizer;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use crate::kernel::{NormalizedString, PreTokenizedString};
+use crate::loading::components::Stage;
+use crate::loading::host_stages::HostStage;
 use crate::loading::tokenizer_json;
 use crate::normalizers::Normalizer;
 use crate::pre_tokenizers::PreTokenizer;
@@ -25,6 +27,13 @@ impl Tokenizer {
     /// The words of `text` as training sees them: normalized and pre-tokenized, without added-token
     /// extraction (Hugging Face's `train` does not split added tokens out either).
     pub fn training_words(&self, text: &str, each: &mut dyn FnMut(&str)) -> Result<()> {
+        if self.has_host_stages() {
+            return crate::kernel::host::with_input(text, || self.words_of(text, each));
+        }
+        self.words_of(text, each)
+    }
+
+    fn words_of(&self, text: &str, each: &mut dyn FnMut(&str)) -> Result<()> {
         let mut ns = NormalizedString::from_original(text, 0);
         if let Some(n) = self.normalizer() {
             n.normalize(&mut ns)?;
@@ -58,7 +67,10 @@ impl Tokenizer {
         ctl: &Control,
         meanwhile: impl FnOnce() -> R,
     ) -> (Result<()>, R) {
-        let pool = super::parallel::pool();
+        // Host stages (Python callbacks) run on the calling thread.
+        let pool = (!self.has_host_stages())
+            .then(super::parallel::pool)
+            .flatten();
         let pool = pool.as_ref().map(|p| p.rayon());
         match (self.normalizer(), self.pre_tokenizer()) {
             (None, Some(PreTokenizer::ByteLevel(b))) => {
@@ -99,7 +111,18 @@ impl Tokenizer {
         };
         o.insert("model".into(), trained.model);
         o.insert("added_tokens".into(), Value::Array(Vec::new()));
+        // Stages written in Python have no tokenizer.json value: they are carried over as they are.
+        let hosts: Vec<HostStage> = [Stage::Normalizer, Stage::PreTokenizer, Stage::Decoder]
+            .into_iter()
+            .filter_map(|s| self.host_stage(s))
+            .collect();
+        for h in &hosts {
+            o.insert(h.stage().field().into(), Value::Null);
+        }
         let mut t = tokenizer_json::from_value(doc, "<trained>")?;
+        for h in hosts {
+            t.set_host_stage(h)?;
+        }
         let mut keep: Vec<(u32, AddedToken)> =
             self.added.tokens().map(|(id, t)| (id, t.clone())).collect();
         keep.sort_by_key(|(id, _)| *id);
