@@ -40,6 +40,20 @@ struct Unit {
     value: u32,
 }
 
+/// Codes packed into `Key::prefix` (every code fits in `CODE_BITS`: there are fewer chars).
+const PREFIX: usize = 6;
+const CODE_BITS: u32 = 21;
+
+/// A key while building: its first `PREFIX` codes packed for a cheap sort, its codes at
+/// `start..end` of the build's code buffer, its id.
+#[derive(Clone, Copy)]
+struct Key {
+    prefix: u128,
+    start: u32,
+    end: u32,
+    id: u32,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct CharTrie {
     units: Vec<Unit>,
@@ -57,18 +71,34 @@ impl CharTrie {
 
     /// Build from `(key, id)` pairs with distinct, non-empty keys.
     pub fn build(keys: &[(&str, u32)]) -> Self {
-        // Codes by descending frequency (ties by char), so the common children sit close together.
-        // Counted in a table below `TABLE_CHARS`, the rare others in a map.
+        let kept = || {
+            keys.iter()
+                .filter(|&&(k, id)| !k.is_empty() && id <= Self::MAX_ID)
+        };
+        // Every key's chars in one buffer (one UTF-8 decode, rewritten as codes below), counted on
+        // the way: in a table below `TABLE_CHARS`, the rare others in a map.
+        let mut flat: Vec<u32> = Vec::with_capacity(kept().map(|k| k.0.len()).sum());
+        let mut spans: Vec<Key> = Vec::with_capacity(keys.len());
         let mut freq = vec![0u32; TABLE_CHARS];
         let mut astral_freq: FxHashMap<u32, u32> = FxHashMap::default();
-        for (k, _) in keys {
+        for &(k, id) in kept() {
+            let start = flat.len() as u32;
             for c in k.chars() {
+                let c = c as u32;
                 match freq.get_mut(c as usize) {
                     Some(f) => *f += 1,
-                    None => *astral_freq.entry(c as u32).or_insert(0) += 1,
+                    None => *astral_freq.entry(c).or_insert(0) += 1,
                 }
+                flat.push(c);
             }
+            spans.push(Key {
+                prefix: 0,
+                start,
+                end: flat.len() as u32,
+                id,
+            });
         }
+        // Codes by descending frequency (ties by char), so the common children sit close together.
         let mut chars: Vec<(u32, u32)> = (0u32..)
             .zip(freq)
             .filter(|&(_, f)| f > 0)
@@ -92,35 +122,43 @@ impl CharTrie {
             astral,
             spill: FxHashMap::default(),
         };
-        // Keys sorted as strings (keys sharing a char prefix are then consecutive), as code strings in
-        // one buffer.
-        let mut sorted: Vec<(&str, u32)> = keys
-            .iter()
-            .filter(|&&(k, id)| !k.is_empty() && id <= Self::MAX_ID)
-            .copied()
-            .collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut flat: Vec<u32> = Vec::new();
-        let mut spans: Vec<(u32, u32, u32)> = Vec::with_capacity(sorted.len());
-        for &(k, id) in &sorted {
-            let a = flat.len() as u32;
-            flat.extend(k.chars().map(|c| trie.code(c)));
-            spans.push((a, flat.len() as u32, id));
+        for x in &mut flat {
+            *x = trie.code_of(*x);
         }
-        drop(sorted);
+        // Keys sorted by codes, so that keys sharing a prefix are consecutive and a node's children
+        // come in code order. The first codes packed in an integer make most comparisons one
+        // compare; only keys sharing all of them compare the rest.
+        let codes_of = |k: &Key, from: usize| {
+            flat.get(k.start as usize + from..k.end as usize)
+                .unwrap_or_default()
+        };
+        for k in &mut spans {
+            let codes = codes_of(k, 0);
+            k.prefix = (0..PREFIX).fold(0, |p, i| {
+                p << CODE_BITS | u128::from(codes.get(i).copied().unwrap_or(0))
+            });
+        }
+        spans.sort_unstable_by(|a, b| {
+            a.prefix
+                .cmp(&b.prefix)
+                .then_with(|| codes_of(a, PREFIX).cmp(codes_of(b, PREFIX)))
+        });
         trie.place(&spans, &flat, chars.len());
         trie
     }
 
-    /// Lay the keys (sorted by chars) out level by level.
-    fn place(&mut self, spans: &[(u32, u32, u32)], flat: &[u32], alphabet: usize) {
+    /// Lay the keys (sorted by codes) out level by level.
+    fn place(&mut self, spans: &[Key], flat: &[u32], alphabet: usize) {
         let mut alloc = Alloc::default();
+        // Room for the array at its largest (twice the nodes, which are at most the codes) without
+        // copying it as it grows; pages never touched cost no memory.
+        self.units.reserve(2 * (flat.len() + 1) + alphabet + 64);
         alloc.grow(&mut self.units, alphabet + 1);
         alloc.take(&mut self.units, 0, TAKEN);
         let code_at = |i: usize, d: usize| {
             let s = spans.get(i)?;
-            let p = s.0 as usize + d;
-            if p < s.1 as usize {
+            let p = s.start as usize + d;
+            if p < s.end as usize {
                 flat.get(p).copied()
             } else {
                 None
@@ -142,7 +180,7 @@ impl CharTrie {
             for &(slot, mut lo, hi) in &level {
                 if lo < hi && code_at(lo, depth).is_none() {
                     if let (Some(u), Some(s)) = (self.units.get_mut(slot as usize), spans.get(lo)) {
-                        u.value = s.2;
+                        u.value = s.id;
                     }
                     lo += 1;
                 }
@@ -161,10 +199,6 @@ impl CharTrie {
                     i = j;
                 }
                 if children.len() > from {
-                    // By code, for the base search (the keys are in char order).
-                    if let Some(kids) = children.get_mut(from..) {
-                        kids.sort_unstable_by_key(|k| k.0);
-                    }
                     nodes.push((slot, from, children.len()));
                 }
             }
@@ -221,9 +255,14 @@ impl CharTrie {
     /// The code of `c`: 0 when no key holds it.
     #[inline]
     pub fn code(&self, c: char) -> u32 {
+        self.code_of(c as u32)
+    }
+
+    #[inline]
+    fn code_of(&self, c: u32) -> u32 {
         match self.table.get(c as usize) {
             Some(&k) => k,
-            None => self.astral.get(&(c as u32)).copied().unwrap_or(0),
+            None => self.astral.get(&c).copied().unwrap_or(0),
         }
     }
 
@@ -308,10 +347,19 @@ impl Alloc {
             },
         );
         self.free.resize(len.div_ceil(64), 0);
-        for k in from..len {
+        // Set the new slots' bits a word at a time.
+        let mut k = from;
+        while k < len {
+            let n = (64 - (k & 63)).min(len - k);
+            let bits = if n == 64 {
+                !0
+            } else {
+                ((1u64 << n) - 1) << (k & 63)
+            };
             if let Some(w) = self.free.get_mut(k >> 6) {
-                *w |= 1 << (k & 63);
+                *w |= bits;
             }
+            k += n;
         }
     }
 
@@ -465,16 +513,49 @@ mod tests {
         assert_eq!(t.child(t.root(), 0), None);
     }
 
-    #[test]
-    fn many_keys_over_a_large_alphabet() {
-        // Deterministic pseudo-random keys of 1 – 6 chars from 3000 CJK chars and ASCII.
-        let mut x = 0x2545_f491_u64;
-        let mut rnd = |m: u64| {
+    /// A deterministic xorshift generator: `rnd(m)` is below `m`.
+    fn rng(mut x: u64) -> impl FnMut(u64) -> u64 {
+        move |m| {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             x % m
-        };
+        }
+    }
+
+    /// The keys of `set`, numbered in order.
+    fn numbered(set: &std::collections::BTreeSet<String>) -> Vec<(&str, u32)> {
+        set.iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i as u32))
+            .collect()
+    }
+
+    /// Keys that share more leading chars than the build's sort packs into one integer, and
+    /// prefixes of each other past it.
+    #[test]
+    fn keys_sharing_long_prefixes() {
+        let mut rnd = rng(0x5bd1_e995);
+        let mut set = std::collections::BTreeSet::new();
+        while set.len() < 3000 {
+            let tail: String = (0..rnd(8))
+                .map(|_| char::from(b'a' + rnd(4) as u8))
+                .collect();
+            set.insert(format!("▁abcdefgh{tail}"));
+            set.insert(format!("abcdef{tail}"));
+            set.insert(format!("😀😁😂{tail}"));
+        }
+        let keys = numbered(&set);
+        let t = CharTrie::build(&keys);
+        lookup_all(&t, &keys);
+        assert_eq!(t.walk("abcde").map(|n| t.value(n)), Some(None));
+        assert_eq!(t.walk("abcdefe"), None);
+    }
+
+    #[test]
+    fn many_keys_over_a_large_alphabet() {
+        // Deterministic pseudo-random keys of 1 – 6 chars from 3000 CJK chars and ASCII.
+        let mut rnd = rng(0x2545_f491);
         let mut set = std::collections::BTreeSet::new();
         while set.len() < 20_000 {
             let len = 1 + rnd(6) as usize;
@@ -489,11 +570,7 @@ mod tests {
                 .collect();
             set.insert(s);
         }
-        let keys: Vec<(&str, u32)> = set
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.as_str(), i as u32))
-            .collect();
+        let keys = numbered(&set);
         let t = CharTrie::build(&keys);
         lookup_all(&t, &keys);
         // Every node is some key's prefix: a key plus one more char is found only if it is a key.
@@ -511,13 +588,7 @@ mod tests {
     /// each time a node found no base), and children in the side table are found like the others.
     #[test]
     fn build_is_bounded_over_a_wide_alphabet() {
-        let mut x = 0x9e37_79b9_u64;
-        let mut rnd = |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut rnd = rng(0x9e37_79b9);
         let mut set = std::collections::BTreeSet::new();
         for i in 0..20_000 {
             set.insert(char::from_u32(0x4E00 + i).unwrap_or('x').to_string());
@@ -529,11 +600,7 @@ mod tests {
                 .collect();
             set.insert(s);
         }
-        let keys: Vec<(&str, u32)> = set
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.as_str(), i as u32))
-            .collect();
+        let keys = numbered(&set);
         let t = CharTrie::build(&keys);
         lookup_all(&t, &keys);
         let mut prefixes = std::collections::HashSet::new();
