@@ -1,24 +1,20 @@
 //! `ferrotok._core.Tokenizer`: the core tokenizer behind an `Arc`, swapped on mutation (copy on write),
 //! so concurrent encodes from many Python threads never block each other or see a half-made change.
 
-use super::batch_io::{arrays_into, batch_inputs, batch_items, encodings_view, side, zero_offsets};
-use super::convert;
+mod encode;
+mod settings;
+
+pub use settings::PyModelInfo;
+
 use super::encoding::PyEncoding;
 use super::encodings::PyEncodings;
-use super::inputs::{has_pairs, texts, word_refs};
 use super::int_lists::IntTable;
-use super::lists::{PySink, RowLists};
 use super::request::PyEncodeRequest;
 use super::{guard, to_py};
-use crate::added_tokens::AddedToken;
-use crate::postprocess::{PaddingParams, PaddingStrategy, TruncationParams, TruncationStrategy};
-use crate::tokenizer::batch::{rows, ArrayFields};
-use crate::tokenizer::plan::{run_batch, BatchRequest, Output, DETACH_MIN_BYTES, DETACH_MIN_IDS};
-use crate::tokenizer::{EncodeOptions, InputSequence, Tokenizer};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use crate::tokenizer::Tokenizer;
 use pyo3::prelude::*;
 use pyo3::sync::MutexExt;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString};
 use std::sync::{Arc, Mutex, RwLock};
 
 #[pyclass(module = "ferrotok._core", name = "Tokenizer", frozen)]
@@ -82,56 +78,11 @@ impl PyTokenizer {
     }
 }
 
-/// Read-only facts about the model, for code that inspects `tokenizer._tokenizer.model` (transformers'
-/// token-classification pipeline reads `continuing_subword_prefix`).
-#[pyclass(module = "ferrotok._core", name = "ModelInfo", frozen, get_all)]
-pub struct PyModelInfo {
-    #[pyo3(name = "type")]
-    kind: &'static str,
-    continuing_subword_prefix: Option<String>,
-    end_of_word_suffix: Option<String>,
-    unk_token: Option<String>,
-}
-
 #[pymethods]
 impl PyTokenizer {
     #[getter]
     fn model(&self) -> PyModelInfo {
-        match self.get().model() {
-            crate::models::Model::WordPiece(m) => PyModelInfo {
-                kind: "WordPiece",
-                continuing_subword_prefix: Some(m.continuing_subword_prefix.clone()),
-                end_of_word_suffix: None,
-                unk_token: Some(m.unk_token.clone()),
-            },
-            crate::models::Model::Bpe(m) => PyModelInfo {
-                kind: "BPE",
-                continuing_subword_prefix: m.continuing_subword_prefix.clone(),
-                end_of_word_suffix: m.end_of_word_suffix.clone(),
-                unk_token: m.unk_token.clone(),
-            },
-            crate::models::Model::Unigram(m) => PyModelInfo {
-                kind: "Unigram",
-                continuing_subword_prefix: None,
-                end_of_word_suffix: None,
-                unk_token: m
-                    .unk_id
-                    .and_then(|id| m.id_to_token(id))
-                    .map(str::to_string),
-            },
-            crate::models::Model::WordLevel(m) => PyModelInfo {
-                kind: "WordLevel",
-                continuing_subword_prefix: None,
-                end_of_word_suffix: None,
-                unk_token: Some(m.unk_token.clone()),
-            },
-            crate::models::Model::Codes(_) => PyModelInfo {
-                kind: "Codes",
-                continuing_subword_prefix: None,
-                end_of_word_suffix: None,
-                unk_token: None,
-            },
-        }
+        settings::model_info(&self.get())
     }
 
     /// Whether the fused fast paths may run (default true); off, every text takes the generic
@@ -234,40 +185,7 @@ impl PyTokenizer {
         second: Option<&Bound<'py, PyAny>>,
         request: &PyEncodeRequest,
     ) -> PyResult<(Bound<'py, PyDict>, PyEncodings)> {
-        guard(|| {
-            let tok = self.get();
-            let req = &request.request;
-            let (items_a, items_b) = batch_items(first, second, request.is_pretokenized)?;
-            let ta = texts(&items_a)?;
-            let tb = items_b.as_deref().map(texts).transpose()?;
-            let (wa, wb) = (word_refs(&ta), tb.as_deref().map(word_refs));
-            let inputs = batch_inputs(&ta, tb.as_deref(), &wa, wb.as_deref());
-            let mut sink = PySink {
-                py,
-                ints: &self.ints,
-                // The vocabulary size only sizes the shared ints the first time (a scan of the added
-                // tokens otherwise repeated on every call).
-                rows: RowLists::new(py, self.table_size(&tok), req.fields),
-                first: &ta,
-                second: tb.as_deref(),
-                joined_pairs: ta.iter().chain(tb.iter().flatten()).any(has_pairs),
-            };
-            let mut out = run_batch(&tok, &inputs, req, &mut sink)?;
-            let dict = PyDict::new(py);
-            let overflow = req.overflow;
-            match out.arrays.take() {
-                Some(arr) => arrays_into(py, arr, overflow, &dict)?,
-                None => {
-                    sink.rows.into_dict(&dict, request.unbatched && !overflow)?;
-                    if overflow {
-                        let map = rows(&out.encodings, true).into_iter().map(|(_, i)| i);
-                        dict.set_item("overflow_to_sample_mapping", PyList::new(py, map)?)?;
-                    }
-                }
-            }
-            let n_sequences = if tb.is_some() { 2 } else { 1 };
-            Ok((dict, encodings_view(tok, out, overflow, n_sequences)))
-        })
+        guard(|| self.fields(py, first, second, request))
     }
 
     /// The ids of one text, with special tokens and nothing else asked: transformers' `tok.encode(text)`,
@@ -280,28 +198,7 @@ impl PyTokenizer {
         text: &Bound<'py, PyString>,
         split_special_tokens: bool,
     ) -> PyResult<Bound<'py, PyList>> {
-        guard(|| {
-            let tok = self.get();
-            let (s, _) = convert::text(text)?;
-            let opts = EncodeOptions {
-                add_special_tokens: true,
-                truncation: None,
-                padding: None,
-                char_offsets: false,
-                drop_overflow: true,
-                split_special_tokens: Some(split_special_tokens),
-                skip_added_tokens: false,
-            };
-            let run = || tok.encode(InputSequence::Raw(&s), None, &opts);
-            // The rule of `plan::DETACH_MIN_BYTES`: a short text keeps the GIL.
-            let e = if s.len() >= DETACH_MIN_BYTES {
-                py.detach(run)
-            } else {
-                run()
-            }
-            .map_err(to_py)?;
-            self.ints.row(py, tok.vocab_size(true), &e.ids)
-        })
+        guard(|| self.ids(py, text, split_special_tokens))
     }
 
     /// tokenizers' `encode_batch`: one `Encoding` per input, with the tokenizer's own truncation and
@@ -318,46 +215,14 @@ impl PyTokenizer {
         offsets: bool,
     ) -> PyResult<Vec<PyEncoding>> {
         guard(|| {
-            let tok = self.get();
-            let (items_a, items_b) = batch_items(first, second, is_pretokenized)?;
-            let ta = texts(&items_a)?;
-            let tb = items_b.as_deref().map(texts).transpose()?;
-            let (wa, wb) = (word_refs(&ta), tb.as_deref().map(word_refs));
-            let inputs = batch_inputs(&ta, tb.as_deref(), &wa, wb.as_deref());
-            let req = BatchRequest {
-                opts: EncodeOptions {
-                    add_special_tokens,
-                    truncation: tok.truncation,
-                    padding: None,
-                    char_offsets: offsets,
-                    drop_overflow: false,
-                    split_special_tokens: None,
-                    skip_added_tokens: false,
-                },
-                padding: tok.padding.clone(),
-                overflow: true,
-                output: Output::Encodings,
-                fields: ArrayFields::default(),
-            };
-            let mut sink = PySink {
+            self.encodings(
                 py,
-                ints: &self.ints,
-                rows: RowLists::new(py, 0, req.fields),
-                first: &ta,
-                second: tb.as_deref(),
-                joined_pairs: offsets && ta.iter().chain(tb.iter().flatten()).any(has_pairs),
-            };
-            let out = run_batch(&tok, &inputs, &req, &mut sink)?;
-            let pad_token = tok.padding.as_ref().map(|p| p.pad_token.clone());
-            let n_sequences = if tb.is_some() { 2 } else { 1 };
-            let mut encodings = out.encodings;
-            if !offsets {
-                encodings.iter_mut().for_each(zero_offsets);
-            }
-            Ok(encodings
-                .into_iter()
-                .map(|e| PyEncoding::new(tok.clone(), e, pad_token.clone(), n_sequences))
-                .collect())
+                first,
+                second,
+                is_pretokenized,
+                add_special_tokens,
+                offsets,
+            )
         })
     }
 
@@ -370,24 +235,7 @@ impl PyTokenizer {
         pair: Option<&PyEncoding>,
         add_special_tokens: bool,
     ) -> PyResult<PyEncoding> {
-        guard(|| {
-            let tok = self.get();
-            let opts = EncodeOptions {
-                add_special_tokens,
-                truncation: tok.truncation,
-                padding: tok.padding.clone(),
-                char_offsets: true,
-                drop_overflow: false,
-                split_special_tokens: None,
-                skip_added_tokens: false,
-            };
-            let a = encoding.encoding.clone();
-            let b = pair.map(|p| p.encoding.clone());
-            let e = tok.post_process(a, b, &opts).map_err(to_py)?;
-            let pad_token = tok.padding.as_ref().map(|p| p.pad_token.clone());
-            let n_sequences = if pair.is_some() { 2 } else { 1 };
-            Ok(PyEncoding::new(tok.clone(), e, pad_token, n_sequences))
-        })
+        guard(|| self.post_processed(encoding, pair, add_special_tokens))
     }
 
     /// tokenizers' `enable_truncation` (stored in the tokenizer, and written by `to_str`).
@@ -400,17 +248,7 @@ impl PyTokenizer {
         strategy: &str,
         direction: &str,
     ) -> PyResult<()> {
-        let params = TruncationParams {
-            max_length,
-            stride,
-            strategy: TruncationStrategy::parse(strategy).map_err(|_| {
-                PyValueError::new_err(format!(
-                    "Unknown `strategy`: `{strategy}`. Use one of `longest_first`, `only_first`, or \
-                     `only_second`"
-                ))
-            })?,
-            direction: side(direction)?,
-        };
+        let params = settings::truncation_params(max_length, stride, strategy, direction)?;
         self.update(py, |t| t.truncation = Some(params));
         Ok(())
     }
@@ -433,15 +271,14 @@ impl PyTokenizer {
         length: Option<usize>,
         pad_to_multiple_of: Option<usize>,
     ) -> PyResult<()> {
-        let params = PaddingParams {
-            strategy: length.map_or(PaddingStrategy::BatchLongest, PaddingStrategy::Fixed),
-            pad_to_multiple_of,
-            direction: side(direction)?,
+        let params = settings::padding_params(
+            direction,
             pad_id,
             pad_type_id,
-            pad_token: pad_token.to_string(),
-        };
-        params.validate().map_err(to_py)?;
+            pad_token,
+            length,
+            pad_to_multiple_of,
+        )?;
         self.update(py, |t| t.padding = Some(params));
         Ok(())
     }
@@ -452,17 +289,7 @@ impl PyTokenizer {
 
     #[pyo3(signature = (ids, skip_special_tokens = false))]
     fn decode(&self, py: Python<'_>, ids: Vec<u32>, skip_special_tokens: bool) -> PyResult<String> {
-        guard(|| {
-            let tok = self.get();
-            let run = || tok.decode(&ids, skip_special_tokens);
-            // Short decodes keep the GIL (`plan::DETACH_MIN_IDS`: the hand-off would cost more).
-            let text = if ids.len() >= DETACH_MIN_IDS {
-                py.detach(run)
-            } else {
-                run()
-            };
-            text.map_err(to_py)
-        })
+        guard(|| self.decoded(py, &ids, skip_special_tokens))
     }
 
     #[pyo3(signature = (batch, skip_special_tokens = false))]
@@ -472,22 +299,7 @@ impl PyTokenizer {
         batch: Vec<Vec<u32>>,
         skip_special_tokens: bool,
     ) -> PyResult<Vec<String>> {
-        guard(|| {
-            let tok = self.get();
-            let run = || {
-                batch
-                    .iter()
-                    .map(|ids| tok.decode(ids, skip_special_tokens))
-                    .collect::<crate::Result<Vec<_>>>()
-            };
-            let total: usize = batch.iter().map(Vec::len).sum();
-            let texts = if total >= DETACH_MIN_IDS {
-                py.detach(run)
-            } else {
-                run()
-            };
-            texts.map_err(to_py)
-        })
+        guard(|| self.decoded_batch(py, &batch, skip_special_tokens))
     }
 
     /// tokenizers' `train_from_iterator`: train this tokenizer's model in place (`ferrotok.training`).
@@ -555,53 +367,14 @@ impl PyTokenizer {
 
     fn add_tokens(&self, tokens: &Bound<'_, PyAny>) -> PyResult<usize> {
         guard(|| {
-            let mut list = Vec::new();
-            for (i, item) in tokens.try_iter()?.enumerate() {
-                let item = item?;
-                let d = item.cast::<PyDict>().map_err(|_| {
-                    PyTypeError::new_err(format!(
-                        "tokens[{i}]: expected a dict with a 'content' key"
-                    ))
-                })?;
-                let content: String = d
-                    .get_item("content")?
-                    .ok_or_else(|| {
-                        PyValueError::new_err(format!("tokens[{i}]: missing 'content'"))
-                    })?
-                    .extract()?;
-                let flag = |k: &str| -> PyResult<Option<bool>> {
-                    d.get_item(k)?.map(|v| v.extract::<bool>()).transpose()
-                };
-                let special = flag("special")?.unwrap_or(false);
-                let mut t = AddedToken::new(&content, special);
-                t.single_word = flag("single_word")?.unwrap_or(false);
-                t.lstrip = flag("lstrip")?.unwrap_or(false);
-                t.rstrip = flag("rstrip")?.unwrap_or(false);
-                t.normalized = flag("normalized")?.unwrap_or(!special);
-                list.push(t);
-            }
+            let list = settings::added_tokens_from(tokens)?;
             self.try_update(tokens.py(), |t| t.add_tokens(&list))
                 .map_err(to_py)
         })
     }
 
     fn added_tokens<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let tok = self.get();
-        let mut v: Vec<_> = tok.added_vocabulary().tokens().collect();
-        v.sort_by_key(|(id, _)| *id);
-        v.into_iter()
-            .map(|(id, t)| {
-                let d = PyDict::new(py);
-                d.set_item("id", id)?;
-                d.set_item("content", &t.content)?;
-                d.set_item("special", t.special)?;
-                d.set_item("single_word", t.single_word)?;
-                d.set_item("lstrip", t.lstrip)?;
-                d.set_item("rstrip", t.rstrip)?;
-                d.set_item("normalized", t.normalized)?;
-                Ok(d)
-            })
-            .collect()
+        settings::added_token_dicts(py, &self.get())
     }
 
     fn num_special_tokens_to_add(&self, is_pair: bool) -> usize {
@@ -611,41 +384,6 @@ impl PyTokenizer {
     /// The truncation/padding defaults of the tokenizer.json, as (max_length, stride, strategy,
     /// direction) and (length or None, pad_to_multiple_of, direction, pad_id, pad_type_id, pad_token).
     fn defaults<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-        let tok = self.get();
-        let dir = |d| {
-            if d == crate::tokenizer::Direction::Left {
-                "left"
-            } else {
-                "right"
-            }
-        };
-        let t = match &tok.truncation {
-            Some(p) => (p.max_length, p.stride, p.strategy.name(), dir(p.direction))
-                .into_pyobject(py)?
-                .into_any(),
-            None => py.None().into_bound(py),
-        };
-        let p = match &tok.padding {
-            Some(p) => {
-                let len = match p.strategy {
-                    crate::postprocess::PaddingStrategy::Fixed(n) => Some(n),
-                    crate::postprocess::PaddingStrategy::BatchLongest => None,
-                };
-                PyTuple::new(
-                    py,
-                    [
-                        len.into_pyobject(py)?.into_any(),
-                        p.pad_to_multiple_of.into_pyobject(py)?.into_any(),
-                        dir(p.direction).into_pyobject(py)?.into_any(),
-                        p.pad_id.into_pyobject(py)?.into_any(),
-                        p.pad_type_id.into_pyobject(py)?.into_any(),
-                        p.pad_token.as_str().into_pyobject(py)?.into_any(),
-                    ],
-                )?
-                .into_any()
-            }
-            None => py.None().into_bound(py),
-        };
-        Ok((t, p))
+        settings::defaults(py, &self.get())
     }
 }
