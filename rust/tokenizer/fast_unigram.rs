@@ -48,15 +48,15 @@ const MAY_START_WS: [bool; 256] = {
 /// compared as bytes, so that the kana and CJK punctuation sharing those lead bytes are not decoded.
 #[inline]
 fn ws_at(bytes: &[u8], i: usize) -> bool {
-    match bytes.get(i..).unwrap_or_default() {
-        [0x09..=0x0D | 0x20, ..] => true,
-        [0xC2, 0x85 | 0xA0, ..] => true,
-        [0xE1, 0x9A, 0x80, ..] => true,
-        [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..] => true,
-        [0xE2, 0x81, 0x9F, ..] => true,
-        [0xE3, 0x80, 0x80, ..] => true,
-        _ => false,
-    }
+    matches!(
+        bytes.get(i..).unwrap_or_default(),
+        [0x09..=0x0D | 0x20, ..]
+            | [0xC2, 0x85 | 0xA0, ..]
+            | [0xE1, 0x9A, 0x80, ..]
+            | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+            | [0xE2, 0x81, 0x9F, ..]
+            | [0xE3, 0x80, 0x80, ..]
+    )
 }
 
 /// Byte offset of the first whitespace char of `text` at or after `from` (a char boundary), or the
