@@ -140,5 +140,6 @@ pub(super) fn encodings_view(
         pad: out.lazy_pad,
         owners: out.owners,
         n_sequences,
+        byte_texts: None,
     }
 }

@@ -5,7 +5,12 @@ use crate::tokenizer::plan::LazyPad;
 use crate::tokenizer::{Direction, Encoding, Tokenizer};
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
+use std::borrow::Cow;
 use std::sync::Arc;
+
+/// Each input's text and pair text, kept when the call left the offsets in bytes (see `byte_texts`).
+pub type InputTexts = Vec<(Py<PyString>, Option<Py<PyString>>)>;
 
 #[pyclass(module = "ferrotok._core", name = "Encodings", frozen)]
 pub struct PyEncodings {
@@ -18,6 +23,10 @@ pub struct PyEncodings {
     pub owners: Vec<u16>,
     /// 2 when the inputs were pairs.
     pub n_sequences: usize,
+    /// Set when the call returned no offsets: the encodings keep byte offsets, and a row's are turned
+    /// into Python's char offsets from its input's texts only when something asks for them (a call
+    /// that wants only ids does not pay for the conversion). None: the offsets are chars already.
+    pub byte_texts: Option<InputTexts>,
 }
 
 impl Drop for PyEncodings {
@@ -45,6 +54,29 @@ impl PyEncodings {
             None => Some(e),
             Some(w) => e.overflowing.get(w),
         }
+    }
+
+    /// Row `i` with char offsets (converted on a copy when the encodings keep byte offsets).
+    fn row_chars(&self, py: Python<'_>, i: isize) -> PyResult<Cow<'_, Encoding>> {
+        let e = self.row(i)?;
+        let Some(texts) = &self.byte_texts else {
+            return Ok(Cow::Borrowed(e));
+        };
+        let n = self.rows.len() as isize;
+        let k = if i < 0 { i + n } else { i } as usize;
+        let input = self.rows.get(k).map_or(0, |r| r.0);
+        let mut e = e.clone();
+        if let Some((a, b)) = texts.get(input) {
+            let a = a.bind(py).to_str()?;
+            match b {
+                Some(b) => {
+                    e.bytes_to_chars(a, Some(0));
+                    e.bytes_to_chars(b.bind(py).to_str()?, Some(1));
+                }
+                None => e.bytes_to_chars(a, None),
+            }
+        }
+        Ok(Cow::Owned(e))
     }
 
     /// `v` padded like the arrays were.
@@ -84,8 +116,8 @@ impl PyEncodings {
     }
 
     /// Row `i` as an `Encoding` (padded like the arrays).
-    fn encoding(&self, i: isize) -> PyResult<PyEncoding> {
-        let mut e = self.row(i)?.clone();
+    fn encoding(&self, py: Python<'_>, i: isize) -> PyResult<PyEncoding> {
+        let mut e = self.row_chars(py, i)?.into_owned();
         if let Some(p) = self.pad {
             e.pad(p.cols, p.pad_id, p.pad_type_id, p.direction);
         }
@@ -121,8 +153,8 @@ impl PyEncodings {
         Ok(self.padded(&self.row(i)?.sequence_ids, None))
     }
 
-    fn offsets(&self, i: isize) -> PyResult<Vec<(usize, usize)>> {
-        Ok(self.padded(&self.row(i)?.offsets, (0, 0)))
+    fn offsets(&self, py: Python<'_>, i: isize) -> PyResult<Vec<(usize, usize)>> {
+        Ok(self.padded(&self.row_chars(py, i)?.offsets, (0, 0)))
     }
 
     fn type_ids(&self, i: isize) -> PyResult<Vec<u32>> {

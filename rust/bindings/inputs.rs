@@ -2,6 +2,7 @@
 //! sequences the core encodes.
 
 use super::convert::{self, Item};
+use super::encodings::InputTexts;
 use crate::tokenizer::{Encoding, InputSequence};
 use pyo3::prelude::*;
 use std::borrow::Cow;
@@ -24,6 +25,35 @@ pub(super) fn texts<'a>(items: &'a [Item<'_>]) -> PyResult<Vec<Text<'a>>> {
                     Text::Words(ws.iter().map(convert::text).collect::<PyResult<_>>()?)
                 }
             })
+        })
+        .collect()
+}
+
+/// The Python strings of raw inputs that map straight onto their UTF-8 (no surrogates), for offsets
+/// converted to chars later (`PyEncodings::byte_texts`); None when any input is not such a string.
+pub(super) fn input_texts(
+    items_a: &[Item<'_>],
+    items_b: Option<&[Item<'_>]>,
+    ta: &[Text<'_>],
+    tb: Option<&[Text<'_>]>,
+) -> Option<InputTexts> {
+    let plain = |t: &Text<'_>| matches!(t, Text::Raw((Cow::Borrowed(_), _)));
+    if !ta.iter().chain(tb.into_iter().flatten()).all(plain) {
+        return None;
+    }
+    let string = |it: &Item<'_>| match it {
+        Item::Raw(s) => Some(s.clone().unbind()),
+        Item::Words(_) => None,
+    };
+    items_a
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let b = match items_b {
+                Some(bs) => Some(string(bs.get(i)?)?),
+                None => None,
+            };
+            Some((string(a)?, b))
         })
         .collect()
 }

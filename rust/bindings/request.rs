@@ -13,6 +13,9 @@ use pyo3::prelude::*;
 #[pyclass(module = "ferrotok._core", name = "EncodeRequest", frozen)]
 pub struct PyEncodeRequest {
     pub request: BatchRequest,
+    /// `request` with byte offsets, when the call returns no offsets: inputs that map straight onto
+    /// Python's strings then leave the char conversion to the rows that are asked for it later.
+    pub bytes_request: Option<BatchRequest>,
     pub is_pretokenized: bool,
     /// One input given alone (not in a list): list fields are its row, not a list of one row.
     pub unbatched: bool,
@@ -112,28 +115,37 @@ impl PyEncodeRequest {
                 )))
             }
         };
-        Ok(PyEncodeRequest {
-            request: BatchRequest {
-                opts: EncodeOptions {
-                    add_special_tokens,
-                    truncation,
-                    padding: None,
-                    char_offsets: true,
-                    drop_overflow: !return_overflowing_tokens,
-                    split_special_tokens,
-                    skip_added_tokens,
-                },
-                padding,
-                overflow: return_overflowing_tokens,
-                output,
-                fields: ArrayFields {
-                    type_ids: return_token_type_ids,
-                    attention_mask: return_attention_mask,
-                    special_tokens_mask: return_special_tokens_mask,
-                    offsets: return_offsets_mapping,
-                    length: return_length,
-                },
+        let request = BatchRequest {
+            opts: EncodeOptions {
+                add_special_tokens,
+                truncation,
+                padding: None,
+                char_offsets: true,
+                drop_overflow: !return_overflowing_tokens,
+                split_special_tokens,
+                skip_added_tokens,
             },
+            padding,
+            overflow: return_overflowing_tokens,
+            output,
+            fields: ArrayFields {
+                type_ids: return_token_type_ids,
+                attention_mask: return_attention_mask,
+                special_tokens_mask: return_special_tokens_mask,
+                offsets: return_offsets_mapping,
+                length: return_length,
+            },
+        };
+        let bytes_request = (!return_offsets_mapping).then(|| BatchRequest {
+            opts: EncodeOptions {
+                char_offsets: false,
+                ..request.opts.clone()
+            },
+            ..request.clone()
+        });
+        Ok(PyEncodeRequest {
+            request,
+            bytes_request,
             is_pretokenized,
             unbatched,
         })

@@ -31,6 +31,9 @@ pub struct Precompiled {
     starts: Box<[u64; 1024]>,
     /// One bit per char of the Basic Multilingual Plane: it is a key by itself.
     singles: Box<[u64; 1024]>,
+    /// One bit per char of the Basic Multilingual Plane: a cluster of its own leaves it as it is (it
+    /// stands alone and starts no replacement; `inert_len`).
+    inert: Box<[u64; 1024]>,
 }
 
 #[inline]
@@ -84,6 +87,7 @@ impl Precompiled {
             ascii: std::array::from_fn(|_| None),
             starts: Box::new([0; 1024]),
             singles: Box::new([0; 1024]),
+            inert: Box::new([0; 1024]),
         };
         p.validate().map_err(corrupt)?;
         let root = offset(p.array.first().copied().unwrap_or(0));
@@ -107,7 +111,36 @@ impl Precompiled {
             let s = std::str::from_utf8(&c).unwrap_or_default();
             p.ascii[b as usize] = p.transform(s).map(Into::into);
         }
+        for c in (0..0x1_0000).filter_map(char::from_u32) {
+            let untouched = if c.is_ascii() {
+                p.ascii.get(c as usize).is_some_and(Option::is_none)
+            } else {
+                !p.may_start(c)
+            };
+            let u = c as usize;
+            if let (true, Some(w)) = (untouched && stands_alone(c), p.inert.get_mut(u >> 6)) {
+                *w |= 1 << (u & 63);
+            }
+        }
         Ok(p)
+    }
+
+    /// The length of the char at byte `i` (a char boundary) when it is inert (see `inert`), else None.
+    #[inline]
+    pub(super) fn inert_len(&self, bytes: &[u8], i: usize) -> Option<usize> {
+        let b0 = u32::from(*bytes.get(i)?);
+        let cont = |k: usize| bytes.get(i + k).map(|&x| u32::from(x & 0x3F));
+        let (u, n) = if b0 < 0x80 {
+            (b0, 1)
+        } else if b0 < 0xE0 {
+            (((b0 & 0x1F) << 6) | cont(1)?, 2)
+        } else if b0 < 0xF0 {
+            (((b0 & 0x0F) << 12) | (cont(1)? << 6) | cont(2)?, 3)
+        } else {
+            return None;
+        };
+        let w = self.inert.get((u >> 6) as usize)?;
+        ((w >> (u & 63)) & 1 == 1).then_some(n)
     }
 
     /// Structural checks; lookups are bounds-checked, so a blob that passes them but is otherwise
@@ -226,7 +259,7 @@ impl Precompiled {
     pub fn transform(&self, chunk: &str) -> Option<&str> {
         let start = self.shortest_prefix(chunk.as_bytes())?;
         let rest = self.strings.get(start..)?;
-        Some(rest.split('\0').next().unwrap_or_default())
+        rest.get(..rest.bytes().position(|b| b == 0).unwrap_or(rest.len()))
     }
 
     pub fn normalize(&self, n: &mut NormalizedString) -> Result<()> {

@@ -173,15 +173,18 @@ impl Precompiled {
             pending: 0,
             last: if first > 0 { Last::Kept } else { Last::Nothing },
         };
-        let mut chars = text
-            .get(first..)
-            .unwrap_or_default()
-            .char_indices()
-            .peekable();
-        while let Some((k, c)) = chars.next() {
-            let i = first + k;
+        let bytes = text.as_bytes();
+        let mut i = first;
+        while i < text.len() {
+            // Most chars stay as they are (each CJK ideograph, each letter): skip them without
+            // decoding twice or walking the trie.
+            i = self.skip_inert(bytes, i);
+            let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
+                break;
+            };
             let j = i + c.len_utf8();
-            let alone = stands_alone(c) && chars.peek().is_none_or(|&(_, d)| stands_alone(d));
+            let next = text.get(j..).and_then(|r| r.chars().next());
+            let alone = stands_alone(c) && next.is_none_or(stands_alone);
             if alone {
                 // A cluster of one char: the common case, no segmenter.
                 let new = if c.is_ascii() {
@@ -196,6 +199,7 @@ impl Precompiled {
                         return false;
                     }
                 }
+                i = j;
                 continue;
             }
             let g = text
@@ -204,14 +208,12 @@ impl Precompiled {
                 .graphemes(true)
                 .next()
                 .unwrap_or_default();
-            let end = i + g.len();
-            while chars.peek().is_some_and(|&(k, _)| first + k < end) {
-                chars.next();
-            }
+            let (start, end) = (i, i + g.len().max(1));
+            i = end;
             let several = g.chars().nth(1).is_some();
             if !several || g.len() < 6 {
                 if let Some(new) = self.transform(g) {
-                    if !w.replace(i, end, new) {
+                    if !w.replace(start, end, new) {
                         return false;
                     }
                     continue;
@@ -221,7 +223,7 @@ impl Precompiled {
                 }
             }
             for (k, d) in g.char_indices() {
-                let (a, b) = (i + k, i + k + d.len_utf8());
+                let (a, b) = (start + k, start + k + d.len_utf8());
                 if let Some(new) = self.transform(text.get(a..b).unwrap_or_default()) {
                     if !w.replace(a, b, new) {
                         return false;
@@ -231,6 +233,29 @@ impl Precompiled {
         }
         w.flush(text.len());
         true
+    }
+
+    /// The first byte at or after `i` (a char boundary) that does not start a char left as it is: one
+    /// that is inert and followed by an inert char or the end (an inert char stands alone, so the
+    /// cluster of the char before it ends there).
+    #[inline]
+    fn skip_inert(&self, bytes: &[u8], mut i: usize) -> usize {
+        let Some(mut len) = self.inert_len(bytes, i) else {
+            return i;
+        };
+        loop {
+            let j = i + len;
+            if j >= bytes.len() {
+                return bytes.len();
+            }
+            match self.inert_len(bytes, j) {
+                Some(n) => {
+                    i = j;
+                    len = n;
+                }
+                None => return i,
+            }
+        }
     }
 }
 
@@ -294,6 +319,11 @@ mod tests {
             "a\u{ad}\u{ad}",
             "Ａ\tb",
             "中文，中文。",
+            // Inert chars before a mark, a CR LF, a change and the end.
+            "中文\u{301}，中\u{308}",
+            "ab\r\nc，",
+            "文，文文文文",
+            "中ｶﾞ中",
         ] {
             assert!(check(&p, text), "{text:?} left the runs path");
         }

@@ -43,18 +43,31 @@ const MAY_START_WS: [bool; 256] = {
     t
 };
 
+/// Whether a whitespace char starts at byte `i` (a char boundary whose lead byte is in `MAY_START_WS`):
+/// the UTF-8 of U+0085, U+00A0, U+1680, U+2000 – U+200A, U+2028, U+2029, U+202F, U+205F and U+3000
+/// compared as bytes, so that the kana and CJK punctuation sharing those lead bytes are not decoded.
+#[inline]
+fn ws_at(bytes: &[u8], i: usize) -> bool {
+    matches!(
+        bytes.get(i..).unwrap_or_default(),
+        [0x09..=0x0D | 0x20, ..]
+            | [0xC2, 0x85 | 0xA0, ..]
+            | [0xE1, 0x9A, 0x80, ..]
+            | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+            | [0xE2, 0x81, 0x9F, ..]
+            | [0xE3, 0x80, 0x80, ..]
+    )
+}
+
 /// Byte offset of the first whitespace char of `text` at or after `from` (a char boundary), or the
-/// text's length: one table load per byte, a char decoded only at a possible lead byte.
+/// text's length: one table load per byte, the bytes after it compared only at a possible lead byte.
 #[inline]
 fn find_ws(text: &str, from: usize) -> usize {
     let bytes = text.as_bytes();
     let mut i = from;
     while let Some(&b) = bytes.get(i) {
-        if MAY_START_WS[b as usize] {
-            let c = text.get(i..).and_then(|r| r.chars().next());
-            if c.is_some_and(is_ws) {
-                return i;
-            }
+        if MAY_START_WS[b as usize] && ws_at(bytes, i) {
+            return i;
         }
         i += 1;
     }
@@ -185,6 +198,16 @@ fn encode_words(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ws_at_agrees_with_char_is_whitespace_on_every_char() {
+        let mut buf = [0u8; 4];
+        for c in (0..0x11_0000u32).filter_map(char::from_u32) {
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            let seen = MAY_START_WS[b[0] as usize] && ws_at(b, 0);
+            assert_eq!(seen, c.is_whitespace(), "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn find_ws_agrees_with_char_is_whitespace() {

@@ -8,7 +8,7 @@ use crate::bindings::batch_io::{
 use crate::bindings::convert;
 use crate::bindings::encoding::PyEncoding;
 use crate::bindings::encodings::PyEncodings;
-use crate::bindings::inputs::{has_pairs, texts, word_refs};
+use crate::bindings::inputs::{has_pairs, input_texts, texts, word_refs};
 use crate::bindings::lists::{PySink, RowLists};
 use crate::bindings::request::PyEncodeRequest;
 use crate::bindings::to_py;
@@ -27,10 +27,18 @@ impl PyTokenizer {
         request: &PyEncodeRequest,
     ) -> PyResult<(Bound<'py, PyDict>, PyEncodings)> {
         let tok = self.get();
-        let req = &request.request;
         let (items_a, items_b) = batch_items(first, second, request.is_pretokenized)?;
         let ta = texts(&items_a)?;
         let tb = items_b.as_deref().map(texts).transpose()?;
+        // No offsets returned and every input a plain str: keep byte offsets and the strings.
+        let byte_texts = request
+            .bytes_request
+            .as_ref()
+            .and_then(|_| input_texts(&items_a, items_b.as_deref(), &ta, tb.as_deref()));
+        let req = match (&byte_texts, &request.bytes_request) {
+            (Some(_), Some(r)) => r,
+            _ => &request.request,
+        };
         let (wa, wb) = (word_refs(&ta), tb.as_deref().map(word_refs));
         let inputs = batch_inputs(&ta, tb.as_deref(), &wa, wb.as_deref());
         let mut sink = PySink {
@@ -57,7 +65,9 @@ impl PyTokenizer {
             }
         }
         let n_sequences = if tb.is_some() { 2 } else { 1 };
-        Ok((dict, encodings_view(tok, out, overflow, n_sequences)))
+        let mut view = encodings_view(tok, out, overflow, n_sequences);
+        view.byte_texts = byte_texts;
+        Ok((dict, view))
     }
 
     pub(super) fn ids<'py>(
