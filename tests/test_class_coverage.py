@@ -58,10 +58,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     ),
     "CamembertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "CanineTokenizer": ("same", "no vocabulary file: character-level, built from tokenizer_config.json"),
-    "ClvpTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: the class's English text cleaner (numbers spelled out) is not applied",
-    ),
+    "ClvpTokenizer": ("same", "vocab.json+merges.txt: its English text cleaner runs as a normalizer"),
     "CodeLlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "CohereTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "CpmAntTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),

@@ -3,6 +3,7 @@
 
 pub mod bert;
 pub mod byte_level;
+pub mod english;
 pub mod precompiled;
 pub mod replace;
 pub mod simple;
@@ -34,6 +35,8 @@ pub enum Normalizer {
     Precompiled(Box<Precompiled>),
     Nmt,
     ByteLevel,
+    /// CLVP's English text cleaner (ferrotok's own: transformers runs it in Python, `english`).
+    ClvpEnglish,
 }
 
 impl Normalizer {
@@ -60,6 +63,7 @@ impl Normalizer {
             }
             "Nmt" => Normalizer::Nmt,
             "ByteLevel" => Normalizer::ByteLevel,
+            "ClvpEnglish" => Normalizer::ClvpEnglish,
             "Sequence" => {
                 let f = format!("{field}.normalizers");
                 let items = as_array(o.get("normalizers").unwrap_or(&Value::Null), &f)?;
@@ -101,6 +105,10 @@ impl Normalizer {
             }
             Normalizer::ByteLevel => {
                 byte_level::normalize(n);
+                Ok(())
+            }
+            Normalizer::ClvpEnglish => {
+                english::normalize(n);
                 Ok(())
             }
             Normalizer::Sequence(seq) => {
