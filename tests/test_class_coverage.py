@@ -142,8 +142,8 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "RobertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "SeamlessM4TTokenizer": (
         "differs",
-        "sentencepiece: transformers' `encode` uses the target-language template until the first call "
-        "switches it to the source one; ferrotok always uses the source template (see the README)",
+        "sentencepiece: a fresh transformers tokenizer's `encode` uses the target-language template until "
+        "a first call switches it to the source one; ferrotok's uses the source one (see the README)",
     ),
     "Siglip2Tokenizer": (
         "no file ferrotok reads",
