@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _core, _targets
+from ._added_token import _FLAGS as _ADDED_FLAGS
 from ._api import TransformersApiMixin
 from ._arguments import (
     VERY_LARGE_INTEGER,
@@ -212,9 +213,16 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if os.path.isfile(directory):
             raise OSError(f"save_directory ({directory}) should be a directory, not a file")
         os.makedirs(directory, exist_ok=True)
+        # ByT5, CANINE, Perceiver and Dia (ferrotok's `Codes` model, which the tokenizers library cannot
+        # read): no tokenizer.json, as transformers writes none for them; the config holds the added tokens.
+        codes = self._model_kind() == "Codes"
         tokenizer_path = os.path.join(directory, TOKENIZER_FILE)
-        with open(tokenizer_path, "w", encoding="utf-8") as f:
-            f.write(self._tokenizer.to_str(True))
+        if codes:
+            if os.path.isfile(tokenizer_path):  # a stale file would be read back instead of the config
+                os.remove(tokenizer_path)
+        else:
+            with open(tokenizer_path, "w", encoding="utf-8") as f:
+                f.write(self._tokenizer.to_str(True))
         special_map: dict[str, Any] = dict(self.special_tokens_map)
         if self._extra_special:
             special_map["extra_special_tokens"] = list(self._extra_special)
@@ -236,11 +244,17 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             config["split_special_tokens"] = self.split_special_tokens
         if self.chat_control_tokens is not None:
             config["chat_control_tokens"] = list(self.chat_control_tokens)
+        if codes:
+            config["added_tokens_decoder"] = {
+                str(i): {"content": t.content, **{k: getattr(t, k) for k in _ADDED_FLAGS}}
+                for i, t in self.added_tokens_decoder.items()
+            }
         templates = write_chat_templates(directory, self.chat_template, config, save_jinja_files)
         vocabulary: tuple[str, ...] = ()
         if str(config.get("tokenizer_class") or "").removesuffix("Fast") in CLASS_VOCABULARY_FILES:
             vocabulary = self.save_vocabulary(directory)
-        return (*write_settings(directory, config, special_map), *templates, *vocabulary, tokenizer_path)
+        written = (*write_settings(directory, config, special_map), *templates, *vocabulary)
+        return written if codes else (*written, tokenizer_path)
 
     def train_new_from_iterator(
         self,
