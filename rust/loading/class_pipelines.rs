@@ -412,10 +412,7 @@ mod tests {
     use super::*;
 
     fn cfg(v: Value) -> LegacyConfig {
-        match v {
-            Value::Object(config) => LegacyConfig { config },
-            _ => unreachable!(),
-        }
+        LegacyConfig::from_json(v)
     }
 
     #[test]
