@@ -58,10 +58,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     ),
     "CamembertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "CanineTokenizer": ("same", "no vocabulary file: character-level, built from tokenizer_config.json"),
-    "ClvpTokenizer": (
-        "differs",
-        "vocab.json+merges.txt: the class's English text cleaner (numbers spelled out) is not applied",
-    ),
+    "ClvpTokenizer": ("same", "vocab.json+merges.txt: its English text cleaner runs as a normalizer"),
     "CodeLlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "CohereTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "CpmAntTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),
@@ -145,8 +142,8 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "RobertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "SeamlessM4TTokenizer": (
         "differs",
-        "sentencepiece: transformers' `encode` uses the target-language template until the first call "
-        "switches it to the source one; ferrotok always uses the source template (see the README)",
+        "sentencepiece: a fresh transformers tokenizer's `encode` uses the target-language template until "
+        "a first call switches it to the source one; ferrotok's uses the source one (see the README)",
     ),
     "Siglip2Tokenizer": (
         "no file ferrotok reads",

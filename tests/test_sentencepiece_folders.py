@@ -233,6 +233,77 @@ def test_seamless_m4t_matches_transformers(models, folders_root, case):
         )
 
 
+TARGET_CALLS = [
+    {"text": "hello world", "text_target": "bonjour le monde"},
+    {"text_target": "bonjour le monde"},
+    {"text": ["a b", "c"], "text_target": ["x", "y z w"], "padding": True, "return_tensors": "np"},
+    {"text": "hello", "text_target": "bonjour", "tgt_lang": "deu"},
+    {"text": "hello", "src_lang": "fra"},
+    {"text": "hello", "text_target": "t", "src_lang": "xyz"},  # a code outside the vocabulary: unk
+    {
+        "text": "a b c d e f",
+        "text_target": "a b c d e f g h",
+        "truncation": True,
+        "max_length": 5,
+        "max_target_length": 7,
+    },
+    {
+        "text": "one",
+        "text_pair": "two",
+        "text_target": "un",
+        "text_pair_target": "deux",
+        "return_token_type_ids": True,
+    },
+]
+
+
+def test_seamless_m4t_targets_and_language_switching(models, folders_root):
+    """`text_target` in the target-language template, `labels` beside the inputs, `src_lang` / `tgt_lang` as
+    call arguments and attributes, in the order transformers applies them (one tokenizer of each kind through
+    the same sequence of calls)."""
+    from parity import plain
+
+    directory = make(models, folders_root, ("SeamlessM4TTokenizer", "seamless", {"tgt_lang": "eng"}))
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    theirs("warm up")  # transformers' encode uses the target template until a first call (README)
+    for call in TARGET_CALLS:
+        got, expected = ours(**call), theirs(**call)
+        assert sorted(got.keys()) == sorted(expected.keys()), call
+        for key in expected:
+            assert plain(got[key]) == plain(expected[key]), (call, key)
+        assert (ours.src_lang, ours.tgt_lang) == (theirs.src_lang, theirs.tgt_lang)
+        assert ours.encode("hi there") == theirs.encode("hi there"), call
+    # Setting tgt_lang makes the target template current until the next call, as in transformers.
+    for tok in (ours, theirs):
+        tok.tgt_lang = "fra"
+    assert ours.encode("hi") == theirs.encode("hi")
+    assert ours("hi")["input_ids"] == theirs("hi")["input_ids"]
+    assert ours.encode("hi") == theirs.encode("hi")
+
+
+def test_text_target_without_language_modes(models, folders_root):
+    """A class without modes encodes `text_target` as it encodes text; classes whose target template
+    ferrotok does not build refuse it."""
+    from parity import plain
+
+    directory = make(models, folders_root, ("T5Tokenizer", "unigram", {}))
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    for call in TARGET_CALLS[:3] + TARGET_CALLS[6:]:
+        got, expected = ours(**call), theirs(**call)
+        assert sorted(got.keys()) == sorted(expected.keys()), call
+        for key in expected:
+            assert plain(got[key]) == plain(expected[key]), (call, key)
+    with pytest.raises(ValueError, match="text_target"):
+        ours(text=None)
+    with pytest.raises(AttributeError):
+        _ = ours.src_lang
+    nllb = AutoTokenizer.from_pretrained(make(models, folders_root, ("NllbTokenizer", "unigram", {})))
+    with pytest.raises(NotImplementedError, match="NllbTokenizer"):
+        nllb("a", text_target="b")
+
+
 def test_pegasus_model_without_its_layout_is_refused(models, tmp_path):
     """transformers cannot build Pegasus from a model whose unk is not at id 2 (it raises ValueError)."""
     directory = builders.folder(tmp_path, models["unigram"], "PegasusTokenizer", "pegasus-unk-first")

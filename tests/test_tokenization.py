@@ -155,9 +155,21 @@ def test_padding_without_pad_token_is_refused(fresh_pair):
     assert ours(["a", "b c"])["input_ids"][0] == [CLS, 1037, SEP]
 
 
-def test_unsupported_target_text(ft):
-    with pytest.raises(NotImplementedError):
-        ft("a", text_target="b")
+def test_target_text_gives_labels_as_transformers(ft, hf):
+    """BERT has no target mode: `text_target` is encoded as text and returned as `labels`."""
+    for call in (
+        {"text": "a b", "text_target": "hello world"},
+        {"text_target": ["x", "y z"], "padding": True},
+        {
+            "text": ["a"],
+            "text_target": ["b c d e"],
+            "truncation": True,
+            "max_length": 3,
+            "max_target_length": 4,
+        },
+    ):
+        got, expected = ft(**call), hf(**call)
+        assert {k: list(v) for k, v in got.items()} == {k: list(v) for k, v in expected.items()}, call
 
 
 # --- behaviour ------------------------------------------------------------------------------------------

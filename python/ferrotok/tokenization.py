@@ -11,7 +11,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from . import _core
+from . import _core, _targets
+from ._added_token import _FLAGS as _ADDED_FLAGS
 from ._api import TransformersApiMixin
 from ._arguments import (
     VERY_LARGE_INTEGER,
@@ -212,9 +213,16 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if os.path.isfile(directory):
             raise OSError(f"save_directory ({directory}) should be a directory, not a file")
         os.makedirs(directory, exist_ok=True)
+        # ByT5, CANINE, Perceiver and Dia (ferrotok's `Codes` model, which the tokenizers library cannot
+        # read): no tokenizer.json, as transformers writes none for them; the config holds the added tokens.
+        codes = self._model_kind() == "Codes"
         tokenizer_path = os.path.join(directory, TOKENIZER_FILE)
-        with open(tokenizer_path, "w", encoding="utf-8") as f:
-            f.write(self._tokenizer.to_str(True))
+        if codes:
+            if os.path.isfile(tokenizer_path):  # a stale file would be read back instead of the config
+                os.remove(tokenizer_path)
+        else:
+            with open(tokenizer_path, "w", encoding="utf-8") as f:
+                f.write(self._tokenizer.to_str(True))
         special_map: dict[str, Any] = dict(self.special_tokens_map)
         if self._extra_special:
             special_map["extra_special_tokens"] = list(self._extra_special)
@@ -236,11 +244,17 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             config["split_special_tokens"] = self.split_special_tokens
         if self.chat_control_tokens is not None:
             config["chat_control_tokens"] = list(self.chat_control_tokens)
+        if codes:
+            config["added_tokens_decoder"] = {
+                str(i): {"content": t.content, **{k: getattr(t, k) for k in _ADDED_FLAGS}}
+                for i, t in self.added_tokens_decoder.items()
+            }
         templates = write_chat_templates(directory, self.chat_template, config, save_jinja_files)
         vocabulary: tuple[str, ...] = ()
         if str(config.get("tokenizer_class") or "").removesuffix("Fast") in CLASS_VOCABULARY_FILES:
             vocabulary = self.save_vocabulary(directory)
-        return (*write_settings(directory, config, special_map), *templates, *vocabulary, tokenizer_path)
+        written = (*write_settings(directory, config, special_map), *templates, *vocabulary)
+        return written if codes else (*written, tokenizer_path)
 
     def train_new_from_iterator(
         self,
@@ -306,6 +320,29 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         self._split_special_tokens = bool(value)
         # As transformers does at init: the backend's own flag follows (for calls made on the backend).
         self._tokenizer.encode_special_tokens = self._split_special_tokens
+
+    @property
+    def src_lang(self) -> str:
+        """SeamlessM4T's source language code (setting it makes the source template current)."""
+        return self._lang("src_lang", "eng")
+
+    @src_lang.setter
+    def src_lang(self, value: str) -> None:
+        _targets.set_lang(self, "src_lang", value)
+
+    @property
+    def tgt_lang(self) -> str:
+        """SeamlessM4T's target language code (setting it makes the target template current)."""
+        return self._lang("tgt_lang", "fra")
+
+    @tgt_lang.setter
+    def tgt_lang(self, value: str) -> None:
+        _targets.set_lang(self, "tgt_lang", value)
+
+    def _lang(self, which: str, default: str) -> str:
+        if _targets.tokenizer_class(self) != _targets.SEAMLESS:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {which!r}")
+        return _targets.get_lang(self, which, default)
 
     @property
     def backend_tokenizer(self) -> Tokenizer:
@@ -406,6 +443,29 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
     ) -> BatchEncoding:
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
         split = self._split_special_tokens
+        # A call encodes its text in input mode (its targets, `_targets.call`, in target mode).
+        if self.__dict__.get("_lang_mode") == "target" and "_in_target_mode" not in self.__dict__:
+            _targets.set_mode(self, "source")
+        if kwargs and not _targets.TARGET_KEYS.isdisjoint(kwargs):
+            call_arguments: dict[str, Any] = {
+                "add_special_tokens": add_special_tokens,
+                "padding": padding,
+                "truncation": truncation,
+                "max_length": max_length,
+                "stride": stride,
+                "is_split_into_words": is_split_into_words,
+                "pad_to_multiple_of": pad_to_multiple_of,
+                "padding_side": padding_side,
+                "return_tensors": return_tensors,
+                "return_token_type_ids": return_token_type_ids,
+                "return_attention_mask": return_attention_mask,
+                "return_overflowing_tokens": return_overflowing_tokens,
+                "return_special_tokens_mask": return_special_tokens_mask,
+                "return_offsets_mapping": return_offsets_mapping,
+                "return_length": return_length,
+                "verbose": verbose,
+            }
+            return _targets.call(self, text, text_pair, call_arguments, kwargs)  # type: ignore[no-any-return]
         if kwargs:
             given = kwargs.pop("split_special_tokens", None)
             split = split if given is None else bool(given)
@@ -441,8 +501,6 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             plain = self._call_plain(text, verbose, split_special_tokens=split)
             if plain is not None:
                 return plain
-        if kwargs.get("text_target") is not None:
-            raise NotImplementedError("text_target is not supported by ferrotok")
         first, second, is_batched = normalize_inputs(text, text_pair, bool(is_split_into_words))
         # Resolved once per distinct set of arguments (and settings: any change clears `_plans`), in
         # `plan_call`'s order. The types of the arguments whose values can compare equal across types are part

@@ -5,7 +5,7 @@
 
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{named_token, post_document, Post, SpecialTokens, NAMED};
-use super::sentencepiece_classes::{bert_template, seq, sp, t5_template};
+use super::sentencepiece_classes::{bert_template, cls_sep_template, seq, t5_template};
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use crate::models::codes::{Codes, Unit};
@@ -219,19 +219,7 @@ pub fn document(class: &str, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens
     let post = match class {
         "ByT5Tokenizer" => t5_template(&content("eos_token")),
         "PerceiverTokenizer" => bert_template(&content("cls_token"), &content("sep_token")),
-        "CanineTokenizer" => {
-            let (cls, sep) = (content("cls_token"), content("sep_token"));
-            Post::Template {
-                single: vec![sp(&cls, 0), seq("A", 0), sp(&sep, 0)],
-                pair: vec![
-                    sp(&cls, 0),
-                    seq("A", 0),
-                    sp(&sep, 0),
-                    seq("B", 0),
-                    sp(&sep, 0),
-                ],
-            }
-        }
+        "CanineTokenizer" => cls_sep_template(&content("cls_token"), &content("sep_token"), 0, 0),
         // Dia: nothing around the text, and a pair's type ids all 0.
         _ => Post::Template {
             single: vec![seq("A", 0)],
@@ -245,7 +233,11 @@ pub fn document(class: &str, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens
             .map(|(id, _)| *id)
             .or_else(|| model.token_to_id(c))
     };
-    let post_processor = post_document(post, &|key| Some(content(key)), &id_of);
+    let mut post_processor = post_document(post, &|key| Some(content(key)), &id_of);
+    if let (true, Some(o)) = (class == "ByT5Tokenizer", post_processor.as_object_mut()) {
+        // No `</s>` after a text that already ends with one, as transformers' ByT5 does.
+        o.insert("once".into(), json!(true));
+    }
     let as_map = |pairs: &[(&str, u32)]| -> Map<String, Value> {
         pairs
             .iter()
@@ -338,15 +330,7 @@ mod tests {
     }
 
     fn ids(t: &Tokenizer, text: &str) -> Vec<u32> {
-        let opts = crate::tokenizer::EncodeOptions {
-            add_special_tokens: true,
-            truncation: None,
-            padding: None,
-            char_offsets: true,
-            drop_overflow: false,
-            split_special_tokens: None,
-            skip_added_tokens: false,
-        };
+        let opts = crate::tokenizer::test_options();
         let input = crate::tokenizer::InputSequence::Raw(text);
         t.encode(input, None, &opts).unwrap().ids
     }
@@ -356,6 +340,9 @@ mod tests {
         let t = load("ByT5Tokenizer", json!({}));
         assert_eq!(ids(&t, "hé"), [107, 198, 172, 1]);
         assert_eq!(ids(&t, "a </s> b<extra_id_0>"), [100, 1, 101, 259, 1]);
+        // A text that already ends with `</s>` gets no second one (the spaces it strips included).
+        assert_eq!(ids(&t, "a </s> "), [100, 1]);
+        assert_eq!(ids(&t, "</s>"), [1]);
         assert_eq!(t.token_to_id("<extra_id_124>"), Some(383));
         assert_eq!(t.decode(&[107, 198, 172, 200, 1], false).unwrap(), "hé</s>");
         let t = load("ByT5Tokenizer", json!({"extra_ids": 0}));

@@ -129,6 +129,17 @@ const FAMILIES: &[Family] = &[
         model: |_| bpe_options(),
     },
     Family {
+        // transformers' Python class: its English cleaner, then GPT-2's split and bytes; it takes
+        // `add_prefix_space` but never applies it.
+        classes: &["ClvpTokenizer"],
+        model_type: "BPE",
+        model_unk: false,
+        normalizer: |_| json!({"type": "ClvpEnglish"}),
+        pre_tokenizer: |_| byte_level(false, true, true),
+        decoder: byte_level_decoder,
+        model: |_| bpe_options(),
+    },
+    Family {
         classes: &["GPTNeoXTokenizer"],
         model_type: "BPE",
         model_unk: false,
@@ -401,10 +412,7 @@ mod tests {
     use super::*;
 
     fn cfg(v: Value) -> LegacyConfig {
-        match v {
-            Value::Object(config) => LegacyConfig { config },
-            _ => unreachable!(),
-        }
+        LegacyConfig::from_json(v)
     }
 
     #[test]

@@ -467,10 +467,7 @@ mod tests {
     use super::*;
 
     fn cfg(v: Value) -> LegacyConfig {
-        match v {
-            Value::Object(config) => LegacyConfig { config },
-            _ => unreachable!(),
-        }
+        LegacyConfig::from_json(v)
     }
 
     fn doc(model: Value) -> Value {

@@ -11,7 +11,7 @@ use super::classes;
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{cfg_bool, cfg_str, post_document, Item, Post};
 use super::sentencepiece_classes::{
-    bert_template, content, named, seq, sp, t5_template, xlnet_template,
+    bert_template, cls_sep_template, content, named, seq, sp, t5_template, xlnet_template,
 };
 use super::sentencepiece_fairseq::{
     fairseq_template, lang_prefix_template, lang_suffix_template, nllb_template,
@@ -53,19 +53,7 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
             }
         }
         // Funnel gives its cls token type id 2.
-        "FunnelTokenizer" => {
-            let (cls, sep) = (token("cls_token"), token("sep_token"));
-            Post::Template {
-                single: vec![sp(&cls, 2), seq("A", 0), sp(&sep, 0)],
-                pair: vec![
-                    sp(&cls, 2),
-                    seq("A", 0),
-                    sp(&sep, 0),
-                    seq("B", 1),
-                    sp(&sep, 1),
-                ],
-            }
-        }
+        "FunnelTokenizer" => cls_sep_template(&token("cls_token"), &token("sep_token"), 2, 1),
         // GPTNeoX rebuilds its bos / eos template after load, from its defaults (transformers drops the
         // config's add_bos_token / add_eos_token beside a tokenizer.json).
         "SplinterTokenizer" => splinter_template(cfg, &token("cls_token"), &token("sep_token")),

@@ -79,10 +79,7 @@ mod tests {
     use serde_json::json;
 
     fn cfg(v: serde_json::Value) -> LegacyConfig {
-        match v {
-            serde_json::Value::Object(config) => LegacyConfig { config },
-            _ => unreachable!(),
-        }
+        LegacyConfig::from_json(v)
     }
 
     #[test]

@@ -41,6 +41,15 @@ pub struct LegacyConfig {
 }
 
 impl LegacyConfig {
+    /// A config from a JSON object (anything else gives an empty one); for tests.
+    #[cfg(test)]
+    pub(crate) fn from_json(v: Value) -> Self {
+        match v {
+            Value::Object(config) => LegacyConfig { config },
+            _ => LegacyConfig { config: Map::new() },
+        }
+    }
+
     pub fn load(dir: &Path) -> Result<Self> {
         let object = |name: &str| -> Result<Map<String, Value>> {
             let p = dir.join(name);

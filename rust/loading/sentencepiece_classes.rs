@@ -173,9 +173,21 @@ pub(super) fn sp(s: &str, t: u32) -> Item {
 
 /// `[CLS] A [SEP]` and `[CLS] A [SEP] B [SEP]`, B of type 1 (BERT-style).
 pub(super) fn bert_template(cls: &str, sep: &str) -> Post {
+    cls_sep_template(cls, sep, 0, 1)
+}
+
+/// `cls A sep` and `cls A sep B sep`: the cls token of type `cls_type`, B and its sep of type `b_type`
+/// (BERT: 0 and 1, Funnel: 2 and 1, CANINE: 0 and 0).
+pub(super) fn cls_sep_template(cls: &str, sep: &str, cls_type: u32, b_type: u32) -> Post {
     Post::Template {
-        single: vec![sp(cls, 0), seq("A", 0), sp(sep, 0)],
-        pair: vec![sp(cls, 0), seq("A", 0), sp(sep, 0), seq("B", 1), sp(sep, 1)],
+        single: vec![sp(cls, cls_type), seq("A", 0), sp(sep, 0)],
+        pair: vec![
+            sp(cls, cls_type),
+            seq("A", 0),
+            sp(sep, 0),
+            seq("B", b_type),
+            sp(sep, b_type),
+        ],
     }
 }
 

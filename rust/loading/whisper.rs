@@ -95,10 +95,7 @@ mod tests {
     use serde_json::json;
 
     fn cfg(v: Value) -> LegacyConfig {
-        match v {
-            Value::Object(config) => LegacyConfig { config },
-            _ => unreachable!(),
-        }
+        LegacyConfig::from_json(v)
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod bert;
 pub mod byte_level;
+pub mod english;
 pub mod precompiled;
 pub mod replace;
 pub mod simple;
@@ -35,6 +36,8 @@ pub enum Normalizer {
     Precompiled(Box<Precompiled>),
     Nmt,
     ByteLevel,
+    /// CLVP's English text cleaner (ferrotok's own: transformers runs it in Python, `english`).
+    ClvpEnglish,
     /// A normalizer written in the host language (`Normalizer.custom`).
     Host(Host<dyn NormalizeHost>),
 }
@@ -63,6 +66,7 @@ impl Normalizer {
             }
             "Nmt" => Normalizer::Nmt,
             "ByteLevel" => Normalizer::ByteLevel,
+            "ClvpEnglish" => Normalizer::ClvpEnglish,
             "Sequence" => {
                 let f = format!("{field}.normalizers");
                 let items = as_array(o.get("normalizers").unwrap_or(&Value::Null), &f)?;
@@ -104,6 +108,10 @@ impl Normalizer {
             }
             Normalizer::ByteLevel => {
                 byte_level::normalize(n);
+                Ok(())
+            }
+            Normalizer::ClvpEnglish => {
+                english::normalize(n);
                 Ok(())
             }
             Normalizer::Sequence(seq) => {

@@ -22,6 +22,9 @@ pub struct Template {
     pub special_tokens: Vec<(String, Vec<u32>, Vec<String>)>,
     /// RobertaProcessing trims offsets like the ByteLevel processor before adding tokens.
     pub trim: Option<ByteLevelProcessor>,
+    /// ferrotok's own `"once": true` (ByT5's `_add_eos_if_not_present` in transformers): a one-id special
+    /// token right after a sequence is left out when that sequence already ends with its id.
+    pub once: bool,
 }
 
 fn parse_piece(v: &Value, f: &str) -> Result<Piece> {
@@ -146,6 +149,7 @@ impl Template {
             pair,
             special_tokens,
             trim: None,
+            once: opt_bool(o, "once", f, false)?,
         };
         t.check(f)?;
         Ok(t)
@@ -169,6 +173,15 @@ impl Template {
             }
         }
         Ok(())
+    }
+
+    /// Whether special token `name`, placed right after the sequence `before`, is left out (`once`).
+    fn repeats(&self, name: &str, before: Option<&Encoding>) -> bool {
+        self.once
+            && matches!(
+                (self.ids(name), before.and_then(|e| e.ids.last())),
+                (Some([id]), Some(last)) if id == last
+            )
     }
 
     fn ids(&self, name: &str) -> Option<&[u32]> {
@@ -244,6 +257,7 @@ impl Template {
             pair,
             special_tokens,
             trim: None,
+            once: false,
         }
     }
 
@@ -377,8 +391,11 @@ impl Template {
                 self.add_special(&mut e, name, *type_id, true, vocab);
             }
         }
-        for p in &pieces[at + 1..] {
+        for (k, p) in pieces[at + 1..].iter().enumerate() {
             if let Piece::Special { name, type_id } = p {
+                if k == 0 && self.repeats(name, Some(&e)) {
+                    continue;
+                }
                 self.add_special(&mut e, name, *type_id, false, vocab);
             }
         }
@@ -397,17 +414,21 @@ impl Template {
         let total = encodings.iter().map(Encoding::len).sum::<usize>()
             + self.added_tokens(encodings.len() >= 2);
         let mut out = Encoding::with_capacity(total);
+        // The sequence the previous piece placed, if it was one (for `once`).
+        let mut before = None;
         for p in pieces {
             match p {
                 Piece::Sequence { seq, type_id } => {
-                    if let Some(e) = encodings.get(*seq as usize) {
+                    before = encodings.get(*seq as usize);
+                    if let Some(e) = before {
                         out.append_sequence(e, *seq, *type_id);
                     }
                 }
                 Piece::Special { name, type_id } => {
-                    if add_special_tokens {
+                    if add_special_tokens && !self.repeats(name, before) {
                         self.add_special(&mut out, name, *type_id, false, vocab);
                     }
+                    before = None;
                 }
             }
         }
@@ -431,11 +452,15 @@ impl Template {
                 serde_json::json!({"id": name, "ids": ids, "tokens": tokens}),
             );
         }
-        serde_json::json!({
+        let mut document = serde_json::json!({
             "type": "TemplateProcessing",
             "single": self.single.iter().map(piece).collect::<Vec<_>>(),
             "pair": self.pair.iter().map(piece).collect::<Vec<_>>(),
             "special_tokens": st,
-        })
+        });
+        if self.once {
+            document["once"] = Value::Bool(true);
+        }
+        document
     }
 }

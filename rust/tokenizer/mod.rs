@@ -489,6 +489,20 @@ impl Tokenizer {
 #[cfg(test)]
 mod tests;
 
+/// The options unit tests encode with: special tokens, char offsets, nothing else.
+#[cfg(test)]
+pub(crate) fn test_options() -> EncodeOptions {
+    EncodeOptions {
+        add_special_tokens: true,
+        truncation: None,
+        padding: None,
+        char_offsets: true,
+        drop_overflow: false,
+        split_special_tokens: None,
+        skip_added_tokens: false,
+    }
+}
+
 /// The BERT-uncased tokenizer.json of tests/fixtures, for this module's unit tests.
 #[cfg(test)]
 pub(crate) fn bert_fixture() -> Tokenizer {

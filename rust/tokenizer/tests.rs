@@ -5,18 +5,7 @@ use super::*;
 use crate::postprocess::{PaddingStrategy, TruncationStrategy};
 
 use super::bert_fixture as bert;
-
-fn opts() -> EncodeOptions {
-    EncodeOptions {
-        add_special_tokens: true,
-        truncation: None,
-        padding: None,
-        char_offsets: true,
-        drop_overflow: false,
-        split_special_tokens: None,
-        skip_added_tokens: false,
-    }
-}
+use super::test_options as opts;
 
 #[test]
 fn single_text_with_added_token_and_cjk() {
