@@ -30,6 +30,7 @@ __all__ = [
     "load_folder",
     "num_threads",
     "stream_itemsize",
+    "tokenizer_json_bytes",
 ]
 
 __version__: str
@@ -51,6 +52,9 @@ def encode_stream_lines(
 
 def stream_itemsize(tokenizer: Tokenizer) -> int:
     """Bytes per id (2 or 4) of a stream that holds every id of the vocabulary, added tokens included."""
+
+def tokenizer_json_bytes(tokenizer: Tokenizer) -> bytes:
+    """`tokenizer.to_str(False)` as UTF-8 bytes (GIL released while writing)."""
 
 class FerrotokError(ValueError):
     """Base class of the errors raised for bad configuration files or arguments."""

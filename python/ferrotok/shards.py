@@ -33,14 +33,12 @@ import argparse
 import collections
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import signal
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -176,16 +174,16 @@ def shard_paths(output: Path, count: int) -> list[Path]:
     return [output.with_name(f"{stem}-{i:0{width}d}{suffix}") for i in range(count)]
 
 
-@dataclass
 class _Writer:
     """Appends the stream to temporary files, cutting a new one every `shard_tokens` tokens."""
 
-    scratch: Scratch
-    itemsize: int
-    shard_tokens: int | None
-    output: Path
-    files: list[tuple[str, int]] = field(default_factory=list)  # (temporary path, bytes)
-    handle: IO[bytes] | None = None
+    def __init__(self, scratch: Scratch, itemsize: int, shard_tokens: int | None, output: Path) -> None:
+        self.scratch = scratch
+        self.itemsize = itemsize
+        self.shard_tokens = shard_tokens
+        self.output = output
+        self.files: list[tuple[str, int]] = []  # (temporary path, bytes)
+        self.handle: IO[bytes] | None = None
 
     def shards(self) -> list[tuple[str, int]]:
         """(temporary path, tokens) per file."""
@@ -460,7 +458,10 @@ def _check_args(args: argparse.Namespace) -> None:
 
 
 def _tokenizer_hash(tokenizer: Any) -> str:
-    return hashlib.sha256(tokenizer.backend_tokenizer.to_str(False).encode("utf-8")).hexdigest()
+    """SHA-256 of the tokenizer's tokenizer.json serialization (`to_str(False)`, UTF-8)."""
+    import hashlib  # here: computed once, at the end of a run
+
+    return hashlib.sha256(_core.tokenizer_json_bytes(tokenizer._tokenizer)).hexdigest()
 
 
 def cmd_encode_bin(args: argparse.Namespace) -> int:

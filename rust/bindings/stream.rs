@@ -37,7 +37,7 @@ pub(super) fn encode_stream<'py>(
         let tok = tokenizer.get();
         let mut out = Vec::new();
         let count = py
-            .detach(|| tok.encode_stream(&refs, separator, width, &mut out))
+            .detach(|| tok.encode_stream(&refs, separator, width, true, &mut out))
             .map_err(to_py)?;
         Ok((PyBytes::new(py, &out), count))
     })
@@ -49,9 +49,22 @@ pub(super) fn stream_itemsize(tokenizer: &PyTokenizer) -> usize {
     IdWidth::for_vocabulary(&tokenizer.get()).bytes()
 }
 
+/// `tokenizer.to_str(False)` as UTF-8 bytes, written with the GIL released: what the sidecar of a shard
+/// run hashes. As bytes because the str was only encoded back to bytes for the hash, two passes over
+/// megabytes of a large vocabulary.
+#[pyfunction]
+pub(super) fn tokenizer_json_bytes<'py>(
+    py: Python<'py>,
+    tokenizer: &PyTokenizer,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let tok = tokenizer.get();
+    let text = py.detach(|| tok.to_json_string(false)).map_err(to_py)?;
+    Ok(PyBytes::new(py, text.as_bytes()))
+}
+
 /// `encode_stream` of the lines of `data` (see `stream::split_lines`): the stream, its number of ids and
 /// the number of lines; `None` when `data` is not valid UTF-8. The GIL is released for splitting and
-/// encoding alike. `parallel=False` encodes on the calling thread only (`encode_stream_here`).
+/// encoding alike. `parallel=False` encodes on the calling thread only.
 #[pyfunction]
 #[pyo3(signature = (tokenizer, data, separator, itemsize, parallel = true))]
 pub(super) fn encode_stream_lines<'py>(
@@ -72,11 +85,7 @@ pub(super) fn encode_stream_lines<'py>(
                 let Some(lines) = split_lines(bytes) else {
                     return Ok(None);
                 };
-                let count = if parallel {
-                    tok.encode_stream(&lines, separator, width, &mut out)?
-                } else {
-                    tok.encode_stream_here(&lines, separator, width, &mut out)?
-                };
+                let count = tok.encode_stream(&lines, separator, width, parallel, &mut out)?;
                 Ok(Some((count, lines.len())))
             })
             .map_err(to_py)?;

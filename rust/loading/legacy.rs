@@ -242,14 +242,18 @@ pub fn bert(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
     }))
 }
 
-/// merges.txt: one "a b" merge per line after an optional `#version` header.
-fn read_merges(path: &Path) -> Result<Vec<Value>> {
-    let text = read_to_string(path)?;
-    Ok(text
-        .lines()
+/// merges.txt: one "a b" merge per line after an optional `#version` header (blank lines skipped).
+pub(super) fn merge_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
         .enumerate()
         .filter(|(i, l)| !(l.trim().is_empty() || *i == 0 && l.starts_with("#version")))
-        .map(|(_, l)| Value::String(l.to_string()))
+        .map(|(_, l)| l)
+}
+
+fn read_merges(path: &Path) -> Result<Vec<Value>> {
+    let text = read_to_string(path)?;
+    Ok(merge_lines(&text)
+        .map(|l| Value::String(l.to_string()))
         .collect())
 }
 
@@ -268,10 +272,21 @@ pub fn bpe(dir: &Path, cfg: &LegacyConfig, unk: Option<&str>) -> Result<Value> {
         ));
     }
     let merges = read_merges(&dir.join("merges.txt"))?;
+    let mut doc = bpe_without_vocabulary(dir, cfg, unk)?;
+    doc["model"]["vocab"] = vocab;
+    doc["model"]["merges"] = Value::Array(merges);
+    Ok(doc)
+}
+
+/// `bpe`'s document without the model's `vocab` and `merges` (the class rebuild reads neither).
+pub(super) fn bpe_without_vocabulary(
+    dir: &Path,
+    cfg: &LegacyConfig,
+    unk: Option<&str>,
+) -> Result<Value> {
+    let vocab_path = dir.join("vocab.json");
     let mut model = super::class_pipelines::bpe_options();
     model["type"] = json!("BPE");
-    model["vocab"] = vocab;
-    model["merges"] = Value::Array(merges);
     let byte_level = json!({"type": "ByteLevel", "add_prefix_space": cfg.bool_or("add_prefix_space", false),
         "trim_offsets": true, "use_regex": true});
     let mut doc = json!({

@@ -2,6 +2,7 @@
 //! tokenizer_config.json / special_tokens_map.json).
 
 mod byte_classes;
+mod canonical;
 mod class_pipelines;
 mod class_pipelines_spm;
 mod class_table;
@@ -13,6 +14,7 @@ mod esm;
 pub mod host_stages;
 mod language_codes;
 pub mod legacy;
+mod legacy_bpe;
 mod model_json;
 pub mod sentencepiece;
 mod sentencepiece_classes;
@@ -71,13 +73,7 @@ impl Tokenizer {
     /// Serialize to a tokenizer.json document.
     pub fn to_json_string(&self, pretty: bool) -> Result<String> {
         self.check_serializable()?;
-        let v = tokenizer_json::to_value(self);
-        let s = if pretty {
-            serde_json::to_string_pretty(&v)
-        } else {
-            serde_json::to_string(&v)
-        };
-        Ok(s.unwrap_or_default())
+        Ok(tokenizer_json::to_string(self, pretty))
     }
 }
 
@@ -155,6 +151,11 @@ fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<To
         (legacy::bert(dir, cfg)?, dir.join("vocab.txt"))
     } else if dir.join("vocab.json").is_file() && dir.join("merges.txt").is_file() {
         let unk = class_unk(cfg);
+        if let Some(mut tokenizer) = legacy_bpe::load(dir, cfg, unk.as_deref()) {
+            let file = dir.join("merges.txt").display().to_string();
+            class_templates::apply_legacy(&mut tokenizer, cfg).map_err(|e| e.in_file(&file))?;
+            return Ok(Some(tokenizer));
+        }
         (
             legacy::bpe(dir, cfg, unk.as_deref())?,
             dir.join("merges.txt"),

@@ -60,6 +60,13 @@ impl Source {
         }))
     }
 
+    /// While the model is kept as text: the document without it, the model's text and the options
+    /// written over it (for `canonical`, which writes them without a `Value` of the model).
+    pub fn kept_model(&self) -> Option<(&Value, &RawValue, &Map<String, Value>)> {
+        let text = self.model_text.as_ref()?;
+        Some((&self.doc, text, &self.model_options))
+    }
+
     pub fn is_object(&self) -> bool {
         self.doc.is_object()
     }

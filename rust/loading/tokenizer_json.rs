@@ -1,5 +1,6 @@
 //! tokenizer.json (Hugging Face's schema) → `Tokenizer`, and back.
 
+use super::canonical;
 use super::model_json;
 use super::source::Source;
 use crate::added_tokens::AddedToken;
@@ -95,7 +96,7 @@ fn build(v: &Value) -> Result<Tokenizer> {
 }
 
 /// The tokenizer of document `o` around its `model`, read already.
-fn assemble(o: &Obj, model: Model) -> Result<Tokenizer> {
+pub(super) fn assemble(o: &Obj, model: Model) -> Result<Tokenizer> {
     let mut t = Tokenizer::new(model);
     if let Some(n) = optional(o, "normalizer") {
         t.set_normalizer(Some(Normalizer::from_json(n, "normalizer")?))?;
@@ -193,7 +194,53 @@ pub fn to_value(t: &Tokenizer) -> Value {
         Some(o) => Value::Object(o),
         None => serde_json::json!({"version": "1.0"}),
     };
-    if let Value::Object(o) = &mut v {
+    rewrite_changeable(t, &mut v);
+    v
+}
+
+/// `to_value` as JSON text. A model kept as text is written from it without a `Value` tree
+/// (`canonical`), to the same bytes.
+pub fn to_string(t: &Tokenizer, pretty: bool) -> String {
+    let kept = t.source.kept_model().and_then(|(doc, text, options)| {
+        let node = serde_json::from_str::<canonical::Node<'_>>(text.get()).ok()?;
+        Some((doc.as_object()?.clone(), node, options))
+    });
+    let written = match kept {
+        Some((mut doc, node, options)) => {
+            doc.insert("model".into(), Value::Null); // a placeholder, for the entry's place
+            let mut doc = Value::Object(doc);
+            rewrite_changeable(t, &mut doc);
+            let Value::Object(doc) = doc else {
+                return String::new();
+            };
+            let out = canonical::WithModel {
+                doc: &doc,
+                model: canonical::WithOptions {
+                    node: &node,
+                    options,
+                },
+            };
+            if pretty {
+                serde_json::to_string_pretty(&out)
+            } else {
+                serde_json::to_string(&out)
+            }
+        }
+        None => {
+            let v = to_value(t);
+            if pretty {
+                serde_json::to_string_pretty(&v)
+            } else {
+                serde_json::to_string(&v)
+            }
+        }
+    };
+    written.unwrap_or_default()
+}
+
+/// Write the entries of `v` that can change after load (added tokens, truncation, padding).
+fn rewrite_changeable(t: &Tokenizer, v: &mut Value) {
+    if let Value::Object(o) = v {
         let mut added: Vec<(u32, Value)> = t
             .added_vocabulary()
             .tokens()
@@ -232,5 +279,4 @@ pub fn to_value(t: &Tokenizer) -> Value {
             }),
         );
     }
-    v
 }

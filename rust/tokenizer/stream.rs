@@ -64,17 +64,33 @@ impl Tokenizer {
     /// Appends the stream of `texts` to `out` (see the module's notes) and returns the number of ids
     /// written, separators included. An id that does not fit `width` is an error; `out` may then hold
     /// part of the stream.
+    ///
+    /// `parallel`: the texts are encoded on the core's pool. Without it they are encoded on the
+    /// calling thread alone, each text's ids written as soon as it is encoded: for callers that already
+    /// run one call per core (the worker threads of a shard run), where the pool's threads only added
+    /// hand-offs and spinning, a fifth more CPU for the same stream.
     pub fn encode_stream(
         &self,
         texts: &[&str],
         separator: u32,
         width: IdWidth,
+        parallel: bool,
         out: &mut Vec<u8>,
     ) -> Result<usize> {
         let opts = EncodeOptions {
             add_special_tokens: false,
             ..EncodeOptions::default()
         };
+        if !parallel {
+            let mut count = 0;
+            for text in texts {
+                let encoding = self.encode(InputSequence::Raw(text), None, &opts)?;
+                let ids = encoding.ids.iter().copied();
+                put_ids(out, ids.chain(std::iter::once(separator)), width)?;
+                count += encoding.ids.len() + 1;
+            }
+            return Ok(count);
+        }
         let inputs: Vec<BatchInput<'_>> = texts
             .iter()
             .map(|t| (InputSequence::Raw(t), None))
@@ -92,30 +108,6 @@ impl Tokenizer {
         let written = put_ids(out, ids, width);
         parallel::drop_on_owners(encodings, &owners);
         written.map(|()| count)
-    }
-
-    /// `encode_stream` on the calling thread alone, each text's ids written as soon as it is encoded.
-    /// For callers that already run one call per core (the worker threads of a shard run): there the
-    /// pool's threads only added hand-offs and spinning, a fifth more CPU for the same stream.
-    pub fn encode_stream_here(
-        &self,
-        texts: &[&str],
-        separator: u32,
-        width: IdWidth,
-        out: &mut Vec<u8>,
-    ) -> Result<usize> {
-        let opts = EncodeOptions {
-            add_special_tokens: false,
-            ..EncodeOptions::default()
-        };
-        let mut count = 0;
-        for text in texts {
-            let encoding = self.encode(InputSequence::Raw(text), None, &opts)?;
-            let ids = encoding.ids.iter().copied();
-            put_ids(out, ids.chain(std::iter::once(separator)), width)?;
-            count += encoding.ids.len() + 1;
-        }
-        Ok(count)
     }
 }
 
@@ -168,7 +160,7 @@ mod tests {
         width: IdWidth,
     ) -> Result<(Vec<u8>, usize)> {
         let mut out = Vec::new();
-        let n = tok.encode_stream(texts, sep, width, &mut out)?;
+        let n = tok.encode_stream(texts, sep, width, true, &mut out)?;
         Ok((out, n))
     }
 
@@ -205,12 +197,12 @@ mod tests {
         for width in [IdWidth::U16, IdWidth::U32] {
             let (pooled, n) = stream(&tok, &refs, 102, width)?;
             let mut here = Vec::new();
-            assert_eq!(tok.encode_stream_here(&refs, 102, width, &mut here)?, n);
+            assert_eq!(tok.encode_stream(&refs, 102, width, false, &mut here)?, n);
             assert_eq!(here, pooled);
         }
         let mut out = Vec::new();
         assert!(tok
-            .encode_stream_here(&["a"], 70_000, IdWidth::U16, &mut out)
+            .encode_stream(&["a"], 70_000, IdWidth::U16, false, &mut out)
             .is_err());
         Ok(())
     }
