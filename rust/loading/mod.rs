@@ -5,6 +5,7 @@ mod byte_classes;
 mod class_pipelines;
 mod class_pipelines_spm;
 mod class_table;
+mod class_table_spm;
 mod class_templates;
 pub mod classes;
 pub mod components;
