@@ -125,6 +125,7 @@ _CLEAN_UP_BY_DEFAULT = frozenset(
 
 # Classes whose constructor sets a `model_max_length` of its own (else it stays unbounded).
 _MODEL_MAX_LENGTH = {"MarianTokenizer": 512, "PerceiverTokenizer": 2048, "CanineTokenizer": 2048}
+_MODEL_MAX_LENGTH |= {"SiglipTokenizer": 64, "Tipsv2Tokenizer": 64}
 
 
 # add_bos_token / add_eos_token of the classes that set them whatever the folder says (with a tokenizer.json).
