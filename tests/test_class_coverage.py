@@ -105,13 +105,16 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "LlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "LukeTokenizer": (
         "same",
-        "vocab.json+merges.txt: loaded as transformers builds it (ids; entity inputs not offered)",
+        "vocab.json+merges.txt: loaded as transformers builds it (ids; entity inputs refused by name)",
     ),
     "LxmertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "M2M100Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MBart50Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MBartTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "MLukeTokenizer": ("refused", "sentencepiece: needs entity_vocab.json (entities not offered)"),
+    "MLukeTokenizer": (
+        "same",
+        "sentencepiece: loaded as transformers builds it (ids; entity inputs refused by name)",
+    ),
     "MPNetTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "MarianTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MarkupLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs tags_dict"),

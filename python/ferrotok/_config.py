@@ -111,6 +111,14 @@ WORD_CTC_CLASSES = frozenset({"Wav2Vec2CTCTokenizer"})
 
 # Named special tokens of a class's own, listed in its special tokens map after the common ones.
 MODEL_SPECIAL_TOKENS = {"Wav2Vec2CTCTokenizer": {"word_delimiter_token": "|"}}
+MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
+    "entity_1_token": "▁<ent>",
+    "entity_2_token": "▁<ent2>",
+    "entity_unk_token": "[UNK]",
+    "entity_pad_token": "[PAD]",
+    "entity_mask_token": "[MASK]",
+    "entity_mask2_token": "[MASK2]",
+}
 
 # The vocabulary file `save_pretrained` writes beside tokenizer.json for classes that transformers builds
 # from that file alone (it ignores tokenizer.json for them).

@@ -22,6 +22,7 @@ mod sentencepiece_fairseq;
 mod sentencepiece_gemma;
 mod sentencepiece_gpt_sw3;
 mod sentencepiece_marian;
+mod sentencepiece_mluke;
 mod sentencepiece_pegasus;
 mod sentencepiece_plbart;
 pub mod sentencepiece_proto;
