@@ -230,3 +230,12 @@ def test_mluke_entity_inputs_are_refused_by_name(models, tmp_path, argument):
     value = ["Tokyo"] if argument.startswith("entities") else [(0, 5)]
     with pytest.raises(NotImplementedError, match=argument):
         ours("Tokyo is big", **{argument: value})
+
+
+def test_mluke_from_a_bpe_model_is_refused(models, tmp_path):
+    """transformers cannot build mLUKE from a BPE model (its Unigram rejects the vocabulary): refused."""
+    directory = class_folder(tmp_path, models["bpe_user"], "MLukeTokenizer", "sentencepiece.bpe.model")
+    with pytest.raises(TypeError):
+        transformers.AutoTokenizer.from_pretrained(str(directory))
+    with pytest.raises(ValueError, match="model_type"):
+        AutoTokenizer.from_pretrained(directory)

@@ -61,7 +61,7 @@ pub fn document(
         "SpeechT5Tokenizer" => super::sentencepiece_speecht5::speecht5(m, cfg, d)?,
         "Qwen3_5Tokenizer" => super::sentencepiece_bpe_classes::qwen3_5(m, cfg, d),
         "Tipsv2Tokenizer" => super::sentencepiece_bpe_classes::tipsv2(m, cfg, d),
-        "MLukeTokenizer" => super::sentencepiece_mluke::mluke(m, cfg, d),
+        "MLukeTokenizer" => super::sentencepiece_mluke::mluke(m, cfg, d)?,
         "SiglipTokenizer" => super::sentencepiece_siglip::siglip(m, cfg, d)?,
         "Speech2TextTokenizer" => super::sentencepiece_speech2text::speech2text(m, cfg, d, dir)?,
         "MarianTokenizer" => super::sentencepiece_marian::marian(m, cfg, d, dir)?,

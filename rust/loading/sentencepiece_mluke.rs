@@ -6,13 +6,23 @@
 
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{
-    cfg_str, extractor_extras, metaspace, pieces, replace_string, sequence, unigram, Parts, Post,
+    cfg_str, extractor_extras, is_bpe, metaspace, pieces, replace_string, sequence, unigram, Parts,
+    Post,
 };
 use super::sentencepiece_classes::{content, named, seq, sp, Defaults};
 use super::sentencepiece_proto::SpModel;
 use crate::added_tokens::AddedToken;
+use crate::error::{Error, Result};
 
-pub(super) fn mluke(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+pub(super) fn mluke(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Result<Parts> {
+    if is_bpe(m) {
+        // transformers' Unigram rejects the extractor's BPE vocabulary: it cannot build one either.
+        return Err(Error::config(
+            "",
+            "trainer_spec.model_type",
+            "MLukeTokenizer is built from a UNIGRAM (1) model; this one is BPE (2)",
+        ));
+    }
     let named = named(cfg, d, true);
     let mut extras = extractor_extras(m);
     let mut seen: Vec<String> = extras.iter().map(|t| t.content.clone()).collect();
@@ -46,7 +56,7 @@ pub(super) fn mluke(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
         }
     }
     let (cls, sep) = (content(&named, "cls_token"), content(&named, "sep_token"));
-    Parts {
+    Ok(Parts {
         model: unigram(0, false),
         vocab: pieces(m),
         normalizer: sequence(
@@ -69,5 +79,5 @@ pub(super) fn mluke(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
                 sp(&sep, 1),
             ],
         },
-    }
+    })
 }
