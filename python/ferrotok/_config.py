@@ -111,6 +111,14 @@ WORD_CTC_CLASSES = frozenset({"Wav2Vec2CTCTokenizer"})
 
 # Named special tokens of a class's own, listed in its special tokens map after the common ones.
 MODEL_SPECIAL_TOKENS = {"Wav2Vec2CTCTokenizer": {"word_delimiter_token": "|"}}
+MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
+    "entity_1_token": "▁<ent>",
+    "entity_2_token": "▁<ent2>",
+    "entity_unk_token": "[UNK]",
+    "entity_pad_token": "[PAD]",
+    "entity_mask_token": "[MASK]",
+    "entity_mask2_token": "[MASK2]",
+}
 
 # The vocabulary file `save_pretrained` writes beside tokenizer.json for classes that transformers builds
 # from that file alone (it ignores tokenizer.json for them).
@@ -125,6 +133,7 @@ _CLEAN_UP_BY_DEFAULT = frozenset(
 
 # Classes whose constructor sets a `model_max_length` of its own (else it stays unbounded).
 _MODEL_MAX_LENGTH = {"MarianTokenizer": 512, "PerceiverTokenizer": 2048, "CanineTokenizer": 2048}
+_MODEL_MAX_LENGTH |= {"SiglipTokenizer": 64, "Tipsv2Tokenizer": 64}
 
 
 # add_bos_token / add_eos_token of the classes that set them whatever the folder says (with a tokenizer.json).

@@ -89,6 +89,10 @@ _UNPLANNED = frozenset({"_plans", "_warned_too_long", "_model_type", "_clip_suff
 _MAX_PLANS = 64
 
 
+# The entity arguments of LukeTokenizer / MLukeTokenizer's `__call__`.
+_ENTITY_ARGUMENTS = ("entity_spans", "entity_spans_pair", "entities", "entities_pair", "max_entity_length")
+
+
 class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin):
     """A tokenizer with transformers' `PreTrainedTokenizerFast` interface and Hugging Face-exact outputs."""
 
@@ -501,6 +505,9 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             plain = self._call_plain(text, verbose, split_special_tokens=split)
             if plain is not None:
                 return plain
+        for name in _ENTITY_ARGUMENTS:  # LUKE / mLUKE: refused rather than silently dropped
+            if kwargs.get(name) is not None:
+                raise NotImplementedError(f"{name}: LUKE / mLUKE entity inputs are not supported by ferrotok")
         first, second, is_batched = normalize_inputs(text, text_pair, bool(is_split_into_words))
         # Resolved once per distinct set of arguments (and settings: any change clears `_plans`), in
         # `plan_call`'s order. The types of the arguments whose values can compare equal across types are part

@@ -155,6 +155,21 @@ const FAMILIES: &[Family] = &[
         model: |_| bpe_options(),
     },
     Family {
+        classes: &["Qwen3_5Tokenizer"],
+        model_type: "BPE",
+        model_unk: false,
+        normalizer: |_| json!({"type": "NFC"}),
+        pre_tokenizer: |cfg| {
+            super::sentencepiece_bpe_classes::qwen3_5_pre_tokenizer(cfg_bool(
+                cfg,
+                "add_prefix_space",
+                false,
+            ))
+        },
+        decoder: byte_level_decoder,
+        model: |_| bpe_options(),
+    },
+    Family {
         classes: &["Qwen2Tokenizer"],
         model_type: "BPE",
         model_unk: false,

@@ -1,6 +1,6 @@
 //! The pipeline transformers 5 rebuilds at load for a folder with tokenizer.json whose config names one of
 //! the SentencePiece classes (T5, XLM-R, ALBERT, CamemBERT, XLNet, BigBird, DeBERTa-v2, mBART, mBART-50,
-//! NLLB, Pegasus, Gemma, BARThez, Reformer, RemBERT, LayoutXLM).
+//! NLLB, Pegasus, Gemma, BARThez, Reformer, RemBERT, LayoutXLM, Tipsv2).
 //!
 //! Each class's constructor takes only the vocabulary (and merges) from tokenizer.json, plus the first
 //! `Precompiled` normalizer found in it (the SentencePiece charsmap), and builds its normalizer,
@@ -55,6 +55,7 @@ const CLASSES: &[(&[&str], &str, Build)] = &[
     (&["BarthezTokenizer"], "Unigram", barthez),
     (&["RemBertTokenizer"], "Unigram", rembert),
     (&["LayoutXLMTokenizer"], "Unigram", layout_xlm),
+    (&["Tipsv2Tokenizer"], "BPE", tipsv2),
 ];
 
 fn row(class: &str) -> Option<&'static (&'static [&'static str], &'static str, Build)> {
@@ -393,6 +394,16 @@ pub(super) fn gemma_stages() -> (Value, Value, Value) {
             ],
         ),
     )
+}
+
+/// Tipsv2: lowercase and the charsmap, whitespace split and Metaspace, BPE with byte fallback and no
+/// unknown token (`sentencepiece_bpe_classes`).
+fn tipsv2(c: &Ctx) -> Result<Stages> {
+    let (normalizer, pre_tokenizer, decoder) =
+        super::sentencepiece_bpe_classes::tipsv2_stages(c.cfg, c.precompiled.clone());
+    let mut model = spm_bpe("", true);
+    model["unk_token"] = Value::Null;
+    Ok(stages(normalizer, (pre_tokenizer, decoder), model))
 }
 
 fn gemma(c: &Ctx) -> Result<Stages> {

@@ -1,9 +1,10 @@
 //! Class defaults: what transformers 5 gives a tokenizer of each class when its files do not say
 //! otherwise (named special tokens, padding and truncation side, model_input_names). One table,
-//! generated from transformers (`class_table.rs`, scripts/gen_class_defaults.py), serves the legacy
-//! converters here and the Python settings (through the binding's `class_defaults`).
+//! generated from transformers (`class_table*.rs`, scripts/gen_class_defaults.py), serves the legacy
+//! converters here and the Python settings (through the binding's `class_defaults`). The table is written
+//! in two files: the families with a class that reads a SentencePiece model, and the others.
 
-use super::class_table::TABLE;
+use super::{class_table, class_table_spm};
 
 /// The defaults of one class family.
 #[derive(Debug)]
@@ -33,7 +34,12 @@ pub fn lookup(class: &str) -> Option<&'static ClassDefaults> {
     if GENERIC.names.contains(&name) {
         return Some(&GENERIC);
     }
-    TABLE.iter().find(|row| row.names.contains(&name))
+    rows().find(|row| row.names.contains(&name))
+}
+
+/// Every family of the table.
+fn rows() -> impl Iterator<Item = &'static ClassDefaults> {
+    class_table::TABLE.iter().chain(class_table_spm::TABLE)
 }
 
 #[cfg(test)]
@@ -54,7 +60,7 @@ mod tests {
             [None; 7]
         );
         assert!(lookup("NoSuchTokenizer").is_none());
-        for row in TABLE {
+        for row in rows() {
             assert!(["left", "right"].contains(&row.padding_side), "{row:?}");
         }
     }

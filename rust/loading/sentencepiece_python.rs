@@ -73,26 +73,6 @@ pub(super) fn vocab_json_unk_id(pieces: &[String], unk: &str, dir: &Path) -> Res
 pub(super) fn m2m100(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -> Result<Parts> {
     let named = named(cfg, d, false);
     let pieces = vocab_json(dir)?;
-    let scores: HashMap<&str, f64> = m
-        .pieces
-        .iter()
-        .filter(|(_, _, t)| *t == NORMAL)
-        .map(|(p, s, _)| (p.as_str(), f64::from(*s)))
-        .collect();
-    let known: std::collections::HashSet<&str> = pieces.iter().map(String::as_str).collect();
-    // A piece the model produces but vocab.json lacks maps to <unk> in transformers; a model document
-    // cannot say that, so such a folder is refused rather than segmented differently.
-    if let Some(missing) = m
-        .pieces
-        .iter()
-        .find(|(p, _, t)| *t == NORMAL && !known.contains(p.as_str()))
-    {
-        return Err(Error::config(
-            dir.join("vocab.json").display().to_string(),
-            format!("vocab.json: {:?}", missing.0),
-            "a piece of the SentencePiece model is missing from vocab.json",
-        ));
-    }
     let (_, codes) = language_codes::choose(
         cfg,
         "m2m100",
@@ -113,16 +93,7 @@ pub(super) fn m2m100(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
         ));
     }
     let unk = content(&named, "unk_token");
-    let model = if is_bpe(m) {
-        bpe(merges_by_score(m), Some(&unk), false, false)
-    } else {
-        unigram(vocab_json_unk_id(&pieces, &unk, dir)? as i64, false)
-    };
-    let mut vocab: Vec<(String, f64)> = pieces
-        .iter()
-        // Only the model's normal pieces come out of segmentation.
-        .map(|p| (p.clone(), scores.get(p.as_str()).copied().unwrap_or(NEVER)))
-        .collect();
+    let (model, mut vocab) = vocab_json_model(m, &pieces, &unk, dir)?;
     vocab.extend(codes.iter().map(|c| (format!("__{c}__"), NEVER)));
     let post = lang_prefix_template(&format!("__{src_lang}__"), &content(&named, "eos_token"));
     Ok(Parts::whitespace_metaspace(
@@ -133,6 +104,47 @@ pub(super) fn m2m100(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
         Vec::new(),
         post,
     ))
+}
+
+/// The model document and vocabulary of a class that maps the pieces `m` produces through vocab.json
+/// (`pieces`, in id order): SentencePiece's scores (or merges) under vocab.json's ids.
+pub(super) fn vocab_json_model(
+    m: &SpModel,
+    pieces: &[String],
+    unk: &str,
+    dir: &Path,
+) -> Result<(Value, Vec<(String, f64)>)> {
+    let scores: HashMap<&str, f64> = m
+        .pieces
+        .iter()
+        .filter(|(_, _, t)| *t == NORMAL)
+        .map(|(p, s, _)| (p.as_str(), f64::from(*s)))
+        .collect();
+    let known: std::collections::HashSet<&str> = pieces.iter().map(String::as_str).collect();
+    // A piece the model produces but vocab.json lacks maps to <unk> in transformers; a model document
+    // cannot say that, so such a folder is refused rather than segmented differently.
+    if let Some(missing) = m
+        .pieces
+        .iter()
+        .find(|(p, _, t)| *t == NORMAL && !known.contains(p.as_str()))
+    {
+        return Err(Error::config(
+            dir.join("vocab.json").display().to_string(),
+            format!("vocab.json: {:?}", missing.0),
+            "a piece of the SentencePiece model is missing from vocab.json",
+        ));
+    }
+    let model = if is_bpe(m) {
+        bpe(merges_by_score(m), Some(unk), false, false)
+    } else {
+        unigram(vocab_json_unk_id(pieces, unk, dir)? as i64, false)
+    };
+    let vocab = pieces
+        .iter()
+        // Only the model's normal pieces come out of segmentation.
+        .map(|p| (p.clone(), scores.get(p.as_str()).copied().unwrap_or(NEVER)))
+        .collect();
+    Ok((model, vocab))
 }
 
 /// The model document of the `sentencepiece` library's own segmentation: Unigram with the model's
