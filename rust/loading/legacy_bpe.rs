@@ -116,7 +116,10 @@ mod tests {
         let cfg = LegacyConfig::load(&dir).unwrap();
         let quick = load(&dir, &cfg, None).expect("the quick reader takes GPT-2's folder");
         let slow = general(&dir, &cfg).unwrap();
-        assert_eq!(quick.to_json_string(false).unwrap(), slow.to_json_string(false).unwrap());
+        assert_eq!(
+            quick.to_json_string(false).unwrap(),
+            slow.to_json_string(false).unwrap()
+        );
         let text = "Hello world! naïve café \"quoted\"\n\tü 123";
         assert_eq!(encode(&quick, text), encode(&slow, text));
     }
@@ -129,7 +132,10 @@ mod tests {
         let cfg = LegacyConfig::load(dir.path()).unwrap();
         let quick = load(dir.path(), &cfg, None).expect("taken");
         let slow = general(dir.path(), &cfg).unwrap();
-        assert_eq!(quick.to_json_string(false).unwrap(), slow.to_json_string(false).unwrap());
+        assert_eq!(
+            quick.to_json_string(false).unwrap(),
+            slow.to_json_string(false).unwrap()
+        );
         assert_eq!(encode(&quick, "a\"!"), encode(&slow, "a\"!"));
         // A merge of three tokens, a token given twice, an id that is not a u32, a merge of an
         // unknown token: refused here, left to the general path and its errors.
