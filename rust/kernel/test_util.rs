@@ -47,3 +47,57 @@ pub fn random_strings(alphabet: &str, max_len: u64, count: usize) -> Vec<String>
         })
         .collect()
 }
+
+/// Inputs the splitting pre-tokenizers' tests share: punctuation, digits (ASCII, other scripts, superscripts,
+/// fractions), combining marks, zero-width and non-ASCII spaces, CJK, Arabic and emoji.
+pub const SHARED_INPUTS: [&str; 11] = [
+    "Hello, world! It's 2024...",
+    "  ",
+    "",
+    "a²b ¼ Ⅻ x_y-z",
+    "naïve e\u{301} café\u{200b}ok",
+    "東京タワー。こんにちは！",
+    "مرحبا، بالعالم؟",
+    "🎉party🎉 ☃\u{fe0f}!",
+    "tab\tnl\nnbsp\u{a0}ideo\u{3000}end",
+    "$100.50 ¿qué? «oui» 3½",
+    "٣٤5६",
+];
+
+/// Checks a pre-tokenizer that only cuts its input (and may drop the cuts) on `SHARED_INPUTS`. Each expected
+/// value is the pieces joined by `|`; a piece's offsets are where it next occurs in the input, so the
+/// expectations do not depend on the code under test.
+pub fn check_slices(
+    f: impl Fn(&mut PreTokenizedString) -> Result<()>,
+    want: [&str; SHARED_INPUTS.len()],
+) {
+    for (input, want) in SHARED_INPUTS.into_iter().zip(want) {
+        let mut expected = Pieces::new();
+        let mut at = 0;
+        for piece in want.split('|').filter(|p| !p.is_empty()) {
+            let start = at + input[at..].find(piece).expect("piece not in input");
+            at = start + piece.len();
+            expected.push((piece.to_string(), (start, at)));
+        }
+        assert_eq!(run(&f, input), expected, "input {input:?}");
+    }
+}
+
+/// Checks a pre-tokenizer whose pieces cover their input without gaps: each expected value is the pieces
+/// joined by `|` and the original byte offsets of their boundaries.
+pub fn check_spans<const N: usize>(
+    f: impl Fn(&mut PreTokenizedString) -> Result<()>,
+    inputs: &[&str; N],
+    want: [(&str, &[usize]); N],
+) {
+    for (input, (joined, bounds)) in inputs.iter().zip(want) {
+        let pieces: Vec<&str> = joined.split('|').filter(|p| !p.is_empty()).collect();
+        assert_eq!(pieces.len() + 1, bounds.len().max(1), "input {input:?}");
+        let expected: Pieces = pieces
+            .iter()
+            .zip(bounds.windows(2))
+            .map(|(p, b)| (p.to_string(), (b[0], b[1])))
+            .collect();
+        assert_eq!(run(&f, input), expected, "input {input:?}");
+    }
+}

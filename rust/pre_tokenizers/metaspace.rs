@@ -56,9 +56,23 @@ impl Metaspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::test_util::{exp, pieces, run};
+    use crate::kernel::test_util::{check_spans, exp, pieces};
     use crate::kernel::{NormalizedString, Split as PreSplit, Token};
     use serde_json::json;
+
+    const INPUTS: [&str; 11] = [
+        "Hello world",
+        " Hello  world ",
+        "▁x",
+        "",
+        " ",
+        "   ",
+        "a\u{3000}b",
+        "東京 タワー",
+        "e\u{301} \u{200b}x",
+        "مرحبا بالعالم",
+        "🎉 🎉",
+    ];
 
     fn parse(v: serde_json::Value) -> Result<Metaspace> {
         Metaspace::from_json(v.as_object().unwrap(), "pre_tokenizer")
@@ -160,41 +174,23 @@ mod tests {
             prepend_scheme: PrependScheme::Always,
             split: true,
         };
-        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
-        assert_eq!(
-            r("Hello world"),
-            exp(&[("▁Hello", (0, 5)), ("▁world", (5, 11))])
+        check_spans(
+            |pts| p.pre_tokenize(pts),
+            &INPUTS,
+            [
+                ("▁Hello|▁world", &[0, 5, 11]),
+                ("▁Hello|▁|▁world|▁", &[0, 6, 7, 13, 14]),
+                ("▁x", &[0, 4]),
+                ("", &[]),
+                ("▁", &[0, 1]),
+                ("▁|▁|▁", &[0, 1, 2, 3]),
+                ("▁a\u{3000}b", &[0, 5]),
+                ("▁東京|▁タワー", &[0, 6, 16]),
+                ("▁e\u{301}|▁\u{200b}x", &[0, 3, 8]),
+                ("▁مرحبا|▁بالعالم", &[0, 10, 25]),
+                ("▁🎉|▁🎉", &[0, 4, 9]),
+            ],
         );
-        assert_eq!(
-            r(" Hello  world "),
-            exp(&[
-                ("▁Hello", (0, 6)),
-                ("▁", (6, 7)),
-                ("▁world", (7, 13)),
-                ("▁", (13, 14))
-            ])
-        );
-        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
-        assert_eq!(r(""), exp(&[]));
-        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
-        assert_eq!(
-            r("   "),
-            exp(&[("▁", (0, 1)), ("▁", (1, 2)), ("▁", (2, 3))])
-        );
-        assert_eq!(r("a\u{3000}b"), exp(&[("▁a\u{3000}b", (0, 5))]));
-        assert_eq!(
-            r("東京 タワー"),
-            exp(&[("▁東京", (0, 6)), ("▁タワー", (6, 16))])
-        );
-        assert_eq!(
-            r("e\u{301} \u{200b}x"),
-            exp(&[("▁e\u{301}", (0, 3)), ("▁\u{200b}x", (3, 8))])
-        );
-        assert_eq!(
-            r("مرحبا بالعالم"),
-            exp(&[("▁مرحبا", (0, 10)), ("▁بالعالم", (10, 25))])
-        );
-        assert_eq!(r("🎉 🎉"), exp(&[("▁🎉", (0, 4)), ("▁🎉", (4, 9))]));
     }
 
     #[test]
@@ -204,21 +200,23 @@ mod tests {
             prepend_scheme: PrependScheme::Always,
             split: false,
         };
-        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
-        assert_eq!(r("Hello world"), exp(&[("▁Hello▁world", (0, 11))]));
-        assert_eq!(r(" Hello  world "), exp(&[("▁Hello▁▁world▁", (0, 14))]));
-        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
-        assert_eq!(r(""), exp(&[]));
-        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
-        assert_eq!(r("   "), exp(&[("▁▁▁", (0, 3))]));
-        assert_eq!(r("a\u{3000}b"), exp(&[("▁a\u{3000}b", (0, 5))]));
-        assert_eq!(r("東京 タワー"), exp(&[("▁東京▁タワー", (0, 16))]));
-        assert_eq!(
-            r("e\u{301} \u{200b}x"),
-            exp(&[("▁e\u{301}▁\u{200b}x", (0, 8))])
+        check_spans(
+            |pts| p.pre_tokenize(pts),
+            &INPUTS,
+            [
+                ("▁Hello▁world", &[0, 11]),
+                ("▁Hello▁▁world▁", &[0, 14]),
+                ("▁x", &[0, 4]),
+                ("", &[]),
+                ("▁", &[0, 1]),
+                ("▁▁▁", &[0, 3]),
+                ("▁a\u{3000}b", &[0, 5]),
+                ("▁東京▁タワー", &[0, 16]),
+                ("▁e\u{301}▁\u{200b}x", &[0, 8]),
+                ("▁مرحبا▁بالعالم", &[0, 25]),
+                ("▁🎉▁🎉", &[0, 9]),
+            ],
         );
-        assert_eq!(r("مرحبا بالعالم"), exp(&[("▁مرحبا▁بالعالم", (0, 25))]));
-        assert_eq!(r("🎉 🎉"), exp(&[("▁🎉▁🎉", (0, 9))]));
     }
 
     #[test]
@@ -228,41 +226,23 @@ mod tests {
             prepend_scheme: PrependScheme::First,
             split: true,
         };
-        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
-        assert_eq!(
-            r("Hello world"),
-            exp(&[("▁Hello", (0, 5)), ("▁world", (5, 11))])
+        check_spans(
+            |pts| p.pre_tokenize(pts),
+            &INPUTS,
+            [
+                ("▁Hello|▁world", &[0, 5, 11]),
+                ("▁Hello|▁|▁world|▁", &[0, 6, 7, 13, 14]),
+                ("▁x", &[0, 4]),
+                ("", &[]),
+                ("▁", &[0, 1]),
+                ("▁|▁|▁", &[0, 1, 2, 3]),
+                ("▁a\u{3000}b", &[0, 5]),
+                ("▁東京|▁タワー", &[0, 6, 16]),
+                ("▁e\u{301}|▁\u{200b}x", &[0, 3, 8]),
+                ("▁مرحبا|▁بالعالم", &[0, 10, 25]),
+                ("▁🎉|▁🎉", &[0, 4, 9]),
+            ],
         );
-        assert_eq!(
-            r(" Hello  world "),
-            exp(&[
-                ("▁Hello", (0, 6)),
-                ("▁", (6, 7)),
-                ("▁world", (7, 13)),
-                ("▁", (13, 14))
-            ])
-        );
-        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
-        assert_eq!(r(""), exp(&[]));
-        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
-        assert_eq!(
-            r("   "),
-            exp(&[("▁", (0, 1)), ("▁", (1, 2)), ("▁", (2, 3))])
-        );
-        assert_eq!(r("a\u{3000}b"), exp(&[("▁a\u{3000}b", (0, 5))]));
-        assert_eq!(
-            r("東京 タワー"),
-            exp(&[("▁東京", (0, 6)), ("▁タワー", (6, 16))])
-        );
-        assert_eq!(
-            r("e\u{301} \u{200b}x"),
-            exp(&[("▁e\u{301}", (0, 3)), ("▁\u{200b}x", (3, 8))])
-        );
-        assert_eq!(
-            r("مرحبا بالعالم"),
-            exp(&[("▁مرحبا", (0, 10)), ("▁بالعالم", (10, 25))])
-        );
-        assert_eq!(r("🎉 🎉"), exp(&[("▁🎉", (0, 4)), ("▁🎉", (4, 9))]));
     }
 
     #[test]
@@ -272,21 +252,23 @@ mod tests {
             prepend_scheme: PrependScheme::First,
             split: false,
         };
-        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
-        assert_eq!(r("Hello world"), exp(&[("▁Hello▁world", (0, 11))]));
-        assert_eq!(r(" Hello  world "), exp(&[("▁Hello▁▁world▁", (0, 14))]));
-        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
-        assert_eq!(r(""), exp(&[]));
-        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
-        assert_eq!(r("   "), exp(&[("▁▁▁", (0, 3))]));
-        assert_eq!(r("a\u{3000}b"), exp(&[("▁a\u{3000}b", (0, 5))]));
-        assert_eq!(r("東京 タワー"), exp(&[("▁東京▁タワー", (0, 16))]));
-        assert_eq!(
-            r("e\u{301} \u{200b}x"),
-            exp(&[("▁e\u{301}▁\u{200b}x", (0, 8))])
+        check_spans(
+            |pts| p.pre_tokenize(pts),
+            &INPUTS,
+            [
+                ("▁Hello▁world", &[0, 11]),
+                ("▁Hello▁▁world▁", &[0, 14]),
+                ("▁x", &[0, 4]),
+                ("", &[]),
+                ("▁", &[0, 1]),
+                ("▁▁▁", &[0, 3]),
+                ("▁a\u{3000}b", &[0, 5]),
+                ("▁東京▁タワー", &[0, 16]),
+                ("▁e\u{301}▁\u{200b}x", &[0, 8]),
+                ("▁مرحبا▁بالعالم", &[0, 25]),
+                ("▁🎉▁🎉", &[0, 9]),
+            ],
         );
-        assert_eq!(r("مرحبا بالعالم"), exp(&[("▁مرحبا▁بالعالم", (0, 25))]));
-        assert_eq!(r("🎉 🎉"), exp(&[("▁🎉▁🎉", (0, 9))]));
     }
 
     #[test]
@@ -296,41 +278,23 @@ mod tests {
             prepend_scheme: PrependScheme::Never,
             split: true,
         };
-        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
-        assert_eq!(
-            r("Hello world"),
-            exp(&[("Hello", (0, 5)), ("▁world", (5, 11))])
+        check_spans(
+            |pts| p.pre_tokenize(pts),
+            &INPUTS,
+            [
+                ("Hello|▁world", &[0, 5, 11]),
+                ("▁Hello|▁|▁world|▁", &[0, 6, 7, 13, 14]),
+                ("▁x", &[0, 4]),
+                ("", &[]),
+                ("▁", &[0, 1]),
+                ("▁|▁|▁", &[0, 1, 2, 3]),
+                ("a\u{3000}b", &[0, 5]),
+                ("東京|▁タワー", &[0, 6, 16]),
+                ("e\u{301}|▁\u{200b}x", &[0, 3, 8]),
+                ("مرحبا|▁بالعالم", &[0, 10, 25]),
+                ("🎉|▁🎉", &[0, 4, 9]),
+            ],
         );
-        assert_eq!(
-            r(" Hello  world "),
-            exp(&[
-                ("▁Hello", (0, 6)),
-                ("▁", (6, 7)),
-                ("▁world", (7, 13)),
-                ("▁", (13, 14))
-            ])
-        );
-        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
-        assert_eq!(r(""), exp(&[]));
-        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
-        assert_eq!(
-            r("   "),
-            exp(&[("▁", (0, 1)), ("▁", (1, 2)), ("▁", (2, 3))])
-        );
-        assert_eq!(r("a\u{3000}b"), exp(&[("a\u{3000}b", (0, 5))]));
-        assert_eq!(
-            r("東京 タワー"),
-            exp(&[("東京", (0, 6)), ("▁タワー", (6, 16))])
-        );
-        assert_eq!(
-            r("e\u{301} \u{200b}x"),
-            exp(&[("e\u{301}", (0, 3)), ("▁\u{200b}x", (3, 8))])
-        );
-        assert_eq!(
-            r("مرحبا بالعالم"),
-            exp(&[("مرحبا", (0, 10)), ("▁بالعالم", (10, 25))])
-        );
-        assert_eq!(r("🎉 🎉"), exp(&[("🎉", (0, 4)), ("▁🎉", (4, 9))]));
     }
 
     #[test]
@@ -340,20 +304,22 @@ mod tests {
             prepend_scheme: PrependScheme::Never,
             split: false,
         };
-        let r = |s: &str| run(|pts| p.pre_tokenize(pts), s);
-        assert_eq!(r("Hello world"), exp(&[("Hello▁world", (0, 11))]));
-        assert_eq!(r(" Hello  world "), exp(&[("▁Hello▁▁world▁", (0, 14))]));
-        assert_eq!(r("▁x"), exp(&[("▁x", (0, 4))]));
-        assert_eq!(r(""), exp(&[]));
-        assert_eq!(r(" "), exp(&[("▁", (0, 1))]));
-        assert_eq!(r("   "), exp(&[("▁▁▁", (0, 3))]));
-        assert_eq!(r("a\u{3000}b"), exp(&[("a\u{3000}b", (0, 5))]));
-        assert_eq!(r("東京 タワー"), exp(&[("東京▁タワー", (0, 16))]));
-        assert_eq!(
-            r("e\u{301} \u{200b}x"),
-            exp(&[("e\u{301}▁\u{200b}x", (0, 8))])
+        check_spans(
+            |pts| p.pre_tokenize(pts),
+            &INPUTS,
+            [
+                ("Hello▁world", &[0, 11]),
+                ("▁Hello▁▁world▁", &[0, 14]),
+                ("▁x", &[0, 4]),
+                ("", &[]),
+                ("▁", &[0, 1]),
+                ("▁▁▁", &[0, 3]),
+                ("a\u{3000}b", &[0, 5]),
+                ("東京▁タワー", &[0, 16]),
+                ("e\u{301}▁\u{200b}x", &[0, 8]),
+                ("مرحبا▁بالعالم", &[0, 25]),
+                ("🎉▁🎉", &[0, 9]),
+            ],
         );
-        assert_eq!(r("مرحبا بالعالم"), exp(&[("مرحبا▁بالعالم", (0, 25))]));
-        assert_eq!(r("🎉 🎉"), exp(&[("🎉▁🎉", (0, 9))]));
     }
 }
