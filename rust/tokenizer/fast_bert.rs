@@ -352,6 +352,11 @@ mod tests {
         "/tests/fixtures/bert-uncased/vocab.txt"
     );
 
+    /// BERT-uncased's vocab.txt, committed under tests/fixtures (a missing file fails the test).
+    fn real_vocab() -> WordPiece {
+        WordPiece::from_vocab_txt(VOCAB_TXT, "[UNK]", "##", 100).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// The fused path's tokens and the generic chain's (`tokenizer::reference`), at base 7 from word 3.
     fn both(norm: &BertNormalizer, wp: &WordPiece, text: &str) -> (TokenBuffer, TokenBuffer) {
         let mut fast = TokenBuffer::default();
@@ -467,11 +472,7 @@ mod tests {
 
     #[test]
     fn fused_equals_generic_real_vocab() {
-        if !std::path::Path::new(VOCAB_TXT).exists() {
-            return;
-        }
-        let wp = WordPiece::from_vocab_txt(VOCAB_TXT, "[UNK]", "##", 100)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let wp = real_vocab();
         for norm in configs() {
             for text in samples() {
                 let (fast, slow) = both(&norm, &wp, &text);
@@ -484,11 +485,7 @@ mod tests {
     /// (`encode(s, add_special_tokens=False)`, char offsets converted to bytes).
     #[test]
     fn real_vocab_matches_hf() {
-        if !std::path::Path::new(VOCAB_TXT).exists() {
-            return;
-        }
-        let wp = WordPiece::from_vocab_txt(VOCAB_TXT, "[UNK]", "##", 100)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let wp = real_vocab();
         let norm = BertNormalizer {
             clean_text: true,
             handle_chinese_chars: true,
