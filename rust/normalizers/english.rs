@@ -122,6 +122,15 @@ fn span_align(align: &[Align], r: Range<usize>, empty: (usize, usize)) -> Align 
 }
 
 /// End of the run of bytes from `i` for which `f` holds.
+/// Calls `at(i)` at each position whose byte passes `first`, left to right; `at` returns where the scan
+/// goes on (past what it replaced).
+fn scan(s: &[u8], first: impl Fn(u8) -> bool, mut at: impl FnMut(usize) -> usize) {
+    let mut i = 0;
+    while i < s.len() {
+        i = if first(s[i]) { at(i).max(i + 1) } else { i + 1 };
+    }
+}
+
 fn run_end(s: &[u8], mut i: usize, f: impl Fn(u8) -> bool) -> usize {
     while i < s.len() && f(s[i]) {
         i += 1;
@@ -132,44 +141,40 @@ fn run_end(s: &[u8], mut i: usize, f: impl Fn(u8) -> bool) -> usize {
 /// `([0-9][0-9,]+[0-9])` → the digits without commas: in each run of digits and commas, the commas
 /// between its first and last digit go.
 fn digit_comma_runs(s: &[u8], out: &mut Replacements) {
-    let mut i = 0;
-    while i < s.len() {
-        if !s[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let end = run_end(s, i, |b| b.is_ascii_digit() || b == b',');
-        let last = (i..end).rev().find(|&j| s[j].is_ascii_digit()).unwrap_or(i) + 1;
-        if s[i..last].contains(&b',') {
-            let digits = s[i..last]
-                .iter()
-                .filter(|b| **b != b',')
-                .map(|&b| b as char);
-            out.push((i..last, digits.collect()));
-        }
-        i = end;
-    }
+    scan(
+        s,
+        |b| b.is_ascii_digit(),
+        |i| {
+            let end = run_end(s, i, |b| b.is_ascii_digit() || b == b',');
+            let last = (i..end).rev().find(|&j| s[j].is_ascii_digit()).unwrap_or(i) + 1;
+            if s[i..last].contains(&b',') {
+                let digits = s[i..last]
+                    .iter()
+                    .filter(|b| **b != b',')
+                    .map(|&b| b as char);
+                out.push((i..last, digits.collect()));
+            }
+            end
+        },
+    );
 }
 
 /// `\$([0-9.,]*[0-9])` → dollars and cents (transformers' `_expand_dollars`).
 fn dollars(s: &[u8], out: &mut Replacements) {
-    let mut i = 0;
-    while i < s.len() {
-        if s[i] != b'$' {
-            i += 1;
-            continue;
-        }
-        let end = run_end(s, i + 1, |b| b.is_ascii_digit() || b == b'.' || b == b',');
-        match (i + 1..end).rev().find(|&j| s[j].is_ascii_digit()) {
-            Some(last) => {
-                // ASCII bytes, so always valid UTF-8.
-                let amount = std::str::from_utf8(&s[i + 1..=last]).unwrap_or_default();
-                out.push((i..last + 1, spell_dollars(amount)));
-                i = last + 1;
-            }
-            None => i += 1,
-        }
-    }
+    scan(
+        s,
+        |b| b == b'$',
+        |i| {
+            let end = run_end(s, i + 1, |b| b.is_ascii_digit() || b == b'.' || b == b',');
+            let Some(last) = (i + 1..end).rev().find(|&j| s[j].is_ascii_digit()) else {
+                return i + 1;
+            };
+            // ASCII bytes, so always valid UTF-8.
+            let amount = std::str::from_utf8(&s[i + 1..=last]).unwrap_or_default();
+            out.push((i..last + 1, spell_dollars(amount)));
+            last + 1
+        },
+    );
 }
 
 fn spell_dollars(amount: &str) -> String {
@@ -203,84 +208,81 @@ fn spell_dollars(amount: &str) -> String {
 
 /// `([0-9]++\.[0-9]+)` → the point spelled ` point `.
 fn decimal_points(s: &[u8], out: &mut Replacements) {
-    let mut i = 0;
-    while i < s.len() {
-        if !s[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let dot = run_end(s, i, |b| b.is_ascii_digit());
-        if dot + 1 < s.len() && s[dot] == b'.' && s[dot + 1].is_ascii_digit() {
-            out.push((dot..dot + 1, " point ".into()));
-            i = run_end(s, dot + 1, |b| b.is_ascii_digit());
-        } else {
-            i = dot;
-        }
-    }
+    scan(
+        s,
+        |b| b.is_ascii_digit(),
+        |i| {
+            let dot = run_end(s, i, |b| b.is_ascii_digit());
+            if dot + 1 < s.len() && s[dot] == b'.' && s[dot + 1].is_ascii_digit() {
+                out.push((dot..dot + 1, " point ".into()));
+                run_end(s, dot + 1, |b| b.is_ascii_digit())
+            } else {
+                dot
+            }
+        },
+    );
 }
 
 /// `[0-9]++(st|nd|rd|th)` → the number spelled out with the suffix its value takes (`1th` is `onest`).
 fn ordinals(s: &[u8], out: &mut Replacements) {
-    let mut i = 0;
-    while i < s.len() {
-        if !s[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let end = run_end(s, i, |b| b.is_ascii_digit());
-        let suffixed = matches!(s.get(end..end + 2), Some(b"st" | b"nd" | b"rd" | b"th"));
-        if suffixed {
-            let mut words = String::new();
-            let value = parse(&s[i..end]);
-            spell(value, &mut words);
-            // The last two digits decide, as `num % 100` does.
-            let last_two = s[i..end]
-                .iter()
-                .rev()
-                .take(2)
-                .rev()
-                .fold(0u32, |v, b| v * 10 + u32::from(b - b'0'));
-            words.push_str(match (last_two, last_two % 10) {
-                (10..=20, _) => "th",
-                (_, 1) => "st",
-                (_, 2) => "nd",
-                (_, 3) => "rd",
-                _ => "th",
-            });
-            out.push((i..end + 2, words));
-            i = end + 2;
-        } else {
-            i = end;
-        }
-    }
+    scan(
+        s,
+        |b| b.is_ascii_digit(),
+        |i| {
+            let end = run_end(s, i, |b| b.is_ascii_digit());
+            let suffixed = matches!(s.get(end..end + 2), Some(b"st" | b"nd" | b"rd" | b"th"));
+            if suffixed {
+                let mut words = String::new();
+                let value = parse(&s[i..end]);
+                spell(value, &mut words);
+                // The last two digits decide, as `num % 100` does.
+                let last_two = s[i..end]
+                    .iter()
+                    .rev()
+                    .take(2)
+                    .rev()
+                    .fold(0u32, |v, b| v * 10 + u32::from(b - b'0'));
+                words.push_str(match (last_two, last_two % 10) {
+                    (10..=20, _) => "th",
+                    (_, 1) => "st",
+                    (_, 2) => "nd",
+                    (_, 3) => "rd",
+                    _ => "th",
+                });
+                out.push((i..end + 2, words));
+                end + 2
+            } else {
+                end
+            }
+        },
+    );
 }
 
 /// `[0-9]+` → the number spelled out, years between 1000 and 3000 read as years (transformers'
 /// `_expand_number`).
 fn numbers(s: &[u8], out: &mut Replacements) {
-    let mut i = 0;
-    while i < s.len() {
-        if !s[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let end = run_end(s, i, |b| b.is_ascii_digit());
-        let mut words = String::new();
-        match parse(&s[i..end]) {
-            Some(2000) => words.push_str("two thousand"),
-            Some(n @ 2001..=2009) => {
-                words.push_str("two thousand ");
-                spell(Some(n % 100), &mut words);
+    scan(
+        s,
+        |b| b.is_ascii_digit(),
+        |i| {
+            let end = run_end(s, i, |b| b.is_ascii_digit());
+            let mut words = String::new();
+            match parse(&s[i..end]) {
+                Some(2000) => words.push_str("two thousand"),
+                Some(n @ 2001..=2009) => {
+                    words.push_str("two thousand ");
+                    spell(Some(n % 100), &mut words);
+                }
+                Some(n @ 1001..=2999) if n % 100 == 0 => {
+                    spell(Some(n / 100), &mut words);
+                    words.push_str(" hundred");
+                }
+                value => spell(value, &mut words),
             }
-            Some(n @ 1001..=2999) if n % 100 == 0 => {
-                spell(Some(n / 100), &mut words);
-                words.push_str(" hundred");
-            }
-            value => spell(value, &mut words),
-        }
-        out.push((i..end, words));
-        i = end;
-    }
+            out.push((i..end, words));
+            end
+        },
+    );
 }
 
 /// The value of a run of ASCII digits; `None` from 10^18 up (out of transformers' range).
