@@ -108,3 +108,23 @@ def fresh_pair(model_dir: Path):
     return AutoTokenizer.from_pretrained(str(model_dir)), transformers.AutoTokenizer.from_pretrained(
         str(model_dir)
     )
+
+
+@pytest.fixture(scope="session")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """tokenizer.json texts of four model kinds: BERT (WordPiece), GPT-2 (byte-level BPE, converted by
+    transformers), and two trained SentencePiece models converted by transformers (Unigram with NFKC and
+    case folding; Llama-style BPE with byte fallback)."""
+    transformers = pytest.importorskip("transformers")
+    out = {"bert": (FIXTURES / "bert-uncased" / "tokenizer.json").read_text(encoding="utf-8")}
+    out["gpt2"] = transformers.AutoTokenizer.from_pretrained(
+        str(FIXTURES / "gpt2")
+    ).backend_tokenizer.to_str()
+    pytest.importorskip("sentencepiece")
+    import spm_builders
+
+    root = tmp_path_factory.mktemp("documents-spm")
+    for name in ("albert_unigram_nfkc_cf", "llama_bpe_byte_fallback"):
+        folder = spm_builders.converted(spm_builders.train(root / "raw" / name, name), root / "json" / name)
+        out[name] = (folder / "tokenizer.json").read_text(encoding="utf-8")
+    return out

@@ -3,6 +3,8 @@ parity suites share."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -133,3 +135,25 @@ def check_general(ours: Any, theirs: Any, texts: list[str], random_rows: int) ->
     compare_call(ours, theirs, TEXTS[::6], **ALL_FIELDS)
     compare_call(ours, theirs, random_cases(random_rows), **ALL_FIELDS)
     check_decode(ours, theirs, theirs(texts + TEXTS[::40])["input_ids"])
+
+
+def pipeline(tok: Any) -> dict:
+    """A transformers-style tokenizer's stages as tokenizer.json writes them, without vocab and merges."""
+    document = json.loads(tok.backend_tokenizer.to_str())
+    model = {k: v for k, v in document["model"].items() if k not in ("vocab", "merges")}
+    stages = ("normalizer", "pre_tokenizer", "decoder", "post_processor")
+    return {"model": model, **{k: document[k] for k in stages}}
+
+
+def check_save_round_trip(ours: Any, theirs: Any, folder: Path, texts: list[str]) -> None:
+    """`ours.save_pretrained(folder)` reloads, in ferrotok and in transformers, as `theirs` encodes and decodes."""
+    from ferrotok import AutoTokenizer
+    from transformers import AutoTokenizer as HFAutoTokenizer
+
+    ours.save_pretrained(folder)
+    reloaded = AutoTokenizer.from_pretrained(folder)
+    hf_reloaded = HFAutoTokenizer.from_pretrained(str(folder))
+    compare_call(reloaded, theirs, texts, **ALL_FIELDS)
+    compare_call(hf_reloaded, theirs, texts, **ALL_FIELDS)
+    ids = theirs(texts)["input_ids"]
+    assert reloaded.batch_decode(ids) == theirs.batch_decode(ids)

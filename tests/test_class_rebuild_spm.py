@@ -15,7 +15,8 @@ import json
 from pathlib import Path
 
 import pytest
-from test_class_rebuild import ODD_TEMPLATE, assert_same, case_id, flipped, pipeline
+from parity import pipeline
+from test_class_rebuild import ODD_TEMPLATE, assert_same, case_id, flipped
 
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("sentencepiece")

@@ -11,7 +11,7 @@ import pickle
 import ferrotok
 import pytest
 from adversarial import fixed_cases, random_cases
-from conftest import FIXTURES, multilingual_lines
+from conftest import multilingual_lines
 from ferrotok import components
 from parity import ENCODING_FIELDS
 
@@ -24,22 +24,6 @@ STAGES = ("normalizer", "pre_tokenizer", "model", "post_processor", "decoder")
 def texts() -> list[str]:
     lines = [line for _, line in multilingual_lines()]
     return lines + fixed_cases() + random_cases(40)
-
-
-@pytest.fixture(scope="module")
-def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    out = {"bert": (FIXTURES / "bert-uncased" / "tokenizer.json").read_text(encoding="utf-8")}
-    out["gpt2"] = transformers.AutoTokenizer.from_pretrained(
-        str(FIXTURES / "gpt2")
-    ).backend_tokenizer.to_str()
-    pytest.importorskip("sentencepiece")
-    import spm_builders
-
-    root = tmp_path_factory.mktemp("components-spm")
-    for name in ("albert_unigram_nfkc_cf", "llama_bpe_byte_fallback"):
-        folder = spm_builders.converted(spm_builders.train(root / "raw" / name, name), root / "json" / name)
-        out[name] = (folder / "tokenizer.json").read_text(encoding="utf-8")
-    return out
 
 
 @pytest.fixture(params=["bert", "gpt2", "albert_unigram_nfkc_cf", "llama_bpe_byte_fallback"])

@@ -14,22 +14,6 @@ tokenizers = pytest.importorskip("tokenizers")
 transformers = pytest.importorskip("transformers")
 
 
-@pytest.fixture(scope="module")
-def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    out = {"bert": (FIXTURES / "bert-uncased" / "tokenizer.json").read_text(encoding="utf-8")}
-    out["gpt2"] = transformers.AutoTokenizer.from_pretrained(
-        str(FIXTURES / "gpt2")
-    ).backend_tokenizer.to_str()
-    pytest.importorskip("sentencepiece")
-    import spm_builders
-
-    root = tmp_path_factory.mktemp("decode-stream-spm")
-    name = "llama_bpe_byte_fallback"
-    folder = spm_builders.converted(spm_builders.train(root / "raw" / name, name), root / "json" / name)
-    out[name] = (folder / "tokenizer.json").read_text(encoding="utf-8")
-    return out
-
-
 @pytest.fixture(params=["bert", "gpt2", "llama_bpe_byte_fallback"])
 def pair(request: pytest.FixtureRequest, documents: dict[str, str]):
     document = documents[request.param]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, multilingual_lines
-from parity import compare_call, compare_template_calls
+from parity import compare_call, compare_template_calls, pipeline
 
 transformers = pytest.importorskip("transformers")
 import ferrotok  # noqa: E402
@@ -91,13 +91,6 @@ def legacy_folder(target: Path, cls: str, kwargs: dict) -> Path:
     config = {"tokenizer_class": cls, **kwargs}
     (target / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
     return target
-
-
-def pipeline(tok) -> dict:
-    document = json.loads(tok.backend_tokenizer.to_str())
-    model = {k: v for k, v in document["model"].items() if k not in ("vocab", "merges")}
-    stages = ("normalizer", "pre_tokenizer", "decoder", "post_processor")
-    return {"model": model, **{k: document[k] for k in stages}}
 
 
 def assert_same(ours, theirs, cls: str) -> None:

@@ -15,7 +15,17 @@ import time
 import bpe_builders as builders
 import pytest
 from adversarial import fixed_cases
-from parity import ALL_FIELDS, LANGS, LINES, SAMPLE, TEXTS, check_decode, check_general, compare_call
+from parity import (
+    ALL_FIELDS,
+    LANGS,
+    LINES,
+    SAMPLE,
+    TEXTS,
+    check_decode,
+    check_general,
+    check_save_round_trip,
+    compare_call,
+)
 
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("tokenizers")
@@ -273,14 +283,7 @@ def test_qwen_through_tokenizer_file(folders):
 @pytest.mark.parametrize("name", ["qwen", "roberta_legacy", "clip"])
 def test_save_pretrained_round_trip(pairs, tmp_path, name):
     ours, theirs = pairs[name]
-    ours.save_pretrained(tmp_path)
-    reloaded = AutoTokenizer.from_pretrained(tmp_path)
-    hf_reloaded = transformers.AutoTokenizer.from_pretrained(str(tmp_path))
-    texts = texts_for_parity()[:20]
-    compare_call(reloaded, theirs, texts, **ALL_FIELDS)
-    compare_call(hf_reloaded, theirs, texts, **ALL_FIELDS)
-    ids = theirs(texts)["input_ids"]
-    assert reloaded.batch_decode(ids) == theirs.batch_decode(ids)
+    check_save_round_trip(ours, theirs, tmp_path, texts_for_parity()[:20])
 
 
 # --- 5. Properties ------------------------------------------------------------------------------------------

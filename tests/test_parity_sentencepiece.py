@@ -16,7 +16,16 @@ import json
 import pytest
 import spm_builders as builders
 from adversarial import fixed_cases, random_cases
-from parity import ALL_FIELDS, LINES, SAMPLE, TEXTS, check_decode, check_general, compare_call
+from parity import (
+    ALL_FIELDS,
+    LINES,
+    SAMPLE,
+    TEXTS,
+    check_decode,
+    check_general,
+    check_save_round_trip,
+    compare_call,
+)
 
 transformers = pytest.importorskip("transformers")
 tokenizers = pytest.importorskip("tokenizers")
@@ -268,11 +277,4 @@ def test_fused_path_matches_generic_chain(folders, monkeypatch, name):
 @pytest.mark.parametrize("name", ["t5_unigram", "xlmr_unigram_split_digits"])
 def test_save_pretrained_round_trip(pairs, tmp_path, name):
     ours, theirs = pairs[name]
-    ours.save_pretrained(tmp_path)
-    reloaded = AutoTokenizer.from_pretrained(tmp_path)
-    hf_reloaded = transformers.AutoTokenizer.from_pretrained(str(tmp_path))
-    texts = texts_for_parity()[:30]
-    compare_call(reloaded, theirs, texts, **ALL_FIELDS)
-    compare_call(hf_reloaded, theirs, texts, **ALL_FIELDS)
-    ids = theirs(texts)["input_ids"]
-    assert reloaded.batch_decode(ids) == theirs.batch_decode(ids)
+    check_save_round_trip(ours, theirs, tmp_path, texts_for_parity()[:30])
