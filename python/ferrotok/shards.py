@@ -49,6 +49,7 @@ from ferrotok.cli import CliError, _load_tokenizer
 
 if TYPE_CHECKING:  # the pool's modules are imported only when there are workers (start-up time)
     from concurrent.futures import Executor, Future, ThreadPoolExecutor
+    from threading import Thread
 
 __all__ = ["BLOCK_BYTES", "cmd_encode_bin", "shard_paths", "sidecar_path"]
 
@@ -459,9 +460,52 @@ def _check_args(args: argparse.Namespace) -> None:
 
 def _tokenizer_hash(tokenizer: Any) -> str:
     """SHA-256 of the tokenizer's tokenizer.json serialization (`to_str(False)`, UTF-8)."""
-    import hashlib  # here: computed once, at the end of a run
+    import hashlib  # here: computed once per run
 
     return hashlib.sha256(_core.tokenizer_json_bytes(tokenizer._tokenizer)).hexdigest()
+
+
+class _Digest:
+    """The tokenizer's hash for the sidecar, needed only once every block is written.
+
+    Decision: with worker threads (text lines, --workers > 1) it is computed on a thread of its own,
+    started as soon as the tokenizer is loaded. It runs without the GIL (the core writes the serialization,
+    hashlib hashes a large buffer without it), beside the workers; computed at the end instead, it sat
+    between the last block and the sidecar, a fifth of a second's start-up cost paid with one core idle.
+    Worker processes are forked, and a process must not fork while a thread of its own is inside the core
+    (an allocator lock held there stays held in the child): there, and with one worker (one core, as
+    asked), the main thread computes it in `tail`."""
+
+    def __init__(self, tokenizer: Any, background: bool) -> None:
+        self.tokenizer = tokenizer
+        self.value: str | None = None
+        self.error: BaseException | None = None
+        self.thread: Thread | None = None
+        if background:
+            import threading
+
+            self.thread = threading.Thread(target=self._run, name="ferrotok-shards-hash", daemon=True)
+            with _stop_signals_blocked():
+                self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.value = _tokenizer_hash(self.tokenizer)
+        except BaseException as e:  # handed to the main thread by result()
+            self.error = e
+
+    def tail(self) -> None:
+        if self.thread is None and self.value is None:
+            self.value = _tokenizer_hash(self.tokenizer)
+
+    def result(self) -> str:
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        self.tail()
+        assert self.value is not None
+        return self.value
 
 
 def cmd_encode_bin(args: argparse.Namespace) -> int:
@@ -480,7 +524,8 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
     progress = _Progress(args.input, enabled=not args.quiet)
     writer = _Writer(scratch, itemsize, args.shard_tokens, out)
     tokens = documents = 0
-    digest: list[str] = []  # the tokenizer's hash, computed while the last blocks are being tokenized
+    threads = args.workers > 1 and args.jsonl_field is None and args.parquet_column is None
+    digest = _Digest(tokenizer, background=threads)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt) if _main_thread() else None
     try:
         for block, stream, n_tokens, n_docs in _results(
@@ -489,7 +534,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
             separator,
             itemsize,
             scratch.path_prefix,
-            tail=lambda: digest.append(_tokenizer_hash(tokenizer)),
+            tail=digest.tail,
         ):
             if isinstance(stream, str):
                 writer.append(stream)
@@ -517,7 +562,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
             ],
             "tokenizer": {
                 "name": tokenizer.name_or_path or args.tokenizer,
-                "sha256": digest[0],
+                "sha256": digest.result(),
                 "vocab_size": len(tokenizer),
             },
             "inputs": list(args.input),
