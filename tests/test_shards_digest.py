@@ -1,13 +1,12 @@
-"""`ferrotok encode --format bin`: the tokenizer's hash for the sidecar, computed on a thread of its own beside
-worker threads and by the main thread otherwise, gives the same sidecar either way, and a failure there fails
-the run with nothing left behind."""
+"""`ferrotok encode --format bin`: the tokenizer's hash for the sidecar, computed by the main thread while the
+workers have blocks queued (after the last block with one worker), gives the same sidecar either way, and a
+failure there fails the run with nothing left behind."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import threading
 
 import pytest
 
@@ -34,19 +33,28 @@ def source(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_where_the_hash_is_computed(tmp_path, monkeypatch, source, workers):
-    """Two workers: on a thread named for it, started before the blocks; one worker: on the main thread."""
-    where: list[str] = []
-    real = shards._tokenizer_hash
+def test_when_the_hash_is_computed(tmp_path, monkeypatch, source, workers):
+    """Two workers: while blocks are still being written; one worker: after the last block."""
+    events: list[str] = []
+    real_hash, real_write = shards._tokenizer_hash, shards._Writer.write
 
-    def spy(tokenizer):
-        where.append(threading.current_thread().name)
-        return real(tokenizer)
+    def spy_hash(tokenizer):
+        events.append("hash")
+        return real_hash(tokenizer)
 
-    monkeypatch.setattr(shards, "_tokenizer_hash", spy)
+    def spy_write(self, data):
+        events.append("write")
+        return real_write(self, data)
+
+    monkeypatch.setattr(shards, "_tokenizer_hash", spy_hash)
+    monkeypatch.setattr(shards._Writer, "write", spy_write)
     out = tmp_path / "o.bin"
     assert run_bin(str(source), "-o", str(out), "--workers", workers) == 0
-    assert where == (["ferrotok-shards-hash"] if workers == "2" else ["MainThread"])
+    assert events.count("hash") == 1 and events.count("write") > 8
+    if workers == "2":
+        assert events.index("hash") < len(events) // 2
+    else:
+        assert events[-1] == "hash"
     meta = json.loads((tmp_path / "o.bin.json").read_text(encoding="utf-8"))
     tok = ferrotok.AutoTokenizer.from_pretrained(GPT2)
     expected = hashlib.sha256(tok.backend_tokenizer.to_str(False).encode("utf-8")).hexdigest()

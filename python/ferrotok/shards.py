@@ -49,7 +49,6 @@ from ferrotok.cli import CliError, _load_tokenizer
 
 if TYPE_CHECKING:  # the pool's modules are imported only when there are workers (start-up time)
     from concurrent.futures import Executor, Future, ThreadPoolExecutor
-    from threading import Thread
 
 __all__ = ["BLOCK_BYTES", "cmd_encode_bin", "shard_paths", "sidecar_path"]
 
@@ -318,8 +317,14 @@ def _results(
 ) -> Iterator[tuple[Block, bytes | str, int, int]]:
     """(block, its token stream, tokens, documents) per block, in input order: the stream as bytes, or as the
     name of a worker's result file. `scratch`: the prefix of this run's temporary files. `tail`: the main
-    process's own remaining work, run once every block is handed out and a worker has gone idle (with one
-    worker: after the last block), so that it never takes a core from a busy worker."""
+    process's own work (the tokenizer's hash for the sidecar), run while the workers have blocks queued (or,
+    with fewer blocks than that, once a worker has gone idle; with one worker: after the last block).
+
+    Decision: the hash (about as much work as loading the tokenizer) used to wait until a worker had gone
+    idle at the end, but the last blocks are small, so it ran alone between the last block and the sidecar
+    with one core idle. On a thread of its own from the start it cost more CPU than on the main thread (a
+    new thread's heap faults in fresh pages; the main thread reuses what the load freed) and measured
+    slower; on the main thread while the queue is full it overlaps the workers at no such cost."""
     if _useful_workers(args) == 1:
         tokenizer = args.loaded_tokenizer
         # A one-thread pool would only add a hand-off: encode on this thread, as each worker thread does.
@@ -379,17 +384,22 @@ def _ordered(
 ) -> Iterator[tuple[Block, bytes | str, int, int]]:
     """`job` run on `pool` for every block, the results yielded in input order (see _results)."""
     pending: collections.deque[tuple[Block, Future[Any]]] = collections.deque()
-    finished = False
+    finished = tail_done = False
     try:
         for block in blocks:
             with _stop_signals_blocked():  # submit may start the pool's threads and processes
                 pending.append((block, pool.submit(job, block)))
+            full = len(pending) >= workers * IN_FLIGHT_PER_WORKER
+            if full and not tail_done:
+                # The first time the queue is full: every worker has a block and one queued behind it,
+                # so the main thread's own work delays none of them.
+                tail()
+                tail_done = True
             # Write what is finished at once (a slow input such as a pipe never holds results back), and
             # wait for the oldest block when enough are queued.
             while pending and (pending[0][1].done() or len(pending) >= workers * IN_FLIGHT_PER_WORKER):
                 done, future = pending.popleft()
                 yield done, *_result(future)
-        tail_done = False
         while pending:
             if not tail_done and len(pending) < workers:
                 tail()
@@ -460,52 +470,9 @@ def _check_args(args: argparse.Namespace) -> None:
 
 def _tokenizer_hash(tokenizer: Any) -> str:
     """SHA-256 of the tokenizer's tokenizer.json serialization (`to_str(False)`, UTF-8)."""
-    import hashlib  # here: computed once per run
+    import hashlib  # here: computed once, at the end of a run
 
     return hashlib.sha256(_core.tokenizer_json_bytes(tokenizer._tokenizer)).hexdigest()
-
-
-class _Digest:
-    """The tokenizer's hash for the sidecar, needed only once every block is written.
-
-    Decision: with worker threads (text lines, --workers > 1) it is computed on a thread of its own,
-    started as soon as the tokenizer is loaded. It runs without the GIL (the core writes the serialization,
-    hashlib hashes a large buffer without it), beside the workers; computed at the end instead, it sat
-    between the last block and the sidecar, a fifth of a second's start-up cost paid with one core idle.
-    Worker processes are forked, and a process must not fork while a thread of its own is inside the core
-    (an allocator lock held there stays held in the child): there, and with one worker (one core, as
-    asked), the main thread computes it in `tail`."""
-
-    def __init__(self, tokenizer: Any, background: bool) -> None:
-        self.tokenizer = tokenizer
-        self.value: str | None = None
-        self.error: BaseException | None = None
-        self.thread: Thread | None = None
-        if background:
-            import threading
-
-            self.thread = threading.Thread(target=self._run, name="ferrotok-shards-hash", daemon=True)
-            with _stop_signals_blocked():
-                self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            self.value = _tokenizer_hash(self.tokenizer)
-        except BaseException as e:  # handed to the main thread by result()
-            self.error = e
-
-    def tail(self) -> None:
-        if self.thread is None and self.value is None:
-            self.value = _tokenizer_hash(self.tokenizer)
-
-    def result(self) -> str:
-        if self.thread is not None:
-            self.thread.join()
-        if self.error is not None:
-            raise self.error
-        self.tail()
-        assert self.value is not None
-        return self.value
 
 
 def cmd_encode_bin(args: argparse.Namespace) -> int:
@@ -524,8 +491,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
     progress = _Progress(args.input, enabled=not args.quiet)
     writer = _Writer(scratch, itemsize, args.shard_tokens, out)
     tokens = documents = 0
-    threads = args.workers > 1 and args.jsonl_field is None and args.parquet_column is None
-    digest = _Digest(tokenizer, background=threads)
+    digest: list[str] = []  # the tokenizer's hash, computed while the last blocks are being tokenized
     previous = signal.signal(signal.SIGTERM, _raise_interrupt) if _main_thread() else None
     try:
         for block, stream, n_tokens, n_docs in _results(
@@ -534,7 +500,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
             separator,
             itemsize,
             scratch.path_prefix,
-            tail=digest.tail,
+            tail=lambda: digest.append(_tokenizer_hash(tokenizer)),
         ):
             if isinstance(stream, str):
                 writer.append(stream)
@@ -562,7 +528,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
             ],
             "tokenizer": {
                 "name": tokenizer.name_or_path or args.tokenizer,
-                "sha256": digest.result(),
+                "sha256": digest[0],
                 "vocab_size": len(tokenizer),
             },
             "inputs": list(args.input),
