@@ -320,11 +320,10 @@ def _results(
     process's own work (the tokenizer's hash for the sidecar), run while the workers have blocks queued (or,
     with fewer blocks than that, once a worker has gone idle; with one worker: after the last block).
 
-    Decision: the hash (about as much work as loading the tokenizer) used to wait until a worker had gone
-    idle at the end, but the last blocks are small, so it ran alone between the last block and the sidecar
-    with one core idle. On a thread of its own from the start it cost more CPU than on the main thread (a
-    new thread's heap faults in fresh pages; the main thread reuses what the load freed) and measured
-    slower; on the main thread while the queue is full it overlaps the workers at no such cost."""
+    Decision: the hash (about as much work as loading the tokenizer) is not left until a worker goes idle at
+    the end: the last blocks are small, so it would run alone between the last block and the sidecar with a
+    core idle. Nor is it given a thread of its own: that cost more CPU than the main thread (a new thread's
+    heap faults in fresh pages; the main thread reuses what the load freed) and measured slower."""
     if _useful_workers(args) == 1:
         tokenizer = args.loaded_tokenizer
         # A one-thread pool would only add a hand-off: encode on this thread, as each worker thread does.
