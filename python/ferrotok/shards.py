@@ -317,8 +317,13 @@ def _results(
 ) -> Iterator[tuple[Block, bytes | str, int, int]]:
     """(block, its token stream, tokens, documents) per block, in input order: the stream as bytes, or as the
     name of a worker's result file. `scratch`: the prefix of this run's temporary files. `tail`: the main
-    process's own remaining work, run once every block is handed out and a worker has gone idle (with one
-    worker: after the last block), so that it never takes a core from a busy worker."""
+    process's own work (the tokenizer's hash for the sidecar), run while the workers have blocks queued (or,
+    with fewer blocks than that, once a worker has gone idle; with one worker: after the last block).
+
+    Decision: the hash (about as much work as loading the tokenizer) is not left until a worker goes idle at
+    the end: the last blocks are small, so it would run alone between the last block and the sidecar with a
+    core idle. Nor is it given a thread of its own: that cost more CPU than the main thread (a new thread's
+    heap faults in fresh pages; the main thread reuses what the load freed) and measured slower."""
     if _useful_workers(args) == 1:
         tokenizer = args.loaded_tokenizer
         # A one-thread pool would only add a hand-off: encode on this thread, as each worker thread does.
@@ -378,17 +383,22 @@ def _ordered(
 ) -> Iterator[tuple[Block, bytes | str, int, int]]:
     """`job` run on `pool` for every block, the results yielded in input order (see _results)."""
     pending: collections.deque[tuple[Block, Future[Any]]] = collections.deque()
-    finished = False
+    finished = tail_done = False
     try:
         for block in blocks:
             with _stop_signals_blocked():  # submit may start the pool's threads and processes
                 pending.append((block, pool.submit(job, block)))
+            full = len(pending) >= workers * IN_FLIGHT_PER_WORKER
+            if full and not tail_done:
+                # The first time the queue is full: every worker has a block and one queued behind it,
+                # so the main thread's own work delays none of them.
+                tail()
+                tail_done = True
             # Write what is finished at once (a slow input such as a pipe never holds results back), and
             # wait for the oldest block when enough are queued.
             while pending and (pending[0][1].done() or len(pending) >= workers * IN_FLIGHT_PER_WORKER):
                 done, future = pending.popleft()
                 yield done, *_result(future)
-        tail_done = False
         while pending:
             if not tail_done and len(pending) < workers:
                 tail()
