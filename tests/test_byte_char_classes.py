@@ -183,3 +183,57 @@ def test_save_pretrained_round_trip(tmp_path, case):
     assert again.special_tokens_map == theirs.special_tokens_map
     assert again.all_special_ids == theirs.all_special_ids
     assert len(again) == len(theirs)
+
+
+def fast_windows(ids: list[int], room: int, stride: int) -> list[list[int]]:
+    """The windows the fast tokenizers cut a truncated text into: `room` ids each, each new one
+    starting `room - stride` ids after the last."""
+    windows, start = [], 0
+    while True:
+        windows.append(ids[start : start + room])
+        if start + room >= len(ids):
+            return windows
+        start += room - stride
+
+
+@pytest.mark.parametrize("stride", [0, 1, 3])
+def test_byt5_overflow_windows_get_no_second_eos(tmp_path, stride):
+    """With `return_overflowing_tokens`, every window is a row (the fast tokenizers' layout;
+    transformers' Python class returns only the first row and a flat `overflowing_tokens` list). The
+    first row is transformers'; each row is transformers' `build_inputs_with_special_tokens` of its
+    window(s), so a window ending with `</s>` gets no second one, in single texts and pairs."""
+    directory = folder(tmp_path, "ByT5Tokenizer")
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    firsts = ["hello world </s>", "abc</s>", "ab</s>cd</s>", "plain text here", "é</s>ü</s>"]
+    seconds = ["xy</s>", "q", "</s>"]
+    pieces = lambda text: theirs(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+    build = theirs.build_inputs_with_special_tokens
+    for max_length in (5, 7, 9):
+        for text in firsts:
+            if stride >= max_length - 1:
+                continue
+            kwargs = {"truncation": True, "max_length": max_length, "stride": stride}
+            got = ours(text, return_overflowing_tokens=True, **kwargs)["input_ids"]
+            expected = theirs(text, return_overflowing_tokens=True, **kwargs)["input_ids"]
+            assert got[0] == expected, (text, max_length)
+            ids = pieces(text)
+            room = max_length - theirs.num_special_tokens_to_add()
+            windows = fast_windows(ids, room, stride) if len(ids) > room else [ids]
+            assert got == [build(w) for w in windows], (text, max_length)
+            for second in seconds:
+                for strategy, (a, b) in (("only_first", (text, second)), ("only_second", (second, text))):
+                    ids_a, ids_b = pieces(a), pieces(b)
+                    kept = ids_b if strategy == "only_first" else ids_a
+                    room = max_length + 4 - theirs.num_special_tokens_to_add(pair=True) - len(kept)
+                    if room <= stride:
+                        continue  # no room for a window: both refuse
+                    kwargs = {"truncation": strategy, "max_length": max_length + 4, "stride": stride}
+                    got = ours(a, b, return_overflowing_tokens=True, **kwargs)["input_ids"]
+                    expected = theirs(a, b, return_overflowing_tokens=True, **kwargs)["input_ids"]
+                    assert got[0] == expected, (a, b, strategy)
+                    if strategy == "only_first":
+                        rows = [build(w, ids_b) for w in fast_windows(ids_a, room, stride)]
+                    else:
+                        rows = [build(ids_a, w) for w in fast_windows(ids_b, room, stride)]
+                    assert got == rows, (a, b, strategy, max_length)

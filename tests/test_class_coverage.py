@@ -168,9 +168,15 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "TokenizersBackend": ("same", "sentencepiece: loaded as transformers builds it"),
     "UdopTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "VideoPrismTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "VitsTokenizer": ("transformers fails", "no vocabulary file: needs its character vocab.json"),
+    "VitsTokenizer": (
+        "same",
+        "vocab.json: character vocab.json with phonemize=False, as transformers builds it",
+    ),
     "Wav2Vec2CTCTokenizer": ("same", "vocab.json: character vocab.json, loaded as transformers builds it"),
-    "Wav2Vec2PhonemeCTCTokenizer": ("transformers fails", "no vocabulary file: needs its phoneme vocab.json"),
+    "Wav2Vec2PhonemeCTCTokenizer": (
+        "same",
+        "vocab.json: phoneme vocab.json with do_phonemize=False, as transformers builds it",
+    ),
     "WhisperTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "XGLMTokenizer": (
         "no file ferrotok reads",
@@ -181,7 +187,8 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "XLNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
 }
 
-# Classes whose vocabulary is of their own kind: ESM's protein tokens, wav2vec2's upper-case characters.
+# Classes whose vocabulary is of their own kind: ESM's protein tokens, wav2vec2's upper-case characters,
+# phonemes, VITS's lower-case characters.
 OWN_VOCABULARY = {
     "EsmTokenizer": (
         "vocab.txt",
@@ -200,6 +207,23 @@ OWN_VOCABULARY = {
             }
         ),
     ),
+    "Wav2Vec2PhonemeCTCTokenizer": (
+        "vocab.json",
+        json.dumps(
+            {"<pad>": 0, "<s>": 1, "</s>": 2, "<unk>": 3, **{c: 4 + i for i, c in enumerate("abcdefghij")}}
+        ),
+    ),
+    "VitsTokenizer": (
+        "vocab.json",
+        json.dumps({c: i for i, c in enumerate("_ ',.!?-abcdefghijklmnopqrstuvwxyz0123456789")}),
+    ),
+}
+
+# Config entries a class needs for a folder both libraries can encode with (phonemizing needs the
+# `phonemizer` package, which neither runs here).
+OWN_CONFIG = {
+    "Wav2Vec2PhonemeCTCTokenizer": {"do_phonemize": False},
+    "VitsTokenizer": {"phonemize": False},
 }
 
 # The trained model each SentencePiece class gets (else "unigram"): Pegasus needs pad, eos, unk first.
@@ -255,7 +279,7 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
             shutil.copy(FIXTURES / "gpt2" / name, directory / name)
     else:
         shape = "no vocabulary file"
-    config = {"tokenizer_class": tokenizer_class}
+    config = {"tokenizer_class": tokenizer_class, **OWN_CONFIG.get(tokenizer_class, {})}
     (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
     return directory, shape
 

@@ -174,3 +174,53 @@ def test_clvp_numbers_and_currency_hypothesis(folder: Path) -> None:
         assert ours.encode(text) == expected, text
 
     check()
+
+
+def space_vocab_folder(root: Path) -> Path:
+    """A vocabulary shaped like CLVP's own: `[STOP]`, `[UNK]`, `[SPACE]`, then lower-case letters and
+    punctuation and their merges, no `Ġ` (spaces are `[SPACE]`) and no digits (the cleaner spells
+    numbers out). Chars outside it are `[UNK]`."""
+    directory = root / "clvp-space"
+    directory.mkdir()
+    vocab = {"[STOP]": 0, "[UNK]": 1, "[SPACE]": 2}
+    for c in "!'(),-.:;?" + "abcdefghijklmnopqrstuvwxyz":
+        vocab[c] = len(vocab)
+    merges = ["t h", "i n", "th e", "a n", "e r", "o n", "r e", "an d", "e n", "o u", "in g", "e s"]
+    for merge in merges:
+        vocab[merge.replace(" ", "")] = len(vocab)
+    (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    (directory / "merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n", encoding="utf-8")
+    config = {"tokenizer_class": "ClvpTokenizer"}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+def test_clvp_space_token_encode_and_decode(tmp_path: Path) -> None:
+    """transformers' ClvpTokenizer gives each lone `Ġ` of its BPE as `[SPACE]` when the vocabulary has
+    it; its clean-up turns `[SPACE]` and `[STOP]` back into spaces, drops `[UNK]` and folds runs of
+    spaces."""
+    directory = space_vocab_folder(tmp_path)
+    ours = ferrotok.AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    assert ours.special_tokens_map == theirs.special_tokens_map
+    assert ours.all_special_ids == theirs.all_special_ids
+    assert len(ours) == len(theirs)
+    assert ours.get_vocab() == theirs.get_vocab()
+    assert ours.clean_up_tokenization_spaces == theirs.clean_up_tokenization_spaces
+    texts = [*TEXTS, "a  b", " lead", "trail ", "x [SPACE] y [STOP] z", "<|endoftext|> hi [UNK]", "#@ ~"]
+    unk = theirs.unk_token_id
+    for text in texts:
+        ids = theirs.encode(text)
+        assert ours.encode(text) == ids, text
+        if unk not in ids:  # the Python class's `tokenize` gives the raw piece of an unknown id
+            assert ours.tokenize(text) == theirs.tokenize(text), text
+    assert 2 in theirs.encode("a b")  # the vocabulary's `[SPACE]` is used
+    compare_call(ours, theirs, texts, return_special_tokens_mask=True, return_length=True)
+    compare_call(ours, theirs, texts, padding="max_length", max_length=24, truncation=True)
+    rows = theirs(texts)["input_ids"] + [[0, 2, 2, 1, 5, 2, 0, 2], [2], [1, 1, 2, 2, 2, 0]]
+    for skip in (False, True):
+        for clean in (None, False, True):
+            kwargs = {"skip_special_tokens": skip, "clean_up_tokenization_spaces": clean}
+            assert ours.batch_decode(rows, **kwargs) == theirs.batch_decode(rows, **kwargs), kwargs
+            for row in rows[-4:]:
+                assert ours.decode(row, **kwargs) == theirs.decode(row, **kwargs), (row, kwargs)

@@ -259,3 +259,84 @@ def test_builtin_normalizers_on_normalized_strings() -> None:
             theirs_n.normalize(theirs)
             assert ns_view(ours) == ns_view(theirs), (name, text)
             assert repr(ours) == repr(theirs)
+
+
+def two_char_tokens(lib: object) -> object:
+    """A stand-in model: each split in tokens of two chars (byte offsets into the split), the last
+    one also as an empty token at the split's end; ids from the chars."""
+
+    def tokenize(text: str) -> list[object]:
+        tokens, at = [], 0
+        for k in range(0, len(text), 2):
+            piece = text[k : k + 2]
+            width = len(piece.encode("utf-8"))
+            tokens.append(lib.Token(sum(map(ord, piece)) % 997, piece, (at, at + width)))
+            at += width
+        tokens.append(lib.Token(7, "", (at, at)))
+        return tokens
+
+    return tokenize
+
+
+def byte_pair_tokens(lib: object) -> object:
+    """Tokens over every two bytes, cutting chars in two: offsets that do not fall on char boundaries,
+    converted to chars as tokenizers does."""
+
+    def tokenize(text: str) -> list[object]:
+        size = len(text.encode("utf-8"))
+        return [lib.Token(k, text[:1], (k, min(k + 2, size))) for k in range(0, size, 2)]
+
+    return tokenize
+
+
+ENCODING_OUT = (*ENCODING_FIELDS, "word_ids", "sequence_ids", "n_sequences")
+
+
+@pytest.mark.parametrize("model", [two_char_tokens, byte_pair_tokens])
+@pytest.mark.parametrize("name", ["Whitespace", "BertPreTokenizer", "Metaspace"])
+def test_pre_tokenized_string_tokenize_and_to_encoding(name: str, model: object) -> None:
+    ours_p, theirs_p = getattr(ferrotok.pre_tokenizers, name)(), getattr(tokenizers.pre_tokenizers, name)()
+    for text in CASES:
+        ours, theirs = ferrotok.PreTokenizedString(text), tokenizers.PreTokenizedString(text)
+        ours_p.pre_tokenize(ours)
+        theirs_p.pre_tokenize(theirs)
+        ours.normalize(lambda n: n.lowercase())
+        theirs.normalize(lambda n: n.lowercase())
+        ours.tokenize(model(ferrotok))
+        theirs.tokenize(model(tokenizers))
+        got = [(s, o, [t.as_tuple() for t in ts]) for s, o, ts in ours.get_splits()]
+        want = [(s, o, [t.as_tuple() for t in ts]) for s, o, ts in theirs.get_splits()]
+        assert got == want, text
+        for kwargs in ({}, {"type_id": 1}, {"word_idx": 3, "type_id": 2}):
+            mine, hers = ours.to_encoding(**kwargs), theirs.to_encoding(**kwargs)
+            for field in ENCODING_OUT:
+                assert getattr(mine, field) == getattr(hers, field), (text, kwargs, field)
+
+
+def test_pre_tokenized_string_tokenize_rules() -> None:
+    for lib in (ferrotok, tokenizers):
+        pretok = lib.PreTokenizedString("abc def")
+        pretok.split(lambda _i, n: n.split(" ", "isolated"))
+        with pytest.raises(Exception, match="tokenize"):
+            pretok.to_encoding()
+        # Only splits without tokens are given to the function (an empty list counts as tokens), and
+        # tokenized splits are not cut again.
+        pretok.tokenize(lambda s, lib=lib: [lib.Token(1, s, (0, len(s)))] if s == " " else [])
+        pretok.split(lambda _i, n: [n[:1], n[1:]])
+        assert [s for s, _, _ in pretok.get_splits()] == ["abc", " ", "def"]
+        pretok.tokenize(lambda s: pytest.fail("no split is left to tokenize"))
+        enc = pretok.to_encoding()
+        assert (enc.ids, enc.tokens, enc.word_ids, enc.offsets) == ([1], [" "], [1], [(3, 4)]), lib
+        pretok = lib.PreTokenizedString("abc def")
+        pretok.split(lambda _i, n: [n[:1], n[1:]])
+        pretok.tokenize(lambda s, lib=lib: [lib.Token(2, s.upper(), (0, len(s)))])
+        enc = pretok.to_encoding(word_idx=7)
+        assert (enc.ids, enc.tokens, enc.word_ids) == ([2, 2], ["A", "BC DEF"], [7, 7]), lib
+        with pytest.raises(Exception, match="Token"):
+            lib.PreTokenizedString("x").tokenize(lambda s: [1, 2])
+    # ferrotok also takes tokenizers' own Token objects (and a tuple of them).
+    pretok = ferrotok.PreTokenizedString("hé")
+    pretok.tokenize(lambda s: (tokenizers.Token(4, s, (0, 3)),))
+    enc = pretok.to_encoding()
+    assert (enc.ids, enc.tokens, enc.offsets) == ([4], ["hé"], [(0, 2)])
+    assert ferrotok.Token(1, "a", (0, 1)).as_tuple() == (1, "a", (0, 1))

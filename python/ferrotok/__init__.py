@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     # `ferrotok.normalizers.BertNormalizer`, ...).
     from . import decoders, implementations, models, normalizers, pre_tokenizers, processors, trainers
     from ._added_token import AddedToken
-    from ._core import Encoding, Encodings, NormalizedString, PreTokenizedString
+    from ._core import Encoding, Encodings, NormalizedString, PreTokenizedString, Token
     from .auto import AutoTokenizer
     from .batch_encoding import BatchEncoding
     from .collate import DataCollatorWithPadding
@@ -50,6 +50,7 @@ _LAZY = {
     "InternalError": ".errors",
     "NormalizedString": "._core",
     "PreTokenizedString": "._core",
+    "Token": "._core",
     "Tokenizer": ".tokenizer",
     "Regex": ".components",
     "SentencePieceBPETokenizer": ".implementations",
@@ -103,6 +104,7 @@ __all__ = [
     "Regex",
     "SentencePieceBPETokenizer",
     "SentencePieceUnigramTokenizer",
+    "Token",
     "Tokenizer",
     "__version__",
     "decoders",

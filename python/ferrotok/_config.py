@@ -123,6 +123,16 @@ MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
 # The vocabulary file `save_pretrained` writes beside tokenizer.json for classes that transformers builds
 # from that file alone (it ignores tokenizer.json for them).
 CLASS_VOCABULARY_FILES = {"Wav2Vec2CTCTokenizer": "vocab.json", "EsmTokenizer": "vocab.txt"}
+CLASS_VOCABULARY_FILES["Wav2Vec2PhonemeCTCTokenizer"] = "vocab.json"
+
+# CTC classes over a phoneme vocabulary (Wav2Vec2Phoneme): decode joins the phonemes with spaces after
+# grouping repeats and dropping the pad token and the word delimiter (`_decoding.py`).
+PHONEME_CTC_CLASSES = frozenset({"Wav2Vec2PhonemeCTCTokenizer"})
+
+# Classes that put a blank token (id 0) between every two chars with `add_blank` (VITS): decode keeps every
+# second token.
+BLANK_CLASSES = frozenset({"VitsTokenizer"})
+CLASS_VOCABULARY_FILES["VitsTokenizer"] = "vocab.json"
 
 # Classes whose `clean_up_tokenization_spaces` defaults to True in transformers 5 (False elsewhere).
 _CLEAN_UP_BY_DEFAULT = frozenset(

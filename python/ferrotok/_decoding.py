@@ -7,7 +7,13 @@ import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._config import CTC_CLASSES, PYTHON_BACKEND_CLASSES, WORD_CTC_CLASSES
+from ._config import (
+    BLANK_CLASSES,
+    CTC_CLASSES,
+    PHONEME_CTC_CLASSES,
+    PYTHON_BACKEND_CLASSES,
+    WORD_CTC_CLASSES,
+)
 
 _CLEANUPS = (
     (" .", "."),
@@ -40,6 +46,14 @@ class DecodingMixin:
 
         def convert_tokens_to_ids(self, tokens: Any) -> Any: ...
 
+        def convert_ids_to_tokens(self, ids: Any, skip_special_tokens: bool = False) -> Any: ...
+
+        @property
+        def pad_token(self) -> str | None: ...
+
+        @property
+        def unk_token(self) -> str | None: ...
+
         @property
         def pad_token_id(self) -> int | None: ...
 
@@ -66,7 +80,16 @@ class DecodingMixin:
                 f"token_ids: expected int, list of ints or an array, got {type(token_ids).__name__}"
             )
         if ids and isinstance(ids[0], (list, tuple)):
-            return self.batch_decode(ids, skip_special_tokens, clean_up_tokenization_spaces, group_tokens)
+            return self.batch_decode(
+                ids, skip_special_tokens, clean_up_tokenization_spaces, group_tokens, **_
+            )
+        if self._tokenizer_class() in PHONEME_CTC_CLASSES:
+            text = self._phoneme_text(ids, bool(skip_special_tokens), group_tokens, **_)
+            return self._clean_up(text, clean_up_tokenization_spaces)
+        if self._tokenizer_class() in BLANK_CLASSES:
+            return self._clean_up(
+                self._blank_text(ids, bool(skip_special_tokens)), clean_up_tokenization_spaces
+            )
         ids, skip = self._ctc_ids(ids, group_tokens, bool(skip_special_tokens))
         text = self._clip_decode(self._tokenizer.decode(ids, skip))
         return self._clean_up(self._ctc_text(text), clean_up_tokenization_spaces)
@@ -77,7 +100,7 @@ class DecodingMixin:
         skip_special_tokens: bool = False,
         clean_up_tokenization_spaces: bool | None = None,
         group_tokens: bool = True,
-        **_: Any,
+        **options: Any,
     ) -> list[str]:
         batch = ids_list(sequences)
         if not isinstance(batch, (list, tuple)):
@@ -89,6 +112,19 @@ class DecodingMixin:
         if not isinstance(batch[0], (list, tuple)):
             batch = [batch]
         skip = bool(skip_special_tokens)
+        if self._tokenizer_class() in BLANK_CLASSES:
+            return [
+                self._clean_up(self._blank_text(ids_list(s), skip), clean_up_tokenization_spaces)
+                for s in batch
+            ]
+        if self._tokenizer_class() in PHONEME_CTC_CLASSES:
+            return [
+                self._clean_up(
+                    self._phoneme_text(ids_list(s), skip, group_tokens, **options),
+                    clean_up_tokenization_spaces,
+                )
+                for s in batch
+            ]
         rows = [self._ctc_ids(ids_list(s), group_tokens, skip)[0] for s in batch]
         if self._tokenizer_class() in WORD_CTC_CLASSES:
             skip = False  # dropped by `_ctc_ids`
@@ -116,6 +152,36 @@ class DecodingMixin:
         pad = self.pad_token_id
         return [i for i in ids if i != pad], skip
 
+    def _blank_text(self, ids: Any, skip: bool) -> str:
+        """transformers' VitsTokenizer: with `add_blank`, every second token (the chars between the
+        blanks), joined."""
+        tokens = self.convert_ids_to_tokens([int(i) for i in ids], skip_special_tokens=skip)
+        if self._init_config.get("add_blank", True) and len(tokens) > 1:
+            tokens = tokens[1::2]
+        return "".join(t for t in tokens if t is not None)
+
+    def _phoneme_text(
+        self,
+        ids: Any,
+        skip: bool,
+        group_tokens: bool = True,
+        filter_word_delimiter_token: bool = True,
+        **_: Any,
+    ) -> str:
+        """transformers' Wav2Vec2PhonemeCTCTokenizer: the tokens (special ones skipped first), repeats
+        grouped, the pad token and the word delimiter dropped, joined with spaces. An empty input gives ""
+        (transformers raises)."""
+        tokens = self.convert_ids_to_tokens([int(i) for i in ids], skip_special_tokens=skip)
+        unk = self.unk_token
+        tokens = [unk if t is None else t for t in tokens]
+        if group_tokens:
+            tokens = [key for key, _ in itertools.groupby(tokens)]
+        tokens = [t for t in tokens if t != self.pad_token]
+        delimiter = self._init_config.get("word_delimiter_token")
+        if filter_word_delimiter_token and delimiter is not None:
+            tokens = [t for t in tokens if t != delimiter]
+        return " ".join(tokens).strip()
+
     def _ctc_text(self, text: str) -> str:
         if self._tokenizer_class() not in WORD_CTC_CLASSES:
             return text
@@ -138,11 +204,24 @@ class DecodingMixin:
     def _clean_up(self, text: str, clean_up: bool | None) -> str:
         if clean_up is None:
             clean_up = self.clean_up_tokenization_spaces
+        if clean_up and self._tokenizer_class() == "ClvpTokenizer":
+            return self._clvp_clean_up(text)
         # transformers' fast tokenizers skip this clean-up for BPE models (it would eat real spaces before
         # punctuation); its pure-Python classes do not.
         if not clean_up or (self._model_kind() == "BPE" and not self._python_backend()):
             return text
         return self.clean_up_tokenization(text)
+
+    def _clvp_clean_up(self, text: str) -> str:
+        """transformers' ClvpTokenizer's own clean-up: `[SPACE]` and `[STOP]` (where the vocabulary has
+        them) become spaces, the unknown token goes, runs of two or three spaces become one."""
+        for token in ("[SPACE]", "[STOP]"):
+            if self._tokenizer.token_to_id(token) is not None:
+                text = text.replace(token, " ")
+        unk = self.unk_token
+        if unk:
+            text = text.replace(unk, "")
+        return text.replace("   ", " ").replace("  ", " ")
 
     @staticmethod
     def clean_up_tokenization(text: str) -> str:

@@ -24,6 +24,7 @@ from ._arguments import (
 from ._config import (
     CLASS_VOCABULARY_FILES,
     DEFAULT_MODEL_INPUT_NAMES,
+    PHONEME_CTC_CLASSES,
     SPECIAL_TOKENS_ATTRIBUTES,
     TOKENIZER_FILE,
     default_model_input_names,
@@ -133,6 +134,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         self.split_special_tokens = split_special_tokens
         self.pad_token_type_id = int(pad_token_type_id)
         self._init_config = dict(init_config or {})
+        self._needs_phonemizer = _needs_phonemizer(self._init_config)
         # The added tokens apply_chat_template(sanitize_control_tokens=True) treats as control tokens.
         self.chat_control_tokens = self._init_config.get("chat_control_tokens")
         if self.chat_control_tokens is not None and not isinstance(self.chat_control_tokens, (list, tuple)):
@@ -446,6 +448,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         **kwargs: Any,
     ) -> BatchEncoding:
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
+        if self._needs_phonemizer or "do_phonemize" in kwargs:
+            self._check_phonemize(kwargs)
         split = self._split_special_tokens
         # A call encodes its text in input mode (its targets, `_targets.call`, in target mode).
         if self.__dict__.get("_lang_mode") == "target" and "_in_target_mode" not in self.__dict__:
@@ -606,6 +610,20 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             data = {k: mx.array(v) if hasattr(v, "dtype") else v for k, v in data.items()}
         return data, encodings
 
+    def _check_phonemize(self, kwargs: dict[str, Any]) -> None:
+        """Wav2Vec2Phoneme phonemizes its text unless `do_phonemize=False` (a call's choice stays, as in
+        transformers); ferrotok does not run the `phonemizer` package."""
+        if "do_phonemize" in kwargs:
+            self._needs_phonemizer = bool(kwargs.pop("do_phonemize")) and _needs_phonemizer(
+                {**self._init_config, "do_phonemize": True}
+            )
+        if self._needs_phonemizer:
+            raise ImportError(
+                f"{self._init_config.get('tokenizer_class')} with do_phonemize=True needs the `phonemizer` "
+                "package and espeak, which ferrotok does not run: pass phonemes separated by spaces with "
+                "do_phonemize=False (in tokenizer_config.json or the call)"
+            )
+
     def _empty_batch(self, fields: list[str], overflow: bool, tensor_type: str | None) -> BatchEncoding:
         keys = ["input_ids", *fields] + (["overflow_to_sample_mapping"] if overflow else [])
         data: dict[str, Any] = {key: [] for key in _FIELD_ORDER if key in keys}
@@ -636,6 +654,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         **kwargs: Any,
     ) -> Any:
         """The input ids of one text (or pair)."""
+        if self._needs_phonemizer or "do_phonemize" in kwargs:
+            self._check_phonemize(kwargs)
         if (
             text_pair is None
             and add_special_tokens is True
@@ -674,3 +694,9 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         return self(text, pair, add_special_tokens=add_special_tokens, **kwargs).tokens()
 
     pad = pad_features  # `pad(encoded_inputs, padding=True, ...)`, transformers' signature
+
+
+def _needs_phonemizer(config: dict[str, Any]) -> bool:
+    """Whether a Wav2Vec2Phoneme tokenizer would phonemize its text (transformers' default)."""
+    name = str(config.get("tokenizer_class") or "").removesuffix("Fast")
+    return name in PHONEME_CTC_CLASSES and config.get("do_phonemize", True) is not False

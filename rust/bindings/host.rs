@@ -6,6 +6,8 @@
 //! an object kept past its call is empty and says so. No lock is held while Python code runs: the
 //! per-char callbacks (`filter`, `map`, `for_each`) see a copy of the text.
 
+use super::encoding::PyEncoding;
+use super::host_tokens::{self, PyToken, Values};
 use super::to_py;
 use crate::error::{Error, HostPayload, Result};
 use crate::kernel::host::{current_input, DecodeHost, NormalizeHost, PreTokenizeHost};
@@ -37,10 +39,14 @@ fn lent_normalized(ns: NormalizedString, source: Arc<str>) -> Lent<NormalizedStr
     }
 }
 
-/// One split as `get_splits` shows it: (text, (start, end), tokens), tokens always None here.
-type SplitView = (String, (usize, usize), Option<Vec<u32>>);
+/// One split as `get_splits` shows it: (text, (start, end), its tokens once tokenized).
+type SplitView = (String, (usize, usize), Option<Vec<PyToken>>);
 
 fn lock<T>(m: &Mutex<Option<T>>) -> MutexGuard<'_, Option<T>> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn lock_values(m: &Mutex<Values>) -> MutexGuard<'_, Values> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -365,12 +371,15 @@ impl PyNormalizedString {
 #[pyclass(module = "ferrotok", name = "PreTokenizedString", frozen)]
 pub struct PyPreTokenizedString {
     state: Mutex<Option<Lent<PreTokenizedString>>>,
+    /// The strings of the tokens `tokenize` set (see `host_tokens`).
+    values: Mutex<Values>,
 }
 
 impl PyPreTokenizedString {
     fn lend(pts: PreTokenizedString, source: Arc<str>) -> Self {
         let original = (0, source.len());
         PyPreTokenizedString {
+            values: Mutex::new(host_tokens::values_of(&pts)),
             state: Mutex::new(Some(Lent {
                 value: pts,
                 source,
@@ -474,7 +483,27 @@ impl PyPreTokenizedString {
         })
     }
 
-    /// Each split as (text, (start, end), None): offsets in the original text ("original") or in the
+    /// Give each split without tokens the `Token`s `func(normalized text)` returns.
+    fn tokenize(&self, func: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.visit(|pts, _| {
+            let mut values = std::mem::take(&mut *lock_values(&self.values));
+            let done = host_tokens::tokenize(pts, &mut values, func);
+            *lock_values(&self.values) = values;
+            done
+        })
+    }
+
+    /// An `Encoding` of every split's tokens (all splits must be tokenized), as tokenizers builds it.
+    #[pyo3(signature = (type_id = 0, word_idx = None))]
+    fn to_encoding(&self, type_id: u32, word_idx: Option<u32>) -> PyResult<PyEncoding> {
+        self.visit(|pts, source| {
+            let values = lock_values(&self.values);
+            let (vocab, e) = host_tokens::to_encoding(pts, &values, source, type_id, word_idx)?;
+            Ok(PyEncoding::new(vocab, e, None, 1))
+        })
+    }
+
+    /// Each split as (text, (start, end), tokens): offsets in the original text ("original") or in the
     /// normalized splits joined ("normalized"), counted in chars ("char") or bytes ("byte").
     #[pyo3(signature = (offset_referential = "original", offset_type = "char"))]
     fn get_splits(&self, offset_referential: &str, offset_type: &str) -> PyResult<Vec<SplitView>> {
@@ -499,7 +528,8 @@ impl PyPreTokenizedString {
         self.visit(|pts, source| {
             let mut out = Vec::with_capacity(pts.splits.len());
             let mut at = 0usize;
-            for split in &pts.splits {
+            let tokens = host_tokens::split_tokens(pts, &lock_values(&self.values));
+            for (split, tokens) in pts.splits.iter().zip(tokens) {
                 let n = &split.normalized;
                 let text = n.as_str().to_string();
                 let width = if chars {
@@ -519,7 +549,7 @@ impl PyPreTokenizedString {
                     (at, at + width)
                 };
                 at += width;
-                out.push((text, offsets, None));
+                out.push((text, offsets, tokens));
             }
             Ok(out)
         })

@@ -9,6 +9,7 @@ mod decode_stream;
 mod encoding;
 mod encodings;
 mod host;
+mod host_tokens;
 mod inputs;
 mod int_lists;
 mod lists;
@@ -94,6 +95,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<components::PyComponent>()?;
     m.add_class::<host::PyNormalizedString>()?;
     m.add_class::<host::PyPreTokenizedString>()?;
+    m.add_class::<host_tokens::PyToken>()?;
     m.add_class::<decode_stream::PyDecodeStream>()?;
     m.add_class::<request::PyEncodeRequest>()?;
     m.add_class::<training::PyTrainingRun>()?;

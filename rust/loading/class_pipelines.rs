@@ -133,7 +133,7 @@ const FAMILIES: &[Family] = &[
         // `add_prefix_space` but never applies it.
         classes: &["ClvpTokenizer"],
         model_type: "BPE",
-        model_unk: false,
+        model_unk: true,
         normalizer: |_| json!({"type": "ClvpEnglish"}),
         pre_tokenizer: |_| byte_level(false, true, true),
         decoder: byte_level_decoder,

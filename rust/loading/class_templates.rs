@@ -221,6 +221,9 @@ fn apply_with(tokenizer: &mut Tokenizer, cfg: &LegacyConfig, legacy: bool) -> Re
     if super::class_pipelines::rebuilds(cfg) {
         add_named_tokens(tokenizer, &named)?;
     }
+    if class == "ClvpTokenizer" {
+        clvp_space(tokenizer);
+    }
     if class == "SplinterTokenizer" {
         // Its constructor adds the question token (as a special token) when the folder does not have it.
         let question = splinter_question(cfg);
@@ -272,4 +275,15 @@ fn apply_with(tokenizer: &mut Tokenizer, cfg: &LegacyConfig, legacy: bool) -> Re
     let id_of = |t: &str| tokenizer.token_to_id(t).or(unk_id);
     let document = post_document(post, &token_of, &id_of);
     super::tokenizer_json::replace_post_processor(tokenizer, &document)
+}
+
+/// transformers' ClvpTokenizer turns each `Ġ` piece of its BPE into `[SPACE]` when the vocabulary has
+/// that token (CLVP's own vocabulary spells spaces so); the model reads `Ġ` as `[SPACE]`'s id.
+fn clvp_space(tokenizer: &mut Tokenizer) {
+    if let crate::models::Model::Bpe(bpe) = tokenizer.model() {
+        let mut bpe = bpe.clone();
+        if bpe.alias_symbol("\u{120}", "[SPACE]") {
+            tokenizer.set_model(crate::models::Model::Bpe(bpe));
+        }
+    }
 }

@@ -17,6 +17,7 @@ mod language_codes;
 pub mod legacy;
 mod legacy_bpe;
 mod model_json;
+mod phoneme_classes;
 pub mod sentencepiece;
 mod sentencepiece_bpe_classes;
 mod sentencepiece_classes;
@@ -37,6 +38,7 @@ mod sentencepiece_speecht5;
 mod sentencepiece_unigram_file;
 pub(crate) mod source;
 pub mod tokenizer_json;
+mod vits_classes;
 mod whisper;
 mod whisper_languages;
 
@@ -148,7 +150,12 @@ fn class_unk(cfg: &legacy::LegacyConfig) -> Option<String> {
 /// class's pipeline and template; None for other folders.
 fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<Tokenizer>> {
     let class = cfg.class();
-    if byte_classes::handles(class) || ctc_classes::handles(class) || esm::handles(class) {
+    if byte_classes::handles(class)
+        || ctc_classes::handles(class)
+        || phoneme_classes::handles(class)
+        || vits_classes::handles(class)
+        || esm::handles(class)
+    {
         // Their own recipes (`legacy_folder_from`) read these folders' vocabularies.
         return Ok(None);
     }
@@ -196,6 +203,20 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
         })
     } else if ctc_classes::handles(cfg.class()) && dir.join("vocab.json").is_file() {
         let (document, specials) = ctc_classes::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.json"),
+            special_tokens: Some(specials),
+        })
+    } else if vits_classes::handles(cfg.class()) && dir.join("vocab.json").is_file() {
+        let (document, specials) = vits_classes::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.json"),
+            special_tokens: Some(specials),
+        })
+    } else if phoneme_classes::handles(cfg.class()) && dir.join("vocab.json").is_file() {
+        let (document, specials) = phoneme_classes::document(dir, cfg)?;
         Ok(LegacyFolder {
             document,
             file: dir.join("vocab.json"),

@@ -48,6 +48,8 @@ pub struct Bpe {
     cache_id: u64,
     /// Byte-level pieces → whole-token ids, built on first use and shared by clones.
     pieces: Arc<OnceLock<PieceTable>>,
+    /// A symbol read as another token's id (`alias_symbol`), kept out of the vocabulary's views.
+    alias: Option<String>,
 }
 
 static NEXT_CACHE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -121,6 +123,7 @@ impl Bpe {
             fallback_ids: Box::new([NO_ID; 256]),
             cache_id: NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             pieces: Arc::default(),
+            alias: None,
         };
         let mut buf = [0u8; 4];
         for b in 0..=255u8 {
@@ -412,7 +415,35 @@ impl Bpe {
     }
 
     pub fn token_to_id(&self, token: &str) -> Option<u32> {
+        if self.alias.as_deref() == Some(token) {
+            return None;
+        }
         self.vocab.get(token).copied()
+    }
+
+    /// Read `symbol` (absent from the vocabulary) as `target`'s id wherever the model meets it alone
+    /// or as an initial symbol: transformers' ClvpTokenizer turns each `Ġ` piece into `[SPACE]`. The
+    /// views of the vocabulary (`vocab`, `vocab_size`, `token_to_id`) do not show it. False (nothing
+    /// changed) when `target` is missing or `symbol` is a token of its own.
+    pub fn alias_symbol(&mut self, symbol: &str, target: &str) -> bool {
+        let Some(&id) = self.vocab.get(target) else {
+            return false;
+        };
+        if self.alias.is_some() || self.vocab.contains_key(symbol) {
+            return false;
+        }
+        self.vocab.insert(symbol.to_string(), id);
+        let mut buf = [0u8; 4];
+        for b in 0..=255u8 {
+            if BYTE_TO_CHAR[b as usize].encode_utf8(&mut buf) == symbol {
+                self.byte_ids[b as usize] = id;
+            }
+        }
+        self.all_byte_ids = self.byte_ids.iter().all(|&i| i != NO_ID);
+        self.pieces = Arc::default();
+        self.cache_id = NEXT_CACHE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.alias = Some(symbol.to_string());
+        true
     }
 
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
@@ -420,11 +451,15 @@ impl Bpe {
     }
 
     pub fn vocab_size(&self) -> usize {
-        self.vocab.len()
+        self.vocab.len() - usize::from(self.alias.is_some())
     }
 
     pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.vocab.iter().map(|(k, &v)| (k.as_str(), v))
+        let alias = self.alias.as_deref();
+        self.vocab
+            .iter()
+            .filter(move |(k, _)| Some(k.as_str()) != alias)
+            .map(|(k, &v)| (k.as_str(), v))
     }
 
     /// The merges in rank order, for serialization.

@@ -8,6 +8,7 @@ pub mod precompiled;
 pub mod replace;
 pub mod simple;
 pub mod unicode;
+pub mod vits;
 
 pub use bert::BertNormalizer;
 pub use precompiled::{Precompiled, Runs};
@@ -38,6 +39,8 @@ pub enum Normalizer {
     ByteLevel,
     /// CLVP's English text cleaner (ferrotok's own: transformers runs it in Python, `english`).
     ClvpEnglish,
+    /// VITS's text preparation and blank tokens (ferrotok's own: transformers runs it in Python, `vits`).
+    Vits(Box<vits::Vits>),
     /// A normalizer written in the host language (`Normalizer.custom`).
     Host(Host<dyn NormalizeHost>),
 }
@@ -67,6 +70,7 @@ impl Normalizer {
             "Nmt" => Normalizer::Nmt,
             "ByteLevel" => Normalizer::ByteLevel,
             "ClvpEnglish" => Normalizer::ClvpEnglish,
+            "Vits" => Normalizer::Vits(Box::new(vits::Vits::from_json(o, field)?)),
             "Sequence" => {
                 let f = format!("{field}.normalizers");
                 let items = as_array(o.get("normalizers").unwrap_or(&Value::Null), &f)?;
@@ -112,6 +116,10 @@ impl Normalizer {
             }
             Normalizer::ClvpEnglish => {
                 english::normalize(n);
+                Ok(())
+            }
+            Normalizer::Vits(v) => {
+                v.normalize(n);
                 Ok(())
             }
             Normalizer::Sequence(seq) => {

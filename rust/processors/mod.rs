@@ -3,6 +3,7 @@
 
 pub mod byte_level;
 pub mod template;
+mod template_once;
 
 pub use byte_level::ByteLevelProcessor;
 pub use template::Template;

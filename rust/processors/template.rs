@@ -336,6 +336,12 @@ impl Template {
                 }
             }
         }
+        if self.once && add_special_tokens {
+            // The rule needs each combined window (`template_once`).
+            let mut merged = super::merge_sequences(out);
+            self.drop_repeats(&mut merged);
+            return vec![merged];
+        }
         out
     }
 

@@ -1,0 +1,161 @@
+//! Wav2Vec2PhonemeCTCTokenizer (transformers' Python class for phoneme-recognition wav2vec2 models):
+//! vocab.json maps phonemes to ids and the text is phonemes separated by spaces (`do_phonemize=False`;
+//! phonemizing needs the `phonemizer` package and espeak, which the Python layer refuses to run). Each
+//! piece between the special tokens is stripped and cut at spaces; a phoneme outside the vocabulary is
+//! `<unk>`. No special tokens are added. The CTC part of decoding (grouping repeats, dropping the pad
+//! token and the word delimiter, joining with spaces) is the Python layer's (`_decoding.py`).
+
+use super::legacy::{read_json, LegacyConfig};
+use super::sentencepiece::{named_token, SpecialTokens, NAMED};
+use crate::added_tokens::AddedToken;
+use crate::error::{Error, Result};
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+/// The classes built here (without a trailing `Fast`).
+pub const CLASSES: [&str; 1] = ["Wav2Vec2PhonemeCTCTokenizer"];
+
+pub fn handles(class: &str) -> bool {
+    CLASSES.contains(&class.trim_end_matches("Fast"))
+}
+
+/// Python's `str.strip()` whitespace (Rust's `\s` lacks the separators U+001C..U+001F). Patterns anchor
+/// with `\A` / `\z`: `^` and `$` match at line breaks in tokenizers' regexes.
+const SPACE: &str = r"[\s\x1c-\x1f]";
+
+/// The tokenizer.json document and special tokens of a Wav2Vec2PhonemeCTCTokenizer folder.
+pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
+    let path = dir.join("vocab.json");
+    let file = path.display().to_string();
+    let Value::Object(vocab) = read_json(&path)? else {
+        return Err(Error::config(file, "(document)", "expected a JSON object"));
+    };
+    let mut pairs: Vec<(String, u32)> = Vec::with_capacity(vocab.len());
+    for (token, id) in &vocab {
+        let id = id
+            .as_u64()
+            .and_then(|i| u32::try_from(i).ok())
+            .ok_or_else(|| {
+                Error::config(
+                    file.clone(),
+                    format!("vocab.json: {token:?}"),
+                    format!("expected a non-negative integer id, got {id}"),
+                )
+            })?;
+        pairs.push((token.clone(), id));
+    }
+    pairs.sort_by_key(|(_, id)| *id);
+    let defaults = [
+        ("bos_token", "<s>"),
+        ("eos_token", "</s>"),
+        ("unk_token", "<unk>"),
+        ("pad_token", "<pad>"),
+    ];
+    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
+        .iter()
+        .map(|&key| {
+            let default = defaults
+                .iter()
+                .find(|d| d.0 == key)
+                .map(|d| AddedToken::special(d.1));
+            (key, named_token(cfg, key, default))
+        })
+        .collect();
+    let unk = named
+        .iter()
+        .find(|(k, _)| *k == "unk_token")
+        .and_then(|(_, t)| t.as_ref())
+        .map(|t| t.content.clone())
+        .unwrap_or_default();
+
+    // The named tokens are added tokens (matched in the raw text); one outside the vocabulary gets
+    // the next id, as transformers adds it.
+    let mut next = pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0);
+    let mut added: Vec<(u32, AddedToken)> = Vec::new();
+    for t in named.iter().filter_map(|(_, t)| t.clone()) {
+        if t.content.is_empty() || added.iter().any(|(_, a)| a.content == t.content) {
+            continue;
+        }
+        let id = match vocab.get(&t.content).and_then(Value::as_u64) {
+            Some(id) => id as u32,
+            None => {
+                next += 1;
+                next - 1
+            }
+        };
+        added.push((id, t));
+    }
+    added.sort_by_key(|(id, _)| *id);
+
+    let mut vocab_json = Map::new();
+    for (t, id) in &pairs {
+        vocab_json.insert(t.clone(), json!(id));
+    }
+    let doc = json!({
+        "version": "1.0",
+        "truncation": null,
+        "padding": null,
+        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
+        // `text.strip()` on each piece between added tokens.
+        "normalizer": {
+            "type": "Replace",
+            "pattern": {"Regex": format!(r"\A{SPACE}+|{SPACE}+\z")},
+            "content": "",
+        },
+        // `text.split(" ")`, pieces of whitespace only dropped.
+        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+            {"type": "Split", "pattern": {"String": " "}, "behavior": "Removed", "invert": false},
+            {
+                "type": "Split",
+                "pattern": {"Regex": format!(r"\A{SPACE}+\z")},
+                "behavior": "Removed",
+                "invert": false,
+            },
+        ]},
+        "post_processor": {
+            "type": "TemplateProcessing",
+            "single": [{"Sequence": {"id": "A", "type_id": 0}}],
+            "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
+            "special_tokens": {},
+        },
+        "decoder": null,
+        "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
+    });
+    let specials = SpecialTokens {
+        named: named
+            .iter()
+            .map(|(k, t)| (*k, t.as_ref().map(|t| t.content.clone())))
+            .collect(),
+        extra: Vec::new(),
+    };
+    Ok((doc, specials))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenizer::{EncodeOptions, InputSequence, Tokenizer};
+
+    fn load(vocab: Value) -> Result<Tokenizer> {
+        let dir = std::env::temp_dir().join(format!("ferrotok-phoneme-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("vocab.json"), vocab.to_string()).unwrap();
+        let out = document(&dir, &LegacyConfig { config: Map::new() });
+        std::fs::remove_dir_all(&dir).unwrap();
+        super::super::tokenizer_json::from_value(out?.0, "<test>")
+    }
+
+    #[test]
+    fn phonemes_are_cut_at_spaces() {
+        let vocab = json!({"<pad>": 0, "<s>": 1, "</s>": 2, "<unk>": 3, "|": 4, "h": 5, "oʊ": 6});
+        let t = load(vocab).unwrap();
+        let opts = EncodeOptions {
+            add_special_tokens: true,
+            ..EncodeOptions::default()
+        };
+        let ids = |s: &str| t.encode(InputSequence::Raw(s), None, &opts).unwrap().ids;
+        assert_eq!(ids("  h oʊ | x\t h\n"), [5, 6, 4, 3, 5]);
+        assert_eq!(ids("h<s>oʊ \t oʊ"), [5, 1, 6, 6]);
+        assert_eq!(ids(" \t "), Vec::<u32>::new());
+    }
+}

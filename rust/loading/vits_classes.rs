@@ -1,0 +1,141 @@
+//! VitsTokenizer (transformers' Python class for VITS and MMS-TTS): vocab.json maps characters to ids;
+//! the text is prepared (`normalize`: entries kept, the rest lower-cased, chars outside the vocabulary
+//! dropped, ends stripped; Romanian's `ț`), cut into chars, and with `add_blank` the token of id 0 goes
+//! between every two and at both ends (ferrotok's `Vits` normalizer does both). `phonemize=True` needs
+//! the `phonemizer` package and espeak, which ferrotok does not run: such a folder is refused. Decoding
+//! (every second token with `add_blank`) is the Python layer's (`_decoding.py`).
+
+use super::legacy::{read_to_string, LegacyConfig};
+use super::model_json::Vocab;
+use super::sentencepiece::{cfg_bool, cfg_str, named_token, SpecialTokens, NAMED};
+use crate::added_tokens::AddedToken;
+use crate::error::{Error, Result};
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+/// The classes built here (without a trailing `Fast`).
+pub const CLASSES: [&str; 1] = ["VitsTokenizer"];
+
+pub fn handles(class: &str) -> bool {
+    CLASSES.contains(&class.trim_end_matches("Fast"))
+}
+
+/// The tokenizer.json document and special tokens of a VitsTokenizer folder.
+pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
+    if cfg_bool(cfg, "phonemize", true) {
+        return Err(Error::config(
+            dir.join("tokenizer_config.json").display().to_string(),
+            "phonemize",
+            "VitsTokenizer with phonemize=true needs the `phonemizer` package and espeak, which ferrotok \
+             does not run: load it with phonemize=False and give the text in the vocabulary's characters",
+        ));
+    }
+    let path = dir.join("vocab.json");
+    let file = path.display().to_string();
+    let text = read_to_string(&path)?;
+    // vocab.json's order counts: at each position the first entry that matches is kept as written.
+    let pairs = match serde_json::from_str::<Vocab<'_>>(&text) {
+        Ok(Vocab::Pairs(pairs)) => pairs,
+        Ok(Vocab::Other(_)) => {
+            return Err(Error::config(
+                file,
+                "(document)",
+                "expected an object of char → id",
+            ))
+        }
+        Err(e) => {
+            return Err(Error::config(
+                file,
+                "(document)",
+                format!("invalid JSON: {e}"),
+            ))
+        }
+    };
+    let id_of = |t: &str| pairs.iter().find(|(k, _)| k == t).map(|(_, id)| *id);
+    let defaults = [("unk_token", "<unk>"), ("pad_token", "<pad>")];
+    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
+        .iter()
+        .map(|&key| {
+            let default = defaults
+                .iter()
+                .find(|d| d.0 == key)
+                .map(|d| AddedToken::special(d.1));
+            (key, named_token(cfg, key, default))
+        })
+        .collect();
+    let mut next = pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0);
+    let mut added: Vec<(u32, AddedToken)> = Vec::new();
+    for t in named.iter().filter_map(|(_, t)| t.clone()) {
+        if t.content.is_empty() || added.iter().any(|(_, a)| a.content == t.content) {
+            continue;
+        }
+        let id = id_of(&t.content).unwrap_or_else(|| {
+            next += 1;
+            next - 1
+        });
+        added.push((id, t));
+    }
+    let unk = named
+        .iter()
+        .find(|(k, _)| *k == "unk_token")
+        .and_then(|(_, t)| t.as_ref())
+        .map(|t| t.content.clone())
+        .unwrap_or_default();
+
+    let mut words: Vec<String> = pairs.iter().map(|(k, _)| k.to_string()).collect();
+    words.extend(added.iter().map(|(_, t)| t.content.clone()));
+    let blank = pairs
+        .iter()
+        .find(|(_, id)| *id == 0)
+        .map(|(k, _)| k.to_string());
+    let add_blank = cfg_bool(cfg, "add_blank", true);
+    let split = match &blank {
+        Some(b) if add_blank && b.chars().count() > 1 => format!("(?s){}|.", regex::escape(b)),
+        _ => "(?s).".to_string(),
+    };
+    let mut vocab_json = Map::new();
+    for (t, id) in &pairs {
+        vocab_json.insert(t.to_string(), json!(id));
+    }
+    // The unknown token has an id of its own even outside vocab.json (an added token).
+    if let Some((id, _)) = added.iter().find(|(_, t)| t.content == unk) {
+        vocab_json.entry(unk.clone()).or_insert(json!(id));
+    }
+    added.sort_by_key(|(id, _)| *id);
+    let doc = json!({
+        "version": "1.0",
+        "truncation": null,
+        "padding": null,
+        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
+        "normalizer": {
+            "type": "Vits",
+            "words": words,
+            "normalize": cfg_bool(cfg, "normalize", true),
+            "romanian": cfg_str(cfg, "language", "") == "ron",
+            "blank": if add_blank { blank.map_or(Value::Null, Value::String) } else { Value::Null },
+        },
+        // One token per char (the blank too, when it is one char; a longer blank is matched whole).
+        "pre_tokenizer": {
+            "type": "Split",
+            "pattern": {"Regex": split},
+            "behavior": "Isolated",
+            "invert": false,
+        },
+        "post_processor": {
+            "type": "TemplateProcessing",
+            "single": [{"Sequence": {"id": "A", "type_id": 0}}],
+            "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
+            "special_tokens": {},
+        },
+        "decoder": null,
+        "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
+    });
+    let specials = SpecialTokens {
+        named: named
+            .iter()
+            .map(|(k, t)| (*k, t.as_ref().map(|t| t.content.clone())))
+            .collect(),
+        extra: Vec::new(),
+    };
+    Ok((doc, specials))
+}
