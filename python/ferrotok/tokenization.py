@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from . import _core, _targets
+from . import _core, _entities, _targets
 from ._added_token import _FLAGS as _ADDED_FLAGS
 from ._api import TransformersApiMixin
 from ._arguments import (
@@ -89,10 +89,6 @@ _UNPLANNED = frozenset({"_plans", "_warned_too_long", "_model_type", "_clip_suff
 _MAX_PLANS = 64
 
 
-# The entity arguments of LukeTokenizer / MLukeTokenizer's `__call__`.
-_ENTITY_ARGUMENTS = ("entity_spans", "entity_spans_pair", "entities", "entities_pair", "max_entity_length")
-
-
 class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin):
     """A tokenizer with transformers' `PreTrainedTokenizerFast` interface and Hugging Face-exact outputs."""
 
@@ -149,6 +145,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         self._warned_too_long = False
         self._register_special_tokens()
         self._plans: dict[tuple[Any, ...], CallPlan] = {}
+        # LUKE / mLUKE: the entity vocabulary and task (`_entities`); None for other classes.
+        self._entity_settings = _entities.load_settings(self._init_config, self.name_or_path)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Resolved call plans depend on the settings: any change of one forgets them.
@@ -447,6 +445,28 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
     ) -> BatchEncoding:
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
         split = self._split_special_tokens
+        if self._entity_settings is not None and (kwargs or self._entity_settings.task is not None):
+            entity_arguments = {
+                "add_special_tokens": add_special_tokens,
+                "padding": padding,
+                "truncation": truncation,
+                "max_length": max_length,
+                "stride": stride,
+                "is_split_into_words": is_split_into_words,
+                "pad_to_multiple_of": pad_to_multiple_of,
+                "padding_side": padding_side,
+                "return_tensors": return_tensors,
+                "return_token_type_ids": return_token_type_ids,
+                "return_attention_mask": return_attention_mask,
+                "return_overflowing_tokens": return_overflowing_tokens,
+                "return_special_tokens_mask": return_special_tokens_mask,
+                "return_offsets_mapping": return_offsets_mapping,
+                "return_length": return_length,
+                "verbose": verbose,
+            }
+            entity_result = _entities.call(self, text, text_pair, entity_arguments, kwargs)
+            if entity_result is not None:
+                return entity_result
         # A call encodes its text in input mode (its targets, `_targets.call`, in target mode).
         if self.__dict__.get("_lang_mode") == "target" and "_in_target_mode" not in self.__dict__:
             _targets.set_mode(self, "source")
@@ -505,9 +525,6 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             plain = self._call_plain(text, verbose, split_special_tokens=split)
             if plain is not None:
                 return plain
-        for name in _ENTITY_ARGUMENTS:  # LUKE / mLUKE: refused rather than silently dropped
-            if kwargs.get(name) is not None:
-                raise NotImplementedError(f"{name}: LUKE / mLUKE entity inputs are not supported by ferrotok")
         first, second, is_batched = normalize_inputs(text, text_pair, bool(is_split_into_words))
         # Resolved once per distinct set of arguments (and settings: any change clears `_plans`), in
         # `plan_call`'s order. The types of the arguments whose values can compare equal across types are part
