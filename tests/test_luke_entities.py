@@ -401,3 +401,48 @@ def test_entity_vocab_special_tokens_must_exist(
         transformers.AutoTokenizer.from_pretrained(str(directory))
     with pytest.raises(ValueError, match="entity_vocab"):
         ferrotok.AutoTokenizer.from_pretrained(directory)
+
+
+# --- attributes and saving -------------------------------------------------------------------------------
+ENTITY_ATTRIBUTES = (
+    "entity_vocab",
+    "task",
+    "max_entity_length",
+    "max_mention_length",
+    "entity_unk_token_id",
+    "entity_pad_token_id",
+    "entity_mask_token_id",
+    "entity_mask2_token_id",
+    "entity_1_token",
+    "entity_2_token",
+    "entity_1_token_id",
+    "entity_2_token_id",
+)
+
+
+@pytest.mark.parametrize("task", TASK_KINDS)
+def test_entity_attributes_match(make, task: str | None) -> None:
+    ours, theirs = make(task=task, max_mention_length=7)
+    for name in ENTITY_ATTRIBUTES:
+        assert getattr(ours, name) == getattr(theirs, name), name
+
+
+@pytest.mark.parametrize("task", [None, "entity_span_classification"])
+def test_saved_folders_keep_the_entity_vocabulary(make, tmp_path: Path, task: str | None) -> None:
+    ours, theirs = make(task=task)
+    rng = random.Random(21)
+    texts = TEXTS[:6]
+    spans = [spans_for(t, rng, 2) or [(0, 1)] for t in texts]
+    names = [[rng.choice(ENTITY_NAMES) for _ in s] for s in spans]
+    ours.save_pretrained(tmp_path / "saved")
+    assert json.loads((tmp_path / "saved" / "entity_vocab.json").read_text(encoding="utf-8")) == entity_vocab()
+    reloaded = ferrotok.AutoTokenizer.from_pretrained(tmp_path / "saved")
+    theirs_reloaded = transformers.AutoTokenizer.from_pretrained(str(tmp_path / "saved"))
+    for tok in (reloaded, theirs_reloaded):
+        assert tok.entity_vocab == entity_vocab()
+        assert tok.task == task
+    kwargs = {"entity_spans": spans, "padding": True}
+    if task is None:
+        kwargs["entities"] = names
+    same(reloaded, theirs, texts, **kwargs)
+    same(reloaded, theirs_reloaded, texts, **kwargs)

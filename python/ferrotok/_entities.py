@@ -703,3 +703,48 @@ def _batch_examples(
                 sp, sp_pair = value, None
         examples.append(_example(s, pieces, first, second, ents, ents_pair, sp, sp_pair))
     return examples
+
+
+def save_vocab(s: EntitySettings, directory: str) -> str:
+    """Write entity_vocab.json (read back by ferrotok and transformers); returns its path."""
+    path = os.path.join(directory, ENTITY_VOCAB_FILE)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(s.vocab, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    return path
+
+
+# The class attributes scripts read (`tok.entity_vocab`, `tok.task`, ...).
+ATTRIBUTES = frozenset(
+    {
+        "entity_vocab",
+        "task",
+        "max_entity_length",
+        "max_mention_length",
+        "entity_unk_token_id",
+        "entity_pad_token_id",
+        "entity_mask_token_id",
+        "entity_mask2_token_id",
+        "entity_1_token",
+        "entity_2_token",
+        "entity_1_token_id",
+        "entity_2_token_id",
+    }
+)
+
+
+def attribute(tok: Any, s: EntitySettings, name: str) -> Any:
+    fixed = {
+        "entity_vocab": s.vocab,
+        "task": s.task,
+        "max_entity_length": s.max_entity_length,
+        "max_mention_length": s.max_mention_length,
+        "entity_unk_token_id": s.unk_id,
+        "entity_pad_token_id": s.pad_id,
+        "entity_mask_token_id": s.mask_id,
+        "entity_mask2_token_id": s.mask2_id,
+        "entity_1_token": s.marker_1,
+        "entity_2_token": s.marker_2,
+    }
+    if name in fixed:
+        return fixed[name]
+    return tok.convert_tokens_to_ids(s.marker_1 if name == "entity_1_token_id" else s.marker_2)

@@ -255,6 +255,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         vocabulary: tuple[str, ...] = ()
         if str(config.get("tokenizer_class") or "").removesuffix("Fast") in CLASS_VOCABULARY_FILES:
             vocabulary = self.save_vocabulary(directory)
+        if self._entity_settings is not None:  # LUKE / mLUKE
+            vocabulary = (*vocabulary, _entities.save_vocab(self._entity_settings, directory))
         written = (*write_settings(directory, config, special_map), *templates, *vocabulary)
         return written if codes else (*written, tokenizer_path)
 
