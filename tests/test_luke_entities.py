@@ -435,7 +435,9 @@ def test_saved_folders_keep_the_entity_vocabulary(make, tmp_path: Path, task: st
     spans = [spans_for(t, rng, 2) or [(0, 1)] for t in texts]
     names = [[rng.choice(ENTITY_NAMES) for _ in s] for s in spans]
     ours.save_pretrained(tmp_path / "saved")
-    assert json.loads((tmp_path / "saved" / "entity_vocab.json").read_text(encoding="utf-8")) == entity_vocab()
+    assert (
+        json.loads((tmp_path / "saved" / "entity_vocab.json").read_text(encoding="utf-8")) == entity_vocab()
+    )
     reloaded = ferrotok.AutoTokenizer.from_pretrained(tmp_path / "saved")
     theirs_reloaded = transformers.AutoTokenizer.from_pretrained(str(tmp_path / "saved"))
     for tok in (reloaded, theirs_reloaded):
@@ -446,3 +448,30 @@ def test_saved_folders_keep_the_entity_vocabulary(make, tmp_path: Path, task: st
         kwargs["entities"] = names
     same(reloaded, theirs, texts, **kwargs)
     same(reloaded, theirs_reloaded, texts, **kwargs)
+
+
+@pytest.mark.parametrize("task", [None, "entity_span_classification"])
+def test_pad_pads_the_entity_fields(make, task: str | None) -> None:
+    """`tok.pad` of encoded features (what DataCollatorWithPadding calls)."""
+    ours, theirs = make(task=task)
+    rng = random.Random(23)
+    texts = TEXTS[:6]
+    spans = [spans_for(t, rng, rng.randrange(1, 4)) for t in texts]
+    features = [
+        theirs(t, entity_spans=s, return_special_tokens_mask=True) for t, s in zip(texts, spans, strict=True)
+    ]
+    batch = theirs(texts, entity_spans=spans, return_token_type_ids=True)
+    for kwargs in (
+        {},
+        {"return_tensors": "pt"},
+        {"padding": "max_length", "max_length": 96, "max_entity_length": 6},
+        {"pad_to_multiple_of": 8, "padding_side": "left"},
+        {"padding": False},
+    ):
+        for inputs in (features, batch, features[0]):
+            expected = theirs.pad(inputs, **kwargs)
+            got = ours.pad(inputs, **kwargs)
+            assert_same_encoding(got, expected, kwargs)
+    collator = transformers.DataCollatorWithPadding(ours)
+    expected = transformers.DataCollatorWithPadding(theirs)(features)
+    assert_same_encoding(collator(features), expected)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -748,3 +749,81 @@ def attribute(tok: Any, s: EntitySettings, name: str) -> Any:
     if name in fixed:
         return fixed[name]
     return tok.convert_tokens_to_ids(s.marker_1 if name == "entity_1_token_id" else s.marker_2)
+
+
+def pad(
+    tok: Any,
+    encoded_inputs: Any,
+    padding: Any = True,
+    max_length: int | None = None,
+    max_entity_length: int | None = None,
+    pad_to_multiple_of: int | None = None,
+    padding_side: str | None = None,
+    return_attention_mask: bool | None = None,
+    return_tensors: str | None = None,
+    verbose: bool = True,
+) -> BatchEncoding:
+    """LUKE / mLUKE's `pad`: the word fields and the entity fields (to `max_entity_length`, else the
+    tokenizer's), as `DataCollatorWithPadding` calls it."""
+    from ._padding import _detect_tensor_type, _to_list
+
+    s: EntitySettings = tok._entity_settings
+    if (
+        isinstance(encoded_inputs, (list, tuple))
+        and encoded_inputs
+        and isinstance(encoded_inputs[0], Mapping)
+    ):
+        encoded_inputs = {key: [example[key] for example in encoded_inputs] for key in encoded_inputs[0]}
+    if not isinstance(encoded_inputs, Mapping):
+        raise TypeError(
+            f"encoded_inputs: expected a dict, a BatchEncoding or a list of dicts, got {type(encoded_inputs).__name__}"
+        )
+    main = tok.model_input_names[0]
+    if main not in encoded_inputs:
+        raise ValueError(f"encoded_inputs: should include {main}, but has only {list(encoded_inputs.keys())}")
+    features = {key: encoded_inputs[key] for key in encoded_inputs}
+    required = features[main]
+    if required is None or len(required) == 0:
+        if return_attention_mask:
+            features["attention_mask"] = []
+        return BatchEncoding(features)
+    first = required[0]
+    if isinstance(first, (list, tuple)):
+        first = next((row[0] for row in required if len(row)), first)
+    if not isinstance(first, (int, list, tuple)):
+        detected = _detect_tensor_type(first) or _detect_tensor_type(required)
+        if detected is None:
+            raise ValueError(
+                f"encoded_inputs: values of type {type(first).__name__} are not python, numpy or torch"
+            )
+        return_tensors = detected if return_tensors is None else return_tensors
+        features = {key: _to_list(value) for key, value in features.items()}
+    strategy, _, max_length = resolve_strategies(
+        padding, None, max_length, None, tok.model_max_length, tok.pad_token is not None, verbose
+    )
+    if max_entity_length is None:
+        max_entity_length = s.max_entity_length
+    if return_attention_mask is None:
+        return_attention_mask = "attention_mask" in tok.model_input_names
+    side = _padding_side(tok, padding_side)
+    required = features[main]
+    settings = (pad_to_multiple_of, side, bool(return_attention_mask))
+    if not isinstance(required[0], (list, tuple)):
+        row = _pad_one(tok, s, features, strategy, max_length, max_entity_length, *settings)
+        return BatchEncoding(row, tensor_type=return_tensors)
+    size = len(required)
+    for key, value in features.items():
+        if len(value) != size:
+            raise ValueError(f"encoded_inputs: {key} has {len(value)} rows but {main} has {size}")
+    if strategy == LONGEST:
+        max_length = max(len(row) for row in required)
+        max_entity_length = max((len(row) for row in features.get("entity_ids", ())), default=0)
+        strategy = MAX_LENGTH
+    out: dict[str, list[Any]] = {}
+    for i in range(size):
+        row = _pad_one(
+            tok, s, {k: v[i] for k, v in features.items()}, strategy, max_length, max_entity_length, *settings
+        )
+        for key, value in row.items():
+            out.setdefault(key, []).append(value)
+    return BatchEncoding(out, tensor_type=return_tensors)

@@ -692,4 +692,9 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         """The token strings of one text (no special tokens unless asked)."""
         return self(text, pair, add_special_tokens=add_special_tokens, **kwargs).tokens()
 
-    pad = pad_features  # `pad(encoded_inputs, padding=True, ...)`, transformers' signature
+    def pad(self, encoded_inputs: Any, *args: Any, **kwargs: Any) -> BatchEncoding:
+        """`pad(encoded_inputs, padding=True, max_length=None, ...)`, transformers' signature; LUKE / mLUKE
+        pad their entity fields too (and take `max_entity_length`)."""
+        if self._entity_settings is not None:
+            return _entities.pad(self, encoded_inputs, *args, **kwargs)
+        return pad_features(self, encoded_inputs, *args, **kwargs)
