@@ -475,3 +475,41 @@ def test_pad_pads_the_entity_fields(make, task: str | None) -> None:
     collator = transformers.DataCollatorWithPadding(ours)
     expected = transformers.DataCollatorWithPadding(theirs)(features)
     assert_same_encoding(collator(features), expected)
+
+
+# --- properties ------------------------------------------------------------------------------------------
+def test_hypothesis_random_spans_match(make) -> None:
+    """Any text and any spans inside it (empty, overlapping, at spaces, inside multi-byte words): the same
+    fields as transformers."""
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import strategies as st
+
+    ours, theirs = make()
+    alphabet = st.sampled_from([*"ab xyé\u00a0\n☃😀'0", "<ent>", "</s>", "  "])
+
+    @st.composite
+    def cases(draw):
+        text = "".join(draw(st.lists(alphabet, max_size=30)))
+        bounds = st.integers(min_value=0, max_value=len(text))
+        spans = draw(st.lists(st.tuples(bounds, bounds).map(lambda b: (min(b), max(b))), max_size=4))
+        names = draw(
+            st.lists(st.sampled_from([*ENTITY_NAMES, "?"]), min_size=len(spans), max_size=len(spans))
+        )
+        return text, spans, names
+
+    @hypothesis.settings(max_examples=80, deadline=None, derandomize=True)
+    @hypothesis.given(case=cases())
+    def check(case):
+        text, spans, names = case
+        same(ours, theirs, text, entity_spans=spans, entities=names)
+        same(
+            ours,
+            theirs,
+            text,
+            "pair",
+            entity_spans=spans,
+            entity_spans_pair=[(0, 4)],
+            return_token_type_ids=True,
+        )
+
+    check()
