@@ -513,3 +513,13 @@ def test_hypothesis_random_spans_match(make) -> None:
         )
 
     check()
+
+
+def test_pickled_tokenizer_keeps_the_entity_vocabulary(make, tmp_path: Path) -> None:
+    import pickle
+
+    ours, theirs = make(task="entity_span_classification")
+    copy = pickle.loads(pickle.dumps(ours))
+    shutil.rmtree(ours.name_or_path)  # the copy must not need the folder
+    assert copy.entity_vocab == entity_vocab()
+    same(copy, theirs, TEXTS[:3], entity_spans=[[(0, 5)], [(0, 5), (6, 8)], [(2, 9)]], padding=True)

@@ -278,7 +278,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"tokenizer_json": self._tokenizer.to_str(False), "settings": self._settings()}
+        settings = self._settings()
+        if self._entity_settings is not None:  # LUKE / mLUKE: the entity vocabulary travels too
+            settings["init_config"].setdefault("entity_vocab", self._entity_settings.vocab)
+        return {"tokenizer_json": self._tokenizer.to_str(False), "settings": settings}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(_core.Tokenizer.from_str(state["tokenizer_json"]), **state["settings"])  # type: ignore[misc]
