@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from . import _core
@@ -368,6 +370,8 @@ class _Options:
     return_overflowing_tokens: bool
     return_special_tokens_mask: bool
     return_length: bool
+    cls_id: int | None  # the tokenizer's, looked up once per call
+    sep_id: int | None
 
 
 def _prepare(
@@ -400,7 +404,7 @@ def _prepare(
         out["overflowing_tokens"] = overflow
         # (transformers fails here without a max_length; nothing was truncated then.)
         out["num_truncated_tokens"] = total - o.max_length if o.max_length is not None else 0
-    cls_id, sep_id = tok.cls_token_id, tok.sep_token_id
+    cls_id, sep_id = o.cls_id, o.sep_id
     if o.add_special_tokens:
         if pair is None:
             sequence = [cls_id, *ids, sep_id]
@@ -543,9 +547,42 @@ def _padding_side(tok: Any, padding_side: Any) -> str:
     return str(side)
 
 
+def _rectangular(rows: list[Any]) -> Any:
+    """Padded rows of ints (2-D) or of position lists (3-D) as an int64 array, flattened by `chain` (much
+    quicker than numpy's discovery of nested lists); None for anything else (ragged, empty, not ints)."""
+    import numpy as np
+
+    width = len(rows[0]) if rows and isinstance(rows[0], list) else 0
+    if width == 0 or any(len(row) != width for row in rows):
+        return None
+    head = rows[0][0]
+    if type(head) is int:
+        flat = chain.from_iterable(rows)
+        shape: tuple[int, ...] = (len(rows), width)
+    elif isinstance(head, list) and head and type(head[0]) is int:
+        depth = len(head)
+        if any(len(item) != depth for row in rows for item in row):
+            return None
+        flat = chain.from_iterable(chain.from_iterable(rows))
+        shape = (len(rows), width, depth)
+    else:
+        return None
+    try:
+        return np.fromiter(flat, dtype=np.int64, count=math.prod(shape)).reshape(shape)
+    except (TypeError, ValueError):  # a non-int inside: the general conversion decides
+        return None
+
+
 def _tensors(data: dict[str, Any], tensor_type: Any, batch_axis: bool) -> BatchEncoding:
-    if tensor_type is not None and batch_axis:
+    if tensor_type is None:
+        return BatchEncoding(data)
+    if batch_axis:
         data = {key: [value] for key, value in data.items()}
+    if tensor_type in ("np", "pt") or getattr(tensor_type, "value", None) in ("np", "pt"):
+        for key, value in data.items():
+            array = _rectangular(value) if isinstance(value, list) else None
+            if array is not None:
+                data[key] = array
     return BatchEncoding(data, tensor_type=tensor_type)
 
 
@@ -608,6 +645,8 @@ def call(
         return_overflowing_tokens=bool(args["return_overflowing_tokens"]),
         return_special_tokens_mask=bool(args["return_special_tokens_mask"]),
         return_length=bool(args["return_length"]),
+        cls_id=tok.cls_token_id,
+        sep_id=tok.sep_token_id,
     )
     pieces = _Pieces()
     if batched:
