@@ -241,6 +241,9 @@ def test_batches_padding_and_tensors(make) -> None:
         max_length=20,
         return_tensors="np",
     )
+    same(
+        ours, theirs, TEXTS[0], entity_spans=[(0, 7)], padding="max_length", max_length=20, return_length=True
+    )
 
 
 def test_truncation_of_words_and_entities(make) -> None:
@@ -448,6 +451,11 @@ def test_saved_folders_keep_the_entity_vocabulary(make, tmp_path: Path, task: st
         kwargs["entities"] = names
     same(reloaded, theirs, texts, **kwargs)
     same(reloaded, theirs_reloaded, texts, **kwargs)
+    # a folder transformers saved (tokenizer.json; LUKE's entity vocabulary inside tokenizer_config.json)
+    theirs.save_pretrained(tmp_path / "theirs")
+    from_theirs = ferrotok.AutoTokenizer.from_pretrained(tmp_path / "theirs")
+    assert from_theirs.entity_vocab == entity_vocab()
+    same(from_theirs, theirs, texts, **kwargs)
 
 
 @pytest.mark.parametrize("task", [None, "entity_span_classification"])

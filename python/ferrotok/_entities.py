@@ -188,13 +188,12 @@ class _Pieces:
 
 @dataclass
 class _Side:
-    """One sequence of an example: its pieces (indices into `_Pieces`), the token index of each boundary
-    piece, and its entity ids, before the pieces are encoded."""
+    """One sequence of an example before its pieces are encoded: the pieces (indices into `_Pieces`) and,
+    with spans, the piece each span boundary starts at."""
 
     pieces: list[int]
     boundaries: dict[int, int] | None = None  # char position -> index in `pieces` where it starts
     spans: list[tuple[Any, Any]] | None = None
-    entity_ids: list[int] | None = None
 
     def resolve(self, pieces: _Pieces) -> tuple[list[int], list[tuple[int, int]] | None]:
         ids: list[int] = []
@@ -671,8 +670,9 @@ def call(
                 side,
                 attention,
             )
-        if options.return_length:  # after the masks, unlike a batch's rows
-            row["length"] = row.pop("length")
+        if options.return_length:  # after padding and the masks, unlike a batch's rows
+            del row["length"]
+            row["length"] = len(row["input_ids"])
         return _tensors(row, args["return_tensors"], True)
     # A batch pads its entities to the tokenizer's max_entity_length, not the call's (as transformers).
     batch_entity_length = s.max_entity_length
