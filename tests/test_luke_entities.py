@@ -230,6 +230,14 @@ def test_batches_padding_and_tensors(make) -> None:
     same(ours, theirs, texts, pairs, entity_spans=spans, entity_spans_pair=spans_pair, padding=True)
     names = [[rng.choice(ENTITY_NAMES) for _ in s] for s in spans]
     same(ours, theirs, texts, entity_spans=spans, entities=names, padding="longest", return_tensors="np")
+    # padded straight into arrays: left side, multiples, no entities at all, rows longer than max_length
+    for kwargs in (
+        {"padding": True, "padding_side": "left", "return_tensors": "np", "return_special_tokens_mask": True},
+        {"padding": True, "pad_to_multiple_of": 8, "return_tensors": "pt", "return_length": True},
+        {"padding": "max_length", "max_length": 40, "return_tensors": "np"},
+    ):
+        same(ours, theirs, texts, entity_spans=spans, **kwargs)
+        same(ours, theirs, texts, entity_spans=[[] for _ in texts], **kwargs)
     # one text alone, with tensors: a batch axis of one
     same(ours, theirs, TEXTS[0], entity_spans=[(0, 7)], return_tensors="pt")
     same(

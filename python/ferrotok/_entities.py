@@ -539,6 +539,85 @@ def _pad_one(
     return row
 
 
+def _padded_arrays(
+    tok: Any,
+    s: EntitySettings,
+    rows: list[dict[str, Any]],
+    strategy: str,
+    max_length: int | None,
+    max_entity_length: int | None,
+    multiple: int | None,
+    side: str,
+    attention: bool,
+) -> dict[str, Any] | None:
+    """A padded batch straight into int64 arrays (the fill comes from `np.full`, each row is one slice
+    assignment): what `_pad_one` and the conversion of its lists give, without building the padded lists.
+    None when a row is longer than the padding length or fields differ between rows (the list path
+    decides those)."""
+    import numpy as np
+
+    if strategy != MAX_LENGTH or max_length is None or not rows:
+        return None
+    keys = list(rows[0])
+    if any(list(r) != keys for r in rows):
+        return None
+    width = _round_up(max_length, multiple) or 0
+    entities = "entity_ids" in rows[0]
+    entity_width = (_round_up(max_entity_length, multiple) or 0) if entities else 0
+    lengths = np.fromiter((len(r["input_ids"]) for r in rows), dtype=np.int64, count=len(rows))
+    entity_lengths = np.fromiter(
+        (len(r.get("entity_ids", ())) for r in rows), dtype=np.int64, count=len(rows)
+    )
+    if lengths.max(initial=0) > width or entity_lengths.max(initial=0) > entity_width:
+        return None
+    depth = s.max_mention_length
+    if entities and any(len(p) != depth for r in rows for p in r["entity_position_ids"]):
+        return None
+    fills = {
+        "input_ids": tok.pad_token_id,
+        "token_type_ids": 0,
+        "special_tokens_mask": 1,
+        "entity_ids": s.pad_id,
+        "entity_token_type_ids": 0,
+        "entity_start_positions": 0,
+        "entity_end_positions": 0,
+        "entity_position_ids": -1,
+    }
+    entity_keys = {"entity_ids", "entity_token_type_ids", "entity_start_positions", "entity_end_positions"}
+    out: dict[str, Any] = {}
+    for key in keys:
+        values = [r[key] for r in rows]
+        if key not in fills:
+            out[key] = values  # not padded (length, overflow fields)
+            continue
+        if key == "entity_position_ids" and entity_width == 0:
+            array = np.zeros((len(rows), 0), dtype=np.int64)  # numpy sees no third axis in empty rows
+        elif key == "entity_position_ids":
+            array = np.full((len(rows), entity_width, depth), -1, dtype=np.int64)
+        else:
+            cols = entity_width if key in entity_keys else width
+            array = np.full((len(rows), cols), fills[key], dtype=np.int64)
+        cols = array.shape[1]
+        for i, value in enumerate(values):
+            if value:
+                if side == "right":
+                    array[i, : len(value)] = value
+                else:
+                    array[i, cols - len(value) :] = value
+        out[key] = array
+    if attention:
+        for key, counts, cols in (
+            ("attention_mask", lengths, width),
+            ("entity_attention_mask", entity_lengths, entity_width),
+        ):
+            if key == "entity_attention_mask" and not entities:
+                continue
+            columns = np.arange(cols)
+            mask = columns < counts[:, None] if side == "right" else columns >= (cols - counts)[:, None]
+            out[key] = mask.astype(np.int64)
+    return out
+
+
 def _padding_side(tok: Any, padding_side: Any) -> str:
     side = padding_side if padding_side is not None else tok.padding_side
     if side not in ("right", "left"):
@@ -680,6 +759,9 @@ def call(
         max_length = max((len(r["input_ids"]) for r in rows), default=0)
         batch_entity_length = max((len(r["entity_ids"]) for r in rows if "entity_ids" in r), default=0)
         pad = MAX_LENGTH
+    arrays = _padded_arrays(tok, s, rows, pad, max_length, batch_entity_length, multiple, side, attention)
+    if arrays is not None and args["return_tensors"] is not None:
+        return _tensors(arrays, args["return_tensors"], False)
     rows = [
         _pad_one(tok, s, r, pad, max_length, batch_entity_length, multiple, side, attention) for r in rows
     ]
