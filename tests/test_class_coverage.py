@@ -102,7 +102,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "LlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "LukeTokenizer": (
         "same",
-        "vocab.json+merges.txt: loaded as transformers builds it (ids; entity inputs refused by name)",
+        "vocab.json+merges.txt: loaded as transformers builds it, entity inputs included",
     ),
     "LxmertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "M2M100Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
@@ -110,7 +110,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "MBartTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MLukeTokenizer": (
         "same",
-        "sentencepiece: loaded as transformers builds it (ids; entity inputs refused by name)",
+        "sentencepiece: loaded as transformers builds it, entity inputs included",
     ),
     "MPNetTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "MarianTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),

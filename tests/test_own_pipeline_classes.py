@@ -216,20 +216,11 @@ def added_tokens(tokenizer) -> dict[int, tuple]:
 # (transformers cannot build mLUKE from a BPE model: its Unigram rejects the extractor's BPE vocabulary.)
 @pytest.mark.parametrize("model", ["unigram", "albert"])
 def test_mluke_word_ids_match_transformers(models, tmp_path, model):
-    """mLUKE's word-level pipeline (entity inputs are not offered)."""
+    """mLUKE's word-level pipeline (entity inputs: test_luke_entities.py)."""
     directory = class_folder(tmp_path, models[model], "MLukeTokenizer", "sentencepiece.bpe.model")
     assert_same_fast(directory)
     ours, theirs = both(directory)
     assert added_tokens(ours) == added_tokens(theirs)
-
-
-@pytest.mark.parametrize("argument", ["entity_spans", "entities", "entity_spans_pair", "entities_pair"])
-def test_mluke_entity_inputs_are_refused_by_name(models, tmp_path, argument):
-    directory = class_folder(tmp_path, models["unigram"], "MLukeTokenizer", "sentencepiece.bpe.model")
-    ours = AutoTokenizer.from_pretrained(directory)
-    value = ["Tokyo"] if argument.startswith("entities") else [(0, 5)]
-    with pytest.raises(NotImplementedError, match=argument):
-        ours("Tokyo is big", **{argument: value})
 
 
 def test_mluke_from_a_bpe_model_is_refused(models, tmp_path):

@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from . import _core, _targets
+from . import _core, _entities, _targets
 from ._added_token import _FLAGS as _ADDED_FLAGS
 from ._api import TransformersApiMixin
 from ._arguments import (
@@ -90,10 +90,6 @@ _UNPLANNED = frozenset({"_plans", "_warned_too_long", "_model_type", "_clip_suff
 _MAX_PLANS = 64
 
 
-# The entity arguments of LukeTokenizer / MLukeTokenizer's `__call__`.
-_ENTITY_ARGUMENTS = ("entity_spans", "entity_spans_pair", "entities", "entities_pair", "max_entity_length")
-
-
 class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin):
     """A tokenizer with transformers' `PreTrainedTokenizerFast` interface and Hugging Face-exact outputs."""
 
@@ -151,6 +147,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         self._warned_too_long = False
         self._register_special_tokens()
         self._plans: dict[tuple[Any, ...], CallPlan] = {}
+        # LUKE / mLUKE: the entity vocabulary and task (`_entities`); None for other classes.
+        self._entity_settings = _entities.load_settings(self._init_config, self.name_or_path)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Resolved call plans depend on the settings: any change of one forgets them.
@@ -259,6 +257,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         vocabulary: tuple[str, ...] = ()
         if str(config.get("tokenizer_class") or "").removesuffix("Fast") in CLASS_VOCABULARY_FILES:
             vocabulary = self.save_vocabulary(directory)
+        if self._entity_settings is not None:  # LUKE / mLUKE
+            vocabulary = (*vocabulary, _entities.save_vocab(self._entity_settings, directory))
         written = (*write_settings(directory, config, special_map), *templates, *vocabulary)
         return written if codes else (*written, tokenizer_path)
 
@@ -280,7 +280,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"tokenizer_json": self._tokenizer.to_str(False), "settings": self._settings()}
+        settings = self._settings()
+        if self._entity_settings is not None:  # LUKE / mLUKE: the entity vocabulary travels too
+            settings["init_config"].setdefault("entity_vocab", self._entity_settings.vocab)
+        return {"tokenizer_json": self._tokenizer.to_str(False), "settings": settings}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(_core.Tokenizer.from_str(state["tokenizer_json"]), **state["settings"])  # type: ignore[misc]
@@ -451,6 +454,28 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if self._needs_phonemizer or "do_phonemize" in kwargs:
             self._check_phonemize(kwargs)
         split = self._split_special_tokens
+        if self._entity_settings is not None and (kwargs or self._entity_settings.task is not None):
+            entity_arguments = {
+                "add_special_tokens": add_special_tokens,
+                "padding": padding,
+                "truncation": truncation,
+                "max_length": max_length,
+                "stride": stride,
+                "is_split_into_words": is_split_into_words,
+                "pad_to_multiple_of": pad_to_multiple_of,
+                "padding_side": padding_side,
+                "return_tensors": return_tensors,
+                "return_token_type_ids": return_token_type_ids,
+                "return_attention_mask": return_attention_mask,
+                "return_overflowing_tokens": return_overflowing_tokens,
+                "return_special_tokens_mask": return_special_tokens_mask,
+                "return_offsets_mapping": return_offsets_mapping,
+                "return_length": return_length,
+                "verbose": verbose,
+            }
+            entity_result = _entities.call(self, text, text_pair, entity_arguments, kwargs)
+            if entity_result is not None:
+                return entity_result
         # A call encodes its text in input mode (its targets, `_targets.call`, in target mode).
         if self.__dict__.get("_lang_mode") == "target" and "_in_target_mode" not in self.__dict__:
             _targets.set_mode(self, "source")
@@ -509,9 +534,6 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             plain = self._call_plain(text, verbose, split_special_tokens=split)
             if plain is not None:
                 return plain
-        for name in _ENTITY_ARGUMENTS:  # LUKE / mLUKE: refused rather than silently dropped
-            if kwargs.get(name) is not None:
-                raise NotImplementedError(f"{name}: LUKE / mLUKE entity inputs are not supported by ferrotok")
         first, second, is_batched = normalize_inputs(text, text_pair, bool(is_split_into_words))
         # Resolved once per distinct set of arguments (and settings: any change clears `_plans`), in
         # `plan_call`'s order. The types of the arguments whose values can compare equal across types are part
@@ -693,7 +715,12 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         """The token strings of one text (no special tokens unless asked)."""
         return self(text, pair, add_special_tokens=add_special_tokens, **kwargs).tokens()
 
-    pad = pad_features  # `pad(encoded_inputs, padding=True, ...)`, transformers' signature
+    def pad(self, encoded_inputs: Any, *args: Any, **kwargs: Any) -> BatchEncoding:
+        """`pad(encoded_inputs, padding=True, max_length=None, ...)`, transformers' signature; LUKE / mLUKE
+        pad their entity fields too (and take `max_entity_length`)."""
+        if self._entity_settings is not None:
+            return _entities.pad(self, encoded_inputs, *args, **kwargs)
+        return pad_features(self, encoded_inputs, *args, **kwargs)
 
 
 def _needs_phonemizer(config: dict[str, Any]) -> bool:
