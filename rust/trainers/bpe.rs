@@ -56,13 +56,199 @@ pub struct BpeVocab {
     pub merges: Vec<(u32, u32)>,
 }
 
-type Pair = (u32, u32);
+pub(crate) type Pair = (u32, u32);
 
 /// A symbol of a word during training: its token id and how many chars it covers.
 #[derive(Debug, Clone, Copy)]
-struct Sym {
-    c: u32,
-    len: usize,
+pub(crate) struct Sym {
+    pub(crate) c: u32,
+    pub(crate) len: usize,
+}
+
+/// Token strings by id, and ids by string.
+#[derive(Debug, Default)]
+pub(crate) struct Vocab {
+    pub(crate) w2id: FxHashMap<String, u32>,
+    pub(crate) id2w: Vec<String>,
+}
+
+impl Vocab {
+    pub(crate) fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.w2id.get(s) {
+            return id;
+        }
+        let id = self.id2w.len() as u32;
+        self.id2w.push(s.to_string());
+        self.w2id.insert(s.to_string(), id);
+        id
+    }
+
+    pub(crate) fn get(&self, s: &str) -> Option<u32> {
+        self.w2id.get(s).copied()
+    }
+
+    pub(crate) fn token(&self, id: u32) -> &str {
+        self.id2w.get(id as usize).map_or("", String::as_str)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.id2w.len()
+    }
+
+    /// The token a merge of `pair` makes: both parts, the second without its continuing-subword prefix.
+    pub(crate) fn merged(&self, pair: Pair, prefix: Option<&str>) -> String {
+        let a = self.token(pair.0);
+        let mut b = self.token(pair.1);
+        if let Some(p) = prefix {
+            b = b.strip_prefix(p).unwrap_or(b);
+        }
+        format!("{a}{b}")
+    }
+}
+
+/// The alphabet, sorted by code point: every char of `words` (weighted by count) and `initial`
+/// (always kept unless `limit` is below its size); `limit` keeps the most frequent chars (ties: the
+/// larger char).
+pub(crate) fn alphabet<'a>(
+    words: impl Iterator<Item = (&'a str, u64)>,
+    initial: &[char],
+    limit: Option<usize>,
+) -> Vec<char> {
+    let mut counts: FxHashMap<char, u64> = FxHashMap::default();
+    for (w, n) in words {
+        for c in w.chars() {
+            let e = counts.entry(c).or_insert(0);
+            *e = e.saturating_add(n);
+        }
+    }
+    for &c in initial {
+        counts.insert(c, u64::MAX);
+    }
+    let mut kept: Vec<(char, u64)> = counts.into_iter().collect();
+    if let Some(limit) = limit {
+        let to_remove = kept.len().saturating_sub(limit);
+        if to_remove > 0 {
+            kept.sort_unstable_by_key(|&(c, n)| (n, c));
+            kept.drain(..to_remove);
+        }
+    }
+    let mut chars: Vec<char> = kept.into_iter().map(|(c, _)| c).collect();
+    chars.sort_unstable();
+    chars
+}
+
+/// `w` as symbols: chars outside the vocabulary are dropped (their neighbours keep their first/last
+/// status, as in Hugging Face); the others get the prefix (not first) and suffix (last), interned.
+pub(crate) fn word_syms(
+    w: &str,
+    vocab: &mut Vocab,
+    prefix: Option<&str>,
+    suffix: Option<&str>,
+    buf: &mut String,
+) -> Vec<Sym> {
+    let nchars = w.chars().count();
+    let mut word = Vec::with_capacity(nchars);
+    for (k, c) in w.chars().enumerate() {
+        buf.clear();
+        buf.push(c);
+        if vocab.get(buf).is_none() {
+            continue;
+        }
+        if k > 0 {
+            if let Some(p) = prefix {
+                buf.insert_str(0, p);
+            }
+        }
+        if k + 1 == nchars {
+            if let Some(s) = suffix {
+                buf.push_str(s);
+            }
+        }
+        word.push(Sym {
+            c: vocab.intern(buf),
+            len: 1,
+        });
+    }
+    word
+}
+
+/// Pair counts over `syms` (word `i` counted `counts[i]` times) and, per pair, the words holding it.
+#[allow(clippy::type_complexity)]
+pub(crate) fn count_pairs(
+    syms: &[Vec<Sym>],
+    counts: &[u64],
+    ctl: &Control,
+) -> Result<(FxHashMap<Pair, i64>, FxHashMap<Pair, Vec<u32>>)> {
+    let mut pair_counts: FxHashMap<Pair, i64> = FxHashMap::default();
+    let mut where_to_update: FxHashMap<Pair, Vec<u32>> = FxHashMap::default();
+    for (i, word) in syms.iter().enumerate() {
+        if i % 65536 == 0 {
+            ctl.check()?;
+            ctl.set_done(i as u64);
+        }
+        for win in word.windows(2) {
+            let pair = (win[0].c, win[1].c);
+            *pair_counts.entry(pair).or_insert(0) += counts[i] as i64;
+            let pos = where_to_update.entry(pair).or_default();
+            if pos.last() != Some(&(i as u32)) {
+                pos.push(i as u32);
+            }
+        }
+    }
+    Ok((pair_counts, where_to_update))
+}
+
+/// Merge `pair` into `new` in the words at `positions` (a word listed twice is merged once), updating
+/// the pair counts and the words holding each new pair. The count changes are appended to `changes`;
+/// returns how many symbols the corpus lost.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn merge_words(
+    syms: &mut [Vec<Sym>],
+    counts: &[u64],
+    positions: &[u32],
+    pair: Pair,
+    new: u32,
+    max_length: usize,
+    pair_counts: &mut FxHashMap<Pair, i64>,
+    where_to_update: &mut FxHashMap<Pair, Vec<u32>>,
+    changes: &mut Vec<(Pair, i64)>,
+) -> i64 {
+    let mut shorter = 0i64;
+    for &i in positions {
+        let before = changes.len();
+        let Some(word) = syms.get_mut(i as usize) else {
+            continue;
+        };
+        let len = word.len();
+        merge_word(word, pair, new, max_length, changes);
+        let n = counts.get(i as usize).copied().unwrap_or(0) as i64;
+        shorter += (len - word.len()) as i64 * n;
+        for &(p, change) in changes.get(before..).unwrap_or_default() {
+            *pair_counts.entry(p).or_insert(0) += change * n;
+            if change > 0 {
+                let pos = where_to_update.entry(p).or_default();
+                if pos.last() != Some(&i) {
+                    pos.push(i);
+                }
+            }
+        }
+    }
+    shorter
+}
+
+/// The merges in rank order, a pair merged twice keeping its last rank (Hugging Face stores merges
+/// in a map).
+pub(crate) fn last_ranks(merges: &[(Pair, u32)]) -> Vec<Pair> {
+    let mut last: FxHashMap<Pair, usize> = FxHashMap::default();
+    for (rank, (pair, _)) in merges.iter().enumerate() {
+        last.insert(*pair, rank);
+    }
+    merges
+        .iter()
+        .enumerate()
+        .filter(|(rank, (pair, _))| last.get(pair) == Some(rank))
+        .map(|(_, (pair, _))| *pair)
+        .collect()
 }
 
 /// A queue entry: ordered by count, then by the smallest pair (Hugging Face's `Merge`).
@@ -106,7 +292,7 @@ pub(crate) fn not_large_enough(vocab_size: usize, needed: usize) -> Error {
 /// `Word::merge` does (same order of events, same `max_length` rule). In place: symbols are read at `r`
 /// and written at `w <= r`, so the left neighbour is the (possibly merged) symbol written last and the
 /// right neighbour one not read yet, as in Hugging Face's vector edits.
-fn merge_word(
+pub(crate) fn merge_word(
     word: &mut Vec<Sym>,
     (c1, c2): Pair,
     new: u32,
@@ -165,110 +351,52 @@ impl BpeTrainer {
 
     /// Learn the vocabulary and merges from `(word, count)` pairs (sorted by word for determinism).
     pub fn learn(&self, words: &[(&str, u64)], ctl: &Control) -> Result<BpeVocab> {
-        let mut w2id: FxHashMap<String, u32> = FxHashMap::default();
-        let mut id2w: Vec<String> = Vec::new();
-        fn intern(s: String, w2id: &mut FxHashMap<String, u32>, id2w: &mut Vec<String>) -> u32 {
-            if let Some(&id) = w2id.get(&s) {
-                return id;
-            }
-            let id = id2w.len() as u32;
-            id2w.push(s.clone());
-            w2id.insert(s, id);
-            id
-        }
+        let mut vocab = Vocab::default();
         for t in &self.special_tokens {
-            intern(t.content.clone(), &mut w2id, &mut id2w);
+            vocab.intern(&t.content);
         }
-
-        // The alphabet: every char seen (weighted by word counts) and the initial alphabet (always
-        // kept unless `limit_alphabet` is below its size).
-        let mut alphabet: FxHashMap<char, u64> = FxHashMap::default();
-        for (w, n) in words {
-            for c in w.chars() {
-                *alphabet.entry(c).or_insert(0) += n;
-            }
-        }
-        for &c in &self.initial_alphabet {
-            alphabet.insert(c, u64::MAX);
-        }
-        let mut kept: Vec<(char, u64)> = alphabet.into_iter().collect();
-        if let Some(limit) = self.limit_alphabet {
-            let to_remove = kept.len().saturating_sub(limit);
-            if to_remove > 0 {
-                kept.sort_unstable_by_key(|&(c, n)| (n, c));
-                kept.drain(..to_remove);
-            }
-        }
-        kept.sort_unstable_by_key(|&(c, _)| c);
-        let needed = w2id.len()
+        let kept = alphabet(
+            words.iter().copied(),
+            &self.initial_alphabet,
+            self.limit_alphabet,
+        );
+        let mut buf = String::new();
+        let needed = vocab.len()
             + kept
                 .iter()
-                .filter(|(c, _)| !w2id.contains_key(&c.to_string()))
+                .filter(|c| {
+                    buf.clear();
+                    buf.push(**c);
+                    vocab.get(&buf).is_none()
+                })
                 .count();
         if needed > self.vocab_size {
             return Err(not_large_enough(self.vocab_size, needed));
         }
-        for (c, _) in &kept {
-            intern(c.to_string(), &mut w2id, &mut id2w);
+        for c in &kept {
+            buf.clear();
+            buf.push(*c);
+            vocab.intern(&buf);
         }
 
-        // Words as symbols; chars outside the alphabet are dropped (their neighbours keep their
-        // first/last status, as in Hugging Face).
         ctl.start(1, words.len() as u64);
+        let (prefix, suffix) = (
+            self.continuing_subword_prefix.as_deref(),
+            self.end_of_word_suffix.as_deref(),
+        );
         let mut syms: Vec<Vec<Sym>> = Vec::with_capacity(words.len());
         let mut counts: Vec<u64> = Vec::with_capacity(words.len());
-        let mut buf = String::new();
         for (i, (w, n)) in words.iter().enumerate() {
             if i % 65536 == 0 {
                 ctl.check()?;
                 ctl.set_done(i as u64);
             }
-            let nchars = w.chars().count();
-            let mut word = Vec::with_capacity(nchars);
-            for (k, c) in w.chars().enumerate() {
-                buf.clear();
-                buf.push(c);
-                if !w2id.contains_key(&buf) {
-                    continue;
-                }
-                if k > 0 {
-                    if let Some(p) = &self.continuing_subword_prefix {
-                        buf.insert_str(0, p);
-                    }
-                }
-                if k + 1 == nchars {
-                    if let Some(s) = &self.end_of_word_suffix {
-                        buf.push_str(s);
-                    }
-                }
-                let id = match w2id.get(&buf) {
-                    Some(&id) => id,
-                    None => intern(buf.clone(), &mut w2id, &mut id2w),
-                };
-                word.push(Sym { c: id, len: 1 });
-            }
-            syms.push(word);
+            syms.push(word_syms(w, &mut vocab, prefix, suffix, &mut buf));
             counts.push(*n);
         }
 
-        // Pair counts and, per pair, the words holding it.
         ctl.start(2, syms.len() as u64);
-        let mut pair_counts: FxHashMap<Pair, i64> = FxHashMap::default();
-        let mut where_to_update: FxHashMap<Pair, Vec<u32>> = FxHashMap::default();
-        for (i, word) in syms.iter().enumerate() {
-            if i % 65536 == 0 {
-                ctl.check()?;
-                ctl.set_done(i as u64);
-            }
-            for win in word.windows(2) {
-                let pair = (win[0].c, win[1].c);
-                *pair_counts.entry(pair).or_insert(0) += counts[i] as i64;
-                let pos = where_to_update.entry(pair).or_default();
-                if pos.last() != Some(&(i as u32)) {
-                    pos.push(i as u32);
-                }
-            }
-        }
+        let (mut pair_counts, mut where_to_update) = count_pairs(&syms, &counts, ctl)?;
         let mut queue: BinaryHeap<Entry> = BinaryHeap::with_capacity(pair_counts.len());
         let push_all = |queue: &mut BinaryHeap<Entry>,
                         wtu: &mut FxHashMap<Pair, Vec<u32>>,
@@ -292,11 +420,11 @@ impl BpeTrainer {
         let mut merges: Vec<(Pair, u32)> = Vec::new();
         let mut changes: Vec<(Pair, i64)> = Vec::new();
         let mut steps = 0u64;
-        while w2id.len() < self.vocab_size {
+        while vocab.len() < self.vocab_size {
             steps += 1;
             if steps % 256 == 0 {
                 ctl.check()?;
-                ctl.set_done(w2id.len() as u64);
+                ctl.set_done(vocab.len() as u64);
             }
             let Some(mut top) = queue.pop() else { break };
             let current = pair_counts.get(&top.pair).copied().unwrap_or(0).max(0) as u64;
@@ -308,50 +436,26 @@ impl BpeTrainer {
             if top.count < 1 || self.min_frequency > top.count {
                 break;
             }
-            let a = id2w.get(top.pair.0 as usize).map_or("", String::as_str);
-            let mut b = id2w.get(top.pair.1 as usize).map_or("", String::as_str);
-            if let Some(p) = &self.continuing_subword_prefix {
-                b = b.strip_prefix(p.as_str()).unwrap_or(b);
-            }
-            let new_token = format!("{a}{b}");
-            let new_id = intern(new_token, &mut w2id, &mut id2w);
+            let new_id = vocab.intern(&vocab.merged(top.pair, prefix));
             merges.push((top.pair, new_id));
-
-            for &i in &top.pos {
-                let before = changes.len();
-                if let Some(word) = syms.get_mut(i as usize) {
-                    merge_word(word, top.pair, new_id, max_length, &mut changes);
-                }
-                let n = counts[i as usize] as i64;
-                for &(pair, change) in changes.get(before..).unwrap_or_default() {
-                    *pair_counts.entry(pair).or_insert(0) += change * n;
-                    if change > 0 {
-                        let pos = where_to_update.entry(pair).or_default();
-                        if pos.last() != Some(&i) {
-                            pos.push(i);
-                        }
-                    }
-                }
-            }
+            merge_words(
+                &mut syms,
+                &counts,
+                &top.pos,
+                top.pair,
+                new_id,
+                max_length,
+                &mut pair_counts,
+                &mut where_to_update,
+                &mut changes,
+            );
             changes.clear();
             push_all(&mut queue, &mut where_to_update, &pair_counts);
         }
-        ctl.set_done(w2id.len() as u64);
-
-        // A pair merged twice keeps its last rank (Hugging Face stores merges in a map).
-        let mut last: FxHashMap<Pair, usize> = FxHashMap::default();
-        for (rank, (pair, _)) in merges.iter().enumerate() {
-            last.insert(*pair, rank);
-        }
-        let merges = merges
-            .iter()
-            .enumerate()
-            .filter(|(rank, (pair, _))| last.get(pair) == Some(rank))
-            .map(|(_, (pair, _))| *pair)
-            .collect();
+        ctl.set_done(vocab.len() as u64);
         Ok(BpeVocab {
-            tokens: id2w,
-            merges,
+            tokens: vocab.id2w,
+            merges: last_ranks(&merges),
         })
     }
 
