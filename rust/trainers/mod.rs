@@ -11,7 +11,9 @@
 
 pub mod bpe;
 pub mod options;
+pub(crate) mod pairs;
 pub mod parity_bpe;
+mod parity_dev;
 pub mod unigram;
 pub mod unigram_lattice;
 pub mod wordlevel;
