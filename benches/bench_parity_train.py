@@ -69,7 +69,12 @@ def child(args: argparse.Namespace) -> None:
     doc = {
         "version": "1.0",
         "model": untrained,
-        "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False},
+        "pre_tokenizer": {
+            "type": "ByteLevel",
+            "add_prefix_space": False,
+            "trim_offsets": True,
+            "use_regex": True,
+        },
     }
     if args.engine == "hf":
         from tokenizers import Tokenizer, trainers
