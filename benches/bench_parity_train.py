@@ -4,7 +4,7 @@ The corpus is cut into languages (`lang<TAB>line` files as the multilingual fixt
 lines are labelled by script and function words with the fixture's own classifier), each language into a
 training part and a dev part (the last `--dev-share` of its lines). Each (engine, setting) pair trains in a
 fresh subprocess with one thread (RAYON_NUM_THREADS=1); engines alternate per repeat and the best time of
-each is kept. Both must give the same merges (checked). Reports the ratio HF / ferrotok and the load.
+each is kept (by wall time; its CPU time is reported too). Both must give the same merges (checked). Reports the ratio HF / ferrotok and the load.
 
     python benches/bench_parity_train.py                                    # the committed fixture
     python benches/bench_parity_train.py --corpus ../shared/corpora/multilingual-handbook.txt --merges 8000
@@ -83,14 +83,19 @@ def child(args: argparse.Namespace) -> None:
         from ferrotok import Tokenizer, trainers
     tok = Tokenizer.from_str(json.dumps(doc))
     trainer = trainers.ParityBpeTrainer(**options)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if setting["dev"]:
         kwargs["dev_iterators"] = [iter(d) for d in dev]
     trainer.train_from_iterator(tok, [iter(t) for t in train], **kwargs)
     seconds = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     merges = json.loads(tok.to_str())["model"]["merges"]
     digest = hashlib.sha256(json.dumps(merges).encode()).hexdigest()[:12]
-    print(json.dumps({"seconds": seconds, "merges": len(merges), "digest": digest, "languages": len(train)}))
+    print(
+        json.dumps(
+            {"seconds": seconds, "cpu": cpu, "merges": len(merges), "digest": digest, "languages": len(train)}
+        )
+    )
 
 
 def measure(args: argparse.Namespace, engine: str, setting: str) -> dict:
@@ -132,7 +137,8 @@ def main() -> None:
         same = "same merges" if hf["digest"] == ours["digest"] else "MERGES DIFFER"
         print(
             f"{setting:<14} {hf['languages']} languages, {hf['merges']} merges: HF {hf['seconds']:.3f} s,"
-            f" ferrotok {ours['seconds']:.3f} s, {hf['seconds'] / ours['seconds']:.2f}x; {same};"
+            f" ferrotok {ours['seconds']:.3f} s, {hf['seconds'] / ours['seconds']:.2f}x (CPU time"
+            f" {hf['cpu']:.2f} s / {ours['cpu']:.2f} s, {hf['cpu'] / ours['cpu']:.2f}x); {same};"
             f" load {load0:.1f} -> {os.getloadavg()[0]:.1f}",
             flush=True,
         )
