@@ -32,6 +32,7 @@ __all__ = [
     "num_threads",
     "stream_itemsize",
     "tokenizer_json_bytes",
+    "train_parity",
 ]
 
 __version__: str
@@ -407,6 +408,18 @@ class TrainingRun:
         Ctrl-C stops training and raises KeyboardInterrupt."""
     def train_model(self, progress: Any = None) -> str:
         """Train and return only the tokenizer.json `model` object, as JSON text."""
+
+def train_parity(
+    tokenizer: Tokenizer,
+    trainer: str,
+    train: list[TrainingRun],
+    dev: list[TrainingRun] | None = None,
+    progress: Any = None,
+) -> Tokenizer:
+    """`tokenizer`'s pipeline with a BPE model trained by the parity-aware trainer of options `trainer`
+    (`{"type": "ParityBpeTrainer", ...}`) on the words counted by `train` (one run per language) and `dev`
+    (one per language, or None); the runs are left empty. GIL released while training; Ctrl-C raises
+    KeyboardInterrupt."""
 
 def legacy_document(directory: str) -> str:
     """The tokenizer.json document (as text) that a folder without tokenizer.json converts to: BERT's

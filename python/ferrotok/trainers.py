@@ -4,6 +4,9 @@
 >>> from ferrotok.trainers import BpeTrainer
 >>> trainer = BpeTrainer(vocab_size=1000, special_tokens=["<unk>"])
 
+`ParityBpeTrainer` (parity-aware BPE) trains from one iterator per language instead:
+`trainer.train_from_iterator(tokenizer, train_iterators=[...], dev_iterators=[...])`.
+
 Unlike `tokenizers`, an unknown option raises a TypeError naming it instead of being ignored.
 """
 
@@ -12,7 +15,14 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-__all__ = ["BpeTrainer", "Trainer", "UnigramTrainer", "WordLevelTrainer", "WordPieceTrainer"]
+__all__ = [
+    "BpeTrainer",
+    "ParityBpeTrainer",
+    "Trainer",
+    "UnigramTrainer",
+    "WordLevelTrainer",
+    "WordPieceTrainer",
+]
 
 _FLAGS = ("single_word", "lstrip", "rstrip", "normalized")
 
@@ -127,6 +137,72 @@ class UnigramTrainer(Trainer):
         "max_piece_length": 16,
         "n_sub_iterations": 2,
     }
+
+
+class ParityBpeTrainer(Trainer):
+    """Parity-aware BPE (tokenizers' `ParityBpeTrainer`): one corpus per language; each merge goes to
+    the language that compresses worst on the dev set (or against target `ratio`s), with
+    `variant="window"` limiting any language's share of the last `window_size` merges to
+    `alpha / languages`. The first `global_merges` merges are plain BPE over all languages.
+
+    Train with `trainer.train_from_iterator(tokenizer, train_iterators, dev_iterators=None, ratio=None)`;
+    it replaces the tokenizer's model with a new BPE model.
+    """
+
+    _DEFAULTS: ClassVar[dict[str, Any]] = {
+        "num_merges": 32000,
+        "variant": "base",
+        "min_frequency": 0,
+        "ratio": None,
+        "global_merges": 0,
+        "window_size": 100,
+        "alpha": 2.0,
+        "total_symbols": False,
+        "special_tokens": [],
+        "show_progress": True,
+        "limit_alphabet": None,
+        "initial_alphabet": [],
+        "continuing_subword_prefix": None,
+        "end_of_word_suffix": None,
+        "max_token_length": None,
+    }
+    _VARIANTS: ClassVar[tuple[str, ...]] = ("base", "window")
+
+    def __init__(self, **options: Any) -> None:
+        for name in ("special_tokens", "initial_alphabet"):
+            if name in options and options[name] is None:
+                options[name] = []
+        super().__init__(**options)
+        self._check("variant", self.variant)
+        self._check("initial_alphabet", self.initial_alphabet)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._check(name, value)
+        super().__setattr__(name, value)
+
+    @classmethod
+    def _check(cls, name: str, value: Any) -> None:
+        if name == "variant" and value not in cls._VARIANTS:
+            raise ValueError(f"variant: unknown variant {value!r}, expected 'base' or 'window'")
+        if name == "initial_alphabet" and value is not None:
+            for i, c in enumerate(value):
+                if not isinstance(c, str) or len(c) != 1:
+                    raise ValueError(f"initial_alphabet[{i}]: expected a string of length 1, got {c!r}")
+
+    def train_from_iterator(
+        self,
+        tokenizer: Any,
+        train_iterators: Any,
+        dev_iterators: Any = None,
+        ratio: Any = None,
+    ) -> None:
+        """Train `tokenizer` (a `ferrotok.Tokenizer`) in place: one iterator of texts (str or lists of
+        str) per language in `train_iterators`; `dev_iterators` (one per language, ideally parallel
+        text) drive the choice of language, else `ratio` (one target compression rate per language;
+        ignored when `dev_iterators` is given), else the training texts themselves."""
+        from .training import train_parity_in_place
+
+        train_parity_in_place(tokenizer, self, train_iterators, dev_iterators, ratio)
 
 
 # The trainer `Tokenizer.train_from_iterator` uses when none is given, by model type.

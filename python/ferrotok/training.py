@@ -10,13 +10,14 @@ thread shows progress and answers Ctrl-C.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from . import _core
 from ._added_token import AddedToken
-from .trainers import DEFAULT_TRAINERS, Trainer
+from .trainers import DEFAULT_TRAINERS, ParityBpeTrainer, Trainer
 
 __all__ = [
     "byte_level_alphabet",
@@ -24,6 +25,7 @@ __all__ = [
     "train_files_in_place",
     "train_in_place",
     "train_new_from_iterator",
+    "train_parity_in_place",
 ]
 
 
@@ -86,8 +88,7 @@ def train_core(
     core: _core.Tokenizer, iterator: Iterable[Any], trainer: Trainer, length: int | None = None
 ) -> _core.Tokenizer:
     """A new core tokenizer: `core`'s pipeline with a model trained by `trainer` on `iterator`'s texts."""
-    if not isinstance(trainer, Trainer):
-        raise TypeError(f"trainer: expected a ferrotok.trainers trainer, got {type(trainer).__name__}")
+    _check_trainer(trainer)
     if isinstance(iterator, (str, bytes)) or not hasattr(iterator, "__iter__"):
         raise TypeError(
             f"iterator: expected an iterable of str (or of lists of str), got {type(iterator).__name__}"
@@ -95,6 +96,17 @@ def train_core(
     return _train_run(
         core, trainer, length, lambda run, counted: run.feed_iter(iterator, counted), "iterator"
     )
+
+
+def _check_trainer(trainer: Any) -> None:
+    if isinstance(trainer, ParityBpeTrainer):
+        # As tokenizers: it is not a `Trainer` of one corpus.
+        raise TypeError(
+            "trainer: ParityBpeTrainer trains on one corpus per language: call "
+            "trainer.train_from_iterator(tokenizer, train_iterators=[...])"
+        )
+    if not isinstance(trainer, Trainer):
+        raise TypeError(f"trainer: expected a ferrotok.trainers trainer, got {type(trainer).__name__}")
 
 
 def _train_run(
@@ -143,11 +155,97 @@ def train_files_in_place(
         if not os.path.isfile(path):
             raise FileNotFoundError(f"files: {os.fspath(path)}: no such file")
     trainer = _default_trainer(core, trainer)
-    if not isinstance(trainer, Trainer):
-        raise TypeError(f"trainer: expected a ferrotok.trainers trainer, got {type(trainer).__name__}")
+    _check_trainer(trainer)
     paths = [os.fsdecode(p) for p in files]
     # The core reads the files (each line with its ending, as tokenizers' `train`) with the GIL released.
     trained = _train_run(core, trainer, None, lambda run, counted: run.feed_files(paths, counted), "files")
+    core._replace_with(trained)
+
+
+# --- parity-aware BPE: one corpus per language ------------------------------------------------------------
+
+
+def _iterators(name: str, value: Any) -> list[Any]:
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(
+            f"{name}: expected a list of iterators (one per language), got {type(value).__name__}"
+        )
+    return list(value)
+
+
+def _parity_options(trainer: ParityBpeTrainer, languages: int, dev: bool, ratio: Any) -> str:
+    """The trainer's options as JSON with `ratio` resolved; RuntimeError (as tokenizers) for options that
+    do not fit the languages, checked before any text is read."""
+    options = json.loads(trainer.to_json())
+    if dev:
+        options["ratio"] = None
+    elif ratio is not None:
+        if isinstance(ratio, (str, bytes)) or not hasattr(ratio, "__iter__"):
+            raise TypeError(f"ratio: expected a list of floats, got {type(ratio).__name__}")
+        options["ratio"] = list(ratio)
+    rates = options.get("ratio")
+    if rates is not None:
+        if len(rates) != languages:
+            raise RuntimeError(
+                f"ratio: length ({len(rates)}) does not match the number of languages ({languages})"
+            )
+        for i, r in enumerate(rates):
+            if isinstance(r, bool) or not isinstance(r, (int, float)):
+                raise TypeError(f"ratio[{i}]: expected a float, got {type(r).__name__}")
+            if not math.isfinite(r) or r <= 0:
+                raise RuntimeError(f"ratio[{i}]: must be a positive finite number (got {r})")
+        options["ratio"] = [float(r) for r in rates]
+    if options["variant"] == "window":
+        if options["window_size"] == 0:
+            raise RuntimeError("window_size: must be > 0 when variant is 'window'")
+        alpha = options["alpha"]
+        if not isinstance(alpha, (int, float)) or not math.isfinite(alpha) or alpha <= 0:
+            raise RuntimeError(
+                f"alpha: must be a positive finite number when variant is 'window' (got {alpha})"
+            )
+    return json.dumps(options)
+
+
+def train_parity_in_place(
+    tokenizer: Any,
+    trainer: ParityBpeTrainer,
+    train_iterators: Any,
+    dev_iterators: Any = None,
+    ratio: Any = None,
+) -> None:
+    """tokenizers' `ParityBpeTrainer.train_from_iterator`: count each language's words (GIL released),
+    train parity-aware BPE in the core, and put the new BPE model into `tokenizer` in place."""
+    core = getattr(tokenizer, "_tokenizer", tokenizer)
+    if not isinstance(core, _core.Tokenizer):
+        raise TypeError(f"tokenizer: expected a ferrotok.Tokenizer, got {type(tokenizer).__name__}")
+    train = _iterators("train_iterators", train_iterators)
+    if not train:
+        raise ValueError("train_iterators must not be empty")
+    dev = None if dev_iterators is None else _iterators("dev_iterators", dev_iterators)
+    if dev is not None and len(dev) != len(train):
+        raise ValueError(
+            f"dev_iterators length ({len(dev)}) must match train_iterators length ({len(train)})"
+        )
+    options = _parity_options(trainer, len(train), dev is not None, ratio)
+    progress = _Progress(bool(trainer.show_progress), None)
+    try:
+
+        def count(iterators: list[Any]) -> list[_core.TrainingRun]:
+            runs = []
+            for it in iterators:
+                run = _core.TrainingRun(core, options)
+                run.feed_iter(it, progress.counted if progress.bar is not None else None)
+                runs.append(run)
+            return runs
+
+        train_runs = count(train)
+        dev_runs = None if dev is None else count(dev)
+        progress.close()
+        trained = _core.train_parity(
+            core, options, train_runs, dev_runs, progress if progress.tqdm is not None else None
+        )
+    finally:
+        progress.close()
     core._replace_with(trained)
 
 

@@ -13,6 +13,7 @@ mod host_tokens;
 mod inputs;
 mod int_lists;
 mod lists;
+mod parity_training;
 mod request;
 mod stream;
 mod tokenizer;
@@ -99,6 +100,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<decode_stream::PyDecodeStream>()?;
     m.add_class::<request::PyEncodeRequest>()?;
     m.add_class::<training::PyTrainingRun>()?;
+    m.add_function(wrap_pyfunction!(parity_training::train_parity, m)?)?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(stream::encode_stream, m)?)?;
     m.add_function(wrap_pyfunction!(stream::encode_stream_lines, m)?)?;

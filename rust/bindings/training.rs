@@ -87,59 +87,78 @@ pub struct PyTrainingRun {
     ctl: Control,
 }
 
+/// Run `job` on a thread of its own while this one (with the GIL between waits) looks at signals and
+/// reports `ctl`'s progress; Ctrl-C cancels the job and raises KeyboardInterrupt.
+pub(super) fn watched(
+    py: Python<'_>,
+    ctl: &Control,
+    progress: Option<Py<PyAny>>,
+    job: impl FnOnce() -> crate::error::Result<Trained> + Send,
+) -> PyResult<Trained> {
+    let (tx, rx) = mpsc::channel();
+    let rx = Mutex::new(rx);
+    let mut failure: Option<PyErr> = None;
+    let result = std::thread::scope(|s| {
+        s.spawn(move || {
+            let _ = tx.send(job());
+        });
+        loop {
+            let got = py.detach(|| {
+                let r = rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?;
+                r.recv_timeout(Duration::from_millis(100))
+            });
+            match got {
+                Ok(r) => return Some(r),
+                Err(RecvTimeoutError::Timeout) => {
+                    if failure.is_some() {
+                        continue;
+                    }
+                    let step = py.check_signals().and_then(|()| match &progress {
+                        Some(f) => f.call1(py, ctl.progress()).map(drop),
+                        None => Ok(()),
+                    });
+                    if let Err(e) = step {
+                        ctl.cancel();
+                        failure = Some(e);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let trained = result
+        .ok_or_else(|| PyRuntimeError::new_err("the training thread stopped"))?
+        .map_err(to_py)?;
+    if let Some(f) = &progress {
+        f.call1(py, ctl.progress())?;
+    }
+    Ok(trained)
+}
+
 impl PyTrainingRun {
-    /// Train on a thread of its own while this one (with the GIL between waits) looks at signals and
-    /// reports progress; Ctrl-C cancels the training and raises KeyboardInterrupt.
     fn run(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<Trained> {
         let mut guard = self
             .counts
             .lock_py_attached(py)
             .unwrap_or_else(|e| e.into_inner());
         let old_model = self.tokenizer.model_json();
-        let (tx, rx) = mpsc::channel();
-        let rx = Mutex::new(rx);
         let (trainer, ctl) = (&self.trainer, &self.ctl);
         let counts: &mut WordCounts = &mut guard;
-        let mut failure: Option<PyErr> = None;
-        let result = std::thread::scope(|s| {
-            s.spawn(move || {
-                let r = trainer.train(counts, &old_model, ctl);
-                let _ = tx.send(r);
-            });
-            loop {
-                let got = py.detach(|| {
-                    let r = rx.lock().map_err(|_| RecvTimeoutError::Disconnected)?;
-                    r.recv_timeout(Duration::from_millis(100))
-                });
-                match got {
-                    Ok(r) => return Some(r),
-                    Err(RecvTimeoutError::Timeout) => {
-                        if failure.is_some() {
-                            continue;
-                        }
-                        let step = py.check_signals().and_then(|()| match &progress {
-                            Some(f) => f.call1(py, ctl.progress()).map(drop),
-                            None => Ok(()),
-                        });
-                        if let Err(e) = step {
-                            ctl.cancel();
-                            failure = Some(e);
-                        }
-                    }
-                    Err(RecvTimeoutError::Disconnected) => return None,
-                }
-            }
-        });
-        if let Some(e) = failure {
-            return Err(e);
-        }
-        let trained = result
-            .ok_or_else(|| PyRuntimeError::new_err("the training thread stopped"))?
-            .map_err(to_py)?;
-        if let Some(f) = &progress {
-            f.call1(py, ctl.progress())?;
-        }
-        Ok(trained)
+        watched(py, ctl, progress, move || {
+            trainer.train(counts, &old_model, ctl)
+        })
+    }
+
+    /// The words counted so far (this run is left empty).
+    pub(super) fn take_counts(&self, py: Python<'_>) -> WordCounts {
+        let mut guard = self
+            .counts
+            .lock_py_attached(py)
+            .unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut *guard)
     }
 }
 

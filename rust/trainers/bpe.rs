@@ -12,6 +12,7 @@
 //! drops chars of equal count), words are walked in sorted order instead, so results are deterministic.
 
 use super::options::Options;
+use super::pairs::{alphabet, count_pairs, last_ranks, merge_words, word_syms, Pair, Sym, Vocab};
 use super::SpecialToken;
 use super::{Control, Trained};
 use crate::error::{Error, Result};
@@ -56,15 +57,6 @@ pub struct BpeVocab {
     pub merges: Vec<(u32, u32)>,
 }
 
-type Pair = (u32, u32);
-
-/// A symbol of a word during training: its token id and how many chars it covers.
-#[derive(Debug, Clone, Copy)]
-struct Sym {
-    c: u32,
-    len: usize,
-}
-
 /// A queue entry: ordered by count, then by the smallest pair (Hugging Face's `Merge`).
 #[derive(Debug)]
 struct Entry {
@@ -102,51 +94,6 @@ pub(crate) fn not_large_enough(vocab_size: usize, needed: usize) -> Error {
     )
 }
 
-/// Merge `(c1, c2)` into `new` everywhere in `word`, appending the pair-count changes as Hugging Face's
-/// `Word::merge` does (same order of events, same `max_length` rule). In place: symbols are read at `r`
-/// and written at `w <= r`, so the left neighbour is the (possibly merged) symbol written last and the
-/// right neighbour one not read yet, as in Hugging Face's vector edits.
-fn merge_word(
-    word: &mut Vec<Sym>,
-    (c1, c2): Pair,
-    new: u32,
-    max_length: usize,
-    changes: &mut Vec<(Pair, i64)>,
-) {
-    let n = word.len();
-    let (mut r, mut w) = (0, 0);
-    while r < n {
-        let first = word[r];
-        if first.c == c1 && r + 1 < n && word[r + 1].c == c2 {
-            let second = word[r + 1];
-            let new_s = Sym {
-                c: new,
-                len: first.len + second.len,
-            };
-            if w > 0 {
-                let prev = word[w - 1];
-                changes.push(((prev.c, first.c), -1));
-                if prev.len.saturating_add(new_s.len) < max_length {
-                    changes.push(((prev.c, new), 1));
-                }
-            }
-            if let Some(&next) = word.get(r + 2) {
-                changes.push(((second.c, next.c), -1));
-                if next.len.saturating_add(new_s.len) < max_length {
-                    changes.push(((new, next.c), 1));
-                }
-            }
-            word[w] = new_s;
-            r += 2;
-        } else {
-            word[w] = first;
-            r += 1;
-        }
-        w += 1;
-    }
-    word.truncate(w);
-}
-
 impl BpeTrainer {
     pub fn from_options(o: &mut Options<'_>) -> Result<Self> {
         let d = BpeTrainer::default();
@@ -165,110 +112,52 @@ impl BpeTrainer {
 
     /// Learn the vocabulary and merges from `(word, count)` pairs (sorted by word for determinism).
     pub fn learn(&self, words: &[(&str, u64)], ctl: &Control) -> Result<BpeVocab> {
-        let mut w2id: FxHashMap<String, u32> = FxHashMap::default();
-        let mut id2w: Vec<String> = Vec::new();
-        fn intern(s: String, w2id: &mut FxHashMap<String, u32>, id2w: &mut Vec<String>) -> u32 {
-            if let Some(&id) = w2id.get(&s) {
-                return id;
-            }
-            let id = id2w.len() as u32;
-            id2w.push(s.clone());
-            w2id.insert(s, id);
-            id
-        }
+        let mut vocab = Vocab::default();
         for t in &self.special_tokens {
-            intern(t.content.clone(), &mut w2id, &mut id2w);
+            vocab.intern(&t.content);
         }
-
-        // The alphabet: every char seen (weighted by word counts) and the initial alphabet (always
-        // kept unless `limit_alphabet` is below its size).
-        let mut alphabet: FxHashMap<char, u64> = FxHashMap::default();
-        for (w, n) in words {
-            for c in w.chars() {
-                *alphabet.entry(c).or_insert(0) += n;
-            }
-        }
-        for &c in &self.initial_alphabet {
-            alphabet.insert(c, u64::MAX);
-        }
-        let mut kept: Vec<(char, u64)> = alphabet.into_iter().collect();
-        if let Some(limit) = self.limit_alphabet {
-            let to_remove = kept.len().saturating_sub(limit);
-            if to_remove > 0 {
-                kept.sort_unstable_by_key(|&(c, n)| (n, c));
-                kept.drain(..to_remove);
-            }
-        }
-        kept.sort_unstable_by_key(|&(c, _)| c);
-        let needed = w2id.len()
+        let kept = alphabet(
+            words.iter().copied(),
+            &self.initial_alphabet,
+            self.limit_alphabet,
+        );
+        let mut buf = String::new();
+        let needed = vocab.len()
             + kept
                 .iter()
-                .filter(|(c, _)| !w2id.contains_key(&c.to_string()))
+                .filter(|c| {
+                    buf.clear();
+                    buf.push(**c);
+                    vocab.get(&buf).is_none()
+                })
                 .count();
         if needed > self.vocab_size {
             return Err(not_large_enough(self.vocab_size, needed));
         }
-        for (c, _) in &kept {
-            intern(c.to_string(), &mut w2id, &mut id2w);
+        for c in &kept {
+            buf.clear();
+            buf.push(*c);
+            vocab.intern(&buf);
         }
 
-        // Words as symbols; chars outside the alphabet are dropped (their neighbours keep their
-        // first/last status, as in Hugging Face).
         ctl.start(1, words.len() as u64);
+        let (prefix, suffix) = (
+            self.continuing_subword_prefix.as_deref(),
+            self.end_of_word_suffix.as_deref(),
+        );
         let mut syms: Vec<Vec<Sym>> = Vec::with_capacity(words.len());
         let mut counts: Vec<u64> = Vec::with_capacity(words.len());
-        let mut buf = String::new();
         for (i, (w, n)) in words.iter().enumerate() {
             if i % 65536 == 0 {
                 ctl.check()?;
                 ctl.set_done(i as u64);
             }
-            let nchars = w.chars().count();
-            let mut word = Vec::with_capacity(nchars);
-            for (k, c) in w.chars().enumerate() {
-                buf.clear();
-                buf.push(c);
-                if !w2id.contains_key(&buf) {
-                    continue;
-                }
-                if k > 0 {
-                    if let Some(p) = &self.continuing_subword_prefix {
-                        buf.insert_str(0, p);
-                    }
-                }
-                if k + 1 == nchars {
-                    if let Some(s) = &self.end_of_word_suffix {
-                        buf.push_str(s);
-                    }
-                }
-                let id = match w2id.get(&buf) {
-                    Some(&id) => id,
-                    None => intern(buf.clone(), &mut w2id, &mut id2w),
-                };
-                word.push(Sym { c: id, len: 1 });
-            }
-            syms.push(word);
+            syms.push(word_syms(w, &mut vocab, prefix, suffix, &mut buf));
             counts.push(*n);
         }
 
-        // Pair counts and, per pair, the words holding it.
         ctl.start(2, syms.len() as u64);
-        let mut pair_counts: FxHashMap<Pair, i64> = FxHashMap::default();
-        let mut where_to_update: FxHashMap<Pair, Vec<u32>> = FxHashMap::default();
-        for (i, word) in syms.iter().enumerate() {
-            if i % 65536 == 0 {
-                ctl.check()?;
-                ctl.set_done(i as u64);
-            }
-            for win in word.windows(2) {
-                let pair = (win[0].c, win[1].c);
-                *pair_counts.entry(pair).or_insert(0) += counts[i] as i64;
-                let pos = where_to_update.entry(pair).or_default();
-                if pos.last() != Some(&(i as u32)) {
-                    pos.push(i as u32);
-                }
-            }
-        }
+        let (mut pair_counts, mut where_to_update) = count_pairs(&syms, &counts, ctl)?;
         let mut queue: BinaryHeap<Entry> = BinaryHeap::with_capacity(pair_counts.len());
         let push_all = |queue: &mut BinaryHeap<Entry>,
                         wtu: &mut FxHashMap<Pair, Vec<u32>>,
@@ -292,11 +181,11 @@ impl BpeTrainer {
         let mut merges: Vec<(Pair, u32)> = Vec::new();
         let mut changes: Vec<(Pair, i64)> = Vec::new();
         let mut steps = 0u64;
-        while w2id.len() < self.vocab_size {
+        while vocab.len() < self.vocab_size {
             steps += 1;
             if steps % 256 == 0 {
                 ctl.check()?;
-                ctl.set_done(w2id.len() as u64);
+                ctl.set_done(vocab.len() as u64);
             }
             let Some(mut top) = queue.pop() else { break };
             let current = pair_counts.get(&top.pair).copied().unwrap_or(0).max(0) as u64;
@@ -308,50 +197,26 @@ impl BpeTrainer {
             if top.count < 1 || self.min_frequency > top.count {
                 break;
             }
-            let a = id2w.get(top.pair.0 as usize).map_or("", String::as_str);
-            let mut b = id2w.get(top.pair.1 as usize).map_or("", String::as_str);
-            if let Some(p) = &self.continuing_subword_prefix {
-                b = b.strip_prefix(p.as_str()).unwrap_or(b);
-            }
-            let new_token = format!("{a}{b}");
-            let new_id = intern(new_token, &mut w2id, &mut id2w);
+            let new_id = vocab.intern(&vocab.merged(top.pair, prefix));
             merges.push((top.pair, new_id));
-
-            for &i in &top.pos {
-                let before = changes.len();
-                if let Some(word) = syms.get_mut(i as usize) {
-                    merge_word(word, top.pair, new_id, max_length, &mut changes);
-                }
-                let n = counts[i as usize] as i64;
-                for &(pair, change) in changes.get(before..).unwrap_or_default() {
-                    *pair_counts.entry(pair).or_insert(0) += change * n;
-                    if change > 0 {
-                        let pos = where_to_update.entry(pair).or_default();
-                        if pos.last() != Some(&i) {
-                            pos.push(i);
-                        }
-                    }
-                }
-            }
+            merge_words(
+                &mut syms,
+                &counts,
+                &top.pos,
+                top.pair,
+                new_id,
+                max_length,
+                &mut pair_counts,
+                &mut where_to_update,
+                &mut changes,
+            );
             changes.clear();
             push_all(&mut queue, &mut where_to_update, &pair_counts);
         }
-        ctl.set_done(w2id.len() as u64);
-
-        // A pair merged twice keeps its last rank (Hugging Face stores merges in a map).
-        let mut last: FxHashMap<Pair, usize> = FxHashMap::default();
-        for (rank, (pair, _)) in merges.iter().enumerate() {
-            last.insert(*pair, rank);
-        }
-        let merges = merges
-            .iter()
-            .enumerate()
-            .filter(|(rank, (pair, _))| last.get(pair) == Some(rank))
-            .map(|(_, (pair, _))| *pair)
-            .collect();
+        ctl.set_done(vocab.len() as u64);
         Ok(BpeVocab {
-            tokens: id2w,
-            merges,
+            tokens: vocab.id2w,
+            merges: last_ranks(&merges),
         })
     }
 

@@ -11,6 +11,9 @@
 
 pub mod bpe;
 pub mod options;
+pub(crate) mod pairs;
+pub mod parity_bpe;
+mod parity_dev;
 pub mod unigram;
 pub mod unigram_lattice;
 pub mod wordlevel;
@@ -19,13 +22,14 @@ pub mod words;
 
 pub use bpe::BpeTrainer;
 pub use options::SpecialToken;
+pub use parity_bpe::ParityBpeTrainer;
 pub use unigram::UnigramTrainer;
 pub use wordlevel::WordLevelTrainer;
 pub use wordpiece::WordPieceTrainer;
 pub use words::WordCounts;
 
 use crate::error::{Error, Result};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// Cancellation and progress shared between a training loop and whoever watches it.
@@ -101,10 +105,12 @@ pub enum Trainer {
     WordPiece(WordPieceTrainer),
     WordLevel(WordLevelTrainer),
     Unigram(UnigramTrainer),
+    ParityBpe(ParityBpeTrainer),
 }
 
 impl Trainer {
-    /// Build from `{"type": "BpeTrainer" | "WordPieceTrainer" | "WordLevelTrainer" | "UnigramTrainer",
+    /// Build from `{"type": "BpeTrainer" | "WordPieceTrainer" | "WordLevelTrainer" | "UnigramTrainer"
+    /// | "ParityBpeTrainer",
     /// ...options}` (the options of Hugging Face's trainer of that name). Errors name the option.
     pub fn from_json(v: &Value) -> Result<Self> {
         let o = v
@@ -120,12 +126,13 @@ impl Trainer {
             "WordPieceTrainer" => Trainer::WordPiece(WordPieceTrainer::from_options(&mut opts)?),
             "WordLevelTrainer" => Trainer::WordLevel(WordLevelTrainer::from_options(&mut opts)?),
             "UnigramTrainer" => Trainer::Unigram(UnigramTrainer::from_options(&mut opts)?),
+            "ParityBpeTrainer" => Trainer::ParityBpe(ParityBpeTrainer::from_options(&mut opts)?),
             other => {
                 return Err(Error::argument(
                     "trainer",
                     format!(
                         "unknown trainer `{other}` (expected BpeTrainer, WordPieceTrainer, \
-                         WordLevelTrainer or UnigramTrainer)"
+                         WordLevelTrainer, UnigramTrainer or ParityBpeTrainer)"
                     ),
                 ))
             }
@@ -137,7 +144,7 @@ impl Trainer {
     /// The model type this trainer makes (tokenizer.json's `model.type`).
     pub fn model_type(&self) -> &'static str {
         match self {
-            Trainer::Bpe(_) => "BPE",
+            Trainer::Bpe(_) | Trainer::ParityBpe(_) => "BPE",
             Trainer::WordPiece(_) => "WordPiece",
             Trainer::WordLevel(_) => "WordLevel",
             Trainer::Unigram(_) => "Unigram",
@@ -169,6 +176,10 @@ impl Trainer {
             Trainer::WordPiece(t) => t.train(words, base, ctl),
             Trainer::WordLevel(t) => t.train(words, base, ctl),
             Trainer::Unigram(t) => t.train(words, base, ctl),
+            // One corpus is one language; like Hugging Face, a fresh model (nothing kept).
+            Trainer::ParityBpe(t) => {
+                t.train_corpora(std::slice::from_mut(words), None, Map::new(), ctl)
+            }
         }
     }
 }

@@ -83,6 +83,24 @@ impl<'a> Options<'a> {
         }
     }
 
+    /// An optional list of numbers (`ratio`).
+    pub fn opt_f64s(&mut self, key: &'a str) -> Result<Option<Vec<f64>>> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        let items = v
+            .as_array()
+            .ok_or_else(|| self.bad(key, "a list of numbers", v))?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let x = item
+                .as_f64()
+                .ok_or_else(|| self.bad(&format!("{key}[{i}]"), "a number", item))?;
+            out.push(x);
+        }
+        Ok(Some(out))
+    }
+
     pub fn bool(&mut self, key: &'a str, default: bool) -> Result<bool> {
         match self.get(key) {
             None => Ok(default),
