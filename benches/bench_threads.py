@@ -168,11 +168,15 @@ def timed_threads(
     return counts, elapsed, r0, resource.getrusage(resource.RUSAGE_SELF)
 
 
-def run_threads(call: Call, threads: int, n_lines: int, seconds: float, warm: bool) -> tuple[float, float]:
+def run_threads(
+    call: Call, threads: int, n_lines: int, seconds: float, warm: bool
+) -> tuple[float, float, float]:
     """Calls per second of `threads` threads calling `call` for `seconds`, each starting on its own slice of
-    the lines, and the voluntary context switches per call: a thread that blocks (waiting for the GIL, a lock)
-    gives up its core, so this counts hand-offs whatever else the machine runs. `warm`: each thread first
-    encodes every line once, untimed, as a server's long-lived threads have (per-thread caches filled)."""
+    the lines; the voluntary context switches per call: a thread that blocks (waiting for the GIL, a lock)
+    gives up its core, so this counts hand-offs whatever else the machine runs; and the CPU time of the
+    process per call (user + system, all threads): work done, not time spent waiting for a core or the GIL.
+    `warm`: each thread first encodes every line once, untimed, as a server's long-lived threads have
+    (per-thread caches filled)."""
 
     def body(k: int, stop: threading.Event) -> int:
         i = k * n_lines // threads
@@ -192,7 +196,8 @@ def run_threads(call: Call, threads: int, n_lines: int, seconds: float, warm: bo
     counts, elapsed, r0, r1 = timed_threads(threads, seconds, body, warm=warm_up if warm else None)
     # The main thread's own few switches (sleep, joins) are in the count too: negligible per call.
     calls = max(sum(counts), 1)
-    return calls / elapsed, (r1.ru_nvcsw - r0.ru_nvcsw) / calls
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return calls / elapsed, (r1.ru_nvcsw - r0.ru_nvcsw) / calls, cpu / calls
 
 
 BATCH = 1000  # lines per batch in --batches mode
@@ -334,12 +339,12 @@ def print_rates(label: str, rates: dict[str, dict[int, float]], threads: list[in
         print(f"| {name} | {cells} | {worst:.2f} |")
 
 
-def print_ratios(ratios: dict[str, dict[int, list[float]]], threads: list[int]) -> None:
-    """A markdown table of the median over rounds of each round's N-thread / first-count rate ratio, with
-    the lowest and highest of the rounds."""
+def print_ratios(ratios: dict[str, dict[int, list[float]]], threads: list[int], what: str = "rate") -> None:
+    """A markdown table of the median over rounds of each round's N-thread / first-count ratio of `what`,
+    with the lowest and highest of the rounds."""
     head = " | ".join(f"{t} thr" for t in threads[1:])
     print(
-        f"\n| median of rounds: N-thread / {threads[0]}-thread rate in the same round (min – max) | {head} |"
+        f"\n| median of rounds: N-thread / {threads[0]}-thread {what} in the same round (min – max) | {head} |"
     )
     print("|---|" + "---:|" * (len(threads) - 1))
     for name, by_threads in ratios.items():
@@ -386,22 +391,43 @@ def main(argv: list[str] | None = None) -> dict[str, dict[int, float]]:
     # Per round, each thread count's rate over the first count's rate of the same round: a slow spell of
     # the machine then lands on both sides of a ratio, which best-of rates across rounds do not ensure.
     ratios: dict[str, dict[int, list[float]]] = {n: {t: [] for t in args.threads} for n in cases}
+    # The same for the CPU time per call: above 1, a call does more work (or the same work slower) when
+    # threads share the tokenizer; near 1 while the rate falls, the time lost is time no thread ran.
+    cpu_ratios: dict[str, dict[int, list[float]]] = {n: {t: [] for t in args.threads} for n in cases}
+    cpu_per_call: dict[str, dict[int, list[float]]] = {n: {t: [] for t in args.threads} for n in cases}
+    rounds_versus: dict[int, list[float]] = {}  # GPT-2 encode / tiktoken in each round
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine()}", flush=True)
     for r in range(args.rounds):
         this_round: dict[str, dict[int, float]] = {n: {} for n in cases}
+        cpu_round: dict[str, dict[int, float]] = {n: {} for n in cases}
         for threads in args.threads:
             for name, call in cases.items():
-                rate, sw = run_threads(call, threads, len(lines), args.seconds, args.warm)
+                rate, sw, cpu = run_threads(call, threads, len(lines), args.seconds, args.warm)
                 this_round[name][threads] = rate
+                cpu_round[name][threads] = cpu
+                cpu_per_call[name][threads].append(cpu)
                 best[name][threads] = max(best[name].get(threads, 0.0), rate)
                 switches[name][threads] = min(switches[name].get(threads, sw), sw)
+        if "ferrotok gpt2 encode" in this_round and "tiktoken gpt2 encode_ordinary" in this_round:
+            for t in args.threads:
+                rounds_versus.setdefault(t, []).append(
+                    this_round["ferrotok gpt2 encode"][t] / this_round["tiktoken gpt2 encode_ordinary"][t]
+                )
         for name, rates in this_round.items():
             for t in args.threads:
                 ratios[name][t].append(rates[t] / rates[args.threads[0]])
+                cpu_ratios[name][t].append(cpu_round[name][t] / max(cpu_round[name][args.threads[0]], 1e-12))
         print(f"# round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
 
     print_rates("case", best, args.threads, "/s")
     print_ratios(ratios, args.threads)
+    head = " | ".join(f"{t} thr" for t in args.threads)
+    print(f"\n| median CPU µs per call (user + system, all threads) | {head} |")
+    print("|---|" + "---:|" * len(args.threads))
+    for name, by_threads in cpu_per_call.items():
+        cells = " | ".join(f"{1e6 * statistics.median(by_threads[t]):.2f}" for t in args.threads)
+        print(f"| {name} | {cells} |")
+    print_ratios(cpu_ratios, args.threads, "CPU time per call")
     head = " | ".join(f"{t} thr" for t in args.threads)
     print(f"\n| voluntary context switches per call | {head} |")
     print("|---|" + "---:|" * len(args.threads))
@@ -409,12 +435,22 @@ def main(argv: list[str] | None = None) -> dict[str, dict[int, float]]:
         print(f"| {name} | " + " | ".join(f"{sws[t]:.2f}" for t in args.threads) + " |")
     ours, theirs = best.get("ferrotok gpt2 encode"), best.get("tiktoken gpt2 encode_ordinary")
     if ours and theirs:
-        ratios = ", ".join(f"{t}: {ours[t] / theirs[t]:.2f}" for t in args.threads)
-        print(f"\nferrotok gpt2 encode / tiktoken encode_ordinary by threads: {ratios}")
+        versus = ", ".join(f"{t}: {ours[t] / theirs[t]:.2f}" for t in args.threads)
+        print(f"\nferrotok gpt2 encode / tiktoken encode_ordinary by threads (best of rounds): {versus}")
+        versus = ", ".join(f"{t}: {min(rounds_versus[t]):.2f}" for t in args.threads if rounds_versus.get(t))
+        print(f"the same, lowest ratio of a round: {versus}")
+    print(f"# end: {machine()}")
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"machine": machine(), "calls_per_s": best, "switches_per_call": switches, "ratios": ratios},
+                {
+                    "machine": machine(),
+                    "calls_per_s": best,
+                    "switches_per_call": switches,
+                    "ratios": ratios,
+                    "cpu_per_call": cpu_per_call,
+                    "cpu_ratios": cpu_ratios,
+                },
                 indent=1,
             )
         )
