@@ -287,21 +287,87 @@ def test_saved_fast_folders_keep_their_language_modes(models, tmp_path):
             same_call(ours, theirs, **call)
 
 
-def test_marian_targets_are_refused(models, tmp_path):
-    """Marian's target mode switches to target.spm (and target_vocab.json): not offered."""
-    directory = tmp_path / "marian"
-    directory.mkdir()
-    for name in ("source.spm", "target.spm"):
-        shutil.copy(models["unigram"], directory / name)
-    proto = model_pb2.ModelProto()
-    proto.ParseFromString(models["unigram"].read_bytes())
+@pytest.fixture(scope="module")
+def marian_target_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second model for Marian's target side (another vocabulary size, so other pieces)."""
+    import sentencepiece as spm
+
+    root = tmp_path_factory.mktemp("marian-target")
+    corpus = root / "corpus.txt"
+    corpus.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
+    options = {"model_type": "unigram", "vocab_size": 1200, "character_coverage": 1.0}
+    spm.SentencePieceTrainer.train(
+        input=str(corpus), model_prefix=str(root / "target"), minloglevel=2, num_threads=1, **options
+    )
+    return root / "target.model"
+
+
+def marian_folder(root: Path, source: Path, target: Path) -> Path:
+    """An OPUS-MT style folder: source.spm, target.spm and one vocab.json holding both models' pieces
+    (`</s>`, `<unk>` first, `<pad>` last, the pieces in between in another order than either model's)."""
+    directory = root / "marian"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    shutil.copy(source, directory / "source.spm")
+    shutil.copy(target, directory / "target.spm")
+    pieces: list[str] = []
+    for model in (source, target):
+        proto = model_pb2.ModelProto()
+        proto.ParseFromString(model.read_bytes())
+        pieces += [p.piece for p in proto.pieces if p.piece not in ("<unk>", "<s>", "</s>")]
+    random.Random(0).shuffle(pieces)
     vocab = {"</s>": 0, "<unk>": 1}
-    for piece in proto.pieces:
-        vocab.setdefault(piece.piece, len(vocab))
+    for piece in pieces:
+        vocab.setdefault(piece, len(vocab))
     vocab["<pad>"] = len(vocab)
     (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
     config = {"tokenizer_class": "MarianTokenizer"}
     (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+def test_marian_targets_use_the_target_model(models, marian_target_model, tmp_path):
+    """Targets are segmented by target.spm (ids from the shared vocab.json), inputs by source.spm."""
+    directory = marian_folder(tmp_path, models["unigram"], marian_target_model)
     ours = AutoTokenizer.from_pretrained(directory)
-    with pytest.raises(NotImplementedError, match="MarianTokenizer"):
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    # Marian's special-tokens mask also marks special tokens spelled in the text (README): plain lines only.
+    specials = set(theirs.all_special_ids)
+    lines = [
+        line for line in TEXTS if not specials & set(theirs(line, add_special_tokens=False)["input_ids"])
+    ]
+    targets = lines[::-1][:60]
+    assert theirs(text_target=targets)["input_ids"] != theirs(targets)["input_ids"]  # the sides differ
+    for call in [
+        {"text": lines[:60], "text_target": targets},
+        {"text_target": targets},
+        {"text": lines[:8], "text_target": targets[:8], "padding": True, "return_tensors": "np"},
+        {"text": lines[:8], "text_target": targets[:8], "truncation": True, "max_length": 12},
+        {"text": lines[:8], "text_target": targets[:8], "max_length": 12, "max_target_length": 6},
+        {"text": lines[:8], "text_target": targets[:8], "padding": "max_length", "max_target_length": 64},
+        {"text": "one", "text_target": "un", "text_pair_target": "deux"},
+    ]:
+        got, expected = ours(**call), theirs(**call)
+        assert sorted(got.keys()) == sorted(expected.keys()), call
+        for key in expected:
+            assert plain(got[key]) == plain(expected[key]), (call, key)
+        labels = plain(expected["labels"] if "labels" in expected else expected["input_ids"])
+        rows = labels if labels and isinstance(labels[0], list) else [labels]
+        # With special tokens kept, transformers' Python decoder puts a space between two of them (README):
+        # padded rows are compared without them.
+        for skip in (True,) if call.get("padding") else (False, True):
+            got_text = ours.batch_decode(rows, skip_special_tokens=skip)
+            assert [t.rstrip() for t in got_text] == theirs.batch_decode(rows, skip_special_tokens=skip)
+    assert ours("hello")["input_ids"] == theirs("hello")["input_ids"]  # back on the source side
+
+
+def test_marian_targets_need_the_sentencepiece_folder(models, marian_target_model, tmp_path):
+    """A Marian tokenizer read back from a tokenizer.json has no target model: text_target is refused by
+    name rather than given the source side's pieces."""
+    directory = marian_folder(tmp_path, models["unigram"], marian_target_model)
+    saved = tmp_path / "saved"
+    AutoTokenizer.from_pretrained(directory).save_pretrained(saved)
+    ours = AutoTokenizer.from_pretrained(saved)
+    with pytest.raises(NotImplementedError, match=r"target\.spm"):
         ours("a", text_target="b")
+    assert ours("a")["input_ids"] == AutoTokenizer.from_pretrained(directory)("a")["input_ids"]

@@ -6,13 +6,14 @@ replaces `max_length` for the targets. A class without modes encodes both alike.
 modes are language templates: where each puts its language code in each mode is one row of `LANGUAGES`.
 `src_lang` / `tgt_lang` are attributes of those classes (transformers' setters); only SeamlessM4T also takes
 them as call arguments (the other classes' `__call__` ignores them, as transformers' does). Marian's target
-mode changes the vocabulary, not the template: refused with `NotImplementedError` rather than given the
-source side's pieces.
+mode changes the SentencePiece model, not the template: its targets are encoded by a second tokenizer read
+from the same folder with `target.spm` (the ids still come from the shared `vocab.json`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,10 @@ from typing import Any
 # Call arguments this module handles.
 TARGET_KEYS = frozenset({"text_target", "text_pair_target", "max_target_length", "src_lang", "tgt_lang"})
 # Classes whose target mode changes more than the template (refused rather than given the source side).
-REFUSED_TARGET_CLASSES = frozenset({"MarianTokenizer", "RagTokenizer"})
+REFUSED_TARGET_CLASSES = frozenset({"RagTokenizer"})
+MARIAN = "MarianTokenizer"
+# The load override that reads a Marian folder's target side (rust/loading/sentencepiece_marian.rs).
+_MARIAN_TARGET_SIDE = "marian_target_side"
 SEAMLESS = "SeamlessM4TTokenizer"
 # PLBart's short names for its codes (`python` → `__python__`).
 _PLBART_SHORT = frozenset({"java", "python", "en_XX", "javascript", "php", "ruby", "go"})
@@ -301,6 +305,23 @@ def _set_template(tok: Any, which: str, lang: str) -> None:
             tok.__dict__[f"_{which}"] = saved
 
 
+def marian_target(tok: Any) -> Any:
+    """A Marian tokenizer's target side: the folder read with `target.spm`, with `tok`'s settings."""
+    from . import _core
+
+    core = tok.__dict__.get("_marian_target_core")
+    if core is None:
+        directory = tok.__dict__.get("_directory")
+        if directory is None or os.path.isfile(os.path.join(directory, "tokenizer.json")):
+            raise NotImplementedError(
+                "text_target: MarianTokenizer's target side is read from the folder's target.spm and "
+                "vocab.json (this tokenizer was not loaded from such a folder)"
+            )
+        core, _ = _core.load_folder(directory, json.dumps({_MARIAN_TARGET_SIDE: True}))
+        tok.__dict__["_marian_target_core"] = core
+    return type(tok)(core, **tok._settings())
+
+
 def _target_arguments(arguments: dict[str, Any], max_target_length: int | None) -> dict[str, Any]:
     """The targets' arguments: transformers resolves the padding and truncation strategies from the call's
     own arguments, then swaps in `max_target_length` as the length."""
@@ -335,16 +356,20 @@ def call(tok: Any, text: Any, text_pair: Any, arguments: dict[str, Any], kwargs:
         encodings = tok(text, text_pair, **arguments, **kwargs)
     if text_target is None:
         return encodings
+    target_arguments = _target_arguments(arguments, max_target_length)
+    if tokenizer_class(tok) == MARIAN:
+        targets = marian_target(tok)(text_target, text_pair_target, **target_arguments, **kwargs)
+        return targets if encodings is None else _with_labels(encodings, targets)
     set_mode(tok, "target", force=True)
     tok.__dict__["_in_target_mode"] = True
     try:
-        targets = tok(
-            text_target, text_pair_target, **_target_arguments(arguments, max_target_length), **kwargs
-        )
+        targets = tok(text_target, text_pair_target, **target_arguments, **kwargs)
     finally:
         tok.__dict__.pop("_in_target_mode", None)
         set_mode(tok, "source")  # left in input mode, as transformers leaves it
-    if encodings is None:
-        return targets
+    return targets if encodings is None else _with_labels(encodings, targets)
+
+
+def _with_labels(encodings: Any, targets: Any) -> Any:
     encodings["labels"] = targets["input_ids"]
     return encodings

@@ -177,6 +177,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             if document is not None:
                 core = _core.Tokenizer.from_str(document)
         tokenizer = cls(core, **settings)
+        tokenizer.__dict__["_directory"] = directory  # Marian's target side reads the folder again
         if has_file:  # explicit flags rebuild the template beside a tokenizer.json (the file's flags do not)
             for flag in ("add_bos_token", "add_eos_token"):
                 if flag in entries:
