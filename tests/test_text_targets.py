@@ -371,3 +371,25 @@ def test_marian_targets_need_the_sentencepiece_folder(models, marian_target_mode
     with pytest.raises(NotImplementedError, match=r"target\.spm"):
         ours("a", text_target="b")
     assert ours("a")["input_ids"] == AutoTokenizer.from_pretrained(directory)("a")["input_ids"]
+
+
+@pytest.mark.parametrize("case", CASES[::2], ids=[c[0] for c in CASES[::2]])
+def test_translation_pipeline_inputs(models, tmp_path, case):
+    """`_build_translation_inputs`, what transformers' translation pipeline calls: inputs in the source
+    template and `forced_bos_token_id`, the target language's id."""
+    ours, theirs = pair(models, tmp_path, case)
+    source, target = LANGS[case[1]]
+    for return_tensors in (None, "np"):
+        got, expected = (
+            tok._build_translation_inputs(
+                ["hello there", "x"], return_tensors=return_tensors, src_lang=source, tgt_lang=target
+            )
+            for tok in (ours, theirs)
+        )
+        assert sorted(got.keys()) == sorted(expected.keys())
+        for key in expected:
+            assert plain(got[key]) == plain(expected[key]), key
+        assert (ours.src_lang, ours.tgt_lang) == (theirs.src_lang, theirs.tgt_lang)
+    for tok in (ours, theirs):
+        with pytest.raises(ValueError, match="src_lang"):
+            tok._build_translation_inputs("a", return_tensors=None, src_lang=None, tgt_lang=target)

@@ -223,6 +223,7 @@ _ATTRIBUTES = {
     "PLBartTokenizer": {"cur_lang_code", "cur_lang_code_id", "lang_code_to_id", "id_to_lang_code"},
 }
 _COMMON = {
+    "_build_translation_inputs",
     "prefix_tokens",
     "suffix_tokens",
     "set_src_lang_special_tokens",
@@ -274,6 +275,8 @@ def language_attribute(tok: Any, name: str) -> Any:
             language_attribute(tok, "lang_code_to_token")[lang]
         ],
     }
+    if name == "_build_translation_inputs":
+        return _translation_inputs(tok, cls)
     if name in methods:
         return methods[name]
     if name == "legacy_behaviour":
@@ -288,6 +291,33 @@ def language_attribute(tok: Any, name: str) -> Any:
         }
         return tables[name]
     return tokens if name == "lang_code_to_id" else {i: t for t, i in tokens.items()}
+
+
+def _translation_inputs(tok: Any, cls: str) -> Callable[..., Any]:
+    """transformers' `_build_translation_inputs` (what its translation pipeline calls): the inputs in
+    `src_lang`'s template and `forced_bos_token_id`, the id of `tgt_lang`'s code."""
+
+    def build(raw_inputs: Any, return_tensors: Any, src_lang: Any, tgt_lang: Any, **kwargs: Any) -> Any:
+        if src_lang is None or tgt_lang is None:
+            raise ValueError("Translation requires a `src_lang` and a `tgt_lang` for this model")
+        tok.src_lang = src_lang
+        if cls == "PLBartTokenizer":
+            tok.tgt_lang = tgt_lang = _plbart_code(tgt_lang)
+        inputs = tok(raw_inputs, add_special_tokens=True, return_tensors=return_tensors, **kwargs)
+        if cls == "M2M100Tokenizer":
+            inputs["forced_bos_token_id"] = language_attribute(tok, "get_lang_id")(tgt_lang)
+        else:
+            inputs["forced_bos_token_id"] = tok.convert_tokens_to_ids(tgt_lang)
+        return inputs
+
+    if cls != "M2M100Tokenizer":
+        return build
+
+    # M2M100's takes the languages second and third, `return_tensors` among the keywords.
+    def build_m2m(raw_inputs: Any, src_lang: Any, tgt_lang: Any, **kwargs: Any) -> Any:
+        return build(raw_inputs, kwargs.pop("return_tensors", None), src_lang, tgt_lang, **kwargs)
+
+    return build_m2m
 
 
 def _set_template(tok: Any, which: str, lang: str) -> None:
