@@ -283,8 +283,8 @@ def test_seamless_m4t_targets_and_language_switching(models, folders_root):
 
 
 def test_text_target_without_language_modes(models, folders_root):
-    """A class without modes encodes `text_target` as it encodes text; classes whose target template
-    ferrotok does not build refuse it."""
+    """A class without modes encodes `text_target` as it encodes text (the translation classes:
+    tests/test_text_targets.py)."""
     from parity import plain
 
     directory = make(models, folders_root, ("T5Tokenizer", "unigram", {}))
@@ -299,9 +299,6 @@ def test_text_target_without_language_modes(models, folders_root):
         ours(text=None)
     with pytest.raises(AttributeError):
         _ = ours.src_lang
-    nllb = AutoTokenizer.from_pretrained(make(models, folders_root, ("NllbTokenizer", "unigram", {})))
-    with pytest.raises(NotImplementedError, match="NllbTokenizer"):
-        nllb("a", text_target="b")
 
 
 def test_pegasus_model_without_its_layout_is_refused(models, tmp_path):

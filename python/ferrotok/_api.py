@@ -93,6 +93,12 @@ class TransformersApiMixin:
         if base in special and base not in SPECIAL_TOKENS_ATTRIBUTES:
             token = special[base]
             return token if base == name or token is None else self.convert_tokens_to_ids(token)
+        if "_init_config" in self.__dict__:  # the translation classes' language attributes
+            from . import _targets
+
+            found = _targets.language_attribute(self, name)
+            if found is not _targets.UNSET:
+                return found
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __dir__(self) -> list[str]:

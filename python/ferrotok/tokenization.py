@@ -177,6 +177,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             if document is not None:
                 core = _core.Tokenizer.from_str(document)
         tokenizer = cls(core, **settings)
+        tokenizer.__dict__["_directory"] = directory  # Marian's target side reads the folder again
         if has_file:  # explicit flags rebuild the template beside a tokenizer.json (the file's flags do not)
             for flag in ("add_bos_token", "add_eos_token"):
                 if flag in entries:
@@ -331,27 +332,23 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         self._tokenizer.encode_special_tokens = self._split_special_tokens
 
     @property
-    def src_lang(self) -> str:
-        """SeamlessM4T's source language code (setting it makes the source template current)."""
-        return self._lang("src_lang", "eng")
+    def src_lang(self) -> Any:
+        """The translation classes' source language (setting it makes the source template current)."""
+        return _targets.get_lang(self, "src_lang")
 
     @src_lang.setter
     def src_lang(self, value: str) -> None:
         _targets.set_lang(self, "src_lang", value)
 
     @property
-    def tgt_lang(self) -> str:
-        """SeamlessM4T's target language code (setting it makes the target template current)."""
-        return self._lang("tgt_lang", "fra")
+    def tgt_lang(self) -> Any:
+        """The translation classes' target language (SeamlessM4T: setting it makes the target template
+        current until the next call)."""
+        return _targets.get_lang(self, "tgt_lang")
 
     @tgt_lang.setter
-    def tgt_lang(self, value: str) -> None:
+    def tgt_lang(self, value: str | None) -> None:
         _targets.set_lang(self, "tgt_lang", value)
-
-    def _lang(self, which: str, default: str) -> str:
-        if _targets.tokenizer_class(self) != _targets.SEAMLESS:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {which!r}")
-        return _targets.get_lang(self, which, default)
 
     @property
     def backend_tokenizer(self) -> Tokenizer:
@@ -477,7 +474,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             if entity_result is not None:
                 return entity_result
         # A call encodes its text in input mode (its targets, `_targets.call`, in target mode).
-        if self.__dict__.get("_lang_mode") == "target" and "_in_target_mode" not in self.__dict__:
+        if self.__dict__.get("_lang_mode") not in (None, "source") and "_in_target_mode" not in self.__dict__:
             _targets.set_mode(self, "source")
         if kwargs and not _targets.TARGET_KEYS.isdisjoint(kwargs):
             call_arguments: dict[str, Any] = {

@@ -236,7 +236,9 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
             dir.join("merges.txt")
         };
         Ok(plain(tokenizer_json::to_value(&tokenizer), file))
-    } else if let Some(path) = sentencepiece::find_model_file(dir) {
+    } else if let Some(path) = sentencepiece_marian::target_model_file(dir, cfg)
+        .or_else(|| sentencepiece::find_model_file(dir))
+    {
         let model = sentencepiece_proto::SpModel::read(&path)?;
         let class = cfg.class().trim_end_matches("Fast");
         let (document, specials) = sentencepiece_classes::document(class, &model, cfg, dir)

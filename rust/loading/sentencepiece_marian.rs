@@ -1,7 +1,8 @@
 //! Marian (`MarianTokenizer`), which transformers 5.24 runs through the `sentencepiece` library in Python:
 //! `source.spm` segments the text, `vocab.json` gives the ids (`</s>` appended). Folders whose vocabulary
 //! has `>>lang<<` codes (transformers takes one only at the very start of a text) or separate source and
-//! target vocabularies are refused rather than tokenized differently.
+//! target vocabularies are refused rather than tokenized differently. The target side (`text_target`) is
+//! the same folder read with `target.spm` (`TARGET_SIDE` in the load overrides).
 
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{cfg_bool, precompiled, Parts, Post};
@@ -11,7 +12,16 @@ use super::sentencepiece_python::{sentencepiece_model, vocab_json, vocab_json_un
 use crate::error::{Error, Result};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The load override that reads a Marian folder's target side.
+pub const TARGET_SIDE: &str = "marian_target_side";
+
+/// `target.spm` when the overrides ask for a Marian folder's target side, else None.
+pub(super) fn target_model_file(dir: &Path, cfg: &LegacyConfig) -> Option<PathBuf> {
+    let marian = cfg.class().trim_end_matches("Fast") == "MarianTokenizer";
+    (marian && cfg_bool(cfg, TARGET_SIDE, false)).then(|| dir.join("target.spm"))
+}
 
 pub(super) fn marian(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -> Result<Parts> {
     let file = dir.join("vocab.json").display().to_string();
@@ -44,7 +54,11 @@ pub(super) fn marian(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
         return Err(Error::config(
             file,
             format!("vocab.json: {:?}", missing.0),
-            "a piece of source.spm is missing from vocab.json",
+            if cfg_bool(cfg, TARGET_SIDE, false) {
+                "a piece of target.spm is missing from vocab.json"
+            } else {
+                "a piece of source.spm is missing from vocab.json"
+            },
         ));
     }
     let unk = content(&named, "unk_token");
@@ -74,4 +88,31 @@ pub(super) fn marian(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
             pair: vec![seq("A", 0), seq("B", 0), sp(&eos, 0)],
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn target_side_reads_target_spm_for_marian_only() {
+        let dir = Path::new("folder");
+        let marian = |extra: Value| {
+            let mut config = json!({"tokenizer_class": "MarianTokenizer"});
+            config
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            LegacyConfig::from_json(config)
+        };
+        assert_eq!(target_model_file(dir, &marian(json!({}))), None);
+        assert_eq!(
+            target_model_file(dir, &marian(json!({TARGET_SIDE: true}))),
+            Some(dir.join("target.spm"))
+        );
+        let other =
+            LegacyConfig::from_json(json!({"tokenizer_class": "T5Tokenizer", TARGET_SIDE: true}));
+        assert_eq!(target_model_file(dir, &other), None);
+    }
 }
