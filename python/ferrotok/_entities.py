@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 from . import _core
@@ -30,6 +27,7 @@ from ._arguments import (
     MAX_LENGTH,
     resolve_strategies,
 )
+from ._entity_padding import pad_one, padded_arrays, resolve_side, tensors
 from .batch_encoding import BatchEncoding
 
 logger = logging.getLogger("ferrotok")
@@ -477,193 +475,6 @@ def _prepare(
     return out
 
 
-def _round_up(length: int | None, multiple: int | None) -> int | None:
-    if length is not None and multiple is not None and length % multiple != 0:
-        return (length // multiple + 1) * multiple
-    return length
-
-
-def _pad_one(
-    tok: Any,
-    s: EntitySettings,
-    row: dict[str, Any],
-    strategy: str,
-    max_length: int | None,
-    max_entity_length: int | None,
-    multiple: int | None,
-    side: str,
-    attention: bool,
-) -> dict[str, Any]:
-    entities = "entity_ids" in row
-    if strategy == LONGEST:
-        max_length = len(row["input_ids"])
-        if entities:
-            max_entity_length = len(row["entity_ids"])
-    max_length = _round_up(max_length, multiple)
-    if entities:
-        max_entity_length = _round_up(max_entity_length, multiple)
-    if attention and "attention_mask" not in row:
-        row["attention_mask"] = [1] * len(row["input_ids"])
-    if entities and attention and "entity_attention_mask" not in row:
-        row["entity_attention_mask"] = [1] * len(row["entity_ids"])
-    needed = strategy != DO_NOT_PAD and (
-        len(row["input_ids"]) != max_length or (entities and len(row["entity_ids"]) != max_entity_length)
-    )
-    if not needed:
-        return row
-    assert max_length is not None
-    n = max_length - len(row["input_ids"])
-    m = (max_entity_length or 0) - len(row["entity_ids"]) if entities else 0
-    # (field, pad value, length to pad): the word fields, then the entity fields.
-    fields: list[tuple[str, Any, int]] = []
-    if attention:
-        fields.append(("attention_mask", 0, n))
-        if entities:
-            fields.append(("entity_attention_mask", 0, m))
-    if "token_type_ids" in row:
-        fields.append(("token_type_ids", 0, n))
-        if entities:
-            fields.append(("entity_token_type_ids", 0, m))
-    if "special_tokens_mask" in row:
-        fields.append(("special_tokens_mask", 1, n))
-    fields.append(("input_ids", tok.pad_token_id, n))
-    if entities:
-        fields.append(("entity_ids", s.pad_id, m))
-        fields.append(("entity_position_ids", [-1] * s.max_mention_length, m))
-        if s.task == "entity_span_classification":
-            fields.append(("entity_start_positions", 0, m))
-            fields.append(("entity_end_positions", 0, m))
-    for name, value, count in fields:
-        padding = [value] * count
-        row[name] = row[name] + padding if side == "right" else padding + row[name]
-    return row
-
-
-def _padded_arrays(
-    tok: Any,
-    s: EntitySettings,
-    rows: list[dict[str, Any]],
-    strategy: str,
-    max_length: int | None,
-    max_entity_length: int | None,
-    multiple: int | None,
-    side: str,
-    attention: bool,
-) -> dict[str, Any] | None:
-    """A padded batch straight into int64 arrays (the fill comes from `np.full`, each row is one slice
-    assignment): what `_pad_one` and the conversion of its lists give, without building the padded lists.
-    None when a row is longer than the padding length or fields differ between rows (the list path
-    decides those)."""
-    import numpy as np
-
-    if strategy != MAX_LENGTH or max_length is None or not rows:
-        return None
-    keys = list(rows[0])
-    if any(list(r) != keys for r in rows):
-        return None
-    width = _round_up(max_length, multiple) or 0
-    entities = "entity_ids" in rows[0]
-    entity_width = (_round_up(max_entity_length, multiple) or 0) if entities else 0
-    lengths = np.fromiter((len(r["input_ids"]) for r in rows), dtype=np.int64, count=len(rows))
-    entity_lengths = np.fromiter(
-        (len(r.get("entity_ids", ())) for r in rows), dtype=np.int64, count=len(rows)
-    )
-    if lengths.max(initial=0) > width or entity_lengths.max(initial=0) > entity_width:
-        return None
-    depth = s.max_mention_length
-    if entities and any(len(p) != depth for r in rows for p in r["entity_position_ids"]):
-        return None
-    fills = {
-        "input_ids": tok.pad_token_id,
-        "token_type_ids": 0,
-        "special_tokens_mask": 1,
-        "entity_ids": s.pad_id,
-        "entity_token_type_ids": 0,
-        "entity_start_positions": 0,
-        "entity_end_positions": 0,
-        "entity_position_ids": -1,
-    }
-    entity_keys = {"entity_ids", "entity_token_type_ids", "entity_start_positions", "entity_end_positions"}
-    out: dict[str, Any] = {}
-    for key in keys:
-        values = [r[key] for r in rows]
-        if key not in fills:
-            out[key] = values  # not padded (length, overflow fields)
-            continue
-        if key == "entity_position_ids" and entity_width == 0:
-            array = np.zeros((len(rows), 0), dtype=np.int64)  # numpy sees no third axis in empty rows
-        elif key == "entity_position_ids":
-            array = np.full((len(rows), entity_width, depth), -1, dtype=np.int64)
-        else:
-            cols = entity_width if key in entity_keys else width
-            array = np.full((len(rows), cols), fills[key], dtype=np.int64)
-        cols = array.shape[1]
-        for i, value in enumerate(values):
-            if value:
-                if side == "right":
-                    array[i, : len(value)] = value
-                else:
-                    array[i, cols - len(value) :] = value
-        out[key] = array
-    if attention:
-        for key, counts, cols in (
-            ("attention_mask", lengths, width),
-            ("entity_attention_mask", entity_lengths, entity_width),
-        ):
-            if key == "entity_attention_mask" and not entities:
-                continue
-            columns = np.arange(cols)
-            mask = columns < counts[:, None] if side == "right" else columns >= (cols - counts)[:, None]
-            out[key] = mask.astype(np.int64)
-    return out
-
-
-def _padding_side(tok: Any, padding_side: Any) -> str:
-    side = padding_side if padding_side is not None else tok.padding_side
-    if side not in ("right", "left"):
-        raise ValueError(f"padding_side: must be 'right' or 'left', got {side!r}")
-    return str(side)
-
-
-def _rectangular(rows: list[Any]) -> Any:
-    """Padded rows of ints (2-D) or of position lists (3-D) as an int64 array, flattened by `chain` (much
-    quicker than numpy's discovery of nested lists); None for anything else (ragged, empty, not ints)."""
-    import numpy as np
-
-    width = len(rows[0]) if rows and isinstance(rows[0], list) else 0
-    if width == 0 or any(len(row) != width for row in rows):
-        return None
-    head = rows[0][0]
-    if type(head) is int:
-        flat = chain.from_iterable(rows)
-        shape: tuple[int, ...] = (len(rows), width)
-    elif isinstance(head, list) and head and type(head[0]) is int:
-        depth = len(head)
-        if any(len(item) != depth for row in rows for item in row):
-            return None
-        flat = chain.from_iterable(chain.from_iterable(rows))
-        shape = (len(rows), width, depth)
-    else:
-        return None
-    try:
-        return np.fromiter(flat, dtype=np.int64, count=math.prod(shape)).reshape(shape)
-    except (TypeError, ValueError):  # a non-int inside: the general conversion decides
-        return None
-
-
-def _tensors(data: dict[str, Any], tensor_type: Any, batch_axis: bool) -> BatchEncoding:
-    if tensor_type is None:
-        return BatchEncoding(data)
-    if batch_axis:
-        data = {key: [value] for key, value in data.items()}
-    if tensor_type in ("np", "pt") or getattr(tensor_type, "value", None) in ("np", "pt"):
-        for key, value in data.items():
-            array = _rectangular(value) if isinstance(value, list) else None
-            if array is not None:
-                data[key] = array
-    return BatchEncoding(data, tensor_type=tensor_type)
-
-
 def call(
     tok: Any, text: Any, text_pair: Any, args: dict[str, Any], kwargs: dict[str, Any]
 ) -> BatchEncoding | None:
@@ -733,12 +544,12 @@ def call(
         examples = [_example(s, pieces, text, text_pair, entities, entities_pair, spans, spans_pair)]
     pieces.encode(tok)
     rows = [_row(tok, s, options, pieces, example) for example in examples]
-    side = _padding_side(tok, args["padding_side"])
+    side = resolve_side(tok, args["padding_side"])
     multiple = args["pad_to_multiple_of"]
     if not batched:
         row = rows[0]
         if pad != DO_NOT_PAD or attention:
-            row = _pad_one(
+            row = pad_one(
                 tok,
                 s,
                 row,
@@ -752,19 +563,17 @@ def call(
         if options.return_length:  # after padding and the masks, unlike a batch's rows
             del row["length"]
             row["length"] = len(row["input_ids"])
-        return _tensors(row, args["return_tensors"], True)
+        return tensors(row, args["return_tensors"], True)
     # A batch pads its entities to the tokenizer's max_entity_length, not the call's (as transformers).
     batch_entity_length = s.max_entity_length
     if pad == LONGEST:
         max_length = max((len(r["input_ids"]) for r in rows), default=0)
         batch_entity_length = max((len(r["entity_ids"]) for r in rows if "entity_ids" in r), default=0)
         pad = MAX_LENGTH
-    arrays = _padded_arrays(tok, s, rows, pad, max_length, batch_entity_length, multiple, side, attention)
+    arrays = padded_arrays(tok, s, rows, pad, max_length, batch_entity_length, multiple, side, attention)
     if arrays is not None and args["return_tensors"] is not None:
-        return _tensors(arrays, args["return_tensors"], False)
-    rows = [
-        _pad_one(tok, s, r, pad, max_length, batch_entity_length, multiple, side, attention) for r in rows
-    ]
+        return tensors(arrays, args["return_tensors"], False)
+    rows = [pad_one(tok, s, r, pad, max_length, batch_entity_length, multiple, side, attention) for r in rows]
     data: dict[str, list[Any]] = {}
     for r in rows:
         for key, value in r.items():
@@ -773,7 +582,7 @@ def call(
         raise ValueError(
             "entity inputs: some examples have entity fields and others not; give spans for each"
         )
-    return _tensors(data, args["return_tensors"], False)
+    return tensors(data, args["return_tensors"], False)
 
 
 def _row(tok: Any, s: EntitySettings, o: _Options, pieces: _Pieces, example: _Example) -> dict[str, Any]:
@@ -870,81 +679,3 @@ def attribute(tok: Any, s: EntitySettings, name: str) -> Any:
     if name in fixed:
         return fixed[name]
     return tok.convert_tokens_to_ids(s.marker_1 if name == "entity_1_token_id" else s.marker_2)
-
-
-def pad(
-    tok: Any,
-    encoded_inputs: Any,
-    padding: Any = True,
-    max_length: int | None = None,
-    max_entity_length: int | None = None,
-    pad_to_multiple_of: int | None = None,
-    padding_side: str | None = None,
-    return_attention_mask: bool | None = None,
-    return_tensors: str | None = None,
-    verbose: bool = True,
-) -> BatchEncoding:
-    """LUKE / mLUKE's `pad`: the word fields and the entity fields (to `max_entity_length`, else the
-    tokenizer's), as `DataCollatorWithPadding` calls it."""
-    from ._padding import _detect_tensor_type, _to_list
-
-    s: EntitySettings = tok._entity_settings
-    if (
-        isinstance(encoded_inputs, (list, tuple))
-        and encoded_inputs
-        and isinstance(encoded_inputs[0], Mapping)
-    ):
-        encoded_inputs = {key: [example[key] for example in encoded_inputs] for key in encoded_inputs[0]}
-    if not isinstance(encoded_inputs, Mapping):
-        raise TypeError(
-            f"encoded_inputs: expected a dict, a BatchEncoding or a list of dicts, got {type(encoded_inputs).__name__}"
-        )
-    main = tok.model_input_names[0]
-    if main not in encoded_inputs:
-        raise ValueError(f"encoded_inputs: should include {main}, but has only {list(encoded_inputs.keys())}")
-    features = {key: encoded_inputs[key] for key in encoded_inputs}
-    required = features[main]
-    if required is None or len(required) == 0:
-        if return_attention_mask:
-            features["attention_mask"] = []
-        return BatchEncoding(features)
-    first = required[0]
-    if isinstance(first, (list, tuple)):
-        first = next((row[0] for row in required if len(row)), first)
-    if not isinstance(first, (int, list, tuple)):
-        detected = _detect_tensor_type(first) or _detect_tensor_type(required)
-        if detected is None:
-            raise ValueError(
-                f"encoded_inputs: values of type {type(first).__name__} are not python, numpy or torch"
-            )
-        return_tensors = detected if return_tensors is None else return_tensors
-        features = {key: _to_list(value) for key, value in features.items()}
-    strategy, _, max_length = resolve_strategies(
-        padding, None, max_length, None, tok.model_max_length, tok.pad_token is not None, verbose
-    )
-    if max_entity_length is None:
-        max_entity_length = s.max_entity_length
-    if return_attention_mask is None:
-        return_attention_mask = "attention_mask" in tok.model_input_names
-    side = _padding_side(tok, padding_side)
-    required = features[main]
-    settings = (pad_to_multiple_of, side, bool(return_attention_mask))
-    if not isinstance(required[0], (list, tuple)):
-        row = _pad_one(tok, s, features, strategy, max_length, max_entity_length, *settings)
-        return BatchEncoding(row, tensor_type=return_tensors)
-    size = len(required)
-    for key, value in features.items():
-        if len(value) != size:
-            raise ValueError(f"encoded_inputs: {key} has {len(value)} rows but {main} has {size}")
-    if strategy == LONGEST:
-        max_length = max(len(row) for row in required)
-        max_entity_length = max((len(row) for row in features.get("entity_ids", ())), default=0)
-        strategy = MAX_LENGTH
-    out: dict[str, list[Any]] = {}
-    for i in range(size):
-        row = _pad_one(
-            tok, s, {k: v[i] for k, v in features.items()}, strategy, max_length, max_entity_length, *settings
-        )
-        for key, value in row.items():
-            out.setdefault(key, []).append(value)
-    return BatchEncoding(out, tensor_type=return_tensors)

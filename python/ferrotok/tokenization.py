@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from . import _core, _entities, _targets
+from . import _core, _entities, _entity_padding, _targets
 from ._added_token import _FLAGS as _ADDED_FLAGS
 from ._api import TransformersApiMixin
 from ._arguments import (
@@ -716,7 +716,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         """`pad(encoded_inputs, padding=True, max_length=None, ...)`, transformers' signature; LUKE / mLUKE
         pad their entity fields too (and take `max_entity_length`)."""
         if self._entity_settings is not None:
-            return _entities.pad(self, encoded_inputs, *args, **kwargs)
+            return _entity_padding.pad(self, encoded_inputs, *args, **kwargs)
         return pad_features(self, encoded_inputs, *args, **kwargs)
 
 
