@@ -261,13 +261,7 @@ pub fn document(class: &str, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens
             "aliases": as_map(aliases),
         },
     });
-    let specials = SpecialTokens {
-        named: named
-            .iter()
-            .map(|(k, t)| (*k, t.as_ref().map(|t| t.content.clone())))
-            .collect(),
-        extra: extra_names,
-    };
+    let specials = SpecialTokens::new(&named, extra_names);
     Ok((doc, specials))
 }
 

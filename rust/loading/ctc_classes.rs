@@ -46,18 +46,16 @@ fn encoder(dir: &Path, cfg: &LegacyConfig) -> Result<Map<String, Value>> {
     }
 }
 
-/// The tokenizer.json document and special tokens of a Wav2Vec2CTCTokenizer folder.
-pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
-    let vocab = encoder(dir, cfg)?;
-    let file = dir.join("vocab.json").display().to_string();
+/// A vocab.json object's (token, id) pairs in id order; an id that is not a u32 is an error naming it.
+pub(super) fn ids_in_order(vocab: &Map<String, Value>, file: &str) -> Result<Vec<(String, u32)>> {
     let mut pairs: Vec<(String, u32)> = Vec::with_capacity(vocab.len());
-    for (token, id) in &vocab {
+    for (token, id) in vocab {
         let id = id
             .as_u64()
             .and_then(|i| u32::try_from(i).ok())
             .ok_or_else(|| {
                 Error::config(
-                    file.clone(),
+                    file,
                     format!("vocab.json: {token:?}"),
                     format!("expected a non-negative integer id, got {id}"),
                 )
@@ -65,6 +63,24 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         pairs.push((token.clone(), id));
     }
     pairs.sort_by_key(|(_, id)| *id);
+    Ok(pairs)
+}
+
+/// A template that adds no special tokens; the second text of a pair has type id 1.
+pub(super) fn plain_template() -> Value {
+    json!({
+        "type": "TemplateProcessing",
+        "single": [{"Sequence": {"id": "A", "type_id": 0}}],
+        "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
+        "special_tokens": {},
+    })
+}
+
+/// The tokenizer.json document and special tokens of a Wav2Vec2CTCTokenizer folder.
+pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
+    let vocab = encoder(dir, cfg)?;
+    let file = dir.join("vocab.json").display().to_string();
+    let pairs = ids_in_order(&vocab, &file)?;
     let defaults = [
         ("bos_token", "<s>"),
         ("eos_token", "</s>"),
@@ -153,12 +169,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
             "invert": false,
         },
         // No special tokens around the text; the second text of a pair has type id 1.
-        "post_processor": {
-            "type": "TemplateProcessing",
-            "single": [{"Sequence": {"id": "A", "type_id": 0}}],
-            "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
-            "special_tokens": {},
-        },
+        "post_processor": plain_template(),
         "decoder": {
             "type": "Sequence",
             "decoders": [
@@ -168,13 +179,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         },
         "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
     });
-    let mut specials = SpecialTokens {
-        named: named
-            .iter()
-            .map(|(k, t)| (*k, t.as_ref().map(|t| t.content.clone())))
-            .collect(),
-        extra: Vec::new(),
-    };
+    let mut specials = SpecialTokens::new(&named, Vec::new());
     // The class's own named token, in its special tokens map after the common ones.
     specials
         .named

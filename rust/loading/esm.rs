@@ -159,13 +159,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         "decoder": null,
         "model": {"type": "WordLevel", "vocab": vocab, "unk_token": unk},
     });
-    let specials = SpecialTokens {
-        named: named
-            .iter()
-            .map(|(k, t)| (*k, t.as_ref().map(|t| t.content.clone())))
-            .collect(),
-        extra: Vec::new(),
-    };
+    let specials = SpecialTokens::new(&named, Vec::new());
     Ok((doc, specials))
 }
 

@@ -5,6 +5,7 @@
 //! `<unk>`. No special tokens are added. The CTC part of decoding (grouping repeats, dropping the pad
 //! token and the word delimiter, joining with spaces) is the Python layer's (`_decoding.py`).
 
+use super::ctc_classes::{ids_in_order, plain_template};
 use super::legacy::{read_json, LegacyConfig};
 use super::sentencepiece::{named_token, SpecialTokens, NAMED};
 use crate::added_tokens::AddedToken;
@@ -30,21 +31,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     let Value::Object(vocab) = read_json(&path)? else {
         return Err(Error::config(file, "(document)", "expected a JSON object"));
     };
-    let mut pairs: Vec<(String, u32)> = Vec::with_capacity(vocab.len());
-    for (token, id) in &vocab {
-        let id = id
-            .as_u64()
-            .and_then(|i| u32::try_from(i).ok())
-            .ok_or_else(|| {
-                Error::config(
-                    file.clone(),
-                    format!("vocab.json: {token:?}"),
-                    format!("expected a non-negative integer id, got {id}"),
-                )
-            })?;
-        pairs.push((token.clone(), id));
-    }
-    pairs.sort_by_key(|(_, id)| *id);
+    let pairs = ids_in_order(&vocab, &file)?;
     let defaults = [
         ("bos_token", "<s>"),
         ("eos_token", "</s>"),
@@ -112,22 +99,11 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
                 "invert": false,
             },
         ]},
-        "post_processor": {
-            "type": "TemplateProcessing",
-            "single": [{"Sequence": {"id": "A", "type_id": 0}}],
-            "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
-            "special_tokens": {},
-        },
+        "post_processor": plain_template(),
         "decoder": null,
         "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
     });
-    let specials = SpecialTokens {
-        named: named
-            .iter()
-            .map(|(k, t)| (*k, t.as_ref().map(|t| t.content.clone())))
-            .collect(),
-        extra: Vec::new(),
-    };
+    let specials = SpecialTokens::new(&named, Vec::new());
     Ok((doc, specials))
 }
 

@@ -279,6 +279,17 @@ pub struct SpecialTokens {
     pub extra: Vec<String>,
 }
 
+impl SpecialTokens {
+    /// The names of resolved named tokens (in their order) and of extra special tokens.
+    pub fn new(named: &[(&'static str, Option<AddedToken>)], extra: Vec<String>) -> Self {
+        let named = named
+            .iter()
+            .map(|(k, t)| (*k, t.as_ref().map(|t| t.content.clone())))
+            .collect();
+        SpecialTokens { named, extra }
+    }
+}
+
 pub fn finish(parts: Parts, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
     let Parts {
         mut model,
@@ -307,13 +318,7 @@ pub fn finish(parts: Parts, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
             add_token(&mut added, &model_ids, vocab_size, t.clone(), false);
         }
     }
-    let specials = SpecialTokens {
-        named: named
-            .iter()
-            .map(|(k, t)| (*k, t.as_ref().map(|t| t.content.clone())))
-            .collect(),
-        extra: extras.iter().map(|t| t.content.clone()).collect(),
-    };
+    let specials = SpecialTokens::new(&named, extras.iter().map(|t| t.content.clone()).collect());
     for t in extras {
         add_token(&mut added, &model_ids, vocab_size, t, false);
     }

@@ -5,6 +5,7 @@
 //! the `phonemizer` package and espeak, which ferrotok does not run: such a folder is refused. Decoding
 //! (every second token with `add_blank`) is the Python layer's (`_decoding.py`).
 
+use super::ctc_classes::plain_template;
 use super::legacy::{read_to_string, LegacyConfig};
 use super::model_json::Vocab;
 use super::sentencepiece::{cfg_bool, cfg_str, named_token, SpecialTokens, NAMED};
@@ -121,21 +122,10 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
             "behavior": "Isolated",
             "invert": false,
         },
-        "post_processor": {
-            "type": "TemplateProcessing",
-            "single": [{"Sequence": {"id": "A", "type_id": 0}}],
-            "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
-            "special_tokens": {},
-        },
+        "post_processor": plain_template(),
         "decoder": null,
         "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
     });
-    let specials = SpecialTokens {
-        named: named
-            .iter()
-            .map(|(k, t)| (*k, t.as_ref().map(|t| t.content.clone())))
-            .collect(),
-        extra: Vec::new(),
-    };
+    let specials = SpecialTokens::new(&named, Vec::new());
     Ok((doc, specials))
 }
