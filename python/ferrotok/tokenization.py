@@ -452,50 +452,15 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             self._check_phonemize(kwargs)
         split = self._split_special_tokens
         if self._entity_settings is not None and (kwargs or self._entity_settings.task is not None):
-            entity_arguments = {
-                "add_special_tokens": add_special_tokens,
-                "padding": padding,
-                "truncation": truncation,
-                "max_length": max_length,
-                "stride": stride,
-                "is_split_into_words": is_split_into_words,
-                "pad_to_multiple_of": pad_to_multiple_of,
-                "padding_side": padding_side,
-                "return_tensors": return_tensors,
-                "return_token_type_ids": return_token_type_ids,
-                "return_attention_mask": return_attention_mask,
-                "return_overflowing_tokens": return_overflowing_tokens,
-                "return_special_tokens_mask": return_special_tokens_mask,
-                "return_offsets_mapping": return_offsets_mapping,
-                "return_length": return_length,
-                "verbose": verbose,
-            }
-            entity_result = _entities.call(self, text, text_pair, entity_arguments, kwargs)
+            entity_result = _entities.call(self, text, text_pair, _call_arguments(locals()), kwargs)
             if entity_result is not None:
                 return entity_result
         # A call encodes its text in input mode (its targets, `_targets.call`, in target mode).
         if self.__dict__.get("_lang_mode") not in (None, "source") and "_in_target_mode" not in self.__dict__:
             _targets.set_mode(self, "source")
         if kwargs and not _targets.TARGET_KEYS.isdisjoint(kwargs):
-            call_arguments: dict[str, Any] = {
-                "add_special_tokens": add_special_tokens,
-                "padding": padding,
-                "truncation": truncation,
-                "max_length": max_length,
-                "stride": stride,
-                "is_split_into_words": is_split_into_words,
-                "pad_to_multiple_of": pad_to_multiple_of,
-                "padding_side": padding_side,
-                "return_tensors": return_tensors,
-                "return_token_type_ids": return_token_type_ids,
-                "return_attention_mask": return_attention_mask,
-                "return_overflowing_tokens": return_overflowing_tokens,
-                "return_special_tokens_mask": return_special_tokens_mask,
-                "return_offsets_mapping": return_offsets_mapping,
-                "return_length": return_length,
-                "verbose": verbose,
-            }
-            return _targets.call(self, text, text_pair, call_arguments, kwargs)  # type: ignore[no-any-return]
+            arguments = _call_arguments(locals())
+            return _targets.call(self, text, text_pair, arguments, kwargs)  # type: ignore[no-any-return]
         if kwargs:
             given = kwargs.pop("split_special_tokens", None)
             split = split if given is None else bool(given)
@@ -724,3 +689,29 @@ def _needs_phonemizer(config: dict[str, Any]) -> bool:
     """Whether a Wav2Vec2Phoneme tokenizer would phonemize its text (transformers' default)."""
     name = str(config.get("tokenizer_class") or "").removesuffix("Fast")
     return name in PHONEME_CTC_CLASSES and config.get("do_phonemize", True) is not False
+
+
+# `__call__`'s own arguments that the LUKE entity path and the text_target path take over.
+_CALL_ARGUMENTS = (
+    "add_special_tokens",
+    "padding",
+    "truncation",
+    "max_length",
+    "stride",
+    "is_split_into_words",
+    "pad_to_multiple_of",
+    "padding_side",
+    "return_tensors",
+    "return_token_type_ids",
+    "return_attention_mask",
+    "return_overflowing_tokens",
+    "return_special_tokens_mask",
+    "return_offsets_mapping",
+    "return_length",
+    "verbose",
+)
+
+
+def _call_arguments(frame: dict[str, Any]) -> dict[str, Any]:
+    """`__call__`'s arguments by name, from its `locals()` (read only on those two paths)."""
+    return {name: frame[name] for name in _CALL_ARGUMENTS}
