@@ -12,8 +12,8 @@
 //! drops chars of equal count), words are walked in sorted order instead, so results are deterministic.
 
 use super::options::Options;
-use super::pairs::{alphabet, count_pairs, last_ranks, merge_words, word_syms, Pair, Sym, Vocab};
-use super::SpecialToken;
+use super::pairs::{count_pairs, last_ranks, merge_words, word_syms, Pair, Sym};
+use super::symbols::SymbolOptions;
 use super::{Control, Trained};
 use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
@@ -24,28 +24,14 @@ use std::collections::BinaryHeap;
 #[derive(Debug, Clone)]
 pub struct BpeTrainer {
     pub vocab_size: usize,
-    pub min_frequency: u64,
-    pub show_progress: bool,
-    pub special_tokens: Vec<SpecialToken>,
-    pub limit_alphabet: Option<usize>,
-    pub initial_alphabet: Vec<char>,
-    pub continuing_subword_prefix: Option<String>,
-    pub end_of_word_suffix: Option<String>,
-    pub max_token_length: Option<usize>,
+    pub symbols: SymbolOptions,
 }
 
 impl Default for BpeTrainer {
     fn default() -> Self {
         BpeTrainer {
             vocab_size: 30000,
-            min_frequency: 0,
-            show_progress: true,
-            special_tokens: Vec::new(),
-            limit_alphabet: None,
-            initial_alphabet: Vec::new(),
-            continuing_subword_prefix: None,
-            end_of_word_suffix: None,
-            max_token_length: None,
+            symbols: SymbolOptions::default(),
         }
     }
 }
@@ -99,52 +85,21 @@ impl BpeTrainer {
         let d = BpeTrainer::default();
         Ok(BpeTrainer {
             vocab_size: o.usize("vocab_size", d.vocab_size)?,
-            min_frequency: o.u64("min_frequency", d.min_frequency)?,
-            show_progress: o.bool("show_progress", d.show_progress)?,
-            special_tokens: o.special_tokens("special_tokens")?,
-            limit_alphabet: o.opt_usize("limit_alphabet")?,
-            initial_alphabet: o.chars("initial_alphabet")?,
-            continuing_subword_prefix: o.opt_string("continuing_subword_prefix")?,
-            end_of_word_suffix: o.opt_string("end_of_word_suffix")?,
-            max_token_length: o.opt_usize("max_token_length")?,
+            symbols: SymbolOptions::from_options(o)?,
         })
     }
 
     /// Learn the vocabulary and merges from `(word, count)` pairs (sorted by word for determinism).
     pub fn learn(&self, words: &[(&str, u64)], ctl: &Control) -> Result<BpeVocab> {
-        let mut vocab = Vocab::default();
-        for t in &self.special_tokens {
-            vocab.intern(&t.content);
-        }
-        let kept = alphabet(
-            words.iter().copied(),
-            &self.initial_alphabet,
-            self.limit_alphabet,
-        );
-        let mut buf = String::new();
-        let needed = vocab.len()
-            + kept
-                .iter()
-                .filter(|c| {
-                    buf.clear();
-                    buf.push(**c);
-                    vocab.get(&buf).is_none()
-                })
-                .count();
-        if needed > self.vocab_size {
-            return Err(not_large_enough(self.vocab_size, needed));
-        }
-        for c in &kept {
-            buf.clear();
-            buf.push(*c);
-            vocab.intern(&buf);
+        let s = &self.symbols;
+        let mut vocab = s.seed_vocab(words.iter().copied());
+        if vocab.len() > self.vocab_size {
+            return Err(not_large_enough(self.vocab_size, vocab.len()));
         }
 
         ctl.start(1, words.len() as u64);
-        let (prefix, suffix) = (
-            self.continuing_subword_prefix.as_deref(),
-            self.end_of_word_suffix.as_deref(),
-        );
+        let (prefix, suffix) = s.affixes();
+        let mut buf = String::new();
         let mut syms: Vec<Vec<Sym>> = Vec::with_capacity(words.len());
         let mut counts: Vec<u64> = Vec::with_capacity(words.len());
         for (i, (w, n)) in words.iter().enumerate() {
@@ -177,7 +132,7 @@ impl BpeTrainer {
 
         // Merges.
         ctl.start(3, self.vocab_size as u64);
-        let max_length = self.max_token_length.unwrap_or(usize::MAX);
+        let max_length = s.max_length();
         let mut merges: Vec<(Pair, u32)> = Vec::new();
         let mut changes: Vec<(Pair, i64)> = Vec::new();
         let mut steps = 0u64;
@@ -194,7 +149,7 @@ impl BpeTrainer {
                 queue.push(top);
                 continue;
             }
-            if top.count < 1 || self.min_frequency > top.count {
+            if top.count < 1 || s.min_frequency > top.count {
                 break;
             }
             let new_id = vocab.intern(&vocab.merged(top.pair, prefix));
@@ -229,15 +184,7 @@ impl BpeTrainer {
     ) -> Result<Trained> {
         let sorted = words.sorted();
         let v = self.learn(&sorted, ctl)?;
-        Ok(Trained {
-            model: bpe_model_json(
-                &v,
-                base,
-                self.continuing_subword_prefix.as_deref(),
-                self.end_of_word_suffix.as_deref(),
-            ),
-            special_tokens: self.special_tokens.clone(),
-        })
+        Ok(self.symbols.trained(&v, base))
     }
 }
 
@@ -280,6 +227,7 @@ pub fn bpe_model_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trainers::SpecialToken;
 
     fn learn(t: &BpeTrainer, words: &[(&str, u64)]) -> (Vec<String>, Vec<(String, String)>) {
         let v = t.learn(words, &Control::default()).unwrap();
@@ -321,16 +269,20 @@ mod tests {
     fn suffix_and_prefix_decorate_chars() {
         let t = BpeTrainer {
             vocab_size: 100,
-            end_of_word_suffix: Some("</w>".into()),
-            ..BpeTrainer::default()
+            symbols: SymbolOptions {
+                end_of_word_suffix: Some("</w>".into()),
+                ..SymbolOptions::default()
+            },
         };
         let (tokens, merges) = learn(&t, &[("ab", 3)]);
         assert_eq!(tokens, ["a", "b", "b</w>", "ab</w>"]);
         assert_eq!(merges, [("a".into(), "b</w>".into())]);
         let t = BpeTrainer {
             vocab_size: 100,
-            continuing_subword_prefix: Some("##".into()),
-            ..BpeTrainer::default()
+            symbols: SymbolOptions {
+                continuing_subword_prefix: Some("##".into()),
+                ..SymbolOptions::default()
+            },
         };
         let (tokens, _) = learn(&t, &[("abc", 3)]);
         assert_eq!(tokens, ["a", "b", "c", "##b", "##c", "ab", "abc"]);
@@ -340,9 +292,11 @@ mod tests {
     fn specials_come_first_and_min_frequency_stops() {
         let t = BpeTrainer {
             vocab_size: 100,
-            min_frequency: 3,
-            special_tokens: vec![SpecialToken::new("<s>", true)],
-            ..BpeTrainer::default()
+            symbols: SymbolOptions {
+                min_frequency: 3,
+                special_tokens: vec![SpecialToken::new("<s>", true)],
+                ..SymbolOptions::default()
+            },
         };
         let (tokens, merges) = learn(&t, &[("ab", 3), ("cd", 2)]);
         assert_eq!(tokens, ["<s>", "a", "b", "c", "d", "ab"]);
@@ -363,8 +317,10 @@ mod tests {
     fn max_token_length_limits_new_pairs() {
         let t = BpeTrainer {
             vocab_size: 100,
-            max_token_length: Some(2),
-            ..BpeTrainer::default()
+            symbols: SymbolOptions {
+                max_token_length: Some(2),
+                ..SymbolOptions::default()
+            },
         };
         let (tokens, _) = learn(&t, &[("abcd", 5)]);
         assert!(tokens.iter().all(|t| t.chars().count() <= 2), "{tokens:?}");
@@ -374,8 +330,10 @@ mod tests {
     fn limit_alphabet_drops_rare_chars_and_small_vocab_fails() {
         let t = BpeTrainer {
             vocab_size: 100,
-            limit_alphabet: Some(2),
-            ..BpeTrainer::default()
+            symbols: SymbolOptions {
+                limit_alphabet: Some(2),
+                ..SymbolOptions::default()
+            },
         };
         let (tokens, _) = learn(&t, &[("aab", 5), ("z", 1)]);
         assert_eq!(&tokens[..2], ["a", "b"]);

@@ -14,6 +14,7 @@ pub mod options;
 pub(crate) mod pairs;
 pub mod parity_bpe;
 mod parity_dev;
+pub mod symbols;
 pub mod unigram;
 pub mod unigram_lattice;
 pub mod wordlevel;

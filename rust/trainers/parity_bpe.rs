@@ -13,11 +13,12 @@
 //! window share while another one has run out; only languages without text left), the turn goes to
 //! the last language checked, or the first one still merging.
 
-use super::bpe::{bpe_model_json, BpeVocab};
+use super::bpe::BpeVocab;
 use super::options::Options;
-use super::pairs::{alphabet, count_pairs, last_ranks, merge_words, word_syms, Pair, Sym, Vocab};
+use super::pairs::{count_pairs, last_ranks, merge_words, word_syms, Pair, Sym};
 use super::parity_dev::DevSet;
-use super::{Control, SpecialToken, Trained, WordCounts};
+use super::symbols::SymbolOptions;
+use super::{Control, Trained, WordCounts};
 use crate::error::{Error, Result};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value};
@@ -35,20 +36,13 @@ pub enum Variant {
 pub struct ParityBpeTrainer {
     pub num_merges: usize,
     pub variant: Variant,
-    pub min_frequency: u64,
     /// Target compression rate per language (used when no dev set is given).
     pub ratio: Option<Vec<f64>>,
     pub global_merges: usize,
     pub window_size: usize,
     pub alpha: f64,
     pub total_symbols: bool,
-    pub show_progress: bool,
-    pub special_tokens: Vec<SpecialToken>,
-    pub limit_alphabet: Option<usize>,
-    pub initial_alphabet: Vec<char>,
-    pub continuing_subword_prefix: Option<String>,
-    pub end_of_word_suffix: Option<String>,
-    pub max_token_length: Option<usize>,
+    pub symbols: SymbolOptions,
 }
 
 impl Default for ParityBpeTrainer {
@@ -56,19 +50,12 @@ impl Default for ParityBpeTrainer {
         ParityBpeTrainer {
             num_merges: 32000,
             variant: Variant::Base,
-            min_frequency: 0,
             ratio: None,
             global_merges: 0,
             window_size: 100,
             alpha: 2.0,
             total_symbols: false,
-            show_progress: true,
-            special_tokens: Vec::new(),
-            limit_alphabet: None,
-            initial_alphabet: Vec::new(),
-            continuing_subword_prefix: None,
-            end_of_word_suffix: None,
-            max_token_length: None,
+            symbols: SymbolOptions::default(),
         }
     }
 }
@@ -244,19 +231,12 @@ impl ParityBpeTrainer {
         Ok(ParityBpeTrainer {
             num_merges: o.usize("num_merges", d.num_merges)?,
             variant,
-            min_frequency: o.u64("min_frequency", d.min_frequency)?,
             ratio: o.opt_f64s("ratio")?,
             global_merges: o.usize("global_merges", d.global_merges)?,
             window_size: o.usize("window_size", d.window_size)?,
             alpha: o.f64("alpha", d.alpha)?,
             total_symbols: o.bool("total_symbols", d.total_symbols)?,
-            show_progress: o.bool("show_progress", d.show_progress)?,
-            special_tokens: o.special_tokens("special_tokens")?,
-            limit_alphabet: o.opt_usize("limit_alphabet")?,
-            initial_alphabet: o.chars("initial_alphabet")?,
-            continuing_subword_prefix: o.opt_string("continuing_subword_prefix")?,
-            end_of_word_suffix: o.opt_string("end_of_word_suffix")?,
-            max_token_length: o.opt_usize("max_token_length")?,
+            symbols: SymbolOptions::from_options(o)?,
         })
     }
 
@@ -325,26 +305,11 @@ impl ParityBpeTrainer {
     ) -> Result<BpeVocab> {
         self.check(train.len(), dev.map(<[_]>::len))?;
         let n = train.len();
-        let (prefix, suffix) = (
-            self.continuing_subword_prefix.as_deref(),
-            self.end_of_word_suffix.as_deref(),
-        );
-        let mut vocab = Vocab::default();
-        for t in &self.special_tokens {
-            vocab.intern(&t.content);
-        }
+        let s = &self.symbols;
+        let (prefix, suffix) = s.affixes();
         let all = train.iter().chain(dev.unwrap_or_default());
+        let mut vocab = s.seed_vocab(all.flat_map(|l| l.iter().copied()));
         let mut buf = String::new();
-        let chars = alphabet(
-            all.flat_map(|l| l.iter().copied()),
-            &self.initial_alphabet,
-            self.limit_alphabet,
-        );
-        for c in chars {
-            buf.clear();
-            buf.push(c);
-            vocab.intern(&buf);
-        }
 
         let total_words: usize = train.iter().map(Vec::len).sum();
         ctl.start(1, total_words as u64);
@@ -412,7 +377,7 @@ impl ParityBpeTrainer {
         };
         ctl.start(3, num_merges as u64);
         let threshold = self.alpha / n as f64;
-        let max_length = self.max_token_length.unwrap_or(usize::MAX);
+        let max_length = s.max_length();
         let mut window: VecDeque<usize> = VecDeque::with_capacity(self.window_size + 1);
         let mut exhausted = vec![false; n];
         let mut merges: Vec<(Pair, u32)> = Vec::new();
@@ -451,7 +416,7 @@ impl ParityBpeTrainer {
                 }
             };
             let pair = match (top, choice) {
-                (Some((p, c)), _) if c >= self.min_frequency => p,
+                (Some((p, c)), _) if c >= s.min_frequency => p,
                 (_, None) => break,
                 (_, Some(l)) => {
                     exhausted[l] = true;
@@ -532,15 +497,7 @@ impl ParityBpeTrainer {
         let dev: Option<Vec<Vec<(&str, u64)>>> =
             dev.map(|d| d.iter_mut().map(WordCounts::sorted).collect());
         let v = self.learn(&train, dev.as_deref(), ctl)?;
-        Ok(Trained {
-            model: bpe_model_json(
-                &v,
-                base,
-                self.continuing_subword_prefix.as_deref(),
-                self.end_of_word_suffix.as_deref(),
-            ),
-            special_tokens: self.special_tokens.clone(),
-        })
+        Ok(self.symbols.trained(&v, base))
     }
 }
 

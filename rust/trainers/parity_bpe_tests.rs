@@ -1,4 +1,7 @@
 use super::*;
+use crate::trainers::pairs::Vocab;
+use crate::trainers::symbols::SymbolOptions;
+use crate::trainers::SpecialToken;
 
 type Corpus<'a> = &'a [(&'a str, u64)];
 
@@ -18,8 +21,11 @@ fn run(t: &ParityBpeTrainer, train: &[Corpus<'_>], dev: Option<&[Corpus<'_>]>) -
 fn trainer(num_merges: usize) -> ParityBpeTrainer {
     ParityBpeTrainer {
         num_merges,
-        min_frequency: 1,
-        show_progress: false,
+        symbols: SymbolOptions {
+            min_frequency: 1,
+            show_progress: false,
+            ..SymbolOptions::default()
+        },
         ..ParityBpeTrainer::default()
     }
 }
@@ -94,10 +100,8 @@ fn global_merges_count_all_languages_first() {
 
 #[test]
 fn min_frequency_retires_languages() {
-    let t = ParityBpeTrainer {
-        min_frequency: 2,
-        ..trainer(10)
-    };
+    let mut t = trainer(10);
+    t.symbols.min_frequency = 2;
     assert_eq!(run(&t, &[&[("ab", 1)], &[("cd", 5)]], None), ["c d"]);
 }
 
@@ -108,11 +112,8 @@ fn total_symbols_takes_chars_off_the_merges() {
         ..trainer(4)
     };
     // The vocabulary counts: "<s>", a, b, c, d, then 7 - 5 = 2 merges.
-    let t = ParityBpeTrainer {
-        special_tokens: vec![SpecialToken::new("<s>", true)],
-        num_merges: 7,
-        ..t
-    };
+    let mut t = ParityBpeTrainer { num_merges: 7, ..t };
+    t.symbols.special_tokens = vec![SpecialToken::new("<s>", true)];
     assert_eq!(run(&t, &[&[("abcd", 2)], &[("abc", 1)]], None).len(), 2);
 }
 

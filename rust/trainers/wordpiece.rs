@@ -3,6 +3,7 @@
 
 use super::bpe::BpeTrainer;
 use super::options::Options;
+use super::symbols::SymbolOptions;
 use super::{Control, Trained, WordCounts};
 use crate::error::Result;
 use serde_json::{Map, Value};
@@ -16,7 +17,10 @@ impl Default for WordPieceTrainer {
     fn default() -> Self {
         WordPieceTrainer {
             bpe: BpeTrainer {
-                continuing_subword_prefix: Some("##".into()),
+                symbols: SymbolOptions {
+                    continuing_subword_prefix: Some("##".into()),
+                    ..SymbolOptions::default()
+                },
                 ..BpeTrainer::default()
             },
         }
@@ -26,9 +30,9 @@ impl Default for WordPieceTrainer {
 impl WordPieceTrainer {
     pub fn from_options(o: &mut Options<'_>) -> Result<Self> {
         let mut bpe = BpeTrainer::from_options(o)?;
-        if bpe.continuing_subword_prefix.is_none() {
-            bpe.continuing_subword_prefix = Some("##".into());
-        }
+        bpe.symbols
+            .continuing_subword_prefix
+            .get_or_insert_with(|| "##".into());
         Ok(WordPieceTrainer { bpe })
     }
 
@@ -61,16 +65,12 @@ impl WordPieceTrainer {
             vocab.insert(unk, Value::from(id));
         }
         base.entry("max_input_chars_per_word").or_insert(100.into());
-        let prefix = self
-            .bpe
-            .continuing_subword_prefix
-            .as_deref()
-            .unwrap_or("##");
+        let prefix = self.bpe.symbols.affixes().0.unwrap_or("##");
         base.insert("continuing_subword_prefix".into(), prefix.into());
         base.insert("vocab".into(), Value::Object(vocab));
         Ok(Trained {
             model: Value::Object(base),
-            special_tokens: self.bpe.special_tokens.clone(),
+            special_tokens: self.bpe.symbols.special_tokens.clone(),
         })
     }
 }
