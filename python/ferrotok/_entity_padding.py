@@ -8,7 +8,6 @@ equal-length rows becomes arrays without numpy's nested-list discovery.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -220,39 +219,13 @@ def pad(
 ) -> BatchEncoding:
     """LUKE / mLUKE's `pad`: the word fields and the entity fields (to `max_entity_length`, else the
     tokenizer's), as `DataCollatorWithPadding` calls it."""
-    from ._padding import _detect_tensor_type, _to_list
+    from ._padding import gather_features
 
     s: EntitySettings = tok._entity_settings
-    if (
-        isinstance(encoded_inputs, (list, tuple))
-        and encoded_inputs
-        and isinstance(encoded_inputs[0], Mapping)
-    ):
-        encoded_inputs = {key: [example[key] for example in encoded_inputs] for key in encoded_inputs[0]}
-    if not isinstance(encoded_inputs, Mapping):
-        raise TypeError(
-            f"encoded_inputs: expected a dict, a BatchEncoding or a list of dicts, got {type(encoded_inputs).__name__}"
-        )
+    features, return_tensors = gather_features(tok, encoded_inputs, return_attention_mask, return_tensors)
+    if isinstance(features, BatchEncoding):
+        return features
     main = tok.model_input_names[0]
-    if main not in encoded_inputs:
-        raise ValueError(f"encoded_inputs: should include {main}, but has only {list(encoded_inputs.keys())}")
-    features = {key: encoded_inputs[key] for key in encoded_inputs}
-    required = features[main]
-    if required is None or len(required) == 0:
-        if return_attention_mask:
-            features["attention_mask"] = []
-        return BatchEncoding(features)
-    first = required[0]
-    if isinstance(first, (list, tuple)):
-        first = next((row[0] for row in required if len(row)), first)
-    if not isinstance(first, (int, list, tuple)):
-        detected = _detect_tensor_type(first) or _detect_tensor_type(required)
-        if detected is None:
-            raise ValueError(
-                f"encoded_inputs: values of type {type(first).__name__} are not python, numpy or torch"
-            )
-        return_tensors = detected if return_tensors is None else return_tensors
-        features = {key: _to_list(value) for key, value in features.items()}
     strategy, _, max_length = resolve_strategies(
         padding, None, max_length, None, tok.model_max_length, tok.pad_token is not None, verbose
     )

@@ -37,19 +37,12 @@ def _detect_tensor_type(first: Any) -> str | None:
     return None
 
 
-def pad_features(
-    tokenizer: Any,
-    encoded_inputs: Any,
-    padding: object = True,
-    max_length: int | None = None,
-    pad_to_multiple_of: int | None = None,
-    padding_side: str | None = None,
-    return_attention_mask: bool | None = None,
-    return_tensors: str | None = None,
-    verbose: bool = True,
-) -> BatchEncoding:
-    """Pad encoded features (one example, or a batch as a dict of lists, a BatchEncoding or a list of dicts)
-    to a common length, as `DataCollatorWithPadding` calls it: `FerroTokenizer.pad`."""
+def gather_features(
+    tokenizer: Any, encoded_inputs: Any, return_attention_mask: bool | None, return_tensors: str | None
+) -> tuple[dict[str, Any] | BatchEncoding, str | None]:
+    """The features `pad` is given, as a dict of python lists (one example, or a batch from a dict of lists,
+    a BatchEncoding or a list of dicts), and the tensor type to return (that of the input when none is
+    asked). An empty batch comes back as its BatchEncoding, ready to return."""
     if (
         isinstance(encoded_inputs, (list, tuple))
         and encoded_inputs
@@ -72,7 +65,7 @@ def pad_features(
     if required is None or (hasattr(required, "__len__") and len(required) == 0):
         if return_attention_mask:
             features["attention_mask"] = []
-        return BatchEncoding(features)
+        return BatchEncoding(features), return_tensors
 
     first = required[0]
     if isinstance(first, (list, tuple)):
@@ -89,6 +82,28 @@ def pad_features(
         return_tensors = _detect_tensor_type(required) if return_tensors is None else return_tensors
         features = {key: _to_list(value) for key, value in features.items()}
 
+    return features, return_tensors
+
+
+def pad_features(
+    tokenizer: Any,
+    encoded_inputs: Any,
+    padding: object = True,
+    max_length: int | None = None,
+    pad_to_multiple_of: int | None = None,
+    padding_side: str | None = None,
+    return_attention_mask: bool | None = None,
+    return_tensors: str | None = None,
+    verbose: bool = True,
+) -> BatchEncoding:
+    """Pad encoded features (one example, or a batch as a dict of lists, a BatchEncoding or a list of dicts)
+    to a common length, as `DataCollatorWithPadding` calls it: `FerroTokenizer.pad`."""
+    features, return_tensors = gather_features(
+        tokenizer, encoded_inputs, return_attention_mask, return_tensors
+    )
+    if isinstance(features, BatchEncoding):
+        return features
+    main = tokenizer.model_input_names[0]
     strategy, _, max_length = resolve_strategies(
         padding,
         None,
