@@ -4,7 +4,8 @@
 //! encode, batches, padding, truncation, offsets and decode run as for any other model.
 
 use super::legacy::LegacyConfig;
-use super::sentencepiece::{named_token, post_document, Post, SpecialTokens, NAMED};
+use super::named_tokens::named_tokens;
+use super::sentencepiece::{post_document, Post, SpecialTokens};
 use super::sentencepiece_classes::{bert_template, cls_sep_template, seq, t5_template};
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
@@ -147,17 +148,14 @@ pub fn document(class: &str, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens
         kind: "byte- or character-level tokenizer class",
         name: class.to_string(),
     })?;
-    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
-        .iter()
-        .map(|&key| {
-            let default = r.defaults.iter().find(|d| d.0 == key).map(|d| AddedToken {
-                lstrip: d.2,
-                rstrip: d.3,
-                ..AddedToken::special(d.1)
-            });
-            (key, named_token(cfg, key, default))
+    let named = named_tokens(cfg, |key| {
+        let d = r.defaults.iter().find(|d| d.0 == key)?;
+        Some(AddedToken {
+            lstrip: d.2,
+            rstrip: d.3,
+            ..AddedToken::special(d.1)
         })
-        .collect();
+    });
     let token = |key: &str| {
         named
             .iter()

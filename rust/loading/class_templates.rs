@@ -9,6 +9,7 @@
 use super::class_pipelines::{BERT_CLASSES, ROBERTA_CLASSES};
 use super::classes;
 use super::legacy::LegacyConfig;
+use super::named_tokens::named_content;
 use super::sentencepiece::{cfg_bool, cfg_str, post_document, Item, Post};
 use super::sentencepiece_classes::{
     bert_template, cls_sep_template, content, named, seq, sp, t5_template, xlnet_template,
@@ -264,13 +265,7 @@ fn apply_with(tokenizer: &mut Tokenizer, cfg: &LegacyConfig, legacy: bool) -> Re
             return Ok(());
         }
     }
-    let token_of = |key: &str| {
-        named
-            .iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, t)| t.as_ref())
-            .map(|t| t.content.clone())
-    };
+    let token_of = |key: &str| named_content(&named, key);
     let unk_id = token_of("unk_token").and_then(|u| tokenizer.token_to_id(&u));
     let id_of = |t: &str| tokenizer.token_to_id(t).or(unk_id);
     let document = post_document(post, &token_of, &id_of);

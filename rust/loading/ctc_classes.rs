@@ -6,7 +6,8 @@
 //! here turns the delimiter back into `replace_word_delimiter_char` and joins.
 
 use super::legacy::{read_json, LegacyConfig};
-use super::sentencepiece::{cfg_bool, cfg_str, named_token, SpecialTokens, NAMED};
+use super::named_tokens::{named_content, named_tokens, AddedIds};
+use super::sentencepiece::{cfg_bool, cfg_str, SpecialTokens};
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -87,26 +88,16 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ("unk_token", "<unk>"),
         ("pad_token", "<pad>"),
     ];
-    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
-        .iter()
-        .map(|&key| {
-            let default = defaults.iter().find(|d| d.0 == key).map(|d| AddedToken {
-                lstrip: true,
-                rstrip: true,
-                normalized: false,
-                ..AddedToken::new(d.1, false)
-            });
-            (key, named_token(cfg, key, default))
+    let named = named_tokens(cfg, |key| {
+        let d = defaults.iter().find(|d| d.0 == key)?;
+        Some(AddedToken {
+            lstrip: true,
+            rstrip: true,
+            normalized: false,
+            ..AddedToken::new(d.1, false)
         })
-        .collect();
-    let content = |key: &str| -> String {
-        named
-            .iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, t)| t.as_ref())
-            .map(|t| t.content.clone())
-            .unwrap_or_default()
-    };
+    });
+    let content = |key: &str| named_content(&named, key).unwrap_or_default();
     let delimiter = cfg_str(cfg, "word_delimiter_token", "|");
     let replacement = cfg_str(cfg, "replace_word_delimiter_char", " ");
     let unk = content("unk_token");
@@ -114,21 +105,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     // Added tokens in transformers' order: the named ones, the delimiter, then every multi-char entry of
     // the vocabulary (stripping the spaces around it, matched in the raw text). A token outside the
     // vocabulary gets the next id.
-    let mut next = pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0);
-    let mut added: Vec<(u32, AddedToken)> = Vec::new();
-    let mut add = |t: AddedToken, added: &mut Vec<(u32, AddedToken)>| {
-        if t.content.is_empty() || added.iter().any(|(_, a)| a.content == t.content) {
-            return;
-        }
-        let id = match vocab.get(&t.content).and_then(Value::as_u64) {
-            Some(id) => id as u32,
-            None => {
-                next += 1;
-                next - 1
-            }
-        };
-        added.push((id, t));
-    };
+    let mut added = AddedIds::new(pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0));
     let mut order: Vec<AddedToken> = named.iter().filter_map(|(_, t)| t.clone()).collect();
     order.push(AddedToken::special(&delimiter));
     order.extend(
@@ -143,9 +120,10 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
             }),
     );
     for t in order {
-        add(t, &mut added);
+        let id = vocab.get(&t.content).and_then(Value::as_u64);
+        added.add(t, id.map(|id| id as u32));
     }
-    added.sort_by_key(|(id, _)| *id);
+    let added = added.into_sorted();
 
     let mut normalizers = Vec::new();
     if cfg_bool(cfg, "do_lower_case", false) {

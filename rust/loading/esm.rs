@@ -6,7 +6,8 @@
 //! 1); decoding joins the tokens with spaces.
 
 use super::legacy::{read_to_string, LegacyConfig};
-use super::sentencepiece::{named_token, SpecialTokens, NAMED};
+use super::named_tokens::{named_content, named_tokens, AddedIds};
+use super::sentencepiece::SpecialTokens;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -37,55 +38,33 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ("mask_token", "<mask>"),
         ("eos_token", "<eos>"),
     ];
-    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
-        .iter()
-        .map(|&key| {
-            let default = defaults
-                .iter()
-                .find(|d| d.0 == key)
-                .map(|d| AddedToken::special(d.1));
-            (key, named_token(cfg, key, default))
-        })
-        .collect();
-    let content = |key: &str| -> Option<String> {
-        named
-            .iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, t)| t.as_ref())
-            .map(|t| t.content.clone())
-    };
+    let named = named_tokens(cfg, |key| {
+        let d = defaults.iter().find(|d| d.0 == key)?;
+        Some(AddedToken::special(d.1))
+    });
+    let content = |key: &str| named_content(&named, key);
     // The named tokens (special), then every other vocabulary token (plain, matched before splitting).
-    let mut added: Vec<(u64, AddedToken)> = Vec::new();
-    let mut next = all.len() as u64;
+    let mut added = AddedIds::new(all.len() as u32);
     for t in named
         .iter()
         .filter_map(|(_, t)| t.clone())
         .chain(all.iter().map(|t| AddedToken::new(t, false)))
     {
-        if t.content.is_empty() || added.iter().any(|(_, a)| a.content == t.content) {
-            continue;
-        }
-        let id = vocab
-            .get(&t.content)
-            .and_then(Value::as_u64)
-            .unwrap_or_else(|| {
-                next += 1;
-                next - 1
-            });
+        let id = vocab.get(&t.content).and_then(Value::as_u64);
         let t = AddedToken {
             normalized: false,
             ..t
         };
-        added.push((id, t));
+        added.add(t, id.map(|id| id as u32));
     }
-    added.sort_by_key(|(id, _)| *id);
+    let added = added.into_sorted();
     // A named token missing from vocab.txt gets the next id, as transformers adds it.
-    let id_of = |t: &str| -> Result<u64> {
+    let id_of = |t: &str| -> Result<u32> {
         added
             .iter()
             .find(|(_, a)| a.content == t)
             .map(|(id, _)| *id)
-            .or_else(|| vocab.get(t).and_then(Value::as_u64))
+            .or_else(|| vocab.get(t).and_then(Value::as_u64).map(|id| id as u32))
             .ok_or_else(|| {
                 Error::config(
                     file.clone(),
@@ -141,7 +120,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         "version": "1.0",
         "truncation": null,
         "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id as u32)).collect::<Vec<_>>(),
+        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
         "normalizer": null,
         // Python's `str.split()`: Unicode White_Space and the separators U+001C..U+001F.
         "pre_tokenizer": {

@@ -17,6 +17,7 @@ mod language_codes;
 pub mod legacy;
 mod legacy_bpe;
 mod model_json;
+mod named_tokens;
 mod phoneme_classes;
 pub mod sentencepiece;
 mod sentencepiece_bpe_classes;

@@ -8,6 +8,7 @@
 //! added tokens, done exactly as `tokenizers`' added vocabulary does it.
 
 use super::legacy::LegacyConfig;
+use super::named_tokens::Named;
 use super::sentencepiece_proto::{SpModel, BPE, CONTROL, NORMAL, USER_DEFINED};
 use crate::added_tokens::AddedToken;
 use crate::error::Result;
@@ -132,7 +133,7 @@ pub struct Parts {
     pub pre_tokenizer: Value,
     pub decoder: Value,
     /// Named special tokens (bos, eos, unk, sep, pad, cls, mask) after config resolution.
-    pub named: Vec<(&'static str, Option<AddedToken>)>,
+    pub named: Named,
     pub extras: Vec<AddedToken>,
     pub post: Post,
 }

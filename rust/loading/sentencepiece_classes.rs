@@ -6,10 +6,11 @@
 use super::class_pipelines_spm as stages;
 use super::classes;
 use super::legacy::LegacyConfig;
+use super::named_tokens::{named_content, named_tokens, Named};
 use super::sentencepiece::{
     bpe, cfg_bool, extractor_extras, finish, is_bpe, merges_by_id, merges_by_score, metaspace,
-    named_token, pieces, precompiled, replace_regex, replace_string, sequence, unigram, Item,
-    Parts, Post, SpecialTokens, NAMED,
+    pieces, precompiled, replace_regex, replace_string, sequence, unigram, Item, Parts, Post,
+    SpecialTokens, NAMED,
 };
 use super::sentencepiece_fairseq as fairseq;
 use super::sentencepiece_proto::{SpModel, CHAR, USER_DEFINED};
@@ -94,35 +95,19 @@ pub fn document(
     finish(parts, cfg)
 }
 
-pub(super) fn named(
-    cfg: &LegacyConfig,
-    defaults: Defaults,
-    mask_lstrip: bool,
-) -> Vec<(&'static str, Option<AddedToken>)> {
-    NAMED
-        .iter()
-        .zip(defaults)
-        .map(|(&key, d)| {
-            let d = d.map(|c| {
-                let t = AddedToken::special(c);
-                if key == "mask_token" && mask_lstrip {
-                    t.with_lstrip()
-                } else {
-                    t
-                }
-            });
-            (key, named_token(cfg, key, d))
+pub(super) fn named(cfg: &LegacyConfig, defaults: Defaults, mask_lstrip: bool) -> Named {
+    named_tokens(cfg, |key| {
+        let t = AddedToken::special(defaults[NAMED.iter().position(|k| *k == key)?]?);
+        Some(if key == "mask_token" && mask_lstrip {
+            t.with_lstrip()
+        } else {
+            t
         })
-        .collect()
+    })
 }
 
 pub(super) fn content(named: &[(&str, Option<AddedToken>)], key: &str) -> String {
-    named
-        .iter()
-        .find(|(k, _)| *k == key)
-        .and_then(|(_, t)| t.as_ref())
-        .map(|t| t.content.clone())
-        .unwrap_or_default()
+    named_content(named, key).unwrap_or_default()
 }
 
 pub(super) fn ws_metaspace(prepend: &str) -> Value {
@@ -143,7 +128,7 @@ impl Parts {
         model: Value,
         vocab: Vec<(String, f64)>,
         normalizer: Value,
-        named: Vec<(&'static str, Option<AddedToken>)>,
+        named: Named,
         extras: Vec<AddedToken>,
         post: Post,
     ) -> Parts {

@@ -8,7 +8,8 @@
 use super::ctc_classes::plain_template;
 use super::legacy::{read_to_string, LegacyConfig};
 use super::model_json::Vocab;
-use super::sentencepiece::{cfg_bool, cfg_str, named_token, SpecialTokens, NAMED};
+use super::named_tokens::{named_content, named_tokens, AddedIds};
+use super::sentencepiece::{cfg_bool, cfg_str, SpecialTokens};
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -54,37 +55,19 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     };
     let id_of = |t: &str| pairs.iter().find(|(k, _)| k == t).map(|(_, id)| *id);
     let defaults = [("unk_token", "<unk>"), ("pad_token", "<pad>")];
-    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
-        .iter()
-        .map(|&key| {
-            let default = defaults
-                .iter()
-                .find(|d| d.0 == key)
-                .map(|d| AddedToken::special(d.1));
-            (key, named_token(cfg, key, default))
-        })
-        .collect();
-    let mut next = pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0);
-    let mut added: Vec<(u32, AddedToken)> = Vec::new();
+    let named = named_tokens(cfg, |key| {
+        let d = defaults.iter().find(|d| d.0 == key)?;
+        Some(AddedToken::special(d.1))
+    });
+    let mut added = AddedIds::new(pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0));
     for t in named.iter().filter_map(|(_, t)| t.clone()) {
-        if t.content.is_empty() || added.iter().any(|(_, a)| a.content == t.content) {
-            continue;
-        }
-        let id = id_of(&t.content).unwrap_or_else(|| {
-            next += 1;
-            next - 1
-        });
-        added.push((id, t));
+        let id = id_of(&t.content);
+        added.add(t, id);
     }
-    let unk = named
-        .iter()
-        .find(|(k, _)| *k == "unk_token")
-        .and_then(|(_, t)| t.as_ref())
-        .map(|t| t.content.clone())
-        .unwrap_or_default();
+    let unk = named_content(&named, "unk_token").unwrap_or_default();
 
     let mut words: Vec<String> = pairs.iter().map(|(k, _)| k.to_string()).collect();
-    words.extend(added.iter().map(|(_, t)| t.content.clone()));
+    words.extend(added.tokens.iter().map(|(_, t)| t.content.clone()));
     let blank = pairs
         .iter()
         .find(|(_, id)| *id == 0)
@@ -99,10 +82,10 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         vocab_json.insert(t.to_string(), json!(id));
     }
     // The unknown token has an id of its own even outside vocab.json (an added token).
-    if let Some((id, _)) = added.iter().find(|(_, t)| t.content == unk) {
+    if let Some((id, _)) = added.tokens.iter().find(|(_, t)| t.content == unk) {
         vocab_json.entry(unk.clone()).or_insert(json!(id));
     }
-    added.sort_by_key(|(id, _)| *id);
+    let added = added.into_sorted();
     let doc = json!({
         "version": "1.0",
         "truncation": null,
