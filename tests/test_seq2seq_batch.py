@@ -207,6 +207,14 @@ ATTRIBUTE_NAMES = (
     "cur_lang_id",
     "lang_code_to_id",
     "prepare_seq2seq_batch",
+    "language_codes",
+    "num_madeup_words",
+    "sp_model_kwargs",
+    "encoder",
+    "encoder_size",
+    "spm_file",
+    "sp_model_size",
+    "legacy",
 )
 
 

@@ -450,6 +450,12 @@ def test_marian_separate_vocabularies(models, marian_target_model, tmp_path):
     assert theirs.separate_vocabs and ours.separate_vocabs
     assert theirs.target_encoder["<pad>"] != theirs.pad_token_id  # `<pad>` differs between the sides
     assert ours.target_encoder == theirs.target_encoder and ours.encoder == theirs.encoder
+    for name in ("source_lang", "target_lang", "spm_files", "supported_language_codes", "sp_model_kwargs"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    assert ours.get_src_vocab() == theirs.get_src_vocab()
+    assert {k: v for k, v in ours.get_tgt_vocab().items() if k not in ours.added_tokens_encoder} == {
+        k: v for k, v in theirs.target_encoder.items() if k not in ours.added_tokens_encoder
+    }
     specials = set(theirs.all_special_ids)
     lines = [
         line for line in TEXTS if not specials & set(theirs(line, add_special_tokens=False)["input_ids"])

@@ -163,6 +163,7 @@ ATTRIBUTES = frozenset(
         "target_lang",
         "spm_files",
         "supported_language_codes",
+        "sp_model_kwargs",
     }
 )
 
@@ -184,6 +185,8 @@ def attribute(tok: Any, name: str) -> Any:
         return lambda: {**target_vocab(tok), **tok.added_tokens_encoder}
     if name in ("source_lang", "target_lang"):
         return tok._init_config.get(name)
+    if name == "sp_model_kwargs":
+        return dict(tok._init_config.get(name) or {})
     if name == "spm_files":
         directory = tok.__dict__.get("_directory") or ""
         return [os.path.join(directory, "source.spm"), os.path.join(directory, "target.spm")]

@@ -13,6 +13,7 @@ from the same folder with `target.spm` (`_marian`).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -264,6 +265,8 @@ def language_attribute(tok: Any, name: str) -> Any:
         return seq2seq_batch(tok)
     if name in _FAIRSEQ_NAMES and cls in _FAIRSEQ:
         return _fairseq(tok, cls, name)
+    if name in _PYTHON_ATTRIBUTES.get(cls, ()):
+        return _python_attribute(tok, cls, name)
     if cls not in _ATTRIBUTES or name not in _COMMON | _ATTRIBUTES[cls]:
         return UNSET
     if cls == "PLBartTokenizer" and name == "cur_lang_code_id":  # set once, from the configured src_lang
@@ -303,6 +306,41 @@ def language_attribute(tok: Any, name: str) -> Any:
         }
         return tables[name]
     return tokens if name == "lang_code_to_id" else {i: t for t, i in tokens.items()}
+
+
+# The settings transformers' pure-Python translation classes keep as attributes.
+_PYTHON_ATTRIBUTES = {
+    "M2M100Tokenizer": {
+        "language_codes",
+        "num_madeup_words",
+        "sp_model_kwargs",
+        "encoder",
+        "encoder_size",
+        "spm_file",
+    },
+    "PLBartTokenizer": {"language_codes", "sp_model_kwargs", "sp_model_size", "legacy"},
+}
+
+
+def _python_attribute(tok: Any, cls: str, name: str) -> Any:
+    config = tok._init_config
+    if name == "language_codes":
+        return config.get("language_codes") or ("m2m100" if cls == "M2M100Tokenizer" else "base")
+    if name == "num_madeup_words":
+        return config.get("num_madeup_words", 8)
+    if name == "sp_model_kwargs":
+        return dict(config.get("sp_model_kwargs") or {})
+    if name == "legacy":
+        return config.get("legacy", True)
+    if name == "spm_file":
+        return os.path.join(tok.__dict__.get("_directory") or "", "sentencepiece.bpe.model")
+    codes = set(_language_tokens(tok))
+    if name in ("encoder", "encoder_size"):  # vocab.json: the vocabulary without the language codes
+        encoder = {t: i for t, i in tok._tokenizer.get_vocab(False).items() if t not in codes}
+        return dict(sorted(encoder.items(), key=lambda kv: kv[1])) if name == "encoder" else len(encoder)
+    # sp_model_size: the model's pieces (fairseq's four specials, the codes and `<mask>` are not)
+    mask = 1 if _python_attribute(tok, cls, "language_codes") == "base" else 0
+    return tok._tokenizer.vocab_size(False) - 1 - len(codes) - mask
 
 
 def _fairseq(tok: Any, cls: str, name: str) -> Any:
