@@ -225,6 +225,7 @@ def test_translation_attributes_match_transformers(models, tmp_path, case):
     def same() -> None:
         for name in ATTRIBUTE_NAMES:
             assert hasattr(ours, name) == hasattr(theirs, name), name
+            assert (name in dir(ours)) == hasattr(theirs, name), name
             if hasattr(theirs, name) and name != "prepare_seq2seq_batch":
                 assert getattr(ours, name) == getattr(theirs, name), name
 

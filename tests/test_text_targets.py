@@ -452,6 +452,7 @@ def test_marian_separate_vocabularies(models, marian_target_model, tmp_path):
     assert ours.target_encoder == theirs.target_encoder and ours.encoder == theirs.encoder
     for name in ("source_lang", "target_lang", "spm_files", "supported_language_codes", "sp_model_kwargs"):
         assert getattr(ours, name) == getattr(theirs, name), name
+        assert name in dir(ours) and name in dir(theirs), name
     assert ours.get_src_vocab() == theirs.get_src_vocab()
     assert {k: v for k, v in ours.get_tgt_vocab().items() if k not in ours.added_tokens_encoder} == {
         k: v for k, v in theirs.target_encoder.items() if k not in ours.added_tokens_encoder

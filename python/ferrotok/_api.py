@@ -105,7 +105,12 @@ class TransformersApiMixin:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *self._bert_settings()})
+        from . import _marian, _targets
+
+        classes: set[str] = set()
+        if "_init_config" in self.__dict__:  # the translation classes' attributes
+            classes = {*_targets.attribute_names(self), *_marian.attribute_names(self)}
+        return sorted({*super().__dir__(), *self._bert_settings(), *classes})
 
     # --- attributes --------------------------------------------------------------------------------------
     @property

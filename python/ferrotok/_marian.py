@@ -168,6 +168,13 @@ ATTRIBUTES = frozenset(
 )
 
 
+def attribute_names(tok: Any) -> set[str]:
+    """The names `attribute` answers for `tok` (for `dir()`)."""
+    if _class(tok._init_config) != MARIAN:
+        return set()
+    return set(ATTRIBUTES) - (set() if separate_vocabs(tok) else {"target_encoder"})
+
+
 def attribute(tok: Any, name: str) -> Any:
     """transformers' Marian attributes, or `UNSET` for another class or name."""
     if _class(tok._init_config) != MARIAN or name not in ATTRIBUTES:

@@ -322,6 +322,19 @@ _PYTHON_ATTRIBUTES = {
 }
 
 
+def attribute_names(tok: Any) -> set[str]:
+    """The names `language_attribute` answers for `tok`'s class (for `dir()`)."""
+    cls = tokenizer_class(tok)
+    names = set(_PYTHON_ATTRIBUTES.get(cls, ()))
+    if cls in SEQ2SEQ_DEFAULTS:
+        names.add("prepare_seq2seq_batch")
+    if cls in _FAIRSEQ:
+        names |= _FAIRSEQ_NAMES
+    if cls in _ATTRIBUTES:
+        names |= _COMMON | _ATTRIBUTES[cls]
+    return names
+
+
 def _python_attribute(tok: Any, cls: str, name: str) -> Any:
     config = tok._init_config
     if name == "language_codes":
