@@ -472,6 +472,10 @@ def test_marian_separate_vocabularies(models, marian_target_model, tmp_path):
     assert {"vocab.json", "target_vocab.json", "source.spm", "target.spm"} <= written
     for name in ("vocab.json", "target_vocab.json"):
         assert json.loads((saved / name).read_text()) == json.loads((directory / name).read_text())
+    theirs.save_pretrained(str(tmp_path / "theirs"))
+    configs = [json.loads((d / "tokenizer_config.json").read_text()) for d in (saved, tmp_path / "theirs")]
+    for key in ("source_lang", "target_lang", "separate_vocabs", "sp_model_kwargs", "model_max_length"):
+        assert configs[0][key] == configs[1][key], key
     same_marian(
         AutoTokenizer.from_pretrained(saved), transformers.AutoTokenizer.from_pretrained(str(saved)), lines
     )

@@ -137,9 +137,12 @@ def save_files(tok: Any, directory: str) -> tuple[str, ...]:
     return tuple(written)
 
 
-def source_vocab(tok: Any) -> dict[str, int]:
-    """transformers' `get_src_vocab`: vocab.json's entries and the added tokens."""
-    return tok.get_vocab()
+def saved_settings(tok: Any) -> dict[str, Any]:
+    """The entries transformers' class writes into tokenizer_config.json (its init arguments)."""
+    if _class(tok._init_config) != MARIAN:
+        return {}
+    names = ("source_lang", "target_lang", "separate_vocabs", "sp_model_kwargs")
+    return {name: attribute(tok, name) for name in names}
 
 
 def target_vocab(tok: Any) -> dict[str, int]:

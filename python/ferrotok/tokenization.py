@@ -251,6 +251,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if self.chat_control_tokens is not None:
             config["chat_control_tokens"] = list(self.chat_control_tokens)
         config.update(_targets.saved_languages(self))
+        config.update(_marian.saved_settings(self))
         if codes:
             config["added_tokens_decoder"] = {
                 str(i): {"content": t.content, **{k: getattr(t, k) for k in _ADDED_FLAGS}}
