@@ -454,6 +454,8 @@ def test_marian_separate_vocabularies(models, marian_target_model, tmp_path):
         assert getattr(ours, name) == getattr(theirs, name), name
         assert name in dir(ours) and name in dir(theirs), name
     assert ours.get_src_vocab() == theirs.get_src_vocab()
+    for text in (">>fra<< bonjour", ">>fra bonjour", "a >>fra<<", ">><<", ""):
+        assert ours.remove_language_code(text) == theirs.remove_language_code(text), text
     assert {k: v for k, v in ours.get_tgt_vocab().items() if k not in ours.added_tokens_encoder} == {
         k: v for k, v in theirs.target_encoder.items() if k not in ours.added_tokens_encoder
     }

@@ -167,8 +167,15 @@ ATTRIBUTES = frozenset(
         "spm_files",
         "supported_language_codes",
         "sp_model_kwargs",
+        "remove_language_code",
     }
 )
+
+
+def remove_language_code(text: str) -> tuple[list[str], str]:
+    """transformers' `remove_language_code`: a leading `>>code<<` split off the text."""
+    end = text.find("<<") if text.startswith(">>") else -1
+    return ([text[: end + 2]], text[end + 2 :]) if end != -1 else ([], text)
 
 
 def attribute_names(tok: Any) -> set[str]:
@@ -197,6 +204,8 @@ def attribute(tok: Any, name: str) -> Any:
         return tok._init_config.get(name)
     if name == "sp_model_kwargs":
         return dict(tok._init_config.get(name) or {})
+    if name == "remove_language_code":
+        return remove_language_code
     if name == "spm_files":
         directory = tok.__dict__.get("_directory") or ""
         return [os.path.join(directory, "source.spm"), os.path.join(directory, "target.spm")]
