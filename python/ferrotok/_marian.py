@@ -47,8 +47,9 @@ def target_core(tok: Any) -> Any:
         directory = tok.__dict__.get("_directory")
         if directory is None or not os.path.isfile(os.path.join(directory, "target.spm")):
             raise NotImplementedError(
-                "text_target: MarianTokenizer's target side is read from the folder's target.spm and "
-                "vocab.json (this tokenizer was not loaded from such a folder)"
+                "text_target: MarianTokenizer's target side (text_target; decoding with separate_vocabs) "
+                "is read from the folder's target.spm and vocab.json (this tokenizer was not loaded from "
+                "such a folder)"
             )
         overrides = {_TARGET_SIDE: True, "separate_vocabs": bool(tok._init_config.get("separate_vocabs"))}
         core, _ = _core.load_folder(directory, json.dumps(overrides))
