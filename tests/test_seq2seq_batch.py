@@ -145,6 +145,21 @@ def test_prepare_seq2seq_batch_unknown_code(models, tmp_path):
                 tok.prepare_seq2seq_batch(["a"], src_lang=code, tgt_texts=["b"])
 
 
+def test_prepare_seq2seq_batch_without_model_max_length(models, tmp_path):
+    """No `model_max_length`: nothing is truncated (transformers' fast classes raise OverflowError trying to
+    truncate to its very large default; its Python classes truncate nothing)."""
+    directory = builders.folder(tmp_path, models["unigram"], "NllbTokenizer", "no-limit")
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    with pytest.raises(OverflowError):
+        theirs.prepare_seq2seq_batch(TEXTS[:4], tgt_texts=TEXTS[4:8])
+    got = ours.prepare_seq2seq_batch(TEXTS[:4], tgt_texts=TEXTS[4:8], return_tensors="np")
+    expected = theirs(TEXTS[:4], text_target=TEXTS[4:8], padding="longest", return_tensors="np")
+    assert sorted(got.keys()) == sorted(expected.keys())
+    for key in expected:
+        assert plain(got[key]) == plain(expected[key]), key
+
+
 def test_prepare_seq2seq_batch_only_where_transformers_has_it(models, tmp_path):
     for name in ("mbart", "mbart50"):
         ours, theirs = pair(models, tmp_path, BY_ID[name])

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _marian
+from ._arguments import LARGE_INTEGER
 
 # Call arguments this module handles.
 TARGET_KEYS = frozenset({"text_target", "text_pair_target", "max_target_length", "src_lang", "tgt_lang"})
@@ -494,6 +495,14 @@ SEQ2SEQ_DEFAULTS = {
 }
 
 
+def _limit(length: int, padding: Any, truncation: Any) -> dict[str, Any]:
+    """`max_length` and `truncation` for a call: a "no limit" length (a model without
+    `model_max_length`) truncates nothing (transformers' fast classes raise OverflowError)."""
+    if length >= LARGE_INTEGER and padding != "max_length":
+        return {"truncation": False}
+    return {"max_length": length, "truncation": truncation}
+
+
 def seq2seq_batch(tok: Any) -> Callable[..., Any]:
     """transformers' `prepare_seq2seq_batch`: `src_lang` / `tgt_lang` set as by the setters, the sources
     padded ("longest") and truncated to `max_length` (the model's), the targets' ids as `labels`, cut at
@@ -522,13 +531,13 @@ def seq2seq_batch(tok: Any) -> Callable[..., Any]:
         if max_length is None:
             max_length = tok.model_max_length
         shared = {"add_special_tokens": True, "return_tensors": return_tensors, "padding": padding}
-        shared["truncation"] = truncation
-        inputs = tok(src_texts, max_length=max_length, **shared, **kwargs)
+        inputs = tok(src_texts, **_limit(max_length, padding, truncation), **shared, **kwargs)
         if tgt_texts is None:
             return inputs
         if max_target_length is None:
             max_target_length = max_length
-        labels = tok(text_target=tgt_texts, max_length=max_target_length, **shared, **kwargs)
+        limit = _limit(max_target_length, padding, truncation)
+        labels = tok(text_target=tgt_texts, **limit, **shared, **kwargs)
         inputs["labels"] = labels["input_ids"]
         return inputs
 
