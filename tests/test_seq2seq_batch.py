@@ -179,6 +179,7 @@ def same_state(ours: Any, theirs: Any) -> None:
     assert (ours.src_lang, ours.tgt_lang) == (theirs.src_lang, theirs.tgt_lang)
     assert ours.encode("a b") == theirs.encode("a b")
     same_call(ours, theirs, text=["hello there", "x"], text_target=["bonjour", "y z"], padding=True)
+    same_call(ours, theirs, text=SAMPLE, text_target=SAMPLE[::-1], padding=True)
 
 
 @pytest.mark.parametrize("case", LANGUAGE_CASES, ids=[c[0] for c in LANGUAGE_CASES])
