@@ -9,6 +9,7 @@ field, the language attributes, and the decoded labels.
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import shutil
 from pathlib import Path
@@ -362,15 +363,136 @@ def test_marian_targets_use_the_target_model(models, marian_target_model, tmp_pa
 
 
 def test_marian_targets_need_the_sentencepiece_folder(models, marian_target_model, tmp_path):
-    """A Marian tokenizer read back from a tokenizer.json has no target model: text_target is refused by
-    name rather than given the source side's pieces."""
+    """A saved Marian folder keeps both sides (save_pretrained writes source.spm, target.spm and vocab.json,
+    as transformers does); a Marian tokenizer.json without target.spm has no target model: text_target is
+    refused by name rather than given the source side's pieces."""
     directory = marian_folder(tmp_path, models["unigram"], marian_target_model)
+    original = AutoTokenizer.from_pretrained(directory)
     saved = tmp_path / "saved"
-    AutoTokenizer.from_pretrained(directory).save_pretrained(saved)
+    written = {Path(p).name for p in original.save_pretrained(saved)}
+    assert {"vocab.json", "source.spm", "target.spm"} <= written
+    call = {"text": ["a b", "c"], "text_target": ["d", "e f"], "padding": True}
+    reloaded = AutoTokenizer.from_pretrained(saved)
+    assert plain(reloaded(**call)) == plain(original(**call))
+    theirs = transformers.AutoTokenizer.from_pretrained(str(saved))
+    assert plain(dict(theirs(**call))) == plain(dict(original(**call)))
+    for name in ("source.spm", "target.spm"):
+        (saved / name).unlink()
     ours = AutoTokenizer.from_pretrained(saved)
     with pytest.raises(NotImplementedError, match=r"target\.spm"):
         ours("a", text_target="b")
-    assert ours("a")["input_ids"] == AutoTokenizer.from_pretrained(directory)("a")["input_ids"]
+    assert ours("a")["input_ids"] == original("a")["input_ids"]
+
+
+def separate_folder(root: Path, source: Path, target: Path) -> Path:
+    """An OPUS-MT folder with `separate_vocabs`: vocab.json holds source.spm's pieces and target_vocab.json
+    target.spm's (`</s>`, `<unk>` first, `<pad>` last, so `<pad>` has another id on each side)."""
+    directory = marian_folder(root, source, target)
+    for name, model, seed in (("vocab.json", source, 1), ("target_vocab.json", target, 2)):
+        proto = model_pb2.ModelProto()
+        proto.ParseFromString(model.read_bytes())
+        pieces = [p.piece for p in proto.pieces if p.piece not in ("<unk>", "<s>", "</s>")]
+        random.Random(seed).shuffle(pieces)
+        vocab = {"</s>": 0, "<unk>": 1, **{piece: i + 2 for i, piece in enumerate(pieces)}}
+        vocab["<pad>"] = len(vocab)
+        (directory / name).write_text(json.dumps(vocab), encoding="utf-8")
+    config = {"tokenizer_class": "MarianTokenizer", "separate_vocabs": True}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+def same_marian(ours: Any, theirs: Any, lines: list[str]) -> None:
+    targets = lines[::-1]
+    for call in [
+        {"text": lines, "text_target": targets},
+        {"text_target": targets},
+        {"text": lines[:8], "text_target": targets[:8], "padding": True, "return_tensors": "np"},
+        {"text": lines[:8], "text_target": targets[:8], "padding": True, "return_tensors": "pt"},
+        {"text": lines[:8], "text_target": targets[:8], "max_length": 12, "max_target_length": 6},
+        {"text": lines[:8], "text_target": targets[:8], "padding": "max_length", "max_target_length": 64},
+        {"text": "one <pad> two", "text_target": "un </s> <pad> deux", "text_pair_target": "trois"},
+    ]:
+        got, expected = ours(**call), theirs(**call)
+        assert sorted(got.keys()) == sorted(expected.keys()), call
+        for key in expected:
+            assert type(got[key]).__name__ == type(expected[key]).__name__, (call, key)
+            assert plain(got[key]) == plain(expected[key]), (call, key)
+        labels = plain(expected["labels"] if "labels" in expected else expected["input_ids"])
+        rows = labels if labels and isinstance(labels[0], list) else [labels]
+        assert ours.convert_ids_to_tokens(rows[-1]) == theirs.convert_ids_to_tokens(rows[-1]), call
+        assert ours.convert_ids_to_tokens(rows[0][0]) == theirs.convert_ids_to_tokens(rows[0][0]), call
+        for options in (
+            {"skip_special_tokens": True},
+            {"skip_special_tokens": True, "use_source_tokenizer": True},
+        ):
+            # The Python class strips the decoded text (README): a row ending in a lone `▁` differs so.
+            got_text = [t.rstrip() for t in ours.batch_decode(rows, **options)]
+            assert got_text == theirs.batch_decode(rows, **options), (call, options)
+            assert ours.decode(rows[0], **options).rstrip() == theirs.decode(rows[0], **options), call
+        # transformers puts a space after each kept special token (README): rows with one special only.
+        specials = set(theirs.all_special_ids)
+        plain_rows = [row for row in rows if not specials & set(row[:-1])]
+        got_text = [t.rstrip() for t in ours.batch_decode(plain_rows)]
+        assert got_text == theirs.batch_decode(plain_rows), call
+    for name in ("vocab_size", "pad_token_id", "eos_token_id", "unk_token_id", "all_special_ids"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    assert len(ours) == len(theirs)
+    assert ours.get_vocab() == theirs.get_vocab()
+    assert ours("hello")["input_ids"] == theirs("hello")["input_ids"]  # back on the source side
+
+
+def test_marian_separate_vocabularies(models, marian_target_model, tmp_path):
+    """`separate_vocabs`: source ids from vocab.json, targets through target.spm and target_vocab.json, the
+    special tokens with their vocab.json ids on both sides; decoding (labels) through target_vocab.json."""
+    directory = separate_folder(tmp_path, models["unigram"], marian_target_model)
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    assert theirs.separate_vocabs and ours.separate_vocabs
+    assert theirs.target_encoder["<pad>"] != theirs.pad_token_id  # `<pad>` differs between the sides
+    assert ours.target_encoder == theirs.target_encoder and ours.encoder == theirs.encoder
+    for name in ("source_lang", "target_lang", "spm_files", "supported_language_codes", "sp_model_kwargs"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+        assert name in dir(ours) and name in dir(theirs), name
+    assert ours.get_src_vocab() == theirs.get_src_vocab()
+    for text in (">>fra<< bonjour", ">>fra bonjour", "a >>fra<<", ">><<", ""):
+        assert ours.remove_language_code(text) == theirs.remove_language_code(text), text
+    assert {k: v for k, v in ours.get_tgt_vocab().items() if k not in ours.added_tokens_encoder} == {
+        k: v for k, v in theirs.target_encoder.items() if k not in ours.added_tokens_encoder
+    }
+    specials = set(theirs.all_special_ids)
+    lines = [
+        line for line in TEXTS if not specials & set(theirs(line, add_special_tokens=False)["input_ids"])
+    ][:60]
+    same_marian(ours, theirs, lines)
+    # Adversarial strings without control characters, which the Python class reads differently (README).
+    printable = [t for t in ADVERSARIAL if t.strip() and t.isprintable() and ">>" not in t]
+    same_marian(ours, theirs, printable)
+
+    # save_pretrained writes both vocabularies, as transformers' class does; both read the folder back.
+    saved = tmp_path / "saved"
+    written = {Path(p).name for p in ours.save_pretrained(saved)}
+    assert {"vocab.json", "target_vocab.json", "source.spm", "target.spm"} <= written
+    for name in ("vocab.json", "target_vocab.json"):
+        assert json.loads((saved / name).read_text()) == json.loads((directory / name).read_text())
+    theirs.save_pretrained(str(tmp_path / "theirs"))
+    configs = [json.loads((d / "tokenizer_config.json").read_text()) for d in (saved, tmp_path / "theirs")]
+    for key in ("source_lang", "target_lang", "separate_vocabs", "sp_model_kwargs", "model_max_length"):
+        assert configs[0][key] == configs[1][key], key
+    same_marian(
+        AutoTokenizer.from_pretrained(saved), transformers.AutoTokenizer.from_pretrained(str(saved)), lines
+    )
+    same_marian(pickle.loads(pickle.dumps(ours)), pickle.loads(pickle.dumps(theirs)), lines[:10])
+
+
+def test_marian_separate_vocabularies_need_target_vocab_json(models, marian_target_model, tmp_path):
+    """transformers opens target_vocab.json when `separate_vocabs` is set: without it, its TypeError (the
+    message names the file)."""
+    directory = separate_folder(tmp_path, models["unigram"], marian_target_model)
+    (directory / "target_vocab.json").unlink()
+    with pytest.raises(TypeError):
+        transformers.AutoTokenizer.from_pretrained(str(directory))
+    with pytest.raises(TypeError, match=r"target_vocab\.json"):
+        AutoTokenizer.from_pretrained(directory)
 
 
 @pytest.mark.parametrize("case", CASES[::2], ids=[c[0] for c in CASES[::2]])

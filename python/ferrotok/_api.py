@@ -94,15 +94,23 @@ class TransformersApiMixin:
             token = special[base]
             return token if base == name or token is None else self.convert_tokens_to_ids(token)
         if "_init_config" in self.__dict__:  # the translation classes' language attributes
-            from . import _targets
+            from . import _marian, _targets
 
             found = _targets.language_attribute(self, name)
             if found is not _targets.UNSET:
                 return found
+            found = _marian.attribute(self, name)
+            if found is not _marian.UNSET:
+                return found
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *self._bert_settings()})
+        from . import _marian, _targets
+
+        classes: set[str] = set()
+        if "_init_config" in self.__dict__:  # the translation classes' attributes
+            classes = {*_targets.attribute_names(self), *_marian.attribute_names(self)}
+        return sorted({*super().__dir__(), *self._bert_settings(), *classes})
 
     # --- attributes --------------------------------------------------------------------------------------
     @property

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import _marian
 from ._config import (
     BLANK_CLASSES,
     CTC_CLASSES,
@@ -91,7 +92,8 @@ class DecodingMixin:
                 self._blank_text(ids, bool(skip_special_tokens)), clean_up_tokenization_spaces
             )
         ids, skip = self._ctc_ids(ids, group_tokens, bool(skip_special_tokens))
-        text = self._clip_decode(self._tokenizer.decode(ids, skip))
+        core = _marian.decoding_core(self)  # Marian's target side, with separate vocabularies
+        text = self._clip_decode(core.decode(_marian.target_ids(self, ids), skip))
         return self._clean_up(self._ctc_text(text), clean_up_tokenization_spaces)
 
     def batch_decode(
@@ -125,10 +127,10 @@ class DecodingMixin:
                 )
                 for s in batch
             ]
-        rows = [self._ctc_ids(ids_list(s), group_tokens, skip)[0] for s in batch]
+        rows = [_marian.target_ids(self, self._ctc_ids(ids_list(s), group_tokens, skip)[0]) for s in batch]
         if self._tokenizer_class() in WORD_CTC_CLASSES:
             skip = False  # dropped by `_ctc_ids`
-        texts = self._tokenizer.decode_batch(rows, skip)
+        texts = _marian.decoding_core(self).decode_batch(rows, skip)
         return [
             self._clean_up(self._ctc_text(self._clip_decode(t)), clean_up_tokenization_spaces) for t in texts
         ]

@@ -7,7 +7,7 @@ modes are language templates: where each puts its language code in each mode is 
 `src_lang` / `tgt_lang` are attributes of those classes (transformers' setters); only SeamlessM4T also takes
 them as call arguments (the other classes' `__call__` ignores them, as transformers' does). Marian's target
 mode changes the SentencePiece model, not the template: its targets are encoded by a second tokenizer read
-from the same folder with `target.spm` (the ids still come from the shared `vocab.json`).
+from the same folder with `target.spm` (`_marian`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import _marian
+from ._arguments import LARGE_INTEGER
+
 # Call arguments this module handles.
 TARGET_KEYS = frozenset({"text_target", "text_pair_target", "max_target_length", "src_lang", "tgt_lang"})
 # Classes whose target mode changes more than the template (refused rather than given the source side).
 REFUSED_TARGET_CLASSES = frozenset({"RagTokenizer"})
-MARIAN = "MarianTokenizer"
-# The load override that reads a Marian folder's target side (rust/loading/sentencepiece_marian.rs).
-_MARIAN_TARGET_SIDE = "marian_target_side"
 SEAMLESS = "SeamlessM4TTokenizer"
 # PLBart's short names for its codes (`python` → `__python__`).
 _PLBART_SHORT = frozenset({"java", "python", "en_XX", "javascript", "php", "ruby", "go"})
@@ -221,6 +221,16 @@ _ATTRIBUTES = {
         "get_lang_id",
     },
     "PLBartTokenizer": {"cur_lang_code", "cur_lang_code_id", "lang_code_to_id", "id_to_lang_code"},
+    SEAMLESS: {"cur_lang_code"},
+}
+# fairseq's tables, kept by transformers 5 for backward compatibility (fixed specials, then the codes).
+_FAIRSEQ_NAMES = frozenset({"fairseq_offset", "fairseq_tokens_to_ids", "fairseq_ids_to_tokens"})
+_FAIRSEQ = {
+    "NllbTokenizer": {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3},
+    "MBartTokenizer": {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3},
+    "MBart50Tokenizer": {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3},
+    "PLBartTokenizer": {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3},
+    SEAMLESS: {"<pad>": 0, "<unk>": 1, "<s>": 2, "</s>": 3},
 }
 _COMMON = {
     "_build_translation_inputs",
@@ -252,14 +262,20 @@ def language_attribute(tok: Any, name: str) -> Any:
     """transformers' per-class language attributes and methods (`prefix_tokens`, `lang_code_to_id`,
     `set_src_lang_special_tokens`, ...), or `UNSET` when the class has no attribute `name`."""
     cls = tokenizer_class(tok)
+    if name == "prepare_seq2seq_batch" and cls in SEQ2SEQ_DEFAULTS:
+        return seq2seq_batch(tok)
+    if name in _FAIRSEQ_NAMES and cls in _FAIRSEQ:
+        return _fairseq(tok, cls, name)
+    if name in _PYTHON_ATTRIBUTES.get(cls, ()):
+        return _python_attribute(tok, cls, name)
     if cls not in _ATTRIBUTES or name not in _COMMON | _ATTRIBUTES[cls]:
         return UNSET
     if cls == "PLBartTokenizer" and name == "cur_lang_code_id":  # set once, from the configured src_lang
         configured = tok._init_config.get("src_lang") or languages(tok).default_src  # type: ignore[union-attr]
         return None if configured is None else tok.convert_tokens_to_ids(_plbart_code(configured))
     if name in ("prefix_tokens", "suffix_tokens", "cur_lang_code", "cur_lang_code_id", "cur_lang_id"):
-        if "_lang_ids" not in tok.__dict__:
-            set_mode(tok, "source", force=True)
+        if "_lang_ids" not in tok.__dict__:  # SeamlessM4T's last template at init is the target one
+            set_mode(tok, "target" if cls == SEAMLESS else "source", force=True)
         before, after = tok.__dict__["_lang_ids"]
         if name in ("prefix_tokens", "suffix_tokens"):
             return list(before if name == "prefix_tokens" else after)
@@ -293,6 +309,68 @@ def language_attribute(tok: Any, name: str) -> Any:
     return tokens if name == "lang_code_to_id" else {i: t for t, i in tokens.items()}
 
 
+# The settings transformers' pure-Python translation classes keep as attributes.
+_PYTHON_ATTRIBUTES = {
+    "M2M100Tokenizer": {
+        "language_codes",
+        "num_madeup_words",
+        "sp_model_kwargs",
+        "encoder",
+        "encoder_size",
+        "spm_file",
+    },
+    "PLBartTokenizer": {"language_codes", "sp_model_kwargs", "sp_model_size", "legacy"},
+}
+
+
+def attribute_names(tok: Any) -> set[str]:
+    """The names `language_attribute` answers for `tok`'s class (for `dir()`)."""
+    cls = tokenizer_class(tok)
+    names = set(_PYTHON_ATTRIBUTES.get(cls, ()))
+    if cls in SEQ2SEQ_DEFAULTS:
+        names.add("prepare_seq2seq_batch")
+    if cls in _FAIRSEQ:
+        names |= _FAIRSEQ_NAMES
+    if cls in _ATTRIBUTES:
+        names |= _COMMON | _ATTRIBUTES[cls]
+    return names
+
+
+def _python_attribute(tok: Any, cls: str, name: str) -> Any:
+    config = tok._init_config
+    if name == "language_codes":
+        return config.get("language_codes") or ("m2m100" if cls == "M2M100Tokenizer" else "base")
+    if name == "num_madeup_words":
+        return config.get("num_madeup_words", 8)
+    if name == "sp_model_kwargs":
+        return dict(config.get("sp_model_kwargs") or {})
+    if name == "legacy":
+        return config.get("legacy", True)
+    if name == "spm_file":
+        return os.path.join(tok.__dict__.get("_directory") or "", "sentencepiece.bpe.model")
+    codes = set(_language_tokens(tok))
+    if name in ("encoder", "encoder_size"):  # vocab.json: the vocabulary without the language codes
+        encoder = {t: i for t, i in tok._tokenizer.get_vocab(False).items() if t not in codes}
+        return dict(sorted(encoder.items(), key=lambda kv: kv[1])) if name == "encoder" else len(encoder)
+    # sp_model_size: the model's pieces (fairseq's four specials, the codes and `<mask>` are not)
+    mask = 1 if _python_attribute(tok, cls, "language_codes") == "base" else 0
+    return tok._tokenizer.vocab_size(False) - 1 - len(codes) - mask
+
+
+def _fairseq(tok: Any, cls: str, name: str) -> Any:
+    if name == "fairseq_offset":
+        return 1
+    table = dict(_FAIRSEQ[cls])
+    mask = tok.__dict__["_special"].get("mask_token")
+    if cls == "PLBartTokenizer" and mask is not None and tok._init_config.get("language_codes") != "multi":
+        table["<mask>"] = tok.convert_tokens_to_ids(str(mask))
+    if cls != "NllbTokenizer" and cls != SEAMLESS:
+        table.update(language_attribute(tok, "lang_code_to_id"))
+    if cls in ("MBartTokenizer", "MBart50Tokenizer"):
+        table["<mask>"] = tok.convert_tokens_to_ids(str(mask or "<mask>"))
+    return table if name == "fairseq_tokens_to_ids" else {i: t for t, i in table.items()}
+
+
 def _translation_inputs(tok: Any, cls: str) -> Callable[..., Any]:
     """transformers' `_build_translation_inputs` (what its translation pipeline calls): the inputs in
     `src_lang`'s template and `forced_bos_token_id`, the id of `tgt_lang`'s code."""
@@ -303,6 +381,8 @@ def _translation_inputs(tok: Any, cls: str) -> Callable[..., Any]:
         tok.src_lang = src_lang
         if cls == "PLBartTokenizer":
             tok.tgt_lang = tgt_lang = _plbart_code(tgt_lang)
+        elif cls == SEAMLESS:
+            tgt_lang = _seamless_code(tgt_lang)
         inputs = tok(raw_inputs, add_special_tokens=True, return_tensors=return_tensors, **kwargs)
         if cls == "M2M100Tokenizer":
             inputs["forced_bos_token_id"] = language_attribute(tok, "get_lang_id")(tgt_lang)
@@ -333,23 +413,6 @@ def _set_template(tok: Any, which: str, lang: str) -> None:
             tok.__dict__.pop(f"_{which}", None)
         else:
             tok.__dict__[f"_{which}"] = saved
-
-
-def marian_target(tok: Any) -> Any:
-    """A Marian tokenizer's target side: the folder read with `target.spm`, with `tok`'s settings."""
-    from . import _core
-
-    core = tok.__dict__.get("_marian_target_core")
-    if core is None:
-        directory = tok.__dict__.get("_directory")
-        if directory is None or os.path.isfile(os.path.join(directory, "tokenizer.json")):
-            raise NotImplementedError(
-                "text_target: MarianTokenizer's target side is read from the folder's target.spm and "
-                "vocab.json (this tokenizer was not loaded from such a folder)"
-            )
-        core, _ = _core.load_folder(directory, json.dumps({_MARIAN_TARGET_SIDE: True}))
-        tok.__dict__["_marian_target_core"] = core
-    return type(tok)(core, **tok._settings())
 
 
 def _target_arguments(arguments: dict[str, Any], max_target_length: int | None) -> dict[str, Any]:
@@ -387,8 +450,8 @@ def call(tok: Any, text: Any, text_pair: Any, arguments: dict[str, Any], kwargs:
     if text_target is None:
         return encodings
     target_arguments = _target_arguments(arguments, max_target_length)
-    if tokenizer_class(tok) == MARIAN:
-        targets = marian_target(tok)(text_target, text_pair_target, **target_arguments, **kwargs)
+    if tokenizer_class(tok) == _marian.MARIAN:
+        targets = _marian.encode_targets(tok, text_target, text_pair_target, **target_arguments, **kwargs)
         return targets if encodings is None else _with_labels(encodings, targets)
     set_mode(tok, "target", force=True)
     tok.__dict__["_in_target_mode"] = True
@@ -403,3 +466,79 @@ def call(tok: Any, text: Any, text_pair: Any, arguments: dict[str, Any], kwargs:
 def _with_labels(encodings: Any, targets: Any) -> Any:
     encodings["labels"] = targets["input_ids"]
     return encodings
+
+
+# What pickling keeps beside the settings (transformers pickles its instance's attributes): the languages
+# set through the setters, the template in place, and the folder Marian reads its target side from.
+_PICKLED = ("_src_lang", "_tgt_lang", "_lang_mode", "_lang_ids", "_directory")
+
+
+def pickled_attributes(tok: Any) -> dict[str, Any]:
+    return {k: tok.__dict__[k] for k in _PICKLED if k in tok.__dict__}
+
+
+def saved_languages(tok: Any) -> dict[str, Any]:
+    """The `src_lang` / `tgt_lang` entries `save_pretrained` writes: transformers writes its attributes'
+    current values (those set through the setters included)."""
+    if languages(tok) is None:
+        return {}
+    return {"src_lang": get_lang(tok, "src_lang"), "tgt_lang": get_lang(tok, "tgt_lang")}
+
+
+# The classes with `prepare_seq2seq_batch` in transformers 5.24, and its default languages.
+SEQ2SEQ_DEFAULTS = {
+    "NllbTokenizer": ("eng_Latn", "fra_Latn"),
+    SEAMLESS: ("eng", "fra"),
+    "MBart50Tokenizer": ("en_XX", "ro_RO"),
+    "M2M100Tokenizer": ("en", "ro"),
+    "PLBartTokenizer": ("en_XX", "python"),
+}
+
+
+def _limit(length: int, padding: Any, truncation: Any) -> dict[str, Any]:
+    """`max_length` and `truncation` for a call: a "no limit" length (a model without
+    `model_max_length`) truncates nothing (transformers' fast classes raise OverflowError)."""
+    if length >= LARGE_INTEGER and padding != "max_length":
+        return {"truncation": False}
+    return {"max_length": length, "truncation": truncation}
+
+
+def seq2seq_batch(tok: Any) -> Callable[..., Any]:
+    """transformers' `prepare_seq2seq_batch`: `src_lang` / `tgt_lang` set as by the setters, the sources
+    padded ("longest") and truncated to `max_length` (the model's), the targets' ids as `labels`, cut at
+    `max_target_length` (`max_length` when not given). The labels are encoded in the target template
+    (transformers' `__call__` switches back to the source template before encoding them, and the
+    mBART-50, M2M100 and PLBart classes call a method their base no longer has: README, "Where ferrotok
+    differs")."""
+    default_src, default_tgt = SEQ2SEQ_DEFAULTS[tokenizer_class(tok)]
+
+    def prepare_seq2seq_batch(
+        src_texts: Any,
+        src_lang: str = default_src,
+        tgt_texts: Any = None,
+        tgt_lang: str = default_tgt,
+        max_length: int | None = None,
+        max_target_length: int | None = None,
+        padding: Any = "longest",
+        return_tensors: Any = None,
+        truncation: Any = True,
+        **kwargs: Any,
+    ) -> Any:
+        if tokenizer_class(tok) == "PLBartTokenizer":
+            src_lang, tgt_lang = _plbart_code(src_lang), _plbart_code(tgt_lang)
+        tok.src_lang = src_lang
+        tok.tgt_lang = tgt_lang
+        if max_length is None:
+            max_length = tok.model_max_length
+        shared = {"add_special_tokens": True, "return_tensors": return_tensors, "padding": padding}
+        inputs = tok(src_texts, **_limit(max_length, padding, truncation), **shared, **kwargs)
+        if tgt_texts is None:
+            return inputs
+        if max_target_length is None:
+            max_target_length = max_length
+        limit = _limit(max_target_length, padding, truncation)
+        labels = tok(text_target=tgt_texts, **limit, **shared, **kwargs)
+        inputs["labels"] = labels["input_ids"]
+        return inputs
+
+    return prepare_seq2seq_batch

@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from . import _core, _entities, _entity_padding, _targets
+from . import _core, _entities, _entity_padding, _marian, _targets
 from ._added_token import _FLAGS as _ADDED_FLAGS
 from ._api import TransformersApiMixin
 from ._arguments import (
@@ -167,6 +167,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         settings = read_settings(directory, from_model, core)
         prefix_space = entries.pop("add_prefix_space", None)
         settings["init_config"].update(entries)
+        _marian.check_folder(directory, settings["init_config"])
         settings["chat_template"] = read_chat_templates(directory, settings["init_config"])
         settings.update(own)
         if prefix_space is not None:
@@ -249,6 +250,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             config["split_special_tokens"] = self.split_special_tokens
         if self.chat_control_tokens is not None:
             config["chat_control_tokens"] = list(self.chat_control_tokens)
+        config.update(_targets.saved_languages(self))
+        config.update(_marian.saved_settings(self))
         if codes:
             config["added_tokens_decoder"] = {
                 str(i): {"content": t.content, **{k: getattr(t, k) for k in _ADDED_FLAGS}}
@@ -260,6 +263,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             vocabulary = self.save_vocabulary(directory)
         if self._entity_settings is not None:  # LUKE / mLUKE
             vocabulary = (*vocabulary, _entities.save_vocab(self._entity_settings, directory))
+        vocabulary = (*vocabulary, *_marian.save_files(self, directory))
         written = (*write_settings(directory, config, special_map), *templates, *vocabulary)
         return written if codes else (*written, tokenizer_path)
 
@@ -284,10 +288,15 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         settings = self._settings()
         if self._entity_settings is not None:  # LUKE / mLUKE: the entity vocabulary travels too
             settings["init_config"].setdefault("entity_vocab", self._entity_settings.vocab)
-        return {"tokenizer_json": self._tokenizer.to_str(False), "settings": settings}
+        return {
+            "tokenizer_json": self._tokenizer.to_str(False),
+            "settings": settings,
+            "attributes": _targets.pickled_attributes(self),
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(_core.Tokenizer.from_str(state["tokenizer_json"]), **state["settings"])  # type: ignore[misc]
+        self.__dict__.update(state.get("attributes", {}))  # the languages set, Marian's folder
 
     def __repr__(self) -> str:
         added = "".join(
@@ -403,10 +412,12 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
 
     def convert_ids_to_tokens(self, ids: int | Sequence[int], skip_special_tokens: bool = False) -> Any:
         ids = ids_list(ids)
+        core = _marian.decoding_core(self)  # Marian's target vocabulary, with separate vocabularies
         if isinstance(ids, int):
-            return self._tokenizer.id_to_token(ids)
+            return core.id_to_token(_marian.target_ids(self, [ids])[0])
         skip = set(self.all_special_ids) if skip_special_tokens else set()
-        return [self._tokenizer.id_to_token(int(i)) for i in ids if int(i) not in skip]
+        kept = _marian.target_ids(self, [int(i) for i in ids if int(i) not in skip])
+        return [core.id_to_token(i) for i in kept]
 
     def get_special_tokens_mask(
         self,

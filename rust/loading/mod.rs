@@ -114,7 +114,8 @@ pub fn load_folder_with(
     let mut cfg = legacy::LegacyConfig::load(dir)?;
     cfg.config
         .extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
-    if tj.is_file() {
+    // A Marian folder's target side is read from its SentencePiece files, even beside a tokenizer.json.
+    if tj.is_file() && sentencepiece_marian::target_model_file(dir, &cfg).is_none() {
         let file = tj.display().to_string();
         let mut tokenizer = if class_pipelines::rebuilds(&cfg) {
             let text = legacy::read_to_string(&tj)?;

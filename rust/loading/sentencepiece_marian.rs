@@ -1,14 +1,15 @@
 //! Marian (`MarianTokenizer`), which transformers 5.24 runs through the `sentencepiece` library in Python:
 //! `source.spm` segments the text, `vocab.json` gives the ids (`</s>` appended). Folders whose vocabulary
-//! has `>>lang<<` codes (transformers takes one only at the very start of a text) or separate source and
-//! target vocabularies are refused rather than tokenized differently. The target side (`text_target`) is
-//! the same folder read with `target.spm` (`TARGET_SIDE` in the load overrides).
+//! has `>>lang<<` codes (transformers takes one only at the very start of a text) are refused rather than
+//! tokenized differently. The target side (`text_target`) is the same folder read with `target.spm`
+//! (`TARGET_SIDE` in the load overrides); with `separate_vocabs` its ids come from `target_vocab.json`
+//! (the Python layer gives its special tokens their `vocab.json` ids, as transformers' added tokens).
 
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{cfg_bool, precompiled, Parts, Post};
 use super::sentencepiece_classes::{content, named, seq, sp, Defaults};
 use super::sentencepiece_proto::{SpModel, NORMAL};
-use super::sentencepiece_python::{sentencepiece_model, vocab_json, vocab_json_unk_id, NEVER};
+use super::sentencepiece_python::{sentencepiece_model, vocab_json_file, vocab_json_unk_id, NEVER};
 use crate::error::{Error, Result};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -16,6 +17,8 @@ use std::path::{Path, PathBuf};
 
 /// The load override that reads a Marian folder's target side.
 pub const TARGET_SIDE: &str = "marian_target_side";
+/// The target side's vocabulary when tokenizer_config.json sets `separate_vocabs`.
+pub const TARGET_VOCAB: &str = "target_vocab.json";
 
 /// `target.spm` when the overrides ask for a Marian folder's target side, else None.
 pub(super) fn target_model_file(dir: &Path, cfg: &LegacyConfig) -> Option<PathBuf> {
@@ -23,24 +26,27 @@ pub(super) fn target_model_file(dir: &Path, cfg: &LegacyConfig) -> Option<PathBu
     (marian && cfg_bool(cfg, TARGET_SIDE, false)).then(|| dir.join("target.spm"))
 }
 
+/// Whether this load reads the target side of a folder with separate vocabularies.
+fn separate_target(cfg: &LegacyConfig) -> bool {
+    cfg_bool(cfg, TARGET_SIDE, false) && cfg_bool(cfg, "separate_vocabs", false)
+}
+
 pub(super) fn marian(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -> Result<Parts> {
-    let file = dir.join("vocab.json").display().to_string();
-    if cfg_bool(cfg, "separate_vocabs", false) {
-        return Err(Error::config(
-            "",
-            "tokenizer_config.json: separate_vocabs",
-            "separate source and target vocabularies are not supported for MarianTokenizer",
-        ));
-    }
+    let name = if separate_target(cfg) {
+        TARGET_VOCAB
+    } else {
+        "vocab.json"
+    };
+    let file = dir.join(name).display().to_string();
     let named = named(cfg, d, false);
-    let pieces = vocab_json(dir)?;
+    let pieces = vocab_json_file(&dir.join(name))?;
     if let Some(code) = pieces
         .iter()
         .find(|p| p.starts_with(">>") && p.ends_with("<<"))
     {
         return Err(Error::config(
             file,
-            format!("vocab.json: {code:?}"),
+            format!("{name}: {code:?}"),
             "MarianTokenizer language codes (taken only at the start of a text) are not supported",
         ));
     }
@@ -53,11 +59,11 @@ pub(super) fn marian(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
     {
         return Err(Error::config(
             file,
-            format!("vocab.json: {:?}", missing.0),
+            format!("{name}: {:?}", missing.0),
             if cfg_bool(cfg, TARGET_SIDE, false) {
-                "a piece of target.spm is missing from vocab.json"
+                format!("a piece of target.spm is missing from {name}")
             } else {
-                "a piece of source.spm is missing from vocab.json"
+                "a piece of source.spm is missing from vocab.json".to_string()
             },
         ));
     }
@@ -114,5 +120,15 @@ mod tests {
         let other =
             LegacyConfig::from_json(json!({"tokenizer_class": "T5Tokenizer", TARGET_SIDE: true}));
         assert_eq!(target_model_file(dir, &other), None);
+    }
+
+    #[test]
+    fn only_a_separate_target_side_reads_target_vocab_json() {
+        let cfg = LegacyConfig::from_json;
+        assert!(separate_target(&cfg(
+            json!({"separate_vocabs": true, TARGET_SIDE: true})
+        )));
+        assert!(!separate_target(&cfg(json!({"separate_vocabs": true}))));
+        assert!(!separate_target(&cfg(json!({TARGET_SIDE: true}))));
     }
 }

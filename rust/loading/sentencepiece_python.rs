@@ -30,9 +30,16 @@ pub(super) fn library_vocab(m: &SpModel) -> Vec<(String, f64)> {
 
 /// vocab.json as (piece, id) in id order; the ids must be 0..n without gaps.
 pub(super) fn vocab_json(dir: &Path) -> Result<Vec<String>> {
-    let path = dir.join("vocab.json");
+    vocab_json_file(&dir.join("vocab.json"))
+}
+
+/// A vocab.json-style file (`target_vocab.json`) as its pieces in id order; the ids must be 0..n.
+pub(super) fn vocab_json_file(path: &Path) -> Result<Vec<String>> {
     let file = path.display().to_string();
-    let Value::Object(map) = read_json(&path)? else {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let Value::Object(map) = read_json(path)? else {
         return Err(Error::config(file, "(document)", "expected a JSON object"));
     };
     let mut by_id: Vec<Option<String>> = vec![None; map.len()];
@@ -45,7 +52,7 @@ pub(super) fn vocab_json(dir: &Path) -> Result<Vec<String>> {
             _ => {
                 return Err(Error::config(
                     file,
-                    format!("vocab.json: {piece:?}"),
+                    format!("{name}: {piece:?}"),
                     format!("id {id} is not a free id below {}", map.len()),
                 ))
             }
