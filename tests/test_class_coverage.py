@@ -40,7 +40,11 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "BarthezTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "BartphoTokenizer": ("transformers fails", "sentencepiece: needs dict.txt beside the model"),
     "BertGenerationTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "BertJapaneseTokenizer": ("transformers fails", "sentencepiece: needs MeCab / fugashi and its own files"),
+    "BertJapaneseTokenizer": (
+        "same",
+        "vocab.txt: its basic word tokenizer and WordPiece (MeCab / Sudachi / Juman++ refused; "
+        "tested in test_segmenter_classes.py)",
+    ),
     "BertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "BertweetTokenizer": ("transformers fails", "vocab.txt: needs bpe.codes in fastBPE format"),
     "BigBirdTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
@@ -61,7 +65,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "ClvpTokenizer": ("same", "vocab.json+merges.txt: its English text cleaner runs as a normalizer"),
     "CodeLlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "CohereTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
-    "CpmAntTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),
+    "CpmAntTokenizer": ("transformers fails", "vocab.txt: BERT's vocabulary lacks its </_> and </n> tokens"),
     "CpmTokenizer": ("transformers fails", "sentencepiece: needs rjieba"),
     "DPRQuestionEncoderTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "DebertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
@@ -141,7 +145,10 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "transformers fails",
         "vocab.txt: needs word_shape.json and word_pronunciation.json",
     ),
-    "RoFormerTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),
+    "RoFormerTokenizer": (
+        "same",
+        "vocab.txt: BERT's normalizer and jieba's words (tested in test_segmenter_classes.py)",
+    ),
     "RobertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "SeamlessM4TTokenizer": (
         "differs",
@@ -219,6 +226,10 @@ OWN_VOCABULARY = {
     ),
 }
 
+# Classes that also name a SentencePiece file but read vocab.txt by default (BertJapanese reads its
+# `spiece.model` only with `subword_tokenizer_type: sentencepiece`).
+VOCAB_TXT_FIRST = {"BertJapaneseTokenizer"}
+
 # Config entries a class needs for a folder both libraries can encode with (phonemizing needs the
 # `phonemizer` package, which neither runs here).
 OWN_CONFIG = {
@@ -255,7 +266,9 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
     directory.mkdir(parents=True)
     cls = getattr(transformers, tokenizer_class, None)
     files = set(getattr(cls, "vocab_files_names", {}).values())
-    spm_names = sorted(f for f in files if f.endswith((".model", ".spm")))
+    spm_names = sorted(
+        f for f in files if f.endswith((".model", ".spm")) and tokenizer_class not in VOCAB_TXT_FIRST
+    )
     if spm_names:
         shape = "sentencepiece"
         model = models[MODEL_OF.get(tokenizer_class, "unigram")]

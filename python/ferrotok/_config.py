@@ -124,6 +124,7 @@ MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
 # from that file alone (it ignores tokenizer.json for them).
 CLASS_VOCABULARY_FILES = {"Wav2Vec2CTCTokenizer": "vocab.json", "EsmTokenizer": "vocab.txt"}
 CLASS_VOCABULARY_FILES["Wav2Vec2PhonemeCTCTokenizer"] = "vocab.json"
+CLASS_VOCABULARY_FILES["BertJapaneseTokenizer"] = "vocab.txt"
 
 # CTC classes over a phoneme vocabulary (Wav2Vec2Phoneme): decode joins the phonemes with spaces after
 # grouping repeats and dropping the pad token and the word delimiter (`_decoding.py`).
@@ -313,3 +314,16 @@ def split_load_kwargs(
         except TypeError:  # not a config value (a callable, an object): the loader cannot use it
             continue
     return settings, entries, json.dumps(overrides)
+
+
+def tokenizer_file_text(text: str) -> str:
+    """The tokenizer.json text written to disk: jieba's pre-tokenizer (ferrotok's own stage, which the tokenizers
+    library cannot read) written as BERT's, as transformers' RoFormerTokenizer saves it; its class puts jieba
+    back at load."""
+    if '"type": "Jieba"' not in text:
+        return text
+    document = json.loads(text)
+    if document.get("pre_tokenizer") != {"type": "Jieba"}:
+        return text
+    document["pre_tokenizer"] = {"type": "BertPreTokenizer"}
+    return json.dumps(document, ensure_ascii=False, indent=2)

@@ -1,6 +1,7 @@
 //! Loading: tokenizer.json and the legacy files (vocab.txt, vocab.json + merges.txt,
 //! tokenizer_config.json / special_tokens_map.json).
 
+mod bert_japanese;
 mod byte_classes;
 mod canonical;
 mod class_pipelines;
