@@ -65,8 +65,15 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "ClvpTokenizer": ("same", "vocab.json+merges.txt: its English text cleaner runs as a normalizer"),
     "CodeLlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "CohereTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
-    "CpmAntTokenizer": ("transformers fails", "vocab.txt: BERT's vocabulary lacks its </_> and </n> tokens"),
-    "CpmTokenizer": ("transformers fails", "sentencepiece: needs rjieba"),
+    "CpmAntTokenizer": (
+        "same",
+        "vocab.txt: its own tokens, then BERT's; jieba's words cut greedily (tested in test_segmenter_classes.py)",
+    ),
+    "CpmTokenizer": (
+        "refused",
+        "sentencepiece: a Python class (jieba imported, not used) whose accent stripping, whitespace "
+        "collapsing and digit-comma rule differ from XLNet's pipeline",
+    ),
     "DPRQuestionEncoderTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "DebertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "DebertaV2Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
@@ -194,12 +201,21 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "XLNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
 }
 
-# Classes whose vocabulary is of their own kind: ESM's protein tokens, wav2vec2's upper-case characters,
-# phonemes, VITS's lower-case characters.
+# Classes whose vocabulary is of their own kind: CPM-Ant's space / newline tokens, ESM's protein tokens,
+# wav2vec2's upper-case characters, phonemes, VITS's lower-case characters.
 OWN_VOCABULARY = {
     "EsmTokenizer": (
         "vocab.txt",
         "\n".join(["<cls>", "<pad>", "<eos>", "<unk>", *"LAGVSERTIDPKQNFYMHWCXBUZO"]),
+    ),
+    "CpmAntTokenizer": (
+        "vocab.txt",
+        "\n".join(
+            [
+                *["<d>", "</d>", "<s>", "</s>", "</_>", "<unk>", "<pad>", "</n>"],
+                *(FIXTURES / "bert-uncased" / "vocab.txt").read_text(encoding="utf-8").splitlines(),
+            ]
+        ),
     ),
     "Wav2Vec2CTCTokenizer": (
         "vocab.json",

@@ -14,6 +14,9 @@ save_pretrained round trip.
 BertJapaneseTokenizer (a Python class in transformers, without offsets) with its `basic` word tokenizer and
 `wordpiece` or `character` subwords, over BERT's vocabulary with the sample's Japanese chars appended; the
 word tokenizers that need MeCab, Sudachi or Juman++ are refused with the option named.
+
+CpmAntTokenizer (a Python class too): jieba's words, each cut greedily into vocabulary tokens with `<unk>` for
+an unmatched char, over a vocabulary of its own tokens, the sample's chars and its commonest jieba words.
 """
 
 from __future__ import annotations
@@ -306,3 +309,55 @@ def test_bert_japanese_analysers_are_refused(tmp_path, option, value):
     with pytest.raises(ValueError, match=option) as error:
         AutoTokenizer.from_pretrained(folder)
     assert value in str(error.value)
+
+
+# --- CpmAntTokenizer: transformers' Python class, jieba words then greedy longest match -----------------------
+
+
+def cpm_ant_folder(root: Path, config: dict) -> Path:
+    """A CPM-Ant folder: the class's own tokens first (as its hub vocabulary), then the sample's chars and the
+    commonest jieba words of its Chinese lines."""
+    directory = root / "cpm-ant"
+    directory.mkdir(parents=True)
+    vocab = ["<d>", "</d>", "<s>", "</s>", "</_>", "<unk>", "<pad>", "</n>"]
+    chars = sorted({c for _, line in LINES[::3] for c in line if not c.isspace()})
+    vocab += [c for c in chars if c not in vocab]
+    vocab += [w for w in jieba_words(CHINESE[::2], 400) if w not in vocab and not w.isspace()]
+    (directory / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    config = {"tokenizer_class": "CpmAntTokenizer", **config}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+CPM_ANT_TEXTS = [
+    *CHINESE[:24],
+    *SEGMENTED,
+    "第一行\n第二行  两个空格\t制表符<d>文档</d>结束",
+    *[line for _, line in LINES][::20],
+    *fixed_cases(),
+    *random_cases(40),
+]
+
+
+@pytest.mark.parametrize("config", [{}, {"unk_token": "<pad>"}])
+def test_cpm_ant_matches_transformers(tmp_path, config):
+    folder = cpm_ant_folder(tmp_path, config)
+    ours = AutoTokenizer.from_pretrained(folder)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(folder))
+    assert type(theirs).__name__ == "CpmAntTokenizer"
+    assert theirs.padding_side == "left"
+    compare_python_class(ours, theirs, CPM_ANT_TEXTS)
+    # Words of the vocabulary are whole tokens; unknown chars are <unk> one by one.
+    assert ours.tokenize("中国人民") == theirs.tokenize("中国人民")
+
+
+def test_cpm_ant_save_round_trip(tmp_path):
+    folder = cpm_ant_folder(tmp_path, {})
+    ours = AutoTokenizer.from_pretrained(folder)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(folder))
+    ours.save_pretrained(tmp_path / "saved")
+    reloaded = AutoTokenizer.from_pretrained(tmp_path / "saved")
+    for text in CPM_ANT_TEXTS[:30]:
+        assert reloaded.encode(text) == theirs.encode(text), text
+    ids = theirs(CPM_ANT_TEXTS[:30])["input_ids"]
+    assert reloaded.batch_decode(ids) == theirs.batch_decode(ids)

@@ -11,6 +11,7 @@ mod class_table_spm;
 mod class_templates;
 pub mod classes;
 pub mod components;
+mod cpm_ant;
 mod ctc_classes;
 mod esm;
 pub mod host_stages;
@@ -156,6 +157,7 @@ fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<To
         || phoneme_classes::handles(class)
         || vits_classes::handles(class)
         || esm::handles(class)
+        || cpm_ant::handles(class)
     {
         // Their own recipes (`legacy_folder_from`) read these folders' vocabularies.
         return Ok(None);
@@ -225,6 +227,13 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
         })
     } else if esm::handles(cfg.class()) && dir.join("vocab.txt").is_file() {
         let (document, specials) = esm::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.txt"),
+            special_tokens: Some(specials),
+        })
+    } else if cpm_ant::handles(cfg.class()) && dir.join("vocab.txt").is_file() {
+        let (document, specials) = cpm_ant::document(dir, cfg)?;
         Ok(LegacyFolder {
             document,
             file: dir.join("vocab.txt"),

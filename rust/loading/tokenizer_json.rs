@@ -104,8 +104,12 @@ pub(super) fn assemble(o: &Obj, model: Model) -> Result<Tokenizer> {
     if let Some(p) = optional(o, "pre_tokenizer") {
         let mut pre_tokenizer = PreTokenizer::from_json(p, "pre_tokenizer")?;
         if let PreTokenizer::Jieba(jieba) = &mut pre_tokenizer {
-            // transformers' JiebaPreTokenizer keeps the words of the model's vocabulary whole.
-            *jieba = JiebaPreTokenizer::with_words(t.model().vocab().into_iter().map(|(w, _)| w));
+            // transformers' JiebaPreTokenizer keeps the words of the model's vocabulary whole (CPM-Ant's
+            // keeps every word).
+            if !jieba.every_word {
+                *jieba =
+                    JiebaPreTokenizer::with_words(t.model().vocab().into_iter().map(|(w, _)| w));
+            }
         }
         t.set_pre_tokenizer(Some(pre_tokenizer));
     }

@@ -23,10 +23,13 @@ fn jieba() -> &'static Jieba {
     DICTIONARY.get_or_init(Jieba::new)
 }
 
-/// The words kept whole: the model's vocabulary, given by the loader (`with_words`).
+/// The words kept whole: the model's vocabulary, given by the loader (`with_words`); or, with `every_word`
+/// (transformers' CPM-Ant, `{"type": "Jieba", "words": "all"}`), every word as jieba gives it, whitespace
+/// included.
 #[derive(Clone, Default)]
 pub struct JiebaPreTokenizer {
     words: Arc<FxHashSet<Box<str>>>,
+    pub every_word: bool,
 }
 
 impl fmt::Debug for JiebaPreTokenizer {
@@ -47,6 +50,15 @@ impl JiebaPreTokenizer {
     pub fn with_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
         JiebaPreTokenizer {
             words: Arc::new(words.into_iter().map(Box::from).collect()),
+            every_word: false,
+        }
+    }
+
+    /// Every word as jieba gives it.
+    pub fn every_word() -> Self {
+        JiebaPreTokenizer {
+            every_word: true,
+            ..Self::default()
         }
     }
 
@@ -54,7 +66,7 @@ impl JiebaPreTokenizer {
         pts.split(|_, ns| {
             let mut out = Vec::new();
             for token in jieba().cut(ns.as_str(), false) {
-                if self.words.contains(token.word) {
+                if self.every_word || self.words.contains(token.word) {
                     out.push(ns.slice(token.byte_start..token.byte_end));
                     continue;
                 }
@@ -128,6 +140,13 @@ mod tests {
         assert_eq!(got[1].1, (3, 6));
         assert_eq!(got[4].1, (12, 18));
         assert_eq!(got[8].1, (30, 35));
+    }
+
+    #[test]
+    fn every_word_mode_keeps_whitespace_words() {
+        let got = run(&JiebaPreTokenizer::every_word(), "今天天气 好\n");
+        let pieces: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(pieces, ["今天天气", " ", "好", "\n"]);
     }
 
     #[test]

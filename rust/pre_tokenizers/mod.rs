@@ -69,7 +69,10 @@ impl PreTokenizer {
             "Metaspace" => PreTokenizer::Metaspace(Metaspace::from_json(o, field)?),
             "FixedLength" => PreTokenizer::FixedLength(FixedLength::from_json(o, field)?),
             "UnicodeScripts" => PreTokenizer::UnicodeScripts(UnicodeScripts),
-            "Jieba" => PreTokenizer::Jieba(JiebaPreTokenizer::default()),
+            "Jieba" => PreTokenizer::Jieba(match o.get("words").and_then(Value::as_str) {
+                Some("all") => JiebaPreTokenizer::every_word(),
+                _ => JiebaPreTokenizer::default(),
+            }),
             "Sequence" => {
                 let f = format!("{field}.pretokenizers");
                 let items = as_array(o.get("pretokenizers").unwrap_or(&Value::Null), &f)?;
