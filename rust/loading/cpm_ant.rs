@@ -135,3 +135,35 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     });
     Ok((doc, SpecialTokens::new(&named, Vec::new())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenizer::{EncodeOptions, InputSequence, Tokenizer};
+
+    #[test]
+    fn space_and_newline_tokens_and_bos_template() {
+        let dir = std::env::temp_dir().join(format!("ferrotok-cpm-ant-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lines = [
+            "<d>", "</d>", "<s>", "</s>", "</_>", "<unk>", "<pad>", "</n>", "今天", "天",
+        ];
+        std::fs::write(dir.join("vocab.txt"), lines.join("\n") + "\n").unwrap();
+        let cfg = LegacyConfig { config: Map::new() };
+        let out = document(&dir, &cfg);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let t: Tokenizer =
+            super::super::tokenizer_json::from_value(out.unwrap().0, "<test>").unwrap();
+        let opts = EncodeOptions {
+            add_special_tokens: true,
+            ..EncodeOptions::default()
+        };
+        // jieba: 今天 ␠ 天 \n 气 → `<s>` first; 气 is unknown.
+        let e = t
+            .encode(InputSequence::Raw("今天 天\n气<d>"), None, &opts)
+            .unwrap();
+        assert_eq!(e.ids, [2, 8, 4, 9, 7, 5, 0]);
+        assert_eq!(t.token_to_id(" "), Some(4));
+        assert_eq!(t.token_to_id("</_>"), None);
+    }
+}

@@ -448,6 +448,22 @@ mod tests {
         );
     }
 
+    // transformers' CpmAntTokenizer matcher (no prefix, an unknown char alone as unk, then on).
+    #[test]
+    fn unk_per_char_goes_on_after_an_unknown_char() {
+        let v = json!({"type": "WordPiece", "vocab": {"<unk>": 0, "中": 1, "中国": 2, "人": 3, "é": 4},
+            "unk_token": "<unk>", "continuing_subword_prefix": "", "max_input_chars_per_word": 5,
+            "unk_per_char": true});
+        let m =
+            WordPiece::from_json(v.as_object().unwrap(), "model").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            toks(&m, "中国x人é"),
+            [(2, (0, 6)), (0, (6, 7)), (3, (7, 10)), (4, (10, 12))]
+        );
+        assert_eq!(toks(&m, "xx"), [(0, (0, 1)), (0, (1, 2))]);
+        assert_eq!(toks(&m, "人人人人人人"), [(0, (0, 18))]);
+    }
+
     #[test]
     fn config_errors_name_the_field() {
         let e = model(json!({"a": 0}))
