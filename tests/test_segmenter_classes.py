@@ -356,8 +356,15 @@ def test_cpm_ant_save_round_trip(tmp_path):
     ours = AutoTokenizer.from_pretrained(folder)
     theirs = transformers.AutoTokenizer.from_pretrained(str(folder))
     ours.save_pretrained(tmp_path / "saved")
-    reloaded = AutoTokenizer.from_pretrained(tmp_path / "saved")
-    for text in CPM_ANT_TEXTS[:30]:
-        assert reloaded.encode(text) == theirs.encode(text), text
+    assert (tmp_path / "saved" / "vocab.txt").read_text(encoding="utf-8") == (folder / "vocab.txt").read_text(
+        encoding="utf-8"
+    )
     ids = theirs(CPM_ANT_TEXTS[:30])["input_ids"]
-    assert reloaded.batch_decode(ids) == theirs.batch_decode(ids)
+    for reloaded in (
+        AutoTokenizer.from_pretrained(tmp_path / "saved"),
+        transformers.AutoTokenizer.from_pretrained(str(tmp_path / "saved")),
+    ):
+        for text in CPM_ANT_TEXTS[:30]:
+            assert reloaded.encode(text) == theirs.encode(text), text
+        assert reloaded.batch_decode(ids) == theirs.batch_decode(ids)
+        assert reloaded.padding_side == "left"

@@ -134,6 +134,7 @@ MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
 CLASS_VOCABULARY_FILES = {"Wav2Vec2CTCTokenizer": "vocab.json", "EsmTokenizer": "vocab.txt"}
 CLASS_VOCABULARY_FILES["Wav2Vec2PhonemeCTCTokenizer"] = "vocab.json"
 CLASS_VOCABULARY_FILES["BertJapaneseTokenizer"] = "vocab.txt"
+CLASS_VOCABULARY_FILES["CpmAntTokenizer"] = "vocab.txt"
 
 # CTC classes over a phoneme vocabulary (Wav2Vec2Phoneme): decode joins the phonemes with spaces after
 # grouping repeats and dropping the pad token and the word delimiter (`_decoding.py`).
