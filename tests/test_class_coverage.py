@@ -40,7 +40,11 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "BarthezTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "BartphoTokenizer": ("transformers fails", "sentencepiece: needs dict.txt beside the model"),
     "BertGenerationTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "BertJapaneseTokenizer": ("transformers fails", "sentencepiece: needs MeCab / fugashi and its own files"),
+    "BertJapaneseTokenizer": (
+        "same",
+        "vocab.txt: its basic word tokenizer and WordPiece (MeCab / Sudachi / Juman++ refused; "
+        "tested in test_segmenter_classes.py)",
+    ),
     "BertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "BertweetTokenizer": ("transformers fails", "vocab.txt: needs bpe.codes in fastBPE format"),
     "BigBirdTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
@@ -61,8 +65,15 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "ClvpTokenizer": ("same", "vocab.json+merges.txt: its English text cleaner runs as a normalizer"),
     "CodeLlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "CohereTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
-    "CpmAntTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),
-    "CpmTokenizer": ("transformers fails", "sentencepiece: needs rjieba"),
+    "CpmAntTokenizer": (
+        "same",
+        "vocab.txt: its own tokens, then BERT's; jieba's words cut greedily (tested in test_segmenter_classes.py)",
+    ),
+    "CpmTokenizer": (
+        "refused",
+        "sentencepiece: a Python class (jieba imported, not used) whose accent stripping, whitespace "
+        "collapsing and digit-comma rule differ from XLNet's pipeline",
+    ),
     "DPRQuestionEncoderTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "DebertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "DebertaV2Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
@@ -141,7 +152,10 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "transformers fails",
         "vocab.txt: needs word_shape.json and word_pronunciation.json",
     ),
-    "RoFormerTokenizer": ("transformers fails", "vocab.txt: needs rjieba"),
+    "RoFormerTokenizer": (
+        "same",
+        "vocab.txt: BERT's normalizer and jieba's words (tested in test_segmenter_classes.py)",
+    ),
     "RobertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "SeamlessM4TTokenizer": (
         "differs",
@@ -187,12 +201,21 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "XLNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
 }
 
-# Classes whose vocabulary is of their own kind: ESM's protein tokens, wav2vec2's upper-case characters,
-# phonemes, VITS's lower-case characters.
+# Classes whose vocabulary is of their own kind: CPM-Ant's space / newline tokens, ESM's protein tokens,
+# wav2vec2's upper-case characters, phonemes, VITS's lower-case characters.
 OWN_VOCABULARY = {
     "EsmTokenizer": (
         "vocab.txt",
         "\n".join(["<cls>", "<pad>", "<eos>", "<unk>", *"LAGVSERTIDPKQNFYMHWCXBUZO"]),
+    ),
+    "CpmAntTokenizer": (
+        "vocab.txt",
+        "\n".join(
+            [
+                *["<d>", "</d>", "<s>", "</s>", "</_>", "<unk>", "<pad>", "</n>"],
+                *(FIXTURES / "bert-uncased" / "vocab.txt").read_text(encoding="utf-8").splitlines(),
+            ]
+        ),
     ),
     "Wav2Vec2CTCTokenizer": (
         "vocab.json",
@@ -218,6 +241,10 @@ OWN_VOCABULARY = {
         json.dumps({c: i for i, c in enumerate("_ ',.!?-abcdefghijklmnopqrstuvwxyz0123456789")}),
     ),
 }
+
+# Classes that also name a SentencePiece file but read vocab.txt by default (BertJapanese reads its
+# `spiece.model` only with `subword_tokenizer_type: sentencepiece`).
+VOCAB_TXT_FIRST = {"BertJapaneseTokenizer"}
 
 # Config entries a class needs for a folder both libraries can encode with (phonemizing needs the
 # `phonemizer` package, which neither runs here).
@@ -255,7 +282,9 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
     directory.mkdir(parents=True)
     cls = getattr(transformers, tokenizer_class, None)
     files = set(getattr(cls, "vocab_files_names", {}).values())
-    spm_names = sorted(f for f in files if f.endswith((".model", ".spm")))
+    spm_names = sorted(
+        f for f in files if f.endswith((".model", ".spm")) and tokenizer_class not in VOCAB_TXT_FIRST
+    )
     if spm_names:
         shape = "sentencepiece"
         model = models[MODEL_OF.get(tokenizer_class, "unigram")]

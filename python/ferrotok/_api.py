@@ -264,6 +264,9 @@ class TransformersApiMixin:
         if not os.path.isdir(directory):
             raise OSError(f"save_vocabulary: save_directory ({directory}) should be a directory")
         kind = self._model_kind()
+        tokenizer_class = str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
+        if tokenizer_class == "CpmAntTokenizer":
+            return (self._save_cpm_ant_vocabulary(directory, filename_prefix),)
         if kind in ("WordPiece", "BPE"):
             # The files tokenizers' `Model.save` writes, byte for byte.
             return tuple(self.backend_tokenizer.model.save(directory, filename_prefix))
@@ -285,6 +288,20 @@ class TransformersApiMixin:
         with open(path, "w", encoding="utf-8") as f:
             f.write(self._tokenizer.to_str(True))
         return (path,)
+
+    def _save_cpm_ant_vocabulary(self, directory: str, filename_prefix: str | None) -> str:
+        """CPM-Ant's vocab.txt: the tokens by id, its space and newline tokens spelled as the class reads them."""
+        prefix = f"{filename_prefix}-" if filename_prefix else ""
+        path = os.path.join(directory, prefix + "vocab.txt")
+        model = json.loads(self._tokenizer.to_str(False))["model"]
+        spelled = {
+            " ": str(self._init_config.get("space_token") or "</_>"),
+            "\n": str(self._init_config.get("line_token") or "</n>"),
+        }
+        by_id = sorted(model["vocab"].items(), key=lambda kv: kv[1])
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("".join(spelled.get(token, token) + "\n" for token, _ in by_id))
+        return path
 
     def save_chat_templates(
         self,

@@ -96,6 +96,9 @@ def _padding_block(directory: str, core: Any = None) -> dict[str, Any]:
     return padding if isinstance(padding, dict) else {}
 
 
+# Sides a class's constructor passes over its class attribute (not in the generated class table).
+_CLASS_SIDES = {"CpmAntTokenizer": {"padding_side": "left"}}
+
 # SentencePiece classes that transformers 5 runs in Python (no fast tokenizer), which ferrotok converts.
 PYTHON_BACKEND_CLASSES = frozenset(
     {"M2M100Tokenizer", "BertGenerationTokenizer", "PLBartTokenizer", "MarianTokenizer", "GPTSw3Tokenizer"}
@@ -111,6 +114,12 @@ WORD_CTC_CLASSES = frozenset({"Wav2Vec2CTCTokenizer"})
 
 # Named special tokens of a class's own, listed in its special tokens map after the common ones.
 MODEL_SPECIAL_TOKENS = {"Wav2Vec2CTCTokenizer": {"word_delimiter_token": "|"}}
+MODEL_SPECIAL_TOKENS["CpmAntTokenizer"] = {
+    "bod_token": "<d>",
+    "eod_token": "</d>",
+    "line_token": "</n>",
+    "space_token": "</_>",
+}
 MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
     "entity_1_token": "▁<ent>",
     "entity_2_token": "▁<ent2>",
@@ -124,6 +133,8 @@ MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
 # from that file alone (it ignores tokenizer.json for them).
 CLASS_VOCABULARY_FILES = {"Wav2Vec2CTCTokenizer": "vocab.json", "EsmTokenizer": "vocab.txt"}
 CLASS_VOCABULARY_FILES["Wav2Vec2PhonemeCTCTokenizer"] = "vocab.json"
+CLASS_VOCABULARY_FILES["BertJapaneseTokenizer"] = "vocab.txt"
+CLASS_VOCABULARY_FILES["CpmAntTokenizer"] = "vocab.txt"
 
 # CTC classes over a phoneme vocabulary (Wav2Vec2Phoneme): decode joins the phonemes with spaces after
 # grouping repeats and dropping the pad token and the word delimiter (`_decoding.py`).
@@ -185,7 +196,7 @@ def read_settings(
     if "model_max_length" not in settings and isinstance(config.get("max_len"), int):
         settings["model_max_length"] = config["max_len"]
     for key in ("padding_side", "truncation_side"):
-        settings[key] = config.get(key) or defaults[key]
+        settings[key] = config.get(key) or _CLASS_SIDES.get(tokenizer_class, {}).get(key) or defaults[key]
     if "padding_side" not in config and padding.get("direction") in ("Left", "Right"):
         settings["padding_side"] = padding["direction"].lower()
     settings["model_input_names"] = config.get("model_input_names") or list(defaults["model_input_names"])
@@ -313,3 +324,16 @@ def split_load_kwargs(
         except TypeError:  # not a config value (a callable, an object): the loader cannot use it
             continue
     return settings, entries, json.dumps(overrides)
+
+
+def tokenizer_file_text(text: str) -> str:
+    """The tokenizer.json text written to disk: jieba's pre-tokenizer (ferrotok's own stage, which the tokenizers
+    library cannot read) written as BERT's, as transformers' RoFormerTokenizer saves it; its class puts jieba
+    back at load."""
+    if '"type": "Jieba"' not in text:
+        return text
+    document = json.loads(text)
+    if document.get("pre_tokenizer") != {"type": "Jieba"}:
+        return text
+    document["pre_tokenizer"] = {"type": "BertPreTokenizer"}
+    return json.dumps(document, ensure_ascii=False, indent=2)

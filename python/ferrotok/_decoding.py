@@ -59,6 +59,12 @@ class DecodingMixin:
         def pad_token_id(self) -> int | None: ...
 
         @property
+        def eos_token_id(self) -> int | None: ...
+
+        @property
+        def bos_token_id(self) -> int | None: ...
+
+        @property
         def all_special_ids(self) -> list[int]: ...
 
     def decode(
@@ -147,6 +153,10 @@ class DecodingMixin:
                 specials = set(self.all_special_ids) - {delimiter}
                 ids = [i for i in ids if i not in specials]
             skip = False
+        elif cls == "CpmAntTokenizer":
+            # transformers' CpmAntTokenizer drops pad, eos and bos (and negative ids) before decoding.
+            dropped = {self.pad_token_id, self.eos_token_id, self.bos_token_id}
+            return [i for i in ids if i >= 0 and i not in dropped], skip
         elif cls not in CTC_CLASSES:
             return ids, skip
         if group_tokens:

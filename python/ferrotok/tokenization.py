@@ -31,6 +31,7 @@ from ._config import (
     prefix_space_document,
     read_settings,
     split_load_kwargs,
+    tokenizer_file_text,
     write_settings,
 )
 from ._decoding import DecodingMixin, ids_list
@@ -228,7 +229,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
                 os.remove(tokenizer_path)
         else:
             with open(tokenizer_path, "w", encoding="utf-8") as f:
-                f.write(self._tokenizer.to_str(True))
+                f.write(tokenizer_file_text(self._tokenizer.to_str(True)))
         special_map: dict[str, Any] = dict(self.special_tokens_map)
         if self._extra_special:
             special_map["extra_special_tokens"] = list(self._extra_special)

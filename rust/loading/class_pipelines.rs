@@ -100,6 +100,20 @@ const FAMILIES: &[Family] = &[
         model: |_| json!({"continuing_subword_prefix": "##", "max_input_chars_per_word": 100}),
     },
     Family {
+        // BERT's normalizer without the CJK spacing, then jieba's words (`pre_tokenizers::jieba`).
+        classes: &["RoFormerTokenizer"],
+        model_type: "WordPiece",
+        model_unk: true,
+        normalizer: |cfg| {
+            let mut normalizer = bert_normalizer(cfg);
+            normalizer["handle_chinese_chars"] = json!(false);
+            normalizer
+        },
+        pre_tokenizer: |_| json!({"type": "Jieba"}),
+        decoder: wordpiece_decoder,
+        model: |_| json!({"continuing_subword_prefix": "##", "max_input_chars_per_word": 100}),
+    },
+    Family {
         classes: &[
             "GPT2Tokenizer",
             "CodeGenTokenizer",

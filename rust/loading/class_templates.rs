@@ -37,7 +37,9 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
             bert_template(&token("cls_token"), &token("sep_token"))
         }
         c if BERT_CLASSES.contains(&c) => bert_template(&token("cls_token"), &token("sep_token")),
-        "LayoutLMv2Tokenizer" => bert_template(&token("cls_token"), &token("sep_token")),
+        "LayoutLMv2Tokenizer" | "RoFormerTokenizer" => {
+            bert_template(&token("cls_token"), &token("sep_token"))
+        }
         // DeBERTa (v1): `[CLS] A [SEP] [SEP] B [SEP]`, all of type 0.
         "DebertaTokenizer" => {
             let (cls, sep) = (token("cls_token"), token("sep_token"));

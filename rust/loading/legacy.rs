@@ -201,7 +201,7 @@ pub fn bert(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
     let specials = named_defaults(d);
     let mut added = added_tokens(cfg, &specials);
     mask_lstrip(cfg, d, &mut added);
-    Ok(json!({
+    let mut doc = json!({
         "version": "1.0",
         "added_tokens": added,
         "normalizer": {
@@ -239,7 +239,16 @@ pub fn bert(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
             "max_input_chars_per_word": 100,
             "vocab": vocab,
         },
-    }))
+    });
+    if cfg.class().trim_end_matches("Fast") == "RoFormerTokenizer" {
+        // Its own normalizer and jieba pre-tokenizer over BERT's files.
+        super::class_pipelines::rebuild(&mut doc, cfg, Some(&unk))?;
+    }
+    if super::bert_japanese::handles(cfg.class()) {
+        let file = dir.join("tokenizer_config.json").display().to_string();
+        super::bert_japanese::rebuild(&mut doc, cfg, &file)?;
+    }
+    Ok(doc)
 }
 
 /// merges.txt: one "a b" merge per line after an optional `#version` header (blank lines skipped).

@@ -1,6 +1,7 @@
 //! Loading: tokenizer.json and the legacy files (vocab.txt, vocab.json + merges.txt,
 //! tokenizer_config.json / special_tokens_map.json).
 
+mod bert_japanese;
 mod byte_classes;
 mod canonical;
 mod class_pipelines;
@@ -10,6 +11,7 @@ mod class_table_spm;
 mod class_templates;
 pub mod classes;
 pub mod components;
+mod cpm_ant;
 mod ctc_classes;
 mod esm;
 pub mod host_stages;
@@ -157,6 +159,7 @@ fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<To
         || phoneme_classes::handles(class)
         || vits_classes::handles(class)
         || esm::handles(class)
+        || cpm_ant::handles(class)
     {
         // Their own recipes (`legacy_folder_from`) read these folders' vocabularies.
         return Ok(None);
@@ -226,6 +229,13 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
         })
     } else if esm::handles(cfg.class()) && dir.join("vocab.txt").is_file() {
         let (document, specials) = esm::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.txt"),
+            special_tokens: Some(specials),
+        })
+    } else if cpm_ant::handles(cfg.class()) && dir.join("vocab.txt").is_file() {
+        let (document, specials) = cpm_ant::document(dir, cfg)?;
         Ok(LegacyFolder {
             document,
             file: dir.join("vocab.txt"),

@@ -11,7 +11,7 @@ use crate::kernel::Direction;
 use crate::models::Model;
 use crate::normalizers::Normalizer;
 use crate::postprocess::{PaddingParams, PaddingStrategy, TruncationParams, TruncationStrategy};
-use crate::pre_tokenizers::PreTokenizer;
+use crate::pre_tokenizers::{JiebaPreTokenizer, PreTokenizer};
 use crate::processors::PostProcessor;
 use crate::tokenizer::Tokenizer;
 use serde_json::Value;
@@ -102,7 +102,16 @@ pub(super) fn assemble(o: &Obj, model: Model) -> Result<Tokenizer> {
         t.set_normalizer(Some(Normalizer::from_json(n, "normalizer")?))?;
     }
     if let Some(p) = optional(o, "pre_tokenizer") {
-        t.set_pre_tokenizer(Some(PreTokenizer::from_json(p, "pre_tokenizer")?));
+        let mut pre_tokenizer = PreTokenizer::from_json(p, "pre_tokenizer")?;
+        if let PreTokenizer::Jieba(jieba) = &mut pre_tokenizer {
+            // transformers' JiebaPreTokenizer keeps the words of the model's vocabulary whole (CPM-Ant's
+            // keeps every word).
+            if !jieba.every_word {
+                *jieba =
+                    JiebaPreTokenizer::with_words(t.model().vocab().into_iter().map(|(w, _)| w));
+            }
+        }
+        t.set_pre_tokenizer(Some(pre_tokenizer));
     }
     if let Some(p) = optional(o, "post_processor") {
         t.set_post_processor(Some(PostProcessor::from_json(p, "post_processor")?));

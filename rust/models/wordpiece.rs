@@ -18,6 +18,10 @@ pub struct WordPiece {
     pub unk_token: String,
     pub continuing_subword_prefix: String,
     pub max_input_chars_per_word: usize,
+    /// ferrotok's own option (`unk_per_char`), for transformers' CPM-Ant: a position that matches
+    /// nothing gives the unknown token for its char and matching goes on after it, where HF's WordPiece
+    /// makes the whole word unknown.
+    pub unk_per_char: bool,
     unk_id: u32,
     trie: ByteTrie,
     /// Trie node of `continuing_subword_prefix`; `None` when no token starts with it.
@@ -164,7 +168,7 @@ impl WordPiece {
         }
         let prefix = opt_str(o, "continuing_subword_prefix", parent)?.unwrap_or("##");
         let max = opt_usize(o, "max_input_chars_per_word", parent)?.unwrap_or(100);
-        Self::build(
+        let mut model = Self::build(
             pairs,
             unk,
             prefix,
@@ -172,7 +176,9 @@ impl WordPiece {
             "",
             &vocab_field,
             &field(parent, "unk_token"),
-        )
+        )?;
+        model.unk_per_char = o.get("unk_per_char").and_then(|v| v.as_bool()) == Some(true);
+        Ok(model)
     }
 
     /// Read a BERT `vocab.txt`: one token per line (trailing whitespace trimmed, like HF), id = line
@@ -259,6 +265,7 @@ impl WordPiece {
             unk_token: unk_token.to_string(),
             continuing_subword_prefix: prefix.to_string(),
             max_input_chars_per_word: max_chars,
+            unk_per_char: false,
             unk_id,
             trie,
             cont_root,
@@ -310,6 +317,36 @@ impl WordPiece {
         true
     }
 
+    /// `pieces` where an unmatched position gives the unknown token over its char (`unk_per_char`).
+    fn pieces_or_unk(&self, word: &str, out: &mut Vec<Token>) {
+        let bytes = word.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            let rest = bytes.get(start..).unwrap_or_default();
+            let node = if start == 0 {
+                Some(self.trie.root())
+            } else {
+                self.cont_root
+            };
+            let found = node.and_then(|n| self.trie.longest_prefix(n, rest));
+            let (id, len) = match found.filter(|&(len, _)| len > 0) {
+                Some((len, id)) => (id, len),
+                None => {
+                    let len = word
+                        .get(start..)
+                        .and_then(|r| r.chars().next())
+                        .map_or(1, char::len_utf8);
+                    (self.unk_id, len)
+                }
+            };
+            out.push(Token {
+                id,
+                offsets: (start as u32, (start + len) as u32),
+            });
+            start += len;
+        }
+    }
+
     pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
         let unk = Token {
             id: self.unk_id,
@@ -317,6 +354,10 @@ impl WordPiece {
         };
         if self.too_long(word.as_bytes()) {
             out.push(unk);
+            return Ok(());
+        }
+        if self.unk_per_char {
+            self.pieces_or_unk(word, out);
             return Ok(());
         }
         let before = out.len();
@@ -405,6 +446,22 @@ mod tests {
             m.vocab().map(|(_, id)| id).collect::<Vec<_>>(),
             (0..8).collect::<Vec<_>>()
         );
+    }
+
+    // transformers' CpmAntTokenizer matcher (no prefix, an unknown char alone as unk, then on).
+    #[test]
+    fn unk_per_char_goes_on_after_an_unknown_char() {
+        let v = json!({"type": "WordPiece", "vocab": {"<unk>": 0, "中": 1, "中国": 2, "人": 3, "é": 4},
+            "unk_token": "<unk>", "continuing_subword_prefix": "", "max_input_chars_per_word": 5,
+            "unk_per_char": true});
+        let m =
+            WordPiece::from_json(v.as_object().unwrap(), "model").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            toks(&m, "中国x人é"),
+            [(2, (0, 6)), (0, (6, 7)), (3, (7, 10)), (4, (10, 12))]
+        );
+        assert_eq!(toks(&m, "xx"), [(0, (0, 1)), (0, (1, 2))]);
+        assert_eq!(toks(&m, "人人人人人人"), [(0, (0, 18))]);
     }
 
     #[test]

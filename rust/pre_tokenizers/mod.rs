@@ -4,6 +4,7 @@ pub mod bert;
 pub mod byte_level;
 pub mod digits;
 pub mod fixed_length;
+pub mod jieba;
 pub mod metaspace;
 pub mod punctuation;
 pub mod split;
@@ -15,6 +16,7 @@ pub use bert::BertPreTokenizer;
 pub use byte_level::ByteLevel;
 pub use digits::Digits;
 pub use fixed_length::FixedLength;
+pub use jieba::JiebaPreTokenizer;
 pub use metaspace::Metaspace;
 pub use punctuation::Punctuation;
 pub use split::Split;
@@ -40,6 +42,9 @@ pub enum PreTokenizer {
     Metaspace(Metaspace),
     FixedLength(FixedLength),
     UnicodeScripts(UnicodeScripts),
+    /// ferrotok's own type (tokenizers has no such stage): RoFormer's jieba segmentation, keeping the
+    /// model's vocabulary words whole (the loader gives them, `Tokenizer` assembly).
+    Jieba(JiebaPreTokenizer),
     Sequence(Vec<PreTokenizer>),
     /// A pre-tokenizer written in the host language (`PreTokenizer.custom`).
     Host(Host<dyn PreTokenizeHost>),
@@ -64,6 +69,10 @@ impl PreTokenizer {
             "Metaspace" => PreTokenizer::Metaspace(Metaspace::from_json(o, field)?),
             "FixedLength" => PreTokenizer::FixedLength(FixedLength::from_json(o, field)?),
             "UnicodeScripts" => PreTokenizer::UnicodeScripts(UnicodeScripts),
+            "Jieba" => PreTokenizer::Jieba(match o.get("words").and_then(Value::as_str) {
+                Some("all") => JiebaPreTokenizer::every_word(),
+                _ => JiebaPreTokenizer::default(),
+            }),
             "Sequence" => {
                 let f = format!("{field}.pretokenizers");
                 let items = as_array(o.get("pretokenizers").unwrap_or(&Value::Null), &f)?;
@@ -92,6 +101,7 @@ impl PreTokenizer {
             PreTokenizer::Metaspace(p) => p.pre_tokenize(pts),
             PreTokenizer::FixedLength(p) => p.pre_tokenize(pts),
             PreTokenizer::UnicodeScripts(p) => p.pre_tokenize(pts),
+            PreTokenizer::Jieba(p) => p.pre_tokenize(pts),
             PreTokenizer::Sequence(seq) => {
                 for p in seq {
                     p.pre_tokenize(pts)?;
