@@ -4,7 +4,8 @@
 //! lines are the space and newline tokens (the class renames them). `<s> A`, `<s> A <s> B`, type ids 0.
 
 use super::legacy::{read_to_string, LegacyConfig};
-use super::sentencepiece::{named_token, SpecialTokens, NAMED};
+use super::named_tokens::{named_content, named_tokens, AddedIds};
+use super::sentencepiece::SpecialTokens;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -53,24 +54,11 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ("unk_token", "<unk>"),
         ("pad_token", "<pad>"),
     ];
-    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
-        .iter()
-        .map(|&key| {
-            let default = defaults
-                .iter()
-                .find(|d| d.0 == key)
-                .map(|d| AddedToken::special(d.1));
-            (key, named_token(cfg, key, default))
-        })
-        .collect();
-    let content = |key: &str| -> String {
-        named
-            .iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, t)| t.as_ref())
-            .map(|t| t.content.clone())
-            .unwrap_or_default()
-    };
+    let named = named_tokens(cfg, |key| {
+        let d = defaults.iter().find(|d| d.0 == key)?;
+        Some(AddedToken::special(d.1))
+    });
+    let content = |key: &str| named_content(&named, key).unwrap_or_default();
     let unk = content("unk_token");
     if !vocab.contains_key(&unk) {
         return Err(Error::config(
@@ -80,8 +68,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ));
     }
     // The named tokens, then the document tokens `<d>` / `</d>` (special tokens of the class too).
-    let mut added: Vec<(u64, AddedToken)> = Vec::new();
-    let mut next = vocab.len() as u64;
+    let mut added = AddedIds::new(vocab.len() as u32);
     let bod = cfg_str(cfg, "bod_token", "<d>").to_string();
     let eod = cfg_str(cfg, "eod_token", "</d>").to_string();
     let tokens = named
@@ -89,19 +76,10 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         .filter_map(|(_, t)| t.clone())
         .chain([AddedToken::special(&bod), AddedToken::special(&eod)]);
     for t in tokens {
-        if t.content.is_empty() || added.iter().any(|(_, a)| a.content == t.content) {
-            continue;
-        }
-        let id = vocab
-            .get(&t.content)
-            .and_then(Value::as_u64)
-            .unwrap_or_else(|| {
-                next += 1;
-                next - 1
-            });
-        added.push((id, t));
+        let id = vocab.get(&t.content).and_then(Value::as_u64);
+        added.add(t, id.map(|id| id as u32));
     }
-    added.sort_by_key(|(id, _)| *id);
+    let added = added.into_sorted();
     let bos = content("bos_token");
     let bos_id = added
         .iter()
@@ -114,7 +92,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         "version": "1.0",
         "truncation": null,
         "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id as u32)).collect::<Vec<_>>(),
+        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
         "normalizer": null,
         "pre_tokenizer": {"type": "Jieba", "words": "all"},
         "post_processor": {
