@@ -256,11 +256,16 @@ class TransformersApiMixin:
         if not os.path.isdir(directory):
             raise OSError(f"save_vocabulary: save_directory ({directory}) should be a directory")
         kind = self._model_kind()
-        if kind in ("WordPiece", "BPE"):
-            # The files tokenizers' `Model.save` writes, byte for byte.
-            return tuple(self.backend_tokenizer.model.save(directory, filename_prefix))
         prefix = f"{filename_prefix}-" if filename_prefix else ""
         tokenizer_class = str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
+        if kind in ("WordPiece", "BPE"):
+            # The files tokenizers' `Model.save` writes, byte for byte.
+            paths = tuple(self.backend_tokenizer.model.save(directory, filename_prefix))
+            if tokenizer_class == "ProphetNetTokenizer":  # its vocab.txt under the name the class reads
+                renamed = os.path.join(directory, prefix + CLASS_VOCABULARY_FILES[tokenizer_class])
+                os.replace(paths[0], renamed)
+                paths = (renamed,)
+            return paths
         if kind == "WordLevel" and tokenizer_class in CLASS_VOCABULARY_FILES:
             # The character / protein classes: the vocabulary file their Python class reads back.
             model = json.loads(self._tokenizer.to_str(False))["model"]
@@ -273,6 +278,8 @@ class TransformersApiMixin:
                     lang = self._init_config.get("target_lang")
                     json.dump({lang: by_id} if lang else by_id, f, ensure_ascii=False)
             return (path,)
+        if kind == "FastBPE":  # PhoBERT, BERTweet: fastBPE's vocab.txt and bpe.codes (counts written as 1)
+            return _save_fastbpe(json.loads(self._tokenizer.to_str(False))["model"], directory, prefix)
         path = os.path.join(directory, prefix + "tokenizer.json")
         with open(path, "w", encoding="utf-8") as f:
             f.write(self._tokenizer.to_str(True))
@@ -293,3 +300,17 @@ class TransformersApiMixin:
             os.fspath(save_directory), template, tokenizer_config, save_jinja_files, filename_prefix
         )
         return tokenizer_config, files
+
+
+def _save_fastbpe(model: dict[str, Any], directory: str, prefix: str) -> tuple[str, str]:
+    """vocab.txt (the tokens after the class's four leading specials, in id order) and bpe.codes, as the
+    class reads them back."""
+    vocab_path = os.path.join(directory, prefix + "vocab.txt")
+    codes_path = os.path.join(directory, prefix + "bpe.codes")
+    tokens = [t for t, i in sorted(model["vocab"].items(), key=lambda kv: kv[1]) if i >= 4]
+    with open(vocab_path, "w", encoding="utf-8") as f:
+        f.write("".join(f"{t} 1\n" for t in tokens))
+    with open(codes_path, "w", encoding="utf-8") as f:
+        merges = (m.split(" ", 1) if isinstance(m, str) else m for m in model["merges"])
+        f.write("".join(f"{a} {b} 1\n" for a, b in merges))
+    return vocab_path, codes_path

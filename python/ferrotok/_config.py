@@ -111,6 +111,7 @@ WORD_CTC_CLASSES = frozenset({"Wav2Vec2CTCTokenizer"})
 
 # Named special tokens of a class's own, listed in its special tokens map after the common ones.
 MODEL_SPECIAL_TOKENS = {"Wav2Vec2CTCTokenizer": {"word_delimiter_token": "|"}}
+MODEL_SPECIAL_TOKENS["ProphetNetTokenizer"] = {"x_sep_token": "[X_SEP]"}
 MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
     "entity_1_token": "▁<ent>",
     "entity_2_token": "▁<ent2>",
@@ -133,11 +134,14 @@ PHONEME_CTC_CLASSES = frozenset({"Wav2Vec2PhonemeCTCTokenizer"})
 # second token.
 BLANK_CLASSES = frozenset({"VitsTokenizer"})
 CLASS_VOCABULARY_FILES["VitsTokenizer"] = "vocab.json"
+# fastBPE classes: vocab.txt and bpe.codes (`save_vocabulary` writes both).
+CLASS_VOCABULARY_FILES |= {"PhobertTokenizer": "vocab.txt", "BertweetTokenizer": "vocab.txt"}
+CLASS_VOCABULARY_FILES["MgpstrTokenizer"] = "vocab.json"
+CLASS_VOCABULARY_FILES["ProphetNetTokenizer"] = "prophetnet.tokenizer"  # BERT's vocab.txt, renamed
 
 # Classes whose `clean_up_tokenization_spaces` defaults to True in transformers 5 (False elsewhere).
 _CLEAN_UP_BY_DEFAULT = frozenset(
-    {"PLBartTokenizer", "ProphetNetTokenizer", "BertweetTokenizer", "TapasTokenizer", "PhobertTokenizer"}
-    | {"CTRLTokenizer"}
+    {"PLBartTokenizer", "ProphetNetTokenizer", "TapasTokenizer", "CTRLTokenizer"}
 )
 
 

@@ -189,7 +189,8 @@ class DecodingMixin:
         return text.lower() if self._init_config.get("do_lower_case") else text
 
     def convert_tokens_to_string(self, tokens: Sequence[str]) -> str:
-        return self.decode(self.convert_tokens_to_ids(list(tokens)))
+        # transformers joins the tokens with the decoder (or the class's own rule) and cleans up no spaces.
+        return self.decode(self.convert_tokens_to_ids(list(tokens)), clean_up_tokenization_spaces=False)
 
     def _clip_decode(self, text: str) -> str:
         """transformers' CLIPTokenizer turns each end-of-word suffix (`</w>`) into a space, then strips."""

@@ -12,12 +12,15 @@ pub mod classes;
 pub mod components;
 mod ctc_classes;
 mod esm;
+mod fastbpe_classes;
 pub mod host_stages;
 mod language_codes;
 pub mod legacy;
 mod legacy_bpe;
+mod mgpstr;
 mod model_json;
 mod phoneme_classes;
+mod prophetnet;
 pub mod sentencepiece;
 mod sentencepiece_bpe_classes;
 mod sentencepiece_classes;
@@ -155,6 +158,9 @@ fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<To
         || phoneme_classes::handles(class)
         || vits_classes::handles(class)
         || esm::handles(class)
+        || fastbpe_classes::handles(class)
+        || mgpstr::handles(class)
+        || prophetnet::handles(class) && dir.join(prophetnet::VOCAB_FILE).is_file()
     {
         // Their own recipes (`legacy_folder_from`) read these folders' vocabularies.
         return Ok(None);
@@ -224,6 +230,27 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
         })
     } else if esm::handles(cfg.class()) && dir.join("vocab.txt").is_file() {
         let (document, specials) = esm::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.txt"),
+            special_tokens: Some(specials),
+        })
+    } else if prophetnet::handles(cfg.class()) && dir.join(prophetnet::VOCAB_FILE).is_file() {
+        let (document, specials) = prophetnet::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join(prophetnet::VOCAB_FILE),
+            special_tokens: Some(specials),
+        })
+    } else if mgpstr::handles(cfg.class()) && dir.join("vocab.json").is_file() {
+        let (document, specials) = mgpstr::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join("vocab.json"),
+            special_tokens: Some(specials),
+        })
+    } else if fastbpe_classes::handles(cfg.class()) && dir.join("vocab.txt").is_file() {
+        let (document, specials) = fastbpe_classes::document(dir, cfg)?;
         Ok(LegacyFolder {
             document,
             file: dir.join("vocab.txt"),

@@ -6,12 +6,14 @@ pub mod bpe_merge;
 pub mod bpe_pieces;
 pub mod bpe_queue;
 pub mod codes;
+pub mod fast_bpe;
 pub mod unigram;
 pub mod wordlevel;
 pub mod wordpiece;
 
 pub use bpe::Bpe;
 pub use codes::Codes;
+pub use fast_bpe::FastBpe;
 pub use unigram::Unigram;
 pub use wordlevel::WordLevel;
 pub use wordpiece::WordPiece;
@@ -42,6 +44,7 @@ pub enum Model {
     Unigram(Unigram),
     WordLevel(WordLevel),
     Codes(Codes),
+    FastBpe(FastBpe),
 }
 
 impl Model {
@@ -61,6 +64,7 @@ impl Model {
             "Unigram" => Model::Unigram(Unigram::from_json(o, field)?),
             "WordLevel" => Model::WordLevel(WordLevel::from_json(o, field)?),
             "Codes" => Model::Codes(Codes::from_json(o, field)?),
+            "FastBPE" => Model::FastBpe(FastBpe::from_json(o, field)?),
             other => return Err(unsupported("model", field, other)),
         })
     }
@@ -73,6 +77,7 @@ impl Model {
             Model::Unigram(m) => m.tokenize(word, out),
             Model::WordLevel(m) => m.tokenize(word, out),
             Model::Codes(m) => m.tokenize(word, out),
+            Model::FastBpe(m) => m.tokenize(word, out),
         }
     }
 
@@ -83,6 +88,7 @@ impl Model {
             Model::Unigram(m) => m.token_to_id(token),
             Model::WordLevel(m) => m.token_to_id(token),
             Model::Codes(m) => m.token_to_id(token),
+            Model::FastBpe(m) => m.token_to_id(token),
         }
     }
 
@@ -93,6 +99,7 @@ impl Model {
             Model::Unigram(m) => m.id_to_token(id),
             Model::WordLevel(m) => m.id_to_token(id),
             Model::Codes(m) => m.id_to_token(id),
+            Model::FastBpe(m) => m.id_to_token(id),
         }
     }
 
@@ -104,6 +111,7 @@ impl Model {
             Model::Unigram(m) => m.vocab().collect(),
             Model::WordLevel(m) => m.vocab().collect(),
             Model::Codes(m) => m.vocab().collect(),
+            Model::FastBpe(m) => m.vocab().collect(),
         }
     }
 
@@ -126,6 +134,7 @@ impl Model {
             Model::Unigram(m) => m.vocab_size(),
             Model::WordLevel(m) => m.vocab_size(),
             Model::Codes(m) => m.vocab_size(),
+            Model::FastBpe(m) => m.vocab_size(),
         }
     }
 }
