@@ -39,7 +39,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "AlbertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "BartTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "BarthezTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "BartphoTokenizer": ("transformers fails", "sentencepiece: needs dict.txt beside the model"),
+    "BartphoTokenizer": ("same", "sentencepiece: with a dict.txt of part of the model's pieces"),
     "BertGenerationTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "BertJapaneseTokenizer": ("transformers fails", "sentencepiece: needs MeCab / fugashi and its own files"),
     "BertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
@@ -273,6 +273,9 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
             for piece in model_pieces(model):
                 vocab.setdefault(piece, len(vocab))
             (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+        if "dict.txt" in files:  # BARTpho: a reduced dictionary of every third piece
+            kept = model_pieces(model)[3::3]
+            (directory / "dict.txt").write_text("".join(f"{p} 1\n" for p in kept), encoding="utf-8")
     elif "bpe.codes" in files:  # PhoBERT, BERTweet: fastBPE files learned from the multilingual sample
         shape = "vocab.txt+bpe.codes"
         fastbpe_folders.write_folder(directory, merges=200)

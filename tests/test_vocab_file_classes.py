@@ -3,7 +3,10 @@
 PhobertTokenizer and BertweetTokenizer: fastBPE files (vocab.txt + bpe.codes) learned from the committed
 multilingual sample (tests/fastbpe_folders.py); OpenAIGPTTokenizer: vocab.json + merges.txt with `</w>`,
 learned the same way; ProphetNetTokenizer: BERT's vocabulary as `prophetnet.tokenizer`; MgpstrTokenizer:
-the character vocab.json of MGP-STR checkpoints (`[GO]`, `[s]`, digits, lower-case letters). Each folder is loaded by both libraries and compared:
+the character vocab.json of MGP-STR checkpoints (`[GO]`, `[s]`, digits, lower-case letters);
+BartphoTokenizer: a Unigram SentencePiece model trained at test time on the multilingual sample with a
+reduced dict.txt of part of its pieces (BARTpho's layout: most pieces of the multilingual model are
+outside the dictionary and read as `<unk>`). Each folder is loaded by both libraries and compared:
 special tokens and class defaults, the vocabulary, ids and pieces of the multilingual sample and of
 adversarial strings, every field of batches, pairs, truncation and padding, decode with and without
 special tokens, `convert_tokens_to_string`, and the folder `save_pretrained` writes, loaded back by both.
@@ -217,3 +220,52 @@ def test_fastbpe_folder_copied_keeps_loading(tmp_path: Path) -> None:
     ours = AutoTokenizer.from_pretrained(tmp_path / "hf-saved")
     compare_call(ours, theirs, FASTBPE_LINES, **FIELDS)
     shutil.rmtree(tmp_path / "hf-saved")
+
+
+# --- BARTpho: a SentencePiece model read through a reduced dictionary ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def unigram_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spm = pytest.importorskip("sentencepiece")
+    root = tmp_path_factory.mktemp("bartpho-model")
+    corpus = root / "corpus.txt"
+    corpus.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
+    spm.SentencePieceTrainer.train(
+        input=str(corpus),
+        model_prefix=str(root / "m"),
+        model_type="unigram",
+        vocab_size=2000,
+        character_coverage=1.0,
+        minloglevel=2,
+        num_threads=1,
+    )
+    return root / "m.model"
+
+
+def bartpho_folder(root: Path, model: Path, every: int, **config: object) -> Path:
+    from sentencepiece import SentencePieceProcessor
+
+    directory = root / f"bartpho-{every}-{len(config)}"
+    directory.mkdir()
+    shutil.copy(model, directory / "sentencepiece.bpe.model")
+    processor = SentencePieceProcessor(model_file=str(model))
+    pieces = [processor.id_to_piece(i) for i in range(3, processor.get_piece_size())]
+    kept = pieces[::every]
+    (directory / "dict.txt").write_text("".join(f"{p} {n}\n" for n, p in enumerate(kept)), encoding="utf-8")
+    config = {"tokenizer_class": "BartphoTokenizer", **config}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+@pytest.mark.parametrize(
+    ("every", "config"),
+    [(3, {}), (1, {}), (2, {"mask_token": "<mask2>", "cls_token": "</s>"})],
+    ids=["reduced", "every-piece", "own-specials"],
+)
+def test_bartpho_folder_matches_transformers(
+    tmp_path: Path, unigram_model: Path, every: int, config: dict
+) -> None:
+    directory = bartpho_folder(tmp_path, unigram_model, every, **config)
+    lines = [*FASTBPE_LINES, "Tôi là sinh viên <mask> x", "a <mask>b", "a\x85b c\x0cd\x00e"]
+    check_class(directory, lines, "BartphoTokenizer")

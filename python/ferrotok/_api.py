@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -278,12 +279,34 @@ class TransformersApiMixin:
                     lang = self._init_config.get("target_lang")
                     json.dump({lang: by_id} if lang else by_id, f, ensure_ascii=False)
             return (path,)
+        if kind == "Mapped" and tokenizer_class == "BartphoTokenizer":
+            return self._save_bartpho(directory, prefix)
         if kind == "FastBPE":  # PhoBERT, BERTweet: fastBPE's vocab.txt and bpe.codes (counts written as 1)
             return _save_fastbpe(json.loads(self._tokenizer.to_str(False))["model"], directory, prefix)
         path = os.path.join(directory, prefix + "tokenizer.json")
         with open(path, "w", encoding="utf-8") as f:
             f.write(self._tokenizer.to_str(True))
         return (path,)
+
+    def _save_bartpho(self, directory: str, prefix: str) -> tuple[str, ...]:
+        """dict.txt (the tokens that are not special, in id order) and the SentencePiece model, copied from
+        the folder it was loaded from (ferrotok keeps no copy of its bytes)."""
+        vocab = json.loads(self._tokenizer.to_str(False))["model"]["vocab"]
+        special = set(self.all_special_tokens)  # type: ignore[attr-defined]
+        dict_path = os.path.join(directory, prefix + "dict.txt")
+        with open(dict_path, "w", encoding="utf-8") as f:
+            f.write(
+                "".join(
+                    f"{t} 1\n" for t, _ in sorted(vocab.items(), key=lambda kv: kv[1]) if t not in special
+                )
+            )
+        source = os.path.join(self.name_or_path or "", "sentencepiece.bpe.model")
+        target = os.path.join(directory, prefix + "sentencepiece.bpe.model")
+        if not os.path.isfile(source):
+            raise OSError(f"save_vocabulary: {source} (the SentencePiece model to copy) is missing")
+        if os.path.abspath(source) != os.path.abspath(target):
+            shutil.copyfile(source, target)
+        return target, dict_path
 
     def save_chat_templates(
         self,

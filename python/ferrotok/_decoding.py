@@ -12,6 +12,7 @@ from ._config import (
     CTC_CLASSES,
     PHONEME_CTC_CLASSES,
     PYTHON_BACKEND_CLASSES,
+    STRIPPED_DECODE_CLASSES,
     WORD_CTC_CLASSES,
 )
 
@@ -200,7 +201,10 @@ class DecodingMixin:
             is_clip = cls in ("CLIPTokenizer", "CLIPTokenizerFast")
             suffix = (self._tokenizer.model.end_of_word_suffix or "") if is_clip else ""
             self._clip_suffix = suffix
-        return text.replace(suffix, " ").strip() if suffix else text
+        if suffix:
+            return text.replace(suffix, " ").strip()
+        # BARTpho's class joins its pieces and strips the result (Python's whitespace).
+        return text.strip() if self._tokenizer_class() in STRIPPED_DECODE_CLASSES else text
 
     def _clean_up(self, text: str, clean_up: bool | None) -> str:
         if clean_up is None:

@@ -22,6 +22,7 @@ mod model_json;
 mod phoneme_classes;
 mod prophetnet;
 pub mod sentencepiece;
+mod sentencepiece_bartpho;
 mod sentencepiece_bpe_classes;
 mod sentencepiece_classes;
 mod sentencepiece_code_llama;

@@ -7,6 +7,7 @@ pub mod bpe_pieces;
 pub mod bpe_queue;
 pub mod codes;
 pub mod fast_bpe;
+pub mod mapped;
 pub mod unigram;
 pub mod wordlevel;
 pub mod wordpiece;
@@ -14,6 +15,7 @@ pub mod wordpiece;
 pub use bpe::Bpe;
 pub use codes::Codes;
 pub use fast_bpe::FastBpe;
+pub use mapped::Mapped;
 pub use unigram::Unigram;
 pub use wordlevel::WordLevel;
 pub use wordpiece::WordPiece;
@@ -45,6 +47,7 @@ pub enum Model {
     WordLevel(WordLevel),
     Codes(Codes),
     FastBpe(FastBpe),
+    Mapped(Mapped),
 }
 
 impl Model {
@@ -65,6 +68,7 @@ impl Model {
             "WordLevel" => Model::WordLevel(WordLevel::from_json(o, field)?),
             "Codes" => Model::Codes(Codes::from_json(o, field)?),
             "FastBPE" => Model::FastBpe(FastBpe::from_json(o, field)?),
+            "Mapped" => Model::Mapped(Mapped::from_json(o, field)?),
             other => return Err(unsupported("model", field, other)),
         })
     }
@@ -78,6 +82,7 @@ impl Model {
             Model::WordLevel(m) => m.tokenize(word, out),
             Model::Codes(m) => m.tokenize(word, out),
             Model::FastBpe(m) => m.tokenize(word, out),
+            Model::Mapped(m) => m.tokenize(word, out),
         }
     }
 
@@ -89,6 +94,7 @@ impl Model {
             Model::WordLevel(m) => m.token_to_id(token),
             Model::Codes(m) => m.token_to_id(token),
             Model::FastBpe(m) => m.token_to_id(token),
+            Model::Mapped(m) => m.token_to_id(token),
         }
     }
 
@@ -100,6 +106,7 @@ impl Model {
             Model::WordLevel(m) => m.id_to_token(id),
             Model::Codes(m) => m.id_to_token(id),
             Model::FastBpe(m) => m.id_to_token(id),
+            Model::Mapped(m) => m.id_to_token(id),
         }
     }
 
@@ -112,6 +119,7 @@ impl Model {
             Model::WordLevel(m) => m.vocab().collect(),
             Model::Codes(m) => m.vocab().collect(),
             Model::FastBpe(m) => m.vocab().collect(),
+            Model::Mapped(m) => m.vocab().collect(),
         }
     }
 
@@ -135,6 +143,7 @@ impl Model {
             Model::WordLevel(m) => m.vocab_size(),
             Model::Codes(m) => m.vocab_size(),
             Model::FastBpe(m) => m.vocab_size(),
+            Model::Mapped(m) => m.vocab_size(),
         }
     }
 }

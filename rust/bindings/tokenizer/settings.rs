@@ -63,6 +63,12 @@ pub(super) fn model_info(tok: &Tokenizer) -> PyModelInfo {
             end_of_word_suffix: None,
             unk_token: Some(m.unk_token.clone()),
         },
+        Model::Mapped(m) => PyModelInfo {
+            kind: "Mapped",
+            continuing_subword_prefix: None,
+            end_of_word_suffix: None,
+            unk_token: Some(m.unk_token.clone()),
+        },
     }
 }
 
