@@ -26,6 +26,8 @@ pub struct FastBpe {
     vocab_r: FxHashMap<u32, String>,
     /// Symbol → its index in `inner` / `last`.
     symbols: FxHashMap<String, u32>,
+    /// A char marked as a word's end (`c</w>`) → its symbol, so that words are split without allocating.
+    finals: FxHashMap<char, u32>,
     /// Vocabulary id of each symbol as a word's inner piece (`NO_ID`: unknown).
     inner: Vec<u32>,
     /// Vocabulary id of each symbol as a word's last piece (`NO_ID`: unknown).
@@ -91,6 +93,16 @@ impl FastBpe {
                 last[i as usize] = vocab.get(word_end).copied().unwrap_or(NO_ID);
             }
         }
+        let finals = symbols
+            .iter()
+            .filter_map(|(symbol, &i)| {
+                let mut chars = symbol.strip_suffix(end_of_word_suffix)?.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Some((c, i)),
+                    _ => None,
+                }
+            })
+            .collect();
         let mut vocab_r = FxHashMap::default();
         for (token, &id) in &vocab {
             vocab_r.insert(id, token.clone());
@@ -102,6 +114,7 @@ impl FastBpe {
             vocab,
             vocab_r,
             symbols,
+            finals,
             inner,
             last,
             merges: Box::new(table),
@@ -154,16 +167,12 @@ impl FastBpe {
             return Ok(());
         }
         let unknown = self.inner.len() as u32; // a symbol of no merge, unknown either way
-        let mut buf = String::new();
         with_word(|w| {
             let mut chars = word.char_indices().peekable();
             while let Some((i, c)) = chars.next() {
                 let end = chars.peek().map_or(word.len(), |&(j, _)| j);
                 let symbol = if end == word.len() {
-                    buf.clear();
-                    buf.push(c);
-                    buf.push_str(&self.end_of_word_suffix);
-                    self.symbols.get(buf.as_str())
+                    self.finals.get(&c)
                 } else {
                     self.symbols.get(&word[i..end])
                 };

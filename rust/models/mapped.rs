@@ -18,6 +18,7 @@ pub struct Mapped {
     vocab_r: FxHashMap<u32, String>,
     /// Inner id → id in `vocab` (the unknown token's for pieces `vocab` lacks).
     ids: Vec<u32>,
+    unk_id: u32,
 }
 
 impl Mapped {
@@ -48,6 +49,7 @@ impl Mapped {
             vocab,
             vocab_r,
             ids,
+            unk_id: unk,
         })
     }
 
@@ -67,9 +69,8 @@ impl Mapped {
     pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
         let start = out.len();
         self.inner.tokenize(word, out)?;
-        let unk = self.vocab[&self.unk_token];
         for t in &mut out[start..] {
-            t.id = self.ids.get(t.id as usize).copied().unwrap_or(unk);
+            t.id = self.ids.get(t.id as usize).copied().unwrap_or(self.unk_id);
         }
         Ok(())
     }
