@@ -10,7 +10,8 @@ outside the dictionary and read as `<unk>`). Each folder is loaded by both libra
 special tokens and class defaults, the vocabulary, ids and pieces of the multilingual sample and of
 adversarial strings, every field of batches, pairs, truncation and padding, decode with and without
 special tokens, `convert_tokens_to_string`, and the folder `save_pretrained` writes, loaded back by both.
-transformers' Python classes give no offsets, so offsets are compared for OpenAIGPTTokenizer only.
+transformers' Python classes give no offsets, so offsets are compared for OpenAIGPTTokenizer only. The fastBPE
+and BARTpho cases run with the fused fast paths and with the generic stage-by-stage chain (`fast_paths`).
 """
 
 from __future__ import annotations
@@ -109,8 +110,10 @@ def fastbpe_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ],
     ids=["phobert", "bertweet", "bertweet-plain", "phobert-own-specials"],
 )
-def test_fastbpe_folder_matches_transformers(fastbpe_root: Path, class_name: str, config: dict) -> None:
-    directory = fastbpe_root / f"{class_name}-{len(config)}"
+def test_fastbpe_folder_matches_transformers(
+    fastbpe_root: Path, class_name: str, config: dict, fast_paths: bool
+) -> None:
+    directory = fastbpe_root / f"{class_name}-{len(config)}-{fast_paths}"
     fastbpe_folders.write_folder(directory, tokenizer_class=class_name, **config)
     check_class(directory, FASTBPE_LINES, class_name)
 
@@ -264,7 +267,7 @@ def bartpho_folder(root: Path, model: Path, every: int, **config: object) -> Pat
     ids=["reduced", "every-piece", "own-specials"],
 )
 def test_bartpho_folder_matches_transformers(
-    tmp_path: Path, unigram_model: Path, every: int, config: dict
+    tmp_path: Path, unigram_model: Path, every: int, config: dict, fast_paths: bool
 ) -> None:
     directory = bartpho_folder(tmp_path, unigram_model, every, **config)
     lines = [*FASTBPE_LINES, "Tôi là sinh viên <mask> x", "a <mask>b", "a\x85b c\x0cd\x00e"]
