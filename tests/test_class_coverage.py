@@ -25,6 +25,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import fastbpe_folders
 import pytest
 import spm_folders
 from conftest import FIXTURES, multilingual_lines
@@ -38,7 +39,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "AlbertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "BartTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "BarthezTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "BartphoTokenizer": ("transformers fails", "sentencepiece: needs dict.txt beside the model"),
+    "BartphoTokenizer": ("same", "sentencepiece: with a dict.txt of part of the model's pieces"),
     "BertGenerationTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "BertJapaneseTokenizer": (
         "same",
@@ -46,7 +47,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "tested in test_segmenter_classes.py)",
     ),
     "BertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
-    "BertweetTokenizer": ("transformers fails", "vocab.txt: needs bpe.codes in fastBPE format"),
+    "BertweetTokenizer": ("same", "vocab.txt+bpe.codes: fastBPE files learned at test time"),
     "BigBirdTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "BioGptTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
     "BlenderbotSmallTokenizer": (
@@ -126,19 +127,19 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "MPNetTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "MarianTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "MarkupLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs tags_dict"),
-    "MgpstrTokenizer": ("transformers fails", "no vocabulary file: needs its own vocab.json"),
+    "MgpstrTokenizer": ("same", "vocab.json: character vocab.json, as transformers builds it"),
     "MobileBertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "MvpTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "MyT5Tokenizer": ("transformers fails", "no vocabulary file: needs byte_maps.json"),
     "NllbTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "NougatTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
-    "OpenAIGPTTokenizer": ("transformers fails", "vocab.json+merges.txt: GPT-2's vocabulary lacks <unk>"),
+    "OpenAIGPTTokenizer": ("same", "vocab.json+merges.txt: a `</w>` BPE learned at test time"),
     "PLBartTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "ParakeetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "PegasusTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "PerceiverTokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
-    "PhobertTokenizer": ("transformers fails", "vocab.txt: needs bpe.codes in fastBPE format"),
-    "ProphetNetTokenizer": ("transformers fails", "no vocabulary file: needs prophetnet.tokenizer"),
+    "PhobertTokenizer": ("same", "vocab.txt+bpe.codes: fastBPE files learned at test time"),
+    "ProphetNetTokenizer": ("same", "prophetnet.tokenizer: BERT's vocabulary under the class's file name"),
     "Qwen2Tokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "Qwen2TokenizerFast": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "Qwen3_5Tokenizer": (
@@ -202,8 +203,14 @@ COVERAGE: dict[str, tuple[str, str]] = {
 }
 
 # Classes whose vocabulary is of their own kind: CPM-Ant's space / newline tokens, ESM's protein tokens,
-# wav2vec2's upper-case characters, phonemes, VITS's lower-case characters.
+# wav2vec2's upper-case characters, phonemes, VITS's lower-case characters, MGP-STR's characters.
 OWN_VOCABULARY = {
+    "MgpstrTokenizer": (
+        "vocab.json",
+        json.dumps(
+            {"[GO]": 0, "[s]": 1, **{c: 2 + i for i, c in enumerate("0123456789abcdefghijklmnopqrstuvwxyz")}}
+        ),
+    ),
     "EsmTokenizer": (
         "vocab.txt",
         "\n".join(["<cls>", "<pad>", "<eos>", "<unk>", *"LAGVSERTIDPKQNFYMHWCXBUZO"]),
@@ -295,10 +302,22 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
             for piece in model_pieces(model):
                 vocab.setdefault(piece, len(vocab))
             (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+        if "dict.txt" in files:  # BARTpho: a reduced dictionary of every third piece
+            kept = model_pieces(model)[3::3]
+            (directory / "dict.txt").write_text("".join(f"{p} 1\n" for p in kept), encoding="utf-8")
+    elif "bpe.codes" in files:  # PhoBERT, BERTweet: fastBPE files learned from the multilingual sample
+        shape = "vocab.txt+bpe.codes"
+        fastbpe_folders.write_folder(directory, merges=200)
     elif tokenizer_class in OWN_VOCABULARY:  # a vocabulary of the class's own kind, built here
         name, text = OWN_VOCABULARY[tokenizer_class]
         shape = name
         (directory / name).write_text(text, encoding="utf-8")
+    elif "prophetnet.tokenizer" in files:  # ProphetNet: BERT's vocab.txt under its own name
+        shape = "prophetnet.tokenizer"
+        shutil.copy(FIXTURES / "bert-uncased" / "vocab.txt", directory / "prophetnet.tokenizer")
+    elif tokenizer_class == "OpenAIGPTTokenizer":  # a `</w>` BPE with <unk>, learned from the sample
+        shape = "vocab.json+merges.txt"
+        fastbpe_folders.write_openai_folder(directory, merges=200)
     elif "vocab.txt" in files:
         shape = "vocab.txt"
         shutil.copy(FIXTURES / "bert-uncased" / "vocab.txt", directory / "vocab.txt")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -264,14 +265,18 @@ class TransformersApiMixin:
         if not os.path.isdir(directory):
             raise OSError(f"save_vocabulary: save_directory ({directory}) should be a directory")
         kind = self._model_kind()
+        prefix = f"{filename_prefix}-" if filename_prefix else ""
         tokenizer_class = str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
         if tokenizer_class == "CpmAntTokenizer":
             return (self._save_cpm_ant_vocabulary(directory, filename_prefix),)
         if kind in ("WordPiece", "BPE"):
             # The files tokenizers' `Model.save` writes, byte for byte.
-            return tuple(self.backend_tokenizer.model.save(directory, filename_prefix))
-        prefix = f"{filename_prefix}-" if filename_prefix else ""
-        tokenizer_class = str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
+            paths = tuple(self.backend_tokenizer.model.save(directory, filename_prefix))
+            if tokenizer_class == "ProphetNetTokenizer":  # its vocab.txt under the name the class reads
+                renamed = os.path.join(directory, prefix + CLASS_VOCABULARY_FILES[tokenizer_class])
+                os.replace(paths[0], renamed)
+                paths = (renamed,)
+            return paths
         if kind == "WordLevel" and tokenizer_class in CLASS_VOCABULARY_FILES:
             # The character / protein classes: the vocabulary file their Python class reads back.
             model = json.loads(self._tokenizer.to_str(False))["model"]
@@ -284,6 +289,10 @@ class TransformersApiMixin:
                     lang = self._init_config.get("target_lang")
                     json.dump({lang: by_id} if lang else by_id, f, ensure_ascii=False)
             return (path,)
+        if kind == "Mapped" and tokenizer_class == "BartphoTokenizer":
+            return self._save_bartpho(directory, prefix)
+        if kind == "FastBPE":  # PhoBERT, BERTweet: fastBPE's vocab.txt and bpe.codes (counts written as 1)
+            return _save_fastbpe(json.loads(self._tokenizer.to_str(False))["model"], directory, prefix)
         path = os.path.join(directory, prefix + "tokenizer.json")
         with open(path, "w", encoding="utf-8") as f:
             f.write(self._tokenizer.to_str(True))
@@ -303,6 +312,26 @@ class TransformersApiMixin:
             f.write("".join(spelled.get(token, token) + "\n" for token, _ in by_id))
         return path
 
+    def _save_bartpho(self, directory: str, prefix: str) -> tuple[str, ...]:
+        """dict.txt (the tokens that are not special, in id order) and the SentencePiece model, copied from
+        the folder it was loaded from (ferrotok keeps no copy of its bytes)."""
+        vocab = json.loads(self._tokenizer.to_str(False))["model"]["vocab"]
+        special = set(self.all_special_tokens)  # type: ignore[attr-defined]
+        dict_path = os.path.join(directory, prefix + "dict.txt")
+        with open(dict_path, "w", encoding="utf-8") as f:
+            f.write(
+                "".join(
+                    f"{t} 1\n" for t, _ in sorted(vocab.items(), key=lambda kv: kv[1]) if t not in special
+                )
+            )
+        source = os.path.join(self.name_or_path or "", "sentencepiece.bpe.model")
+        target = os.path.join(directory, prefix + "sentencepiece.bpe.model")
+        if not os.path.isfile(source):
+            raise OSError(f"save_vocabulary: {source} (the SentencePiece model to copy) is missing")
+        if os.path.abspath(source) != os.path.abspath(target):
+            shutil.copyfile(source, target)
+        return target, dict_path
+
     def save_chat_templates(
         self,
         save_directory: str | os.PathLike[str],
@@ -318,3 +347,17 @@ class TransformersApiMixin:
             os.fspath(save_directory), template, tokenizer_config, save_jinja_files, filename_prefix
         )
         return tokenizer_config, files
+
+
+def _save_fastbpe(model: dict[str, Any], directory: str, prefix: str) -> tuple[str, str]:
+    """vocab.txt (the tokens after the class's four leading specials, in id order) and bpe.codes, as the
+    class reads them back."""
+    vocab_path = os.path.join(directory, prefix + "vocab.txt")
+    codes_path = os.path.join(directory, prefix + "bpe.codes")
+    tokens = [t for t, i in sorted(model["vocab"].items(), key=lambda kv: kv[1]) if i >= 4]
+    with open(vocab_path, "w", encoding="utf-8") as f:
+        f.write("".join(f"{t} 1\n" for t in tokens))
+    with open(codes_path, "w", encoding="utf-8") as f:
+        merges = (m.split(" ", 1) if isinstance(m, str) else m for m in model["merges"])
+        f.write("".join(f"{a} {b} 1\n" for a, b in merges))
+    return vocab_path, codes_path

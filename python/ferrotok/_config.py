@@ -102,8 +102,11 @@ _CLASS_SIDES = {"CpmAntTokenizer": {"padding_side": "left"}}
 # SentencePiece classes that transformers 5 runs in Python (no fast tokenizer), which ferrotok converts.
 PYTHON_BACKEND_CLASSES = frozenset(
     {"M2M100Tokenizer", "BertGenerationTokenizer", "PLBartTokenizer", "MarianTokenizer", "GPTSw3Tokenizer"}
-    | {"SpeechT5Tokenizer"}
+    | {"SpeechT5Tokenizer", "BartphoTokenizer"}
 )
+
+# Classes whose decode strips the text it joins (BARTpho's `convert_tokens_to_string`).
+STRIPPED_DECODE_CLASSES = frozenset({"BartphoTokenizer"})
 
 # Speech classes whose decode merges repeated ids and drops the blank (pad) id, as CTC output needs.
 CTC_CLASSES = frozenset({"LasrTokenizer", "ParakeetTokenizer"})
@@ -120,6 +123,7 @@ MODEL_SPECIAL_TOKENS["CpmAntTokenizer"] = {
     "line_token": "</n>",
     "space_token": "</_>",
 }
+MODEL_SPECIAL_TOKENS["ProphetNetTokenizer"] = {"x_sep_token": "[X_SEP]"}
 MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
     "entity_1_token": "▁<ent>",
     "entity_2_token": "▁<ent2>",
@@ -144,11 +148,15 @@ PHONEME_CTC_CLASSES = frozenset({"Wav2Vec2PhonemeCTCTokenizer"})
 # second token.
 BLANK_CLASSES = frozenset({"VitsTokenizer"})
 CLASS_VOCABULARY_FILES["VitsTokenizer"] = "vocab.json"
+# fastBPE classes: vocab.txt and bpe.codes (`save_vocabulary` writes both).
+CLASS_VOCABULARY_FILES |= {"PhobertTokenizer": "vocab.txt", "BertweetTokenizer": "vocab.txt"}
+CLASS_VOCABULARY_FILES["MgpstrTokenizer"] = "vocab.json"
+CLASS_VOCABULARY_FILES["BartphoTokenizer"] = "dict.txt"  # and the SentencePiece model, copied
+CLASS_VOCABULARY_FILES["ProphetNetTokenizer"] = "prophetnet.tokenizer"  # BERT's vocab.txt, renamed
 
 # Classes whose `clean_up_tokenization_spaces` defaults to True in transformers 5 (False elsewhere).
 _CLEAN_UP_BY_DEFAULT = frozenset(
-    {"PLBartTokenizer", "ProphetNetTokenizer", "BertweetTokenizer", "TapasTokenizer", "PhobertTokenizer"}
-    | {"CTRLTokenizer"}
+    {"PLBartTokenizer", "ProphetNetTokenizer", "TapasTokenizer", "CTRLTokenizer"}
 )
 
 

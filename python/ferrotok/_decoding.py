@@ -13,6 +13,7 @@ from ._config import (
     CTC_CLASSES,
     PHONEME_CTC_CLASSES,
     PYTHON_BACKEND_CLASSES,
+    STRIPPED_DECODE_CLASSES,
     WORD_CTC_CLASSES,
 )
 
@@ -201,7 +202,8 @@ class DecodingMixin:
         return text.lower() if self._init_config.get("do_lower_case") else text
 
     def convert_tokens_to_string(self, tokens: Sequence[str]) -> str:
-        return self.decode(self.convert_tokens_to_ids(list(tokens)))
+        # transformers joins the tokens with the decoder (or the class's own rule) and cleans up no spaces.
+        return self.decode(self.convert_tokens_to_ids(list(tokens)), clean_up_tokenization_spaces=False)
 
     def _clip_decode(self, text: str) -> str:
         """transformers' CLIPTokenizer turns each end-of-word suffix (`</w>`) into a space, then strips."""
@@ -211,7 +213,10 @@ class DecodingMixin:
             is_clip = cls in ("CLIPTokenizer", "CLIPTokenizerFast")
             suffix = (self._tokenizer.model.end_of_word_suffix or "") if is_clip else ""
             self._clip_suffix = suffix
-        return text.replace(suffix, " ").strip() if suffix else text
+        if suffix:
+            return text.replace(suffix, " ").strip()
+        # BARTpho's class joins its pieces and strips the result (Python's whitespace).
+        return text.strip() if self._tokenizer_class() in STRIPPED_DECODE_CLASSES else text
 
     def _clean_up(self, text: str, clean_up: bool | None) -> str:
         if clean_up is None:

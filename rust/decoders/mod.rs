@@ -4,6 +4,7 @@
 pub mod bpe;
 pub mod byte_chars;
 pub mod byte_level;
+pub mod fast_bpe;
 pub mod metaspace;
 pub mod simple;
 pub mod wordpiece;
@@ -11,6 +12,7 @@ pub mod wordpiece;
 pub use bpe::BpeDecoder;
 pub use byte_chars::ByteChars;
 pub use byte_level::ByteLevelDecoder;
+pub use fast_bpe::FastBpeDecoder;
 pub use metaspace::MetaspaceDecoder;
 pub use simple::{ByteFallback, Ctc, Fuse, ReplaceDecoder, StripDecoder};
 pub use wordpiece::WordPieceDecoder;
@@ -32,6 +34,7 @@ pub enum Decoder {
     ByteFallback(ByteFallback),
     Ctc(Ctc),
     ByteChars(ByteChars),
+    FastBpe(FastBpeDecoder),
     Sequence(Vec<Decoder>),
     /// A decoder written in the host language (`Decoder.custom`).
     Host(Host<dyn DecodeHost>),
@@ -53,6 +56,7 @@ impl Decoder {
             "ByteFallback" => Decoder::ByteFallback(ByteFallback),
             "CTC" => Decoder::Ctc(Ctc::from_json(o, field)?),
             "ByteChars" => Decoder::ByteChars(ByteChars::from_json(o, field)?),
+            "FastBPE" => Decoder::FastBpe(FastBpeDecoder::from_json(o, field)?),
             "Sequence" => {
                 let f = format!("{field}.decoders");
                 let items = as_array(o.get("decoders").unwrap_or(&Value::Null), &f)?;
@@ -80,6 +84,7 @@ impl Decoder {
             Decoder::ByteFallback(d) => d.decode_chain(tokens),
             Decoder::Ctc(d) => d.decode_chain(tokens),
             Decoder::ByteChars(d) => d.decode_chain(tokens),
+            Decoder::FastBpe(d) => d.decode_chain(tokens),
             Decoder::Sequence(seq) => {
                 let mut t = tokens;
                 for d in seq {

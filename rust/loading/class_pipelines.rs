@@ -251,6 +251,29 @@ const FAMILIES: &[Family] = &[
         },
     },
     Family {
+        // BERT's lower-casing normalizer and split whatever the config says, then a BPE whose words end
+        // with `</w>` (transformers' fallback when ftfy / spacy are missing, which it never uses in 5).
+        classes: &["OpenAIGPTTokenizer"],
+        model_type: "BPE",
+        model_unk: true,
+        normalizer: |_| {
+            json!({"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true,
+                "strip_accents": null, "lowercase": true})
+        },
+        pre_tokenizer: |_| json!({"type": "BertPreTokenizer"}),
+        decoder: |_| json!({"type": "BPEDecoder", "suffix": "</w>"}),
+        model: |_| {
+            json!({
+                "dropout": null,
+                "continuing_subword_prefix": "",
+                "end_of_word_suffix": "</w>",
+                "fuse_unk": false,
+                "byte_fallback": false,
+                "ignore_merges": false,
+            })
+        },
+    },
+    Family {
         classes: &["LlamaTokenizer"],
         model_type: "BPE",
         model_unk: false,

@@ -174,7 +174,12 @@ fn added_tokens(cfg: &LegacyConfig, specials: &[(&str, Option<&str>)]) -> Vec<Va
 
 /// BERT: vocab.txt (one token per line, id = line number).
 pub fn bert(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
-    let path = dir.join("vocab.txt");
+    bert_file(&dir.join("vocab.txt"), cfg)
+}
+
+/// `bert` reading the vocabulary from `path` (ProphetNet's `prophetnet.tokenizer`).
+pub(super) fn bert_file(path: &Path, cfg: &LegacyConfig) -> Result<Value> {
+    let path = path.to_path_buf();
     let text = read_to_string(&path)?;
     let mut vocab = Map::new();
     for (i, line) in text.split('\n').enumerate() {
@@ -245,7 +250,10 @@ pub fn bert(dir: &Path, cfg: &LegacyConfig) -> Result<Value> {
         super::class_pipelines::rebuild(&mut doc, cfg, Some(&unk))?;
     }
     if super::bert_japanese::handles(cfg.class()) {
-        let file = dir.join("tokenizer_config.json").display().to_string();
+        let file = path
+            .with_file_name("tokenizer_config.json")
+            .display()
+            .to_string();
         super::bert_japanese::rebuild(&mut doc, cfg, &file)?;
     }
     Ok(doc)

@@ -14,14 +14,18 @@ pub mod components;
 mod cpm_ant;
 mod ctc_classes;
 mod esm;
+mod fastbpe_classes;
 pub mod host_stages;
 mod language_codes;
 pub mod legacy;
 mod legacy_bpe;
+mod mgpstr;
 mod model_json;
 mod named_tokens;
 mod phoneme_classes;
+mod prophetnet;
 pub mod sentencepiece;
+mod sentencepiece_bartpho;
 mod sentencepiece_bpe_classes;
 mod sentencepiece_classes;
 mod sentencepiece_code_llama;
@@ -160,6 +164,9 @@ fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<To
         || vits_classes::handles(class)
         || esm::handles(class)
         || cpm_ant::handles(class)
+        || fastbpe_classes::handles(class)
+        || mgpstr::handles(class)
+        || prophetnet::handles(class) && dir.join(prophetnet::VOCAB_FILE).is_file()
     {
         // Their own recipes (`legacy_folder_from`) read these folders' vocabularies.
         return Ok(None);
@@ -186,6 +193,37 @@ fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<To
     Ok(Some(tokenizer))
 }
 
+/// A class whose own recipe reads one vocabulary file of its folder.
+type OwnRecipe = (
+    fn(&str) -> bool,
+    &'static str,
+    fn(&Path, &legacy::LegacyConfig) -> Result<(serde_json::Value, sentencepiece::SpecialTokens)>,
+);
+
+/// Which classes, the file their recipe reads, the recipe.
+const OWN_RECIPES: [OwnRecipe; 8] = [
+    (ctc_classes::handles, "vocab.json", ctc_classes::document),
+    (vits_classes::handles, "vocab.json", vits_classes::document),
+    (
+        phoneme_classes::handles,
+        "vocab.json",
+        phoneme_classes::document,
+    ),
+    (esm::handles, "vocab.txt", esm::document),
+    (cpm_ant::handles, "vocab.txt", cpm_ant::document),
+    (
+        prophetnet::handles,
+        prophetnet::VOCAB_FILE,
+        prophetnet::document,
+    ),
+    (mgpstr::handles, "vocab.json", mgpstr::document),
+    (
+        fastbpe_classes::handles,
+        "vocab.txt",
+        fastbpe_classes::document,
+    ),
+];
+
 /// Convert a folder holding BERT's vocab.txt, vocab.json + merges.txt, or a SentencePiece model.
 pub fn legacy_folder(dir: &Path) -> Result<LegacyFolder> {
     legacy_folder_from(dir, &legacy::LegacyConfig::load(dir)?)
@@ -206,39 +244,14 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
             file,
             special_tokens: Some(specials),
         })
-    } else if ctc_classes::handles(cfg.class()) && dir.join("vocab.json").is_file() {
-        let (document, specials) = ctc_classes::document(dir, cfg)?;
+    } else if let Some((_, name, document)) = OWN_RECIPES
+        .iter()
+        .find(|(handles, name, _)| handles(cfg.class()) && dir.join(name).is_file())
+    {
+        let (document, specials) = document(dir, cfg)?;
         Ok(LegacyFolder {
             document,
-            file: dir.join("vocab.json"),
-            special_tokens: Some(specials),
-        })
-    } else if vits_classes::handles(cfg.class()) && dir.join("vocab.json").is_file() {
-        let (document, specials) = vits_classes::document(dir, cfg)?;
-        Ok(LegacyFolder {
-            document,
-            file: dir.join("vocab.json"),
-            special_tokens: Some(specials),
-        })
-    } else if phoneme_classes::handles(cfg.class()) && dir.join("vocab.json").is_file() {
-        let (document, specials) = phoneme_classes::document(dir, cfg)?;
-        Ok(LegacyFolder {
-            document,
-            file: dir.join("vocab.json"),
-            special_tokens: Some(specials),
-        })
-    } else if esm::handles(cfg.class()) && dir.join("vocab.txt").is_file() {
-        let (document, specials) = esm::document(dir, cfg)?;
-        Ok(LegacyFolder {
-            document,
-            file: dir.join("vocab.txt"),
-            special_tokens: Some(specials),
-        })
-    } else if cpm_ant::handles(cfg.class()) && dir.join("vocab.txt").is_file() {
-        let (document, specials) = cpm_ant::document(dir, cfg)?;
-        Ok(LegacyFolder {
-            document,
-            file: dir.join("vocab.txt"),
+            file: dir.join(name),
             special_tokens: Some(specials),
         })
     } else if let Some(tokenizer) = vocabulary_folder(dir, cfg)? {

@@ -39,6 +39,10 @@ pub fn document(
              Hugging Face converts UNIGRAM (1) and BPE (2) models",
         ));
     }
+    if class == "BartphoTokenizer" {
+        // Its own document: the model segments, dict.txt gives the ids.
+        return super::sentencepiece_bartpho::bartpho(m, cfg, d, dir);
+    }
     let parts = match class {
         "T5Tokenizer" => t5(m, cfg, d),
         "LlamaTokenizer" => llama(m, cfg, d),

@@ -6,12 +6,16 @@ pub mod bpe_merge;
 pub mod bpe_pieces;
 pub mod bpe_queue;
 pub mod codes;
+pub mod fast_bpe;
+pub mod mapped;
 pub mod unigram;
 pub mod wordlevel;
 pub mod wordpiece;
 
 pub use bpe::Bpe;
 pub use codes::Codes;
+pub use fast_bpe::FastBpe;
+pub use mapped::Mapped;
 pub use unigram::Unigram;
 pub use wordlevel::WordLevel;
 pub use wordpiece::WordPiece;
@@ -42,6 +46,8 @@ pub enum Model {
     Unigram(Unigram),
     WordLevel(WordLevel),
     Codes(Codes),
+    FastBpe(FastBpe),
+    Mapped(Mapped),
 }
 
 impl Model {
@@ -61,6 +67,8 @@ impl Model {
             "Unigram" => Model::Unigram(Unigram::from_json(o, field)?),
             "WordLevel" => Model::WordLevel(WordLevel::from_json(o, field)?),
             "Codes" => Model::Codes(Codes::from_json(o, field)?),
+            "FastBPE" => Model::FastBpe(FastBpe::from_json(o, field)?),
+            "Mapped" => Model::Mapped(Mapped::from_json(o, field)?),
             other => return Err(unsupported("model", field, other)),
         })
     }
@@ -73,6 +81,8 @@ impl Model {
             Model::Unigram(m) => m.tokenize(word, out),
             Model::WordLevel(m) => m.tokenize(word, out),
             Model::Codes(m) => m.tokenize(word, out),
+            Model::FastBpe(m) => m.tokenize(word, out),
+            Model::Mapped(m) => m.tokenize(word, out),
         }
     }
 
@@ -83,6 +93,8 @@ impl Model {
             Model::Unigram(m) => m.token_to_id(token),
             Model::WordLevel(m) => m.token_to_id(token),
             Model::Codes(m) => m.token_to_id(token),
+            Model::FastBpe(m) => m.token_to_id(token),
+            Model::Mapped(m) => m.token_to_id(token),
         }
     }
 
@@ -93,6 +105,8 @@ impl Model {
             Model::Unigram(m) => m.id_to_token(id),
             Model::WordLevel(m) => m.id_to_token(id),
             Model::Codes(m) => m.id_to_token(id),
+            Model::FastBpe(m) => m.id_to_token(id),
+            Model::Mapped(m) => m.id_to_token(id),
         }
     }
 
@@ -104,6 +118,8 @@ impl Model {
             Model::Unigram(m) => m.vocab().collect(),
             Model::WordLevel(m) => m.vocab().collect(),
             Model::Codes(m) => m.vocab().collect(),
+            Model::FastBpe(m) => m.vocab().collect(),
+            Model::Mapped(m) => m.vocab().collect(),
         }
     }
 
@@ -126,6 +142,8 @@ impl Model {
             Model::Unigram(m) => m.vocab_size(),
             Model::WordLevel(m) => m.vocab_size(),
             Model::Codes(m) => m.vocab_size(),
+            Model::FastBpe(m) => m.vocab_size(),
+            Model::Mapped(m) => m.vocab_size(),
         }
     }
 }

@@ -57,6 +57,18 @@ pub(super) fn model_info(tok: &Tokenizer) -> PyModelInfo {
             end_of_word_suffix: None,
             unk_token: None,
         },
+        Model::FastBpe(m) => PyModelInfo {
+            kind: "FastBPE",
+            continuing_subword_prefix: None,
+            end_of_word_suffix: None,
+            unk_token: Some(m.unk_token.clone()),
+        },
+        Model::Mapped(m) => PyModelInfo {
+            kind: "Mapped",
+            continuing_subword_prefix: None,
+            end_of_word_suffix: None,
+            unk_token: Some(m.unk_token.clone()),
+        },
     }
 }
 
