@@ -467,6 +467,38 @@ def _check_args(args: argparse.Namespace) -> None:
             check_readable(name)  # fail on an unreadable input before loading anything
 
 
+class _Loading:
+    """`_core.load_folder(directory, "{}")` (what `AutoTokenizer.from_pretrained(directory)` starts with) on a
+    thread of its own, started at once; `result()` waits for it and returns what it returned, or raises what it
+    raised.
+
+    Decision: the load (the core, GIL released) runs while the main thread imports the tokenizer's Python
+    modules and checks the run: start-up is serial work that a second worker cannot shorten, and this is most of
+    it. The thread is not a daemon: an interpreter that exits early (a usage error) waits for it rather than
+    ending it inside the core."""
+
+    def __init__(self, directory: str) -> None:
+        import threading
+
+        self._outcome: tuple[Any, BaseException | None] = (None, None)
+        self._thread = threading.Thread(target=self._run, args=(directory,), name="ferrotok-load")
+        with _stop_signals_blocked():
+            self._thread.start()
+
+    def _run(self, directory: str) -> None:
+        try:
+            self._outcome = (_core.load_folder(directory, "{}"), None)
+        except BaseException as e:
+            self._outcome = (None, e)
+
+    def result(self) -> Any:
+        self._thread.join()
+        loaded, error = self._outcome
+        if error is not None:
+            raise error
+        return loaded
+
+
 def _tokenizer_hash(tokenizer: Any) -> str:
     """SHA-256 of the tokenizer's tokenizer.json serialization (`to_str(False)`, UTF-8)."""
     import hashlib  # here: computed once, at the end of a run
@@ -479,10 +511,11 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
 
     _check_args(args)
     args.workers = _useful_workers(args)  # also sizes the blocks: one process cuts no smaller tail blocks
+    loading = _Loading(args.tokenizer) if os.path.isdir(args.tokenizer) else None
     out = Path(args.output)
     if not out.parent.is_dir():
         raise CliError(f"output folder {str(out.parent)!r} does not exist")
-    tokenizer = _load_tokenizer(args.tokenizer)
+    tokenizer = _load_tokenizer(args.tokenizer, loading.result if loading is not None else None)
     separator_token, separator = _separator_id(tokenizer, args.separator, args.tokenizer)
     itemsize = _itemsize(tokenizer)
     args.loaded_tokenizer = tokenizer
