@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import threading
 
 import pytest
@@ -15,7 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import ferrotok
 from conftest import FIXTURES, bert_model_dir
-from ferrotok import _core, shards
+from ferrotok import _core, _shard_inputs, shards
 from ferrotok.cli import CliError, _load_tokenizer, main
 
 GPT2 = str(FIXTURES / "gpt2")
@@ -51,6 +52,34 @@ def test_the_run_loads_once_and_not_on_the_main_thread(tmp_path, monkeypatch):
     assert calls == [(GPT2, "{}", False)]
     plain = ferrotok.AutoTokenizer.from_pretrained(GPT2)
     expected = [i for t in TEXTS for i in [*plain(t, add_special_tokens=False)["input_ids"], 50256]]
+    assert list(memoryview(out.read_bytes()).cast("H")) == expected
+
+
+def test_the_run_imports_what_it_needs_while_the_tokenizer_loads(tmp_path, monkeypatch):
+    """The load waits until the main thread has imported the tokenizer class, the pool and tqdm: were those
+    imported after the load, the run would fail here (the wait times out) instead of hanging."""
+    imported = threading.Event()
+    real_load, real_imports = _core.load_folder, shards._import_while_loading
+
+    def load(directory, overrides):
+        assert imported.wait(timeout=120), "the main thread did not import while the tokenizer loaded"
+        return real_load(directory, overrides)
+
+    def imports(args):
+        real_imports(args)
+        imported.set()
+
+    monkeypatch.setattr(_core, "load_folder", load)
+    monkeypatch.setattr(shards, "_import_while_loading", imports)
+    monkeypatch.setattr(_shard_inputs, "BLOCK_BYTES", 64)  # several blocks, so two workers are used
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(TEXTS * 20) + "\n", encoding="utf-8")
+    out = tmp_path / "o.bin"
+    args = ["encode", "--format", "bin", "--tokenizer", GPT2, str(source), "-o", str(out), "--workers", "2"]
+    assert main(args) == 0
+    assert {"ferrotok.auto", "concurrent.futures.thread", "tqdm"} <= set(sys.modules)
+    plain = ferrotok.AutoTokenizer.from_pretrained(GPT2)
+    expected = [i for t in TEXTS * 20 for i in [*plain(t, add_special_tokens=False)["input_ids"], 50256]]
     assert list(memoryview(out.read_bytes()).cast("H")) == expected
 
 
