@@ -29,6 +29,11 @@ PYTHONDONTWRITEBYTECODE set, every command would otherwise compile them again, a
 A whole command includes a fixed start-up (interpreter, imports, tokenizer load, forking the workers), which no
 number of workers shortens; it is measured on an empty input and printed, because on a file of a few megabytes it
 bounds what a second worker can give.
+
+First, the load alone: `AutoTokenizer.from_pretrained` of the GPT-2 folder as a legacy folder (vocab.json +
+merges.txt) and as a tokenizer.json folder (written by transformers' `save_pretrained`), ferrotok beside
+transformers, each load in a fresh process with its imports done before the clock starts (`--load-only`: only
+this).
 """
 
 from __future__ import annotations
@@ -64,6 +69,49 @@ with open(out, "wb") as f:
         rows = tok(lines[i : i + 1000], add_special_tokens=False)["input_ids"]
         np.array([t for row in rows for t in (*row, eos)], dtype=dtype).tofile(f)
 """
+
+
+LOAD = """
+import sys, time
+from {module} import AutoTokenizer
+
+start, cpu = time.perf_counter(), time.process_time()
+AutoTokenizer.from_pretrained(sys.argv[1], local_files_only=True)
+print(time.perf_counter() - start, time.process_time() - cpu)
+"""
+
+
+def bench_load(tokenizer: str, rounds: int, scratch: Path) -> None:
+    """Median seconds of one `AutoTokenizer.from_pretrained`, ferrotok and transformers, per folder kind: wall
+    clock and CPU (all threads of the process; steadier than the wall clock on a loaded machine)."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    folder_json = scratch / "tokenizer-json"
+    save = "from transformers import AutoTokenizer; import sys; "
+    save += "AutoTokenizer.from_pretrained(sys.argv[1]).save_pretrained(sys.argv[2])"
+    subprocess.run([sys.executable, "-c", save, tokenizer, str(folder_json)], env=env, check=True)
+    for name in ("vocab.json", "merges.txt"):  # so that both libraries can only read tokenizer.json
+        (folder_json / name).unlink(missing_ok=True)
+    folders = {"legacy (vocab.json + merges.txt)": tokenizer, "tokenizer.json": str(folder_json)}
+    modules = ("ferrotok", "transformers")
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {(f, m): [] for f in folders for m in modules}
+    for _ in range(rounds):
+        for kind, folder in folders.items():
+            for module in modules:
+                script = LOAD.format(module=module)
+                out = subprocess.run(
+                    [sys.executable, "-c", script, folder], env=env, check=True, capture_output=True
+                )
+                wall, cpu = out.stdout.decode().split()[-2:]
+                times[kind, module].append((float(wall), float(cpu)))
+    print(
+        f"\nAutoTokenizer.from_pretrained of {Path(tokenizer).name}, imports excluded (medians of {rounds})"
+    )
+    print(f"| {'folder':<34} | {'':<5} | {'ferrotok':>9} | {'transformers':>12} | {'ratio':>6} |")
+    print(f"|{'-' * 36}|{'-' * 7}|{'-' * 11}|{'-' * 14}|{'-' * 8}|")
+    for kind in folders:
+        for i, clock in enumerate(("wall", "CPU")):
+            ft, hf = (statistics.median(t[i] for t in times[kind, m]) for m in modules)
+            print(f"| {kind:<34} | {clock:<5} | {ft * 1e3:6.1f} ms | {hf * 1e3:9.1f} ms | {hf / ft:5.1f}x |")
 
 
 def timed(commands: list[list[str]], env: dict[str, str]) -> tuple[float, float]:
@@ -206,11 +254,17 @@ def main() -> None:
         metavar="N",
         help="also measure the corpora joined in one file, N times over",
     )
+    parser.add_argument("--load-rounds", type=int, default=5, help="rounds of the load-time table")
+    parser.add_argument("--load-only", action="store_true", help="only the load-time table")
     args = parser.parse_args()
     compile_bytecode()
     print(
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}: on a shared machine read the ratios"
     )
+    with tempfile.TemporaryDirectory() as scratch:
+        bench_load(args.tokenizer, args.load_rounds, Path(scratch))
+    if args.load_only:
+        return
     for corpus in args.corpus:
         with tempfile.TemporaryDirectory() as scratch:
             report(corpus, bench_corpus(corpus, args.tokenizer, args.rounds, Path(scratch)))

@@ -12,7 +12,6 @@ import shutil
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from . import _entities
 from ._added_token import AddedToken, added_tokens_decoder
 from ._config import CLASS_VOCABULARY_FILES, SPECIAL_TOKENS_ATTRIBUTES
 
@@ -86,8 +85,11 @@ class TransformersApiMixin:
             if name in settings:
                 return settings[name]
         entity_settings = self.__dict__.get("_entity_settings")  # LUKE / mLUKE
-        if entity_settings is not None and name in _entities.ATTRIBUTES:
-            return _entities.attribute(self, entity_settings, name)
+        if entity_settings is not None:
+            from . import _entities  # imported already: it made the settings
+
+            if name in _entities.ATTRIBUTES:
+                return _entities.attribute(self, entity_settings, name)
         # A class's own named special tokens (Splinter's `question_token`) and their ids.
         special = self.__dict__.get("_special", {})
         base = name.removesuffix("_id")

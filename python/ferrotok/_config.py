@@ -135,6 +135,8 @@ MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
 
 # The vocabulary file `save_pretrained` writes beside tokenizer.json for classes that transformers builds
 # from that file alone (it ignores tokenizer.json for them).
+# The classes with an entity vocabulary (`_entities`, imported only for them).
+LUKE_CLASSES = ("LukeTokenizer", "MLukeTokenizer")
 CLASS_VOCABULARY_FILES = {"Wav2Vec2CTCTokenizer": "vocab.json", "EsmTokenizer": "vocab.txt"}
 CLASS_VOCABULARY_FILES["Wav2Vec2PhonemeCTCTokenizer"] = "vocab.json"
 CLASS_VOCABULARY_FILES["BertJapaneseTokenizer"] = "vocab.txt"

@@ -13,12 +13,11 @@ the fast path: token type ids are all 0, `return_overflowing_tokens` gives `over
 from __future__ import annotations
 
 import json
-import logging
 import os
 from dataclasses import dataclass
 from typing import Any
 
-from . import _core
+from . import _core, _log
 from ._arguments import (
     DO_NOT_PAD,
     DO_NOT_TRUNCATE,
@@ -27,12 +26,10 @@ from ._arguments import (
     MAX_LENGTH,
     resolve_strategies,
 )
+from ._config import LUKE_CLASSES
 from ._entity_padding import pad_one, padded_arrays, resolve_side, tensors
 from .batch_encoding import BatchEncoding
 
-logger = logging.getLogger("ferrotok")
-
-LUKE_CLASSES = ("LukeTokenizer", "MLukeTokenizer")
 # The `__call__` arguments only these classes take.
 ENTITY_ARGUMENTS = ("entity_spans", "entity_spans_pair", "entities", "entities_pair", "max_entity_length")
 TASKS = ("entity_classification", "entity_pair_classification", "entity_span_classification")
@@ -330,7 +327,7 @@ def _truncate(
             overflow, ids = ids[-window:], ids[:-remove]
     elif strategy == LONGEST_FIRST:
         assert pair is not None
-        logger.warning(
+        _log.warning(
             "Be aware, overflowing tokens are not returned for the setting you have chosen, i.e. sequence "
             "pairs with the 'longest_first' truncation strategy. So the returned list will always be empty "
             "even if some tokens have been removed."
@@ -434,7 +431,7 @@ def _prepare(
         ]
         dropped += len(pair_entity_ids) - len(kept_pair)
     if dropped:
-        logger.warning(
+        _log.warning(
             f"{dropped} entities are ignored because their entity spans are invalid due to the truncation of "
             "input tokens"
         )

@@ -9,21 +9,21 @@ template renders the same text here as in transformers. jinja2 is imported on fi
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import json
-import logging
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-logger = logging.getLogger("ferrotok")
+from . import _log
+
+# dataclasses, inspect and datetime are imported where they are used: loading a tokenizer never needs
+# them, and with `inspect` they were a fifth of the `ferrotok` command's start-up.
 
 CHAT_TEMPLATE_FILE = "chat_template.jinja"
 CHAT_TEMPLATE_DIR = "additional_chat_templates"
@@ -123,6 +123,8 @@ def compile_template(source: str) -> Any:
         )
 
     def strftime_now(fmt: str) -> str:
+        from datetime import datetime
+
         return datetime.now().strftime(fmt)
 
     env = ImmutableSandboxedEnvironment(
@@ -155,11 +157,32 @@ def _plain(value: Any) -> Any:
         return tuple(_plain(v) for v in value)
     if type(value).__module__ == "numpy" and hasattr(value, "item"):
         return _plain(value.item())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if _is_dataclass_instance(value):
+        return {name: _plain(getattr(value, name)) for name in _field_names(value)}
     if callable(getattr(value, "model_dump", None)):
         return _plain(value.model_dump())
     return f"<{type(value).__name__}>"
+
+
+def _is_dataclass_instance(value: Any) -> bool:
+    # A dataclass instance exists only once its class's module imported dataclasses.
+    if "dataclasses" not in sys.modules or isinstance(value, type):
+        return False
+    import dataclasses
+
+    return dataclasses.is_dataclass(value)
+
+
+def _field_names(value: Any) -> list[str]:
+    import dataclasses
+
+    return [f.name for f in dataclasses.fields(value)]
+
+
+def _is_function(value: Any) -> bool:
+    import inspect
+
+    return inspect.isfunction(value) or inspect.ismethod(value)
 
 
 def _as_dicts(value: Any) -> Any:
@@ -170,8 +193,8 @@ def _as_dicts(value: Any) -> Any:
         return [_as_dicts(v) for v in value]
     if isinstance(value, tuple):
         return tuple(_as_dicts(v) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _as_dicts(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if _is_dataclass_instance(value):
+        return {name: _as_dicts(getattr(value, name)) for name in _field_names(value)}
     if callable(getattr(value, "model_dump", None)):
         return _as_dicts(value.model_dump())
     return value
@@ -197,7 +220,7 @@ def _tool_schemas(tools: list[Any] | None) -> list[dict[str, Any]] | None:
     for tool in tools:
         if isinstance(tool, dict):
             schemas.append(tool)
-        elif inspect.isfunction(tool) or inspect.ismethod(tool):
+        elif _is_function(tool):
             # The schema of a Python function is transformers' own conversion (type hints + docstring).
             from transformers.utils.chat_template_utils import get_json_schema
 
@@ -272,7 +295,7 @@ def render(
     spans of each one's `{% generation %}` blocks. Template errors keep jinja2's classes and name the template."""
     jinja2 = _jinja()
     if return_assistant_tokens_mask and not _GENERATION_TAG.search(template):
-        logger.warning(
+        _log.warning(
             "return_assistant_tokens_mask==True but chat template does not contain `{% generation %}` keyword."
         )
     try:

@@ -144,12 +144,18 @@ def _chunks(
         yield pending
 
 
-def _load_tokenizer(directory: str) -> Any:
+def _load_tokenizer(directory: str, loaded: Callable[[], Any] | None = None) -> Any:
+    """`AutoTokenizer.from_pretrained(directory)`; `loaded`: gives what `_core.load_folder(directory, "{}")`
+    returns (or raises), already under way on another thread."""
     from ferrotok.auto import AutoTokenizer  # not through ferrotok.pipelines, which imports numpy
 
     if not Path(directory).is_dir():
         raise CliError(f"tokenizer folder {directory!r} does not exist")
     try:
+        if loaded is not None:
+            from ferrotok.tokenization import FerroTokenizer
+
+            return FerroTokenizer._from_loaded(directory, loaded())
         return AutoTokenizer.from_pretrained(directory)
     except (OSError, ValueError) as e:
         raise CliError(f"cannot load a tokenizer from {directory!r}: {e}") from None

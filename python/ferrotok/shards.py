@@ -467,6 +467,55 @@ def _check_args(args: argparse.Namespace) -> None:
             check_readable(name)  # fail on an unreadable input before loading anything
 
 
+class _Loading:
+    """`_core.load_folder(directory, "{}")` (what `AutoTokenizer.from_pretrained(directory)` starts with) on a
+    thread of its own, started at once; `result()` waits for it and returns what it returned, or raises what it
+    raised.
+
+    Decision: the load (the core, GIL released) runs while the main thread imports the tokenizer's Python
+    modules and checks the run: start-up is serial work that a second worker cannot shorten, and this is most of
+    it. The thread is not a daemon: an interpreter that exits early (a usage error) waits for it rather than
+    ending it inside the core."""
+
+    def __init__(self, directory: str) -> None:
+        import threading
+
+        self._outcome: tuple[Any, BaseException | None] = (None, None)
+        self._thread = threading.Thread(target=self._run, args=(directory,), name="ferrotok-load")
+        with _stop_signals_blocked():
+            self._thread.start()
+
+    def _run(self, directory: str) -> None:
+        try:
+            self._outcome = (_core.load_folder(directory, "{}"), None)
+        except BaseException as e:
+            self._outcome = (None, e)
+
+    def result(self) -> Any:
+        self._thread.join()
+        loaded, error = self._outcome
+        if error is not None:
+            raise error
+        return loaded
+
+
+def _import_while_loading(args: argparse.Namespace) -> None:
+    """Import what the run uses once the tokenizer is loaded (its Python class, the worker pool, the progress
+    bar) while the core loads it on its thread: imported after the load, they would delay the first block.
+    The pool's `concurrent.futures` brings `logging` (35 M instructions), tqdm 126 M; the load is about 105 M
+    (GPT-2's legacy folder)."""
+    import ferrotok.auto  # noqa: F401 (what _load_tokenizer imports)
+
+    if _useful_workers(args) > 1:
+        if args.jsonl_field is None and args.parquet_column is None:
+            import concurrent.futures.thread
+        else:
+            import concurrent.futures.process  # noqa: F401
+            import multiprocessing  # noqa: F401
+    if not args.quiet:
+        import tqdm  # noqa: F401
+
+
 def _tokenizer_hash(tokenizer: Any) -> str:
     """SHA-256 of the tokenizer's tokenizer.json serialization (`to_str(False)`, UTF-8)."""
     import hashlib  # here: computed once, at the end of a run
@@ -479,10 +528,13 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
 
     _check_args(args)
     args.workers = _useful_workers(args)  # also sizes the blocks: one process cuts no smaller tail blocks
+    loading = _Loading(args.tokenizer) if os.path.isdir(args.tokenizer) else None
     out = Path(args.output)
     if not out.parent.is_dir():
         raise CliError(f"output folder {str(out.parent)!r} does not exist")
-    tokenizer = _load_tokenizer(args.tokenizer)
+    if loading is not None:
+        _import_while_loading(args)
+    tokenizer = _load_tokenizer(args.tokenizer, loading.result if loading is not None else None)
     separator_token, separator = _separator_id(tokenizer, args.separator, args.tokenizer)
     itemsize = _itemsize(tokenizer)
     args.loaded_tokenizer = tokenizer

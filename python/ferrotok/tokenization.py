@@ -6,12 +6,11 @@ padding and the numpy arrays are all done by `_core.Tokenizer.encode_fields` wit
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Sequence
 from typing import Any
 
-from . import _core, _entities, _entity_padding, _marian, _targets
+from . import _core, _entity_padding, _log, _marian, _targets
 from ._added_token import _FLAGS as _ADDED_FLAGS
 from ._api import TransformersApiMixin
 from ._arguments import (
@@ -24,6 +23,7 @@ from ._arguments import (
 from ._config import (
     CLASS_VOCABULARY_FILES,
     DEFAULT_MODEL_INPUT_NAMES,
+    LUKE_CLASSES,
     PHONEME_CTC_CLASSES,
     SPECIAL_TOKENS_ATTRIBUTES,
     TOKENIZER_FILE,
@@ -40,8 +40,6 @@ from ._special_tokens import SpecialTokensMixin
 from .batch_encoding import BatchEncoding
 from .chat import ChatTemplateMixin, as_template_attribute, read_chat_templates, write_chat_templates
 from .tokenizer import Tokenizer
-
-logger = logging.getLogger("ferrotok")
 
 # Output keys in transformers' order; `fields` names what the core is asked for.
 _FIELD_ORDER = (
@@ -149,7 +147,12 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         self._register_special_tokens()
         self._plans: dict[tuple[Any, ...], CallPlan] = {}
         # LUKE / mLUKE: the entity vocabulary and task (`_entities`); None for other classes.
-        self._entity_settings = _entities.load_settings(self._init_config, self.name_or_path)
+        # `_entities` (and the dataclasses it defines) is imported for those classes only: start-up time.
+        self._entity_settings = None
+        if str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast") in LUKE_CLASSES:
+            from . import _entities
+
+            self._entity_settings = _entities.load_settings(self._init_config, self.name_or_path)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Resolved call plans depend on the settings: any change of one forgets them.
@@ -164,7 +167,24 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         directory = os.fspath(directory)
         has_file = os.path.isfile(os.path.join(directory, TOKENIZER_FILE))
         own, entries, overrides = split_load_kwargs(kwargs, has_file)
-        core, from_model = _core.load_folder(directory, overrides)
+        return cls._from_loaded(directory, _core.load_folder(directory, overrides), own, entries, has_file)
+
+    @classmethod
+    def _from_loaded(
+        cls,
+        directory: str,
+        loaded: tuple[Any, Any],
+        own: dict[str, Any] | None = None,
+        entries: dict[str, Any] | None = None,
+        has_file: bool | None = None,
+    ) -> FerroTokenizer:
+        """`from_pretrained` given what `_core.load_folder(directory, overrides)` returned for `kwargs` split
+        into `own` and `entries` (none by default: the overrides `"{}"`)."""
+        own = {} if own is None else own
+        entries = {} if entries is None else entries
+        if has_file is None:
+            has_file = os.path.isfile(os.path.join(directory, TOKENIZER_FILE))
+        core, from_model = loaded
         settings = read_settings(directory, from_model, core)
         prefix_space = entries.pop("add_prefix_space", None)
         settings["init_config"].update(entries)
@@ -263,6 +283,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if str(config.get("tokenizer_class") or "").removesuffix("Fast") in CLASS_VOCABULARY_FILES:
             vocabulary = self.save_vocabulary(directory)
         if self._entity_settings is not None:  # LUKE / mLUKE
+            from . import _entities
+
             vocabulary = (*vocabulary, _entities.save_vocab(self._entity_settings, directory))
         vocabulary = (*vocabulary, *_marian.save_files(self, directory))
         written = (*write_settings(directory, config, special_map), *templates, *vocabulary)
@@ -464,6 +486,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             self._check_phonemize(kwargs)
         split = self._split_special_tokens
         if self._entity_settings is not None and (kwargs or self._entity_settings.task is not None):
+            from . import _entities
+
             entity_result = _entities.call(self, text, text_pair, _call_arguments(locals()), kwargs)
             if entity_result is not None:
                 return entity_result
@@ -629,7 +653,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if self._warned_too_long:
             return
         if longest > self.model_max_length:
-            logger.warning(
+            _log.warning(
                 "Token indices sequence length is longer than the specified maximum sequence length for this "
                 f"model ({longest} > {self.model_max_length}). Running this sequence through the model will "
                 "result in indexing errors"

@@ -106,6 +106,10 @@ impl PyTokenizer {
 
     #[setter]
     fn set_encode_special_tokens(&self, py: Python<'_>, value: bool) {
+        // Every load sets it (to its default, mostly): no copy of the tokenizer when nothing changes.
+        if self.get().encode_special_tokens == value {
+            return;
+        }
         self.update(py, |t| t.encode_special_tokens = value);
     }
 

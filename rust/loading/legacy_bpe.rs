@@ -1,8 +1,8 @@
 //! A byte-level BPE folder (vocab.json + merges.txt) read without a `serde_json::Value` tree of its
 //! vocabulary and merges, as `model_json` reads a tokenizer.json: vocab.json straight into borrowed
 //! `(token, id)` pairs, merges.txt into borrowed pairs, the rest of the document (pipeline, added tokens)
-//! built by `legacy::bpe_without_vocabulary`. The model's JSON text is kept (`Source`) and parsed only if
-//! the tokenizer is saved or serialized.
+//! built by `legacy::bpe_without_vocabulary`. The two files are kept (`Source`), and the model's JSON text
+//! is written from them and parsed only if the tokenizer is saved or serialized.
 //!
 //! Anything this reader does not expect (an id that is not a u32, a token given twice, a merge line
 //! that is not two tokens, any error while building) makes it give up, and the caller loads the folder
@@ -11,14 +11,12 @@
 
 use super::legacy::{self, LegacyConfig};
 use super::model_json::{self, Merges, ModelParts, Vocab};
-use super::source::Source;
+use super::source::{ModelText, Source};
 use super::tokenizer_json;
 use crate::tokenizer::Tokenizer;
-use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::Arc;
 
 /// The tokenizer of the folder `dir` (vocab.json + merges.txt, `cfg` its configuration, `unk` the
 /// class's unknown token) without its class template; `None`: load it the general way.
@@ -31,14 +29,10 @@ pub(super) fn load(dir: &Path, cfg: &LegacyConfig, unk: Option<&str>) -> Option<
     let Ok(Vocab::Pairs(pairs)) = serde_json::from_str::<Vocab<'_>>(&vocab_text) else {
         return None;
     };
-    let lines: Vec<&str> = legacy::merge_lines(&merges_text).collect();
-    let mut merges = Vec::with_capacity(lines.len());
-    for line in &lines {
-        let mut parts = line.split(' ');
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some(a), Some(b), None) => merges.push((Cow::Borrowed(a), Cow::Borrowed(b))),
-            _ => return None,
-        }
+    let mut merges = Vec::with_capacity(merges_text.len() / 8);
+    for line in legacy::merge_lines(&merges_text) {
+        let (a, b) = merge_pair(line)?;
+        merges.push((Cow::Borrowed(a), Cow::Borrowed(b)));
     }
     let Value::Object(mut rest) = legacy::bpe_without_vocabulary(dir, cfg, unk).ok()? else {
         return None;
@@ -54,27 +48,22 @@ pub(super) fn load(dir: &Path, cfg: &LegacyConfig, unk: Option<&str>) -> Option<
     let model = model_json::build_model(parts, "model").ok()?;
     let mut tokenizer = tokenizer_json::assemble(&rest, model).ok()?;
     rest.remove("model");
-    let text = model_text(&vocab_text, &lines)?;
-    tokenizer.source = Source::with_model_text(rest, Arc::from(text), options);
+    // The model's text (`{"merges": [the lines as JSON strings], "vocab": vocab.json's text}`, as the
+    // general path's document holds them) is written from the files if it is ever asked for.
+    let text = ModelText::files(vocab_text, merges_text);
+    tokenizer.source = Source::with_model_text(rest, text, options);
     Some(tokenizer)
 }
 
-/// `{"merges": [the lines as JSON strings], "vocab": vocab.json's text}`: the model's vocabulary and
-/// merges as the general path's document holds them, as text.
-fn model_text(vocab_json: &str, merge_lines: &[&str]) -> Option<Box<RawValue>> {
-    let size: usize = merge_lines.iter().map(|l| l.len() + 3).sum();
-    let mut out = Vec::with_capacity(vocab_json.len() + size + 32);
-    out.extend_from_slice(b"{\"merges\":[");
-    for (i, line) in merge_lines.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        serde_json::to_writer(&mut out, line).ok()?;
+/// A merge line's two tokens: the line split at its one space (`line.split(' ')` giving two parts), by a
+/// byte scan (lines are a few bytes long: `split`'s searcher cost more than the scan).
+fn merge_pair(line: &str) -> Option<(&str, &str)> {
+    let space = line.bytes().position(|b| b == b' ')?;
+    let (a, b) = (&line[..space], &line[space + 1..]);
+    if b.bytes().any(|c| c == b' ') {
+        return None;
     }
-    out.extend_from_slice(b"],\"vocab\":");
-    out.extend_from_slice(vocab_json.as_bytes());
-    out.push(b'}');
-    RawValue::from_string(String::from_utf8(out).ok()?).ok()
+    Some((a, b))
 }
 
 #[cfg(test)]
@@ -122,6 +111,29 @@ mod tests {
         );
         let text = "Hello world! naïve café \"quoted\"\n\tü 123";
         assert_eq!(encode(&quick, text), encode(&slow, text));
+    }
+
+    #[test]
+    fn a_merge_line_is_two_tokens_around_one_space() {
+        for line in [
+            "a b",
+            "Ġ t",
+            "é \u{3000}x",
+            " b",
+            "a ",
+            "",
+            "ab",
+            "a b c",
+            "a  b",
+            "  ",
+        ] {
+            let mut parts = line.split(' ');
+            let split = match (parts.next(), parts.next(), parts.next()) {
+                (Some(a), Some(b), None) => Some((a, b)),
+                _ => None,
+            };
+            assert_eq!(merge_pair(line), split, "{line:?}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! makes it give up, and the caller loads the document the general way, whose errors name the file and
 //! the field; so this path only ever changes how fast a valid file loads.
 
-use super::source::Source;
+use super::source::{ModelText, Source};
 use crate::json::Obj;
 use crate::models::{Bpe, Model, WordLevel, WordPiece};
 use rustc_hash::FxHashMap;
@@ -17,7 +17,6 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
 
 /// A document split into its small entries and its model's text.
 pub struct Document<'a> {
@@ -250,7 +249,7 @@ pub fn source(mut rest: Obj, model: &RawValue) -> Source {
         Some(Value::Object(o)) => o,
         _ => Obj::new(),
     };
-    Source::with_model_text(rest, Arc::from(model.to_owned()), options)
+    Source::with_model_text(rest, ModelText::Json(model.get().into()), options)
 }
 
 /// The model of `parts` (`field`: its path, for errors).

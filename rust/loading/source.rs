@@ -6,11 +6,91 @@
 //! `stage_json`). Building that tree of 50k – 150k nodes on every load took a third of the load time,
 //! and most tokenizers are never saved.
 
-use serde_json::value::RawValue;
+use super::canonical::Node;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 const MODEL: &str = "model";
+
+/// The `model` value as JSON text (an object: already parsed once at load).
+///
+/// Decision: a legacy folder keeps its two files and writes the model's text from them when first asked
+/// (serializing, `stage_json`): writing it at load (every merge line as a JSON string, then checking the
+/// whole text again) was a fifth of the load, for tokenizers most of which are never written.
+#[derive(Debug)]
+pub enum ModelText {
+    Json(Box<str>),
+    /// vocab.json's text (already read as a JSON object) and merges.txt's merge lines.
+    Files {
+        vocab_json: String,
+        merges_txt: String,
+        text: OnceLock<String>,
+    },
+}
+
+impl ModelText {
+    /// A legacy BPE folder's files: `{"merges": [the merge lines], "vocab": vocab.json}` on first use.
+    pub fn files(vocab_json: String, merges_txt: String) -> Self {
+        ModelText::Files {
+            vocab_json,
+            merges_txt,
+            text: OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self) -> &str {
+        match self {
+            ModelText::Json(text) => text,
+            ModelText::Files {
+                vocab_json,
+                merges_txt,
+                text,
+            } => text.get_or_init(|| files_text(vocab_json, merges_txt)),
+        }
+    }
+
+    /// The model read as borrowed `Node`s (`canonical`, to write it). A folder's files are read as the
+    /// text `get` writes from them would be, without writing it: the merge lines as strings.
+    pub fn node(&self) -> Option<Node<'_>> {
+        match self {
+            ModelText::Json(text) => serde_json::from_str(text).ok(),
+            ModelText::Files {
+                vocab_json,
+                merges_txt,
+                ..
+            } => {
+                let merges = super::legacy::merge_lines(merges_txt)
+                    .map(|line| Node::Str(Cow::Borrowed(line)))
+                    .collect();
+                let vocab = serde_json::from_str(vocab_json).ok()?;
+                // In key order, as `Node` keeps an object's entries.
+                Some(Node::Object(vec![
+                    (Cow::Borrowed("merges"), Node::Array(merges)),
+                    (Cow::Borrowed("vocab"), vocab),
+                ]))
+            }
+        }
+    }
+}
+
+/// `{"merges": [merges.txt's merge lines as JSON strings], "vocab": vocab.json's text}`.
+fn files_text(vocab_json: &str, merges_txt: &str) -> String {
+    let mut out = Vec::with_capacity(vocab_json.len() + merges_txt.len() * 5 / 4 + 32);
+    out.extend_from_slice(b"{\"merges\":[");
+    for (i, line) in super::legacy::merge_lines(merges_txt).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Writing a str into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, line);
+    }
+    out.extend_from_slice(b"],\"vocab\":");
+    out.extend_from_slice(vocab_json.as_bytes());
+    out.push(b'}');
+    // Made of two str and JSON text: UTF-8 throughout.
+    String::from_utf8(out).unwrap_or_default()
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Source {
@@ -18,7 +98,7 @@ pub struct Source {
     doc: Value,
     /// The `model` value as JSON text, parsed into `model` on first use, with `model_options`
     /// written over it.
-    model_text: Option<Arc<RawValue>>,
+    model_text: Option<Arc<ModelText>>,
     model_options: Arc<Map<String, Value>>,
     model: OnceLock<Value>,
 }
@@ -35,9 +115,10 @@ impl Source {
     /// `options` (entries other than the vocabulary, changed since: a class's rebuild) written over it.
     pub fn with_model_text(
         doc: Map<String, Value>,
-        model: Arc<RawValue>,
+        model: ModelText,
         options: Map<String, Value>,
     ) -> Self {
+        let model = Arc::new(model);
         Source {
             doc: Value::Object(doc),
             model_text: Some(model),
@@ -62,7 +143,7 @@ impl Source {
 
     /// While the model is kept as text: the document without it, the model's text and the options
     /// written over it (for `canonical`, which writes them without a `Value` of the model).
-    pub fn kept_model(&self) -> Option<(&Value, &RawValue, &Map<String, Value>)> {
+    pub fn kept_model(&self) -> Option<(&Value, &ModelText, &Map<String, Value>)> {
         let text = self.model_text.as_ref()?;
         Some((&self.doc, text, &self.model_options))
     }
@@ -114,9 +195,7 @@ mod tests {
 
     #[test]
     fn the_model_text_is_read_back_on_demand_and_replaced_by_insert() {
-        let raw: Arc<RawValue> = Arc::from(
-            RawValue::from_string(r#"{"type": "BPE", "vocab": {"a": 0}}"#.into()).unwrap(),
-        );
+        let raw = ModelText::Json(r#"{"type": "BPE", "vocab": {"a": 0}}"#.into());
         let mut doc = Map::new();
         doc.insert("version".into(), "1.0".into());
         let mut options = Map::new();
@@ -130,5 +209,26 @@ mod tests {
         s.insert("model", serde_json::json!({"type": "WordLevel"}));
         assert_eq!(s.get("model").unwrap()["type"], "WordLevel");
         assert!(Source::new(Value::Null).to_object().is_none());
+    }
+
+    #[test]
+    fn a_folder_s_files_are_written_as_the_model_s_text_on_demand() {
+        let vocab = r#"{"a": 0, "\"": 1, "a\"": 2}"#;
+        let merges = "#version: 0.2\na \"\n\n";
+        let files = ModelText::files(vocab.into(), merges.into());
+        let ModelText::Files { text, .. } = &files else {
+            panic!("files")
+        };
+        assert!(text.get().is_none());
+        assert_eq!(
+            files.get(),
+            r#"{"merges":["a \""],"vocab":{"a": 0, "\"": 1, "a\"": 2}}"#
+        );
+        // Read as nodes straight from the files, as from the text.
+        let write = |node: Node<'_>| serde_json::to_string(&node).unwrap();
+        let from_text: Node<'_> = serde_json::from_str(files.get()).unwrap();
+        assert_eq!(write(files.node().unwrap()), write(from_text));
+        let s = Source::with_model_text(Map::new(), files, Map::new());
+        assert_eq!(s.get("model").unwrap()["merges"][0], "a \"");
     }
 }

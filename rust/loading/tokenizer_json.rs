@@ -211,7 +211,7 @@ pub fn to_value(t: &Tokenizer) -> Value {
 /// (`canonical`), to the same bytes.
 pub fn to_string(t: &Tokenizer, pretty: bool) -> String {
     let kept = t.source.kept_model().and_then(|(doc, text, options)| {
-        let node = serde_json::from_str::<canonical::Node<'_>>(text.get()).ok()?;
+        let node = text.node()?;
         Some((doc.as_object()?.clone(), node, options))
     });
     let written = match kept {

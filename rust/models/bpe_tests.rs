@@ -160,3 +160,26 @@ fn legacy_files() {
         Err(Error::NotFound { .. })
     ));
 }
+
+#[test]
+fn ids_give_their_tokens_dense_or_sparse() {
+    let b = abc(json!({}));
+    for (id, token) in ["<unk>", "a", "b", "c", "ab", "bc", "abc"]
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(b.id_to_token(id as u32), Some(*token));
+    }
+    assert_eq!(b.id_to_token(7), None);
+    assert_eq!(b.id_to_token(u32::MAX), None);
+    // A gap in the ids, an empty token and ids far apart (kept in a map, not a table).
+    let gap = model(json!({"vocab": {"": 0, "a": 2, "é": 3}, "merges": []})).unwrap();
+    assert_eq!(gap.id_to_token(0), Some(""));
+    assert_eq!(gap.id_to_token(1), None);
+    assert_eq!(gap.id_to_token(3), Some("é"));
+    let far = model(json!({"vocab": {"x": 5, "y": 4_000_000_000u32}, "merges": []})).unwrap();
+    assert_eq!(far.id_to_token(5), Some("x"));
+    assert_eq!(far.id_to_token(4_000_000_000), Some("y"));
+    assert_eq!(far.id_to_token(6), None);
+    assert_eq!(far.clone().id_to_token(5), Some("x"));
+}

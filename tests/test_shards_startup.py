@@ -1,0 +1,149 @@
+"""`ferrotok encode --format bin` start-up: the tokenizer is loaded on a thread of its own while the main thread
+imports and checks the run, and the tokenizer it gives is the one `AutoTokenizer.from_pretrained` gives; a folder
+that fails to load fails the run as before."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import threading
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import ferrotok
+from conftest import FIXTURES, bert_model_dir
+from ferrotok import _core, _shard_inputs, shards
+from ferrotok.cli import CliError, _load_tokenizer, main
+
+GPT2 = str(FIXTURES / "gpt2")
+TEXTS = ["Hello world! naïve café <|endoftext|> 東京 🙂", "  [CLS] spaces   ", ""]
+
+
+@pytest.mark.parametrize("folder", [GPT2, str(FIXTURES / "bert-uncased"), "minilm"])
+def test_a_load_on_a_thread_gives_from_pretrained_s_tokenizer(folder):
+    folder = str(bert_model_dir()) if folder == "minilm" else folder
+    loading = shards._Loading(folder)
+    early = _load_tokenizer(folder, loading.result)
+    plain = ferrotok.AutoTokenizer.from_pretrained(folder)
+    assert early.backend_tokenizer.to_str(False) == plain.backend_tokenizer.to_str(False)
+    assert early.special_tokens_map == plain.special_tokens_map
+    assert early.init_kwargs == plain.init_kwargs
+    assert early(TEXTS).data == plain(TEXTS).data
+    assert early.split_special_tokens is plain.split_special_tokens is False
+
+
+def test_the_run_loads_once_and_not_on_the_main_thread(tmp_path, monkeypatch):
+    calls: list[tuple[str, str, bool]] = []
+    real = _core.load_folder
+
+    def spy(directory, overrides):
+        calls.append((directory, overrides, threading.current_thread() is threading.main_thread()))
+        return real(directory, overrides)
+
+    monkeypatch.setattr(_core, "load_folder", spy)
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
+    out = tmp_path / "o.bin"
+    assert main(["encode", "--format", "bin", "--tokenizer", GPT2, "-q", str(source), "-o", str(out)]) == 0
+    assert calls == [(GPT2, "{}", False)]
+    plain = ferrotok.AutoTokenizer.from_pretrained(GPT2)
+    expected = [i for t in TEXTS for i in [*plain(t, add_special_tokens=False)["input_ids"], 50256]]
+    assert list(memoryview(out.read_bytes()).cast("H")) == expected
+
+
+def test_the_run_imports_what_it_needs_while_the_tokenizer_loads(tmp_path, monkeypatch):
+    """The load waits until the main thread has imported the tokenizer class, the pool and tqdm: were those
+    imported after the load, the run would fail here (the wait times out) instead of hanging."""
+    imported = threading.Event()
+    real_load, real_imports = _core.load_folder, shards._import_while_loading
+
+    def load(directory, overrides):
+        assert imported.wait(timeout=120), "the main thread did not import while the tokenizer loaded"
+        return real_load(directory, overrides)
+
+    def imports(args):
+        real_imports(args)
+        imported.set()
+
+    monkeypatch.setattr(_core, "load_folder", load)
+    monkeypatch.setattr(shards, "_import_while_loading", imports)
+    monkeypatch.setattr(_shard_inputs, "BLOCK_BYTES", 64)  # several blocks, so two workers are used
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(TEXTS * 20) + "\n", encoding="utf-8")
+    out = tmp_path / "o.bin"
+    args = ["encode", "--format", "bin", "--tokenizer", GPT2, str(source), "-o", str(out), "--workers", "2"]
+    assert main(args) == 0
+    assert {"ferrotok.auto", "concurrent.futures.thread", "tqdm"} <= set(sys.modules)
+    plain = ferrotok.AutoTokenizer.from_pretrained(GPT2)
+    expected = [i for t in TEXTS * 20 for i in [*plain(t, add_special_tokens=False)["input_ids"], 50256]]
+    assert list(memoryview(out.read_bytes()).cast("H")) == expected
+
+
+def broken_folder(tmp_path):
+    folder = tmp_path / "broken"
+    shutil.copytree(GPT2, folder)
+    (folder / "merges.txt").write_text("#version: 0.2\nĠ zzzz-not-a-token\n", encoding="utf-8")
+    return folder
+
+
+def test_a_folder_that_fails_to_load_fails_as_from_pretrained_fails(tmp_path, capsys):
+    folder = broken_folder(tmp_path)
+    with pytest.raises((OSError, ValueError)) as direct:
+        ferrotok.AutoTokenizer.from_pretrained(str(folder))
+    with pytest.raises(type(direct.value), match="zzzz-not-a-token"):
+        shards._Loading(str(folder)).result()
+    with pytest.raises(CliError, match="cannot load a tokenizer") as failed:
+        _load_tokenizer(str(folder), shards._Loading(str(folder)).result)
+    assert str(direct.value) in str(failed.value)
+    source = tmp_path / "in.txt"
+    source.write_text("text\n", encoding="utf-8")
+    out_folder = tmp_path / "out"
+    out_folder.mkdir()
+    out = out_folder / "o.bin"
+    code = main(["encode", "--format", "bin", "--tokenizer", str(folder), "-q", str(source), "-o", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "cannot load a tokenizer" in err and "zzzz-not-a-token" in err
+    assert list(out_folder.iterdir()) == []
+
+
+def test_an_early_usage_error_waits_for_the_load_and_leaves_nothing(tmp_path, capsys):
+    source = tmp_path / "in.txt"
+    source.write_text("text\n", encoding="utf-8")
+    missing = tmp_path / "no-such-folder" / "o.bin"
+    before = {t.name for t in threading.enumerate()}
+    code = main(["encode", "--format", "bin", "--tokenizer", GPT2, "-q", str(source), "-o", str(missing)])
+    assert code == 2
+    assert "does not exist" in capsys.readouterr().err
+    for thread in threading.enumerate():
+        if thread.name == "ferrotok-load" and thread.name not in before:
+            thread.join(timeout=60)
+            assert not thread.is_alive()
+
+
+def test_setting_split_special_tokens_to_its_value_changes_nothing_and_toggling_works():
+    tok = ferrotok.AutoTokenizer.from_pretrained(GPT2)
+    eos = "<|endoftext|>"
+    assert tok(eos)["input_ids"] == [50256]
+    tok.split_special_tokens = False
+    assert tok._tokenizer.encode_special_tokens is False
+    assert tok(eos)["input_ids"] == [50256]
+    tok.split_special_tokens = True
+    assert tok._tokenizer.encode_special_tokens is True
+    assert len(tok(eos)["input_ids"]) > 1
+    tok.split_special_tokens = False
+    assert tok(eos)["input_ids"] == [50256]
+
+
+def test_a_legacy_folder_serializes_as_its_files_say(tmp_path):
+    """The model's text is written from vocab.json and merges.txt only when asked for."""
+    tok = ferrotok.AutoTokenizer.from_pretrained(GPT2)
+    model = json.loads(tok.backend_tokenizer.to_str(False))["model"]
+    vocab = json.loads((FIXTURES / "gpt2" / "vocab.json").read_text(encoding="utf-8"))
+    lines = (FIXTURES / "gpt2" / "merges.txt").read_text(encoding="utf-8").splitlines()
+    assert model["vocab"] == vocab
+    assert model["merges"] == [line for line in lines[1:] if line.strip()]
