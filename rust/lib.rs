@@ -38,5 +38,7 @@ pub use error::{Error, Result};
 pub use loading::classes::{lookup as class_defaults, ClassDefaults};
 pub use loading::sentencepiece::SpecialTokens;
 pub use loading::{legacy_folder, load_folder_with, LegacyFolder};
+/// Where the Moses tokenizer (XLM, Flaubert) reads sacremoses' data: the installed package's folder.
+pub use pre_tokenizers::moses_data::set_data_dir as set_moses_data_dir;
 
 pub use tokenizer::{Encoding, Tokenizer};

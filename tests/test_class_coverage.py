@@ -25,6 +25,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import moses_builders
 import pytest
 import spm_folders
 from conftest import FIXTURES, multilingual_lines
@@ -77,7 +78,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "transformers fails",
         "no vocabulary file: needs sacremoses and vocab-src/vocab-tgt files",
     ),
-    "FlaubertTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
+    "FlaubertTokenizer": ("same", "vocab.json+merges.txt: its own BPE, sacremoses' pipeline in the core"),
     "FunnelTokenizer": (
         "transformers fails",
         "vocab.txt: its vocabulary needs <unk>-style tokens, not BERT's",
@@ -183,11 +184,11 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "no vocabulary file: reads only tokenizer.json; transformers builds an empty vocabulary without it",
     ),
     "XLMRobertaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "XLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
+    "XLMTokenizer": ("same", "vocab.json+merges.txt: its own BPE, sacremoses' pipeline in the core"),
     "XLNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
 }
 
-# Classes whose vocabulary is of their own kind: ESM's protein tokens, wav2vec2's upper-case characters,
+# Classes whose vocabulary is of their own kind (the Moses classes' is built by `moses_builders`): ESM's protein tokens, wav2vec2's upper-case characters,
 # phonemes, VITS's lower-case characters.
 OWN_VOCABULARY = {
     "EsmTokenizer": (
@@ -266,6 +267,9 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
             for piece in model_pieces(model):
                 vocab.setdefault(piece, len(vocab))
             (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    elif tokenizer_class in moses_builders.CLASSES:  # a BPE with `</w>` ends and `<unk>`, learnt here
+        shape = "vocab.json+merges.txt"
+        moses_builders.build(directory, tokenizer_class)
     elif tokenizer_class in OWN_VOCABULARY:  # a vocabulary of the class's own kind, built here
         name, text = OWN_VOCABULARY[tokenizer_class]
         shape = name

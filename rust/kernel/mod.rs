@@ -26,6 +26,7 @@ pub mod metaspace;
 pub mod normalized;
 pub mod pattern;
 pub mod pretokenized;
+pub mod rewrite;
 #[cfg(test)]
 pub mod test_util;
 pub mod token_buffer;

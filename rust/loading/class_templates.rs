@@ -28,6 +28,20 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
     let token = |key: &str| content(named, key);
     Some(match class {
         "T5Tokenizer" => t5_template(&token("eos_token")),
+        // XLM and Flaubert: `<s> A </s>`, `<s> A </s> B </s>`, the second text (and its `</s>`) of type 1.
+        "XLMTokenizer" | "FlaubertTokenizer" => {
+            let (bos, sep) = (token("bos_token"), token("sep_token"));
+            Post::Template {
+                single: vec![sp(&bos, 0), seq("A", 0), sp(&sep, 0)],
+                pair: vec![
+                    sp(&bos, 0),
+                    seq("A", 0),
+                    sp(&sep, 0),
+                    seq("B", 1),
+                    sp(&sep, 1),
+                ],
+            }
+        }
         "XLMRobertaTokenizer" | "LayoutXLMTokenizer" | "CamembertTokenizer" => {
             fairseq_template(&token("bos_token"), &token("eos_token"))
         }

@@ -5,6 +5,8 @@ pub mod byte_level;
 pub mod digits;
 pub mod fixed_length;
 pub mod metaspace;
+pub mod moses;
+pub mod moses_data;
 pub mod punctuation;
 pub mod split;
 pub mod unicode_scripts;
@@ -41,6 +43,8 @@ pub enum PreTokenizer {
     FixedLength(FixedLength),
     UnicodeScripts(UnicodeScripts),
     Sequence(Vec<PreTokenizer>),
+    /// The Moses tokenizer (ferrotok's own: transformers runs sacremoses in Python, `moses`).
+    Moses(moses::Moses),
     /// A pre-tokenizer written in the host language (`PreTokenizer.custom`).
     Host(Host<dyn PreTokenizeHost>),
 }
@@ -64,6 +68,7 @@ impl PreTokenizer {
             "Metaspace" => PreTokenizer::Metaspace(Metaspace::from_json(o, field)?),
             "FixedLength" => PreTokenizer::FixedLength(FixedLength::from_json(o, field)?),
             "UnicodeScripts" => PreTokenizer::UnicodeScripts(UnicodeScripts),
+            "Moses" => PreTokenizer::Moses(moses::Moses::from_json(o, field)?),
             "Sequence" => {
                 let f = format!("{field}.pretokenizers");
                 let items = as_array(o.get("pretokenizers").unwrap_or(&Value::Null), &f)?;
@@ -92,6 +97,7 @@ impl PreTokenizer {
             PreTokenizer::Metaspace(p) => p.pre_tokenize(pts),
             PreTokenizer::FixedLength(p) => p.pre_tokenize(pts),
             PreTokenizer::UnicodeScripts(p) => p.pre_tokenize(pts),
+            PreTokenizer::Moses(p) => p.pre_tokenize(pts),
             PreTokenizer::Sequence(seq) => {
                 for p in seq {
                     p.pre_tokenize(pts)?;
