@@ -1,7 +1,8 @@
-"""Folders of the Moses-tokenized classes (XLMTokenizer, FlaubertTokenizer), built at test time.
+"""Folders of the Moses-tokenized classes (XLMTokenizer, FlaubertTokenizer, BioGptTokenizer), built at
+test time.
 
 The shape of their hub models: vocab.json with the special tokens first (`<s>`, `</s>`, `<pad>`, `<unk>`,
-`<special0>` .. `<special9>`), then BPE pieces with `</w>` word ends; merges.txt with one `a b count`
+`<special0>` .. `<special9>`; BioGPT's `<s>`, `<pad>`, `</s>`, `<unk>`), then BPE pieces with `</w>` word ends; merges.txt with one `a b count`
 line per merge (no header). The vocabulary and merges are learnt here with Hugging Face `tokenizers`
 from the committed multilingual sample, tokenized with sacremoses the way the class tokenizes.
 """
@@ -14,8 +15,10 @@ from pathlib import Path
 
 from conftest import multilingual_lines
 
-CLASSES = ("XLMTokenizer", "FlaubertTokenizer")
+CLASSES = ("XLMTokenizer", "FlaubertTokenizer", "BioGptTokenizer")
 SPECIALS = ["<s>", "</s>", "<pad>", "<unk>", *[f"<special{i}>" for i in range(10)]]
+# BioGPT's vocab.json starts with fairseq's four.
+BIOGPT_SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]
 
 EXTRA_LINES = [
     "The quick brown fox jumps over the lazy dog; it's 3,000.50 km away -- isn't it?",
@@ -32,6 +35,9 @@ def _words(tokenizer_class: str, lines: list[str]) -> list[str]:
     moses = sacremoses.MosesTokenizer(lang=lang)
     out = []
     for line in lines:
+        if tokenizer_class == "BioGptTokenizer":
+            out.append(" ".join(moses.tokenize(line, aggressive_dash_splits=True, escape=True)))
+            continue
         words = moses.tokenize(norm.normalize(line), escape=False)
         if tokenizer_class == "XLMTokenizer":
             words = [
@@ -51,7 +57,10 @@ def build(folder: Path, tokenizer_class: str, vocab_size: int = 700, **config: o
     tok = Tokenizer(models.BPE(unk_token="<unk>", end_of_word_suffix="</w>"))
     tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size, special_tokens=SPECIALS, end_of_word_suffix="</w>", show_progress=False
+        vocab_size=vocab_size,
+        special_tokens=BIOGPT_SPECIALS if tokenizer_class == "BioGptTokenizer" else SPECIALS,
+        end_of_word_suffix="</w>",
+        show_progress=False,
     )
     tok.train_from_iterator(_words(tokenizer_class, lines), trainer=trainer)
     model = json.loads(tok.to_str())["model"]

@@ -45,7 +45,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "BertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "BertweetTokenizer": ("transformers fails", "vocab.txt: needs bpe.codes in fastBPE format"),
     "BigBirdTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "BioGptTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
+    "BioGptTokenizer": ("same", "vocab.json+merges.txt: its own BPE, sacremoses' tokenizer in the core"),
     "BlenderbotSmallTokenizer": (
         "transformers fails",
         "vocab.json+merges.txt: GPT-2's vocabulary lacks the class's special tokens",

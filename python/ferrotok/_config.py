@@ -134,7 +134,9 @@ PHONEME_CTC_CLASSES = frozenset({"Wav2Vec2PhonemeCTCTokenizer"})
 BLANK_CLASSES = frozenset({"VitsTokenizer"})
 CLASS_VOCABULARY_FILES["VitsTokenizer"] = "vocab.json"
 # The Moses classes' Python class reads vocab.json + merges.txt back (the BPE files, `save_vocabulary`).
-CLASS_VOCABULARY_FILES.update(XLMTokenizer="vocab.json", FlaubertTokenizer="vocab.json")
+CLASS_VOCABULARY_FILES.update(
+    XLMTokenizer="vocab.json", FlaubertTokenizer="vocab.json", BioGptTokenizer="vocab.json"
+)
 
 # Classes whose `clean_up_tokenization_spaces` defaults to True in transformers 5 (False elsewhere).
 _CLEAN_UP_BY_DEFAULT = frozenset(

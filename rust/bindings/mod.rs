@@ -116,7 +116,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// Register the installed `sacremoses` package's folder, where the Moses tokenizer reads its data.
 #[pyfunction]
 fn set_moses_data_dir(directory: &str) {
-    crate::pre_tokenizers::moses_data::set_data_dir(directory);
+    crate::kernel::moses_data::set_data_dir(directory);
 }
 
 /// Threads a large batch may use (RAYON_NUM_THREADS, else all cores).

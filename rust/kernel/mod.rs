@@ -23,6 +23,7 @@ pub mod host;
 pub mod llama3_split;
 pub mod lookup;
 pub mod metaspace;
+pub mod moses_data;
 pub mod normalized;
 pub mod pattern;
 pub mod pretokenized;

@@ -74,7 +74,8 @@ const fn concat<const A: usize, const B: usize, const C: usize>(
 }
 
 /// The classes whose merges.txt lines may carry a count after the pair (only the first two fields count).
-pub(super) const MOSES_CLASSES: [&str; 2] = ["XLMTokenizer", "FlaubertTokenizer"];
+pub(super) const MOSES_CLASSES: [&str; 3] =
+    ["XLMTokenizer", "FlaubertTokenizer", "BioGptTokenizer"];
 
 /// RobertaTokenizer and its aliases (RobertaProcessing template, see `class_templates`).
 pub(super) const ROBERTA_CLASSES: [&str; 5] = [
@@ -177,6 +178,20 @@ const FAMILIES: &[Family] = &[
                 "lowercase_and_remove_accent": false})
         },
         decoder: |_| json!({"type": "BPEDecoder", "suffix": "</w>"}),
+        model: |_| word_end_options(),
+    },
+    Family {
+        // BioGPT: the Moses tokenizer alone (English, dash splits, XML escapes), decoded by the Moses
+        // detokenizer.
+        classes: &["BioGptTokenizer"],
+        model_type: "BPE",
+        model_unk: true,
+        normalizer: |_| Value::Null,
+        pre_tokenizer: |_| {
+            json!({"type": "Moses", "lang": "en", "aggressive_dash_splits": true,
+                "lowercase_and_remove_accent": false, "escape": true})
+        },
+        decoder: |_| json!({"type": "MosesDetokenizer", "lang": "en", "suffix": "</w>"}),
         model: |_| word_end_options(),
     },
     Family {

@@ -28,6 +28,14 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
     let token = |key: &str| content(named, key);
     Some(match class {
         "T5Tokenizer" => t5_template(&token("eos_token")),
+        // BioGPT: `</s> A`, `</s> A </s> B`, the second `</s>` and B of type 1.
+        "BioGptTokenizer" => {
+            let sep = token("sep_token");
+            Post::Template {
+                single: vec![sp(&sep, 0), seq("A", 0)],
+                pair: vec![sp(&sep, 0), seq("A", 0), sp(&sep, 1), seq("B", 1)],
+            }
+        }
         // XLM and Flaubert: `<s> A </s>`, `<s> A </s> B </s>`, the second text (and its `</s>`) of type 1.
         "XLMTokenizer" | "FlaubertTokenizer" => {
             let (bos, sep) = (token("bos_token"), token("sep_token"));

@@ -328,7 +328,7 @@ pub(super) fn bpe_without_vocabulary(
     if class == "LukeTokenizer" {
         added.extend(luke_entity_tokens(cfg, &added));
     }
-    if super::class_pipelines::MOSES_CLASSES.contains(&class) {
+    if matches!(class, "XLMTokenizer" | "FlaubertTokenizer") {
         added.extend(moses_extra_tokens(cfg, &added));
     }
     doc["added_tokens"] = Value::Array(added);

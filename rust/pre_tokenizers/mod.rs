@@ -6,7 +6,6 @@ pub mod digits;
 pub mod fixed_length;
 pub mod metaspace;
 pub mod moses;
-pub mod moses_data;
 pub mod punctuation;
 pub mod split;
 pub mod unicode_scripts;

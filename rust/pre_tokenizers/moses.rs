@@ -9,9 +9,9 @@
 //! scanners. Every pass is linear. The char classes and prefixes come from the `sacremoses` package
 //! (`moses_data`).
 
-use super::moses_data::MosesData;
 use crate::error::{Error, Result};
 use crate::json::Obj;
+use crate::kernel::moses_data::MosesData;
 use crate::kernel::pretokenized::split_with_behavior;
 use crate::kernel::rewrite::{is_py_space, splice, strip_py, Substitution, PY_SPACE};
 use crate::kernel::{NormalizedString, PreTokenizedString, SplitBehavior};
@@ -24,6 +24,8 @@ use unicode_normalization::UnicodeNormalization;
 pub struct Moses {
     inner: Arc<MosesTokenizer>,
     pub lowercase_and_remove_accent: bool,
+    /// sacremoses' `escape=True`: `& | < > ' " [ ]` as XML entities (BioGPT).
+    pub escape: bool,
 }
 
 #[derive(Debug)]
@@ -51,19 +53,35 @@ impl Moses {
         Ok(Moses {
             inner,
             lowercase_and_remove_accent: flag("lowercase_and_remove_accent"),
+            escape: flag("escape"),
         })
     }
 
-    pub fn new(inner: Arc<MosesTokenizer>, lowercase_and_remove_accent: bool) -> Self {
+    pub fn new(
+        inner: Arc<MosesTokenizer>,
+        lowercase_and_remove_accent: bool,
+        escape: bool,
+    ) -> Self {
         Moses {
             inner,
             lowercase_and_remove_accent,
+            escape,
         }
     }
 
     pub fn pre_tokenize(&self, pts: &mut PreTokenizedString) -> Result<()> {
         pts.split(|_, mut ns| {
             self.inner.tokenize(&mut ns);
+            if self.escape
+                && ns
+                    .as_str()
+                    .contains(['&', '|', '<', '>', '\'', '"', '[', ']'])
+            {
+                ns.map_expand(|c, out| match xml_entity(c) {
+                    Some(e) => out.extend(e.chars()),
+                    None => out.push(c),
+                });
+            }
             let m = space_matches(ns.as_str());
             let mut words = split_with_behavior(&ns, &m, SplitBehavior::Removed);
             if self.lowercase_and_remove_accent {
@@ -266,6 +284,21 @@ fn replace_dot_runs(n: &mut NormalizedString) {
     splice(n, &reps);
 }
 
+/// sacremoses' `escape_xml` entity of `c` (one pass: no entity is escaped again).
+fn xml_entity(c: char) -> Option<&'static str> {
+    Some(match c {
+        '&' => "&amp;",
+        '|' => "&#124;",
+        '<' => "&lt;",
+        '>' => "&gt;",
+        '\'' => "&apos;",
+        '"' => "&quot;",
+        '[' => "&#91;",
+        ']' => "&#93;",
+        _ => return None,
+    })
+}
+
 /// Byte ranges of the words of `s` (Python's `str.split()`).
 fn word_ranges(s: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -317,7 +350,7 @@ fn lowercase_and_remove_accent(w: &mut NormalizedString) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pre_tokenizers::moses_data::CharSet;
+    use crate::kernel::moses_data::CharSet;
 
     fn data() -> MosesData {
         let letters = ('a'..='z').chain('A'..='Z').chain("éÉ".chars());

@@ -162,6 +162,27 @@ impl MosesData {
     }
 }
 
+/// What the Moses detokenizer reads: Perl's currency symbols and letters (without the Indic marks).
+#[derive(Debug, Clone)]
+pub struct DetokenizerData {
+    pub currency: CharSet,
+    pub alpha: CharSet,
+}
+
+impl DetokenizerData {
+    pub fn load() -> Result<Self> {
+        let dir = data_dir()?;
+        let props = |name: &str| -> Result<CharSet> {
+            let p = dir.join("data/perluniprops").join(format!("{name}.txt"));
+            Ok(CharSet::from_chars(read(&p)?.chars().collect::<Vec<_>>()))
+        };
+        Ok(DetokenizerData {
+            currency: props("IsSc")?,
+            alpha: props("IsAlpha")?,
+        })
+    }
+}
+
 /// `re.search(r"[\s]+(\#NUMERIC_ONLY\#)", line)`: where the mark is, after whitespace.
 fn numeric_mark(line: &str) -> Option<usize> {
     let mut from = 0;
