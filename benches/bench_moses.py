@@ -1,4 +1,4 @@
-"""XLM (Moses tokenizer + BPE with `</w>`), side by side in one run: ferrotok vs transformers' XLMTokenizer.
+"""XLM, Flaubert and BioGPT (Moses + BPE with `</w>`), side by side in one run: ferrotok vs transformers.
 
 An XLM folder is built from a BPE learnt on the multilingual sample (tests/moses_builders.py; needs
 `tokenizers` and `sacremoses`). One call encodes a batch with padding and numpy tensors; outputs are checked
@@ -64,7 +64,7 @@ def main() -> None:
     texts = [lines[i % len(lines)] for i in range(args.batch)]
     print(f"{len(texts)} texts from {args.corpus.name}; load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
-        for cls in ("XLMTokenizer", "FlaubertTokenizer"):
+        for cls in moses_builders.CLASSES:
             directory = moses_builders.build(Path(tmp) / cls, cls, vocab_size=2500)
             ours = ferrotok.AutoTokenizer.from_pretrained(directory)
             theirs = transformers.AutoTokenizer.from_pretrained(str(directory))

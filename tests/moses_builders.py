@@ -75,3 +75,33 @@ def build(folder: Path, tokenizer_class: str, vocab_size: int = 700, **config: o
         json.dumps({"tokenizer_class": tokenizer_class, **config}), encoding="utf-8"
     )
     return folder
+
+
+def herbert(folder: Path, vocab_size: int = 2500, **config: object) -> Path:
+    """A HerbertTokenizer folder: BERT's normalizer (cased) and pre-tokenizer, a BPE with `</w>` ends, vocab.json
+    with `<s>`, `<pad>`, `</s>`, `<unk>`, `<mask>` first and merges.txt after a `#version` header."""
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [line for _, line in multilingual_lines()] + EXTRA_LINES
+    tok = Tokenizer(models.BPE(unk_token="<unk>", end_of_word_suffix="</w>"))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=False, strip_accents=False)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
+        end_of_word_suffix="</w>",
+        show_progress=False,
+    )
+    tok.train_from_iterator(lines, trainer=trainer)
+    model = json.loads(tok.to_str())["model"]
+    vocab = dict(sorted(model["vocab"].items(), key=lambda kv: kv[1]))
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    merges = [" ".join(m) if isinstance(m, list) else m for m in model["merges"]]
+    (folder / "merges.txt").write_text(
+        "#version: 0.2\n" + "".join(f"{m}\n" for m in merges), encoding="utf-8"
+    )
+    (folder / "tokenizer_config.json").write_text(
+        json.dumps({"tokenizer_class": "HerbertTokenizer", **config}), encoding="utf-8"
+    )
+    return folder

@@ -91,7 +91,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "no file ferrotok reads",
         "no vocabulary file: reads only tokenizer.json (or tokenizer.model, tested in test_sentencepiece_folders.py); transformers builds an empty vocabulary from nothing",
     ),
-    "HerbertTokenizer": ("transformers fails", "vocab.json+merges.txt: GPT-2's vocabulary lacks <unk>"),
+    "HerbertTokenizer": ("same", "vocab.json+merges.txt: its own BPE with </w> and <unk>, learnt here"),
     "LEDTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "LasrTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "LayoutLMv2Tokenizer": ("transformers fails", "vocab.txt: encode needs words with boxes"),
@@ -270,6 +270,9 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
     elif tokenizer_class in moses_builders.CLASSES:  # a BPE with `</w>` ends and `<unk>`, learnt here
         shape = "vocab.json+merges.txt"
         moses_builders.build(directory, tokenizer_class)
+    elif tokenizer_class == "HerbertTokenizer":  # the same, with BERT's pre-tokenizer
+        shape = "vocab.json+merges.txt"
+        moses_builders.herbert(directory)
     elif tokenizer_class in OWN_VOCABULARY:  # a vocabulary of the class's own kind, built here
         name, text = OWN_VOCABULARY[tokenizer_class]
         shape = name

@@ -202,3 +202,27 @@ def test_punctuation_heavy_strings_hypothesis(folders, tmp_path, cls):
         assert ours.decode(ids) == theirs.decode(ids), text
 
     check()
+
+
+@pytest.mark.parametrize("config", [{}, {"cls_token": "<s>", "sep_token": "</s>"}], ids=["default", "named"])
+def test_herbert_folder_matches_transformers(tmp_path, config):
+    """HerbertTokenizer (a tokenizers-backed class, no Moses): BERT's cased normalizer and pre-tokenizer, a
+    BPE with `</w>`, BertProcessing over the ids 2 and 0 its constructor names. Every field, offsets
+    included, pairs, truncation, decode and a save round trip."""
+    from parity import check_decode, check_save_round_trip, compare_call, compare_template_calls, pipeline
+
+    directory = moses_builders.herbert(tmp_path / "herbert", **config)
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    assert pipeline(ours) == pipeline(theirs)
+    assert ours.get_vocab() == theirs.get_vocab()
+    assert ours.all_special_tokens == theirs.all_special_tokens
+    assert ours.all_special_ids == theirs.all_special_ids
+    first, second = LINES[:40], LINES[40:80]
+    compare_template_calls(ours, theirs, first, second, (first, second), 12)
+    compare_call(ours, theirs, LINES, return_special_tokens_mask=True, return_offsets_mapping=True)
+    compare_call(ours, theirs, random_cases(200), return_offsets_mapping=True)
+    for text in LINES:
+        assert ours.tokenize(text) == theirs.tokenize(text), text
+    check_decode(ours, theirs, theirs(LINES)["input_ids"])
+    check_save_round_trip(ours, theirs, tmp_path / "saved", LINES[:60])

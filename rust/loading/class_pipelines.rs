@@ -195,6 +195,23 @@ const FAMILIES: &[Family] = &[
         model: |_| word_end_options(),
     },
     Family {
+        // HerBERT: BERT's cased normalizer and pre-tokenizer over a BPE with `</w>` ends.
+        classes: &["HerbertTokenizer"],
+        model_type: "BPE",
+        model_unk: true,
+        normalizer: |_| {
+            json!({"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true,
+                "strip_accents": false, "lowercase": false})
+        },
+        pre_tokenizer: |_| json!({"type": "BertPreTokenizer"}),
+        decoder: |_| json!({"type": "BPEDecoder", "suffix": "</w>"}),
+        model: |_| {
+            let mut options = word_end_options();
+            options["continuing_subword_prefix"] = Value::Null;
+            options
+        },
+    },
+    Family {
         classes: &["GPTNeoXTokenizer"],
         model_type: "BPE",
         model_unk: false,

@@ -260,6 +260,13 @@ fn apply_with(tokenizer: &mut Tokenizer, cfg: &LegacyConfig, legacy: bool) -> Re
     if let Some(document) = roberta_post(tokenizer, cfg, &named) {
         return super::tokenizer_json::replace_post_processor(tokenizer, &document);
     }
+    if class == "HerbertTokenizer" {
+        // Its constructor sets BertProcessing with the ids 2 (sep) and 0 (cls) whatever the vocabulary says.
+        let (cls, sep) = (content(&named, "cls_token"), content(&named, "sep_token"));
+        let document =
+            serde_json::json!({"type": "BertProcessing", "sep": [sep, 2], "cls": [cls, 0]});
+        return super::tokenizer_json::replace_post_processor(tokenizer, &document);
+    }
     let post = if class == "WhisperTokenizer" {
         let (unk, eos) = (content(&named, "unk_token"), content(&named, "eos_token"));
         whisper::template(tokenizer, cfg, &unk, &eos)?

@@ -329,7 +329,11 @@ fn space_matches(s: &str) -> Vec<Range<usize>> {
 /// XLM's `lowercase_and_remove_accent` on one word: lower case, NFD, no non-spacing marks, lower case.
 fn lowercase_and_remove_accent(w: &mut NormalizedString) {
     let s = w.as_str();
-    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+    if s.is_ascii() {
+        // No marks to strip and no context-dependent lower case: bytes lower-cased in place.
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            w.lowercase();
+        }
         return;
     }
     let out: String = s
