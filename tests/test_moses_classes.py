@@ -226,3 +226,28 @@ def test_herbert_folder_matches_transformers(tmp_path, config):
         assert ours.tokenize(text) == theirs.tokenize(text), text
     check_decode(ours, theirs, theirs(LINES)["input_ids"])
     check_save_round_trip(ours, theirs, tmp_path / "saved", LINES[:60])
+
+
+def test_missing_sacremoses_data_is_named(folders, tmp_path):
+    """A Moses folder whose sacremoses data cannot be read fails with the package named (in a fresh process:
+    the tokenizers built earlier are kept per language)."""
+    import subprocess
+    import sys
+
+    directory = folder_with(folders, tmp_path, "XLMTokenizer", {})
+    script = (
+        "import sys, ferrotok\n"
+        "from ferrotok import _core\n"
+        "_core.set_moses_data_dir(sys.argv[2])\n"
+        "try:\n"
+        "    ferrotok.AutoTokenizer.from_pretrained(sys.argv[1])\n"
+        "except OSError as e:\n"
+        "    print(e)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(directory), str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "sacremoses package" in run.stdout, run.stdout + run.stderr

@@ -230,6 +230,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn without_the_package_the_error_names_it() {
+        // Nothing registers the package in the core's own tests.
+        let e = MosesData::load("en").unwrap_err().to_string();
+        assert!(e.contains("sacremoses"), "{e}");
+        let e = MosesData::load_from(Path::new("/nonexistent"), "en")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("sacremoses package"), "{e}");
+    }
+
+    #[test]
     fn char_sets_and_indic_escapes() {
         let s = CharSet::from_chars("cabz\n".chars());
         assert!(s.contains('a') && s.contains('\n') && !s.contains('d'));
