@@ -35,6 +35,8 @@ mod bindings;
 
 pub use error::{Error, Result};
 // Folders without tokenizer.json, and transformers' class defaults (what the Python settings read).
+/// Where the Moses tokenizer (XLM, Flaubert) reads sacremoses' data: the installed package's folder.
+pub use kernel::moses_data::set_data_dir as set_moses_data_dir;
 pub use loading::classes::{lookup as class_defaults, ClassDefaults};
 pub use loading::sentencepiece::SpecialTokens;
 pub use loading::{legacy_folder, load_folder_with, LegacyFolder};

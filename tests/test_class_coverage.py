@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 
 import fastbpe_folders
+import moses_builders
 import pytest
 import spm_folders
 from conftest import FIXTURES, multilingual_lines
@@ -49,7 +50,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "BertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "BertweetTokenizer": ("same", "vocab.txt+bpe.codes: fastBPE files learned at test time"),
     "BigBirdTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "BioGptTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
+    "BioGptTokenizer": ("same", "vocab.json+merges.txt: its own BPE, sacremoses' tokenizer in the core"),
     "BlenderbotSmallTokenizer": (
         "transformers fails",
         "vocab.json+merges.txt: GPT-2's vocabulary lacks the class's special tokens",
@@ -89,7 +90,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "transformers fails",
         "no vocabulary file: needs sacremoses and vocab-src/vocab-tgt files",
     ),
-    "FlaubertTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
+    "FlaubertTokenizer": ("same", "vocab.json+merges.txt: its own BPE, sacremoses' pipeline in the core"),
     "FunnelTokenizer": (
         "transformers fails",
         "vocab.txt: its vocabulary needs <unk>-style tokens, not BERT's",
@@ -102,7 +103,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "no file ferrotok reads",
         "no vocabulary file: reads only tokenizer.json (or tokenizer.model, tested in test_sentencepiece_folders.py); transformers builds an empty vocabulary from nothing",
     ),
-    "HerbertTokenizer": ("transformers fails", "vocab.json+merges.txt: GPT-2's vocabulary lacks <unk>"),
+    "HerbertTokenizer": ("same", "vocab.json+merges.txt: its own BPE with </w> and <unk>, learnt here"),
     "LEDTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "LasrTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "LayoutLMv2Tokenizer": ("transformers fails", "vocab.txt: encode needs words with boxes"),
@@ -198,12 +199,13 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "no vocabulary file: reads only tokenizer.json; transformers builds an empty vocabulary without it",
     ),
     "XLMRobertaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "XLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs sacremoses"),
+    "XLMTokenizer": ("same", "vocab.json+merges.txt: its own BPE, sacremoses' pipeline in the core"),
     "XLNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
 }
 
-# Classes whose vocabulary is of their own kind: CPM-Ant's space / newline tokens, ESM's protein tokens,
-# wav2vec2's upper-case characters, phonemes, VITS's lower-case characters, MGP-STR's characters.
+# Classes whose vocabulary is of their own kind (the Moses classes' is built by `moses_builders`): CPM-Ant's
+# space / newline tokens, ESM's protein tokens, wav2vec2's upper-case characters, phonemes, VITS's
+# lower-case characters, MGP-STR's characters.
 OWN_VOCABULARY = {
     "MgpstrTokenizer": (
         "vocab.json",
@@ -308,6 +310,12 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
     elif "bpe.codes" in files:  # PhoBERT, BERTweet: fastBPE files learned from the multilingual sample
         shape = "vocab.txt+bpe.codes"
         fastbpe_folders.write_folder(directory, merges=200)
+    elif tokenizer_class in moses_builders.CLASSES:  # a BPE with `</w>` ends and `<unk>`, learnt here
+        shape = "vocab.json+merges.txt"
+        moses_builders.build(directory, tokenizer_class)
+    elif tokenizer_class == "HerbertTokenizer":  # the same, with BERT's pre-tokenizer
+        shape = "vocab.json+merges.txt"
+        moses_builders.herbert(directory)
     elif tokenizer_class in OWN_VOCABULARY:  # a vocabulary of the class's own kind, built here
         name, text = OWN_VOCABULARY[tokenizer_class]
         shape = name

@@ -8,6 +8,9 @@
 from typing import TYPE_CHECKING, Any
 
 from ._core import __version__ as __version__
+from ._moses import register as _register_moses
+
+_register_moses()
 
 if TYPE_CHECKING:
     # Trainers and pipeline components named as in tokenizers (`ferrotok.trainers.BpeTrainer`,

@@ -155,6 +155,10 @@ CLASS_VOCABULARY_FILES |= {"PhobertTokenizer": "vocab.txt", "BertweetTokenizer":
 CLASS_VOCABULARY_FILES["MgpstrTokenizer"] = "vocab.json"
 CLASS_VOCABULARY_FILES["BartphoTokenizer"] = "dict.txt"  # and the SentencePiece model, copied
 CLASS_VOCABULARY_FILES["ProphetNetTokenizer"] = "prophetnet.tokenizer"  # BERT's vocab.txt, renamed
+# The Moses classes' Python class reads vocab.json + merges.txt back (the BPE files, `save_vocabulary`).
+CLASS_VOCABULARY_FILES.update(
+    XLMTokenizer="vocab.json", FlaubertTokenizer="vocab.json", BioGptTokenizer="vocab.json"
+)
 
 # Classes whose `clean_up_tokenization_spaces` defaults to True in transformers 5 (False elsewhere).
 _CLEAN_UP_BY_DEFAULT = frozenset(
@@ -169,6 +173,12 @@ _MODEL_MAX_LENGTH |= {"SiglipTokenizer": 64, "Tipsv2Tokenizer": 64}
 
 # add_bos_token / add_eos_token of the classes that set them whatever the folder says (with a tokenizer.json).
 _TOKENIZER_JSON_FLAGS = {"CodeLlamaTokenizer": {"add_bos_token": True}}
+
+
+# The `additional_special_tokens` a class's constructor defaults to (the Rust loader adds them as tokens).
+_CLASS_EXTRA_SPECIAL = {
+    cls: [f"<special{i}>" for i in range(10)] for cls in ("XLMTokenizer", "FlaubertTokenizer")
+}
 
 
 def read_settings(
@@ -221,6 +231,8 @@ def read_settings(
             named["pad_token"] = padding["pad_token"]
         extra = merged.get("extra_special_tokens") or merged.get("additional_special_tokens") or []
         extra = [token_content(t) for t in extra] if isinstance(extra, list) else []
+        if not ({"extra_special_tokens", "additional_special_tokens"} & merged.keys()):
+            extra = list(_CLASS_EXTRA_SPECIAL.get(tokenizer_class.removesuffix("Fast"), extra))
     for key, default in MODEL_SPECIAL_TOKENS.get(tokenizer_class.removesuffix("Fast"), {}).items():
         if named.get(key) is None:
             named[key] = token_content(merged[key]) if key in merged else default

@@ -30,12 +30,16 @@ __all__ = [
     "legacy_document",
     "load_folder",
     "num_threads",
+    "set_moses_data_dir",
     "stream_itemsize",
     "tokenizer_json_bytes",
     "train_parity",
 ]
 
 __version__: str
+
+def set_moses_data_dir(directory: str) -> None:
+    """Register the installed `sacremoses` package's folder, where the Moses tokenizer reads its data."""
 
 def num_threads() -> int:
     """Threads a large batch may use (RAYON_NUM_THREADS, else all cores)."""

@@ -109,7 +109,14 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(legacy_document, m)?)?;
     m.add_function(wrap_pyfunction!(load_folder, m)?)?;
     m.add_function(wrap_pyfunction!(class_defaults, m)?)?;
+    m.add_function(wrap_pyfunction!(set_moses_data_dir, m)?)?;
     Ok(())
+}
+
+/// Register the installed `sacremoses` package's folder, where the Moses tokenizer reads its data.
+#[pyfunction]
+fn set_moses_data_dir(directory: &str) {
+    crate::kernel::moses_data::set_data_dir(directory);
 }
 
 /// Threads a large batch may use (RAYON_NUM_THREADS, else all cores).

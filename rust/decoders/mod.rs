@@ -6,6 +6,7 @@ pub mod byte_chars;
 pub mod byte_level;
 pub mod fast_bpe;
 pub mod metaspace;
+pub mod moses;
 pub mod simple;
 pub mod wordpiece;
 
@@ -35,6 +36,8 @@ pub enum Decoder {
     Ctc(Ctc),
     ByteChars(ByteChars),
     FastBpe(FastBpeDecoder),
+    /// The Moses detokenizer (ferrotok's own: transformers runs sacremoses in Python, `moses`).
+    Moses(Box<moses::MosesDetokenizer>),
     Sequence(Vec<Decoder>),
     /// A decoder written in the host language (`Decoder.custom`).
     Host(Host<dyn DecodeHost>),
@@ -57,6 +60,9 @@ impl Decoder {
             "CTC" => Decoder::Ctc(Ctc::from_json(o, field)?),
             "ByteChars" => Decoder::ByteChars(ByteChars::from_json(o, field)?),
             "FastBPE" => Decoder::FastBpe(FastBpeDecoder::from_json(o, field)?),
+            "MosesDetokenizer" => {
+                Decoder::Moses(Box::new(moses::MosesDetokenizer::from_json(o, field)?))
+            }
             "Sequence" => {
                 let f = format!("{field}.decoders");
                 let items = as_array(o.get("decoders").unwrap_or(&Value::Null), &f)?;
@@ -77,6 +83,7 @@ impl Decoder {
             Decoder::WordPiece(d) => d.decode_chain(tokens),
             Decoder::ByteLevel(d) => d.decode_chain(tokens),
             Decoder::Bpe(d) => d.decode_chain(tokens),
+            Decoder::Moses(d) => d.decode_chain(tokens),
             Decoder::Metaspace(d) => d.decode_chain(tokens),
             Decoder::Replace(d) => d.decode_chain(tokens),
             Decoder::Fuse(d) => d.decode_chain(tokens),

@@ -23,9 +23,11 @@ pub mod host;
 pub mod llama3_split;
 pub mod lookup;
 pub mod metaspace;
+pub mod moses_data;
 pub mod normalized;
 pub mod pattern;
 pub mod pretokenized;
+pub mod rewrite;
 #[cfg(test)]
 pub mod test_util;
 pub mod token_buffer;

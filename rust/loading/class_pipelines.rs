@@ -73,6 +73,10 @@ const fn concat<const A: usize, const B: usize, const C: usize>(
     out
 }
 
+/// The classes whose merges.txt lines may carry a count after the pair (only the first two fields count).
+pub(super) const MOSES_CLASSES: [&str; 3] =
+    ["XLMTokenizer", "FlaubertTokenizer", "BioGptTokenizer"];
+
 /// RobertaTokenizer and its aliases (RobertaProcessing template, see `class_templates`).
 pub(super) const ROBERTA_CLASSES: [&str; 5] = [
     "RobertaTokenizer",
@@ -152,6 +156,74 @@ const FAMILIES: &[Family] = &[
         pre_tokenizer: |_| byte_level(false, true, true),
         decoder: byte_level_decoder,
         model: |_| bpe_options(),
+    },
+    Family {
+        // transformers' Python classes over sacremoses: Moses text preparation and tokenizer (English;
+        // `_tokenize` is never given another language), a BPE with `</w>` word ends.
+        classes: &["XLMTokenizer"],
+        model_type: "BPE",
+        model_unk: true,
+        normalizer: |_| moses_normalizer(Vec::new(), "en"),
+        pre_tokenizer: |cfg| {
+            json!({"type": "Moses", "lang": "en", "aggressive_dash_splits": false,
+                "lowercase_and_remove_accent": cfg_bool(cfg, "do_lowercase_and_remove_accent", true)})
+        },
+        decoder: |_| json!({"type": "BPEDecoder", "suffix": "</w>"}),
+        model: |_| word_end_options(),
+    },
+    Family {
+        // Flaubert: `` and '' to ", NFC, optional lower case, then XLM's Moses steps in French.
+        classes: &["FlaubertTokenizer"],
+        model_type: "BPE",
+        model_unk: true,
+        normalizer: |cfg| {
+            let mut first = vec![
+                json!({"type": "Replace", "pattern": {"String": "``"}, "content": "\""}),
+                json!({"type": "Replace", "pattern": {"String": "''"}, "content": "\""}),
+                json!({"type": "NFC"}),
+            ];
+            if cfg_bool(cfg, "do_lowercase", false) {
+                first.push(json!({"type": "Lowercase"}));
+            }
+            moses_normalizer(first, "fr")
+        },
+        pre_tokenizer: |_| {
+            json!({"type": "Moses", "lang": "fr", "aggressive_dash_splits": false,
+                "lowercase_and_remove_accent": false})
+        },
+        decoder: |_| json!({"type": "BPEDecoder", "suffix": "</w>"}),
+        model: |_| word_end_options(),
+    },
+    Family {
+        // BioGPT: the Moses tokenizer alone (English, dash splits, XML escapes), decoded by the Moses
+        // detokenizer.
+        classes: &["BioGptTokenizer"],
+        model_type: "BPE",
+        model_unk: true,
+        normalizer: |_| Value::Null,
+        pre_tokenizer: |_| {
+            json!({"type": "Moses", "lang": "en", "aggressive_dash_splits": true,
+                "lowercase_and_remove_accent": false, "escape": true})
+        },
+        decoder: |_| json!({"type": "MosesDetokenizer", "lang": "en", "suffix": "</w>"}),
+        model: |_| word_end_options(),
+    },
+    Family {
+        // HerBERT: BERT's cased normalizer and pre-tokenizer over a BPE with `</w>` ends.
+        classes: &["HerbertTokenizer"],
+        model_type: "BPE",
+        model_unk: true,
+        normalizer: |_| {
+            json!({"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true,
+                "strip_accents": false, "lowercase": false})
+        },
+        pre_tokenizer: |_| json!({"type": "BertPreTokenizer"}),
+        decoder: |_| json!({"type": "BPEDecoder", "suffix": "</w>"}),
+        model: |_| {
+            let mut options = word_end_options();
+            options["continuing_subword_prefix"] = Value::Null;
+            options
+        },
     },
     Family {
         classes: &["GPTNeoXTokenizer"],
@@ -307,6 +379,28 @@ const FAMILIES: &[Family] = &[
         model: |_| llama_options(),
     },
 ];
+
+/// `first`, then XLM's `moses_pipeline`: unicode punctuation, sacremoses' normalizer, non-printing chars.
+fn moses_normalizer(mut first: Vec<Value>, lang: &str) -> Value {
+    first.extend([
+        json!({"type": "MosesReplaceUnicodePunct"}),
+        json!({"type": "MosesPunct", "lang": lang}),
+        json!({"type": "MosesRemoveNonPrinting"}),
+    ]);
+    json!({"type": "Sequence", "normalizers": first})
+}
+
+/// The BPE of the Moses classes: `</w>` ends a word, one unknown token per unknown piece.
+fn word_end_options() -> Value {
+    json!({
+        "dropout": null,
+        "continuing_subword_prefix": "",
+        "end_of_word_suffix": "</w>",
+        "fuse_unk": false,
+        "byte_fallback": false,
+        "ignore_merges": false,
+    })
+}
 
 /// Nougat's splits before the byte-level stage. The bracket / punctuation pattern is a literal string in
 /// transformers (not a regex), so it only splits where that exact text occurs.

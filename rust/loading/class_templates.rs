@@ -29,6 +29,28 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
     let token = |key: &str| content(named, key);
     Some(match class {
         "T5Tokenizer" => t5_template(&token("eos_token")),
+        // BioGPT: `</s> A`, `</s> A </s> B`, the second `</s>` and B of type 1.
+        "BioGptTokenizer" => {
+            let sep = token("sep_token");
+            Post::Template {
+                single: vec![sp(&sep, 0), seq("A", 0)],
+                pair: vec![sp(&sep, 0), seq("A", 0), sp(&sep, 1), seq("B", 1)],
+            }
+        }
+        // XLM and Flaubert: `<s> A </s>`, `<s> A </s> B </s>`, the second text (and its `</s>`) of type 1.
+        "XLMTokenizer" | "FlaubertTokenizer" => {
+            let (bos, sep) = (token("bos_token"), token("sep_token"));
+            Post::Template {
+                single: vec![sp(&bos, 0), seq("A", 0), sp(&sep, 0)],
+                pair: vec![
+                    sp(&bos, 0),
+                    seq("A", 0),
+                    sp(&sep, 0),
+                    seq("B", 1),
+                    sp(&sep, 1),
+                ],
+            }
+        }
         "XLMRobertaTokenizer" | "LayoutXLMTokenizer" | "CamembertTokenizer" => {
             fairseq_template(&token("bos_token"), &token("eos_token"))
         }
@@ -239,6 +261,13 @@ fn apply_with(tokenizer: &mut Tokenizer, cfg: &LegacyConfig, legacy: bool) -> Re
         }
     }
     if let Some(document) = roberta_post(tokenizer, cfg, &named) {
+        return super::tokenizer_json::replace_post_processor(tokenizer, &document);
+    }
+    if class == "HerbertTokenizer" {
+        // Its constructor sets BertProcessing with the ids 2 (sep) and 0 (cls) whatever the vocabulary says.
+        let (cls, sep) = (content(&named, "cls_token"), content(&named, "sep_token"));
+        let document =
+            serde_json::json!({"type": "BertProcessing", "sep": [sep, 2], "cls": [cls, 0]});
         return super::tokenizer_json::replace_post_processor(tokenizer, &document);
     }
     let post = if class == "WhisperTokenizer" {

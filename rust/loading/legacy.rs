@@ -267,8 +267,19 @@ pub(super) fn merge_lines(text: &str) -> impl Iterator<Item = &str> {
         .map(|(_, l)| l)
 }
 
-fn read_merges(path: &Path) -> Result<Vec<Value>> {
+fn read_merges(path: &Path, cfg: &LegacyConfig) -> Result<Vec<Value>> {
     let text = read_to_string(path)?;
+    let class = cfg.class().trim_end_matches("Fast");
+    if super::class_pipelines::MOSES_CLASSES.contains(&class) {
+        // XLM's files give each merge's count after the pair; the classes read the first two fields.
+        return Ok(merge_lines(&text)
+            .map(|l| {
+                let mut f = l.split_whitespace();
+                let pair = [f.next().unwrap_or(""), f.next().unwrap_or("")];
+                Value::String(pair.join(" "))
+            })
+            .collect());
+    }
     Ok(merge_lines(&text)
         .map(|l| Value::String(l.to_string()))
         .collect())
@@ -288,7 +299,7 @@ pub fn bpe(dir: &Path, cfg: &LegacyConfig, unk: Option<&str>) -> Result<Value> {
             "expected an object {token: id}",
         ));
     }
-    let merges = read_merges(&dir.join("merges.txt"))?;
+    let merges = read_merges(&dir.join("merges.txt"), cfg)?;
     let mut doc = bpe_without_vocabulary(dir, cfg, unk)?;
     doc["model"]["vocab"] = vocab;
     doc["model"]["merges"] = Value::Array(merges);
@@ -334,8 +345,30 @@ pub(super) fn bpe_without_vocabulary(
     if class == "LukeTokenizer" {
         added.extend(luke_entity_tokens(cfg, &added));
     }
+    if matches!(class, "XLMTokenizer" | "FlaubertTokenizer") {
+        added.extend(moses_extra_tokens(cfg, &added));
+    }
     doc["added_tokens"] = Value::Array(added);
     Ok(doc)
+}
+
+/// XLM and Flaubert's default `additional_special_tokens` (`<special0>` .. `<special9>`), added as
+/// special tokens when the config names none.
+fn moses_extra_tokens(cfg: &LegacyConfig, added: &[Value]) -> Vec<Value> {
+    if cfg.config.contains_key("additional_special_tokens")
+        || cfg.config.contains_key("extra_special_tokens")
+        || cfg.config.contains_key("added_tokens_decoder")
+    {
+        return Vec::new();
+    }
+    (0..10)
+        .map(|i| format!("<special{i}>"))
+        .filter(|t| !added.iter().any(|a| a["content"] == json!(t)))
+        .map(|t| {
+            json!({"id": 0, "content": t, "single_word": false, "lstrip": false, "rstrip": false,
+                "normalized": false, "special": true})
+        })
+        .collect()
 }
 
 /// Blenderbot and MPNet make a mask token given as a plain string strip the space on its left (a token

@@ -4,6 +4,7 @@
 pub mod bert;
 pub mod byte_level;
 pub mod english;
+pub mod moses;
 pub mod precompiled;
 pub mod replace;
 pub mod simple;
@@ -41,6 +42,12 @@ pub enum Normalizer {
     ClvpEnglish,
     /// VITS's text preparation and blank tokens (ferrotok's own: transformers runs it in Python, `vits`).
     Vits(Box<vits::Vits>),
+    /// sacremoses' punctuation normalizer (ferrotok's own: transformers runs it in Python, `moses`).
+    MosesPunct(moses::MosesPunct),
+    /// XLM's `replace_unicode_punct` (ferrotok's own, `moses`).
+    MosesReplaceUnicodePunct(moses::ReplaceUnicodePunct),
+    /// XLM's `remove_non_printing_char` (ferrotok's own, `moses`).
+    MosesRemoveNonPrinting,
     /// A normalizer written in the host language (`Normalizer.custom`).
     Host(Host<dyn NormalizeHost>),
 }
@@ -70,6 +77,11 @@ impl Normalizer {
             "Nmt" => Normalizer::Nmt,
             "ByteLevel" => Normalizer::ByteLevel,
             "ClvpEnglish" => Normalizer::ClvpEnglish,
+            "MosesPunct" => Normalizer::MosesPunct(moses::MosesPunct::from_json(o, field)?),
+            "MosesReplaceUnicodePunct" => {
+                Normalizer::MosesReplaceUnicodePunct(moses::ReplaceUnicodePunct::new()?)
+            }
+            "MosesRemoveNonPrinting" => Normalizer::MosesRemoveNonPrinting,
             "Vits" => Normalizer::Vits(Box::new(vits::Vits::from_json(o, field)?)),
             "Sequence" => {
                 let f = format!("{field}.normalizers");
@@ -116,6 +128,12 @@ impl Normalizer {
             }
             Normalizer::ClvpEnglish => {
                 english::normalize(n);
+                Ok(())
+            }
+            Normalizer::MosesPunct(m) => m.normalize(n),
+            Normalizer::MosesReplaceUnicodePunct(m) => m.normalize(n),
+            Normalizer::MosesRemoveNonPrinting => {
+                moses::remove_non_printing(n);
                 Ok(())
             }
             Normalizer::Vits(v) => {

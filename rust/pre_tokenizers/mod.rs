@@ -6,6 +6,7 @@ pub mod digits;
 pub mod fixed_length;
 pub mod jieba;
 pub mod metaspace;
+pub mod moses;
 pub mod punctuation;
 pub mod split;
 pub mod unicode_scripts;
@@ -46,6 +47,8 @@ pub enum PreTokenizer {
     /// model's vocabulary words whole (the loader gives them, `Tokenizer` assembly).
     Jieba(JiebaPreTokenizer),
     Sequence(Vec<PreTokenizer>),
+    /// The Moses tokenizer (ferrotok's own: transformers runs sacremoses in Python, `moses`).
+    Moses(moses::Moses),
     /// A pre-tokenizer written in the host language (`PreTokenizer.custom`).
     Host(Host<dyn PreTokenizeHost>),
 }
@@ -73,6 +76,7 @@ impl PreTokenizer {
                 Some("all") => JiebaPreTokenizer::every_word(),
                 _ => JiebaPreTokenizer::default(),
             }),
+            "Moses" => PreTokenizer::Moses(moses::Moses::from_json(o, field)?),
             "Sequence" => {
                 let f = format!("{field}.pretokenizers");
                 let items = as_array(o.get("pretokenizers").unwrap_or(&Value::Null), &f)?;
@@ -102,6 +106,7 @@ impl PreTokenizer {
             PreTokenizer::FixedLength(p) => p.pre_tokenize(pts),
             PreTokenizer::UnicodeScripts(p) => p.pre_tokenize(pts),
             PreTokenizer::Jieba(p) => p.pre_tokenize(pts),
+            PreTokenizer::Moses(p) => p.pre_tokenize(pts),
             PreTokenizer::Sequence(seq) => {
                 for p in seq {
                     p.pre_tokenize(pts)?;

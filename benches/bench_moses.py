@@ -1,0 +1,90 @@
+"""XLM, Flaubert and BioGPT (Moses + BPE with `</w>`), side by side in one run: ferrotok vs transformers.
+
+An XLM folder is built from a BPE learnt on the multilingual sample (tests/moses_builders.py; needs
+`tokenizers` and `sacremoses`). One call encodes a batch with padding and numpy tensors; outputs are checked
+equal first. Rounds alternate the implementations; the ratio reported is the median over rounds of
+(transformers' time ÷ ferrotok's time in the same round). One thread everywhere.
+
+    python benches/bench_moses.py                        # tests/fixtures/multilingual/sample.txt lines
+    python benches/bench_moses.py --corpus ../shared/corpora/english-python-docs.txt --batch 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ["RAYON_NUM_THREADS"] = "1"
+os.environ["RAYON_RS_NUM_THREADS"] = "1"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+MULTILINGUAL = REPO / "tests" / "fixtures" / "multilingual" / "sample.txt"
+
+
+def read_lines(path: Path) -> list[str]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if path == MULTILINGUAL and "\t" in line:
+            line = line.split("\t", 1)[1]
+        line = line.strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--corpus", type=Path, default=MULTILINGUAL)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(REPO / "tests"))
+    import ferrotok
+    import moses_builders
+    import transformers
+
+    lines = read_lines(args.corpus)
+    texts = [lines[i % len(lines)] for i in range(args.batch)]
+    print(f"{len(texts)} texts from {args.corpus.name}; load average {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for cls in moses_builders.CLASSES:
+            directory = moses_builders.build(Path(tmp) / cls, cls, vocab_size=2500)
+            ours = ferrotok.AutoTokenizer.from_pretrained(directory)
+            theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+            options = {"padding": True, "return_tensors": "np"}
+            got, expected = ours(texts, **options), theirs(texts, **options)
+            for key in expected:
+                assert np.array_equal(got[key], expected[key]), key
+            ratios, ours_times = [], []
+            for _ in range(args.rounds):
+                a = timed(lambda: ours(texts, **options))  # noqa: B023
+                b = timed(lambda: theirs(texts, **options))  # noqa: B023
+                c = timed(lambda: ours(texts, **options))  # noqa: B023
+                ours_times.append((a + c) / 2)
+                ratios.append(b / ((a + c) / 2))
+            print(
+                f"{cls:20s} ferrotok {statistics.median(ours_times) * 1e3:8.1f} ms/batch   "
+                f"transformers ÷ ferrotok {statistics.median(ratios):5.1f}×"
+            )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
