@@ -18,19 +18,16 @@ import json
 import os
 import random
 import shutil
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 os.environ["RAYON_NUM_THREADS"] = "1"
 os.environ["RAYON_RS_NUM_THREADS"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
-import numpy as np
+from bench_versus import MULTILINGUAL, compare
 
 REPO = Path(__file__).resolve().parent.parent
-MULTILINGUAL = REPO / "tests" / "fixtures" / "multilingual" / "sample.txt"
 GPT2 = REPO / "tests" / "fixtures" / "gpt2"
 
 
@@ -66,12 +63,6 @@ def word_spans(text: str, rng: random.Random) -> list[tuple[int, int]]:
     return sorted(rng.sample(words, 2))
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -100,21 +91,7 @@ def main() -> None:
             ours = ferrotok.AutoTokenizer.from_pretrained(directory)
             theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
             options = {**kwargs, "padding": True, "return_tensors": "np"}
-            got, expected = ours(texts, **options), theirs(texts, **options)
-            assert list(got.keys()) == list(expected.keys())
-            for key in expected:
-                assert np.array_equal(got[key], expected[key]), key
-            ratios, ours_times = [], []
-            for _ in range(args.rounds):
-                a = timed(lambda: ours(texts, **options))  # noqa: B023
-                b = timed(lambda: theirs(texts, **options))  # noqa: B023
-                c = timed(lambda: ours(texts, **options))  # noqa: B023
-                ours_times.append((a + c) / 2)
-                ratios.append(b / ((a + c) / 2))
-            print(
-                f"{label:34s} ferrotok {statistics.median(ours_times) * 1e3:8.1f} ms/batch   "
-                f"transformers ÷ ferrotok {statistics.median(ratios):5.1f}×"
-            )
+            compare(label, ours, theirs, texts, options, args.rounds)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -13,37 +13,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ["RAYON_NUM_THREADS"] = "1"
 os.environ["RAYON_RS_NUM_THREADS"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
-import numpy as np
+from bench_versus import MULTILINGUAL, compare, read_lines
 
 REPO = Path(__file__).resolve().parent.parent
-MULTILINGUAL = REPO / "tests" / "fixtures" / "multilingual" / "sample.txt"
-
-
-def read_lines(path: Path) -> list[str]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if path == MULTILINGUAL and "\t" in line:
-            line = line.split("\t", 1)[1]
-        line = line.strip()
-        if line:
-            out.append(line)
-    return out
-
-
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -69,20 +49,7 @@ def main() -> None:
             ours = ferrotok.AutoTokenizer.from_pretrained(directory)
             theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
             options = {"padding": True, "return_tensors": "np"}
-            got, expected = ours(texts, **options), theirs(texts, **options)
-            for key in expected:
-                assert np.array_equal(got[key], expected[key]), key
-            ratios, ours_times = [], []
-            for _ in range(args.rounds):
-                a = timed(lambda: ours(texts, **options))  # noqa: B023
-                b = timed(lambda: theirs(texts, **options))  # noqa: B023
-                c = timed(lambda: ours(texts, **options))  # noqa: B023
-                ours_times.append((a + c) / 2)
-                ratios.append(b / ((a + c) / 2))
-            print(
-                f"{cls:20s} ferrotok {statistics.median(ours_times) * 1e3:8.1f} ms/batch   "
-                f"transformers ÷ ferrotok {statistics.median(ratios):5.1f}×"
-            )
+            compare(cls, ours, theirs, texts, options, args.rounds)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
 import time
 from collections import Counter
@@ -27,20 +26,10 @@ os.environ["RAYON_NUM_THREADS"] = "1"
 os.environ["RAYON_RS_NUM_THREADS"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
-import numpy as np
+from bench_versus import compare, read_lines
 
 REPO = Path(__file__).resolve().parent.parent
-MULTILINGUAL = REPO / "tests" / "fixtures" / "multilingual" / "sample.txt"
 BERT_VOCAB = REPO / "tests" / "fixtures" / "bert-uncased" / "vocab.txt"
-
-
-def read_lines(all_languages: bool) -> list[str]:
-    out = []
-    for line in MULTILINGUAL.read_text(encoding="utf-8").splitlines():
-        lang, _, text = line.partition("\t")
-        if text.strip() and (all_languages or lang == "zh"):
-            out.append(text.strip())
-    return out
 
 
 def roformer_folder(root: Path, lines: list[str]) -> Path:
@@ -58,12 +47,6 @@ def roformer_folder(root: Path, lines: list[str]) -> Path:
     return directory
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -76,7 +59,7 @@ def main() -> None:
     import ferrotok
     import transformers
 
-    lines = read_lines(args.all_languages)
+    lines = read_lines(languages=None if args.all_languages else {"zh"})
     texts = [lines[i % len(lines)] for i in range(args.batch)]
     print(f"{len(texts)} texts ({sum(map(len, texts))} chars); load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,21 +75,7 @@ def main() -> None:
         theirs = transformers.AutoTokenizer.from_pretrained(str(saved))
         print(f"ferrotok load + first call (jieba's dictionary built): {ours_load * 1e3:.0f} ms")
         options = {"padding": True, "return_tensors": "np"}
-        got, expected = ours(texts, **options), theirs(texts, **options)
-        assert list(got.keys()) == list(expected.keys())
-        for key in expected:
-            assert np.array_equal(got[key], expected[key]), key
-        ratios, ours_times = [], []
-        for _ in range(args.rounds):
-            a = timed(lambda: ours(texts, **options))
-            b = timed(lambda: theirs(texts, **options))
-            c = timed(lambda: ours(texts, **options))
-            ours_times.append((a + c) / 2)
-            ratios.append(b / ((a + c) / 2))
-        print(
-            f"{'RoFormerTokenizer (jieba)':34s} ferrotok {statistics.median(ours_times) * 1e3:8.1f} ms/batch   "
-            f"transformers ÷ ferrotok {statistics.median(ratios):5.1f}×"
-        )
+        compare("RoFormerTokenizer (jieba)", ours, theirs, texts, options, args.rounds)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
