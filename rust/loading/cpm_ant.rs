@@ -4,7 +4,7 @@
 //! lines are the space and newline tokens (the class renames them). `<s> A`, `<s> A <s> B`, type ids 0.
 
 use super::legacy::{read_to_string, LegacyConfig};
-use super::named_tokens::{named_content, named_tokens, AddedIds};
+use super::named_tokens::{named_content, named_specials, AddedIds};
 use super::sentencepiece::SpecialTokens;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
@@ -54,10 +54,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ("unk_token", "<unk>"),
         ("pad_token", "<pad>"),
     ];
-    let named = named_tokens(cfg, |key| {
-        let d = defaults.iter().find(|d| d.0 == key)?;
-        Some(AddedToken::special(d.1))
-    });
+    let named = named_specials(cfg, &defaults);
     let content = |key: &str| named_content(&named, key).unwrap_or_default();
     let unk = content("unk_token");
     if !vocab.contains_key(&unk) {

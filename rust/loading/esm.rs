@@ -6,7 +6,7 @@
 //! 1); decoding joins the tokens with spaces.
 
 use super::legacy::{read_to_string, LegacyConfig};
-use super::named_tokens::{named_content, named_tokens, AddedIds};
+use super::named_tokens::{named_content, named_specials, AddedIds};
 use super::sentencepiece::SpecialTokens;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
@@ -38,10 +38,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ("mask_token", "<mask>"),
         ("eos_token", "<eos>"),
     ];
-    let named = named_tokens(cfg, |key| {
-        let d = defaults.iter().find(|d| d.0 == key)?;
-        Some(AddedToken::special(d.1))
-    });
+    let named = named_specials(cfg, &defaults);
     let content = |key: &str| named_content(&named, key);
     // The named tokens (special), then every other vocabulary token (plain, matched before splitting).
     let mut added = AddedIds::new(all.len() as u32);

@@ -10,8 +10,8 @@
 //! refused.
 
 use super::legacy::{read_to_string, LegacyConfig};
-use super::sentencepiece::{cfg_bool, named_token, SpecialTokens, NAMED};
-use crate::added_tokens::AddedToken;
+use super::named_tokens::{named_content, named_specials, AddedIds};
+use super::sentencepiece::{cfg_bool, SpecialTokens};
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -86,24 +86,9 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ("cls_token", "<s>"),
         ("mask_token", "<mask>"),
     ];
-    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
-        .iter()
-        .map(|&key| {
-            let default = defaults
-                .iter()
-                .find(|d| d.0 == key)
-                .map(|d| AddedToken::special(d.1));
-            (key, named_token(cfg, key, default))
-        })
-        .collect();
-    let content = |key: &str| -> String {
-        named
-            .iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, t)| t.as_ref())
-            .map(|t| t.content.clone())
-            .unwrap_or_else(|| "None".to_string()) // `str(None)`, as the class keys it
-    };
+    let named = named_specials(cfg, &defaults);
+    // `str(None)` for a missing token, as the class keys it.
+    let content = |key: &str| named_content(&named, key).unwrap_or_else(|| "None".to_string());
     let mut encoder = Encoder::default();
     for (key, id) in [
         ("bos_token", 0),
@@ -131,30 +116,20 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         encoder.set(&line[..cut], next);
     }
     // Named tokens outside the vocabulary: added tokens with the next ids, in transformers' order.
-    let mut added: Vec<(u64, AddedToken)> = Vec::new();
-    let mut next = encoder.len() as u64;
+    let mut added = AddedIds::new(encoder.len() as u32);
     for t in named.iter().filter_map(|(_, t)| t.clone()) {
-        if t.content.is_empty() || added.iter().any(|(_, a)| a.content == t.content) {
-            continue;
-        }
-        let id = encoder
-            .ids
-            .get(&t.content)
-            .and_then(Value::as_u64)
-            .unwrap_or_else(|| {
-                next += 1;
-                next - 1
-            });
-        added.push((id, t));
+        let id = encoder.ids.get(&t.content).and_then(Value::as_u64);
+        added.add(t, id.map(|id| id as u32));
     }
-    added.sort_by_key(|(id, _)| *id);
+    let added = added.into_sorted();
     let (cls, sep) = (content("cls_token"), content("sep_token"));
     let id_of = |t: &str| -> Value {
-        let id = encoder
-            .ids
-            .get(t)
-            .and_then(Value::as_u64)
-            .or_else(|| added.iter().find(|(_, a)| a.content == t).map(|(i, _)| *i));
+        let id = encoder.ids.get(t).and_then(Value::as_u64).or_else(|| {
+            added
+                .iter()
+                .find(|(_, a)| a.content == t)
+                .map(|(i, _)| u64::from(*i))
+        });
         json!(id)
     };
     let special = |t: &str| json!({"SpecialToken": {"id": t, "type_id": 0}});
@@ -175,7 +150,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         "version": "1.0",
         "truncation": null,
         "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id as u32)).collect::<Vec<_>>(),
+        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
         "normalizer": null,
         "pre_tokenizer": {
             "type": "Split",

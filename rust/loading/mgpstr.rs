@@ -5,8 +5,8 @@
 
 use super::ctc_classes::{ids_in_order, plain_template};
 use super::legacy::{read_json, LegacyConfig};
-use super::sentencepiece::{named_token, SpecialTokens, NAMED};
-use crate::added_tokens::AddedToken;
+use super::named_tokens::{named_content, named_specials, AddedIds};
+use super::sentencepiece::SpecialTokens;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -29,38 +29,14 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ("eos_token", "[s]"),
         ("pad_token", "[GO]"),
     ];
-    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
-        .iter()
-        .map(|&key| {
-            let default = defaults
-                .iter()
-                .find(|d| d.0 == key)
-                .map(|d| AddedToken::special(d.1));
-            (key, named_token(cfg, key, default))
-        })
-        .collect();
-    let mut next = pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0);
-    let mut added: Vec<(u32, AddedToken)> = Vec::new();
+    let named = named_specials(cfg, &defaults);
+    let mut added = AddedIds::new(pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0));
     for t in named.iter().filter_map(|(_, t)| t.clone()) {
-        if t.content.is_empty() || added.iter().any(|(_, a)| a.content == t.content) {
-            continue;
-        }
-        let id = match vocab.get(&t.content).and_then(Value::as_u64) {
-            Some(id) => id as u32,
-            None => {
-                next += 1;
-                next - 1
-            }
-        };
-        added.push((id, t));
+        let id = vocab.get(&t.content).and_then(Value::as_u64);
+        added.add(t, id.map(|id| id as u32));
     }
-    added.sort_by_key(|(id, _)| *id);
-    let unk = named
-        .iter()
-        .find(|(k, _)| *k == "unk_token")
-        .and_then(|(_, t)| t.as_ref())
-        .map(|t| t.content.clone())
-        .unwrap_or_default();
+    let added = added.into_sorted();
+    let unk = named_content(&named, "unk_token").unwrap_or_default();
     let mut vocab_json = Map::new();
     for (t, id) in &pairs {
         vocab_json.insert(t.clone(), json!(id));

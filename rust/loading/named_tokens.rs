@@ -17,6 +17,14 @@ pub fn named_tokens(cfg: &LegacyConfig, default: impl Fn(&str) -> Option<AddedTo
         .collect()
 }
 
+/// [`named_tokens`] whose class defaults are special tokens: `defaults` gives their contents by key.
+pub fn named_specials(cfg: &LegacyConfig, defaults: &[(&str, &str)]) -> Named {
+    named_tokens(cfg, |key| {
+        let d = defaults.iter().find(|d| d.0 == key)?;
+        Some(AddedToken::special(d.1))
+    })
+}
+
 /// The content of the named token `key`, if the class has one.
 pub fn named_content(named: &[(&str, Option<AddedToken>)], key: &str) -> Option<String> {
     named

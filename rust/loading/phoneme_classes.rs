@@ -7,9 +7,8 @@
 
 use super::ctc_classes::{ids_in_order, plain_template};
 use super::legacy::{read_json, LegacyConfig};
-use super::named_tokens::{named_content, named_tokens, AddedIds};
+use super::named_tokens::{named_content, named_specials, AddedIds};
 use super::sentencepiece::SpecialTokens;
-use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -39,10 +38,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ("unk_token", "<unk>"),
         ("pad_token", "<pad>"),
     ];
-    let named = named_tokens(cfg, |key| {
-        let d = defaults.iter().find(|d| d.0 == key)?;
-        Some(AddedToken::special(d.1))
-    });
+    let named = named_specials(cfg, &defaults);
     let unk = named_content(&named, "unk_token").unwrap_or_default();
 
     // The named tokens are added tokens (matched in the raw text); one outside the vocabulary gets

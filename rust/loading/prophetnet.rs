@@ -6,7 +6,8 @@
 //! the pieces as BERT's does; the cleanup of spaces is the Python layer's (on by default for this class).
 
 use super::legacy::{self, LegacyConfig};
-use super::sentencepiece::{named_token, SpecialTokens, NAMED};
+use super::named_tokens::{named_content, named_specials};
+use super::sentencepiece::{named_token, SpecialTokens};
 use crate::added_tokens::AddedToken;
 use crate::error::Result;
 use serde_json::{json, Value};
@@ -27,22 +28,9 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ("pad_token", "[PAD]"),
         ("mask_token", "[MASK]"),
     ];
-    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
-        .iter()
-        .map(|&key| {
-            let default = defaults
-                .iter()
-                .find(|d| d.0 == key)
-                .map(|d| AddedToken::special(d.1));
-            (key, named_token(cfg, key, default))
-        })
-        .collect();
+    let named = named_specials(cfg, &defaults);
     let x_sep = named_token(cfg, "x_sep_token", Some(AddedToken::special("[X_SEP]")));
-    let sep = named
-        .iter()
-        .find(|(k, _)| *k == "sep_token")
-        .and_then(|(_, t)| t.as_ref())
-        .map_or_else(String::new, |t| t.content.clone());
+    let sep = named_content(&named, "sep_token").unwrap_or_default();
     let vocab_id = |t: &str| doc["model"]["vocab"].get(t).and_then(Value::as_u64);
     let sep_id = vocab_id(&sep);
     // Ids of 0 are filled by the loader: the vocabulary's, else the next free one.

@@ -8,9 +8,8 @@
 use super::ctc_classes::plain_template;
 use super::legacy::{read_to_string, LegacyConfig};
 use super::model_json::Vocab;
-use super::named_tokens::{named_content, named_tokens, AddedIds};
+use super::named_tokens::{named_content, named_specials, AddedIds};
 use super::sentencepiece::{cfg_bool, cfg_str, SpecialTokens};
-use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -55,10 +54,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     };
     let id_of = |t: &str| pairs.iter().find(|(k, _)| k == t).map(|(_, id)| *id);
     let defaults = [("unk_token", "<unk>"), ("pad_token", "<pad>")];
-    let named = named_tokens(cfg, |key| {
-        let d = defaults.iter().find(|d| d.0 == key)?;
-        Some(AddedToken::special(d.1))
-    });
+    let named = named_specials(cfg, &defaults);
     let mut added = AddedIds::new(pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0));
     for t in named.iter().filter_map(|(_, t)| t.clone()) {
         let id = id_of(&t.content);
