@@ -5,15 +5,11 @@
 
 use crate::error::Result;
 use crate::json::{opt_str, Obj};
+use crate::kernel::rewrite::is_py_space;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FastBpeDecoder {
     pub suffix: String,
-}
-
-/// Python's `str.isspace`: Unicode White_Space and the separators U+001C..U+001F.
-fn py_space(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 impl FastBpeDecoder {
@@ -26,7 +22,7 @@ impl FastBpeDecoder {
     pub fn decode_chain(&self, tokens: Vec<String>) -> Result<Vec<String>> {
         let joined = tokens.join(" ");
         let glued = joined.replace(&format!("{} ", self.suffix), "");
-        Ok(vec![glued.trim_matches(py_space).to_string()])
+        Ok(vec![glued.trim_matches(is_py_space).to_string()])
     }
 }
 

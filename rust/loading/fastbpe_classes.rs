@@ -13,6 +13,7 @@ use super::legacy::{read_to_string, LegacyConfig};
 use super::named_tokens::{named_content, named_specials, AddedIds};
 use super::sentencepiece::{cfg_bool, SpecialTokens};
 use crate::error::{Error, Result};
+use crate::kernel::rewrite::is_py_space;
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
@@ -51,11 +52,10 @@ fn merges(text: &str) -> Vec<Value> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut lines: Vec<&str> = text.split('\n').collect();
     lines.pop();
-    let space = |c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c);
     lines
         .iter()
         .filter_map(|l| {
-            let parts: Vec<&str> = l.split(space).filter(|p| !p.is_empty()).collect();
+            let parts: Vec<&str> = l.split(is_py_space).filter(|p| !p.is_empty()).collect();
             match parts.as_slice() {
                 [a, b, _] => Some(json!([a, b])),
                 _ => None,
@@ -102,9 +102,8 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     if lines.last() == Some(&"") {
         lines.pop();
     }
-    let space = |c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c);
     for (n, line) in lines.iter().enumerate() {
-        let line = line.trim_matches(space);
+        let line = line.trim_matches(is_py_space);
         let Some(cut) = line.rfind(' ') else {
             return Err(Error::config(
                 vocab_file,

@@ -8,7 +8,8 @@
 //! replaced span's chars all take the original range of the whole span (transformers' Python class has
 //! no offsets to follow).
 
-use crate::kernel::{Align, NormalizedString};
+use crate::kernel::rewrite::splice;
+use crate::kernel::NormalizedString;
 use std::ops::Range;
 
 /// `\bX\.` → replacement, matched on whole words (the text is lower-case ASCII by then).
@@ -87,37 +88,6 @@ fn rewrite(n: &mut NormalizedString, find: fn(&[u8], &mut Replacements)) {
     find(n.as_str().as_bytes(), &mut found);
     if !found.is_empty() {
         splice(n, &found);
-    }
-}
-
-/// Replace each span by its string; every byte written takes the original range the span covered.
-fn splice(n: &mut NormalizedString, reps: &[(Range<usize>, String)]) {
-    let (text, align) = (n.as_str(), n.alignments());
-    let mut out = String::with_capacity(text.len());
-    let mut out_align: Vec<Align> = Vec::with_capacity(align.len());
-    let mut last = 0;
-    for (r, content) in reps {
-        out.push_str(&text[last..r.start]);
-        out_align.extend_from_slice(&align[last..r.start]);
-        let a = span_align(align, r.clone(), n.original_range(r.clone()));
-        out.push_str(content);
-        out_align.extend(std::iter::repeat_n(a, content.len()));
-        last = r.end;
-    }
-    out.push_str(&text[last..]);
-    out_align.extend_from_slice(&align[last..]);
-    let base = n.original_range(0..0).0;
-    *n = NormalizedString::from_parts(out, out_align, base);
-}
-
-fn span_align(align: &[Align], r: Range<usize>, empty: (usize, usize)) -> Align {
-    let span = &align[r];
-    match (
-        span.iter().map(|a| a.0).min(),
-        span.iter().map(|a| a.1).max(),
-    ) {
-        (Some(s), Some(e)) => (s, e),
-        _ => (empty.0 as u32, empty.1 as u32),
     }
 }
 

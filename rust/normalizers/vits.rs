@@ -9,6 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::json::{field, Obj};
+use crate::kernel::rewrite::is_py_space;
 use crate::kernel::NormalizedString;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
@@ -118,12 +119,11 @@ impl Vits {
     }
 }
 
-/// Python's `str.strip()`: its whitespace adds U+001C..U+001F to Rust's.
+/// Python's `str.strip()` ([`is_py_space`]).
 fn strip_python(n: &mut NormalizedString) {
-    let space = |c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c);
     let text = n.as_str();
-    let start = text.len() - text.trim_start_matches(space).len();
-    let end = text.trim_end_matches(space).len().max(start);
+    let start = text.len() - text.trim_start_matches(is_py_space).len();
+    let end = text.trim_end_matches(is_py_space).len().max(start);
     if start == 0 && end == text.len() {
         return;
     }

@@ -11,6 +11,7 @@
 
 use crate::error::Result;
 use crate::kernel::bert_chars::is_cjk;
+use crate::kernel::rewrite::is_py_space;
 use crate::kernel::PreTokenizedString;
 use jieba_rs::Jieba;
 use rustc_hash::FxHashSet;
@@ -38,11 +39,6 @@ impl fmt::Debug for JiebaPreTokenizer {
             .field("words", &self.words.len())
             .finish()
     }
-}
-
-/// Python's `str.isspace`: Unicode White_Space plus the four information separators U+001C..U+001F.
-fn py_isspace(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 impl JiebaPreTokenizer {
@@ -89,7 +85,7 @@ impl JiebaPreTokenizer {
                     *n = 0;
                 };
                 for c in word.chars() {
-                    if py_isspace(c) {
+                    if is_py_space(c) {
                         emit(&mut piece_chars, &mut out);
                     } else if is_cjk(c) {
                         emit(&mut piece_chars, &mut out);
