@@ -23,6 +23,7 @@ from ._arguments import (
 from ._config import (
     CLASS_VOCABULARY_FILES,
     DEFAULT_MODEL_INPUT_NAMES,
+    LOWER_CASED_LOOKUP,
     LUKE_CLASSES,
     PHONEME_CTC_CLASSES,
     SPECIAL_TOKENS_ATTRIBUTES,
@@ -429,9 +430,18 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if tokens is None:
             return None
         if isinstance(tokens, str):
+            tokens = self._lookup_spelling(tokens)
             found = self._tokenizer.token_to_id(tokens)
             return self.unk_token_id if found is None else found
         return [self.convert_tokens_to_ids(t) for t in tokens]
+
+    def _lookup_spelling(self, token: str) -> str:
+        """The spelling a token is looked up by: lower-cased, outside the added tokens, for the classes whose
+        transformers class looks tokens up so (BlenderbotSmall)."""
+        tokenizer_class = str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
+        if tokenizer_class in LOWER_CASED_LOOKUP and token not in self.added_tokens_encoder:
+            return token.lower()
+        return token
 
     def convert_ids_to_tokens(self, ids: int | Sequence[int], skip_special_tokens: bool = False) -> Any:
         ids = ids_list(ids)
