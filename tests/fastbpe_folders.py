@@ -8,9 +8,10 @@ from __future__ import annotations
 import collections
 import itertools
 import json
+import re
 from pathlib import Path
 
-from conftest import multilingual_lines
+from conftest import FIXTURES, multilingual_lines
 
 END = "</w>"
 
@@ -100,6 +101,79 @@ def write_openai_folder(directory: Path, merges: int = 400, **config: object) ->
         vocab.setdefault(char + END, len(vocab))
     for a, b, _ in codes:
         vocab.setdefault(a + b, len(vocab))
+    (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    lines = "".join(f"{a} {b}\n" for a, b, _ in codes)
+    (directory / "merges.txt").write_text("#version: 0.2\n" + lines, encoding="utf-8")
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+def write_ctrl_folder(directory: Path, merges: int = 400, **config: object) -> Path:
+    """A CTRL folder in the shape of the hub's: vocab.json of the sample's pieces (fastBPE's, `@@` ending every
+    piece but a word's last, case kept) most frequent first, `<unk>` last; merges.txt a `#version` line, then
+    one `left right` line per merge (`</w>` ending a word's last symbol)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    words = corpus_words()
+    codes = learn_codes(words, merges)
+    ranks = {(a, b): i for i, (a, b, _) in enumerate(codes)}
+    tokens: collections.Counter[str] = collections.Counter()
+    for word, count in words.items():
+        for piece in apply_codes(word, ranks):
+            tokens[piece] += count
+    order = sorted(tokens.items(), key=lambda kv: (-kv[1], kv[0]))
+    vocab = {token: i for i, (token, _) in enumerate(order)}
+    vocab["<unk>"] = len(vocab)
+    (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    lines = "".join(f"{a} {b}\n" for a, b, _ in codes)
+    (directory / "merges.txt").write_text("#version: 0.2\n" + lines, encoding="utf-8")
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+# The special tokens of Funnel Transformer's vocab.txt, first, as its hub models have them.
+FUNNEL_SPECIALS = ["<pad>", "<unk>", "<cls>", "<sep>", "<mask>", "<s>", "</s>"]
+
+
+def write_funnel_folder(directory: Path, **config: object) -> Path:
+    """A Funnel Transformer folder: vocab.txt with the class's special tokens first, then the committed BERT
+    uncased vocabulary's word pieces (its own `[PAD]`-style tokens left out)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    bert = (FIXTURES / "bert-uncased" / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    pieces = [t for t in bert if t not in {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"}]
+    (directory / "vocab.txt").write_text("\n".join([*FUNNEL_SPECIALS, *pieces]) + "\n", encoding="utf-8")
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
+# Blenderbot-90M's vocab.json starts with the class's special tokens and its newline word.
+BLENDERBOT_SMALL_SPECIALS = ["__null__", "__start__", "__end__", "__unk__", "__newln__"]
+
+
+def blenderbot_small_words() -> collections.Counter[str]:
+    """The sample's words as BlenderbotSmallTokenizer cuts them: lower-cased, a space put before each of
+    `.,!?()` and around each apostrophe."""
+    words: collections.Counter[str] = collections.Counter()
+    for word, count in corpus_words().items():
+        spaced = re.sub("'", " ' ", re.sub("([.,!?()])", r" \1", word.lower()))
+        words.update({w: count for w in spaced.split()})
+    return words
+
+
+def write_blenderbot_small_folder(directory: Path, merges: int = 400, **config: object) -> Path:
+    """A BlenderbotSmall folder in the shape of the hub's: vocab.json with the special tokens first, then the
+    pieces (fastBPE's, `@@` ending every piece but a word's last) of the sample's lower-cased words, most
+    frequent first; merges.txt a `#version` line, then one `left right` line per merge."""
+    directory.mkdir(parents=True, exist_ok=True)
+    words = blenderbot_small_words()
+    codes = learn_codes(words, merges)
+    ranks = {(a, b): i for i, (a, b, _) in enumerate(codes)}
+    tokens: collections.Counter[str] = collections.Counter()
+    for word, count in words.items():
+        for piece in apply_codes(word, ranks):
+            tokens[piece] += count
+    vocab = {token: i for i, token in enumerate(BLENDERBOT_SMALL_SPECIALS)}
+    for token, _ in sorted(tokens.items(), key=lambda kv: (-kv[1], kv[0])):
+        vocab.setdefault(token, len(vocab))
     (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     lines = "".join(f"{a} {b}\n" for a, b, _ in codes)
     (directory / "merges.txt").write_text("#version: 0.2\n" + lines, encoding="utf-8")

@@ -52,16 +52,13 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "BigBirdTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "BioGptTokenizer": ("same", "vocab.json+merges.txt: its own BPE, sacremoses' tokenizer in the core"),
     "BlenderbotSmallTokenizer": (
-        "transformers fails",
-        "vocab.json+merges.txt: GPT-2's vocabulary lacks the class's special tokens",
+        "same",
+        "vocab.json+merges.txt: fastBPE pieces learned at test time, the class's lower-casing and cuts",
     ),
     "BlenderbotTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "ByT5Tokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
     "CLIPTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
-    "CTRLTokenizer": (
-        "transformers fails",
-        "vocab.json+merges.txt: GPT-2's vocabulary lacks the class's unk token",
-    ),
+    "CTRLTokenizer": ("same", "vocab.json+merges.txt: fastBPE pieces learned at test time"),
     "CamembertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "CanineTokenizer": ("same", "no vocabulary file: character-level, built from tokenizer_config.json"),
     "ClvpTokenizer": ("same", "vocab.json+merges.txt: its English text cleaner runs as a normalizer"),
@@ -91,10 +88,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "no vocabulary file: needs sacremoses and vocab-src/vocab-tgt files",
     ),
     "FlaubertTokenizer": ("same", "vocab.json+merges.txt: its own BPE, sacremoses' pipeline in the core"),
-    "FunnelTokenizer": (
-        "transformers fails",
-        "vocab.txt: its vocabulary needs <unk>-style tokens, not BERT's",
-    ),
+    "FunnelTokenizer": ("same", "vocab.txt: BERT's word pieces after the class's <unk>-style tokens"),
     "GPT2Tokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "GPTNeoXJapaneseTokenizer": ("transformers fails", "vocab.txt: needs emoji.json"),
     "GPTNeoXTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
@@ -251,6 +245,17 @@ OWN_VOCABULARY = {
     ),
 }
 
+# Classes whose folder is built in the shape of their hub models': Funnel's vocab.txt with `<unk>`-style
+# tokens, CTRL's and Blenderbot-90M's fastBPE pieces in vocab.json + merges.txt.
+OWN_BUILDER = {
+    "FunnelTokenizer": ("vocab.txt", fastbpe_folders.write_funnel_folder),
+    "CTRLTokenizer": ("vocab.json+merges.txt", lambda d: fastbpe_folders.write_ctrl_folder(d, merges=200)),
+    "BlenderbotSmallTokenizer": (
+        "vocab.json+merges.txt",
+        lambda d: fastbpe_folders.write_blenderbot_small_folder(d, merges=200),
+    ),
+}
+
 # Classes that also name a SentencePiece file but read vocab.txt by default (BertJapanese reads its
 # `spiece.model` only with `subword_tokenizer_type: sentencepiece`).
 VOCAB_TXT_FIRST = {"BertJapaneseTokenizer"}
@@ -326,6 +331,10 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
     elif tokenizer_class == "OpenAIGPTTokenizer":  # a `</w>` BPE with <unk>, learned from the sample
         shape = "vocab.json+merges.txt"
         fastbpe_folders.write_openai_folder(directory, merges=200)
+    elif tokenizer_class in OWN_BUILDER:  # their hub models' shape, pieces learned from the sample
+        name, builder = OWN_BUILDER[tokenizer_class]
+        shape = name
+        builder(directory)
     elif "vocab.txt" in files:
         shape = "vocab.txt"
         shutil.copy(FIXTURES / "bert-uncased" / "vocab.txt", directory / "vocab.txt")

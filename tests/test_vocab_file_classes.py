@@ -10,7 +10,11 @@ outside the dictionary and read as `<unk>`). Each folder is loaded by both libra
 special tokens and class defaults, the vocabulary, ids and pieces of the multilingual sample and of
 adversarial strings, every field of batches, pairs, truncation and padding, decode with and without
 special tokens, `convert_tokens_to_string`, and the folder `save_pretrained` writes, loaded back by both.
-transformers' Python classes give no offsets, so offsets are compared for OpenAIGPTTokenizer only. The fastBPE
+FunnelTokenizer: BERT's word pieces after the class's `<unk>`-style tokens (Funnel Transformer's vocab.txt).
+CTRLTokenizer and BlenderbotSmallTokenizer: fastBPE pieces in vocab.json + merges.txt, learned from the
+sample (Blenderbot-90M's lower-cased and cut as the class cuts them).
+transformers' Python classes give no offsets, so offsets are compared for OpenAIGPTTokenizer and
+FunnelTokenizer only. The fastBPE
 and BARTpho cases run with the fused fast paths and with the generic stage-by-stage chain (`fast_paths`).
 """
 
@@ -223,6 +227,63 @@ def test_fastbpe_folder_copied_keeps_loading(tmp_path: Path) -> None:
     ours = AutoTokenizer.from_pretrained(tmp_path / "hf-saved")
     compare_call(ours, theirs, FASTBPE_LINES, **FIELDS)
     shutil.rmtree(tmp_path / "hf-saved")
+
+
+# --- Funnel: WordPiece with `<unk>`-style tokens, its cls of type id 2 -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{}, {"do_lower_case": False, "strip_accents": True, "cls_token": "<s>", "wordpieces_prefix": "##"}],
+    ids=["plain", "options"],
+)
+def test_funnel_folder_matches_transformers(tmp_path: Path, config: dict) -> None:
+    directory = fastbpe_folders.write_funnel_folder(
+        tmp_path / "funnel", tokenizer_class="FunnelTokenizer", **config
+    )
+    lines = [*PROPHETNET_LINES, "<cls> x <sep><mask> <s>y</s> <pad><unk>", "Hello, World! naïve CAFÉ"]
+    check_class(directory, lines, "FunnelTokenizer")
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    compare_all_fields(ours, theirs, lines, **ALL_FIELDS)
+    compare_all_fields(ours, theirs, lines[:20], lines[20:40], **ALL_FIELDS)
+
+
+# --- CTRL and Blenderbot-90M: fastBPE pieces in vocab.json + merges.txt -----------------------------------
+
+FASTBPE_JSON_LINES = [
+    *FASTBPE_LINES,
+    "Hello, World! It's (really) fine.\nNext line?\n\nDon't'\nx\n",
+    "a'\nb '\n c.\n d(\n e!!\n",
+    "__start__ hi __end__ __null__ __unk__ __newln__ <unk>",
+    "HELLO İstanbul ΟΔΟΣ ΣΟΦΟΣ straße",
+    "a.b,c!d?e(f)g'h''i",
+]
+
+
+@pytest.mark.parametrize(
+    ("class_name", "config"),
+    [
+        ("CTRLTokenizer", {}),
+        ("BlenderbotSmallTokenizer", {}),
+        ("BlenderbotSmallTokenizer", {"bos_token": "<s>", "pad_token": "__end__", "unk_token": "__null__"}),
+    ],
+    ids=["ctrl", "blenderbot-small", "blenderbot-small-own-specials"],
+)
+def test_fastbpe_json_folder_matches_transformers(tmp_path: Path, class_name: str, config: dict) -> None:
+    write = {
+        "CTRLTokenizer": fastbpe_folders.write_ctrl_folder,
+        "BlenderbotSmallTokenizer": fastbpe_folders.write_blenderbot_small_folder,
+    }[class_name]
+    directory = write(tmp_path / class_name, tokenizer_class=class_name, **config)
+    check_class(directory, FASTBPE_JSON_LINES, class_name)
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    tokens = ["The", "the", "HELLO", "__START__", "__start__", "<unk>", "@@", "", *theirs.tokenize(TEXTS[0])]
+    assert ours.convert_tokens_to_ids(tokens) == theirs.convert_tokens_to_ids(tokens)
+    assert [ours.convert_tokens_to_ids(t) for t in tokens] == [
+        theirs.convert_tokens_to_ids(t) for t in tokens
+    ]
 
 
 # --- BARTpho: a SentencePiece model read through a reduced dictionary ---------------------------------------

@@ -293,6 +293,8 @@ class TransformersApiMixin:
             return (path,)
         if kind == "Mapped" and tokenizer_class == "BartphoTokenizer":
             return self._save_bartpho(directory, prefix)
+        if kind == "FastBPE" and tokenizer_class in _FASTBPE_JSON_CLASSES:  # vocab.json and merges.txt
+            return _save_fastbpe_json(json.loads(self._tokenizer.to_str(False))["model"], directory, prefix)
         if kind == "FastBPE":  # PhoBERT, BERTweet: fastBPE's vocab.txt and bpe.codes (counts written as 1)
             return _save_fastbpe(json.loads(self._tokenizer.to_str(False))["model"], directory, prefix)
         path = os.path.join(directory, prefix + "tokenizer.json")
@@ -349,6 +351,23 @@ class TransformersApiMixin:
             os.fspath(save_directory), template, tokenizer_config, save_jinja_files, filename_prefix
         )
         return tokenizer_config, files
+
+
+# Classes whose fastBPE pieces and merges are read from vocab.json and merges.txt.
+_FASTBPE_JSON_CLASSES = frozenset({"CTRLTokenizer", "BlenderbotSmallTokenizer"})
+
+
+def _save_fastbpe_json(model: dict[str, Any], directory: str, prefix: str) -> tuple[str, str]:
+    """vocab.json (the tokens by id) and merges.txt (a `#version` header, one `left right` line per merge), as
+    the class reads them back."""
+    vocab_path = os.path.join(directory, prefix + "vocab.json")
+    merges_path = os.path.join(directory, prefix + "merges.txt")
+    with open(vocab_path, "w", encoding="utf-8") as f:
+        json.dump(dict(sorted(model["vocab"].items(), key=lambda kv: kv[1])), f, ensure_ascii=False)
+    with open(merges_path, "w", encoding="utf-8") as f:
+        merges = (m.split(" ", 1) if isinstance(m, str) else m for m in model["merges"])
+        f.write("".join(f"{line}\n" for line in ["#version: 0.2", *(f"{a} {b}" for a, b in merges)]))
+    return vocab_path, merges_path
 
 
 def _save_fastbpe(model: dict[str, Any], directory: str, prefix: str) -> tuple[str, str]:

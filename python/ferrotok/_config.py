@@ -152,6 +152,11 @@ BLANK_CLASSES = frozenset({"VitsTokenizer"})
 CLASS_VOCABULARY_FILES["VitsTokenizer"] = "vocab.json"
 # fastBPE classes: vocab.txt and bpe.codes (`save_vocabulary` writes both).
 CLASS_VOCABULARY_FILES |= {"PhobertTokenizer": "vocab.txt", "BertweetTokenizer": "vocab.txt"}
+# fastBPE pieces and merges in vocab.json + merges.txt (CTRL, Blenderbot-90M; `save_vocabulary` writes both).
+CLASS_VOCABULARY_FILES |= {"CTRLTokenizer": "vocab.json", "BlenderbotSmallTokenizer": "vocab.json"}
+# Classes whose transformers class lower-cases a token before looking it up in the vocabulary
+# (`convert_tokens_to_ids`; added tokens are looked up as written).
+LOWER_CASED_LOOKUP = frozenset({"BlenderbotSmallTokenizer"})
 CLASS_VOCABULARY_FILES["MgpstrTokenizer"] = "vocab.json"
 CLASS_VOCABULARY_FILES["BartphoTokenizer"] = "dict.txt"  # and the SentencePiece model, copied
 CLASS_VOCABULARY_FILES["ProphetNetTokenizer"] = "prophetnet.tokenizer"  # BERT's vocab.txt, renamed
@@ -161,9 +166,7 @@ CLASS_VOCABULARY_FILES.update(
 )
 
 # Classes whose `clean_up_tokenization_spaces` defaults to True in transformers 5 (False elsewhere).
-_CLEAN_UP_BY_DEFAULT = frozenset(
-    {"PLBartTokenizer", "ProphetNetTokenizer", "TapasTokenizer", "CTRLTokenizer"}
-)
+_CLEAN_UP_BY_DEFAULT = frozenset({"PLBartTokenizer", "ProphetNetTokenizer", "TapasTokenizer"})
 
 
 # Classes whose constructor sets a `model_max_length` of its own (else it stays unbounded).

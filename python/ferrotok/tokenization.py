@@ -23,6 +23,7 @@ from ._arguments import (
 from ._config import (
     CLASS_VOCABULARY_FILES,
     DEFAULT_MODEL_INPUT_NAMES,
+    LOWER_CASED_LOOKUP,
     LUKE_CLASSES,
     PHONEME_CTC_CLASSES,
     SPECIAL_TOKENS_ATTRIBUTES,
@@ -428,10 +429,22 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
     def convert_tokens_to_ids(self, tokens: str | Sequence[str] | None) -> Any:
         if tokens is None:
             return None
+        added = self._lower_cased_lookup()
         if isinstance(tokens, str):
-            found = self._tokenizer.token_to_id(tokens)
-            return self.unk_token_id if found is None else found
-        return [self.convert_tokens_to_ids(t) for t in tokens]
+            return self._token_id(tokens, added)
+        return [self._token_id(t, added) for t in tokens]
+
+    def _token_id(self, token: str, added: dict[str, int] | None) -> Any:
+        if added is not None and token not in added:
+            token = token.lower()
+        found = self._tokenizer.token_to_id(token)
+        return self.unk_token_id if found is None else found
+
+    def _lower_cased_lookup(self) -> dict[str, int] | None:
+        """The added tokens, for the classes whose transformers class lower-cases every other token before
+        looking it up (BlenderbotSmall); None for the others."""
+        tokenizer_class = str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
+        return self.added_tokens_encoder if tokenizer_class in LOWER_CASED_LOOKUP else None
 
     def convert_ids_to_tokens(self, ids: int | Sequence[int], skip_special_tokens: bool = False) -> Any:
         ids = ids_list(ids)

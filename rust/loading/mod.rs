@@ -15,6 +15,7 @@ mod cpm_ant;
 mod ctc_classes;
 mod esm;
 mod fastbpe_classes;
+mod fastbpe_json;
 pub mod host_stages;
 mod language_codes;
 pub mod legacy;
@@ -165,6 +166,7 @@ fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<To
         || esm::handles(class)
         || cpm_ant::handles(class)
         || fastbpe_classes::handles(class)
+        || fastbpe_json::handles(class)
         || mgpstr::handles(class)
         || prophetnet::handles(class) && dir.join(prophetnet::VOCAB_FILE).is_file()
     {
@@ -201,7 +203,7 @@ type OwnRecipe = (
 );
 
 /// Which classes, the file their recipe reads, the recipe.
-const OWN_RECIPES: [OwnRecipe; 8] = [
+const OWN_RECIPES: [OwnRecipe; 9] = [
     (ctc_classes::handles, "vocab.json", ctc_classes::document),
     (vits_classes::handles, "vocab.json", vits_classes::document),
     (
@@ -222,6 +224,7 @@ const OWN_RECIPES: [OwnRecipe; 8] = [
         "vocab.txt",
         fastbpe_classes::document,
     ),
+    (fastbpe_json::handles, "vocab.json", fastbpe_json::document),
 ];
 
 /// Convert a folder holding BERT's vocab.txt, vocab.json + merges.txt, or a SentencePiece model.
