@@ -13,9 +13,10 @@
 
 use super::ctc_classes::ids_in_order;
 use super::legacy::{read_json, read_to_string, LegacyConfig};
-use super::sentencepiece::{named_token, SpecialTokens, NAMED};
-use crate::added_tokens::AddedToken;
+use super::named_tokens::{named_content, named_specials, AddedIds};
+use super::sentencepiece::SpecialTokens;
 use crate::error::{Error, Result};
+use crate::kernel::rewrite::is_py_space;
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
@@ -69,11 +70,10 @@ fn merges(text: &str) -> Vec<Value> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut lines: Vec<&str> = text.split('\n').skip(1).collect();
     lines.pop();
-    let space = |c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c);
     lines
         .iter()
         .filter_map(|l| {
-            let parts: Vec<&str> = l.split(space).filter(|p| !p.is_empty()).collect();
+            let parts: Vec<&str> = l.split(is_py_space).filter(|p| !p.is_empty()).collect();
             match parts.as_slice() {
                 [a, b] => Some(json!([a, b])),
                 _ => None,
@@ -93,42 +93,19 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     };
     let pairs = ids_in_order(&vocab, &file)?;
     let codes = read_to_string(&dir.join("merges.txt"))?;
-    let named: Vec<(&'static str, Option<AddedToken>)> = NAMED
-        .iter()
-        .map(|&key| {
-            let default = if blenderbot_small {
-                BLENDERBOT_SMALL
-                    .iter()
-                    .find(|d| d.0 == key)
-                    .map(|d| AddedToken::special(d.1))
-            } else {
-                (key == "unk_token").then(|| AddedToken::special("<unk>"))
-            };
-            (key, named_token(cfg, key, default))
-        })
-        .collect();
-    let mut next = pairs.len() as u32;
-    let mut added: Vec<(u32, AddedToken)> = Vec::new();
+    let named = if blenderbot_small {
+        named_specials(cfg, &BLENDERBOT_SMALL)
+    } else {
+        named_specials(cfg, &[("unk_token", "<unk>")])
+    };
+    let mut added = AddedIds::new(pairs.len() as u32);
     for t in named.iter().filter_map(|(_, t)| t.clone()) {
-        if t.content.is_empty() || added.iter().any(|(_, a)| a.content == t.content) {
-            continue;
-        }
-        let id = match vocab.get(&t.content).and_then(Value::as_u64) {
-            Some(id) => id as u32,
-            None => {
-                next += 1;
-                next - 1
-            }
-        };
-        added.push((id, t));
+        let id = vocab.get(&t.content).and_then(Value::as_u64);
+        added.add(t, id.map(|id| id as u32));
     }
-    added.sort_by_key(|(id, _)| *id);
-    let unk = named
-        .iter()
-        .find(|(k, _)| *k == "unk_token")
-        .and_then(|(_, t)| t.as_ref())
-        .map(|t| t.content.clone())
-        .unwrap_or_else(|| "None".to_string()); // `str(None)`, as the class looks it up
+    let added = added.into_sorted();
+    // `str(None)` for a missing unk token, as the class looks it up.
+    let unk = named_content(&named, "unk_token").unwrap_or_else(|| "None".to_string());
     let mut vocab_json = Map::new();
     for (t, id) in &pairs {
         vocab_json.insert(t.clone(), json!(id));
