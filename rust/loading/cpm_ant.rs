@@ -4,7 +4,7 @@
 //! lines are the space and newline tokens (the class renames them). `<s> A`, `<s> A <s> B`, type ids 0.
 
 use super::legacy::{read_to_string, LegacyConfig};
-use super::named_tokens::{named_content, named_specials, AddedIds};
+use super::named_tokens::{json_id, named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
@@ -65,18 +65,10 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ));
     }
     // The named tokens, then the document tokens `<d>` / `</d>` (special tokens of the class too).
-    let mut added = AddedIds::new(vocab.len() as u32);
     let bod = cfg_str(cfg, "bod_token", "<d>").to_string();
     let eod = cfg_str(cfg, "eod_token", "</d>").to_string();
-    let tokens = named
-        .iter()
-        .filter_map(|(_, t)| t.clone())
-        .chain([AddedToken::special(&bod), AddedToken::special(&eod)]);
-    for t in tokens {
-        let id = vocab.get(&t.content).and_then(Value::as_u64);
-        added.add(t, id.map(|id| id as u32));
-    }
-    let added = added.into_sorted();
+    let tokens = present(&named).chain([AddedToken::special(&bod), AddedToken::special(&eod)]);
+    let added = AddedIds::resolve(vocab.len() as u32, tokens, |t| json_id(&vocab, t));
     let bos = content("bos_token");
     let bos_id = added
         .iter()

@@ -6,8 +6,9 @@
 //! here turns the delimiter back into `replace_word_delimiter_char` and joins.
 
 use super::legacy::{read_json, LegacyConfig};
-use super::named_tokens::{named_content, named_tokens, AddedIds};
+use super::named_tokens::{named_content, named_tokens, present, AddedIds};
 use super::sentencepiece::{cfg_bool, cfg_str, SpecialTokens};
+use super::vocab_file::{plain_template, VocabJson};
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -47,41 +48,10 @@ fn encoder(dir: &Path, cfg: &LegacyConfig) -> Result<Map<String, Value>> {
     }
 }
 
-/// A vocab.json object's (token, id) pairs in id order; an id that is not a u32 is an error naming it.
-pub(super) fn ids_in_order(vocab: &Map<String, Value>, file: &str) -> Result<Vec<(String, u32)>> {
-    let mut pairs: Vec<(String, u32)> = Vec::with_capacity(vocab.len());
-    for (token, id) in vocab {
-        let id = id
-            .as_u64()
-            .and_then(|i| u32::try_from(i).ok())
-            .ok_or_else(|| {
-                Error::config(
-                    file,
-                    format!("vocab.json: {token:?}"),
-                    format!("expected a non-negative integer id, got {id}"),
-                )
-            })?;
-        pairs.push((token.clone(), id));
-    }
-    pairs.sort_by_key(|(_, id)| *id);
-    Ok(pairs)
-}
-
-/// A template that adds no special tokens; the second text of a pair has type id 1.
-pub(super) fn plain_template() -> Value {
-    json!({
-        "type": "TemplateProcessing",
-        "single": [{"Sequence": {"id": "A", "type_id": 0}}],
-        "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
-        "special_tokens": {},
-    })
-}
-
 /// The tokenizer.json document and special tokens of a Wav2Vec2CTCTokenizer folder.
 pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
-    let vocab = encoder(dir, cfg)?;
     let file = dir.join("vocab.json").display().to_string();
-    let pairs = ids_in_order(&vocab, &file)?;
+    let vocab = VocabJson::new(encoder(dir, cfg)?, &file)?;
     let defaults = [
         ("bos_token", "<s>"),
         ("eos_token", "</s>"),
@@ -105,35 +75,28 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     // Added tokens in transformers' order: the named ones, the delimiter, then every multi-char entry of
     // the vocabulary (stripping the spaces around it, matched in the raw text). A token outside the
     // vocabulary gets the next id.
-    let mut added = AddedIds::new(pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0));
-    let mut order: Vec<AddedToken> = named.iter().filter_map(|(_, t)| t.clone()).collect();
-    order.push(AddedToken::special(&delimiter));
-    order.extend(
-        pairs
-            .iter()
-            .filter(|(t, _)| t.chars().count() > 1)
-            .map(|(t, _)| AddedToken {
-                lstrip: true,
-                rstrip: true,
-                normalized: false,
-                ..AddedToken::new(t, false)
-            }),
-    );
-    for t in order {
-        let id = vocab.get(&t.content).and_then(Value::as_u64);
-        added.add(t, id.map(|id| id as u32));
-    }
-    let added = added.into_sorted();
+    let order = present(&named)
+        .chain([AddedToken::special(&delimiter)])
+        .chain(
+            vocab
+                .pairs
+                .iter()
+                .filter(|(t, _)| t.chars().count() > 1)
+                .map(|(t, _)| AddedToken {
+                    lstrip: true,
+                    rstrip: true,
+                    normalized: false,
+                    ..AddedToken::new(t, false)
+                }),
+        );
+    let added = AddedIds::resolve(vocab.after_last(), order, |t| vocab.id(t));
 
     let mut normalizers = Vec::new();
     if cfg_bool(cfg, "do_lower_case", false) {
         normalizers.push(json!({"type": "Uppercase"}));
     }
     normalizers.push(json!({"type": "Replace", "pattern": {"String": " "}, "content": delimiter}));
-    let mut vocab_json = Map::new();
-    for (t, id) in &pairs {
-        vocab_json.insert(t.clone(), json!(id));
-    }
+    let vocab_json = vocab.model_vocab();
     let doc = json!({
         "version": "1.0",
         "truncation": null,

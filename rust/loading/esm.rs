@@ -6,7 +6,7 @@
 //! 1); decoding joins the tokens with spaces.
 
 use super::legacy::{read_to_string, LegacyConfig};
-use super::named_tokens::{named_content, named_specials, AddedIds};
+use super::named_tokens::{json_id, named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
@@ -41,20 +41,13 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     let named = named_specials(cfg, &defaults);
     let content = |key: &str| named_content(&named, key);
     // The named tokens (special), then every other vocabulary token (plain, matched before splitting).
-    let mut added = AddedIds::new(all.len() as u32);
-    for t in named
-        .iter()
-        .filter_map(|(_, t)| t.clone())
+    let tokens = present(&named)
         .chain(all.iter().map(|t| AddedToken::new(t, false)))
-    {
-        let id = vocab.get(&t.content).and_then(Value::as_u64);
-        let t = AddedToken {
+        .map(|t| AddedToken {
             normalized: false,
             ..t
-        };
-        added.add(t, id.map(|id| id as u32));
-    }
-    let added = added.into_sorted();
+        });
+    let added = AddedIds::resolve(all.len() as u32, tokens, |t| json_id(&vocab, t));
     // A named token missing from vocab.txt gets the next id, as transformers adds it.
     let id_of = |t: &str| -> Result<u32> {
         added

@@ -10,7 +10,7 @@
 //! refused.
 
 use super::legacy::{read_to_string, LegacyConfig};
-use super::named_tokens::{named_content, named_specials, AddedIds};
+use super::named_tokens::{json_id, named_content, named_specials, present, AddedIds};
 use super::sentencepiece::{cfg_bool, SpecialTokens};
 use crate::error::{Error, Result};
 use crate::kernel::rewrite::is_py_space;
@@ -115,12 +115,9 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         encoder.set(&line[..cut], next);
     }
     // Named tokens outside the vocabulary: added tokens with the next ids, in transformers' order.
-    let mut added = AddedIds::new(encoder.len() as u32);
-    for t in named.iter().filter_map(|(_, t)| t.clone()) {
-        let id = encoder.ids.get(&t.content).and_then(Value::as_u64);
-        added.add(t, id.map(|id| id as u32));
-    }
-    let added = added.into_sorted();
+    let added = AddedIds::resolve(encoder.len() as u32, present(&named), |t| {
+        json_id(&encoder.ids, t)
+    });
     let (cls, sep) = (content("cls_token"), content("sep_token"));
     let id_of = |t: &str| -> Value {
         let id = encoder.ids.get(t).and_then(Value::as_u64).or_else(|| {

@@ -11,13 +11,13 @@
 //! as the classes do (`FastBPE` decoder). A named token outside the vocabulary is an added token with the
 //! next id.
 
-use super::ctc_classes::ids_in_order;
-use super::legacy::{read_json, read_to_string, LegacyConfig};
-use super::named_tokens::{named_content, named_specials, AddedIds};
+use super::legacy::{read_to_string, LegacyConfig};
+use super::named_tokens::{named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
-use crate::error::{Error, Result};
+use super::vocab_file::VocabJson;
+use crate::error::Result;
 use crate::kernel::rewrite::is_py_space;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::path::Path;
 
 pub const CLASSES: [&str; 2] = ["CTRLTokenizer", "BlenderbotSmallTokenizer"];
@@ -86,30 +86,18 @@ fn merges(text: &str) -> Vec<Value> {
 pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
     let blenderbot_small = cfg.class().trim_end_matches("Fast") == "BlenderbotSmallTokenizer";
     let (normalizer, pre_tokenizer) = pipeline(blenderbot_small);
-    let path = dir.join("vocab.json");
-    let file = path.display().to_string();
-    let Value::Object(vocab) = read_json(&path)? else {
-        return Err(Error::config(file, "(document)", "expected a JSON object"));
-    };
-    let pairs = ids_in_order(&vocab, &file)?;
+    let vocab = VocabJson::read(&dir.join("vocab.json"))?;
     let codes = read_to_string(&dir.join("merges.txt"))?;
     let named = if blenderbot_small {
         named_specials(cfg, &BLENDERBOT_SMALL)
     } else {
         named_specials(cfg, &[("unk_token", "<unk>")])
     };
-    let mut added = AddedIds::new(pairs.len() as u32);
-    for t in named.iter().filter_map(|(_, t)| t.clone()) {
-        let id = vocab.get(&t.content).and_then(Value::as_u64);
-        added.add(t, id.map(|id| id as u32));
-    }
-    let added = added.into_sorted();
+    // The class numbers added tokens from `len(encoder)`.
+    let added = AddedIds::resolve(vocab.pairs.len() as u32, present(&named), |t| vocab.id(t));
     // `str(None)` for a missing unk token, as the class looks it up.
     let unk = named_content(&named, "unk_token").unwrap_or_else(|| "None".to_string());
-    let mut vocab_json = Map::new();
-    for (t, id) in &pairs {
-        vocab_json.insert(t.clone(), json!(id));
-    }
+    let vocab_json = vocab.model_vocab();
     let doc = json!({
         "version": "1.0",
         "truncation": null,
@@ -142,6 +130,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Map;
     use crate::tokenizer::{EncodeOptions, InputSequence};
 
     #[test]

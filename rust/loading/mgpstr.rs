@@ -3,12 +3,12 @@
 //! char outside the vocabulary is the unknown token (`[GO]`); no special tokens around the text, the
 //! second text of a pair of type id 1; decoding joins the tokens with spaces (no decoder).
 
-use super::ctc_classes::{ids_in_order, plain_template};
-use super::legacy::{read_json, LegacyConfig};
-use super::named_tokens::{named_content, named_specials, AddedIds};
+use super::legacy::LegacyConfig;
+use super::named_tokens::{named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
-use crate::error::{Error, Result};
-use serde_json::{json, Map, Value};
+use super::vocab_file::{plain_template, VocabJson};
+use crate::error::Result;
+use serde_json::{json, Value};
 use std::path::Path;
 
 pub fn handles(class: &str) -> bool {
@@ -17,12 +17,7 @@ pub fn handles(class: &str) -> bool {
 
 /// The tokenizer.json document and special tokens of a MgpstrTokenizer folder.
 pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
-    let path = dir.join("vocab.json");
-    let file = path.display().to_string();
-    let Value::Object(vocab) = read_json(&path)? else {
-        return Err(Error::config(file, "(document)", "expected a JSON object"));
-    };
-    let pairs = ids_in_order(&vocab, &file)?;
+    let vocab = VocabJson::read(&dir.join("vocab.json"))?;
     let defaults = [
         ("unk_token", "[GO]"),
         ("bos_token", "[GO]"),
@@ -30,17 +25,9 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ("pad_token", "[GO]"),
     ];
     let named = named_specials(cfg, &defaults);
-    let mut added = AddedIds::new(pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0));
-    for t in named.iter().filter_map(|(_, t)| t.clone()) {
-        let id = vocab.get(&t.content).and_then(Value::as_u64);
-        added.add(t, id.map(|id| id as u32));
-    }
-    let added = added.into_sorted();
+    let added = AddedIds::resolve(vocab.after_last(), present(&named), |t| vocab.id(t));
     let unk = named_content(&named, "unk_token").unwrap_or_default();
-    let mut vocab_json = Map::new();
-    for (t, id) in &pairs {
-        vocab_json.insert(t.clone(), json!(id));
-    }
+    let mut vocab_json = vocab.model_vocab();
     if let Some((id, _)) = added.iter().find(|(_, t)| t.content == unk) {
         vocab_json.entry(unk.clone()).or_insert(json!(id));
     }
@@ -66,6 +53,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Map;
     use crate::tokenizer::{EncodeOptions, InputSequence, Tokenizer};
 
     #[test]

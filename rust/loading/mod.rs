@@ -47,6 +47,7 @@ mod sentencepiece_unigram_file;
 pub(crate) mod source;
 pub mod tokenizer_json;
 mod vits_classes;
+mod vocab_file;
 mod whisper;
 mod whisper_languages;
 

@@ -5,6 +5,7 @@
 use super::legacy::LegacyConfig;
 use super::sentencepiece::{named_token, NAMED};
 use crate::added_tokens::AddedToken;
+use serde_json::{Map, Value};
 
 /// The named tokens by key, in transformers' attribute order; `None`: the class has no such token.
 pub type Named = Vec<(&'static str, Option<AddedToken>)>;
@@ -34,6 +35,20 @@ pub fn named_content(named: &[(&str, Option<AddedToken>)], key: &str) -> Option<
         .map(|t| t.content.clone())
 }
 
+/// The id of `token` in a token → id object, if it has one that fits a u32.
+pub fn json_id(map: &Map<String, Value>, token: &str) -> Option<u32> {
+    map.get(token)
+        .and_then(Value::as_u64)
+        .and_then(|id| u32::try_from(id).ok())
+}
+
+/// The named tokens the class has, in attribute order.
+pub fn present<'a>(
+    named: &'a [(&str, Option<AddedToken>)],
+) -> impl Iterator<Item = AddedToken> + 'a {
+    named.iter().filter_map(|(_, t)| t.clone())
+}
+
 /// Tokens added in transformers' order, each with the vocabulary's id, else the next id after the
 /// vocabulary; an empty token or one already added is passed over.
 #[derive(Debug)]
@@ -61,6 +76,21 @@ impl AddedIds {
             self.next - 1
         });
         self.tokens.push((id, t));
+    }
+
+    /// `tokens` added in order, each with its vocabulary id from `id_of`, else the next id from
+    /// `next`; in id order.
+    pub fn resolve(
+        next: u32,
+        tokens: impl IntoIterator<Item = AddedToken>,
+        id_of: impl Fn(&str) -> Option<u32>,
+    ) -> Vec<(u32, AddedToken)> {
+        let mut added = AddedIds::new(next);
+        for t in tokens {
+            let id = id_of(&t.content);
+            added.add(t, id);
+        }
+        added.into_sorted()
     }
 
     /// The added tokens in id order.

@@ -5,12 +5,12 @@
 //! `<unk>`. No special tokens are added. The CTC part of decoding (grouping repeats, dropping the pad
 //! token and the word delimiter, joining with spaces) is the Python layer's (`_decoding.py`).
 
-use super::ctc_classes::{ids_in_order, plain_template};
-use super::legacy::{read_json, LegacyConfig};
-use super::named_tokens::{named_content, named_specials, AddedIds};
+use super::legacy::LegacyConfig;
+use super::named_tokens::{named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
-use crate::error::{Error, Result};
-use serde_json::{json, Map, Value};
+use super::vocab_file::{plain_template, VocabJson};
+use crate::error::Result;
+use serde_json::{json, Value};
 use std::path::Path;
 
 /// The classes built here (without a trailing `Fast`).
@@ -26,12 +26,7 @@ const SPACE: &str = r"[\s\x1c-\x1f]";
 
 /// The tokenizer.json document and special tokens of a Wav2Vec2PhonemeCTCTokenizer folder.
 pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)> {
-    let path = dir.join("vocab.json");
-    let file = path.display().to_string();
-    let Value::Object(vocab) = read_json(&path)? else {
-        return Err(Error::config(file, "(document)", "expected a JSON object"));
-    };
-    let pairs = ids_in_order(&vocab, &file)?;
+    let vocab = VocabJson::read(&dir.join("vocab.json"))?;
     let defaults = [
         ("bos_token", "<s>"),
         ("eos_token", "</s>"),
@@ -43,17 +38,8 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
 
     // The named tokens are added tokens (matched in the raw text); one outside the vocabulary gets
     // the next id, as transformers adds it.
-    let mut added = AddedIds::new(pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0));
-    for t in named.iter().filter_map(|(_, t)| t.clone()) {
-        let id = vocab.get(&t.content).and_then(Value::as_u64);
-        added.add(t, id.map(|id| id as u32));
-    }
-    let added = added.into_sorted();
-
-    let mut vocab_json = Map::new();
-    for (t, id) in &pairs {
-        vocab_json.insert(t.clone(), json!(id));
-    }
+    let added = AddedIds::resolve(vocab.after_last(), present(&named), |t| vocab.id(t));
+    let vocab_json = vocab.model_vocab();
     let doc = json!({
         "version": "1.0",
         "truncation": null,
@@ -86,6 +72,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Map;
     use crate::tokenizer::{EncodeOptions, InputSequence, Tokenizer};
 
     fn load(vocab: Value) -> Result<Tokenizer> {

@@ -5,11 +5,11 @@
 //! the `phonemizer` package and espeak, which ferrotok does not run: such a folder is refused. Decoding
 //! (every second token with `add_blank`) is the Python layer's (`_decoding.py`).
 
-use super::ctc_classes::plain_template;
 use super::legacy::{read_to_string, LegacyConfig};
 use super::model_json::Vocab;
-use super::named_tokens::{named_content, named_specials, AddedIds};
+use super::named_tokens::{named_content, named_specials, present, AddedIds};
 use super::sentencepiece::{cfg_bool, cfg_str, SpecialTokens};
+use super::vocab_file::plain_template;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -56,7 +56,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     let defaults = [("unk_token", "<unk>"), ("pad_token", "<pad>")];
     let named = named_specials(cfg, &defaults);
     let mut added = AddedIds::new(pairs.iter().map(|(_, id)| id + 1).max().unwrap_or(0));
-    for t in named.iter().filter_map(|(_, t)| t.clone()) {
+    for t in present(&named) {
         let id = id_of(&t.content);
         added.add(t, id);
     }
