@@ -8,6 +8,7 @@
 //! - [`Encoding`]: the result of a call (ids, masks, type ids, offsets, overflow), with [`Direction`].
 //! - [`TokenLookup`], [`Vocab`], [`Normalize`]: how one stage sees another.
 //! - [`host`]: components written in the host language (Python callbacks), behind traits.
+//! - [`VocabMap`]: a plain vocabulary both ways (token → id, id → token).
 //! - [`ByteTrie`]: a packed byte trie (WordPiece's vocabulary, the Unigram trainer's pieces).
 //! - GPT-2's byte ↔ char table, BERT's char classes, the Metaspace configuration, and the hand-written
 //!   matchers of GPT-2's and Llama-3's split regexes behind [`Pattern`], and the Unicode 9.0
@@ -32,6 +33,7 @@ pub mod rewrite;
 pub mod test_util;
 pub mod token_buffer;
 pub mod unicode9;
+pub mod vocab_map;
 pub mod word_chars;
 
 pub use byte_chars::{char_to_byte, BYTE_TO_CHAR};
@@ -44,3 +46,4 @@ pub use normalized::{Align, NormalizedString};
 pub use pattern::Pattern;
 pub use pretokenized::{PreTokenizedString, Split, SplitBehavior, Token};
 pub use token_buffer::TokenBuffer;
+pub use vocab_map::VocabMap;

@@ -130,8 +130,8 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Map;
     use crate::tokenizer::{EncodeOptions, InputSequence};
+    use serde_json::Map;
 
     #[test]
     fn ctrl_folder_encodes_and_decodes() {

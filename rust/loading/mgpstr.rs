@@ -53,8 +53,8 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Map;
     use crate::tokenizer::{EncodeOptions, InputSequence, Tokenizer};
+    use serde_json::Map;
 
     #[test]
     fn every_char_is_a_token() {

@@ -72,8 +72,8 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Map;
     use crate::tokenizer::{EncodeOptions, InputSequence, Tokenizer};
+    use serde_json::Map;
 
     fn load(vocab: Value) -> Result<Tokenizer> {
         let dir = std::env::temp_dir().join(format!("ferrotok-phoneme-{}", std::process::id()));

@@ -12,8 +12,8 @@
 
 use super::bpe_merge::{pair_key, with_word, Merges};
 use crate::error::{Error, Result};
-use crate::json::{as_array, as_obj, as_u32, field, index, opt_str, req, Obj};
-use crate::kernel::Token;
+use crate::json::{as_array, field, index, opt_str, req, Obj};
+use crate::kernel::{Token, VocabMap};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
@@ -22,8 +22,7 @@ pub struct FastBpe {
     pub unk_token: String,
     pub suffix: String,
     pub end_of_word_suffix: String,
-    vocab: FxHashMap<String, u32>,
-    vocab_r: FxHashMap<u32, String>,
+    vocab: VocabMap,
     /// Symbol → its index in `inner` / `last`.
     symbols: FxHashMap<String, u32>,
     /// A char marked as a word's end (`c</w>`) → its symbol, so that words are split without allocating.
@@ -40,7 +39,7 @@ const NO_ID: u32 = u32::MAX;
 impl FastBpe {
     /// Build from the vocabulary (printed spellings) and the merges of symbols, in rank order.
     pub fn new<A: AsRef<str>, B: AsRef<str>>(
-        vocab: FxHashMap<String, u32>,
+        vocab: VocabMap,
         merges: &[(A, B)],
         unk_token: &str,
         suffix: &str,
@@ -74,7 +73,7 @@ impl FastBpe {
             table.new_ids.push(new_id);
             table.pairs.push(pair_key(a_id, b_id));
         }
-        for token in vocab.keys() {
+        for (token, _) in vocab.iter() {
             match token.strip_suffix(suffix).filter(|_| !suffix.is_empty()) {
                 Some(inner) => intern(inner),
                 None => intern(&format!("{token}{end_of_word_suffix}")),
@@ -88,9 +87,9 @@ impl FastBpe {
             buf.clear();
             buf.push_str(symbol);
             buf.push_str(suffix);
-            inner[i as usize] = vocab.get(&buf).copied().unwrap_or(NO_ID);
+            inner[i as usize] = vocab.id(&buf).unwrap_or(NO_ID);
             if let Some(word_end) = symbol.strip_suffix(end_of_word_suffix) {
-                last[i as usize] = vocab.get(word_end).copied().unwrap_or(NO_ID);
+                last[i as usize] = vocab.id(word_end).unwrap_or(NO_ID);
             }
         }
         let finals = symbols
@@ -103,16 +102,11 @@ impl FastBpe {
                 }
             })
             .collect();
-        let mut vocab_r = FxHashMap::default();
-        for (token, &id) in &vocab {
-            vocab_r.insert(id, token.clone());
-        }
         Ok(FastBpe {
             unk_token: unk_token.to_string(),
             suffix: suffix.to_string(),
             end_of_word_suffix: end_of_word_suffix.to_string(),
             vocab,
-            vocab_r,
             symbols,
             finals,
             inner,
@@ -124,11 +118,7 @@ impl FastBpe {
     /// A tokenizer.json `model` object: `vocab` {token: id}, `merges` (`"a b"` strings or `[a, b]`
     /// pairs), `unk_token`, `suffix` (default `@@`), `end_of_word_suffix` (default `</w>`).
     pub fn from_json(o: &Obj, parent: &str) -> Result<Self> {
-        let vf = field(parent, "vocab");
-        let mut vocab = FxHashMap::default();
-        for (token, id) in as_obj(req(o, "vocab", parent)?, &vf)? {
-            vocab.insert(token.clone(), as_u32(id, &format!("{vf}[{token:?}]"))?);
-        }
+        let vocab = VocabMap::from_value(req(o, "vocab", parent)?, &field(parent, "vocab"))?;
         let mf = field(parent, "merges");
         let mut merges: Vec<(String, String)> = Vec::new();
         if let Some(list) = o.get("merges") {
@@ -152,7 +142,7 @@ impl FastBpe {
     }
 
     fn unk_id(&self) -> Result<u32> {
-        self.vocab.get(&self.unk_token).copied().ok_or_else(|| {
+        self.vocab.id(&self.unk_token).ok_or_else(|| {
             Error::config(
                 "",
                 "model.unk_token",
@@ -200,11 +190,11 @@ impl FastBpe {
     }
 
     pub fn token_to_id(&self, token: &str) -> Option<u32> {
-        self.vocab.get(token).copied()
+        self.vocab.id(token)
     }
 
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
-        self.vocab_r.get(&id).map(String::as_str)
+        self.vocab.token(id)
     }
 
     pub fn vocab_size(&self) -> usize {
@@ -212,7 +202,7 @@ impl FastBpe {
     }
 
     pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.vocab.iter().map(|(k, &v)| (k.as_str(), v))
+        self.vocab.iter()
     }
 }
 
@@ -221,13 +211,11 @@ mod tests {
     use super::*;
 
     fn model() -> FastBpe {
-        let vocab: FxHashMap<String, u32> = [
+        let tokens = [
             "<unk>", "he@@", "llo", "hello", "h@@", "e@@", "l@@", "o", "x", "lo",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.to_string(), i as u32))
-        .collect();
+        ];
+        let pairs = tokens.iter().enumerate().map(|(i, t)| (*t, i as u32));
+        let vocab = VocabMap::from_pairs(pairs, "vocab").unwrap();
         let merges = [
             ("h", "e"),
             ("l", "o</w>"),

@@ -6,24 +6,22 @@
 
 use super::Model;
 use crate::error::{Error, Result};
-use crate::json::{as_obj, as_u32, field, opt_str, req, Obj};
-use crate::kernel::Token;
-use rustc_hash::FxHashMap;
+use crate::json::{field, opt_str, req, Obj};
+use crate::kernel::{Token, VocabMap};
 
 #[derive(Debug, Clone)]
 pub struct Mapped {
     pub unk_token: String,
     inner: Box<Model>,
-    vocab: FxHashMap<String, u32>,
-    vocab_r: FxHashMap<u32, String>,
+    vocab: VocabMap,
     /// Inner id → id in `vocab` (the unknown token's for pieces `vocab` lacks).
     ids: Vec<u32>,
     unk_id: u32,
 }
 
 impl Mapped {
-    pub fn new(inner: Model, vocab: FxHashMap<String, u32>, unk_token: &str) -> Result<Self> {
-        let unk = *vocab.get(unk_token).ok_or_else(|| {
+    pub fn new(inner: Model, vocab: VocabMap, unk_token: &str) -> Result<Self> {
+        let unk = vocab.id(unk_token).ok_or_else(|| {
             Error::config(
                 "",
                 "model.unk_token",
@@ -38,16 +36,14 @@ impl Mapped {
             .unwrap_or(0);
         let mut ids = vec![unk; size];
         for (piece, i) in inner_vocab {
-            if let Some(&id) = vocab.get(piece) {
+            if let Some(id) = vocab.id(piece) {
                 ids[i as usize] = id;
             }
         }
-        let vocab_r = vocab.iter().map(|(t, &i)| (i, t.clone())).collect();
         Ok(Mapped {
             unk_token: unk_token.to_string(),
             inner: Box::new(inner),
             vocab,
-            vocab_r,
             ids,
             unk_id: unk,
         })
@@ -56,11 +52,7 @@ impl Mapped {
     /// A tokenizer.json `model` object: `model` (the inner model), `vocab` {token: id}, `unk_token`.
     pub fn from_json(o: &Obj, parent: &str) -> Result<Self> {
         let inner = Model::from_json(req(o, "model", parent)?, &field(parent, "model"))?;
-        let vf = field(parent, "vocab");
-        let mut vocab = FxHashMap::default();
-        for (token, id) in as_obj(req(o, "vocab", parent)?, &vf)? {
-            vocab.insert(token.clone(), as_u32(id, &format!("{vf}[{token:?}]"))?);
-        }
+        let vocab = VocabMap::from_value(req(o, "vocab", parent)?, &field(parent, "vocab"))?;
         let unk = opt_str(o, "unk_token", parent)?.unwrap_or("<unk>");
         Self::new(inner, vocab, unk)
     }
@@ -76,11 +68,11 @@ impl Mapped {
     }
 
     pub fn token_to_id(&self, token: &str) -> Option<u32> {
-        self.vocab.get(token).copied()
+        self.vocab.id(token)
     }
 
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
-        self.vocab_r.get(&id).map(String::as_str)
+        self.vocab.token(id)
     }
 
     pub fn vocab_size(&self) -> usize {
@@ -88,7 +80,7 @@ impl Mapped {
     }
 
     pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.vocab.iter().map(|(k, &v)| (k.as_str(), v))
+        self.vocab.iter()
     }
 }
 

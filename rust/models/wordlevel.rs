@@ -4,31 +4,20 @@
 //! (`Split` with an empty pattern, `Isolated`) followed by this model.
 
 use crate::error::{Error, Result};
-use crate::json::{as_obj, as_u32, field, opt_str, req, Obj};
-use crate::kernel::Token;
-use rustc_hash::FxHashMap;
+use crate::json::{field, opt_str, req, Obj};
+use crate::kernel::{Token, VocabMap};
 
 #[derive(Debug, Clone)]
 pub struct WordLevel {
     pub unk_token: String,
-    ids: FxHashMap<String, u32>,
-    /// Token strings by id (`None` for ids that no token has).
-    tokens: Vec<Option<Box<str>>>,
+    vocab: VocabMap,
 }
 
 impl WordLevel {
     pub fn from_json(o: &Obj, parent: &str) -> Result<Self> {
-        let vf = field(parent, "vocab");
-        let vocab = as_obj(req(o, "vocab", parent)?, &vf)?;
-        let mut pairs = Vec::with_capacity(vocab.len());
-        for (tok, v) in vocab {
-            let id = match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
-                Some(id) => id,
-                None => as_u32(v, &format!("{vf}[{tok:?}]"))?, // the error, naming the entry
-            };
-            pairs.push((tok.as_str(), id));
-        }
-        Self::from_pairs(o, &pairs, parent)
+        let vocab = VocabMap::from_value(req(o, "vocab", parent)?, &field(parent, "vocab"))?;
+        let unk = opt_str(o, "unk_token", parent)?.unwrap_or("<unk>");
+        Ok(Self::from_vocab(vocab, unk))
     }
 
     /// Build from a tokenizer.json `model` object whose vocabulary was read already (`pairs`, no token
@@ -40,40 +29,21 @@ impl WordLevel {
 
     /// Build from `(token, id)` pairs; two tokens with one id are refused (`vocab_field` names them).
     pub fn new(pairs: &[(&str, u32)], unk_token: &str, vocab_field: &str) -> Result<Self> {
-        let max = pairs.iter().map(|p| p.1 as usize + 1).max().unwrap_or(0);
-        if max > 1 << 28 {
-            return Err(Error::config(
-                "",
-                vocab_field,
-                format!("id {} is far beyond the vocabulary size", max - 1),
-            ));
-        }
-        let mut tokens: Vec<Option<Box<str>>> = vec![None; max];
-        let mut ids = FxHashMap::default();
-        ids.reserve(pairs.len());
-        for &(t, id) in pairs {
-            let slot = &mut tokens[id as usize];
-            if let Some(other) = slot {
-                return Err(Error::config(
-                    "",
-                    vocab_field,
-                    format!("id {id} is given to both {other:?} and {t:?}"),
-                ));
-            }
-            *slot = Some(t.into());
-            ids.insert(t.to_string(), id);
-        }
-        Ok(WordLevel {
+        let vocab = VocabMap::from_pairs(pairs.iter().copied(), vocab_field)?;
+        Ok(Self::from_vocab(vocab, unk_token))
+    }
+
+    fn from_vocab(vocab: VocabMap, unk_token: &str) -> Self {
+        WordLevel {
             unk_token: unk_token.to_string(),
-            ids,
-            tokens,
-        })
+            vocab,
+        }
     }
 
     pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
-        let id = match self.ids.get(word) {
-            Some(&id) => id,
-            None => self.ids.get(&self.unk_token).copied().ok_or_else(|| {
+        let id = match self.vocab.id(word) {
+            Some(id) => id,
+            None => self.vocab.id(&self.unk_token).ok_or_else(|| {
                 Error::config(
                     "",
                     "model.unk_token",
@@ -92,19 +62,19 @@ impl WordLevel {
     }
 
     pub fn token_to_id(&self, token: &str) -> Option<u32> {
-        self.ids.get(token).copied()
+        self.vocab.id(token)
     }
 
     pub fn id_to_token(&self, id: u32) -> Option<&str> {
-        self.tokens.get(id as usize)?.as_deref()
+        self.vocab.token(id)
     }
 
     pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.ids.iter().map(|(t, &id)| (t.as_str(), id))
+        self.vocab.iter()
     }
 
     pub fn vocab_size(&self) -> usize {
-        self.ids.len()
+        self.vocab.len()
     }
 }
 
