@@ -311,16 +311,7 @@ const FAMILIES: &[Family] = &[
             ]})
         },
         decoder: byte_level_decoder,
-        model: |_| {
-            json!({
-                "dropout": null,
-                "continuing_subword_prefix": "",
-                "end_of_word_suffix": "</w>",
-                "fuse_unk": false,
-                "byte_fallback": false,
-                "ignore_merges": false,
-            })
-        },
+        model: |_| word_end_options(),
     },
     Family {
         // BERT's lower-casing normalizer and split whatever the config says, then a BPE whose words end
@@ -334,16 +325,7 @@ const FAMILIES: &[Family] = &[
         },
         pre_tokenizer: |_| json!({"type": "BertPreTokenizer"}),
         decoder: |_| json!({"type": "BPEDecoder", "suffix": "</w>"}),
-        model: |_| {
-            json!({
-                "dropout": null,
-                "continuing_subword_prefix": "",
-                "end_of_word_suffix": "</w>",
-                "fuse_unk": false,
-                "byte_fallback": false,
-                "ignore_merges": false,
-            })
-        },
+        model: |_| word_end_options(),
     },
     Family {
         classes: &["LlamaTokenizer"],
@@ -390,16 +372,22 @@ fn moses_normalizer(mut first: Vec<Value>, lang: &str) -> Value {
     json!({"type": "Sequence", "normalizers": first})
 }
 
-/// The BPE of the Moses classes: `</w>` ends a word, one unknown token per unknown piece.
-fn word_end_options() -> Value {
+/// The BPE options a constructor passes: `end_of_word_suffix`, every other at its default (one unknown
+/// token per unknown piece, no byte fallback). No `unk_token`: `Family::model_unk` decides it.
+fn plain_bpe_options(end_of_word_suffix: &str) -> Value {
     json!({
         "dropout": null,
         "continuing_subword_prefix": "",
-        "end_of_word_suffix": "</w>",
+        "end_of_word_suffix": end_of_word_suffix,
         "fuse_unk": false,
         "byte_fallback": false,
         "ignore_merges": false,
     })
+}
+
+/// The BPE of CLIP, OpenAI GPT and the Moses classes: `</w>` ends a word.
+fn word_end_options() -> Value {
+    plain_bpe_options("</w>")
 }
 
 /// Nougat's splits before the byte-level stage. The bracket / punctuation pattern is a literal string in
@@ -472,17 +460,11 @@ fn byte_level_decoder(_: &LegacyConfig) -> Value {
     byte_level(true, true, true)
 }
 
-/// The BPE options the byte-level constructors pass (every other one at its default).
+/// The BPE options the byte-level constructors pass (every other one at its default, no unknown token).
 pub(super) fn bpe_options() -> Value {
-    json!({
-        "dropout": null,
-        "unk_token": null,
-        "continuing_subword_prefix": "",
-        "end_of_word_suffix": "",
-        "fuse_unk": false,
-        "byte_fallback": false,
-        "ignore_merges": false,
-    })
+    let mut options = plain_bpe_options("");
+    options["unk_token"] = Value::Null;
+    options
 }
 
 fn family(class: &str) -> Option<&'static Family> {
