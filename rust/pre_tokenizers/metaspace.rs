@@ -74,6 +74,16 @@ mod tests {
         "🎉 🎉",
     ];
 
+    /// `check_spans` of INPUTS through Metaspace with `▁`, `prepend_scheme` and `split`.
+    fn spans(prepend_scheme: PrependScheme, split: bool, want: [(&str, &[usize]); 11]) {
+        let p = Metaspace {
+            replacement: '▁',
+            prepend_scheme,
+            split,
+        };
+        check_spans(|pts| p.pre_tokenize(pts), &INPUTS, want);
+    }
+
     fn parse(v: serde_json::Value) -> Result<Metaspace> {
         Metaspace::from_json(v.as_object().unwrap(), "pre_tokenizer")
     }
@@ -169,14 +179,9 @@ mod tests {
 
     #[test]
     fn always_split_true() {
-        let p = Metaspace {
-            replacement: '▁',
-            prepend_scheme: PrependScheme::Always,
-            split: true,
-        };
-        check_spans(
-            |pts| p.pre_tokenize(pts),
-            &INPUTS,
+        spans(
+            PrependScheme::Always,
+            true,
             [
                 ("▁Hello|▁world", &[0, 5, 11]),
                 ("▁Hello|▁|▁world|▁", &[0, 6, 7, 13, 14]),
@@ -195,14 +200,9 @@ mod tests {
 
     #[test]
     fn always_split_false() {
-        let p = Metaspace {
-            replacement: '▁',
-            prepend_scheme: PrependScheme::Always,
-            split: false,
-        };
-        check_spans(
-            |pts| p.pre_tokenize(pts),
-            &INPUTS,
+        spans(
+            PrependScheme::Always,
+            false,
             [
                 ("▁Hello▁world", &[0, 11]),
                 ("▁Hello▁▁world▁", &[0, 14]),
@@ -221,14 +221,9 @@ mod tests {
 
     #[test]
     fn first_split_true() {
-        let p = Metaspace {
-            replacement: '▁',
-            prepend_scheme: PrependScheme::First,
-            split: true,
-        };
-        check_spans(
-            |pts| p.pre_tokenize(pts),
-            &INPUTS,
+        spans(
+            PrependScheme::First,
+            true,
             [
                 ("▁Hello|▁world", &[0, 5, 11]),
                 ("▁Hello|▁|▁world|▁", &[0, 6, 7, 13, 14]),
@@ -247,14 +242,9 @@ mod tests {
 
     #[test]
     fn first_split_false() {
-        let p = Metaspace {
-            replacement: '▁',
-            prepend_scheme: PrependScheme::First,
-            split: false,
-        };
-        check_spans(
-            |pts| p.pre_tokenize(pts),
-            &INPUTS,
+        spans(
+            PrependScheme::First,
+            false,
             [
                 ("▁Hello▁world", &[0, 11]),
                 ("▁Hello▁▁world▁", &[0, 14]),
@@ -273,14 +263,9 @@ mod tests {
 
     #[test]
     fn never_split_true() {
-        let p = Metaspace {
-            replacement: '▁',
-            prepend_scheme: PrependScheme::Never,
-            split: true,
-        };
-        check_spans(
-            |pts| p.pre_tokenize(pts),
-            &INPUTS,
+        spans(
+            PrependScheme::Never,
+            true,
             [
                 ("Hello|▁world", &[0, 5, 11]),
                 ("▁Hello|▁|▁world|▁", &[0, 6, 7, 13, 14]),
@@ -299,14 +284,9 @@ mod tests {
 
     #[test]
     fn never_split_false() {
-        let p = Metaspace {
-            replacement: '▁',
-            prepend_scheme: PrependScheme::Never,
-            split: false,
-        };
-        check_spans(
-            |pts| p.pre_tokenize(pts),
-            &INPUTS,
+        spans(
+            PrependScheme::Never,
+            false,
             [
                 ("Hello▁world", &[0, 11]),
                 ("▁Hello▁▁world▁", &[0, 14]),
