@@ -7,6 +7,7 @@ use super::legacy::LegacyConfig;
 use super::named_tokens::named_tokens;
 use super::sentencepiece::{post_document, Post, SpecialTokens};
 use super::sentencepiece_classes::{bert_template, cls_sep_template, seq, t5_template};
+use super::vocab_file::tokenizer_document;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use crate::models::codes::{Codes, Unit};
@@ -242,23 +243,22 @@ pub fn document(class: &str, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens
             .map(|(n, id)| (n.to_string(), json!(id)))
             .collect()
     };
-    let doc = json!({
-        "version": "1.0",
-        "truncation": null,
-        "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
-        "normalizer": null,
-        "pre_tokenizer": null,
-        "post_processor": post_processor,
-        "decoder": r.decoder,
-        "model": {
-            "type": "Codes",
-            "unit": if r.unit == Unit::Byte { "byte" } else { "char" },
-            "offset": offset,
-            "names": as_map(&unique),
-            "aliases": as_map(aliases),
-        },
-    });
+    let doc = tokenizer_document(
+        &added,
+        json!({
+            "normalizer": null,
+            "pre_tokenizer": null,
+            "post_processor": post_processor,
+            "decoder": r.decoder,
+            "model": {
+                "type": "Codes",
+                "unit": if r.unit == Unit::Byte { "byte" } else { "char" },
+                "offset": offset,
+                "names": as_map(&unique),
+                "aliases": as_map(aliases),
+            },
+        }),
+    );
     let specials = SpecialTokens::new(&named, extra_names);
     Ok((doc, specials))
 }

@@ -6,6 +6,7 @@
 use super::legacy::{read_to_string, LegacyConfig};
 use super::named_tokens::{json_id, named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
+use super::vocab_file::tokenizer_document;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -77,29 +78,28 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         .unwrap_or_default();
     let sp = || json!({"SpecialToken": {"id": bos, "type_id": 0}});
     let seq = |s: &str| json!({"Sequence": {"id": s, "type_id": 0}});
-    let doc = json!({
-        "version": "1.0",
-        "truncation": null,
-        "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
-        "normalizer": null,
-        "pre_tokenizer": {"type": "Jieba", "words": "all"},
-        "post_processor": {
-            "type": "TemplateProcessing",
-            "single": [sp(), seq("A")],
-            "pair": [sp(), seq("A"), sp(), seq("B")],
-            "special_tokens": {bos.clone(): {"id": bos, "ids": [bos_id], "tokens": [bos]}},
-        },
-        "decoder": {"type": "Fuse"},
-        "model": {
-            "type": "WordPiece",
-            "vocab": vocab,
-            "unk_token": unk,
-            "continuing_subword_prefix": "",
-            "max_input_chars_per_word": 200,
-            "unk_per_char": true,
-        },
-    });
+    let doc = tokenizer_document(
+        &added,
+        json!({
+            "normalizer": null,
+            "pre_tokenizer": {"type": "Jieba", "words": "all"},
+            "post_processor": {
+                "type": "TemplateProcessing",
+                "single": [sp(), seq("A")],
+                "pair": [sp(), seq("A"), sp(), seq("B")],
+                "special_tokens": {bos.clone(): {"id": bos, "ids": [bos_id], "tokens": [bos]}},
+            },
+            "decoder": {"type": "Fuse"},
+            "model": {
+                "type": "WordPiece",
+                "vocab": vocab,
+                "unk_token": unk,
+                "continuing_subword_prefix": "",
+                "max_input_chars_per_word": 200,
+                "unk_per_char": true,
+            },
+        }),
+    );
     Ok((doc, SpecialTokens::new(&named, Vec::new())))
 }
 

@@ -8,7 +8,7 @@
 use super::legacy::{read_json, LegacyConfig};
 use super::named_tokens::{named_content, named_tokens, present, AddedIds};
 use super::sentencepiece::{cfg_bool, cfg_str, SpecialTokens};
-use super::vocab_file::{plain_template, VocabJson};
+use super::vocab_file::{plain_template, tokenizer_document, VocabJson};
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -97,29 +97,28 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     }
     normalizers.push(json!({"type": "Replace", "pattern": {"String": " "}, "content": delimiter}));
     let vocab_json = vocab.model_vocab();
-    let doc = json!({
-        "version": "1.0",
-        "truncation": null,
-        "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
-        "normalizer": {"type": "Sequence", "normalizers": normalizers},
-        "pre_tokenizer": {
-            "type": "Split",
-            "pattern": {"Regex": "(?s)."},
-            "behavior": "Isolated",
-            "invert": false,
-        },
-        // No special tokens around the text; the second text of a pair has type id 1.
-        "post_processor": plain_template(),
-        "decoder": {
-            "type": "Sequence",
-            "decoders": [
-                {"type": "Replace", "pattern": {"String": delimiter}, "content": replacement},
-                {"type": "Fuse"},
-            ],
-        },
-        "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
-    });
+    let doc = tokenizer_document(
+        &added,
+        json!({
+            "normalizer": {"type": "Sequence", "normalizers": normalizers},
+            "pre_tokenizer": {
+                "type": "Split",
+                "pattern": {"Regex": "(?s)."},
+                "behavior": "Isolated",
+                "invert": false,
+            },
+            // No special tokens around the text; the second text of a pair has type id 1.
+            "post_processor": plain_template(),
+            "decoder": {
+                "type": "Sequence",
+                "decoders": [
+                    {"type": "Replace", "pattern": {"String": delimiter}, "content": replacement},
+                    {"type": "Fuse"},
+                ],
+            },
+            "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
+        }),
+    );
     let mut specials = SpecialTokens::new(&named, Vec::new());
     // The class's own named token, in its special tokens map after the common ones.
     specials

@@ -8,6 +8,7 @@
 use super::legacy::{read_to_string, LegacyConfig};
 use super::named_tokens::{json_id, named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
+use super::vocab_file::tokenizer_document;
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -106,28 +107,27 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         ),
     };
 
-    let doc = json!({
-        "version": "1.0",
-        "truncation": null,
-        "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
-        "normalizer": null,
-        // Python's `str.split()`: Unicode White_Space and the separators U+001C..U+001F.
-        "pre_tokenizer": {
-            "type": "Split",
-            "pattern": {"Regex": "[\\s\\x1C-\\x1F]+"},
-            "behavior": "Removed",
-            "invert": false,
-        },
-        "post_processor": {
-            "type": "TemplateProcessing",
-            "single": single,
-            "pair": pair,
-            "special_tokens": special_tokens,
-        },
-        "decoder": null,
-        "model": {"type": "WordLevel", "vocab": vocab, "unk_token": unk},
-    });
+    let doc = tokenizer_document(
+        &added,
+        json!({
+            "normalizer": null,
+            // Python's `str.split()`: Unicode White_Space and the separators U+001C..U+001F.
+            "pre_tokenizer": {
+                "type": "Split",
+                "pattern": {"Regex": "[\\s\\x1C-\\x1F]+"},
+                "behavior": "Removed",
+                "invert": false,
+            },
+            "post_processor": {
+                "type": "TemplateProcessing",
+                "single": single,
+                "pair": pair,
+                "special_tokens": special_tokens,
+            },
+            "decoder": null,
+            "model": {"type": "WordLevel", "vocab": vocab, "unk_token": unk},
+        }),
+    );
     let specials = SpecialTokens::new(&named, Vec::new());
     Ok((doc, specials))
 }

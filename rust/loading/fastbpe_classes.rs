@@ -12,6 +12,7 @@
 use super::legacy::{read_to_string, LegacyConfig};
 use super::named_tokens::{json_id, named_content, named_specials, present, AddedIds};
 use super::sentencepiece::{cfg_bool, SpecialTokens};
+use super::vocab_file::tokenizer_document;
 use crate::error::{Error, Result};
 use crate::kernel::rewrite::is_py_space;
 use serde_json::{json, Map, Value};
@@ -142,34 +143,33 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         .iter()
         .map(|t| (t.clone(), encoder.ids[t].clone()))
         .collect();
-    let doc = json!({
-        "version": "1.0",
-        "truncation": null,
-        "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
-        "normalizer": null,
-        "pre_tokenizer": {
-            "type": "Split",
-            "pattern": {"Regex": WORD},
-            "behavior": "Removed",
-            "invert": true,
-        },
-        "post_processor": {
-            "type": "TemplateProcessing",
-            "single": [special(&cls), seq("A"), special(&sep)],
-            "pair": [special(&cls), seq("A"), special(&sep), special(&sep), seq("B"), special(&sep)],
-            "special_tokens": special_tokens,
-        },
-        "decoder": {"type": "FastBPE", "suffix": "@@"},
-        "model": {
-            "type": "FastBPE",
-            "vocab": vocab,
-            "merges": merges(&codes),
-            "unk_token": content("unk_token"),
-            "suffix": "@@",
-            "end_of_word_suffix": "</w>",
-        },
-    });
+    let doc = tokenizer_document(
+        &added,
+        json!({
+            "normalizer": null,
+            "pre_tokenizer": {
+                "type": "Split",
+                "pattern": {"Regex": WORD},
+                "behavior": "Removed",
+                "invert": true,
+            },
+            "post_processor": {
+                "type": "TemplateProcessing",
+                "single": [special(&cls), seq("A"), special(&sep)],
+                "pair": [special(&cls), seq("A"), special(&sep), special(&sep), seq("B"), special(&sep)],
+                "special_tokens": special_tokens,
+            },
+            "decoder": {"type": "FastBPE", "suffix": "@@"},
+            "model": {
+                "type": "FastBPE",
+                "vocab": vocab,
+                "merges": merges(&codes),
+                "unk_token": content("unk_token"),
+                "suffix": "@@",
+                "end_of_word_suffix": "</w>",
+            },
+        }),
+    );
     Ok((doc, SpecialTokens::new(&named, Vec::new())))
 }
 

@@ -14,7 +14,7 @@
 use super::legacy::{read_to_string, LegacyConfig};
 use super::named_tokens::{named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
-use super::vocab_file::VocabJson;
+use super::vocab_file::{tokenizer_document, VocabJson};
 use crate::error::Result;
 use crate::kernel::rewrite::is_py_space;
 use serde_json::{json, Value};
@@ -98,32 +98,31 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     // `str(None)` for a missing unk token, as the class looks it up.
     let unk = named_content(&named, "unk_token").unwrap_or_else(|| "None".to_string());
     let vocab_json = vocab.model_vocab();
-    let doc = json!({
-        "version": "1.0",
-        "truncation": null,
-        "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
-        "normalizer": normalizer,
-        "pre_tokenizer": pre_tokenizer,
-        "post_processor": {
-            "type": "TemplateProcessing",
-            "single": [{"Sequence": {"id": "A", "type_id": 0}}],
-            "pair": [
-                {"Sequence": {"id": "A", "type_id": 0}},
-                {"Sequence": {"id": "B", "type_id": u32::from(blenderbot_small)}},
-            ],
-            "special_tokens": {},
-        },
-        "decoder": {"type": "FastBPE", "suffix": "@@"},
-        "model": {
-            "type": "FastBPE",
-            "vocab": vocab_json,
-            "merges": merges(&codes),
-            "unk_token": unk,
-            "suffix": "@@",
-            "end_of_word_suffix": "</w>",
-        },
-    });
+    let doc = tokenizer_document(
+        &added,
+        json!({
+            "normalizer": normalizer,
+            "pre_tokenizer": pre_tokenizer,
+            "post_processor": {
+                "type": "TemplateProcessing",
+                "single": [{"Sequence": {"id": "A", "type_id": 0}}],
+                "pair": [
+                    {"Sequence": {"id": "A", "type_id": 0}},
+                    {"Sequence": {"id": "B", "type_id": u32::from(blenderbot_small)}},
+                ],
+                "special_tokens": {},
+            },
+            "decoder": {"type": "FastBPE", "suffix": "@@"},
+            "model": {
+                "type": "FastBPE",
+                "vocab": vocab_json,
+                "merges": merges(&codes),
+                "unk_token": unk,
+                "suffix": "@@",
+                "end_of_word_suffix": "</w>",
+            },
+        }),
+    );
     Ok((doc, SpecialTokens::new(&named, Vec::new())))
 }
 

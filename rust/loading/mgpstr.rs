@@ -6,7 +6,7 @@
 use super::legacy::LegacyConfig;
 use super::named_tokens::{named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
-use super::vocab_file::{plain_template, VocabJson};
+use super::vocab_file::{plain_template, tokenizer_document, VocabJson};
 use crate::error::Result;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -31,22 +31,21 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     if let Some((id, _)) = added.iter().find(|(_, t)| t.content == unk) {
         vocab_json.entry(unk.clone()).or_insert(json!(id));
     }
-    let doc = json!({
-        "version": "1.0",
-        "truncation": null,
-        "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
-        "normalizer": null,
-        "pre_tokenizer": {
-            "type": "Split",
-            "pattern": {"Regex": "(?s)."},
-            "behavior": "Isolated",
-            "invert": false,
-        },
-        "post_processor": plain_template(),
-        "decoder": null,
-        "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
-    });
+    let doc = tokenizer_document(
+        &added,
+        json!({
+            "normalizer": null,
+            "pre_tokenizer": {
+                "type": "Split",
+                "pattern": {"Regex": "(?s)."},
+                "behavior": "Isolated",
+                "invert": false,
+            },
+            "post_processor": plain_template(),
+            "decoder": null,
+            "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
+        }),
+    );
     Ok((doc, SpecialTokens::new(&named, Vec::new())))
 }
 

@@ -8,7 +8,7 @@
 use super::legacy::LegacyConfig;
 use super::named_tokens::{named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
-use super::vocab_file::{plain_template, VocabJson};
+use super::vocab_file::{plain_template, tokenizer_document, VocabJson};
 use crate::error::Result;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -40,31 +40,30 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     // the next id, as transformers adds it.
     let added = AddedIds::resolve(vocab.after_last(), present(&named), |t| vocab.id(t));
     let vocab_json = vocab.model_vocab();
-    let doc = json!({
-        "version": "1.0",
-        "truncation": null,
-        "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
-        // `text.strip()` on each piece between added tokens.
-        "normalizer": {
-            "type": "Replace",
-            "pattern": {"Regex": format!(r"\A{SPACE}+|{SPACE}+\z")},
-            "content": "",
-        },
-        // `text.split(" ")`, pieces of whitespace only dropped.
-        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
-            {"type": "Split", "pattern": {"String": " "}, "behavior": "Removed", "invert": false},
-            {
-                "type": "Split",
-                "pattern": {"Regex": format!(r"\A{SPACE}+\z")},
-                "behavior": "Removed",
-                "invert": false,
+    let doc = tokenizer_document(
+        &added,
+        json!({
+            // `text.strip()` on each piece between added tokens.
+            "normalizer": {
+                "type": "Replace",
+                "pattern": {"Regex": format!(r"\A{SPACE}+|{SPACE}+\z")},
+                "content": "",
             },
-        ]},
-        "post_processor": plain_template(),
-        "decoder": null,
-        "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
-    });
+            // `text.split(" ")`, pieces of whitespace only dropped.
+            "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+                {"type": "Split", "pattern": {"String": " "}, "behavior": "Removed", "invert": false},
+                {
+                    "type": "Split",
+                    "pattern": {"Regex": format!(r"\A{SPACE}+\z")},
+                    "behavior": "Removed",
+                    "invert": false,
+                },
+            ]},
+            "post_processor": plain_template(),
+            "decoder": null,
+            "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
+        }),
+    );
     let specials = SpecialTokens::new(&named, Vec::new());
     Ok((doc, specials))
 }

@@ -9,7 +9,7 @@ use super::legacy::{read_to_string, LegacyConfig};
 use super::model_json::Vocab;
 use super::named_tokens::{named_content, named_specials, present, AddedIds};
 use super::sentencepiece::{cfg_bool, cfg_str, SpecialTokens};
-use super::vocab_file::plain_template;
+use super::vocab_file::{plain_template, tokenizer_document};
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -82,29 +82,28 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         vocab_json.entry(unk.clone()).or_insert(json!(id));
     }
     let added = added.into_sorted();
-    let doc = json!({
-        "version": "1.0",
-        "truncation": null,
-        "padding": null,
-        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
-        "normalizer": {
-            "type": "Vits",
-            "words": words,
-            "normalize": cfg_bool(cfg, "normalize", true),
-            "romanian": cfg_str(cfg, "language", "") == "ron",
-            "blank": if add_blank { blank.map_or(Value::Null, Value::String) } else { Value::Null },
-        },
-        // One token per char (the blank too, when it is one char; a longer blank is matched whole).
-        "pre_tokenizer": {
-            "type": "Split",
-            "pattern": {"Regex": split},
-            "behavior": "Isolated",
-            "invert": false,
-        },
-        "post_processor": plain_template(),
-        "decoder": null,
-        "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
-    });
+    let doc = tokenizer_document(
+        &added,
+        json!({
+            "normalizer": {
+                "type": "Vits",
+                "words": words,
+                "normalize": cfg_bool(cfg, "normalize", true),
+                "romanian": cfg_str(cfg, "language", "") == "ron",
+                "blank": if add_blank { blank.map_or(Value::Null, Value::String) } else { Value::Null },
+            },
+            // One token per char (the blank too, when it is one char; a longer blank is matched whole).
+            "pre_tokenizer": {
+                "type": "Split",
+                "pattern": {"Regex": split},
+                "behavior": "Isolated",
+                "invert": false,
+            },
+            "post_processor": plain_template(),
+            "decoder": null,
+            "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},
+        }),
+    );
     let specials = SpecialTokens::new(&named, Vec::new());
     Ok((doc, specials))
 }

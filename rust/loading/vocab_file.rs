@@ -1,8 +1,10 @@
-//! vocab.json as the loaders of vocabulary-file classes read it (CTC, phoneme, MGP-STR, CTRL,
-//! BlenderbotSmall), and the template of the classes that add no special tokens.
+//! What the loaders of vocabulary-file classes share: vocab.json read in id order (CTC, phoneme,
+//! MGP-STR, CTRL, BlenderbotSmall), the document around their stages, and the template of the classes
+//! that add no special tokens.
 
 use super::legacy::read_json;
 use super::named_tokens::json_id;
+use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -62,6 +64,21 @@ impl VocabJson {
             .map(|(t, id)| (t.clone(), json!(id)))
             .collect()
     }
+}
+
+/// The tokenizer.json document of `stages` (an object with the normalizer, pre-tokenizer, post-processor,
+/// decoder and model) and the `added` tokens (in id order), with no truncation or padding.
+pub fn tokenizer_document(added: &[(u32, AddedToken)], stages: Value) -> Value {
+    let mut doc = json!({
+        "version": "1.0",
+        "truncation": null,
+        "padding": null,
+        "added_tokens": added.iter().map(|(id, t)| t.to_json(*id)).collect::<Vec<_>>(),
+    });
+    if let (Some(doc), Value::Object(stages)) = (doc.as_object_mut(), stages) {
+        doc.extend(stages);
+    }
+    doc
 }
 
 /// A template that adds no special tokens; the second text of a pair has type id 1.
