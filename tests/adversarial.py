@@ -60,6 +60,8 @@ def fixed_cases() -> list[str]:
         "ﬁﬂﬀ ligatures ＦＵＬＬＷＩＤＴＨ ｈａｌｆ",
         "Ⅰ Ⅱ Ⅲ ① ② ③ ¹²³ ½ ¼",
         "Ünïcödé ÀÉÎÕÜ àéîõü ÇçÑñ",
+        # Capital sigma: Python's str.lower() writes a word-final one as ς, Hugging Face's Lowercase σ.
+        "ΟΔΟΣ ΑΘΗΝΑΣ. ΑΣ.Β Α.Σ ΑΣ'Β (ΣΑΣ) ΣΣ Σ ΙΣ́ x",
         "x" * 300,
         "supercalifragilisticexpialidocious" * 10,
         "[CLS] [SEP] [PAD] [MASK] [UNK] special tokens in text",

@@ -196,6 +196,32 @@ impl NormalizedString {
         self.map_expand(|c, out| out.extend(c.to_lowercase()));
     }
 
+    /// Lower-case as Python's `str.lower()`: [`Self::lowercase`], except that a capital sigma at the end
+    /// of a word (Unicode's Final_Sigma context: after a cased letter, not before one, case-ignorable
+    /// chars skipped) becomes `ς`. Hugging Face's Lowercase writes `σ` everywhere.
+    pub fn lowercase_python(&mut self) {
+        if !self.normalized.contains('Σ') {
+            return self.lowercase();
+        }
+        // `str::to_lowercase` applies Final_Sigma, the one context rule of full lower-casing; read its
+        // choice for each capital sigma, then map char by char to keep the alignment.
+        let lower = self.normalized.to_lowercase();
+        let mut rest = lower.chars();
+        let mut finals = Vec::new();
+        for c in self.normalized.chars() {
+            if c == 'Σ' {
+                finals.push(rest.next() == Some('ς'));
+            } else {
+                rest.by_ref().take(c.to_lowercase().count()).for_each(drop);
+            }
+        }
+        let mut finals = finals.into_iter();
+        self.map_expand(|c, out| match c {
+            'Σ' if finals.next() == Some(true) => out.push('ς'),
+            _ => out.extend(c.to_lowercase()),
+        });
+    }
+
     /// Upper-case every char (full Unicode mappings: `ß` becomes `SS`, as Python's `str.upper()`).
     pub fn uppercase(&mut self) {
         if self
@@ -312,6 +338,25 @@ mod tests {
         assert_eq!(n.alignments(), &[(10, 11), (11, 13), (11, 13)]);
         assert_eq!(n.original_range(1..3), (11, 13));
         assert_eq!(n.original_range(3..3), (13, 13));
+    }
+
+    #[test]
+    fn python_lowercase_writes_final_sigma() {
+        // Expected strings from CPython 3.11's `str.lower()`.
+        for (text, want) in [
+            ("ΟΔΟΣ ΑΘΗΝΑΣ.", "οδος αθηνας."),
+            ("Σ", "σ"),
+            ("ΑΣ.Β", "ασ.β"),
+            ("Α.Σ", "α.ς"),
+            ("İΣ ΣΑ", "i\u{307}ς σα"),
+            ("ΑΣ\u{301} x", "ας\u{301} x"),
+            ("ΑΣ\u{301}Β", "ασ\u{301}β"),
+        ] {
+            let mut n = NormalizedString::from_original(text, 0);
+            n.lowercase_python();
+            assert_eq!(n.as_str(), want, "{text:?}");
+            assert_eq!(n.original_range(0..n.as_str().len()), (0, text.len()));
+        }
     }
 
     #[test]

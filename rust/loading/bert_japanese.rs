@@ -70,7 +70,7 @@ pub(super) fn rebuild(doc: &mut Value, cfg: &LegacyConfig, file: &str) -> Result
     let lower = flag(cfg, "do_lower_case", false);
     let bert = |clean: bool, lower: bool| {
         json!({"type": "BertNormalizer", "clean_text": clean, "handle_chinese_chars": false,
-            "strip_accents": lower, "lowercase": lower})
+            "strip_accents": lower, "lowercase": lower, "python_lowercase": true})
     };
     let mut normalizers = vec![bert(true, false), json!({"type": "NFC"})];
     if lower {

@@ -183,7 +183,7 @@ const FAMILIES: &[Family] = &[
                 json!({"type": "NFC"}),
             ];
             if cfg_bool(cfg, "do_lowercase", false) {
-                first.push(json!({"type": "Lowercase"}));
+                first.push(json!({"type": "PythonLowercase"}));
             }
             moses_normalizer(first, "fr")
         },

@@ -54,12 +54,13 @@ fn pipeline(blenderbot_small: bool) -> (Value, Value) {
             "pattern": {"Regex": r"(?<=[^\s'])\n"},
             "content": " __newln__ ",
         },
-        {"type": "Lowercase"},
     ]});
     let pre_tokenizer = json!({"type": "Sequence", "pretokenizers": [
         words,
         {"type": "Split", "pattern": {"Regex": "[.,!?()]"}, "behavior": "MergedWithNext", "invert": false},
         {"type": "Split", "pattern": {"String": "'"}, "behavior": "Isolated", "invert": false},
+        // The class lower-cases each word once cut (a capital sigma's final form depends on the cuts).
+        {"type": "PythonLowercase"},
     ]});
     (normalizer, pre_tokenizer)
 }

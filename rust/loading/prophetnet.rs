@@ -49,6 +49,8 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
     }
     doc["added_tokens"] = Value::Array(added);
     doc["decoder"]["cleanup"] = json!(false);
+    // The class lower-cases with Python's `str.lower()` (BERT's basic tokenizer).
+    doc["normalizer"]["python_lowercase"] = json!(true);
     let sp = |type_id: u32| json!({"SpecialToken": {"id": sep, "type_id": type_id}});
     doc["post_processor"] = json!({
         "type": "TemplateProcessing",

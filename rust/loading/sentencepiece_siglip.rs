@@ -73,7 +73,7 @@ fn normalizer(charsmap: Option<Value>, lowercase: bool) -> Value {
     // The class turns "▁" in the text into spaces before anything else.
     let mut norms = vec![replace_string("▁", " ")];
     if lowercase {
-        norms.push(json!({"type": "Lowercase"}));
+        norms.push(json!({"type": "PythonLowercase"}));
     }
     // A leading run the class removes becomes one space rather than nothing: the text then still starts
     // at its first char, so Metaspace gives the first piece of a text its "▁" (as the class's prefix),

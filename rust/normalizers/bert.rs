@@ -17,6 +17,9 @@ pub struct BertNormalizer {
     /// `None` follows `lowercase`.
     pub strip_accents: Option<bool>,
     pub lowercase: bool,
+    /// Lower-case as Python's `str.lower()` (a word-final capital sigma becomes `ς`), as the Python
+    /// classes built on BERT's basic tokenizer do; ferrotok's own field (`python_lowercase`).
+    pub python_lowercase: bool,
 }
 
 impl BertNormalizer {
@@ -26,6 +29,7 @@ impl BertNormalizer {
             handle_chinese_chars: opt_bool(o, "handle_chinese_chars", field, true)?,
             strip_accents: opt_bool_or_null(o, "strip_accents", field)?,
             lowercase: opt_bool(o, "lowercase", field, true)?,
+            python_lowercase: opt_bool(o, "python_lowercase", field, false)?,
         })
     }
 
@@ -62,7 +66,9 @@ impl BertNormalizer {
             nfd(n);
             n.filter(|c| !is_nonspacing_mark(c));
         }
-        if self.lowercase {
+        if self.lowercase && self.python_lowercase {
+            n.lowercase_python();
+        } else if self.lowercase {
             n.lowercase();
         }
         Ok(())
@@ -108,6 +114,7 @@ mod tests {
             handle_chinese_chars: chinese,
             strip_accents: strip,
             lowercase: lower,
+            python_lowercase: false,
         }
     }
 

@@ -28,6 +28,9 @@ pub enum Normalizer {
     Bert(BertNormalizer),
     Unicode(UnicodeForm),
     Lowercase,
+    /// Python's `str.lower()`: Lowercase with a word-final capital sigma as `ς` (ferrotok's own: the
+    /// Python classes of transformers lower-case this way).
+    PythonLowercase,
     /// Python's `str.upper()` (ferrotok's own: Wav2Vec2's `do_lower_case` upper-cases the text).
     Uppercase,
     Strip(Strip),
@@ -64,6 +67,7 @@ impl Normalizer {
             "NFKC" => Normalizer::Unicode(UnicodeForm::Nfkc),
             "NFKD" => Normalizer::Unicode(UnicodeForm::Nfkd),
             "Lowercase" => Normalizer::Lowercase,
+            "PythonLowercase" => Normalizer::PythonLowercase,
             "Uppercase" => Normalizer::Uppercase,
             "Strip" => Normalizer::Strip(Strip::from_json(o, field)?),
             "StripAccents" => Normalizer::StripAccents,
@@ -104,6 +108,10 @@ impl Normalizer {
             Normalizer::Unicode(u) => u.normalize(n),
             Normalizer::Lowercase => {
                 n.lowercase();
+                Ok(())
+            }
+            Normalizer::PythonLowercase => {
+                n.lowercase_python();
                 Ok(())
             }
             Normalizer::Uppercase => {

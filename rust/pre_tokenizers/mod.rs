@@ -47,6 +47,9 @@ pub enum PreTokenizer {
     /// model's vocabulary words whole (the loader gives them, `Tokenizer` assembly).
     Jieba(JiebaPreTokenizer),
     Sequence(Vec<PreTokenizer>),
+    /// Each word lower-cased as Python's `str.lower()` (ferrotok's own: BlenderbotSmall lower-cases
+    /// its words after cutting them, so a capital sigma's word-final form depends on the cuts).
+    PythonLowercase,
     /// The Moses tokenizer (ferrotok's own: transformers runs sacremoses in Python, `moses`).
     Moses(moses::Moses),
     /// A pre-tokenizer written in the host language (`PreTokenizer.custom`).
@@ -72,6 +75,7 @@ impl PreTokenizer {
             "Metaspace" => PreTokenizer::Metaspace(Metaspace::from_json(o, field)?),
             "FixedLength" => PreTokenizer::FixedLength(FixedLength::from_json(o, field)?),
             "UnicodeScripts" => PreTokenizer::UnicodeScripts(UnicodeScripts),
+            "PythonLowercase" => PreTokenizer::PythonLowercase,
             "Jieba" => PreTokenizer::Jieba(match o.get("words").and_then(Value::as_str) {
                 Some("all") => JiebaPreTokenizer::every_word(),
                 _ => JiebaPreTokenizer::default(),
@@ -107,6 +111,10 @@ impl PreTokenizer {
             PreTokenizer::UnicodeScripts(p) => p.pre_tokenize(pts),
             PreTokenizer::Jieba(p) => p.pre_tokenize(pts),
             PreTokenizer::Moses(p) => p.pre_tokenize(pts),
+            PreTokenizer::PythonLowercase => pts.for_each_untokenized(|n| {
+                n.lowercase_python();
+                Ok(())
+            }),
             PreTokenizer::Sequence(seq) => {
                 for p in seq {
                     p.pre_tokenize(pts)?;

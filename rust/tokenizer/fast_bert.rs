@@ -407,6 +407,7 @@ mod tests {
                 handle_chinese_chars: bits & 2 != 0,
                 lowercase: bits & 4 != 0,
                 strip_accents: [None, Some(true), Some(false)][(bits / 8) as usize],
+                python_lowercase: false,
             });
         }
         out
@@ -491,6 +492,7 @@ mod tests {
             handle_chinese_chars: true,
             strip_accents: None,
             lowercase: true,
+            python_lowercase: false,
         };
         type Case<'a> = (&'a str, Vec<u32>, Vec<(usize, usize)>, Vec<u32>);
         #[rustfmt::skip]

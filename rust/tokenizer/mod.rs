@@ -220,7 +220,10 @@ impl Tokenizer {
             return;
         }
         self.fast = match (&self.normalizer, &self.pre_tokenizer, &self.model) {
-            (Some(Normalizer::Bert(_)), Some(PreTokenizer::Bert(_)), Model::WordPiece(_)) => {
+            // The fused path lower-cases as Hugging Face does, char by char.
+            (Some(Normalizer::Bert(n)), Some(PreTokenizer::Bert(_)), Model::WordPiece(_))
+                if !n.python_lowercase =>
+            {
                 FastPath::Bert
             }
             (None, Some(PreTokenizer::ByteLevel(b)), Model::Bpe(_)) if b.use_regex => {

@@ -81,7 +81,9 @@ impl Tokenizer {
                 };
                 words.feed_then(&split, texts, pool, ctl, meanwhile)
             }
-            (Some(Normalizer::Bert(n)), Some(PreTokenizer::Bert(_))) if n.clean_text => {
+            (Some(Normalizer::Bert(n)), Some(PreTokenizer::Bert(_)))
+                if n.clean_text && !n.python_lowercase =>
+            {
                 let split = |t: &str, each: &mut dyn FnMut(&str)| {
                     bert_words(n, t, each);
                     Ok(())
