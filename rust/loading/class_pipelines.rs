@@ -381,7 +381,7 @@ const FAMILIES: &[Family] = &[
 ];
 
 /// `first`, then XLM's `moses_pipeline`: unicode punctuation, sacremoses' normalizer, non-printing chars.
-fn moses_normalizer(mut first: Vec<Value>, lang: &str) -> Value {
+pub(super) fn moses_normalizer(mut first: Vec<Value>, lang: &str) -> Value {
     first.extend([
         json!({"type": "MosesReplaceUnicodePunct"}),
         json!({"type": "MosesPunct", "lang": lang}),
@@ -391,7 +391,7 @@ fn moses_normalizer(mut first: Vec<Value>, lang: &str) -> Value {
 }
 
 /// The BPE of the Moses classes: `</w>` ends a word, one unknown token per unknown piece.
-fn word_end_options() -> Value {
+pub(super) fn word_end_options() -> Value {
     json!({
         "dropout": null,
         "continuing_subword_prefix": "",
