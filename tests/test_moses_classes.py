@@ -352,3 +352,18 @@ def test_fsmt_needs_two_languages(fsmt_folder, tmp_path, langs):
         transformers.AutoTokenizer.from_pretrained(str(directory))
     with pytest.raises(ValueError, match="langs"):
         AutoTokenizer.from_pretrained(directory)
+
+
+def test_fsmt_save_vocabulary_writes_the_class_files(fsmt_folder, tmp_path):
+    directory = fsmt_with(fsmt_folder, tmp_path, ["en", "de"], {})
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    assert ours.vocab_files_names == theirs.vocab_files_names
+    for side, tok in (("ours", ours), ("theirs", theirs)):
+        (tmp_path / side).mkdir()
+        written = tok.save_vocabulary(str(tmp_path / side), filename_prefix="p")
+        assert [Path(p).name for p in written] == [f"p-{name}" for name in FSMT_FILES]
+    for name in FSMT_FILES:
+        assert (tmp_path / "ours" / f"p-{name}").read_bytes() == (
+            tmp_path / "theirs" / f"p-{name}"
+        ).read_bytes()

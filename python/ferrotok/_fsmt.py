@@ -110,27 +110,32 @@ def _files_present(tok: Any) -> bool:
     return directory is not None and all(os.path.isfile(os.path.join(directory, n)) for n in names)
 
 
-def save_files(tok: Any, directory: str) -> tuple[str, ...]:
+def save_files(tok: Any, directory: str, filename_prefix: str | None = None) -> tuple[str, ...]:
     """The files transformers' `save_vocabulary` writes (sorted keys, two-space indents, merges without
-    counts), from the folder this tokenizer was read from; nothing for other classes."""
+    counts, each name after `filename_prefix-`), from the folder this tokenizer was read from; nothing for
+    other classes."""
     if not is_fsmt(tok) or not _files_present(tok):
         return ()
     source = _read_json(tok, SOURCE_VOCAB)
     target = {v: k for k, v in {v: k for k, v in _read_json(tok, TARGET_VOCAB).items()}.items()}
     ranks = sorted(_ranks(tok).items(), key=lambda kv: kv[1])
+    prefix = f"{filename_prefix}-" if filename_prefix else ""
     written = []
     for name, vocab in ((SOURCE_VOCAB, source), (TARGET_VOCAB, target)):
-        path = os.path.join(directory, name)
+        path = os.path.join(directory, prefix + name)
         with open(path, "w", encoding="utf-8") as f:
             f.write(json.dumps(vocab, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         written.append(path)
-    path = os.path.join(directory, MERGES)
+    path = os.path.join(directory, prefix + MERGES)
     with open(path, "w", encoding="utf-8") as f:
         f.write("".join(" ".join(pair) + "\n" for pair, _ in ranks))
     written.append(path)
     for key in ("_fsmt_target_core", "_fsmt_known"):  # a folder saved over the source is read again
         tok.__dict__.pop(key, None)
     return tuple(written)
+
+
+VOCAB_FILES_NAMES = {"src_vocab_file": SOURCE_VOCAB, "tgt_vocab_file": TARGET_VOCAB, "merges_file": MERGES}
 
 
 def attribute_names(tok: Any) -> set[str]:
@@ -149,8 +154,7 @@ def attribute(tok: Any, name: str) -> Any:
         return config.get("do_lower_case", False)
     if name in ("src_vocab_file", "tgt_vocab_file", "merges_file"):
         directory = tok.__dict__.get("_directory") or ""
-        file = {"src_vocab_file": SOURCE_VOCAB, "tgt_vocab_file": TARGET_VOCAB, "merges_file": MERGES}[name]
-        return os.path.join(directory, file)
+        return os.path.join(directory, VOCAB_FILES_NAMES[name])
     if name == "encoder":
         return dict(tok._tokenizer.get_vocab(False))
     target = dict(target_core(tok).get_vocab(False))
