@@ -367,3 +367,24 @@ def test_fsmt_save_vocabulary_writes_the_class_files(fsmt_folder, tmp_path):
         assert (tmp_path / "ours" / f"p-{name}").read_bytes() == (
             tmp_path / "theirs" / f"p-{name}"
         ).read_bytes()
+
+
+def test_fsmt_tokens_added_after_loading_decode_as_in_transformers(fsmt_folder, tmp_path):
+    """Added tokens win over vocab-tgt.json in transformers: a token added to the loaded tokenizer (which
+    the target side, read from the folder, lacks) is named and decoded by its own text."""
+    directory = fsmt_with(fsmt_folder, tmp_path, ["en", "de"], {})
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    for tok in (ours, theirs):
+        tok.add_tokens(["newtok"])
+        tok.add_special_tokens({"additional_special_tokens": ["<lang>"]})
+    lines = ["a newtok b <lang> c", "newtok", "Hello world", *LINES[:20]]
+    ids = theirs(lines)["input_ids"]
+    assert ours(lines)["input_ids"] == ids
+    for skip in (False, True):
+        assert ours.batch_decode(ids, skip_special_tokens=skip) == theirs.batch_decode(
+            ids, skip_special_tokens=skip
+        )
+        for row in ids[:3]:
+            assert ours.decode(row, skip_special_tokens=skip) == theirs.decode(row, skip_special_tokens=skip)
+            assert ours.convert_ids_to_tokens(row, skip) == theirs.convert_ids_to_tokens(row, skip)

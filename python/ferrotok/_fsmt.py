@@ -67,9 +67,49 @@ def _known(tok: Any) -> set[int]:
     return known  # type: ignore[no-any-return]
 
 
-def target_ids(tok: Any, ids: Any) -> Any:
-    """`ids` for the target side: an id vocab-tgt.json lacks is the unk token's (`_convert_id_to_token`)."""
+def _added_later(tok: Any) -> dict[int, str]:
+    """The tokens added after loading (only the source side has them), by id."""
     known = _known(tok)
+    return {i: t.content for i, t in tok.added_tokens_decoder.items() if i not in known}
+
+
+class TargetSide:
+    """The target side's core as decoding uses it (`decode`, `decode_batch`, `id_to_token`), naming also
+    the tokens added after loading: transformers' added tokens win over vocab-tgt.json."""
+
+    def __init__(self, tok: Any, core: Any) -> None:
+        self._core = core
+        self._added = _added_later(tok)
+        self._decoder = tok.decoder
+
+    def id_to_token(self, i: int) -> str | None:
+        found = self._added.get(i)
+        return found if found is not None else self._core.id_to_token(i)
+
+    def decode(self, ids: list[int], skip: bool) -> str:
+        if not self._added or not any(i in self._added for i in ids):
+            return self._core.decode(ids, skip)  # type: ignore[no-any-return]
+        # The special ids are already dropped when they are skipped (`decoding_ids`).
+        tokens = [t for t in map(self.id_to_token, ids) if t is not None]
+        return self._decoder.decode(tokens) if self._decoder is not None else "".join(tokens)
+
+    def decode_batch(self, rows: list[list[int]], skip: bool) -> list[str]:
+        if not self._added:
+            return self._core.decode_batch(rows, skip)  # type: ignore[no-any-return]
+        return [self.decode(row, skip) for row in rows]
+
+    def get_vocab(self, with_added_tokens: bool = True) -> dict[str, int]:
+        return self._core.get_vocab(with_added_tokens)  # type: ignore[no-any-return]
+
+
+def decoding_side(tok: Any) -> TargetSide:
+    return TargetSide(tok, target_core(tok))
+
+
+def target_ids(tok: Any, ids: Any) -> Any:
+    """`ids` for the target side: an id vocab-tgt.json lacks is the unk token's (`_convert_id_to_token`),
+    unless it is a token added after loading."""
+    known = _known(tok).union(_added_later(tok))
     unk = tok.unk_token_id
     return [i if i in known else unk for i in (int(i) for i in ids)]
 

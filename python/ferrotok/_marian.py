@@ -115,7 +115,7 @@ def decoding_core(tok: Any) -> Any:
     (transformers decodes through `target_vocab.json` and `target.spm`, `use_source_tokenizer` or not),
     else `tok`'s own. FSMT's is its target side (`_fsmt`)."""
     if _fsmt.is_fsmt(tok):
-        return _fsmt.target_core(tok)
+        return _fsmt.decoding_side(tok)
     return target_core(tok) if separate_vocabs(tok) else tok._tokenizer
 
 
