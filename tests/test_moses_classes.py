@@ -388,3 +388,24 @@ def test_fsmt_tokens_added_after_loading_decode_as_in_transformers(fsmt_folder, 
         for row in ids[:3]:
             assert ours.decode(row, skip_special_tokens=skip) == theirs.decode(row, skip_special_tokens=skip)
             assert ours.convert_ids_to_tokens(row, skip) == theirs.convert_ids_to_tokens(row, skip)
+
+
+def test_fsmt_languages_and_target_vocabulary(fsmt_folder, tmp_path):
+    """`langs` as a load argument picks the languages (as transformers' keyword does); setting `src_lang` /
+    `tgt_lang` afterwards is refused, and `get_tgt_vocab` (a TypeError in transformers) gives the target
+    vocabulary by id with the added tokens over it (README, "Deliberate differences")."""
+    directory = fsmt_with(fsmt_folder, tmp_path, ["en", "de"], {})
+    ours = AutoTokenizer.from_pretrained(directory, langs=["fr", "en"])
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory), langs=["fr", "en"])
+    assert (ours.src_lang, ours.tgt_lang) == (theirs.src_lang, theirs.tgt_lang) == ("fr", "en")
+    text = "« Bonjour », dit-il : l'école n'est pas là… C'est l'été ! 3,5 %"
+    ids = theirs.encode(text)
+    assert ours.encode(text) == ids
+    assert ours.decode(ids) == theirs.decode(ids)
+    with pytest.raises(NotImplementedError, match="langs"):
+        ours.src_lang = "de"
+    with pytest.raises(TypeError):
+        theirs.get_tgt_vocab()
+    target = json.loads((directory / "vocab-tgt.json").read_text(encoding="utf-8"))
+    expected = {i: t for t, i in target.items()} | {i: str(t) for i, t in theirs.added_tokens_decoder.items()}
+    assert ours.get_tgt_vocab() == expected
