@@ -50,11 +50,21 @@ def main() -> None:
             theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
             options = {"padding": True, "return_tensors": "np"}
             compare(cls, ours, theirs, texts, options, args.rounds)
-        # FSMT (wmt19 shape: a source and a target vocabulary, English to German), encoding.
+        # FSMT (wmt19 shape: a source and a target vocabulary, English to German): encoding, then decoding
+        # the batch's ids through the target vocabulary and the German Moses detokenizer.
         directory = moses_builders.fsmt(Path(tmp) / "FSMTTokenizer", vocab_size=2500)
         ours = ferrotok.AutoTokenizer.from_pretrained(directory)
         theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
         compare("FSMTTokenizer", ours, theirs, texts, {"padding": True, "return_tensors": "np"}, args.rounds)
+        ids = theirs(texts)["input_ids"]
+        compare(
+            "FSMTTokenizer batch_decode",
+            lambda rows: {"text": ours.batch_decode(rows)},
+            lambda rows: {"text": theirs.batch_decode(rows)},
+            ids,
+            {},
+            args.rounds,
+        )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -68,9 +68,15 @@ def _known(tok: Any) -> set[int]:
 
 
 def _added_later(tok: Any) -> dict[int, str]:
-    """The tokens added after loading (only the source side has them), by id."""
-    known = _known(tok)
-    return {i: t.content for i, t in tok.added_tokens_decoder.items() if i not in known}
+    """The tokens added after loading (only the source side has them), by id; kept until the source side's
+    size changes."""
+    size = tok._tokenizer.vocab_size(True)
+    cached = tok.__dict__.get("_fsmt_added")
+    if cached is None or cached[0] != size:
+        known = _known(tok)
+        added = {i: t.content for i, t in tok.added_tokens_decoder.items() if i not in known}
+        cached = tok.__dict__["_fsmt_added"] = (size, added)
+    return cached[1]  # type: ignore[no-any-return]
 
 
 class TargetSide:
@@ -109,9 +115,14 @@ def decoding_side(tok: Any) -> TargetSide:
 def target_ids(tok: Any, ids: Any) -> Any:
     """`ids` for the target side: an id vocab-tgt.json lacks is the unk token's (`_convert_id_to_token`),
     unless it is a token added after loading."""
-    known = _known(tok).union(_added_later(tok))
+    ids = ids if isinstance(ids, list) else list(ids)
+    missing = set(ids).difference(_known(tok))  # set operations: no Python loop in the common case
+    if missing:
+        missing.difference_update(_added_later(tok))
+    if not missing:
+        return ids
     unk = tok.unk_token_id
-    return [i if i in known else unk for i in (int(i) for i in ids)]
+    return [unk if i in missing else i for i in ids]
 
 
 def decoding_ids(tok: Any, ids: Any, skip: bool) -> tuple[Any, bool]:
@@ -170,7 +181,11 @@ def save_files(tok: Any, directory: str, filename_prefix: str | None = None) -> 
     with open(path, "w", encoding="utf-8") as f:
         f.write("".join(" ".join(pair) + "\n" for pair, _ in ranks))
     written.append(path)
-    for key in ("_fsmt_target_core", "_fsmt_known"):  # a folder saved over the source is read again
+    for key in (
+        "_fsmt_target_core",
+        "_fsmt_known",
+        "_fsmt_added",
+    ):  # a folder saved over the source is read again
         tok.__dict__.pop(key, None)
     return tuple(written)
 
