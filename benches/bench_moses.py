@@ -1,6 +1,6 @@
-"""XLM, Flaubert and BioGPT (Moses + BPE with `</w>`), side by side in one run: ferrotok vs transformers.
+"""XLM, Flaubert, BioGPT and FSMT (Moses + BPE with `</w>`), side by side in one run: ferrotok vs transformers.
 
-An XLM folder is built from a BPE learnt on the multilingual sample (tests/moses_builders.py; needs
+Each class's folder is built from a BPE learnt on the multilingual sample (tests/moses_builders.py; needs
 `tokenizers` and `sacremoses`). One call encodes a batch with padding and numpy tensors; outputs are checked
 equal first. Rounds alternate the implementations; the ratio reported is the median over rounds of
 (transformers' time ÷ ferrotok's time in the same round). One thread everywhere.
@@ -50,6 +50,21 @@ def main() -> None:
             theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
             options = {"padding": True, "return_tensors": "np"}
             compare(cls, ours, theirs, texts, options, args.rounds)
+        # FSMT (wmt19 shape: a source and a target vocabulary, English to German): encoding, then decoding
+        # the batch's ids through the target vocabulary and the German Moses detokenizer.
+        directory = moses_builders.fsmt(Path(tmp) / "FSMTTokenizer", vocab_size=2500)
+        ours = ferrotok.AutoTokenizer.from_pretrained(directory)
+        theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+        compare("FSMTTokenizer", ours, theirs, texts, {"padding": True, "return_tensors": "np"}, args.rounds)
+        ids = theirs(texts)["input_ids"]
+        compare(
+            "FSMTTokenizer batch_decode",
+            lambda rows: {"text": ours.batch_decode(rows)},
+            lambda rows: {"text": theirs.batch_decode(rows)},
+            ids,
+            {},
+            args.rounds,
+        )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -84,8 +84,9 @@ COVERAGE: dict[str, tuple[str, str]] = {
     ),
     "FNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "FSMTTokenizer": (
-        "transformers fails",
-        "no vocabulary file: needs sacremoses and vocab-src/vocab-tgt files",
+        "same",
+        "vocab-src.json+vocab-tgt.json+merges.txt: its own BPE, sacremoses' pipeline in the core "
+        "(tested in test_moses_classes.py)",
     ),
     "FlaubertTokenizer": ("same", "vocab.json+merges.txt: its own BPE, sacremoses' pipeline in the core"),
     "FunnelTokenizer": ("same", "vocab.txt: BERT's word pieces after the class's <unk>-style tokens"),
@@ -265,6 +266,7 @@ VOCAB_TXT_FIRST = {"BertJapaneseTokenizer"}
 OWN_CONFIG = {
     "Wav2Vec2PhonemeCTCTokenizer": {"do_phonemize": False},
     "VitsTokenizer": {"phonemize": False},
+    "FSMTTokenizer": {"langs": ["en", "de"]},
 }
 
 # The trained model each SentencePiece class gets (else "unigram"): Pegasus needs pad, eos, unk first.
@@ -318,6 +320,9 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
     elif tokenizer_class in moses_builders.CLASSES:  # a BPE with `</w>` ends and `<unk>`, learnt here
         shape = "vocab.json+merges.txt"
         moses_builders.build(directory, tokenizer_class)
+    elif tokenizer_class == "FSMTTokenizer":  # the same, with a source and a target vocabulary
+        shape = "vocab-src.json+vocab-tgt.json+merges.txt"
+        moses_builders.fsmt(directory, vocab_size=700)
     elif tokenizer_class == "HerbertTokenizer":  # the same, with BERT's pre-tokenizer
         shape = "vocab.json+merges.txt"
         moses_builders.herbert(directory)

@@ -251,3 +251,161 @@ def test_missing_sacremoses_data_is_named(folders, tmp_path):
         check=True,
     )
     assert "sacremoses package" in run.stdout, run.stdout + run.stderr
+
+
+# FSMTTokenizer: (langs, config entries) over one folder of the facebook/wmt19-* shape.
+FSMT_CASES = [
+    (["en", "de"], {}),
+    (["en", "de"], {"do_lower_case": True}),
+    (["ru", "en"], {}),
+    (["de", "fr"], {"model_max_length": 64}),
+]
+FSMT_FILES = ("vocab-src.json", "vocab-tgt.json", "merges.txt")
+
+
+@pytest.fixture(scope="module")
+def fsmt_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return moses_builders.fsmt(tmp_path_factory.mktemp("fsmt") / "fsmt")
+
+
+def fsmt_with(fsmt_folder: Path, tmp_path: Path, langs: list[str], config: dict) -> Path:
+    directory = tmp_path / "fsmt"
+    directory.mkdir()
+    for name in FSMT_FILES:
+        (directory / name).write_bytes((fsmt_folder / name).read_bytes())
+    settings = {"tokenizer_class": "FSMTTokenizer", "langs": langs, **config}
+    (directory / "tokenizer_config.json").write_text(json.dumps(settings), encoding="utf-8")
+    return directory
+
+
+def assert_same_fsmt(ours, theirs, lines: list[str]) -> None:
+    """Every field of `assert_same_tokenizer`, then FSMT's own: targets encoded as the source (labels),
+    ids named and decoded through vocab-tgt.json (an id it lacks is the unk token), the class attributes."""
+    assert_same_tokenizer(ours, theirs, lines)
+    compare_call(ours, theirs, lines[:20], text_target=lines[20:40], return_token_type_ids=True)
+    compare_call(ours, theirs, text_target=lines[:20], text_pair_target=lines[20:40])
+    compare_call(ours, theirs, lines[:20], text_target=lines[20:40], max_length=8, truncation=True)
+    ids = theirs(lines)["input_ids"]
+    for row in ids[:60]:
+        assert ours.convert_ids_to_tokens(row) == theirs.convert_ids_to_tokens(row)
+        assert ours.convert_ids_to_tokens(row, True) == theirs.convert_ids_to_tokens(row, True)
+        assert ours.decode(row) == theirs.decode(row)
+    size = theirs.src_vocab_size
+    beyond = [5, size - 1, 2, size - 10, 3, 0, size - 49, 40, 1]  # the last 50 source ids are not targets
+    for skip in (False, True):
+        assert ours.decode(beyond, skip_special_tokens=skip) == theirs.decode(
+            beyond, skip_special_tokens=skip
+        )
+    assert ours.convert_ids_to_tokens(beyond) == theirs.convert_ids_to_tokens(beyond)
+    assert ours.convert_ids_to_tokens(size - 1) == theirs.convert_ids_to_tokens(size - 1)
+    for name in ("src_vocab_size", "tgt_vocab_size", "vocab_size", "src_lang", "tgt_lang", "do_lower_case"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    assert ours.get_src_vocab() == theirs.get_src_vocab()
+    assert ours.encoder == theirs.encoder
+    assert ours.model_max_length == theirs.model_max_length
+
+
+@pytest.mark.parametrize("case", FSMT_CASES, ids=lambda c: "-".join(c[0]) + "".join(f"-{k}" for k in c[1]))
+def test_fsmt_folder_matches_transformers(fsmt_folder, tmp_path, case):
+    langs, config = case
+    directory = fsmt_with(fsmt_folder, tmp_path, langs, config)
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    assert type(theirs).__name__ == "FSMTTokenizer"
+    assert_same_fsmt(ours, theirs, LINES)
+    # save_pretrained: the files transformers' class writes, byte for byte; both libraries read them back.
+    written = ours.save_pretrained(tmp_path / "saved")
+    theirs.save_pretrained(tmp_path / "hf-saved")
+    for name in FSMT_FILES:
+        assert str(tmp_path / "saved" / name) in written
+        assert (tmp_path / "saved" / name).read_bytes() == (tmp_path / "hf-saved" / name).read_bytes(), name
+    reloaded = AutoTokenizer.from_pretrained(tmp_path / "saved")
+    assert_same_fsmt(reloaded, theirs, LINES[::3])
+    hf_reloaded = transformers.AutoTokenizer.from_pretrained(str(tmp_path / "saved"))
+    assert hf_reloaded(LINES)["input_ids"] == theirs(LINES)["input_ids"]
+    assert (hf_reloaded.src_lang, hf_reloaded.tgt_lang) == (theirs.src_lang, theirs.tgt_lang)
+
+
+def test_fsmt_random_strings_match_transformers(fsmt_folder, tmp_path):
+    directory = fsmt_with(fsmt_folder, tmp_path, ["en", "ru"], {})
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    for text in random_cases(300):
+        ids = theirs.encode(text)
+        assert ours.encode(text) == ids, text
+        assert ours.decode(ids) == theirs.decode(ids), text
+
+
+def test_fsmt_missing_target_vocabulary_is_named(fsmt_folder, tmp_path):
+    directory = fsmt_with(fsmt_folder, tmp_path, ["en", "de"], {})
+    (directory / "vocab-tgt.json").unlink()
+    with pytest.raises(TypeError):  # transformers cannot build it either (it opens `None`)
+        transformers.AutoTokenizer.from_pretrained(str(directory))
+    with pytest.raises(FileNotFoundError, match=r"vocab-tgt\.json"):
+        AutoTokenizer.from_pretrained(directory)
+
+
+@pytest.mark.parametrize("langs", [None, ["en"], ["en", "de", "fr"]], ids=["none", "one", "three"])
+def test_fsmt_needs_two_languages(fsmt_folder, tmp_path, langs):
+    directory = fsmt_with(fsmt_folder, tmp_path, langs, {})
+    with pytest.raises(ValueError, match="langs"):
+        transformers.AutoTokenizer.from_pretrained(str(directory))
+    with pytest.raises(ValueError, match="langs"):
+        AutoTokenizer.from_pretrained(directory)
+
+
+def test_fsmt_save_vocabulary_writes_the_class_files(fsmt_folder, tmp_path):
+    directory = fsmt_with(fsmt_folder, tmp_path, ["en", "de"], {})
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    assert ours.vocab_files_names == theirs.vocab_files_names
+    for side, tok in (("ours", ours), ("theirs", theirs)):
+        (tmp_path / side).mkdir()
+        written = tok.save_vocabulary(str(tmp_path / side), filename_prefix="p")
+        assert [Path(p).name for p in written] == [f"p-{name}" for name in FSMT_FILES]
+    for name in FSMT_FILES:
+        assert (tmp_path / "ours" / f"p-{name}").read_bytes() == (
+            tmp_path / "theirs" / f"p-{name}"
+        ).read_bytes()
+
+
+def test_fsmt_tokens_added_after_loading_decode_as_in_transformers(fsmt_folder, tmp_path):
+    """Added tokens win over vocab-tgt.json in transformers: a token added to the loaded tokenizer (which
+    the target side, read from the folder, lacks) is named and decoded by its own text."""
+    directory = fsmt_with(fsmt_folder, tmp_path, ["en", "de"], {})
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    for tok in (ours, theirs):
+        tok.add_tokens(["newtok"])
+        tok.add_special_tokens({"additional_special_tokens": ["<lang>"]})
+    lines = ["a newtok b <lang> c", "newtok", "Hello world", *LINES[:20]]
+    ids = theirs(lines)["input_ids"]
+    assert ours(lines)["input_ids"] == ids
+    for skip in (False, True):
+        assert ours.batch_decode(ids, skip_special_tokens=skip) == theirs.batch_decode(
+            ids, skip_special_tokens=skip
+        )
+        for row in ids[:3]:
+            assert ours.decode(row, skip_special_tokens=skip) == theirs.decode(row, skip_special_tokens=skip)
+            assert ours.convert_ids_to_tokens(row, skip) == theirs.convert_ids_to_tokens(row, skip)
+
+
+def test_fsmt_languages_and_target_vocabulary(fsmt_folder, tmp_path):
+    """`langs` as a load argument picks the languages (as transformers' keyword does); setting `src_lang` /
+    `tgt_lang` afterwards is refused, and `get_tgt_vocab` (a TypeError in transformers) gives the target
+    vocabulary by id with the added tokens over it (README, "Deliberate differences")."""
+    directory = fsmt_with(fsmt_folder, tmp_path, ["en", "de"], {})
+    ours = AutoTokenizer.from_pretrained(directory, langs=["fr", "en"])
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory), langs=["fr", "en"])
+    assert (ours.src_lang, ours.tgt_lang) == (theirs.src_lang, theirs.tgt_lang) == ("fr", "en")
+    text = "« Bonjour », dit-il : l'école n'est pas là… C'est l'été ! 3,5 %"
+    ids = theirs.encode(text)
+    assert ours.encode(text) == ids
+    assert ours.decode(ids) == theirs.decode(ids)
+    with pytest.raises(NotImplementedError, match="langs"):
+        ours.src_lang = "de"
+    with pytest.raises(TypeError):
+        theirs.get_tgt_vocab()
+    target = json.loads((directory / "vocab-tgt.json").read_text(encoding="utf-8"))
+    expected = {i: t for t, i in target.items()} | {i: str(t) for i, t in theirs.added_tokens_decoder.items()}
+    assert ours.get_tgt_vocab() == expected

@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from . import _fsmt
 from ._added_token import AddedToken, added_tokens_decoder
 from ._config import CLASS_VOCABULARY_FILES, SPECIAL_TOKENS_ATTRIBUTES
 
@@ -197,6 +198,8 @@ class TransformersApiMixin:
 
     @property
     def vocab_files_names(self) -> dict[str, str]:
+        if _fsmt.is_fsmt(self):
+            return dict(_fsmt.VOCAB_FILES_NAMES)
         return dict(_VOCAB_FILES.get(self._model_kind(), {"tokenizer_file": "tokenizer.json"}))
 
     @property
@@ -271,6 +274,10 @@ class TransformersApiMixin:
         tokenizer_class = str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
         if tokenizer_class == "CpmAntTokenizer":
             return (self._save_cpm_ant_vocabulary(directory, filename_prefix),)
+        if tokenizer_class == _fsmt.FSMT:  # the three files the class reads, when this was read from them
+            written = _fsmt.save_files(self, directory, filename_prefix)
+            if written:
+                return written
         if kind in ("WordPiece", "BPE"):
             # The files tokenizers' `Model.save` writes, byte for byte.
             paths = tuple(self.backend_tokenizer.model.save(directory, filename_prefix))

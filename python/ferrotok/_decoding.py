@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import _marian
+from . import _fsmt, _marian
 from ._config import (
     BLANK_CLASSES,
     CTC_CLASSES,
@@ -99,6 +99,7 @@ class DecodingMixin:
                 self._blank_text(ids, bool(skip_special_tokens)), clean_up_tokenization_spaces
             )
         ids, skip = self._ctc_ids(ids, group_tokens, bool(skip_special_tokens))
+        ids, skip = _fsmt.decoding_ids(self, ids, skip)  # FSMT drops its special ids itself
         core = _marian.decoding_core(self)  # Marian's target side, with separate vocabularies
         text = self._clip_decode(core.decode(_marian.target_ids(self, ids), skip))
         return self._clean_up(self._ctc_text(text), clean_up_tokenization_spaces)
@@ -134,7 +135,10 @@ class DecodingMixin:
                 )
                 for s in batch
             ]
-        rows = [_marian.target_ids(self, self._ctc_ids(ids_list(s), group_tokens, skip)[0]) for s in batch]
+        rows = [self._ctc_ids(ids_list(s), group_tokens, skip)[0] for s in batch]
+        rows = [_fsmt.decoding_ids(self, row, skip)[0] for row in rows]  # FSMT drops its special ids itself
+        skip = _fsmt.decoding_ids(self, [], skip)[1]
+        rows = [_marian.target_ids(self, row) for row in rows]
         if self._tokenizer_class() in WORD_CTC_CLASSES:
             skip = False  # dropped by `_ctc_ids`
         texts = _marian.decoding_core(self).decode_batch(rows, skip)

@@ -14,6 +14,8 @@ import os
 import shutil
 from typing import Any
 
+from . import _fsmt
+
 MARIAN = "MarianTokenizer"
 TARGET_VOCAB = "target_vocab.json"
 # The load override that reads a Marian folder's target side (rust/loading/sentencepiece_marian.rs).
@@ -30,7 +32,8 @@ def separate_vocabs(tok: Any) -> bool:
 
 def check_folder(directory: str, config: dict[str, Any]) -> None:
     """transformers' class opens `target_vocab.json` when `separate_vocabs` is set: without it, the
-    TypeError it raises (naming the file here)."""
+    TypeError it raises (naming the file here). FSMT's vocab-tgt.json likewise (`_fsmt`)."""
+    _fsmt.check_folder(directory, config)
     if _class(config) != MARIAN or not config.get("separate_vocabs"):
         return
     path = os.path.join(directory, TARGET_VOCAB)
@@ -99,6 +102,8 @@ def encode_targets(tok: Any, *args: Any, **kwargs: Any) -> Any:
 def target_ids(tok: Any, ids: Any) -> Any:
     """Ids as the decoding core knows them: with separate vocabularies, the added tokens' vocab.json ids
     made target_vocab.json's (transformers' added tokens win over the target vocabulary when decoding)."""
+    if _fsmt.is_fsmt(tok):
+        return _fsmt.target_ids(tok, ids)
     if not separate_vocabs(tok):
         return ids
     back = {new: old for old, new in _swaps(tok).items()}
@@ -108,7 +113,9 @@ def target_ids(tok: Any, ids: Any) -> Any:
 def decoding_core(tok: Any) -> Any:
     """The core that turns ids back into tokens and text: the target side's with separate vocabularies
     (transformers decodes through `target_vocab.json` and `target.spm`, `use_source_tokenizer` or not),
-    else `tok`'s own."""
+    else `tok`'s own. FSMT's is its target side (`_fsmt`)."""
+    if _fsmt.is_fsmt(tok):
+        return _fsmt.decoding_side(tok)
     return target_core(tok) if separate_vocabs(tok) else tok._tokenizer
 
 
@@ -116,6 +123,8 @@ def save_files(tok: Any, directory: str) -> tuple[str, ...]:
     """The files transformers' class writes (`vocab.json`, `target_vocab.json` with separate vocabularies,
     `source.spm`, `target.spm`), from the folder this tokenizer was read from; nothing for other classes
     or a tokenizer not read from such a folder."""
+    if _fsmt.is_fsmt(tok):
+        return _fsmt.save_files(tok, directory)
     source = tok.__dict__.get("_directory")
     if _class(tok._init_config) != MARIAN or source is None:
         return ()
@@ -181,13 +190,18 @@ def remove_language_code(text: str) -> tuple[list[str], str]:
 
 def attribute_names(tok: Any) -> set[str]:
     """The names `attribute` answers for `tok` (for `dir()`)."""
+    if _fsmt.is_fsmt(tok):
+        return _fsmt.attribute_names(tok)
     if _class(tok._init_config) != MARIAN:
         return set()
     return set(ATTRIBUTES) - (set() if separate_vocabs(tok) else {"target_encoder"})
 
 
 def attribute(tok: Any, name: str) -> Any:
-    """transformers' Marian attributes, or `UNSET` for another class or name."""
+    """transformers' Marian attributes (FSMT's, `_fsmt`), or `UNSET` for another class or name."""
+    if _fsmt.is_fsmt(tok):
+        found = _fsmt.attribute(tok, name)
+        return UNSET if found is _fsmt.UNSET else found
     if _class(tok._init_config) != MARIAN or name not in ATTRIBUTES:
         return UNSET
     if name == "separate_vocabs":

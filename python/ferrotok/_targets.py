@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from . import _marian
+from . import _fsmt, _marian
 from ._arguments import LARGE_INTEGER
 
 # Call arguments this module handles.
@@ -139,7 +139,13 @@ def get_lang(tok: Any, which: str) -> Any:
 def set_lang(tok: Any, which: str, lang: Any) -> None:
     """`tok.src_lang = lang` / `tok.tgt_lang = lang`, as transformers' setters do: `src_lang` installs the
     source template (an unknown code raises KeyError where the class checks codes); `tgt_lang` is kept
-    (SeamlessM4T's also installs the target template until the next call)."""
+    (SeamlessM4T's also installs the target template until the next call). FSMT's languages are its
+    folder's `langs` (the pipeline is built for them): setting one is refused."""
+    if _fsmt.is_fsmt(tok):
+        raise NotImplementedError(
+            f"{_fsmt.FSMT}: {which} is fixed by `langs` in tokenizer_config.json (load the folder with "
+            "langs=[source, target] to change it)"
+        )
     row = _row(tok, which)
     if which == "src_lang":
         _check(tok, which, lang)

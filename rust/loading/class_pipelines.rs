@@ -363,7 +363,7 @@ const FAMILIES: &[Family] = &[
 ];
 
 /// `first`, then XLM's `moses_pipeline`: unicode punctuation, sacremoses' normalizer, non-printing chars.
-fn moses_normalizer(mut first: Vec<Value>, lang: &str) -> Value {
+pub(super) fn moses_normalizer(mut first: Vec<Value>, lang: &str) -> Value {
     first.extend([
         json!({"type": "MosesReplaceUnicodePunct"}),
         json!({"type": "MosesPunct", "lang": lang}),
@@ -386,7 +386,7 @@ fn plain_bpe_options(end_of_word_suffix: &str) -> Value {
 }
 
 /// The BPE of CLIP, OpenAI GPT and the Moses classes: `</w>` ends a word.
-fn word_end_options() -> Value {
+pub(super) fn word_end_options() -> Value {
     plain_bpe_options("</w>")
 }
 

@@ -16,6 +16,7 @@ mod ctc_classes;
 mod esm;
 mod fastbpe_classes;
 mod fastbpe_json;
+mod fsmt;
 pub mod host_stages;
 mod language_codes;
 pub mod legacy;
@@ -122,8 +123,12 @@ pub fn load_folder_with(
     let mut cfg = legacy::LegacyConfig::load(dir)?;
     cfg.config
         .extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
-    // A Marian folder's target side is read from its SentencePiece files, even beside a tokenizer.json.
-    if tj.is_file() && sentencepiece_marian::target_model_file(dir, &cfg).is_none() {
+    // A Marian folder's target side is read from its SentencePiece files, an FSMT folder's from its
+    // vocab-tgt.json, even beside a tokenizer.json.
+    if tj.is_file()
+        && sentencepiece_marian::target_model_file(dir, &cfg).is_none()
+        && !fsmt::target_side(&cfg)
+    {
         let file = tj.display().to_string();
         let mut tokenizer = if class_pipelines::rebuilds(&cfg) {
             let text = legacy::read_to_string(&tj)?;
@@ -168,6 +173,7 @@ fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<To
         || cpm_ant::handles(class)
         || fastbpe_classes::handles(class)
         || fastbpe_json::handles(class)
+        || fsmt::handles(class)
         || mgpstr::handles(class)
         || prophetnet::handles(class) && dir.join(prophetnet::VOCAB_FILE).is_file()
     {
@@ -204,7 +210,7 @@ type OwnRecipe = (
 );
 
 /// Which classes, the file their recipe reads, the recipe.
-const OWN_RECIPES: [OwnRecipe; 9] = [
+const OWN_RECIPES: [OwnRecipe; 10] = [
     (ctc_classes::handles, "vocab.json", ctc_classes::document),
     (vits_classes::handles, "vocab.json", vits_classes::document),
     (
@@ -226,6 +232,7 @@ const OWN_RECIPES: [OwnRecipe; 9] = [
         fastbpe_classes::document,
     ),
     (fastbpe_json::handles, "vocab.json", fastbpe_json::document),
+    (fsmt::handles, fsmt::SOURCE_VOCAB, fsmt::document),
 ];
 
 /// Convert a folder holding BERT's vocab.txt, vocab.json + merges.txt, or a SentencePiece model.
