@@ -1,12 +1,16 @@
 """`ferrotok encode --format bin` start-up: the tokenizer is loaded on a thread of its own while the main thread
 imports and checks the run, and the tokenizer it gives is the one `AutoTokenizer.from_pretrained` gives; a folder
-that fails to load fails the run as before."""
+that fails to load fails the run as before; a finished command-line run ends without the interpreter's
+finalization, everything written, while a failed one exits as before."""
 
 from __future__ import annotations
 
+import argparse
+import gc
 import json
 import os
 import shutil
+import subprocess
 import sys
 import threading
 
@@ -16,7 +20,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import ferrotok
 from conftest import FIXTURES, bert_model_dir
-from ferrotok import _core, _shard_inputs, shards
+from ferrotok import _core, _early_load, _shard_inputs, cli, shards
 from ferrotok.cli import CliError, _load_tokenizer, main
 
 GPT2 = str(FIXTURES / "gpt2")
@@ -147,3 +151,142 @@ def test_a_legacy_folder_serializes_as_its_files_say(tmp_path):
     lines = (FIXTURES / "gpt2" / "merges.txt").read_text(encoding="utf-8").splitlines()
     assert model["vocab"] == vocab
     assert model["merges"] == [line for line in lines[1:] if line.strip()]
+
+
+# `python -m ferrotok` in a fresh process, with an exit hook that says whether the interpreter's finalization ran.
+RUN_MAIN = """
+import atexit, runpy, sys
+atexit.register(lambda: print("finalization ran", file=sys.stderr))
+runpy.run_module("ferrotok", run_name="__main__")
+"""
+
+
+def command(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    run = [sys.executable, "-c", RUN_MAIN, "encode", "--format", "bin", "--tokenizer", GPT2, *args]
+    return subprocess.run(run, capture_output=True, timeout=300, env=env)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_finished_run_exits_at_once_with_every_file_written(tmp_path, workers):
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(TEXTS * 40) + "\n", encoding="utf-8")
+    out = tmp_path / "out" / "o.bin"
+    out.parent.mkdir()
+    done = command(str(source), "-o", str(out), "--shard-tokens", "100", "--workers", workers)
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    assert "finalization ran" not in err  # os._exit: no finalization...
+    assert "tokens of 120 documents" in err  # ...but the last message was flushed
+    meta = json.loads((tmp_path / "out" / "o.bin.json").read_text(encoding="utf-8"))
+    names = [shard["file"] for shard in meta["shards"]]
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted([*names, "o.bin.json"])
+    data = b"".join((out.parent / name).read_bytes() for name in names)
+    plain = ferrotok.AutoTokenizer.from_pretrained(GPT2)
+    expected = [i for t in TEXTS * 40 for i in [*plain(t, add_special_tokens=False)["input_ids"], 50256]]
+    assert list(memoryview(data).cast("H")) == expected
+    assert meta["tokens"] == len(expected) and len(names) == -(-len(expected) // 100)
+
+
+def test_a_failed_run_exits_with_status_2_through_the_usual_exit(tmp_path):
+    missing = tmp_path / "no-such-input.txt"
+    done = command("-q", str(missing), "-o", str(tmp_path / "o.bin"))
+    err = done.stderr.decode()
+    assert done.returncode == 2
+    assert str(missing) in err and "finalization ran" in err
+    source = tmp_path / "in.txt"
+    source.write_text("text\n", encoding="utf-8")
+    out = tmp_path / "out" / "o.bin"
+    out.parent.mkdir()
+    done = command("-q", str(source), "-o", str(out), "--separator", "no-such-token")
+    err = done.stderr.decode()
+    assert done.returncode == 2
+    assert "no-such-token" in err and GPT2 in err and "finalization ran" in err
+    assert list(out.parent.iterdir()) == []
+
+
+def test_the_help_is_argparse_s_at_the_terminal_s_width_without_shutil(monkeypatch):
+    for columns in ("57", "133"):
+        monkeypatch.setenv("COLUMNS", columns)
+        ours = cli._Parser(prog="p", description="words " * 40)
+        stock = argparse.ArgumentParser(prog="p", description="words " * 40)
+        for parser in (ours, stock):
+            parser.add_argument("--option", help="help text " * 20)
+        assert ours.format_help() == stock.format_help()
+        assert max(map(len, ours.format_help().splitlines())) <= int(columns) - 2
+    code = "import sys; from ferrotok import cli; cli.build_parser().format_help(); print('shutil' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120, check=True)
+    assert done.stdout.decode().split() == ["False"]
+
+
+def test_startup_over_resumes_a_paused_collector_once(monkeypatch):
+    monkeypatch.setattr(cli, "GC_PAUSED", False)
+    cli.startup_over()  # not paused: nothing to do
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    monkeypatch.setattr(cli, "GC_PAUSED", True)
+    gc.disable()
+    try:
+        cli.startup_over()
+        assert gc.isenabled() and not cli.GC_PAUSED
+        assert gc.get_freeze_count() > 0  # what start-up allocated is out of the collector's way
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_the_command_line_s_folder_is_read_in_its_plain_spellings():
+    argv = ["encode", "in.txt", "--format", "bin", "--tokenizer", "a", "-o", "x", "--tokenizer=b"]
+    assert _early_load.option(argv, "--tokenizer") == "b"  # the last one, as argparse takes it
+    assert _early_load.option(argv, "--format") == "bin"
+    assert _early_load.option(["--format=bin"], "--format") == "bin"
+    assert _early_load.option(["in.txt", "--tokenizer"], "--tokenizer") is None
+    assert _early_load.option(["--tokenizers", "a"], "--tokenizer") is None
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["encode", "in.txt", "--tokenizer", GPT2, "-o", "o.npy"],  # not --format bin
+        ["train", "in.txt", "--format", "bin", "--tokenizer", GPT2],
+        ["encode", "in.txt", "--format", "bin", "--tokenizer", GPT2 + "-missing"],
+        [],
+    ],
+)
+def test_only_a_bin_run_of_an_existing_folder_starts_early(argv, monkeypatch):
+    monkeypatch.setattr(_early_load, "_EARLY", None)
+    _early_load.start_early(argv)
+    assert _early_load._EARLY is None
+
+
+def test_a_run_takes_the_early_load_of_its_folder_once(tmp_path, monkeypatch):
+    plain = ferrotok.AutoTokenizer.from_pretrained(GPT2)
+    expected = [i for t in TEXTS for i in [*plain(t, add_special_tokens=False)["input_ids"], 50256]]
+    calls: list[tuple[str, bool]] = []
+    real = _core.load_folder
+
+    def spy(directory, overrides):
+        calls.append((directory, threading.current_thread() is threading.main_thread()))
+        return real(directory, overrides)
+
+    monkeypatch.setattr(_core, "load_folder", spy)
+    monkeypatch.setattr(_early_load, "_EARLY", None)
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
+    out = tmp_path / "o.bin"
+    argv = ["encode", "--format", "bin", "--tokenizer", GPT2, "-q", str(source), "-o", str(out)]
+    _early_load.start_early(argv)
+    assert main(argv) == 0
+    assert calls == [(GPT2, False)] and _early_load._EARLY is None
+    assert list(memoryview(out.read_bytes()).cast("H")) == expected
+    # An early load of another folder is not taken: the run loads its own.
+    bert = str(FIXTURES / "bert-uncased")
+    _early_load.start_early(["encode", "--format", "bin", "--tokenizer", bert])
+    assert main(argv) == 0
+    assert calls[0] == (GPT2, False) and sorted(calls[1:]) == sorted([(bert, False), (GPT2, False)])
+    assert list(memoryview(out.read_bytes()).cast("H")) == expected
+
+
+def test_the_early_load_starts_before_typing_and_pathlib_are_imported():
+    code = "import sys, ferrotok._early_load; print(sorted({'typing', 'pathlib'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120, check=True)
+    assert done.stdout.decode().split() == ["[]"]

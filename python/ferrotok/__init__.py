@@ -5,14 +5,20 @@
 >>> tok(["Hello world!"], padding=True, return_tensors="np")
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
 from ._core import __version__ as __version__
 from ._moses import register as _register_moses
 
+# typing.TYPE_CHECKING without importing typing (a sixth of `python -m ferrotok`'s start-up before the
+# tokenizer starts loading); type checkers read any name TYPE_CHECKING as theirs.
+TYPE_CHECKING = False
+
 _register_moses()
 
 if TYPE_CHECKING:
+    from typing import Any
+
     # Trainers and pipeline components named as in tokenizers (`ferrotok.trainers.BpeTrainer`,
     # `ferrotok.normalizers.BertNormalizer`, ...).
     from . import decoders, implementations, models, normalizers, pre_tokenizers, processors, trainers

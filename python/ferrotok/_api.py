@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -340,6 +339,8 @@ class TransformersApiMixin:
         if not os.path.isfile(source):
             raise OSError(f"save_vocabulary: {source} (the SentencePiece model to copy) is missing")
         if os.path.abspath(source) != os.path.abspath(target):
+            import shutil  # here: saving only (its import costs every run's start-up)
+
             shutil.copyfile(source, target)
         return target, dict_path
 

@@ -32,7 +32,7 @@ __all__ = [
     "num_threads",
     "set_moses_data_dir",
     "stream_itemsize",
-    "tokenizer_json_bytes",
+    "tokenizer_sha256",
     "train_parity",
 ]
 
@@ -59,8 +59,8 @@ def encode_stream_lines(
 def stream_itemsize(tokenizer: Tokenizer) -> int:
     """Bytes per id (2 or 4) of a stream that holds every id of the vocabulary, added tokens included."""
 
-def tokenizer_json_bytes(tokenizer: Tokenizer) -> bytes:
-    """`tokenizer.to_str(False)` as UTF-8 bytes (GIL released while writing)."""
+def tokenizer_sha256(tokenizer: Tokenizer) -> str:
+    """SHA-256 (hex) of `tokenizer.to_str(False)` as UTF-8, hashed while it is written (GIL released)."""
 
 class FerrotokError(ValueError):
     """Base class of the errors raised for bad configuration files or arguments."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from typing import Any
 
 from . import _fsmt
@@ -142,6 +141,8 @@ def save_files(tok: Any, directory: str) -> tuple[str, ...]:
     for name in ("source.spm", "target.spm"):
         path = os.path.join(directory, name)
         if os.path.abspath(path) != os.path.abspath(os.path.join(source, name)):
+            import shutil  # here: saving only (its import costs every run's start-up)
+
             shutil.copyfile(os.path.join(source, name), path)
         written.append(path)
     return tuple(written)

@@ -7,7 +7,7 @@ ferrotok[moses]`)."""
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
+import os
 
 from . import _core
 
@@ -19,4 +19,4 @@ def register() -> None:
     except (ImportError, ValueError):
         return
     if spec is not None and spec.origin:
-        _core.set_moses_data_dir(str(Path(spec.origin).parent))
+        _core.set_moses_data_dir(os.path.dirname(spec.origin))  # not pathlib: its import is slow

@@ -42,10 +42,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ferrotok import _core, _shard_inputs
+from ferrotok import _core, _early_load, _shard_inputs
+from ferrotok._early_load import STOP_SIGNALS as _STOP_SIGNALS
+from ferrotok._early_load import Loading as _Loading
+from ferrotok._early_load import stop_signals_blocked as _stop_signals_blocked
 from ferrotok._scratch import Scratch
 from ferrotok._shard_inputs import BLOCK_BYTES, Block, blocks, check_readable, raw_lines, texts
-from ferrotok.cli import CliError, _load_tokenizer
+from ferrotok.cli import CliError, _load_tokenizer, startup_over
 
 if TYPE_CHECKING:  # the pool's modules are imported only when there are workers (start-up time)
     from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -64,9 +67,6 @@ class WorkerDied(CliError):
 
 # --- tokenizing (in the workers, or in the main process with --workers 1) ------------------------------------
 _WORKER: dict[str, Any] = {}
-
-
-_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _init_worker(tokenizer: Any, separator: int, itemsize: int, scratch: str) -> None:
@@ -95,18 +95,6 @@ def _die_with_parent() -> None:
             ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
         if os.getppid() == 1:  # the parent was gone before prctl
             os._exit(1)
-
-
-@contextlib.contextmanager
-def _stop_signals_blocked() -> Iterator[None]:
-    """Threads and processes started inside inherit a mask without SIGINT / SIGTERM, so the kernel delivers
-    those to the main thread, where they interrupt a blocking read or wait (a signal taken by a helper
-    thread would leave the main thread blocked on a silent pipe)."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
 def _encode_block(block: Block) -> tuple[str, int, int]:
@@ -467,38 +455,6 @@ def _check_args(args: argparse.Namespace) -> None:
             check_readable(name)  # fail on an unreadable input before loading anything
 
 
-class _Loading:
-    """`_core.load_folder(directory, "{}")` (what `AutoTokenizer.from_pretrained(directory)` starts with) on a
-    thread of its own, started at once; `result()` waits for it and returns what it returned, or raises what it
-    raised.
-
-    Decision: the load (the core, GIL released) runs while the main thread imports the tokenizer's Python
-    modules and checks the run: start-up is serial work that a second worker cannot shorten, and this is most of
-    it. The thread is not a daemon: an interpreter that exits early (a usage error) waits for it rather than
-    ending it inside the core."""
-
-    def __init__(self, directory: str) -> None:
-        import threading
-
-        self._outcome: tuple[Any, BaseException | None] = (None, None)
-        self._thread = threading.Thread(target=self._run, args=(directory,), name="ferrotok-load")
-        with _stop_signals_blocked():
-            self._thread.start()
-
-    def _run(self, directory: str) -> None:
-        try:
-            self._outcome = (_core.load_folder(directory, "{}"), None)
-        except BaseException as e:
-            self._outcome = (None, e)
-
-    def result(self) -> Any:
-        self._thread.join()
-        loaded, error = self._outcome
-        if error is not None:
-            raise error
-        return loaded
-
-
 def _import_while_loading(args: argparse.Namespace) -> None:
     """Import what the run uses once the tokenizer is loaded (its Python class, the worker pool, the progress
     bar) while the core loads it on its thread: imported after the load, they would delay the first block.
@@ -518,9 +474,7 @@ def _import_while_loading(args: argparse.Namespace) -> None:
 
 def _tokenizer_hash(tokenizer: Any) -> str:
     """SHA-256 of the tokenizer's tokenizer.json serialization (`to_str(False)`, UTF-8)."""
-    import hashlib  # here: computed once, at the end of a run
-
-    return hashlib.sha256(_core.tokenizer_json_bytes(tokenizer._tokenizer)).hexdigest()
+    return _core.tokenizer_sha256(tokenizer._tokenizer)
 
 
 def cmd_encode_bin(args: argparse.Namespace) -> int:
@@ -528,13 +482,16 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
 
     _check_args(args)
     args.workers = _useful_workers(args)  # also sizes the blocks: one process cuts no smaller tail blocks
-    loading = _Loading(args.tokenizer) if os.path.isdir(args.tokenizer) else None
+    loading = _early_load.take(args.tokenizer)  # started by `python -m ferrotok` (see _early_load)
+    if loading is None and os.path.isdir(args.tokenizer):
+        loading = _Loading(args.tokenizer)
     out = Path(args.output)
     if not out.parent.is_dir():
         raise CliError(f"output folder {str(out.parent)!r} does not exist")
     if loading is not None:
         _import_while_loading(args)
     tokenizer = _load_tokenizer(args.tokenizer, loading.result if loading is not None else None)
+    startup_over()
     separator_token, separator = _separator_id(tokenizer, args.separator, args.tokenizer)
     itemsize = _itemsize(tokenizer)
     args.loaded_tokenizer = tokenizer

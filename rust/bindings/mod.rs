@@ -105,7 +105,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stream::encode_stream, m)?)?;
     m.add_function(wrap_pyfunction!(stream::encode_stream_lines, m)?)?;
     m.add_function(wrap_pyfunction!(stream::stream_itemsize, m)?)?;
-    m.add_function(wrap_pyfunction!(stream::tokenizer_json_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(stream::tokenizer_sha256, m)?)?;
     m.add_function(wrap_pyfunction!(legacy_document, m)?)?;
     m.add_function(wrap_pyfunction!(load_folder, m)?)?;
     m.add_function(wrap_pyfunction!(class_defaults, m)?)?;

@@ -49,17 +49,14 @@ pub(super) fn stream_itemsize(tokenizer: &PyTokenizer) -> usize {
     IdWidth::for_vocabulary(&tokenizer.get()).bytes()
 }
 
-/// `tokenizer.to_str(False)` as UTF-8 bytes, written with the GIL released: what the sidecar of a shard
-/// run hashes. As bytes because the str was only encoded back to bytes for the hash, two passes over
-/// megabytes of a large vocabulary.
+/// SHA-256 (hex) of `tokenizer.to_str(False)`'s UTF-8 bytes, with the GIL released: what the sidecar of a
+/// shard run records. Hashed as the text is written: no megabytes of text to copy, and no `hashlib` to
+/// import at start-up.
 #[pyfunction]
-pub(super) fn tokenizer_json_bytes<'py>(
-    py: Python<'py>,
-    tokenizer: &PyTokenizer,
-) -> PyResult<Bound<'py, PyBytes>> {
+pub(super) fn tokenizer_sha256(py: Python<'_>, tokenizer: &PyTokenizer) -> PyResult<String> {
     let tok = tokenizer.get();
-    let text = py.detach(|| tok.to_json_string(false)).map_err(to_py)?;
-    Ok(PyBytes::new(py, text.as_bytes()))
+    let digest = py.detach(|| tok.json_sha256()).map_err(to_py)?;
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// `encode_stream` of the lines of `data` (see `stream::split_lines`): the stream, its number of ids and

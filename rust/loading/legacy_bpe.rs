@@ -114,6 +114,24 @@ mod tests {
     }
 
     #[test]
+    fn the_hash_is_the_sha256_of_the_written_text() {
+        use sha2::{Digest, Sha256};
+        let dir = gpt2();
+        let cfg = LegacyConfig::load(&dir).unwrap();
+        let small = r#"{"version": "1.0", "model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2},
+            "merges": ["a b"]}, "added_tokens": [], "normalizer": null, "pre_tokenizer": null}"#;
+        for tokenizer in [
+            load(&dir, &cfg, None).unwrap(),
+            general(&dir, &cfg).unwrap(),
+            Tokenizer::from_json_str(small).unwrap(),
+        ] {
+            let text = tokenizer.to_json_string(false).unwrap();
+            let expected: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+            assert_eq!(tokenizer.json_sha256().unwrap(), expected);
+        }
+    }
+
+    #[test]
     fn a_merge_line_is_two_tokens_around_one_space() {
         for line in [
             "a b",

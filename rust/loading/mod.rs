@@ -92,6 +92,34 @@ impl Tokenizer {
         self.check_serializable()?;
         Ok(tokenizer_json::to_string(self, pretty))
     }
+
+    /// SHA-256 of `to_json_string(false)`'s UTF-8 bytes, hashed as the text is written (no copy of it).
+    pub fn json_sha256(&self) -> Result<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        self.check_serializable()?;
+        let failed = |e: &dyn std::fmt::Display| {
+            Error::config("", "", format!("cannot serialize the tokenizer: {e}"))
+        };
+        // serde_json writes a token in several small pieces: buffered, the hasher gets whole blocks.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, HashWriter(Sha256::new()));
+        tokenizer_json::write(self, false, &mut out).map_err(|e| failed(&e))?;
+        let hasher = out.into_inner().map_err(|e| failed(&e))?;
+        Ok(hasher.0.finalize().into())
+    }
+}
+
+/// An `io::Write` feeding a hasher.
+struct HashWriter(sha2::Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(&mut self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A folder without tokenizer.json, converted: the tokenizer.json document transformers would build, the

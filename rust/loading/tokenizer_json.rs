@@ -210,17 +210,27 @@ pub fn to_value(t: &Tokenizer) -> Value {
 /// `to_value` as JSON text. A model kept as text is written from it without a `Value` tree
 /// (`canonical`), to the same bytes.
 pub fn to_string(t: &Tokenizer, pretty: bool) -> String {
+    let mut out = Vec::new();
+    if write(t, pretty, &mut out).is_err() {
+        return String::new();
+    }
+    // serde_json writes UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `to_string`'s text written to `w` as it is made (a hash of it needs no copy of megabytes).
+pub fn write<W: std::io::Write>(t: &Tokenizer, pretty: bool, w: W) -> serde_json::Result<()> {
     let kept = t.source.kept_model().and_then(|(doc, text, options)| {
         let node = text.node()?;
         Some((doc.as_object()?.clone(), node, options))
     });
-    let written = match kept {
+    match kept {
         Some((mut doc, node, options)) => {
             doc.insert("model".into(), Value::Null); // a placeholder, for the entry's place
             let mut doc = Value::Object(doc);
             rewrite_changeable(t, &mut doc);
             let Value::Object(doc) = doc else {
-                return String::new();
+                return Ok(());
             };
             let out = canonical::WithModel {
                 doc: &doc,
@@ -230,21 +240,20 @@ pub fn to_string(t: &Tokenizer, pretty: bool) -> String {
                 },
             };
             if pretty {
-                serde_json::to_string_pretty(&out)
+                serde_json::to_writer_pretty(w, &out)
             } else {
-                serde_json::to_string(&out)
+                serde_json::to_writer(w, &out)
             }
         }
         None => {
             let v = to_value(t);
             if pretty {
-                serde_json::to_string_pretty(&v)
+                serde_json::to_writer_pretty(w, &v)
             } else {
-                serde_json::to_string(&v)
+                serde_json::to_writer(w, &v)
             }
         }
-    };
-    written.unwrap_or_default()
+    }
 }
 
 /// Write the entries of `v` that can change after load (added tokens, truncation, padding).
