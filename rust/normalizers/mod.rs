@@ -4,6 +4,7 @@
 pub mod bert;
 pub mod byte_level;
 pub mod english;
+pub mod final_sigma;
 pub mod moses;
 pub mod precompiled;
 pub mod replace;
@@ -28,6 +29,8 @@ pub enum Normalizer {
     Bert(BertNormalizer),
     Unicode(UnicodeForm),
     Lowercase,
+    /// Python's final `ς` for the capital sigmas `str.lower()` writes so (ferrotok's own, `final_sigma`).
+    FinalSigma,
     /// Python's `str.upper()` (ferrotok's own: Wav2Vec2's `do_lower_case` upper-cases the text).
     Uppercase,
     Strip(Strip),
@@ -64,6 +67,7 @@ impl Normalizer {
             "NFKC" => Normalizer::Unicode(UnicodeForm::Nfkc),
             "NFKD" => Normalizer::Unicode(UnicodeForm::Nfkd),
             "Lowercase" => Normalizer::Lowercase,
+            "FinalSigma" => Normalizer::FinalSigma,
             "Uppercase" => Normalizer::Uppercase,
             "Strip" => Normalizer::Strip(Strip::from_json(o, field)?),
             "StripAccents" => Normalizer::StripAccents,
@@ -108,6 +112,10 @@ impl Normalizer {
             }
             Normalizer::Uppercase => {
                 n.uppercase();
+                Ok(())
+            }
+            Normalizer::FinalSigma => {
+                final_sigma::normalize(n);
                 Ok(())
             }
             Normalizer::Strip(s) => s.normalize(n),
