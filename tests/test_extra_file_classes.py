@@ -118,6 +118,8 @@ def test_roc_bert_folder_matches_transformers(tmp_path: Path, config: dict) -> N
     directory = quirky_folders.write_roc_bert_folder(tmp_path / "roc-bert", **config)
     ours, theirs = check_folder(directory, "RoCBertTokenizer", LINES)
     compare_call(ours, theirs, LINES[0], LINES[1], return_length=True)  # one number, as the class gives
+    compare_call(ours, theirs, LINES[:6], padding=True, return_attention_mask=False, return_tensors="np")
+    compare_call(ours, theirs, LINES[:6], LINES[6:12], add_special_tokens=False, padding="longest")
     tokens = theirs.tokenize(LINES[0])
     for name in ("convert_tokens_to_shape_ids", "convert_tokens_to_pronunciation_ids"):
         assert getattr(ours, name)(tokens) == getattr(theirs, name)(tokens)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from .batch_encoding import BatchEncoding, check_tensor_type, to_tensor
@@ -108,6 +109,52 @@ def _values(tokenizer: Any, tables: Tables, key: str, table: dict[str, Any], upt
     return known
 
 
+def _as_array(value: Any) -> Any:
+    import numpy as np
+
+    return value.detach().cpu().numpy() if hasattr(value, "detach") else np.asarray(value)
+
+
+def _array_columns(
+    tokenizer: Any, tables: Tables, data: dict[str, Any], single: bool, kind: str | None
+) -> Any:
+    """The two columns computed with numpy from the ids, the special-tokens mask (1 for the template's
+    tokens and padding) and the attention mask (0 for padding); None when a table value is not an int
+    (the per-token path then copies whatever the tables hold)."""
+    import numpy as np
+
+    ids, special, attention = (data[k] for k in ("input_ids", "special_tokens_mask", "attention_mask"))
+    tensor = hasattr(ids, "shape")
+    if tensor:
+        ids, special, attention = _as_array(ids), _as_array(special), _as_array(attention)
+        lengths = None
+    else:
+        rows = [ids] if single else ids
+        lengths = [len(r) for r in rows]
+        total = sum(lengths)
+
+        def flat(v: Any) -> Any:
+            return np.fromiter(chain.from_iterable([v] if single else v), dtype=np.int64, count=total)
+
+        ids, special, attention = flat(ids), flat(special), flat(attention)
+    upto = int(ids.max()) + 1 if ids.size else 1
+    pad = tokenizer.pad_token_id
+    columns = {}
+    for key, table in zip(COLUMNS, (tables.word_shape, tables.word_pronunciation), strict=True):
+        values = _values(tokenizer, tables, key, table, upto)
+        fills = (table.get("[UNK]"), pad)
+        if not all(type(v) is int for v in (*values, *fills)):
+            return None
+        column = np.where(special == 0, np.asarray(values, dtype=np.int64)[ids], 0)
+        column = np.where(special == 0, column, np.where(attention == 0, fills[1], fills[0]))
+        if lengths is None:
+            columns[key] = column if kind is None else to_tensor(column, kind, key)
+        else:
+            rows = [r.tolist() for r in np.split(column, np.cumsum(lengths)[:-1])] if lengths else []
+            columns[key] = rows[0] if single else rows
+    return columns
+
+
 def add_columns(
     tokenizer: Any, tables: Tables, result: BatchEncoding, tensor_type: str | None
 ) -> BatchEncoding:
@@ -117,6 +164,23 @@ def add_columns(
     single = not encodings or (not hasattr(ids, "shape") and (not ids or not isinstance(ids[0], list)))
     if hasattr(ids, "shape"):
         single = len(ids.shape) == 1
+    kind = check_tensor_type(tensor_type)
+    columns = _array_columns(tokenizer, tables, result.data, single, kind) if encodings else None
+    if columns is None:
+        columns = _row_columns(tokenizer, tables, encodings, single, kind if hasattr(ids, "shape") else None)
+    data = {"input_ids": ids, **columns}
+    data.update((k, v) for k, v in result.data.items() if k != "input_ids")
+    length = data.get("length")
+    if single and isinstance(length, list) and len(length) == 1:  # the Python class's one number
+        data["length"] = length[0]
+    result.data = data
+    return result
+
+
+def _row_columns(
+    tokenizer: Any, tables: Tables, encodings: Any, single: bool, kind: str | None
+) -> dict[str, Any]:
+    """The two columns token by token, from each row's ids, sequence ids and attention mask."""
     pad = tokenizer.pad_token_id
     rows_of = [(e.ids, e.sequence_ids, e.attention_mask) for e in encodings]
     upto = 1 + max((max(r[0], default=0) for r in rows_of), default=0)
@@ -129,20 +193,19 @@ def add_columns(
             for row in rows_of
         ]
         column: Any = (rows[0] if rows else []) if single else rows
-        kind = check_tensor_type(tensor_type)
-        if kind is not None and hasattr(ids, "shape"):
-            column = to_tensor(column, kind, key)
-        columns[key] = column
-    data = {"input_ids": ids, **columns}
-    data.update((k, v) for k, v in result.data.items() if k != "input_ids")
-    length = data.get("length")
-    if single and isinstance(length, list) and len(length) == 1:  # the Python class's one number
-        data["length"] = length[0]
-    result.data = data
-    return result
+        columns[key] = column if kind is None else to_tensor(column, kind, key)
+    return columns
 
 
 def call(tokenizer: Any, args: tuple[Any, ...], arguments: dict[str, Any], kwargs: dict[str, Any]) -> Any:
     """The class's `__call__`: the plain call, then the two columns."""
-    result = tokenizer(*args, **arguments, **kwargs, **{INNER: True})
-    return add_columns(tokenizer, tokenizer._roc_bert, result, arguments.get("return_tensors"))
+    # The masks tell the template's tokens and the padding apart; dropped again unless asked for.
+    masks = {"return_special_tokens_mask": True, "return_attention_mask": True}
+    result = tokenizer(*args, **{**arguments, **masks}, **kwargs, **{INNER: True})
+    result = add_columns(tokenizer, tokenizer._roc_bert, result, arguments.get("return_tensors"))
+    if not arguments.get("return_special_tokens_mask"):
+        result.data.pop("special_tokens_mask", None)
+    wanted = arguments.get("return_attention_mask")
+    if wanted is False or (wanted is None and "attention_mask" not in tokenizer.model_input_names):
+        result.data.pop("attention_mask", None)
+    return result
