@@ -2,7 +2,8 @@
 
 Folders are built as the tests build them (tests/fastbpe_folders.py): PhoBERT's fastBPE files (vocab.txt +
 bpe.codes) and OpenAI GPT's `</w>` BPE, both learned from the multilingual sample, ProphetNet's
-prophetnet.tokenizer (the BERT fixture's vocabulary) and MGP-STR's character vocab.json. One call encodes
+prophetnet.tokenizer (the BERT fixture's vocabulary) and MGP-STR's character vocab.json; RoCBert's,
+MyT5's and GPT-NeoX-Japanese's folders as tests/quirky_folders.py writes them. One call encodes
 a batch with padding and numpy tensors; outputs are checked equal first. Rounds alternate the
 implementations; the ratio reported is the median over rounds of (transformers' time ÷ ferrotok's time in
 the same round). One thread everywhere.
@@ -31,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 import fastbpe_folders  # noqa: E402
+import quirky_folders  # noqa: E402
 
 
 def prophetnet(directory: Path) -> None:
@@ -55,6 +57,9 @@ BUILDERS = {
     ),
     "ProphetNetTokenizer": prophetnet,
     "MgpstrTokenizer": mgpstr,
+    "RoCBertTokenizer": quirky_folders.write_roc_bert_folder,
+    "MyT5Tokenizer": quirky_folders.write_myt5_folder,
+    "GPTNeoXJapaneseTokenizer": quirky_folders.write_gpt_neox_japanese_folder,
 }
 
 

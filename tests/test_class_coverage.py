@@ -28,6 +28,7 @@ from pathlib import Path
 import fastbpe_folders
 import moses_builders
 import pytest
+import quirky_folders
 import spm_folders
 from conftest import FIXTURES, multilingual_lines
 
@@ -91,7 +92,10 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "FlaubertTokenizer": ("same", "vocab.json+merges.txt: its own BPE, sacremoses' pipeline in the core"),
     "FunnelTokenizer": ("same", "vocab.txt: BERT's word pieces after the class's <unk>-style tokens"),
     "GPT2Tokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
-    "GPTNeoXJapaneseTokenizer": ("transformers fails", "vocab.txt: needs emoji.json"),
+    "GPTNeoXJapaneseTokenizer": (
+        "same",
+        "vocab.txt+emoji.json: its smallest-id pieces and byte tokens (tested in test_extra_file_classes.py)",
+    ),
     "GPTNeoXTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "GPTSw3Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "GemmaTokenizer": (
@@ -126,7 +130,10 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "MgpstrTokenizer": ("same", "vocab.json: character vocab.json, as transformers builds it"),
     "MobileBertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "MvpTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
-    "MyT5Tokenizer": ("transformers fails", "no vocabulary file: needs byte_maps.json"),
+    "MyT5Tokenizer": (
+        "same",
+        "byte_maps.json: ByT5's bytes in hex, rewritten by its maps (tested in test_extra_file_classes.py)",
+    ),
     "NllbTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "NougatTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "OpenAIGPTTokenizer": ("same", "vocab.json+merges.txt: a `</w>` BPE learned at test time"),
@@ -146,8 +153,9 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "ReformerTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "RemBertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "RoCBertTokenizer": (
-        "transformers fails",
-        "vocab.txt: needs word_shape.json and word_pronunciation.json",
+        "same",
+        "vocab.txt+word_shape.json+word_pronunciation.json: BERT's WordPiece with NFC, shape and "
+        "pronunciation columns (tested in test_extra_file_classes.py)",
     ),
     "RoFormerTokenizer": (
         "same",
@@ -247,7 +255,9 @@ OWN_VOCABULARY = {
 }
 
 # Classes whose folder is built in the shape of their hub models': Funnel's vocab.txt with `<unk>`-style
-# tokens, CTRL's and Blenderbot-90M's fastBPE pieces in vocab.json + merges.txt.
+# tokens, CTRL's and Blenderbot-90M's fastBPE pieces in vocab.json + merges.txt, RoCBert's vocab.txt with its
+# shape and pronunciation tables, MyT5's byte_maps.json, GPTNeoXJapanese's vocab.txt (variants, tags, byte
+# tokens) and emoji.json.
 OWN_BUILDER = {
     "FunnelTokenizer": ("vocab.txt", fastbpe_folders.write_funnel_folder),
     "CTRLTokenizer": ("vocab.json+merges.txt", lambda d: fastbpe_folders.write_ctrl_folder(d, merges=200)),
@@ -255,6 +265,12 @@ OWN_BUILDER = {
         "vocab.json+merges.txt",
         lambda d: fastbpe_folders.write_blenderbot_small_folder(d, merges=200),
     ),
+    "RoCBertTokenizer": (
+        "vocab.txt+word_shape.json+word_pronunciation.json",
+        quirky_folders.write_roc_bert_folder,
+    ),
+    "MyT5Tokenizer": ("byte_maps.json", quirky_folders.write_myt5_folder),
+    "GPTNeoXJapaneseTokenizer": ("vocab.txt+emoji.json", quirky_folders.write_gpt_neox_japanese_folder),
 }
 
 # Classes that also name a SentencePiece file but read vocab.txt by default (BertJapanese reads its

@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from . import _fsmt
+from . import _fsmt, _roc_bert
 from ._added_token import AddedToken, added_tokens_decoder
 from ._config import CLASS_VOCABULARY_FILES, SPECIAL_TOKENS_ATTRIBUTES
 
@@ -90,6 +90,9 @@ class TransformersApiMixin:
 
             if name in _entities.ATTRIBUTES:
                 return _entities.attribute(self, entity_settings, name)
+        roc_bert = self.__dict__.get("_roc_bert")  # RoCBert's tables and their lookups
+        if roc_bert is not None and name in _roc_bert.ATTRIBUTES:
+            return _roc_bert.attribute(self, roc_bert, name)
         # A class's own named special tokens (Splinter's `question_token`) and their ids.
         special = self.__dict__.get("_special", {})
         base = name.removesuffix("_id")
@@ -297,6 +300,14 @@ class TransformersApiMixin:
                     lang = self._init_config.get("target_lang")
                     json.dump({lang: by_id} if lang else by_id, f, ensure_ascii=False)
             return (path,)
+        if kind == "Codes" and tokenizer_class == "MyT5Tokenizer":  # the maps, as the class writes them
+            maps = json.loads(self._tokenizer.to_str(False))["model"].get("rewrite") or {}
+            path = os.path.join(directory, prefix + CLASS_VOCABULARY_FILES[tokenizer_class])
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(json.dumps(maps, indent=2, ensure_ascii=False))
+            return (path,)
+        if kind == "SubwordJapanese":  # GPTNeoXJapanese: vocab.txt and emoji.json
+            return _save_subword_japanese(json.loads(self._tokenizer.to_str(False)), directory, prefix)
         if kind == "Mapped" and tokenizer_class == "BartphoTokenizer":
             return self._save_bartpho(directory, prefix)
         if kind == "FastBPE" and tokenizer_class in _FASTBPE_JSON_CLASSES:  # vocab.json and merges.txt
@@ -362,6 +373,22 @@ class TransformersApiMixin:
 
 
 # Classes whose fastBPE pieces and merges are read from vocab.json and merges.txt.
+def _save_subword_japanese(document: dict[str, Any], directory: str, prefix: str) -> tuple[str, str]:
+    """vocab.txt (each id's variants joined by commas) and emoji.json (the emoji the normalizer replaces,
+    in its order, and the model's tags) as GPTNeoXJapanese's class writes them."""
+    model = document["model"]
+    vocab = os.path.join(directory, prefix + "vocab.txt")
+    with open(vocab, "w", encoding="utf-8", newline="") as f:
+        f.write("".join(",".join(line) + "\n" for line in model["lines"]))
+    steps = (document.get("normalizer") or {}).get("normalizers") or []
+    # The first eight replacements are the class's spaces, newlines, tabs and dashes; then its emoji.
+    emoji = {step["pattern"]["String"]: step["content"] for step in steps[8:]}
+    path = os.path.join(directory, prefix + "emoji.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"emoji": emoji, "emoji_inv": model.get("emoji_inv") or {}}, f)
+    return vocab, path
+
+
 _FASTBPE_JSON_CLASSES = frozenset({"CTRLTokenizer", "BlenderbotSmallTokenizer"})
 
 

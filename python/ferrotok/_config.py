@@ -141,6 +141,12 @@ CLASS_VOCABULARY_FILES = {"Wav2Vec2CTCTokenizer": "vocab.json", "EsmTokenizer": 
 CLASS_VOCABULARY_FILES["Wav2Vec2PhonemeCTCTokenizer"] = "vocab.json"
 CLASS_VOCABULARY_FILES["BertJapaneseTokenizer"] = "vocab.txt"
 CLASS_VOCABULARY_FILES["CpmAntTokenizer"] = "vocab.txt"
+CLASS_VOCABULARY_FILES["RoCBertTokenizer"] = "vocab.txt"  # and its two tables (`_roc_bert.save`)
+CLASS_VOCABULARY_FILES["MyT5Tokenizer"] = "byte_maps.json"  # its byte rewriting maps
+CLASS_VOCABULARY_FILES["GPTNeoXJapaneseTokenizer"] = "vocab.txt"  # and emoji.json
+# Classes whose transformers class (a Python one) cuts a pair with `longest_first` one token at a time from
+# the longer text, a tie from the second, where the fast tokenizers split an odd budget the other way.
+ONE_BY_ONE_TRUNCATION = frozenset({"RoCBertTokenizer"})
 
 # CTC classes over a phoneme vocabulary (Wav2Vec2Phoneme): decode joins the phonemes with spaces after
 # grouping repeats and dropping the pad token and the word delimiter (`_decoding.py`).

@@ -207,6 +207,9 @@ class DecodingMixin:
 
     def convert_tokens_to_string(self, tokens: Sequence[str]) -> str:
         # transformers joins the tokens with the decoder (or the class's own rule) and cleans up no spaces.
+        if self._tokenizer_class() == "GPTNeoXJapaneseTokenizer":
+            # Its tokens are shown as text already (`<SP>` as " "): the class joins and strips them.
+            return "".join(tokens).strip()
         return self.decode(self.convert_tokens_to_ids(list(tokens)), clean_up_tokenization_spaces=False)
 
     def _clip_decode(self, text: str) -> str:

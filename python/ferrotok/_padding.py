@@ -167,6 +167,9 @@ def _fills(tokenizer: Any, main: str) -> dict[str, Any]:
         "attention_mask": 0,
         "token_type_ids": tokenizer.pad_token_type_id,
         "special_tokens_mask": 1,
+        # RoCBert's extra columns are padded with the pad token's id, as its class pads them.
+        "input_shape_ids": tokenizer.pad_token_id,
+        "input_pronunciation_ids": tokenizer.pad_token_id,
     }
 
 

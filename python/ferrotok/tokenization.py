@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from . import _core, _entity_padding, _log, _marian, _targets
+from . import _core, _entity_padding, _log, _marian, _roc_bert, _targets
 from ._added_token import _FLAGS as _ADDED_FLAGS
 from ._api import TransformersApiMixin
 from ._arguments import (
@@ -25,6 +25,7 @@ from ._config import (
     DEFAULT_MODEL_INPUT_NAMES,
     LOWER_CASED_LOOKUP,
     LUKE_CLASSES,
+    ONE_BY_ONE_TRUNCATION,
     PHONEME_CTC_CLASSES,
     SPECIAL_TOKENS_ATTRIBUTES,
     TOKENIZER_FILE,
@@ -154,6 +155,12 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             from . import _entities
 
             self._entity_settings = _entities.load_settings(self._init_config, self.name_or_path)
+        # RoCBert: the shape and pronunciation tables of its extra columns (`_roc_bert`); None for others.
+        self._roc_bert = _roc_bert.load_tables(self._init_config, self.name_or_path)
+        # Classes whose transformers class truncates a pair one token at a time (`ONE_BY_ONE_TRUNCATION`).
+        self._one_by_one_truncation = (
+            str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast") in ONE_BY_ONE_TRUNCATION
+        )
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Resolved call plans depend on the settings: any change of one forgets them.
@@ -287,6 +294,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             from . import _entities
 
             vocabulary = (*vocabulary, _entities.save_vocab(self._entity_settings, directory))
+        if self._roc_bert is not None:
+            vocabulary = (*vocabulary, *_roc_bert.save(self._roc_bert, directory))
         vocabulary = (*vocabulary, *_marian.save_files(self, directory))
         written = (*write_settings(directory, config, special_map), *templates, *vocabulary)
         return written if codes else (*written, tokenizer_path)
@@ -312,6 +321,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         settings = self._settings()
         if self._entity_settings is not None:  # LUKE / mLUKE: the entity vocabulary travels too
             settings["init_config"].setdefault("entity_vocab", self._entity_settings.vocab)
+        if self._roc_bert is not None:  # RoCBert: its two tables too
+            settings["init_config"].update(_roc_bert.pickled_config(self._roc_bert))
         return {
             "tokenizer_json": self._tokenizer.to_str(False),
             "settings": settings,
@@ -510,6 +521,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if kwargs and not _targets.TARGET_KEYS.isdisjoint(kwargs):
             arguments = _call_arguments(locals())
             return _targets.call(self, text, text_pair, arguments, kwargs)  # type: ignore[no-any-return]
+        if self._roc_bert is not None and not kwargs.pop(_roc_bert.INNER, False):
+            return _roc_bert.call(self, (text, text_pair), _call_arguments(locals()), kwargs)
         if kwargs:
             given = kwargs.pop("split_special_tokens", None)
             split = split if given is None else bool(given)

@@ -5,6 +5,7 @@ pub mod bpe;
 pub mod byte_chars;
 pub mod byte_level;
 pub mod fast_bpe;
+pub mod hex_bytes;
 pub mod metaspace;
 pub mod moses;
 pub mod simple;
@@ -15,7 +16,7 @@ pub use byte_chars::ByteChars;
 pub use byte_level::ByteLevelDecoder;
 pub use fast_bpe::FastBpeDecoder;
 pub use metaspace::MetaspaceDecoder;
-pub use simple::{ByteFallback, Ctc, Fuse, ReplaceDecoder, StripDecoder};
+pub use simple::{ByteFallback, Ctc, Fuse, FuseStrip, ReplaceDecoder, StripDecoder};
 pub use wordpiece::WordPieceDecoder;
 
 use crate::error::Result;
@@ -31,10 +32,14 @@ pub enum Decoder {
     Metaspace(MetaspaceDecoder),
     Replace(ReplaceDecoder),
     Fuse(Fuse),
+    /// Fuse, then Python's `str.strip()` (ferrotok's own).
+    FuseStrip(FuseStrip),
     Strip(StripDecoder),
     ByteFallback(ByteFallback),
     Ctc(Ctc),
     ByteChars(ByteChars),
+    /// MyT5's hex byte tokens, its maps reversed (ferrotok's own, `hex_bytes`).
+    HexBytes(hex_bytes::HexBytes),
     FastBpe(FastBpeDecoder),
     /// The Moses detokenizer (ferrotok's own: transformers runs sacremoses in Python, `moses`).
     Moses(Box<moses::MosesDetokenizer>),
@@ -55,10 +60,12 @@ impl Decoder {
             "Metaspace" => Decoder::Metaspace(MetaspaceDecoder::from_json(o, field)?),
             "Replace" => Decoder::Replace(ReplaceDecoder::from_json(o, field)?),
             "Fuse" => Decoder::Fuse(Fuse),
+            "FuseStrip" => Decoder::FuseStrip(FuseStrip),
             "Strip" => Decoder::Strip(StripDecoder::from_json(o, field)?),
             "ByteFallback" => Decoder::ByteFallback(ByteFallback),
             "CTC" => Decoder::Ctc(Ctc::from_json(o, field)?),
             "ByteChars" => Decoder::ByteChars(ByteChars::from_json(o, field)?),
+            "HexBytes" => Decoder::HexBytes(hex_bytes::HexBytes::from_json(o, field)?),
             "FastBPE" => Decoder::FastBpe(FastBpeDecoder::from_json(o, field)?),
             "MosesDetokenizer" => {
                 Decoder::Moses(Box::new(moses::MosesDetokenizer::from_json(o, field)?))
@@ -87,10 +94,12 @@ impl Decoder {
             Decoder::Metaspace(d) => d.decode_chain(tokens),
             Decoder::Replace(d) => d.decode_chain(tokens),
             Decoder::Fuse(d) => d.decode_chain(tokens),
+            Decoder::FuseStrip(d) => d.decode_chain(tokens),
             Decoder::Strip(d) => d.decode_chain(tokens),
             Decoder::ByteFallback(d) => d.decode_chain(tokens),
             Decoder::Ctc(d) => d.decode_chain(tokens),
             Decoder::ByteChars(d) => d.decode_chain(tokens),
+            Decoder::HexBytes(d) => d.decode_chain(tokens),
             Decoder::FastBpe(d) => d.decode_chain(tokens),
             Decoder::Sequence(seq) => {
                 let mut t = tokens;

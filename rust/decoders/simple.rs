@@ -57,6 +57,20 @@ impl Fuse {
     }
 }
 
+/// Join all tokens into one and strip the whitespace (Python's `str.strip()`) at both ends
+/// (ferrotok's own: GPTNeoXJapanese's `convert_tokens_to_string`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FuseStrip;
+
+impl FuseStrip {
+    pub fn decode_chain(&self, tokens: Vec<String>) -> Result<Vec<String>> {
+        let joined = tokens.concat();
+        Ok(vec![joined
+            .trim_matches(crate::kernel::rewrite::is_py_space)
+            .to_string()])
+    }
+}
+
 /// Remove up to `start` leading and `stop` trailing `content` chars from each token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StripDecoder {

@@ -16,6 +16,7 @@
 
 pub mod bert_chars;
 pub mod byte_chars;
+pub mod byte_rewrite;
 pub mod byte_trie;
 pub mod char_trie;
 pub mod encoding;

@@ -14,8 +14,9 @@ use crate::models::codes::{Codes, Unit};
 use serde_json::{json, Map, Value};
 
 /// The classes built here (without a trailing `Fast`).
-pub const CLASSES: [&str; 4] = [
+pub const CLASSES: [&str; 5] = [
     "ByT5Tokenizer",
+    "MyT5Tokenizer",
     "PerceiverTokenizer",
     "CanineTokenizer",
     "DiaTokenizer",
@@ -39,7 +40,8 @@ struct Recipe {
 
 fn recipe(class: &str) -> Option<Recipe> {
     Some(match class {
-        "ByT5Tokenizer" => Recipe {
+        // MyT5: ByT5's tokens, its bytes spelled in hex and rewritten (`myt5`).
+        "ByT5Tokenizer" | "MyT5Tokenizer" => Recipe {
             unit: Unit::Byte,
             reserved: &["pad_token", "eos_token", "unk_token"],
             // ByT5 strips the spaces around them "for backward compatibility".
@@ -106,6 +108,11 @@ fn recipe(class: &str) -> Option<Recipe> {
 /// Whether `class` (a trailing `Fast` ignored) is built here.
 pub fn handles(class: &str) -> bool {
     CLASSES.contains(&class.trim_end_matches("Fast"))
+}
+
+/// ByT5 and MyT5: `extra_ids` sentinels and `</s>` once after the text.
+fn t5_like(class: &str) -> bool {
+    matches!(class, "ByT5Tokenizer" | "MyT5Tokenizer")
 }
 
 fn cfg_u32(cfg: &LegacyConfig, key: &str, default: u32) -> Result<u32> {
@@ -206,7 +213,7 @@ pub fn document(class: &str, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens
     }
     let extras = match config_extras(cfg) {
         Some(list) => list,
-        None if class == "ByT5Tokenizer" => (0..cfg_u32(cfg, "extra_ids", 125)?)
+        None if t5_like(class) => (0..cfg_u32(cfg, "extra_ids", 125)?)
             .map(|i| AddedToken::special(&format!("<extra_id_{i}>")))
             .collect(),
         None => Vec::new(),
@@ -216,7 +223,7 @@ pub fn document(class: &str, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens
     let added = assign_ids(&model, order);
 
     let post = match class {
-        "ByT5Tokenizer" => t5_template(&content("eos_token")),
+        "ByT5Tokenizer" | "MyT5Tokenizer" => t5_template(&content("eos_token")),
         "PerceiverTokenizer" => bert_template(&content("cls_token"), &content("sep_token")),
         "CanineTokenizer" => cls_sep_template(&content("cls_token"), &content("sep_token"), 0, 0),
         // Dia: nothing around the text, and a pair's type ids all 0.
@@ -233,7 +240,7 @@ pub fn document(class: &str, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens
             .or_else(|| model.token_to_id(c))
     };
     let mut post_processor = post_document(post, &|key| Some(content(key)), &id_of);
-    if let (true, Some(o)) = (class == "ByT5Tokenizer", post_processor.as_object_mut()) {
+    if let (true, Some(o)) = (t5_like(class), post_processor.as_object_mut()) {
         // No `</s>` after a text that already ends with one, as transformers' ByT5 does.
         o.insert("once".into(), json!(true));
     }

@@ -249,6 +249,9 @@ pub(super) fn bert_file(path: &Path, cfg: &LegacyConfig) -> Result<Value> {
         // Its own normalizer and jieba pre-tokenizer over BERT's files.
         super::class_pipelines::rebuild(&mut doc, cfg, Some(&unk))?;
     }
+    if super::roc_bert::handles(cfg.class()) {
+        super::roc_bert::rebuild(&mut doc, cfg);
+    }
     if super::bert_japanese::handles(cfg.class()) {
         let file = path
             .with_file_name("tokenizer_config.json")

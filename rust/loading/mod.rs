@@ -17,15 +17,18 @@ mod esm;
 mod fastbpe_classes;
 mod fastbpe_json;
 mod fsmt;
+mod gpt_neox_japanese;
 pub mod host_stages;
 mod language_codes;
 pub mod legacy;
 mod legacy_bpe;
 mod mgpstr;
 mod model_json;
+mod myt5;
 mod named_tokens;
 mod phoneme_classes;
 mod prophetnet;
+mod roc_bert;
 pub mod sentencepiece;
 mod sentencepiece_bartpho;
 mod sentencepiece_bpe_classes;
@@ -199,6 +202,7 @@ fn vocabulary_folder(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<Option<To
         || vits_classes::handles(class)
         || esm::handles(class)
         || cpm_ant::handles(class)
+        || gpt_neox_japanese::handles(class)
         || fastbpe_classes::handles(class)
         || fastbpe_json::handles(class)
         || fsmt::handles(class)
@@ -238,7 +242,7 @@ type OwnRecipe = (
 );
 
 /// Which classes, the file their recipe reads, the recipe.
-const OWN_RECIPES: [OwnRecipe; 10] = [
+const OWN_RECIPES: &[OwnRecipe] = &[
     (ctc_classes::handles, "vocab.json", ctc_classes::document),
     (vits_classes::handles, "vocab.json", vits_classes::document),
     (
@@ -248,6 +252,11 @@ const OWN_RECIPES: [OwnRecipe; 10] = [
     ),
     (esm::handles, "vocab.txt", esm::document),
     (cpm_ant::handles, "vocab.txt", cpm_ant::document),
+    (
+        gpt_neox_japanese::handles,
+        "vocab.txt",
+        gpt_neox_japanese::document,
+    ),
     (
         prophetnet::handles,
         prophetnet::VOCAB_FILE,
@@ -274,7 +283,14 @@ fn legacy_folder_from(dir: &Path, cfg: &legacy::LegacyConfig) -> Result<LegacyFo
         file,
         special_tokens: None,
     };
-    if byte_classes::handles(cfg.class()) {
+    if myt5::handles(cfg.class()) {
+        let (document, special_tokens) = myt5::document(dir, cfg)?;
+        Ok(LegacyFolder {
+            document,
+            file: dir.join(myt5::MAPS_FILE),
+            special_tokens: Some(special_tokens),
+        })
+    } else if byte_classes::handles(cfg.class()) {
         // These classes read no vocabulary file: transformers builds them from the config alone.
         let (document, specials) = byte_classes::document(cfg.class(), cfg)?;
         let file = dir.join("tokenizer_config.json");

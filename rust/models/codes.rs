@@ -8,9 +8,10 @@
 
 use crate::error::{Error, Result};
 use crate::json::{as_obj, as_u32, field, opt_str, opt_u32, Obj};
+use crate::kernel::byte_rewrite::{from_maps, ByteRewriter, Unit as ByteUnit};
 use crate::kernel::Token;
 use rustc_hash::FxHashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Number of code points (U+0000..U+10FFFF): CANINE's vocabulary size.
 pub const CODE_POINTS: u32 = 0x11_0000;
@@ -28,6 +29,10 @@ pub struct Codes {
     names: FxHashMap<String, u32>,
     by_id: FxHashMap<u32, Box<str>>,
     aliases: FxHashMap<u32, Box<str>>,
+    /// Byte tokens spelled as two lower-case hex digits (`"e3"`, MyT5) rather than as the byte's char.
+    hex: bool,
+    /// MyT5's decompose and merge maps, run in that order on each word's bytes (`byte_rewrite`).
+    rewrite: Option<Arc<[ByteRewriter; 2]>>,
 }
 
 impl Codes {
@@ -56,6 +61,27 @@ impl Codes {
         };
         let mut m = Self::new(unit, offset, &read("names")?)?;
         m.set_aliases(&read("aliases")?);
+        m.hex = match opt_str(o, "spelling", parent)?.unwrap_or("char") {
+            "char" => false,
+            "hex" if unit == Unit::Byte => true,
+            other => {
+                return Err(Error::config(
+                    "",
+                    field(parent, "spelling"),
+                    format!("{other:?}: expected \"char\", or \"hex\" for bytes"),
+                ))
+            }
+        };
+        if let Some(v) = o.get("rewrite") {
+            if unit != Unit::Byte {
+                return Err(Error::config(
+                    "",
+                    field(parent, "rewrite"),
+                    "byte rewriting needs byte units",
+                ));
+            }
+            m.rewrite = Some(Arc::new(from_maps(v, &field(parent, "rewrite"), false)?));
+        }
         Ok(m)
     }
 
@@ -93,6 +119,8 @@ impl Codes {
             names: names.iter().map(|&(n, id)| (n.to_string(), id)).collect(),
             by_id,
             aliases: FxHashMap::default(),
+            hex: false,
+            rewrite: None,
         })
     }
 
@@ -107,6 +135,10 @@ impl Codes {
     /// One token per byte or char; a byte token covers the char it belongs to, as byte-level tokens do
     /// in tokenizers (transformers' Python classes report no offsets).
     pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
+        if let Some(rewrite) = &self.rewrite {
+            self.tokenize_rewritten(rewrite, word, out);
+            return Ok(());
+        }
         for (start, c) in word.char_indices() {
             let end = (start + c.len_utf8()) as u32;
             let offsets = (start as u32, end);
@@ -129,9 +161,37 @@ impl Codes {
         Ok(())
     }
 
+    /// MyT5: the word's bytes through both maps; each byte covers the chars its rule read.
+    fn tokenize_rewritten(&self, rewrite: &[ByteRewriter; 2], word: &str, out: &mut Vec<Token>) {
+        let mut units = Vec::with_capacity(word.len());
+        for (start, c) in word.char_indices() {
+            let end = (start + c.len_utf8()) as u32;
+            let mut buf = [0u8; 4];
+            units.extend(c.encode_utf8(&mut buf).bytes().map(|b| ByteUnit {
+                value: u16::from(b),
+                start: start as u32,
+                end,
+            }));
+        }
+        let mut decomposed = Vec::with_capacity(units.len());
+        rewrite[0].rewrite(&units, &mut decomposed);
+        units.clear();
+        rewrite[1].rewrite(&decomposed, &mut units);
+        out.extend(units.iter().map(|u| Token {
+            id: self.offset + u32::from(u.value),
+            offsets: (u.start, u.end),
+        }));
+    }
+
     pub fn token_to_id(&self, token: &str) -> Option<u32> {
         if let Some(&id) = self.names.get(token) {
             return Some(id);
+        }
+        if self.hex {
+            return (token.len() == 2)
+                .then(|| u8::from_str_radix(token, 16).ok())
+                .flatten()
+                .map(|b| self.offset + u32::from(b));
         }
         let mut chars = token.chars();
         let c = chars.next()?;
@@ -146,6 +206,9 @@ impl Codes {
             return Some(name);
         }
         let code = id.checked_sub(self.offset).filter(|&c| c < self.units())?;
+        if self.hex {
+            return hex_str(code);
+        }
         char_str(code)
     }
 
@@ -158,7 +221,7 @@ impl Codes {
             if self.by_id.contains_key(&id) {
                 return None;
             }
-            Some((char_str(c)?, id))
+            Some((if self.hex { hex_str(c)? } else { char_str(c)? }, id))
         });
         named.chain(codes)
     }
@@ -168,6 +231,14 @@ impl Codes {
         let top = self.by_id.keys().map(|&id| id + 1).max().unwrap_or(0);
         (self.offset + self.units()).max(top) as usize
     }
+}
+
+/// A byte's two lower-case hex digits (None past 0xFF).
+fn hex_str(b: u32) -> Option<&'static str> {
+    static HEX: OnceLock<String> = OnceLock::new();
+    let all = HEX.get_or_init(|| (0..=0xFFu8).map(|b| format!("{b:02x}")).collect());
+    let at = 2 * usize::try_from(b).ok().filter(|&b| b < 0x100)?;
+    all.get(at..at + 2)
 }
 
 /// Every code point's UTF-8 spelling, one after the other (surrogates as three NUL bytes), built once: a
@@ -229,6 +300,27 @@ mod tests {
         assert_eq!(m.token_to_id("<unk>"), Some(2));
         assert_eq!(m.vocab_size(), 259);
         assert_eq!(m.vocab().count(), 259);
+    }
+
+    #[test]
+    fn hex_bytes_rewritten() {
+        let doc = serde_json::json!({"unit": "byte", "offset": 3, "spelling": "hex",
+            "names": {"<pad>": 0}, "rewrite": {"decompose_map": {"c3 a9": "80 91"},
+            "merge_map": {"80 91 61": "f0", "62": "62 62"}}});
+        let m = Codes::from_json(doc.as_object().unwrap(), "model").unwrap();
+        // "éa" is one rule after decomposing: its byte covers both chars; "b" is doubled.
+        assert_eq!(
+            ids(&m, "éab"),
+            [(0xF3, (0, 3)), (0x65, (3, 4)), (0x65, (3, 4))]
+        );
+        assert_eq!(m.id_to_token(0x64), Some("61"));
+        assert_eq!(m.token_to_id("ff"), Some(258));
+        assert_eq!(m.token_to_id("FF"), Some(258));
+        assert_eq!(m.token_to_id("f"), None);
+        assert_eq!(m.token_to_id("<pad>"), Some(0));
+        assert_eq!(m.vocab().count(), 257);
+        let bad = serde_json::json!({"unit": "char", "spelling": "hex"});
+        assert!(Codes::from_json(bad.as_object().unwrap(), "model").is_err());
     }
 
     #[test]

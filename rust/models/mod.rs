@@ -8,6 +8,7 @@ pub mod bpe_queue;
 pub mod codes;
 pub mod fast_bpe;
 pub mod mapped;
+pub mod subword_japanese;
 pub mod unigram;
 pub mod wordlevel;
 pub mod wordpiece;
@@ -16,6 +17,7 @@ pub use bpe::Bpe;
 pub use codes::Codes;
 pub use fast_bpe::FastBpe;
 pub use mapped::Mapped;
+pub use subword_japanese::SubwordJapanese;
 pub use unigram::Unigram;
 pub use wordlevel::WordLevel;
 pub use wordpiece::WordPiece;
@@ -48,6 +50,8 @@ pub enum Model {
     Codes(Codes),
     FastBpe(FastBpe),
     Mapped(Mapped),
+    /// GPTNeoXJapanese's smallest-id pieces (ferrotok's own, `subword_japanese`).
+    SubwordJapanese(SubwordJapanese),
 }
 
 impl Model {
@@ -69,6 +73,7 @@ impl Model {
             "Codes" => Model::Codes(Codes::from_json(o, field)?),
             "FastBPE" => Model::FastBpe(FastBpe::from_json(o, field)?),
             "Mapped" => Model::Mapped(Mapped::from_json(o, field)?),
+            "SubwordJapanese" => Model::SubwordJapanese(SubwordJapanese::from_json(o, field)?),
             other => return Err(unsupported("model", field, other)),
         })
     }
@@ -83,6 +88,7 @@ impl Model {
             Model::Codes(m) => m.tokenize(word, out),
             Model::FastBpe(m) => m.tokenize(word, out),
             Model::Mapped(m) => m.tokenize(word, out),
+            Model::SubwordJapanese(m) => m.tokenize(word, out),
         }
     }
 
@@ -95,6 +101,7 @@ impl Model {
             Model::Codes(m) => m.token_to_id(token),
             Model::FastBpe(m) => m.token_to_id(token),
             Model::Mapped(m) => m.token_to_id(token),
+            Model::SubwordJapanese(m) => m.token_to_id(token),
         }
     }
 
@@ -107,6 +114,7 @@ impl Model {
             Model::Codes(m) => m.id_to_token(id),
             Model::FastBpe(m) => m.id_to_token(id),
             Model::Mapped(m) => m.id_to_token(id),
+            Model::SubwordJapanese(m) => m.id_to_token(id),
         }
     }
 
@@ -120,6 +128,7 @@ impl Model {
             Model::Codes(m) => m.vocab().collect(),
             Model::FastBpe(m) => m.vocab().collect(),
             Model::Mapped(m) => m.vocab().collect(),
+            Model::SubwordJapanese(m) => m.vocab().collect(),
         }
     }
 
@@ -144,6 +153,7 @@ impl Model {
             Model::Codes(m) => m.vocab_size(),
             Model::FastBpe(m) => m.vocab_size(),
             Model::Mapped(m) => m.vocab_size(),
+            Model::SubwordJapanese(m) => m.vocab_size(),
         }
     }
 }

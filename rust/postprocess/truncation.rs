@@ -6,6 +6,9 @@ use crate::kernel::{Direction, Encoding};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TruncationStrategy {
     LongestFirst,
+    /// transformers' Python classes' `longest_first`: one token at a time from the longer sequence, a
+    /// tie from the second (an odd budget leaves the first one token more than `LongestFirst` does).
+    LongestFirstOneByOne,
     OnlyFirst,
     OnlySecond,
 }
@@ -14,6 +17,9 @@ impl TruncationStrategy {
     pub fn parse(s: &str) -> Result<Self> {
         match s {
             "longest_first" | "LongestFirst" => Ok(TruncationStrategy::LongestFirst),
+            "longest_first_one_by_one" | "LongestFirstOneByOne" => {
+                Ok(TruncationStrategy::LongestFirstOneByOne)
+            }
             "only_first" | "OnlyFirst" => Ok(TruncationStrategy::OnlyFirst),
             "only_second" | "OnlySecond" => Ok(TruncationStrategy::OnlySecond),
             other => Err(Error::argument(
@@ -26,6 +32,7 @@ impl TruncationStrategy {
     pub fn name(&self) -> &'static str {
         match self {
             TruncationStrategy::LongestFirst => "LongestFirst",
+            TruncationStrategy::LongestFirstOneByOne => "LongestFirstOneByOne",
             TruncationStrategy::OnlyFirst => "OnlyFirst",
             TruncationStrategy::OnlySecond => "OnlySecond",
         }
@@ -141,6 +148,14 @@ pub fn truncate_encodings(
             }
             None => checked_truncate(a, total - to_remove, p, overflow)?,
         },
+        TruncationStrategy::LongestFirstOneByOne => match b {
+            Some(b) => {
+                let (n1, n2) = one_by_one(a.len(), b.len(), to_remove);
+                checked_truncate(a, n1, p, overflow)?;
+                checked_truncate(b, n2, p, overflow)?;
+            }
+            None => checked_truncate(a, total - to_remove, p, overflow)?,
+        },
         TruncationStrategy::OnlyFirst | TruncationStrategy::OnlySecond => {
             let target = if p.strategy == TruncationStrategy::OnlyFirst {
                 a
@@ -169,9 +184,41 @@ pub fn truncate_encodings(
     Ok(())
 }
 
+/// The lengths left after removing `r` tokens one at a time from the longer of `n1` and `n2`, a tie
+/// from the second: the difference first, then both in turn (the second first).
+fn one_by_one(mut n1: usize, mut n2: usize, mut r: usize) -> (usize, usize) {
+    let d = n1.abs_diff(n2).min(r);
+    if n1 > n2 {
+        n1 -= d;
+    } else {
+        n2 -= d;
+    }
+    r -= d;
+    (n1.saturating_sub(r / 2), n2.saturating_sub(r.div_ceil(2)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_by_one_matches_the_loop() {
+        for n1 in 0..12 {
+            for n2 in 0..12 {
+                for r in 0..=(n1 + n2) {
+                    let (mut a, mut b) = (n1, n2);
+                    for _ in 0..r {
+                        if a > b {
+                            a -= 1;
+                        } else {
+                            b -= 1;
+                        }
+                    }
+                    assert_eq!(one_by_one(n1, n2, r), (a, b), "{n1} {n2} {r}");
+                }
+            }
+        }
+    }
 
     fn params(max_length: usize, stride: usize) -> TruncationParams {
         TruncationParams {

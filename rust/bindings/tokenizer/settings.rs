@@ -63,6 +63,15 @@ pub(super) fn model_info(tok: &Tokenizer) -> PyModelInfo {
             end_of_word_suffix: None,
             unk_token: Some(m.unk_token.clone()),
         },
+        Model::SubwordJapanese(m) => PyModelInfo {
+            kind: "SubwordJapanese",
+            continuing_subword_prefix: None,
+            end_of_word_suffix: None,
+            unk_token: m
+                .unk_id()
+                .and_then(|id| m.id_to_token(id))
+                .map(str::to_string),
+        },
         Model::Mapped(m) => PyModelInfo {
             kind: "Mapped",
             continuing_subword_prefix: None,
