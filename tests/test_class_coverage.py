@@ -5,7 +5,8 @@ For each class named in transformers' `TOKENIZER_MAPPING_NAMES`, a folder is bui
 name, BERT's `vocab.txt`, or GPT-2's `vocab.json` + `merges.txt`) with a tokenizer_config.json naming the
 class. transformers and ferrotok then load it and `COVERAGE` says what must happen:
 
-- `same`: both load it and give the same ids (`encode`) on multilingual lines;
+- `same`: both load it and give the same ids (`encode`) on multilingual lines (the layout classes: the
+  lines' words, each with a box);
 - `refused`: ferrotok refuses it with a `ValueError` naming the class (no recipe for it yet);
 - `no file ferrotok reads`: ferrotok raises `FileNotFoundError` naming the folder (the class needs no
   vocabulary file, or one ferrotok does not read);
@@ -100,11 +101,15 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "HerbertTokenizer": ("same", "vocab.json+merges.txt: its own BPE with </w> and <unk>, learnt here"),
     "LEDTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "LasrTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "LayoutLMv2Tokenizer": ("transformers fails", "vocab.txt: encode needs words with boxes"),
-    "LayoutLMv3Tokenizer": ("transformers fails", "vocab.json+merges.txt: encode needs words with boxes"),
+    "LayoutLMv2Tokenizer": ("same", "vocab.txt: words with boxes (tested in test_layout_classes.py)"),
+    "LayoutLMv3Tokenizer": (
+        "same",
+        "vocab.json+merges.txt: words with boxes (tested in test_layout_classes.py)",
+    ),
     "LayoutXLMTokenizer": (
-        "transformers fails",
-        "sentencepiece: encode needs words with boxes (its tokenizer.json-free folder is converted; see README)",
+        "same",
+        "sentencepiece: words with boxes (tested in test_layout_classes.py; its tokenizer.json-free folder is "
+        "converted, see README)",
     ),
     "LlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "LukeTokenizer": (
@@ -277,6 +282,18 @@ LINES = [
 ]
 
 
+# Classes whose call takes words with one bounding box each, not a text: their lines go in as words.
+WORDS_WITH_BOXES = {"LayoutLMv2Tokenizer", "LayoutLMv3Tokenizer", "LayoutXLMTokenizer"}
+
+
+def encode_line(tokenizer, tokenizer_class: str, line: str) -> list[int]:
+    """The ids of one line (for the classes of words with boxes, its words, each with a box)."""
+    if tokenizer_class in WORDS_WITH_BOXES:
+        words = line.split()
+        return list(tokenizer(words, boxes=[[i, i, i + 1, i + 1] for i in range(len(words))])["input_ids"])
+    return tokenizer.encode(line)
+
+
 def mapped_classes() -> list[str]:
     from transformers.models.auto.tokenization_auto import TOKENIZER_MAPPING_NAMES
 
@@ -360,7 +377,7 @@ def observe(directory: Path, tokenizer_class: str) -> str:
     """What happens when both libraries load the folder (the statuses of `COVERAGE`)."""
     try:
         theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
-        expected = [theirs.encode(line) for line in LINES]
+        expected = [encode_line(theirs, tokenizer_class, line) for line in LINES]
     except Exception:  # any failure of transformers' own is the observation
         return "transformers fails"
     try:
@@ -370,7 +387,7 @@ def observe(directory: Path, tokenizer_class: str) -> str:
     except ValueError as error:
         assert tokenizer_class in str(error), str(error)
         return "refused"
-    got = [ours.encode(line) for line in LINES]
+    got = [encode_line(ours, tokenizer_class, line) for line in LINES]
     return "same" if got == expected else "differs"
 
 

@@ -23,6 +23,7 @@ from ._arguments import (
 from ._config import (
     CLASS_VOCABULARY_FILES,
     DEFAULT_MODEL_INPUT_NAMES,
+    LAYOUT_CLASSES,
     LOWER_CASED_LOOKUP,
     LUKE_CLASSES,
     PHONEME_CTC_CLASSES,
@@ -154,6 +155,12 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             from . import _entities
 
             self._entity_settings = _entities.load_settings(self._init_config, self.name_or_path)
+        # LayoutLMv2 / LayoutLMv3 / LayoutXLM: words with boxes (`_layout`); None for other classes.
+        self._layout_settings = None
+        if str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast") in LAYOUT_CLASSES:
+            from . import _layout
+
+            self._layout_settings = _layout.load_settings(self._init_config)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Resolved call plans depend on the settings: any change of one forgets them.
@@ -497,6 +504,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
         if self._needs_phonemizer or "do_phonemize" in kwargs:
             self._check_phonemize(kwargs)
+        if self._layout_settings is not None and not kwargs.pop("_layout_inner", False):
+            from . import _layout
+
+            return _layout.call(self, text, text_pair, _call_arguments(locals()), kwargs)
         split = self._split_special_tokens
         if self._entity_settings is not None and (kwargs or self._entity_settings.task is not None):
             from . import _entities

@@ -129,6 +129,7 @@ const FAMILIES: &[Family] = &[
             "DebertaTokenizer",
             "WhisperTokenizer",
             "LukeTokenizer",
+            "MarkupLMTokenizer",
         ],
         model_type: "BPE",
         model_unk: false,
@@ -138,7 +139,7 @@ const FAMILIES: &[Family] = &[
         model: |_| bpe_options(),
     },
     Family {
-        classes: &["BlenderbotTokenizer"],
+        classes: &["BlenderbotTokenizer", "LayoutLMv3Tokenizer"],
         model_type: "BPE",
         model_unk: false,
         normalizer: |_| Value::Null,
