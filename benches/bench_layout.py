@@ -1,8 +1,9 @@
-"""Words with bounding boxes, side by side in one run: ferrotok vs transformers' LayoutLMv2, LayoutLMv3 and
-LayoutXLM tokenizers.
+"""Words with bounding boxes (and HTML nodes with xpaths), side by side in one run: ferrotok vs transformers'
+LayoutLMv2, LayoutLMv3, LayoutXLM and MarkupLM tokenizers.
 
 Folders: BERT's fixture vocab.txt (LayoutLMv2), GPT-2's fixture vocab.json + merges.txt (LayoutLMv3) and a
-SentencePiece unigram model trained here on the multilingual fixture (LayoutXLM). Each text's words get
+SentencePiece unigram model trained here on the multilingual fixture (LayoutXLM), GPT-2's files with a
+small `tags_dict` (MarkupLM, each word a node with a random xpath). Each text's words get
 random boxes and labels; one call encodes a batch with `boxes`, `word_labels`, `padding=True` and numpy
 tensors, another with a question before the words, truncation to 128 with stride 32 and overflowing
 windows. Outputs are checked equal first (`bench_versus.compare`); rounds interleave the implementations;
@@ -29,6 +30,7 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 from bench_versus import MULTILINGUAL, REPO, compare, read_lines
 
 FIXTURES = REPO / "tests" / "fixtures"
+TAGS = ["html", "body", "div", "span", "p", "li", "table", "td"]
 
 
 def folders(root: Path) -> dict[str, Path]:
@@ -39,6 +41,7 @@ def folders(root: Path) -> dict[str, Path]:
         ("LayoutLMv2Tokenizer", [FIXTURES / "bert-uncased" / "vocab.txt"]),
         ("LayoutLMv3Tokenizer", [FIXTURES / "gpt2" / "vocab.json", FIXTURES / "gpt2" / "merges.txt"]),
         ("LayoutXLMTokenizer", []),
+        ("MarkupLMTokenizer", [FIXTURES / "gpt2" / "vocab.json", FIXTURES / "gpt2" / "merges.txt"]),
     ):
         directory = root / name
         directory.mkdir()
@@ -86,16 +89,29 @@ def main() -> None:
             row.append([x, y, x + rng.randrange(1, 100), y + rng.randrange(1, 100)])
         boxes.append(row)
     labels = [[rng.randrange(7) for _ in w] for w in words]
+    xpaths = [
+        [
+            "/" + "/".join(f"{rng.choice(TAGS)}[{rng.randrange(5)}]" for _ in range(rng.randrange(2, 9)))
+            for _ in w
+        ]
+        for w in words
+    ]
     questions = ["What is the total amount on this page?"] * len(words)
     print(f"{len(words)} texts from {args.corpus.name} as words; load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
         for name, directory in folders(Path(tmp)).items():
             ours = ferrotok.AutoTokenizer.from_pretrained(directory)
             theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
-            options = {"boxes": boxes, "word_labels": labels, "padding": True, "return_tensors": "np"}
+            markup = name == "MarkupLMTokenizer"
+            given = (
+                {"xpaths": xpaths, "node_labels": labels}
+                if markup
+                else {"boxes": boxes, "word_labels": labels}
+            )
+            options = {**given, "padding": True, "return_tensors": "np"}
             compare(f"{name} words+labels", ours, theirs, words, options, args.rounds)
             windows = {
-                "boxes": boxes,
+                **({"xpaths": xpaths} if markup else {"boxes": boxes}),
                 "truncation": "only_second",
                 "max_length": 128,
                 "stride": 32,

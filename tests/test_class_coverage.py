@@ -126,7 +126,10 @@ COVERAGE: dict[str, tuple[str, str]] = {
     ),
     "MPNetTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "MarianTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "MarkupLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs tags_dict"),
+    "MarkupLMTokenizer": (
+        "same",
+        "vocab.json+merges.txt: with a tags_dict, nodes with xpaths (tested in test_layout_classes.py)",
+    ),
     "MgpstrTokenizer": ("same", "vocab.json: character vocab.json, as transformers builds it"),
     "MobileBertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "MvpTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
@@ -266,8 +269,9 @@ OWN_BUILDER = {
 VOCAB_TXT_FIRST = {"BertJapaneseTokenizer"}
 
 # Config entries a class needs for a folder both libraries can encode with (phonemizing needs the
-# `phonemizer` package, which neither runs here).
+# `phonemizer` package, which neither runs here; MarkupLM needs its `tags_dict`).
 OWN_CONFIG = {
+    "MarkupLMTokenizer": {"tags_dict": {"html": 0, "body": 1, "div": 2, "p": 3}},
     "Wav2Vec2PhonemeCTCTokenizer": {"do_phonemize": False},
     "VitsTokenizer": {"phonemize": False},
 }
@@ -287,10 +291,15 @@ WORDS_WITH_BOXES = {"LayoutLMv2Tokenizer", "LayoutLMv3Tokenizer", "LayoutXLMToke
 
 
 def encode_line(tokenizer, tokenizer_class: str, line: str) -> list[int]:
-    """The ids of one line (for the classes of words with boxes, its words, each with a box)."""
+    """The ids of one line (for the classes of words with boxes, its words, each with a box; for MarkupLM,
+    its words as nodes with xpaths)."""
     if tokenizer_class in WORDS_WITH_BOXES:
         words = line.split()
         return list(tokenizer(words, boxes=[[i, i, i + 1, i + 1] for i in range(len(words))])["input_ids"])
+    if tokenizer_class == "MarkupLMTokenizer":  # the line's words as nodes, each with an xpath
+        nodes = line.split()
+        xpaths = [f"/html/body/div[{i}]/p" for i in range(len(nodes))]
+        return list(tokenizer(nodes, xpaths=xpaths)["input_ids"])
     return tokenizer.encode(line)
 
 

@@ -319,3 +319,133 @@ def test_ragged_boxes_as_numpy(pair, pages):
     hf, ft = pair
     theirs, ours = hf(words, boxes=boxes.tolist()), ft(words, boxes=boxes)
     assert ours["bbox"] == plain(theirs["bbox"])
+
+
+# --- MarkupLM: nodes with xpaths --------------------------------------------------------------------------
+TAGS = {"html": 0, "body": 1, "div": 2, "span": 3, "li": 4, "p": 5}
+
+
+@pytest.fixture(scope="module")
+def markup(tmp_path_factory):
+    import json
+    import shutil
+
+    from conftest import FIXTURES
+
+    directory = tmp_path_factory.mktemp("markup")
+    for name in ("vocab.json", "merges.txt"):
+        shutil.copy(FIXTURES / "gpt2" / name, directory / name)
+    config = {"tokenizer_class": "MarkupLMTokenizer", "tags_dict": TAGS, "max_depth": 10, "max_width": 30}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return transformers.AutoTokenizer.from_pretrained(str(directory)), AutoTokenizer.from_pretrained(
+        directory
+    )
+
+
+def xpaths_for(nodes: list[str], seed: int) -> list[str]:
+    rng = random.Random(seed)
+    names = [*TAGS, "table", "td"]
+    out = []
+    for _ in nodes:
+        depth = rng.randrange(1, 14)
+        units = [
+            f"{rng.choice(names)}[{rng.randrange(0, 40)}]" if rng.random() < 0.5 else rng.choice(names)
+            for _ in range(depth)
+        ]
+        out.append("/" + "/".join(units))
+    return out
+
+
+def test_markup_nodes_xpaths_labels(markup, pages):
+    for i, nodes in enumerate(pages):
+        xpaths = xpaths_for(nodes, i)
+        both(markup, nodes, xpaths=xpaths)
+        both(markup, nodes, xpaths=xpaths, node_labels=[k % 3 for k in range(len(nodes))])
+    nodes = ADVERSARIAL
+    both(
+        markup,
+        nodes,
+        xpaths=xpaths_for(nodes, 5),
+        node_labels=list(range(len(nodes))),
+        return_offsets_mapping=True,
+    )
+    both(markup, nodes, xpaths=["", "/", "//html//", *xpaths_for(nodes, 6)[3:]])
+    both(markup, nodes)  # placeholder xpaths
+    both(markup, "nodes given as one string")
+    both(markup, [], xpaths=[])
+
+
+def test_markup_questions_batches_padding_truncation(markup, pages):
+    nodes = pages[:3]
+    xpaths = [xpaths_for(n, i) for i, n in enumerate(nodes)]
+    labels = [[k % 4 for k in range(len(n))] for n in nodes]
+    both(markup, "What is it?", nodes[0], xpaths=xpaths[0])
+    both(markup, ["q one", "q two", "q three"], nodes, xpaths=xpaths, padding=True, return_tensors="np")
+    both(
+        markup,
+        nodes,
+        xpaths=xpaths,
+        node_labels=labels,
+        padding="max_length",
+        max_length=300,
+        truncation=True,
+        padding_side="left",
+        return_tensors="pt",
+    )
+    both(
+        markup,
+        nodes,
+        xpaths=xpaths,
+        node_labels=labels,
+        truncation=True,
+        max_length=40,
+        stride=6,
+        return_overflowing_tokens=True,
+        padding=True,
+    )
+    both(
+        markup,
+        ["q"] * 3,
+        nodes,
+        xpaths=xpaths,
+        truncation="only_second",
+        max_length=50,
+        stride=4,
+        return_overflowing_tokens=True,
+    )
+    hf, ft = markup
+    assert_same(hf.batch_encode_plus(nodes, xpaths=xpaths), ft.batch_encode_plus(nodes, xpaths=xpaths))
+    for name in (
+        "tags_dict",
+        "max_depth",
+        "max_width",
+        "pad_width",
+        "unk_tag_id",
+        "pad_tag_id",
+        "pad_xpath_tags_seq",
+        "pad_xpath_subs_seq",
+        "pad_token_label",
+        "only_label_first_subword",
+    ):
+        assert getattr(ft, name) == getattr(hf, name), name
+
+
+def test_markup_save_round_trip_and_bad_input(markup, pages, tmp_path):
+    hf, ft = markup
+    ft.save_pretrained(tmp_path / "ours")
+    nodes = pages[2]
+    loaded = (
+        transformers.AutoTokenizer.from_pretrained(str(tmp_path / "ours")),
+        AutoTokenizer.from_pretrained(tmp_path / "ours"),
+    )
+    both(loaded, nodes, xpaths=xpaths_for(nodes, 2), node_labels=[1] * len(nodes))
+    for args, kwargs, error in [
+        ((["a", "b"],), {"xpaths": ["/html"]}, AssertionError),
+        (([["a"], ["b"]],), {"xpaths": [["/html"]]}, AssertionError),
+        ((5,), {"xpaths": ["/html"]}, ValueError),
+        (("q", 5), {"xpaths": ["/html"]}, ValueError),
+    ]:
+        with pytest.raises(error):
+            hf(*args, **kwargs)
+        with pytest.raises(error):
+            ft(*args, **kwargs)

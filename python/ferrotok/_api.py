@@ -90,15 +90,12 @@ class TransformersApiMixin:
 
             if name in _entities.ATTRIBUTES:
                 return _entities.attribute(self, entity_settings, name)
-        layout = self.__dict__.get("_layout_settings")  # LayoutLMv2 / LayoutLMv3 / LayoutXLM
-        if layout is not None and name in (
-            "cls_token_box",
-            "sep_token_box",
-            "pad_token_box",
-            "pad_token_label",
-            "only_label_first_subword",
-        ):
-            return getattr(layout, name)
+        layout = self.__dict__.get("_layout_settings")  # LayoutLMv2 / v3 / LayoutXLM / MarkupLM
+        if layout is not None:
+            from . import _layout
+
+            if name in _layout.attribute_names(layout):
+                return getattr(layout, name)
         # A class's own named special tokens (Splinter's `question_token`) and their ids.
         special = self.__dict__.get("_special", {})
         base = name.removesuffix("_id")
@@ -243,9 +240,7 @@ class TransformersApiMixin:
         ):  # words with boxes: `is_pair` says what `batch` holds
             from . import _layout
 
-            return _layout.batch_encode_plus(
-                self, batch_text_or_text_pairs, kwargs.pop("is_pair", None), kwargs
-            )
+            return _layout.dispatch_batch(self, batch_text_or_text_pairs, kwargs.pop("is_pair", None), kwargs)
         batch = list(batch_text_or_text_pairs)
         if batch and isinstance(batch[0], tuple) and not kwargs.get("is_split_into_words"):
             firsts, seconds = zip(*batch, strict=True)

@@ -55,8 +55,13 @@ class LayoutSettings:
     lower_case_messages: bool
 
 
-def load_settings(config: dict[str, Any]) -> LayoutSettings | None:
+def load_settings(config: dict[str, Any]) -> Any:
+    """The class's settings (`LayoutSettings`, MarkupLM's `_markup.MarkupSettings`), or None."""
     name = str(config.get("tokenizer_class") or "").removesuffix("Fast")
+    if name == "MarkupLMTokenizer":
+        from . import _markup
+
+        return _markup.load_settings(config)
     if name not in _CLASSES:
         return None
     sep_box, other_sep, word_start, keep_words = _CLASSES[name]
@@ -80,6 +85,31 @@ ATTRIBUTES = (
     "pad_token_label",
     "only_label_first_subword",
 )
+
+
+def attribute_names(settings: Any) -> tuple[str, ...]:
+    if isinstance(settings, LayoutSettings):
+        return ATTRIBUTES
+    from . import _markup
+
+    return _markup.ATTRIBUTES
+
+
+def dispatch(tok: Any, text: Any, text_pair: Any, arguments: dict[str, Any], kwargs: dict[str, Any]) -> Any:
+    """The call of the tokenizer's layout class (MarkupLM's in `_markup`)."""
+    if isinstance(tok._layout_settings, LayoutSettings):
+        return call(tok, text, text_pair, arguments, kwargs)
+    from . import _markup
+
+    return _markup.call(tok, text, text_pair, arguments, kwargs)
+
+
+def dispatch_batch(tok: Any, batch: Any, is_pair: bool | None, kwargs: dict[str, Any]) -> Any:
+    if isinstance(tok._layout_settings, LayoutSettings):
+        return batch_encode_plus(tok, batch, is_pair, kwargs)
+    from . import _markup
+
+    return _markup.batch_encode_plus(tok, batch, is_pair, kwargs)
 
 
 def _is_valid_text(t: Any) -> bool:
@@ -168,7 +198,7 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-def _table(rows: list[Any], name: str, width_of: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+def word_table(rows: list[Any], name: str, width_of: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """The examples' per-word values end to end, and where each example starts."""
     counts = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
     starts = np.zeros(len(rows) + 1, dtype=np.int64)
@@ -206,19 +236,10 @@ def encode(
         words_of = firsts
     if boxes is None or len(boxes) < len(words_of):
         raise ValueError("You must provide words and boxes for an equal amount of examples")
-    tensor_type = check_tensor_type(arguments["return_tensors"])
-    wants_offsets = arguments["return_offsets_mapping"]
-    inner = {**arguments, "is_split_into_words": True, "return_tensors": tensor_type}
-    inner["return_offsets_mapping"] = True if word_labels is not None else wants_offsets
-    if not firsts:
-        inner["return_tensors"] = None
-    out = tok.__call__(firsts, seconds, **inner, **kwargs, _layout_inner=True)
-    ids, word, seq, word_start, lengths, samples = out._encodings.alignment()
-    n_rows = len(lengths)
-    row_of = np.repeat(np.arange(n_rows), lengths)
-    sample = samples[row_of] if n_rows else np.zeros(0, dtype=np.int64)
+    rows = encode_words(tok, firsts, seconds, word_labels is not None, arguments, kwargs)
+    _, ids, word, seq, word_start, lengths, sample = rows.parts()
     # Boxes: the word's, the question's tokens and padding the pad box, specials by id.
-    box_table, box_starts = _table(list(boxes[: len(words_of)]), "boxes", s.cls_token_box)
+    box_table, box_starts = word_table(list(boxes[: len(words_of)]), "boxes", s.cls_token_box)
     specials = np.asarray([s.cls_token_box, s.sep_token_box, s.pad_token_box])
     if box_table.ndim != 2 or (len(box_table) and box_table.shape[1] != specials.shape[1]):
         raise ValueError(
@@ -229,7 +250,7 @@ def encode(
     if is_pair:
         has_word &= seq != 0
     # One table: the words' boxes, then the cls, sep and pad boxes.
-    table = np.concatenate([box_table.astype(np.result_type(box_table, specials)), specials])
+    joined = np.concatenate([box_table.astype(np.result_type(box_table, specials)), specials])
     index = np.full(len(word), len(box_table) + 2, dtype=np.int64)  # the question's tokens, padding
     index[has_word] = box_starts[sample[has_word]] + word[has_word]
     no_word = word < 0
@@ -243,42 +264,83 @@ def encode(
         if not s.other_ids_take_sep_box:
             raise ValueError("Id not recognized")
         index[other] = len(box_table) + 1
-    bbox = table[index]
-    data = out.data
-    columns = {"bbox": bbox}
+    columns = {"bbox": joined[index]}
     if word_labels is not None:
-        columns["labels"] = _labels(s, word_labels, word, word_start, sample, lengths)
-        if not wants_offsets:
+        columns["labels"] = labels(s, word_labels, word, word_start, sample, lengths)
+    return rows.finish(columns)
+
+
+class Rows:
+    """A call's encoded rows and each token's id, word, sequence and word start (flat), for the columns
+    built from word-level data."""
+
+    def __init__(self, out: BatchEncoding, tensor_type: str | None, drop_offsets: bool) -> None:
+        self.out = out
+        self.tensor_type = tensor_type
+        self.drop_offsets = drop_offsets
+        self.ids, self.word, self.seq, self.word_start, self.lengths, samples = out._encodings.alignment()
+        n_rows = len(self.lengths)
+        row_of = np.repeat(np.arange(n_rows), self.lengths)
+        self.sample = samples[row_of] if n_rows else np.zeros(0, dtype=np.int64)
+
+    def parts(self) -> tuple[Any, ...]:
+        return self.out, self.ids, self.word, self.seq, self.word_start, self.lengths, self.sample
+
+    def finish(self, columns: dict[str, np.ndarray]) -> BatchEncoding:
+        """The call's result with `columns` (flat, one item per token) added as rows, lists or tensors."""
+        data, lengths, tensor_type = self.out.data, self.lengths, self.tensor_type
+        if self.drop_offsets:
             data.pop("offset_mapping", None)
-    rectangular = hasattr(data.get("input_ids"), "shape") and tensor_type is not None
-    for key, flat in columns.items():
-        if rectangular and n_rows and len(set(lengths.tolist())) == 1:
-            value = flat.reshape(n_rows, int(lengths[0]), *flat.shape[1:])
-            data[key] = _as_tensor(value, tensor_type)
-        else:
-            rows = np.split(flat, np.cumsum(lengths)[:-1]) if n_rows else []
-            value = [r.tolist() for r in rows]
-            data[key] = to_tensor(value, tensor_type, key) if tensor_type else value
-    return out
+        n_rows = len(lengths)
+        rectangular = hasattr(data.get("input_ids"), "shape") and tensor_type is not None
+        for key, flat in columns.items():
+            if rectangular and n_rows and len(set(lengths.tolist())) == 1:
+                value = flat.reshape(n_rows, int(lengths[0]), *flat.shape[1:])
+                data[key] = _as_tensor(value, tensor_type, key)
+            else:
+                rows = np.split(flat, np.cumsum(lengths)[:-1]) if n_rows else []
+                value = [r.tolist() for r in rows]
+                data[key] = to_tensor(value, tensor_type, key) if tensor_type else value
+        return self.out
 
 
-def _as_tensor(value: np.ndarray, tensor_type: str) -> Any:
+def encode_words(
+    tok: Any,
+    firsts: list[Any],
+    seconds: list[Any] | None,
+    with_labels: bool,
+    arguments: dict[str, Any],
+    kwargs: dict[str, Any],
+) -> Rows:
+    """Encode pre-split words (and their questions) with the call's arguments; offsets are asked for when
+    labels need them (and dropped again by `Rows.finish` unless the call wanted them)."""
+    tensor_type = check_tensor_type(arguments["return_tensors"])
+    wants_offsets = arguments["return_offsets_mapping"]
+    inner = {**arguments, "is_split_into_words": True, "return_tensors": tensor_type}
+    inner["return_offsets_mapping"] = True if with_labels else wants_offsets
+    if not firsts:
+        inner["return_tensors"] = None
+    out = tok.__call__(firsts, seconds, **inner, **kwargs, _layout_inner=True)
+    return Rows(out, tensor_type, with_labels and not wants_offsets)
+
+
+def _as_tensor(value: np.ndarray, tensor_type: str, key: str) -> Any:
     if tensor_type == "pt":
         import torch
 
         return torch.from_numpy(np.ascontiguousarray(value))
-    return to_tensor(value, tensor_type, "bbox")
+    return to_tensor(value, tensor_type, key)
 
 
-def _labels(
-    s: LayoutSettings,
+def labels(
+    s: Any,
     word_labels: Any,
     word: np.ndarray,
     word_start: np.ndarray,
     sample: np.ndarray,
     lengths: np.ndarray,
 ) -> np.ndarray:
-    table, starts = _table(list(word_labels), "word_labels", 0)
+    table, starts = word_table(list(word_labels), "word_labels", 0)
     has_word = word >= 0
     take = has_word.copy()
     if s.only_label_first_subword:

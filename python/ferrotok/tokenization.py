@@ -155,7 +155,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             from . import _entities
 
             self._entity_settings = _entities.load_settings(self._init_config, self.name_or_path)
-        # LayoutLMv2 / LayoutLMv3 / LayoutXLM: words with boxes (`_layout`); None for other classes.
+        # LayoutLMv2 / LayoutLMv3 / LayoutXLM: words with boxes (`_layout`), MarkupLM: nodes with xpaths
+        # (`_markup`); None for other classes.
         self._layout_settings = None
         if str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast") in LAYOUT_CLASSES:
             from . import _layout
@@ -507,7 +508,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if self._layout_settings is not None and not kwargs.pop("_layout_inner", False):
             from . import _layout
 
-            return _layout.call(self, text, text_pair, _call_arguments(locals()), kwargs)
+            return _layout.dispatch(self, text, text_pair, _call_arguments(locals()), kwargs)
         split = self._split_special_tokens
         if self._entity_settings is not None and (kwargs or self._entity_settings.task is not None):
             from . import _entities
