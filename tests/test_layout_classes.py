@@ -292,6 +292,24 @@ def test_encode_plus_and_batch_encode_plus(pair, pages):
     )
 
 
+def test_pad_fills_boxes_and_labels(pair, pages):
+    hf, ft = pair
+    words = pages[:3]
+    boxes = [boxes_for(w, i) for i, w in enumerate(words)]
+    labels = [[k % 3 for k in range(len(w))] for w in words]
+    features = hf(words, boxes=boxes, word_labels=labels)
+    rows = [{k: features[k][i] for k in features} for i in range(len(words))]
+    longest = max(len(r["input_ids"]) for r in rows) + 7
+    for side in ("right", "left"):
+        for options in (
+            {"padding": True},
+            {"padding": "max_length", "max_length": longest, "return_tensors": "np"},
+        ):
+            assert_same(
+                hf.pad(rows, padding_side=side, **options), ft.pad(rows, padding_side=side, **options)
+            )
+
+
 def test_bad_input_raises_transformers_errors(pair):
     hf, ft = pair
     cases = [
@@ -428,6 +446,19 @@ def test_markup_questions_batches_padding_truncation(markup, pages):
         "only_label_first_subword",
     ):
         assert getattr(ft, name) == getattr(hf, name), name
+
+
+def test_markup_pad(markup, pages):
+    hf, ft = markup
+    nodes = pages[:3]
+    features = hf(
+        nodes,
+        xpaths=[xpaths_for(n, i) for i, n in enumerate(nodes)],
+        node_labels=[[1] * len(n) for n in nodes],
+    )
+    rows = [{k: features[k][i] for k in features} for i in range(len(nodes))]
+    for side in ("right", "left"):
+        assert_same(hf.pad(rows, padding_side=side), ft.pad(rows, padding_side=side))
 
 
 def test_markup_save_round_trip_and_bad_input(markup, pages, tmp_path):

@@ -95,6 +95,17 @@ def attribute_names(settings: Any) -> tuple[str, ...]:
     return _markup.ATTRIBUTES
 
 
+def pad_fills(settings: Any) -> dict[str, Any]:
+    """What `pad` fills the class's own columns with."""
+    if isinstance(settings, LayoutSettings):
+        return {"bbox": settings.pad_token_box, "labels": settings.pad_token_label}
+    return {
+        "xpath_tags_seq": settings.pad_xpath_tags_seq,
+        "xpath_subs_seq": settings.pad_xpath_subs_seq,
+        "labels": settings.pad_token_label,
+    }
+
+
 def dispatch(tok: Any, text: Any, text_pair: Any, arguments: dict[str, Any], kwargs: dict[str, Any]) -> Any:
     """The call of the tokenizer's layout class (MarkupLM's in `_markup`)."""
     if isinstance(tok._layout_settings, LayoutSettings):
