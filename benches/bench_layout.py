@@ -47,9 +47,10 @@ def folders(root: Path) -> dict[str, Path]:
         directory.mkdir()
         for f in files:
             shutil.copy(f, directory / f.name)
-        (directory / "tokenizer_config.json").write_text(
-            json.dumps({"tokenizer_class": name}), encoding="utf-8"
-        )
+        config: dict[str, object] = {"tokenizer_class": name}
+        if name == "MarkupLMTokenizer":
+            config["tags_dict"] = {tag: i for i, tag in enumerate(TAGS)}
+        (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
         out[name] = directory
     corpus = root / "corpus.txt"
     corpus.write_text("\n".join(read_lines(MULTILINGUAL)) + "\n", encoding="utf-8")

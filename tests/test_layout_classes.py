@@ -292,6 +292,13 @@ def test_encode_plus_and_batch_encode_plus(pair, pages):
     )
 
 
+def test_tokenize_plain_text(pair, markup):
+    for hf, ft in (pair, markup):
+        for text in ("Hello, wörld! 日本語 🙂", "  two  spaces ", ""):
+            assert ft.tokenize(text) == hf.tokenize(text)
+            assert ft.tokenize(text, add_special_tokens=True) == hf.tokenize(text, add_special_tokens=True)
+
+
 def test_pad_fills_boxes_and_labels(pair, pages):
     hf, ft = pair
     words = pages[:3]

@@ -736,6 +736,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         self, text: str, pair: str | None = None, add_special_tokens: bool = False, **kwargs: Any
     ) -> list[str]:
         """The token strings of one text (no special tokens unless asked)."""
+        if self._layout_settings is not None:  # the layout classes tokenize plain text too
+            kwargs["_layout_inner"] = True
         return self(text, pair, add_special_tokens=add_special_tokens, **kwargs).tokens()
 
     def pad(self, encoded_inputs: Any, *args: Any, **kwargs: Any) -> BatchEncoding:
