@@ -455,6 +455,12 @@ def test_markup_questions_batches_padding_truncation(markup, pages):
         assert getattr(ft, name) == getattr(hf, name), name
 
 
+def test_markup_get_xpath_seq(markup):
+    hf, ft = markup
+    for xpath in ["/html/body/div[3]/span", "", "//x//y[99]", "/" + "/".join(["div[2]"] * 20)]:
+        assert ft.get_xpath_seq(xpath) == hf.get_xpath_seq(xpath)
+
+
 def test_markup_pad(markup, pages):
     hf, ft = markup
     nodes = pages[:3]
@@ -487,3 +493,14 @@ def test_markup_save_round_trip_and_bad_input(markup, pages, tmp_path):
             hf(*args, **kwargs)
         with pytest.raises(error):
             ft(*args, **kwargs)
+
+
+def test_float_and_tuple_boxes(pair, pages):
+    """Boxes that are not lists of ints take numpy's own conversion: the values still match."""
+    words = pages[0][:12]
+    as_floats = [[v + 0.5 for v in box] for box in boxes_for(words, 11)]
+    as_tuples = [tuple(box) for box in boxes_for(words, 12)]
+    both(pair, words, boxes=as_floats, word_labels=[2] * len(words))
+    hf, ft = pair
+    expected = [list(b) for b in plain(hf(words, boxes=as_tuples)["bbox"])]
+    assert ft(words, boxes=as_tuples)["bbox"] == expected

@@ -15,6 +15,7 @@ overflowing windows were asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -209,12 +210,33 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
+def _int_table(flat: list[Any], width: int) -> np.ndarray | None:
+    """`flat` (ints, or lists of `width` ints) as an int64 array without numpy's type inference over nested
+    lists (the slow part for 10^5 boxes); None for anything else (numpy then decides, as transformers would)."""
+    if width:
+        if not all(type(b) is list and len(b) == width for b in flat):
+            return None
+        values = list(chain.from_iterable(flat))
+    else:
+        values = flat
+    if not values or not all(type(v) is int for v in values):
+        return None
+    try:
+        table = np.fromiter(values, dtype=np.int64, count=len(values))
+    except OverflowError:
+        return None
+    return table.reshape(len(flat), width) if width else table
+
+
 def word_table(rows: list[Any], name: str, width_of: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """The examples' per-word values end to end, and where each example starts."""
     counts = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
     starts = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(counts, out=starts[1:])
-    flat = [v for r in rows for v in r]
+    flat = list(chain.from_iterable(rows))
+    fast = _int_table(flat, len(width_of) if isinstance(width_of, list) else 0)
+    if fast is not None:
+        return fast, starts
     try:
         table = np.asarray(flat) if flat else np.zeros((0, *np.shape(width_of)), dtype=np.int64)
     except ValueError as error:
@@ -243,7 +265,7 @@ def encode(
             seconds.append(list(words))
         words_of = seconds
     else:
-        firsts, seconds = [list(w) for w in batch], None
+        firsts, seconds = [w if type(w) is list else list(w) for w in batch], None
         words_of = firsts
     if boxes is None or len(boxes) < len(words_of):
         raise ValueError("You must provide words and boxes for an equal amount of examples")

@@ -30,6 +30,7 @@ ATTRIBUTES = (
     "pad_xpath_subs_seq",
     "pad_token_label",
     "only_label_first_subword",
+    "get_xpath_seq",
 )
 _NODES_MESSAGE = (
     "Nodes must be of type `list[str]` (single pretokenized example), "
@@ -63,8 +64,15 @@ class MarkupSettings:
     def pad_xpath_subs_seq(self) -> list[int]:
         return [self.pad_width] * self.max_depth
 
-    def xpath_seq(self, xpath: str) -> tuple[list[int], list[int]]:
+    def get_xpath_seq(self, xpath: str) -> tuple[list[int], list[int]]:
         """One xpath's tag ids and subscripts, `max_depth` long (transformers' `get_xpath_seq`)."""
+        tags, subs = self.units(xpath)
+        tags += [self.pad_tag_id] * (self.max_depth - len(tags))
+        subs += [self.pad_width] * (self.max_depth - len(subs))
+        return tags, subs
+
+    def units(self, xpath: str) -> tuple[list[int], list[int]]:
+        """One xpath's tag ids and subscripts (at most `max_depth`), before padding."""
         tags, subs = [], []
         for unit in xpath.split("/"):
             if not unit.strip():
@@ -72,10 +80,7 @@ class MarkupSettings:
             name_subs = unit.strip().split("[")
             tags.append(self.tags_dict.get(name_subs[0], self.unk_tag_id))
             subs.append(min(self.max_width, 0 if len(name_subs) == 1 else int(name_subs[1][:-1])))
-        tags, subs = tags[: self.max_depth], subs[: self.max_depth]
-        tags += [self.pad_tag_id] * (self.max_depth - len(tags))
-        subs += [self.pad_width] * (self.max_depth - len(subs))
-        return tags, subs
+        return tags[: self.max_depth], subs[: self.max_depth]
 
 
 def load_settings(config: dict[str, Any]) -> MarkupSettings | None:
@@ -207,17 +212,26 @@ def encode(
         nodes_of = firsts
     rows = _layout.encode_words(tok, firsts, seconds, node_labels is not None, arguments, kwargs)
     _, ids, word, seq, word_start, lengths, sample = rows.parts()
-    # Each example's xpaths parsed once (per node, not per token); the padding sequences last.
+    # Each node's xpath parsed once (per node, not per token) into rows of padding; the padding row last.
     counts = [len(n) for n in nodes_of]
-    parsed = [s.xpath_seq(x) for example, n in zip(xpaths, counts, strict=False) for x in list(example)[:n]]
-    tags = np.asarray([p[0] for p in parsed] + [s.pad_xpath_tags_seq], dtype=np.int64)
-    subs = np.asarray([p[1] for p in parsed] + [s.pad_xpath_subs_seq], dtype=np.int64)
+    paths = [x for example, n in zip(xpaths, counts, strict=False) for x in list(example)[:n]]
+    tags = np.full((len(paths) + 1, s.max_depth), s.pad_tag_id, dtype=np.int64)
+    subs = np.full((len(paths) + 1, s.max_depth), s.pad_width, dtype=np.int64)
+    seen: dict[str, int] = {}
+    for i, path in enumerate(paths):
+        if path in seen:
+            tags[i], subs[i] = tags[seen[path]], subs[seen[path]]
+            continue
+        seen[path] = i
+        t, u = s.units(path)
+        tags[i, : len(t)] = t
+        subs[i, : len(u)] = u
     starts = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(np.asarray(counts, dtype=np.int64), out=starts[1:])
     has_word = word >= 0
     if is_pair:
         has_word &= seq != 0
-    index = np.full(len(word), len(parsed), dtype=np.int64)
+    index = np.full(len(word), len(paths), dtype=np.int64)
     index[has_word] = starts[sample[has_word]] + word[has_word]
     known = np.isin(ids, [tok.cls_token_id, tok.sep_token_id, tok.pad_token_id])
     if ((word < 0) & ~known).any():
