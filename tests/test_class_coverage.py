@@ -5,7 +5,8 @@ For each class named in transformers' `TOKENIZER_MAPPING_NAMES`, a folder is bui
 name, BERT's `vocab.txt`, or GPT-2's `vocab.json` + `merges.txt`) with a tokenizer_config.json naming the
 class. transformers and ferrotok then load it and `COVERAGE` says what must happen:
 
-- `same`: both load it and give the same ids (`encode`) on multilingual lines;
+- `same`: both load it and give the same ids (`encode`) on multilingual lines (the layout classes: the
+  lines' words, each with a box);
 - `refused`: ferrotok refuses it with a `ValueError` naming the class (no recipe for it yet);
 - `no file ferrotok reads`: ferrotok raises `FileNotFoundError` naming the folder (the class needs no
   vocabulary file, or one ferrotok does not read);
@@ -107,11 +108,15 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "HerbertTokenizer": ("same", "vocab.json+merges.txt: its own BPE with </w> and <unk>, learnt here"),
     "LEDTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "LasrTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "LayoutLMv2Tokenizer": ("transformers fails", "vocab.txt: encode needs words with boxes"),
-    "LayoutLMv3Tokenizer": ("transformers fails", "vocab.json+merges.txt: encode needs words with boxes"),
+    "LayoutLMv2Tokenizer": ("same", "vocab.txt: words with boxes (tested in test_layout_classes.py)"),
+    "LayoutLMv3Tokenizer": (
+        "same",
+        "vocab.json+merges.txt: words with boxes (tested in test_layout_classes.py)",
+    ),
     "LayoutXLMTokenizer": (
-        "transformers fails",
-        "sentencepiece: encode needs words with boxes (its tokenizer.json-free folder is converted; see README)",
+        "same",
+        "sentencepiece: words with boxes (tested in test_layout_classes.py; its tokenizer.json-free folder is "
+        "converted, see README)",
     ),
     "LlamaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "LukeTokenizer": (
@@ -128,7 +133,10 @@ COVERAGE: dict[str, tuple[str, str]] = {
     ),
     "MPNetTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "MarianTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
-    "MarkupLMTokenizer": ("transformers fails", "vocab.json+merges.txt: needs tags_dict"),
+    "MarkupLMTokenizer": (
+        "same",
+        "vocab.json+merges.txt: with a tags_dict, nodes with xpaths (tested in test_layout_classes.py)",
+    ),
     "MgpstrTokenizer": ("same", "vocab.json: character vocab.json, as transformers builds it"),
     "MobileBertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "MvpTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
@@ -280,8 +288,9 @@ OWN_BUILDER = {
 VOCAB_TXT_FIRST = {"BertJapaneseTokenizer"}
 
 # Config entries a class needs for a folder both libraries can encode with (phonemizing needs the
-# `phonemizer` package, which neither runs here).
+# `phonemizer` package, which neither runs here; MarkupLM needs its `tags_dict`).
 OWN_CONFIG = {
+    "MarkupLMTokenizer": {"tags_dict": {"html": 0, "body": 1, "div": 2, "p": 3}},
     "Wav2Vec2PhonemeCTCTokenizer": {"do_phonemize": False},
     "VitsTokenizer": {"phonemize": False},
     "FSMTTokenizer": {"langs": ["en", "de"]},
@@ -295,6 +304,23 @@ LINES = [
     "Hello, world! It's 2024; don't panic.",
     "  spaces   and\ttabs\nnewline ",
 ]
+
+
+# Classes whose call takes words with one bounding box each, not a text: their lines go in as words.
+WORDS_WITH_BOXES = {"LayoutLMv2Tokenizer", "LayoutLMv3Tokenizer", "LayoutXLMTokenizer"}
+
+
+def encode_line(tokenizer, tokenizer_class: str, line: str) -> list[int]:
+    """The ids of one line (for the classes of words with boxes, its words, each with a box; for MarkupLM,
+    its words as nodes with xpaths)."""
+    if tokenizer_class in WORDS_WITH_BOXES:
+        words = line.split()
+        return list(tokenizer(words, boxes=[[i, i, i + 1, i + 1] for i in range(len(words))])["input_ids"])
+    if tokenizer_class == "MarkupLMTokenizer":  # the line's words as nodes, each with an xpath
+        nodes = line.split()
+        xpaths = [f"/html/body/div[{i}]/p" for i in range(len(nodes))]
+        return list(tokenizer(nodes, xpaths=xpaths)["input_ids"])
+    return tokenizer.encode(line)
 
 
 def mapped_classes() -> list[str]:
@@ -395,7 +421,7 @@ def observe(directory: Path, tokenizer_class: str) -> str:
     """What happens when both libraries load the folder (the statuses of `COVERAGE`)."""
     try:
         theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
-        expected = [theirs.encode(line) for line in LINES]
+        expected = [encode_line(theirs, tokenizer_class, line) for line in LINES]
     except Exception:  # any failure of transformers' own is the observation
         return "transformers fails"
     try:
@@ -409,7 +435,7 @@ def observe(directory: Path, tokenizer_class: str) -> str:
     except ValueError as error:
         assert tokenizer_class in str(error), str(error)
         return "refused"
-    got = [ours.encode(line) for line in LINES]
+    got = [encode_line(ours, tokenizer_class, line) for line in LINES]
     if got != expected:
         return "differs"
     if expected_pairs is not None and [pair_ids(ours, n) for n in PAIR_BUDGETS] != expected_pairs:

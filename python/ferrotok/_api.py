@@ -93,6 +93,12 @@ class TransformersApiMixin:
         roc_bert = self.__dict__.get("_roc_bert")  # RoCBert's tables and their lookups
         if roc_bert is not None and name in _roc_bert.ATTRIBUTES:
             return _roc_bert.attribute(self, roc_bert, name)
+        layout = self.__dict__.get("_layout_settings")  # LayoutLMv2 / v3 / LayoutXLM / MarkupLM
+        if layout is not None:
+            from . import _layout
+
+            if name in _layout.attribute_names(layout):
+                return getattr(layout, name)
         # A class's own named special tokens (Splinter's `question_token`) and their ids.
         special = self.__dict__.get("_special", {})
         base = name.removesuffix("_id")
@@ -234,6 +240,12 @@ class TransformersApiMixin:
 
     def batch_encode_plus(self, batch_text_or_text_pairs: Sequence[Any], **kwargs: Any) -> Any:
         """transformers 4's batch call: texts, or (text, pair) tuples."""
+        if (
+            self.__dict__.get("_layout_settings") is not None
+        ):  # words with boxes: `is_pair` says what `batch` holds
+            from . import _layout
+
+            return _layout.dispatch_batch(self, batch_text_or_text_pairs, kwargs.pop("is_pair", None), kwargs)
         batch = list(batch_text_or_text_pairs)
         if batch and isinstance(batch[0], tuple) and not kwargs.get("is_split_into_words"):
             firsts, seconds = zip(*batch, strict=True)

@@ -179,6 +179,19 @@ class Encodings:
     def type_ids(self, i: int) -> list[int]: ...
     def attention_mask(self, i: int) -> list[int]: ...
     def special_tokens_mask(self, i: int) -> list[int]: ...
+    def alignment(
+        self,
+    ) -> tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+    ]:
+        """Every row's tokens end to end, padded like the arrays: ids, word ids and sequence ids (-1 for
+        none), whether each token starts at its word's first character, each row's length, and each row's
+        input index."""
 
 @final
 class Component:

@@ -161,8 +161,8 @@ def pad_rows(flat: Any, lengths: Any, width: int, fill: int, side: str, dtype: A
 
 
 def _fills(tokenizer: Any, main: str) -> dict[str, Any]:
-    """The value each padded field is filled with."""
-    return {
+    """The value each padded field is filled with (the layout classes' boxes, labels and xpaths too)."""
+    fills = {
         main: tokenizer.pad_token_id,
         "attention_mask": 0,
         "token_type_ids": tokenizer.pad_token_type_id,
@@ -171,6 +171,12 @@ def _fills(tokenizer: Any, main: str) -> dict[str, Any]:
         "input_shape_ids": tokenizer.pad_token_id,
         "input_pronunciation_ids": tokenizer.pad_token_id,
     }
+    layout = tokenizer.__dict__.get("_layout_settings")
+    if layout is not None:
+        from ._layout import pad_fills
+
+        fills.update(pad_fills(layout))
+    return fills
 
 
 def _pad_to_arrays(

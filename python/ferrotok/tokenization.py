@@ -23,6 +23,7 @@ from ._arguments import (
 from ._config import (
     CLASS_VOCABULARY_FILES,
     DEFAULT_MODEL_INPUT_NAMES,
+    LAYOUT_CLASSES,
     LOWER_CASED_LOOKUP,
     LUKE_CLASSES,
     ONE_BY_ONE_TRUNCATION,
@@ -161,6 +162,13 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         self._one_by_one_truncation = (
             str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast") in ONE_BY_ONE_TRUNCATION
         )
+        # LayoutLMv2 / LayoutLMv3 / LayoutXLM: words with boxes (`_layout`), MarkupLM: nodes with xpaths
+        # (`_markup`); None for other classes.
+        self._layout_settings = None
+        if str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast") in LAYOUT_CLASSES:
+            from . import _layout
+
+            self._layout_settings = _layout.load_settings(self._init_config)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Resolved call plans depend on the settings: any change of one forgets them.
@@ -508,6 +516,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
         if self._needs_phonemizer or "do_phonemize" in kwargs:
             self._check_phonemize(kwargs)
+        if self._layout_settings is not None and not kwargs.pop("_layout_inner", False):
+            from . import _layout
+
+            return _layout.dispatch(self, text, text_pair, _call_arguments(locals()), kwargs)
         split = self._split_special_tokens
         if self._entity_settings is not None and (kwargs or self._entity_settings.task is not None):
             from . import _entities
@@ -737,6 +749,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         self, text: str, pair: str | None = None, add_special_tokens: bool = False, **kwargs: Any
     ) -> list[str]:
         """The token strings of one text (no special tokens unless asked)."""
+        if self._layout_settings is not None:  # the layout classes tokenize plain text too
+            kwargs["_layout_inner"] = True
         return self(text, pair, add_special_tokens=add_special_tokens, **kwargs).tokens()
 
     def pad(self, encoded_inputs: Any, *args: Any, **kwargs: Any) -> BatchEncoding:

@@ -3,6 +3,7 @@
 use super::encoding::PyEncoding;
 use crate::tokenizer::plan::LazyPad;
 use crate::tokenizer::{Direction, Encoding, Tokenizer};
+use numpy::PyArray1;
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -168,5 +169,71 @@ impl PyEncodings {
 
     fn special_tokens_mask(&self, i: isize) -> PyResult<Vec<u32>> {
         Ok(self.padded(&self.row(i)?.special_tokens_mask, 1))
+    }
+
+    /// Every row's tokens end to end, padded like the arrays, as five int64 arrays: ids, word ids and
+    /// sequence ids (-1 for none), whether the token starts at its word's first character (1 / 0), and
+    /// each row's length; plus each row's input index. For per-token columns built from word-level
+    /// data with numpy (the layout classes' boxes, labels and xpaths).
+    #[allow(clippy::type_complexity)]
+    fn alignment<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+    )> {
+        let rows: Vec<&Encoding> = (0..self.rows.len())
+            .filter_map(|k| self.row_at(k))
+            .collect();
+        let width = |e: &Encoding| self.pad.map_or(e.len(), |p| p.cols.max(e.len()));
+        let total: usize = rows.iter().map(|e| width(e)).sum();
+        let (mut ids, mut words, mut seqs, mut starts) = (
+            Vec::with_capacity(total),
+            Vec::with_capacity(total),
+            Vec::with_capacity(total),
+            Vec::with_capacity(total),
+        );
+        let mut lengths = Vec::with_capacity(rows.len());
+        let pad_id = i64::from(self.pad_id());
+        let none = |v: &Option<u32>| v.map_or(-1, i64::from);
+        for e in &rows {
+            let n = width(e) - e.len();
+            let left = self.pad.is_some_and(|p| p.direction == Direction::Left);
+            let pad = |ids: &mut Vec<i64>,
+                       words: &mut Vec<i64>,
+                       seqs: &mut Vec<i64>,
+                       st: &mut Vec<i64>| {
+                ids.extend(std::iter::repeat_n(pad_id, n));
+                words.extend(std::iter::repeat_n(-1, n));
+                seqs.extend(std::iter::repeat_n(-1, n));
+                st.extend(std::iter::repeat_n(0, n));
+            };
+            if left {
+                pad(&mut ids, &mut words, &mut seqs, &mut starts);
+            }
+            ids.extend(e.ids.iter().map(|&i| i64::from(i)));
+            words.extend(e.word_ids.iter().map(none));
+            seqs.extend(e.sequence_ids.iter().map(none));
+            starts.extend(e.offsets.iter().map(|o| i64::from(o.0 == 0)));
+            if !left {
+                pad(&mut ids, &mut words, &mut seqs, &mut starts);
+            }
+            lengths.push(width(e) as i64);
+        }
+        let samples: Vec<i64> = self.rows.iter().map(|r| r.0 as i64).collect();
+        let arr = |v: Vec<i64>| PyArray1::from_vec(py, v).into_any();
+        Ok((
+            arr(ids),
+            arr(words),
+            arr(seqs),
+            arr(starts),
+            arr(lengths),
+            arr(samples),
+        ))
     }
 }

@@ -129,6 +129,7 @@ const FAMILIES: &[Family] = &[
             "DebertaTokenizer",
             "WhisperTokenizer",
             "LukeTokenizer",
+            "MarkupLMTokenizer",
         ],
         model_type: "BPE",
         model_unk: false,
@@ -138,7 +139,7 @@ const FAMILIES: &[Family] = &[
         model: |_| bpe_options(),
     },
     Family {
-        classes: &["BlenderbotTokenizer"],
+        classes: &["BlenderbotTokenizer", "LayoutLMv3Tokenizer"],
         model_type: "BPE",
         model_unk: false,
         normalizer: |_| Value::Null,
@@ -577,5 +578,30 @@ mod tests {
         .unwrap();
         assert_eq!(doc["normalizer"], Value::Null);
         assert_eq!(doc["pre_tokenizer"]["add_prefix_space"], json!(true));
+    }
+
+    #[test]
+    fn layoutlmv3_adds_a_prefix_space_by_default_and_markuplm_does_not() {
+        let original = json!({"model": {"type": "BPE"}});
+        for (class, config, expected) in [
+            ("LayoutLMv3Tokenizer", json!({}), true),
+            (
+                "LayoutLMv3Tokenizer",
+                json!({"add_prefix_space": false}),
+                false,
+            ),
+            ("MarkupLMTokenizer", json!({}), false),
+        ] {
+            let mut config = config;
+            config["tokenizer_class"] = json!(class);
+            let mut doc = original.clone();
+            rebuild(&mut doc, &cfg(config), None).unwrap();
+            assert_eq!(doc["pre_tokenizer"]["type"], json!("ByteLevel"), "{class}");
+            assert_eq!(
+                doc["pre_tokenizer"]["add_prefix_space"],
+                json!(expected),
+                "{class}"
+            );
+        }
     }
 }

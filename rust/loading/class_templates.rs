@@ -93,6 +93,20 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
             lang_prefix_template(&cfg_str(cfg, "src_lang", "en_XX"), &token("eos_token"))
         }
         "NllbTokenizer" => nllb_template(cfg, &token("eos_token")),
+        // MarkupLM: `<s> A </s>`, `<s> A </s> B </s>`, all of type 0.
+        "MarkupLMTokenizer" => {
+            let (cls, sep) = (token("cls_token"), token("sep_token"));
+            Post::Template {
+                single: vec![sp(&cls, 0), seq("A", 0), sp(&sep, 0)],
+                pair: vec![
+                    sp(&cls, 0),
+                    seq("A", 0),
+                    sp(&sep, 0),
+                    seq("B", 0),
+                    sp(&sep, 0),
+                ],
+            }
+        }
         // Nougat: `<s> A </s>`, pairs without special tokens.
         "NougatTokenizer" => {
             let (bos, eos) = (token("bos_token"), token("eos_token"));
@@ -176,6 +190,9 @@ fn roberta_post(
         )
     } else if class == "MPNetTokenizer" || class == "CLIPTokenizer" {
         (class == "MPNetTokenizer", false)
+    } else if class == "LayoutLMv3Tokenizer" {
+        // Its constructor trims offsets and takes `add_prefix_space` (on by default) from the config.
+        (true, cfg_bool(cfg, "add_prefix_space", true))
     } else if class == "LukeTokenizer" {
         // Luke builds its RobertaProcessing with the processor's own defaults, whatever the config says.
         (true, true)

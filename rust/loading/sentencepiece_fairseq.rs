@@ -70,6 +70,22 @@ pub(super) fn xlm_roberta(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts
     }
 }
 
+/// LayoutXLM: XLM-RoBERTa's vocabulary and template, with the class's own stages (no charsmap: the right
+/// end stripped and runs of spaces made one "▁", then Metaspace alone), as its constructor builds them.
+pub(super) fn layout_xlm(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
+    let mut parts = xlm_roberta(m, cfg, d);
+    parts.normalizer = sequence(
+        "Sequence",
+        "normalizers",
+        vec![
+            json!({"type": "Strip", "strip_left": false, "strip_right": true}),
+            super::sentencepiece::replace_regex(" {2,}", "\u{2581}"),
+        ],
+    );
+    parts.pre_tokenizer = metaspace("Metaspace", prepend_scheme(cfg), true);
+    parts
+}
+
 pub(super) fn camembert(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Parts {
     let named = named(cfg, d, true);
     let unk = content(&named, "unk_token");

@@ -1,0 +1,394 @@
+"""Words with bounding boxes: LayoutLMv2 (WordPiece), LayoutLMv3 (byte-level BPE) and LayoutXLM (SentencePiece).
+
+Their `__call__` takes words (and a question before them), one box per word and optional word labels. The
+core encodes the words as pre-tokenized input (truncation, stride, overflow and padding included) and
+returns each token's word and sequence in flat arrays (`Encodings.alignment`); the `bbox` and `labels`
+columns are then gathered from the word-level tables with numpy, never token by token in Python.
+
+transformers' behaviour kept: the question's tokens get `pad_token_box`; tokens of no word get the cls /
+sep / pad box by their id (LayoutLMv3 gives any other such token the sep box, the others refuse it);
+labels go to a word's first token (LayoutLMv2 / LayoutXLM: also only where it starts at the word's first
+character), `pad_token_label` elsewhere; a single example loses its batch axis unless tensors or
+overflowing windows were asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from .batch_encoding import BatchEncoding, check_tensor_type, to_tensor
+
+# class -> (sep box default, whether a word-less token of another id takes the sep box, whether a label
+# needs the token to start at the word's first character, whether a question given as words is kept)
+_CLASSES = {
+    "LayoutLMv2Tokenizer": ([1000, 1000, 1000, 1000], False, True, False),
+    "LayoutLMv3Tokenizer": ([0, 0, 0, 0], True, False, True),
+    "LayoutXLMTokenizer": ([1000, 1000, 1000, 1000], False, True, False),
+}
+CLASSES = tuple(_CLASSES)
+
+_WORDS_MESSAGE = (
+    "Words must be of type `List[str]` (single pretokenized example), "
+    "or `List[List[str]]` (batch of pretokenized examples)."
+)
+# LayoutXLM's own wording (lower-case `list`, "words" for the pair's words).
+_XLM_WORDS_MESSAGE = (
+    "{} must of type `list[str]` (single pretokenized example), "
+    "or `list[list[str]]` (batch of pretokenized examples)."
+)
+_TEXT_MESSAGE = "text input must of type `str` (single example) or `{}[str]` (batch of examples). "
+
+
+@dataclass
+class LayoutSettings:
+    cls_token_box: list[Any]
+    sep_token_box: list[Any]
+    pad_token_box: list[Any]
+    pad_token_label: int
+    only_label_first_subword: bool
+    other_ids_take_sep_box: bool
+    label_needs_word_start: bool
+    question_words_kept: bool
+    lower_case_messages: bool
+
+
+def load_settings(config: dict[str, Any]) -> Any:
+    """The class's settings (`LayoutSettings`, MarkupLM's `_markup.MarkupSettings`), or None."""
+    name = str(config.get("tokenizer_class") or "").removesuffix("Fast")
+    if name == "MarkupLMTokenizer":
+        from . import _markup
+
+        return _markup.load_settings(config)
+    if name not in _CLASSES:
+        return None
+    sep_box, other_sep, word_start, keep_words = _CLASSES[name]
+    return LayoutSettings(
+        cls_token_box=list(config.get("cls_token_box", [0, 0, 0, 0])),
+        sep_token_box=list(config.get("sep_token_box", sep_box)),
+        pad_token_box=list(config.get("pad_token_box", [0, 0, 0, 0])),
+        pad_token_label=int(config.get("pad_token_label", -100)),
+        only_label_first_subword=bool(config.get("only_label_first_subword", True)),
+        other_ids_take_sep_box=other_sep,
+        label_needs_word_start=word_start,
+        question_words_kept=keep_words,
+        lower_case_messages=name == "LayoutXLMTokenizer",
+    )
+
+
+ATTRIBUTES = (
+    "cls_token_box",
+    "sep_token_box",
+    "pad_token_box",
+    "pad_token_label",
+    "only_label_first_subword",
+)
+
+
+def attribute_names(settings: Any) -> tuple[str, ...]:
+    if isinstance(settings, LayoutSettings):
+        return ATTRIBUTES
+    from . import _markup
+
+    return _markup.ATTRIBUTES
+
+
+def pad_fills(settings: Any) -> dict[str, Any]:
+    """What `pad` fills the class's own columns with."""
+    if isinstance(settings, LayoutSettings):
+        return {"bbox": settings.pad_token_box, "labels": settings.pad_token_label}
+    return {
+        "xpath_tags_seq": settings.pad_xpath_tags_seq,
+        "xpath_subs_seq": settings.pad_xpath_subs_seq,
+        "labels": settings.pad_token_label,
+    }
+
+
+def dispatch(tok: Any, text: Any, text_pair: Any, arguments: dict[str, Any], kwargs: dict[str, Any]) -> Any:
+    """The call of the tokenizer's layout class (MarkupLM's in `_markup`)."""
+    if isinstance(tok._layout_settings, LayoutSettings):
+        return call(tok, text, text_pair, arguments, kwargs)
+    from . import _markup
+
+    return _markup.call(tok, text, text_pair, arguments, kwargs)
+
+
+def dispatch_batch(tok: Any, batch: Any, is_pair: bool | None, kwargs: dict[str, Any]) -> Any:
+    if isinstance(tok._layout_settings, LayoutSettings):
+        return batch_encode_plus(tok, batch, is_pair, kwargs)
+    from . import _markup
+
+    return _markup.batch_encode_plus(tok, batch, is_pair, kwargs)
+
+
+def _is_valid_text(t: Any) -> bool:
+    if isinstance(t, str):
+        return True
+    if isinstance(t, (list, tuple)):
+        if len(t) == 0 or isinstance(t[0], str):
+            return True
+        if isinstance(t[0], (list, tuple)):
+            return len(t[0]) == 0 or isinstance(t[0][0], str)
+    return False
+
+
+def call(
+    tok: Any, text: Any, text_pair: Any, arguments: dict[str, Any], kwargs: dict[str, Any]
+) -> BatchEncoding:
+    """`tokenizer(text, text_pair=None, boxes=None, word_labels=None, ...)`, as the layout classes take it."""
+    boxes = kwargs.pop("boxes", None)
+    word_labels = kwargs.pop("word_labels", None)
+    xlm = tok._layout_settings.lower_case_messages
+    if text_pair is not None:
+        if not _is_valid_text(text):
+            raise ValueError(_TEXT_MESSAGE.format("list" if xlm else "List"))
+        if not isinstance(text_pair, (list, tuple)):
+            raise ValueError(_XLM_WORDS_MESSAGE.format("words") if xlm else _WORDS_MESSAGE)
+        is_batched = isinstance(text, (list, tuple))
+    else:
+        if not isinstance(text, (list, tuple)):
+            raise ValueError(_XLM_WORDS_MESSAGE.format("Words") if xlm else _WORDS_MESSAGE)
+        is_batched = bool(text) and isinstance(text[0], (list, tuple))
+    words = text if text_pair is None else text_pair
+    if boxes is None:
+        raise ValueError("You must provide corresponding bounding boxes")
+    if is_batched:
+        if len(words) != len(boxes):
+            raise ValueError("You must provide words and boxes for an equal amount of examples")
+        for words_example, boxes_example in zip(words, boxes, strict=False):
+            if len(words_example) != len(boxes_example):
+                raise ValueError("You must provide as many words as there are bounding boxes")
+        if text_pair is not None and len(text) != len(text_pair):
+            raise ValueError(
+                f"batch length of `text`: {len(text)} does not match batch length of `text_pair`:"
+                f" {len(text_pair)}."
+            )
+        batch = list(zip(text, text_pair, strict=False)) if text_pair is not None else list(text)
+        return encode(tok, batch, text_pair is not None, boxes, word_labels, arguments, kwargs)
+    if len(words) != len(boxes):
+        raise ValueError("You must provide as many words as there are bounding boxes")
+    batch = [(text, text_pair)] if text_pair else [text]
+    labels = [word_labels] if word_labels is not None else None
+    out = encode(tok, batch, text_pair is not None, [boxes], labels, arguments, kwargs)
+    if arguments["return_tensors"] is None and not arguments["return_overflowing_tokens"]:
+        # A single example loses its batch axis (transformers' `_encode_plus`).
+        out.data = {k: v[0] if len(v) > 0 and isinstance(v[0], list) else v for k, v in out.data.items()}
+    return out
+
+
+def batch_encode_plus(tok: Any, batch: Any, is_pair: bool | None, kwargs: dict[str, Any]) -> BatchEncoding:
+    """transformers' `batch_encode_plus(batch_text_or_text_pairs, is_pair=None, boxes=None, word_labels=None)`."""
+    if not isinstance(batch, list):
+        raise TypeError(f"batch_text_or_text_pairs has to be a list (got {type(batch)})")
+    boxes = kwargs.pop("boxes", None)
+    word_labels = kwargs.pop("word_labels", None)
+    arguments = {name: kwargs.pop(name) for name in list(kwargs) if name in _DEFAULTS}
+    arguments = {**_DEFAULTS, **arguments}
+    return encode(tok, batch, bool(is_pair), boxes, word_labels, arguments, kwargs)
+
+
+_DEFAULTS: dict[str, Any] = {
+    "add_special_tokens": True,
+    "padding": False,
+    "truncation": None,
+    "max_length": None,
+    "stride": 0,
+    "is_split_into_words": False,
+    "pad_to_multiple_of": None,
+    "padding_side": None,
+    "return_tensors": None,
+    "return_token_type_ids": None,
+    "return_attention_mask": None,
+    "return_overflowing_tokens": False,
+    "return_special_tokens_mask": False,
+    "return_offsets_mapping": False,
+    "return_length": False,
+    "verbose": True,
+}
+
+
+def _int_table(flat: list[Any], width: int) -> np.ndarray | None:
+    """`flat` (ints, or lists of `width` ints) as an int64 array without numpy's type inference over nested
+    lists (the slow part for 10^5 boxes); None for anything else (numpy then decides, as transformers would)."""
+    if width:
+        if not all(type(b) is list and len(b) == width for b in flat):
+            return None
+        values = list(chain.from_iterable(flat))
+    else:
+        values = flat
+    if not values or not all(type(v) is int for v in values):
+        return None
+    try:
+        table = np.fromiter(values, dtype=np.int64, count=len(values))
+    except OverflowError:
+        return None
+    return table.reshape(len(flat), width) if width else table
+
+
+def word_table(rows: list[Any], name: str, width_of: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The examples' per-word values end to end, and where each example starts."""
+    counts = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    starts = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    flat = list(chain.from_iterable(rows))
+    fast = _int_table(flat, len(width_of) if isinstance(width_of, list) else 0)
+    if fast is not None:
+        return fast, starts
+    try:
+        table = np.asarray(flat) if flat else np.zeros((0, *np.shape(width_of)), dtype=np.int64)
+    except ValueError as error:
+        raise ValueError(f"{name}: every item must have the same shape ({error})") from None
+    if table.dtype == object:
+        raise ValueError(f"{name}: every item must have the same shape")
+    return table, starts
+
+
+def encode(
+    tok: Any,
+    batch: list[Any],
+    is_pair: bool,
+    boxes: Any,
+    word_labels: Any,
+    arguments: dict[str, Any],
+    kwargs: dict[str, Any],
+) -> BatchEncoding:
+    s: LayoutSettings = tok._layout_settings
+    if is_pair:
+        firsts, seconds = [], []
+        for question, words in batch:
+            if not (s.question_words_kept and not isinstance(question, str)):
+                question = question.split()
+            firsts.append(list(question))
+            seconds.append(list(words))
+        words_of = seconds
+    else:
+        firsts, seconds = [w if type(w) is list else list(w) for w in batch], None
+        words_of = firsts
+    if boxes is None or len(boxes) < len(words_of):
+        raise ValueError("You must provide words and boxes for an equal amount of examples")
+    rows = encode_words(tok, firsts, seconds, word_labels is not None, arguments, kwargs)
+    _, ids, word, seq, word_start, lengths, sample = rows.parts()
+    # Boxes: the word's, the question's tokens and padding the pad box, specials by id.
+    box_table, box_starts = word_table(list(boxes[: len(words_of)]), "boxes", s.cls_token_box)
+    specials = np.asarray([s.cls_token_box, s.sep_token_box, s.pad_token_box])
+    if box_table.ndim != 2 or (len(box_table) and box_table.shape[1] != specials.shape[1]):
+        raise ValueError(
+            f"boxes: every box must be a list of {specials.shape[1]} numbers like cls_token_box,"
+            f" got shape {box_table.shape[1:]}"
+        )
+    has_word = word >= 0
+    if is_pair:
+        has_word &= seq != 0
+    # One table: the words' boxes, then the cls, sep and pad boxes.
+    joined = np.concatenate([box_table.astype(np.result_type(box_table, specials)), specials])
+    index = np.full(len(word), len(box_table) + 2, dtype=np.int64)  # the question's tokens, padding
+    index[has_word] = box_starts[sample[has_word]] + word[has_word]
+    no_word = word < 0
+    is_cls = ids == tok.cls_token_id
+    is_sep = ids == tok.sep_token_id
+    is_pad = ids == tok.pad_token_id
+    index[no_word & is_cls] = len(box_table)
+    index[no_word & ~is_cls & is_sep] = len(box_table) + 1
+    other = no_word & ~is_cls & ~is_sep & ~is_pad
+    if other.any():
+        if not s.other_ids_take_sep_box:
+            raise ValueError("Id not recognized")
+        index[other] = len(box_table) + 1
+    columns = {"bbox": joined[index]}
+    if word_labels is not None:
+        columns["labels"] = labels(s, word_labels, word, word_start, sample, lengths)
+    return rows.finish(columns)
+
+
+class Rows:
+    """A call's encoded rows and each token's id, word, sequence and word start (flat), for the columns
+    built from word-level data."""
+
+    def __init__(self, out: BatchEncoding, tensor_type: str | None, drop_offsets: bool) -> None:
+        self.out = out
+        self.tensor_type = tensor_type
+        self.drop_offsets = drop_offsets
+        self.ids, self.word, self.seq, self.word_start, self.lengths, samples = out._encodings.alignment()
+        n_rows = len(self.lengths)
+        row_of = np.repeat(np.arange(n_rows), self.lengths)
+        self.sample = samples[row_of] if n_rows else np.zeros(0, dtype=np.int64)
+
+    def parts(self) -> tuple[Any, ...]:
+        return self.out, self.ids, self.word, self.seq, self.word_start, self.lengths, self.sample
+
+    def finish(self, columns: dict[str, np.ndarray]) -> BatchEncoding:
+        """The call's result with `columns` (flat, one item per token) added as rows, lists or tensors."""
+        data, lengths, tensor_type = self.out.data, self.lengths, self.tensor_type
+        if self.drop_offsets:
+            data.pop("offset_mapping", None)
+        n_rows = len(lengths)
+        rectangular = hasattr(data.get("input_ids"), "shape") and tensor_type is not None
+        for key, flat in columns.items():
+            if rectangular and n_rows and len(set(lengths.tolist())) == 1:
+                value = flat.reshape(n_rows, int(lengths[0]), *flat.shape[1:])
+                data[key] = _as_tensor(value, tensor_type, key)
+            else:
+                rows = np.split(flat, np.cumsum(lengths)[:-1]) if n_rows else []
+                value = [r.tolist() for r in rows]
+                data[key] = to_tensor(value, tensor_type, key) if tensor_type else value
+        return self.out
+
+
+def encode_words(
+    tok: Any,
+    firsts: list[Any],
+    seconds: list[Any] | None,
+    with_labels: bool,
+    arguments: dict[str, Any],
+    kwargs: dict[str, Any],
+) -> Rows:
+    """Encode pre-split words (and their questions) with the call's arguments; offsets are asked for when
+    labels need them (and dropped again by `Rows.finish` unless the call wanted them)."""
+    tensor_type = check_tensor_type(arguments["return_tensors"])
+    wants_offsets = arguments["return_offsets_mapping"]
+    inner = {**arguments, "is_split_into_words": True, "return_tensors": tensor_type}
+    inner["return_offsets_mapping"] = True if with_labels else wants_offsets
+    if not firsts:
+        inner["return_tensors"] = None
+    out = tok.__call__(firsts, seconds, **inner, **kwargs, _layout_inner=True)
+    return Rows(out, tensor_type, with_labels and not wants_offsets)
+
+
+def _as_tensor(value: np.ndarray, tensor_type: str, key: str) -> Any:
+    if tensor_type == "pt":
+        import torch
+
+        return torch.from_numpy(np.ascontiguousarray(value))
+    return to_tensor(value, tensor_type, key)
+
+
+def labels(
+    s: Any,
+    word_labels: Any,
+    word: np.ndarray,
+    word_start: np.ndarray,
+    sample: np.ndarray,
+    lengths: np.ndarray,
+) -> np.ndarray:
+    table, starts = word_table(list(word_labels), "word_labels", 0)
+    has_word = word >= 0
+    take = has_word.copy()
+    if s.only_label_first_subword:
+        previous = np.empty_like(word)
+        if len(word):
+            previous[1:] = word[:-1]
+            row_starts = np.cumsum(lengths)[:-1]
+            previous[0] = -1
+            previous[row_starts[row_starts < len(word)]] = -1
+        take &= word != previous
+        if s.label_needs_word_start:
+            take &= word_start == 1
+    counts = np.diff(starts)
+    if take.any() and ((sample[take] >= len(counts)).any() or (word[take] >= counts[sample[take]]).any()):
+        raise IndexError("list index out of range")
+    labels = np.full(len(word), s.pad_token_label, dtype=table.dtype if len(table) else np.int64)
+    labels[take] = table[starts[sample[take]] + word[take]]
+    return labels
