@@ -6,6 +6,7 @@ pub mod bpe_merge;
 pub mod bpe_pieces;
 pub mod bpe_queue;
 pub mod codes;
+pub mod digit_comma;
 pub mod fast_bpe;
 pub mod mapped;
 pub mod unigram;
@@ -14,6 +15,7 @@ pub mod wordpiece;
 
 pub use bpe::Bpe;
 pub use codes::Codes;
+pub use digit_comma::DigitComma;
 pub use fast_bpe::FastBpe;
 pub use mapped::Mapped;
 pub use unigram::Unigram;
@@ -48,6 +50,7 @@ pub enum Model {
     Codes(Codes),
     FastBpe(FastBpe),
     Mapped(Mapped),
+    DigitComma(DigitComma),
 }
 
 impl Model {
@@ -69,6 +72,7 @@ impl Model {
             "Codes" => Model::Codes(Codes::from_json(o, field)?),
             "FastBPE" => Model::FastBpe(FastBpe::from_json(o, field)?),
             "Mapped" => Model::Mapped(Mapped::from_json(o, field)?),
+            "DigitComma" => Model::DigitComma(DigitComma::from_json(o, field)?),
             other => return Err(unsupported("model", field, other)),
         })
     }
@@ -83,6 +87,7 @@ impl Model {
             Model::Codes(m) => m.tokenize(word, out),
             Model::FastBpe(m) => m.tokenize(word, out),
             Model::Mapped(m) => m.tokenize(word, out),
+            Model::DigitComma(m) => m.tokenize(word, out),
         }
     }
 
@@ -95,6 +100,7 @@ impl Model {
             Model::Codes(m) => m.token_to_id(token),
             Model::FastBpe(m) => m.token_to_id(token),
             Model::Mapped(m) => m.token_to_id(token),
+            Model::DigitComma(m) => m.token_to_id(token),
         }
     }
 
@@ -107,6 +113,7 @@ impl Model {
             Model::Codes(m) => m.id_to_token(id),
             Model::FastBpe(m) => m.id_to_token(id),
             Model::Mapped(m) => m.id_to_token(id),
+            Model::DigitComma(m) => m.id_to_token(id),
         }
     }
 
@@ -120,6 +127,7 @@ impl Model {
             Model::Codes(m) => m.vocab().collect(),
             Model::FastBpe(m) => m.vocab().collect(),
             Model::Mapped(m) => m.vocab().collect(),
+            Model::DigitComma(m) => m.vocab(),
         }
     }
 
@@ -144,6 +152,7 @@ impl Model {
             Model::Codes(m) => m.vocab_size(),
             Model::FastBpe(m) => m.vocab_size(),
             Model::Mapped(m) => m.vocab_size(),
+            Model::DigitComma(m) => m.vocab_size(),
         }
     }
 }

@@ -77,11 +77,11 @@ fn find_ws(text: &str, from: usize) -> usize {
 }
 
 /// Encode one segment (text between added tokens) that starts at byte `base` of the caller's text.
-/// `spaces_only`: words are cut at ASCII spaces only, not at every whitespace char.
+/// `cut`: the replacement char put before each word, and whether words are cut at ASCII spaces only
+/// (else at every whitespace char).
 pub fn encode_segment(
     norm: Option<&Precompiled>,
-    replacement: char,
-    spaces_only: bool,
+    cut: (char, bool),
     model: &Unigram,
     text: &str,
     base: usize,
@@ -98,6 +98,7 @@ pub fn encode_segment(
             }
             Err(_) => (&mut fresh.0, &mut fresh.1),
         };
+        let (replacement, spaces_only) = cut;
         let words = |text: &str, align: Align<'_>, word: &mut u32, out: &mut TokenBuffer| {
             if spaces_only {
                 encode_words::<true>(replacement, model, text, align, word, out)

@@ -119,7 +119,7 @@ impl Tokenizer {
                     )?
                 }
                 (FastPath::Unigram, n, p, Model::Unigram(u)) => {
-                    let Some((rep, spaces_only)) = whitespace_metaspace(p.as_ref()) else {
+                    let Some(cut) = whitespace_metaspace(p.as_ref()) else {
                         return Err(Error::Internal(
                             "unigram fast path without its pre-tokenizers".into(),
                         ));
@@ -130,8 +130,7 @@ impl Tokenizer {
                     };
                     fast_unigram::encode_segment(
                         norm,
-                        rep,
-                        spaces_only,
+                        cut,
                         u,
                         segment,
                         range.start,
