@@ -6,6 +6,7 @@ The library cuts words at spaces only, after its normalizer: a whitespace char i
 `str.split` parts at), alone, in runs and mixed with text, goes through each such class built from a folder
 made here, and ids, tokens and decoding are compared with transformers, on the default nmt_nfkc models and on
 an identity-normalized BPE model with byte fallback that keeps extra spaces (every space a "▁" of its own).
+Every assigned char of the Basic Multilingual Plane also goes through each class over the default models.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import random
 import shutil
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -161,3 +163,25 @@ def test_whitespace_chars_match_transformers(models, tmp_path, tokenizer_class, 
         assert ours.batch_decode(rows, skip_special_tokens=skip) == theirs.batch_decode(
             rows, skip_special_tokens=skip
         )
+
+
+# Every assigned char of the Basic Multilingual Plane (Python 3.11's Unicode 14 tables), between words: the
+# classes' own text preparation (GPT-Sw3's non-printing and space maps, SigLIP's canonicalization) and the
+# library's normalizer and cut, in 64-char chunks.
+BMP_CHARS = [
+    chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000 and unicodedata.category(chr(c)) != "Cn"
+]
+BMP_TEXTS = ["".join(f"a{c}1,{c}b " for c in BMP_CHARS[i : i + 64]) for i in range(0, len(BMP_CHARS), 64)]
+
+
+@pytest.mark.parametrize(
+    ("tokenizer_class", "model"), [c for c in CLASSES if c[1] in ("unigram", "char")], ids=lambda v: v
+)
+def test_every_bmp_char_matches_transformers(models, tmp_path, tokenizer_class, model):
+    directory = build(tmp_path, tokenizer_class, models[model])
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    assert len(BMP_TEXTS) > 800
+    got, expected = ours(BMP_TEXTS)["input_ids"], theirs(BMP_TEXTS)["input_ids"]
+    for text, a, b in zip(BMP_TEXTS, got, expected, strict=True):
+        assert a == b, ascii(text[:80])
