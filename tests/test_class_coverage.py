@@ -73,9 +73,8 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "vocab.txt: its own tokens, then BERT's; jieba's words cut greedily (tested in test_segmenter_classes.py)",
     ),
     "CpmTokenizer": (
-        "refused",
-        "sentencepiece: a Python class (jieba imported, not used) whose accent stripping, whitespace "
-        "collapsing and digit-comma rule differ from XLNet's pipeline",
+        "same",
+        "sentencepiece: XLNet's Python preparation and digit-comma rule (tested in test_cpm_class.py)",
     ),
     "DPRQuestionEncoderTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "DebertaTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),

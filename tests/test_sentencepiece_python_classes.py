@@ -333,3 +333,21 @@ def test_char_model_is_refused_for_other_classes(models, tmp_path):
     with pytest.raises(ValueError, match="model_type") as info:
         AutoTokenizer.from_pretrained(tmp_path)
     assert "spiece.model" in str(info.value)
+
+
+@pytest.mark.parametrize("model", ["unigram", "bpe"])
+def test_marian_targets_see_tokens_added_after_load(models, tmp_path, model):
+    """transformers' added tokens serve both sides: `text_target` after `add_tokens` finds them too."""
+    directory = marian_folder(tmp_path, models[model])
+    ours = AutoTokenizer.from_pretrained(directory)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    lines = ["a newtok b<x>c", "plain text", "<y> at the start newtok"]
+    # A first call reads the target side before the tokens are added.
+    assert ours(lines, text_target=lines)["labels"] == theirs(lines, text_target=lines)["labels"]
+    for tok in (ours, theirs):
+        assert tok.add_tokens(["newtok", "<x>"]) == 2
+        assert tok.add_tokens(["<y>"], special_tokens=True) == 1
+    got, expected = ours(lines, text_target=lines), theirs(lines, text_target=lines)
+    assert got["input_ids"] == expected["input_ids"]
+    assert got["labels"] == expected["labels"]
+    assert any(ours.convert_tokens_to_ids("newtok") in row for row in got["labels"])

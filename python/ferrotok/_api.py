@@ -320,6 +320,8 @@ class TransformersApiMixin:
             return (path,)
         if kind == "SubwordJapanese":  # GPTNeoXJapanese: vocab.txt and emoji.json
             return _save_subword_japanese(json.loads(self._tokenizer.to_str(False)), directory, prefix)
+        if kind == "DigitComma" and tokenizer_class == "CpmTokenizer":  # transformers reads spiece.model
+            return (self._copy_model_file(directory, prefix, "spiece.model"),)
         if kind == "Mapped" and tokenizer_class == "BartphoTokenizer":
             return self._save_bartpho(directory, prefix)
         if kind == "FastBPE" and tokenizer_class in _FASTBPE_JSON_CLASSES:  # vocab.json and merges.txt
@@ -357,15 +359,20 @@ class TransformersApiMixin:
                     f"{t} 1\n" for t, _ in sorted(vocab.items(), key=lambda kv: kv[1]) if t not in special
                 )
             )
-        source = os.path.join(self.name_or_path or "", "sentencepiece.bpe.model")
-        target = os.path.join(directory, prefix + "sentencepiece.bpe.model")
+        return self._copy_model_file(directory, prefix, "sentencepiece.bpe.model"), dict_path
+
+    def _copy_model_file(self, directory: str, prefix: str, name: str) -> str:
+        """The SentencePiece model `name`, copied from the folder it was loaded from (ferrotok keeps no copy
+        of its bytes)."""
+        source = os.path.join(self.name_or_path or "", name)
+        target = os.path.join(directory, prefix + name)
         if not os.path.isfile(source):
             raise OSError(f"save_vocabulary: {source} (the SentencePiece model to copy) is missing")
         if os.path.abspath(source) != os.path.abspath(target):
             import shutil  # here: saving only (its import costs every run's start-up)
 
             shutil.copyfile(source, target)
-        return target, dict_path
+        return target
 
     def save_chat_templates(
         self,

@@ -102,11 +102,17 @@ _CLASS_SIDES = {"CpmAntTokenizer": {"padding_side": "left"}}
 # SentencePiece classes that transformers 5 runs in Python (no fast tokenizer), which ferrotok converts.
 PYTHON_BACKEND_CLASSES = frozenset(
     {"M2M100Tokenizer", "BertGenerationTokenizer", "PLBartTokenizer", "MarianTokenizer", "GPTSw3Tokenizer"}
-    | {"SpeechT5Tokenizer", "BartphoTokenizer"}
+    | {"SpeechT5Tokenizer", "BartphoTokenizer", "CpmTokenizer"}
 )
 
 # Classes whose decode strips the text it joins (BARTpho's `convert_tokens_to_string`).
-STRIPPED_DECODE_CLASSES = frozenset({"BartphoTokenizer"})
+STRIPPED_DECODE_CLASSES = frozenset({"BartphoTokenizer", "CpmTokenizer"})
+
+# Classes whose decode drops every space and then reads U+2582 / U+2583 as a space / a newline (CPM).
+CPM_DECODE_CLASSES = frozenset({"CpmTokenizer"})
+
+# Classes whose constructor sets `pad_token_type_id` (the type id of padding).
+_PAD_TYPE_IDS = {"CpmTokenizer": 3}
 
 # Speech classes whose decode merges repeated ids and drops the blank (pad) id, as CTC output needs.
 CTC_CLASSES = frozenset({"LasrTokenizer", "ParakeetTokenizer"})
@@ -240,6 +246,8 @@ def read_settings(
     if "padding_side" not in config and padding.get("direction") in ("Left", "Right"):
         settings["padding_side"] = padding["direction"].lower()
     settings["model_input_names"] = config.get("model_input_names") or list(defaults["model_input_names"])
+    if tokenizer_class.removesuffix("Fast") in _PAD_TYPE_IDS:
+        settings["pad_token_type_id"] = _PAD_TYPE_IDS[tokenizer_class.removesuffix("Fast")]
 
     if from_model is not None:
         named, extra = from_model["named"], list(from_model["extra"])
@@ -379,3 +387,6 @@ def tokenizer_file_text(text: str) -> str:
         return text
     document["pre_tokenizer"] = {"type": "BertPreTokenizer"}
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+CLASS_VOCABULARY_FILES["CpmTokenizer"] = "spiece.model"  # copied from the folder it was loaded from

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from . import _fsmt, _marian
 from ._config import (
     BLANK_CLASSES,
+    CPM_DECODE_CLASSES,
     CTC_CLASSES,
     PHONEME_CTC_CLASSES,
     PYTHON_BACKEND_CLASSES,
@@ -206,6 +207,10 @@ class DecodingMixin:
         return text.lower() if self._init_config.get("do_lower_case") else text
 
     def convert_tokens_to_string(self, tokens: Sequence[str]) -> str:
+        if self._tokenizer_class() in CPM_DECODE_CLASSES:
+            # CPM's own rule: the tokens joined, "▁" read as a space, stripped (its decode's space removal
+            # comes after, in `_decode`).
+            return "".join(tokens).replace("\u2581", " ").strip()
         # transformers joins the tokens with the decoder (or the class's own rule) and cleans up no spaces.
         if self._tokenizer_class() == "GPTNeoXJapaneseTokenizer":
             # Its tokens are shown as text already (`<SP>` as " "): the class joins and strips them.
@@ -223,7 +228,11 @@ class DecodingMixin:
         if suffix:
             return text.replace(suffix, " ").strip()
         # BARTpho's class joins its pieces and strips the result (Python's whitespace).
-        return text.strip() if self._tokenizer_class() in STRIPPED_DECODE_CLASSES else text
+        cls = self._tokenizer_class()
+        text = text.strip() if cls in STRIPPED_DECODE_CLASSES else text
+        if cls in CPM_DECODE_CLASSES:
+            return text.replace(" ", "").replace("\u2582", " ").replace("\u2583", "\n")
+        return text
 
     def _clean_up(self, text: str, clean_up: bool | None) -> str:
         if clean_up is None:

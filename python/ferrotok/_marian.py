@@ -56,7 +56,18 @@ def target_core(tok: Any) -> Any:
         overrides = {_TARGET_SIDE: True, "separate_vocabs": bool(tok._init_config.get("separate_vocabs"))}
         core, _ = _core.load_folder(directory, json.dumps(overrides))
         tok.__dict__["_marian_target_core"] = core
+    _share_added_tokens(tok, core)
     return core
+
+
+def _share_added_tokens(tok: Any, core: Any) -> None:
+    """Tokens added to `tok` since the target side was read, added to it too: transformers' added tokens
+    serve both sides (their ids are given back after encoding, `_swaps`)."""
+    have = {t["content"] for t in core.added_tokens()}
+    new = [t for t in tok._tokenizer.added_tokens() if t["content"] not in have]
+    if new:
+        core.add_tokens([{k: v for k, v in t.items() if k != "id"} for t in new])
+        tok.__dict__.pop("_marian_swaps", None)
 
 
 def target_tokenizer(tok: Any) -> Any:
@@ -93,7 +104,7 @@ def _swap(ids: Any, swaps: dict[int, int]) -> Any:
 def encode_targets(tok: Any, *args: Any, **kwargs: Any) -> Any:
     """`text_target` through the target side, the special tokens given their vocab.json ids."""
     targets = target_tokenizer(tok)(*args, **kwargs)
-    if separate_vocabs(tok) and _swaps(tok):
+    if _swaps(tok):
         targets["input_ids"] = _swap(targets["input_ids"], _swaps(tok))
     return targets
 

@@ -111,6 +111,11 @@ impl Pattern {
         }
     }
 
+    /// Whether this is the regex ` +` (runs of ASCII spaces), which fused paths may scan for by hand.
+    pub fn is_space_runs(&self) -> bool {
+        matches!(&self.engine, Engine::Fast(re) if re.as_str() == " +")
+    }
+
     /// The pattern as written in the config.
     pub fn as_str(&self) -> &str {
         &self.source
@@ -288,6 +293,14 @@ mod tests {
         ));
         let err = Pattern::regex("(ab").unwrap_err().to_string();
         assert!(err.contains("(ab"), "{err}");
+    }
+
+    #[test]
+    fn space_runs_is_the_regex_only() {
+        assert!(Pattern::regex(" +").unwrap().is_space_runs());
+        assert!(!Pattern::literal(" +").unwrap().is_space_runs());
+        assert!(!Pattern::regex(" ").unwrap().is_space_runs());
+        assert!(!Pattern::regex(r"\s+").unwrap().is_space_runs());
     }
 
     // Expected values from Hugging Face tokenizers 0.23.3 (Split pre-tokenizer, Oniguruma).

@@ -34,6 +34,7 @@ mod sentencepiece_bartpho;
 mod sentencepiece_bpe_classes;
 mod sentencepiece_classes;
 mod sentencepiece_code_llama;
+mod sentencepiece_cpm;
 mod sentencepiece_fairseq;
 mod sentencepiece_gemma;
 mod sentencepiece_gpt_sw3;

@@ -5,7 +5,7 @@
 //! model's Unigram). `<s> A </s>` and `<s> A </s></s> B </s>`, all of type id 0.
 
 use super::legacy::{read_to_string, LegacyConfig};
-use super::sentencepiece::{finish, is_bpe, metaspace, precompiled, Parts, Post, SpecialTokens};
+use super::sentencepiece::{finish, is_bpe, precompiled, Parts, Post, SpecialTokens};
 use super::sentencepiece_classes::{content, named, seq, sp, Defaults};
 use super::sentencepiece_proto::SpModel;
 use super::sentencepiece_python::{library_vocab, require_legacy, NEVER};
@@ -68,7 +68,8 @@ pub(super) fn bartpho(
     }
     let unk = content(&named, "unk_token");
     let (cls, sep) = (content(&named, "cls_token"), content(&named, "sep_token"));
-    let mut parts = Parts::whitespace_metaspace(
+    let parts = Parts::library_metaspace(
+        m,
         json!({"type": "Unigram", "unk_id": null, "byte_fallback": false}),
         tokens.iter().map(|t| (t.clone(), NEVER)).collect(),
         precompiled(m).unwrap_or(Value::Null),
@@ -86,12 +87,6 @@ pub(super) fn bartpho(
             ],
         },
     );
-    // The `sentencepiece` library parts words at spaces only (after its normalizer), not at every
-    // Unicode whitespace (U+0085 stays inside a word).
-    parts.pre_tokenizer = json!({"type": "Sequence", "pretokenizers": [
-        {"type": "Split", "pattern": {"Regex": " +"}, "behavior": "Removed", "invert": false},
-        metaspace("Metaspace", "always", true),
-    ]});
     let (mut doc, specials) = finish(parts, cfg)?;
     let pieces: Vec<Value> = library_vocab(m)
         .into_iter()

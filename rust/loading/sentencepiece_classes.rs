@@ -39,6 +39,9 @@ pub fn document(
              Hugging Face converts UNIGRAM (1) and BPE (2) models",
         ));
     }
+    if class == "CpmTokenizer" {
+        return super::sentencepiece_cpm::cpm(m, cfg, d);
+    }
     if class == "BartphoTokenizer" {
         // Its own document: the model segments, dict.txt gives the ids.
         return super::sentencepiece_bartpho::bartpho(m, cfg, d, dir);

@@ -40,7 +40,8 @@ pub(super) fn gpt_sw3(m: &SpModel, cfg: &LegacyConfig, dir: &Path) -> Parts {
         json!({"type": "NFC"}),
     ];
     norms.extend(precompiled(m));
-    Parts::whitespace_metaspace(
+    Parts::library_metaspace(
+        m,
         sentencepiece_model(m, &unk),
         library_vocab(m),
         sequence("Sequence", "normalizers", norms),

@@ -80,7 +80,8 @@ pub(super) fn marian(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
         model["unk_id"] = Value::from(unk_id);
     }
     let eos = content(&named, "eos_token");
-    Ok(Parts::whitespace_metaspace(
+    Ok(Parts::library_metaspace(
+        m,
         model,
         pieces
             .iter()

@@ -86,7 +86,8 @@ pub(super) fn plbart(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Result<Par
     single.extend(suffix.iter().cloned());
     let mut pair = vec![seq("A", 0), seq("B", 0)];
     pair.extend(suffix);
-    Ok(Parts::whitespace_metaspace(
+    Ok(Parts::library_metaspace(
+        m,
         model,
         vocab,
         precompiled(m).unwrap_or(Value::Null),

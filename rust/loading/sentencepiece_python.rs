@@ -4,13 +4,16 @@
 
 use super::language_codes;
 use super::legacy::{read_json, LegacyConfig};
+use super::named_tokens::Named;
 use super::sentencepiece::{
-    bpe, cfg_bool, cfg_str, is_bpe, merges_by_score, precompiled, unigram, Parts, Post,
+    bpe, cfg_bool, cfg_str, is_bpe, merges_by_score, metaspace, precompiled, replace_string,
+    sequence, unigram, Parts, Post,
 };
 use super::sentencepiece_classes::seq;
 use super::sentencepiece_classes::{content, named, Defaults};
 use super::sentencepiece_fairseq::lang_prefix_template;
 use super::sentencepiece_proto::{SpModel, CONTROL, NORMAL};
+use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -18,6 +21,65 @@ use std::path::Path;
 
 /// A score no Viterbi path takes while another exists: pieces the model must never produce.
 pub(super) const NEVER: f64 = -1e10;
+
+/// The `sentencepiece` library's word cut with `remove_extra_whitespaces` (the default): the library
+/// drops runs of spaces and parts words at them only, after its normalizer (a whitespace char the charsmap
+/// leaves alone, such as U+0085 or a tab under identity normalization, stays inside a piece): `Split(" +")`,
+/// then Metaspace prepending "▁" to every word.
+pub(super) fn library_pre_tokenizer() -> Value {
+    serde_json::json!({"type": "Sequence", "pretokenizers": [
+        {"type": "Split", "pattern": {"Regex": " +"}, "behavior": "Removed", "invert": false},
+        metaspace("Metaspace", "always", true),
+    ]})
+}
+
+impl Parts {
+    /// The shape of the classes transformers runs through the `sentencepiece` library in Python over
+    /// model `m`: the library's word cut (`library_pre_tokenizer`), then the model; the Metaspace
+    /// decoder. A model without `remove_extra_whitespaces` keeps every space as a "▁" that starts a piece,
+    /// and the library's dummy prefix goes in front of the text even where it starts with a space: the
+    /// spaces become "▁" and the prefix is prepended in the normalizer, Metaspace only parts the words.
+    pub(super) fn library_metaspace(
+        m: &SpModel,
+        model: Value,
+        vocab: Vec<(String, f64)>,
+        normalizer: Value,
+        named: Named,
+        extras: Vec<AddedToken>,
+        post: Post,
+    ) -> Parts {
+        if m.remove_extra_whitespaces {
+            let mut parts =
+                Parts::whitespace_metaspace(model, vocab, normalizer, named, extras, post);
+            parts.pre_tokenizer = library_pre_tokenizer();
+            return parts;
+        }
+        let mut norms: Vec<Value> = match normalizer {
+            Value::Null => Vec::new(),
+            n => vec![n],
+        };
+        norms.push(replace_string(" ", "▁"));
+        if m.add_dummy_prefix {
+            norms.push(serde_json::json!({"type": "Prepend", "prepend": "▁"}));
+        }
+        let scheme = if m.add_dummy_prefix {
+            "always"
+        } else {
+            "never"
+        };
+        let mut parts = Parts::whitespace_metaspace(
+            model,
+            vocab,
+            sequence("Sequence", "normalizers", norms),
+            named,
+            extras,
+            post,
+        );
+        parts.pre_tokenizer = metaspace("Metaspace", "never", true);
+        parts.decoder = metaspace("Metaspace", scheme, true);
+        parts
+    }
+}
 
 /// The model's pieces with their scores, in id order, as the `sentencepiece` library uses them: a control
 /// piece is never produced from text, so it can never win a segmentation.
@@ -103,7 +165,8 @@ pub(super) fn m2m100(m: &SpModel, cfg: &LegacyConfig, d: Defaults, dir: &Path) -
     let (model, mut vocab) = vocab_json_model(m, &pieces, &unk, dir)?;
     vocab.extend(codes.iter().map(|c| (format!("__{c}__"), NEVER)));
     let post = lang_prefix_template(&format!("__{src_lang}__"), &content(&named, "eos_token"));
-    Ok(Parts::whitespace_metaspace(
+    Ok(Parts::library_metaspace(
+        m,
         model,
         vocab,
         precompiled(m).unwrap_or(Value::Null),
@@ -142,7 +205,7 @@ pub(super) fn vocab_json_model(
         ));
     }
     let model = if is_bpe(m) {
-        bpe(merges_by_score(m), Some(unk), false, false)
+        bpe(merges_by_score(m), Some(unk), m.byte_fallback, false)
     } else {
         unigram(vocab_json_unk_id(pieces, unk, dir)? as i64, false)
     };
@@ -185,7 +248,8 @@ pub(super) fn bert_generation(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> R
     require_legacy(cfg, "BertGenerationTokenizer")?;
     let named = named(cfg, d, false);
     let unk = content(&named, "unk_token");
-    Ok(Parts::whitespace_metaspace(
+    Ok(Parts::library_metaspace(
+        m,
         sentencepiece_model(m, &unk),
         library_vocab(m),
         precompiled(m).unwrap_or(Value::Null),

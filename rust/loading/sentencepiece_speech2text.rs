@@ -36,7 +36,8 @@ pub(super) fn speech2text(
     let pieces = vocab_json(dir)?;
     let (model, vocab) = vocab_json_model(m, &pieces, &content(&named, "unk_token"), dir)?;
     let eos = content(&named, "eos_token");
-    Ok(Parts::whitespace_metaspace(
+    Ok(Parts::library_metaspace(
+        m,
         model,
         vocab,
         precompiled(m).unwrap_or(Value::Null),

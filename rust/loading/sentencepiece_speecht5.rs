@@ -16,7 +16,8 @@ pub(super) fn speecht5(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Result<P
     let eos = content(&named, "eos_token");
     // Every piece of a character model is one character, so a Unigram model over them segments char
     // by char, and fuses a run of unknown chars into one `<unk>` as the library does.
-    Ok(Parts::whitespace_metaspace(
+    Ok(Parts::library_metaspace(
+        m,
         unigram(m.unk_id, false),
         library_vocab(m),
         precompiled(m).unwrap_or(Value::Null),

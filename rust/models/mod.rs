@@ -6,6 +6,7 @@ pub mod bpe_merge;
 pub mod bpe_pieces;
 pub mod bpe_queue;
 pub mod codes;
+pub mod digit_comma;
 pub mod fast_bpe;
 pub mod mapped;
 pub mod subword_japanese;
@@ -15,6 +16,7 @@ pub mod wordpiece;
 
 pub use bpe::Bpe;
 pub use codes::Codes;
+pub use digit_comma::DigitComma;
 pub use fast_bpe::FastBpe;
 pub use mapped::Mapped;
 pub use subword_japanese::SubwordJapanese;
@@ -52,6 +54,7 @@ pub enum Model {
     Mapped(Mapped),
     /// GPTNeoXJapanese's smallest-id pieces (ferrotok's own, `subword_japanese`).
     SubwordJapanese(SubwordJapanese),
+    DigitComma(DigitComma),
 }
 
 impl Model {
@@ -74,6 +77,7 @@ impl Model {
             "FastBPE" => Model::FastBpe(FastBpe::from_json(o, field)?),
             "Mapped" => Model::Mapped(Mapped::from_json(o, field)?),
             "SubwordJapanese" => Model::SubwordJapanese(SubwordJapanese::from_json(o, field)?),
+            "DigitComma" => Model::DigitComma(DigitComma::from_json(o, field)?),
             other => return Err(unsupported("model", field, other)),
         })
     }
@@ -89,6 +93,7 @@ impl Model {
             Model::FastBpe(m) => m.tokenize(word, out),
             Model::Mapped(m) => m.tokenize(word, out),
             Model::SubwordJapanese(m) => m.tokenize(word, out),
+            Model::DigitComma(m) => m.tokenize(word, out),
         }
     }
 
@@ -102,6 +107,7 @@ impl Model {
             Model::FastBpe(m) => m.token_to_id(token),
             Model::Mapped(m) => m.token_to_id(token),
             Model::SubwordJapanese(m) => m.token_to_id(token),
+            Model::DigitComma(m) => m.token_to_id(token),
         }
     }
 
@@ -115,6 +121,7 @@ impl Model {
             Model::FastBpe(m) => m.id_to_token(id),
             Model::Mapped(m) => m.id_to_token(id),
             Model::SubwordJapanese(m) => m.id_to_token(id),
+            Model::DigitComma(m) => m.id_to_token(id),
         }
     }
 
@@ -129,6 +136,7 @@ impl Model {
             Model::FastBpe(m) => m.vocab().collect(),
             Model::Mapped(m) => m.vocab().collect(),
             Model::SubwordJapanese(m) => m.vocab().collect(),
+            Model::DigitComma(m) => m.vocab(),
         }
     }
 
@@ -154,6 +162,7 @@ impl Model {
             Model::FastBpe(m) => m.vocab_size(),
             Model::Mapped(m) => m.vocab_size(),
             Model::SubwordJapanese(m) => m.vocab_size(),
+            Model::DigitComma(m) => m.vocab_size(),
         }
     }
 }

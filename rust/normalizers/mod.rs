@@ -35,6 +35,9 @@ pub enum Normalizer {
     Uppercase,
     Strip(Strip),
     StripAccents,
+    /// Drop every char of a non-zero canonical combining class (ferrotok's own: the accent stripping of
+    /// transformers' Python XLNet-family classes, `unicodedata.combining`).
+    StripCombining,
     Replace(Replace),
     Prepend(Prepend),
     Sequence(Vec<Normalizer>),
@@ -71,6 +74,7 @@ impl Normalizer {
             "Uppercase" => Normalizer::Uppercase,
             "Strip" => Normalizer::Strip(Strip::from_json(o, field)?),
             "StripAccents" => Normalizer::StripAccents,
+            "StripCombining" => Normalizer::StripCombining,
             "Replace" => Normalizer::Replace(Replace::from_json(o, field)?),
             "Prepend" => Normalizer::Prepend(Prepend::from_json(o, field)?),
             "Precompiled" => {
@@ -121,6 +125,10 @@ impl Normalizer {
             Normalizer::Strip(s) => s.normalize(n),
             Normalizer::StripAccents => {
                 simple::strip_accents(n);
+                Ok(())
+            }
+            Normalizer::StripCombining => {
+                simple::strip_combining(n);
                 Ok(())
             }
             Normalizer::Replace(r) => r.normalize(n),

@@ -34,6 +34,15 @@ pub fn strip_accents(n: &mut NormalizedString) {
     n.filter(|c| !is_combining_mark(c));
 }
 
+/// Remove every char whose canonical combining class is not 0 (Python's `unicodedata.combining`); the
+/// spacing marks of class 0 stay, unlike StripAccents.
+pub fn strip_combining(n: &mut NormalizedString) {
+    if n.as_str().is_ascii() {
+        return;
+    }
+    n.filter(|c| unicode_normalization::char::canonical_combining_class(c) == 0);
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prepend {
     pub prepend: String,

@@ -1,5 +1,7 @@
 //! Fused SentencePiece path: `[Precompiled]` + `WhitespaceSplit` + `Metaspace(always)` + Unigram, the
-//! pipeline transformers builds for T5, XLM-R, ALBERT, XLNet, CamemBERT and friends.
+//! pipeline transformers builds for T5, XLM-R, ALBERT, XLNet, CamemBERT and friends; or with
+//! `Split(" +", Removed)` in place of `WhitespaceSplit`, the `sentencepiece` library's cut at ASCII spaces
+//! only (the classes transformers runs through that library in Python: M2M100, Marian, GPT-SW3, ...).
 //!
 //! The generic chain builds a `NormalizedString` (one alignment entry per byte) for every word. Here the
 //! text is normalized once per segment, and only when the charsmap changes something (most text maps to
@@ -75,9 +77,11 @@ fn find_ws(text: &str, from: usize) -> usize {
 }
 
 /// Encode one segment (text between added tokens) that starts at byte `base` of the caller's text.
+/// `cut`: the replacement char put before each word, and whether words are cut at ASCII spaces only
+/// (else at every whitespace char).
 pub fn encode_segment(
     norm: Option<&Precompiled>,
-    replacement: char,
+    cut: (char, bool),
     model: &Unigram,
     text: &str,
     base: usize,
@@ -94,16 +98,24 @@ pub fn encode_segment(
             }
             Err(_) => (&mut fresh.0, &mut fresh.1),
         };
+        let (replacement, spaces_only) = cut;
+        let words = |text: &str, align: Align<'_>, word: &mut u32, out: &mut TokenBuffer| {
+            if spaces_only {
+                encode_words::<true>(replacement, model, text, align, word, out)
+            } else {
+                encode_words::<false>(replacement, model, text, align, word, out)
+            }
+        };
         let Some((p, first)) = norm.and_then(|p| Some((p, p.first_change(text)?))) else {
-            return encode_words(replacement, model, text, Align::Same(base), word, out);
+            return words(text, Align::Same(base), word, out);
         };
         if p.normalize_runs(text, first, base, text_buf, runs) {
-            return encode_words(replacement, model, text_buf, Align::Runs(runs), word, out);
+            return words(text_buf, Align::Runs(runs), word, out);
         }
         let mut ns = NormalizedString::from_original(text, base);
         p.normalize_from(&mut ns, first)?;
         let align = Align::Bytes(ns.alignments(), base);
-        encode_words(replacement, model, ns.as_str(), align, word, out)
+        words(ns.as_str(), align, word, out)
     })
 }
 
@@ -131,8 +143,9 @@ impl Align<'_> {
     }
 }
 
-/// Cut normalized `text` into words and encode them.
-fn encode_words(
+/// Cut normalized `text` into words (at ASCII spaces only when `SPACES`, else at every whitespace char)
+/// and encode them.
+fn encode_words<const SPACES: bool>(
     replacement: char,
     model: &Unigram,
     text: &str,
@@ -157,12 +170,23 @@ fn encode_words(
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() && !out.full() {
-            // Skip whitespace, then take the word up to the next whitespace.
+            // Skip whitespace (spaces), then take the word up to the next whitespace (space).
             let rest = text.get(i..).unwrap_or_default();
-            let Some(start) = rest.find(|c: char| !is_ws(c)).map(|k| i + k) else {
+            let start = if SPACES {
+                rest.bytes().position(|b| b != b' ')
+            } else {
+                rest.find(|c: char| !is_ws(c))
+            };
+            let Some(start) = start.map(|k| i + k) else {
                 break;
             };
-            let end = find_ws(text, start);
+            let end = if SPACES {
+                text.get(start..)
+                    .and_then(|w| w.find(' '))
+                    .map_or(text.len(), |k| start + k)
+            } else {
+                find_ws(text, start)
+            };
             i = end;
             let w = text.get(start..end).unwrap_or_default();
             let first_len = w.chars().next().map_or(0, char::len_utf8);
@@ -198,6 +222,57 @@ fn encode_words(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A tokenizer with the `sentencepiece` library's cut (`Split(" +")` + Metaspace), fast paths on or off.
+    fn spaces_only(fast: bool) -> crate::tokenizer::Tokenizer {
+        let doc = serde_json::json!({
+            "normalizer": null,
+            "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+                {"type": "Split", "pattern": {"Regex": " +"}, "behavior": "Removed", "invert": false},
+                {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": true}
+            ]},
+            "model": {"type": "Unigram", "unk_id": 0, "byte_fallback": false, "vocab": [
+                ["<unk>", 0.0], ["▁", -2.0], ["▁a", -1.0], ["a", -1.5], ["b", -1.5], ["\t", -3.0],
+                ["\u{85}", -3.0], ["▁ab", -1.2], ["\u{3000}", -3.0]
+            ]}
+        });
+        let text = doc.to_string();
+        let mut t = match crate::tokenizer::Tokenizer::from_json_str(&text) {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        };
+        t.set_fast_paths(fast);
+        t
+    }
+
+    #[test]
+    fn spaces_only_cut_matches_the_generic_chain() {
+        let (fast, slow) = (spaces_only(true), spaces_only(false));
+        let opts = crate::tokenizer::test_options();
+        for text in [
+            "ab a\tb  a\u{85}b ",
+            "  a\u{3000}\u{3000}b\u{2028}a\n",
+            "\t",
+            "",
+            "   ",
+            "b a  ab\u{a0}ab",
+        ] {
+            let enc = |t: &crate::tokenizer::Tokenizer| {
+                t.encode(crate::tokenizer::InputSequence::Raw(text), None, &opts)
+                    .unwrap_or_else(|e| panic!("{e}"))
+            };
+            let (a, b) = (enc(&fast), enc(&slow));
+            assert_eq!(a.ids, b.ids, "{text:?}");
+            assert_eq!(a.offsets, b.offsets, "{text:?}");
+            assert_eq!(a.word_ids, b.word_ids, "{text:?}");
+            assert_eq!(a.texts, b.texts, "{text:?}");
+        }
+        // A tab stays inside the word: one word, not two.
+        let e = fast
+            .encode(crate::tokenizer::InputSequence::Raw("a\tb"), None, &opts)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(e.word_ids, [Some(0), Some(0), Some(0)]);
+    }
 
     #[test]
     fn ws_at_agrees_with_char_is_whitespace_on_every_char() {

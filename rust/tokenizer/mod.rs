@@ -59,21 +59,35 @@ enum FastPath {
     ByteLevel,
     /// Llama-3 / Qwen style: [NFC] + Split(regex, Isolated) + ByteLevel(no regex, no prefix) + BPE.
     SplitByteLevel,
-    /// SentencePiece style: [Precompiled] + WhitespaceSplit + Metaspace(always) + Unigram.
+    /// SentencePiece style: [Precompiled] + WhitespaceSplit (or Split(" +")) + Metaspace(always) +
+    /// Unigram.
     Unigram,
 }
 
-/// The replacement char of a `[WhitespaceSplit, Metaspace(prepend always)]` sequence.
-fn whitespace_metaspace(p: Option<&PreTokenizer>) -> Option<char> {
-    match p {
-        Some(PreTokenizer::Sequence(seq)) => match seq.as_slice() {
-            [PreTokenizer::WhitespaceSplit(_), PreTokenizer::Metaspace(m)]
-                if m.prepend_scheme == crate::kernel::metaspace::PrependScheme::Always =>
-            {
-                Some(m.replacement)
-            }
-            _ => None,
-        },
+/// The replacement char of a `[WhitespaceSplit, Metaspace(prepend always)]` sequence, or of a
+/// `[Split(" +", Removed), Metaspace(prepend always)]` one (the `sentencepiece` library's cut at ASCII
+/// spaces only), with whether words are cut at spaces only.
+fn whitespace_metaspace(p: Option<&PreTokenizer>) -> Option<(char, bool)> {
+    let Some(PreTokenizer::Sequence(seq)) = p else {
+        return None;
+    };
+    let (cut, m) = match seq.as_slice() {
+        [cut, PreTokenizer::Metaspace(m)]
+            if m.prepend_scheme == crate::kernel::metaspace::PrependScheme::Always =>
+        {
+            (cut, m)
+        }
+        _ => return None,
+    };
+    match cut {
+        PreTokenizer::WhitespaceSplit(_) => Some((m.replacement, false)),
+        PreTokenizer::Split(s)
+            if s.pattern.is_space_runs()
+                && !s.invert
+                && s.behavior == crate::kernel::SplitBehavior::Removed =>
+        {
+            Some((m.replacement, true))
+        }
         _ => None,
     }
 }
@@ -235,7 +249,7 @@ impl Tokenizer {
                 Model::Bpe(_),
             ) if split_then_byte_level(seq).is_some() => FastPath::SplitByteLevel,
             (None | Some(Normalizer::Precompiled(_)), _, Model::Unigram(_))
-                if whitespace_metaspace(self.pre_tokenizer.as_ref()).is_some_and(|rep| {
+                if whitespace_metaspace(self.pre_tokenizer.as_ref()).is_some_and(|(rep, _)| {
                     !matches!(&self.normalizer, Some(Normalizer::Precompiled(p)) if p.produces(rep))
                 }) =>
             {

@@ -23,7 +23,9 @@ impl Tokenizer {
             _ => match (self.fast, whitespace_metaspace(self.pre_tokenizer.as_ref())) {
                 // As a string: the SIMD substring search, not a char search that stops at every
                 // byte equal to the char's last one (every CJK char, for `▁`).
-                (FastPath::Unigram, Some(rep)) => !text.contains(&*rep.encode_utf8(&mut [0u8; 4])),
+                (FastPath::Unigram, Some((rep, _))) => {
+                    !text.contains(&*rep.encode_utf8(&mut [0u8; 4]))
+                }
                 _ => true,
             },
         };
@@ -117,7 +119,7 @@ impl Tokenizer {
                     )?
                 }
                 (FastPath::Unigram, n, p, Model::Unigram(u)) => {
-                    let Some(rep) = whitespace_metaspace(p.as_ref()) else {
+                    let Some(cut) = whitespace_metaspace(p.as_ref()) else {
                         return Err(Error::Internal(
                             "unigram fast path without its pre-tokenizers".into(),
                         ));
@@ -128,7 +130,7 @@ impl Tokenizer {
                     };
                     fast_unigram::encode_segment(
                         norm,
-                        rep,
+                        cut,
                         u,
                         segment,
                         range.start,

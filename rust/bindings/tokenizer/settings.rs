@@ -78,6 +78,12 @@ pub(super) fn model_info(tok: &Tokenizer) -> PyModelInfo {
             end_of_word_suffix: None,
             unk_token: Some(m.unk_token.clone()),
         },
+        Model::DigitComma(m) => PyModelInfo {
+            kind: "DigitComma",
+            continuing_subword_prefix: None,
+            end_of_word_suffix: None,
+            unk_token: m.id_to_token(m.unk_id()).map(str::to_string),
+        },
     }
 }
 
