@@ -39,7 +39,7 @@ pub(super) fn cpm(m: &SpModel, cfg: &LegacyConfig, d: Defaults) -> Result<(Value
         norms.push(json!({"type": "StripCombining"}));
     }
     if cfg_bool(cfg, "do_lower_case", false) {
-        norms.push(json!({"type": "Lowercase"}));
+        norms.push(json!({"type": "PythonLowercase"}));
     }
     norms.extend(precompiled(m));
     let parts = Parts::library_metaspace(
