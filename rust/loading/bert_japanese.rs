@@ -9,6 +9,7 @@
 //! the option named.
 
 use super::legacy::LegacyConfig;
+use super::vocab_file::char_split;
 use crate::error::{Error, Result};
 use serde_json::{json, Value};
 
@@ -81,7 +82,7 @@ pub(super) fn rebuild(doc: &mut Value, cfg: &LegacyConfig, file: &str) -> Result
         normalizers.push(json!({"type": "NFKC"}));
         pre_tokenizer = json!({"type": "Sequence", "pretokenizers": [
             pre_tokenizer,
-            {"type": "Split", "pattern": {"Regex": "(?s)."}, "behavior": "Isolated", "invert": false},
+            char_split(),
         ]});
     }
     doc["normalizer"] = json!({"type": "Sequence", "normalizers": normalizers});

@@ -8,7 +8,7 @@
 use super::legacy::{read_json, LegacyConfig};
 use super::named_tokens::{named_content, named_tokens, present, AddedIds};
 use super::sentencepiece::{cfg_bool, cfg_str, SpecialTokens};
-use super::vocab_file::{plain_template, tokenizer_document, VocabJson};
+use super::vocab_file::{char_split, plain_template, tokenizer_document, VocabJson};
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -101,12 +101,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         &added,
         json!({
             "normalizer": {"type": "Sequence", "normalizers": normalizers},
-            "pre_tokenizer": {
-                "type": "Split",
-                "pattern": {"Regex": "(?s)."},
-                "behavior": "Isolated",
-                "invert": false,
-            },
+            "pre_tokenizer": char_split(),
             // No special tokens around the text; the second text of a pair has type id 1.
             "post_processor": plain_template(),
             "decoder": {

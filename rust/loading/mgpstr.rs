@@ -6,7 +6,7 @@
 use super::legacy::LegacyConfig;
 use super::named_tokens::{named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
-use super::vocab_file::{plain_template, tokenizer_document, VocabJson};
+use super::vocab_file::{char_split, plain_template, tokenizer_document, VocabJson};
 use crate::error::Result;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -35,12 +35,7 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
         &added,
         json!({
             "normalizer": null,
-            "pre_tokenizer": {
-                "type": "Split",
-                "pattern": {"Regex": "(?s)."},
-                "behavior": "Isolated",
-                "invert": false,
-            },
+            "pre_tokenizer": char_split(),
             "post_processor": plain_template(),
             "decoder": null,
             "model": {"type": "WordLevel", "vocab": vocab_json, "unk_token": unk},

@@ -81,6 +81,11 @@ pub fn tokenizer_document(added: &[(u32, AddedToken)], stages: Value) -> Value {
     doc
 }
 
+/// A pre-tokenizer that makes each char a word of its own (character-level classes).
+pub fn char_split() -> Value {
+    json!({"type": "Split", "pattern": {"Regex": "(?s)."}, "behavior": "Isolated", "invert": false})
+}
+
 /// A template that adds no special tokens; the second text of a pair has type id 1.
 pub fn plain_template() -> Value {
     json!({
