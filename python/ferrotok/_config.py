@@ -105,8 +105,12 @@ PYTHON_BACKEND_CLASSES = frozenset(
     | {"SpeechT5Tokenizer", "BartphoTokenizer", "CpmTokenizer"}
 )
 
-# Classes whose decode strips the text it joins (BARTpho's `convert_tokens_to_string`).
-STRIPPED_DECODE_CLASSES = frozenset({"BartphoTokenizer", "CpmTokenizer"})
+# Classes whose decode strips the text it joins: transformers' Python classes whose
+# `convert_tokens_to_string` ends with `.strip()` (their own, or SentencePieceBackend's).
+STRIPPED_DECODE_CLASSES = frozenset(
+    {"BartphoTokenizer", "CpmTokenizer", "MarianTokenizer", "M2M100Tokenizer", "PLBartTokenizer"}
+    | {"Speech2TextTokenizer", "SpeechT5Tokenizer", "BertGenerationTokenizer"}
+)
 
 # Classes whose decode drops every space and then reads U+2582 / U+2583 as a space / a newline (CPM).
 CPM_DECODE_CLASSES = frozenset({"CpmTokenizer"})

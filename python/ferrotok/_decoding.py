@@ -227,7 +227,7 @@ class DecodingMixin:
             self._clip_suffix = suffix
         if suffix:
             return text.replace(suffix, " ").strip()
-        # BARTpho's class joins its pieces and strips the result (Python's whitespace).
+        # These Python classes join their pieces and strip the result (Python's whitespace).
         cls = self._tokenizer_class()
         text = text.strip() if cls in STRIPPED_DECODE_CLASSES else text
         if cls in CPM_DECODE_CLASSES:
