@@ -158,7 +158,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "same",
         "sentencepiece: a BPE of the model's pieces with the class's own pipeline, as transformers builds it",
     ),
-    "RagTokenizer": ("transformers fails", "no vocabulary file: a wrapper of two tokenizers, no encode"),
+    "RagTokenizer": ("same", "subfolders: a BERT question encoder and a BART generator tokenizer"),
     "ReformerTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "RemBertTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "RoCBertTokenizer": (
@@ -319,6 +319,8 @@ def encode_line(tokenizer, tokenizer_class: str, line: str) -> list[int]:
         nodes = line.split()
         xpaths = [f"/html/body/div[{i}]/p" for i in range(len(nodes))]
         return list(tokenizer(nodes, xpaths=xpaths)["input_ids"])
+    if tokenizer_class == "RagTokenizer":  # a wrapper without `encode`: its call
+        return list(tokenizer(line)["input_ids"])
     return tokenizer.encode(line)
 
 
@@ -344,7 +346,10 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
     spm_names = sorted(
         f for f in files if f.endswith((".model", ".spm")) and tokenizer_class not in VOCAB_TXT_FIRST
     )
-    if spm_names:
+    if tokenizer_class == "RagTokenizer":  # two tokenizers in subfolders, the model's config at the top
+        shape = "subfolders"
+        write_rag_folder(directory)
+    elif spm_names:
         shape = "sentencepiece"
         model = models[MODEL_OF.get(tokenizer_class, "unigram")]
         for name in spm_names:
@@ -395,6 +400,25 @@ def build_folder(root: Path, models: dict[str, Path], tokenizer_class: str) -> t
     config = {"tokenizer_class": tokenizer_class, **OWN_CONFIG.get(tokenizer_class, {})}
     (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
     return directory, shape
+
+
+def write_rag_folder(directory: Path) -> None:
+    """A RAG model's tokenizer files: BERT's vocabulary for the question encoder, GPT-2's for a BART
+    generator, and the config.json transformers' RagTokenizer reads."""
+    question, generator = directory / "question_encoder_tokenizer", directory / "generator_tokenizer"
+    question.mkdir()
+    generator.mkdir()
+    shutil.copy(FIXTURES / "bert-uncased" / "vocab.txt", question / "vocab.txt")
+    (question / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "BertTokenizer"}))
+    for name in ("vocab.json", "merges.txt"):
+        shutil.copy(FIXTURES / "gpt2" / name, generator / name)
+    (generator / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "BartTokenizer"}))
+    config = {
+        "model_type": "rag",
+        "question_encoder": {"model_type": "dpr"},
+        "generator": {"model_type": "bart"},
+    }
+    (directory / "config.json").write_text(json.dumps(config))
 
 
 def model_pieces(model: Path) -> list[str]:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from . import decoders, implementations, models, normalizers, pre_tokenizers, processors, trainers
     from ._added_token import AddedToken
     from ._core import Encoding, Encodings, NormalizedString, PreTokenizedString, Token
+    from ._rag import RagTokenizer
     from .auto import AutoTokenizer
     from .batch_encoding import BatchEncoding
     from .collate import DataCollatorWithPadding
@@ -58,6 +59,7 @@ _LAZY = {
     "FerrotokError": ".errors",
     "InternalError": ".errors",
     "NormalizedString": "._core",
+    "RagTokenizer": "._rag",
     "PreTokenizedString": "._core",
     "Token": "._core",
     "Tokenizer": ".tokenizer",
@@ -110,6 +112,7 @@ __all__ = [
     "InternalError",
     "NormalizedString",
     "PreTokenizedString",
+    "RagTokenizer",
     "Regex",
     "SentencePieceBPETokenizer",
     "SentencePieceUnigramTokenizer",

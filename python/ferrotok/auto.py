@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from . import _rag
 from .hub import HUB_ARGUMENTS, resolve_model_id
 from .tokenization import FerroTokenizer
 
@@ -41,6 +42,8 @@ class AutoTokenizer:
             kwargs.pop(ignored, None)
         if os.path.isdir(path):
             subfolder = hub_options.get("subfolder")
+            if not subfolder and _rag.is_rag_folder(path):
+                return _rag.RagTokenizer.from_pretrained(path, **kwargs)  # type: ignore[return-value]
             return FerroTokenizer.from_pretrained(
                 os.path.join(path, subfolder) if subfolder else path, **kwargs
             )
@@ -49,6 +52,8 @@ class AutoTokenizer:
                 return FerroTokenizer.from_file(path, **kwargs)
             raise OSError(f"{path}: expected a model folder or a tokenizer.json file")
         folder = resolve_model_id(path, **hub_options)
+        if not hub_options.get("subfolder") and _rag.is_rag_folder(folder):
+            return _rag.RagTokenizer.from_pretrained(folder, **kwargs)  # type: ignore[return-value]
         tokenizer = FerroTokenizer.from_pretrained(folder, **kwargs)
         tokenizer.name_or_path = path  # transformers keeps the id, not the snapshot path
         return tokenizer

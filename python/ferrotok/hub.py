@@ -24,6 +24,22 @@ TOKENIZER_FILE_PATTERNS = [
     "chat_template.jinja",
     "additional_chat_templates/*.jinja",
     "config.json",
+    # The other vocabulary files of the classes ferrotok reads (FSMT, Marian, PhoBERT, BARTpho, RoCBert,
+    # MyT5, GPT-NeoX-Japanese, LUKE, ProphetNet), and RAG's two tokenizers.
+    "*.spm",
+    "bpe.codes",
+    "dict.txt",
+    "vocab-src.json",
+    "vocab-tgt.json",
+    "target_vocab.json",
+    "emoji.json",
+    "word_shape.json",
+    "word_pronunciation.json",
+    "byte_maps.json",
+    "entity_vocab.json",
+    "prophetnet.tokenizer",
+    "question_encoder_tokenizer/*",
+    "generator_tokenizer/*",
 ]
 HUB_ARGUMENTS = ("cache_dir", "revision", "local_files_only", "token", "force_download", "subfolder")
 
@@ -70,7 +86,10 @@ def resolve_model_id(model_id: str, **options: Any) -> str:
         ) from exc
     folder = os.path.join(str(folder), subfolder) if subfolder else str(folder)
     names = os.listdir(folder) if os.path.isdir(folder) else []
-    if not any(name.endswith(".model") or name in TOKENIZER_FILE_PATTERNS[:7] for name in names):
+    if not any(
+        name.endswith(".model") or name in TOKENIZER_FILE_PATTERNS[:7] or name == "question_encoder_tokenizer"
+        for name in names
+    ):
         raise OSError(
             f"Can't load tokenizer for {model_id!r}: no tokenizer files in its snapshot folder {folder}"
         )
