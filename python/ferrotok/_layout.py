@@ -135,6 +135,33 @@ def _is_valid_text(t: Any) -> bool:
     return False
 
 
+def check_lengths(
+    text: Any,
+    text_pair: Any,
+    words: Any,
+    extras: Any,
+    batched: bool,
+    error: type[Exception],
+    names: tuple[str, str],
+) -> None:
+    """transformers' checks that each example has one box (xpath) per word (node), with its messages:
+    `names` are the plural nouns of the words and their extras ("words", "bounding boxes")."""
+    items, extra = names
+    if not batched:
+        if len(words) != len(extras):
+            raise error(f"You must provide as many {items} as there are {extra}")
+        return
+    if len(words) != len(extras):
+        raise error(f"You must provide {items} and {extra.split()[-1]} for an equal amount of examples")
+    for words_example, extras_example in zip(words, extras, strict=False):
+        if len(words_example) != len(extras_example):
+            raise error(f"You must provide as many {items} as there are {extra}")
+    if text_pair is not None and len(text) != len(text_pair):
+        raise ValueError(
+            f"batch length of `text`: {len(text)} does not match batch length of `text_pair`: {len(text_pair)}."
+        )
+
+
 def call(
     tok: Any, text: Any, text_pair: Any, arguments: dict[str, Any], kwargs: dict[str, Any]
 ) -> BatchEncoding:
@@ -155,21 +182,10 @@ def call(
     words = text if text_pair is None else text_pair
     if boxes is None:
         raise ValueError("You must provide corresponding bounding boxes")
+    check_lengths(text, text_pair, words, boxes, is_batched, ValueError, ("words", "bounding boxes"))
     if is_batched:
-        if len(words) != len(boxes):
-            raise ValueError("You must provide words and boxes for an equal amount of examples")
-        for words_example, boxes_example in zip(words, boxes, strict=False):
-            if len(words_example) != len(boxes_example):
-                raise ValueError("You must provide as many words as there are bounding boxes")
-        if text_pair is not None and len(text) != len(text_pair):
-            raise ValueError(
-                f"batch length of `text`: {len(text)} does not match batch length of `text_pair`:"
-                f" {len(text_pair)}."
-            )
         batch = list(zip(text, text_pair, strict=False)) if text_pair is not None else list(text)
         return encode(tok, batch, text_pair is not None, boxes, word_labels, arguments, kwargs)
-    if len(words) != len(boxes):
-        raise ValueError("You must provide as many words as there are bounding boxes")
     batch = [(text, text_pair)] if text_pair else [text]
     labels = [word_labels] if word_labels is not None else None
     out = encode(tok, batch, text_pair is not None, [boxes], labels, arguments, kwargs)

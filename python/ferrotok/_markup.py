@@ -149,21 +149,10 @@ def call(
     nodes = text if text_pair is None else text_pair
     if xpaths is None:
         raise AssertionError("You must provide corresponding xpaths")
+    _layout.check_lengths(text, text_pair, nodes, xpaths, is_batched, AssertionError, ("nodes", "xpaths"))
     if is_batched:
-        if len(nodes) != len(xpaths):
-            raise AssertionError("You must provide nodes and xpaths for an equal amount of examples")
-        for nodes_example, xpaths_example in zip(nodes, xpaths, strict=False):
-            if len(nodes_example) != len(xpaths_example):
-                raise AssertionError("You must provide as many nodes as there are xpaths")
-        if text_pair is not None and len(text) != len(text_pair):
-            raise ValueError(
-                f"batch length of `text`: {len(text)} does not match batch length of `text_pair`:"
-                f" {len(text_pair)}."
-            )
         batch = list(zip(text, text_pair, strict=False)) if text_pair is not None else list(text)
         return encode(tok, batch, text_pair is not None, xpaths, node_labels, arguments, kwargs)
-    if len(nodes) != len(xpaths):
-        raise AssertionError("You must provide as many nodes as there are xpaths")
     # `encode_plus`: a string of nodes is split, missing xpaths are placeholders.
     single = text if text_pair is None else text_pair
     if isinstance(single, str):
