@@ -81,6 +81,38 @@ def compare_fields_call(ours_tok: Any, theirs_tok: Any, *args: Any, **kwargs: An
         assert plain(got[key]) == plain(expected[key]), (key, args, kwargs)
 
 
+def compare_decode_and_save(
+    ours: Any, theirs: Any, lines: list[str], directory: Any, fields: dict[str, Any], *more_reloaded: Any
+) -> None:
+    """Decode (batch and single rows, special tokens kept and skipped), ids → tokens → string, then
+    `save_pretrained` to a folder beside `directory` reloaded by both libraries (and `more_reloaded`), each
+    equal to transformers' tokenizer: vocabulary, `fields` of a call, decode."""
+    from ferrotok import AutoTokenizer
+    from transformers import AutoTokenizer as TheirAutoTokenizer
+
+    rows = theirs(lines)["input_ids"]
+    for skip in (False, True):
+        assert ours.batch_decode(rows, skip_special_tokens=skip) == theirs.batch_decode(
+            rows, skip_special_tokens=skip
+        ), skip
+        for row in rows[:40]:
+            assert ours.decode(row, skip_special_tokens=skip) == theirs.decode(row, skip_special_tokens=skip)
+    for row in rows[:40]:
+        tokens = theirs.convert_ids_to_tokens(row)
+        assert ours.convert_ids_to_tokens(row) == tokens
+        assert ours.convert_tokens_to_string(tokens) == theirs.convert_tokens_to_string(tokens)
+    saved = directory.parent / f"{directory.name}-saved"
+    ours.save_pretrained(saved)
+    for reloaded in (
+        AutoTokenizer.from_pretrained(saved),
+        TheirAutoTokenizer.from_pretrained(str(saved)),
+        *more_reloaded,
+    ):
+        assert reloaded.get_vocab() == theirs.get_vocab()
+        compare_fields_call(reloaded, theirs, lines, **fields)
+        assert reloaded.batch_decode(rows) == theirs.batch_decode(rows)
+
+
 def compare_call(ours_tok: Any, theirs_tok: Any, *args: Any, **kwargs: Any) -> Any:
     """Run the same call on both tokenizers; both raise the same exception type or agree field by field."""
     try:

@@ -25,7 +25,7 @@ import pytest
 import quirky_folders
 from adversarial import fixed_cases, random_cases
 from conftest import multilingual_lines
-from parity import assert_same_settings, plain
+from parity import assert_same_settings, compare_decode_and_save, plain
 from parity import compare_fields_call as compare_call
 
 transformers = pytest.importorskip("transformers")
@@ -84,25 +84,7 @@ def check_folder(
     compare_call(ours, theirs, short, lines[:12], truncation="only_second", max_length=14)
     compare_call(ours, theirs, lines[:12], short, truncation="only_first", max_length=14)
     compare_call(ours, theirs, lines[:4], add_special_tokens=False, padding=True)
-    rows = theirs(lines)["input_ids"]
-    for skip in (False, True):
-        assert ours.batch_decode(rows, skip_special_tokens=skip) == theirs.batch_decode(
-            rows, skip_special_tokens=skip
-        ), skip
-    for row in rows[:40]:
-        tokens = theirs.convert_ids_to_tokens(row)
-        assert ours.convert_ids_to_tokens(row) == tokens
-        assert ours.convert_tokens_to_string(tokens) == theirs.convert_tokens_to_string(tokens)
-    saved = directory.parent / f"{directory.name}-saved"
-    ours.save_pretrained(saved)
-    for reloaded in (
-        AutoTokenizer.from_pretrained(saved),
-        transformers.AutoTokenizer.from_pretrained(str(saved)),
-        pickle.loads(pickle.dumps(ours)),
-    ):
-        assert reloaded.get_vocab() == theirs.get_vocab()
-        compare_call(reloaded, theirs, lines, **MASKS)
-        assert reloaded.batch_decode(rows) == theirs.batch_decode(rows)
+    compare_decode_and_save(ours, theirs, lines, directory, MASKS, pickle.loads(pickle.dumps(ours)))
     return ours, theirs
 
 

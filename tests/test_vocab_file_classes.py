@@ -28,7 +28,7 @@ import fastbpe_folders
 import pytest
 from adversarial import fixed_cases, random_cases
 from conftest import FIXTURES, multilingual_lines
-from parity import ALL_FIELDS, assert_same_settings
+from parity import ALL_FIELDS, assert_same_settings, compare_decode_and_save
 from parity import compare_call as compare_all_fields
 from parity import compare_fields_call as compare_call
 
@@ -62,26 +62,7 @@ def check_class(directory: Path, lines: list[str], class_name: str) -> None:
     compare_call(
         ours, theirs, lines[:half], lines[half : 2 * half], truncation="longest_first", max_length=40
     )
-    rows = theirs(lines)["input_ids"]
-    for skip in (False, True):
-        assert ours.batch_decode(rows, skip_special_tokens=skip) == theirs.batch_decode(
-            rows, skip_special_tokens=skip
-        ), skip
-        for row in rows[:40]:
-            assert ours.decode(row, skip_special_tokens=skip) == theirs.decode(row, skip_special_tokens=skip)
-    for row in rows[:40]:
-        tokens = theirs.convert_ids_to_tokens(row)
-        assert ours.convert_ids_to_tokens(row) == tokens
-        assert ours.convert_tokens_to_string(tokens) == theirs.convert_tokens_to_string(tokens)
-    saved = directory.parent / f"{directory.name}-saved"
-    ours.save_pretrained(saved)
-    for reloaded in (
-        AutoTokenizer.from_pretrained(saved),
-        transformers.AutoTokenizer.from_pretrained(str(saved)),
-    ):
-        assert reloaded.get_vocab() == theirs.get_vocab()
-        compare_call(reloaded, theirs, lines, **FIELDS)
-        assert reloaded.batch_decode(rows) == theirs.batch_decode(rows)
+    compare_decode_and_save(ours, theirs, lines, directory, FIELDS)
 
 
 # --- fastBPE: PhoBERT, BERTweet ------------------------------------------------------------------------
