@@ -209,7 +209,7 @@ def test_language_attributes_and_setters(models, tmp_path, case):
 def test_multilingual_and_adversarial_targets(models, tmp_path, case):
     """The multilingual sample and adversarial strings as inputs and targets. transformers' Python classes
     (M2M100, PLBart) are given the sample only: they already read control characters differently for plain
-    text, and shorten a truncated pair differently on a tie (README, "Where ferrotok differs")."""
+    text (README, "Where ferrotok differs")."""
     ours, theirs = pair(models, tmp_path, case)
     python_class = case[1] in ("M2M100Tokenizer", "PLBartTokenizer")
     for texts in (TEXTS[:60],) if python_class else (TEXTS[:60], ADVERSARIAL):
