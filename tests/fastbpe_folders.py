@@ -70,16 +70,24 @@ def apply_codes(word: str, ranks: dict[tuple[str, str], int]) -> list[str]:
     return [s + "@@" for s in symbols[:-1]] + [symbols[-1][: -len(END)]]
 
 
-def write_folder(directory: Path, merges: int = 400, min_count: int = 1, **config: object) -> Path:
-    """A fastBPE folder (vocab.txt, bpe.codes, tokenizer_config.json with `config`) in `directory`."""
-    directory.mkdir(parents=True, exist_ok=True)
-    words = corpus_words()
-    codes = learn_codes(words, merges)
+def piece_counts(
+    words: collections.Counter[str], codes: list[tuple[str, str, int]]
+) -> collections.Counter[str]:
+    """How often each fastBPE piece occurs when `codes` segment the counted `words`."""
     ranks = {(a, b): i for i, (a, b, _) in enumerate(codes)}
     tokens: collections.Counter[str] = collections.Counter()
     for word, count in words.items():
         for piece in apply_codes(word, ranks):
             tokens[piece] += count
+    return tokens
+
+
+def write_folder(directory: Path, merges: int = 400, min_count: int = 1, **config: object) -> Path:
+    """A fastBPE folder (vocab.txt, bpe.codes, tokenizer_config.json with `config`) in `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    words = corpus_words()
+    codes = learn_codes(words, merges)
+    tokens = piece_counts(words, codes)
     vocab = sorted((kv for kv in tokens.items() if kv[1] >= min_count), key=lambda kv: (-kv[1], kv[0]))
     (directory / "bpe.codes").write_text("".join(f"{a} {b} {n}\n" for a, b, n in codes), encoding="utf-8")
     (directory / "vocab.txt").write_text("".join(f"{t} {n}\n" for t, n in vocab), encoding="utf-8")
@@ -115,11 +123,7 @@ def write_ctrl_folder(directory: Path, merges: int = 400, **config: object) -> P
     directory.mkdir(parents=True, exist_ok=True)
     words = corpus_words()
     codes = learn_codes(words, merges)
-    ranks = {(a, b): i for i, (a, b, _) in enumerate(codes)}
-    tokens: collections.Counter[str] = collections.Counter()
-    for word, count in words.items():
-        for piece in apply_codes(word, ranks):
-            tokens[piece] += count
+    tokens = piece_counts(words, codes)
     order = sorted(tokens.items(), key=lambda kv: (-kv[1], kv[0]))
     vocab = {token: i for i, (token, _) in enumerate(order)}
     vocab["<unk>"] = len(vocab)
@@ -166,11 +170,7 @@ def write_blenderbot_small_folder(directory: Path, merges: int = 400, **config: 
     directory.mkdir(parents=True, exist_ok=True)
     words = blenderbot_small_words()
     codes = learn_codes(words, merges)
-    ranks = {(a, b): i for i, (a, b, _) in enumerate(codes)}
-    tokens: collections.Counter[str] = collections.Counter()
-    for word, count in words.items():
-        for piece in apply_codes(word, ranks):
-            tokens[piece] += count
+    tokens = piece_counts(words, codes)
     vocab = {token: i for i, token in enumerate(BLENDERBOT_SMALL_SPECIALS)}
     for token, _ in sorted(tokens.items(), key=lambda kv: (-kv[1], kv[0])):
         vocab.setdefault(token, len(vocab))

@@ -186,11 +186,22 @@ def call(
     if is_batched:
         batch = list(zip(text, text_pair, strict=False)) if text_pair is not None else list(text)
         return encode(tok, batch, text_pair is not None, boxes, word_labels, arguments, kwargs)
+    return unbatched(
+        encode(tok, *one_example(text, text_pair, boxes, word_labels), arguments, kwargs), arguments
+    )
+
+
+def one_example(
+    text: Any, text_pair: Any, extras: Any, labels: Any
+) -> tuple[list[Any], bool, list[Any], Any]:
+    """`encode`'s batch, pair flag, extras and labels for a single example."""
     batch = [(text, text_pair)] if text_pair else [text]
-    labels = [word_labels] if word_labels is not None else None
-    out = encode(tok, batch, text_pair is not None, [boxes], labels, arguments, kwargs)
+    return batch, text_pair is not None, [extras], [labels] if labels is not None else None
+
+
+def unbatched(out: BatchEncoding, arguments: dict[str, Any]) -> BatchEncoding:
+    """A single example loses its batch axis (transformers' `_encode_plus`)."""
     if arguments["return_tensors"] is None and not arguments["return_overflowing_tokens"]:
-        # A single example loses its batch axis (transformers' `_encode_plus`).
         out.data = {k: v[0] if len(v) > 0 and isinstance(v[0], list) else v for k, v in out.data.items()}
     return out
 

@@ -158,12 +158,8 @@ def call(
     if isinstance(single, str):
         single = single.split()
         text, text_pair = (single, None) if text_pair is None else (text, single)
-    batch = [(text, text_pair)] if text_pair else [text]
-    labels = [node_labels] if node_labels is not None else None
-    out = encode(tok, batch, text_pair is not None, [xpaths], labels, arguments, kwargs)
-    if arguments["return_tensors"] is None and not arguments["return_overflowing_tokens"]:
-        out.data = {k: v[0] if len(v) > 0 and isinstance(v[0], list) else v for k, v in out.data.items()}
-    return out
+    example = _layout.one_example(text, text_pair, xpaths, node_labels)
+    return _layout.unbatched(encode(tok, *example, arguments, kwargs), arguments)
 
 
 def batch_encode_plus(tok: Any, batch: Any, is_pair: bool | None, kwargs: dict[str, Any]) -> BatchEncoding:
