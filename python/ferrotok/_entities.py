@@ -24,10 +24,11 @@ from ._arguments import (
     LONGEST,
     LONGEST_FIRST,
     MAX_LENGTH,
+    check_side,
     resolve_strategies,
 )
 from ._config import LUKE_CLASSES
-from ._entity_padding import pad_one, padded_arrays, resolve_side, tensors
+from ._entity_padding import pad_one, padded_arrays, tensors
 from .batch_encoding import BatchEncoding
 
 # The `__call__` arguments only these classes take.
@@ -541,7 +542,7 @@ def call(
         examples = [_example(s, pieces, text, text_pair, entities, entities_pair, spans, spans_pair)]
     pieces.encode(tok)
     rows = [_row(tok, s, options, pieces, example) for example in examples]
-    side = resolve_side(tok, args["padding_side"])
+    side = check_side("padding_side", args["padding_side"]) or tok.padding_side
     multiple = args["pad_to_multiple_of"]
     if not batched:
         row = rows[0]

@@ -11,17 +11,12 @@ import math
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from ._arguments import DO_NOT_PAD, LONGEST, MAX_LENGTH, resolve_strategies
+from ._arguments import DO_NOT_PAD, LONGEST, MAX_LENGTH
+from ._padding import check_rows, gather_features, pad_settings, round_up
 from .batch_encoding import BatchEncoding
 
 if TYPE_CHECKING:
     from ._entities import EntitySettings
-
-
-def round_up(length: int | None, multiple: int | None) -> int | None:
-    if length is not None and multiple is not None and length % multiple != 0:
-        return (length // multiple + 1) * multiple
-    return length
 
 
 def pad_one(
@@ -159,13 +154,6 @@ def padded_arrays(
     return out
 
 
-def resolve_side(tok: Any, padding_side: Any) -> str:
-    side = padding_side if padding_side is not None else tok.padding_side
-    if side not in ("right", "left"):
-        raise ValueError(f"padding_side: must be 'right' or 'left', got {side!r}")
-    return str(side)
-
-
 def rectangular(rows: list[Any]) -> Any:
     """Padded rows of ints (2-D) or of position lists (3-D) as an int64 array, flattened by `chain` (much
     quicker than numpy's discovery of nested lists); None for anything else (ragged, empty, not ints)."""
@@ -219,30 +207,22 @@ def pad(
 ) -> BatchEncoding:
     """LUKE / mLUKE's `pad`: the word fields and the entity fields (to `max_entity_length`, else the
     tokenizer's), as `DataCollatorWithPadding` calls it."""
-    from ._padding import gather_features
-
     s: EntitySettings = tok._entity_settings
     features, return_tensors = gather_features(tok, encoded_inputs, return_attention_mask, return_tensors)
     if isinstance(features, BatchEncoding):
         return features
     main = tok.model_input_names[0]
-    strategy, _, max_length = resolve_strategies(
-        padding, None, max_length, None, tok.model_max_length, tok.pad_token is not None, verbose
+    strategy, max_length, multiple, side, attention = pad_settings(
+        tok, padding, max_length, pad_to_multiple_of, padding_side, return_attention_mask, verbose
     )
     if max_entity_length is None:
         max_entity_length = s.max_entity_length
-    if return_attention_mask is None:
-        return_attention_mask = "attention_mask" in tok.model_input_names
-    side = resolve_side(tok, padding_side)
     required = features[main]
-    settings = (pad_to_multiple_of, side, bool(return_attention_mask))
+    settings = (multiple, side, attention)
     if not isinstance(required[0], (list, tuple)):
         row = pad_one(tok, s, features, strategy, max_length, max_entity_length, *settings)
         return BatchEncoding(row, tensor_type=return_tensors)
-    size = len(required)
-    for key, value in features.items():
-        if len(value) != size:
-            raise ValueError(f"encoded_inputs: {key} has {len(value)} rows but {main} has {size}")
+    size = check_rows(features, main)
     if strategy == LONGEST:
         max_length = max(len(row) for row in required)
         max_entity_length = max((len(row) for row in features.get("entity_ids", ())), default=0)

@@ -85,6 +85,43 @@ def gather_features(
     return features, return_tensors
 
 
+def round_up(length: int | None, multiple: int | None) -> int | None:
+    """`length` rounded up to a multiple of `multiple` (either may be None: then `length` as it is)."""
+    if length is not None and multiple is not None and length % multiple != 0:
+        return (length // multiple + 1) * multiple
+    return length
+
+
+def pad_settings(
+    tokenizer: Any,
+    padding: object,
+    max_length: int | None,
+    pad_to_multiple_of: int | None,
+    padding_side: str | None,
+    return_attention_mask: bool | None,
+    verbose: bool,
+) -> tuple[str, int | None, int | None, str, bool]:
+    """How `pad` pads, from its arguments and the tokenizer's defaults: strategy, length, multiple, side and
+    whether to add attention masks (the one reading of them for `pad_features` and LUKE's `pad`)."""
+    strategy, _, max_length = resolve_strategies(
+        padding, None, max_length, None, tokenizer.model_max_length, tokenizer.pad_token is not None, verbose
+    )
+    multiple = check_optional_int("pad_to_multiple_of", pad_to_multiple_of, 1)
+    side = check_side("padding_side", padding_side) or tokenizer.padding_side
+    if return_attention_mask is None:
+        return_attention_mask = "attention_mask" in tokenizer.model_input_names
+    return strategy, max_length, multiple, side, bool(return_attention_mask)
+
+
+def check_rows(features: dict[str, Any], main: str) -> int:
+    """The batch size: the rows of `main`, which every other field must have too."""
+    size = len(features[main])
+    for key, value in features.items():
+        if len(value) != size:
+            raise ValueError(f"{key}: has {len(value)} rows but {main} has {size}")
+    return size
+
+
 def pad_features(
     tokenizer: Any,
     encoded_inputs: Any,
@@ -104,19 +141,9 @@ def pad_features(
     if isinstance(features, BatchEncoding):
         return features
     main = tokenizer.model_input_names[0]
-    strategy, _, max_length = resolve_strategies(
-        padding,
-        None,
-        max_length,
-        None,
-        tokenizer.model_max_length,
-        tokenizer.pad_token is not None,
-        verbose,
+    strategy, max_length, multiple, side, return_attention_mask = pad_settings(
+        tokenizer, padding, max_length, pad_to_multiple_of, padding_side, return_attention_mask, verbose
     )
-    multiple = check_optional_int("pad_to_multiple_of", pad_to_multiple_of, 1)
-    side = check_side("padding_side", padding_side) or tokenizer.padding_side
-    if return_attention_mask is None:
-        return_attention_mask = "attention_mask" in tokenizer.model_input_names
     required = features[main]
     settings = (tokenizer, main, multiple, side, return_attention_mask)
 
@@ -124,10 +151,7 @@ def pad_features(
         padded = _pad_one(features, strategy, max_length, settings)
         return BatchEncoding(padded, tensor_type=return_tensors)
 
-    batch_size = len(required)
-    for key, value in features.items():
-        if len(value) != batch_size:
-            raise ValueError(f"{key}: has {len(value)} rows but {main} has {batch_size}")
+    batch_size = check_rows(features, main)
     if strategy == LONGEST:
         max_length = max(len(row) for row in required)
         strategy = MAX_LENGTH
@@ -187,8 +211,7 @@ def _pad_to_arrays(
     import numpy as np
 
     tokenizer, main, multiple, side, return_attention_mask = settings
-    if multiple is not None and max_length % multiple != 0:
-        max_length = (max_length // multiple + 1) * multiple
+    max_length = round_up(max_length, multiple) or 0
     lengths = [len(row) for row in features[main]]
     if not lengths or max(lengths) > max_length:
         return None
@@ -215,8 +238,7 @@ def _pad_one(
     ids: Sequence[int] = features[main]
     if strategy == LONGEST:
         max_length = len(ids)
-    if max_length is not None and multiple is not None and max_length % multiple != 0:
-        max_length = (max_length // multiple + 1) * multiple
+    max_length = round_up(max_length, multiple)
     if return_attention_mask and "attention_mask" not in features:
         features["attention_mask"] = [1] * len(ids)
     if strategy == DO_NOT_PAD or max_length is None or len(ids) >= max_length:
