@@ -39,49 +39,25 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
         }
         // XLM and Flaubert: `<s> A </s>`, `<s> A </s> B </s>`, the second text (and its `</s>`) of type 1.
         "XLMTokenizer" | "FlaubertTokenizer" => {
-            let (bos, sep) = (token("bos_token"), token("sep_token"));
-            Post::Template {
-                single: vec![sp(&bos, 0), seq("A", 0), sp(&sep, 0)],
-                pair: vec![
-                    sp(&bos, 0),
-                    seq("A", 0),
-                    sp(&sep, 0),
-                    seq("B", 1),
-                    sp(&sep, 1),
-                ],
-            }
+            bert_template(&token("bos_token"), &token("sep_token"))
         }
         "XLMRobertaTokenizer" | "LayoutXLMTokenizer" | "CamembertTokenizer" => {
             fairseq_template(&token("bos_token"), &token("eos_token"))
         }
         "XLNetTokenizer" => xlnet_template(&token("sep_token"), &token("cls_token")),
-        "DebertaV2Tokenizer" | "BigBirdTokenizer" | "RemBertTokenizer" => {
-            bert_template(&token("cls_token"), &token("sep_token"))
-        }
+        "DebertaV2Tokenizer"
+        | "BigBirdTokenizer"
+        | "RemBertTokenizer"
+        | "LayoutLMv2Tokenizer"
+        | "RoFormerTokenizer" => bert_template(&token("cls_token"), &token("sep_token")),
         c if BERT_CLASSES.contains(&c) => bert_template(&token("cls_token"), &token("sep_token")),
-        "LayoutLMv2Tokenizer" | "RoFormerTokenizer" => {
-            bert_template(&token("cls_token"), &token("sep_token"))
-        }
-        // DeBERTa (v1): `[CLS] A [SEP] [SEP] B [SEP]`, all of type 0.
-        "DebertaTokenizer" => {
-            let (cls, sep) = (token("cls_token"), token("sep_token"));
-            Post::Template {
-                single: vec![sp(&cls, 0), seq("A", 0), sp(&sep, 0)],
-                pair: vec![
-                    sp(&cls, 0),
-                    seq("A", 0),
-                    sp(&sep, 0),
-                    sp(&sep, 0),
-                    seq("B", 0),
-                    sp(&sep, 0),
-                ],
-            }
-        }
+        // DeBERTa (v1): `[CLS] A [SEP] [SEP] B [SEP]`, all of type 0 (fairseq's shape).
+        "DebertaTokenizer" => fairseq_template(&token("cls_token"), &token("sep_token")),
         // Funnel gives its cls token type id 2.
         "FunnelTokenizer" => cls_sep_template(&token("cls_token"), &token("sep_token"), 2, 1),
+        "SplinterTokenizer" => splinter_template(cfg, &token("cls_token"), &token("sep_token")),
         // GPTNeoX rebuilds its bos / eos template after load, from its defaults (transformers drops the
         // config's add_bos_token / add_eos_token beside a tokenizer.json).
-        "SplinterTokenizer" => splinter_template(cfg, &token("cls_token"), &token("sep_token")),
         "GPTNeoXTokenizer" => Post::BosEos {
             add_bos: false,
             add_eos: false,
@@ -94,19 +70,7 @@ fn class_post(cfg: &LegacyConfig, named: &[(&str, Option<AddedToken>)]) -> Optio
         }
         "NllbTokenizer" => nllb_template(cfg, &token("eos_token")),
         // MarkupLM: `<s> A </s>`, `<s> A </s> B </s>`, all of type 0.
-        "MarkupLMTokenizer" => {
-            let (cls, sep) = (token("cls_token"), token("sep_token"));
-            Post::Template {
-                single: vec![sp(&cls, 0), seq("A", 0), sp(&sep, 0)],
-                pair: vec![
-                    sp(&cls, 0),
-                    seq("A", 0),
-                    sp(&sep, 0),
-                    seq("B", 0),
-                    sp(&sep, 0),
-                ],
-            }
-        }
+        "MarkupLMTokenizer" => cls_sep_template(&token("cls_token"), &token("sep_token"), 0, 0),
         // Nougat: `<s> A </s>`, pairs without special tokens.
         "NougatTokenizer" => {
             let (bos, eos) = (token("bos_token"), token("eos_token"));

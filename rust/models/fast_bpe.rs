@@ -151,6 +151,11 @@ impl FastBpe {
         })
     }
 
+    /// The vocabulary, both ways (`Model` answers id / token lookups through it).
+    pub fn vocab_map(&self) -> &VocabMap {
+        &self.vocab
+    }
+
     /// Append the pieces of `word`; offsets are byte offsets into `word`.
     pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
         if word.is_empty() {
@@ -187,22 +192,6 @@ impl FastBpe {
             }
             Ok(())
         })
-    }
-
-    pub fn token_to_id(&self, token: &str) -> Option<u32> {
-        self.vocab.id(token)
-    }
-
-    pub fn id_to_token(&self, id: u32) -> Option<&str> {
-        self.vocab.token(id)
-    }
-
-    pub fn vocab_size(&self) -> usize {
-        self.vocab.len()
-    }
-
-    pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.vocab.iter()
     }
 }
 

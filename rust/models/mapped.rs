@@ -57,6 +57,11 @@ impl Mapped {
         Self::new(inner, vocab, unk)
     }
 
+    /// The vocabulary, both ways (`Model` answers id / token lookups through it).
+    pub fn vocab_map(&self) -> &VocabMap {
+        &self.vocab
+    }
+
     /// Append the tokens of `word`; offsets are byte offsets into `word`.
     pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
         let start = out.len();
@@ -65,22 +70,6 @@ impl Mapped {
             t.id = self.ids.get(t.id as usize).copied().unwrap_or(self.unk_id);
         }
         Ok(())
-    }
-
-    pub fn token_to_id(&self, token: &str) -> Option<u32> {
-        self.vocab.id(token)
-    }
-
-    pub fn id_to_token(&self, id: u32) -> Option<&str> {
-        self.vocab.token(id)
-    }
-
-    pub fn vocab_size(&self) -> usize {
-        self.vocab.len()
-    }
-
-    pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.vocab.iter()
     }
 }
 
@@ -102,8 +91,8 @@ mod tests {
         assert_eq!(ids("b"), [3]);
         assert_eq!(ids("a"), [7]);
         assert_eq!(ids("zz"), [7]);
-        assert_eq!(m.id_to_token(3), Some("b"));
-        assert_eq!(m.vocab_size(), 2);
+        assert_eq!(m.vocab_map().token(3), Some("b"));
+        assert_eq!(m.vocab_map().len(), 2);
         let bad = serde_json::json!({"model": {"type": "WordLevel", "vocab": {}}, "vocab": {}});
         assert!(Mapped::from_json(bad.as_object().unwrap(), "model").is_err());
     }

@@ -40,6 +40,11 @@ impl WordLevel {
         }
     }
 
+    /// The vocabulary, both ways (`Model` answers id / token lookups through it).
+    pub fn vocab_map(&self) -> &VocabMap {
+        &self.vocab
+    }
+
     pub fn tokenize(&self, word: &str, out: &mut Vec<Token>) -> Result<()> {
         let id = match self.vocab.id(word) {
             Some(id) => id,
@@ -60,22 +65,6 @@ impl WordLevel {
         });
         Ok(())
     }
-
-    pub fn token_to_id(&self, token: &str) -> Option<u32> {
-        self.vocab.id(token)
-    }
-
-    pub fn id_to_token(&self, id: u32) -> Option<&str> {
-        self.vocab.token(id)
-    }
-
-    pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.vocab.iter()
-    }
-
-    pub fn vocab_size(&self) -> usize {
-        self.vocab.len()
-    }
 }
 
 #[cfg(test)]
@@ -90,7 +79,7 @@ mod tests {
         m.tokenize("héllo", &mut out).unwrap();
         assert_eq!(out[0].id, 0);
         assert_eq!((out[1].id, out[1].offsets), (1, (0, 6)));
-        assert_eq!(m.id_to_token(1), Some("<unk>"));
+        assert_eq!(m.vocab_map().token(1), Some("<unk>"));
         let m = WordLevel::new(&[("a", 0)], "<unk>", "vocab").unwrap();
         assert!(m.tokenize("b", &mut out).is_err());
         let e = WordLevel::new(&[("a", 0), ("b", 0)], "<unk>", "model.vocab").unwrap_err();
