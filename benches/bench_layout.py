@@ -11,6 +11,7 @@ the ratio is the median over rounds of transformers' time ÷ ferrotok's in the s
 
     python benches/bench_layout.py
     python benches/bench_layout.py --corpus benches/sample.txt --batch 1000
+    python benches/bench_layout.py --classes UdopTokenizer LayoutXLMTokenizer
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=MULTILINGUAL)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--classes", nargs="*", help="only these classes (e.g. UdopTokenizer)")
     args = parser.parse_args()
 
     import ferrotok
@@ -116,6 +118,8 @@ def main() -> None:
     print(f"{len(words)} texts from {args.corpus.name} as words; load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
         for name, directory in folders(Path(tmp)).items():
+            if args.classes and name not in args.classes:
+                continue
             ours = ferrotok.AutoTokenizer.from_pretrained(directory)
             theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
             markup = name == "MarkupLMTokenizer"
