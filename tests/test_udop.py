@@ -45,6 +45,10 @@ def test_words_boxes_labels_on_t5_layout(udop, pages):
         both(udop, words, boxes=boxes[i], word_labels=labels[i], return_offsets_mapping=bool(i % 2))
     both(udop, pages, boxes=boxes, word_labels=labels, padding=True, padding_side="left", return_tensors="np")
     both(udop, ADVERSARIAL, boxes=boxes_for(ADVERSARIAL, 3), word_labels=list(range(len(ADVERSARIAL))))
+    # Special tokens inside words, and lone `▁` pieces (a word after one loses its label).
+    words = ["</s>", "<pad>", "▁", "▁▁x", "<unk>", "a</s>b", "x", "▁"]
+    for settings in ({}, {"padding": "max_length", "max_length": 30, "padding_side": "left"}):
+        both(udop, words, boxes=boxes_for(words, 4), word_labels=list(range(len(words))), **settings)
 
 
 def test_text_target(udop, pages):
