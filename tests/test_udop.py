@@ -80,6 +80,9 @@ def test_text_target(udop, pages):
     assert ours["labels"].dtype == theirs["labels"].dtype == object
     assert [r.tolist() for r in ours["labels"]] == [r.tolist() for r in theirs["labels"]]
     assert ours["bbox"].tolist() == theirs["bbox"].tolist()
+    # Other target arguments are ignored, as transformers' UDOP ignores them.
+    both(udop, words[0], boxes=boxes[0], text_target=targets[0], max_target_length=2, src_lang="x")
+    both(udop, words[1], boxes=boxes[1], max_target_length=2)
     with pytest.raises(ValueError, match="either `text` or `text_target`"):
         udop[0](boxes=boxes[0])
     with pytest.raises(ValueError, match="either `text` or `text_target`"):

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._targets import TARGET_KEYS
 from .batch_encoding import BatchEncoding, check_tensor_type, to_tensor
 
 
@@ -239,6 +240,9 @@ def call(
         return call_words(tok, text, text_pair, arguments, kwargs)
     text_target = kwargs.pop("text_target", None)
     text_pair_target = kwargs.pop("text_pair_target", None)
+    # `max_target_length`, `src_lang`, ...: transformers ignores them.
+    for name in TARGET_KEYS & kwargs.keys():
+        del kwargs[name]
     if text is None and text_target is None:
         raise ValueError("You need to specify either `text` or `text_target`.")
     encodings = None
@@ -476,6 +480,9 @@ def encode_words(
     inner["return_offsets_mapping"] = True if with_labels else wants_offsets
     if not firsts:
         inner["return_tensors"] = None
+    # transformers' layout classes pass target arguments (`max_target_length`, `src_lang`, ...) on to where
+    # nothing reads them (UDOP's `text_target` is taken by `call`).
+    kwargs = {k: v for k, v in kwargs.items() if k not in TARGET_KEYS}
     out = tok.__call__(firsts, seconds, **inner, **kwargs, _layout_inner=True)
     return Rows(out, tensor_type, with_labels and not wants_offsets)
 
