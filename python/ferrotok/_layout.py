@@ -425,7 +425,8 @@ def encode(
         index[other] = len(box_table) + 1
     columns = {"bbox": joined[index]}
     if word_labels is not None:
-        empty = _decodes_to_nothing(tok, ids, word >= 0) if s.label_rule == "udop" else None
+        udop_rule = s.label_rule == "udop" and s.only_label_first_subword
+        empty = _decodes_to_nothing(tok, ids, word >= 0) if udop_rule else None
         columns["labels"] = labels(s, word_labels, word, word_start, sample, lengths, empty)
     return rows.finish(columns)
 
