@@ -1,16 +1,17 @@
 """Words with bounding boxes (and HTML nodes with xpaths), side by side in one run: ferrotok vs transformers'
-LayoutLMv2, LayoutLMv3, LayoutXLM and MarkupLM tokenizers.
+LayoutLMv2, LayoutLMv3, LayoutXLM, UDOP and MarkupLM tokenizers.
 
-Folders: BERT's fixture vocab.txt (LayoutLMv2), GPT-2's fixture vocab.json + merges.txt (LayoutLMv3) and a
-SentencePiece unigram model trained here on the multilingual fixture (LayoutXLM), GPT-2's files with a
-small `tags_dict` (MarkupLM, each word a node with a random xpath). Each text's words get
-random boxes and labels; one call encodes a batch with `boxes`, `word_labels`, `padding=True` and numpy
+Folders: BERT's fixture vocab.txt (LayoutLMv2), GPT-2's fixture vocab.json + merges.txt (LayoutLMv3),
+SentencePiece unigram models trained here on the multilingual fixture (LayoutXLM; UDOP with T5's pad / eos /
+unk first), GPT-2's files with a small `tags_dict` (MarkupLM, each word a node with a random xpath). Each
+text's words get random boxes and labels; one call encodes a batch with `boxes`, `word_labels`, `padding=True` and numpy
 tensors, another with a question before the words, truncation to 128 with stride 32 and overflowing
 windows. Outputs are checked equal first (`bench_versus.compare`); rounds interleave the implementations;
 the ratio is the median over rounds of transformers' time ÷ ferrotok's in the same round. One thread.
 
     python benches/bench_layout.py
     python benches/bench_layout.py --corpus benches/sample.txt --batch 1000
+    python benches/bench_layout.py --classes UdopTokenizer LayoutXLMTokenizer
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def folders(root: Path) -> dict[str, Path]:
         ("LayoutLMv2Tokenizer", [FIXTURES / "bert-uncased" / "vocab.txt"]),
         ("LayoutLMv3Tokenizer", [FIXTURES / "gpt2" / "vocab.json", FIXTURES / "gpt2" / "merges.txt"]),
         ("LayoutXLMTokenizer", []),
+        ("UdopTokenizer", []),
         ("MarkupLMTokenizer", [FIXTURES / "gpt2" / "vocab.json", FIXTURES / "gpt2" / "merges.txt"]),
     ):
         directory = root / name
@@ -64,6 +66,20 @@ def folders(root: Path) -> dict[str, Path]:
         num_threads=1,
     )
     shutil.copy(root / "unigram.model", out["LayoutXLMTokenizer"] / "sentencepiece.bpe.model")
+    spm.SentencePieceTrainer.train(  # T5's layout, as UDOP's checkpoints have it
+        input=str(corpus),
+        model_prefix=str(root / "t5"),
+        model_type="unigram",
+        vocab_size=2000,
+        character_coverage=1.0,
+        pad_id=0,
+        eos_id=1,
+        unk_id=2,
+        bos_id=-1,
+        minloglevel=2,
+        num_threads=1,
+    )
+    shutil.copy(root / "t5.model", out["UdopTokenizer"] / "spiece.model")
     return out
 
 
@@ -74,6 +90,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=MULTILINGUAL)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--classes", nargs="*", help="only these classes (e.g. UdopTokenizer)")
     args = parser.parse_args()
 
     import ferrotok
@@ -101,6 +118,8 @@ def main() -> None:
     print(f"{len(words)} texts from {args.corpus.name} as words; load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
         for name, directory in folders(Path(tmp)).items():
+            if args.classes and name not in args.classes:
+                continue
             ours = ferrotok.AutoTokenizer.from_pretrained(directory)
             theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
             markup = name == "MarkupLMTokenizer"

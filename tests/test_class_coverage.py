@@ -194,7 +194,10 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "sentencepiece: a BPE of the model's pieces with the class's own pipeline, as transformers builds it",
     ),
     "TokenizersBackend": ("same", "sentencepiece: loaded as transformers builds it"),
-    "UdopTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
+    "UdopTokenizer": (
+        "same",
+        "sentencepiece: words with boxes (tested in test_layout_classes.py and test_udop.py)",
+    ),
     "VideoPrismTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "VitsTokenizer": (
         "same",
@@ -306,7 +309,7 @@ LINES = [
 
 
 # Classes whose call takes words with one bounding box each, not a text: their lines go in as words.
-WORDS_WITH_BOXES = {"LayoutLMv2Tokenizer", "LayoutLMv3Tokenizer", "LayoutXLMTokenizer"}
+WORDS_WITH_BOXES = {"LayoutLMv2Tokenizer", "LayoutLMv3Tokenizer", "LayoutXLMTokenizer", "UdopTokenizer"}
 
 
 def encode_line(tokenizer, tokenizer_class: str, line: str) -> list[int]:

@@ -160,8 +160,8 @@ def test_folder_encodes_like_transformers(models, folders_root, case):
         "1234 ☃ \U0001f600 <s> a</s>",
     ]
     if case[0] == "UdopTokenizer":
-        # UDOP's `__call__` takes words with their boxes, which ferrotok does not offer; its text
-        # methods are compared instead.
+        # UDOP's `__call__` takes words with their boxes (tests/test_layout_classes.py and
+        # tests/test_udop.py); its plain-text methods are compared here.
         for line in lines:
             assert ours.tokenize(line) == theirs.tokenize(line), line
             ids = theirs.encode(line)

@@ -93,12 +93,12 @@ class TransformersApiMixin:
         roc_bert = self.__dict__.get("_roc_bert")  # RoCBert's tables and their lookups
         if roc_bert is not None and name in _roc_bert.ATTRIBUTES:
             return _roc_bert.attribute(self, roc_bert, name)
-        layout = self.__dict__.get("_layout_settings")  # LayoutLMv2 / v3 / LayoutXLM / MarkupLM
+        layout = self.__dict__.get("_layout_settings")  # LayoutLMv2 / v3 / LayoutXLM / UDOP / MarkupLM
         if layout is not None:
             from . import _layout
 
             if name in _layout.attribute_names(layout):
-                return getattr(layout, name)
+                return _layout.attribute(self, layout, name)
         # A class's own named special tokens (Splinter's `question_token`) and their ids.
         special = self.__dict__.get("_special", {})
         base = name.removesuffix("_id")

@@ -147,7 +147,13 @@ MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
 # from that file alone (it ignores tokenizer.json for them).
 # The classes with an entity vocabulary (`_entities`, imported only for them).
 LUKE_CLASSES = ("LukeTokenizer", "MLukeTokenizer")
-LAYOUT_CLASSES = ("LayoutLMv2Tokenizer", "LayoutLMv3Tokenizer", "LayoutXLMTokenizer", "MarkupLMTokenizer")
+LAYOUT_CLASSES = (
+    "LayoutLMv2Tokenizer",
+    "LayoutLMv3Tokenizer",
+    "LayoutXLMTokenizer",
+    "UdopTokenizer",
+    "MarkupLMTokenizer",
+)
 CLASS_VOCABULARY_FILES = {"Wav2Vec2CTCTokenizer": "vocab.json", "EsmTokenizer": "vocab.txt"}
 CLASS_VOCABULARY_FILES["Wav2Vec2PhonemeCTCTokenizer"] = "vocab.json"
 CLASS_VOCABULARY_FILES["BertJapaneseTokenizer"] = "vocab.txt"

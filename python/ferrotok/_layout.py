@@ -1,4 +1,5 @@
-"""Words with bounding boxes: LayoutLMv2 (WordPiece), LayoutLMv3 (byte-level BPE) and LayoutXLM (SentencePiece).
+"""Words with bounding boxes: LayoutLMv2 (WordPiece), LayoutLMv3 (byte-level BPE), LayoutXLM and UDOP
+(SentencePiece).
 
 Their `__call__` takes words (and a question before them), one box per word and optional word labels. The
 core encodes the words as pre-tokenized input (truncation, stride, overflow and padding included) and
@@ -8,26 +9,41 @@ columns are then gathered from the word-level tables with numpy, never token by 
 transformers' behaviour kept: the question's tokens get `pad_token_box`; tokens of no word get the cls /
 sep / pad box by their id (LayoutLMv3 gives any other such token the sep box, the others refuse it);
 labels go to a word's first token (LayoutLMv2 / LayoutXLM: also only where it starts at the word's first
-character), `pad_token_label` elsewhere; a single example loses its batch axis unless tensors or
-overflowing windows were asked for.
+character; UDOP: every token that starts at its word's first character unless the word token before it in
+the row decodes to nothing), `pad_token_label` elsewhere; a single example loses its batch axis unless
+tensors or overflowing windows were asked for. UDOP has no cls box (its template has no cls token), takes
+`text_target` / `text_pair_target` as plain text (their ids become `labels`; transformers encodes them
+without the call's padding and truncation) and its `encode` takes plain text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._targets import TARGET_KEYS
 from .batch_encoding import BatchEncoding, check_tensor_type, to_tensor
 
-# class -> (sep box default, whether a word-less token of another id takes the sep box, whether a label
-# needs the token to start at the word's first character, whether a question given as words is kept)
+
+class _Class(NamedTuple):
+    sep_box: list[int]  # the sep box's default
+    other_ids_take_sep_box: bool  # a word-less token of another id takes the sep box (else refused)
+    label_rule: str  # "first" token of a word, "first_at_start" (and at its first character), "udop"
+    question_words_kept: bool  # a question given as words is kept (else split on whitespace)
+    lower_case_messages: bool  # transformers' messages say `list[str]`
+    has_cls_box: bool = True
+    text_targets: bool = False  # `text_target` / `text_pair_target` and a plain-text `encode`
+
+
 _CLASSES = {
-    "LayoutLMv2Tokenizer": ([1000, 1000, 1000, 1000], False, True, False),
-    "LayoutLMv3Tokenizer": ([0, 0, 0, 0], True, False, True),
-    "LayoutXLMTokenizer": ([1000, 1000, 1000, 1000], False, True, False),
+    "LayoutLMv2Tokenizer": _Class([1000, 1000, 1000, 1000], False, "first_at_start", False, False),
+    "LayoutLMv3Tokenizer": _Class([0, 0, 0, 0], True, "first", True, False),
+    "LayoutXLMTokenizer": _Class([1000, 1000, 1000, 1000], False, "first_at_start", False, True),
+    "UdopTokenizer": _Class([1000, 1000, 1000, 1000], False, "udop", False, True, False, True),
 }
 CLASSES = tuple(_CLASSES)
 
@@ -51,9 +67,11 @@ class LayoutSettings:
     pad_token_label: int
     only_label_first_subword: bool
     other_ids_take_sep_box: bool
-    label_needs_word_start: bool
+    label_rule: str
     question_words_kept: bool
     lower_case_messages: bool
+    has_cls_box: bool
+    text_targets: bool
 
 
 def load_settings(config: dict[str, Any]) -> Any:
@@ -65,17 +83,19 @@ def load_settings(config: dict[str, Any]) -> Any:
         return _markup.load_settings(config)
     if name not in _CLASSES:
         return None
-    sep_box, other_sep, word_start, keep_words = _CLASSES[name]
+    c = _CLASSES[name]
     return LayoutSettings(
         cls_token_box=list(config.get("cls_token_box", [0, 0, 0, 0])),
-        sep_token_box=list(config.get("sep_token_box", sep_box)),
+        sep_token_box=list(config.get("sep_token_box", c.sep_box)),
         pad_token_box=list(config.get("pad_token_box", [0, 0, 0, 0])),
         pad_token_label=int(config.get("pad_token_label", -100)),
         only_label_first_subword=bool(config.get("only_label_first_subword", True)),
-        other_ids_take_sep_box=other_sep,
-        label_needs_word_start=word_start,
-        question_words_kept=keep_words,
-        lower_case_messages=name == "LayoutXLMTokenizer",
+        other_ids_take_sep_box=c.other_ids_take_sep_box,
+        label_rule=c.label_rule,
+        question_words_kept=c.question_words_kept,
+        lower_case_messages=c.lower_case_messages,
+        has_cls_box=c.has_cls_box,
+        text_targets=c.text_targets,
     )
 
 
@@ -88,12 +108,61 @@ ATTRIBUTES = (
 )
 
 
+# UDOP's own names for its calls (transformers' `UdopTokenizer`).
+BOX_METHODS = ("call_boxes", "encode_plus_boxes", "batch_encode_plus_boxes", "encode_boxes")
+
+
 def attribute_names(settings: Any) -> tuple[str, ...]:
     if isinstance(settings, LayoutSettings):
-        return ATTRIBUTES
+        if settings.text_targets:
+            return ATTRIBUTES[1:] + BOX_METHODS
+        return ATTRIBUTES if settings.has_cls_box else ATTRIBUTES[1:]
     from . import _markup
 
     return _markup.ATTRIBUTES
+
+
+def attribute(tok: Any, settings: Any, name: str) -> Any:
+    """One of `attribute_names`: a setting, or UDOP's box calls bound to `tok`."""
+    if name in BOX_METHODS:
+        return partial(globals()[f"_{name}"], tok)
+    return getattr(settings, name)
+
+
+def _call_boxes(
+    tok: Any, text: Any, text_pair: Any = None, boxes: Any = None, word_labels: Any = None, **kwargs: Any
+) -> BatchEncoding:
+    """UDOP's `call_boxes`: the words' call without targets."""
+    arguments, kwargs = _split_arguments(kwargs)
+    return call_words(tok, text, text_pair, arguments, {**kwargs, "boxes": boxes, "word_labels": word_labels})
+
+
+def _encode_plus_boxes(
+    tok: Any, text: Any, text_pair: Any = None, boxes: Any = None, word_labels: Any = None, **kwargs: Any
+) -> BatchEncoding:
+    """UDOP's `encode_plus_boxes`: one example, without the call's checks."""
+    arguments, kwargs = _split_arguments(kwargs)
+    return unbatched(
+        encode(tok, *one_example(text, text_pair, boxes, word_labels), arguments, kwargs), arguments
+    )
+
+
+def _encode_boxes(
+    tok: Any, text: Any, text_pair: Any = None, boxes: Any = None, word_labels: Any = None, **kwargs: Any
+) -> Any:
+    return _encode_plus_boxes(tok, text, text_pair, boxes, word_labels, **kwargs)["input_ids"]
+
+
+def _batch_encode_plus_boxes(
+    tok: Any, batch_text_or_text_pairs: Any, is_pair: bool | None = None, **kwargs: Any
+) -> BatchEncoding:
+    return batch_encode_plus(tok, batch_text_or_text_pairs, is_pair, kwargs)
+
+
+def _split_arguments(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The call's own arguments (with their defaults) and the rest."""
+    arguments = {name: kwargs.pop(name) for name in list(kwargs) if name in _DEFAULTS}
+    return {**_DEFAULTS, **arguments}, kwargs
 
 
 def pad_fills(settings: Any) -> dict[str, Any]:
@@ -165,7 +234,38 @@ def check_lengths(
 def call(
     tok: Any, text: Any, text_pair: Any, arguments: dict[str, Any], kwargs: dict[str, Any]
 ) -> BatchEncoding:
-    """`tokenizer(text, text_pair=None, boxes=None, word_labels=None, ...)`, as the layout classes take it."""
+    """`tokenizer(text, text_pair=None, boxes=None, word_labels=None, ...)`, as the layout classes take it
+    (UDOP's also `text_target=None, text_pair_target=None`)."""
+    if not tok._layout_settings.text_targets:
+        return call_words(tok, text, text_pair, arguments, kwargs)
+    text_target = kwargs.pop("text_target", None)
+    text_pair_target = kwargs.pop("text_pair_target", None)
+    # `max_target_length`, `src_lang`, ...: transformers ignores them.
+    for name in TARGET_KEYS & kwargs.keys():
+        del kwargs[name]
+    if text is None and text_target is None:
+        raise ValueError("You need to specify either `text` or `text_target`.")
+    encodings = None
+    if text is not None:
+        # The words' call leaves `kwargs` as it found them: the targets' call reads them too.
+        encodings = call_words(tok, text, text_pair, arguments, dict(kwargs))
+    if text_target is None:
+        return encodings
+    kwargs.pop("boxes", None)
+    kwargs.pop("word_labels", None)
+    # transformers hands the targets the call's arguments by their own names, where `padding` and
+    # `truncation` are no parameters: the targets are never padded nor truncated.
+    plain = {**arguments, "padding": False, "truncation": False, "max_length": None}
+    targets = tok.__call__(text_target, text_pair_target, **plain, **kwargs, _layout_inner=True)
+    if encodings is None:
+        return targets
+    encodings["labels"] = targets["input_ids"]
+    return encodings
+
+
+def call_words(
+    tok: Any, text: Any, text_pair: Any, arguments: dict[str, Any], kwargs: dict[str, Any]
+) -> BatchEncoding:
     boxes = kwargs.pop("boxes", None)
     word_labels = kwargs.pop("word_labels", None)
     xlm = tok._layout_settings.lower_case_messages
@@ -212,8 +312,7 @@ def batch_encode_plus(tok: Any, batch: Any, is_pair: bool | None, kwargs: dict[s
         raise TypeError(f"batch_text_or_text_pairs has to be a list (got {type(batch)})")
     boxes = kwargs.pop("boxes", None)
     word_labels = kwargs.pop("word_labels", None)
-    arguments = {name: kwargs.pop(name) for name in list(kwargs) if name in _DEFAULTS}
-    arguments = {**_DEFAULTS, **arguments}
+    arguments, kwargs = _split_arguments(kwargs)
     return encode(tok, batch, bool(is_pair), boxes, word_labels, arguments, kwargs)
 
 
@@ -314,7 +413,7 @@ def encode(
     index = np.full(len(word), len(box_table) + 2, dtype=np.int64)  # the question's tokens, padding
     index[has_word] = box_starts[sample[has_word]] + word[has_word]
     no_word = word < 0
-    is_cls = ids == tok.cls_token_id
+    is_cls = ids == tok.cls_token_id if s.has_cls_box else np.zeros(len(ids), dtype=bool)
     is_sep = ids == tok.sep_token_id
     is_pad = ids == tok.pad_token_id
     index[no_word & is_cls] = len(box_table)
@@ -326,7 +425,9 @@ def encode(
         index[other] = len(box_table) + 1
     columns = {"bbox": joined[index]}
     if word_labels is not None:
-        columns["labels"] = labels(s, word_labels, word, word_start, sample, lengths)
+        udop_rule = s.label_rule == "udop" and s.only_label_first_subword
+        empty = _decodes_to_nothing(tok, ids, word >= 0) if udop_rule else None
+        columns["labels"] = labels(s, word_labels, word, word_start, sample, lengths, empty)
     return rows.finish(columns)
 
 
@@ -380,6 +481,9 @@ def encode_words(
     inner["return_offsets_mapping"] = True if with_labels else wants_offsets
     if not firsts:
         inner["return_tensors"] = None
+    # transformers' layout classes pass target arguments (`max_target_length`, `src_lang`, ...) on to where
+    # nothing reads them (UDOP's `text_target` is taken by `call`).
+    kwargs = {k: v for k, v in kwargs.items() if k not in TARGET_KEYS}
     out = tok.__call__(firsts, seconds, **inner, **kwargs, _layout_inner=True)
     return Rows(out, tensor_type, with_labels and not wants_offsets)
 
@@ -399,11 +503,14 @@ def labels(
     word_start: np.ndarray,
     sample: np.ndarray,
     lengths: np.ndarray,
+    empty: np.ndarray | None = None,
 ) -> np.ndarray:
     table, starts = word_table(list(word_labels), "word_labels", 0)
     has_word = word >= 0
     take = has_word.copy()
-    if s.only_label_first_subword:
+    if s.only_label_first_subword and empty is not None:
+        take &= (word_start == 1) & ~_after_empty(empty, has_word, lengths)
+    elif s.only_label_first_subword:
         previous = np.empty_like(word)
         if len(word):
             previous[1:] = word[:-1]
@@ -411,7 +518,7 @@ def labels(
             previous[0] = -1
             previous[row_starts[row_starts < len(word)]] = -1
         take &= word != previous
-        if s.label_needs_word_start:
+        if s.label_rule == "first_at_start":
             take &= word_start == 1
     counts = np.diff(starts)
     if take.any() and ((sample[take] >= len(counts)).any() or (word[take] >= counts[sample[take]]).any()):
@@ -419,3 +526,25 @@ def labels(
     labels = np.full(len(word), s.pad_token_label, dtype=table.dtype if len(table) else np.int64)
     labels[take] = table[starts[sample[take]] + word[take]]
     return labels
+
+
+def _decodes_to_nothing(tok: Any, ids: np.ndarray, has_word: np.ndarray) -> np.ndarray:
+    """Whether each word token's id decodes, alone, to the empty string (UDOP's `▁` pieces): one decode per
+    distinct id of the call."""
+    distinct = np.unique(ids[has_word])
+    texts = tok.batch_decode([[int(i)] for i in distinct.tolist()])
+    nothing = distinct[np.fromiter((t == "" for t in texts), dtype=bool, count=len(texts))]
+    return has_word & np.isin(ids, nothing)
+
+
+def _after_empty(empty: np.ndarray, has_word: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Whether the word token before each token in its row decodes to nothing (transformers' UDOP keeps
+    that flag across the special tokens between them)."""
+    positions = np.flatnonzero(has_word)
+    out = np.zeros(len(empty), dtype=bool)
+    if len(positions) < 2:
+        return out
+    row_of = np.repeat(np.arange(len(lengths)), lengths)
+    same_row = row_of[positions[1:]] == row_of[positions[:-1]]
+    out[positions[1:]] = same_row & empty[positions[:-1]]
+    return out

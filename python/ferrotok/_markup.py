@@ -46,7 +46,7 @@ class MarkupSettings:
     pad_width: int
     pad_token_label: int
     only_label_first_subword: bool
-    label_needs_word_start: bool = True
+    label_rule: str = "first_at_start"  # `_layout.labels`: a word's first token, at its first character
 
     @property
     def unk_tag_id(self) -> int:

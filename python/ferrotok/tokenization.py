@@ -732,6 +732,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             plain = self._call_plain(text, True, True, self._split_special_tokens)
             if plain is not None:
                 return plain["input_ids"]
+        if self._layout_settings is not None and getattr(self._layout_settings, "text_targets", False):
+            kwargs["_layout_inner"] = True  # UDOP's `encode` takes plain text
         return self(
             text,
             text_pair,
