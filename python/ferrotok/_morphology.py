@@ -56,7 +56,9 @@ def _options(config: dict[str, Any], kind: str) -> dict[str, Any]:
     return options
 
 
-def _mecab(options: dict[str, Any]) -> Callable[[str], list[str]]:
+def _mecab(options: dict[str, Any]) -> tuple[Callable[[str], list[str]], Callable[[str], str] | None]:
+    """The words of a text, and (without a `mecab_option` of the user's) the same words space-separated
+    by MeCab's own `wakati` output, one call with no per-word object."""
     try:
         import fugashi
     except ModuleNotFoundError as error:
@@ -78,7 +80,10 @@ def _mecab(options: dict[str, Any]) -> Callable[[str], list[str]]:
             )
         option = f'-d "{dic_dir}" -r "{os.path.join(dic_dir, "mecabrc")}" ' + option
     tagger = fugashi.GenericTagger(option)
-    return lambda text: [word.surface for word in tagger(text)]
+    words = lambda text: [word.surface for word in tagger(text)]  # noqa: E731
+    if (options.get("mecab_option") or "").strip():
+        return words, None
+    return words, fugashi.GenericTagger(option + " -Owakati").parse
 
 
 def _sudachi(options: dict[str, Any]) -> Callable[[str], list[str]]:
@@ -99,7 +104,7 @@ def _sudachi(options: dict[str, Any]) -> Callable[[str], list[str]]:
     except Exception as error:  # sudachipy names the missing dictionary package
         raise ImportError(f"{error} {_INSTALL}") from error
     analyser = sudachi_dictionary.create(split_mode, projection=options.get("sudachi_projection"))
-    return lambda text: [word.surface() for word in analyser.tokenize(text)]
+    return lambda text: [word.surface() for word in analyser.tokenize(text)], None
 
 
 class Analyser:
@@ -107,20 +112,28 @@ class Analyser:
 
     def __init__(self, config: dict[str, Any], kind: str, special_tokens: list[str]) -> None:
         options = _options(config, kind)
-        self.words = _mecab(options) if kind == "mecab" else _sudachi(options)
+        self.words, spaced = _mecab(options) if kind == "mecab" else _sudachi(options)
         self.normalize_text = bool(options.get("normalize_text", True))
         self.trim_whitespace = kind == "sudachi" and bool(options.get("trim_whitespace", False))
         self.lower = bool(config.get("do_lower_case", False))
         self.never_split = [*(config.get("never_split") or []), *special_tokens]
         self.character = config.get("subword_tokenizer_type", "wordpiece") == "character"
+        # The words space-separated in one analyser call, where only the whitespace split follows.
+        self.spaced = None if self.character else spaced
 
     def normalize(self, normalized: Any) -> None:
         if self.normalize_text:
             normalized.nfkc()
         text = normalized.normalized
+        kept = self.lower and any(token in text for token in self.never_split)
+        if self.spaced is not None and not kept:
+            spaced = self.spaced(text)
+            normalized.clear()
+            normalized.append(" ".join((spaced.lower() if self.lower else spaced).split()))
+            return
         words = self.words(text)
         if self.lower:
-            if any(token in text for token in self.never_split):
+            if kept:
                 words = [w if w in self.never_split else w.lower() for w in words]
             else:
                 words = [w.lower() for w in words]
