@@ -225,3 +225,26 @@ def test_jumanpp_is_refused_with_the_option_named(tmp_path):
     with pytest.raises(ValueError, match="word_tokenizer_type") as error:
         AutoTokenizer.from_pretrained(directory)
     assert "jumanpp" in str(error.value) and "Juman++" in str(error.value)
+
+
+def test_a_missing_sudachi_dictionary_is_named(tmp_path, monkeypatch):
+    folder = analyser_folder(tmp_path, {"word_tokenizer_type": "sudachi"})
+    config = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
+    config["sudachi_kwargs"] = {"sudachi_dict_type": "full"}
+    (folder / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "sudachidict_full", None)
+    with pytest.raises(ModuleNotFoundError, match="sudachidict_full"):
+        transformers.AutoTokenizer.from_pretrained(str(folder))
+    with pytest.raises(ModuleNotFoundError, match="sudachidict_full"):
+        AutoTokenizer.from_pretrained(folder)
+
+
+def test_the_tokenizers_api_loads_the_analyser_too(tmp_path):
+    from ferrotok import Tokenizer
+
+    folder = analyser_folder(tmp_path, CONFIGS[1])
+    theirs = transformers.AutoTokenizer.from_pretrained(str(folder))
+    ours = Tokenizer.from_pretrained(str(folder))
+    assert ours.normalizer is not None
+    for text in TEXTS[::4]:
+        assert ours.encode(text).ids == theirs.encode(text), text

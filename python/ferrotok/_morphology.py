@@ -13,6 +13,7 @@ Serialization puts the loader's placeholder normalizer back for the time of the 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -95,14 +96,12 @@ def _sudachi(options: dict[str, Any]) -> Callable[[str], list[str]]:
     if mode not in ("A", "B", "C"):
         raise ValueError("Invalid sudachi_split_mode is specified.")
     split_mode = getattr(tokenizer.Tokenizer.SplitMode, mode)
-    try:
-        sudachi_dictionary = dictionary.Dictionary(
-            config_path=options.get("sudachi_config_path"),
-            resource_dir=options.get("sudachi_resource_dir"),
-            dict=options.get("sudachi_dict_type", "core"),
-        )
-    except Exception as error:  # sudachipy names the missing dictionary package
-        raise ImportError(f"{error} {_INSTALL}") from error
+    # A dictionary package that is not installed: sudachipy's ModuleNotFoundError names it, as in transformers.
+    sudachi_dictionary = dictionary.Dictionary(
+        config_path=options.get("sudachi_config_path"),
+        resource_dir=options.get("sudachi_resource_dir"),
+        dict=options.get("sudachi_dict_type", "core"),
+    )
     analyser = sudachi_dictionary.create(split_mode, projection=options.get("sudachi_projection"))
     return lambda text: [word.surface() for word in analyser.tokenize(text)], None
 
@@ -155,6 +154,18 @@ def attach(core: Any, config: dict[str, Any], special_tokens: list[str]) -> bool
     analyser = Analyser(config, kind, special_tokens)
     _core.Component.assign(core, "normalizer", _core.Component.custom("normalizer", analyser))
     return True
+
+
+def attach_folder(core: Any, directory: str) -> None:
+    """`attach` for a core loaded from a folder alone (`ferrotok.Tokenizer.from_pretrained`): the analyser
+    options from its tokenizer_config.json, the special tokens from the core's added tokens."""
+    path = os.path.join(directory, "tokenizer_config.json")
+    if not os.path.isfile(path):
+        return
+    with open(path, encoding="utf-8") as f:
+        config = json.load(f)
+    if isinstance(config, dict) and analyser_kind(config) is not None:
+        attach(core, config, [t["content"] for t in core.added_tokens() if t["special"]])
 
 
 @contextlib.contextmanager
