@@ -583,6 +583,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         # Resolved once per distinct set of arguments (and settings: any change clears `_plans`), in
         # `plan_call`'s order. The types of the arguments whose values can compare equal across types are part
         # of the key, so that `padding=1` is not taken for `padding=True`.
+        if self.__dict__.get(
+            "_analysed"
+        ):  # BertJapanese's analysers: no offsets, as transformers' class gives none
+            return_offsets_mapping = False
         arguments = (
             add_special_tokens,
             padding,
