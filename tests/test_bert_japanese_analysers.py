@@ -84,6 +84,8 @@ def compare(ours, theirs) -> None:
     # (A single text's `length` is an int in transformers' Python classes: compared in batches.)
     compare_fields_call(ours, theirs, TEXTS, return_length=True, **FIELDS)
     compare_fields_call(ours, theirs, TEXTS[:8], return_offsets_mapping=True)  # neither gives offsets
+    words = [line.split("、") for line in JAPANESE[:12]]  # each word through the analyser alone
+    compare_fields_call(ours, theirs, words, is_split_into_words=True, **FIELDS)
     compare_fields_call(ours, theirs, TEXTS[:half], TEXTS[half : 2 * half], **FIELDS)
     short, long = [line[:2] for line in JAPANESE[:12]], JAPANESE[12:24]
     compare_fields_call(ours, theirs, long, TEXTS[-12:], truncation="longest_first", max_length=47, **FIELDS)
