@@ -251,3 +251,19 @@ def test_the_tokenizers_api_loads_the_analyser_too(tmp_path):
     assert ours.normalizer is not None
     for text in TEXTS[::4]:
         assert ours.encode(text).ids == theirs.encode(text), text
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"do_lower_case": True},
+        {"mecab_kwargs": {"mecab_dic": "ipadic"}},
+        {"word_tokenizer_type": "sudachi"},
+        {"subword_tokenizer_type": "character"},
+    ],
+)
+def test_from_pretrained_arguments_override_the_analyser_options(tmp_path, overrides):
+    folder = analyser_folder(tmp_path, CONFIGS[0])
+    ours = AutoTokenizer.from_pretrained(folder, **overrides)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(folder), **overrides)
+    assert ours(TEXTS)["input_ids"] == theirs(TEXTS)["input_ids"]
