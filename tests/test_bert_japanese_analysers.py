@@ -45,6 +45,8 @@ TEXTS = [
     "ＡＢＣ１２３ｶﾀｶﾅ㍿①ⅻ…　全角スペース",
     "東京都に住んでいます。\r\n\tTokyo\x1cＴＯＫＹＯ  ",
     "ΣΑΣ ΟΔΥΣΣΕΥΣ İstanbul",
+    "東京\x00大阪の\x00 天気 ÉCOLE",
+    "\x10\x05\x1e\x0f\x05\x00\nⅫ⃝\nǅ\t\u200d👩\u200d  \u200d👍\u200d\u200d\tÉCOLE\t文交 ",  # NUL: MeCab's text output differs
 ]
 FIELDS = {"return_special_tokens_mask": True, "return_token_type_ids": True}
 

@@ -125,7 +125,8 @@ class Analyser:
             normalized.nfkc()
         text = normalized.normalized
         kept = self.lower and any(token in text for token in self.never_split)
-        if self.spaced is not None and not kept:
+        # (After a NUL char MeCab's text output and its nodes part: the nodes, as the class reads them.)
+        if self.spaced is not None and not kept and "\x00" not in text:
             spaced = self.spaced(text)
             normalized.clear()
             normalized.append(" ".join((spaced.lower() if self.lower else spaced).split()))
