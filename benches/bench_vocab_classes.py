@@ -3,7 +3,8 @@
 Folders are built as the tests build them (tests/fastbpe_folders.py): PhoBERT's fastBPE files (vocab.txt +
 bpe.codes) and OpenAI GPT's `</w>` BPE, both learned from the multilingual sample, ProphetNet's
 prophetnet.tokenizer (the BERT fixture's vocabulary) and MGP-STR's character vocab.json; RoCBert's,
-MyT5's and GPT-NeoX-Japanese's folders as tests/quirky_folders.py writes them. One call encodes
+MyT5's and GPT-NeoX-Japanese's folders as tests/quirky_folders.py writes them; BertJapanese with MeCab
+(unidic-lite) and Sudachi (core, mode A) as tests/test_bert_japanese_analysers.py writes them. One call encodes
 a batch with padding and numpy tensors; outputs are checked equal first. Rounds alternate the
 implementations; the ratio reported is the median over rounds of (transformers' time ÷ ferrotok's time in
 the same round). One thread everywhere.
@@ -60,7 +61,15 @@ BUILDERS = {
     "RoCBertTokenizer": quirky_folders.write_roc_bert_folder,
     "MyT5Tokenizer": quirky_folders.write_myt5_folder,
     "GPTNeoXJapaneseTokenizer": quirky_folders.write_gpt_neox_japanese_folder,
+    "BertJapaneseTokenizer-mecab": lambda d: japanese({"word_tokenizer_type": "mecab"}, d),
+    "BertJapaneseTokenizer-sudachi": lambda d: japanese({"word_tokenizer_type": "sudachi"}, d),
 }
+
+
+def japanese(config: dict, directory: Path) -> Path:
+    from test_bert_japanese_analysers import analyser_folder
+
+    return analyser_folder(directory, config)
 
 
 def main() -> None:
@@ -82,7 +91,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.classes:
             directory = Path(tmp) / name
-            BUILDERS[name](directory)
+            directory = BUILDERS[name](directory) or directory
             ours = ferrotok.AutoTokenizer.from_pretrained(directory)
             theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
             options = {"padding": True, "return_tensors": "np"} if theirs.pad_token else {}

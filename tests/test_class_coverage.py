@@ -48,8 +48,8 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "BertGenerationTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "BertJapaneseTokenizer": (
         "same",
-        "vocab.txt: its basic word tokenizer and WordPiece (MeCab / Sudachi / Juman++ refused; "
-        "tested in test_segmenter_classes.py)",
+        "vocab.txt: its basic, MeCab and Sudachi word tokenizers, WordPiece or characters (Juman++ "
+        "refused; tested in test_segmenter_classes.py and test_bert_japanese_analysers.py)",
     ),
     "BertTokenizer": ("same", "vocab.txt: loaded as transformers builds it"),
     "BertweetTokenizer": ("same", "vocab.txt+bpe.codes: fastBPE files learned at test time"),

@@ -12,8 +12,9 @@ adversarial strings, alone, in pairs, truncated and padded; then decode, the cla
 save_pretrained round trip.
 
 BertJapaneseTokenizer (a Python class in transformers, without offsets) with its `basic` word tokenizer and
-`wordpiece` or `character` subwords, over BERT's vocabulary with the sample's Japanese chars appended; the
-word tokenizers that need MeCab, Sudachi or Juman++ are refused with the option named.
+`wordpiece` or `character` subwords, over BERT's vocabulary with the sample's Japanese chars appended (MeCab
+and Sudachi: test_bert_japanese_analysers.py); Juman++ and SentencePiece subwords are refused with the option
+named.
 
 CpmAntTokenizer (a Python class too): jieba's words, each cut greedily into vocabulary tokens with `<unk>` for
 an unmatched char, over a vocabulary of its own tokens, the sample's chars and its commonest jieba words.
@@ -298,8 +299,6 @@ def test_bert_japanese_save_round_trip(tmp_path):
 @pytest.mark.parametrize(
     ("option", "value"),
     [
-        ("word_tokenizer_type", "mecab"),
-        ("word_tokenizer_type", "sudachi"),
         ("word_tokenizer_type", "jumanpp"),
         ("subword_tokenizer_type", "sentencepiece"),
     ],

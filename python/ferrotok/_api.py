@@ -65,7 +65,7 @@ class TransformersApiMixin:
     def _bert_settings(self) -> dict[str, Any]:
         if self._model_kind() != "WordPiece":
             return {}
-        normalizer = json.loads(self._tokenizer.to_str(False)).get("normalizer") or {}
+        normalizer = json.loads(self._document(False)).get("normalizer") or {}  # type: ignore[attr-defined]
         if normalizer.get("type") != "BertNormalizer":
             return {}
         return {

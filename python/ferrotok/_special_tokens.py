@@ -110,7 +110,10 @@ class SpecialTokensMixin:
         if not isinstance(new_tokens, (list, tuple)):
             new_tokens = [new_tokens]
         self._plans = {}  # a new token may be the pad token
-        return int(self._tokenizer.add_tokens([added_token_dict(t, special_tokens) for t in new_tokens]))
+        dicts = [added_token_dict(t, special_tokens) for t in new_tokens]
+        if self.__dict__.get("_analysed"):  # BertJapanese's analysers: matched in the text, as the class does
+            dicts = [{**d, "normalized": False} for d in dicts]
+        return int(self._tokenizer.add_tokens(dicts))
 
     def add_special_tokens(
         self,

@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from . import _core, _entity_padding, _log, _marian, _roc_bert, _targets
+from . import _core, _entity_padding, _log, _marian, _morphology, _roc_bert, _targets
 from ._added_token import _FLAGS as _ADDED_FLAGS
 from ._api import TransformersApiMixin
 from ._arguments import (
@@ -149,6 +149,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         self._warned_too_long = False
         self._register_special_tokens()
         self._plans: dict[tuple[Any, ...], CallPlan] = {}
+        # BertJapanese with MeCab / Sudachi: the analyser as the core's normalizer (`_morphology`).
+        self._analysed = _morphology.attach(tokenizer, self._init_config, list(self.all_special_tokens))
         # LUKE / mLUKE: the entity vocabulary and task (`_entities`); None for other classes.
         # `_entities` (and the dataclasses it defines) is imported for those classes only: start-up time.
         self._entity_settings = None
@@ -231,6 +233,13 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         kwargs.setdefault("model_input_names", default_model_input_names("TokenizersBackend"))
         return cls(_core.Tokenizer.from_file(path), **kwargs)
 
+    def _document(self, pretty: bool) -> str:
+        """The tokenizer.json text of the core (with its placeholder normalizer where an analyser is set)."""
+        if not self.__dict__.get("_analysed"):
+            return self._tokenizer.to_str(pretty)
+        with _morphology.serializable(self._tokenizer):
+            return self._tokenizer.to_str(pretty)
+
     def _settings(self) -> dict[str, Any]:
         return {
             "name_or_path": self.name_or_path,
@@ -265,7 +274,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
                 os.remove(tokenizer_path)
         else:
             with open(tokenizer_path, "w", encoding="utf-8") as f:
-                f.write(tokenizer_file_text(self._tokenizer.to_str(True)))
+                f.write(tokenizer_file_text(self._document(True)))
         special_map: dict[str, Any] = dict(self.special_tokens_map)
         if self._extra_special:
             special_map["extra_special_tokens"] = list(self._extra_special)
@@ -332,7 +341,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if self._roc_bert is not None:  # RoCBert: its two tables too
             settings["init_config"].update(_roc_bert.pickled_config(self._roc_bert))
         return {
-            "tokenizer_json": self._tokenizer.to_str(False),
+            "tokenizer_json": self._document(False),
             "settings": settings,
             "attributes": _targets.pickled_attributes(self),
         }
@@ -574,6 +583,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         # Resolved once per distinct set of arguments (and settings: any change clears `_plans`), in
         # `plan_call`'s order. The types of the arguments whose values can compare equal across types are part
         # of the key, so that `padding=1` is not taken for `padding=True`.
+        if self.__dict__.get(
+            "_analysed"
+        ):  # BertJapanese's analysers: no offsets, as transformers' class gives none
+            return_offsets_mapping = False
         arguments = (
             add_special_tokens,
             padding,

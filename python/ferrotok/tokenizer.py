@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from . import _core, components
+from . import _core, _morphology, components
 from ._added_token import AddedToken, added_tokens_decoder
 from ._core import Encoding
 
@@ -113,7 +113,9 @@ class Tokenizer:
             from .hub import resolve_model_id
 
             path = resolve_model_id(path, revision=revision, token=token)
-        return Tokenizer(_core.Tokenizer.from_pretrained(path))
+        core = _core.Tokenizer.from_pretrained(path)
+        _morphology.attach_folder(core, path)  # BertJapanese's MeCab / Sudachi
+        return Tokenizer(core)
 
     def to_str(self, pretty: bool = False) -> str:
         """The tokenizer.json document, padding and truncation settings included."""

@@ -4,9 +4,15 @@
 //! The basic tokenizer is BERT's without the CJK spacing: control chars dropped and whitespace made a
 //! space, NFC, then (with `do_lower_case`, off by default) lower case and accents stripped; split on
 //! whitespace and punctuation. `wordpiece` then runs BERT's WordPiece; `character` NFKC-normalizes each
-//! word and gives each char (or the unknown token). The word tokenizers that need a morphological
-//! analyser (`mecab`, `sudachi`, `jumanpp`) and the `sentencepiece` subword tokenizer are refused with
-//! the option named.
+//! word and gives each char (or the unknown token).
+//!
+//! `mecab` and `sudachi` split words with a morphological analyser, which stays in its own library (as in
+//! transformers): the core gets a placeholder normalizer (NFKC) that the Python layer replaces with a
+//! host normalizer giving the analyser's words (`ferrotok._morphology`), space-joined for the
+//! whitespace split here (the class's WordPiece splits words so), or joined for `character`, which cuts
+//! every char, whitespace included.
+//! `jumanpp` (whose analyser is a separate binary, not packaged on PyPI) and the `sentencepiece` subword
+//! tokenizer are refused with the option named.
 
 use super::legacy::LegacyConfig;
 use super::vocab_file::char_split;
@@ -38,12 +44,13 @@ pub(super) fn rebuild(doc: &mut Value, cfg: &LegacyConfig, file: &str) -> Result
     let subword = flag(cfg, "do_subword_tokenize", true);
     let word_type = option(cfg, "word_tokenizer_type", "basic");
     let subword_type = option(cfg, "subword_tokenizer_type", "wordpiece");
-    if word && word_type != "basic" {
+    let analyser = word && matches!(word_type, "mecab" | "sudachi");
+    if word && word_type != "basic" && !analyser {
         let why = match word_type {
-            "mecab" | "sudachi" | "jumanpp" => format!(
-                "BertJapaneseTokenizer with word_tokenizer_type `{word_type}` needs a morphological \
-                 analyser ferrotok does not have; only `basic` is supported"
-            ),
+            "jumanpp" => "BertJapaneseTokenizer with word_tokenizer_type `jumanpp` needs the Juman++ \
+                 binary (rhoknp runs it), which is not packaged on PyPI; `basic`, `mecab` and `sudachi` \
+                 are supported"
+                .to_string(),
             other => format!("unknown word_tokenizer_type `{other}` (transformers refuses it too)"),
         };
         return Err(Error::config(file, "word_tokenizer_type", why));
@@ -68,6 +75,19 @@ pub(super) fn rebuild(doc: &mut Value, cfg: &LegacyConfig, file: &str) -> Result
         };
         return Err(Error::config(file, field, why));
     }
+    // Its `convert_tokens_to_string` joins with spaces and glues `##` pieces, without BERT's clean-up.
+    doc["decoder"] = json!({"type": "WordPiece", "prefix": "##", "cleanup": false});
+    if analyser {
+        // The Python layer puts the analyser in place of this normalizer (NFKC, then the words).
+        doc["normalizer"] = json!({"type": "NFKC"});
+        // The class's WordPiece splits each word on whitespace; its `character` gives every char.
+        doc["pre_tokenizer"] = if subword_type == "character" {
+            char_split()
+        } else {
+            json!({"type": "WhitespaceSplit"})
+        };
+        return Ok(());
+    }
     let lower = flag(cfg, "do_lower_case", false);
     let bert = |clean: bool, lower: bool| {
         json!({"type": "BertNormalizer", "clean_text": clean, "handle_chinese_chars": false,
@@ -87,8 +107,6 @@ pub(super) fn rebuild(doc: &mut Value, cfg: &LegacyConfig, file: &str) -> Result
     }
     doc["normalizer"] = json!({"type": "Sequence", "normalizers": normalizers});
     doc["pre_tokenizer"] = pre_tokenizer;
-    // Its `convert_tokens_to_string` joins with spaces and glues `##` pieces, without BERT's clean-up.
-    doc["decoder"] = json!({"type": "WordPiece", "prefix": "##", "cleanup": false});
     Ok(())
 }
 
@@ -101,8 +119,22 @@ mod tests {
     }
 
     #[test]
-    fn analysers_are_refused_with_the_option_named() {
-        for kind in ["mecab", "sudachi", "jumanpp"] {
+    fn analysers_get_a_whitespace_split() {
+        for (kind, subword, pre) in [
+            ("mecab", "wordpiece", "WhitespaceSplit"),
+            ("sudachi", "character", "Split"),
+        ] {
+            let mut doc = json!({});
+            let c = cfg(json!({"word_tokenizer_type": kind, "subword_tokenizer_type": subword}));
+            rebuild(&mut doc, &c, "x").unwrap();
+            assert_eq!(doc["pre_tokenizer"]["type"], json!(pre));
+            assert_eq!(doc["normalizer"]["type"], json!("NFKC"));
+        }
+    }
+
+    #[test]
+    fn jumanpp_is_refused_with_the_option_named() {
+        for kind in ["jumanpp", "other"] {
             let mut doc = json!({});
             let c = cfg(json!({"word_tokenizer_type": kind}));
             let e = rebuild(&mut doc, &c, "tokenizer_config.json")
