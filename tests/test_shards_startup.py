@@ -81,7 +81,7 @@ def test_the_run_imports_what_it_needs_while_the_tokenizer_loads(tmp_path, monke
     out = tmp_path / "o.bin"
     args = ["encode", "--format", "bin", "--tokenizer", GPT2, str(source), "-o", str(out), "--workers", "2"]
     assert main(args) == 0
-    assert {"ferrotok.auto", "concurrent.futures.thread", "tqdm"} <= set(sys.modules)
+    assert {"ferrotok.auto", "ferrotok._threads", "tqdm"} <= set(sys.modules)
     plain = ferrotok.AutoTokenizer.from_pretrained(GPT2)
     expected = [i for t in TEXTS * 20 for i in [*plain(t, add_special_tokens=False)["input_ids"], 50256]]
     assert list(memoryview(out.read_bytes()).cast("H")) == expected
@@ -290,3 +290,80 @@ def test_the_early_load_starts_before_typing_and_pathlib_are_imported():
     code = "import sys, ferrotok._early_load; print(sorted({'typing', 'pathlib'} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120, check=True)
     assert done.stdout.decode().split() == ["[]"]
+
+
+# A whole `python -m ferrotok` run in a fresh process that reports, instead of exiting at once, which of the
+# modules a text run has no use for it imported.
+RUN_AND_LIST = """
+import runpy, sys
+from ferrotok import _shard_inputs, cli
+cli._exit_now = lambda code: None
+_shard_inputs.BLOCK_BYTES = 64  # several blocks, so that both workers are used
+try:
+    runpy.run_module("ferrotok", run_name="__main__")
+except SystemExit as e:
+    assert e.code == 0, e.code
+print(sorted({"concurrent.futures", "logging", "dataclasses", "inspect"} & set(sys.modules)))
+"""
+
+
+def test_a_text_run_with_worker_threads_imports_neither_concurrent_futures_nor_dataclasses(tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(TEXTS * 200) + "\n", encoding="utf-8")
+    out = tmp_path / "o.bin"
+    run = [sys.executable, "-c", RUN_AND_LIST, "encode", "--format", "bin", "--tokenizer", GPT2, "-q"]
+    run += [str(source), "-o", str(out), "--workers", "2"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(run, capture_output=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().split("\n")[-2] == "[]"
+    plain = ferrotok.AutoTokenizer.from_pretrained(GPT2)
+    expected = [i for t in TEXTS * 200 for i in [*plain(t, add_special_tokens=False)["input_ids"], 50256]]
+    assert list(memoryview(out.read_bytes()).cast("H")) == expected
+
+
+# What the `ferrotok` command's script does (pip writes it from pyproject's [project.scripts]).
+CONSOLE_SCRIPT = """
+import atexit, sys
+from ferrotok.__main__ import main
+atexit.register(lambda: print("finalization ran", file=sys.stderr))
+sys.argv[0] = "ferrotok"
+sys.exit(main())
+"""
+
+# The command's modules already imported when the load starts.
+PROBE = """
+import sys
+from ferrotok import _early_load
+real = _early_load.Loading.__init__
+def spy(self, directory):
+    print(sorted({"ferrotok.cli", "argparse", "typing"} & set(sys.modules)), flush=True)
+    real(self, directory)
+_early_load.Loading.__init__ = spy
+sys.argv = ["ferrotok", "encode", "--format", "bin", "--tokenizer", sys.argv[1]]
+from ferrotok.__main__ import main
+sys.exit(main())
+"""
+
+
+def test_the_ferrotok_command_starts_the_load_early_as_python_m_does(tmp_path):
+    import tomllib
+
+    pyproject = tomllib.loads((FIXTURES.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["scripts"]["ferrotok"] == "ferrotok.__main__:main"
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(TEXTS * 40) + "\n", encoding="utf-8")
+    out = tmp_path / "o.bin"
+    run = [sys.executable, "-c", CONSOLE_SCRIPT, "encode", "--format", "bin", "--tokenizer", GPT2]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([*run, str(source), "-o", str(out)], capture_output=True, timeout=300, env=env)
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    assert "tokens of 120 documents" in err and "finalization ran" not in err
+    plain = ferrotok.AutoTokenizer.from_pretrained(GPT2)
+    expected = [i for t in TEXTS * 40 for i in [*plain(t, add_special_tokens=False)["input_ids"], 50256]]
+    assert list(memoryview(out.read_bytes()).cast("H")) == expected
+    # The load starts before the command's modules are imported (here the command line is a usage error).
+    done = subprocess.run([sys.executable, "-c", PROBE, GPT2], capture_output=True, timeout=300, env=env)
+    assert done.returncode == 2
+    assert done.stdout.decode().split("\n")[0] == "[]"

@@ -51,7 +51,9 @@ from ferrotok._shard_inputs import BLOCK_BYTES, Block, blocks, check_readable, r
 from ferrotok.cli import CliError, _load_tokenizer, startup_over
 
 if TYPE_CHECKING:  # the pool's modules are imported only when there are workers (start-up time)
-    from concurrent.futures import Executor, Future, ThreadPoolExecutor
+    from concurrent.futures import Executor, Future
+
+    from ferrotok._threads import Job, Threads
 
 __all__ = ["BLOCK_BYTES", "cmd_encode_bin", "shard_paths", "sidecar_path"]
 
@@ -347,10 +349,10 @@ def _results(
         ) from None
 
 
-def _thread_pool(workers: int) -> ThreadPoolExecutor:
-    from concurrent.futures import ThreadPoolExecutor
+def _thread_pool(workers: int) -> Threads:
+    from ferrotok._threads import Threads
 
-    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ferrotok-shards")
+    return Threads(workers, "ferrotok-shards")
 
 
 def _thread_job(args: argparse.Namespace, separator: int, itemsize: int) -> Callable[[Block], Any]:
@@ -363,14 +365,14 @@ def _thread_job(args: argparse.Namespace, separator: int, itemsize: int) -> Call
 
 
 def _ordered(
-    pool: Executor,
+    pool: Executor | Threads,
     workers: int,
     blocks: Iterator[Block],
     job: Callable[[Block], Any],
     tail: Callable[[], None],
 ) -> Iterator[tuple[Block, bytes | str, int, int]]:
     """`job` run on `pool` for every block, the results yielded in input order (see _results)."""
-    pending: collections.deque[tuple[Block, Future[Any]]] = collections.deque()
+    pending: collections.deque[tuple[Block, Future[Any] | Job]] = collections.deque()
     finished = tail_done = False
     try:
         for block in blocks:
@@ -404,7 +406,7 @@ def _ordered(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _stop_workers(pool: Executor) -> None:
+def _stop_workers(pool: Executor | Threads) -> None:
     """Terminate the workers of a pool given up on (a worker died, Ctrl-C, an error downstream). A worker still
     sending a finished block blocks on the full result pipe that nobody reads any more, and the pool's
     shutdown (and the interpreter's exit) would wait for it forever; CPython 3.11 does not terminate them."""
@@ -427,15 +429,16 @@ def _useful_workers(args: argparse.Namespace) -> int:
     return args.workers
 
 
-def _result(future: Future[Any]) -> tuple[bytes | str, int, int]:
+def _result(future: Future[Any] | Job) -> tuple[bytes | str, int, int]:
     """A job's (stream or result file, tokens, documents), waiting in steps of a quarter second so that signals are handled
     (see _shard_inputs._Stdin)."""
-    from concurrent.futures import TimeoutError as FuturesTimeout
-
+    # The worker threads' jobs time out with TimeoutError, as the process pool's futures do from Python 3.11.
+    futures = sys.modules.get("concurrent.futures")
+    timeouts = (TimeoutError, futures.TimeoutError) if futures is not None else TimeoutError
     while True:
         try:
             return future.result(timeout=0.25)
-        except FuturesTimeout:
+        except timeouts:
             continue
 
 
@@ -458,13 +461,13 @@ def _check_args(args: argparse.Namespace) -> None:
 def _import_while_loading(args: argparse.Namespace) -> None:
     """Import what the run uses once the tokenizer is loaded (its Python class, the worker pool, the progress
     bar) while the core loads it on its thread: imported after the load, they would delay the first block.
-    The pool's `concurrent.futures` brings `logging` (35 M instructions), tqdm 126 M; the load is about 105 M
-    (GPT-2's legacy folder)."""
-    import ferrotok.auto  # noqa: F401 (what _load_tokenizer imports)
+    The process pool's `concurrent.futures` brings `logging` (35 M instructions), tqdm 126 M; the load is about
+    100 M (GPT-2's legacy folder)."""
+    import ferrotok.auto  # what _load_tokenizer imports
 
     if _useful_workers(args) > 1:
         if args.jsonl_field is None and args.parquet_column is None:
-            import concurrent.futures.thread
+            import ferrotok._threads  # noqa: F401
         else:
             import concurrent.futures.process  # noqa: F401
             import multiprocessing  # noqa: F401
