@@ -127,6 +127,7 @@ class BatchEncoding(UserDict):  # type: ignore[type-arg]
         data: dict[str, Any] | None = None,
         encodings: Encodings | None = None,
         tensor_type: str | None = None,
+        prepend_batch_axis: bool = False,
         n_sequences: int | None = None,
     ) -> None:
         # UserDict.__init__ copies item by item through `update`; a plain dict copy is enough here.
@@ -134,7 +135,7 @@ class BatchEncoding(UserDict):  # type: ignore[type-arg]
         self._encodings = encodings
         self._n_sequences = n_sequences
         if tensor_type is not None:
-            self.convert_to_tensors(tensor_type)
+            self.convert_to_tensors(tensor_type, prepend_batch_axis)
 
     @classmethod
     def _adopt(cls, data: dict[str, Any], encodings: Encodings, n_sequences: int) -> BatchEncoding:
@@ -276,12 +277,16 @@ class BatchEncoding(UserDict):  # type: ignore[type-arg]
         return None if token is None else self.word_ids(batch)[token]
 
     # --- tensors --------------------------------------------------------------------------------------
-    def convert_to_tensors(self, tensor_type: str | None = None) -> BatchEncoding:
+    def convert_to_tensors(
+        self, tensor_type: str | None = None, prepend_batch_axis: bool = False
+    ) -> BatchEncoding:
+        """Convert every field to `tensor_type` ("pt", "np" or "mlx"); `prepend_batch_axis` makes each
+        field a batch of one (as transformers does for a single example)."""
         kind = check_tensor_type(tensor_type)
         if kind is None:
             return self
         for key, value in self.data.items():
-            self.data[key] = to_tensor(value, kind, key)
+            self.data[key] = to_tensor([value] if prepend_batch_axis else value, kind, key)
         return self
 
     def to(self, device: str | int | torch.device, *, non_blocking: bool = False) -> BatchEncoding:

@@ -10,6 +10,7 @@ value; `__getstate__` is that value as JSON bytes, as in tokenizers.
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import os
 from collections.abc import Sequence
@@ -78,10 +79,95 @@ def _call_repr(name: str, params: dict[str, Any]) -> str:
     return f"{name}({inner})"
 
 
+# tokenizers' parameters of each component as attributes (readable and settable), with the tokenizer.json
+# key each one reads: {(stage, type): {attribute: key}}. Other keys of the value stay readable by their name.
+_ATTRIBUTES: dict[tuple[str, str], dict[str, str]] = {
+    ("normalizer", "BertNormalizer"): {
+        k: k for k in ("clean_text", "handle_chinese_chars", "strip_accents", "lowercase")
+    },
+    ("normalizer", "Prepend"): {"prepend": "prepend"},
+    ("normalizer", "Replace"): {"pattern": "pattern", "content": "content"},
+    ("normalizer", "Strip"): {"left": "strip_left", "right": "strip_right"},
+    ("pre_tokenizer", "ByteLevel"): {k: k for k in ("add_prefix_space", "trim_offsets", "use_regex")},
+    ("pre_tokenizer", "CharDelimiterSplit"): {"delimiter": "delimiter"},
+    ("pre_tokenizer", "Digits"): {"individual_digits": "individual_digits"},
+    ("pre_tokenizer", "FixedLength"): {"length": "length"},
+    ("pre_tokenizer", "Metaspace"): {k: k for k in ("replacement", "prepend_scheme", "split")},
+    ("pre_tokenizer", "Punctuation"): {"behavior": "behavior"},
+    ("pre_tokenizer", "Split"): {k: k for k in ("pattern", "behavior", "invert")},
+    ("model", "BPE"): {
+        k: k
+        for k in (
+            "dropout",
+            "unk_token",
+            "continuing_subword_prefix",
+            "end_of_word_suffix",
+            "fuse_unk",
+            "byte_fallback",
+            "ignore_merges",
+        )
+    },
+    ("model", "WordPiece"): {
+        k: k for k in ("unk_token", "continuing_subword_prefix", "max_input_chars_per_word")
+    },
+    ("model", "WordLevel"): {"unk_token": "unk_token"},
+    ("post_processor", "BertProcessing"): {"sep": "sep", "cls": "cls"},
+    ("post_processor", "RobertaProcessing"): {
+        k: k for k in ("sep", "cls", "trim_offsets", "add_prefix_space")
+    },
+    ("post_processor", "ByteLevel"): {k: k for k in ("add_prefix_space", "trim_offsets", "use_regex")},
+    ("post_processor", "TemplateProcessing"): {"single": "single"},
+    ("decoder", "BPEDecoder"): {"suffix": "suffix"},
+    ("decoder", "CTC"): {k: k for k in ("pad_token", "word_delimiter_token", "cleanup")},
+    ("decoder", "Metaspace"): {k: k for k in ("replacement", "prepend_scheme", "split")},
+    ("decoder", "Strip"): {k: k for k in ("content", "start", "stop")},
+    ("decoder", "WordPiece"): {"prefix": "prefix", "cleanup": "cleanup"},
+}
+
+
+def _attributes(stage: str, kind: str) -> dict[str, str]:
+    return _ATTRIBUTES.get((stage, kind), {})
+
+
+def _read_param(key: str, value: Any) -> Any:
+    """A tokenizer.json parameter as tokenizers' attribute gives it."""
+    if key == "behavior" and isinstance(value, str):
+        return value.lower()  # "MergedWithPrevious" -> "mergedwithprevious", as tokenizers gives it
+    if key in ("sep", "cls") and isinstance(value, list):
+        return tuple(value)
+    if key == "single" and isinstance(value, list):
+        return f"Template([{', '.join(_piece_debug(p) for p in value)}])"
+    return value
+
+
+def _piece_debug(piece: dict[str, Any]) -> str:
+    """One template piece written as tokenizers' `TemplateProcessing.single` writes it (Rust's Debug)."""
+    ((kind, fields),) = piece.items()
+    ident = json.dumps(fields["id"], ensure_ascii=False) if kind == "SpecialToken" else fields["id"]
+    return f"{kind} {{ id: {ident}, type_id: {fields['type_id']} }}"
+
+
+def _write_param(key: str, value: Any) -> Any:
+    """An attribute value set as tokenizers takes it → its tokenizer.json form."""
+    if key == "behavior" and isinstance(value, str):
+        return "".join(part.capitalize() for part in value.split("_"))
+    if key in ("sep", "cls"):
+        if not (isinstance(value, (tuple, list)) and len(value) == 2):
+            raise ValueError(f"{key}: expected a (token, id) tuple, got {value!r}")
+        return [str(value[0]), int(value[1])]
+    if key == "pattern":
+        return pattern_json(value)
+    if key == "single":
+        from .processors import _template
+
+        return _template(value, "$0")
+    return value
+
+
 class Component:
     """One stage of a tokenizer; see the subclasses."""
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "_owner")
     _stage: ClassVar[str] = ""
 
     def __init__(self, core: _core.Component) -> None:
@@ -104,10 +190,34 @@ class Component:
         # Only parameters reach here (methods and slots are found first).
         if name.startswith("_"):
             raise AttributeError(name)
-        value = self._core.param(name)
+        key = _attributes(self._stage, self.type).get(name, name)
+        value = self._core.param(key)
         if value is None:
             raise AttributeError(f"{type(self).__name__} ({self.type}) has no attribute {name!r}")
-        return json.loads(value)
+        return _read_param(key, json.loads(value))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set one of tokenizers' parameters (`tok.normalizer.lowercase = False`): the stage is rebuilt
+        from its new tokenizer.json value and, when it was read from a tokenizer that still holds it,
+        set on that tokenizer, as tokenizers' shared components change their tokenizer."""
+        if name in Component.__slots__:
+            object.__setattr__(self, name, value)
+            return
+        key = _attributes(self._stage, self.type).get(name)
+        if key is None:
+            raise AttributeError(f"{type(self).__name__} ({self.type}) has no settable attribute {name!r}")
+        document = json.loads(self._core.to_json())
+        document[key] = _write_param(key, value)
+        core = _core.Component.from_json(self._stage, json.dumps(document, ensure_ascii=False))
+        owner = getattr(self, "_owner", None)
+        if owner is not None:
+            held = _core.Component.of(owner, self._stage)
+            if held is not None and held.to_json() == self._core.to_json():
+                _core.Component.assign(owner, self._stage, core)
+        object.__setattr__(self, "_core", core)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*object.__dir__(self), *_attributes(self._stage, self.type)})
 
     @property
     def type(self) -> str:
@@ -343,6 +453,16 @@ def define(
         self._core = _core.Component.from_json(base._stage, document)
 
     cls = type(name, (base,), {"__slots__": (), "__init__": __init__, "__module__": module})
+    cls.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                p,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=inspect.Parameter.empty if d is REQUIRED else d,
+            )
+            for p, d in params
+        ]
+    )
     NAMED[(base._stage, kind)] = cls
     return cls
 
@@ -358,7 +478,11 @@ REQUIRED: Any = _Required()
 def read(tokenizer: _core.Tokenizer, stage: str) -> Any:
     """`tokenizer`'s stage as a component object, or None where it has none."""
     core = _core.Component.of(tokenizer, stage)
-    return None if core is None else _wrap(stage, core)
+    if core is None:
+        return None
+    made = _wrap(stage, core)
+    made._owner = tokenizer
+    return made
 
 
 # The module whose classes register each stage's named components in `NAMED` when it is imported.
@@ -379,6 +503,7 @@ def _wrap(stage: str, core: _core.Component) -> Any:
     cls = NAMED.get((stage, json.loads(kind)), CLASSES[stage]) if kind is not None else CLASSES[stage]
     obj = object.__new__(cls)
     obj._core = core
+    obj._owner = None
     return obj
 
 

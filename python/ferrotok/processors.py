@@ -81,18 +81,18 @@ BertProcessing = define(
     _M,
     "BertProcessing",
     "BertProcessing",
-    (("sep", REQUIRED), ("cls", REQUIRED)),
-    lambda v: {"sep": _token(v["sep"], "sep"), "cls": _token(v["cls"], "cls")},
+    (("sep", REQUIRED), ("cls_token", REQUIRED)),
+    lambda v: {"sep": _token(v["sep"], "sep"), "cls": _token(v["cls_token"], "cls_token")},
 )
 RobertaProcessing = define(
     PostProcessor,
     _M,
     "RobertaProcessing",
     "RobertaProcessing",
-    (("sep", REQUIRED), ("cls", REQUIRED), ("trim_offsets", True), ("add_prefix_space", True)),
+    (("sep", REQUIRED), ("cls_token", REQUIRED), ("trim_offsets", True), ("add_prefix_space", True)),
     lambda v: {
         "sep": _token(v["sep"], "sep"),
-        "cls": _token(v["cls"], "cls"),
+        "cls": _token(v["cls_token"], "cls_token"),
         "trim_offsets": bool(v["trim_offsets"]),
         "add_prefix_space": bool(v["add_prefix_space"]),
     },
