@@ -347,3 +347,42 @@ def test_save_pretrained_filename_prefix(tmp_path) -> None:
     )
     with pytest.raises(NotImplementedError, match="push_to_hub"):
         ours.save_pretrained(tmp_path / "c", push_to_hub=True)
+
+
+def test_clean_up_tokenization_and_save_chat_templates(tmp_path) -> None:
+    """The two transformers helpers no other test calls, against transformers."""
+    folder = FIXTURES / "bert-uncased"
+    ours = ferrotok.AutoTokenizer.from_pretrained(folder)
+    theirs = transformers.AutoTokenizer.from_pretrained(folder)
+    text = "Hello , world ! It 's n't a test . ? I 'm , 've 're do n't"
+    assert ours.clean_up_tokenization(text) == theirs.clean_up_tokenization(text)
+    templates = {"default": "{{ messages }}", "tool_use": "{{ tools }}"}
+    results = []
+    for k, tok in enumerate((ours, theirs)):
+        tok.chat_template = templates
+        for jinja in (True, False):
+            for prefix in (None, "p"):
+                folder_k = tmp_path / f"{k}-{jinja}-{prefix}"
+                folder_k.mkdir()
+                config: dict = {"a": 1}
+                returned, files = tok.save_chat_templates(str(folder_k), config, prefix, jinja)
+                results.append(
+                    (
+                        returned,
+                        config,
+                        sorted(os.path.relpath(f, folder_k) for f in files),
+                        sorted(str(p.relative_to(folder_k)) for p in folder_k.rglob("*")),
+                    )
+                )
+    assert results[:4] == results[4:]
+
+
+def test_batch_encoding_dict_methods() -> None:
+    data = {"input_ids": [[1, 2]], "attention_mask": [[1, 1]]}
+    ours, theirs = ferrotok.BatchEncoding(dict(data)), transformers.BatchEncoding(dict(data))
+    assert ours.popitem() == theirs.popitem()
+    assert dict(ours) == dict(theirs)
+    assert dict(ferrotok.BatchEncoding.fromkeys(["x"], 1)) == dict(
+        transformers.BatchEncoding.fromkeys(["x"], 1)
+    )
+    assert type(ferrotok.BatchEncoding.fromkeys(["x"])) is ferrotok.BatchEncoding
