@@ -386,3 +386,31 @@ def test_batch_encoding_dict_methods() -> None:
         transformers.BatchEncoding.fromkeys(["x"], 1)
     )
     assert type(ferrotok.BatchEncoding.fromkeys(["x"])) is ferrotok.BatchEncoding
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib: lib.processors.BertProcessing("x", ("[CLS]", 0)),
+        lambda lib: lib.processors.BertProcessing(("[SEP]", "y"), ("[CLS]", 0)),
+        lambda lib: lib.processors.BertProcessing(("[SEP]",), ("[CLS]", 0)),
+        lambda lib: lib.processors.RobertaProcessing(("</s>", 2), 3),
+        lambda lib: lib.pre_tokenizers.Split("a", "nope"),
+        lambda lib: lib.pre_tokenizers.Punctuation("nope"),
+        lambda lib: lib.processors.TemplateProcessing(single="$C"),
+        lambda lib: lib.normalizers.Sequence([1]),
+        lambda lib: lib.AddedToken(3),
+        lambda lib: setattr(lib.normalizers.BertNormalizer(), "lowercase", "x"),
+        lambda lib: setattr(lib.normalizers.BertNormalizer(), "strip_accents", 1),
+        lambda lib: setattr(lib.models.BPE(), "dropout", "x"),
+        lambda lib: setattr(lib.processors.BertProcessing(("a", 1), ("b", 2)), "sep", ["a", 1, 2][0]),
+        lambda lib: setattr(lib.processors.BertProcessing(("a", 1), ("b", 2)), "cls", ("b",)),
+    ],
+)
+def test_bad_arguments_raise_tokenizers_exceptions(call) -> None:
+    """The exception class tokenizers raises (ferrotok's message names the argument)."""
+    with pytest.raises(Exception) as theirs:
+        call(tokenizers)
+    with pytest.raises(Exception) as ours:
+        call(ferrotok)
+    assert isinstance(ours.value, theirs.type), (ours.value, theirs.value)

@@ -147,14 +147,43 @@ def _piece_debug(piece: dict[str, Any]) -> str:
     return f"{kind} {{ id: {ident}, type_id: {fields['type_id']} }}"
 
 
+# The type of the parameters that may be None (the others keep the type of their current value).
+_NULLABLE: dict[str, type] = {
+    "strip_accents": bool,
+    "dropout": float,
+    "fuse_unk": bool,
+    "unk_token": str,
+    "continuing_subword_prefix": str,
+    "end_of_word_suffix": str,
+}
+
+
+def _check_type(name: str, key: str, current: Any, value: Any) -> None:
+    """A new parameter value of another type raises tokenizers' TypeError (None is left to the stage's
+    own check: some parameters take it)."""
+    if value is None:
+        return
+    expected = type(current) if current is not None else _NULLABLE.get(key)
+    if expected is bool:
+        ok = isinstance(value, bool)
+    elif expected in (int, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif expected is str:
+        ok = isinstance(value, str)
+    else:
+        return
+    if not ok:
+        raise TypeError(f"{name}: expected a {expected.__name__}, got {type(value).__name__}")
+
+
 def _write_param(key: str, value: Any) -> Any:
     """An attribute value set as tokenizers takes it → its tokenizer.json form."""
     if key == "behavior" and isinstance(value, str):
         return "".join(part.capitalize() for part in value.split("_"))
     if key in ("sep", "cls"):
-        if not (isinstance(value, (tuple, list)) and len(value) == 2):
-            raise ValueError(f"{key}: expected a (token, id) tuple, got {value!r}")
-        return [str(value[0]), int(value[1])]
+        from .processors import _token
+
+        return _token(value, key)
     if key == "pattern":
         return pattern_json(value)
     if key == "single":
@@ -207,6 +236,7 @@ class Component:
         if key is None:
             raise AttributeError(f"{type(self).__name__} ({self.type}) has no settable attribute {name!r}")
         document = json.loads(self._core.to_json())
+        _check_type(name, key, document.get(key), value)
         document[key] = _write_param(key, value)
         core = _core.Component.from_json(self._stage, json.dumps(document, ensure_ascii=False))
         owner = getattr(self, "_owner", None)
