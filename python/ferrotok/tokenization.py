@@ -181,8 +181,17 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
     def from_pretrained(
         cls, pretrained_model_name_or_path: str | os.PathLike[str], **kwargs: Any
     ) -> FerroTokenizer:
-        """Load a local model folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt) and its configs."""
+        """Load a local model folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt) and its configs;
+        a model id, a tokenizer.json file or the Hub's arguments (`revision`, `cache_dir`, ...) go through
+        `AutoTokenizer.from_pretrained`, as transformers' class method resolves them too."""
         directory = os.fspath(pretrained_model_name_or_path)
+        from .auto import IGNORED_ARGUMENTS
+        from .hub import HUB_ARGUMENTS
+
+        if not os.path.isdir(directory) or any(k in kwargs for k in (*HUB_ARGUMENTS, *IGNORED_ARGUMENTS)):
+            from .auto import AutoTokenizer
+
+            return AutoTokenizer.from_pretrained(directory, **kwargs)
         has_file = os.path.isfile(os.path.join(directory, TOKENIZER_FILE))
         own, entries, overrides = split_load_kwargs(kwargs, has_file)
         return cls._from_loaded(directory, _core.load_folder(directory, overrides), own, entries, has_file)
