@@ -414,3 +414,30 @@ def test_bad_arguments_raise_tokenizers_exceptions(call) -> None:
     with pytest.raises(Exception) as ours:
         call(ferrotok)
     assert isinstance(ours.value, theirs.type), (ours.value, theirs.value)
+
+
+def test_batch_encoding_from_encodings() -> None:
+    """`BatchEncoding(data, encoding=...)` with tokenizers-style encodings, as transformers builds one."""
+    document = (FIXTURES / "bert-uncased" / "tokenizer.json").read_text(encoding="utf-8")
+    results = []
+    for lib, batch in ((ferrotok, ferrotok.BatchEncoding), (tokenizers, transformers.BatchEncoding)):
+        tok = lib.Tokenizer.from_str(document)
+        tok.no_padding()
+        rows = tok.encode_batch(["Hello wörld", ("a pair", "of texts")])
+        data = {"input_ids": [e.ids for e in rows]}
+        whole, one = batch(data, encoding=rows), batch({"input_ids": rows[1].ids}, encoding=rows[1])
+        results.append(
+            (
+                whole.is_fast,
+                whole.n_sequences,
+                whole.tokens(1),
+                whole.word_ids(0),
+                whole.char_to_token(0, 3),
+                whole.token_to_chars(1, 2),
+                whole.sequence_ids(1),
+                one.n_sequences,
+                one.tokens(),
+                [e.ids for e in whole.encodings],
+            )
+        )
+    assert results[0] == results[1]
