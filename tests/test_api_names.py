@@ -44,10 +44,6 @@ LEFT_OUT = {
     },
     # (present in tokenizers' modules or not depending on what was imported before)
     **{f"{m}.{m}": "tokenizers' compiled submodule" for m in MODULES},
-    **{
-        f"models.{m}.get_trainer": "Model.get_trainer: trainers are built from ferrotok.trainers"
-        for m in ("Model", "BPE", "WordPiece", "WordLevel", "Unigram")
-    },
     "models.Unigram.alpha": "Unigram's subword sampling is not implemented",
     "models.Unigram.nbest_size": "Unigram's subword sampling is not implemented",
     "trainers.BpeTrainer.get_word_count": "trainers keep options only; the word counts stay in the core",
@@ -441,3 +437,15 @@ def test_batch_encoding_from_encodings() -> None:
             )
         )
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("name", ["BPE", "WordPiece", "WordLevel", "Unigram"])
+def test_model_get_trainer(name: str) -> None:
+    ours, theirs = (
+        build(ferrotok, "models", name).get_trainer(),
+        build(tokenizers, "models", name).get_trainer(),
+    )
+    assert type(ours).__name__ == type(theirs).__name__
+    for attr in public(theirs):
+        if not callable(getattr(theirs, attr)):
+            assert getattr(ours, attr) == getattr(theirs, attr), attr

@@ -340,6 +340,13 @@ class Model(Component):
         """The model's tokens of one word (no normalization or pre-tokenization)."""
         return [Token(i, v, o) for i, v, o in self._core.tokenize(sequence)]
 
+    def get_trainer(self) -> Any:
+        """A trainer for this kind of model with the default options (`BpeTrainer()` for BPE, ...), as
+        tokenizers' `Model.get_trainer` gives it (the model's own settings are not copied there either)."""
+        from .trainers import DEFAULT_TRAINERS
+
+        return DEFAULT_TRAINERS[self.type]()
+
     def get_vocab(self) -> dict[str, int]:
         """The model's vocabulary (ferrotok's addition; tokenizers' models have no such method)."""
         return self._core.get_vocab()
