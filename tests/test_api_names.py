@@ -449,3 +449,60 @@ def test_model_get_trainer(name: str) -> None:
     for attr in public(theirs):
         if not callable(getattr(theirs, attr)):
             assert getattr(ours, attr) == getattr(theirs, attr), attr
+
+
+# Where tokenizers' written signature is not what it accepts (checked by calling both in
+# test_custom_keywords and test_method_keywords): the keywords it really takes.
+REAL_KEYWORDS = {("Model", "token_to_id"): ["token"], ("Normalizer", "custom"): ["obj"]}
+
+
+def _method_pairs() -> list[tuple[type, type]]:
+    pairs = [
+        (ferrotok.Tokenizer, tokenizers.Tokenizer),
+        (ferrotok.Encoding, tokenizers.Encoding),
+        (ferrotok.NormalizedString, tokenizers.NormalizedString),
+        (ferrotok.PreTokenizedString, tokenizers.PreTokenizedString),
+        (ferrotok.decoders.DecodeStream, tokenizers.decoders.DecodeStream),
+    ]
+    for module, name in ALL_CLASSES:
+        pairs.append((getattr(getattr(ferrotok, module), name), getattr(getattr(tokenizers, module), name)))
+    return pairs
+
+
+def test_method_keyword_names() -> None:
+    gaps = []
+    for ours, theirs in _method_pairs():
+        for name in sorted(public(theirs)):
+            ref = getattr(theirs, name)
+            if (
+                not callable(ref)
+                or getattr(ref, "__text_signature__", None) is None
+                or not hasattr(ours, name)
+            ):
+                continue
+            base = next((c.__name__ for c in theirs.__mro__ if (c.__name__, name) in REAL_KEYWORDS), None)
+            expected = REAL_KEYWORDS.get((base, name)) or [n for n, _ in _text_signature(ref)]
+            got = [p for p in inspect.signature(getattr(ours, name)).parameters if p != "self"]
+            if got[: len(expected)] != expected:
+                gaps.append(f"{theirs.__name__}.{name}: {got} != {expected}")
+    assert gaps == []
+
+
+def test_custom_keywords() -> None:
+    class Stage:
+        def normalize(self, normalized):
+            normalized.lowercase()
+
+        def pre_tokenize(self, pretokenized):
+            pretokenized.split(lambda i, s: s.split(" ", "removed"))
+
+        def decode_chain(self, tokens):
+            return [t.upper() for t in tokens]
+
+    for lib in (ferrotok, tokenizers):
+        assert lib.normalizers.Normalizer.custom(obj=Stage()).normalize_str("AbC") == "abc"
+        assert lib.pre_tokenizers.PreTokenizer.custom(pretok=Stage()).pre_tokenize_str("a b") == [
+            ("a", (0, 1)),
+            ("b", (2, 3)),
+        ]
+        assert lib.decoders.Decoder.custom(decoder=Stage()).decode(["a", "b"]) == "AB"

@@ -280,10 +280,11 @@ class Normalizer(Component):
         self._core.normalize(normalized)
 
     @staticmethod
-    def custom(normalizer: Any) -> Normalizer:
-        """A normalizer written in Python: `normalizer.normalize(normalized)` edits a `NormalizedString`.
-        A tokenizer holding one runs its calls on the calling thread and cannot be saved."""
-        made: Normalizer = _wrap("normalizer", _core.Component.custom("normalizer", normalizer))
+    def custom(obj: Any) -> Normalizer:
+        """A normalizer written in Python: `obj.normalize(normalized)` edits a `NormalizedString`.
+        A tokenizer holding one runs its calls on the calling thread and cannot be saved. (The argument
+        names of the three `custom` methods are tokenizers'.)"""
+        made: Normalizer = _wrap("normalizer", _core.Component.custom("normalizer", obj))
         return made
 
 
@@ -300,11 +301,11 @@ class PreTokenizer(Component):
         self._core.pre_tokenize(pretok)
 
     @staticmethod
-    def custom(pre_tokenizer: Any) -> PreTokenizer:
-        """A pre-tokenizer written in Python: `pre_tokenizer.pre_tokenize(pretok)` splits a
-        `PreTokenizedString` (usually with `pretok.split(func)`). A tokenizer holding one runs its calls on
-        the calling thread and cannot be saved."""
-        made: PreTokenizer = _wrap("pre_tokenizer", _core.Component.custom("pre_tokenizer", pre_tokenizer))
+    def custom(pretok: Any) -> PreTokenizer:
+        """A pre-tokenizer written in Python: `pretok.pre_tokenize(pretokenized)` splits a
+        `PreTokenizedString` (usually with `pretokenized.split(func)`). A tokenizer holding one runs its
+        calls on the calling thread and cannot be saved."""
+        made: PreTokenizer = _wrap("pre_tokenizer", _core.Component.custom("pre_tokenizer", pretok))
         return made
 
 
