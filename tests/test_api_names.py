@@ -506,3 +506,32 @@ def test_custom_keywords() -> None:
             ("b", (2, 3)),
         ]
         assert lib.decoders.Decoder.custom(decoder=Stage()).decode(["a", "b"]) == "AB"
+
+
+def test_empty_encoding() -> None:
+    """`Encoding()` (empty, as tokenizers builds one) and merges that start or end with one."""
+    document = (FIXTURES / "bert-uncased" / "tokenizer.json").read_text(encoding="utf-8")
+    results = []
+    for lib in (ferrotok, tokenizers):
+        tok = lib.Tokenizer.from_str(document)
+        tok.no_padding()
+        empty = lib.Encoding()
+        merged = lib.Encoding.merge([lib.Encoding(), tok.encode("hi there"), lib.Encoding()])
+        padded = lib.Encoding()
+        padded.pad(3, pad_id=7, pad_token="<p>")
+        results.append(
+            (
+                (
+                    len(empty),
+                    empty.ids,
+                    empty.tokens,
+                    empty.n_sequences,
+                    empty.word_ids,
+                    len(empty.overflowing),
+                ),
+                (merged.ids, merged.tokens, merged.offsets, merged.sequence_ids),
+                len(lib.Encoding.merge([])),
+                (padded.ids, padded.tokens, padded.attention_mask, padded.special_tokens_mask),
+            )
+        )
+    assert results[0] == results[1]

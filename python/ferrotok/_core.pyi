@@ -119,6 +119,7 @@ class EncodeRequest:
 class Encoding:
     """One encoded input, with `tokenizers.Encoding`'s attributes and alignment methods."""
 
+    def __init__(self) -> None: ...
     @property
     def ids(self) -> list[int]: ...
     @property
