@@ -535,3 +535,40 @@ def test_empty_encoding() -> None:
             )
         )
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize(
+    ("call_kwargs", "tokenizer_kwargs"),
+    [
+        ({}, {"padding": True, "max_length": 4, "truncation": True}),
+        ({"max_length": 6, "truncation": True}, {"max_length": 4}),
+        ({"return_length": True}, {"return_length": False, "return_special_tokens_mask": True}),
+        ({}, None),
+    ],
+)
+def test_tokenizer_kwargs(call_kwargs: dict, tokenizer_kwargs: dict | None) -> None:
+    """transformers 5's `tokenizer_kwargs` call argument: merged over the named arguments."""
+    folder = FIXTURES / "bert-uncased"
+    texts = ["a b c d e f", "x"]
+    results = [
+        dict(
+            lib.AutoTokenizer.from_pretrained(folder)(texts, tokenizer_kwargs=tokenizer_kwargs, **call_kwargs)
+        )
+        for lib in (ferrotok, transformers)
+    ]
+    assert results[0] == results[1]
+
+
+def test_chat_template_tokenizer_kwargs() -> None:
+    folder = FIXTURES / "bert-uncased"
+    messages = [{"role": "user", "content": "Hello there"}, {"role": "assistant", "content": "Hi"}]
+    results = []
+    for lib in (ferrotok, transformers):
+        tok = lib.AutoTokenizer.from_pretrained(folder)
+        tok.chat_template = "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }} {% endfor %}"
+        out = tok.apply_chat_template(
+            messages, tokenizer_kwargs={"return_special_tokens_mask": True, "return_length": True}
+        )
+        results.append(dict(out))
+    assert results[0] == results[1]
+    assert "special_tokens_mask" in results[0]

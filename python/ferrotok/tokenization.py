@@ -17,6 +17,7 @@ from ._arguments import (
     VERY_LARGE_INTEGER,
     CallPlan,
     check_side,
+    merge_tokenizer_kwargs,
     normalize_inputs,
     plan_call,
 )
@@ -540,6 +541,11 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         **kwargs: Any,
     ) -> BatchEncoding:
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
+        if "tokenizer_kwargs" in kwargs:
+            named = {
+                k: v for k, v in locals().items() if k not in ("self", "kwargs") and not k.startswith("__")
+            }
+            return self(**merge_tokenizer_kwargs(named, kwargs))
         if self._needs_phonemizer or "do_phonemize" in kwargs:
             self._check_phonemize(kwargs)
         if self._layout_settings is not None and not kwargs.pop("_layout_inner", False):
