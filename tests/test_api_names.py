@@ -572,3 +572,14 @@ def test_chat_template_tokenizer_kwargs() -> None:
         results.append(dict(out))
     assert results[0] == results[1]
     assert "special_tokens_mask" in results[0]
+
+
+def test_encoding_words_is_deprecated() -> None:
+    document = (FIXTURES / "bert-uncased" / "tokenizer.json").read_text(encoding="utf-8")
+    messages = []
+    for lib in (ferrotok, tokenizers):
+        encoding = lib.Tokenizer.from_str(document).encode("hello world")
+        with pytest.warns(DeprecationWarning) as caught:
+            assert encoding.words == encoding.word_ids
+        messages.append(str(caught[0].message))
+    assert messages[0] == messages[1]

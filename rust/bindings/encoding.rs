@@ -123,10 +123,17 @@ impl PyEncoding {
         self.encoding.word_ids.clone()
     }
 
-    /// The old name of `word_ids`.
+    /// The old name of `word_ids`, with tokenizers' DeprecationWarning.
     #[getter]
-    fn words(&self) -> Vec<Option<u32>> {
-        self.encoding.word_ids.clone()
+    fn words(&self, py: Python<'_>) -> PyResult<Vec<Option<u32>>> {
+        let category = py.get_type::<pyo3::exceptions::PyDeprecationWarning>();
+        PyErr::warn(
+            py,
+            category.as_any(),
+            c"Deprecated in 0.9.4: Encoding.words is deprecated, please use Encoding.word_ids instead.",
+            1,
+        )?;
+        Ok(self.encoding.word_ids.clone())
     }
 
     #[getter]
