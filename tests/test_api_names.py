@@ -44,8 +44,6 @@ LEFT_OUT = {
     },
     # (present in tokenizers' modules or not depending on what was imported before)
     **{f"{m}.{m}": "tokenizers' compiled submodule" for m in MODULES},
-    "models.Unigram.alpha": "Unigram's subword sampling is not implemented",
-    "models.Unigram.nbest_size": "Unigram's subword sampling is not implemented",
     "trainers.BpeTrainer.get_word_count": "trainers keep options only; the word counts stay in the core",
 }
 
@@ -583,3 +581,14 @@ def test_encoding_words_is_deprecated() -> None:
             assert encoding.words == encoding.word_ids
         messages.append(str(caught[0].message))
     assert messages[0] == messages[1]
+
+
+def test_unigram_sampling_reads_none() -> None:
+    """Subword sampling is not implemented: `alpha` / `nbest_size` read None (tokenizers' default, no
+    sampling), take None, and refuse a value with the same ValueError as the constructor."""
+    ours, theirs = build(ferrotok, "models", "Unigram"), build(tokenizers, "models", "Unigram")
+    for name in ("alpha", "nbest_size"):
+        assert getattr(ours, name) is getattr(theirs, name) is None
+        setattr(ours, name, None)
+        with pytest.raises(ValueError, match="subword sampling"):
+            setattr(ours, name, 0.1 if name == "alpha" else 4)

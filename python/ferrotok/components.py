@@ -111,6 +111,8 @@ _ATTRIBUTES: dict[tuple[str, str], dict[str, str]] = {
         k: k for k in ("unk_token", "continuing_subword_prefix", "max_input_chars_per_word")
     },
     ("model", "WordLevel"): {"unk_token": "unk_token"},
+    # Subword sampling is not implemented: these read None (no sampling) and only take None.
+    ("model", "Unigram"): {"alpha": "alpha", "nbest_size": "nbest_size"},
     ("post_processor", "BertProcessing"): {"sep": "sep", "cls": "cls"},
     ("post_processor", "RobertaProcessing"): {
         k: k for k in ("sep", "cls", "trim_offsets", "add_prefix_space")
@@ -123,6 +125,9 @@ _ATTRIBUTES: dict[tuple[str, str], dict[str, str]] = {
     ("decoder", "Strip"): {k: k for k in ("content", "start", "stop")},
     ("decoder", "WordPiece"): {"prefix": "prefix", "cleanup": "cleanup"},
 }
+
+
+UNIGRAM_SAMPLING = "Unigram: alpha / nbest_size (subword sampling) are not supported by ferrotok"
 
 
 def _attributes(stage: str, kind: str) -> dict[str, str]:
@@ -219,9 +224,12 @@ class Component:
         # Only parameters reach here (methods and slots are found first).
         if name.startswith("_"):
             raise AttributeError(name)
-        key = _attributes(self._stage, self.type).get(name, name)
+        attributes = _attributes(self._stage, self.type)
+        key = attributes.get(name, name)
         value = self._core.param(key)
         if value is None:
+            if key in ("alpha", "nbest_size") and name in attributes:  # no subword sampling
+                return None
             raise AttributeError(f"{type(self).__name__} ({self.type}) has no attribute {name!r}")
         return _read_param(key, json.loads(value))
 
@@ -235,6 +243,10 @@ class Component:
         key = _attributes(self._stage, self.type).get(name)
         if key is None:
             raise AttributeError(f"{type(self).__name__} ({self.type}) has no settable attribute {name!r}")
+        if key in ("alpha", "nbest_size"):
+            if value is not None:
+                raise ValueError(UNIGRAM_SAMPLING)
+            return
         document = json.loads(self._core.to_json())
         _check_type(name, key, document.get(key), value)
         document[key] = _write_param(key, value)

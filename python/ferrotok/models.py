@@ -8,8 +8,8 @@ import os
 from typing import Any
 
 from . import _vocab_files
+from .components import UNIGRAM_SAMPLING, define
 from .components import Model as Model
-from .components import define
 
 _M = __name__
 
@@ -31,7 +31,7 @@ def _bpe(v: dict[str, Any]) -> dict[str, Any]:
 
 def _unigram(v: dict[str, Any]) -> dict[str, Any]:
     if v["alpha"] is not None or v["nbest_size"] is not None:
-        raise ValueError("Unigram: alpha / nbest_size (subword sampling) are not supported by ferrotok")
+        raise ValueError(UNIGRAM_SAMPLING)
     if v["vocab"] is None:
         return {"unk_id": 0, "vocab": [["<unk>", 0.0]], "byte_fallback": bool(v["byte_fallback"])}
     vocab = [[str(piece), float(score)] for piece, score in v["vocab"]]
