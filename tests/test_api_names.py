@@ -27,21 +27,6 @@ LEFT_OUT = {
     "List": "typing re-export of tokenizers' stubs",
     "Tuple": "typing re-export of tokenizers' stubs",
     "Union": "typing re-export of tokenizers' stubs",
-    **{
-        name: "type alias of tokenizers' stubs (annotations only)"
-        for name in (
-            "EncodeInput",
-            "InputSequence",
-            "OffsetReferential",
-            "OffsetType",
-            "Offsets",
-            "PreTokenizedEncodeInput",
-            "PreTokenizedInputSequence",
-            "SplitDelimiterBehavior",
-            "TextEncodeInput",
-            "TextInputSequence",
-        )
-    },
     # (present in tokenizers' modules or not depending on what was imported before)
     **{f"{m}.{m}": "tokenizers' compiled submodule" for m in MODULES},
     "trainers.BpeTrainer.get_word_count": "trainers keep options only; the word counts stay in the core",
@@ -592,3 +577,13 @@ def test_unigram_sampling_reads_none() -> None:
         setattr(ours, name, None)
         with pytest.raises(ValueError, match="subword sampling"):
             setattr(ours, name, 0.1 if name == "alpha" else 4)
+
+
+def test_input_types() -> None:
+    """tokenizers' annotation types and enums, importable from ferrotok with the same members."""
+    for name in ("OffsetReferential", "OffsetType", "SplitDelimiterBehavior"):
+        ours, theirs = getattr(ferrotok, name), getattr(tokenizers, name)
+        assert [(m.name, m.value) for m in ours] == [(m.name, m.value) for m in theirs]
+    assert ferrotok.TextInputSequence is str
+    for name in ("EncodeInput", "InputSequence", "Offsets", "PreTokenizedEncodeInput", "TextEncodeInput"):
+        assert getattr(ferrotok, name) is not None
