@@ -172,3 +172,18 @@ def test_raw_tokenizer_from_pretrained_resolves_model_ids(cache, tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("OSError") and "ferrotok-tests/absent" in done.stdout
+
+
+def test_class_from_pretrained_resolves_model_ids(cache, model_dir):
+    # transformers' class method (`BertTokenizerFast.from_pretrained(id, revision=...)`) on ferrotok's class.
+    ours = type(ferrotok.AutoTokenizer.from_pretrained(model_dir)).from_pretrained(
+        MODEL_ID, cache_dir=cache, local_files_only=True, revision="v2"
+    )
+    theirs = transformers.AutoTokenizer.from_pretrained(
+        MODEL_ID, cache_dir=cache, local_files_only=True, revision="v2"
+    )
+    assert ours.name_or_path == theirs.name_or_path == MODEL_ID
+    assert ours.model_max_length == theirs.model_max_length == 77
+    assert_same_encoding(ours(TEXTS, padding=True), theirs(TEXTS, padding=True))
+    with pytest.raises(OSError, match="ferrotok-tests/absent"):
+        type(ours).from_pretrained("ferrotok-tests/absent", cache_dir=cache, local_files_only=True)

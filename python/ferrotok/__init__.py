@@ -24,6 +24,18 @@ if TYPE_CHECKING:
     from . import decoders, implementations, models, normalizers, pre_tokenizers, processors, trainers
     from ._added_token import AddedToken
     from ._core import Encoding, Encodings, NormalizedString, PreTokenizedString, Token
+    from ._input_types import (
+        EncodeInput,
+        InputSequence,
+        OffsetReferential,
+        Offsets,
+        OffsetType,
+        PreTokenizedEncodeInput,
+        PreTokenizedInputSequence,
+        SplitDelimiterBehavior,
+        TextEncodeInput,
+        TextInputSequence,
+    )
     from ._rag import RagTokenizer
     from .auto import AutoTokenizer
     from .batch_encoding import BatchEncoding
@@ -45,6 +57,16 @@ if TYPE_CHECKING:
 # what they use: `ferrotok encode --format bin` never imports numpy (a third of its start-up otherwise).
 # torch and transformers are imported lazily by collate and pipelines in the same spirit.
 _LAZY = {
+    "EncodeInput": "._input_types",
+    "InputSequence": "._input_types",
+    "OffsetReferential": "._input_types",
+    "OffsetType": "._input_types",
+    "Offsets": "._input_types",
+    "PreTokenizedEncodeInput": "._input_types",
+    "PreTokenizedInputSequence": "._input_types",
+    "SplitDelimiterBehavior": "._input_types",
+    "TextEncodeInput": "._input_types",
+    "TextInputSequence": "._input_types",
     "AddedToken": "._added_token",
     "AutoTokenizer": ".auto",
     "BatchEncoding": ".batch_encoding",
@@ -105,17 +127,27 @@ __all__ = [
     "ByteLevelBPETokenizer",
     "CharBPETokenizer",
     "DataCollatorWithPadding",
+    "EncodeInput",
     "Encoding",
     "Encodings",
     "FerroTokenizer",
     "FerrotokError",
+    "InputSequence",
     "InternalError",
     "NormalizedString",
+    "OffsetReferential",
+    "OffsetType",
+    "Offsets",
+    "PreTokenizedEncodeInput",
+    "PreTokenizedInputSequence",
     "PreTokenizedString",
     "RagTokenizer",
     "Regex",
     "SentencePieceBPETokenizer",
     "SentencePieceUnigramTokenizer",
+    "SplitDelimiterBehavior",
+    "TextEncodeInput",
+    "TextInputSequence",
     "Token",
     "Tokenizer",
     "__version__",

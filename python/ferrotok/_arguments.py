@@ -33,6 +33,18 @@ NO_PAD_TOKEN_MESSAGE = (
 )
 
 
+def merge_tokenizer_kwargs(named: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A call's arguments with its `tokenizer_kwargs` dict merged in, as transformers 5 merges them: its
+    entries replace the named arguments (even ones given explicitly), and the other keyword arguments
+    replace its entries."""
+    extra = kwargs.pop("tokenizer_kwargs")
+    if extra is None:
+        extra = {}
+    if not isinstance(extra, dict):
+        raise TypeError(f"tokenizer_kwargs: expected a dict, got {type(extra).__name__}")
+    return {**named, **extra, **kwargs}
+
+
 def enum_value(value: object) -> object:
     """Accept transformers' PaddingStrategy / TruncationStrategy / TensorType enums as their string values."""
     if type(value) is str:  # the common case; a missing `.value` fails inside getattr, which is slow

@@ -9,6 +9,9 @@ from . import _rag
 from .hub import HUB_ARGUMENTS, resolve_model_id
 from .tokenization import FerroTokenizer
 
+# transformers' loading arguments that change nothing here.
+IGNORED_ARGUMENTS = ("use_fast", "trust_remote_code", "proxies", "use_auth_token", "_from_pipeline")
+
 
 class AutoTokenizer:
     """Loads a `FerroTokenizer` from a model folder or a model id; not instantiable."""
@@ -38,7 +41,7 @@ class AutoTokenizer:
                 f"pretrained_model_name_or_path: expected str or PathLike, got {type(path).__name__}"
             )
         hub_options = {key: kwargs.pop(key) for key in HUB_ARGUMENTS if key in kwargs}
-        for ignored in ("use_fast", "trust_remote_code", "proxies", "use_auth_token", "_from_pipeline"):
+        for ignored in IGNORED_ARGUMENTS:
             kwargs.pop(ignored, None)
         if os.path.isdir(path):
             subfolder = hub_options.get("subfolder")

@@ -8,7 +8,7 @@ is converted to Python unless asked for.
 from __future__ import annotations
 
 from collections import UserDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._arguments import enum_value
@@ -119,22 +119,45 @@ def to_tensor(value: Any, tensor_type: str, key: str) -> Any:
         raise ValueError(RAGGED_TENSOR_MESSAGE.format(key=key)) from exc
 
 
+class _EncodingRows:
+    """`Encoding` objects given to `BatchEncoding(...)`, read as the core's `Encodings` is."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[Encoding]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def encoding(self, i: int) -> Encoding:
+        return self.rows[i]
+
+
 class BatchEncoding(UserDict):  # type: ignore[type-arg]
     """Output of a tokenizer call: a dict of model inputs plus the alignment information of each row."""
 
     def __init__(
         self,
         data: dict[str, Any] | None = None,
-        encodings: Encodings | None = None,
+        encoding: Encodings | Encoding | Sequence[Encoding] | None = None,
         tensor_type: str | None = None,
+        prepend_batch_axis: bool = False,
         n_sequences: int | None = None,
     ) -> None:
         # UserDict.__init__ copies item by item through `update`; a plain dict copy is enough here.
         self.data = dict(data) if data else {}
-        self._encodings = encodings
+        # `encoding`: the core's Encodings, or tokenizers-style `Encoding` objects (one or a list), as
+        # transformers takes them.
+        if encoding is not None and not hasattr(encoding, "encoding"):
+            rows = [encoding] if hasattr(encoding, "ids") else list(encoding)
+            encoding = _EncodingRows(rows)  # type: ignore[assignment]
+            if n_sequences is None and rows:
+                n_sequences = rows[0].n_sequences
+        self._encodings = encoding
         self._n_sequences = n_sequences
         if tensor_type is not None:
-            self.convert_to_tensors(tensor_type)
+            self.convert_to_tensors(tensor_type, prepend_batch_axis)
 
     @classmethod
     def _adopt(cls, data: dict[str, Any], encodings: Encodings, n_sequences: int) -> BatchEncoding:
@@ -276,12 +299,16 @@ class BatchEncoding(UserDict):  # type: ignore[type-arg]
         return None if token is None else self.word_ids(batch)[token]
 
     # --- tensors --------------------------------------------------------------------------------------
-    def convert_to_tensors(self, tensor_type: str | None = None) -> BatchEncoding:
+    def convert_to_tensors(
+        self, tensor_type: str | None = None, prepend_batch_axis: bool = False
+    ) -> BatchEncoding:
+        """Convert every field to `tensor_type` ("pt", "np" or "mlx"); `prepend_batch_axis` makes each
+        field a batch of one (as transformers does for a single example)."""
         kind = check_tensor_type(tensor_type)
         if kind is None:
             return self
         for key, value in self.data.items():
-            self.data[key] = to_tensor(value, kind, key)
+            self.data[key] = to_tensor([value] if prepend_batch_axis else value, kind, key)
         return self
 
     def to(self, device: str | int | torch.device, *, non_blocking: bool = False) -> BatchEncoding:

@@ -10,6 +10,7 @@ value; `__getstate__` is that value as JSON bytes, as in tokenizers.
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import os
 from collections.abc import Sequence
@@ -78,10 +79,129 @@ def _call_repr(name: str, params: dict[str, Any]) -> str:
     return f"{name}({inner})"
 
 
+# tokenizers' parameters of each component as attributes (readable and settable), with the tokenizer.json
+# key each one reads: {(stage, type): {attribute: key}}. Other keys of the value stay readable by their name.
+_ATTRIBUTES: dict[tuple[str, str], dict[str, str]] = {
+    ("normalizer", "BertNormalizer"): {
+        k: k for k in ("clean_text", "handle_chinese_chars", "strip_accents", "lowercase")
+    },
+    ("normalizer", "Prepend"): {"prepend": "prepend"},
+    ("normalizer", "Replace"): {"pattern": "pattern", "content": "content"},
+    ("normalizer", "Strip"): {"left": "strip_left", "right": "strip_right"},
+    ("pre_tokenizer", "ByteLevel"): {k: k for k in ("add_prefix_space", "trim_offsets", "use_regex")},
+    ("pre_tokenizer", "CharDelimiterSplit"): {"delimiter": "delimiter"},
+    ("pre_tokenizer", "Digits"): {"individual_digits": "individual_digits"},
+    ("pre_tokenizer", "FixedLength"): {"length": "length"},
+    ("pre_tokenizer", "Metaspace"): {k: k for k in ("replacement", "prepend_scheme", "split")},
+    ("pre_tokenizer", "Punctuation"): {"behavior": "behavior"},
+    ("pre_tokenizer", "Split"): {k: k for k in ("pattern", "behavior", "invert")},
+    ("model", "BPE"): {
+        k: k
+        for k in (
+            "dropout",
+            "unk_token",
+            "continuing_subword_prefix",
+            "end_of_word_suffix",
+            "fuse_unk",
+            "byte_fallback",
+            "ignore_merges",
+        )
+    },
+    ("model", "WordPiece"): {
+        k: k for k in ("unk_token", "continuing_subword_prefix", "max_input_chars_per_word")
+    },
+    ("model", "WordLevel"): {"unk_token": "unk_token"},
+    # Subword sampling is not implemented: these read None (no sampling) and only take None.
+    ("model", "Unigram"): {"alpha": "alpha", "nbest_size": "nbest_size"},
+    ("post_processor", "BertProcessing"): {"sep": "sep", "cls": "cls"},
+    ("post_processor", "RobertaProcessing"): {
+        k: k for k in ("sep", "cls", "trim_offsets", "add_prefix_space")
+    },
+    ("post_processor", "ByteLevel"): {k: k for k in ("add_prefix_space", "trim_offsets", "use_regex")},
+    ("post_processor", "TemplateProcessing"): {"single": "single"},
+    ("decoder", "BPEDecoder"): {"suffix": "suffix"},
+    ("decoder", "CTC"): {k: k for k in ("pad_token", "word_delimiter_token", "cleanup")},
+    ("decoder", "Metaspace"): {k: k for k in ("replacement", "prepend_scheme", "split")},
+    ("decoder", "Strip"): {k: k for k in ("content", "start", "stop")},
+    ("decoder", "WordPiece"): {"prefix": "prefix", "cleanup": "cleanup"},
+}
+
+
+UNIGRAM_SAMPLING = "Unigram: alpha / nbest_size (subword sampling) are not supported by ferrotok"
+
+
+def _attributes(stage: str, kind: str) -> dict[str, str]:
+    return _ATTRIBUTES.get((stage, kind), {})
+
+
+def _read_param(key: str, value: Any) -> Any:
+    """A tokenizer.json parameter as tokenizers' attribute gives it."""
+    if key == "behavior" and isinstance(value, str):
+        return value.lower()  # "MergedWithPrevious" -> "mergedwithprevious", as tokenizers gives it
+    if key in ("sep", "cls") and isinstance(value, list):
+        return tuple(value)
+    if key == "single" and isinstance(value, list):
+        return f"Template([{', '.join(_piece_debug(p) for p in value)}])"
+    return value
+
+
+def _piece_debug(piece: dict[str, Any]) -> str:
+    """One template piece written as tokenizers' `TemplateProcessing.single` writes it (Rust's Debug)."""
+    ((kind, fields),) = piece.items()
+    ident = json.dumps(fields["id"], ensure_ascii=False) if kind == "SpecialToken" else fields["id"]
+    return f"{kind} {{ id: {ident}, type_id: {fields['type_id']} }}"
+
+
+# The type of the parameters that may be None (the others keep the type of their current value).
+_NULLABLE: dict[str, type] = {
+    "strip_accents": bool,
+    "dropout": float,
+    "fuse_unk": bool,
+    "unk_token": str,
+    "continuing_subword_prefix": str,
+    "end_of_word_suffix": str,
+}
+
+
+def _check_type(name: str, key: str, current: Any, value: Any) -> None:
+    """A new parameter value of another type raises tokenizers' TypeError (None is left to the stage's
+    own check: some parameters take it)."""
+    if value is None:
+        return
+    expected = type(current) if current is not None else _NULLABLE.get(key)
+    if expected is bool:
+        ok = isinstance(value, bool)
+    elif expected in (int, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif expected is str:
+        ok = isinstance(value, str)
+    else:
+        return
+    if not ok:
+        raise TypeError(f"{name}: expected a {expected.__name__}, got {type(value).__name__}")
+
+
+def _write_param(key: str, value: Any) -> Any:
+    """An attribute value set as tokenizers takes it → its tokenizer.json form."""
+    if key == "behavior" and isinstance(value, str):
+        return "".join(part.capitalize() for part in value.split("_"))
+    if key in ("sep", "cls"):
+        from .processors import _token
+
+        return _token(value, key)
+    if key == "pattern":
+        return pattern_json(value)
+    if key == "single":
+        from .processors import _template
+
+        return _template(value, "$0")
+    return value
+
+
 class Component:
     """One stage of a tokenizer; see the subclasses."""
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "_owner")
     _stage: ClassVar[str] = ""
 
     def __init__(self, core: _core.Component) -> None:
@@ -104,10 +224,42 @@ class Component:
         # Only parameters reach here (methods and slots are found first).
         if name.startswith("_"):
             raise AttributeError(name)
-        value = self._core.param(name)
+        attributes = _attributes(self._stage, self.type)
+        key = attributes.get(name, name)
+        value = self._core.param(key)
         if value is None:
+            if key in ("alpha", "nbest_size") and name in attributes:  # no subword sampling
+                return None
             raise AttributeError(f"{type(self).__name__} ({self.type}) has no attribute {name!r}")
-        return json.loads(value)
+        return _read_param(key, json.loads(value))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set one of tokenizers' parameters (`tok.normalizer.lowercase = False`): the stage is rebuilt
+        from its new tokenizer.json value and, when it was read from a tokenizer that still holds it,
+        set on that tokenizer, as tokenizers' shared components change their tokenizer."""
+        if name in Component.__slots__:
+            object.__setattr__(self, name, value)
+            return
+        key = _attributes(self._stage, self.type).get(name)
+        if key is None:
+            raise AttributeError(f"{type(self).__name__} ({self.type}) has no settable attribute {name!r}")
+        if key in ("alpha", "nbest_size"):
+            if value is not None:
+                raise ValueError(UNIGRAM_SAMPLING)
+            return
+        document = json.loads(self._core.to_json())
+        _check_type(name, key, document.get(key), value)
+        document[key] = _write_param(key, value)
+        core = _core.Component.from_json(self._stage, json.dumps(document, ensure_ascii=False))
+        owner = getattr(self, "_owner", None)
+        if owner is not None:
+            held = _core.Component.of(owner, self._stage)
+            if held is not None and held.to_json() == self._core.to_json():
+                _core.Component.assign(owner, self._stage, core)
+        object.__setattr__(self, "_core", core)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*object.__dir__(self), *_attributes(self._stage, self.type)})
 
     @property
     def type(self) -> str:
@@ -140,10 +292,11 @@ class Normalizer(Component):
         self._core.normalize(normalized)
 
     @staticmethod
-    def custom(normalizer: Any) -> Normalizer:
-        """A normalizer written in Python: `normalizer.normalize(normalized)` edits a `NormalizedString`.
-        A tokenizer holding one runs its calls on the calling thread and cannot be saved."""
-        made: Normalizer = _wrap("normalizer", _core.Component.custom("normalizer", normalizer))
+    def custom(obj: Any) -> Normalizer:
+        """A normalizer written in Python: `obj.normalize(normalized)` edits a `NormalizedString`.
+        A tokenizer holding one runs its calls on the calling thread and cannot be saved. (The argument
+        names of the three `custom` methods are tokenizers'.)"""
+        made: Normalizer = _wrap("normalizer", _core.Component.custom("normalizer", obj))
         return made
 
 
@@ -160,11 +313,11 @@ class PreTokenizer(Component):
         self._core.pre_tokenize(pretok)
 
     @staticmethod
-    def custom(pre_tokenizer: Any) -> PreTokenizer:
-        """A pre-tokenizer written in Python: `pre_tokenizer.pre_tokenize(pretok)` splits a
-        `PreTokenizedString` (usually with `pretok.split(func)`). A tokenizer holding one runs its calls on
-        the calling thread and cannot be saved."""
-        made: PreTokenizer = _wrap("pre_tokenizer", _core.Component.custom("pre_tokenizer", pre_tokenizer))
+    def custom(pretok: Any) -> PreTokenizer:
+        """A pre-tokenizer written in Python: `pretok.pre_tokenize(pretokenized)` splits a
+        `PreTokenizedString` (usually with `pretokenized.split(func)`). A tokenizer holding one runs its
+        calls on the calling thread and cannot be saved."""
+        made: PreTokenizer = _wrap("pre_tokenizer", _core.Component.custom("pre_tokenizer", pretok))
         return made
 
 
@@ -199,6 +352,13 @@ class Model(Component):
     def tokenize(self, sequence: str) -> list[Token]:
         """The model's tokens of one word (no normalization or pre-tokenization)."""
         return [Token(i, v, o) for i, v, o in self._core.tokenize(sequence)]
+
+    def get_trainer(self) -> Any:
+        """A trainer for this kind of model with the default options (`BpeTrainer()` for BPE, ...), as
+        tokenizers' `Model.get_trainer` gives it (the model's own settings are not copied there either)."""
+        from .trainers import DEFAULT_TRAINERS
+
+        return DEFAULT_TRAINERS[self.type]()
 
     def get_vocab(self) -> dict[str, int]:
         """The model's vocabulary (ferrotok's addition; tokenizers' models have no such method)."""
@@ -343,6 +503,16 @@ def define(
         self._core = _core.Component.from_json(base._stage, document)
 
     cls = type(name, (base,), {"__slots__": (), "__init__": __init__, "__module__": module})
+    cls.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                p,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=inspect.Parameter.empty if d is REQUIRED else d,
+            )
+            for p, d in params
+        ]
+    )
     NAMED[(base._stage, kind)] = cls
     return cls
 
@@ -358,7 +528,11 @@ REQUIRED: Any = _Required()
 def read(tokenizer: _core.Tokenizer, stage: str) -> Any:
     """`tokenizer`'s stage as a component object, or None where it has none."""
     core = _core.Component.of(tokenizer, stage)
-    return None if core is None else _wrap(stage, core)
+    if core is None:
+        return None
+    made = _wrap(stage, core)
+    made._owner = tokenizer
+    return made
 
 
 # The module whose classes register each stage's named components in `NAMED` when it is imported.
@@ -379,6 +553,7 @@ def _wrap(stage: str, core: _core.Component) -> Any:
     cls = NAMED.get((stage, json.loads(kind)), CLASSES[stage]) if kind is not None else CLASSES[stage]
     obj = object.__new__(cls)
     obj._core = core
+    obj._owner = None
     return obj
 
 

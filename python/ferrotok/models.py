@@ -8,8 +8,8 @@ import os
 from typing import Any
 
 from . import _vocab_files
+from .components import UNIGRAM_SAMPLING, define
 from .components import Model as Model
-from .components import define
 
 _M = __name__
 
@@ -31,7 +31,7 @@ def _bpe(v: dict[str, Any]) -> dict[str, Any]:
 
 def _unigram(v: dict[str, Any]) -> dict[str, Any]:
     if v["alpha"] is not None or v["nbest_size"] is not None:
-        raise ValueError("Unigram: alpha / nbest_size (subword sampling) are not supported by ferrotok")
+        raise ValueError(UNIGRAM_SAMPLING)
     if v["vocab"] is None:
         return {"unk_id": 0, "vocab": [["<unk>", 0.0]], "byte_fallback": bool(v["byte_fallback"])}
     vocab = [[str(piece), float(score)] for piece, score in v["vocab"]]
@@ -119,10 +119,20 @@ def _wordlevel_from_file(vocab: str | os.PathLike[str], unk_token: str | None = 
     return WordLevel(_vocab_files.read_vocab_json(vocab), unk_token=unk_token)
 
 
+def _wordpiece_read_file(vocab: str | os.PathLike[str]) -> dict[str, int]:
+    """The vocabulary of `vocab.txt` (tokenizers' argument name: `vocab`)."""
+    return _vocab_files.read_vocab_txt(vocab)
+
+
+def _wordlevel_read_file(vocab: str | os.PathLike[str]) -> dict[str, int]:
+    """The vocabulary of `vocab.json` (tokenizers' argument name: `vocab`)."""
+    return _vocab_files.read_vocab_json(vocab)
+
+
 for _cls, _read, _from in (
     (BPE, _bpe_read_file, _bpe_from_file),
-    (WordPiece, _vocab_files.read_vocab_txt, _wordpiece_from_file),
-    (WordLevel, _vocab_files.read_vocab_json, _wordlevel_from_file),
+    (WordPiece, _wordpiece_read_file, _wordpiece_from_file),
+    (WordLevel, _wordlevel_read_file, _wordlevel_from_file),
 ):
     _cls.read_file = staticmethod(_read)  # type: ignore[attr-defined]
     _cls.from_file = staticmethod(_from)  # type: ignore[attr-defined]

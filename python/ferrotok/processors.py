@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from .components import REQUIRED, define, sequence_json
@@ -57,9 +58,15 @@ def _template_fields(v: dict[str, Any]) -> dict[str, Any]:
 
 
 def _token(value: object, argument: str) -> list[Any]:
-    if not (isinstance(value, (tuple, list)) and len(value) == 2):
-        raise ValueError(f"{argument}: expected a (token, id) tuple, got {value!r}")
-    return [str(value[0]), int(value[1])]
+    """A (token, id) pair → its tokenizer.json value; the exception classes are tokenizers'."""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{argument}: expected a (token, id) tuple, got {type(value).__name__}")
+    if len(value) != 2:
+        raise ValueError(f"{argument}: expected a (token, id) tuple of length 2, got length {len(value)}")
+    token, id = value
+    if not isinstance(token, str):
+        raise TypeError(f"{argument}: expected a str token, got {type(token).__name__}")
+    return [token, operator.index(id)]
 
 
 def _flags(v: dict[str, Any]) -> dict[str, Any]:
@@ -81,18 +88,18 @@ BertProcessing = define(
     _M,
     "BertProcessing",
     "BertProcessing",
-    (("sep", REQUIRED), ("cls", REQUIRED)),
-    lambda v: {"sep": _token(v["sep"], "sep"), "cls": _token(v["cls"], "cls")},
+    (("sep", REQUIRED), ("cls_token", REQUIRED)),
+    lambda v: {"sep": _token(v["sep"], "sep"), "cls": _token(v["cls_token"], "cls_token")},
 )
 RobertaProcessing = define(
     PostProcessor,
     _M,
     "RobertaProcessing",
     "RobertaProcessing",
-    (("sep", REQUIRED), ("cls", REQUIRED), ("trim_offsets", True), ("add_prefix_space", True)),
+    (("sep", REQUIRED), ("cls_token", REQUIRED), ("trim_offsets", True), ("add_prefix_space", True)),
     lambda v: {
         "sep": _token(v["sep"], "sep"),
-        "cls": _token(v["cls"], "cls"),
+        "cls": _token(v["cls_token"], "cls_token"),
         "trim_offsets": bool(v["trim_offsets"]),
         "add_prefix_space": bool(v["add_prefix_space"]),
     },

@@ -12,11 +12,12 @@ from typing import Any
 
 from . import _core, _entity_padding, _log, _marian, _morphology, _roc_bert, _targets
 from ._added_token import _FLAGS as _ADDED_FLAGS
-from ._api import TransformersApiMixin
+from ._api import LEFT_OUT, TransformersApiMixin
 from ._arguments import (
     VERY_LARGE_INTEGER,
     CallPlan,
     check_side,
+    merge_tokenizer_kwargs,
     normalize_inputs,
     plan_call,
 )
@@ -180,9 +181,20 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
 
     # --- loading / saving -----------------------------------------------------------------------------
     @classmethod
-    def from_pretrained(cls, directory: str | os.PathLike[str], **kwargs: Any) -> FerroTokenizer:
-        """Load a local model folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt) and its configs."""
-        directory = os.fspath(directory)
+    def from_pretrained(
+        cls, pretrained_model_name_or_path: str | os.PathLike[str], **kwargs: Any
+    ) -> FerroTokenizer:
+        """Load a local model folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt) and its configs;
+        a model id, a tokenizer.json file or the Hub's arguments (`revision`, `cache_dir`, ...) go through
+        `AutoTokenizer.from_pretrained`, as transformers' class method resolves them too."""
+        directory = os.fspath(pretrained_model_name_or_path)
+        from .auto import IGNORED_ARGUMENTS
+        from .hub import HUB_ARGUMENTS
+
+        if not os.path.isdir(directory) or any(k in kwargs for k in (*HUB_ARGUMENTS, *IGNORED_ARGUMENTS)):
+            from .auto import AutoTokenizer
+
+            return AutoTokenizer.from_pretrained(directory, **kwargs)
         has_file = os.path.isfile(os.path.join(directory, TOKENIZER_FILE))
         own, entries, overrides = split_load_kwargs(kwargs, has_file)
         return cls._from_loaded(directory, _core.load_folder(directory, overrides), own, entries, has_file)
@@ -257,18 +269,31 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         }
 
     def save_pretrained(
-        self, save_directory: str | os.PathLike[str], save_jinja_files: bool = True, **_: Any
+        self,
+        save_directory: str | os.PathLike[str],
+        legacy_format: bool | None = None,
+        filename_prefix: str | None = None,
+        push_to_hub: bool = False,
+        save_format: str | None = None,
+        *,
+        save_jinja_files: bool = True,
+        **_: Any,
     ) -> tuple[str, ...]:
         """Write tokenizer.json, tokenizer_config.json, special_tokens_map.json and the chat template(s)
-        (chat_template.jinja, additional_chat_templates/, or into the config with `save_jinja_files=False`)."""
+        (chat_template.jinja, additional_chat_templates/, or into the config with `save_jinja_files=False`),
+        each named `{filename_prefix}-...` when a prefix is given, as transformers does. `legacy_format` and
+        `save_format` change nothing (transformers 5 ignores them for fast tokenizers too)."""
+        if push_to_hub:
+            raise NotImplementedError(f"push_to_hub: {LEFT_OUT['push_to_hub']}")
         directory = os.fspath(save_directory)
+        prefix = f"{filename_prefix}-" if filename_prefix else ""
         if os.path.isfile(directory):
             raise OSError(f"save_directory ({directory}) should be a directory, not a file")
         os.makedirs(directory, exist_ok=True)
         # ByT5, CANINE, Perceiver and Dia (ferrotok's `Codes` model, which the tokenizers library cannot
         # read): no tokenizer.json, as transformers writes none for them; the config holds the added tokens.
         codes = self._model_kind() == "Codes"
-        tokenizer_path = os.path.join(directory, TOKENIZER_FILE)
+        tokenizer_path = os.path.join(directory, prefix + TOKENIZER_FILE)
         if codes:
             if os.path.isfile(tokenizer_path):  # a stale file would be read back instead of the config
                 os.remove(tokenizer_path)
@@ -303,10 +328,12 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
                 str(i): {"content": t.content, **{k: getattr(t, k) for k in _ADDED_FLAGS}}
                 for i, t in self.added_tokens_decoder.items()
             }
-        templates = write_chat_templates(directory, self.chat_template, config, save_jinja_files)
+        templates = write_chat_templates(
+            directory, self.chat_template, config, save_jinja_files, filename_prefix
+        )
         vocabulary: tuple[str, ...] = ()
         if str(config.get("tokenizer_class") or "").removesuffix("Fast") in CLASS_VOCABULARY_FILES:
-            vocabulary = self.save_vocabulary(directory)
+            vocabulary = self.save_vocabulary(directory, filename_prefix)
         if self._entity_settings is not None:  # LUKE / mLUKE
             from . import _entities
 
@@ -314,7 +341,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if self._roc_bert is not None:
             vocabulary = (*vocabulary, *_roc_bert.save(self._roc_bert, directory))
         vocabulary = (*vocabulary, *_marian.save_files(self, directory))
-        written = (*write_settings(directory, config, special_map), *templates, *vocabulary)
+        written = (*write_settings(directory, config, special_map, prefix), *templates, *vocabulary)
         return written if codes else (*written, tokenizer_path)
 
     def train_new_from_iterator(
@@ -523,6 +550,11 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         **kwargs: Any,
     ) -> BatchEncoding:
         """Tokenize one text, a batch, or pairs of them, exactly as transformers' fast tokenizers do."""
+        if "tokenizer_kwargs" in kwargs:
+            named = {
+                k: v for k, v in locals().items() if k not in ("self", "kwargs") and not k.startswith("__")
+            }
+            return self(**merge_tokenizer_kwargs(named, kwargs))
         if self._needs_phonemizer or "do_phonemize" in kwargs:
             self._check_phonemize(kwargs)
         if self._layout_settings is not None and not kwargs.pop("_layout_inner", False):

@@ -12,6 +12,7 @@ Unlike `tokenizers`, an unknown option raises a TypeError naming it instead of b
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any, ClassVar
 
@@ -25,6 +26,8 @@ __all__ = [
 ]
 
 _FLAGS = ("single_word", "lstrip", "rstrip", "normalized")
+# Options that only choose how progress is shown (ferrotok's training shows none): kept, not passed on.
+_DISPLAY_ONLY = ("progress_format",)
 
 
 def _special_token(token: object, index: int) -> str | dict[str, Any]:
@@ -66,6 +69,19 @@ class Trainer:
             raise AttributeError(f"{type(self).__name__}: unknown option {name!r}")
         self._options[name] = value
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # `inspect.signature(BpeTrainer)` lists the options with their defaults, as tokenizers' does.
+        cls.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [
+                inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=v)
+                for k, v in cls._DEFAULTS.items()
+            ]
+        )
+
+    def __dir__(self) -> list[str]:
+        return sorted({*object.__dir__(self), *self._DEFAULTS})
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self._options.items())
         return f"{type(self).__name__}({args})"
@@ -83,6 +99,8 @@ class Trainer:
             if isinstance(alphabet, str) or not hasattr(alphabet, "__iter__"):
                 raise TypeError(f"initial_alphabet: expected a list of str, got {alphabet!r}")
             options["initial_alphabet"] = list(alphabet)
+        for name in _DISPLAY_ONLY:
+            options.pop(name, None)
         options["type"] = type(self).__name__
         try:
             return json.dumps(options)
@@ -95,6 +113,7 @@ class BpeTrainer(Trainer):
         "vocab_size": 30000,
         "min_frequency": 0,
         "show_progress": True,
+        "progress_format": "indicatif",
         "special_tokens": [],
         "limit_alphabet": None,
         "initial_alphabet": [],

@@ -117,7 +117,9 @@ def _train_run(
     source: str,
 ) -> _core.Tokenizer:
     run = _core.TrainingRun(core, trainer.to_json())
-    progress = _Progress(bool(trainer.show_progress), length)
+    # progress_format="silent" (tokenizers' BpeTrainer option) hides the bars as show_progress=False does.
+    show = bool(trainer.show_progress) and getattr(trainer, "progress_format", None) != "silent"
+    progress = _Progress(show, length)
     try:
         seen = feed(run, progress.counted if progress.bar is not None else None)
         if seen == 0:

@@ -61,8 +61,26 @@ fn direction(s: &str) -> PyResult<Direction> {
     super::convert::direction(s, "direction")
 }
 
+/// An empty encoding's tokenizer: the placeholder model alone (it spells no token).
+fn empty_tokenizer() -> PyResult<Arc<Tokenizer>> {
+    crate::loading::components::model_alone()
+        .map(Arc::new)
+        .map_err(super::to_py)
+}
+
 #[pymethods]
 impl PyEncoding {
+    /// An empty encoding, as `tokenizers.Encoding()` (a start for `merge`, `pad`, ...).
+    #[new]
+    fn py_new() -> PyResult<Self> {
+        Ok(PyEncoding::new(
+            empty_tokenizer()?,
+            Encoding::default(),
+            None,
+            1,
+        ))
+    }
+
     #[getter]
     fn ids(&self) -> Vec<u32> {
         self.encoding.ids.clone()
@@ -105,10 +123,17 @@ impl PyEncoding {
         self.encoding.word_ids.clone()
     }
 
-    /// The old name of `word_ids`.
+    /// The old name of `word_ids`, with tokenizers' DeprecationWarning.
     #[getter]
-    fn words(&self) -> Vec<Option<u32>> {
-        self.encoding.word_ids.clone()
+    fn words(&self, py: Python<'_>) -> PyResult<Vec<Option<u32>>> {
+        let category = py.get_type::<pyo3::exceptions::PyDeprecationWarning>();
+        PyErr::warn(
+            py,
+            category.as_any(),
+            c"Deprecated in 0.9.4: Encoding.words is deprecated, please use Encoding.word_ids instead.",
+            1,
+        )?;
+        Ok(self.encoding.word_ids.clone())
     }
 
     #[getter]
@@ -279,15 +304,22 @@ impl PyEncoding {
                 PyTypeError::new_err(format!("encodings[{i}]: expected an Encoding"))
             })?;
             let e = e.borrow();
-            tokenizer.get_or_insert_with(|| e.tokenizer.clone());
+            // The tokenizer that spells the tokens: the first part that has some (an empty
+            // `Encoding()` has none to spell).
+            if !e.encoding.ids.is_empty() {
+                tokenizer.get_or_insert_with(|| e.tokenizer.clone());
+            }
             if pad_token.is_none() {
                 pad_token.clone_from(&e.pad_token);
             }
             n_sequences = n_sequences.max(e.n_sequences);
             parts.push(e.encoding.clone());
         }
-        let tokenizer = tokenizer
-            .ok_or_else(|| PyValueError::new_err("encodings: expected at least one Encoding"))?;
+        // No part with tokens (or none at all): an empty encoding, as tokenizers merges them.
+        let tokenizer = match tokenizer {
+            Some(t) => t,
+            None => empty_tokenizer()?,
+        };
         // tokenizers keeps one token range per sequence id, the last part's: earlier parts' tokens of
         // the same sequence read as no sequence.
         for k in 0..parts.len() {

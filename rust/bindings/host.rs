@@ -65,7 +65,7 @@ fn host_error(stage: &'static str, e: PyErr) -> Error {
 }
 
 /// A str pattern (matched literally) or a `Regex` (ferrotok's or tokenizers').
-fn pattern(p: &Bound<'_, PyAny>) -> PyResult<Pattern> {
+fn read_pattern(p: &Bound<'_, PyAny>) -> PyResult<Pattern> {
     if let Ok(s) = p.downcast::<PyString>() {
         return Pattern::literal(s.to_str()?).map_err(to_py);
     }
@@ -230,9 +230,10 @@ impl PyNormalizedString {
         self.edit(|n| n.filter(|_| false))
     }
 
-    fn replace(&self, pattern_: &Bound<'_, PyAny>, content: &str) -> PyResult<()> {
+    #[pyo3(signature = (pattern, content))]
+    fn replace(&self, pattern: &Bound<'_, PyAny>, content: &str) -> PyResult<()> {
         let r = Replace {
-            pattern: pattern(pattern_)?,
+            pattern: read_pattern(pattern)?,
             content: content.to_string(),
         };
         self.with(|s| r.normalize(&mut s.value).map_err(to_py))
@@ -284,14 +285,15 @@ impl PyNormalizedString {
 
     /// Split on `pattern`; `behavior` is "removed", "isolated", "merged_with_previous",
     /// "merged_with_next" or "contiguous".
-    fn split(&self, pattern_: &Bound<'_, PyAny>, behavior: &str) -> PyResult<Vec<Self>> {
+    #[pyo3(signature = (pattern, behavior))]
+    fn split(&self, pattern: &Bound<'_, PyAny>, behavior: &str) -> PyResult<Vec<Self>> {
         let b = SplitBehavior::from_snake_case(behavior).ok_or_else(|| {
             PyValueError::new_err(format!(
                 "behavior: expected removed, isolated, merged_with_previous, merged_with_next or \
                  contiguous, got {behavior:?}"
             ))
         })?;
-        let p = pattern(pattern_)?;
+        let p = read_pattern(pattern)?;
         self.with(|s| {
             let matches = p.find_all(s.value.as_str()).map_err(to_py)?;
             if matches.is_empty() {
