@@ -6,7 +6,8 @@ on their own slice of benches/sample.txt for a fixed time. Reported: calls per s
 together (best of the rounds), the N-thread rate over the 1-thread rate of the same case, the median over
 rounds of that ratio taken within each round, and GPT-2 `encode` over tiktoken's `encode_ordinary`. Two
 controls run no tokenizer: a stdlib regex call that holds the GIL for about as long as an encode (what
-passing the GIL between threads costs the interpreter itself) and three arrays made into torch tensors.
+passing the GIL between threads costs the interpreter itself), three arrays made into torch tensors, and
+one tensor from torch's own allocator (no numpy array to drop when it is freed).
 
 Rounds are interleaved (round 1 of every case and thread count, then round 2, ...) so that a slow spell
 of a shared machine lands on all cases alike rather than on one.
@@ -99,6 +100,13 @@ def make_cases(lines: list[str], wanted: list[str] | None) -> dict[str, Call]:
 
         return call
 
+    def torch_empty_control() -> Call:
+        # One tensor from torch's own allocator, no numpy: its storage needs no GIL to be freed, as a
+        # tensor over a core-owned DLPack capsule would not; what freeing the tensor object costs alone.
+        import torch
+
+        return lambda i: torch.empty((3, 1, MAX_LENGTH), dtype=torch.int64)
+
     def gil_held_control() -> Call:
         # A call of the same length that holds the GIL throughout and involves no tokenizer: the stdlib's C
         # regex engine splitting the line into words and punctuation. Whatever it loses with threads is the
@@ -122,6 +130,7 @@ def make_cases(lines: list[str], wanted: list[str] | None) -> dict[str, Call]:
     builders["ferrotok bert padded pt"] = lambda: padded(ferro(BERT_DIR), "pt")
     builders["transformers bert padded pt"] = lambda: padded(hf(BERT_DIR), "pt")
     builders["control: 3 arrays → torch.from_numpy, no tokenizer"] = torch_control
+    builders["control: 1 tensor from torch.empty, no tokenizer"] = torch_empty_control
     builders["control: re.findall holding the GIL, no tokenizer"] = gil_held_control
     builders["ferrotok bert pair"] = lambda: pair(ferro(BERT_DIR))
     builders["transformers bert pair"] = lambda: pair(hf(BERT_DIR))

@@ -46,21 +46,26 @@ impl Encoding {
 
     /// The model tokens of sequence `seq` (0 or 1, also its type id), no special tokens.
     pub fn from_tokens(buf: TokenBuffer, seq: u32) -> Self {
-        let n = buf.ids.len();
         // Room for the special tokens a template adds, so it can work in place.
-        fn filled<T: Clone>(x: T, n: usize) -> Vec<T> {
-            let mut v = Vec::with_capacity(n + SPECIAL_SLACK);
+        Encoding::from_tokens_with_room(buf, seq, SPECIAL_SLACK)
+    }
+
+    /// `from_tokens` with capacity for `room` more tokens in the vectors it makes.
+    pub fn from_tokens_with_room(buf: TokenBuffer, seq: u32, room: usize) -> Self {
+        let n = buf.ids.len();
+        fn filled<T: Clone>(x: T, n: usize, room: usize) -> Vec<T> {
+            let mut v = Vec::with_capacity(n + room);
             v.resize(n, x);
             v
         }
         Encoding {
             ids: buf.ids,
-            type_ids: filled(seq, n),
+            type_ids: filled(seq, n, room),
             offsets: buf.offsets,
-            special_tokens_mask: filled(0, n),
-            attention_mask: filled(1, n),
+            special_tokens_mask: filled(0, n, room),
+            attention_mask: filled(1, n, room),
             word_ids: buf.words,
-            sequence_ids: filled(Some(seq), n),
+            sequence_ids: filled(Some(seq), n, room),
             texts: buf.texts,
             overflowing: Vec::new(),
         }

@@ -4,6 +4,7 @@
 pub mod byte_level;
 pub mod template;
 mod template_once;
+mod template_pair;
 
 pub use byte_level::ByteLevelProcessor;
 pub use template::Template;
@@ -128,12 +129,27 @@ impl PostProcessor {
             None => self.process_single(a, add_special_tokens, vocab),
             Some(mut b) => {
                 b.set_sequence_ids(1);
-                Ok(merge_sequences(self.process(
-                    vec![a, b],
-                    add_special_tokens,
-                    vocab,
-                )?))
+                self.process_merged(a, b, add_special_tokens, vocab)
             }
+        }
+    }
+
+    /// `process` of the pair (`a`, `b`) merged into one encoding. A template lays it out in `a`'s own
+    /// vectors where it can (`Template::apply_pair`); the rest runs `process` and `merge_sequences`.
+    pub fn process_merged(
+        &self,
+        a: Encoding,
+        b: Encoding,
+        add_special_tokens: bool,
+        vocab: &dyn TokenLookup,
+    ) -> Result<Encoding> {
+        match self {
+            PostProcessor::Template(t) => Ok(t.apply_pair(a, b, add_special_tokens, vocab)),
+            _ => Ok(merge_sequences(self.process(
+                vec![a, b],
+                add_special_tokens,
+                vocab,
+            )?)),
         }
     }
 }

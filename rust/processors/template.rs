@@ -194,7 +194,7 @@ impl Template {
     /// Add special token `name` at the end of `e` (at the front with `front`). Its token strings are
     /// the template's own, as in Hugging Face: where one differs from its id's string in `vocab` (an
     /// NLLB language code outside the vocabulary stands for the unknown id), it becomes a text override.
-    fn add_special(
+    pub(super) fn add_special(
         &self,
         e: &mut Encoding,
         name: &str,

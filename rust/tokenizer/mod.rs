@@ -7,6 +7,7 @@ pub mod parallel;
 pub mod plan;
 pub mod stream;
 mod tokenize;
+use tokenize::token_estimate;
 pub mod training;
 mod training_files;
 mod training_words;
@@ -16,6 +17,7 @@ pub use crate::kernel::{Direction, Encoding};
 use crate::added_tokens::{AddedToken, AddedVocabulary, Matching};
 use crate::decoders::Decoder;
 use crate::error::{Error, Result};
+use crate::kernel::encoding::SPECIAL_SLACK;
 use crate::kernel::Token;
 use crate::kernel::{TokenBuffer, TokenLookup};
 use crate::models::Model;
@@ -300,13 +302,15 @@ impl Tokenizer {
             .map_or(0, |p| p.added_tokens(is_pair))
     }
 
-    /// The model tokens of one input sequence (`seq` is 0 or 1), offsets converted if asked.
+    /// The model tokens of one input sequence (`seq` is 0 or 1), offsets converted if asked. A raw
+    /// text's vectors get `room` tokens of capacity beyond its own (the pair's second sequence).
     fn encode_sequence(
         &self,
         input: InputSequence<'_>,
         seq: u32,
         opts: &EncodeOptions,
         limit: usize,
+        room: usize,
     ) -> Result<Encoding> {
         let char_offsets = opts.char_offsets;
         let matching = if opts.skip_added_tokens {
@@ -325,8 +329,14 @@ impl Tokenizer {
                     limit,
                     ..TokenBuffer::default()
                 };
+                if room > 0 {
+                    let want = token_estimate(text.len()) + room;
+                    buf.ids.reserve(want);
+                    buf.offsets.reserve(want);
+                    buf.words.reserve(want);
+                }
                 self.tokenize_text(text, None, matching, &mut buf)?;
-                let mut e = Encoding::from_tokens(buf, seq);
+                let mut e = Encoding::from_tokens_with_room(buf, seq, room.max(SPECIAL_SLACK));
                 if char_offsets {
                     e.bytes_to_chars(text, None);
                 }
@@ -375,9 +385,17 @@ impl Tokenizer {
             }
             _ => usize::MAX,
         };
-        let a = self.encode_sequence(first, 0, opts, limit)?;
+        // A pair is laid out in the first sequence's vectors (`PostProcessor::process_merged`): they
+        // get room for the second one and the special tokens up front, instead of growing.
+        let room = match &second {
+            Some(InputSequence::Raw(text)) => {
+                token_estimate(text.len()) + self.num_special_tokens_to_add(true)
+            }
+            _ => 0,
+        };
+        let a = self.encode_sequence(first, 0, opts, limit, room)?;
         let b = match second {
-            Some(s) => Some(self.encode_sequence(s, 1, opts, usize::MAX)?),
+            Some(s) => Some(self.encode_sequence(s, 1, opts, usize::MAX, 0)?),
             None => None,
         };
         self.finish(a, b, opts, n_added)
@@ -422,13 +440,8 @@ impl Tokenizer {
         let mut e = match (b, &self.post_processor) {
             (None, Some(p)) => p.process_single(a, opts.add_special_tokens, self)?,
             (None, None) => a,
-            (Some(b), p) => {
-                let encodings = vec![a, b];
-                merge_sequences(match p {
-                    Some(p) => p.process(encodings, opts.add_special_tokens, self)?,
-                    None => encodings,
-                })
-            }
+            (Some(b), Some(p)) => p.process_merged(a, b, opts.add_special_tokens, self)?,
+            (Some(b), None) => merge_sequences(vec![a, b]),
         };
         if let Some(p) = &opts.padding {
             p.validate()?;

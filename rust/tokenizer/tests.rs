@@ -339,7 +339,8 @@ fn process_single_matches_process() {
             "ünïcödé and <|endoftext|>",
         ] {
             for add in [true, false] {
-                let a = match t.encode_sequence(InputSequence::Raw(text), 0, &opts(), usize::MAX) {
+                let a = match t.encode_sequence(InputSequence::Raw(text), 0, &opts(), usize::MAX, 0)
+                {
                     Ok(a) => a,
                     Err(e) => panic!("{e}"),
                 };

@@ -3,6 +3,13 @@
 
 use super::*;
 
+/// Tokens to reserve for a text of `bytes` bytes, with room for the special tokens around it: about one
+/// token per 3 bytes of prose (as many as the fast paths reserve for), so that a vector is allocated
+/// once instead of growing.
+pub(super) fn token_estimate(bytes: usize) -> usize {
+    bytes / 3 + 4 + crate::kernel::encoding::SPECIAL_SLACK
+}
+
 impl Tokenizer {
     /// Tokens of one text (no special tokens), appended to `out`. Byte offsets are relative to `text`.
     /// `word_override` gives every token that word index (pre-tokenized input).
@@ -45,9 +52,7 @@ impl Tokenizer {
     }
 
     fn tokenize_fast(&self, text: &str, matching: Matching, out: &mut TokenBuffer) -> Result<()> {
-        // About one token per 3 bytes of prose (as many as the fast paths reserve for): one allocation
-        // per vector instead of repeated growth.
-        let want = text.len() / 3 + 4 + crate::kernel::encoding::SPECIAL_SLACK;
+        let want = token_estimate(text.len());
         out.ids.reserve(want);
         out.offsets.reserve(want);
         out.words.reserve(want);
