@@ -134,14 +134,25 @@ MODEL_SPECIAL_TOKENS["CpmAntTokenizer"] = {
     "space_token": "</_>",
 }
 MODEL_SPECIAL_TOKENS["ProphetNetTokenizer"] = {"x_sep_token": "[X_SEP]"}
-MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
-    "entity_1_token": "▁<ent>",
-    "entity_2_token": "▁<ent2>",
+_ENTITY_SPECIAL_TOKENS = {
     "entity_unk_token": "[UNK]",
     "entity_pad_token": "[PAD]",
     "entity_mask_token": "[MASK]",
     "entity_mask2_token": "[MASK2]",
 }
+MODEL_SPECIAL_TOKENS["MLukeTokenizer"] = {
+    "entity_1_token": "▁<ent>",
+    "entity_2_token": "▁<ent2>",
+    **_ENTITY_SPECIAL_TOKENS,
+}
+MODEL_SPECIAL_TOKENS["LukeTokenizer"] = {
+    "entity_1_token": "<ent>",
+    "entity_2_token": "<ent2>",
+    **_ENTITY_SPECIAL_TOKENS,
+}
+# Named tokens a class's constructor also appends to its extra special tokens when they are not there yet
+# (LUKE's entity markers).
+_EXTRA_FROM_NAMED = {"LukeTokenizer": ("entity_1_token", "entity_2_token")}
 
 # The vocabulary file `save_pretrained` writes beside tokenizer.json for classes that transformers builds
 # from that file alone (it ignores tokenizer.json for them).
@@ -274,6 +285,9 @@ def read_settings(
     for key, default in MODEL_SPECIAL_TOKENS.get(tokenizer_class.removesuffix("Fast"), {}).items():
         if named.get(key) is None:
             named[key] = token_content(merged[key]) if key in merged else default
+    for key in _EXTRA_FROM_NAMED.get(tokenizer_class.removesuffix("Fast"), ()):
+        if named.get(key) is not None and named[key] not in extra:
+            extra = [*extra, named[key]]
     settings.update({k: v for k, v in named.items() if v is not None})
     settings.update(class_named_tokens(config))
     if extra:
