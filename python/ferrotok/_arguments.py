@@ -327,7 +327,7 @@ def plan_call(
     side = check_side("padding_side", padding_side) or tokenizer.padding_side
     tensor_type = check_tensor_type(return_tensors)
     options: dict[str, Any] = {}
-    if trunc == LONGEST_FIRST and tokenizer.__dict__.get("_one_by_one_truncation"):
+    if trunc == LONGEST_FIRST and tokenizer.__dict__.get("_python_class"):
         trunc = "longest_first_one_by_one"  # a Python class's loop: a tie is cut from the second text
     if trunc != DO_NOT_TRUNCATE and max_length is not None:
         # The stride / max_length rule is checked by the core (TruncationParams::validate).

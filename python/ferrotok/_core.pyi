@@ -318,6 +318,12 @@ class Tokenizer:
         calls that do not decide for themselves (not serialized)."""
     @encode_special_tokens.setter
     def encode_special_tokens(self, value: bool) -> None: ...
+    @property
+    def split_skips_added_tokens(self) -> bool:
+        """Whether splitting special tokens also leaves the non-special added tokens unmatched
+        (transformers' Python classes); not serialized."""
+    @split_skips_added_tokens.setter
+    def split_skips_added_tokens(self, value: bool) -> None: ...
     @staticmethod
     def from_file(path: str) -> Tokenizer:
         """Load a tokenizer.json file."""

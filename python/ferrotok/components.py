@@ -10,7 +10,6 @@ value; `__getstate__` is that value as JSON bytes, as in tokenizers.
 from __future__ import annotations
 
 import importlib
-import inspect
 import json
 import os
 from collections.abc import Sequence
@@ -501,6 +500,8 @@ def define(
         fields = build(values) if build is not None else values
         document = json.dumps({"type": kind, **fields}, ensure_ascii=False)
         self._core = _core.Component.from_json(base._stage, document)
+
+    import inspect  # here, not at the top: `ferrotok.tokenizer` imports this module on every start-up
 
     cls = type(name, (base,), {"__slots__": (), "__init__": __init__, "__module__": module})
     cls.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

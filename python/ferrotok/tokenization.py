@@ -27,8 +27,8 @@ from ._config import (
     LAYOUT_CLASSES,
     LOWER_CASED_LOOKUP,
     LUKE_CLASSES,
-    ONE_BY_ONE_TRUNCATION,
     PHONEME_CTC_CLASSES,
+    PYTHON_CLASSES,
     SPECIAL_TOKENS_ATTRIBUTES,
     TOKENIZER_FILE,
     default_model_input_names,
@@ -161,10 +161,12 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             self._entity_settings = _entities.load_settings(self._init_config, self.name_or_path)
         # RoCBert: the shape and pronunciation tables of its extra columns (`_roc_bert`); None for others.
         self._roc_bert = _roc_bert.load_tables(self._init_config, self.name_or_path)
-        # Classes whose transformers class truncates a pair one token at a time (`ONE_BY_ONE_TRUNCATION`).
-        self._one_by_one_truncation = (
-            str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast") in ONE_BY_ONE_TRUNCATION
+        # transformers' Python classes (`PYTHON_CLASSES`): pairs cut one token at a time, and a split of the
+        # special tokens leaves every added token unmatched.
+        self._python_class = (
+            str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast") in PYTHON_CLASSES
         )
+        self._tokenizer.split_skips_added_tokens = self._python_class
         # LayoutLMv2 / LayoutLMv3 / LayoutXLM: words with boxes (`_layout`), MarkupLM: nodes with xpaths
         # (`_markup`); None for other classes.
         self._layout_settings = None

@@ -113,6 +113,21 @@ impl PyTokenizer {
         self.update(py, |t| t.encode_special_tokens = value);
     }
 
+    /// Whether splitting special tokens also leaves the non-special added tokens unmatched (transformers'
+    /// Python classes); not serialized.
+    #[getter]
+    fn split_skips_added_tokens(&self) -> bool {
+        self.get().split_skips_added_tokens
+    }
+
+    #[setter]
+    fn set_split_skips_added_tokens(&self, py: Python<'_>, value: bool) {
+        if self.get().split_skips_added_tokens == value {
+            return;
+        }
+        self.update(py, |t| t.split_skips_added_tokens = value);
+    }
+
     #[staticmethod]
     fn from_file(py: Python<'_>, path: &str) -> PyResult<Self> {
         guard(|| {

@@ -117,6 +117,10 @@ pub struct Tokenizer {
     /// unless a call says otherwise (`EncodeOptions::split_special_tokens`). Not serialized, as in
     /// Hugging Face.
     pub encode_special_tokens: bool,
+    /// Whether splitting special tokens (above, or a call's `split_special_tokens`) also leaves the
+    /// non-special added tokens unmatched: transformers' Python classes tokenize the whole text then,
+    /// where Hugging Face's fast tokenizers still match the non-special ones. Not serialized.
+    pub split_skips_added_tokens: bool,
 }
 
 /// The Split of a `[Split(regex, Isolated), ByteLevel(use_regex=false, add_prefix_space=false)]` sequence.
@@ -155,6 +159,7 @@ impl Tokenizer {
             fast_paths: true,
             fast: FastPath::Generic,
             encode_special_tokens: false,
+            split_skips_added_tokens: false,
         }
     }
 
@@ -319,7 +324,11 @@ impl Tokenizer {
             .split_special_tokens
             .unwrap_or(self.encode_special_tokens)
         {
-            Matching::NonSpecial
+            if self.split_skips_added_tokens {
+                Matching::Nothing
+            } else {
+                Matching::NonSpecial
+            }
         } else {
             Matching::All
         };

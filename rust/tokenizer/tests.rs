@@ -480,6 +480,40 @@ fn skip_added_tokens_matches_none() {
     }
 }
 
+/// `split_skips_added_tokens` (transformers' Python classes): splitting special tokens, by the call or
+/// the tokenizer, matches no added token at all; without a split the added tokens match as usual.
+#[test]
+fn split_can_skip_every_added_token() {
+    let mut t = bert();
+    let mut word = AddedToken::new("zork", false);
+    word.normalized = false;
+    assert_eq!(t.add_tokens(&[word]).unwrap_or_default(), 1);
+    let zork = t.token_to_id("zork");
+    let has_zork = |t: &Tokenizer, split: Option<bool>| {
+        let o = EncodeOptions {
+            split_special_tokens: split,
+            ..opts()
+        };
+        t.encode(InputSequence::Raw("a zork [SEP]"), None, &o)
+            .unwrap_or_default()
+            .ids
+            .iter()
+            .any(|&id| Some(id) == zork)
+    };
+    for fast in [true, false] {
+        t.set_fast_paths(fast);
+        t.split_skips_added_tokens = false;
+        assert!(has_zork(&t, Some(true)));
+        t.split_skips_added_tokens = true;
+        assert!(!has_zork(&t, Some(true)));
+        assert!(has_zork(&t, Some(false)));
+        t.encode_special_tokens = true;
+        assert!(!has_zork(&t, None));
+        t.encode_special_tokens = false;
+        assert!(has_zork(&t, None));
+    }
+}
+
 /// A template token whose string is not its id's (NLLB's `eng_Latn` standing for the unknown id) is
 /// reported by the template's string, as Hugging Face's Encoding does, at the front and at the end, in
 /// a pair and in overflowing windows.
