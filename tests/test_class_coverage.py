@@ -459,12 +459,9 @@ def split_ids(tokenizer: Any, lines: list[str]) -> list[list[int]]:
 
 # Python classes whose `split_special_tokens=True` ferrotok does not follow yet: BERT-like classes keep a
 # special token whole where it is a whole whitespace-separated word (their basic tokenizer's `never_split`),
-# the SentencePiece library never produces a control piece (`<s>`) from text, and ESM / Wav2Vec2Phoneme
-# split the text their own way.
+# and ESM / Wav2Vec2Phoneme split the text their own way.
 SPLIT_DIFFERS = frozenset(
     {"BertJapaneseTokenizer", "ProphetNetTokenizer", "RoCBertTokenizer", "TapasTokenizer"}
-    | {"BartphoTokenizer", "BertGenerationTokenizer", "CpmTokenizer", "GPTSw3Tokenizer", "M2M100Tokenizer"}
-    | {"MarianTokenizer", "PLBartTokenizer", "Speech2TextTokenizer", "SpeechT5Tokenizer"}
     | {"EsmTokenizer", "Wav2Vec2PhonemeCTCTokenizer"}
 )
 

@@ -12,7 +12,7 @@ use super::sentencepiece::{
 use super::sentencepiece_classes::seq;
 use super::sentencepiece_classes::{content, named, Defaults};
 use super::sentencepiece_fairseq::lang_prefix_template;
-use super::sentencepiece_proto::{SpModel, CONTROL, NORMAL};
+use super::sentencepiece_proto::{SpModel, NORMAL, USER_DEFINED};
 use crate::added_tokens::AddedToken;
 use crate::error::{Error, Result};
 use serde_json::Value;
@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// A score no Viterbi path takes while another exists: pieces the model must never produce.
-pub(super) const NEVER: f64 = -1e10;
+pub(super) use crate::models::unigram::NEVER;
 
 /// The `sentencepiece` library's word cut with `remove_extra_whitespaces` (the default): the library
 /// drops runs of spaces and parts words at them only, after its normalizer (a whitespace char the charsmap
@@ -81,12 +81,16 @@ impl Parts {
     }
 }
 
-/// The model's pieces with their scores, in id order, as the `sentencepiece` library uses them: a control
-/// piece is never produced from text, so it can never win a segmentation.
+/// The model's pieces with their scores, in id order, as the `sentencepiece` library uses them: it matches
+/// normal and user-defined pieces only, so a control, unknown, unused or byte piece written in the text
+/// (`<s>`, `<unk>`, `<0x41>`) can never win a segmentation.
 pub(super) fn library_vocab(m: &SpModel) -> Vec<(String, f64)> {
     m.pieces
         .iter()
-        .map(|(p, s, t)| (p.clone(), if *t == CONTROL { NEVER } else { f64::from(*s) }))
+        .map(|(p, s, t)| {
+            let matched = *t == NORMAL || *t == USER_DEFINED;
+            (p.clone(), if matched { f64::from(*s) } else { NEVER })
+        })
         .collect()
 }
 

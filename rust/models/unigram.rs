@@ -20,6 +20,11 @@ use std::sync::Arc;
 /// Hugging Face's (and SentencePiece's) penalty of an unknown char below the lowest piece score.
 const UNK_PENALTY: f64 = 10.0;
 
+/// The score ferrotok gives the pieces the SentencePiece library never produces from text (control
+/// pieces of the classes that run the library): such a piece takes no part in the unknown token's score
+/// (the library's lowest score is that of its normal pieces), so any other path beats it.
+pub const NEVER: f64 = -1e10;
+
 #[derive(Debug, Clone)]
 pub struct Unigram {
     /// `(piece, score)` in id order, as in tokenizer.json.
@@ -141,7 +146,9 @@ impl Unigram {
                 ));
             }
             ids.insert(p.clone(), i as u32);
-            min_score = min_score.min(*s);
+            if *s > NEVER {
+                min_score = min_score.min(*s);
+            }
         }
         if let Some(u) = unk_id {
             if u as usize >= pieces.len() {

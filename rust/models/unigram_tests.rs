@@ -119,3 +119,21 @@ fn charwise_viterbi_matches_the_reference() {
         }
     }
 }
+
+/// A piece scored `NEVER` (a control piece of the library classes) never wins, even over unknown chars:
+/// the unknown token's score comes from the lowest of the other pieces.
+#[test]
+fn never_pieces_lose_to_unknown_chars() {
+    let pieces = vec![
+        ("<unk>".to_string(), NEVER),
+        ("<s>".to_string(), NEVER),
+        ("s".to_string(), -2.0),
+        ("a".to_string(), -1.0),
+    ];
+    let m = Unigram::new(pieces, Some(0), false).unwrap();
+    assert_eq!(m.min_score, -2.0);
+    let mut out = Vec::new();
+    m.tokenize_uncached("a<s>", &mut out).unwrap();
+    let ids: Vec<u32> = out.iter().map(|t| t.id).collect();
+    assert_eq!(ids, [3, 0, 2, 0]);
+}
