@@ -56,30 +56,24 @@ def folders(root: Path) -> dict[str, Path]:
         out[name] = directory
     corpus = root / "corpus.txt"
     corpus.write_text("\n".join(read_lines(MULTILINGUAL)) + "\n", encoding="utf-8")
-    spm.SentencePieceTrainer.train(
-        input=str(corpus),
-        model_prefix=str(root / "unigram"),
-        model_type="unigram",
-        vocab_size=2000,
-        character_coverage=1.0,
-        minloglevel=2,
-        num_threads=1,
-    )
-    shutil.copy(root / "unigram.model", out["LayoutXLMTokenizer"] / "sentencepiece.bpe.model")
-    spm.SentencePieceTrainer.train(  # T5's layout, as UDOP's checkpoints have it
-        input=str(corpus),
-        model_prefix=str(root / "t5"),
-        model_type="unigram",
-        vocab_size=2000,
-        character_coverage=1.0,
-        pad_id=0,
-        eos_id=1,
-        unk_id=2,
-        bos_id=-1,
-        minloglevel=2,
-        num_threads=1,
-    )
-    shutil.copy(root / "t5.model", out["UdopTokenizer"] / "spiece.model")
+
+    def train(prefix: str, **layout: int) -> Path:
+        """A Unigram model of the corpus (`layout`: its special pieces' ids), as `root / prefix.model`."""
+        spm.SentencePieceTrainer.train(
+            input=str(corpus),
+            model_prefix=str(root / prefix),
+            model_type="unigram",
+            vocab_size=2000,
+            character_coverage=1.0,
+            minloglevel=2,
+            num_threads=1,
+            **layout,
+        )
+        return root / f"{prefix}.model"
+
+    shutil.copy(train("unigram"), out["LayoutXLMTokenizer"] / "sentencepiece.bpe.model")
+    # T5's layout, as UDOP's checkpoints have it
+    shutil.copy(train("t5", pad_id=0, eos_id=1, unk_id=2, bos_id=-1), out["UdopTokenizer"] / "spiece.model")
     return out
 
 
