@@ -75,6 +75,15 @@ def analyser_folder(root: Path, config: dict) -> Path:
     return directory
 
 
+def unanalysed_folder(directory: Path, config: dict) -> Path:
+    """A folder with the special tokens alone, for an analyser that is not installed here."""
+    directory.mkdir()
+    (directory / "vocab.txt").write_text("\n".join(SPECIAL) + "\n", encoding="utf-8")
+    config = {"tokenizer_class": "BertJapaneseTokenizer", **config}
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return directory
+
+
 def compare(ours, theirs) -> None:
     assert type(theirs).__name__ == "BertJapaneseTokenizer"
     assert_same_settings(ours, theirs)
@@ -194,12 +203,8 @@ def test_bad_options_raise_as_transformers(tmp_path, config, error):
 def test_unidic_without_its_downloaded_dictionary_is_refused(tmp_path, monkeypatch):
     """`unidic` downloads its dictionary at first use (outside PyPI): not installed here, it is refused with
     transformers' exception class and the package named."""
-    directory = tmp_path / "unidic"
-    directory.mkdir()
-    (directory / "vocab.txt").write_text("\n".join(SPECIAL) + "\n", encoding="utf-8")
-    config = {"tokenizer_class": "BertJapaneseTokenizer", "word_tokenizer_type": "mecab"}
-    config["mecab_kwargs"] = {"mecab_dic": "unidic"}
-    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    config = {"word_tokenizer_type": "mecab", "mecab_kwargs": {"mecab_dic": "unidic"}}
+    directory = unanalysed_folder(tmp_path / "unidic", config)
     monkeypatch.setitem(sys.modules, "unidic", None)
     with pytest.raises(ModuleNotFoundError, match="unidic"):
         transformers.AutoTokenizer.from_pretrained(str(directory))
@@ -222,11 +227,7 @@ def test_a_missing_analyser_is_named(tmp_path, monkeypatch, kind, module, error)
 
 
 def test_jumanpp_is_refused_with_the_option_named(tmp_path):
-    directory = tmp_path / "juman"
-    directory.mkdir()
-    (directory / "vocab.txt").write_text("\n".join(SPECIAL) + "\n", encoding="utf-8")
-    config = {"tokenizer_class": "BertJapaneseTokenizer", "word_tokenizer_type": "jumanpp"}
-    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    directory = unanalysed_folder(tmp_path / "juman", {"word_tokenizer_type": "jumanpp"})
     with pytest.raises(ValueError, match="word_tokenizer_type") as error:
         AutoTokenizer.from_pretrained(directory)
     assert "jumanpp" in str(error.value) and "Juman++" in str(error.value)
