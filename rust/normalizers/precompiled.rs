@@ -128,17 +128,8 @@ impl Precompiled {
     /// The length of the char at byte `i` (a char boundary) when it is inert (see `inert`), else None.
     #[inline]
     pub(super) fn inert_len(&self, bytes: &[u8], i: usize) -> Option<usize> {
-        let b0 = u32::from(*bytes.get(i)?);
-        let cont = |k: usize| bytes.get(i + k).map(|&x| u32::from(x & 0x3F));
-        let (u, n) = if b0 < 0x80 {
-            (b0, 1)
-        } else if b0 < 0xE0 {
-            (((b0 & 0x1F) << 6) | cont(1)?, 2)
-        } else if b0 < 0xF0 {
-            (((b0 & 0x0F) << 12) | (cont(1)? << 6) | cont(2)?, 3)
-        } else {
-            return None;
-        };
+        // `inert` has a bit per BMP code point: a char above the BMP finds no word.
+        let (u, n) = code_point_at(bytes, i)?;
         let w = self.inert.get((u >> 6) as usize)?;
         ((w >> (u & 63)) & 1 == 1).then_some(n)
     }
@@ -365,10 +356,10 @@ impl Precompiled {
     }
 }
 
-/// The char that starts at byte `i` of a valid UTF-8 text, and its length (no slice of the text made,
+/// The code point that starts at byte `i` of a valid UTF-8 text, and its length (no slice of the text made,
 /// no boundary check: this runs once per char of every normalized text).
 #[inline]
-fn decode_at(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+fn code_point_at(bytes: &[u8], i: usize) -> Option<(u32, usize)> {
     let b0 = u32::from(*bytes.get(i)?);
     let cont = |k: usize| bytes.get(i + k).map(|&x| u32::from(x & 0x3F));
     let (u, n) = if b0 < 0x80 {
@@ -383,6 +374,13 @@ fn decode_at(bytes: &[u8], i: usize) -> Option<(char, usize)> {
             4,
         )
     };
+    Some((u, n))
+}
+
+/// The char that starts at byte `i` of a valid UTF-8 text, and its length.
+#[inline]
+fn decode_at(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+    let (u, n) = code_point_at(bytes, i)?;
     Some((char::from_u32(u)?, n))
 }
 

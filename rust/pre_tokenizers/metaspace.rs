@@ -178,87 +178,51 @@ mod tests {
     }
 
     #[test]
-    fn always_split_true() {
-        spans(
-            PrependScheme::Always,
-            true,
-            [
-                ("▁Hello|▁world", &[0, 5, 11]),
-                ("▁Hello|▁|▁world|▁", &[0, 6, 7, 13, 14]),
-                ("▁x", &[0, 4]),
-                ("", &[]),
-                ("▁", &[0, 1]),
-                ("▁|▁|▁", &[0, 1, 2, 3]),
-                ("▁a\u{3000}b", &[0, 5]),
-                ("▁東京|▁タワー", &[0, 6, 16]),
-                ("▁e\u{301}|▁\u{200b}x", &[0, 3, 8]),
-                ("▁مرحبا|▁بالعالم", &[0, 10, 25]),
-                ("▁🎉|▁🎉", &[0, 4, 9]),
-            ],
-        );
+    fn always_and_first_split_true() {
+        // The two schemes differ only after the first piece of a sequence: no difference within one.
+        for scheme in [PrependScheme::Always, PrependScheme::First] {
+            spans(
+                scheme,
+                true,
+                [
+                    ("▁Hello|▁world", &[0, 5, 11]),
+                    ("▁Hello|▁|▁world|▁", &[0, 6, 7, 13, 14]),
+                    ("▁x", &[0, 4]),
+                    ("", &[]),
+                    ("▁", &[0, 1]),
+                    ("▁|▁|▁", &[0, 1, 2, 3]),
+                    ("▁a\u{3000}b", &[0, 5]),
+                    ("▁東京|▁タワー", &[0, 6, 16]),
+                    ("▁e\u{301}|▁\u{200b}x", &[0, 3, 8]),
+                    ("▁مرحبا|▁بالعالم", &[0, 10, 25]),
+                    ("▁🎉|▁🎉", &[0, 4, 9]),
+                ],
+            );
+        }
     }
 
     #[test]
-    fn always_split_false() {
-        spans(
-            PrependScheme::Always,
-            false,
-            [
-                ("▁Hello▁world", &[0, 11]),
-                ("▁Hello▁▁world▁", &[0, 14]),
-                ("▁x", &[0, 4]),
-                ("", &[]),
-                ("▁", &[0, 1]),
-                ("▁▁▁", &[0, 3]),
-                ("▁a\u{3000}b", &[0, 5]),
-                ("▁東京▁タワー", &[0, 16]),
-                ("▁e\u{301}▁\u{200b}x", &[0, 8]),
-                ("▁مرحبا▁بالعالم", &[0, 25]),
-                ("▁🎉▁🎉", &[0, 9]),
-            ],
-        );
-    }
-
-    #[test]
-    fn first_split_true() {
-        spans(
-            PrependScheme::First,
-            true,
-            [
-                ("▁Hello|▁world", &[0, 5, 11]),
-                ("▁Hello|▁|▁world|▁", &[0, 6, 7, 13, 14]),
-                ("▁x", &[0, 4]),
-                ("", &[]),
-                ("▁", &[0, 1]),
-                ("▁|▁|▁", &[0, 1, 2, 3]),
-                ("▁a\u{3000}b", &[0, 5]),
-                ("▁東京|▁タワー", &[0, 6, 16]),
-                ("▁e\u{301}|▁\u{200b}x", &[0, 3, 8]),
-                ("▁مرحبا|▁بالعالم", &[0, 10, 25]),
-                ("▁🎉|▁🎉", &[0, 4, 9]),
-            ],
-        );
-    }
-
-    #[test]
-    fn first_split_false() {
-        spans(
-            PrependScheme::First,
-            false,
-            [
-                ("▁Hello▁world", &[0, 11]),
-                ("▁Hello▁▁world▁", &[0, 14]),
-                ("▁x", &[0, 4]),
-                ("", &[]),
-                ("▁", &[0, 1]),
-                ("▁▁▁", &[0, 3]),
-                ("▁a\u{3000}b", &[0, 5]),
-                ("▁東京▁タワー", &[0, 16]),
-                ("▁e\u{301}▁\u{200b}x", &[0, 8]),
-                ("▁مرحبا▁بالعالم", &[0, 25]),
-                ("▁🎉▁🎉", &[0, 9]),
-            ],
-        );
+    fn always_and_first_split_false() {
+        // The two schemes differ only after the first piece of a sequence: no difference within one.
+        for scheme in [PrependScheme::Always, PrependScheme::First] {
+            spans(
+                scheme,
+                false,
+                [
+                    ("▁Hello▁world", &[0, 11]),
+                    ("▁Hello▁▁world▁", &[0, 14]),
+                    ("▁x", &[0, 4]),
+                    ("", &[]),
+                    ("▁", &[0, 1]),
+                    ("▁▁▁", &[0, 3]),
+                    ("▁a\u{3000}b", &[0, 5]),
+                    ("▁東京▁タワー", &[0, 16]),
+                    ("▁e\u{301}▁\u{200b}x", &[0, 8]),
+                    ("▁مرحبا▁بالعالم", &[0, 25]),
+                    ("▁🎉▁🎉", &[0, 9]),
+                ],
+            );
+        }
     }
 
     #[test]

@@ -69,19 +69,7 @@ pub fn encode_segment_generic(
     norm.normalize(&mut ns)?;
     let mut pts = PreTokenizedString::from_normalized(ns);
     BertPreTokenizer.pre_tokenize(&mut pts)?;
-    let mut toks = Vec::new();
-    for split in &pts.splits {
-        toks.clear();
-        wp.tokenize(split.normalized.as_str(), &mut toks)?;
-        for t in &toks {
-            let r = split
-                .normalized
-                .original_range(t.offsets.0 as usize..t.offsets.1 as usize);
-            out.push(t.id, r, Some(*word));
-        }
-        *word += 1;
-    }
-    Ok(())
+    super::tokenize::push_words(&pts, word, out, |w, toks| wp.tokenize(w, toks))
 }
 
 fn truncate(out: &mut TokenBuffer, len: usize) {
@@ -460,26 +448,23 @@ mod tests {
         v
     }
 
-    #[test]
-    fn fused_equals_generic_small_vocab() {
-        let wp = small_vocab();
+    fn fused_equals_generic(wp: &WordPiece) {
         for norm in configs() {
             for text in samples() {
-                let (fast, slow) = both(&norm, &wp, &text);
+                let (fast, slow) = both(&norm, wp, &text);
                 assert_eq!(fast, slow, "{norm:?} on {text:?}");
             }
         }
     }
 
     #[test]
+    fn fused_equals_generic_small_vocab() {
+        fused_equals_generic(&small_vocab());
+    }
+
+    #[test]
     fn fused_equals_generic_real_vocab() {
-        let wp = real_vocab();
-        for norm in configs() {
-            for text in samples() {
-                let (fast, slow) = both(&norm, &wp, &text);
-                assert_eq!(fast, slow, "{norm:?} on {text:?}");
-            }
-        }
+        fused_equals_generic(&real_vocab());
     }
 
     /// Ids, byte offsets and word ids from HF `tokenizers` 0.23.3 with all-MiniLM-L6-v2's tokenizer.json

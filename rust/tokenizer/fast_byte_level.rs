@@ -225,19 +225,7 @@ pub fn encode_generic(
 ) -> Result<()> {
     let mut pts = PreTokenizedString::from_normalized(NormalizedString::from_original(text, base));
     pre.pre_tokenize(&mut pts)?;
-    let mut toks = Vec::new();
-    for split in &pts.splits {
-        toks.clear();
-        bpe.tokenize(split.normalized.as_str(), &mut toks)?;
-        for t in &toks {
-            let r = split
-                .normalized
-                .original_range(t.offsets.0 as usize..t.offsets.1 as usize);
-            out.push(t.id, r, Some(*word));
-        }
-        *word += 1;
-    }
-    Ok(())
+    super::tokenize::push_words(&pts, word, out, |w, toks| bpe.tokenize(w, toks))
 }
 
 #[cfg(test)]

@@ -2,12 +2,36 @@
 //! pre-tokenize → model chain.
 
 use super::*;
+use crate::kernel::PreTokenizedString;
 
 /// Tokens to reserve for a text of `bytes` bytes, with room for the special tokens around it: about one
 /// token per 3 bytes of prose (as many as the fast paths reserve for), so that a vector is allocated
 /// once instead of growing.
 pub(super) fn token_estimate(bytes: usize) -> usize {
     bytes / 3 + 4 + crate::kernel::encoding::SPECIAL_SLACK
+}
+
+/// Each pre-tokenized word of `pts` through `tokenize`, its tokens appended to `out` with original offsets
+/// and word indices counted on from `word`: the unfused fallback of the fast paths.
+pub(super) fn push_words(
+    pts: &PreTokenizedString,
+    word: &mut u32,
+    out: &mut TokenBuffer,
+    mut tokenize: impl FnMut(&str, &mut Vec<Token>) -> Result<()>,
+) -> Result<()> {
+    let mut toks = Vec::new();
+    for split in &pts.splits {
+        toks.clear();
+        tokenize(split.normalized.as_str(), &mut toks)?;
+        for t in &toks {
+            let r = split
+                .normalized
+                .original_range(t.offsets.0 as usize..t.offsets.1 as usize);
+            out.push(t.id, r, Some(*word));
+        }
+        *word += 1;
+    }
+    Ok(())
 }
 
 impl Tokenizer {
