@@ -160,14 +160,17 @@ def _class_settings(class_name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def _from_vocabulary_files(cls: type[FerroTokenizer], kwargs: dict[str, Any]) -> FerroTokenizer | None:
-    """`X(vocab_file=..., merges_file=...)`: the files, under the names a model folder gives them, loaded
-    as `X.from_pretrained` loads that folder with the other arguments; None when no file is named."""
-    files = {key: os.fspath(kwargs.pop(key)) for key in _FILE_ARGUMENTS if kwargs.get(key) is not None}
-    if not files:
-        return None
+def _from_folder(
+    cls: type[FerroTokenizer], kwargs: dict[str, Any], files: dict[str, str], document: str | None = None
+) -> FerroTokenizer:
+    """The `files` (constructor argument -> path), under the names a model folder gives them, loaded as
+    `X.from_pretrained` loads that folder with the other arguments (`kwargs`); no file: the class built
+    from its settings alone, where it needs no vocabulary file (ByT5, CANINE, ...)."""
     directory = tempfile.mkdtemp(prefix="ferrotok-")
     try:
+        if document is not None:
+            with open(os.path.join(directory, TOKENIZER_FILE), "w", encoding="utf-8") as f:
+                f.write(document)
         for key, path in files.items():
             if not os.path.isfile(path):
                 raise OSError(f"{key}: {path} is not a file")
@@ -188,24 +191,48 @@ def _from_vocabulary_files(cls: type[FerroTokenizer], kwargs: dict[str, Any]) ->
     return tokenizer
 
 
+# Classes that transformers builds from their settings alone, whatever tokenizer it is given (ferrotok's
+# loader builds them from a folder without files too).
+_BUILT_FROM_SETTINGS = frozenset({"ByT5Tokenizer", "CanineTokenizer", "PerceiverTokenizer", "DiaTokenizer"})
+
+
 class _ClassConstructor(FerroTokenizer):
     """transformers' constructor and `from_pretrained` for a named class (`_class_name`)."""
 
     _class_name = "TokenizersBackend"
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        # `X("vocab.txt")`, `X(vocab_file=..., merges_file=...)`: a folder of those files loaded as
-        # `from_pretrained` loads it (the object comes back set up; `__init__` leaves it as it is).
-        if args and isinstance(args[0], (str, os.PathLike)):
+        # A named class builds as `from_pretrained` builds a folder of what it is given (vocabulary files, the
+        # wrapped tokenizer's tokenizer.json, or nothing for the classes built from their settings): its
+        # pipeline and template as transformers' constructor makes them. The object comes back set up, and
+        # `__init__` leaves it as it is. The generic class wraps its tokenizer as it is (`__init__`).
+        if args and isinstance(
+            args[0], (str, os.PathLike)
+        ):  # `X("vocab.txt")`, `X("vocab.json", "merges.txt")`
             if len(args) > 2:
                 raise TypeError(f"{cls.__name__}() takes at most a vocabulary and a merges file positionally")
             kwargs = {**dict(zip(("vocab_file", "merges_file"), args, strict=False)), **kwargs}
             args = ()
-        if not args and kwargs.get("tokenizer_object") is None and kwargs.get("vocab_file") is not None:
-            tokenizer = _from_vocabulary_files(cls, dict(kwargs))
-            tokenizer.__dict__["_built"] = True
-            return tokenizer
-        return super().__new__(cls)
+        name = cls._class_name
+        if args or name in GENERIC_NAMES:
+            return super().__new__(cls)
+        given = {k: v for k, v in kwargs.items() if k not in ("tokenizer_object", *_FILE_ARGUMENTS)}
+        files: dict[str, str] = {}
+        document = None
+        if name in _BUILT_FROM_SETTINGS:
+            pass  # whatever it is given, as transformers' constructor
+        elif kwargs.get("tokenizer_object") is None and kwargs.get("vocab_file") is not None:
+            files = {k: os.fspath(kwargs[k]) for k in _FILE_ARGUMENTS if kwargs.get(k) is not None}
+        elif name in PYTHON_CLASSES and name not in _OWN_FAST:  # built from vocabulary files only
+            raise TypeError(f"{cls.__name__}.__init__() missing its vocabulary file (`vocab_file`)")
+        else:
+            core = _backend(kwargs.get("tokenizer_object"), kwargs.get("tokenizer_file"))
+            if core is None:
+                return super().__new__(cls)
+            document = core.to_str(False)
+        tokenizer = _from_folder(cls, given, files, document)
+        tokenizer.__dict__["_built"] = True
+        return tokenizer
 
     def __init__(
         self,
@@ -214,7 +241,7 @@ class _ClassConstructor(FerroTokenizer):
         tokenizer_file: str | os.PathLike[str] | None = None,
         **kwargs: Any,
     ) -> None:
-        if self.__dict__.pop("_built", False):  # made by `__new__` from vocabulary files
+        if self.__dict__.pop("_built", False):  # made by `__new__`
             return
         if args and isinstance(args[0], (_core.Tokenizer, Tokenizer)) and tokenizer_object is None:
             # ferrotok's own form (a core and resolved settings), as loading and unpickling make it.
