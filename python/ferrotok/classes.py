@@ -196,6 +196,10 @@ def _from_folder(
 _BUILT_FROM_SETTINGS = frozenset({"ByT5Tokenizer", "CanineTokenizer", "PerceiverTokenizer", "DiaTokenizer"})
 
 
+# The keyword `__getnewargs_ex__` passes to `__new__` when pickle or copy makes an object.
+_UNPICKLING = "_ferrotok_unpickling"
+
+
 class _ClassConstructor(FerroTokenizer):
     """transformers' constructor and `from_pretrained` for a named class (`_class_name`)."""
 
@@ -214,7 +218,7 @@ class _ClassConstructor(FerroTokenizer):
             kwargs = {**dict(zip(("vocab_file", "merges_file"), args, strict=False)), **kwargs}
             args = ()
         name = cls._class_name
-        if args or name in GENERIC_NAMES:
+        if args or name in GENERIC_NAMES or kwargs.pop(_UNPICKLING, False):
             return super().__new__(cls)
         given = {k: v for k, v in kwargs.items() if k not in ("tokenizer_object", *_FILE_ARGUMENTS)}
         files: dict[str, str] = {}
@@ -233,6 +237,10 @@ class _ClassConstructor(FerroTokenizer):
         tokenizer = _from_folder(cls, given, files, document)
         tokenizer.__dict__["_built"] = True
         return tokenizer
+
+    def __getnewargs_ex__(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        # pickle and copy make the object with `__new__` alone, then `__setstate__` sets it up.
+        return (), {_UNPICKLING: True}
 
     def __init__(
         self,
