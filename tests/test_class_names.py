@@ -322,6 +322,42 @@ def test_named_class_wraps_a_tokenizer_object(backends, backend, name):
         assert [ours.encode(t) for t in TEXTS] == [theirs.encode(t) for t in TEXTS]
 
 
+# Classes that transformers builds with no file (an empty or default vocabulary) and ferrotok builds too.
+DEFAULT_VOCABULARY = [
+    *["BertTokenizerFast", "DistilBertTokenizer", "ConvBertTokenizer", "DPRContextEncoderTokenizer"],
+    *["DPRQuestionEncoderTokenizerFast", "MobileBertTokenizer", "RobertaTokenizer", "BartTokenizer"],
+    *["GPT2TokenizerFast", "LlamaTokenizerFast", "BlenderbotTokenizer", "GemmaTokenizer", "ByT5Tokenizer"],
+    *["PerceiverTokenizer", "DiaTokenizer"],
+]
+
+
+@pytest.mark.parametrize("name", DEFAULT_VOCABULARY)
+def test_class_without_files_builds_the_default_vocabulary(name):
+    for arguments in ({}, {"unk_token": "<u>", "model_max_length": 32}):
+        theirs, ours = getattr(transformers, name)(**arguments), getattr(ferrotok, name)(**arguments)
+        assert settings(ours) == settings(theirs)
+        assert ours.get_vocab() == theirs.get_vocab()
+        assert [ours.encode(t) for t in TEXTS] == [theirs.encode(t) for t in TEXTS]
+    if isinstance(
+        theirs, transformers.PreTrainedTokenizerFast
+    ):  # then trained from scratch, as in the course
+        trained = ours.train_new_from_iterator(LINES, 3000)
+        expected = theirs.train_new_from_iterator(LINES, 3000)
+        assert settings(trained) == settings(expected)
+        assert len(trained) == len(expected)
+        if json.loads(ours.backend_tokenizer.to_str())["model"]["type"] != "WordPiece":
+            # (tokenizers' WordPiece alphabet order varies by run)
+            assert [trained.encode(t) for t in TEXTS] == [expected.encode(t) for t in TEXTS]
+
+
+def test_python_classes_without_files_raise_type_error():
+    for name in ("XLMTokenizer", "MarianTokenizer", "Wav2Vec2CTCTokenizer"):
+        with pytest.raises(TypeError):
+            getattr(transformers, name)()
+        with pytest.raises(TypeError):
+            getattr(ferrotok, name)()
+
+
 def test_tokenizer_file_constructor(tmp_path):
     backend = train_wordpiece(ferrotok)
     backend.save(str(tmp_path / "tokenizer.json"))

@@ -200,6 +200,49 @@ _BUILT_FROM_SETTINGS = frozenset({"ByT5Tokenizer", "CanineTokenizer", "Perceiver
 _UNPICKLING = "_ferrotok_unpickling"
 
 
+# The vocabulary transformers' constructor builds with no file (`BertTokenizer()`), by class: the model kind
+# and the special tokens (by attribute) in id order; the Rust loader builds the class's pipeline around it.
+_BERT_DEFAULT = ("WordPiece", ("pad_token", "unk_token", "cls_token", "sep_token", "mask_token"))
+_ROBERTA_DEFAULT = ("BPE", ("pad_token", "unk_token", "bos_token", "eos_token", "mask_token"))
+_DEFAULT_VOCABULARIES = {
+    **dict.fromkeys(
+        ("BertTokenizer", "ConvBertTokenizer", "DistilBertTokenizer", "DPRContextEncoderTokenizer"),
+        _BERT_DEFAULT,
+    ),
+    **dict.fromkeys(("DPRQuestionEncoderTokenizer", "DPRQuestionEncoderTokenizerFast"), _BERT_DEFAULT),
+    "RobertaTokenizer": _ROBERTA_DEFAULT,
+    "GPT2Tokenizer": ("BPE", ()),
+    "LlamaTokenizer": ("BPE", ("unk_token", "bos_token", "eos_token")),
+    "BlenderbotTokenizer": ("BPE", ("bos_token", "pad_token", "eos_token", "unk_token", "mask_token")),
+    "GemmaTokenizer": ("BPE", ("pad_token", "eos_token", "bos_token", "unk_token", "mask_token")),
+}
+
+
+def _default_document(name: str, kwargs: dict[str, Any]) -> str | None:
+    """The tokenizer.json of class `name`'s default vocabulary (None where ferrotok has no recipe for it)."""
+    recipe = _DEFAULT_VOCABULARIES.get(name)
+    defaults = _core.class_defaults(name)
+    if recipe is None or defaults is None:
+        return None
+    kind, attributes = recipe
+    from ._config import token_content
+
+    vocab: dict[str, int] = {}
+    for attribute in attributes:
+        token = token_content(kwargs[attribute]) if attribute in kwargs else defaults["specials"][attribute]
+        if token is not None:
+            vocab.setdefault(token, len(vocab))
+    unk = token_content(kwargs.get("unk_token", defaults["specials"]["unk_token"]))
+    model: dict[str, Any] = {"type": kind, "vocab": vocab}
+    if kind == "WordPiece":
+        model.update(unk_token=unk, continuing_subword_prefix="##", max_input_chars_per_word=100)
+    else:
+        model.update(merges=[], unk_token=unk if unk in vocab else None)
+    import json
+
+    return json.dumps({"version": "1.0", "added_tokens": [], "model": model})
+
+
 class _ClassConstructor(FerroTokenizer):
     """transformers' constructor and `from_pretrained` for a named class (`_class_name`)."""
 
@@ -231,9 +274,9 @@ class _ClassConstructor(FerroTokenizer):
             raise TypeError(f"{cls.__name__}.__init__() missing its vocabulary file (`vocab_file`)")
         else:
             core = _backend(kwargs.get("tokenizer_object"), kwargs.get("tokenizer_file"))
-            if core is None:
+            document = core.to_str(False) if core is not None else _default_document(name, given)
+            if document is None:
                 return super().__new__(cls)
-            document = core.to_str(False)
         tokenizer = _from_folder(cls, given, files, document)
         tokenizer.__dict__["_built"] = True
         return tokenizer
