@@ -187,3 +187,20 @@ def test_class_from_pretrained_resolves_model_ids(cache, model_dir):
     assert_same_encoding(ours(TEXTS, padding=True), theirs(TEXTS, padding=True))
     with pytest.raises(OSError, match="ferrotok-tests/absent"):
         type(ours).from_pretrained("ferrotok-tests/absent", cache_dir=cache, local_files_only=True)
+
+
+@pytest.mark.parametrize("name", ["BertTokenizerFast", "DistilBertTokenizer", "PreTrainedTokenizerFast"])
+def test_named_class_from_pretrained_resolves_model_ids(cache, name):
+    # `ferrotok.BertTokenizerFast.from_pretrained(id, revision=...)`, as transformers' class resolves it.
+    kwargs = {"cache_dir": cache, "local_files_only": True, "revision": "v2"}
+    ours = getattr(ferrotok, name).from_pretrained(MODEL_ID, **kwargs)
+    theirs = getattr(transformers, name).from_pretrained(MODEL_ID, **kwargs)
+    assert type(ours).__name__ == type(theirs).__name__
+    assert ours.name_or_path == theirs.name_or_path == MODEL_ID
+    assert ours.model_max_length == theirs.model_max_length == 77
+    assert ours.model_input_names == theirs.model_input_names
+    assert_same_encoding(ours(TEXTS, padding=True), theirs(TEXTS, padding=True))
+    with pytest.raises(OSError, match="ferrotok-tests/absent"):
+        getattr(ferrotok, name).from_pretrained(
+            "ferrotok-tests/absent", cache_dir=cache, local_files_only=True
+        )

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ._rag import RagTokenizer
     from .auto import AutoTokenizer
     from .batch_encoding import BatchEncoding
+    from .classes import PreTrainedTokenizerFast, TokenizersBackend
     from .collate import DataCollatorWithPadding
     from .components import Regex
     from .errors import FerrotokError, InternalError
@@ -85,6 +86,8 @@ _LAZY = {
     "PreTokenizedString": "._core",
     "Token": "._core",
     "Tokenizer": ".tokenizer",
+    "TokenizersBackend": ".classes",
+    "PreTrainedTokenizerFast": ".classes",
     "Regex": ".components",
     "SentencePieceBPETokenizer": ".implementations",
     "SentencePieceUnigramTokenizer": ".implementations",
@@ -108,6 +111,11 @@ def __getattr__(name: str) -> Any:
         value: Any = importlib.import_module(f".{name}", __name__)
     elif name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    elif name.endswith(("Tokenizer", "TokenizerFast")) and not name.startswith("_"):
+        # transformers' class names (`BertTokenizerFast`, `T5Tokenizer`, ...), made on first use.
+        value = importlib.import_module(".classes", __name__).named_class(name)
+        if value is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
@@ -141,6 +149,7 @@ __all__ = [
     "PreTokenizedEncodeInput",
     "PreTokenizedInputSequence",
     "PreTokenizedString",
+    "PreTrainedTokenizerFast",
     "RagTokenizer",
     "Regex",
     "SentencePieceBPETokenizer",
@@ -150,6 +159,7 @@ __all__ = [
     "TextInputSequence",
     "Token",
     "Tokenizer",
+    "TokenizersBackend",
     "__version__",
     "decoders",
     "implementations",

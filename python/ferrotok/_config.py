@@ -218,6 +218,7 @@ _CLEAN_UP_BY_DEFAULT = frozenset({"PLBartTokenizer", "ProphetNetTokenizer", "Tap
 # Classes whose constructor sets a `model_max_length` of its own (else it stays unbounded).
 _MODEL_MAX_LENGTH = {"MarianTokenizer": 512, "PerceiverTokenizer": 2048, "CanineTokenizer": 2048}
 _MODEL_MAX_LENGTH |= {"SiglipTokenizer": 64, "Tipsv2Tokenizer": 64}
+_MODEL_MAX_LENGTH |= {"TapasTokenizer": 512, "LayoutLMv2Tokenizer": 512}
 
 
 # add_bos_token / add_eos_token of the classes that set them whatever the folder says (with a tokenizer.json).
@@ -231,14 +232,20 @@ _CLASS_EXTRA_SPECIAL = {
 
 
 def read_settings(
-    directory: str, from_model: dict[str, Any] | None = None, core: Any = None
+    directory: str,
+    from_model: dict[str, Any] | None = None,
+    core: Any = None,
+    tokenizer_class: str | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for `FerroTokenizer.__init__` from a model folder's files, resolved as transformers 5
     does: the config files first, then (special tokens, sides, input names) the class defaults of
     `tokenizer_class`, then tokenizer.json's padding block. SentencePiece folders take their special tokens
     from the Rust converter (`from_model`, as `_core.load_folder` returns them), which applies the same rules
-    and the class's extra tokens. `core`: the tokenizer loaded from the folder, if there is one."""
+    and the class's extra tokens. `core`: the tokenizer loaded from the folder, if there is one.
+    `tokenizer_class`: the class asked for (`BertTokenizer.from_pretrained`), over the config's."""
     config = _read_json(os.path.join(directory, CONFIG_FILE))
+    if tokenizer_class:
+        config["tokenizer_class"] = tokenizer_class
     merged = merged_config(directory)
     tokenizer_class = str(config.get("tokenizer_class") or "")
     defaults = _core.class_defaults(tokenizer_class) or _core.class_defaults("TokenizersBackend")

@@ -217,7 +217,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if has_file is None:
             has_file = os.path.isfile(os.path.join(directory, TOKENIZER_FILE))
         core, from_model = loaded
-        settings = read_settings(directory, from_model, core)
+        tokenizer_class = entries.get("tokenizer_class")
+        settings = read_settings(
+            directory, from_model, core, tokenizer_class if isinstance(tokenizer_class, str) else None
+        )
         prefix_space = entries.pop("add_prefix_space", None)
         settings["init_config"].update(entries)
         _marian.check_folder(directory, settings["init_config"])
