@@ -7,7 +7,7 @@ padding and the numpy arrays are all done by `_core.Tokenizer.encode_fields` wit
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import _core, _entity_padding, _log, _marian, _morphology, _roc_bert, _targets
@@ -483,15 +483,19 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         return self.model_max_length - self.num_special_tokens_to_add(True)
 
     # --- ids <-> tokens -------------------------------------------------------------------------------
-    def convert_tokens_to_ids(self, tokens: str | Sequence[str] | None) -> Any:
-        if tokens is None:
-            return None
+    def convert_tokens_to_ids(self, tokens: str | Iterable[str]) -> Any:
+        """One token's id, or a list of ids for an iterable of tokens; anything else (None, a number,
+        a list holding a non-str) raises transformers' TypeError."""
         added = self._lower_cased_lookup()
         if isinstance(tokens, str):
             return self._token_id(tokens, added)
         return [self._token_id(t, added) for t in tokens]
 
     def _token_id(self, token: str, added: dict[str, int] | None) -> Any:
+        if not isinstance(token, str):
+            # tokenizers' `token_to_id` message, which transformers' fast classes raise.
+            what = "'None'" if token is None else f"'{type(token).__name__}' object"
+            raise TypeError(f"{what} is not an instance of 'str'")
         if added is not None and token not in added:
             token = token.lower()
         found = self._tokenizer.token_to_id(token)
