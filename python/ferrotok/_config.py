@@ -1,4 +1,5 @@
-"""Reading and writing the settings files beside tokenizer.json (tokenizer_config.json, special_tokens_map.json).
+"""Reading the settings files beside tokenizer.json (tokenizer_config.json, special_tokens_map.json), and
+writing tokenizer_config.json (transformers 5 writes no special_tokens_map.json).
 
 Only the Python-level settings live here (lengths, sides, special-token names); everything that changes how
 text becomes ids (do_lower_case, vocab, added tokens...) is the Rust loader's business.
