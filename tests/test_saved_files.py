@@ -51,6 +51,8 @@ OURS_ONLY = {"clean_up_tokenization_spaces", "model_input_names", "padding_side"
 # transformers' Python classes write no tokenizer.json; ferrotok does (README, "Where ferrotok differs").
 PYTHON_CLASSES = {"rocbert", "marian"}
 TEXT = "Hello wörld, Tokyo 東京 123"
+# The entity-pair task takes two spans with every text.
+CALL = {"luke-pairs": {"entity_spans": [(0, 5), (6, 11)]}}
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +85,9 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "bert": FIXTURES / "bert-uncased",
         "xlmr": spm_folders.folder(root, model, "XLMRobertaTokenizer", "xlmr"),
         "luke": luke_folder(root, "luke"),
+        "luke-pairs": luke_folder(
+            root, "luke-pairs", task="entity_pair_classification", max_mention_length=7
+        ),
         "mluke": mluke_folder(root, model, "mluke"),
         "rocbert": quirky_folders.write_roc_bert_folder(root / "rocbert"),
         "marian": marian,
@@ -108,7 +113,7 @@ def _save(tok: object, directory: Path, prefix: str | None, legacy: bool | None)
     return sorted(os.path.basename(p) for p in written)
 
 
-@pytest.mark.parametrize("kind", ["bert", "xlmr", "luke", "mluke", "rocbert", "marian"])
+@pytest.mark.parametrize("kind", ["bert", "xlmr", "luke", "luke-pairs", "mluke", "rocbert", "marian"])
 @pytest.mark.parametrize(("prefix", "legacy"), [(None, None), ("p", None), (None, True), (None, False)])
 def test_saved_folders_match_transformers(folders, tmp_path: Path, kind: str, prefix, legacy) -> None:
     source = folders[kind]
@@ -134,8 +139,9 @@ def test_saved_folders_match_transformers(folders, tmp_path: Path, kind: str, pr
         assert {k: v for k, v in mine.items() if k in reference} == {
             k: v for k, v in reference.items() if k in mine
         }
-    ids = theirs(TEXT)["input_ids"]
-    assert ours(TEXT)["input_ids"] == ids
+    call = CALL.get(kind, {})
+    ids = theirs(TEXT, **call)["input_ids"]
+    assert ours(TEXT, **call)["input_ids"] == ids
     for saved in ("ours", "theirs"):
         folder = tmp_path / saved
         if prefix:  # neither library finds its files under other names
@@ -144,5 +150,5 @@ def test_saved_folders_match_transformers(folders, tmp_path: Path, kind: str, pr
             with pytest.raises(OSError):
                 ferrotok.AutoTokenizer.from_pretrained(folder)
             continue
-        assert transformers.AutoTokenizer.from_pretrained(str(folder))(TEXT)["input_ids"] == ids
-        assert ferrotok.AutoTokenizer.from_pretrained(folder)(TEXT)["input_ids"] == ids
+        assert transformers.AutoTokenizer.from_pretrained(str(folder))(TEXT, **call)["input_ids"] == ids
+        assert ferrotok.AutoTokenizer.from_pretrained(folder)(TEXT, **call)["input_ids"] == ids

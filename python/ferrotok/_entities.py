@@ -634,13 +634,13 @@ def _batch_examples(
     return examples
 
 
-def saved_settings(s: EntitySettings, init_config: dict[str, Any]) -> dict[str, Any]:
+def saved_settings(s: EntitySettings) -> dict[str, Any]:
     """The entries transformers 5 writes into tokenizer_config.json (it writes no entity_vocab.json): the
-    entity vocabulary, the task and the lengths as the class was given them."""
+    entity vocabulary, the task and the lengths in use (1 or 2 entities for the classification tasks)."""
     return {
         "entity_vocab": s.vocab,
         "task": s.task,
-        "max_entity_length": init_config.get("max_entity_length", 32),
+        "max_entity_length": s.max_entity_length,
         "max_mention_length": s.max_mention_length,
     }
 

@@ -335,7 +335,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if self._entity_settings is not None:  # LUKE / mLUKE: the entity vocabulary goes in the config
             from . import _entities
 
-            config.update(_entities.saved_settings(self._entity_settings, self._init_config))
+            config.update(_entities.saved_settings(self._entity_settings))
         if codes:
             config["added_tokens_decoder"] = {
                 str(i): {"content": t.content, **{k: getattr(t, k) for k in _ADDED_FLAGS}}
