@@ -456,7 +456,8 @@ def test_saved_folders_keep_the_entity_vocabulary(make, tmp_path: Path, task: st
     names = [[rng.choice(ENTITY_NAMES) for _ in s] for s in spans]
     ours.save_pretrained(tmp_path / "saved")
     assert (
-        json.loads((tmp_path / "saved" / "entity_vocab.json").read_text(encoding="utf-8")) == entity_vocab()
+        json.loads((tmp_path / "saved" / "tokenizer_config.json").read_text(encoding="utf-8"))["entity_vocab"]
+        == entity_vocab()
     )
     reloaded = ferrotok.AutoTokenizer.from_pretrained(tmp_path / "saved")
     theirs_reloaded = transformers.AutoTokenizer.from_pretrained(str(tmp_path / "saved"))

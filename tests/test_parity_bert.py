@@ -6,6 +6,7 @@ word_ids and sequence_ids row by row (see parity.assert_same_encoding), plus dec
 
 from __future__ import annotations
 
+import os
 import pickle
 
 import numpy as np
@@ -244,8 +245,7 @@ def test_save_pretrained_round_trip(tmp_path, fresh_pair):
     ours.add_special_tokens({"extra_special_tokens": ["<rt>"]})
     theirs.add_special_tokens({"extra_special_tokens": ["<rt>"]})
     ours.save_pretrained(tmp_path)
-    for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
-        assert (tmp_path / name).is_file()
+    assert sorted(os.listdir(tmp_path)) == ["tokenizer.json", "tokenizer_config.json"]
     texts = ["a roundtripword <rt> b", *ENGLISH[:3]]
     reloaded = AutoTokenizer.from_pretrained(tmp_path)
     hf_reloaded = transformers.AutoTokenizer.from_pretrained(str(tmp_path))

@@ -339,10 +339,9 @@ def test_pickle_keeps_settings_and_added_tokens(fresh_pair):
     assert clone.get_vocab() == ours.get_vocab()
 
 
-def test_save_pretrained_writes_three_files(tmp_path, ft):
+def test_save_pretrained_writes_two_files(tmp_path, ft):
     paths = ft.save_pretrained(tmp_path / "out")
     assert sorted(p.rsplit("/", 1)[1] for p in paths) == [
-        "special_tokens_map.json",
         "tokenizer.json",
         "tokenizer_config.json",
     ]

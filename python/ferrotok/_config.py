@@ -1,4 +1,5 @@
-"""Reading and writing the settings files beside tokenizer.json (tokenizer_config.json, special_tokens_map.json).
+"""Reading the settings files beside tokenizer.json (tokenizer_config.json, special_tokens_map.json), and
+writing tokenizer_config.json (transformers 5 writes no special_tokens_map.json).
 
 Only the Python-level settings live here (lengths, sides, special-token names); everything that changes how
 text becomes ids (do_lower_case, vocab, added tokens...) is the Rust loader's business.
@@ -316,18 +317,14 @@ def class_named_tokens(config: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def write_settings(
-    directory: str, config: dict[str, Any], special_map: dict[str, Any], prefix: str = ""
-) -> list[str]:
-    """Write tokenizer_config.json and special_tokens_map.json (each after `prefix`); return their paths."""
-    paths = []
-    for name, data in ((CONFIG_FILE, config), (SPECIAL_TOKENS_MAP_FILE, special_map)):
-        path = os.path.join(directory, prefix + name)
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, sort_keys=True, ensure_ascii=False)
-            f.write("\n")
-        paths.append(path)
-    return paths
+def write_settings(directory: str, config: dict[str, Any], prefix: str = "") -> list[str]:
+    """Write tokenizer_config.json (after `prefix`), which holds the special tokens too: transformers 5
+    writes no special_tokens_map.json. Returns its path in a list."""
+    path = os.path.join(directory, prefix + CONFIG_FILE)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(config, f, indent=2, sort_keys=True, ensure_ascii=False)
+        f.write("\n")
+    return [path]
 
 
 _GENERIC_CLASSES = ("", "tokenizersbackend", "pretrainedtokenizerfast")

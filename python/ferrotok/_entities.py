@@ -634,12 +634,15 @@ def _batch_examples(
     return examples
 
 
-def save_vocab(s: EntitySettings, directory: str) -> str:
-    """Write entity_vocab.json (read back by ferrotok and transformers); returns its path."""
-    path = os.path.join(directory, ENTITY_VOCAB_FILE)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(json.dumps(s.vocab, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    return path
+def saved_settings(s: EntitySettings) -> dict[str, Any]:
+    """The entries transformers 5 writes into tokenizer_config.json (it writes no entity_vocab.json): the
+    entity vocabulary, the task and the lengths in use (1 or 2 entities for the classification tasks)."""
+    return {
+        "entity_vocab": s.vocab,
+        "task": s.task,
+        "max_entity_length": s.max_entity_length,
+        "max_mention_length": s.max_mention_length,
+    }
 
 
 # The class attributes scripts read (`tok.entity_vocab`, `tok.task`, ...).

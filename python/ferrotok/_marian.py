@@ -129,12 +129,13 @@ def decoding_core(tok: Any) -> Any:
     return target_core(tok) if separate_vocabs(tok) else tok._tokenizer
 
 
-def save_files(tok: Any, directory: str) -> tuple[str, ...]:
+def save_files(tok: Any, directory: str, filename_prefix: str | None = None) -> tuple[str, ...]:
     """The files transformers' class writes (`vocab.json`, `target_vocab.json` with separate vocabularies,
-    `source.spm`, `target.spm`), from the folder this tokenizer was read from; nothing for other classes
-    or a tokenizer not read from such a folder."""
+    `source.spm`, `target.spm`, each after `filename_prefix-`), from the folder this tokenizer was read
+    from; nothing for other classes or a tokenizer not read from such a folder."""
     if _fsmt.is_fsmt(tok):
-        return _fsmt.save_files(tok, directory)
+        return _fsmt.save_files(tok, directory, filename_prefix)
+    stem = f"{filename_prefix}-" if filename_prefix else ""
     source = tok.__dict__.get("_directory")
     if _class(tok._init_config) != MARIAN or source is None:
         return ()
@@ -145,12 +146,12 @@ def save_files(tok: Any, directory: str) -> tuple[str, ...]:
     for name in names:
         with open(os.path.join(source, name), encoding="utf-8") as f:
             vocab = json.load(f)
-        path = os.path.join(directory, name)
+        path = os.path.join(directory, stem + name)
         with open(path, "w", encoding="utf-8") as f:
             json.dump(vocab, f, indent=2)
         written.append(path)
     for name in ("source.spm", "target.spm"):
-        path = os.path.join(directory, name)
+        path = os.path.join(directory, stem + name)
         if os.path.abspath(path) != os.path.abspath(os.path.join(source, name)):
             import shutil  # here: saving only (its import costs every run's start-up)
 

@@ -61,7 +61,7 @@ class SpecialTokensMixin:
     cls_token_id: int | None
     mask_token_id: int | None
 
-    def convert_tokens_to_ids(self, tokens: str | Sequence[str] | None) -> Any:
+    def convert_tokens_to_ids(self, tokens: str | Iterable[str]) -> Any:
         raise NotImplementedError
 
     def convert_ids_to_tokens(self, ids: int | Sequence[int], skip_special_tokens: bool = False) -> Any:

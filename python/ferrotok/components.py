@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import operator
 import os
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -249,11 +250,24 @@ class Component:
         document = json.loads(self._core.to_json())
         _check_type(name, key, document.get(key), value)
         document[key] = _write_param(key, value)
+        self._rebuild(document)
+
+    def _rebuild(self, document: dict[str, Any]) -> None:
+        """Rebuild the stage from its new tokenizer.json value and set it where it was read from (a
+        tokenizer, or a `Sequence` member's place) while that still holds it unchanged."""
         core = _core.Component.from_json(self._stage, json.dumps(document, ensure_ascii=False))
+        current = self._core.to_json()
         owner = getattr(self, "_owner", None)
-        if owner is not None:
+        if isinstance(owner, tuple):  # (the Sequence it was read from, its index there)
+            parent, index = owner
+            members = parent._members()
+            if index < len(members) and _canonical(self._stage, members[index]) == current:
+                whole = json.loads(parent._core.to_json())
+                whole[parent._key][index] = json.loads(core.to_json())
+                parent._rebuild(whole)
+        elif owner is not None:
             held = _core.Component.of(owner, self._stage)
-            if held is not None and held.to_json() == self._core.to_json():
+            if held is not None and held.to_json() == current:
                 _core.Component.assign(owner, self._stage, core)
         object.__setattr__(self, "_core", core)
 
@@ -426,6 +440,67 @@ class Decoder(Component):
         return made
 
 
+def _canonical(stage: str, value: Any) -> str:
+    """A stage's tokenizer.json value as the core writes it back."""
+    return _core.Component.from_json(stage, json.dumps(value, ensure_ascii=False)).to_json()
+
+
+class Members:
+    """tokenizers' `seq[i]` and `seq[i] = component` of a `Sequence`: a member read from a sequence
+    is that sequence's, as in tokenizers, so setting its parameters changes the sequence (and the
+    tokenizer holding it); one the sequence no longer holds changes alone."""
+
+    __slots__ = ()
+    _key: ClassVar[str] = ""
+    _stage: ClassVar[str]
+    _core: _core.Component
+
+    def _members(self) -> list[Any]:
+        members: list[Any] = json.loads(self._core.to_json())[self._key]
+        return members
+
+    def _index(self, index: Any, count: int) -> int:
+        # tokenizers' errors: an index is an unsigned int, one past the end is not found.
+        position = operator.index(index)
+        if position < 0:
+            raise OverflowError("can't convert negative int to unsigned")
+        if position >= count:
+            raise IndexError("Index not found")
+        return position
+
+    def __getitem__(self, index: int) -> Any:
+        members = self._members()
+        position = self._index(index, len(members))
+        value = json.dumps(members[position], ensure_ascii=False)
+        made = _wrap(self._stage, _core.Component.from_json(self._stage, value))
+        made._owner = (self, position)
+        return made
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        cls = CLASSES[self._stage]
+        foreign = not isinstance(value, Component) and callable(getattr(value, "__getstate__", None))
+        if not isinstance(value, cls) and not (foreign and self._stage_of(value)):
+            raise TypeError(f"{type(value).__name__!r} object is not an instance of {cls.__name__!r}")
+        document = json.loads(self._core.to_json())  # type: ignore[attr-defined]
+        position = self._index(index, len(document[self._key]))
+        document[self._key][position] = component_json(value, self._key)
+        self._rebuild(document)  # type: ignore[attr-defined]
+
+    def _stage_of(self, value: Any) -> bool:
+        # A tokenizers component of this stage (its class derives from tokenizers' stage class).
+        names = {c.__name__ for c in type(value).__mro__}
+        return CLASSES[self._stage].__name__ in names
+
+
+class SizedMembers(Members):
+    """`len(seq)`, which tokenizers gives its normalizer `Sequence` only."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        return len(self._members())
+
+
 CLASSES: dict[str, type[Component]] = {
     cls._stage: cls for cls in (Normalizer, PreTokenizer, Model, PostProcessor, Decoder)
 }
@@ -479,6 +554,7 @@ def define(
     kind: str,
     params: tuple[tuple[str, Any], ...],
     build: Any = None,
+    members: type[Members] | None = None,
 ) -> type[Component]:
     """A named component class: `name(**params)` builds the tokenizer.json value {"type": kind, ...}.
     `params` are (argument, default) pairs in tokenizers' order (a default of `REQUIRED` must be given);
@@ -503,7 +579,13 @@ def define(
 
     import inspect  # here, not at the top: `ferrotok.tokenizer` imports this module on every start-up
 
-    cls = type(name, (base,), {"__slots__": (), "__init__": __init__, "__module__": module})
+    # A `Sequence` whose members are readable and settable: `members` gives `seq[i]` (the key of the
+    # member list is the sole parameter).
+    bases = (members, base) if members is not None else (base,)
+    namespace = {"__slots__": (), "__init__": __init__, "__module__": module}
+    if members is not None:
+        namespace["_key"] = params[0][0]
+    cls = type(name, bases, namespace)
     cls.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
             inspect.Parameter(

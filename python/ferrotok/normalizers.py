@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from .components import REQUIRED, Regex, define, pattern_json, sequence_json
+from .components import REQUIRED, Regex, SizedMembers, define, pattern_json, sequence_json
 from .components import Normalizer as Normalizer
 
 _M = __name__
@@ -53,7 +53,13 @@ Precompiled = define(
 )
 ByteLevel = define(Normalizer, _M, "ByteLevel", "ByteLevel", ())
 Sequence = define(
-    Normalizer, _M, "Sequence", "Sequence", (("normalizers", REQUIRED),), sequence_json("normalizers")
+    Normalizer,
+    _M,
+    "Sequence",
+    "Sequence",
+    (("normalizers", REQUIRED),),
+    sequence_json("normalizers"),
+    SizedMembers,
 )
 
 # The Unicode normal forms by name, as tokenizers.normalizers.NORMALIZERS.

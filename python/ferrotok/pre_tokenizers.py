@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .components import REQUIRED, Regex, define, pattern_json, sequence_json
+from .components import REQUIRED, Members, Regex, define, pattern_json, sequence_json
 from .components import PreTokenizer as PreTokenizer
 
 _M = __name__
@@ -83,7 +83,13 @@ Metaspace = define(
 FixedLength = define(PreTokenizer, _M, "FixedLength", "FixedLength", (("length", 5),))
 UnicodeScripts = define(PreTokenizer, _M, "UnicodeScripts", "UnicodeScripts", ())
 Sequence = define(
-    PreTokenizer, _M, "Sequence", "Sequence", (("pretokenizers", REQUIRED),), sequence_json("pretokenizers")
+    PreTokenizer,
+    _M,
+    "Sequence",
+    "Sequence",
+    (("pretokenizers", REQUIRED),),
+    sequence_json("pretokenizers"),
+    Members,
 )
 
 __all__ = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from .components import REQUIRED, define, sequence_json
+from .components import REQUIRED, Members, define, sequence_json
 from .components import PostProcessor as PostProcessor
 
 _M = __name__
@@ -119,6 +119,7 @@ Sequence = define(
     "Sequence",
     (("processors", REQUIRED),),
     sequence_json("processors"),
+    Members,
 )
 
 __all__ = [

@@ -7,7 +7,7 @@ padding and the numpy arrays are all done by `_core.Tokenizer.encode_fields` wit
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import _core, _entity_padding, _log, _marian, _morphology, _roc_bert, _targets
@@ -284,12 +284,19 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         save_jinja_files: bool = True,
         **_: Any,
     ) -> tuple[str, ...]:
-        """Write tokenizer.json, tokenizer_config.json, special_tokens_map.json and the chat template(s)
-        (chat_template.jinja, additional_chat_templates/, or into the config with `save_jinja_files=False`),
-        each named `{filename_prefix}-...` when a prefix is given, as transformers does. `legacy_format` and
-        `save_format` change nothing (transformers 5 ignores them for fast tokenizers too)."""
+        """Write tokenizer.json, tokenizer_config.json (with the special tokens: transformers 5 writes no
+        special_tokens_map.json), the chat template(s) (chat_template.jinja, additional_chat_templates/, or
+        into the config with `save_jinja_files=False`) and the class's own files (RoCBert's tables,
+        Marian's vocabularies and models, ...), each named `{filename_prefix}-...` when a prefix is given,
+        as transformers does. `legacy_format=False` raises transformers' ValueError for the classes that are
+        Python classes there; otherwise it and `save_format` change nothing (transformers 5 ignores them for
+        fast tokenizers too)."""
         if push_to_hub:
             raise NotImplementedError(f"push_to_hub: {LEFT_OUT['push_to_hub']}")
+        if legacy_format is False and self._python_class:
+            raise ValueError(
+                "Only fast tokenizers (instances of PreTrainedTokenizerFast) can be saved in non legacy format."
+            )
         directory = os.fspath(save_directory)
         prefix = f"{filename_prefix}-" if filename_prefix else ""
         if os.path.isfile(directory):
@@ -328,6 +335,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             config["chat_control_tokens"] = list(self.chat_control_tokens)
         config.update(_targets.saved_languages(self))
         config.update(_marian.saved_settings(self))
+        if self._entity_settings is not None:  # LUKE / mLUKE: the entity vocabulary goes in the config
+            from . import _entities
+
+            config.update(_entities.saved_settings(self._entity_settings))
         if codes:
             config["added_tokens_decoder"] = {
                 str(i): {"content": t.content, **{k: getattr(t, k) for k in _ADDED_FLAGS}}
@@ -339,14 +350,10 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         vocabulary: tuple[str, ...] = ()
         if str(config.get("tokenizer_class") or "").removesuffix("Fast") in CLASS_VOCABULARY_FILES:
             vocabulary = self.save_vocabulary(directory, filename_prefix)
-        if self._entity_settings is not None:  # LUKE / mLUKE
-            from . import _entities
-
-            vocabulary = (*vocabulary, _entities.save_vocab(self._entity_settings, directory))
         if self._roc_bert is not None:
-            vocabulary = (*vocabulary, *_roc_bert.save(self._roc_bert, directory))
-        vocabulary = (*vocabulary, *_marian.save_files(self, directory))
-        written = (*write_settings(directory, config, special_map, prefix), *templates, *vocabulary)
+            vocabulary = (*vocabulary, *_roc_bert.save(self._roc_bert, directory, filename_prefix))
+        vocabulary = (*vocabulary, *_marian.save_files(self, directory, filename_prefix))
+        written = (*write_settings(directory, config, prefix), *templates, *vocabulary)
         return written if codes else (*written, tokenizer_path)
 
     def train_new_from_iterator(
@@ -486,15 +493,19 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         return self.model_max_length - self.num_special_tokens_to_add(True)
 
     # --- ids <-> tokens -------------------------------------------------------------------------------
-    def convert_tokens_to_ids(self, tokens: str | Sequence[str] | None) -> Any:
-        if tokens is None:
-            return None
+    def convert_tokens_to_ids(self, tokens: str | Iterable[str]) -> Any:
+        """One token's id, or a list of ids for an iterable of tokens; anything else (None, a number,
+        a list holding a non-str) raises transformers' TypeError."""
         added = self._lower_cased_lookup()
         if isinstance(tokens, str):
             return self._token_id(tokens, added)
         return [self._token_id(t, added) for t in tokens]
 
     def _token_id(self, token: str, added: dict[str, int] | None) -> Any:
+        if not isinstance(token, str):
+            # tokenizers' `token_to_id` message, which transformers' fast classes raise.
+            what = "'None'" if token is None else f"'{type(token).__name__}' object"
+            raise TypeError(f"{what} is not an instance of 'str'")
         if added is not None and token not in added:
             token = token.lower()
         found = self._tokenizer.token_to_id(token)

@@ -57,6 +57,8 @@ class Trainer:
         values = {k: (list(v) if isinstance(v, list) else v) for k, v in self._DEFAULTS.items()}
         values.update(options)
         object.__setattr__(self, "_options", values)
+        # Distinct words seen by the last training run (tokenizers' `BpeTrainer.get_word_count`).
+        object.__setattr__(self, "_word_count", 0)
 
     def __getattr__(self, name: str) -> Any:
         options = self.__dict__.get("_options", {})
@@ -121,6 +123,11 @@ class BpeTrainer(Trainer):
         "end_of_word_suffix": None,
         "max_token_length": None,
     }
+
+    def get_word_count(self) -> int:
+        """The number of distinct words (after normalization and pre-tokenization) that the last
+        `train` / `train_from_iterator` run with this trainer counted; 0 before any."""
+        return self._word_count
 
 
 class WordPieceTrainer(Trainer):

@@ -122,6 +122,7 @@ def _train_run(
     progress = _Progress(show, length)
     try:
         seen = feed(run, progress.counted if progress.bar is not None else None)
+        object.__setattr__(trainer, "_word_count", run.word_count())
         if seen == 0:
             raise ValueError(f"{source}: no text to train on (it was empty)")
         progress.close()
