@@ -124,6 +124,24 @@ def test_sidecar(tmp_path, lines_file):
     assert leftovers(tmp_path, lines_file) == sorted([*(s["file"] for s in meta["shards"]), "train.bin.json"])
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["train.bin", "data/train.bin", "train", ".bin", "a.tar.gz", "a.", "a..b", "d.x/.hidden", "/t/x.y"],
+)
+def test_shard_names_split_the_stem_and_suffix_as_pathlib_does(name):
+    """The run names its shards and sidecar without `pathlib` (start-up time): the same names."""
+    path = Path(name)
+    stem, suffix = (path.stem, path.suffix) if path.suffix else (path.name, "")
+    expected = [str(path.with_name(f"{stem}-{i:05d}{suffix}")) for i in range(3)]
+    assert shards._shard_names(name, 3) == expected
+    assert [str(p) for p in shards.shard_paths(path, 3)] == expected
+    assert (
+        shards._sidecar_name(name)
+        == str(shards.sidecar_path(path))
+        == str(path.with_name(path.name + ".json"))
+    )
+
+
 def test_empty_input_gives_an_empty_stream(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")

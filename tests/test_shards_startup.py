@@ -303,11 +303,12 @@ try:
     runpy.run_module("ferrotok", run_name="__main__")
 except SystemExit as e:
     assert e.code == 0, e.code
-print(sorted({"concurrent.futures", "logging", "dataclasses", "inspect"} & set(sys.modules)))
+print(sorted({"concurrent.futures", "logging", "dataclasses", "inspect", "pathlib"} & set(sys.modules)))
 """
 
 
 def test_a_text_run_with_worker_threads_imports_neither_concurrent_futures_nor_dataclasses(tmp_path):
+    """Nor `pathlib`: the run names its files with `os.path` (without a progress bar: tqdm imports it)."""
     source = tmp_path / "in.txt"
     source.write_text("\n".join(TEXTS * 200) + "\n", encoding="utf-8")
     out = tmp_path / "o.bin"

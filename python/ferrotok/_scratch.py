@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False  # not typing's (see ferrotok/__init__)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class Scratch:
@@ -14,23 +16,24 @@ class Scratch:
     worker process made (`<prefix>w<pid>-<n>.part`, see `path_prefix`). Files get the usual permissions
     (0o666 less the umask), which they keep once renamed into place."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = os.fspath(directory)
         self.prefix = f".ferrotok-{os.getpid()}-{os.urandom(4).hex()}-"  # not secrets: its import is slow
         self.count = 0
 
     @property
     def path_prefix(self) -> str:
         """The prefix as a path, for files other processes create (cleanup removes them too)."""
-        return str(self.directory / self.prefix)
+        return os.path.join(self.directory, self.prefix)
 
     def new(self, suffix: str) -> str:
         self.count += 1
-        path = self.directory / f"{self.prefix}{self.count}{suffix}"
-        path.touch(exist_ok=False)
-        return str(path)
+        path = os.path.join(self.directory, f"{self.prefix}{self.count}{suffix}")
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # Path.touch(exist_ok=False)
+        return path
 
     def cleanup(self) -> None:
-        for path in self.directory.glob(glob.escape(self.prefix) + "*"):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        for name in os.listdir(self.directory):
+            if name.startswith(self.prefix):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(self.directory, name))

@@ -10,7 +10,6 @@ import select
 import stat
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, Any
 
 from ferrotok.cli import CliError, _jsonl_field
@@ -330,5 +329,5 @@ def _documents(block: Block) -> list[str]:
     if "\r" in text:
         lines = [line.removesuffix("\r") for line in lines]
     if block.kind == "jsonl":
-        return _jsonl_field(lines, first, Path(block.source), block.field or "")
+        return _jsonl_field(lines, first, block.source, block.field or "")
     return lines

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, ClassVar
 
 from . import _log
@@ -394,10 +393,12 @@ def read_chat_templates(directory: str, config: Mapping[str, Any]) -> str | dict
     templates: dict[str, str] = {}
     single = os.path.join(directory, CHAT_TEMPLATE_FILE)
     if os.path.isfile(single):
-        templates["default"] = Path(single).read_text(encoding="utf-8")
-    extra_dir = Path(directory, CHAT_TEMPLATE_DIR)
-    if extra_dir.is_dir():
-        for path in sorted(extra_dir.glob("*.jinja")):
+        with open(single, encoding="utf-8") as f:
+            templates["default"] = f.read()
+    if os.path.isdir(os.path.join(directory, CHAT_TEMPLATE_DIR)):
+        from pathlib import Path  # imported when used: most folders have no such directory (start-up time)
+
+        for path in sorted(Path(directory, CHAT_TEMPLATE_DIR).glob("*.jinja")):
             templates[path.name.removesuffix(".jinja")] = path.read_text(encoding="utf-8")
     if templates:
         return templates["default"] if list(templates) == ["default"] else templates
@@ -439,6 +440,8 @@ def write_chat_templates(
             else [{"name": k, "template": v} for k, v in template.items()]
         )
         return []
+    from pathlib import Path
+
     named = {"default": template} if isinstance(template, str) else template
     written = []
     prefix = f"{filename_prefix}-" if filename_prefix else ""

@@ -27,12 +27,13 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from itertools import chain
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ferrotok._scratch import Scratch
 
 if TYPE_CHECKING:  # numpy is imported by the commands that use it: `--format bin` never does
+    from pathlib import Path
+
     import numpy as np
 
 __all__ = ["main"]
@@ -72,9 +73,11 @@ class Progress:
             self.bar.close()
 
 
-def _open_input(path: Path) -> IO[bytes]:
+# Decision: `pathlib` is imported by the commands that use it, not by this module: `encode --format bin` imports
+# this module beside its tokenizer's load, and `pathlib` (with `urllib.parse`) was 16 M instructions of that.
+def _open_input(path: str | Path) -> IO[bytes]:
     try:
-        return path.open("rb")
+        return open(path, "rb")
     except OSError as e:
         raise CliError(f"cannot read input file {str(path)!r}: {e.strerror or e}") from None
 
@@ -82,7 +85,7 @@ def _open_input(path: Path) -> IO[bytes]:
 _READ_BYTES = 1 << 20  # lines are read and decoded about a megabyte at a time
 
 
-def _line_blocks(handle: IO[bytes], path: Path, counter: list[int]) -> Iterator[tuple[int, list[str]]]:
+def _line_blocks(handle: IO[bytes], path: str | Path, counter: list[int]) -> Iterator[tuple[int, list[str]]]:
     """(number of the block's first line, its lines without line ends); counter[0] tracks bytes read."""
     lineno = 1
     try:
@@ -110,7 +113,7 @@ def _line_blocks(handle: IO[bytes], path: Path, counter: list[int]) -> Iterator[
         raise CliError(f"cannot read input file {str(path)!r}: {e.strerror or e}") from None
 
 
-def _jsonl_field(lines: list[str], first: int, path: Path, field: str) -> list[str]:
+def _jsonl_field(lines: list[str], first: int, path: str | Path, field: str) -> list[str]:
     """The field of each JSON line; blank lines are skipped."""
     texts = []
     for k, line in enumerate(lines):
@@ -131,7 +134,7 @@ def _jsonl_field(lines: list[str], first: int, path: Path, field: str) -> list[s
 
 
 def _chunks(
-    handle: IO[bytes], path: Path, field: str | None, size: int, counter: list[int]
+    handle: IO[bytes], path: str | Path, field: str | None, size: int, counter: list[int]
 ) -> Iterator[list[str]]:
     """The texts of a line or JSONL file, in lists of `size` (the last may be shorter)."""
     pending: list[str] = []
@@ -149,7 +152,7 @@ def _load_tokenizer(directory: str, loaded: Callable[[], Any] | None = None) -> 
     returns (or raises), already under way on another thread."""
     from ferrotok.auto import AutoTokenizer  # not through ferrotok.pipelines, which imports numpy
 
-    if not Path(directory).is_dir():
+    if not os.path.isdir(directory):
         raise CliError(f"tokenizer folder {directory!r} does not exist")
     try:
         if loaded is not None:
@@ -176,7 +179,7 @@ def _encode_pass(
     """Tokenize INPUT chunk by chunk into raw files: flat ids, row end offsets (leading 0), token offsets."""
     import numpy as np
 
-    path = Path(args.input)
+    path = args.input
     handle = _open_input(path)
     try:
         size = os.fstat(handle.fileno()).st_size
@@ -289,10 +292,12 @@ def cmd_encode(args: argparse.Namespace) -> int:
         raise CliError("--chunk-size must be at least 1")
     if args.max_length is not None and args.max_length < 1:
         raise CliError("--max-length must be at least 1")
+    from pathlib import Path
+
     out = Path(args.output)
     if not out.parent.is_dir():
         raise CliError(f"output folder {str(out.parent)!r} does not exist")
-    _open_input(Path(args.input)).close()  # fail on an unreadable input before loading anything
+    _open_input(args.input).close()  # fail on an unreadable input before loading anything
     tokenizer = _load_tokenizer(args.tokenizer)
     scratch = Scratch(out.parent)
     try:
@@ -319,8 +324,8 @@ def _lengths_path(out: Path) -> Path:
 
 
 def _read_lines(path: str) -> list[str]:
-    with _open_input(Path(path)) as handle:
-        return [line for _, lines in _line_blocks(handle, Path(path), [0]) for line in lines]
+    with _open_input(path) as handle:
+        return [line for _, lines in _line_blocks(handle, path, [0]) for line in lines]
 
 
 def _input_texts(args: argparse.Namespace) -> list[str]:
@@ -333,7 +338,7 @@ def _input_texts(args: argparse.Namespace) -> list[str]:
 
 
 def _model_folder(model: str | None) -> str | None:
-    if model is not None and not (Path(model) / "config.json").is_file():
+    if model is not None and not os.path.isfile(os.path.join(model, "config.json")):
         raise CliError(f"model folder {model!r} has no config.json")
     return model
 
@@ -346,7 +351,7 @@ def _embed_source(args: argparse.Namespace) -> tuple[int, Callable[[int], Iterat
     if not args.file:
         texts = list(args.texts)
         return len(texts), lambda step: (texts[i : i + step] for i in range(0, len(texts), step))
-    path = Path(args.file)
+    path = args.file
     with _open_input(path) as handle:
         rows = sum(len(lines) for _, lines in _line_blocks(handle, path, [0]))
 
@@ -365,6 +370,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
     rows, stream = _embed_source(args)
     if rows == 0:
         raise CliError("no input texts (give them as arguments or with --file)")
+    from pathlib import Path
+
     out = Path(args.output)
     if not out.parent.is_dir():
         raise CliError(f"output folder {str(out.parent)!r} does not exist")
@@ -559,6 +566,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Train a tokenizer (the pipeline of --from, else a default one for --model) and save it."""
+    from pathlib import Path
+
     from ferrotok import FerroTokenizer, _core
     from ferrotok.training import default_pipeline
 

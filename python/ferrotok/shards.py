@@ -39,7 +39,6 @@ import signal
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ferrotok import _core, _early_load, _shard_inputs
@@ -52,6 +51,7 @@ from ferrotok.cli import CliError, _load_tokenizer, startup_over
 
 if TYPE_CHECKING:  # the pool's modules are imported only when there are workers (start-up time)
     from concurrent.futures import Executor, Future
+    from pathlib import Path
 
     from ferrotok._threads import Job, Threads
 
@@ -153,21 +153,39 @@ def encode_texts(tokenizer: Any, texts: list[str], separator: int, itemsize: int
 
 
 # --- output ------------------------------------------------------------------------------------------------
+# Decision: the run names its outputs with `os.path`, not `pathlib`: the shard modules are imported beside the
+# tokenizer's load, and `pathlib` (with `urllib.parse`) was 16 M instructions of that. The two functions below
+# keep `Path`s for other callers.
 def sidecar_path(output: Path) -> Path:
-    return output.with_name(output.name + ".json")
+    from pathlib import Path
+
+    return Path(_sidecar_name(os.fspath(output)))
 
 
 def shard_paths(output: Path, count: int) -> list[Path]:
     """`train.bin` → `train-00000.bin`, `train-00001.bin`, ..."""
-    stem, suffix = (output.stem, output.suffix) if output.suffix else (output.name, "")
+    from pathlib import Path
+
+    return [Path(name) for name in _shard_names(os.fspath(output), count)]
+
+
+def _sidecar_name(output: str) -> str:
+    return output + ".json"
+
+
+def _shard_names(output: str, count: int) -> list[str]:
+    """`shard_paths` as strings: the stem and suffix split as `pathlib` splits them."""
+    head, name = os.path.split(output)
+    dot = name.rfind(".")
+    stem, suffix = (name[:dot], name[dot:]) if 0 < dot < len(name) - 1 else (name, "")
     width = max(5, len(str(max(count - 1, 0))))
-    return [output.with_name(f"{stem}-{i:0{width}d}{suffix}") for i in range(count)]
+    return [os.path.join(head, f"{stem}-{i:0{width}d}{suffix}") for i in range(count)]
 
 
 class _Writer:
     """Appends the stream to temporary files, cutting a new one every `shard_tokens` tokens."""
 
-    def __init__(self, scratch: Scratch, itemsize: int, shard_tokens: int | None, output: Path) -> None:
+    def __init__(self, scratch: Scratch, itemsize: int, shard_tokens: int | None, output: str) -> None:
         self.scratch = scratch
         self.itemsize = itemsize
         self.shard_tokens = shard_tokens
@@ -488,9 +506,10 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
     loading = _early_load.take(args.tokenizer)  # started by `python -m ferrotok` (see _early_load)
     if loading is None and os.path.isdir(args.tokenizer):
         loading = _Loading(args.tokenizer)
-    out = Path(args.output)
-    if not out.parent.is_dir():
-        raise CliError(f"output folder {str(out.parent)!r} does not exist")
+    out = args.output.rstrip("/") or args.output  # a trailing slash, as `pathlib` drops it
+    parent = os.path.dirname(out) or "."
+    if not os.path.isdir(parent):
+        raise CliError(f"output folder {parent!r} does not exist")
     if loading is not None:
         _import_while_loading(args)
     tokenizer = _load_tokenizer(args.tokenizer, loading.result if loading is not None else None)
@@ -498,7 +517,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
     separator_token, separator = _separator_id(tokenizer, args.separator, args.tokenizer)
     itemsize = _itemsize(tokenizer)
     args.loaded_tokenizer = tokenizer
-    scratch = Scratch(out.parent)
+    scratch = Scratch(parent)
     progress = _Progress(args.input, enabled=not args.quiet)
     writer = _Writer(scratch, itemsize, args.shard_tokens, out)
     tokens = documents = 0
@@ -524,7 +543,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
             writer.write(b"")  # an empty input still makes an (empty) output file
         writer.close()
         progress.close()
-        finals = [out] if args.shard_tokens is None else shard_paths(out, len(writer.shards()))
+        finals = [out] if args.shard_tokens is None else _shard_names(out, len(writer.shards()))
         sidecar = {
             "format": "ferrotok-bin",
             "dtype": DTYPES[itemsize],
@@ -534,7 +553,7 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
             "separator": {"token": separator_token, "id": separator},
             "shard_tokens": args.shard_tokens,
             "shards": [
-                {"file": final.name, "tokens": n}
+                {"file": os.path.basename(final), "tokens": n}
                 for final, (_, n) in zip(finals, writer.shards(), strict=True)
             ],
             "tokenizer": {
@@ -551,11 +570,11 @@ def cmd_encode_bin(args: argparse.Namespace) -> int:
                 json.dump(sidecar, f, indent=2, ensure_ascii=False)
                 f.write("\n")
         except OSError as e:
-            raise CliError(f"cannot write {sidecar_path(out)}: {e.strerror or e}") from None
+            raise CliError(f"cannot write {_sidecar_name(out)}: {e.strerror or e}") from None
         # The sidecar goes last: its presence says every shard it lists is complete.
         for final, (tmp, _) in zip(finals, writer.shards(), strict=True):
             os.replace(tmp, final)
-        os.replace(sidecar_tmp, sidecar_path(out))
+        os.replace(sidecar_tmp, _sidecar_name(out))
     finally:
         with contextlib.suppress(CliError):
             writer.close()

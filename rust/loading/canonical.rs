@@ -23,6 +23,11 @@ pub enum Node<'a> {
     Array(Vec<Node<'a>>),
     /// Sorted by key, each key once (the last given, as `Value`'s map keeps it).
     Object(Vec<(Cow<'a, str>, Node<'a>)>),
+    /// merges.txt's text, written as the array of its merge lines (`legacy::merge_lines`) as strings.
+    ///
+    /// Decision: not an `Array` of the 50k lines: building and growing it was 9 M instructions of every
+    /// hash of a legacy folder's tokenizer, for a list that is only walked once.
+    MergeLines(&'a str),
 }
 
 impl<'de> Deserialize<'de> for Node<'de> {
@@ -146,6 +151,13 @@ impl Serialize for Node<'_> {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
                 for item in items {
                     seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Node::MergeLines(text) => {
+                let mut seq = s.serialize_seq(None)?;
+                for line in super::legacy::merge_lines(text) {
+                    seq.serialize_element(line)?;
                 }
                 seq.end()
             }

@@ -162,11 +162,23 @@ mod tests {
         let cfg = LegacyConfig::load(dir.path()).unwrap();
         let quick = load(dir.path(), &cfg, None).expect("taken");
         let slow = general(dir.path(), &cfg).unwrap();
-        assert_eq!(
-            quick.to_json_string(false).unwrap(),
-            slow.to_json_string(false).unwrap()
-        );
+        for pretty in [false, true] {
+            assert_eq!(
+                quick.to_json_string(pretty).unwrap(),
+                slow.to_json_string(pretty).unwrap()
+            );
+        }
         assert_eq!(encode(&quick, "a\"!"), encode(&slow, "a\"!"));
+        // No merges at all: an empty list, compact and pretty.
+        let dir = folder(vocab, "#version: 0.2\n");
+        let cfg = LegacyConfig::load(dir.path()).unwrap();
+        let quick = load(dir.path(), &cfg, None).expect("taken");
+        let slow = general(dir.path(), &cfg).unwrap();
+        for pretty in [false, true] {
+            let text = quick.to_json_string(pretty).unwrap();
+            assert_eq!(text, slow.to_json_string(pretty).unwrap());
+            assert!(text.contains("\"merges\":[]") || text.contains("\"merges\": []"));
+        }
         // A merge of three tokens, a token given twice, an id that is not a u32, a merge of an
         // unknown token: refused here, left to the general path and its errors.
         for (vocab, merges) in [

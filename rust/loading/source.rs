@@ -60,13 +60,10 @@ impl ModelText {
                 merges_txt,
                 ..
             } => {
-                let merges = super::legacy::merge_lines(merges_txt)
-                    .map(|line| Node::Str(Cow::Borrowed(line)))
-                    .collect();
                 let vocab = serde_json::from_str(vocab_json).ok()?;
                 // In key order, as `Node` keeps an object's entries.
                 Some(Node::Object(vec![
-                    (Cow::Borrowed("merges"), Node::Array(merges)),
+                    (Cow::Borrowed("merges"), Node::MergeLines(merges_txt)),
                     (Cow::Borrowed("vocab"), vocab),
                 ]))
             }
