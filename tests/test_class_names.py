@@ -8,6 +8,7 @@ reloaded by both libraries), constructors from files, and the errors of wrong ar
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,25 @@ def test_class_from_pretrained_on_its_own_folder(models, tmp_path, name):
     assert settings(ours) == settings(theirs)
     got = [coverage.encode_line(ours, name, line) for line in coverage.LINES]
     assert got == [coverage.encode_line(theirs, name, line) for line in coverage.LINES]
+
+
+@pytest.mark.parametrize("name", SAME)
+def test_auto_tokenizer_gives_transformers_class(models, tmp_path, name):
+    directory, _ = coverage.build_folder(tmp_path, models, name)
+    theirs = transformers.AutoTokenizer.from_pretrained(str(directory))
+    ours = ferrotok.AutoTokenizer.from_pretrained(directory)
+    assert type(ours).__name__ == type(theirs).__name__
+    assert isinstance(ours, ferrotok.PreTrainedTokenizerFast) == isinstance(
+        theirs, transformers.PreTrainedTokenizerFast
+    )
+
+
+def test_auto_tokenizer_on_a_lone_tokenizer_json_gives_the_generic_class(tmp_path):
+    (tmp_path / "tokenizer.json").write_bytes((FIXTURES / "bert-uncased" / "tokenizer.json").read_bytes())
+    theirs = transformers.AutoTokenizer.from_pretrained(str(tmp_path))
+    ours = ferrotok.AutoTokenizer.from_pretrained(tmp_path)
+    assert type(ours).__name__ == type(theirs).__name__ == "TokenizersBackend"
+    assert type(pickle.loads(pickle.dumps(ours))) is type(ours)
 
 
 # (folder, class asked for): the folder's config names another class of the same kind; the class asked for

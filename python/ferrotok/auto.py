@@ -47,16 +47,28 @@ class AutoTokenizer:
             subfolder = hub_options.get("subfolder")
             if not subfolder and _rag.is_rag_folder(path):
                 return _rag.RagTokenizer.from_pretrained(path, **kwargs)  # type: ignore[return-value]
-            return FerroTokenizer.from_pretrained(
-                os.path.join(path, subfolder) if subfolder else path, **kwargs
+            return _as_named(
+                FerroTokenizer.from_pretrained(os.path.join(path, subfolder) if subfolder else path, **kwargs)
             )
         if os.path.isfile(path):
             if os.path.basename(path).endswith(".json"):
-                return FerroTokenizer.from_file(path, **kwargs)
+                return _as_named(FerroTokenizer.from_file(path, **kwargs))
             raise OSError(f"{path}: expected a model folder or a tokenizer.json file")
         folder = resolve_model_id(path, **hub_options)
         if not hub_options.get("subfolder") and _rag.is_rag_folder(folder):
             return _rag.RagTokenizer.from_pretrained(folder, **kwargs)  # type: ignore[return-value]
-        tokenizer = FerroTokenizer.from_pretrained(folder, **kwargs)
+        tokenizer = _as_named(FerroTokenizer.from_pretrained(folder, **kwargs))
         tokenizer.name_or_path = path  # transformers keeps the id, not the snapshot path
         return tokenizer
+
+
+def _as_named(tokenizer: FerroTokenizer) -> FerroTokenizer:
+    """The tokenizer as an instance of the class transformers' AutoTokenizer gives for it (`BertTokenizer`,
+    `TokenizersBackend` for a lone tokenizer.json, ...): the named classes only add constructors, so the
+    loaded object changes class and nothing else."""
+    from .classes import named_class
+
+    made = named_class(str(tokenizer._init_config.get("tokenizer_class") or "TokenizersBackend"))
+    if made is not None:
+        tokenizer.__class__ = made
+    return tokenizer
