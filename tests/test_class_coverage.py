@@ -458,9 +458,11 @@ def split_ids(tokenizer: Any, lines: list[str]) -> list[list[int]]:
 
 
 # Python classes whose `split_special_tokens=True` ferrotok does not follow yet: Tapas's own call ignores the
-# argument (it tokenizes with the tokenizer's attribute), makes a piece of text between added tokens that
-# holds no word its `[EMPTY]` token, and ferrotok lacks that token (test_split_special_python.py covers the
-# other Python classes on BERT's basic tokenizer and the word-level ones).
+# argument (it tokenizes with the tokenizer's attribute), and there its named special tokens are no added tokens
+# (only `[EMPTY]` and tokens added later are): its basic tokenizer keeps them as whole words only, with or
+# without the split, and a piece of text between added tokens that holds no word becomes `[EMPTY]`; ferrotok
+# matches them anywhere and lacks `[EMPTY]`. test_split_special_python.py covers the other Python classes on
+# BERT's basic tokenizer and the word-level ones.
 SPLIT_DIFFERS = frozenset({"TapasTokenizer"})
 
 
