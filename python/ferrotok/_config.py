@@ -189,6 +189,24 @@ PYTHON_CLASSES = frozenset(
     | {"Wav2Vec2CTCTokenizer", "Wav2Vec2PhonemeCTCTokenizer", "XLMTokenizer"}
 )
 
+# Python classes on BERT's basic tokenizer, whose `never_split` (the special tokens) keeps a special token that
+# is a whole word of the text whole when special tokens are split (BertJapanese: its `basic` word tokenizer).
+NEVER_SPLIT_CLASSES = frozenset({"BertJapaneseTokenizer", "ProphetNetTokenizer", "RoCBertTokenizer"})
+
+
+def keeps_special_words(config: dict[str, Any]) -> bool:
+    """Whether the class of `config` keeps whole special words when special tokens are split (the core's
+    `split_keeps_special_words`): `NEVER_SPLIT_CLASSES`, BertJapanese with its basic words and WordPiece (its
+    analysers only spare those words lower-casing, its characters cut them)."""
+    name = str(config.get("tokenizer_class") or "").removesuffix("Fast")
+    if name != "BertJapaneseTokenizer":
+        return name in NEVER_SPLIT_CLASSES
+    return (
+        config.get("word_tokenizer_type", "basic") == "basic"
+        and config.get("subword_tokenizer_type", "wordpiece") == "wordpiece"
+    )
+
+
 # CTC classes over a phoneme vocabulary (Wav2Vec2Phoneme): decode joins the phonemes with spaces after
 # grouping repeats and dropping the pad token and the word delimiter (`_decoding.py`).
 PHONEME_CTC_CLASSES = frozenset({"Wav2Vec2PhonemeCTCTokenizer"})

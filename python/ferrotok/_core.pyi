@@ -324,6 +324,13 @@ class Tokenizer:
         (transformers' Python classes); not serialized."""
     @split_skips_added_tokens.setter
     def split_skips_added_tokens(self, value: bool) -> None: ...
+    @property
+    def split_keeps_special_words(self) -> bool:
+        """With `split_skips_added_tokens`: whether a special token that is a whole word of the text is still
+        kept whole and given to the model as text (the `never_split` of transformers' Python BERT classes);
+        not serialized."""
+    @split_keeps_special_words.setter
+    def split_keeps_special_words(self, value: bool) -> None: ...
     @staticmethod
     def from_file(path: str) -> Tokenizer:
         """Load a tokenizer.json file."""

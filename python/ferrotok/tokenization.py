@@ -32,6 +32,7 @@ from ._config import (
     SPECIAL_TOKENS_ATTRIBUTES,
     TOKENIZER_FILE,
     default_model_input_names,
+    keeps_special_words,
     prefix_space_document,
     read_settings,
     split_load_kwargs,
@@ -167,6 +168,7 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast") in PYTHON_CLASSES
         )
         self._tokenizer.split_skips_added_tokens = self._python_class
+        self._tokenizer.split_keeps_special_words = keeps_special_words(self._init_config)
         # LayoutLMv2 / LayoutLMv3 / LayoutXLM: words with boxes (`_layout`), MarkupLM: nodes with xpaths
         # (`_markup`); None for other classes.
         self._layout_settings = None

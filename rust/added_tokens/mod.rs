@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::json::{as_obj, as_u32, field, opt_bool, req, req_str};
+use crate::kernel::bert_chars::{is_cjk, is_removed};
 use crate::kernel::{
     Normalize, NormalizedString, PreTokenizedString, Split as PreSplit, Token, Vocab,
 };
@@ -103,6 +104,26 @@ pub enum Matching {
     /// None: the text runs through the pipeline as if there were no added tokens (transformers'
     /// `_encode_without_added_tokens`, which `sanitize_control_tokens` uses).
     Nothing,
+    /// None is split out, but a word the pre-tokenizer gives whole that is an added token's text is that
+    /// token: a word-level model's words as transformers' Python classes convert them when splitting
+    /// special tokens (`convert_tokens_to_ids` looks the added tokens up first). The tokenizer does the
+    /// lookup; this stage matches nothing.
+    Words,
+    /// Only the special tokens that are whole words of the text as BERT's basic tokenizer cleans it:
+    /// between whitespace (or the text's ends), control chars ignored, and CJK ideographs standing alone
+    /// when `cjk` (its `never_split`, which keeps them from lower-casing and the cut at punctuation when
+    /// transformers' Python BERT classes split special tokens). Looked for in the raw text, then (by
+    /// their content) in the normalized text: a word that lower-cases to a special token is not cut at
+    /// punctuation either. lstrip / rstrip / single_word do not apply; the tokenizer hands each match to
+    /// the model as text.
+    SpecialWords { cjk: bool },
+}
+
+impl Matching {
+    /// Whether no token is split out of the text.
+    pub fn matches_nothing(self) -> bool {
+        matches!(self, Matching::Nothing | Matching::Words)
+    }
 }
 
 /// A compiled matcher over a set of added tokens.
@@ -144,6 +165,23 @@ pub struct AddedVocabulary {
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
+}
+
+/// Whether `c` ends a word of the text as BERT's basic tokenizer splits it (`Matching::SpecialWords`):
+/// whitespace (Python's `str.split()`'s, a superset of BERT's), or a CJK ideograph, spaced when `cjk`.
+fn is_bert_word_end(c: char, cjk: bool) -> bool {
+    c.is_whitespace() || cjk && is_cjk(c)
+}
+
+/// Whether `s[start..stop]` is a whole word of `s` cleaned by BERT's basic tokenizer: the chars it drops
+/// (control chars) are skipped on both sides, and the token itself survives the cleaning whole.
+fn is_bert_word(s: &str, start: usize, stop: usize, cjk: bool) -> bool {
+    let token = &s[start..stop];
+    let kept = |c: char| !is_removed(c) && !is_bert_word_end(c, cjk);
+    let bounded = |c: Option<char>| c.is_none_or(|c| is_bert_word_end(c, cjk));
+    token.chars().all(kept)
+        && bounded(s[..start].chars().rev().find(|&c| !is_removed(c)))
+        && bounded(s[stop..].chars().find(|&c| !is_removed(c)))
 }
 
 impl AddedVocabulary {
@@ -289,7 +327,7 @@ impl AddedVocabulary {
         m: &Matcher,
         matching: Matching,
     ) -> Vec<(std::ops::Range<usize>, Option<u32>)> {
-        let Some(ac) = m.ac.as_ref().filter(|_| matching != Matching::Nothing) else {
+        let Some(ac) = m.ac.as_ref().filter(|_| !matching.matches_nothing()) else {
             return vec![(0..s.len(), None)];
         };
         let mut out = Vec::new();
@@ -301,6 +339,16 @@ impl AddedVocabulary {
             };
             let Some(tok) = self.get(id) else { continue };
             if matching == Matching::NonSpecial && tok.special {
+                continue;
+            }
+            if let Matching::SpecialWords { cjk } = matching {
+                if tok.special && is_bert_word(s, start, stop, cjk) {
+                    if start_offset < start {
+                        out.push((start_offset..start, None));
+                    }
+                    out.push((start..stop, Some(id)));
+                    start_offset = stop;
+                }
                 continue;
             }
             if tok.single_word {
@@ -337,7 +385,7 @@ impl AddedVocabulary {
     }
 
     fn split_pieces(&self, ns: NormalizedString, m: &Matcher, matching: Matching) -> Vec<PreSplit> {
-        if m.ac.is_none() || matching == Matching::Nothing {
+        if m.ac.is_none() || matching.matches_nothing() {
             return vec![PreSplit {
                 normalized: ns,
                 tokens: None,
@@ -404,9 +452,40 @@ impl AddedVocabulary {
             if let Some(n) = normalizer {
                 n.normalize(&mut ns)?;
             }
-            pts.splits
-                .extend(self.split_pieces(ns, &self.normalized, matching));
+            // Whole special words are looked for again in the normalized text: BERT's basic tokenizer
+            // spares a word the cut at punctuation when it lower-cases to a special token.
+            let second = match matching {
+                Matching::SpecialWords { .. } => &self.raw,
+                _ => &self.normalized,
+            };
+            pts.splits.extend(self.split_pieces(ns, second, matching));
         }
         Ok(pts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whole words as BERT's basic tokenizer cuts the cleaned text: whitespace and the text's ends
+    /// bound them, control chars are skipped, CJK ideographs stand alone only when spaced.
+    #[test]
+    fn bert_words_are_bounded_by_whitespace() {
+        let word = |s: &str, t: &str, cjk: bool| {
+            let start = s.find(t).unwrap_or_default();
+            is_bert_word(s, start, start + t.len(), cjk)
+        };
+        assert!(word("[CLS]", "[CLS]", false));
+        assert!(word("a [CLS]\u{2028}b", "[CLS]", false));
+        assert!(word("a \u{0}\u{200b}[CLS]\u{7}\nb", "[CLS]", false));
+        assert!(!word("a\u{200b}[CLS] b", "[CLS]", false));
+        assert!(!word("a[CLS] b", "[CLS]", false));
+        assert!(!word("a [CLS].", "[CLS]", false));
+        assert!(word("中[CLS]中", "[CLS]", true));
+        assert!(!word("中[CLS]中", "[CLS]", false));
+        // A token the cleaning would change is never a word.
+        assert!(!word("a [C\u{7}LS] b", "[C\u{7}LS]", false));
+        assert!(!word("<a b>", "<a b>", false));
     }
 }

@@ -128,6 +128,22 @@ impl PyTokenizer {
         self.update(py, |t| t.split_skips_added_tokens = value);
     }
 
+    /// With `split_skips_added_tokens`: whether a special token that is a whole word of the text is
+    /// still kept whole and given to the model as text (the `never_split` of transformers' Python BERT
+    /// classes); not serialized.
+    #[getter]
+    fn split_keeps_special_words(&self) -> bool {
+        self.get().split_keeps_special_words
+    }
+
+    #[setter]
+    fn set_split_keeps_special_words(&self, py: Python<'_>, value: bool) {
+        if self.get().split_keeps_special_words == value {
+            return;
+        }
+        self.update(py, |t| t.split_keeps_special_words = value);
+    }
+
     #[staticmethod]
     fn from_file(py: Python<'_>, path: &str) -> PyResult<Self> {
         guard(|| {

@@ -121,6 +121,11 @@ pub struct Tokenizer {
     /// non-special added tokens unmatched: transformers' Python classes tokenize the whole text then,
     /// where Hugging Face's fast tokenizers still match the non-special ones. Not serialized.
     pub split_skips_added_tokens: bool,
+    /// With `split_skips_added_tokens`: a special token that is a whole word of the text (as BERT's basic
+    /// tokenizer cleans it) is still kept whole, neither normalized nor pre-tokenized, and given to the
+    /// model as text: the `never_split` of transformers' Python classes on BERT's basic tokenizer
+    /// (ProphetNet, RoCBert, BertJapanese's basic word tokenizer). Not serialized.
+    pub split_keeps_special_words: bool,
 }
 
 /// The Split of a `[Split(regex, Isolated), ByteLevel(use_regex=false, add_prefix_space=false)]` sequence.
@@ -160,7 +165,21 @@ impl Tokenizer {
             fast: FastPath::Generic,
             encode_special_tokens: false,
             split_skips_added_tokens: false,
+            split_keeps_special_words: false,
         }
+    }
+
+    /// Whether the normalizer puts spaces around CJK ideographs (BERT's, alone or in a sequence): they
+    /// then end the whole words `split_keeps_special_words` looks for.
+    fn spaces_cjk(&self) -> bool {
+        fn spaces(n: &Normalizer) -> bool {
+            match n {
+                Normalizer::Bert(b) => b.handle_chinese_chars,
+                Normalizer::Sequence(s) => s.iter().any(spaces),
+                _ => false,
+            }
+        }
+        self.normalizer.as_ref().is_some_and(spaces)
     }
 
     pub fn normalizer(&self) -> Option<&Normalizer> {
@@ -324,8 +343,16 @@ impl Tokenizer {
             .split_special_tokens
             .unwrap_or(self.encode_special_tokens)
         {
-            if self.split_skips_added_tokens {
-                Matching::Nothing
+            if self.split_skips_added_tokens && self.split_keeps_special_words {
+                Matching::SpecialWords {
+                    cjk: self.spaces_cjk(),
+                }
+            } else if self.split_skips_added_tokens {
+                // A word-level model's words are looked up among the added tokens first.
+                match self.model {
+                    Model::WordLevel(_) => Matching::Words,
+                    _ => Matching::Nothing,
+                }
             } else {
                 Matching::NonSpecial
             }
@@ -525,6 +552,8 @@ impl Tokenizer {
     }
 }
 
+#[cfg(test)]
+mod split_tests;
 #[cfg(test)]
 mod tests;
 

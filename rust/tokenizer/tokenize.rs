@@ -61,8 +61,10 @@ impl Tokenizer {
             },
         };
         // Normalized added tokens are only found by the generic chain (unless none is looked for).
-        let no_normalized = matching == Matching::Nothing || !self.added.has_normalized_tokens();
-        if self.fast != FastPath::Generic && no_normalized && nfc_ok() {
+        let no_normalized = matching.matches_nothing() || !self.added.has_normalized_tokens();
+        // Whole special words go to the model as text: the generic chain only.
+        let kept_words = matches!(matching, Matching::SpecialWords { .. });
+        if self.fast != FastPath::Generic && no_normalized && !kept_words && nfc_ok() {
             self.tokenize_fast(text, matching, out)?;
         } else {
             self.tokenize_generic(text, matching, out)?;
@@ -203,7 +205,25 @@ impl Tokenizer {
         for (idx, split) in pts.splits.iter().enumerate() {
             let word = Some(idx as u32);
             let ns = &split.normalized;
+            let word_id = match (&split.tokens, matching) {
+                (None, Matching::Words) => self.added.token_to_id(ns.as_str()),
+                _ => None,
+            };
             let tokens: &[Token] = match &split.tokens {
+                // A whole special word, or a word-level model's word that is an added token.
+                Some(_) if matches!(matching, Matching::SpecialWords { .. }) => {
+                    toks.clear();
+                    self.model.tokenize(ns.as_str(), &mut toks)?;
+                    &toks
+                }
+                None if word_id.is_some() => {
+                    toks.clear();
+                    toks.extend(word_id.map(|id| Token {
+                        id,
+                        offsets: (0, ns.len() as u32),
+                    }));
+                    &toks
+                }
                 Some(t) => {
                     // An added token: report the text it matched when that differs from its content.
                     if let [tok] = t.as_slice() {
