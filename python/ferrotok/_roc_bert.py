@@ -174,9 +174,6 @@ def add_columns(
         columns = _row_columns(tokenizer, tables, encodings, single, kind if hasattr(ids, "shape") else None)
     data = {"input_ids": ids, **columns}
     data.update((k, v) for k, v in result.data.items() if k != "input_ids")
-    length = data.get("length")
-    if single and isinstance(length, list) and len(length) == 1:  # the Python class's one number
-        data["length"] = length[0]
     result.data = data
     return result
 

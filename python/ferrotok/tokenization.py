@@ -94,6 +94,27 @@ _UNPLANNED = frozenset({"_plans", "_warned_too_long", "_model_type", "_clip_suff
 _MAX_PLANS = 64
 
 
+def _python_class_lengths(length: Any, encodings: _core.Encodings, is_batched: bool) -> Any:
+    """`return_length` as transformers' Python classes give it: one text's length as a number (counted
+    after padding), a batch's counted before padding (they pad the batch after measuring each row)."""
+    if not is_batched:
+        return length[0] if type(length) is list and len(length) == 1 else length
+    before = [sum(encodings.attention_mask(i)) for i in range(len(encodings))]
+    if type(length) is list:
+        return before
+    import numpy as np
+
+    if isinstance(length, np.ndarray):
+        return np.asarray(before, dtype=length.dtype)
+    if hasattr(length, "numpy"):  # a torch tensor
+        import torch
+
+        return torch.tensor(before, dtype=length.dtype)
+    import mlx.core as mx
+
+    return mx.array(before)
+
+
 class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin):
     """A tokenizer with transformers' `PreTrainedTokenizerFast` interface and Hugging Face-exact outputs."""
 
@@ -678,6 +699,11 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             return self._empty_batch(plan.fields, plan.overflow, plan.tensor_type)
         # The core returns the fields in transformers' order, rows already unwrapped for a text given alone.
         data, encodings = self._encode(first, second, plan)
+        if self._python_class:
+            if "length" in data:
+                data["length"] = _python_class_lengths(data["length"], encodings, is_batched)
+            if is_batched and "attention_mask" in data:  # their batch's mask comes with the padding, last
+                data["attention_mask"] = data.pop("attention_mask")
         if plan.check_length and not self._warned_too_long:
             ids = data["input_ids"]
             self._warn_if_too_long(ids.shape[-1] if hasattr(ids, "shape") else encodings.longest())
