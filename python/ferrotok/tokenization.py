@@ -22,6 +22,7 @@ from ._arguments import (
     plan_call,
 )
 from ._config import (
+    CLASS_MODEL_FILES,
     CLASS_VOCABULARY_FILES,
     DEFAULT_MODEL_INPUT_NAMES,
     LAYOUT_CLASSES,
@@ -232,6 +233,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
                 core = _core.Tokenizer.from_str(document)
         tokenizer = cls(core, **settings)
         tokenizer.__dict__["_directory"] = directory  # Marian's target side reads the folder again
+        if not has_file and tokenizer._python_class:
+            tokenizer._restore_added_tokens(directory)
         if has_file:  # explicit flags rebuild the template beside a tokenizer.json (the file's flags do not)
             for flag in ("add_bos_token", "add_eos_token"):
                 if flag in entries:
@@ -292,11 +295,21 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if os.path.isfile(directory):
             raise OSError(f"save_directory ({directory}) should be a directory, not a file")
         os.makedirs(directory, exist_ok=True)
-        # ByT5, CANINE, Perceiver and Dia (ferrotok's `Codes` model, which the tokenizers library cannot
-        # read): no tokenizer.json, as transformers writes none for them; the config holds the added tokens.
-        codes = self._model_kind() == "Codes"
+        # transformers' Python classes (`PYTHON_CLASSES`) save their vocabulary files, the added tokens in the
+        # config and added_tokens.json, and no tokenizer.json: ferrotok writes the same folder (its own stages,
+        # FastBPE, Mapped, Moses..., stay out of any file the tokenizers library reads) and builds the
+        # pipeline back from those files at load. Without the files they are built from (a tokenizer read
+        # from a tokenizer.json alone), tokenizer.json is written instead.
+        class_name = str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
+        vocabulary: tuple[str, ...] = ()
+        python_files = class_name in PYTHON_CLASSES
+        if python_files:
+            try:
+                vocabulary = self._python_class_files(directory, filename_prefix, class_name)
+            except OSError:
+                python_files = self._model_kind() == "Codes"  # ByT5's, CANINE's... config is enough
         tokenizer_path = os.path.join(directory, prefix + TOKENIZER_FILE)
-        if codes:
+        if python_files:
             if os.path.isfile(tokenizer_path):  # a stale file would be read back instead of the config
                 os.remove(tokenizer_path)
         else:
@@ -325,26 +338,96 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             config["chat_control_tokens"] = list(self.chat_control_tokens)
         config.update(_targets.saved_languages(self))
         config.update(_marian.saved_settings(self))
-        if codes:
+        if python_files:
             config["added_tokens_decoder"] = {
                 str(i): {"content": t.content, **{k: getattr(t, k) for k in _ADDED_FLAGS}}
                 for i, t in self.added_tokens_decoder.items()
             }
+            vocabulary = (*vocabulary, *self._save_added_tokens_file(directory, prefix))
         templates = write_chat_templates(
             directory, self.chat_template, config, save_jinja_files, filename_prefix
         )
-        vocabulary: tuple[str, ...] = ()
-        if str(config.get("tokenizer_class") or "").removesuffix("Fast") in CLASS_VOCABULARY_FILES:
+        if not python_files and class_name in CLASS_VOCABULARY_FILES:
             vocabulary = self.save_vocabulary(directory, filename_prefix)
         if self._entity_settings is not None:  # LUKE / mLUKE
             from . import _entities
 
             vocabulary = (*vocabulary, _entities.save_vocab(self._entity_settings, directory))
-        if self._roc_bert is not None:
+        if self._roc_bert is not None and not python_files:
             vocabulary = (*vocabulary, *_roc_bert.save(self._roc_bert, directory))
-        vocabulary = (*vocabulary, *_marian.save_files(self, directory))
         written = (*write_settings(directory, config, special_map, prefix), *templates, *vocabulary)
-        return written if codes else (*written, tokenizer_path)
+        return written if python_files else (*written, tokenizer_path)
+
+    def _restore_added_tokens(self, directory: str) -> None:
+        """The added tokens of the config's `added_tokens_decoder` past the vocabulary that the loader of
+        the class's files did not add (the tokens `add_tokens` added before `save_pretrained`), each on the
+        id it was saved with, as transformers' Python classes read them back."""
+        from ._config import merged_config
+
+        config = merged_config(directory)
+        decoder = config.get("added_tokens_decoder")
+        if not isinstance(decoder, dict):
+            return
+        vocab = self.get_vocab()
+        for key, entry in sorted(decoder.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else -1):
+            if not key.isdigit() or not isinstance(entry, dict) or entry.get("content") in vocab:
+                continue
+            if int(key) < len(self):  # a token of the vocabulary the class's loader spells its own way
+                continue
+            if int(key) > len(self):  # a gap: the ids would differ, leave them out
+                break
+            flags = {k: entry[k] for k in _ADDED_FLAGS if isinstance(entry.get(k), bool)}
+            self._tokenizer.add_tokens([{"content": entry["content"], **flags}])
+            vocab[entry["content"]] = int(key)
+        special_added = {
+            e.get("content") for e in decoder.values() if isinstance(e, dict) and e.get("special")
+        }
+        extra = config.get("extra_special_tokens")
+        for token in extra if isinstance(extra, list) else ():  # the config's extra specials among them
+            if token in special_added and token not in self._extra_special:
+                self._extra_special.append(token)
+
+    def _python_class_files(
+        self, directory: str, filename_prefix: str | None, class_name: str
+    ) -> tuple[str, ...]:
+        """The vocabulary files transformers' Python class `class_name` writes and reads back; OSError when
+        they cannot be written (a tokenizer not read from them)."""
+        prefix = f"{filename_prefix}-" if filename_prefix else ""
+        if class_name in CLASS_MODEL_FILES:  # SentencePiece classes: copied from the folder read
+            return tuple(
+                self._copy_model_file(directory, prefix, name) for name in CLASS_MODEL_FILES[class_name]
+            )
+        if class_name in ("MarianTokenizer", "FSMTTokenizer"):  # their files, from the folder read
+            written = _marian.save_files(self, directory)
+            if not written:
+                raise OSError(f"{class_name}: the folder's vocabulary files are missing")
+            return written
+        written = (
+            self.save_vocabulary(directory, filename_prefix) if class_name in CLASS_VOCABULARY_FILES else ()
+        )
+        if any(os.path.basename(p).endswith(TOKENIZER_FILE) for p in written):
+            for path in written:
+                os.remove(path)
+            raise OSError(f"{class_name}: no vocabulary file of its own")
+        if self._roc_bert is not None:
+            written = (*written, *_roc_bert.save(self._roc_bert, directory))
+        return written
+
+    def _save_added_tokens_file(self, directory: str, prefix: str) -> tuple[str, ...]:
+        """added_tokens.json: the added tokens past the model's vocabulary, as transformers' Python classes
+        write it (nothing when there are none)."""
+        import json
+
+        size = self.vocab_size
+        added = {t.content: i for i, t in self.added_tokens_decoder.items() if i >= size}
+        path = os.path.join(directory, prefix + "added_tokens.json")
+        if not added:
+            if os.path.isfile(path):
+                os.remove(path)
+            return ()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(added, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        return (path,)
 
     def train_new_from_iterator(
         self,
