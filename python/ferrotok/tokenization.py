@@ -231,10 +231,11 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             )
             if document is not None:
                 core = _core.Tokenizer.from_str(document)
+        class_name = str(settings["init_config"].get("tokenizer_class") or "").removesuffix("Fast")
+        if not has_file and class_name in PYTHON_CLASSES:
+            restore_added_tokens(core, directory, settings)
         tokenizer = cls(core, **settings)
         tokenizer.__dict__["_directory"] = directory  # Marian's target side reads the folder again
-        if not has_file and tokenizer._python_class:
-            tokenizer._restore_added_tokens(directory)
         if has_file:  # explicit flags rebuild the template beside a tokenizer.json (the file's flags do not)
             for flag in ("add_bos_token", "add_eos_token"):
                 if flag in entries:
@@ -357,35 +358,6 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             vocabulary = (*vocabulary, *_roc_bert.save(self._roc_bert, directory))
         written = (*write_settings(directory, config, special_map, prefix), *templates, *vocabulary)
         return written if python_files else (*written, tokenizer_path)
-
-    def _restore_added_tokens(self, directory: str) -> None:
-        """The added tokens of the config's `added_tokens_decoder` past the vocabulary that the loader of
-        the class's files did not add (the tokens `add_tokens` added before `save_pretrained`), each on the
-        id it was saved with, as transformers' Python classes read them back."""
-        from ._config import merged_config
-
-        config = merged_config(directory)
-        decoder = config.get("added_tokens_decoder")
-        if not isinstance(decoder, dict):
-            return
-        vocab = self.get_vocab()
-        for key, entry in sorted(decoder.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else -1):
-            if not key.isdigit() or not isinstance(entry, dict) or entry.get("content") in vocab:
-                continue
-            if int(key) < len(self):  # a token of the vocabulary the class's loader spells its own way
-                continue
-            if int(key) > len(self):  # a gap: the ids would differ, leave them out
-                break
-            flags = {k: entry[k] for k in _ADDED_FLAGS if isinstance(entry.get(k), bool)}
-            self._tokenizer.add_tokens([{"content": entry["content"], **flags}])
-            vocab[entry["content"]] = int(key)
-        special_added = {
-            e.get("content") for e in decoder.values() if isinstance(e, dict) and e.get("special")
-        }
-        extra = config.get("extra_special_tokens")
-        for token in extra if isinstance(extra, list) else ():  # the config's extra specials among them
-            if token in special_added and token not in self._extra_special:
-                self._extra_special.append(token)
 
     def _python_class_files(
         self, directory: str, filename_prefix: str | None, class_name: str
@@ -923,3 +895,36 @@ _CALL_ARGUMENTS = (
 def _call_arguments(frame: dict[str, Any]) -> dict[str, Any]:
     """`__call__`'s arguments by name, from its `locals()` (read only on those two paths)."""
     return {name: frame[name] for name in _CALL_ARGUMENTS}
+
+
+def restore_added_tokens(core: Any, directory: str, settings: dict[str, Any]) -> None:
+    """The added tokens of the folder's `added_tokens_decoder` past the vocabulary that the loader of a
+    Python class's files did not add (the tokens `add_tokens` added before `save_pretrained`), each on the
+    id it was saved with, before the special tokens are registered; the config's extra special tokens among
+    the special ones join `settings["extra_special_tokens"]`, as transformers' Python classes read them."""
+    from ._config import merged_config
+
+    config = merged_config(directory)
+    decoder = config.get("added_tokens_decoder")
+    if not isinstance(decoder, dict):
+        return
+    vocab = core.get_vocab(True)
+    for key, entry in sorted(decoder.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else -1):
+        if not key.isdigit() or not isinstance(entry, dict) or entry.get("content") in vocab:
+            continue
+        size = core.vocab_size(True)
+        if int(key) < size:  # a token of the vocabulary the class's loader spells its own way
+            continue
+        if int(key) > size:  # a gap: the ids would differ, leave them out
+            break
+        flags = {k: entry[k] for k in _ADDED_FLAGS if isinstance(entry.get(k), bool)}
+        core.add_tokens([{"content": entry["content"], **flags}])
+        vocab[entry["content"]] = int(key)
+    special_added = {e.get("content") for e in decoder.values() if isinstance(e, dict) and e.get("special")}
+    extra = list(settings.get("extra_special_tokens") or [])
+    listed = config.get("extra_special_tokens")
+    for token in listed if isinstance(listed, list) else ():  # the config's extra specials among them
+        if token in special_added and token not in extra:
+            extra.append(token)
+    if extra:
+        settings["extra_special_tokens"] = extra
