@@ -61,7 +61,6 @@ KNOWN = {
     "a word added before them gets another id at reload",
     "DPRQuestionEncoderTokenizer": "ferrotok reads transformers' saved tokenizer.json folder of this class "
     "with other normalizer settings",
-    "DebertaV2Tokenizer": "ferrotok's saved tokenizer.json gives <unk> another id than transformers' own",
     "MLukeTokenizer": "transformers' reload of either folder lists the entity tokens with a '▁▁' prefix",
 }
 

@@ -339,6 +339,11 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             config["chat_control_tokens"] = list(self.chat_control_tokens)
         config.update(_targets.saved_languages(self))
         config.update(_marian.saved_settings(self))
+        if class_name == "DebertaV2Tokenizer" and self._model_kind() == "Unigram":
+            # transformers' class rebuilds its Unigram at load with the config's `unk_id` (1 without it)
+            import json
+
+            config.setdefault("unk_id", json.loads(self._tokenizer.to_str(False))["model"].get("unk_id"))
         if python_files:
             config["added_tokens_decoder"] = {
                 str(i): {"content": t.content, **{k: getattr(t, k) for k in _ADDED_FLAGS}}
