@@ -59,8 +59,6 @@ EXTRA_FILES = {"LukeTokenizer": {"entity_vocab.json"}, "MLukeTokenizer": {"entit
 KNOWN = {
     "CpmAntTokenizer": "ferrotok's vocab.txt loader of the class adds the config's special tokens first, so "
     "a word added before them gets another id at reload",
-    "DPRQuestionEncoderTokenizer": "ferrotok reads transformers' saved tokenizer.json folder of this class "
-    "with other normalizer settings",
     "MLukeTokenizer": "transformers' reload of either folder lists the entity tokens with a '▁▁' prefix",
 }
 
