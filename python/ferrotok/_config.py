@@ -230,6 +230,20 @@ CLASS_VOCABULARY_FILES.update(
     XLMTokenizer="vocab.json", FlaubertTokenizer="vocab.json", BioGptTokenizer="vocab.json"
 )
 
+# BERT's vocab.txt (TAPAS) and GPT-2's vocab.json + merges.txt (CLVP), as `save_vocabulary` writes them.
+CLASS_VOCABULARY_FILES |= {"TapasTokenizer": "vocab.txt", "ClvpTokenizer": "vocab.json"}
+# The files of the Python classes over a SentencePiece model that `save_pretrained` copies from the folder
+# the tokenizer was read from (ferrotok keeps no copy of their bytes), as the class writes them.
+CLASS_MODEL_FILES = {
+    "BertGenerationTokenizer": ("spiece.model",),
+    "GPTSw3Tokenizer": ("spiece.model",),
+    "SiglipTokenizer": ("spiece.model",),
+    "SpeechT5Tokenizer": ("spm_char.model",),
+    "PLBartTokenizer": ("sentencepiece.bpe.model",),
+    "M2M100Tokenizer": ("vocab.json", "sentencepiece.bpe.model"),
+    "Speech2TextTokenizer": ("vocab.json", "sentencepiece.bpe.model"),
+}
+
 # Classes whose `clean_up_tokenization_spaces` defaults to True in transformers 5 (False elsewhere).
 _CLEAN_UP_BY_DEFAULT = frozenset({"PLBartTokenizer", "ProphetNetTokenizer", "TapasTokenizer"})
 
@@ -313,6 +327,9 @@ def read_settings(
     for key, default in MODEL_SPECIAL_TOKENS.get(tokenizer_class.removesuffix("Fast"), {}).items():
         if named.get(key) is None:
             named[key] = token_content(merged[key]) if key in merged else default
+    if tokenizer_class.removesuffix("Fast") == "TapasTokenizer":  # its empty-cell token, always an extra
+        empty = token_content(merged.get("empty_token")) or "[EMPTY]"
+        extra = extra if empty in extra else [*extra, empty]
     for key in _EXTRA_FROM_NAMED.get(tokenizer_class.removesuffix("Fast"), ()):
         if named.get(key) is not None and named[key] not in extra:
             extra = [*extra, named[key]]

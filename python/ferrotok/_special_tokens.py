@@ -113,7 +113,14 @@ class SpecialTokensMixin:
         dicts = [added_token_dict(t, special_tokens) for t in new_tokens]
         if self.__dict__.get("_analysed"):  # BertJapanese's analysers: matched in the text, as the class does
             dicts = [{**d, "normalized": False} for d in dicts]
-        return int(self._tokenizer.add_tokens(dicts))
+        added = int(self._tokenizer.add_tokens(dicts))
+        if self.__dict__.get("_python_class"):  # transformers' Python classes list them as extra specials
+            special = set(self.all_special_tokens)  # type: ignore[attr-defined]
+            for entry in dicts:
+                if (special_tokens or entry.get("special")) and entry["content"] not in special:
+                    self._extra_special.append(entry["content"])
+                    special.add(entry["content"])
+        return added
 
     def add_special_tokens(
         self,

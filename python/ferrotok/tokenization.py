@@ -22,6 +22,7 @@ from ._arguments import (
     plan_call,
 )
 from ._config import (
+    CLASS_MODEL_FILES,
     CLASS_VOCABULARY_FILES,
     DEFAULT_MODEL_INPUT_NAMES,
     LAYOUT_CLASSES,
@@ -256,6 +257,9 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             )
             if document is not None:
                 core = _core.Tokenizer.from_str(document)
+        class_name = str(settings["init_config"].get("tokenizer_class") or "").removesuffix("Fast")
+        if not has_file and class_name in PYTHON_CLASSES:
+            restore_added_tokens(core, directory, settings)
         tokenizer = cls(core, **settings)
         tokenizer.__dict__["_directory"] = directory  # Marian's target side reads the folder again
         if has_file:  # explicit flags rebuild the template beside a tokenizer.json (the file's flags do not)
@@ -307,7 +311,8 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         save_jinja_files: bool = True,
         **_: Any,
     ) -> tuple[str, ...]:
-        """Write tokenizer.json, tokenizer_config.json (with the special tokens: transformers 5 writes no
+        """Write the folder transformers writes: tokenizer.json (the Python classes' vocabulary files and
+        added_tokens.json instead), tokenizer_config.json (with the special tokens: transformers 5 writes no
         special_tokens_map.json), the chat template(s) (chat_template.jinja, additional_chat_templates/, or
         into the config with `save_jinja_files=False`) and the class's own files (RoCBert's tables,
         Marian's vocabularies and models, ...), each named `{filename_prefix}-...` when a prefix is given,
@@ -325,11 +330,21 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
         if os.path.isfile(directory):
             raise OSError(f"save_directory ({directory}) should be a directory, not a file")
         os.makedirs(directory, exist_ok=True)
-        # ByT5, CANINE, Perceiver and Dia (ferrotok's `Codes` model, which the tokenizers library cannot
-        # read): no tokenizer.json, as transformers writes none for them; the config holds the added tokens.
-        codes = self._model_kind() == "Codes"
+        # transformers' Python classes (`PYTHON_CLASSES`) save their vocabulary files, the added tokens in the
+        # config and added_tokens.json, and no tokenizer.json: ferrotok writes the same folder (its own stages,
+        # FastBPE, Mapped, Moses..., stay out of any file the tokenizers library reads) and builds the
+        # pipeline back from those files at load. Without the files they are built from (a tokenizer read
+        # from a tokenizer.json alone), tokenizer.json is written instead.
+        class_name = str(self._init_config.get("tokenizer_class") or "").removesuffix("Fast")
+        vocabulary: tuple[str, ...] = ()
+        python_files = class_name in PYTHON_CLASSES
+        if python_files:
+            try:
+                vocabulary = self._python_class_files(directory, filename_prefix, class_name)
+            except OSError:
+                python_files = self._model_kind() == "Codes"  # ByT5's, CANINE's... config is enough
         tokenizer_path = os.path.join(directory, prefix + TOKENIZER_FILE)
-        if codes:
+        if python_files:
             if os.path.isfile(tokenizer_path):  # a stale file would be read back instead of the config
                 os.remove(tokenizer_path)
         else:
@@ -362,22 +377,70 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             from . import _entities
 
             config.update(_entities.saved_settings(self._entity_settings))
-        if codes:
+        if class_name == "DebertaV2Tokenizer" and self._model_kind() == "Unigram":
+            # transformers' class rebuilds its Unigram at load with the config's `unk_id` (1 without it)
+            import json
+
+            config.setdefault("unk_id", json.loads(self._tokenizer.to_str(False))["model"].get("unk_id"))
+        if python_files:
             config["added_tokens_decoder"] = {
                 str(i): {"content": t.content, **{k: getattr(t, k) for k in _ADDED_FLAGS}}
                 for i, t in self.added_tokens_decoder.items()
             }
+            vocabulary = (*vocabulary, *self._save_added_tokens_file(directory, prefix))
         templates = write_chat_templates(
             directory, self.chat_template, config, save_jinja_files, filename_prefix
         )
-        vocabulary: tuple[str, ...] = ()
-        if str(config.get("tokenizer_class") or "").removesuffix("Fast") in CLASS_VOCABULARY_FILES:
+        if not python_files and class_name in CLASS_VOCABULARY_FILES:
             vocabulary = self.save_vocabulary(directory, filename_prefix)
-        if self._roc_bert is not None:
+        if self._roc_bert is not None and not python_files:
             vocabulary = (*vocabulary, *_roc_bert.save(self._roc_bert, directory, filename_prefix))
-        vocabulary = (*vocabulary, *_marian.save_files(self, directory, filename_prefix))
+        if not python_files:
+            vocabulary = (*vocabulary, *_marian.save_files(self, directory, filename_prefix))
         written = (*write_settings(directory, config, prefix), *templates, *vocabulary)
-        return written if codes else (*written, tokenizer_path)
+        return written if python_files else (*written, tokenizer_path)
+
+    def _python_class_files(
+        self, directory: str, filename_prefix: str | None, class_name: str
+    ) -> tuple[str, ...]:
+        """The vocabulary files transformers' Python class `class_name` writes and reads back; OSError when
+        they cannot be written (a tokenizer not read from them)."""
+        prefix = f"{filename_prefix}-" if filename_prefix else ""
+        if class_name in CLASS_MODEL_FILES:  # SentencePiece classes: copied from the folder read
+            return tuple(
+                self._copy_model_file(directory, prefix, name) for name in CLASS_MODEL_FILES[class_name]
+            )
+        if class_name in ("MarianTokenizer", "FSMTTokenizer"):  # their files, from the folder read
+            written = _marian.save_files(self, directory, filename_prefix)
+            if not written:
+                raise OSError(f"{class_name}: the folder's vocabulary files are missing")
+            return written
+        written = (
+            self.save_vocabulary(directory, filename_prefix) if class_name in CLASS_VOCABULARY_FILES else ()
+        )
+        if any(os.path.basename(p).endswith(TOKENIZER_FILE) for p in written):
+            for path in written:
+                os.remove(path)
+            raise OSError(f"{class_name}: no vocabulary file of its own")
+        if self._roc_bert is not None:
+            written = (*written, *_roc_bert.save(self._roc_bert, directory, filename_prefix))
+        return written
+
+    def _save_added_tokens_file(self, directory: str, prefix: str) -> tuple[str, ...]:
+        """added_tokens.json: the added tokens past the model's vocabulary, as transformers' Python classes
+        write it (nothing when there are none)."""
+        import json
+
+        size = self.vocab_size
+        added = {t.content: i for i, t in self.added_tokens_decoder.items() if i >= size}
+        path = os.path.join(directory, prefix + "added_tokens.json")
+        if not added:
+            if os.path.isfile(path):
+                os.remove(path)
+            return ()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(added, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        return (path,)
 
     def train_new_from_iterator(
         self,
@@ -882,3 +945,36 @@ _CALL_ARGUMENTS = (
 def _call_arguments(frame: dict[str, Any]) -> dict[str, Any]:
     """`__call__`'s arguments by name, from its `locals()` (read only on those two paths)."""
     return {name: frame[name] for name in _CALL_ARGUMENTS}
+
+
+def restore_added_tokens(core: Any, directory: str, settings: dict[str, Any]) -> None:
+    """The added tokens of the folder's `added_tokens_decoder` past the vocabulary that the loader of a
+    Python class's files did not add (the tokens `add_tokens` added before `save_pretrained`), each on the
+    id it was saved with, before the special tokens are registered; the config's extra special tokens among
+    the special ones join `settings["extra_special_tokens"]`, as transformers' Python classes read them."""
+    from ._config import merged_config
+
+    config = merged_config(directory)
+    decoder = config.get("added_tokens_decoder")
+    if not isinstance(decoder, dict):
+        return
+    vocab = core.get_vocab(True)
+    for key, entry in sorted(decoder.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else -1):
+        if not key.isdigit() or not isinstance(entry, dict) or entry.get("content") in vocab:
+            continue
+        size = core.vocab_size(True)
+        if int(key) < size:  # a token of the vocabulary the class's loader spells its own way
+            continue
+        if int(key) > size:  # a gap: the ids would differ, leave them out
+            break
+        flags = {k: entry[k] for k in _ADDED_FLAGS if isinstance(entry.get(k), bool)}
+        core.add_tokens([{"content": entry["content"], **flags}])
+        vocab[entry["content"]] = int(key)
+    special_added = {e.get("content") for e in decoder.values() if isinstance(e, dict) and e.get("special")}
+    extra = list(settings.get("extra_special_tokens") or [])
+    listed = config.get("extra_special_tokens")
+    for token in listed if isinstance(listed, list) else ():  # the config's extra specials among them
+        if token in special_added and token not in extra:
+            extra.append(token)
+    if extra:
+        settings["extra_special_tokens"] = extra

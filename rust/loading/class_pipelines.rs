@@ -418,8 +418,11 @@ fn llama_options() -> Value {
 }
 
 /// BertNormalizer from `do_lower_case`, `tokenize_chinese_chars` and `strip_accents` (null: follow the
-/// lowercasing).
+/// lowercasing). The DPR classes' constructor keeps `do_lower_case` as an attribute and never hands it to
+/// BertTokenizer's, so they always lower-case (transformers' own saved DPR config says `false`).
 fn bert_normalizer(cfg: &LegacyConfig) -> Value {
+    let lowercase = cfg.class().trim_end_matches("Fast").starts_with("DPR")
+        || cfg_bool(cfg, "do_lower_case", true);
     let strip_accents = cfg
         .config
         .get("strip_accents")
@@ -431,7 +434,7 @@ fn bert_normalizer(cfg: &LegacyConfig) -> Value {
         "clean_text": true,
         "handle_chinese_chars": cfg_bool(cfg, "tokenize_chinese_chars", true),
         "strip_accents": strip_accents,
-        "lowercase": cfg_bool(cfg, "do_lower_case", true),
+        "lowercase": lowercase,
     })
 }
 
@@ -559,6 +562,15 @@ mod tests {
         assert_eq!(doc["model"]["unk_token"], json!("[UNK]"));
         assert_eq!(doc["model"]["continuing_subword_prefix"], json!("##"));
         assert_eq!(doc["model"]["vocab"], json!({"a": 0}));
+    }
+
+    #[test]
+    fn dpr_classes_lower_case_whatever_the_config_says() {
+        let mut doc = json!({"model": {"type": "WordPiece", "vocab": {"a": 0}, "unk_token": "x"}});
+        let c =
+            cfg(json!({"tokenizer_class": "DPRQuestionEncoderTokenizer", "do_lower_case": false}));
+        rebuild(&mut doc, &c, Some("[UNK]")).unwrap();
+        assert_eq!(doc["normalizer"]["lowercase"], json!(true));
     }
 
     #[test]
