@@ -51,7 +51,6 @@ ADDED_LINE = "a zork b <flag> c"
 KNOWN = {
     "CpmAntTokenizer": "ferrotok's vocab.txt loader of the class adds the config's special tokens first, so "
     "a word added before them gets another id at reload",
-    "MLukeTokenizer": "transformers' reload of either folder lists the entity tokens with a '▁▁' prefix",
 }
 
 
