@@ -10,8 +10,6 @@ in Python (`PYTHON_CLASSES`) are not `PreTrainedTokenizerFast` instances.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from typing import Any
 
 from . import _core
@@ -149,6 +147,9 @@ def _from_folder(
     """The `files` (constructor argument -> path), under the names a model folder gives them, loaded as
     `X.from_pretrained` loads that folder with the other arguments (`kwargs`); no file: the class built
     from its settings alone, where it needs no vocabulary file (ByT5, CANINE, ...)."""
+    import shutil  # here, not at the top: with tempfile, 27 ms of imports every AutoTokenizer load would pay
+    import tempfile
+
     directory = tempfile.mkdtemp(prefix="ferrotok-")
     try:
         if document is not None:
