@@ -82,8 +82,8 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "DiaTokenizer": ("same", "no vocabulary file: byte-level, built from tokenizer_config.json"),
     "EsmTokenizer": ("same", "vocab.txt: protein vocab.txt, loaded as transformers builds it"),
     "EsmcTokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: reads only tokenizer.json; transformers builds an empty vocabulary without it",
+        "same",
+        "no vocabulary file: its fixed amino-acid alphabet and template, built from tokenizer_config.json",
     ),
     "FNetTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "FSMTTokenizer": (
@@ -101,8 +101,9 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "GPTNeoXTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "GPTSw3Tokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "GemmaTokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: reads only tokenizer.json (or tokenizer.model, tested in test_sentencepiece_folders.py); transformers builds an empty vocabulary from nothing",
+        "same",
+        "no vocabulary file: a BPE of its five special tokens, built from tokenizer_config.json (tokenizer.model "
+        "is tested in test_sentencepiece_folders.py)",
     ),
     "HerbertTokenizer": ("same", "vocab.json+merges.txt: its own BPE with </w> and <unk>, learnt here"),
     "LEDTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
@@ -177,8 +178,8 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "a first call switches it to the source one; ferrotok's uses the source one (see the README)",
     ),
     "Siglip2Tokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: reads only tokenizer.json; transformers builds an empty vocabulary without it",
+        "same",
+        "no vocabulary file: Gemma's BPE of five special tokens, lower-cased, built from tokenizer_config.json",
     ),
     "SiglipTokenizer": (
         "same",
@@ -210,8 +211,9 @@ COVERAGE: dict[str, tuple[str, str]] = {
     ),
     "WhisperTokenizer": ("same", "vocab.json+merges.txt: loaded as transformers builds it"),
     "XGLMTokenizer": (
-        "no file ferrotok reads",
-        "no vocabulary file: reads only tokenizer.json; transformers builds an empty vocabulary without it",
+        "same",
+        "no vocabulary file: a Unigram of its four special tokens and seven made-up words, built from "
+        "tokenizer_config.json",
     ),
     "XLMRobertaTokenizer": ("same", "sentencepiece: loaded as transformers builds it"),
     "XLMTokenizer": ("same", "vocab.json+merges.txt: its own BPE, sacremoses' pipeline in the core"),

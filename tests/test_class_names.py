@@ -347,7 +347,7 @@ DEFAULT_VOCABULARY = [
     *["BertTokenizerFast", "DistilBertTokenizer", "ConvBertTokenizer", "DPRContextEncoderTokenizer"],
     *["DPRQuestionEncoderTokenizerFast", "MobileBertTokenizer", "RobertaTokenizer", "BartTokenizer"],
     *["GPT2TokenizerFast", "LlamaTokenizerFast", "BlenderbotTokenizer", "GemmaTokenizer", "ByT5Tokenizer"],
-    *["PerceiverTokenizer", "DiaTokenizer"],
+    *["PerceiverTokenizer", "DiaTokenizer", "Siglip2Tokenizer"],
 ]
 
 

@@ -135,6 +135,7 @@ MODEL_SPECIAL_TOKENS["CpmAntTokenizer"] = {
     "space_token": "</_>",
 }
 MODEL_SPECIAL_TOKENS["ProphetNetTokenizer"] = {"x_sep_token": "[X_SEP]"}
+MODEL_SPECIAL_TOKENS["EsmcTokenizer"] = {"chain_break_token": "|"}
 _ENTITY_SPECIAL_TOKENS = {
     "entity_unk_token": "[UNK]",
     "entity_pad_token": "[PAD]",

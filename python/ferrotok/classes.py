@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import _core
+from . import _core, _no_file
 from ._config import PYTHON_CLASSES, SPECIAL_TOKENS_ATTRIBUTES, TOKENIZER_FILE, split_load_kwargs
 from .tokenization import FerroTokenizer
 from .tokenizer import Tokenizer
@@ -259,7 +259,7 @@ class _ClassConstructor(FerroTokenizer):
         else:
             core = _backend(kwargs.get("tokenizer_object"), kwargs.get("tokenizer_file"))
             document = core.to_str(False) if core is not None else _default_document(name, given)
-            if document is None:
+            if document is None and name.removesuffix("Fast") not in _no_file.CLASSES:
                 return super().__new__(cls)
         tokenizer = _from_folder(cls, given, files, document)
         tokenizer.__dict__["_built"] = True
@@ -330,9 +330,8 @@ class _ClassConstructor(FerroTokenizer):
             raise ValueError(_NO_BACKEND)
         kwargs["tokenizer_class"] = cls._class_name
         own, entries, overrides = split_load_kwargs(kwargs, has_file)
-        tokenizer = cls._from_loaded(
-            directory, _core.load_folder(directory, overrides), own, entries, has_file
-        )
+        loaded = _no_file.load_folder(directory, overrides, cls._class_name)
+        tokenizer = cls._from_loaded(directory, loaded, own, entries, has_file)
         if not os.path.isdir(path):
             tokenizer.name_or_path = path  # transformers keeps the id, not the snapshot path
         return tokenizer

@@ -223,7 +223,9 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             return AutoTokenizer.from_pretrained(directory, **kwargs)
         has_file = os.path.isfile(os.path.join(directory, TOKENIZER_FILE))
         own, entries, overrides = split_load_kwargs(kwargs, has_file)
-        return cls._from_loaded(directory, _core.load_folder(directory, overrides), own, entries, has_file)
+        from ._no_file import load_folder
+
+        return cls._from_loaded(directory, load_folder(directory, overrides), own, entries, has_file)
 
     @classmethod
     def _from_loaded(

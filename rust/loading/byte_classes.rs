@@ -273,6 +273,11 @@ pub fn document(class: &str, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens
 /// tokenizer_config.json's `added_tokens_decoder` in id order; the ids follow from the order (as
 /// transformers and tokenizers give them), so only the tokens and their flags are read.
 fn config_added(cfg: &LegacyConfig) -> Vec<AddedToken> {
+    config_added_ids(cfg).into_iter().map(|(_, t)| t).collect()
+}
+
+/// tokenizer_config.json's `added_tokens_decoder` in id order, with the ids it names.
+pub(super) fn config_added_ids(cfg: &LegacyConfig) -> Vec<(u64, AddedToken)> {
     let Some(Value::Object(dec)) = cfg.config.get("added_tokens_decoder") else {
         return Vec::new();
     };
@@ -286,7 +291,7 @@ fn config_added(cfg: &LegacyConfig) -> Vec<AddedToken> {
         })
         .collect();
     entries.sort_by_key(|(id, _)| *id);
-    entries.into_iter().map(|(_, t)| t).collect()
+    entries
 }
 
 /// The ids tokenizers gives added tokens on load (see `AddedVocabulary::add`): the model's id for a

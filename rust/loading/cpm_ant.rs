@@ -3,6 +3,7 @@
 //! unmatched char giving `<unk>` (a word over 200 chars is one `<unk>`). vocab.txt's `</_>` and `</n>`
 //! lines are the space and newline tokens (the class renames them). `<s> A`, `<s> A <s> B`, type ids 0.
 
+use super::byte_classes::config_added_ids;
 use super::legacy::{read_to_string, LegacyConfig};
 use super::named_tokens::{json_id, named_content, named_specials, present, AddedIds};
 use super::sentencepiece::SpecialTokens;
@@ -65,10 +66,20 @@ pub fn document(dir: &Path, cfg: &LegacyConfig) -> Result<(Value, SpecialTokens)
             format!("no line holds the unk_token {unk:?}"),
         ));
     }
-    // The named tokens, then the document tokens `<d>` / `</d>` (special tokens of the class too).
+    // The config's `added_tokens_decoder` (a saved folder's added tokens keep their ids, as transformers'
+    // Python class adds them before its special tokens), the named tokens, then the document tokens `<d>` /
+    // `</d>` (special tokens of the class too).
     let bod = cfg_str(cfg, "bod_token", "<d>").to_string();
     let eod = cfg_str(cfg, "eod_token", "</d>").to_string();
-    let tokens = present(&named).chain([AddedToken::special(&bod), AddedToken::special(&eod)]);
+    // (Entries within the vocabulary's ids take their vocabulary ids, and only by their own spelling.)
+    let size = vocab.len() as u64;
+    let saved = config_added_ids(cfg)
+        .into_iter()
+        .filter(|(id, t)| *id >= size || vocab.contains_key(&t.content))
+        .map(|(_, t)| t);
+    let tokens = saved
+        .chain(present(&named))
+        .chain([AddedToken::special(&bod), AddedToken::special(&eod)]);
     let added = AddedIds::resolve(vocab.len() as u32, tokens, |t| json_id(&vocab, t));
     let bos = content("bos_token");
     let bos_id = added
@@ -132,5 +143,34 @@ mod tests {
         assert_eq!(e.ids, [2, 8, 4, 9, 7, 5, 0]);
         assert_eq!(t.token_to_id(" "), Some(4));
         assert_eq!(t.token_to_id("</_>"), None);
+    }
+
+    #[test]
+    fn saved_added_tokens_keep_their_ids_before_a_new_named_token() {
+        let dir =
+            std::env::temp_dir().join(format!("ferrotok-cpm-ant-saved-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lines = [
+            "<d>", "</d>", "<s>", "</s>", "</_>", "<unk>", "<pad>", "</n>",
+        ];
+        std::fs::write(dir.join("vocab.txt"), lines.join("\n") + "\n").unwrap();
+        let config = json!({
+            "pad_token": "<pad2>",
+            "added_tokens_decoder": {
+                "2": {"content": "<s>", "special": true},
+                "8": {"content": "zork", "special": false},
+                "9": {"content": "<pad2>", "special": true},
+            },
+        });
+        let cfg = LegacyConfig {
+            config: config.as_object().unwrap().clone(),
+        };
+        let out = document(&dir, &cfg);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let t: Tokenizer =
+            super::super::tokenizer_json::from_value(out.unwrap().0, "<test>").unwrap();
+        assert_eq!(t.token_to_id("zork"), Some(8));
+        assert_eq!(t.token_to_id("<pad2>"), Some(9));
+        assert_eq!(t.token_to_id("<s>"), Some(2));
     }
 }
