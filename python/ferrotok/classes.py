@@ -229,10 +229,8 @@ def _default_document(name: str, kwargs: dict[str, Any]) -> str | None:
 # transformers' constructors build their own model, normalizer, pre-tokenizer and decoder before handing the
 # wrapped tokenizer (`tokenizer_object=`, `tokenizer_file=`) to the generic constructor, which puts the wrapped
 # one in their place: only what they set afterwards (the post-processor, the tokens they add) applies to it.
-# So a class built around a wrapped tokenizer keeps its stages, but for the classes listed here, which change
-# them after that too.
+# So a class built around a wrapped tokenizer keeps these stages of it.
 _OBJECT_STAGES = ("model", "normalizer", "pre_tokenizer", "decoder")
-_REBUILDS_AROUND_OBJECT: frozenset[str] = frozenset()
 
 
 def _keep_object_stages(tokenizer: FerroTokenizer, core: _core.Tokenizer) -> None:
@@ -277,7 +275,7 @@ class _ClassConstructor(FerroTokenizer):
             if document is None:
                 return super().__new__(cls)
         tokenizer = _from_folder(cls, given, files, document)
-        if core is not None and name not in _REBUILDS_AROUND_OBJECT:
+        if core is not None:
             _keep_object_stages(tokenizer, core)
         tokenizer.__dict__["_built"] = True
         return tokenizer
