@@ -69,18 +69,10 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 SAME = sorted(n for n, (status, _) in coverage.COVERAGE.items() if status == "same" and n != "RagTokenizer")
 
 
-# Classes whose model-specific named tokens (CodeLlama's infilling tokens, TAPAS's `[EMPTY]`) ferrotok does not
-# list in `special_tokens_map` yet, whichever way they are loaded (README, deliberate differences).
-NAMED_TOKENS_DIFFER = {"CodeLlamaTokenizer", "TapasTokenizer"}
-
-
 def settings(tok: Any) -> tuple[Any, ...]:
-    specials = tok.special_tokens_map
-    if tok.init_kwargs.get("tokenizer_class", type(tok).__name__) in NAMED_TOKENS_DIFFER:
-        specials = {k: v for k, v in specials.items() if k in classes.SPECIAL_TOKENS_ATTRIBUTES}
     return (
         type(tok).__name__,
-        specials,
+        tok.special_tokens_map,  # the classes' own named tokens too (CodeLlama's infilling, TAPAS's `[EMPTY]`)
         list(tok.model_input_names),
         tok.padding_side,
         tok.truncation_side,
@@ -290,28 +282,26 @@ def test_course_flow_wraps_saves_and_reloads(tmp_path, train, name, arguments):
 
 # Named classes whose `X(tokenizer_object=...)` equals transformers' for the WordPiece, byte-level BPE and
 # Unigram tokenizers above (the classes transformers runs in Python refuse it, in both libraries). The others
-# (T5, XLM-R, MBart, CodeLlama, ... whose constructors add tokens or rebuild a pipeline of their own around the
+# (MBart, NLLB, Funnel, LUKE, CamemBERT, XGLM, ... whose constructors add tokens ferrotok does not add around the
 # object) differ for at least one of them: README, deliberate differences.
 OBJECT_SAME = [
-    *["BartTokenizer", "BartphoTokenizer", "BertGenerationTokenizer", "BertJapaneseTokenizer"],
-    *["BertTokenizer", "BertweetTokenizer", "BioGptTokenizer", "BlenderbotSmallTokenizer", "ByT5Tokenizer"],
-    *["CTRLTokenizer", "ClvpTokenizer", "CodeGenTokenizer", "ConvBertTokenizer", "CpmAntTokenizer"],
+    *["AlbertTokenizer", "BartTokenizer", "BarthezTokenizer", "BartphoTokenizer", "BertGenerationTokenizer"],
+    *["BertJapaneseTokenizer", "BertTokenizer", "BertweetTokenizer", "BigBirdTokenizer", "BioGptTokenizer"],
+    *["BlenderbotSmallTokenizer", "BlenderbotTokenizer", "ByT5Tokenizer", "CTRLTokenizer", "ClvpTokenizer"],
+    *["CodeGenTokenizer", "CodeLlamaTokenizer", "CohereTokenizer", "ConvBertTokenizer", "CpmAntTokenizer"],
     *["CpmTokenizer", "DPRContextEncoderTokenizer", "DPRQuestionEncoderTokenizer", "DebertaTokenizer"],
-    *["DiaTokenizer", "DistilBertTokenizer", "EsmTokenizer", "FNetTokenizer", "FlaubertTokenizer"],
-    *["GPT2Tokenizer", "GPTNeoXJapaneseTokenizer", "GPTSw3Tokenizer", "LEDTokenizer", "LayoutLMv2Tokenizer"],
-    *["LayoutLMv3Tokenizer", "LayoutXLMTokenizer", "LxmertTokenizer", "M2M100Tokenizer", "MPNetTokenizer"],
-    *["MarianTokenizer", "MarkupLMTokenizer", "MgpstrTokenizer", "MobileBertTokenizer", "MvpTokenizer"],
-    *["MyT5Tokenizer", "PLBartTokenizer", "ParakeetTokenizer", "PerceiverTokenizer", "PhobertTokenizer"],
-    *[
-        "ProphetNetTokenizer",
-        "RoCBertTokenizer",
-        "RobertaTokenizer",
-        "SiglipTokenizer",
-        "Speech2TextTokenizer",
-    ],
-    *["SpeechT5Tokenizer", "SplinterTokenizer", "SqueezeBertTokenizer", "TapasTokenizer", "UdopTokenizer"],
-    *["VitsTokenizer", "Wav2Vec2CTCTokenizer", "Wav2Vec2PhonemeCTCTokenizer", "WhisperTokenizer"],
-    "XLMTokenizer",
+    *["DebertaV2Tokenizer", "DiaTokenizer", "DistilBertTokenizer", "EsmTokenizer", "FNetTokenizer"],
+    *["FlaubertTokenizer", "GPT2Tokenizer", "GPTNeoXJapaneseTokenizer", "GPTNeoXTokenizer"],
+    *["GPTSw3Tokenizer", "GemmaTokenizer", "HerbertTokenizer", "LEDTokenizer", "LayoutLMv2Tokenizer"],
+    *["LayoutLMv3Tokenizer", "LayoutXLMTokenizer", "LlamaTokenizer", "LxmertTokenizer", "M2M100Tokenizer"],
+    *["MPNetTokenizer", "MarianTokenizer", "MarkupLMTokenizer", "MgpstrTokenizer", "MobileBertTokenizer"],
+    *["MvpTokenizer", "MyT5Tokenizer", "NougatTokenizer", "OpenAIGPTTokenizer", "PLBartTokenizer"],
+    *["ParakeetTokenizer", "PerceiverTokenizer", "PhobertTokenizer", "ProphetNetTokenizer", "Qwen2Tokenizer"],
+    *["Qwen3_5Tokenizer", "ReformerTokenizer", "RemBertTokenizer", "RoCBertTokenizer", "RoFormerTokenizer"],
+    *["RobertaTokenizer", "SiglipTokenizer", "Speech2TextTokenizer", "SpeechT5Tokenizer"],
+    *["SplinterTokenizer", "SqueezeBertTokenizer", "T5Tokenizer", "TapasTokenizer", "Tipsv2Tokenizer"],
+    *["UdopTokenizer", "VitsTokenizer", "Wav2Vec2CTCTokenizer", "Wav2Vec2PhonemeCTCTokenizer"],
+    *["WhisperTokenizer", "XLMRobertaTokenizer", "XLMTokenizer", "XLNetTokenizer"],
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 from . import _core
@@ -136,6 +137,14 @@ MODEL_SPECIAL_TOKENS["CpmAntTokenizer"] = {
 }
 MODEL_SPECIAL_TOKENS["ProphetNetTokenizer"] = {"x_sep_token": "[X_SEP]"}
 MODEL_SPECIAL_TOKENS["EsmcTokenizer"] = {"chain_break_token": "|"}
+MODEL_SPECIAL_TOKENS["TapasTokenizer"] = {"empty_token": "[EMPTY]"}  # its empty-cell token
+MODEL_SPECIAL_TOKENS["CodeLlamaTokenizer"] = {  # its infilling tokens
+    "prefix_token": "▁<PRE>",
+    "middle_token": "▁<MID>",
+    "suffix_token": "▁<SUF>",
+    "eot_token": "▁<EOT>",
+    "fill_token": "<FILL_ME>",
+}
 _ENTITY_SPECIAL_TOKENS = {
     "entity_unk_token": "[UNK]",
     "entity_pad_token": "[PAD]",
@@ -153,8 +162,12 @@ MODEL_SPECIAL_TOKENS["LukeTokenizer"] = {
     **_ENTITY_SPECIAL_TOKENS,
 }
 # Named tokens a class's constructor also appends to its extra special tokens when they are not there yet
-# (LUKE's entity markers).
-_EXTRA_FROM_NAMED = {"LukeTokenizer": ("entity_1_token", "entity_2_token")}
+# (LUKE's entity markers, CodeLlama's infilling tokens, TAPAS's empty-cell token).
+_EXTRA_FROM_NAMED = {
+    "LukeTokenizer": ("entity_1_token", "entity_2_token"),
+    "CodeLlamaTokenizer": ("prefix_token", "middle_token", "suffix_token", "eot_token", "fill_token"),
+    "TapasTokenizer": ("empty_token",),
+}
 
 # The vocabulary file `save_pretrained` writes beside tokenizer.json for classes that transformers builds
 # from that file alone (it ignores tokenizer.json for them).
@@ -259,9 +272,12 @@ _MODEL_MAX_LENGTH |= {"TapasTokenizer": 512, "LayoutLMv2Tokenizer": 512}
 _TOKENIZER_JSON_FLAGS = {"CodeLlamaTokenizer": {"add_bos_token": True}}
 
 
-# The `additional_special_tokens` a class's constructor defaults to (the Rust loader adds them as tokens).
-_CLASS_EXTRA_SPECIAL = {
-    cls: [f"<special{i}>" for i in range(10)] for cls in ("XLMTokenizer", "FlaubertTokenizer")
+# The `additional_special_tokens` a class's constructor defaults to, from its configuration (the Rust loader
+# adds them as tokens): T5's sentinels (`extra_ids` of them), XLNet's paragraph and document ends.
+_CLASS_EXTRA_SPECIAL: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    **dict.fromkeys(("XLMTokenizer", "FlaubertTokenizer"), lambda _: [f"<special{i}>" for i in range(10)]),
+    "T5Tokenizer": lambda config: [f"<extra_id_{i}>" for i in range(int(config.get("extra_ids", 100)))],
+    "XLNetTokenizer": lambda _: ["<eop>", "<eod>"],
 }
 
 
@@ -324,13 +340,10 @@ def read_settings(
         extra = merged.get("extra_special_tokens") or merged.get("additional_special_tokens") or []
         extra = [token_content(t) for t in extra] if isinstance(extra, list) else []
         if not ({"extra_special_tokens", "additional_special_tokens"} & merged.keys()):
-            extra = list(_CLASS_EXTRA_SPECIAL.get(tokenizer_class.removesuffix("Fast"), extra))
+            extra = _CLASS_EXTRA_SPECIAL.get(tokenizer_class.removesuffix("Fast"), lambda _: extra)(merged)
     for key, default in MODEL_SPECIAL_TOKENS.get(tokenizer_class.removesuffix("Fast"), {}).items():
         if named.get(key) is None:
             named[key] = token_content(merged[key]) if key in merged else default
-    if tokenizer_class.removesuffix("Fast") == "TapasTokenizer":  # its empty-cell token, always an extra
-        empty = token_content(merged.get("empty_token")) or "[EMPTY]"
-        extra = extra if empty in extra else [*extra, empty]
     for key in _EXTRA_FROM_NAMED.get(tokenizer_class.removesuffix("Fast"), ()):
         if named.get(key) is not None and named[key] not in extra:
             extra = [*extra, named[key]]

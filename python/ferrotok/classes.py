@@ -227,6 +227,20 @@ def _default_document(name: str, kwargs: dict[str, Any]) -> str | None:
     return json.dumps({"version": "1.0", "added_tokens": [], "model": model})
 
 
+# transformers' constructors build their own model, normalizer, pre-tokenizer and decoder before handing the
+# wrapped tokenizer (`tokenizer_object=`, `tokenizer_file=`) to the generic constructor, which puts the wrapped
+# one in their place: only what they set afterwards (the post-processor, the tokens they add) applies to it.
+# So a class built around a wrapped tokenizer keeps these stages of it.
+_OBJECT_STAGES = ("model", "normalizer", "pre_tokenizer", "decoder")
+
+
+def _keep_object_stages(tokenizer: FerroTokenizer, core: _core.Tokenizer) -> None:
+    """Give `tokenizer` the wrapped tokenizer's (`core`'s) stages (`_OBJECT_STAGES`)."""
+    wrapped, backend = Tokenizer(core), tokenizer.backend_tokenizer
+    for stage in _OBJECT_STAGES:
+        setattr(backend, stage, getattr(wrapped, stage))
+
+
 class _ClassConstructor(FerroTokenizer):
     """transformers' constructor and `from_pretrained` for a named class (`_class_name`)."""
 
@@ -249,7 +263,7 @@ class _ClassConstructor(FerroTokenizer):
             return super().__new__(cls)
         given = {k: v for k, v in kwargs.items() if k not in ("tokenizer_object", *_FILE_ARGUMENTS)}
         files: dict[str, str] = {}
-        document = None
+        document, core = None, None
         if name in _BUILT_FROM_SETTINGS:
             pass  # whatever it is given, as transformers' constructor
         elif kwargs.get("tokenizer_object") is None and kwargs.get("vocab_file") is not None:
@@ -262,6 +276,8 @@ class _ClassConstructor(FerroTokenizer):
             if document is None and name.removesuffix("Fast") not in _no_file.CLASSES:
                 return super().__new__(cls)
         tokenizer = _from_folder(cls, given, files, document)
+        if core is not None:
+            _keep_object_stages(tokenizer, core)
         tokenizer.__dict__["_built"] = True
         return tokenizer
 
