@@ -286,6 +286,8 @@ class CallPlan(NamedTuple):
     check_length: bool
     # Tensors without padding: the same request for lists, for rows of different lengths.
     lists_request: Any
+    # A Python class's `overflowing_tokens`: (truncation strategy, stride, truncated on the left), or None.
+    cut: tuple[str, int, bool] | None = None
 
 
 def plan_call(
@@ -327,8 +329,15 @@ def plan_call(
     side = check_side("padding_side", padding_side) or tokenizer.padding_side
     tensor_type = check_tensor_type(return_tensors)
     options: dict[str, Any] = {}
-    if trunc == LONGEST_FIRST and tokenizer.__dict__.get("_python_class"):
-        trunc = "longest_first_one_by_one"  # a Python class's loop: a tie is cut from the second text
+    cut = None
+    if tokenizer.__dict__.get("_python_class"):
+        # A Python class returns what truncation cut as `overflowing_tokens` (with `stride` tokens of what it
+        # kept; none with tensors), never windows of their own: its stride shapes nothing else.
+        if return_overflowing_tokens and trunc != DO_NOT_TRUNCATE and max_length:
+            cut = (trunc, stride, tokenizer.truncation_side == "left")
+        return_overflowing_tokens, stride = False, 0
+        if trunc == LONGEST_FIRST:
+            trunc = "longest_first_one_by_one"  # a Python class's loop: a tie is cut from the second text
     if trunc != DO_NOT_TRUNCATE and max_length is not None:
         # The stride / max_length rule is checked by the core (TruncationParams::validate).
         options.update(
@@ -367,6 +376,7 @@ def plan_call(
         return_special_tokens_mask=wanted[2][1],
         return_offsets_mapping=wanted[3][1],
         return_length=wanted[4][1],
+        keep_cut_tokens=cut is not None,
     )
     unbatched = not is_batched and tensor_type is None and not overflow
     request = EncodeRequest(
@@ -375,5 +385,5 @@ def plan_call(
     lists_request = EncodeRequest(**options) if tensor_type is not None and pad == DO_NOT_PAD else None
     fields = [name for name, on in wanted if on]
     return CallPlan(
-        request, tensor_type, overflow, fields, max_length is None and bool(verbose), lists_request
+        request, tensor_type, overflow, fields, max_length is None and bool(verbose), lists_request, cut
     )

@@ -85,7 +85,8 @@ class EncodeRequest:
     `return_*` flags pick the fields beyond "input_ids". `unbatched`: one text given alone, whose list
     fields are its row rather than a list of one row. `split_special_tokens`: special tokens in the text
     are tokenized as text (True) or matched (False); None follows the tokenizer's `encode_special_tokens`.
-    `skip_added_tokens`: no added token is matched at all (the text runs through the pipeline alone)."""
+    `skip_added_tokens`: no added token is matched at all (the text runs through the pipeline alone).
+    `keep_cut_tokens`: what truncation cuts is kept for `Encodings.cut_ids`, without rows of its own."""
 
     def __new__(
         cls,
@@ -110,6 +111,7 @@ class EncodeRequest:
         return_special_tokens_mask: bool = False,
         return_offsets_mapping: bool = False,
         return_length: bool = False,
+        keep_cut_tokens: bool = False,
         unbatched: bool = False,
         split_special_tokens: bool | None = None,
         skip_added_tokens: bool = False,
@@ -176,6 +178,9 @@ class Encodings:
     def tokens(self, i: int) -> list[str]: ...
     def word_ids(self, i: int) -> list[int | None]: ...
     def sequence_ids(self, i: int) -> list[int | None]: ...
+    def cut_ids(self, i: int, seq: int, left: bool) -> list[int]:
+        """The tokens of sequence `seq` that truncation cut from input `i`, in text order (`left`: cut on
+        the left), kept by a request with `keep_cut_tokens` and stride 0."""
     def offsets(self, i: int) -> list[tuple[int, int]]: ...
     def type_ids(self, i: int) -> list[int]: ...
     def attention_mask(self, i: int) -> list[int]: ...

@@ -206,6 +206,13 @@ def call(tokenizer: Any, args: tuple[Any, ...], arguments: dict[str, Any], kwarg
     result = add_columns(tokenizer, tokenizer._roc_bert, result, arguments.get("return_tensors"))
     if not arguments.get("return_special_tokens_mask"):
         result.data.pop("special_tokens_mask", None)
+    if "overflowing_tokens" in result.data:  # the class sets its overflow fields before the others
+        rest = {
+            k: v for k, v in result.data.items() if k not in ("overflowing_tokens", "num_truncated_tokens")
+        }
+        overflow = {k: result.data[k] for k in ("overflowing_tokens", "num_truncated_tokens")}
+        result.data.clear()
+        result.data.update({**overflow, **rest})
     wanted = arguments.get("return_attention_mask")
     if wanted is False or (wanted is None and "attention_mask" not in tokenizer.model_input_names):
         result.data.pop("attention_mask", None)

@@ -116,6 +116,70 @@ def _python_class_lengths(length: Any, encodings: _core.Encodings, is_batched: b
     return mx.array(before)
 
 
+def _python_class_overflow(
+    encodings: _core.Encodings, cut: tuple[str, int, bool], pairs: bool
+) -> list[tuple[list[int], int] | None]:
+    """Each input's `overflowing_tokens` and `num_truncated_tokens` as transformers' Python classes give them
+    (None where nothing was cut): the tokens truncation cut from the truncated text, with `stride` tokens of
+    what it kept beside the cut, read from the overflow the core kept (not a second tokenization)."""
+    strategy, stride, left = cut
+    seq = 1 if strategy == "only_second" else 0
+    if seq == 1 and not pairs:
+        return [None] * len(encodings)
+    out: list[tuple[list[int], int] | None] = []
+    for i in range(len(encodings)):
+        removed = encodings.cut_ids(i, seq, left)
+        if not removed:
+            out.append(None)
+            continue
+        kept = [t for t, s in zip(encodings.ids(i), encodings.sequence_ids(i), strict=True) if s == seq]
+        if left:
+            out.append((removed + kept[:stride], len(removed)))
+        else:
+            out.append((kept[max(len(kept) - stride, 0) :] + removed, len(removed)))
+    return out
+
+
+class OverflowRowsError(AssertionError, ValueError):
+    """Some rows of a Python class's batch were truncated and others not: transformers' Python classes then
+    fail (an AssertionError), their `overflowing_tokens` having fewer rows than the batch."""
+
+
+# The keys of one row of a Python class, in its order (a batch's attention mask comes last, with the padding).
+_PYTHON_ROW_ORDER = ("input_ids", "token_type_ids", "special_tokens_mask")
+
+
+def _python_class_fields(
+    data: dict[str, Any], encodings: _core.Encodings, is_batched: bool, cut: Any, pairs: bool, lists: bool
+) -> dict[str, Any]:
+    """A Python class's result: its length, overflow fields (with `lists`, not tensors) and key order."""
+    if "length" in data:
+        data["length"] = _python_class_lengths(data["length"], encodings, is_batched)
+    ordered = {key: data[key] for key in _PYTHON_ROW_ORDER if key in data}
+    if cut is not None:
+        overflow = _python_class_overflow(encodings, cut, pairs)
+        rows = [row for row in overflow if row is not None]
+        if rows and len(rows) < len(overflow):
+            raise OverflowRowsError(
+                f"return_overflowing_tokens: {len(rows)} of the batch's {len(overflow)} rows were truncated; "
+                "this class returns overflowing tokens for a batch only when every row is"
+            )
+        if rows and lists and is_batched:
+            ordered["overflowing_tokens"] = [row[0] for row in rows]
+            ordered["num_truncated_tokens"] = [row[1] for row in rows]
+        elif rows and lists:
+            ordered["overflowing_tokens"], ordered["num_truncated_tokens"] = rows[0]
+    # One text's attention mask comes from its padding, before the length; a batch's after every field.
+    if not is_batched and "attention_mask" in data:
+        ordered["attention_mask"] = data["attention_mask"]
+    ordered.update(
+        (key, value) for key, value in data.items() if key not in ordered and key != "attention_mask"
+    )
+    if is_batched and "attention_mask" in data:
+        ordered["attention_mask"] = data["attention_mask"]
+    return ordered
+
+
 class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, TransformersApiMixin):
     """A tokenizer with transformers' `PreTrainedTokenizerFast` interface and Hugging Face-exact outputs."""
 
@@ -760,15 +824,21 @@ class FerroTokenizer(DecodingMixin, SpecialTokensMixin, ChatTemplateMixin, Trans
             if len(self._plans) >= _MAX_PLANS:
                 self._plans.clear()
             self._plans[key] = plan
+        if plan.cut is not None and second is not None and plan.cut[0] == "longest_first" and first:
+            raise ValueError(
+                "return_overflowing_tokens: this class returns no overflowing tokens for pairs truncated with "
+                "longest_first; use truncation='only_first' or 'only_second'"
+            )
         if not first:
             return self._empty_batch(plan.fields, plan.overflow, plan.tensor_type)
         # The core returns the fields in transformers' order, rows already unwrapped for a text given alone.
         data, encodings = self._encode(first, second, plan)
         if self._python_class:
-            if "length" in data:
-                data["length"] = _python_class_lengths(data["length"], encodings, is_batched)
-            if is_batched and "attention_mask" in data:  # their batch's mask comes with the padding, last
-                data["attention_mask"] = data.pop("attention_mask")
+            # No overflow fields with tensors; RoCBert still checks that every row or none was cut.
+            cut = plan.cut if plan.tensor_type is None or self._roc_bert is not None else None
+            data = _python_class_fields(
+                data, encodings, is_batched, cut, second is not None, plan.tensor_type is None
+            )
         if plan.check_length and not self._warned_too_long:
             ids = data["input_ids"]
             self._warn_if_too_long(ids.shape[-1] if hasattr(ids, "shape") else encodings.longest())

@@ -150,6 +150,26 @@ impl PyEncodings {
         Ok(self.padded(&self.row(i)?.word_ids, None))
     }
 
+    /// The tokens of sequence `seq` that truncation cut from input `i`, in text order (`left`: it cut
+    /// on the left), from the overflow windows a request with `keep_cut_tokens` and stride 0 kept.
+    fn cut_ids(&self, i: usize, seq: u32, left: bool) -> PyResult<Vec<u32>> {
+        let e = self
+            .encodings
+            .get(i)
+            .ok_or_else(|| PyIndexError::new_err(format!("input {i} out of range")))?;
+        let mut out = Vec::new();
+        let mut take = |w: &Encoding| {
+            let kept = w.ids.iter().zip(&w.sequence_ids);
+            out.extend(kept.filter(|(_, s)| **s == Some(seq)).map(|(id, _)| *id));
+        };
+        if left {
+            e.overflowing.iter().rev().for_each(&mut take);
+        } else {
+            e.overflowing.iter().for_each(&mut take);
+        }
+        Ok(out)
+    }
+
     fn sequence_ids(&self, i: isize) -> PyResult<Vec<Option<u32>>> {
         Ok(self.padded(&self.row(i)?.sequence_ids, None))
     }

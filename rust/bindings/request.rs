@@ -29,7 +29,8 @@ impl PyEncodeRequest {
     /// list fields hold its row rather than a list of one row. `return_tensors="np"` asks for int64 arrays, None for lists.
     /// `split_special_tokens`: tokenize special tokens in the text as text (True) or match them (False);
     /// None follows the tokenizer's `encode_special_tokens`. `skip_added_tokens`: match no added token at
-    /// all (the text runs through the pipeline as if there were none).
+    /// all (the text runs through the pipeline as if there were none). `keep_cut_tokens`: keep what
+    /// truncation cuts (in windows of `max_length` with `stride`) for `Encodings.cut_ids`, without rows of its own.
     #[new]
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (*, is_pretokenized = false, add_special_tokens = true, truncation = None,
@@ -39,7 +40,7 @@ impl PyEncodeRequest {
                         pad_token = String::new(), return_tensors = None,
                         return_overflowing_tokens = false, return_token_type_ids = false,
                         return_attention_mask = false, return_special_tokens_mask = false,
-                        return_offsets_mapping = false, return_length = false, unbatched = false,
+                        return_offsets_mapping = false, return_length = false, keep_cut_tokens = false, unbatched = false,
                         split_special_tokens = None, skip_added_tokens = false))]
     fn new(
         is_pretokenized: bool,
@@ -62,6 +63,7 @@ impl PyEncodeRequest {
         return_special_tokens_mask: bool,
         return_offsets_mapping: bool,
         return_length: bool,
+        keep_cut_tokens: bool,
         unbatched: bool,
         split_special_tokens: Option<bool>,
         skip_added_tokens: bool,
@@ -121,12 +123,13 @@ impl PyEncodeRequest {
                 truncation,
                 padding: None,
                 char_offsets: true,
-                drop_overflow: !return_overflowing_tokens,
+                drop_overflow: !(return_overflowing_tokens || keep_cut_tokens),
                 split_special_tokens,
                 skip_added_tokens,
             },
             padding,
             overflow: return_overflowing_tokens,
+            keep_cut: keep_cut_tokens,
             output,
             fields: ArrayFields {
                 type_ids: return_token_type_ids,

@@ -83,6 +83,9 @@ pub struct BatchRequest {
     pub padding: Option<PaddingParams>,
     /// Overflowing windows become rows of their own (`return_overflowing_tokens`).
     pub overflow: bool,
+    /// Truncated tokens stay in each encoding's overflow windows without becoming rows (transformers'
+    /// Python classes return them as `overflowing_tokens`, read through `Encodings::cut_ids`).
+    pub keep_cut: bool,
     pub output: Output,
     /// The fields beyond the ids (arrays and rows).
     pub fields: ArrayFields,
@@ -157,7 +160,7 @@ pub fn run_batch<S: BatchSink>(
 ) -> Result<BatchOutput, S::Error> {
     let opts = EncodeOptions {
         padding: None,
-        drop_overflow: !req.overflow,
+        drop_overflow: !(req.overflow || req.keep_cut),
         ..req.opts.clone()
     };
     let (padding, overflow) = (req.padding.as_ref(), req.overflow);
@@ -299,6 +302,7 @@ mod tests {
             opts: EncodeOptions::default(),
             padding,
             overflow: false,
+            keep_cut: false,
             output,
             fields: ArrayFields {
                 attention_mask: true,
@@ -368,6 +372,55 @@ mod tests {
         .unwrap_or_default();
         assert!(out.encodings.iter().all(|e| e.len() == arrays.cols));
         assert!(sink.rows.is_empty());
+    }
+
+    #[test]
+    fn kept_cut_tokens_stay_in_the_encoding_without_rows() {
+        let tok = tokenizer();
+        let text = "hello world ".repeat(6);
+        let inputs: Vec<BatchInput<'_>> = vec![(InputSequence::Raw(text.as_str()), None)];
+        let specials = EncodeOptions {
+            add_special_tokens: true,
+            ..EncodeOptions::default()
+        };
+        let whole = tok
+            .encode(InputSequence::Raw(&text), None, &specials)
+            .map(|e| e.ids)
+            .unwrap_or_default();
+        let mut req = request(Output::Rows, None);
+        req.opts.add_special_tokens = true;
+        req.opts.truncation = Some(crate::postprocess::TruncationParams {
+            max_length: 5,
+            stride: 0,
+            strategy: crate::postprocess::TruncationStrategy::OnlyFirst,
+            direction: Direction::Right,
+        });
+        for keep_cut in [false, true] {
+            req.keep_cut = keep_cut;
+            let mut sink = Recorder::default();
+            let out = run_batch(&tok, &inputs, &req, &mut sink).unwrap_or_default();
+            assert_eq!(sink.rows.len(), 1);
+            let e = &out.encodings[0];
+            let cut: Vec<u32> = e
+                .overflowing
+                .iter()
+                .flat_map(|w| w.ids.iter().zip(&w.sequence_ids))
+                .filter(|(_, s)| **s == Some(0))
+                .map(|(id, _)| *id)
+                .collect();
+            let kept: Vec<u32> = e
+                .ids
+                .iter()
+                .zip(&e.sequence_ids)
+                .filter(|(_, s)| **s == Some(0))
+                .map(|(id, _)| *id)
+                .collect();
+            if keep_cut {
+                assert_eq!([kept, cut].concat(), whole[1..whole.len() - 1]);
+            } else {
+                assert!(e.overflowing.is_empty());
+            }
+        }
     }
 
     #[test]

@@ -125,6 +125,7 @@ impl PyTokenizer {
             },
             padding: tok.padding.clone(),
             overflow: true,
+            keep_cut: false,
             output: Output::Encodings,
             fields: ArrayFields::default(),
         };
