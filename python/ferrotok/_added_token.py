@@ -77,3 +77,16 @@ def added_tokens_decoder(entries: list[dict[str, Any]]) -> dict[int, AddedToken]
         t["id"]: AddedToken(t["content"], **{k: t[k] for k in _FLAGS})
         for t in sorted(entries, key=lambda t: t["id"])
     }
+
+
+def special_entry(content: str, token_id: int) -> dict[str, Any]:
+    """A special token's entry in a tokenizer.json's `added_tokens` (tokenizers' default flags)."""
+    return {
+        "id": token_id,
+        "content": content,
+        "single_word": False,
+        "lstrip": False,
+        "rstrip": False,
+        "normalized": False,
+        "special": True,
+    }

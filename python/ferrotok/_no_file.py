@@ -10,6 +10,7 @@ import json
 import os
 from typing import Any
 
+from ._added_token import special_entry
 from ._config import CONFIG_FILE, SPECIAL_TOKENS_ATTRIBUTES, token_content
 
 # ESM-C's alphabet, in id order (its special tokens among it).
@@ -47,18 +48,6 @@ _DEFAULTS: dict[str, dict[str, str | None]] = {
 _DEFAULTS["Siglip2Tokenizer"] = _DEFAULTS["GemmaTokenizer"]
 CLASSES = frozenset(_DEFAULTS)
 _MADE_UP_WORDS = [f"<madeupword{i}>" for i in range(7)]
-
-
-def _special(content: str, token_id: int) -> dict[str, Any]:
-    return {
-        "id": token_id,
-        "content": content,
-        "single_word": False,
-        "lstrip": False,
-        "rstrip": False,
-        "normalized": False,
-        "special": True,
-    }
 
 
 def _template(single: list[str], pair: list[str], ids: dict[str, int]) -> dict[str, Any]:
@@ -207,7 +196,7 @@ def document(name: str, config: dict[str, Any]) -> tuple[str, dict[str, Any]] | 
         "version": "1.0",
         "truncation": None,
         "padding": None,
-        "added_tokens": [_special(t, i) for i, t in added],
+        "added_tokens": [special_entry(t, i) for i, t in added],
         **stages,
         "model": model,
     }

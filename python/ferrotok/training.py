@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from . import _core
-from ._added_token import AddedToken
+from ._added_token import AddedToken, special_entry
 from .trainers import DEFAULT_TRAINERS, ParityBpeTrainer, Trainer
 
 __all__ = [
@@ -367,18 +367,6 @@ def train_new_from_iterator(
 _BERT_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
-def _special(content: str, i: int) -> dict[str, Any]:
-    return {
-        "id": i,
-        "content": content,
-        "single_word": False,
-        "lstrip": False,
-        "rstrip": False,
-        "normalized": False,
-        "special": True,
-    }
-
-
 def default_pipeline(model: str) -> tuple[dict[str, Any], dict[str, str]]:
     """An untrained tokenizer.json document and its named special tokens for `model`: GPT-2's byte-level
     BPE, BERT's WordPiece, whitespace WordLevel, or Metaspace Unigram."""
@@ -458,5 +446,5 @@ def default_pipeline(model: str) -> tuple[dict[str, Any], dict[str, str]]:
     else:
         raise ValueError(f"model: expected bpe, wordpiece, wordlevel or unigram, got {model!r}")
     contents = list(dict.fromkeys(specials.values())) if model != "wordpiece" else _BERT_SPECIALS
-    doc["added_tokens"] = [_special(t, i) for i, t in enumerate(contents)]
+    doc["added_tokens"] = [special_entry(t, i) for i, t in enumerate(contents)]
     return doc, specials
